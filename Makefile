@@ -1,0 +1,87 @@
+# tlsdiag: a plain Makefile (see README "Why make"). Targets:
+#   make            build build/tlsdiag
+#   make demo       install what is missing, build, run on the captures in the repo
+#   make test       install what is missing, build (normal + ASan/UBSan), run every test
+#   make install PREFIX=/usr/local
+PREFIX ?= /usr/local
+CC ?= cc
+PKGS = openssl libpcap
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lssl -lcrypto -lpcap)
+WARN = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-missing-field-initializers
+CFLAGS ?= -O2 -g
+ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE $(WARN) $(CFLAGS) -Isrc -I$(B)/gen $(PKG_CFLAGS)
+SAN = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+B ?= build
+LIB_SRCS := $(sort $(wildcard src/base/*.c src/capture/*.c src/reasm/*.c src/tls/*.c src/cert/*.c src/report/*.c src/engine/*.c))
+CLI_SRCS := $(sort $(wildcard src/cli/*.c))
+GEN_SRC := $(B)/gen/names_gen.c
+LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o) $(B)/gen/names_gen.o
+CLI_OBJS := $(CLI_SRCS:%.c=$(B)/%.o)
+UNIT_SRCS := $(sort $(wildcard tests/unit/*/*_test.c))
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
+TESTLIB_SRCS := $(sort $(wildcard tests/lib/*.c))
+TESTLIB_OBJS := $(TESTLIB_SRCS:%.c=$(B)/%.o)
+
+.SECONDARY:
+.PHONY: all deps deps-test demo test unit asan integration install clean check-layers
+all: $(B)/tlsdiag
+
+$(B)/gen/names_gen.c: tools/gen_names.sh $(wildcard data/iana/*.csv)
+	@mkdir -p $(@D)
+	sh tools/gen_names.sh data/iana > $@.tmp && mv $@.tmp $@
+
+$(B)/%.o: %.c $(GEN_SRC)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Itests/lib -MMD -MP -c $< -o $@
+
+$(B)/gen/names_gen.o: $(GEN_SRC)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(B)/libtlsdiag.a: $(LIB_OBJS)
+	rm -f $@ && ar rcs $@ $^
+
+$(B)/tlsdiag: $(CLI_OBJS) $(B)/libtlsdiag.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(B)/tests/%: tests/unit/%.c $(B)/libtlsdiag.a $(TESTLIB_OBJS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Itests/lib $(LDFLAGS) -o $@ $< $(TESTLIB_OBJS) $(B)/libtlsdiag.a $(PKG_LIBS) -lcmocka
+
+unit: $(UNIT_BINS)
+	@fail=0; for t in $(UNIT_BINS); do ./$$t || fail=1; done; exit $$fail
+
+deps:
+	@sh tools/install-deps.sh build
+deps-test:
+	@sh tools/install-deps.sh test
+
+# The same tree built with AddressSanitizer and UndefinedBehaviorSanitizer.
+asan:
+	$(MAKE) B=build/asan CFLAGS="-O1 -g $(SAN)" LDFLAGS="$(SAN)" all $(patsubst build/%,build/asan/%,$(UNIT_BINS))
+
+demo: deps
+	$(MAKE) all
+	sh tools/demo.sh build/tlsdiag
+
+test: deps-test
+	$(MAKE) all unit-bins
+	$(MAKE) asan
+	sh tools/check_layers.sh
+	sh tests/run.sh
+
+unit-bins: $(UNIT_BINS)
+
+install: $(B)/tlsdiag
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 $(B)/tlsdiag $(DESTDIR)$(PREFIX)/bin/tlsdiag
+	install -m 644 man/tlsdiag.1 $(DESTDIR)$(PREFIX)/share/man/man1/tlsdiag.1
+
+check-layers:
+	sh tools/check_layers.sh
+
+clean:
+	rm -rf build
+
+-include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d)

@@ -1,0 +1,161 @@
+#include "base/json.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+#include "base/banned.h"
+
+void td_json_init(struct td_json *j, struct td_buf *out)
+{
+    j->out = out;
+    j->depth = 0;
+    j->need_comma[0] = false;
+}
+
+static void key(struct td_json *j, const char *k)
+{
+    if (j->need_comma[j->depth]) {
+        td_buf_putc(j->out, ',');
+    }
+    j->need_comma[j->depth] = true;
+    if (k) {
+        td_json_escape(j->out, k, strlen(k));
+        td_buf_putc(j->out, ':');
+    }
+}
+
+static void json_open(struct td_json *j, const char *k, char c)
+{
+    key(j, k);
+    td_buf_putc(j->out, c);
+    if (j->depth + 1 < TD_JSON_MAX_DEPTH) {
+        j->depth++;
+    }
+    j->need_comma[j->depth] = false;
+}
+
+static void json_close(struct td_json *j, char c)
+{
+    td_buf_putc(j->out, c);
+    if (j->depth > 0) {
+        j->depth--;
+    }
+}
+
+void td_json_obj_begin(struct td_json *j, const char *k) { json_open(j, k, '{'); }
+void td_json_obj_end(struct td_json *j) { json_close(j, '}'); }
+void td_json_arr_begin(struct td_json *j, const char *k) { json_open(j, k, '['); }
+void td_json_arr_end(struct td_json *j) { json_close(j, ']'); }
+
+/* Length of the valid UTF-8 sequence at s (1-4), or 0 if it is not valid. */
+static size_t utf8_seq(const unsigned char *s, size_t n)
+{
+    unsigned char c = s[0];
+    size_t need;
+    uint32_t min, cp;
+    if (c < 0x80) {
+        return 1;
+    } else if ((c & 0xe0) == 0xc0) {
+        need = 2, min = 0x80, cp = c & 0x1f;
+    } else if ((c & 0xf0) == 0xe0) {
+        need = 3, min = 0x800, cp = c & 0x0f;
+    } else if ((c & 0xf8) == 0xf0) {
+        need = 4, min = 0x10000, cp = c & 0x07;
+    } else {
+        return 0;
+    }
+    if (n < need) {
+        return 0;
+    }
+    for (size_t i = 1; i < need; i++) {
+        if ((s[i] & 0xc0) != 0x80) {
+            return 0;
+        }
+        cp = (cp << 6) | (s[i] & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
+        return 0;
+    }
+    return need;
+}
+
+void td_json_escape(struct td_buf *out, const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    td_buf_putc(out, '"');
+    for (size_t i = 0; i < n;) {
+        unsigned char c = u[i];
+        if (c == '"' || c == '\\') {
+            td_buf_putc(out, '\\');
+            td_buf_putc(out, (char)c);
+            i++;
+        } else if (c == '\n') {
+            td_buf_puts(out, "\\n");
+            i++;
+        } else if (c == '\r') {
+            td_buf_puts(out, "\\r");
+            i++;
+        } else if (c == '\t') {
+            td_buf_puts(out, "\\t");
+            i++;
+        } else if (c < 0x20 || c == 0x7f) {
+            td_buf_printf(out, "\\u%04x", c);
+            i++;
+        } else {
+            size_t k = utf8_seq(u + i, n - i);
+            if (k == 0) {
+                td_buf_printf(out, "\\u%04x", c);
+                i++;
+            } else {
+                td_buf_append(out, u + i, k);
+                i += k;
+            }
+        }
+    }
+    td_buf_putc(out, '"');
+}
+
+void td_json_str(struct td_json *j, const char *k, const char *s)
+{
+    if (!s) {
+        td_json_null(j, k);
+        return;
+    }
+    td_json_strn(j, k, s, strlen(s));
+}
+
+void td_json_strn(struct td_json *j, const char *k, const char *s, size_t n)
+{
+    key(j, k);
+    td_json_escape(j->out, s, n);
+}
+
+void td_json_u64(struct td_json *j, const char *k, uint64_t v)
+{
+    key(j, k);
+    td_buf_printf(j->out, "%" PRIu64, v);
+}
+
+void td_json_i64(struct td_json *j, const char *k, int64_t v)
+{
+    key(j, k);
+    td_buf_printf(j->out, "%" PRId64, v);
+}
+
+void td_json_bool(struct td_json *j, const char *k, bool v)
+{
+    key(j, k);
+    td_buf_puts(j->out, v ? "true" : "false");
+}
+
+void td_json_null(struct td_json *j, const char *k)
+{
+    key(j, k);
+    td_buf_puts(j->out, "null");
+}
+
+void td_json_raw(struct td_json *j, const char *k, const char *raw)
+{
+    key(j, k);
+    td_buf_puts(j->out, raw);
+}

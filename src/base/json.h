@@ -1,0 +1,37 @@
+/* A small JSON writer into a td_buf. It tracks whether a comma is due, so that
+ * renderers read as a list of fields. Strings are escaped per RFC 8259; bytes
+ * that are not valid UTF-8 are written as \u00XX escapes of their Latin-1 value
+ * so that the output is always valid JSON, whatever the capture held. */
+#ifndef TD_BASE_JSON_H
+#define TD_BASE_JSON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/mem.h"
+
+#define TD_JSON_MAX_DEPTH 32
+
+struct td_json {
+    struct td_buf *out;
+    int depth;
+    bool need_comma[TD_JSON_MAX_DEPTH];
+};
+
+void td_json_init(struct td_json *j, struct td_buf *out);
+void td_json_obj_begin(struct td_json *j, const char *key);  /* key NULL inside arrays / top level */
+void td_json_obj_end(struct td_json *j);
+void td_json_arr_begin(struct td_json *j, const char *key);
+void td_json_arr_end(struct td_json *j);
+void td_json_str(struct td_json *j, const char *key, const char *s);
+void td_json_strn(struct td_json *j, const char *key, const char *s, size_t n);
+void td_json_u64(struct td_json *j, const char *key, uint64_t v);
+void td_json_i64(struct td_json *j, const char *key, int64_t v);
+void td_json_bool(struct td_json *j, const char *key, bool v);
+void td_json_null(struct td_json *j, const char *key);
+/* A pre-formatted number (e.g. a timestamp with nanoseconds). */
+void td_json_raw(struct td_json *j, const char *key, const char *raw);
+void td_json_escape(struct td_buf *out, const char *s, size_t n);
+
+#endif

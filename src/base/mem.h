@@ -1,0 +1,39 @@
+/* Allocation and byte helpers. The only place that calls malloc/memcpy/memcmp
+ * directly (tools/check_layers.sh enforces it): allocation failure aborts with
+ * a message, so callers never carry half-initialised state. */
+#ifndef TD_BASE_MEM_H
+#define TD_BASE_MEM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+void *td_malloc(size_t n);
+void *td_calloc(size_t num, size_t size);
+void *td_realloc(void *p, size_t n);
+void *td_memdup(const void *p, size_t n);
+char *td_strndup(const char *s, size_t n);
+void td_memcopy(void *dst, const void *src, size_t n);
+void td_memmove(void *dst, const void *src, size_t n);
+bool td_mem_eq(const void *a, const void *b, size_t n);
+void td_memzero(void *p, size_t n);
+
+/* A growable byte buffer. */
+struct td_buf {
+    uint8_t *data;
+    size_t len;
+    size_t cap;
+};
+
+void td_buf_free(struct td_buf *b);
+void td_buf_reset(struct td_buf *b);
+/* Drop the first n bytes. */
+void td_buf_consume(struct td_buf *b, size_t n);
+void td_buf_append(struct td_buf *b, const void *p, size_t n);
+void td_buf_putc(struct td_buf *b, char c);
+void td_buf_puts(struct td_buf *b, const char *s);
+void td_buf_printf(struct td_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* NUL-terminated view of the contents (the NUL is not counted in len). */
+const char *td_buf_cstr(struct td_buf *b);
+
+#endif

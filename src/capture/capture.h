@@ -1,0 +1,60 @@
+/* Capture layer: link-layer, IP and TCP header decoding of one frame.
+ *
+ * Frames come from libpcap (pcap and pcapng); this layer only decodes headers
+ * through bounds-checked cursors and hands back a view of the TCP payload. */
+#ifndef TD_CAPTURE_H
+#define TD_CAPTURE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/cursor.h"
+
+struct td_time {
+    int64_t sec;
+    uint32_t nsec;
+};
+
+struct td_addr {
+    uint8_t family; /* 4 or 6 */
+    uint8_t a[16];  /* IPv4 in the first 4 bytes */
+};
+
+#define TD_TCP_FIN 0x01
+#define TD_TCP_SYN 0x02
+#define TD_TCP_RST 0x04
+#define TD_TCP_PSH 0x08
+#define TD_TCP_ACK 0x10
+
+struct td_tcpseg {
+    struct td_addr src, dst;
+    uint16_t sport, dport;
+    uint32_t seq, ack;
+    uint8_t flags;
+    uint16_t window;
+    struct td_cur payload;  /* captured payload bytes (a view into the frame) */
+    uint32_t payload_wire_len; /* payload length on the wire (>= captured when snaplen cut it) */
+};
+
+enum td_decode_result {
+    TD_DEC_TCP = 0,        /* seg filled */
+    TD_DEC_NOT_IP,         /* ARP, LLDP, ... */
+    TD_DEC_NOT_TCP,        /* UDP, ICMP, ... */
+    TD_DEC_FRAGMENT,       /* an IP fragment: counted, not reassembled */
+    TD_DEC_TRUNCATED,      /* headers cut by the snap length */
+    TD_DEC_MALFORMED,      /* header fields that cannot be right */
+    TD_DEC_UNSUPPORTED_LINK,
+};
+
+/* Decode one frame of the given libpcap DLT_ link type. On anything but
+ * TD_DEC_TCP, *why says what was wrong and *at the offset in the frame. */
+enum td_decode_result td_decode_frame(int dlt, const uint8_t *frame, size_t caplen, struct td_tcpseg *seg,
+                                      const char **why, size_t *at);
+
+bool td_link_supported(int dlt);
+/* "192.0.2.1:443" or "[2001:db8::1]:443" */
+void td_addr_port_str(const struct td_addr *a, uint16_t port, char *out, size_t out_len);
+void td_addr_str(const struct td_addr *a, char *out, size_t out_len);
+
+#endif

@@ -1,0 +1,316 @@
+/* Link, IP and TCP header decoding. Every field is read through td_cur. */
+#include <arpa/inet.h>
+#include <pcap/pcap.h>
+#include <stdio.h>
+
+#include "base/mem.h"
+#include "capture/capture.h"
+
+#include "base/banned.h"
+
+#define ETHERTYPE_IPV4 0x0800
+#define ETHERTYPE_IPV6 0x86dd
+#define ETHERTYPE_VLAN 0x8100
+#define ETHERTYPE_QINQ 0x88a8
+#define ETHERTYPE_QINQ_OLD 0x9100
+
+#ifndef DLT_LINUX_SLL2
+#define DLT_LINUX_SLL2 276
+#endif
+#ifndef DLT_IPV4
+#define DLT_IPV4 228
+#endif
+#ifndef DLT_IPV6
+#define DLT_IPV6 229
+#endif
+
+struct dec {
+    const char **why;
+    size_t *at;
+    struct td_cur *c;
+};
+
+static enum td_decode_result fail(struct dec *d, enum td_decode_result r, const char *why)
+{
+    *d->why = why;
+    *d->at = td_cur_offset(d->c);
+    return r;
+}
+
+bool td_link_supported(int dlt)
+{
+    switch (dlt) {
+    case DLT_EN10MB:
+    case DLT_LINUX_SLL:
+    case DLT_LINUX_SLL2:
+    case DLT_NULL:
+    case DLT_LOOP:
+    case DLT_RAW:
+    case DLT_IPV4:
+    case DLT_IPV6:
+#if defined(DLT_RAW) && DLT_RAW != 12
+    case 12:
+#endif
+    case 101: /* LINKTYPE_RAW when libpcap does not map it */
+        return true;
+    default:
+        return false;
+    }
+}
+
+/*
+ * TCP header (RFC 9293 section 3.1): ports, seq, ack, data offset, flags,
+ * window, checksum, urgent pointer, options.
+ */
+static enum td_decode_result decode_tcp(struct dec *d, struct td_cur *ip_payload, uint32_t wire_len,
+                                        struct td_tcpseg *seg)
+{
+    struct td_cur *c = ip_payload;
+    d->c = c;
+    uint8_t off_flags, flags, b;
+    uint16_t window, csum, urg;
+    if (!td_cur_get_u16(c, &seg->sport) || !td_cur_get_u16(c, &seg->dport) || !td_cur_get_u32(c, &seg->seq) ||
+        !td_cur_get_u32(c, &seg->ack) || !td_cur_get_u8(c, &off_flags) || !td_cur_get_u8(c, &flags) ||
+        !td_cur_get_u16(c, &window) || !td_cur_get_u16(c, &csum) || !td_cur_get_u16(c, &urg)) {
+        return fail(d, TD_DEC_TRUNCATED, "TCP header cut short");
+    }
+    (void)csum, (void)urg, (void)b;
+    size_t hdr_len = (size_t)(off_flags >> 4) * 4;
+    if (hdr_len < 20) {
+        return fail(d, TD_DEC_MALFORMED, "TCP data offset below 20 bytes");
+    }
+    if (wire_len < hdr_len) {
+        return fail(d, TD_DEC_MALFORMED, "TCP data offset beyond the IP payload");
+    }
+    if (!td_cur_skip(c, hdr_len - 20)) {
+        return fail(d, TD_DEC_TRUNCATED, "TCP options cut short");
+    }
+    seg->flags = flags;
+    seg->window = window;
+    seg->payload = *c;
+    seg->payload_wire_len = wire_len - (uint32_t)hdr_len;
+    if (td_cur_len(c) > seg->payload_wire_len) {
+        /* Captured more than IP says: Ethernet padding. */
+        struct td_cur trimmed;
+        td_cur_get_bytes(c, &trimmed, seg->payload_wire_len);
+        seg->payload = trimmed;
+    }
+    return TD_DEC_TCP;
+}
+
+/* IPv4 header (RFC 791 section 3.1). */
+static enum td_decode_result decode_ipv4(struct dec *d, struct td_cur *c, struct td_tcpseg *seg)
+{
+    d->c = c;
+    uint8_t vihl, tos, ttl, proto;
+    uint16_t total, id, frag, csum;
+    if (!td_cur_get_u8(c, &vihl) || !td_cur_get_u8(c, &tos) || !td_cur_get_u16(c, &total) ||
+        !td_cur_get_u16(c, &id) || !td_cur_get_u16(c, &frag) || !td_cur_get_u8(c, &ttl) ||
+        !td_cur_get_u8(c, &proto) || !td_cur_get_u16(c, &csum)) {
+        return fail(d, TD_DEC_TRUNCATED, "IPv4 header cut short");
+    }
+    (void)tos, (void)id, (void)ttl, (void)csum;
+    if ((vihl >> 4) != 4) {
+        return fail(d, TD_DEC_MALFORMED, "IPv4 version field is not 4");
+    }
+    size_t ihl = (size_t)(vihl & 0x0f) * 4;
+    if (ihl < 20 || total < ihl) {
+        return fail(d, TD_DEC_MALFORMED, "IPv4 header or total length too small");
+    }
+    seg->src.family = seg->dst.family = 4;
+    td_memzero(seg->src.a, sizeof seg->src.a);
+    td_memzero(seg->dst.a, sizeof seg->dst.a);
+    if (!td_cur_copy(c, seg->src.a, 4) || !td_cur_copy(c, seg->dst.a, 4) || !td_cur_skip(c, ihl - 20)) {
+        return fail(d, TD_DEC_TRUNCATED, "IPv4 addresses or options cut short");
+    }
+    if ((frag & 0x3fff) != 0) { /* MF set or a non-zero offset */
+        return fail(d, TD_DEC_FRAGMENT, "IPv4 fragment");
+    }
+    if (proto != 6) {
+        return TD_DEC_NOT_TCP;
+    }
+    uint32_t wire_len = total - (uint32_t)ihl;
+    /* TSO captures carry total length 0; take what was captured. */
+    if (total == 0) {
+        wire_len = (uint32_t)td_cur_len(c);
+    }
+    return decode_tcp(d, c, wire_len, seg);
+}
+
+/* IPv6 header (RFC 8200 section 3) and the extension headers of section 4. */
+static enum td_decode_result decode_ipv6(struct dec *d, struct td_cur *c, struct td_tcpseg *seg)
+{
+    d->c = c;
+    uint32_t vtcfl;
+    uint16_t plen;
+    uint8_t next, hlim;
+    if (!td_cur_get_u32(c, &vtcfl) || !td_cur_get_u16(c, &plen) || !td_cur_get_u8(c, &next) ||
+        !td_cur_get_u8(c, &hlim)) {
+        return fail(d, TD_DEC_TRUNCATED, "IPv6 header cut short");
+    }
+    (void)hlim;
+    if ((vtcfl >> 28) != 6) {
+        return fail(d, TD_DEC_MALFORMED, "IPv6 version field is not 6");
+    }
+    seg->src.family = seg->dst.family = 6;
+    if (!td_cur_copy(c, seg->src.a, 16) || !td_cur_copy(c, seg->dst.a, 16)) {
+        return fail(d, TD_DEC_TRUNCATED, "IPv6 addresses cut short");
+    }
+    uint32_t remaining = plen;
+    if (plen == 0) { /* jumbogram or TSO: take what was captured */
+        remaining = (uint32_t)td_cur_len(c);
+    }
+    for (int hops = 0; hops < 16; hops++) {
+        uint8_t nh, hlen;
+        size_t ext_len;
+        switch (next) {
+        case 6:
+            return decode_tcp(d, c, remaining, seg);
+        case 0:  /* hop-by-hop */
+        case 43: /* routing */
+        case 60: /* destination options */
+        case 135: /* mobility */
+            if (!td_cur_get_u8(c, &nh) || !td_cur_get_u8(c, &hlen)) {
+                return fail(d, TD_DEC_TRUNCATED, "IPv6 extension header cut short");
+            }
+            ext_len = ((size_t)hlen + 1) * 8;
+            break;
+        case 51: /* AH: length in 4-octet units, minus 2 */
+            if (!td_cur_get_u8(c, &nh) || !td_cur_get_u8(c, &hlen)) {
+                return fail(d, TD_DEC_TRUNCATED, "IPv6 AH header cut short");
+            }
+            ext_len = ((size_t)hlen + 2) * 4;
+            break;
+        case 44: { /* fragment */
+            uint8_t res;
+            uint16_t offm;
+            if (!td_cur_get_u8(c, &nh) || !td_cur_get_u8(c, &res) || !td_cur_get_u16(c, &offm)) {
+                return fail(d, TD_DEC_TRUNCATED, "IPv6 fragment header cut short");
+            }
+            if ((offm & 0xfff9) != 0) { /* offset or M flag: a real fragment */
+                return fail(d, TD_DEC_FRAGMENT, "IPv6 fragment");
+            }
+            ext_len = 8; /* atomic fragment: carry on */
+            break;
+        }
+        default:
+            return TD_DEC_NOT_TCP;
+        }
+        if (ext_len < 2 || remaining < ext_len || !td_cur_skip(c, ext_len - 2)) {
+            return fail(d, TD_DEC_TRUNCATED, "IPv6 extension header cut short");
+        }
+        remaining -= (uint32_t)ext_len;
+        next = nh;
+    }
+    return fail(d, TD_DEC_MALFORMED, "too many IPv6 extension headers");
+}
+
+static enum td_decode_result decode_ip_by_version(struct dec *d, struct td_cur *c, struct td_tcpseg *seg)
+{
+    uint8_t v;
+    if (!td_cur_peek_u8(c, 0, &v)) {
+        return fail(d, TD_DEC_TRUNCATED, "empty IP packet");
+    }
+    if ((v >> 4) == 4) {
+        return decode_ipv4(d, c, seg);
+    }
+    if ((v >> 4) == 6) {
+        return decode_ipv6(d, c, seg);
+    }
+    return fail(d, TD_DEC_NOT_IP, "not an IP packet");
+}
+
+static enum td_decode_result decode_ethertype(struct dec *d, uint16_t type, struct td_cur *c, struct td_tcpseg *seg)
+{
+    /* 802.1Q, 802.1ad (QinQ) tags: TCI then the next ethertype. */
+    for (int tags = 0; tags < 8 && (type == ETHERTYPE_VLAN || type == ETHERTYPE_QINQ || type == ETHERTYPE_QINQ_OLD);
+         tags++) {
+        uint16_t tci;
+        if (!td_cur_get_u16(c, &tci) || !td_cur_get_u16(c, &type)) {
+            return fail(d, TD_DEC_TRUNCATED, "VLAN tag cut short");
+        }
+    }
+    if (type == ETHERTYPE_IPV4) {
+        return decode_ipv4(d, c, seg);
+    }
+    if (type == ETHERTYPE_IPV6) {
+        return decode_ipv6(d, c, seg);
+    }
+    return TD_DEC_NOT_IP;
+}
+
+enum td_decode_result td_decode_frame(int dlt, const uint8_t *frame, size_t caplen, struct td_tcpseg *seg,
+                                      const char **why, size_t *at)
+{
+    struct td_cur c;
+    td_cur_init(&c, frame, caplen);
+    struct dec d = {why, at, &c};
+    *why = NULL;
+    *at = 0;
+    uint16_t type;
+    uint32_t fam;
+    switch (dlt) {
+    case DLT_EN10MB:
+        if (!td_cur_skip(&c, 12) || !td_cur_get_u16(&c, &type)) {
+            return fail(&d, TD_DEC_TRUNCATED, "Ethernet header cut short");
+        }
+        return decode_ethertype(&d, type, &c, seg);
+    case DLT_LINUX_SLL: /* 16 bytes; protocol last */
+        if (!td_cur_skip(&c, 14) || !td_cur_get_u16(&c, &type)) {
+            return fail(&d, TD_DEC_TRUNCATED, "Linux cooked header cut short");
+        }
+        return decode_ethertype(&d, type, &c, seg);
+    case DLT_LINUX_SLL2: /* 20 bytes; protocol first */
+        if (!td_cur_get_u16(&c, &type) || !td_cur_skip(&c, 18)) {
+            return fail(&d, TD_DEC_TRUNCATED, "Linux cooked v2 header cut short");
+        }
+        return decode_ethertype(&d, type, &c, seg);
+    case DLT_NULL:
+    case DLT_LOOP: {
+        /* A 4-byte address family: host order for NULL, network order for
+         * LOOP. Accept either order, since the writer's byte order is unknown. */
+        if (!td_cur_get_u32(&c, &fam)) {
+            return fail(&d, TD_DEC_TRUNCATED, "loopback header cut short");
+        }
+        uint32_t swapped = ((fam & 0xff) << 24) | ((fam & 0xff00) << 8) | ((fam >> 8) & 0xff00) | (fam >> 24);
+        uint32_t f = fam < 256 ? fam : swapped;
+        if (f == 2) {
+            return decode_ipv4(&d, &c, seg);
+        }
+        if (f == 10 || f == 24 || f == 28 || f == 30) {
+            return decode_ipv6(&d, &c, seg);
+        }
+        return TD_DEC_NOT_IP;
+    }
+    case DLT_IPV4:
+        return decode_ipv4(&d, &c, seg);
+    case DLT_IPV6:
+        return decode_ipv6(&d, &c, seg);
+    default:
+        if (dlt == DLT_RAW || dlt == 12 || dlt == 101 || dlt == 14) {
+            return decode_ip_by_version(&d, &c, seg);
+        }
+        return fail(&d, TD_DEC_UNSUPPORTED_LINK, "unsupported link type");
+    }
+}
+
+void td_addr_str(const struct td_addr *a, char *out, size_t out_len)
+{
+    char tmp[INET6_ADDRSTRLEN];
+    if (!inet_ntop(a->family == 4 ? AF_INET : AF_INET6, a->a, tmp, sizeof tmp)) {
+        snprintf(out, out_len, "?");
+        return;
+    }
+    snprintf(out, out_len, "%s", tmp);
+}
+
+void td_addr_port_str(const struct td_addr *a, uint16_t port, char *out, size_t out_len)
+{
+    char tmp[INET6_ADDRSTRLEN];
+    td_addr_str(a, tmp, sizeof tmp);
+    if (a->family == 6) {
+        snprintf(out, out_len, "[%s]:%u", tmp, port);
+    } else {
+        snprintf(out, out_len, "%s:%u", tmp, port);
+    }
+}

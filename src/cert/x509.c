@@ -1,0 +1,176 @@
+#include <openssl/asn1.h>
+#include <openssl/bio.h>
+#include <openssl/evp.h>
+#include <openssl/objects.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/mem.h"
+#include "cert/cert.h"
+
+#include "base/banned.h"
+
+static void name_str(const X509_NAME *n, char *out, size_t out_len)
+{
+    out[0] = '\0';
+    BIO *b = BIO_new(BIO_s_mem());
+    if (!b) {
+        return;
+    }
+    X509_NAME_print_ex(b, n, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB);
+    char *p;
+    long len = BIO_get_mem_data(b, &p);
+    if (len > 0) {
+        size_t n2 = (size_t)len < out_len - 1 ? (size_t)len : out_len - 1;
+        td_memcopy(out, p, n2);
+        out[n2] = '\0';
+    }
+    BIO_free(b);
+}
+
+static void time_str(const ASN1_TIME *t, char *out, size_t out_len, int64_t *epoch)
+{
+    struct tm tm;
+    out[0] = '\0';
+    *epoch = 0;
+    if (!t || !ASN1_TIME_to_tm(t, &tm)) {
+        return;
+    }
+    snprintf(out, out_len, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+             tm.tm_min, tm.tm_sec);
+    *epoch = (int64_t)timegm(&tm);
+}
+
+static void key_str(X509 *x, char *out, size_t out_len)
+{
+    EVP_PKEY *k = X509_get0_pubkey(x);
+    out[0] = '\0';
+    if (!k) {
+        snprintf(out, out_len, "unknown");
+        return;
+    }
+    int id = EVP_PKEY_get_base_id(k);
+    int bits = EVP_PKEY_get_bits(k);
+    if (id == EVP_PKEY_RSA || id == EVP_PKEY_RSA_PSS) {
+        snprintf(out, out_len, "%s %d", id == EVP_PKEY_RSA ? "RSA" : "RSA-PSS", bits);
+    } else if (id == EVP_PKEY_EC) {
+        char curve[64] = "";
+        size_t len = 0;
+        EVP_PKEY_get_utf8_string_param(k, "group", curve, sizeof curve, &len);
+        snprintf(out, out_len, "EC %s", curve[0] ? curve : "?");
+    } else if (id == EVP_PKEY_ED25519) {
+        snprintf(out, out_len, "Ed25519");
+    } else if (id == EVP_PKEY_ED448) {
+        snprintf(out, out_len, "Ed448");
+    } else {
+        snprintf(out, out_len, "%s %d", OBJ_nid2sn(id), bits);
+    }
+}
+
+static void add_sans(X509 *x, struct td_cert_info *info)
+{
+    GENERAL_NAMES *names = X509_get_ext_d2i(x, NID_subject_alt_name, NULL, NULL);
+    if (!names) {
+        return;
+    }
+    for (int i = 0; i < sk_GENERAL_NAME_num(names); i++) {
+        const GENERAL_NAME *g = sk_GENERAL_NAME_value(names, i);
+        char buf[300];
+        buf[0] = '\0';
+        if (g->type == GEN_DNS) {
+            const unsigned char *s = ASN1_STRING_get0_data(g->d.dNSName);
+            snprintf(buf, sizeof buf, "DNS:%.*s", ASN1_STRING_length(g->d.dNSName), (const char *)s);
+        } else if (g->type == GEN_IPADD) {
+            const unsigned char *s = ASN1_STRING_get0_data(g->d.iPAddress);
+            int n = ASN1_STRING_length(g->d.iPAddress);
+            if (n == 4) {
+                snprintf(buf, sizeof buf, "IP:%u.%u.%u.%u", s[0], s[1], s[2], s[3]);
+            } else if (n == 16) {
+                int o = snprintf(buf, sizeof buf, "IP:");
+                for (int j = 0; j < 16; j += 2) {
+                    o += snprintf(buf + o, sizeof buf - (size_t)o, "%s%x", j ? ":" : "", (s[j] << 8) | s[j + 1]);
+                }
+            }
+        } else if (g->type == GEN_EMAIL) {
+            snprintf(buf, sizeof buf, "email:%.*s", ASN1_STRING_length(g->d.rfc822Name),
+                     (const char *)ASN1_STRING_get0_data(g->d.rfc822Name));
+        } else if (g->type == GEN_URI) {
+            snprintf(buf, sizeof buf, "URI:%.*s", ASN1_STRING_length(g->d.uniformResourceIdentifier),
+                     (const char *)ASN1_STRING_get0_data(g->d.uniformResourceIdentifier));
+        }
+        if (!buf[0]) {
+            continue;
+        }
+        info->num_sans_total++;
+        if (info->num_sans < TD_CERT_MAX_SANS) {
+            info->sans[info->num_sans++] = td_strndup(buf, strlen(buf));
+        }
+    }
+    GENERAL_NAMES_free(names);
+}
+
+void td_cert_info_from_der(const uint8_t *der, size_t len, struct td_cert_info *info)
+{
+    td_memzero(info, sizeof *info);
+    unsigned char md[32];
+    unsigned int mdlen = 0;
+    if (EVP_Digest(der, len, md, &mdlen, EVP_sha256(), NULL) && mdlen == 32) {
+        for (int i = 0; i < 32; i++) {
+            snprintf(info->sha256 + 2 * i, 3, "%02X", md[i]);
+        }
+    }
+    const unsigned char *p = der;
+    X509 *x = d2i_X509(NULL, &p, (long)len);
+    if (!x) {
+        return;
+    }
+    info->ok = true;
+    name_str(X509_get_subject_name(x), info->subject, sizeof info->subject);
+    name_str(X509_get_issuer_name(x), info->issuer, sizeof info->issuer);
+    BIGNUM *bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(x), NULL);
+    if (bn) {
+        char *hex = BN_bn2hex(bn);
+        if (hex) {
+            snprintf(info->serial, sizeof info->serial, "%s", hex);
+            OPENSSL_free(hex);
+        }
+        BN_free(bn);
+    }
+    time_str(X509_get0_notBefore(x), info->not_before, sizeof info->not_before, &info->not_before_epoch);
+    time_str(X509_get0_notAfter(x), info->not_after, sizeof info->not_after, &info->not_after_epoch);
+    key_str(x, info->key, sizeof info->key);
+    int sig_nid = X509_get_signature_nid(x);
+    snprintf(info->sig_alg, sizeof info->sig_alg, "%s", sig_nid ? OBJ_nid2ln(sig_nid) : "unknown");
+    info->is_ca = X509_check_ca(x) > 0;
+    if (X509_check_issued(x, x) == X509_V_OK) {
+        EVP_PKEY *k = X509_get0_pubkey(x);
+        info->self_signed = k && X509_verify(x, k) == 1;
+    }
+    add_sans(x, info);
+    X509_free(x);
+}
+
+void td_cert_info_free(struct td_cert_info *info)
+{
+    for (size_t i = 0; i < info->num_sans; i++) {
+        free(info->sans[i]);
+    }
+    info->num_sans = 0;
+}
+
+bool td_cert_dn_from_der(const uint8_t *der, size_t len, char *out, size_t out_len)
+{
+    const unsigned char *p = der;
+    X509_NAME *n = d2i_X509_NAME(NULL, &p, (long)len);
+    if (!n) {
+        snprintf(out, out_len, "(undecodable name)");
+        return false;
+    }
+    name_str(n, out, out_len);
+    X509_NAME_free(n);
+    return true;
+}

@@ -1,0 +1,20 @@
+#ifndef TD_CLI_H
+#define TD_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+/* Exit codes (man/tlsdiag.1 EXIT STATUS). */
+enum { TD_EXIT_OK = 0, TD_EXIT_FAILURES = 1, TD_EXIT_USAGE = 2 };
+
+struct td_term {
+    bool color;
+    bool utf8;
+    bool stderr_tty;
+};
+
+void td_term_detect(struct td_term *t, const char *color_opt);
+
+int cmd_pcap(int argc, char **argv);
+
+#endif

@@ -1,0 +1,311 @@
+#include "engine/engine.h"
+
+#include <pcap/pcap.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+
+#include "base/mem.h"
+#include "capture/capture.h"
+
+#include "base/banned.h"
+
+struct econn {
+    struct td_tls_conn tls;
+    int client_ep;   /* flow endpoint that is the client, -1 until known */
+    bool has_payload;
+};
+
+struct td_engine {
+    struct td_limits lim;
+    struct td_engine_cb cb;
+    const char *file;
+    struct td_run_stats *stats;
+    struct td_flowtab *tab;
+    uint64_t frame;
+    struct td_time ts;
+    uint64_t problems_reported;
+};
+
+/* Ports IANA assigns to protocols over TLS; plain text there is reported. */
+bool td_is_tls_port(uint16_t port)
+{
+    static const uint16_t ports[] = {443,  465,  563,  636,  853,  989,  990,  992,  993,  994,  995,  1443,
+                                     2376, 3269, 4443, 5061, 5223, 5986, 6443, 6697, 8443, 9443, 10443};
+    for (size_t i = 0; i < sizeof ports / sizeof ports[0]; i++) {
+        if (ports[i] == port) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static void problem(struct td_engine *e, uint64_t frame, long long offset, const char *what)
+{
+    e->stats->input_errors++;
+    if (e->cb.on_problem) {
+        e->cb.on_problem(e->cb.ctx, e->file, frame, offset, what);
+    }
+}
+
+static struct td_at here(const struct td_engine *e)
+{
+    struct td_at at = {e->frame, e->ts};
+    return at;
+}
+
+static void ensure_roles(struct td_flow *f, struct econn *ec, int from, const uint8_t *p, size_t n)
+{
+    if (ec->client_ep >= 0) {
+        return;
+    }
+    bool from_syn = false, is_client;
+    if (f->syn_from >= 0) {
+        ec->client_ep = f->syn_from;
+        from_syn = true;
+    } else if (f->synack_from >= 0) {
+        ec->client_ep = 1 - f->synack_from;
+        from_syn = true;
+    } else if (p && td_tls_guess_client(p, n, &is_client)) {
+        ec->client_ep = is_client ? from : 1 - from;
+    } else {
+        /* Nothing to go by: the endpoint on the higher port is the client. */
+        ec->client_ep = f->port[0] >= f->port[1] ? 0 : 1;
+    }
+    int c = ec->client_ep;
+    td_tls_set_roles(&ec->tls, &f->addr[c], f->port[c], &f->addr[1 - c], f->port[1 - c], from_syn);
+}
+
+static enum td_role role(const struct econn *ec, int from) { return from == ec->client_ep ? TD_CLIENT : TD_SERVER; }
+
+static void emit(struct td_engine *e, struct td_flow *f, struct econn *ec)
+{
+    struct td_tls_conn *c = &ec->tls;
+    bool tls_port = td_is_tls_port(c->port[TD_SERVER]);
+    if (c->tls_seen || (tls_port && ec->has_payload)) {
+        if (!c->tls_seen) {
+            e->stats->not_tls_on_tls_port++;
+            if (!c->failed) {
+                c->failed = true;
+                c->fail_reason = "not TLS on a TLS port";
+            }
+        }
+        e->stats->tls_conns++;
+        switch (td_tls_outcome(c)) {
+        case TD_OUTCOME_OK:
+            e->stats->ok++;
+            break;
+        case TD_OUTCOME_FAILED:
+            e->stats->failed++;
+            break;
+        case TD_OUTCOME_INCOMPLETE:
+            e->stats->incomplete++;
+            break;
+        }
+        if (e->cb.on_conn) {
+            e->cb.on_conn(e->cb.ctx, c);
+        }
+    } else if (ec->has_payload) {
+        e->stats->other_conns++;
+    }
+    td_tls_conn_free(c);
+    free(ec);
+    f->app = NULL;
+    td_flow_release(e->tab, f);
+}
+
+static void maybe_done(struct td_engine *e, struct td_flow *f)
+{
+    struct econn *ec = f->app;
+    if (ec && ec->tls.settled) {
+        emit(e, f, ec);
+    }
+}
+
+static void on_new(void *ctx, struct td_flow *f)
+{
+    struct td_engine *e = ctx;
+    struct econn *ec = td_calloc(1, sizeof *ec);
+    td_tls_conn_init(&ec->tls, &e->lim);
+    ec->client_ep = -1;
+    ec->tls.stream = f->stream;
+    ec->tls.first_frame = f->first_frame;
+    ec->tls.first_ts = f->first_ts;
+    f->app = ec;
+}
+
+static void on_data(void *ctx, struct td_flow *f, int from, const uint8_t *p, size_t n)
+{
+    struct td_engine *e = ctx;
+    struct econn *ec = f->app;
+    if (!ec) {
+        return;
+    }
+    ensure_roles(f, ec, from, p, n);
+    ec->has_payload = true;
+    struct td_at at = here(e);
+    td_tls_feed(&ec->tls, role(ec, from), p, n, &at);
+    maybe_done(e, f);
+}
+
+static void on_gap(void *ctx, struct td_flow *f, int from, uint64_t bytes, const char *why)
+{
+    struct td_engine *e = ctx;
+    struct econn *ec = f->app;
+    if (!ec) {
+        return;
+    }
+    ensure_roles(f, ec, from, NULL, 0);
+    struct td_at at = here(e);
+    td_tls_gap(&ec->tls, role(ec, from), bytes, why, &at);
+    maybe_done(e, f);
+}
+
+static void on_flags(void *ctx, struct td_flow *f, int from, uint8_t flags)
+{
+    struct td_engine *e = ctx;
+    struct econn *ec = f->app;
+    if (!ec) {
+        return;
+    }
+    ensure_roles(f, ec, from, NULL, 0);
+    struct td_at at = here(e);
+    td_tls_flags(&ec->tls, role(ec, from), flags, &at);
+    maybe_done(e, f);
+}
+
+static void on_end(void *ctx, struct td_flow *f, const char *why)
+{
+    struct td_engine *e = ctx;
+    struct econn *ec = f->app;
+    if (!ec) {
+        return;
+    }
+    ensure_roles(f, ec, 0, NULL, 0);
+    td_tls_end(&ec->tls, why);
+    emit(e, f, ec);
+}
+
+struct td_engine *td_engine_new(const struct td_limits *lim, const struct td_engine_cb *cb, const char *file,
+                                struct td_run_stats *stats)
+{
+    struct td_engine *e = td_calloc(1, sizeof *e);
+    static const struct td_reasm_ops ops = {on_new, on_data, on_gap, on_flags, on_end};
+    e->lim = *lim;
+    e->cb = *cb;
+    e->file = file;
+    e->stats = stats;
+    e->tab = td_flowtab_new(&e->lim, &ops, e);
+    return e;
+}
+
+void td_engine_frame(struct td_engine *e, int dlt, uint64_t frame, const struct td_time *ts, const uint8_t *data,
+                     size_t caplen, size_t wirelen)
+{
+    struct td_tcpseg seg;
+    const char *why;
+    size_t at;
+    e->frame = frame;
+    e->ts = *ts;
+    e->stats->frames++;
+    e->stats->bytes += wirelen;
+    switch (td_decode_frame(dlt, data, caplen, &seg, &why, &at)) {
+    case TD_DEC_TCP:
+        e->stats->tcp_segments++;
+        td_flowtab_segment(e->tab, &seg, ts, frame);
+        return;
+    case TD_DEC_NOT_IP:
+        e->stats->not_ip++;
+        return;
+    case TD_DEC_NOT_TCP:
+        e->stats->not_tcp++;
+        return;
+    case TD_DEC_FRAGMENT:
+        e->stats->fragments++;
+        return;
+    case TD_DEC_TRUNCATED:
+        /* Headers cut by the snap length are common (tcpdump -s 96); count. */
+        e->stats->truncated++;
+        return;
+    case TD_DEC_MALFORMED:
+        e->stats->malformed_frames++;
+        problem(e, frame, (long long)at, why);
+        return;
+    case TD_DEC_UNSUPPORTED_LINK:
+        e->stats->not_ip++;
+        return;
+    }
+}
+
+void td_engine_finish(struct td_engine *e)
+{
+    struct td_flowtab_stats fs;
+    td_flowtab_finish(e->tab);
+    td_flowtab_stats(e->tab, &fs);
+    e->stats->tcp_streams += fs.streams;
+    if (fs.live_peak > e->stats->live_peak) {
+        e->stats->live_peak = fs.live_peak;
+    }
+    e->stats->evicted += fs.evicted;
+    e->stats->timed_out += fs.timed_out;
+}
+
+void td_engine_free(struct td_engine *e)
+{
+    if (!e) {
+        return;
+    }
+    td_flowtab_free(e->tab);
+    free(e);
+}
+
+int td_engine_pcap(const char *path, const struct td_limits *lim, const struct td_engine_cb *cb,
+                   struct td_run_stats *stats, char *errbuf, size_t errlen)
+{
+    char perr[PCAP_ERRBUF_SIZE] = "";
+    pcap_t *p = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO, perr);
+    if (!p) {
+        snprintf(errbuf, errlen, "%s", perr);
+        return 2;
+    }
+    int dlt = pcap_datalink(p);
+    if (!td_link_supported(dlt)) {
+        const char *name = pcap_datalink_val_to_name(dlt);
+        snprintf(errbuf, errlen, "link type %s (%d) is not supported", name ? name : "?", dlt);
+        pcap_close(p);
+        return 2;
+    }
+    uint64_t total = 0;
+    struct stat st;
+    if (path[0] != '-' && stat(path, &st) == 0) {
+        total = (uint64_t)st.st_size;
+    }
+    struct td_engine *e = td_engine_new(lim, cb, path, stats);
+    struct pcap_pkthdr *h;
+    const u_char *data;
+    uint64_t frame = 0, read_bytes = 0;
+    int rc, ret = 0;
+    while ((rc = pcap_next_ex(p, &h, &data)) == 1) {
+        struct td_time ts = {h->ts.tv_sec, (uint32_t)h->ts.tv_usec}; /* nanoseconds with PRECISION_NANO */
+        frame++;
+        read_bytes += h->caplen + 16;
+        td_engine_frame(e, dlt, frame, &ts, data, h->caplen, h->len);
+        if (cb->on_progress && (frame & 0xffff) == 0) {
+            cb->on_progress(cb->ctx, read_bytes, total);
+        }
+    }
+    if (rc == PCAP_ERROR) {
+        char what[PCAP_ERRBUF_SIZE + 64];
+        snprintf(what, sizeof what, "reading stopped after frame %llu: %s", (unsigned long long)frame,
+                 pcap_geterr(p));
+        problem(e, frame + 1, -1, what);
+        ret = 1;
+    }
+    td_engine_finish(e);
+    td_engine_free(e);
+    pcap_close(p);
+    if (cb->on_progress) {
+        cb->on_progress(cb->ctx, total, total);
+    }
+    return ret;
+}

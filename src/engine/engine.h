@@ -1,0 +1,53 @@
+/* The analysis engine: reads a capture with libpcap, decodes frames, follows
+ * TCP flows and hands each connection's TLS view to the caller once nothing
+ * more can be learnt about its handshake. Memory is bounded by the number of
+ * connections open at once, not by the length of the capture. */
+#ifndef TD_ENGINE_H
+#define TD_ENGINE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "reasm/reasm.h"
+#include "tls/tls.h"
+
+struct td_run_stats {
+    uint64_t frames, bytes;
+    uint64_t tcp_segments, not_ip, not_tcp, fragments, truncated, malformed_frames;
+    uint64_t tcp_streams;
+    uint64_t tls_conns, ok, failed, incomplete;
+    uint64_t other_conns;        /* TCP connections with payload that is not TLS */
+    uint64_t not_tls_on_tls_port;
+    uint64_t live_peak, evicted, timed_out;
+    uint64_t input_errors;
+};
+
+struct td_engine_cb {
+    void *ctx;
+    /* A finished connection (TLS, or not-TLS on a TLS port). Valid during the call only. */
+    void (*on_conn)(void *ctx, const struct td_tls_conn *c);
+    /* A problem with the input that is not part of a connection's ladder. */
+    void (*on_problem)(void *ctx, const char *file, uint64_t frame, long long offset, const char *what);
+    /* Progress for long work: bytes read so far of total (total 0 if unknown). */
+    void (*on_progress)(void *ctx, uint64_t done, uint64_t total);
+};
+
+/* Analyse one capture file ("-" for standard input). Returns 0 when the whole
+ * file was read, 1 when reading stopped early (the error went to on_problem;
+ * what was read is still analysed and reported), 2 when it could not be
+ * opened at all (errbuf says why). */
+int td_engine_pcap(const char *path, const struct td_limits *lim, const struct td_engine_cb *cb,
+                   struct td_run_stats *stats, char *errbuf, size_t errlen);
+
+/* Lower-level entry points (used by the pcap reader and by tests). */
+struct td_engine;
+struct td_engine *td_engine_new(const struct td_limits *lim, const struct td_engine_cb *cb, const char *file,
+                                struct td_run_stats *stats);
+void td_engine_frame(struct td_engine *e, int dlt, uint64_t frame, const struct td_time *ts, const uint8_t *data,
+                     size_t caplen, size_t wirelen);
+void td_engine_finish(struct td_engine *e);
+void td_engine_free(struct td_engine *e);
+
+bool td_is_tls_port(uint16_t port);
+
+#endif

@@ -1,0 +1,246 @@
+/* One direction of a TCP connection: in-order delivery, out-of-order
+ * buffering, retransmissions, overlaps and gaps.
+ *
+ * Callbacks may release the flow (td_flow_release frees the out-of-order
+ * buffer), so after every callback we check that the flow is still live. */
+#include <stdlib.h>
+
+#include "base/mem.h"
+#include "reasm/internal.h"
+
+#include "base/banned.h"
+
+#define LIVE(f) ((f)->state == TD_FLOW_LIVE)
+
+void td_tcpdir_free(struct td_tcpdir *d)
+{
+    struct td_ooo *o = d->ooo, *next;
+    for (; o; o = next) {
+        next = o->next;
+        free(o);
+    }
+    d->ooo = NULL;
+    d->ooo_bytes = 0;
+}
+
+static void emit(struct td_flowtab *t, struct td_flow *f, int from, const uint8_t *p, size_t n)
+{
+    struct td_tcpdir *d = &f->dir[from];
+    d->next_seq += (uint32_t)n;
+    d->delivered += n;
+    if (n && t->ops.on_data) {
+        t->ops.on_data(t->ctx, f, from, p, n);
+    }
+}
+
+static void gap(struct td_flowtab *t, struct td_flow *f, int from, uint32_t n, const char *why)
+{
+    struct td_tcpdir *d = &f->dir[from];
+    if (n == 0) {
+        return;
+    }
+    d->gaps++;
+    d->gap_bytes += n;
+    d->next_seq += n;
+    d->delivered += n;
+    if (t->ops.on_gap) {
+        t->ops.on_gap(t->ctx, f, from, n, why);
+    }
+}
+
+static void check_fin(struct td_flowtab *t, struct td_flow *f, int from)
+{
+    struct td_tcpdir *d = &f->dir[from];
+    if (d->fin_pending && !d->fin_done && td_seq_diff(d->next_seq, d->fin_seq) >= 0) {
+        d->fin_done = true;
+        if (t->ops.on_flags) {
+            t->ops.on_flags(t->ctx, f, from, TD_TCP_FIN);
+        }
+    }
+}
+
+/* Deliver buffered segments that have become contiguous. */
+static void drain(struct td_flowtab *t, struct td_flow *f, int from)
+{
+    struct td_tcpdir *d = &f->dir[from];
+    while (LIVE(f) && d->ooo && td_seq_diff(d->ooo->seq, d->next_seq) <= 0) {
+        struct td_ooo *o = d->ooo;
+        d->ooo = o->next;
+        d->ooo_bytes -= o->len;
+        uint32_t skip = (uint32_t)td_seq_diff(d->next_seq, o->seq);
+        if (skip < o->len) {
+            emit(t, f, from, o->data + skip, o->len - skip);
+        }
+        free(o);
+    }
+    if (LIVE(f)) {
+        check_fin(t, f, from);
+    }
+}
+
+/* Skip the hole before the first buffered segment. */
+static void skip_first_hole(struct td_flowtab *t, struct td_flow *f, int from, const char *why)
+{
+    struct td_tcpdir *d = &f->dir[from];
+    if (!d->ooo) {
+        return;
+    }
+    int32_t hole = td_seq_diff(d->ooo->seq, d->next_seq);
+    if (hole > 0) {
+        gap(t, f, from, (uint32_t)hole, why);
+    }
+    drain(t, f, from);
+}
+
+void td_tcpdir_flush(struct td_flowtab *t, struct td_flow *f, int from, const char *why)
+{
+    struct td_tcpdir *d = &f->dir[from];
+    while (LIVE(f) && d->ooo) {
+        skip_first_hole(t, f, from, why);
+    }
+    if (LIVE(f) && d->fin_pending && !d->fin_done && td_seq_diff(d->fin_seq, d->next_seq) > 0) {
+        gap(t, f, from, (uint32_t)td_seq_diff(d->fin_seq, d->next_seq), why);
+        if (LIVE(f)) {
+            check_fin(t, f, from);
+        }
+    }
+}
+
+static void ooo_insert(struct td_flowtab *t, struct td_flow *f, int from, uint32_t seq, const uint8_t *p, size_t n)
+{
+    struct td_tcpdir *d = &f->dir[from];
+    if (n == 0) {
+        return;
+    }
+    if (n > t->lim.ooo_bytes) {
+        n = t->lim.ooo_bytes;
+    }
+    while (LIVE(f) && d->ooo && d->ooo_bytes + n > t->lim.ooo_bytes) {
+        skip_first_hole(t, f, from, "out-of-order buffer full: bytes missing from the capture");
+    }
+    if (!LIVE(f)) {
+        return;
+    }
+    if (td_seq_diff(seq, d->next_seq) <= 0) {
+        /* The hole closed while making room. */
+        uint32_t skip = (uint32_t)td_seq_diff(d->next_seq, seq);
+        if (skip < n) {
+            emit(t, f, from, p + skip, n - skip);
+            drain(t, f, from);
+        }
+        return;
+    }
+    struct td_ooo **pp = &d->ooo;
+    while (*pp && td_seq_diff((*pp)->seq, seq) < 0) {
+        pp = &(*pp)->next;
+    }
+    if (*pp && (*pp)->seq == seq && (*pp)->len >= n) {
+        return; /* a retransmission of a buffered segment */
+    }
+    struct td_ooo *o = td_malloc(sizeof *o + n);
+    o->seq = seq;
+    o->len = (uint32_t)n;
+    td_memcopy(o->data, p, n);
+    o->next = *pp;
+    *pp = o;
+    d->ooo_bytes += n;
+}
+
+static void data(struct td_flowtab *t, struct td_flow *f, int from, uint32_t seq, const uint8_t *p, size_t cap,
+                 uint32_t wire_len)
+{
+    struct td_tcpdir *d = &f->dir[from];
+    int32_t rel = td_seq_diff(seq, d->next_seq);
+    if (rel > 0) {
+        /* Ahead of what we have. If the peer already acknowledged up to here,
+         * the hole was sent and received but never captured. */
+        if (d->acked_valid && td_seq_diff(d->acked, seq) >= 0) {
+            skip_first_hole(t, f, from, "bytes acknowledged by the peer but missing from the capture");
+            if (LIVE(f) && td_seq_diff(seq, d->next_seq) > 0) {
+                gap(t, f, from, (uint32_t)td_seq_diff(seq, d->next_seq),
+                    "bytes acknowledged by the peer but missing from the capture");
+            }
+            if (!LIVE(f)) {
+                return;
+            }
+            rel = td_seq_diff(seq, d->next_seq);
+        }
+        if (rel > 0) {
+            ooo_insert(t, f, from, seq, p, cap);
+            return;
+        }
+    }
+    uint32_t skip = (uint32_t)(-rel);
+    if (skip >= wire_len) {
+        d->retrans++;
+        return;
+    }
+    if (skip < cap) {
+        emit(t, f, from, p + skip, cap - skip);
+    }
+    if (LIVE(f) && wire_len > cap) {
+        uint32_t lost = wire_len - (skip > cap ? skip : (uint32_t)cap);
+        gap(t, f, from, lost, "segment cut by the capture's snap length");
+    }
+    if (LIVE(f)) {
+        drain(t, f, from);
+    }
+}
+
+void td_tcpdir_segment(struct td_flowtab *t, struct td_flow *f, int from, const struct td_tcpseg *s)
+{
+    struct td_tcpdir *d = &f->dir[from];
+    struct td_tcpdir *peer = &f->dir[1 - from];
+    uint32_t seq = s->seq;
+    if (s->flags & TD_TCP_SYN) {
+        d->syn = true;
+        if (!d->have_base) {
+            d->have_base = true;
+            d->base_seq = seq;
+            d->next_seq = seq + 1;
+        }
+        seq += 1; /* the SYN occupies one sequence number */
+    } else if (!d->have_base) {
+        /* The SYN was not captured: start where this segment starts. */
+        d->have_base = true;
+        d->base_seq = d->next_seq = seq;
+    }
+    if ((s->flags & TD_TCP_ACK) && peer->have_base &&
+        (!peer->acked_valid || td_seq_diff(s->ack, peer->acked) > 0)) {
+        peer->acked = s->ack;
+        peer->acked_valid = true;
+        /* Data after a hole has arrived, and now the hole is acknowledged:
+         * it will never be captured. */
+        if (peer->ooo && td_seq_diff(s->ack, peer->next_seq) > 0 && td_seq_diff(peer->ooo->seq, peer->next_seq) > 0) {
+            uint32_t upto = td_seq_diff(s->ack, peer->ooo->seq) < 0 ? s->ack : peer->ooo->seq;
+            gap(t, f, 1 - from, (uint32_t)td_seq_diff(upto, peer->next_seq),
+                "bytes acknowledged by the peer but missing from the capture");
+            if (LIVE(f)) {
+                drain(t, f, 1 - from);
+            }
+            if (!LIVE(f)) {
+                return;
+            }
+        }
+    }
+    if (s->payload_wire_len > 0) {
+        data(t, f, from, seq, td_cur_data(&s->payload), td_cur_len(&s->payload), s->payload_wire_len);
+        if (!LIVE(f)) {
+            return;
+        }
+    }
+    if ((s->flags & TD_TCP_FIN) && !d->fin_pending) {
+        d->fin_pending = true;
+        d->fin_seq = seq + s->payload_wire_len;
+        check_fin(t, f, from);
+        if (!LIVE(f)) {
+            return;
+        }
+    }
+    if ((s->flags & TD_TCP_RST) && !d->rst_sent) {
+        d->rst_sent = true;
+        if (t->ops.on_flags) {
+            t->ops.on_flags(t->ctx, f, from, TD_TCP_RST);
+        }
+    }
+}

@@ -1,0 +1,349 @@
+/* The text ladder: one block per connection, one line per message, details
+ * under -v (as Wireshark's detail pane). */
+#include <stdio.h>
+#include <string.h>
+
+#include "cert/cert.h"
+#include "report/internal.h"
+#include "tls/internal.h"
+
+#include "base/banned.h"
+
+#define RED "\033[31m"
+#define GREEN "\033[32m"
+#define YELLOW "\033[33m"
+#define BOLD "\033[1m"
+#define DIM "\033[2m"
+#define RESET "\033[0m"
+
+static const char *col(const struct td_render_opts *o, const char *c) { return o->color ? c : ""; }
+
+/* Lowest and highest non-GREASE version offered. */
+static void version_range(const struct td_client_hello *ch, char *out, size_t len)
+{
+    char a[48], b[48];
+    uint16_t lo = 0xffff, hi = 0;
+    for (size_t i = 0; i < ch->versions.n; i++) {
+        uint16_t v = ch->versions.v[i];
+        if (td_is_grease(v)) {
+            continue;
+        }
+        lo = v < lo ? v : lo;
+        hi = v > hi ? v : hi;
+    }
+    if (hi == 0) {
+        snprintf(out, len, "up to %s", td_version_str(ch->legacy_version, a, sizeof a));
+    } else if (lo == hi) {
+        snprintf(out, len, "%s", td_version_str(lo, a, sizeof a));
+    } else {
+        snprintf(out, len, "%s-%s", td_version_str(lo, a, sizeof a), td_version_str(hi, b, sizeof b));
+    }
+}
+
+static void list_u16(struct td_buf *out, const char *label, const struct td_u16s *v,
+                     const char *(*str)(uint16_t, char *, size_t))
+{
+    char buf[48];
+    td_buf_printf(out, "        %s (%zu):", label, v->n);
+    for (size_t i = 0; i < v->n; i++) {
+        td_buf_printf(out, "%s%s", i ? ", " : " ", str(v->v[i], buf, sizeof buf));
+    }
+    td_buf_putc(out, '\n');
+}
+
+static void ch_summary(struct td_buf *out, const struct td_client_hello *ch)
+{
+    char vr[100];
+    version_range(ch, vr, sizeof vr);
+    td_buf_printf(out, "%s, %zu suites", vr, ch->suites.n);
+    if (ch->sni) {
+        td_buf_printf(out, ", SNI %s", ch->sni);
+    } else {
+        td_buf_puts(out, ", no SNI");
+    }
+    if (ch->alpn.n) {
+        td_buf_puts(out, ", ALPN ");
+        for (size_t i = 0; i < ch->alpn.n; i++) {
+            td_buf_printf(out, "%s%s", i ? "," : "", ch->alpn.v[i]);
+        }
+    }
+    if (ch->sslv2_format) {
+        td_buf_puts(out, " [SSLv2 format]");
+    }
+}
+
+static void ch_detail(struct td_buf *out, const struct td_client_hello *ch)
+{
+    char buf[48];
+    td_buf_printf(out, "        legacy_version: %s, session_id: %u bytes, compression:", td_version_str(ch->legacy_version, buf, sizeof buf),
+                  ch->session_id_len);
+    for (size_t i = 0; i < ch->compression.len; i++) {
+        td_buf_printf(out, " %u", ch->compression.p[i]);
+    }
+    td_buf_putc(out, '\n');
+    if (ch->versions.n) {
+        list_u16(out, "supported_versions", &ch->versions, td_version_str);
+    }
+    list_u16(out, "cipher_suites", &ch->suites, td_suite_str);
+    if (ch->groups.n) {
+        list_u16(out, "supported_groups", &ch->groups, td_group_str);
+    }
+    if (ch->key_shares.n) {
+        list_u16(out, "key_share", &ch->key_shares, td_group_str);
+    }
+    if (ch->sigalgs.n) {
+        list_u16(out, "signature_algorithms", &ch->sigalgs, td_sigscheme_str);
+    }
+    if (ch->sigalgs_cert.n) {
+        list_u16(out, "signature_algorithms_cert", &ch->sigalgs_cert, td_sigscheme_str);
+    }
+    td_buf_printf(out, "        extensions (%zu):", ch->exts.n);
+    for (size_t i = 0; i < ch->exts.n; i++) {
+        td_buf_printf(out, "%s%s(%u)", i ? ", " : " ", td_ext_str(ch->exts.v[i].type, buf, sizeof buf),
+                      ch->exts.v[i].len);
+    }
+    td_buf_putc(out, '\n');
+}
+
+static void sh_summary(struct td_buf *out, const struct td_server_hello *sh)
+{
+    char a[48], b[48], g[48];
+    if (sh->hrr) {
+        td_buf_printf(out, "%s, %s", td_version_str(sh->version, a, sizeof a), td_suite_str(sh->suite, b, sizeof b));
+        if (sh->key_share_group) {
+            td_buf_printf(out, ", asks for key_share %s", td_group_str(sh->key_share_group, g, sizeof g));
+        }
+        return;
+    }
+    td_buf_printf(out, "%s, %s", td_version_str(sh->version, a, sizeof a), td_suite_str(sh->suite, b, sizeof b));
+    if (sh->key_share_group) {
+        td_buf_printf(out, ", key_share %s", td_group_str(sh->key_share_group, g, sizeof g));
+    }
+    if (sh->alpn) {
+        td_buf_printf(out, ", ALPN %s", sh->alpn);
+    }
+    if (sh->downgrade) {
+        td_buf_printf(out, ", downgrade sentinel (%s)", sh->downgrade);
+    }
+}
+
+static void sh_detail(struct td_buf *out, const struct td_server_hello *sh)
+{
+    char buf[48];
+    td_buf_printf(out, "        legacy_version: %s, session_id: %u bytes, compression: %u\n",
+                  td_version_str(sh->legacy_version, buf, sizeof buf), sh->session_id_len, sh->compression);
+    td_buf_printf(out, "        extensions (%zu):", sh->exts.n);
+    for (size_t i = 0; i < sh->exts.n; i++) {
+        td_buf_printf(out, "%s%s(%u)", i ? ", " : " ", td_ext_str(sh->exts.v[i].type, buf, sizeof buf),
+                      sh->exts.v[i].len);
+    }
+    td_buf_putc(out, '\n');
+}
+
+static void cert_summary(struct td_buf *out, const struct td_certificate *cert)
+{
+    td_buf_printf(out, "%zu certificate%s", cert->num_certs_total, cert->num_certs_total == 1 ? "" : "s");
+    if (cert->num_certs == 0) {
+        if (cert->num_certs_total == 0) {
+            td_buf_puts(out, " (empty: no certificate sent)");
+        }
+        return;
+    }
+    struct td_cert_info ci;
+    td_cert_info_from_der(cert->certs[0].p, cert->certs[0].len, &ci);
+    if (ci.ok) {
+        td_buf_printf(out, ": %s (issuer %s), %s..%s", ci.subject, ci.issuer, ci.not_before, ci.not_after);
+    } else {
+        td_buf_puts(out, ": first certificate is not valid DER");
+    }
+    td_cert_info_free(&ci);
+}
+
+static void cert_detail(struct td_buf *out, const struct td_certificate *cert)
+{
+    for (size_t i = 0; i < cert->num_certs; i++) {
+        struct td_cert_info ci;
+        td_cert_info_from_der(cert->certs[i].p, cert->certs[i].len, &ci);
+        td_buf_printf(out, "        [%zu] ", i);
+        if (!ci.ok) {
+            td_buf_printf(out, "undecodable (%zu bytes), sha256 %s\n", cert->certs[i].len, ci.sha256);
+            continue;
+        }
+        td_buf_printf(out, "subject %s\n", ci.subject);
+        td_buf_printf(out, "            issuer  %s\n", ci.issuer);
+        td_buf_printf(out, "            valid   %s .. %s\n", ci.not_before, ci.not_after);
+        if (ci.num_sans) {
+            td_buf_puts(out, "            SAN    ");
+            for (size_t k = 0; k < ci.num_sans; k++) {
+                td_buf_printf(out, " %s", ci.sans[k]);
+            }
+            td_buf_putc(out, '\n');
+        }
+        td_buf_printf(out, "            key     %s, %s%s%s, serial %s\n", ci.key, ci.sig_alg, ci.is_ca ? ", CA" : "",
+                      ci.self_signed ? ", self-signed" : "", ci.serial);
+        td_buf_printf(out, "            sha256  %s\n", ci.sha256);
+        td_cert_info_free(&ci);
+    }
+}
+
+static void cr_summary(struct td_buf *out, const struct td_certificate_request *cr, bool verbose)
+{
+    td_buf_puts(out, "client certificate requested");
+    if (cr->cert_types.len) {
+        td_buf_puts(out, ", types ");
+        for (size_t i = 0; i < cr->cert_types.len; i++) {
+            const char *n = td_cert_type_name(cr->cert_types.p[i]);
+            td_buf_printf(out, "%s%s", i ? "," : "", n ? n : "?");
+        }
+    }
+    td_buf_printf(out, ", %zu CA name%s", cr->num_ca_names, cr->num_ca_names == 1 ? "" : "s");
+    if (verbose) {
+        for (size_t i = 0; i < cr->num_ca_names; i++) {
+            char dn[512];
+            td_cert_dn_from_der(cr->ca_names[i].p, cr->ca_names[i].len, dn, sizeof dn);
+            td_buf_printf(out, "\n        CA: %s", dn);
+        }
+    }
+}
+
+static void msg_line(struct td_buf *out, const struct td_msg *m, const struct td_render_opts *o)
+{
+    char buf[48];
+    const char *arrow = m->from == TD_CLIENT ? (o->utf8 ? "client → server" : "client -> server")
+                                             : (o->utf8 ? "client ← server" : "client <- server");
+    const char *color = "";
+    if (m->kind == TD_M_ALERT || m->kind == TD_M_TCP_RST || m->kind == TD_M_MALFORMED || m->kind == TD_M_GAP ||
+        m->kind == TD_M_NOT_TLS) {
+        color = col(o, RED);
+    }
+    td_buf_printf(out, "  #%-6llu %s  %s%-20s%s ", (unsigned long long)m->frame, arrow, color, td_msg_type_name(m),
+                  col(o, RESET));
+    switch (m->kind) {
+    case TD_M_HANDSHAKE:
+        switch (m->hs_type) {
+        case TD_HS_CLIENT_HELLO:
+            ch_summary(out, m->u.ch);
+            break;
+        case TD_HS_SERVER_HELLO:
+        case TD_HS_HELLO_RETRY_REQUEST:
+            sh_summary(out, m->u.sh);
+            break;
+        case TD_HS_CERTIFICATE:
+            cert_summary(out, m->u.cert);
+            break;
+        case TD_HS_SERVER_KEY_EXCHANGE:
+            if (m->u.ske->kind == TD_SKE_ECDHE) {
+                td_buf_printf(out, "ECDHE %s", td_group_str(m->u.ske->group, buf, sizeof buf));
+            } else if (m->u.ske->kind == TD_SKE_DHE) {
+                td_buf_printf(out, "DHE %u bits", m->u.ske->dh_p_bits);
+            }
+            if (m->u.ske->sigalg) {
+                td_buf_printf(out, ", signed %s", td_sigscheme_str(m->u.ske->sigalg, buf, sizeof buf));
+            }
+            break;
+        case TD_HS_CERTIFICATE_REQUEST:
+            cr_summary(out, m->u.cr, o->verbose);
+            break;
+        case TD_HS_NEW_SESSION_TICKET:
+            td_buf_printf(out, "ticket %u bytes, lifetime %u s", m->u.nst.ticket_len, m->u.nst.lifetime);
+            break;
+        default:
+            td_buf_printf(out, "%u bytes", m->length);
+        }
+        break;
+    case TD_M_ENC_HANDSHAKE:
+        td_buf_printf(out, "(encrypted, %u bytes)", m->length);
+        break;
+    case TD_M_ALERT:
+        if (m->encrypted) {
+            td_buf_printf(out, "%s(encrypted, %u bytes%s)%s", col(o, RED), m->length,
+                          m->inferred ? "; an alert by its size" : "", col(o, RESET));
+        } else {
+            const char *lv = td_alert_level_name(m->alert_level);
+            td_buf_printf(out, "%s%s %s%s", col(o, m->alert_level == 2 ? RED : YELLOW), lv ? lv : "level?",
+                          td_alert_str(m->alert_desc, buf, sizeof buf), col(o, RESET));
+            td_buf_printf(out, "   (record version %s)", td_version_str(m->record_version, buf, sizeof buf));
+        }
+        break;
+    case TD_M_APPDATA:
+        td_buf_printf(out, "%u record%s, %u bytes (encrypted)", m->count, m->count == 1 ? "" : "s", m->length);
+        break;
+    case TD_M_NOT_TLS: {
+        size_t n = m->text ? strlen(m->text) : 0;
+        td_buf_printf(out, "\"%.*s%s\"", (int)(n > 72 ? 72 : n), m->text ? m->text : "", n > 72 ? "..." : "");
+        break;
+    }
+    case TD_M_GAP:
+    case TD_M_MALFORMED:
+        td_buf_puts(out, m->text ? m->text : "");
+        break;
+    case TD_M_CCS:
+    case TD_M_HEARTBEAT:
+    case TD_M_TCP_FIN:
+    case TD_M_TCP_RST:
+        break;
+    }
+    td_buf_putc(out, '\n');
+    if (o->verbose && m->kind == TD_M_HANDSHAKE) {
+        switch (m->hs_type) {
+        case TD_HS_CLIENT_HELLO:
+            ch_detail(out, m->u.ch);
+            break;
+        case TD_HS_SERVER_HELLO:
+        case TD_HS_HELLO_RETRY_REQUEST:
+            sh_detail(out, m->u.sh);
+            break;
+        case TD_HS_CERTIFICATE:
+            cert_detail(out, m->u.cert);
+            break;
+        default:
+            break;
+        }
+    }
+}
+
+void td_render_conn_text(struct td_buf *out, const struct td_tls_conn *c, const struct td_render_opts *o)
+{
+    char a[80], b[80], buf[48];
+    enum td_outcome oc = td_tls_outcome(c);
+    td_addr_port_str(&c->addr[TD_CLIENT], c->port[TD_CLIENT], a, sizeof a);
+    td_addr_port_str(&c->addr[TD_SERVER], c->port[TD_SERVER], b, sizeof b);
+    td_buf_printf(out, "%stcp.stream %u%s  %s %s %s", col(o, BOLD), c->stream, col(o, RESET), a, o->utf8 ? "→" : "->", b);
+    td_buf_printf(out, "  SNI %s", c->sni ? c->sni : "(none)");
+    if (c->version) {
+        td_buf_printf(out, "  %s", td_version_str(c->version, buf, sizeof buf));
+        td_buf_printf(out, " %s", td_suite_str(c->suite, buf, sizeof buf));
+    }
+    const char *oc_col = oc == TD_OUTCOME_OK ? GREEN : oc == TD_OUTCOME_FAILED ? RED : YELLOW;
+    td_buf_printf(out, "  %s%s%s", col(o, oc_col), td_outcome_name(oc), col(o, RESET));
+    if (oc != TD_OUTCOME_OK && c->fail_reason) {
+        td_buf_printf(out, " (%s)", c->fail_reason);
+    }
+    td_buf_putc(out, '\n');
+    for (const struct td_msg *m = c->msgs; m; m = m->next) {
+        msg_line(out, m, o);
+    }
+    if (c->dropped_msgs) {
+        td_buf_printf(out, "  ... %zu more messages not listed (limit %zu)\n", c->dropped_msgs, c->lim->max_messages);
+    }
+    td_buf_putc(out, '\n');
+}
+
+void td_render_summary_text(struct td_buf *out, const struct td_run_stats *s, const struct td_render_opts *o)
+{
+    td_buf_printf(out, "%s%s%s: %llu frames, %llu TCP connections; TLS: %llu (%s%llu ok%s, %s%llu failed%s, %llu incomplete)",
+                  col(o, BOLD), o->file ? o->file : "summary", col(o, RESET), (unsigned long long)s->frames,
+                  (unsigned long long)s->tcp_streams, (unsigned long long)s->tls_conns, col(o, GREEN),
+                  (unsigned long long)s->ok, col(o, RESET), col(o, s->failed ? RED : ""), (unsigned long long)s->failed,
+                  col(o, RESET), (unsigned long long)s->incomplete);
+    if (s->not_tls_on_tls_port) {
+        td_buf_printf(out, "; %llu not TLS on a TLS port", (unsigned long long)s->not_tls_on_tls_port);
+    }
+    td_buf_printf(out, "; other TCP with data: %llu\n", (unsigned long long)s->other_conns);
+    if (s->fragments || s->truncated || s->malformed_frames || s->evicted) {
+        td_buf_printf(out, "  skipped: %llu IP fragments, %llu frames cut by the snap length, %llu malformed frames, "
+                           "%llu connections evicted (too many open at once)\n",
+                      (unsigned long long)s->fragments, (unsigned long long)s->truncated,
+                      (unsigned long long)s->malformed_frames, (unsigned long long)s->evicted);
+    }
+}

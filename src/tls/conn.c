@@ -1,0 +1,791 @@
+/* One TCP connection seen as TLS: recognition by content, record framing,
+ * handshake reassembly across records, and what the encrypted phase shows.
+ *
+ * Messages are stamped with the frame in which the record holding their last
+ * byte completed, which is where Wireshark shows them (it reassembles TLS
+ * records before dissecting the messages in them). */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/mem.h"
+#include "tls/internal.h"
+
+#include "base/banned.h"
+
+void td_tls_conn_init(struct td_tls_conn *c, const struct td_limits *lim)
+{
+    td_memzero(c, sizeof *c);
+    c->lim = lim;
+}
+
+void td_tls_conn_free(struct td_tls_conn *c)
+{
+    struct td_msg *m = c->msgs, *next;
+    for (; m; m = next) {
+        next = m->next;
+        td_msg_free(m);
+    }
+    c->msgs = c->last = NULL;
+    for (int i = 0; i < 2; i++) {
+        td_buf_free(&c->dir[i].hs);
+        td_buf_free(&c->dir[i].text);
+    }
+    free(c->sni);
+    c->sni = NULL;
+}
+
+void td_tls_set_roles(struct td_tls_conn *c, const struct td_addr *client, uint16_t cport, const struct td_addr *server,
+                      uint16_t sport, bool from_syn)
+{
+    c->addr[TD_CLIENT] = *client;
+    c->addr[TD_SERVER] = *server;
+    c->port[TD_CLIENT] = cport;
+    c->port[TD_SERVER] = sport;
+    c->roles_known = true;
+    c->roles_from_syn = from_syn;
+}
+
+static bool is_http_request(const uint8_t *p, size_t n)
+{
+    static const char *const methods[] = {"GET ", "POST ", "HEAD ", "PUT ", "DELETE ", "OPTIONS ", "CONNECT ",
+                                          "PATCH ", "TRACE ", "PRI * HTTP/2"};
+    for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++) {
+        size_t k = strlen(methods[i]);
+        if (n >= k && td_mem_eq(p, methods[i], k)) {
+            return true;
+        }
+        if (n < k && n >= 3 && td_mem_eq(p, methods[i], n)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+bool td_tls_guess_client(const uint8_t *p, size_t n, bool *is_client)
+{
+    if (n >= 6 && p[0] == TD_CT_HANDSHAKE && p[1] == 3) {
+        if (p[5] == TD_HS_CLIENT_HELLO) {
+            *is_client = true;
+            return true;
+        }
+        if (p[5] == TD_HS_SERVER_HELLO) {
+            *is_client = false;
+            return true;
+        }
+    }
+    if (n >= 3 && (p[0] & 0x80) && p[2] == 1) {
+        *is_client = true;
+        return true;
+    }
+    if (is_http_request(p, n)) {
+        *is_client = true;
+        return true;
+    }
+    if (n >= 5 && td_mem_eq(p, "HTTP/", 5)) {
+        *is_client = false;
+        return true;
+    }
+    return false;
+}
+
+/* --- messages --- */
+
+static struct td_msg *add_msg(struct td_tls_conn *c, enum td_msg_kind kind, enum td_role from, const struct td_at *at)
+{
+    if (c->num_msgs >= c->lim->max_messages) {
+        c->dropped_msgs++;
+        return NULL;
+    }
+    struct td_msg *m = td_calloc(1, sizeof *m);
+    m->kind = kind;
+    m->from = from;
+    m->frame = at->frame;
+    m->ts = at->ts;
+    if (c->last) {
+        c->last->next = m;
+    } else {
+        c->msgs = m;
+    }
+    c->last = m;
+    c->num_msgs++;
+    return m;
+}
+
+static void set_text(struct td_msg *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void set_text(struct td_msg *m, const char *fmt, ...)
+{
+    struct td_buf b = {0};
+    va_list ap;
+    va_start(ap, fmt);
+    char tmp[512];
+    vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    td_buf_puts(&b, tmp);
+    free(m->text);
+    m->text = td_strndup(td_buf_cstr(&b), b.len);
+    td_buf_free(&b);
+}
+
+static void fail(struct td_tls_conn *c, const char *why)
+{
+    if (!c->failed) {
+        c->failed = true;
+        c->fail_reason = why;
+    }
+}
+
+static void malformed(struct td_tls_conn *c, enum td_role from, const struct td_at *at, uint64_t offset,
+                      const char *what, const char *why)
+{
+    struct td_tls_dir *d = &c->dir[from];
+    struct td_msg *m = add_msg(c, TD_M_MALFORMED, from, at);
+    if (m) {
+        m->offset = offset;
+        set_text(m, "%s: %s (stream offset %llu)", what, why, (unsigned long long)offset);
+    }
+    d->mode = TD_DIR_DEAD;
+    if (!c->complete) {
+        fail(c, "malformed TLS");
+    }
+}
+
+/* --- completion and settling --- */
+
+static void check_settled(struct td_tls_conn *c)
+{
+    const struct td_tls_dir *cl = &c->dir[TD_CLIENT], *sv = &c->dir[TD_SERVER];
+    if (cl->rst || sv->rst || (cl->fin && sv->fin)) {
+        c->settled = true;
+        return;
+    }
+    if (c->complete && ((cl->post_records >= 1 && sv->post_records >= 1) || cl->post_records + sv->post_records >= 4)) {
+        c->settled = true;
+        return;
+    }
+    bool cdone = cl->mode == TD_DIR_OTHER || cl->mode == TD_DIR_DEAD || cl->fin;
+    bool sdone = sv->mode == TD_DIR_OTHER || sv->mode == TD_DIR_DEAD || sv->fin;
+    if (cdone && sdone) {
+        c->settled = true;
+    }
+}
+
+static void check_complete(struct td_tls_conn *c)
+{
+    if (!c->complete && c->dir[TD_CLIENT].finished && c->dir[TD_SERVER].finished) {
+        c->complete = true;
+    }
+}
+
+/* --- handshake messages --- */
+
+static void on_client_hello(struct td_tls_conn *c, struct td_msg *m, struct td_client_hello *ch)
+{
+    m->u.ch = ch;
+    if (!c->sni && ch->sni) {
+        c->sni = td_strndup(ch->sni, strlen(ch->sni));
+    }
+}
+
+static void on_server_hello(struct td_tls_conn *c, struct td_msg *m, struct td_server_hello *sh)
+{
+    m->u.sh = sh;
+    if (sh->hrr) {
+        m->hs_type = TD_HS_HELLO_RETRY_REQUEST;
+        c->hrr = true;
+        return;
+    }
+    c->version = sh->version;
+    c->suite = sh->suite;
+    if (sh->version >= 0x0304 && sh->has_supported_versions) {
+        /* RFC 8446 2: everything the server sends after ServerHello is encrypted. */
+        c->tls13 = true;
+    }
+}
+
+static void parse_message(struct td_tls_conn *c, enum td_role from, uint8_t type, struct td_cur *body,
+                          uint64_t offset, const struct td_at *at)
+{
+    struct td_msg *m = add_msg(c, TD_M_HANDSHAKE, from, at);
+    const char *err = NULL;
+    size_t err_off = 0;
+    if (!m) {
+        return;
+    }
+    m->hs_type = type;
+    m->length = (uint32_t)td_cur_len(body);
+    m->offset = offset;
+    m->record_version = c->dir[from].rec_version;
+    switch (type) {
+    case TD_HS_CLIENT_HELLO: {
+        struct td_client_hello *ch = td_parse_client_hello(body, &err, &err_off);
+        if (ch) {
+            on_client_hello(c, m, ch);
+        }
+        break;
+    }
+    case TD_HS_SERVER_HELLO: {
+        struct td_server_hello *sh = td_parse_server_hello(body, &err, &err_off);
+        if (sh) {
+            on_server_hello(c, m, sh);
+        }
+        break;
+    }
+    case TD_HS_CERTIFICATE:
+        m->u.cert = td_parse_certificate(body, c->tls13, c->lim->max_certs, &err, &err_off);
+        break;
+    case TD_HS_SERVER_KEY_EXCHANGE:
+        m->u.ske = td_parse_server_key_exchange(body, c->suite, c->version, &err, &err_off);
+        break;
+    case TD_HS_CERTIFICATE_REQUEST:
+        m->u.cr = td_parse_certificate_request(body, c->version, &err, &err_off);
+        break;
+    case TD_HS_NEW_SESSION_TICKET: {
+        struct td_cur t;
+        if (!td_cur_get_u32(body, &m->u.nst.lifetime) || !td_cur_get_u16_prefixed(body, &t)) {
+            err = "NewSessionTicket cut short";
+            err_off = td_cur_offset(body);
+        } else {
+            m->u.nst.ticket_len = (uint16_t)td_cur_len(&t);
+        }
+        break;
+    }
+    case TD_HS_SERVER_HELLO_DONE:
+        if (td_cur_len(body) != 0) {
+            err = "ServerHelloDone is not empty";
+        }
+        break;
+    case TD_HS_FINISHED:
+        c->dir[from].finished = true;
+        break;
+    default:
+        break;
+    }
+    if (err) {
+        const char *name = td_hstype_name(type);
+        m->kind = TD_M_MALFORMED;
+        set_text(m, "%s: %s (message offset %zu, stream offset %llu)", name ? name : "handshake message", err,
+                 err_off, (unsigned long long)(offset + 4 + err_off));
+        if (!c->complete) {
+            fail(c, "malformed handshake message");
+        }
+    }
+}
+
+/* Parse every complete handshake message buffered in this direction. */
+static void drain_handshake(struct td_tls_conn *c, enum td_role from, const struct td_at *at)
+{
+    struct td_tls_dir *d = &c->dir[from];
+    size_t used = 0;
+    while (d->mode == TD_DIR_TLS && d->hs.len - used >= 4) {
+        struct td_cur all, body;
+        uint8_t type;
+        uint32_t len;
+        td_cur_init(&all, d->hs.data + used, d->hs.len - used);
+        td_cur_get_u8(&all, &type);
+        td_cur_get_u24(&all, &len);
+        if (len > c->lim->hs_message_max) {
+            malformed(c, from, at, d->hs_offset + used, "handshake message",
+                      "length over the limit of reassembled handshake messages");
+            break;
+        }
+        if (!td_cur_get_bytes(&all, &body, len)) {
+            break; /* continues in the next record */
+        }
+        body.base = body.p; /* offsets in errors are relative to the message body */
+        parse_message(c, from, type, &body, d->hs_offset + used, at);
+        used += 4 + (size_t)len;
+    }
+    td_buf_consume(&d->hs, used);
+    d->hs_offset += used;
+}
+
+/* --- records --- */
+
+static void on_alert(struct td_tls_conn *c, enum td_role from, const struct td_at *at)
+{
+    struct td_tls_dir *d = &c->dir[from];
+    struct td_msg *m = add_msg(c, TD_M_ALERT, from, at);
+    uint8_t level = d->alert[0], desc = d->alert[1];
+    if (m) {
+        m->alert_level = level;
+        m->alert_desc = desc;
+        m->record_version = d->rec_version;
+        m->offset = d->rec_offset;
+        m->length = 2;
+    }
+    if (level == 2) {
+        c->fatal_alert = true;
+        fail(c, "fatal alert");
+    } else if (!c->complete && (desc == 0 || desc == 90)) {
+        /* close_notify / user_canceled while the handshake is running: the
+         * sender gives up (the seed's "Close Notify" version mismatch). */
+        fail(c, "alert during the handshake");
+    }
+}
+
+static bool record_header_ok(const struct td_tls_dir *d)
+{
+    uint8_t type = d->hdr[0];
+    return type >= TD_CT_CHANGE_CIPHER_SPEC && type <= TD_CT_HEARTBEAT && d->hdr[1] == 3 && d->hdr[2] <= 4 &&
+           d->rec_len <= TD_RECORD_MAX;
+}
+
+static void start_record(struct td_tls_conn *c, enum td_role from, const struct td_at *at)
+{
+    struct td_tls_dir *d = &c->dir[from];
+    d->rec_type = d->hdr[0];
+    d->rec_version = (uint16_t)(d->hdr[1] << 8 | d->hdr[2]);
+    d->rec_len = d->rec_left = (uint32_t)(d->hdr[3] << 8 | d->hdr[4]);
+    d->rec_offset = d->offset - 5;
+    if (!record_header_ok(d)) {
+        char why[160];
+        snprintf(why, sizeof why, "not a TLS record header: %02x %02x %02x %02x %02x", d->hdr[0], d->hdr[1],
+                 d->hdr[2], d->hdr[3], d->hdr[4]);
+        malformed(c, from, at, d->rec_offset, "record", why);
+        return;
+    }
+    c->tls_seen = true;
+    /* After ChangeCipherSpec (TLS <= 1.2) handshake and alert records are
+     * encrypted; in TLS 1.3 encrypted records all travel as application_data,
+     * so a handshake or alert record there is plaintext. */
+    switch (d->rec_type) {
+    case TD_CT_APPLICATION_DATA:
+        d->rec_encrypted = true;
+        break;
+    case TD_CT_HANDSHAKE:
+        d->rec_encrypted = d->ccs && !c->tls13;
+        break;
+    case TD_CT_ALERT:
+        d->rec_encrypted = (d->ccs && !c->tls13) || d->rec_len != 2;
+        break;
+    default:
+        d->rec_encrypted = false;
+    }
+    d->alert_len = 0;
+    if (d->rec_len == 0 && d->rec_type != TD_CT_APPLICATION_DATA) {
+        /* RFC 8446 5.1: zero-length fragments of these types MUST NOT be sent. */
+        struct td_msg *m = add_msg(c, TD_M_MALFORMED, from, at);
+        if (m) {
+            m->offset = d->rec_offset;
+            set_text(m, "zero-length record of content type %u (stream offset %llu)", d->rec_type,
+                     (unsigned long long)d->rec_offset);
+        }
+    }
+}
+
+/* Records after the handshake: fold application data into one line. */
+static void appdata(struct td_tls_conn *c, enum td_role from, const struct td_at *at)
+{
+    struct td_tls_dir *d = &c->dir[from];
+    if (d->appdata && c->last == d->appdata) {
+        d->appdata->count++;
+        d->appdata->length += d->rec_len;
+        d->appdata->frame = at->frame;
+        return;
+    }
+    struct td_msg *m = add_msg(c, TD_M_APPDATA, from, at);
+    if (m) {
+        m->encrypted = true;
+        m->count = 1;
+        m->length = d->rec_len;
+        m->offset = d->rec_offset;
+        m->record_version = d->rec_version;
+    }
+    d->appdata = m;
+}
+
+/* An encrypted record whose meaning comes from its position (and, in TLS 1.3,
+ * its size): `inferred` says so in the output. */
+static void encrypted_msg(struct td_tls_conn *c, enum td_role from, enum td_msg_kind kind, uint8_t hs_type,
+                          bool inferred, const struct td_at *at)
+{
+    struct td_tls_dir *d = &c->dir[from];
+    struct td_msg *m = add_msg(c, kind, from, at);
+    if (m) {
+        m->encrypted = true;
+        m->inferred = inferred;
+        m->hs_type = hs_type;
+        m->length = d->rec_len;
+        m->offset = d->rec_offset;
+        m->record_version = d->rec_version;
+    }
+    d->appdata = NULL;
+}
+
+/* RFC 8446 5.2: an encrypted alert is 2 bytes + 1 content-type byte + a
+ * 16-byte AEAD tag, so a 19-byte record is an alert unless padded. */
+#define TLS13_ALERT_RECORD_LEN 19
+
+static void end_appdata_record(struct td_tls_conn *c, enum td_role from, const struct td_at *at)
+{
+    struct td_tls_dir *d = &c->dir[from];
+    if (c->tls13 && !c->complete) {
+        if (from == TD_SERVER) {
+            encrypted_msg(c, from, TD_M_ENC_HANDSHAKE, 0, true, at);
+            d->finished = true;
+        } else if (d->rec_len == TLS13_ALERT_RECORD_LEN) {
+            encrypted_msg(c, from, TD_M_ALERT, 0, true, at);
+            fail(c, "encrypted alert from the client during the handshake");
+        } else {
+            encrypted_msg(c, from, TD_M_ENC_HANDSHAKE, TD_HS_FINISHED, true, at);
+            d->finished = true;
+            check_complete(c);
+        }
+        return;
+    }
+    if (c->complete) {
+        d->post_records++;
+        if (c->tls13 && from == TD_SERVER && d->post_records == 1 && d->rec_len == TLS13_ALERT_RECORD_LEN &&
+            c->dir[TD_CLIENT].post_records == 0) {
+            /* The server's first word after the client's Finished is an alert:
+             * it rejected the client's flight (e.g. its certificate). */
+            encrypted_msg(c, from, TD_M_ALERT, 0, true, at);
+            fail(c, "encrypted alert from the server right after the client's Finished");
+            return;
+        }
+    }
+    appdata(c, from, at);
+}
+
+static void end_record(struct td_tls_conn *c, enum td_role from, const struct td_at *at)
+{
+    struct td_tls_dir *d = &c->dir[from];
+    struct td_msg *m;
+    switch (d->rec_type) {
+    case TD_CT_CHANGE_CIPHER_SPEC:
+        m = add_msg(c, TD_M_CCS, from, at);
+        if (m) {
+            m->offset = d->rec_offset;
+            m->length = d->rec_len;
+            m->record_version = d->rec_version;
+        }
+        d->ccs = true;
+        d->appdata = NULL;
+        break;
+    case TD_CT_ALERT:
+        if (d->rec_encrypted) {
+            encrypted_msg(c, from, TD_M_ALERT, 0, false, at);
+            if (!c->complete) {
+                fail(c, "encrypted alert during the handshake");
+            } else {
+                d->post_records++;
+            }
+        }
+        break; /* plaintext alerts are emitted as their bytes arrive */
+    case TD_CT_HANDSHAKE:
+        if (d->rec_encrypted) {
+            /* RFC 5246 7.4.9: the first message after ChangeCipherSpec is Finished. */
+            encrypted_msg(c, from, TD_M_ENC_HANDSHAKE, d->finished ? 0 : TD_HS_FINISHED, !d->finished, at);
+            d->finished = true;
+            check_complete(c);
+        } else {
+            d->appdata = NULL;
+            drain_handshake(c, from, at);
+        }
+        break;
+    case TD_CT_APPLICATION_DATA:
+        end_appdata_record(c, from, at);
+        break;
+    case TD_CT_HEARTBEAT:
+        m = add_msg(c, TD_M_HEARTBEAT, from, at);
+        if (m) {
+            m->length = d->rec_len;
+            m->offset = d->rec_offset;
+        }
+        break;
+    default:
+        break;
+    }
+    check_complete(c);
+}
+
+static void feed_tls(struct td_tls_conn *c, enum td_role from, const uint8_t *p, size_t n, const struct td_at *at)
+{
+    struct td_tls_dir *d = &c->dir[from];
+    while (n > 0 && d->mode == TD_DIR_TLS) {
+        if (d->hdr_len < 5) {
+            size_t take = 5 - d->hdr_len < n ? 5 - d->hdr_len : n;
+            td_memcopy(d->hdr + d->hdr_len, p, take);
+            d->hdr_len += take;
+            d->offset += take;
+            p += take;
+            n -= take;
+            if (d->hdr_len < 5) {
+                return;
+            }
+            d->rec_len = (uint32_t)(d->hdr[3] << 8 | d->hdr[4]);
+            start_record(c, from, at);
+            if (d->mode != TD_DIR_TLS) {
+                return;
+            }
+        }
+        size_t take = d->rec_left < n ? d->rec_left : n;
+        if (!d->rec_encrypted && d->rec_type == TD_CT_HANDSHAKE) {
+            if (d->hs.len + take > c->lim->hs_message_max + 4) {
+                malformed(c, from, at, d->offset, "handshake", "reassembly buffer limit reached");
+                return;
+            }
+            if (d->hs.len == 0) {
+                d->hs_offset = d->offset;
+            }
+            td_buf_append(&d->hs, p, take);
+        } else if (!d->rec_encrypted && d->rec_type == TD_CT_ALERT) {
+            for (size_t i = 0; i < take; i++) {
+                d->alert[d->alert_len++] = p[i];
+                if (d->alert_len == 2) {
+                    d->alert_len = 0;
+                    on_alert(c, from, at);
+                }
+            }
+        }
+        d->rec_left -= (uint32_t)take;
+        d->offset += take;
+        p += take;
+        n -= take;
+        if (d->rec_left == 0) {
+            d->hdr_len = 0;
+            end_record(c, from, at);
+        }
+    }
+}
+
+/* SSLv2-compatible ClientHello: a 2-byte header with the top bit set. */
+static void feed_ssl2(struct td_tls_conn *c, enum td_role from, const uint8_t *p, size_t n, const struct td_at *at)
+{
+    struct td_tls_dir *d = &c->dir[from];
+    size_t need = 2;
+    if (d->hs.len >= 2) {
+        need = 2 + (size_t)(((d->hs.data[0] & 0x7f) << 8) | d->hs.data[1]);
+    }
+    while (n > 0) {
+        size_t take = need > d->hs.len ? need - d->hs.len : 0;
+        if (take > n) {
+            take = n;
+        }
+        td_buf_append(&d->hs, p, take);
+        d->offset += take;
+        p += take;
+        n -= take;
+        if (d->hs.len == 2) {
+            need = 2 + (size_t)(((d->hs.data[0] & 0x7f) << 8) | d->hs.data[1]);
+            continue;
+        }
+        if (d->hs.len >= need && d->hs.len >= 2) {
+            struct td_cur body;
+            const char *err = NULL;
+            size_t err_off = 0;
+            td_cur_init(&body, d->hs.data + 2, need - 2);
+            struct td_client_hello *ch = td_parse_sslv2_client_hello(&body, &err, &err_off);
+            struct td_msg *m = add_msg(c, ch ? TD_M_HANDSHAKE : TD_M_MALFORMED, from, at);
+            if (m) {
+                m->hs_type = TD_HS_CLIENT_HELLO;
+                m->length = (uint32_t)(need - 2);
+                m->record_version = 0x0002;
+                if (ch) {
+                    on_client_hello(c, m, ch);
+                } else {
+                    set_text(m, "SSLv2-format ClientHello: %s (offset %zu)", err, err_off + 2);
+                }
+            } else {
+                td_client_hello_free(ch);
+            }
+            c->tls_seen = true;
+            td_buf_reset(&d->hs);
+            d->mode = TD_DIR_TLS; /* what follows is TLS records */
+            feed_tls(c, from, p, n, at);
+            return;
+        }
+    }
+}
+
+static void sanitize(struct td_buf *out, const uint8_t *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        uint8_t ch = p[i];
+        if (ch == '\r') {
+            continue;
+        }
+        if (ch == '\n') {
+            td_buf_puts(out, "\\n");
+        } else if (ch >= 0x20 && ch < 0x7f) {
+            td_buf_putc(out, (char)ch);
+        } else {
+            td_buf_printf(out, "\\x%02x", ch);
+        }
+    }
+}
+
+static void feed_other(struct td_tls_conn *c, enum td_role from, const uint8_t *p, size_t n, const struct td_at *at)
+{
+    struct td_tls_dir *d = &c->dir[from];
+    d->offset += n;
+    if (d->text.len >= 160) {
+        return;
+    }
+    size_t take = n < 160 - d->text.len ? n : 160 - d->text.len;
+    td_buf_append(&d->text, p, take);
+    if (!d->text_msg) {
+        d->text_msg = add_msg(c, TD_M_NOT_TLS, from, at);
+        if (c->tls_seen && !c->complete) {
+            fail(c, "the peer does not speak TLS");
+        }
+    }
+    if (d->text_msg) {
+        struct td_buf s = {0};
+        sanitize(&s, d->text.data, d->text.len);
+        free(d->text_msg->text);
+        d->text_msg->text = td_strndup(td_buf_cstr(&s), s.len);
+        d->text_msg->length = (uint32_t)d->offset;
+        td_buf_free(&s);
+    }
+}
+
+static enum td_dir_mode detect(const uint8_t *p, size_t n, bool *need_more)
+{
+    *need_more = false;
+    if (n < 3) {
+        *need_more = true;
+        return TD_DIR_DETECT;
+    }
+    if (p[0] >= TD_CT_CHANGE_CIPHER_SPEC && p[0] <= TD_CT_HEARTBEAT && p[1] == 3 && p[2] <= 4) {
+        return TD_DIR_TLS;
+    }
+    if ((p[0] & 0x80) && p[2] == 1) {
+        if (n < 5) {
+            *need_more = true;
+            return TD_DIR_DETECT;
+        }
+        if ((p[3] == 3 && p[4] <= 4) || (p[3] == 0 && p[4] == 2)) {
+            return TD_DIR_SSL2;
+        }
+    }
+    return TD_DIR_OTHER;
+}
+
+static void dispatch(struct td_tls_conn *c, enum td_role from, const uint8_t *p, size_t n, const struct td_at *at)
+{
+    switch (c->dir[from].mode) {
+    case TD_DIR_TLS:
+        feed_tls(c, from, p, n, at);
+        break;
+    case TD_DIR_SSL2:
+        feed_ssl2(c, from, p, n, at);
+        break;
+    case TD_DIR_OTHER:
+        feed_other(c, from, p, n, at);
+        break;
+    default:
+        break;
+    }
+}
+
+void td_tls_feed(struct td_tls_conn *c, enum td_role from, const uint8_t *p, size_t n, const struct td_at *at)
+{
+    struct td_tls_dir *d = &c->dir[from];
+    if (n == 0 || c->settled) {
+        return;
+    }
+    if (d->mode == TD_DIR_DETECT) {
+        size_t take = sizeof d->det - d->det_len < n ? sizeof d->det - d->det_len : n;
+        td_memcopy(d->det + d->det_len, p, take);
+        d->det_len += take;
+        bool need_more;
+        enum td_dir_mode mode = detect(d->det, d->det_len, &need_more);
+        if (need_more && take == n) {
+            return;
+        }
+        d->mode = mode == TD_DIR_DETECT ? TD_DIR_OTHER : mode;
+        uint8_t first[sizeof d->det];
+        size_t first_len = d->det_len;
+        td_memcopy(first, d->det, first_len);
+        dispatch(c, from, first, first_len, at);
+        p += take;
+        n -= take;
+    }
+    if (n > 0) {
+        dispatch(c, from, p, n, at);
+    }
+    check_settled(c);
+}
+
+void td_tls_gap(struct td_tls_conn *c, enum td_role from, uint64_t bytes, const char *why, const struct td_at *at)
+{
+    struct td_tls_dir *d = &c->dir[from];
+    if (c->settled) {
+        return;
+    }
+    c->gaps++;
+    /* A gap inside a record we only skip (encrypted data) costs nothing:
+     * the record boundary is still known. */
+    if (d->mode == TD_DIR_TLS && d->hdr_len == 5 && d->rec_encrypted && d->rec_left >= bytes) {
+        d->rec_left -= (uint32_t)bytes;
+        d->offset += bytes;
+        if (d->rec_left == 0) {
+            d->hdr_len = 0;
+            end_record(c, from, at);
+        }
+        check_settled(c);
+        return;
+    }
+    if (d->mode == TD_DIR_OTHER) {
+        d->offset += bytes;
+        return;
+    }
+    struct td_msg *m = add_msg(c, TD_M_GAP, from, at);
+    if (m) {
+        m->offset = d->offset;
+        m->length = (uint32_t)(bytes > UINT32_MAX ? UINT32_MAX : bytes);
+        set_text(m, "%llu bytes missing from the capture at stream offset %llu (%s); the rest of this direction "
+                    "cannot be decoded",
+                 (unsigned long long)bytes, (unsigned long long)d->offset, why);
+    }
+    d->offset += bytes;
+    d->mode = TD_DIR_DEAD;
+    check_settled(c);
+}
+
+void td_tls_flags(struct td_tls_conn *c, enum td_role from, uint8_t flags, const struct td_at *at)
+{
+    struct td_tls_dir *d = &c->dir[from];
+    if (c->settled) {
+        return;
+    }
+    bool rst = flags & TD_TCP_RST;
+    if (rst) {
+        d->rst = true;
+    } else {
+        d->fin = true;
+    }
+    struct td_msg *m = add_msg(c, rst ? TD_M_TCP_RST : TD_M_TCP_FIN, from, at);
+    if (m) {
+        m->offset = d->offset;
+    }
+    d->appdata = NULL;
+    if (!c->complete && (c->tls_seen || c->dir[TD_CLIENT].mode != TD_DIR_DETECT)) {
+        fail(c, rst ? "connection reset during the handshake" : "connection closed during the handshake");
+    }
+    check_settled(c);
+}
+
+void td_tls_end(struct td_tls_conn *c, const char *why)
+{
+    if (!c->complete && !c->failed && !c->fail_reason) {
+        c->fail_reason = why;
+    }
+    c->settled = true;
+}
+
+enum td_outcome td_tls_outcome(const struct td_tls_conn *c)
+{
+    if (c->failed) {
+        return TD_OUTCOME_FAILED;
+    }
+    if (c->complete) {
+        return TD_OUTCOME_OK;
+    }
+    return TD_OUTCOME_INCOMPLETE;
+}
+
+bool td_tls_reportable(const struct td_tls_conn *c) { return c->tls_seen; }

@@ -1,0 +1,76 @@
+#include "tls/names.h"
+
+#include <stdio.h>
+
+#include "base/banned.h"
+
+const char *td_name_find(const struct td_name *t, size_t len, uint32_t v)
+{
+    size_t lo = 0, hi = len;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (t[mid].value == v) {
+            return t[mid].name;
+        }
+        if (t[mid].value < v) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    return NULL;
+}
+
+bool td_is_grease(uint16_t v) { return (v & 0x0f0f) == 0x0a0a && (v >> 8) == (v & 0xff); }
+
+const char *td_suite_name(uint16_t v) { return td_name_find(td_suite_names, td_suite_names_len, v); }
+const char *td_alert_name(uint8_t v) { return td_name_find(td_alert_names, td_alert_names_len, v); }
+const char *td_hstype_name(uint8_t v) { return td_name_find(td_hstype_names, td_hstype_names_len, v); }
+const char *td_ext_name(uint16_t v) { return td_name_find(td_ext_names, td_ext_names_len, v); }
+const char *td_group_name(uint16_t v) { return td_name_find(td_group_names, td_group_names_len, v); }
+const char *td_sigscheme_name(uint16_t v) { return td_name_find(td_sigscheme_names, td_sigscheme_names_len, v); }
+const char *td_version_name(uint16_t v) { return td_name_find(td_version_names, td_version_names_len, v); }
+
+static const char *fmt(const char *name, uint16_t v, const char *prefix, char *buf, size_t len)
+{
+    if (name) {
+        return name;
+    }
+    if (td_is_grease(v)) {
+        snprintf(buf, len, "GREASE_0x%04x", v);
+    } else {
+        snprintf(buf, len, "%s0x%04x", prefix, v);
+    }
+    return buf;
+}
+
+const char *td_suite_str(uint16_t v, char *buf, size_t len) { return fmt(td_suite_name(v), v, "", buf, len); }
+const char *td_group_str(uint16_t v, char *buf, size_t len) { return fmt(td_group_name(v), v, "", buf, len); }
+const char *td_sigscheme_str(uint16_t v, char *buf, size_t len)
+{
+    return fmt(td_sigscheme_name(v), v, "", buf, len);
+}
+const char *td_ext_str(uint16_t v, char *buf, size_t len) { return fmt(td_ext_name(v), v, "unknown_", buf, len); }
+
+const char *td_version_str(uint16_t v, char *buf, size_t len)
+{
+    const char *n = td_version_name(v);
+    if (n) {
+        return n;
+    }
+    if ((v >> 8) == 0x7f) { /* TLS 1.3 drafts */
+        snprintf(buf, len, "TLSv1.3-draft%u", v & 0xff);
+        return buf;
+    }
+    return fmt(NULL, v, "", buf, len);
+}
+
+const char *td_alert_str(uint8_t v, char *buf, size_t len)
+{
+    const char *n = td_alert_name(v);
+    if (n) {
+        return n;
+    }
+    snprintf(buf, len, "unknown_alert_%u", v);
+    return buf;
+}

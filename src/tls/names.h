@@ -1,0 +1,43 @@
+/* Names of TLS code points, from tables generated out of the IANA registries
+ * (the CSV files in data/iana, tools/gen_names.sh). Unknown values return NULL; the
+ * *_str helpers format them as the IANA registry would list them. */
+#ifndef TD_TLS_NAMES_H
+#define TD_TLS_NAMES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct td_name {
+    uint32_t value;
+    const char *name;
+};
+
+extern const struct td_name td_suite_names[], td_alert_names[], td_hstype_names[], td_ext_names[],
+    td_group_names[], td_sigscheme_names[], td_version_names[];
+extern const size_t td_suite_names_len, td_alert_names_len, td_hstype_names_len, td_ext_names_len,
+    td_group_names_len, td_sigscheme_names_len, td_version_names_len;
+
+const char *td_name_find(const struct td_name *t, size_t len, uint32_t v);
+
+/* GREASE (RFC 8701): 0x0a0a, 0x1a1a, ... 0xfafa. */
+bool td_is_grease(uint16_t v);
+
+const char *td_suite_name(uint16_t v);
+const char *td_alert_name(uint8_t v);
+const char *td_hstype_name(uint8_t v);
+const char *td_ext_name(uint16_t v);
+const char *td_group_name(uint16_t v);
+const char *td_sigscheme_name(uint16_t v);
+const char *td_version_name(uint16_t v);
+
+/* Always a printable name: the registry's, "GREASE", or a hex form such as
+ * "0x1234" / "unknown_ext_0x1234". buf must hold at least 32 bytes. */
+const char *td_suite_str(uint16_t v, char *buf, size_t len);
+const char *td_group_str(uint16_t v, char *buf, size_t len);
+const char *td_sigscheme_str(uint16_t v, char *buf, size_t len);
+const char *td_ext_str(uint16_t v, char *buf, size_t len);
+const char *td_version_str(uint16_t v, char *buf, size_t len);
+const char *td_alert_str(uint8_t v, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,251 @@
+/* The TLS layer: recognises TLS in a TCP byte stream, splits records,
+ * reassembles handshake messages across records, and decodes them into owned,
+ * bounded structures (struct td_msg) that outlive the input bytes.
+ *
+ * It knows nothing about packets or files: the caller feeds each direction's
+ * in-order bytes with the frame number and time in which they arrived, and
+ * tells it about gaps, FIN and RST. */
+#ifndef TD_TLS_H
+#define TD_TLS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/cursor.h"
+#include "base/mem.h"
+#include "capture/capture.h"
+#include "reasm/reasm.h"
+
+enum td_role { TD_CLIENT = 0, TD_SERVER = 1 };
+
+struct td_u16s {
+    uint16_t *v;
+    size_t n;
+};
+
+struct td_blob {
+    uint8_t *p;
+    size_t len;
+};
+
+struct td_strs {
+    char **v;
+    size_t n;
+};
+
+struct td_ext_seen {
+    uint16_t type;
+    uint16_t len;
+};
+
+struct td_exts {
+    struct td_ext_seen *v;
+    size_t n;
+};
+
+/* RFC 8446 4.1.2 / RFC 5246 7.4.1.2, and the SSLv2-compatible form (RFC 5246 E.2). */
+struct td_client_hello {
+    bool sslv2_format;
+    uint16_t legacy_version;
+    uint8_t random[32];
+    uint8_t session_id_len;
+    struct td_u16s suites;
+    struct td_blob compression;
+    struct td_exts exts;
+    char *sni;                     /* first host_name, NULL when absent */
+    struct td_u16s versions;       /* supported_versions */
+    struct td_u16s groups;         /* supported_groups */
+    struct td_u16s sigalgs;        /* signature_algorithms */
+    struct td_u16s sigalgs_cert;   /* signature_algorithms_cert */
+    struct td_u16s key_shares;     /* key_share: groups offered */
+    struct td_strs alpn;
+    struct td_blob ec_point_formats;
+    struct td_blob psk_modes;
+    uint16_t padding_len;
+    uint16_t psk_identities;       /* pre_shared_key */
+    uint16_t session_ticket_len;
+    bool has_sni, has_status_request, has_ems, has_etm, has_reneg, has_session_ticket, has_early_data,
+        has_post_handshake_auth, has_ech;
+};
+
+/* RFC 8446 4.1.3 (ServerHello and HelloRetryRequest). */
+struct td_server_hello {
+    bool hrr;
+    uint16_t legacy_version;
+    uint16_t version;              /* negotiated: supported_versions if present */
+    bool has_supported_versions;
+    uint8_t random[32];
+    uint8_t session_id_len;
+    uint16_t suite;
+    uint8_t compression;
+    struct td_exts exts;
+    uint16_t key_share_group;      /* selected (SH) or requested (HRR) group; 0 if none */
+    char *alpn;
+    bool has_ems, has_etm, has_reneg, has_session_ticket, has_status_request, has_sni_ack;
+    const char *downgrade;         /* "TLS 1.2" / "TLS 1.1 or below" when the RFC 8446 4.1.3 sentinel is set */
+};
+
+struct td_certificate {
+    bool tls13;
+    struct td_blob *certs;         /* DER, leaf first as sent */
+    size_t num_certs;
+    size_t num_certs_total;        /* as sent, when more than limits.max_certs */
+};
+
+/* RFC 8422 5.4 / RFC 5246 7.4.3 */
+struct td_server_key_exchange {
+    enum { TD_SKE_UNKNOWN, TD_SKE_ECDHE, TD_SKE_DHE } kind;
+    uint16_t group;                /* ECDHE named curve */
+    uint32_t dh_p_bits;            /* DHE prime size */
+    uint16_t sigalg;               /* TLS 1.2 signature scheme, 0 if absent */
+};
+
+/* RFC 5246 7.4.4 / RFC 8446 4.3.2 */
+struct td_certificate_request {
+    struct td_blob cert_types;
+    struct td_u16s sigalgs;
+    struct td_blob *ca_names;      /* DER-encoded DistinguishedNames */
+    size_t num_ca_names;
+};
+
+enum td_msg_kind {
+    TD_M_HANDSHAKE,     /* a decoded handshake message (hs_type) */
+    TD_M_ENC_HANDSHAKE, /* an encrypted handshake record */
+    TD_M_CCS,
+    TD_M_ALERT,
+    TD_M_APPDATA,       /* application data records (folded: count) */
+    TD_M_HEARTBEAT,
+    TD_M_NOT_TLS,       /* the peer spoke something else (text holds a printable excerpt) */
+    TD_M_GAP,           /* bytes missing from the capture */
+    TD_M_MALFORMED,     /* bytes that break the protocol (text says how) */
+    TD_M_TCP_FIN,
+    TD_M_TCP_RST,
+};
+
+struct td_msg {
+    struct td_msg *next;
+    enum td_msg_kind kind;
+    enum td_role from;
+    uint8_t hs_type;
+    bool encrypted;
+    bool inferred;          /* kind guessed from position and size (encrypted) */
+    uint16_t record_version;
+    uint32_t length;        /* handshake body or record payload length */
+    uint32_t count;         /* folded records (application data) */
+    uint64_t frame;         /* frame in which the last byte arrived */
+    struct td_time ts;
+    uint64_t offset;        /* stream offset of the first byte (record or message) */
+    uint8_t alert_level, alert_desc;
+    char *text;
+    union {
+        struct td_client_hello *ch;
+        struct td_server_hello *sh;
+        struct td_certificate *cert;
+        struct td_server_key_exchange *ske;
+        struct td_certificate_request *cr;
+        struct {
+            uint32_t lifetime;
+            uint16_t ticket_len;
+        } nst;
+    } u;
+};
+
+enum td_outcome { TD_OUTCOME_OK, TD_OUTCOME_FAILED, TD_OUTCOME_INCOMPLETE };
+
+enum td_dir_mode { TD_DIR_DETECT, TD_DIR_TLS, TD_DIR_SSL2, TD_DIR_OTHER, TD_DIR_DEAD };
+
+struct td_tls_dir {
+    enum td_dir_mode mode;
+    uint8_t det[8];
+    size_t det_len;
+    uint8_t hdr[5];
+    size_t hdr_len;
+    uint8_t rec_type;
+    uint16_t rec_version;
+    uint32_t rec_len, rec_left;
+    uint64_t rec_offset;
+    bool rec_encrypted;
+    struct td_buf hs;          /* handshake bytes awaiting a complete message */
+    uint64_t hs_offset;        /* stream offset of hs.data[0] */
+    uint8_t alert[2];
+    size_t alert_len;
+    bool ccs;                  /* ChangeCipherSpec sent */
+    bool finished;             /* its handshake flight is over (Finished sent, maybe encrypted) */
+    bool hs_overflow;
+    uint64_t offset;           /* stream offset of the next byte */
+    uint32_t post_records;     /* records after the handshake completed */
+    struct td_msg *appdata;    /* current folded application data message */
+    bool fin, rst;
+    struct td_buf text;        /* first bytes of a non-TLS stream */
+    struct td_msg *text_msg;   /* the NotTLS message showing them */
+};
+
+struct td_tls_conn {
+    const struct td_limits *lim;
+    uint32_t stream;
+    struct td_addr addr[2];    /* by role */
+    uint16_t port[2];
+    bool roles_known;
+    bool roles_from_syn;
+    bool tls_seen;             /* some TLS record or SSLv2 hello was recognised */
+    bool tls13;
+    bool hrr;
+    bool complete;             /* both sides finished the handshake */
+    bool failed;
+    bool fatal_alert;
+    bool settled;              /* nothing more to learn: caller may release */
+    const char *fail_reason;
+    uint16_t version;          /* negotiated, 0 until ServerHello */
+    uint16_t suite;
+    char *sni;
+    uint64_t first_frame;
+    struct td_time first_ts;
+    struct td_tls_dir dir[2];  /* by role */
+    struct td_msg *msgs, *last;
+    size_t num_msgs, dropped_msgs;
+    uint64_t gaps;
+};
+
+void td_tls_conn_init(struct td_tls_conn *c, const struct td_limits *lim);
+void td_tls_conn_free(struct td_tls_conn *c);
+
+/* Where the current bytes came from. */
+struct td_at {
+    uint64_t frame;
+    struct td_time ts;
+};
+
+void td_tls_set_roles(struct td_tls_conn *c, const struct td_addr *client, uint16_t cport, const struct td_addr *server,
+                      uint16_t sport, bool from_syn);
+/* Decide roles from the first payload of endpoint (addr, port) when no SYN was seen. */
+bool td_tls_guess_client(const uint8_t *p, size_t n, bool *is_client);
+void td_tls_feed(struct td_tls_conn *c, enum td_role from, const uint8_t *p, size_t n, const struct td_at *at);
+void td_tls_gap(struct td_tls_conn *c, enum td_role from, uint64_t bytes, const char *why, const struct td_at *at);
+void td_tls_flags(struct td_tls_conn *c, enum td_role from, uint8_t flags, const struct td_at *at);
+/* No more bytes will come (capture ended, idle, ...): settle the outcome. */
+void td_tls_end(struct td_tls_conn *c, const char *why);
+enum td_outcome td_tls_outcome(const struct td_tls_conn *c);
+/* Did either side speak TLS, or is the connection worth reporting as not-TLS on a TLS port? */
+bool td_tls_reportable(const struct td_tls_conn *c);
+
+/* Parsers, exposed for unit tests and the probe. Each returns NULL/false on
+ * malformed input and sets *err to a sentence and *err_off to the offset. */
+struct td_client_hello *td_parse_client_hello(struct td_cur *body, const char **err, size_t *err_off);
+struct td_client_hello *td_parse_sslv2_client_hello(struct td_cur *rec, const char **err, size_t *err_off);
+struct td_server_hello *td_parse_server_hello(struct td_cur *body, const char **err, size_t *err_off);
+struct td_certificate *td_parse_certificate(struct td_cur *body, bool tls13, size_t max_certs, const char **err,
+                                            size_t *err_off);
+struct td_server_key_exchange *td_parse_server_key_exchange(struct td_cur *body, uint16_t suite, uint16_t version,
+                                                            const char **err, size_t *err_off);
+struct td_certificate_request *td_parse_certificate_request(struct td_cur *body, uint16_t version,
+                                                            const char **err, size_t *err_off);
+void td_client_hello_free(struct td_client_hello *ch);
+void td_server_hello_free(struct td_server_hello *sh);
+void td_certificate_free(struct td_certificate *c);
+void td_certificate_request_free(struct td_certificate_request *cr);
+void td_msg_free(struct td_msg *m);
+
+const char *td_msg_type_name(const struct td_msg *m);
+
+#endif

@@ -1,0 +1,41 @@
+# Helpers for tests that start servers: everything runs inside a private
+# network namespace (unshare -n) with only loopback up, so no test traffic can
+# leave the machine and servers that bind every address see only lo.
+# Processes are stopped by the PIDs the tests recorded, never by name.
+
+# Run a script in a fresh namespace: netns_run SCRIPT ARGS...
+netns_run() {
+  unshare -n sh -c 'ip link set lo up && exec "$@"' netns "$@"
+}
+
+# Wait until something listens on 127.0.0.1:PORT (inside the namespace).
+wait_port() {
+  i=0
+  while [ $i -lt 100 ]; do
+    if (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null; then return 0; fi
+    sleep 0.05; i=$((i + 1))
+  done
+  echo "nothing listens on port $1" >&2
+  return 1
+}
+
+# Start tcpdump on lo (or any) writing FILE; sets CAP_PID.
+cap_start() { # iface file [filter]
+  rm -f "$2.log"
+  tcpdump -n -i "$1" -s 0 -U --immediate-mode -w "$2" "${3:-tcp}" 2>"$2.log" &
+  CAP_PID=$!
+  CAP_FILE=$2
+  # tcpdump says "listening on" once its filter is attached
+  i=0; while [ $i -lt 100 ] && ! grep -q "listening on" "$2.log" 2>/dev/null; do sleep 0.05; i=$((i + 1)); done
+  sleep 0.1
+}
+
+cap_stop() {
+  sleep 0.3
+  kill "$CAP_PID" 2>/dev/null; wait "$CAP_PID" 2>/dev/null || true
+  rm -f "$CAP_FILE.log"
+}
+
+stop_pid() {
+  kill "$1" 2>/dev/null; wait "$1" 2>/dev/null || true
+}

@@ -1,0 +1,205 @@
+#include "testlib.h"
+
+#include <string.h>
+
+#include "reasm/reasm.h"
+
+/* Collects what the flow table delivers, per endpoint. */
+struct sink {
+    struct td_buf got[2];
+    uint64_t gaps[2];
+    int fins[2], rsts[2], ends, news;
+    uint32_t last_stream;
+};
+
+static void on_new(void *ctx, struct td_flow *f)
+{
+    struct sink *s = ctx;
+    s->news++;
+    s->last_stream = f->stream;
+    f->app = s;
+}
+static void on_data(void *ctx, struct td_flow *f, int from, const uint8_t *p, size_t n)
+{
+    (void)f;
+    struct sink *s = ctx;
+    td_buf_append(&s->got[from], p, n);
+}
+static void on_gap(void *ctx, struct td_flow *f, int from, uint64_t bytes, const char *why)
+{
+    (void)f, (void)why;
+    struct sink *s = ctx;
+    s->gaps[from] += bytes;
+    for (uint64_t i = 0; i < bytes; i++) {
+        td_buf_putc(&s->got[from], '_'); /* mark the hole in the output */
+    }
+}
+static void on_flags(void *ctx, struct td_flow *f, int from, uint8_t flags)
+{
+    (void)f;
+    struct sink *s = ctx;
+    if (flags & TD_TCP_FIN) {
+        s->fins[from]++;
+    } else {
+        s->rsts[from]++;
+    }
+}
+static void on_end(void *ctx, struct td_flow *f, const char *why)
+{
+    (void)f, (void)why;
+    struct sink *s = ctx;
+    s->ends++;
+}
+
+static const struct td_reasm_ops ops = {on_new, on_data, on_gap, on_flags, on_end};
+
+static void seg(struct td_flowtab *t, int from, uint32_t seq, uint32_t ack, uint8_t flags, const char *data)
+{
+    static uint64_t frame;
+    struct td_tcpseg s;
+    td_memzero(&s, sizeof s);
+    s.src.family = s.dst.family = 4;
+    s.src.a[0] = 10, s.src.a[3] = (uint8_t)(from ? 2 : 1);
+    s.dst.a[0] = 10, s.dst.a[3] = (uint8_t)(from ? 1 : 2);
+    s.sport = from ? 443 : 40000;
+    s.dport = from ? 40000 : 443;
+    s.seq = seq;
+    s.ack = ack;
+    s.flags = flags;
+    size_t n = data ? strlen(data) : 0;
+    td_cur_init(&s.payload, (const uint8_t *)data, n);
+    s.payload_wire_len = (uint32_t)n;
+    struct td_time ts = {1000, 0};
+    td_flowtab_segment(t, &s, &ts, ++frame);
+}
+
+static struct td_flowtab *table(struct sink *s)
+{
+    struct td_limits lim;
+    td_limits_default(&lim);
+    td_memzero(s, sizeof *s);
+    return td_flowtab_new(&lim, &ops, s);
+}
+
+static void done(struct td_flowtab *t, struct sink *s)
+{
+    td_flowtab_free(t);
+    td_buf_free(&s->got[0]);
+    td_buf_free(&s->got[1]);
+}
+
+#define A TD_TCP_ACK
+#define SYN TD_TCP_SYN
+
+static void test_in_order_and_out_of_order(void **state)
+{
+    (void)state;
+    struct sink s;
+    struct td_flowtab *t = table(&s);
+    seg(t, 0, 100, 0, SYN, NULL);
+    seg(t, 1, 500, 101, SYN | A, NULL);
+    seg(t, 0, 101, 501, A, "hello ");
+    seg(t, 0, 113, 501, A, "third");  /* out of order */
+    seg(t, 0, 107, 501, A, "world ");
+    seg(t, 0, 101, 501, A, "hello "); /* retransmission */
+    seg(t, 0, 110, 501, A, "ld thi"); /* overlap with what we have */
+    seg(t, 1, 501, 118, A, "ok");
+    assert_string_equal(td_buf_cstr(&s.got[0]), "hello world third");
+    assert_string_equal(td_buf_cstr(&s.got[1]), "ok");
+    assert_int_equal(s.gaps[0], 0);
+    assert_int_equal(s.news, 1);
+    done(t, &s);
+}
+
+static void test_missing_syn_and_wraparound(void **state)
+{
+    (void)state;
+    struct sink s;
+    struct td_flowtab *t = table(&s);
+    /* no SYN captured; the sequence numbers wrap around 2^32 mid-stream */
+    seg(t, 0, 0xfffffffcu, 7, A, "abcd");
+    seg(t, 0, 0x00000004u, 7, A, "ijkl"); /* ahead: buffered */
+    seg(t, 0, 0x00000000u, 7, A, "efgh");
+    assert_string_equal(td_buf_cstr(&s.got[0]), "abcdefghijkl");
+    done(t, &s);
+}
+
+static void test_gap_acknowledged_by_peer(void **state)
+{
+    (void)state;
+    struct sink s;
+    struct td_flowtab *t = table(&s);
+    seg(t, 0, 100, 0, SYN, NULL);
+    seg(t, 1, 500, 101, SYN | A, NULL);
+    seg(t, 0, 101, 501, A, "aaaa");
+    seg(t, 0, 109, 501, A, "cccc");  /* 105..108 never captured */
+    assert_string_equal(td_buf_cstr(&s.got[0]), "aaaa");
+    seg(t, 1, 501, 113, A, NULL);     /* the server acknowledges all of it */
+    assert_string_equal(td_buf_cstr(&s.got[0]), "aaaa____cccc");
+    assert_int_equal(s.gaps[0], 4);
+    done(t, &s);
+}
+
+static void test_gap_at_end_of_capture_and_fin(void **state)
+{
+    (void)state;
+    struct sink s;
+    struct td_flowtab *t = table(&s);
+    seg(t, 0, 100, 0, SYN, NULL);
+    seg(t, 0, 101, 0, A, "ab");
+    seg(t, 0, 105, 0, A | TD_TCP_FIN, "ef"); /* FIN after a hole */
+    assert_int_equal(s.fins[0], 0);           /* not in order yet */
+    td_flowtab_finish(t);
+    assert_string_equal(td_buf_cstr(&s.got[0]), "ab__ef");
+    assert_int_equal(s.fins[0], 1);
+    assert_int_equal(s.ends, 1);
+    done(t, &s);
+}
+
+static void test_port_reuse_new_stream(void **state)
+{
+    (void)state;
+    struct sink s;
+    struct td_flowtab *t = table(&s);
+    seg(t, 0, 100, 0, SYN, NULL);
+    seg(t, 0, 100, 0, SYN, NULL); /* a retransmitted SYN: same stream */
+    assert_int_equal(s.news, 1);
+    seg(t, 1, 500, 101, SYN | A, NULL);
+    seg(t, 0, 101, 501, A | TD_TCP_RST, NULL);
+    seg(t, 0, 9000, 0, SYN, NULL); /* same ports, after RST: Wireshark's next tcp.stream */
+    assert_int_equal(s.news, 2);
+    assert_int_equal(s.last_stream, 1);
+    seg(t, 0, 7777, 0, SYN, NULL); /* another ISN: yet another stream */
+    assert_int_equal(s.news, 3);
+    done(t, &s);
+}
+
+static void test_ooo_limit_is_a_gap_not_growth(void **state)
+{
+    (void)state;
+    struct sink s;
+    struct td_limits lim;
+    td_limits_default(&lim);
+    lim.ooo_bytes = 16;
+    td_memzero(&s, sizeof s);
+    struct td_flowtab *t = td_flowtab_new(&lim, &ops, &s);
+    seg(t, 0, 100, 0, SYN, NULL);
+    seg(t, 0, 111, 0, A, "0123456789"); /* hole 101..110 */
+    seg(t, 0, 121, 0, A, "abcdefghij"); /* over the 16-byte limit: the hole is given up */
+    assert_int_equal(s.gaps[0], 10);
+    assert_string_equal(td_buf_cstr(&s.got[0]), "__________0123456789abcdefghij");
+    done(t, &s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_in_order_and_out_of_order),
+        cmocka_unit_test(test_missing_syn_and_wraparound),
+        cmocka_unit_test(test_gap_acknowledged_by_peer),
+        cmocka_unit_test(test_gap_at_end_of_capture_and_fin),
+        cmocka_unit_test(test_port_reuse_new_stream),
+        cmocka_unit_test(test_ooo_limit_is_a_gap_not_growth),
+    };
+    return cmocka_run_group_tests_name("reasm/tcpdir", tests, NULL, NULL);
+}

@@ -1,0 +1,215 @@
+#include "testlib.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "reasm/reasm.h"
+#include "tls/tls.h"
+
+struct flight {
+    struct td_buf client, server;
+};
+
+/* A TLS 1.3 handshake as it looks without keys. */
+static void make_tls13(struct flight *f, size_t frag)
+{
+    struct td_buf ch = {0}, sh = {0}, enc = {0}, ccs = {0};
+    tl_client_hello(&ch, "a.example");
+    tl_server_hello(&sh, true, 0x1301);
+    for (int i = 0; i < 900; i++) {
+        td_buf_putc(&enc, (char)i);
+    }
+    td_buf_putc(&ccs, 1);
+    tl_records(&f->client, 22, 1, &ch, frag);
+    tl_records(&f->server, 22, 2, &sh, frag);
+    tl_records(&f->server, 20, 0, &ccs, 16384);
+    tl_records(&f->server, 23, 0, &enc, 16384);
+    tl_records(&f->client, 20, 0, &ccs, 16384);
+    enc.len = 53; /* the client's Finished */
+    tl_records(&f->client, 23, 0, &enc, 16384);
+    enc.len = 300; /* application data both ways */
+    tl_records(&f->client, 23, 0, &enc, 16384);
+    td_buf_free(&ch);
+    td_buf_free(&sh);
+    td_buf_free(&enc);
+    td_buf_free(&ccs);
+}
+
+/* Feed client then server bytes in chunks of `chunk`, alternating as a
+ * conversation would: client flight 1, server flight, client rest. */
+static void run(struct td_tls_conn *c, struct flight *f, size_t chunk, size_t client_first)
+{
+    struct td_at at = {1, {0, 0}};
+    for (size_t off = 0; off < client_first; off += chunk, at.frame++) {
+        size_t n = client_first - off < chunk ? client_first - off : chunk;
+        td_tls_feed(c, TD_CLIENT, f->client.data + off, n, &at);
+    }
+    for (size_t off = 0; off < f->server.len; off += chunk, at.frame++) {
+        size_t n = f->server.len - off < chunk ? f->server.len - off : chunk;
+        td_tls_feed(c, TD_SERVER, f->server.data + off, n, &at);
+    }
+    for (size_t off = client_first; off < f->client.len; off += chunk, at.frame++) {
+        size_t n = f->client.len - off < chunk ? f->client.len - off : chunk;
+        td_tls_feed(c, TD_CLIENT, f->client.data + off, n, &at);
+    }
+}
+
+static void ladder(const struct td_tls_conn *c, char *out, size_t len)
+{
+    out[0] = '\0';
+    size_t used = 0;
+    for (const struct td_msg *m = c->msgs; m; m = m->next) {
+        used += (size_t)snprintf(out + used, len - used, "%s%c ", td_msg_type_name(m), m->from == TD_CLIENT ? '>' : '<');
+    }
+}
+
+static void test_tls13_any_segmentation(void **state)
+{
+    (void)state;
+    struct td_limits lim;
+    td_limits_default(&lim);
+    for (size_t frag = 40; frag <= 16384; frag = frag * 4) {
+        struct flight f = {0};
+        make_tls13(&f, frag);
+        /* The first client flight is the ClientHello record(s). */
+        size_t ch_len = f.client.len - (6 + 5 + 53 + 5 + 300);
+        char want[512] = "";
+        for (size_t chunk = 1; chunk <= f.client.len + f.server.len; chunk = chunk < 16 ? chunk + 1 : chunk * 2) {
+            struct td_tls_conn c;
+            td_tls_conn_init(&c, &lim);
+            run(&c, &f, chunk, ch_len);
+            char got[512];
+            ladder(&c, got, sizeof got);
+            assert_true(c.tls13);
+            assert_true(c.complete);
+            assert_int_equal(td_tls_outcome(&c), TD_OUTCOME_OK);
+            assert_string_equal(c.sni, "a.example");
+            if (!want[0]) {
+                snprintf(want, sizeof want, "%s", got);
+                assert_string_equal(want, "ClientHello> ServerHello< ChangeCipherSpec< EncryptedHandshake< "
+                                          "ChangeCipherSpec> Finished> ApplicationData> ");
+            }
+            assert_string_equal(got, want);
+            td_tls_conn_free(&c);
+        }
+        td_buf_free(&f.client);
+        td_buf_free(&f.server);
+    }
+}
+
+static void test_alert_and_http(void **state)
+{
+    (void)state;
+    struct td_limits lim;
+    td_limits_default(&lim);
+    struct td_tls_conn c;
+    struct td_at at = {7, {0, 0}};
+    struct td_buf ch = {0}, rec = {0}, alert = {0};
+    tl_client_hello(&ch, NULL);
+    tl_records(&rec, 22, 1, &ch, 16384);
+    td_buf_putc(&alert, 2);
+    td_buf_putc(&alert, 70);
+    td_tls_conn_init(&c, &lim);
+    td_tls_feed(&c, TD_CLIENT, rec.data, rec.len, &at);
+    td_buf_reset(&rec);
+    tl_records(&rec, 21, 0, &alert, 16384);
+    rec.data[1] = 3, rec.data[2] = 1; /* record version TLS 1.0 */
+    at.frame = 9;
+    td_tls_feed(&c, TD_SERVER, rec.data, rec.len, &at);
+    assert_int_equal(td_tls_outcome(&c), TD_OUTCOME_FAILED);
+    assert_non_null(c.msgs->next);
+    const struct td_msg *a = c.msgs->next;
+    assert_int_equal(a->kind, TD_M_ALERT);
+    assert_int_equal(a->alert_level, 2);
+    assert_int_equal(a->alert_desc, 70);
+    assert_int_equal(a->record_version, 0x0301);
+    assert_int_equal(a->frame, 9);
+    td_tls_conn_free(&c);
+
+    /* plain HTTP to a TLS server: recognised, not parsed as TLS */
+    td_tls_conn_init(&c, &lim);
+    static const char get[] = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
+    td_tls_feed(&c, TD_CLIENT, (const uint8_t *)get, 2, &at);
+    td_tls_feed(&c, TD_CLIENT, (const uint8_t *)get + 2, sizeof get - 3, &at);
+    assert_false(c.tls_seen);
+    assert_int_equal(c.msgs->kind, TD_M_NOT_TLS);
+    assert_non_null(strstr(c.msgs->text, "GET / HTTP/1.1"));
+    td_tls_conn_free(&c);
+    td_buf_free(&ch);
+    td_buf_free(&rec);
+    td_buf_free(&alert);
+}
+
+static void test_gap_inside_encrypted_record_keeps_sync(void **state)
+{
+    (void)state;
+    struct td_limits lim;
+    td_limits_default(&lim);
+    struct flight f = {0};
+    make_tls13(&f, 16384);
+    struct td_tls_conn c;
+    struct td_at at = {1, {0, 0}};
+    td_tls_conn_init(&c, &lim);
+    size_t ch_len = f.client.len - (6 + 5 + 53 + 5 + 300);
+    td_tls_feed(&c, TD_CLIENT, f.client.data, ch_len, &at);
+    /* server: everything but 100 bytes in the middle of the 900-byte encrypted record */
+    size_t enc_start = f.server.len - 900;
+    td_tls_feed(&c, TD_SERVER, f.server.data, enc_start + 100, &at);
+    td_tls_gap(&c, TD_SERVER, 100, "test", &at);
+    td_tls_feed(&c, TD_SERVER, f.server.data + enc_start + 200, f.server.len - enc_start - 200, &at);
+    assert_int_equal(c.last->kind, TD_M_ENC_HANDSHAKE); /* the record still ends where it should */
+    td_tls_feed(&c, TD_CLIENT, f.client.data + ch_len, f.client.len - ch_len, &at);
+    assert_int_equal(td_tls_outcome(&c), TD_OUTCOME_OK);
+    td_tls_conn_free(&c);
+
+    /* a gap inside the ClientHello loses the direction, and says so */
+    td_tls_conn_init(&c, &lim);
+    td_tls_feed(&c, TD_CLIENT, f.client.data, 20, &at);
+    td_tls_gap(&c, TD_CLIENT, 30, "test", &at);
+    assert_int_equal(c.last->kind, TD_M_GAP);
+    assert_non_null(strstr(c.last->text, "30 bytes missing"));
+    td_tls_end(&c, "end of capture");
+    assert_int_equal(td_tls_outcome(&c), TD_OUTCOME_INCOMPLETE);
+    td_tls_conn_free(&c);
+    td_buf_free(&f.client);
+    td_buf_free(&f.server);
+}
+
+static void test_absurd_lengths(void **state)
+{
+    (void)state;
+    struct td_limits lim;
+    td_limits_default(&lim);
+    struct td_tls_conn c;
+    struct td_at at = {3, {0, 0}};
+    /* handshake message claiming 2^24-1 bytes */
+    static const uint8_t big[] = {22, 3, 3, 0, 4, 1, 0xff, 0xff, 0xff};
+    td_tls_conn_init(&c, &lim);
+    td_tls_feed(&c, TD_CLIENT, big, sizeof big, &at);
+    assert_int_equal(c.last->kind, TD_M_MALFORMED);
+    assert_non_null(strstr(c.last->text, "over the limit"));
+    td_tls_conn_free(&c);
+    /* record longer than 2^14+2048 */
+    static const uint8_t rec[] = {22, 3, 3, 0x48, 0x01, 1, 0, 0};
+    td_tls_conn_init(&c, &lim);
+    td_tls_feed(&c, TD_CLIENT, rec, sizeof rec, &at);
+    assert_int_equal(c.last->kind, TD_M_MALFORMED);
+    td_tls_conn_free(&c);
+    /* zero-length handshake record */
+    static const uint8_t zero[] = {22, 3, 3, 0, 0};
+    td_tls_conn_init(&c, &lim);
+    td_tls_feed(&c, TD_CLIENT, zero, sizeof zero, &at);
+    assert_int_equal(c.last->kind, TD_M_MALFORMED);
+    td_tls_conn_free(&c);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_tls13_any_segmentation),
+        cmocka_unit_test(test_alert_and_http),
+        cmocka_unit_test(test_gap_inside_encrypted_record_keeps_sync),
+        cmocka_unit_test(test_absurd_lengths),
+    };
+    return cmocka_run_group_tests_name("tls/conn", tests, NULL, NULL);
+}

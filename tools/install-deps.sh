@@ -1,0 +1,28 @@
+#!/bin/sh
+# Install the Debian packages tlsdiag needs, when missing.
+#   tools/install-deps.sh build   -- to build and run (make, make demo)
+#   tools/install-deps.sh test    -- also what the tests start (make test)
+set -eu
+build="gcc make pkg-config libc6-dev libssl-dev libpcap-dev openssl"
+test="$build libcmocka-dev tshark tcpdump gnutls-bin nginx-light curl python3 iproute2 util-linux"
+case "${1:-build}" in
+  build) want=$build ;;
+  test) want=$test ;;
+  *) echo "usage: $0 build|test" >&2; exit 2 ;;
+esac
+missing=""
+for p in $want; do
+  # nginx-light or any other nginx flavour will do
+  if [ "$p" = nginx-light ] && command -v nginx >/dev/null 2>&1; then continue; fi
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+echo "tlsdiag: installing Debian packages:$missing" >&2
+if [ "$(id -u)" != 0 ]; then
+  echo "tlsdiag: run as root, or install them yourself: apt-get install -y$missing" >&2
+  exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q >/dev/null || apt-get update -q
+# shellcheck disable=SC2086
+apt-get install -y -q --no-install-recommends $missing
