@@ -355,10 +355,10 @@ static void start_record(struct td_tls_conn *c, enum td_role from, const struct 
         d->rec_encrypted = true;
         break;
     case TD_CT_HANDSHAKE:
-        d->rec_encrypted = d->ccs && !c->tls13;
+        d->rec_encrypted = d->ccs && !c->tls13 && !c->hrr;
         break;
     case TD_CT_ALERT:
-        d->rec_encrypted = (d->ccs && !c->tls13) || d->rec_len != 2;
+        d->rec_encrypted = (d->ccs && !c->tls13 && !c->hrr) || d->rec_len != 2;
         break;
     default:
         d->rec_encrypted = false;
@@ -418,27 +418,58 @@ static void encrypted_msg(struct td_tls_conn *c, enum td_role from, enum td_msg_
  * 16-byte AEAD tag, so a 19-byte record is an alert unless padded. */
 #define TLS13_ALERT_RECORD_LEN 19
 
+/* RFC 8446 4.4.4: Finished carries Hash.length bytes; as a record it is that
+ * plus the 4-byte handshake header, the content-type byte and the tag. */
+static uint32_t tls13_finished_record_len(uint16_t suite)
+{
+    const char *name = td_suite_name(suite);
+    size_t n = name ? strlen(name) : 0;
+    bool sha384 = n > 6 && strcmp(name + n - 6, "SHA384") == 0;
+    return 4 + (sha384 ? 48 : 32) + 1 + 16;
+}
+
+/* A TLS 1.3 handshake record from the client: Certificate and
+ * CertificateVerify (when asked for a certificate) come before Finished,
+ * each in a record of its own in most stacks; Finished has a known size. */
+static void tls13_client_flight(struct td_tls_conn *c, const struct td_at *at)
+{
+    struct td_tls_dir *d = &c->dir[TD_CLIENT];
+    if (d->rec_len == TLS13_ALERT_RECORD_LEN) {
+        encrypted_msg(c, TD_CLIENT, TD_M_ALERT, 0, true, at);
+        fail(c, "encrypted alert from the client during the handshake");
+        return;
+    }
+    if (d->rec_len == tls13_finished_record_len(c->suite) || d->enc_hs_records >= 2) {
+        encrypted_msg(c, TD_CLIENT, TD_M_ENC_HANDSHAKE, TD_HS_FINISHED, true, at);
+        d->finished = true;
+        check_complete(c);
+        return;
+    }
+    encrypted_msg(c, TD_CLIENT, TD_M_ENC_HANDSHAKE, 0, true, at);
+    d->enc_hs_records++;
+}
+
 static void end_appdata_record(struct td_tls_conn *c, enum td_role from, const struct td_at *at)
 {
     struct td_tls_dir *d = &c->dir[from];
     if (c->tls13 && !c->complete) {
-        if (from == TD_SERVER) {
+        if (from == TD_CLIENT) {
+            tls13_client_flight(c, at);
+            return;
+        }
+        if (c->dir[TD_CLIENT].enc_hs_records == 0) {
             encrypted_msg(c, from, TD_M_ENC_HANDSHAKE, 0, true, at);
             d->finished = true;
-        } else if (d->rec_len == TLS13_ALERT_RECORD_LEN) {
-            encrypted_msg(c, from, TD_M_ALERT, 0, true, at);
-            fail(c, "encrypted alert from the client during the handshake");
-        } else {
-            encrypted_msg(c, from, TD_M_ENC_HANDSHAKE, TD_HS_FINISHED, true, at);
-            d->finished = true;
-            check_complete(c);
+            return;
         }
-        return;
+        /* The server speaks after the client's encrypted flight began: the
+         * flight (coalesced into fewer records) is over. */
+        c->dir[TD_CLIENT].finished = true;
+        check_complete(c);
     }
     if (c->complete) {
         d->post_records++;
-        if (c->tls13 && from == TD_SERVER && d->post_records == 1 && d->rec_len == TLS13_ALERT_RECORD_LEN &&
-            c->dir[TD_CLIENT].post_records == 0) {
+        if (c->tls13 && from == TD_SERVER && d->post_records == 1 && d->rec_len == TLS13_ALERT_RECORD_LEN) {
             /* The server's first word after the client's Finished is an alert:
              * it rejected the client's flight (e.g. its certificate). */
             encrypted_msg(c, from, TD_M_ALERT, 0, true, at);

@@ -175,6 +175,7 @@ struct td_tls_dir {
     bool hs_overflow;
     uint64_t offset;           /* stream offset of the next byte */
     uint32_t post_records;     /* records after the handshake completed */
+    uint32_t enc_hs_records;   /* TLS 1.3: encrypted records of its handshake flight so far */
     struct td_msg *appdata;    /* current folded application data message */
     bool fin, rst;
     struct td_buf text;        /* first bytes of a non-TLS stream */

@@ -1,0 +1,198 @@
+#!/usr/bin/env python3
+"""Rewrite a classic-pcap Ethernet capture for the tests.
+
+usage: pcaptool.py OP IN OUT [ARG]
+  link TYPE      re-encapsulate: raw, null, loop, sll, vlan, qinq, ipv4 (DLT 228)
+  reorder        swap each pair of adjacent data segments of a direction
+  duplicate      send every data segment twice (retransmissions)
+  split N [O]    cut every data segment into N-byte pieces, each piece
+                 overlapping the previous one by O bytes (default 0)
+  nosyn          drop SYN and SYN/ACK packets
+  drop K         drop the K-th data segment sent by a server (source port < 10000)
+  flip SEED N    flip N random bits (seeded) after the file header
+Only IPv4 over Ethernet input is rewritten by the TCP operations; other
+frames pass through unchanged. Checksums are not recomputed (Wireshark does
+not check them by default, nor does tlsdiag).
+"""
+import random
+import struct
+import sys
+
+
+def read_pcap(path):
+    data = open(path, "rb").read()
+    magic = struct.unpack("<I", data[:4])[0]
+    if magic not in (0xA1B2C3D4, 0xA1B23C4D):
+        sys.exit("not a little-endian classic pcap: %s" % path)
+    hdr = data[:24]
+    linktype = struct.unpack("<I", data[20:24])[0]
+    pkts, off = [], 24
+    while off + 16 <= len(data):
+        sec, frac, incl, orig = struct.unpack("<IIII", data[off:off + 16])
+        pkts.append([sec, frac, data[off + 16:off + 16 + incl], orig])
+        off += 16 + incl
+    return hdr, linktype, pkts
+
+
+def write_pcap(path, hdr, linktype, pkts):
+    with open(path, "wb") as f:
+        f.write(hdr[:20] + struct.pack("<I", linktype))
+        for sec, frac, data, orig in pkts:
+            f.write(struct.pack("<IIII", sec, frac, len(data), max(orig, len(data))))
+            f.write(data)
+
+
+def tcp_info(frame):
+    """(ip_off, ihl, tcp_off, thl, payload) for IPv4/TCP over Ethernet, else None."""
+    if len(frame) < 54 or frame[12:14] != b"\x08\x00" or frame[23] != 6:
+        return None
+    ihl = (frame[14] & 15) * 4
+    total = struct.unpack(">H", frame[16:18])[0]
+    t = 14 + ihl
+    thl = (frame[t + 12] >> 4) * 4
+    return 14, ihl, t, thl, frame[t + thl:14 + total]
+
+
+def with_payload(frame, seq, payload):
+    ip, ihl, t, thl, _ = tcp_info(frame)
+    head = bytearray(frame[:t + thl])
+    struct.pack_into(">H", head, ip + 2, ihl + thl + len(payload))
+    struct.pack_into(">I", head, t + 4, seq & 0xFFFFFFFF)
+    return bytes(head) + payload
+
+
+def seq_of(frame):
+    _, _, t, _, _ = tcp_info(frame)
+    return struct.unpack(">I", frame[t + 4:t + 8])[0]
+
+
+def flags_of(frame):
+    _, _, t, _, _ = tcp_info(frame)
+    return frame[t + 13]
+
+
+def sport_of(frame):
+    _, _, t, _, _ = tcp_info(frame)
+    return struct.unpack(">H", frame[t:t + 2])[0]
+
+
+def is_data(p):
+    i = tcp_info(p[2])
+    return i is not None and len(i[4]) > 0
+
+
+def op_link(pkts, kind):
+    out = []
+    types = {"raw": 101, "null": 0, "loop": 108, "sll": 113, "vlan": 1, "qinq": 1, "ipv4": 228}
+    for sec, frac, d, orig in pkts:
+        et, ip = d[12:14], d[14:]
+        v6 = et == b"\x86\xdd"
+        if kind in ("raw", "ipv4"):
+            nd = ip
+        elif kind == "null":
+            nd = struct.pack("<I", 30 if v6 else 2) + ip
+        elif kind == "loop":
+            nd = struct.pack(">I", 30 if v6 else 2) + ip
+        elif kind == "sll":
+            nd = struct.pack(">HHH", 0 if d[0] & 0 else 4, 1, 6) + d[6:12] + b"\0\0" + et + ip
+        elif kind == "vlan":
+            nd = d[:12] + b"\x81\x00\x00\x64" + d[12:]
+        elif kind == "qinq":
+            nd = d[:12] + b"\x88\xa8\x00\x0a\x81\x00\x00\x64" + d[12:]
+        out.append([sec, frac, nd, orig + len(nd) - len(d)])
+    return types[kind], out
+
+
+def op_reorder(pkts):
+    out, i = list(pkts), 0
+    while i + 1 < len(out):
+        a, b = out[i], out[i + 1]
+        if is_data(a) and is_data(b) and sport_of(a[2]) == sport_of(b[2]):
+            # keep timestamps in file order, swap the contents
+            out[i], out[i + 1] = [a[0], a[1], b[2], b[3]], [b[0], b[1], a[2], a[3]]
+            i += 2
+        else:
+            i += 1
+    return out
+
+
+def op_duplicate(pkts):
+    out = []
+    for p in pkts:
+        out.append(p)
+        if is_data(p):
+            out.append(list(p))
+    return out
+
+
+def op_split(pkts, n, overlap):
+    out = []
+    for p in pkts:
+        if not is_data(p) or flags_of(p[2]) & 0x07:  # keep SYN/FIN/RST segments whole
+            out.append(p)
+            continue
+        payload, seq = tcp_info(p[2])[4], seq_of(p[2])
+        start = 0
+        while start < len(payload):
+            s = max(0, start - overlap)
+            piece = payload[s:start + n]
+            nd = with_payload(p[2], seq + s, piece)
+            out.append([p[0], p[1], nd, len(nd)])
+            start += n
+    return out
+
+
+def op_nosyn(pkts):
+    return [p for p in pkts if tcp_info(p[2]) is None or not flags_of(p[2]) & 0x02]
+
+
+def op_drop(pkts, k):
+    out, seen = [], 0
+    for p in pkts:
+        if is_data(p) and sport_of(p[2]) < 10000:
+            seen += 1
+            if seen == k:
+                continue
+        out.append(p)
+    return out
+
+
+def op_flip(data, seed, n):
+    rnd = random.Random(seed)
+    b = bytearray(data)
+    for _ in range(n):
+        pos = rnd.randrange(24, len(b))
+        b[pos] ^= 1 << rnd.randrange(8)
+    return bytes(b)
+
+
+def main():
+    if len(sys.argv) < 4:
+        sys.exit(__doc__)
+    op, src, dst = sys.argv[1:4]
+    args = sys.argv[4:]
+    if op == "flip":
+        open(dst, "wb").write(op_flip(open(src, "rb").read(), int(args[0]), int(args[1])))
+        return
+    hdr, lt, pkts = read_pcap(src)
+    if lt != 1:
+        sys.exit("input must be Ethernet (link type 1)")
+    if op == "link":
+        lt, pkts = op_link(pkts, args[0])
+    elif op == "reorder":
+        pkts = op_reorder(pkts)
+    elif op == "duplicate":
+        pkts = op_duplicate(pkts)
+    elif op == "split":
+        pkts = op_split(pkts, int(args[0]), int(args[1]) if len(args) > 1 else 0)
+    elif op == "nosyn":
+        pkts = op_nosyn(pkts)
+    elif op == "drop":
+        pkts = op_drop(pkts, int(args[0]))
+    else:
+        sys.exit("unknown operation " + op)
+    write_pcap(dst, hdr, lt, pkts)
+
+
+if __name__ == "__main__":
+    main()
