@@ -297,6 +297,9 @@ void td_render_conn_json(struct td_buf *out, const struct td_tls_conn *c, const 
     if (c->fail_reason && td_tls_outcome(c) != TD_OUTCOME_OK) {
         td_json_str(&j, "reason", c->fail_reason);
     }
+    if (c->note) {
+        td_json_str(&j, "note", c->note);
+    }
     if (c->version) {
         td_json_str(&j, "version", td_version_str(c->version, buf, sizeof buf));
         td_json_str(&j, "cipher_suite", td_suite_str(c->suite, buf, sizeof buf));

@@ -320,6 +320,9 @@ void td_render_conn_text(struct td_buf *out, const struct td_tls_conn *c, const 
         td_buf_printf(out, " (%s)", c->fail_reason);
     }
     td_buf_putc(out, '\n');
+    if (c->note) {
+        td_buf_printf(out, "  %snote: %s%s\n", col(o, YELLOW), c->note, col(o, RESET));
+    }
     for (const struct td_msg *m = c->msgs; m; m = m->next) {
         msg_line(out, m, o);
     }

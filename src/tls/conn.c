@@ -418,6 +418,29 @@ static void encrypted_msg(struct td_tls_conn *c, enum td_role from, enum td_msg_
  * 16-byte AEAD tag, so a 19-byte record is an alert unless padded. */
 #define TLS13_ALERT_RECORD_LEN 19
 
+/* An encrypted alert as a side's first record after the handshake.
+ *
+ * From the server in TLS 1.3, before the client said anything more: the
+ * server rejected the client's flight (its certificate, typically). From the
+ * client, before any data: the client checked the server's certificate or
+ * name only after the handshake and gave up (curl does) -- or it only wanted
+ * the handshake (a health check, `gnutls-cli </dev/null`). Without keys the
+ * two look the same, so the handshake stays `ok` and a note says so. */
+static void after_handshake_alert(struct td_tls_conn *c, enum td_role from)
+{
+    c->dir[from].closed_first = true;
+    if (from == TD_SERVER) {
+        if (c->tls13 && !c->dir[TD_CLIENT].closed_first) {
+            fail(c, "encrypted alert from the server right after the client's Finished");
+        }
+        return;
+    }
+    if (!c->dir[TD_SERVER].closed_first) {
+        c->note = "the client closed with an encrypted alert right after the handshake, before sending any data: "
+                  "it may have rejected the server's certificate or name after the handshake";
+    }
+}
+
 /* RFC 8446 4.4.4: Finished carries Hash.length bytes; as a record it is that
  * plus the 4-byte handshake header, the content-type byte and the tag. */
 static uint32_t tls13_finished_record_len(uint16_t suite)
@@ -469,12 +492,12 @@ static void end_appdata_record(struct td_tls_conn *c, enum td_role from, const s
     }
     if (c->complete) {
         d->post_records++;
-        if (c->tls13 && from == TD_SERVER && d->post_records == 1 && d->rec_len == TLS13_ALERT_RECORD_LEN) {
-            /* The server's first word after the client's Finished is an alert:
-             * it rejected the client's flight (e.g. its certificate). */
-            encrypted_msg(c, from, TD_M_ALERT, 0, true, at);
-            fail(c, "encrypted alert from the server right after the client's Finished");
-            return;
+        if (c->tls13 && d->post_records == 1 && d->rec_len == TLS13_ALERT_RECORD_LEN) {
+            if (from == TD_SERVER || c->dir[TD_CLIENT].post_records == 1) {
+                encrypted_msg(c, from, TD_M_ALERT, 0, true, at);
+                after_handshake_alert(c, from);
+                return;
+            }
         }
     }
     appdata(c, from, at);
@@ -500,8 +523,8 @@ static void end_record(struct td_tls_conn *c, enum td_role from, const struct td
             encrypted_msg(c, from, TD_M_ALERT, 0, false, at);
             if (!c->complete) {
                 fail(c, "encrypted alert during the handshake");
-            } else {
-                d->post_records++;
+            } else if (++d->post_records == 1) {
+                after_handshake_alert(c, from);
             }
         }
         break; /* plaintext alerts are emitted as their bytes arrive */

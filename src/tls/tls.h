@@ -176,6 +176,7 @@ struct td_tls_dir {
     uint64_t offset;           /* stream offset of the next byte */
     uint32_t post_records;     /* records after the handshake completed */
     uint32_t enc_hs_records;   /* TLS 1.3: encrypted records of its handshake flight so far */
+    bool closed_first;         /* its first record after the handshake was an alert */
     struct td_msg *appdata;    /* current folded application data message */
     bool fin, rst;
     struct td_buf text;        /* first bytes of a non-TLS stream */
@@ -197,6 +198,7 @@ struct td_tls_conn {
     bool fatal_alert;
     bool settled;              /* nothing more to learn: caller may release */
     const char *fail_reason;
+    const char *note;          /* something odd about a completed handshake */
     uint16_t version;          /* negotiated, 0 until ServerHello */
     uint16_t suite;
     char *sni;
