@@ -259,9 +259,6 @@ int cmd_pcap(int argc, char **argv)
             fprintf(stderr, "tlsdiag: %s: %llu more problems not shown\n", files[i],
                     (unsigned long long)(r.problems - MAX_PROBLEMS_SHOWN));
         }
-        if (rc == 1) {
-            input_error = true;
-        }
         struct td_buf b = {0};
         struct td_render_opts so = r.ro;
         so.file = files[i];

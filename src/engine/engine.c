@@ -1,12 +1,11 @@
 #include "engine/engine.h"
 
-#include <pcap/pcap.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/stat.h>
 
 #include "base/mem.h"
 #include "capture/capture.h"
+#include "capture/reader.h"
 
 #include "base/banned.h"
 
@@ -262,50 +261,40 @@ void td_engine_free(struct td_engine *e)
 int td_engine_pcap(const char *path, const struct td_limits *lim, const struct td_engine_cb *cb,
                    struct td_run_stats *stats, char *errbuf, size_t errlen)
 {
-    char perr[PCAP_ERRBUF_SIZE] = "";
-    pcap_t *p = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO, perr);
-    if (!p) {
-        snprintf(errbuf, errlen, "%s", perr);
+    struct td_reader *r = td_reader_open(path, errbuf, errlen);
+    if (!r) {
         return 2;
-    }
-    int dlt = pcap_datalink(p);
-    if (!td_link_supported(dlt)) {
-        const char *name = pcap_datalink_val_to_name(dlt);
-        snprintf(errbuf, errlen, "link type %s (%d) is not supported", name ? name : "?", dlt);
-        pcap_close(p);
-        return 2;
-    }
-    uint64_t total = 0;
-    struct stat st;
-    if (path[0] != '-' && stat(path, &st) == 0) {
-        total = (uint64_t)st.st_size;
     }
     struct td_engine *e = td_engine_new(lim, cb, path, stats);
-    struct pcap_pkthdr *h;
-    const u_char *data;
-    uint64_t frame = 0, read_bytes = 0;
+    struct td_frame f;
+    char err[512];
     int rc, ret = 0;
-    while ((rc = pcap_next_ex(p, &h, &data)) == 1) {
-        struct td_time ts = {h->ts.tv_sec, (uint32_t)h->ts.tv_usec}; /* nanoseconds with PRECISION_NANO */
-        frame++;
-        read_bytes += h->caplen + 16;
-        td_engine_frame(e, dlt, frame, &ts, data, h->caplen, h->len);
-        if (cb->on_progress && (frame & 0xffff) == 0) {
-            cb->on_progress(cb->ctx, read_bytes, total);
+    uint64_t last_dlt_warned = (uint64_t)-1;
+    while ((rc = td_reader_next(r, &f, err, sizeof err)) == 1) {
+        if (!td_link_supported(f.dlt) && last_dlt_warned != (uint64_t)f.dlt) {
+            char what[128];
+            snprintf(what, sizeof what, "link type %d is not supported: its frames are counted, not decoded", f.dlt);
+            problem(e, f.number, -1, what);
+            last_dlt_warned = (uint64_t)f.dlt;
+        }
+        td_engine_frame(e, f.dlt, f.number, &f.ts, f.data, f.caplen, f.wirelen);
+        if (cb->on_progress && (f.number & 0xffff) == 0) {
+            uint64_t done, total;
+            td_reader_progress(r, &done, &total);
+            cb->on_progress(cb->ctx, done, total);
         }
     }
-    if (rc == PCAP_ERROR) {
-        char what[PCAP_ERRBUF_SIZE + 64];
-        snprintf(what, sizeof what, "reading stopped after frame %llu: %s", (unsigned long long)frame,
-                 pcap_geterr(p));
-        problem(e, frame + 1, -1, what);
+    if (rc < 0) {
+        problem(e, e->frame + 1, -1, err);
         ret = 1;
     }
     td_engine_finish(e);
     td_engine_free(e);
-    pcap_close(p);
     if (cb->on_progress) {
+        uint64_t done, total;
+        td_reader_progress(r, &done, &total);
         cb->on_progress(cb->ctx, total, total);
     }
+    td_reader_close(r);
     return ret;
 }

@@ -7,63 +7,13 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/netns.sh
 if [ -z "${IN_NETNS:-}" ]; then IN_NETNS=1 netns_run bash "$0"; exit $?; fi
 . tests/lib/pki.sh
+. tests/lib/scenarios.sh
 
 W=$(mktemp -d)
 P=$W/pki
 pki_make "$P" >/dev/null
-OLD="-cipher DEFAULT@SECLEVEL=0"
 CAP=$W/openssl.pcap
-cap_start lo "$CAP"
-
-server() { # port args...
-  port=$1; shift
-  openssl s_server -accept "$port" -www -quiet "$@" >/dev/null 2>&1 &
-  SRV=$!
-  wait_port "$port"
-}
-client() { # port args...
-  port=$1; shift
-  echo | timeout 5 openssl s_client -connect "127.0.0.1:$port" "$@" >/dev/null 2>&1
-}
-EC="-cert $P/server.crt -key $P/server.key -cert_chain $P/inter.crt"
-RSA="-cert $P/rsa.crt -key $P/rsa.key -cert_chain $P/inter.crt"
-
-server 443 $EC
-client 443 -tls1_3 -servername v13.server.test
-client 443 -tls1_2 -servername v12.server.test
-curl -s --cacert "$P/root.crt" --resolve curl.server.test:443:127.0.0.1 https://curl.server.test/ -o /dev/null
-client 443 -tls1 $OLD -servername old-client.server.test          # server refuses TLS 1.0
-curl -s -m 3 http://127.0.0.1:443/ -o /dev/null                    # plain HTTP to a TLS port
-stop_pid $SRV
-
-server 4431 $EC -tls1 $OLD
-client 4431 -tls1 $OLD -servername v10.server.test
-client 4431 -servername new-client.server.test                     # TLS 1.2+ client, TLS 1.0 server
-stop_pid $SRV
-
-server 4432 $EC -tls1_3
-client 4432 -tls1_2 -servername only13.server.test
-stop_pid $SRV
-
-server 4433 $RSA -tls1_2 -cipher AES256-SHA
-client 4433 -tls1_2 -cipher ECDHE-RSA-AES128-GCM-SHA256 -servername cipher.server.test
-client 4433 -tls1_2 -cipher AES256-SHA -servername rsa.server.test
-stop_pid $SRV
-
-server 4434 $EC -groups secp384r1
-client 4434 -groups x25519:secp384r1 -servername hrr.server.test
-stop_pid $SRV
-
-server 4435 $EC -Verify 1 -CAfile "$P/ca-bundle.crt"
-client 4435 -tls1_2 -servername mtls12.server.test
-client 4435 -tls1_3 -servername mtls13.server.test
-client 4435 -tls1_2 -servername mtls-ok.server.test -cert "$P/client.crt" -key "$P/client.key" -cert_chain "$P/inter.crt"
-stop_pid $SRV
-
-server 4436 $EC -tls1_1 $OLD
-client 4436 -tls1_1 $OLD -servername v11.server.test
-stop_pid $SRV
-cap_stop
+scenario_openssl "$W" "$P" "$CAP"
 
 for T in $TLSDIAGS; do
   check "$T: ladders match tshark (frames, tcp.stream, handshake types, alerts, SNI, suite)" \

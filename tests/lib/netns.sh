@@ -22,7 +22,7 @@ wait_port() {
 # Start tcpdump on lo (or any) writing FILE; sets CAP_PID.
 cap_start() { # iface file [filter]
   rm -f "$2.log"
-  tcpdump -n -i "$1" -s 0 -U --immediate-mode -w "$2" "${3:-tcp}" 2>"$2.log" &
+  tcpdump -n -B 65536 -i "$1" -s 0 -U --immediate-mode -w "$2" "${3:-tcp}" 2>"$2.log" &
   CAP_PID=$!
   CAP_FILE=$2
   # tcpdump says "listening on" once its filter is attached

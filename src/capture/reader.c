@@ -1,0 +1,393 @@
+#include "capture/reader.h"
+
+#include <errno.h>
+#include <pcap/pcap.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "base/cursor.h"
+#include "base/mem.h"
+
+#include "base/banned.h"
+
+#define PCAPNG_SHB 0x0A0D0D0Au
+#define PCAPNG_IDB 1u
+#define PCAPNG_PB 2u   /* obsolete Packet Block */
+#define PCAPNG_SPB 3u
+#define PCAPNG_EPB 6u
+#define PCAPNG_BOM 0x1A2B3C4Du
+/* A block larger than this is damage, not data. */
+#define PCAPNG_BLOCK_MAX (16u << 20)
+#define PCAPNG_MAX_IFACES 4096
+
+struct iface {
+    int dlt;
+    uint32_t snaplen;
+    uint64_t units_per_sec; /* if_tsresol */
+    int64_t offset_sec;     /* if_tsoffset */
+};
+
+struct td_reader {
+    const char *format;
+    uint64_t frame;
+    uint64_t total;
+    /* libpcap (classic pcap) */
+    pcap_t *pcap;
+    /* pcapng */
+    FILE *f;
+    bool own_file;
+    uint64_t pos;
+    bool big_endian;
+    bool in_section;
+    struct iface *ifaces;
+    size_t num_ifaces;
+    uint8_t *block;
+    size_t block_cap;
+    /* the magic bytes already read from a pipe */
+    uint8_t head[4];
+    size_t head_len, head_pos;
+};
+
+/* --- a FILE that replays the bytes we peeked, then reads the rest --- */
+static ssize_t replay_read(void *cookie, char *buf, size_t size)
+{
+    struct td_reader *r = cookie;
+    size_t n = 0;
+    while (n < size && r->head_pos < r->head_len) {
+        buf[n++] = (char)r->head[r->head_pos++];
+    }
+    if (n < size) {
+        n += fread(buf + n, 1, size - n, r->f);
+    }
+    return (ssize_t)n;
+}
+
+static int replay_close(void *cookie)
+{
+    (void)cookie;
+    return 0;
+}
+
+static uint32_t rd32(const struct td_reader *r, const uint8_t *p)
+{
+    return r->big_endian ? (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]
+                         : (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[1] << 8 | p[0];
+}
+
+static uint16_t rd16(const struct td_reader *r, const uint8_t *p)
+{
+    return r->big_endian ? (uint16_t)(p[0] << 8 | p[1]) : (uint16_t)(p[1] << 8 | p[0]);
+}
+
+struct td_reader *td_reader_open(const char *path, char *err, size_t err_len)
+{
+    struct td_reader *r = td_calloc(1, sizeof *r);
+    struct stat st;
+    if (strcmp(path, "-") == 0) {
+        r->f = stdin;
+    } else {
+        r->f = fopen(path, "rb");
+        r->own_file = true;
+        if (!r->f) {
+            snprintf(err, err_len, "%s", strerror(errno));
+            free(r);
+            return NULL;
+        }
+        if (fstat(fileno(r->f), &st) == 0) {
+            if (S_ISDIR(st.st_mode)) {
+                snprintf(err, err_len, "is a directory");
+                fclose(r->f);
+                free(r);
+                return NULL;
+            }
+            r->total = (uint64_t)st.st_size;
+        }
+    }
+    r->head_len = fread(r->head, 1, 4, r->f);
+    if (r->head_len < 4) {
+        snprintf(err, err_len, r->head_len == 0 ? "empty file, not a capture" : "file too short to be a capture");
+        td_reader_close(r);
+        return NULL;
+    }
+    uint32_t magic = (uint32_t)r->head[0] << 24 | (uint32_t)r->head[1] << 16 | (uint32_t)r->head[2] << 8 | r->head[3];
+    if (magic == PCAPNG_SHB) {
+        r->format = "pcapng";
+        r->pos = 0;
+        return r;
+    }
+    /* Classic pcap (or anything else): libpcap reads it, or says why not. */
+    r->format = "pcap";
+    static const cookie_io_functions_t io = {replay_read, NULL, NULL, replay_close};
+    FILE *replay = fopencookie(r, "rb", io);
+    char perr[PCAP_ERRBUF_SIZE] = "";
+    r->pcap = replay ? pcap_fopen_offline_with_tstamp_precision(replay, PCAP_TSTAMP_PRECISION_NANO, perr) : NULL;
+    if (!r->pcap) {
+        if (replay) {
+            fclose(replay);
+        }
+        snprintf(err, err_len, "not a pcap or pcapng capture (%s)", perr[0] ? perr : "unreadable");
+        td_reader_close(r);
+        return NULL;
+    }
+    return r;
+}
+
+static int next_pcap(struct td_reader *r, struct td_frame *f, char *err, size_t err_len)
+{
+    struct pcap_pkthdr *h;
+    const u_char *data;
+    int rc = pcap_next_ex(r->pcap, &h, &data);
+    if (rc == 1) {
+        f->number = ++r->frame;
+        f->dlt = pcap_datalink(r->pcap);
+        f->ts.sec = h->ts.tv_sec;
+        f->ts.nsec = (uint32_t)h->ts.tv_usec; /* nanoseconds: opened with PRECISION_NANO */
+        f->data = data;
+        f->caplen = h->caplen;
+        f->wirelen = h->len;
+        r->pos += 16 + h->caplen;
+        return 1;
+    }
+    if (rc == PCAP_ERROR_BREAK) {
+        return 0;
+    }
+    snprintf(err, err_len, "after frame %llu: %s", (unsigned long long)r->frame, pcap_geterr(r->pcap));
+    return -1;
+}
+
+/* Read one whole block into r->block. 1 ok, 0 clean EOF, -1 damage. */
+static int read_block(struct td_reader *r, uint32_t *type, size_t *len, char *err, size_t err_len)
+{
+    uint8_t hdr[8];
+    size_t got = 0;
+    while (got < 8 && r->head_pos < r->head_len) {
+        hdr[got++] = r->head[r->head_pos++];
+    }
+    got += fread(hdr + got, 1, 8 - got, r->f);
+    if (got == 0) {
+        return 0;
+    }
+    if (got < 8) {
+        snprintf(err, err_len, "file ends inside a block header at byte %llu", (unsigned long long)r->pos);
+        return -1;
+    }
+    uint32_t t = (uint32_t)hdr[0] << 24 | (uint32_t)hdr[1] << 16 | (uint32_t)hdr[2] << 8 | hdr[3];
+    if (t == PCAPNG_SHB) {
+        /* The byte order of a section is set by its own SHB. */
+        uint8_t bom[4];
+        if (fread(bom, 1, 4, r->f) != 4) {
+            snprintf(err, err_len, "file ends inside a section header at byte %llu", (unsigned long long)r->pos);
+            return -1;
+        }
+        uint32_t b = (uint32_t)bom[0] << 24 | (uint32_t)bom[1] << 16 | (uint32_t)bom[2] << 8 | bom[3];
+        if (b == PCAPNG_BOM) {
+            r->big_endian = true;
+        } else if (b == 0x4D3C2B1Au) {
+            r->big_endian = false;
+        } else {
+            snprintf(err, err_len, "section header at byte %llu has no valid byte-order magic",
+                     (unsigned long long)r->pos);
+            return -1;
+        }
+        *type = PCAPNG_SHB;
+        uint32_t total = rd32(r, hdr + 4);
+        if (total < 28 || total % 4 || total > PCAPNG_BLOCK_MAX) {
+            snprintf(err, err_len, "section header at byte %llu has an impossible length %u",
+                     (unsigned long long)r->pos, total);
+            return -1;
+        }
+        size_t rest = total - 12;
+        if (r->block_cap < rest + 4) {
+            r->block = td_realloc(r->block, rest + 4);
+            r->block_cap = rest + 4;
+        }
+        td_memcopy(r->block, bom, 4);
+        if (fread(r->block + 4, 1, rest - 4 + 4, r->f) != rest) {
+            snprintf(err, err_len, "file ends inside the section header at byte %llu", (unsigned long long)r->pos);
+            return -1;
+        }
+        *len = rest;
+        r->pos += total;
+        return 1;
+    }
+    if (!r->in_section) {
+        snprintf(err, err_len, "byte %llu: block before any section header", (unsigned long long)r->pos);
+        return -1;
+    }
+    *type = rd32(r, hdr);
+    uint32_t total = rd32(r, hdr + 4);
+    if (total < 12 || total % 4 || total > PCAPNG_BLOCK_MAX) {
+        snprintf(err, err_len, "block at byte %llu has an impossible length %u", (unsigned long long)r->pos, total);
+        return -1;
+    }
+    size_t body = total - 12;
+    if (r->block_cap < body + 4) {
+        r->block = td_realloc(r->block, body + 4);
+        r->block_cap = body + 4;
+    }
+    if (fread(r->block, 1, body + 4, r->f) != body + 4) {
+        snprintf(err, err_len, "file ends inside the block at byte %llu (cut short?)", (unsigned long long)r->pos);
+        return -1;
+    }
+    if (rd32(r, r->block + body) != total) {
+        snprintf(err, err_len, "block at byte %llu: trailing length does not match", (unsigned long long)r->pos);
+        return -1;
+    }
+    *len = body;
+    r->pos += total;
+    return 1;
+}
+
+/* IDB options (pcapng spec section 4.2): if_tsresol (9), if_tsoffset (14). */
+static void idb_options(struct td_reader *r, struct td_cur *c, struct iface *ifc)
+{
+    while (td_cur_len(c) >= 4) {
+        uint8_t b[4];
+        td_cur_copy(c, b, 4);
+        uint16_t code = rd16(r, b), len = rd16(r, b + 2);
+        struct td_cur v;
+        if (code == 0 || !td_cur_get_bytes(c, &v, len) || !td_cur_skip(c, (4 - len % 4) % 4)) {
+            return;
+        }
+        uint8_t x;
+        if (code == 9 && len >= 1 && td_cur_get_u8(&v, &x)) {
+            uint64_t u = 1;
+            unsigned e = x & 0x7f;
+            if (e <= 18 || (x & 0x80 && e < 64)) {
+                for (unsigned i = 0; i < e; i++) {
+                    u *= (x & 0x80) ? 2 : 10;
+                }
+                ifc->units_per_sec = u;
+            }
+        } else if (code == 14 && len == 8) {
+            uint8_t o[8];
+            td_cur_copy(&v, o, 8);
+            uint64_t hi = rd32(r, r->big_endian ? o : o + 4), lo = rd32(r, r->big_endian ? o + 4 : o);
+            ifc->offset_sec = (int64_t)(hi << 32 | lo);
+        }
+    }
+}
+
+static void set_time(const struct iface *ifc, uint32_t hi, uint32_t lo, struct td_time *ts)
+{
+    uint64_t t = (uint64_t)hi << 32 | lo, u = ifc->units_per_sec ? ifc->units_per_sec : 1000000;
+    uint64_t frac = t % u;
+    ts->sec = (int64_t)(t / u) + ifc->offset_sec;
+    /* frac/u in nanoseconds without overflow for any resolution up to 2^63 */
+    ts->nsec = (uint32_t)(u <= 1000000000u ? frac * (1000000000u / u) : frac / (u / 1000000000u));
+}
+
+static int next_pcapng(struct td_reader *r, struct td_frame *f, char *err, size_t err_len)
+{
+    for (;;) {
+        uint32_t type;
+        size_t len;
+        uint64_t at = r->pos;
+        int rc = read_block(r, &type, &len, err, err_len);
+        if (rc <= 0) {
+            return rc;
+        }
+        struct td_cur c;
+        td_cur_init(&c, r->block, len);
+        uint8_t b[20];
+        if (type == PCAPNG_SHB) {
+            r->in_section = true;
+            r->num_ifaces = 0; /* interface ids restart in every section */
+            continue;
+        }
+        if (type == PCAPNG_IDB) {
+            if (!td_cur_copy(&c, b, 8)) {
+                snprintf(err, err_len, "interface block at byte %llu is too short", (unsigned long long)at);
+                return -1;
+            }
+            if (r->num_ifaces >= PCAPNG_MAX_IFACES) {
+                snprintf(err, err_len, "more than %d interfaces in one section", PCAPNG_MAX_IFACES);
+                return -1;
+            }
+            r->ifaces = td_realloc(r->ifaces, (r->num_ifaces + 1) * sizeof *r->ifaces);
+            struct iface *ifc = &r->ifaces[r->num_ifaces++];
+            /* LINKTYPE_ values equal DLT_ values for every type we decode;
+             * LINKTYPE_RAW (101) is handled by the decoder as such. */
+            ifc->dlt = rd16(r, b);
+            ifc->snaplen = rd32(r, b + 4);
+            ifc->units_per_sec = 1000000;
+            ifc->offset_sec = 0;
+            idb_options(r, &c, ifc);
+            continue;
+        }
+        uint32_t ifid = 0, hi = 0, lo = 0, caplen, wirelen;
+        if (type == PCAPNG_EPB || type == PCAPNG_PB) {
+            if (!td_cur_copy(&c, b, 20)) {
+                snprintf(err, err_len, "packet block at byte %llu is too short", (unsigned long long)at);
+                return -1;
+            }
+            ifid = type == PCAPNG_EPB ? rd32(r, b) : rd16(r, b);
+            hi = rd32(r, b + 4), lo = rd32(r, b + 8);
+            caplen = rd32(r, b + 12), wirelen = rd32(r, b + 16);
+        } else if (type == PCAPNG_SPB) {
+            if (!td_cur_copy(&c, b, 4)) {
+                snprintf(err, err_len, "simple packet block at byte %llu is too short", (unsigned long long)at);
+                return -1;
+            }
+            wirelen = rd32(r, b);
+            caplen = wirelen;
+            if (r->num_ifaces && r->ifaces[0].snaplen && caplen > r->ifaces[0].snaplen) {
+                caplen = r->ifaces[0].snaplen;
+            }
+            if (caplen > td_cur_len(&c)) {
+                caplen = (uint32_t)td_cur_len(&c);
+            }
+        } else {
+            continue; /* name resolution, statistics, decryption secrets, custom... */
+        }
+        if (ifid >= r->num_ifaces) {
+            snprintf(err, err_len, "packet block at byte %llu names interface %u, which was not described",
+                     (unsigned long long)at, ifid);
+            return -1;
+        }
+        struct td_cur data;
+        if (!td_cur_get_bytes(&c, &data, caplen)) {
+            snprintf(err, err_len, "packet block at byte %llu: captured length %u runs past the block",
+                     (unsigned long long)at, caplen);
+            return -1;
+        }
+        f->number = ++r->frame;
+        f->dlt = r->ifaces[ifid].dlt;
+        set_time(&r->ifaces[ifid], hi, lo, &f->ts);
+        f->data = td_cur_data(&data);
+        f->caplen = caplen;
+        f->wirelen = wirelen < caplen ? caplen : wirelen;
+        return 1;
+    }
+}
+
+int td_reader_next(struct td_reader *r, struct td_frame *f, char *err, size_t err_len)
+{
+    return r->pcap ? next_pcap(r, f, err, err_len) : next_pcapng(r, f, err, err_len);
+}
+
+void td_reader_progress(const struct td_reader *r, uint64_t *done, uint64_t *total)
+{
+    *done = r->pos;
+    *total = r->total;
+}
+
+const char *td_reader_format(const struct td_reader *r) { return r->format; }
+
+void td_reader_close(struct td_reader *r)
+{
+    if (!r) {
+        return;
+    }
+    if (r->pcap) {
+        pcap_close(r->pcap);
+    }
+    if (r->f && r->own_file) {
+        fclose(r->f);
+    }
+    free(r->ifaces);
+    free(r->block);
+    free(r);
+}

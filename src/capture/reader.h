@@ -1,0 +1,33 @@
+/* Capture file readers: classic pcap through libpcap, pcapng through our own
+ * bounded block reader (libpcap cannot read pcapng files whose interfaces have
+ * different link types, which `dumpcap -i eth0 -i any` and mergecap write).
+ * Frames are numbered from 1 as Wireshark numbers them. */
+#ifndef TD_CAPTURE_READER_H
+#define TD_CAPTURE_READER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "capture/capture.h"
+
+struct td_frame {
+    uint64_t number;
+    int dlt;               /* libpcap DLT_ value of this frame's interface */
+    struct td_time ts;
+    const uint8_t *data;   /* valid until the next td_reader_next */
+    size_t caplen, wirelen;
+};
+
+struct td_reader;
+
+/* Open a capture ("-" is standard input). NULL with err filled on failure. */
+struct td_reader *td_reader_open(const char *path, char *err, size_t err_len);
+/* 1: a frame; 0: end of file; -1: the file is damaged from here on (err says
+ * how, naming the byte offset); the frames before it were good. */
+int td_reader_next(struct td_reader *r, struct td_frame *f, char *err, size_t err_len);
+/* Bytes consumed so far and the file size (0 if unknown), for progress. */
+void td_reader_progress(const struct td_reader *r, uint64_t *done, uint64_t *total);
+const char *td_reader_format(const struct td_reader *r);
+void td_reader_close(struct td_reader *r);
+
+#endif
