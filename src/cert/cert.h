@@ -17,7 +17,7 @@ struct td_cert_info {
     char not_after[64];
     int64_t not_before_epoch, not_after_epoch;
     char sha256[65];         /* hex fingerprint of the DER */
-    char key[48];            /* "RSA 2048", "EC P-256", "Ed25519" */
+    char key[96];            /* "RSA 2048", "EC prime256v1", "Ed25519" */
     char sig_alg[64];
     bool self_signed;        /* subject == issuer and the signature verifies with its own key */
     bool is_ca;

@@ -269,7 +269,9 @@ int cmd_pcap(int argc, char **argv)
         } else {
             td_render_summary_text(&b, &st, &so);
         }
-        fwrite(b.data, 1, b.len, stdout);
+        if (b.len) {
+            fwrite(b.data, 1, b.len, stdout);
+        }
         td_buf_free(&b);
         if (st.failed) {
             any_failed = true;

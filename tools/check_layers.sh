@@ -1,0 +1,41 @@
+#!/bin/sh
+# Enforce the layering of src/ (see README "Layout") and the banned calls:
+#  - each folder includes only the folders below it;
+#  - <openssl/...> only in src/cert, <pcap...> only in src/capture;
+#  - printf/puts/exit only in src/cli (and the out-of-memory abort in mem.c); malloc/memcpy/memcmp only in src/base/mem.c;
+#  - every .c includes base/banned.h.
+cd "$(dirname "$0")/.." || exit 1
+status=0
+allowed() {
+  case $1 in
+    base) echo "base" ;;
+    capture) echo "base capture" ;;
+    reasm) echo "base capture reasm" ;;
+    tls) echo "base capture reasm tls" ;;
+    cert) echo "base cert" ;;
+    engine) echo "base capture reasm tls engine" ;;
+    report) echo "base capture reasm tls cert engine report" ;;
+    cli) echo "base capture reasm tls cert engine report cli" ;;
+  esac
+}
+for dir in src/*/; do
+  layer=$(basename "$dir")
+  ok=$(allowed "$layer")
+  for f in "$dir"*.c "$dir"*.h; do
+    [ -e "$f" ] || continue
+    for inc in $(sed -n 's/^#include "\([a-z]*\)\/.*"/\1/p' "$f" | sort -u); do
+      case " $ok " in *" $inc "*) ;; *) echo "$f: $layer may not include $inc/"; status=1 ;; esac
+    done
+    if [ "$layer" != cert ] && grep -q '^#include <openssl/' "$f"; then echo "$f: OpenSSL outside src/cert"; status=1; fi
+    if [ "$layer" != capture ] && grep -q '^#include <pcap' "$f"; then echo "$f: libpcap outside src/capture"; status=1; fi
+    if [ "$layer" != cli ] && [ "$f" != src/base/mem.c ] && grep -nE '(^|[^sn_a-z])(printf|puts|fputs|exit)\(' "$f" | grep -v 'td_buf_printf\|snprintf\|vsnprintf' | grep -q .; then
+      echo "$f: prints or exits below src/cli:"; grep -nE '(^|[^sn_a-z])(printf|puts|fputs|exit)\(' "$f" | grep -v 'td_buf_printf\|snprintf'; status=1
+    fi
+    if [ "$f" != src/base/mem.c ] && grep -nE '(^|[^_a-z])(malloc|calloc|realloc|memcpy|memcmp|memmove)\(' "$f" | grep -q .; then
+      echo "$f: raw allocation or memory call outside src/base/mem.c"; status=1
+    fi
+    case $f in *.c) grep -q '#include "base/banned.h"' "$f" || { echo "$f: does not include base/banned.h"; status=1; } ;; esac
+  done
+done
+[ $status -eq 0 ] && echo "layers: ok"
+exit $status
