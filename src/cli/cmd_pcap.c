@@ -44,6 +44,9 @@ static int cmp_held(const void *a, const void *b)
 
 static void flush_held(struct pcap_run *r)
 {
+    if (r->num_held == 0) {
+        return;
+    }
     qsort(r->held, r->num_held, sizeof *r->held, cmp_held);
     for (size_t i = 0; i < r->num_held; i++) {
         fwrite(r->held[i].text, 1, r->held[i].len, stdout);
