@@ -1,0 +1,33 @@
+#!/usr/bin/env python3
+"""measure.py LABEL BYTES CONNS -- CMD...
+
+Runs CMD (stdout to /dev/null), and prints one row: label, wall seconds,
+MB/s and connections/s over BYTES and CONNS, and peak RSS of the command
+(its own, from wait4's rusage; children of a shell are not counted, so CMD is
+run directly)."""
+import os
+import subprocess
+import sys
+import time
+
+label, nbytes, conns = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+cmd = sys.argv[sys.argv.index("--") + 1:]
+timeout = float(os.environ.get("BENCH_TIMEOUT", "900"))
+t0 = time.monotonic()
+p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+status = None
+while status is None:
+    pid, st, ru = os.wait4(p.pid, os.WNOHANG)
+    if pid:
+        status = st
+        break
+    if time.monotonic() - t0 > timeout:
+        p.kill()
+        pid, st, ru = os.wait4(p.pid, 0)
+        print("%-34s did not finish in %.0f s (killed)" % (label, timeout))
+        sys.exit(0)
+    time.sleep(0.01)
+wall = time.monotonic() - t0
+mb = nbytes / 1e6
+print("%-34s %8.2f s %9.1f MB/s %10.0f conn/s %8.1f MiB RSS  (exit %d)"
+      % (label, wall, mb / wall, conns / wall if conns else 0, ru.ru_maxrss / 1024.0, os.waitstatus_to_exitcode(status)))
