@@ -26,9 +26,9 @@ if [ ! -s "$OUT/big.pcap" ]; then
     ip link set lo up; ip link set lo mtu 1500
     ethtool -K lo tso off gso off gro off >/dev/null 2>&1
     OUT=$1; SIZE_MB=$2; W=$(mktemp -d); P=$W/pki; pki_make "$P" >/dev/null
-    mkdir -p "$W/www" "$W/tmp"
+    mkdir -p "$W/www" "$W/tmp"; chmod 755 "$W" "$W/www"   # nginx workers run unprivileged
     head -c 50000000 /dev/urandom > "$W/www/bulk.bin"
-    echo hello > "$W/www/small.txt"
+    echo hello > "$W/www/small.txt"; chmod 644 "$W/www/"*
     cat > "$W/nginx.conf" <<NGINX
 daemon off; worker_processes 1; pid $W/nginx.pid; error_log $W/error.log;
 events { worker_connections 1024; }
@@ -38,6 +38,7 @@ http { access_log off; client_body_temp_path $W/tmp; proxy_temp_path $W/tmp; fas
            ssl_protocols TLSv1.2 TLSv1.3; root $W/www; } }
 NGINX
     nginx -p "$W" -c "$W/nginx.conf" >/dev/null 2>&1 & NG=$!
+    trap "kill \$NG \$TD 2>/dev/null" EXIT
     wait_port 443
     tcpdump -n -B 262144 -i lo -s 0 -w "$OUT/big.pcap" tcp port 443 2>/dev/null & TD=$!
     sleep 1
@@ -45,14 +46,14 @@ NGINX
     # short exchanges: 40 URLs per curl process, each on a new connection (keepalive_requests 1)
     urls=$(for i in $(seq 40); do printf "https://bench.server.test/small.txt "; done)
     while [ $(( $(stat -c %s "$OUT/big.pcap") / 1000000 )) -lt $((SIZE_MB / 10)) ]; do
-      curl $C $urls
+      curl $C $urls >/dev/null
       curl $C --tls-max 1.1 https://bench.server.test/small.txt       # fails: protocol version
       curl $C --tls-max 1.2 --ciphers AES128-SHA https://bench.server.test/small.txt  # fails: cipher
     done
     # bulk downloads, with short exchanges in between
     while [ $(( $(stat -c %s "$OUT/big.pcap") / 1000000 )) -lt "$SIZE_MB" ]; do
       curl $C https://bench.server.test/bulk.bin
-      curl $C $urls
+      curl $C $urls >/dev/null
     done
     sleep 1; kill $TD; wait $TD; kill $NG; wait $NG; rm -rf "$W"
   ' bench "$OUT" "$SIZE_MB"

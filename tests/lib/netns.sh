@@ -3,6 +3,12 @@
 # leave the machine and servers that bind every address see only lo.
 # Processes are stopped by the PIDs the tests recorded, never by name.
 
+# PIDs this test started; stopped on exit whatever happens (by PID, never by name).
+TD_PIDS=""
+td_track() { TD_PIDS="$TD_PIDS $1"; }
+td_cleanup() { for p in $TD_PIDS; do kill "$p" 2>/dev/null; done; }
+trap 'td_cleanup; rm -f "${T_OUT:-}"' EXIT
+
 # Run a script in a fresh namespace: netns_run SCRIPT ARGS...
 netns_run() {
   unshare -n sh -c 'ip link set lo up && exec "$@"' netns "$@"
@@ -24,6 +30,7 @@ cap_start() { # iface file [filter]
   rm -f "$2.log"
   tcpdump -n -B 65536 -i "$1" -s 0 -U --immediate-mode -w "$2" "${3:-tcp}" 2>"$2.log" &
   CAP_PID=$!
+  td_track "$CAP_PID"
   CAP_FILE=$2
   # tcpdump says "listening on" once its filter is attached
   i=0; while [ $i -lt 100 ] && ! grep -q "listening on" "$2.log" 2>/dev/null; do sleep 0.05; i=$((i + 1)); done

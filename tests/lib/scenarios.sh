@@ -11,6 +11,7 @@ scenario_openssl() { # WORKDIR PKI CAPTURE [IFACE]
     port=$1; shift
     openssl s_server -accept "$port" -www -quiet "$@" >/dev/null 2>&1 &
     SRV=$!
+    td_track "$SRV"
     wait_port "$port"
   }
   client() { # port args...
@@ -65,6 +66,7 @@ scenario_stacks() { # WORKDIR PKI CAPTURE [IFACE]
   # GnuTLS server, GnuTLS and OpenSSL clients
   gnutls-serv --http -p 4443 --x509certfile "$P/server-chain.crt" --x509keyfile "$P/server.key" >/dev/null 2>&1 &
   SRV=$!
+  td_track "$SRV"
   wait_port 4443
   gnutls-cli 127.0.0.1 -p 4443 --sni-hostname gnutls.server.test --x509cafile "$P/root.crt" </dev/null >/dev/null 2>&1
   gnutls-cli 127.0.0.1 -p 4443 --sni-hostname gnutls12.server.test --x509cafile "$P/root.crt" \
@@ -94,6 +96,7 @@ http {
 NGINX
   nginx -p "$W/nginx" -c "$W/nginx/nginx.conf" >/dev/null 2>&1 &
   SRV=$!
+  td_track "$SRV"
   wait_port 8443
   C="--cacert $P/root.crt -s -o /dev/null -m 5"
   curl $C --resolve nginx13.server.test:8443:127.0.0.1 https://nginx13.server.test:8443/

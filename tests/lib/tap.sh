@@ -2,7 +2,7 @@
 # which tests/run.sh counts. check DESC CMD... runs CMD and shows its output
 # on failure.
 T_OUT=$(mktemp)
-trap 'rm -f "$T_OUT"' EXIT
+trap 'rm -f "$T_OUT"' EXIT  # netns.sh, when sourced after, extends this
 check() {
   desc=$1; shift
   if "$@" >"$T_OUT" 2>&1; then

@@ -203,6 +203,52 @@ static void test_absurd_lengths(void **state)
     td_tls_conn_free(&c);
 }
 
+/* RFC 5246 E.2: an SSL 2.0-format CLIENT-HELLO offering TLS 1.0, followed by
+ * a TLS alert record from the same client. */
+static void test_sslv2_client_hello(void **state)
+{
+    (void)state;
+    struct td_limits lim;
+    td_limits_default(&lim);
+    struct td_buf b = {0};
+    struct td_bld bl;
+    td_bld_init(&bl, &b);
+    td_bld_u8(&bl, 1);         /* msg_type CLIENT-HELLO */
+    td_bld_u16(&bl, 0x0301);   /* TLS 1.0 */
+    td_bld_u16(&bl, 9);        /* cipher_spec_length: 3 specs */
+    td_bld_u16(&bl, 0);        /* session_id_length */
+    td_bld_u16(&bl, 16);       /* challenge_length */
+    td_bld_bytes(&bl, "\x00\x00\x2f\x07\x00\xc0\x00\x00\x0a", 9); /* TLS_RSA_WITH_AES_128_CBC_SHA, an SSLv2 spec, 3DES */
+    td_bld_bytes(&bl, "0123456789abcdef", 16);
+    assert_true(td_bld_finish(&bl));
+    struct td_buf rec = {0};
+    td_buf_putc(&rec, (char)(0x80 | (b.len >> 8)));
+    td_buf_putc(&rec, (char)(b.len & 0xff));
+    td_buf_append(&rec, b.data, b.len);
+    td_buf_append(&rec, "\x15\x03\x01\x00\x02\x01\x00", 7); /* then a TLS record */
+    struct td_tls_conn c;
+    struct td_at at = {4, {0, 0}};
+    for (size_t chunk = 1; chunk <= rec.len; chunk++) {
+        td_tls_conn_init(&c, &lim);
+        for (size_t off = 0; off < rec.len; off += chunk) {
+            td_tls_feed(&c, TD_CLIENT, rec.data + off, rec.len - off < chunk ? rec.len - off : chunk, &at);
+        }
+        assert_true(c.tls_seen);
+        assert_non_null(c.msgs);
+        assert_int_equal(c.msgs->kind, TD_M_HANDSHAKE);
+        assert_true(c.msgs->u.ch->sslv2_format);
+        assert_int_equal(c.msgs->u.ch->legacy_version, 0x0301);
+        assert_int_equal(c.msgs->u.ch->suites.n, 2); /* the SSLv2-only spec is not a TLS suite */
+        assert_int_equal(c.msgs->u.ch->suites.v[0], 0x002f);
+        assert_int_equal(c.msgs->u.ch->random[31], 'f'); /* challenge right-aligned in random */
+        assert_non_null(c.msgs->next);
+        assert_int_equal(c.msgs->next->kind, TD_M_ALERT);
+        td_tls_conn_free(&c);
+    }
+    td_buf_free(&b);
+    td_buf_free(&rec);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -210,6 +256,7 @@ int main(void)
         cmocka_unit_test(test_alert_and_http),
         cmocka_unit_test(test_gap_inside_encrypted_record_keeps_sync),
         cmocka_unit_test(test_absurd_lengths),
+        cmocka_unit_test(test_sslv2_client_hello),
     };
     return cmocka_run_group_tests_name("tls/conn", tests, NULL, NULL);
 }
