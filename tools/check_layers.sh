@@ -14,8 +14,9 @@ allowed() {
     tls) echo "base capture reasm tls" ;;
     cert) echo "base cert" ;;
     engine) echo "base capture reasm tls engine" ;;
-    report) echo "base capture reasm tls cert engine report" ;;
-    cli) echo "base capture reasm tls cert engine report cli" ;;
+    diag) echo "base capture reasm tls cert diag" ;;
+    report) echo "base capture reasm tls cert engine diag report" ;;
+    cli) echo "base capture reasm tls cert engine diag report cli" ;;
   esac
 }
 for dir in src/*/; do

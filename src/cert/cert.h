@@ -29,7 +29,53 @@ struct td_cert_info {
 /* Decode a DER certificate. Always fills info (ok=false when undecodable). */
 void td_cert_info_from_der(const uint8_t *der, size_t len, struct td_cert_info *info);
 void td_cert_info_free(struct td_cert_info *info);
+/* Free the decode cache (at exit, so leak checkers see a clean heap). */
+void td_cert_cache_clear(void);
 /* A DER DistinguishedName (CertificateRequest) in RFC 2253 form. */
 bool td_cert_dn_from_der(const uint8_t *der, size_t len, char *out, size_t out_len);
+
+/* A certificate named in a finding. */
+struct td_cert_id {
+    char subject[512];
+    char issuer[512];
+    char serial[130];
+    char not_before[64];
+    char not_after[64];
+};
+
+struct td_der {
+    const uint8_t *p;
+    size_t len;
+};
+
+struct td_chain_check {
+    size_t num_certs;
+    bool undecodable;
+    struct td_cert_id leaf;
+    bool leaf_self_signed;
+    bool expired, not_yet_valid;  /* some certificate, at the given time */
+    size_t bad_index;
+    struct td_cert_id bad;        /* the one out of its validity */
+    bool out_of_order;            /* the issuer is in the chain, at the wrong place */
+    bool unrelated;               /* a certificate that certifies nothing in the chain */
+    size_t link_broken_at;        /* index of the first certificate that does not certify the one before (0: none) */
+    bool ends_self_signed;        /* the chain as sent reaches a self-signed certificate */
+    char missing_issuer[512];     /* otherwise, the issuer that is not there */
+    char aia_url[256];            /* its caIssuers URL, when the certificate gives one */
+    bool name_checked, name_ok;
+    char names[512];              /* what the leaf covers */
+    bool trust_checked, trusted;
+    int verify_error;             /* first OpenSSL X509_V_ERR_* */
+    char verify_text[160];
+};
+
+struct td_castore;
+/* A PEM bundle or an OpenSSL hashed directory. */
+struct td_castore *td_castore_load(const char *path, char *err, size_t err_len);
+void td_castore_free(struct td_castore *s);
+/* host: the name the client asked for (SNI or --host), or NULL. at_epoch: the
+ * capture's time (0: do not check validity). ca: NULL for no trust check. */
+void td_chain_check(const struct td_der *certs, size_t n, const char *host, int64_t at_epoch,
+                    const struct td_castore *ca, struct td_chain_check *out);
 
 #endif

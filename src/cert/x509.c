@@ -113,7 +113,74 @@ static void add_sans(X509 *x, struct td_cert_info *info)
     GENERAL_NAMES_free(names);
 }
 
+/* Servers send the same chain on every connection: a small cache of decoded
+ * certificates, keyed by the DER itself (compared byte for byte), saves a
+ * libcrypto decode and a SHA-256 per certificate per connection. */
+#define CACHE_SLOTS 64
+static struct cached {
+    uint8_t *der;
+    size_t len;
+    uint32_t hash;
+    struct td_cert_info info;
+    uint64_t used;
+} cache[CACHE_SLOTS];
+static uint64_t cache_clock;
+
+static uint32_t der_hash(const uint8_t *p, size_t n)
+{
+    uint32_t h = 2166136261u ^ (uint32_t)n;
+    size_t step = n > 256 ? n / 256 : 1;
+    for (size_t i = 0; i < n; i += step) {
+        h = (h ^ p[i]) * 16777619u;
+    }
+    return h;
+}
+
+static void info_copy(struct td_cert_info *dst, const struct td_cert_info *src)
+{
+    *dst = *src;
+    for (size_t i = 0; i < src->num_sans; i++) {
+        dst->sans[i] = td_strndup(src->sans[i], strlen(src->sans[i]));
+    }
+}
+
+static void decode_uncached(const uint8_t *der, size_t len, struct td_cert_info *info);
+
 void td_cert_info_from_der(const uint8_t *der, size_t len, struct td_cert_info *info)
+{
+    uint32_t h = der_hash(der, len);
+    struct cached *victim = &cache[0];
+    for (int i = 0; i < CACHE_SLOTS; i++) {
+        struct cached *c = &cache[i];
+        if (c->der && c->hash == h && c->len == len && td_mem_eq(c->der, der, len)) {
+            c->used = ++cache_clock;
+            info_copy(info, &c->info);
+            return;
+        }
+        if (c->used < victim->used) {
+            victim = c;
+        }
+    }
+    decode_uncached(der, len, info);
+    free(victim->der);
+    td_cert_info_free(&victim->info);
+    victim->der = td_memdup(der, len);
+    victim->len = len;
+    victim->hash = h;
+    victim->used = ++cache_clock;
+    info_copy(&victim->info, info);
+}
+
+void td_cert_cache_clear(void)
+{
+    for (int i = 0; i < CACHE_SLOTS; i++) {
+        free(cache[i].der);
+        td_cert_info_free(&cache[i].info);
+        td_memzero(&cache[i], sizeof cache[i]);
+    }
+}
+
+static void decode_uncached(const uint8_t *der, size_t len, struct td_cert_info *info)
 {
     td_memzero(info, sizeof *info);
     unsigned char md[32];

@@ -7,6 +7,8 @@
 #include "base/mem.h"
 #include "cli/cli.h"
 #include "engine/engine.h"
+#include "cert/cert.h"
+#include "diag/diag.h"
 #include "report/report.h"
 
 #include "base/banned.h"
@@ -14,11 +16,31 @@
 #define MAX_PROBLEMS_SHOWN 20
 /* Output is held back and sorted by tcp.stream up to this size, then streamed. */
 #define SORT_BUFFER_MAX (4u << 20)
+/* Failed connections wait for the end of their file, so that the verdict can
+ * use everything the capture shows about their server; beyond this many they
+ * are judged at once with what is known so far. */
+#define MAX_HELD_FAILURES 2048
+#define MAX_SERVERS 65536
 
 struct held {
     uint32_t stream;
     char *text;
     size_t len;
+};
+
+/* What the capture shows about one server endpoint, and its verdict counts. */
+struct server {
+    char name[80];
+    struct td_server_view view;
+    uint32_t causes[TD_CAUSE_COUNT];
+    struct server *next;
+};
+
+struct pending {
+    struct td_facts facts;
+    struct td_buf out;  /* the rendered ladder, verdict still to come */
+    uint32_t stream;
+    struct server *srv;
 };
 
 struct pcap_run {
@@ -34,7 +56,49 @@ struct pcap_run {
     bool streaming;
     bool progress_shown;
     uint64_t shown;
+    struct td_diag_opts diag;
+    struct server *servers[4096];
+    size_t num_servers;
+    struct pending *pending;
+    size_t num_pending;
+    uint32_t causes[TD_CAUSE_COUNT];
 };
+
+static struct server *server_of(struct pcap_run *r, const char *name)
+{
+    uint32_t h = 2166136261u;
+    for (const char *p = name; *p; p++) {
+        h = (h ^ (uint8_t)*p) * 16777619u;
+    }
+    struct server **slot = &r->servers[h % 4096];
+    for (struct server *s = *slot; s; s = s->next) {
+        if (strcmp(s->name, name) == 0) {
+            return s;
+        }
+    }
+    if (r->num_servers >= MAX_SERVERS) {
+        return NULL;
+    }
+    struct server *s = td_calloc(1, sizeof *s);
+    snprintf(s->name, sizeof s->name, "%s", name);
+    s->next = *slot;
+    *slot = s;
+    r->num_servers++;
+    return s;
+}
+
+static void free_servers(struct pcap_run *r)
+{
+    for (size_t i = 0; i < 4096; i++) {
+        struct server *s = r->servers[i], *next;
+        for (; s; s = next) {
+            next = s->next;
+            free(s);
+        }
+        r->servers[i] = NULL;
+    }
+    r->num_servers = 0;
+}
 
 static int cmp_held(const void *a, const void *b)
 {
@@ -79,33 +143,138 @@ static bool wanted(const struct pcap_run *r, const struct td_tls_conn *c)
     return true;
 }
 
-static void on_conn(void *ctx, const struct td_tls_conn *c)
+static void emit(struct pcap_run *r, uint32_t stream, struct td_buf *b)
 {
-    struct pcap_run *r = ctx;
-    if (r->summary_only || !wanted(r, c)) {
-        return;
-    }
-    struct td_buf b = {0};
-    if (r->json) {
-        td_render_conn_json(&b, c, &r->ro);
-    } else {
-        td_render_conn_text(&b, c, &r->ro);
-    }
     r->shown++;
     if (r->streaming) {
-        fwrite(b.data, 1, b.len, stdout);
-        td_buf_free(&b);
+        fwrite(b->data, 1, b->len, stdout);
+        td_buf_free(b);
         return;
     }
     r->held = td_realloc(r->held, (r->num_held + 1) * sizeof *r->held);
-    r->held[r->num_held].stream = c->stream;
-    r->held[r->num_held].text = (char *)b.data;
-    r->held[r->num_held].len = b.len;
+    r->held[r->num_held].stream = stream;
+    r->held[r->num_held].text = (char *)b->data;
+    r->held[r->num_held].len = b->len;
     r->num_held++;
-    r->held_bytes += b.len;
+    r->held_bytes += b->len;
     if (r->held_bytes > SORT_BUFFER_MAX) {
         flush_held(r);
         r->streaming = true;
+    }
+}
+
+/* Judge a connection whose ladder is already rendered (without its closing
+ * brace, in JSON) and emit it. */
+static void judge(struct pcap_run *r, struct pending *p)
+{
+    struct td_verdict v;
+    td_diagnose(&p->facts, p->srv ? &p->srv->view : NULL, &v);
+    r->causes[v.cause]++;
+    if (p->srv) {
+        p->srv->causes[v.cause]++;
+    }
+    if (r->json) {
+        struct td_json j;
+        td_json_init(&j, &p->out);
+        j.depth = 1;
+        j.need_comma[1] = true;
+        td_render_verdict_json(&j, &v);
+        td_render_conn_json_close(&j);
+    } else {
+        if (p->out.len) {
+            p->out.len--; /* the blank line that ends a block */
+        }
+        struct td_render_opts vo = r->ro;
+        vo.file = r->file;
+        td_render_verdict_text(&p->out, &v, p->stream, &vo);
+        td_buf_putc(&p->out, '\n');
+    }
+    td_facts_free(&p->facts);
+    if (r->summary_only) {
+        td_buf_free(&p->out);
+        return;
+    }
+    emit(r, p->stream, &p->out);
+}
+
+static void judge_pending(struct pcap_run *r)
+{
+    for (size_t i = 0; i < r->num_pending; i++) {
+        judge(r, &r->pending[i]);
+    }
+    free(r->pending);
+    r->pending = NULL;
+    r->num_pending = 0;
+}
+
+static void on_conn(void *ctx, const struct td_tls_conn *c)
+{
+    struct pcap_run *r = ctx;
+    struct pending p;
+    td_memzero(&p, sizeof p);
+    struct td_diag_opts o = r->diag;
+    if (!c->sni && r->host && !o.host) {
+        o.host = r->host; /* matched by address: the name the client should have asked for */
+    }
+    bool ok = td_tls_outcome(c) == TD_OUTCOME_OK && !c->note;
+    td_facts_from_conn(&p.facts, c, &o, !ok);
+    p.stream = c->stream;
+    p.srv = server_of(r, p.facts.server);
+    if (p.srv) {
+        td_server_view_add(&p.srv->view, &p.facts);
+    }
+    if (!wanted(r, c)) {
+        td_facts_free(&p.facts);
+        return;
+    }
+    if (!r->summary_only) {
+        if (r->json) {
+            struct td_json j;
+            td_json_init(&j, &p.out);
+            td_render_conn_json_open(&j, c, &r->ro);
+        } else {
+            td_render_conn_text(&p.out, c, &r->ro);
+        }
+    }
+    if (ok || r->num_pending >= MAX_HELD_FAILURES) {
+        judge(r, &p);
+        return;
+    }
+    r->pending = td_realloc(r->pending, (r->num_pending + 1) * sizeof *r->pending);
+    r->pending[r->num_pending++] = p;
+}
+
+/* "causes: protocol_mismatch 2, sni_required 1" and one line per server with failures. */
+static void causes_text(struct td_buf *b, const struct pcap_run *r)
+{
+    bool any = false;
+    for (int i = 1; i < TD_CAUSE_COUNT; i++) {
+        if (r->causes[i]) {
+            td_buf_printf(b, "%s%s %u", any ? ", " : "  causes: ", td_cause_info((enum td_cause)i)->slug, r->causes[i]);
+            any = true;
+        }
+    }
+    if (!any) {
+        return;
+    }
+    td_buf_putc(b, '\n');
+    for (size_t k = 0; k < 4096; k++) {
+        for (const struct server *s = r->servers[k]; s; s = s->next) {
+            bool failed = false;
+            for (int i = 1; i < TD_CAUSE_COUNT; i++) {
+                failed |= s->causes[i] != 0;
+            }
+            if (!failed) {
+                continue;
+            }
+            td_buf_printf(b, "  %s: %u ok, %u failed:", s->name, s->view.ok, s->view.failed);
+            for (int i = 1; i < TD_CAUSE_COUNT; i++) {
+                if (s->causes[i]) {
+                    td_buf_printf(b, " %s %u", td_cause_info((enum td_cause)i)->slug, s->causes[i]);
+                }
+            }
+            td_buf_putc(b, '\n');
+        }
     }
 }
 
@@ -153,6 +322,9 @@ static void help(FILE *f)
           "      --stream N       only tcp.stream N\n"
           "      --host NAME      only connections whose SNI or address is NAME\n"
           "      --failed         only failed handshakes\n"
+          "      --ca FILE|DIR    the peer's truststore (PEM bundle or hashed directory): proves\n"
+          "                       unknown_ca / incomplete_chain instead of inferring them\n"
+          "      --expect-host NAME  the host name clients meant, for connections without SNI\n"
           "      --summary        only the summary\n"
           "      --color WHEN     auto (default), always, never (NO_COLOR is honoured)\n"
           "  -h, --help           this help\n"
@@ -163,16 +335,19 @@ static void help(FILE *f)
 
 int cmd_pcap(int argc, char **argv)
 {
-    enum { OPT_JSON = 256, OPT_STREAM, OPT_HOST, OPT_FAILED, OPT_SUMMARY, OPT_COLOR };
+    enum { OPT_JSON = 256, OPT_STREAM, OPT_HOST, OPT_FAILED, OPT_SUMMARY, OPT_COLOR, OPT_CA, OPT_EXPECT };
     static const struct option longopts[] = {
         {"json", no_argument, NULL, OPT_JSON},       {"verbose", no_argument, NULL, 'v'},
         {"stream", required_argument, NULL, OPT_STREAM}, {"host", required_argument, NULL, OPT_HOST},
         {"failed", no_argument, NULL, OPT_FAILED},   {"summary", no_argument, NULL, OPT_SUMMARY},
         {"color", required_argument, NULL, OPT_COLOR}, {"colour", required_argument, NULL, OPT_COLOR},
+        {"ca", required_argument, NULL, OPT_CA},     {"expect-host", required_argument, NULL, OPT_EXPECT},
         {"help", no_argument, NULL, 'h'},            {NULL, 0, NULL, 0},
     };
     struct pcap_run r = {0};
     const char *color = "auto";
+    const char *ca_path = NULL;
+    struct td_castore *ca = NULL;
     const char **files = td_calloc((size_t)argc + 1, sizeof *files);
     size_t num_files = 0;
     int opt;
@@ -212,6 +387,12 @@ int cmd_pcap(int argc, char **argv)
         case OPT_SUMMARY:
             r.summary_only = true;
             break;
+        case OPT_CA:
+            ca_path = optarg;
+            break;
+        case OPT_EXPECT:
+            r.diag.host = optarg;
+            break;
         case OPT_COLOR:
             if (strcmp(optarg, "auto") && strcmp(optarg, "always") && strcmp(optarg, "never")) {
                 fprintf(stderr, "tlsdiag pcap: --color takes auto, always or never\n");
@@ -233,6 +414,16 @@ int cmd_pcap(int argc, char **argv)
         fputs("tlsdiag pcap: no capture file given\nTry 'tlsdiag pcap --help'.\n", stderr);
         free(files);
         return TD_EXIT_USAGE;
+    }
+    if (ca_path) {
+        char err[512];
+        ca = td_castore_load(ca_path, err, sizeof err);
+        if (!ca) {
+            fprintf(stderr, "tlsdiag pcap: --ca %s\n", err);
+            free(files);
+            return TD_EXIT_USAGE;
+        }
+        r.diag.ca = ca;
     }
     td_term_detect(&r.term, color);
     r.ro.verbose = r.verbose;
@@ -256,6 +447,7 @@ int cmd_pcap(int argc, char **argv)
             input_error = true;
             continue;
         }
+        judge_pending(&r);
         flush_held(&r);
         r.streaming = false;
         if (r.problems > MAX_PROBLEMS_SHOWN) {
@@ -271,7 +463,10 @@ int cmd_pcap(int argc, char **argv)
             }
         } else {
             td_render_summary_text(&b, &st, &so);
+            causes_text(&b, &r);
         }
+        td_memzero(r.causes, sizeof r.causes);
+        free_servers(&r);
         if (b.len) {
             fwrite(b.data, 1, b.len, stdout);
         }
@@ -281,6 +476,8 @@ int cmd_pcap(int argc, char **argv)
         }
     }
     free(files);
+    td_castore_free(ca);
+    td_cert_cache_clear();
     fflush(stdout);
     if (input_error) {
         exit_code = TD_EXIT_USAGE;

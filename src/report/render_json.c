@@ -280,8 +280,21 @@ static void message(struct td_json *j, const struct td_msg *m)
 void td_render_conn_json(struct td_buf *out, const struct td_tls_conn *c, const struct td_render_opts *o)
 {
     struct td_json j;
-    char a[80], buf[48], t[40];
     td_json_init(&j, out);
+    td_render_conn_json_open(&j, c, o);
+    td_render_conn_json_close(&j);
+}
+
+void td_render_conn_json_close(struct td_json *j)
+{
+    td_json_obj_end(j);
+    td_buf_putc(j->out, '\n');
+}
+
+void td_render_conn_json_open(struct td_json *jp, const struct td_tls_conn *c, const struct td_render_opts *o)
+{
+    struct td_json j = *jp;
+    char a[80], buf[48], t[40];
     td_json_obj_begin(&j, NULL);
     if (o->file) {
         td_json_str(&j, "file", o->file);
@@ -316,8 +329,7 @@ void td_render_conn_json(struct td_buf *out, const struct td_tls_conn *c, const 
     if (c->dropped_msgs) {
         td_json_u64(&j, "messages_not_listed", c->dropped_msgs);
     }
-    td_json_obj_end(&j);
-    td_buf_putc(out, '\n');
+    *jp = j;
 }
 
 void td_render_summary_json(struct td_buf *out, const struct td_run_stats *s, const struct td_render_opts *o)

@@ -5,7 +5,9 @@
 
 #include <stdbool.h>
 
+#include "base/json.h"
 #include "base/mem.h"
+#include "diag/diag.h"
 #include "engine/engine.h"
 #include "tls/tls.h"
 
@@ -20,6 +22,16 @@ void td_render_conn_json(struct td_buf *out, const struct td_tls_conn *c, const 
 void td_render_conn_text(struct td_buf *out, const struct td_tls_conn *c, const struct td_render_opts *o);
 void td_render_summary_text(struct td_buf *out, const struct td_run_stats *s, const struct td_render_opts *o);
 void td_render_summary_json(struct td_buf *out, const struct td_run_stats *s, const struct td_render_opts *o);
+
+/* The verdict: text lines under the ladder; JSON fields added to the open
+ * connection object (the caller closes it). */
+void td_render_verdict_text(struct td_buf *out, const struct td_verdict *v, uint32_t stream,
+                            const struct td_render_opts *o);
+void td_render_verdict_json(struct td_json *j, const struct td_verdict *v);
+/* A connection object as td_render_conn_json writes it, left open for
+ * td_render_verdict_json; close with td_render_conn_json_close. */
+void td_render_conn_json_open(struct td_json *j, const struct td_tls_conn *c, const struct td_render_opts *o);
+void td_render_conn_json_close(struct td_json *j);
 
 const char *td_outcome_name(enum td_outcome o);
 /* "1700000000.123456789" */

@@ -1,0 +1,216 @@
+/* Facts about one connection, copied out of its ladder. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/mem.h"
+#include "diag/diag.h"
+#include "tls/names.h"
+
+#include "base/banned.h"
+
+/* RFC 8446 4 HandshakeType values used here. */
+enum { HS_CH = 1, HS_SH = 2, HS_HRR = 6, HS_CERT = 11, HS_CR = 13, HS_FIN = 20 };
+
+static void copy_u16s(struct td_u16s *dst, const struct td_u16s *src)
+{
+    dst->n = src->n;
+    dst->v = td_memdup(src->v, src->n * sizeof *src->v);
+}
+
+static void chain_of(const struct td_certificate *cert, const char *host, int64_t when,
+                     const struct td_diag_opts *o, struct td_chain_check *out)
+{
+    struct td_der *d = td_calloc(cert->num_certs + 1, sizeof *d);
+    for (size_t i = 0; i < cert->num_certs; i++) {
+        d[i].p = cert->certs[i].p;
+        d[i].len = cert->certs[i].len;
+    }
+    td_chain_check(d, cert->num_certs, host, when, o ? o->ca : NULL, out);
+    free(d);
+}
+
+static void version_span(const struct td_client_hello *ch, uint16_t *lo, uint16_t *hi)
+{
+    *lo = 0xffff, *hi = 0;
+    for (size_t i = 0; i < ch->versions.n; i++) {
+        uint16_t v = ch->versions.v[i];
+        if (td_is_grease(v) || (v >> 8) != 3) {
+            continue;
+        }
+        *lo = v < *lo ? v : *lo;
+        *hi = v > *hi ? v : *hi;
+    }
+    if (*hi == 0) { /* no supported_versions: legacy_version is the highest, SSL 3.0 the floor */
+        *hi = ch->legacy_version;
+        *lo = 0x0300;
+    }
+}
+
+void td_facts_from_conn(struct td_facts *f, const struct td_tls_conn *c, const struct td_diag_opts *o,
+                        bool with_chains)
+{
+    td_memzero(f, sizeof *f);
+    f->tls = c->tls_seen;
+    f->outcome = td_tls_outcome(c);
+    f->reason = c->fail_reason;
+    f->note = c->note;
+    f->tls13 = c->tls13;
+    f->first_frame = c->first_frame;
+    f->when = c->first_ts.sec;
+    f->server_port = c->port[TD_SERVER];
+    td_addr_port_str(&c->addr[TD_SERVER], c->port[TD_SERVER], f->server, sizeof f->server);
+    const char *host = c->sni ? c->sni : (o ? o->host : NULL);
+    bool client_fin_seen = false;
+    for (const struct td_msg *m = c->msgs; m; m = m->next) {
+        int side = m->from == TD_CLIENT ? 0 : 1;
+        if (m->from == TD_SERVER && m->kind != TD_M_TCP_FIN && m->kind != TD_M_TCP_RST) {
+            f->server_msgs++;
+            f->last_server_frame = m->frame;
+        }
+        switch (m->kind) {
+        case TD_M_HANDSHAKE:
+            if (m->hs_type == HS_CH && !f->have_ch && m->u.ch) {
+                const struct td_client_hello *ch = m->u.ch;
+                f->have_ch = true;
+                f->sslv2_hello = ch->sslv2_format;
+                f->ch_frame = m->frame;
+                version_span(ch, &f->ch_min, &f->ch_max);
+                f->ch_supported_versions = ch->versions.n > 0;
+                copy_u16s(&f->ch_suites, &ch->suites);
+                copy_u16s(&f->ch_groups, &ch->groups);
+                copy_u16s(&f->ch_key_shares, &ch->key_shares);
+                f->sni = ch->has_sni && ch->sni;
+                snprintf(f->sni_name, sizeof f->sni_name, "%s", ch->sni ? ch->sni : "");
+            } else if (m->hs_type == HS_HRR && m->u.sh) {
+                f->hrr = true;
+                f->hrr_frame = m->frame;
+                f->hrr_group = m->u.sh->key_share_group;
+            } else if (m->hs_type == HS_SH && m->u.sh && !f->have_sh) {
+                f->have_sh = true;
+                f->sh_frame = m->frame;
+                f->version = m->u.sh->version;
+                f->suite = m->u.sh->suite;
+                f->sh_group = m->u.sh->key_share_group;
+            } else if (m->hs_type == HS_CERT && m->u.cert) {
+                if (m->from == TD_SERVER && !f->have_cert) {
+                    f->have_cert = true;
+                    f->cert_frame = m->frame;
+                    if (with_chains) {
+                        chain_of(m->u.cert, host, f->when, o, &f->chain);
+                    }
+                } else if (m->from == TD_CLIENT && !f->client_cert_seen) {
+                    f->client_cert_seen = true;
+                    f->client_cert_frame = m->frame;
+                    f->client_cert_empty = m->u.cert->num_certs_total == 0;
+                    if (with_chains) {
+                        chain_of(m->u.cert, NULL, f->when, o, &f->client_chain);
+                    }
+                }
+            } else if (m->hs_type == HS_CR) {
+                f->cert_request = true;
+                f->cr_frame = m->frame;
+            }
+            break;
+        case TD_M_ENC_HANDSHAKE:
+            if (m->from == TD_CLIENT && c->tls13 && !client_fin_seen) {
+                if (m->hs_type == HS_FIN) {
+                    client_fin_seen = true;
+                } else {
+                    f->client_flight_records++;
+                }
+            }
+            break;
+        case TD_M_ALERT:
+            /* the first fatal alert of a side, else its first alert */
+            if (!f->alert[side] || (f->alert_level[side] != 2 && m->alert_level == 2)) {
+                f->alert[side] = true;
+                f->alert_level[side] = m->alert_level;
+                f->alert_desc[side] = m->alert_desc;
+                f->alert_version[side] = m->record_version;
+                f->alert_encrypted[side] = m->encrypted;
+                f->alert_frame[side] = m->frame;
+            }
+            break;
+        case TD_M_NOT_TLS:
+            if (!f->not_tls[side]) {
+                f->not_tls[side] = true;
+                f->not_tls_frame[side] = m->frame;
+                snprintf(f->not_tls_text[side], sizeof f->not_tls_text[side], "%s", m->text ? m->text : "");
+            }
+            break;
+        case TD_M_GAP:
+            if (!f->gap) {
+                f->gap = true;
+                f->gap_frame = m->frame;
+            }
+            break;
+        case TD_M_TCP_FIN:
+            if (!f->fin[side]) {
+                f->fin[side] = true;
+                f->fin_frame[side] = m->frame;
+            }
+            break;
+        case TD_M_TCP_RST:
+            if (!f->rst[side]) {
+                f->rst[side] = true;
+                f->rst_frame[side] = m->frame;
+            }
+            break;
+        default:
+            break;
+        }
+    }
+}
+
+void td_facts_free(struct td_facts *f)
+{
+    free(f->ch_suites.v);
+    free(f->ch_groups.v);
+    free(f->ch_key_shares.v);
+    td_memzero(f, sizeof *f);
+}
+
+static void add_u16(uint16_t *set, size_t *n, size_t cap, uint16_t v)
+{
+    for (size_t i = 0; i < *n; i++) {
+        if (set[i] == v) {
+            return;
+        }
+    }
+    if (*n < cap) {
+        set[(*n)++] = v;
+    }
+}
+
+void td_server_view_add(struct td_server_view *v, const struct td_facts *f)
+{
+    if (!f->tls) {
+        return;
+    }
+    if (f->outcome != TD_OUTCOME_OK || !f->have_sh) {
+        if (f->outcome == TD_OUTCOME_FAILED) {
+            v->failed++;
+        }
+        return;
+    }
+    v->ok++;
+    if (f->sni) {
+        v->ok_with_sni++;
+    } else {
+        v->ok_without_sni++;
+    }
+    if ((f->version >> 8) == 3 && (f->version & 0xff) <= 4) {
+        v->versions_ok |= (uint16_t)(1u << (f->version & 0xff));
+    }
+    add_u16(v->suites, &v->num_suites, TD_SRV_MAX_SUITES, f->suite);
+    if (f->sh_group) {
+        add_u16(v->groups, &v->num_groups, 16, f->sh_group);
+    }
+    if (!v->example_frame) {
+        char a[48], b[48];
+        v->example_frame = f->sh_frame;
+        snprintf(v->example, sizeof v->example, "%s %s", td_version_str(f->version, a, sizeof a),
+                 td_suite_str(f->suite, b, sizeof b));
+    }
+}

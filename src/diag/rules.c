@@ -1,0 +1,700 @@
+/* The diagnosis rules. Each is a pure function of the facts and of what the
+ * capture showed about the same server; the first that recognises the failure
+ * names it. None trusts an alert alone: stacks send different alerts for the
+ * same fault (OpenSSL says internal_error where protocol_version is meant,
+ * Java says certificate_unknown for most PKIX failures, some servers just
+ * close), so rules decide from the offers, the choices and the certificates,
+ * and use the alert as one piece of evidence. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "diag/diag.h"
+#include "tls/names.h"
+
+#include "base/banned.h"
+
+enum { A_CLOSE_NOTIFY = 0, A_HANDSHAKE_FAILURE = 40, A_BAD_CERTIFICATE = 42, A_UNSUPPORTED_CERTIFICATE = 43,
+       A_CERTIFICATE_EXPIRED = 45, A_CERTIFICATE_UNKNOWN = 46, A_UNKNOWN_CA = 48, A_ACCESS_DENIED = 49,
+       A_DECRYPT_ERROR = 51, A_PROTOCOL_VERSION = 70, A_INSUFFICIENT_SECURITY = 71, A_INTERNAL_ERROR = 80,
+       A_UNRECOGNIZED_NAME = 112, A_CERTIFICATE_REQUIRED = 116 };
+enum { C = 0, S = 1 };
+
+static void evidence(struct td_verdict *v, uint64_t frame, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void evidence(struct td_verdict *v, uint64_t frame, const char *fmt, ...)
+{
+    if (v->num_evidence >= TD_MAX_EVIDENCE) {
+        return;
+    }
+    struct td_evidence *e = &v->evidence[v->num_evidence++];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(e->what, sizeof e->what, fmt, ap);
+    va_end(ap);
+    e->frame = frame;
+}
+
+static void explain(char *out, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void explain(char *out, size_t len, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(out, len, fmt, ap);
+    va_end(ap);
+}
+#define SAY(v, ...) explain((v)->explanation, sizeof (v)->explanation, __VA_ARGS__)
+#define FIX(v, ...) explain((v)->fix, sizeof (v)->fix, __VA_ARGS__)
+
+static void verdict(struct td_verdict *v, enum td_cause cause, enum td_confidence conf, enum td_side fix_side)
+{
+    v->cause = cause;
+    v->confidence = conf;
+    v->fix_side = fix_side;
+}
+
+static void candidate(struct td_verdict *v, enum td_cause c)
+{
+    for (size_t i = 0; i < v->num_candidates; i++) {
+        if (v->candidates[i] == c) {
+            return;
+        }
+    }
+    if (v->num_candidates < TD_MAX_CANDIDATES && c != v->cause) {
+        v->candidates[v->num_candidates++] = c;
+    }
+}
+
+static const char *ver(uint16_t x, char *buf, size_t len) { return td_version_str(x, buf, len); }
+
+static bool has_u16(const struct td_u16s *s, uint16_t x)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        if (s->v[i] == x) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The side that gave up first during the handshake, and the frame. */
+static enum td_side aborter(const struct td_facts *f, uint64_t *frame)
+{
+    uint64_t best = UINT64_MAX;
+    enum td_side who = TD_SIDE_NONE;
+    for (int side = 0; side < 2; side++) {
+        uint64_t cands[3] = {f->alert[side] && f->alert_level[side] != 1 ? f->alert_frame[side] : 0,
+                             f->alert[side] && f->alert_desc[side] == A_CLOSE_NOTIFY ? f->alert_frame[side] : 0,
+                             f->rst[side] ? f->rst_frame[side] : (f->fin[side] ? f->fin_frame[side] : 0)};
+        for (int i = 0; i < 3; i++) {
+            if (cands[i] && cands[i] < best) {
+                best = cands[i];
+                who = side == C ? TD_SIDE_CLIENT : TD_SIDE_SERVER;
+            }
+        }
+    }
+    *frame = best == UINT64_MAX ? 0 : best;
+    return who;
+}
+
+static void alert_evidence(struct td_verdict *v, const struct td_facts *f, int side)
+{
+    char a[48], r[48];
+    if (!f->alert[side]) {
+        return;
+    }
+    if (f->alert_encrypted[side]) {
+        evidence(v, f->alert_frame[side], "encrypted alert from the %s", side == C ? "client" : "server");
+        return;
+    }
+    evidence(v, f->alert_frame[side], "Alert from the %s: %s %s, record version %s", side == C ? "client" : "server",
+             f->alert_level[side] == 2 ? "fatal" : "warning", td_alert_str(f->alert_desc[side], a, sizeof a),
+             ver(f->alert_version[side], r, sizeof r));
+}
+
+/* "TLSv1.2-TLSv1.3" from supported_versions, or "up to TLSv1.0" from legacy_version alone. */
+static const char *offered(const struct td_facts *f, char *out, size_t len)
+{
+    char a[48], b[48];
+    if (!f->ch_supported_versions) {
+        snprintf(out, len, "up to %s", ver(f->ch_max, a, sizeof a));
+    } else if (f->ch_min == f->ch_max) {
+        snprintf(out, len, "%s only", ver(f->ch_max, a, sizeof a));
+    } else {
+        snprintf(out, len, "%s-%s", ver(f->ch_min, a, sizeof a), ver(f->ch_max, b, sizeof b));
+    }
+    return out;
+}
+
+static void ch_evidence(struct td_verdict *v, const struct td_facts *f)
+{
+    char o[100];
+    evidence(v, f->ch_frame, "ClientHello offers %s, %zu suites, %s", offered(f, o, sizeof o), f->ch_suites.n,
+             f->sni ? f->sni_name : "no SNI");
+}
+
+/* The server turned the ClientHello down: no ServerHello, then an alert or a close. */
+static bool server_refused_hello(const struct td_facts *f)
+{
+    return f->have_ch && !f->have_sh && !f->hrr && (f->alert[S] || f->fin[S] || f->rst[S]);
+}
+
+static bool server_accepted_version_in(const struct td_server_view *sv, uint16_t lo, uint16_t hi)
+{
+    for (uint16_t x = lo; x <= hi && x <= 0x0304; x++) {
+        if ((x >> 8) == 3 && (sv->versions_ok & (1u << (x & 0xff)))) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* ---- the rules ---- */
+
+static bool rule_not_tls(const struct td_facts *f, const struct td_server_view *sv, struct td_verdict *v)
+{
+    (void)sv;
+    if (f->not_tls[C]) {
+        verdict(v, TD_CAUSE_NOT_TLS, TD_CONF_HIGH, TD_SIDE_CLIENT);
+        SAY(v, "the client sent plain text to %s, which expects TLS: \"%.60s\"", f->server, f->not_tls_text[C]);
+        evidence(v, f->not_tls_frame[C], "client sends \"%.60s\"", f->not_tls_text[C]);
+        if (f->not_tls[S]) {
+            evidence(v, f->not_tls_frame[S], "server answers in plain text: \"%.60s\"", f->not_tls_text[S]);
+        }
+        alert_evidence(v, f, S);
+        FIX(v, "client: use https:// (TLS) for port %u, or the server's plain-text port.", f->server_port);
+        return true;
+    }
+    if (f->not_tls[S] && f->tls) {
+        verdict(v, TD_CAUSE_NOT_TLS, TD_CONF_HIGH, TD_SIDE_SERVER);
+        SAY(v, "the client started TLS but %s answered in plain text: \"%.60s\"", f->server, f->not_tls_text[S]);
+        ch_evidence(v, f);
+        evidence(v, f->not_tls_frame[S], "server answers \"%.60s\"", f->not_tls_text[S]);
+        FIX(v, "server: enable TLS on port %u, or client: connect to the server's TLS port.", f->server_port);
+        return true;
+    }
+    return false;
+}
+
+static bool rule_no_hello(const struct td_facts *f, const struct td_server_view *sv, struct td_verdict *v)
+{
+    (void)sv;
+    if (f->have_ch) {
+        return false;
+    }
+    verdict(v, TD_CAUSE_NO_CLIENT_HELLO, TD_CONF_HIGH, TD_SIDE_NONE);
+    SAY(v, "the client opened a TCP connection to %s and closed it without sending a ClientHello", f->server);
+    if (f->fin[C]) {
+        evidence(v, f->fin_frame[C], "client closes (FIN) before any TLS");
+    }
+    if (f->rst[C]) {
+        evidence(v, f->rst_frame[C], "client resets before any TLS");
+    }
+    alert_evidence(v, f, S);
+    FIX(v, "nothing, if this is a port check or health probe; otherwise see why the client gave up before TLS.");
+    return true;
+}
+
+static bool rule_silence(const struct td_facts *f, const struct td_server_view *sv, struct td_verdict *v)
+{
+    (void)sv;
+    if (!f->have_ch || f->server_msgs > 0) {
+        return false;
+    }
+    ch_evidence(v, f);
+    if (f->rst[S]) {
+        verdict(v, TD_CAUSE_TCP_RESET, TD_CONF_HIGH, TD_SIDE_SERVER);
+        SAY(v, "%s reset the connection after the ClientHello without a word of TLS", f->server);
+        evidence(v, f->rst_frame[S], "TCP RST from the server");
+        FIX(v, "server: check that it (not a firewall or load balancer in front) accepts TLS on port %u.",
+            f->server_port);
+        candidate(v, TD_CAUSE_PROTOCOL_MISMATCH);
+        return true;
+    }
+    if (f->fin[S]) {
+        return false; /* a silent close: a refusal; the version/SNI/cipher rules weigh it */
+    }
+    verdict(v, TD_CAUSE_NO_RESPONSE, TD_CONF_HIGH, TD_SIDE_SERVER);
+    SAY(v, "nothing answered the ClientHello to %s%s", f->server,
+        f->rst[C] ? "; the client gave up and reset" : (f->fin[C] ? "; the client gave up and closed" : ""));
+    if (f->rst[C]) {
+        evidence(v, f->rst_frame[C], "client resets");
+    } else if (f->fin[C]) {
+        evidence(v, f->fin_frame[C], "client closes");
+    }
+    FIX(v, "server side: check the process and what is in front of it on port %u.", f->server_port);
+    return true;
+}
+
+static bool rule_gap(const struct td_facts *f, const struct td_server_view *sv, struct td_verdict *v)
+{
+    (void)sv;
+    if (!f->gap || f->alert[C] || f->alert[S]) {
+        return false;
+    }
+    verdict(v, TD_CAUSE_CAPTURE_GAP, TD_CONF_MEDIUM, TD_SIDE_NONE);
+    SAY(v, "bytes of the handshake are missing from the capture, so what happened cannot be read");
+    evidence(v, f->gap_frame, "gap in the capture");
+    FIX(v, "capture again (tcpdump -s 0 -B 65536) on the host itself.");
+    return true;
+}
+
+/* TLS 1.3 client authentication, seen without keys: the client's encrypted
+ * flight has one record per message (Certificate, CertificateVerify,
+ * Finished); an empty Certificate needs no CertificateVerify. */
+static bool client_auth_tls13(const struct td_facts *f, struct td_verdict *v)
+{
+    bool server_alert_after = f->alert[S] && (f->alert_desc[S] == A_CERTIFICATE_REQUIRED || f->alert_encrypted[S]);
+    if (!f->tls13 || !server_alert_after || f->alert[C]) {
+        return false;
+    }
+    alert_evidence(v, f, S);
+    if (f->client_flight_records == 1 || f->alert_desc[S] == A_CERTIFICATE_REQUIRED) {
+        verdict(v, TD_CAUSE_CLIENT_CERT_MISSING, TD_CONF_HIGH, TD_SIDE_CLIENT);
+        SAY(v, "%s asked for a client certificate; the client sent an empty Certificate (no CertificateVerify "
+               "followed) and the server refused the handshake",
+            f->server);
+        FIX(v, "client: configure a certificate and key issued by a CA the server trusts.");
+        return true;
+    }
+    if (f->client_flight_records >= 2) {
+        verdict(v, TD_CAUSE_CLIENT_CERT_UNTRUSTED, TD_CONF_MEDIUM, TD_SIDE_BOTH);
+        candidate(v, TD_CAUSE_CLIENT_CERT_EXPIRED);
+        SAY(v, "the client sent a certificate (Certificate and CertificateVerify) and %s refused it; TLS 1.3 "
+               "hides which certificate and why",
+            f->server);
+        FIX(v, "check the client certificate against the server's client-CA list (tlsdiag cert --purpose client).");
+        return true;
+    }
+    return false;
+}
+
+static bool rule_client_cert(const struct td_facts *f, const struct td_server_view *sv, struct td_verdict *v)
+{
+    (void)sv;
+    if (client_auth_tls13(f, v)) {
+        return true;
+    }
+    if (!f->cert_request || !f->client_cert_seen) {
+        return false;
+    }
+    bool server_gave_up = f->alert[S] || f->rst[S] || (f->fin[S] && !f->fin[C]);
+    if (!server_gave_up || f->alert[C]) {
+        return false;
+    }
+    evidence(v, f->cr_frame, "CertificateRequest from the server");
+    if (f->client_cert_empty) {
+        verdict(v, TD_CAUSE_CLIENT_CERT_MISSING, TD_CONF_HIGH, TD_SIDE_CLIENT);
+        evidence(v, f->client_cert_frame, "client Certificate is empty");
+        alert_evidence(v, f, S);
+        SAY(v, "%s requires a client certificate; the client sent none", f->server);
+        FIX(v, "client: configure a certificate and key issued by a CA the server lists in its CertificateRequest.");
+        return true;
+    }
+    evidence(v, f->client_cert_frame, "client Certificate: %s (issuer %s)", f->client_chain.leaf.subject,
+             f->client_chain.leaf.issuer);
+    alert_evidence(v, f, S);
+    v->has_cert = true;
+    v->cert_role = "client";
+    v->cert = f->client_chain.leaf;
+    if (f->client_chain.expired || f->client_chain.not_yet_valid) {
+        verdict(v, TD_CAUSE_CLIENT_CERT_EXPIRED, TD_CONF_HIGH, TD_SIDE_CLIENT);
+        v->cert = f->client_chain.bad;
+        SAY(v, "the client's certificate %s was %s at the time of the capture (valid %s to %s)", v->cert.subject,
+            f->client_chain.expired ? "expired" : "not yet valid", v->cert.not_before, v->cert.not_after);
+        FIX(v, "client: renew the certificate %s (serial %s).", v->cert.subject, v->cert.serial);
+        return true;
+    }
+    bool trust_alert = f->alert[S] && (f->alert_desc[S] == A_UNKNOWN_CA || f->alert_desc[S] == A_BAD_CERTIFICATE ||
+                                       f->alert_desc[S] == A_CERTIFICATE_UNKNOWN);
+    verdict(v, TD_CAUSE_CLIENT_CERT_UNTRUSTED,
+            (f->client_chain.trust_checked && !f->client_chain.trusted) || (trust_alert && f->alert_desc[S] == A_UNKNOWN_CA)
+                ? TD_CONF_HIGH
+                : TD_CONF_MEDIUM,
+            TD_SIDE_BOTH);
+    SAY(v, "%s refused the client certificate %s issued by %s", f->server, v->cert.subject, v->cert.issuer);
+    FIX(v, "server: trust %s for client certificates, or client: use a certificate from a CA the server lists.",
+        v->cert.issuer);
+    return true;
+}
+
+static bool rule_version(const struct td_facts *f, const struct td_server_view *sv, struct td_verdict *v)
+{
+    char a[48], b[48];
+    if (server_refused_hello(f)) {
+        bool known_other = sv && sv->versions_ok && !server_accepted_version_in(sv, f->ch_min, f->ch_max);
+        bool alert_says = f->alert[S] && f->alert_desc[S] == A_PROTOCOL_VERSION;
+        bool below = f->alert[S] && f->alert_version[S] && f->alert_version[S] < f->ch_min;
+        bool old_client = f->ch_max <= 0x0302;
+        bool same_ok = sv && server_accepted_version_in(sv, f->ch_min, f->ch_max);
+        if (!(alert_says || known_other || below || (old_client && !same_ok))) {
+            return false;
+        }
+        verdict(v, TD_CAUSE_PROTOCOL_MISMATCH, (alert_says || known_other || below) ? TD_CONF_HIGH : TD_CONF_MEDIUM,
+                old_client ? TD_SIDE_CLIENT : TD_SIDE_SERVER);
+        ch_evidence(v, f);
+        alert_evidence(v, f, S);
+        char o[100];
+        if (below) {
+            SAY(v, "the server speaks at most %s (its alert's record version); the client offered %s",
+                ver(f->alert_version[S], a, sizeof a), offered(f, o, sizeof o));
+        } else {
+            SAY(v, "the client offered %s; the server refused it", offered(f, o, sizeof o));
+        }
+        if (sv && sv->versions_ok && sv->example_frame) {
+            evidence(v, sv->example_frame, "the server accepted %s from another client", sv->example);
+        }
+        if (old_client) {
+            FIX(v, "client: enable TLS 1.2 (recommended); or, if the client cannot change yet, allow %s on the "
+                   "server.",
+                ver(f->ch_max, a, sizeof a));
+        } else if (below) {
+            FIX(v, "server: enable TLS 1.2 (recommended); or, if the server cannot change yet, allow %s in the "
+                   "client (an Apigee TargetEndpoint <SSLInfo><Protocols><Protocol>TLSv1</Protocol>).",
+                ver(f->alert_version[S], a, sizeof a));
+        } else {
+            FIX(v, "server: also accept %s, the client's highest; or client: enable the newer version the server "
+                   "requires (TLS 1.3).",
+                ver(f->ch_max, a, sizeof a));
+        }
+        if (!alert_says) {
+            candidate(v, TD_CAUSE_CIPHER_MISMATCH);
+        }
+        return true;
+    }
+    /* The server chose an old version the client listed but would not use. */
+    if (f->have_sh && f->version && f->version <= 0x0302 && f->ch_max >= 0x0303 && f->alert[C] &&
+        !f->chain.expired && !(f->chain.name_checked && !f->chain.name_ok)) {
+        bool says = f->alert_desc[C] == A_PROTOCOL_VERSION || f->alert_desc[C] == A_INSUFFICIENT_SECURITY;
+        verdict(v, TD_CAUSE_PROTOCOL_MISMATCH, says ? TD_CONF_HIGH : TD_CONF_MEDIUM, TD_SIDE_SERVER);
+        ch_evidence(v, f);
+        evidence(v, f->sh_frame, "ServerHello chooses %s", ver(f->version, a, sizeof a));
+        alert_evidence(v, f, C);
+        SAY(v, "the server supports at most %s and chose it; the client refused it (its policy disables %s even "
+               "though its ClientHello lists it)",
+            ver(f->version, a, sizeof a), ver(f->version, b, sizeof b));
+        FIX(v, "server: enable TLS 1.2 (recommended); or allow %s in the client until the server is upgraded.",
+            ver(f->version, a, sizeof a));
+        if (!says) {
+            candidate(v, TD_CAUSE_UNKNOWN_CA);
+        }
+        return true;
+    }
+    return false;
+}
+
+static bool rule_group(const struct td_facts *f, const struct td_server_view *sv, struct td_verdict *v)
+{
+    char g[48];
+    if (f->hrr && f->hrr_group && !has_u16(&f->ch_groups, f->hrr_group) && (f->alert[C] || f->fin[C] || f->rst[C])) {
+        verdict(v, TD_CAUSE_GROUP_MISMATCH, TD_CONF_HIGH, TD_SIDE_BOTH);
+        ch_evidence(v, f);
+        evidence(v, f->hrr_frame, "HelloRetryRequest asks for %s, which the client does not support",
+                 td_group_str(f->hrr_group, g, sizeof g));
+        alert_evidence(v, f, C);
+        SAY(v, "the server only accepts key-exchange group %s; the client does not offer it",
+            td_group_str(f->hrr_group, g, sizeof g));
+        FIX(v, "add %s to the client's groups, or a group the client offers to the server's.",
+            td_group_str(f->hrr_group, g, sizeof g));
+        return true;
+    }
+    if (server_refused_hello(f) && f->ch_min >= 0x0304 && sv && sv->num_groups > 0) {
+        bool common = false;
+        for (size_t i = 0; i < sv->num_groups; i++) {
+            common |= has_u16(&f->ch_groups, sv->groups[i]);
+        }
+        if (!common) {
+            verdict(v, TD_CAUSE_GROUP_MISMATCH, TD_CONF_HIGH, TD_SIDE_BOTH);
+            ch_evidence(v, f);
+            alert_evidence(v, f, S);
+            SAY(v, "the client offers none of the key-exchange groups the server used with other clients (%s)",
+                td_group_str(sv->groups[0], g, sizeof g));
+            FIX(v, "add %s to the client's groups.", td_group_str(sv->groups[0], g, sizeof g));
+            return true;
+        }
+    }
+    return false;
+}
+
+static bool rule_sni(const struct td_facts *f, const struct td_server_view *sv, struct td_verdict *v)
+{
+    if (f->sni || !f->have_ch) {
+        return false;
+    }
+    bool others_need_it = sv && sv->ok_with_sni > 0 && sv->ok_without_sni == 0;
+    if (server_refused_hello(f)) {
+        verdict(v, TD_CAUSE_SNI_REQUIRED, others_need_it ? TD_CONF_HIGH : TD_CONF_MEDIUM, TD_SIDE_CLIENT);
+        ch_evidence(v, f);
+        alert_evidence(v, f, S);
+        if (!f->alert[S]) {
+            evidence(v, f->fin[S] ? f->fin_frame[S] : f->rst_frame[S], "the server closes without a word");
+        }
+        if (others_need_it) {
+            SAY(v, "connections to %s with SNI succeed (%u in this capture), this one sent none and was refused",
+                f->server, sv->ok_with_sni);
+            evidence(v, sv->example_frame, "the server accepted %s from a client that sent SNI", sv->example);
+        } else {
+            SAY(v, "the client sent no server_name and %s refused the ClientHello", f->server);
+            candidate(v, TD_CAUSE_CIPHER_MISMATCH);
+            candidate(v, TD_CAUSE_PROTOCOL_MISMATCH);
+        }
+        FIX(v, "client: send SNI (connect by host name, not IP; Java: do not disable jsse.enableSNIExtension).");
+        return true;
+    }
+    /* No SNI, and the certificate the server fell back to does not cover the expected name. */
+    if (f->have_cert && f->chain.name_checked && !f->chain.name_ok && f->alert[C]) {
+        verdict(v, TD_CAUSE_SNI_REQUIRED, others_need_it ? TD_CONF_HIGH : TD_CONF_MEDIUM, TD_SIDE_CLIENT);
+        candidate(v, TD_CAUSE_HOSTNAME_MISMATCH);
+        ch_evidence(v, f);
+        evidence(v, f->cert_frame, "the server's default certificate covers %s", f->chain.names);
+        alert_evidence(v, f, C);
+        SAY(v, "without SNI the server sent its default certificate (%s), which does not cover the expected name",
+            f->chain.leaf.subject);
+        FIX(v, "client: send SNI; or server: make the certificate for this name the default.");
+        v->has_cert = true;
+        v->cert_role = "server";
+        v->cert = f->chain.leaf;
+        return true;
+    }
+    return false;
+}
+
+static bool rule_cipher(const struct td_facts *f, const struct td_server_view *sv, struct td_verdict *v)
+{
+    if (!server_refused_hello(f)) {
+        return false;
+    }
+    bool alert_fits = !f->alert[S] || f->alert_desc[S] == A_HANDSHAKE_FAILURE ||
+                      f->alert_desc[S] == A_INSUFFICIENT_SECURITY;
+    if (!alert_fits) {
+        return false;
+    }
+    bool known = sv && sv->num_suites > 0;
+    bool common = false;
+    for (size_t i = 0; known && i < sv->num_suites; i++) {
+        common |= has_u16(&f->ch_suites, sv->suites[i]);
+    }
+    if (known && common) {
+        return false;
+    }
+    verdict(v, TD_CAUSE_CIPHER_MISMATCH, known ? TD_CONF_HIGH : TD_CONF_MEDIUM, TD_SIDE_BOTH);
+    ch_evidence(v, f);
+    alert_evidence(v, f, S);
+    char s[64];
+    if (known) {
+        SAY(v, "the client offered none of the %zu cipher suites %s accepted from other clients (e.g. %s)",
+            sv->num_suites, f->server, td_suite_str(sv->suites[0], s, sizeof s));
+        evidence(v, sv->example_frame, "the server accepted %s from another client", sv->example);
+        FIX(v, "client: offer %s (or another suite the server accepts); or server: accept one of the client's.",
+            td_suite_str(sv->suites[0], s, sizeof s));
+    } else {
+        SAY(v, "the server refused the ClientHello with %s although its versions (%s-%s) are current: most likely "
+               "no cipher suite in common",
+            f->alert[S] ? "handshake_failure" : "a close", td_version_str(f->ch_min, s, sizeof s),
+            td_version_name(f->ch_max) ? td_version_name(f->ch_max) : "?");
+        FIX(v, "compare the client's %zu suites (tlsdiag pcap -v) with the server's configured ciphers.",
+            f->ch_suites.n);
+        candidate(v, TD_CAUSE_GROUP_MISMATCH);
+        if (!f->sni) {
+            candidate(v, TD_CAUSE_SNI_REQUIRED);
+        }
+    }
+    return true;
+}
+
+static void cert_named(struct td_verdict *v, const struct td_cert_id *id)
+{
+    v->has_cert = true;
+    v->cert_role = "server";
+    v->cert = *id;
+}
+
+/* The server's chain is visible (TLS 1.2 and below) and the client gave up
+ * right after it, or closed right after the handshake. */
+static bool rule_server_cert(const struct td_facts *f, const struct td_server_view *sv, struct td_verdict *v)
+{
+    (void)sv;
+    const struct td_chain_check *ch = &f->chain;
+    bool client_gave_up = f->alert[C] || (f->note != NULL) || f->fin[C] || f->rst[C];
+    if (!f->have_cert || !client_gave_up || f->cert_request) {
+        return false;
+    }
+    evidence(v, f->cert_frame, "Certificate: %zu certificate%s, leaf %s issued by %s", ch->num_certs,
+             ch->num_certs == 1 ? "" : "s", ch->leaf.subject, ch->leaf.issuer);
+    if (ch->expired || ch->not_yet_valid) {
+        verdict(v, ch->expired ? TD_CAUSE_EXPIRED_CERT : TD_CAUSE_NOT_YET_VALID_CERT, TD_CONF_HIGH, TD_SIDE_SERVER);
+        cert_named(v, &ch->bad);
+        SAY(v, "certificate %s (%s in the chain) is %s at the capture's time: valid %s to %s", ch->bad.subject,
+            ch->bad_index == 0 ? "the leaf" : "an intermediate", ch->expired ? "expired" : "not yet valid",
+            ch->bad.not_before, ch->bad.not_after);
+        FIX(v, "server: %s certificate %s (serial %s, issuer %s).", ch->expired ? "renew" : "check the validity of",
+            ch->bad.subject, ch->bad.serial, ch->bad.issuer);
+    } else if (ch->name_checked && !ch->name_ok) {
+        verdict(v, TD_CAUSE_HOSTNAME_MISMATCH, TD_CONF_HIGH, TD_SIDE_SERVER);
+        cert_named(v, &ch->leaf);
+        SAY(v, "the client asked for %s; the certificate covers %s", f->sni ? f->sni_name : "(the --host name)",
+            ch->names);
+        FIX(v, "server: serve a certificate whose subjectAltName covers %s; or client: connect as a name it "
+               "covers (%s).",
+            f->sni ? f->sni_name : "the name", ch->names);
+    } else if (ch->out_of_order || ch->unrelated) {
+        verdict(v, TD_CAUSE_INCORRECT_CHAIN, TD_CONF_HIGH, TD_SIDE_SERVER);
+        cert_named(v, &ch->leaf);
+        SAY(v, "the chain is %s: certificate #%zu does not certify the one before it",
+            ch->out_of_order ? "out of order" : "holding a certificate that does not belong", ch->link_broken_at);
+        FIX(v, "server: send leaf, then its issuer, then the next one up; drop unrelated certificates.");
+    } else if (ch->num_certs == 1 && ch->leaf_self_signed && !(ch->trust_checked && ch->trusted)) {
+        verdict(v, TD_CAUSE_SELF_SIGNED, TD_CONF_HIGH, TD_SIDE_BOTH);
+        cert_named(v, &ch->leaf);
+        SAY(v, "the server sent a self-signed certificate (%s) that the client does not trust", ch->leaf.subject);
+        FIX(v, "server: use a CA-issued certificate; or client: add %s to its truststore.", ch->leaf.subject);
+    } else if (ch->num_certs == 1 && !ch->leaf_self_signed && !(ch->trust_checked && ch->trusted)) {
+        /* Servers need not send the root, so a chain that ends at an
+         * intermediate is normal; a lone leaf is most often missing the
+         * intermediate that issued it (or the issuer is a root the client
+         * lacks: --ca tells). */
+        verdict(v, TD_CAUSE_INCOMPLETE_CHAIN, TD_CONF_MEDIUM, TD_SIDE_SERVER);
+        candidate(v, TD_CAUSE_UNKNOWN_CA);
+        cert_named(v, &ch->leaf);
+        SAY(v, "the server sent only its leaf certificate; its issuer %s is not in the chain%s%s%s",
+            ch->missing_issuer, ch->aia_url[0] ? " (caIssuers: " : "", ch->aia_url[0] ? ch->aia_url : "",
+            ch->trust_checked ? ", and the given truststore cannot complete it" : "");
+        if (ch->aia_url[0]) {
+            size_t n = strlen(v->explanation);
+            snprintf(v->explanation + n, sizeof v->explanation - n, ")");
+        }
+        FIX(v, "server: send the intermediate certificate %s after the leaf (a chained PEM), unless the client is "
+               "meant to have it.",
+            ch->missing_issuer);
+    } else if (ch->trust_checked && !ch->trusted) {
+        verdict(v, TD_CAUSE_UNKNOWN_CA, TD_CONF_HIGH, TD_SIDE_BOTH);
+        cert_named(v, &ch->leaf);
+        SAY(v, "the chain does not verify against the given truststore: %s", ch->verify_text);
+        FIX(v, "client: add the issuing root to its truststore; or server: use a certificate from a CA the client "
+               "trusts.");
+    } else if (f->alert[C] && (f->alert_desc[C] == A_UNKNOWN_CA || f->alert_desc[C] == A_BAD_CERTIFICATE ||
+                               f->alert_desc[C] == A_CERTIFICATE_UNKNOWN || f->alert_desc[C] == A_UNSUPPORTED_CERTIFICATE)) {
+        verdict(v, TD_CAUSE_UNKNOWN_CA, f->alert_desc[C] == A_UNKNOWN_CA ? TD_CONF_HIGH : TD_CONF_MEDIUM,
+                TD_SIDE_BOTH);
+        candidate(v, TD_CAUSE_CERTIFICATE_REJECTED);
+        cert_named(v, &ch->leaf);
+        SAY(v, "the chain is complete up to %s, its names and dates are right, and the client rejected it: the "
+               "root is not in the client's truststore",
+            ch->leaf.issuer);
+        FIX(v, "client: add the root of %s to its truststore (or run tlsdiag pcap --ca ROOTS to prove it).",
+            ch->leaf.issuer);
+    } else {
+        v->num_evidence = 0;
+        return false;
+    }
+    alert_evidence(v, f, C);
+    return true;
+}
+
+/* TLS 1.3: certificates are encrypted, but many clients (OpenSSL) send their
+ * alert before switching keys, so its description is visible. */
+static bool rule_tls13_rejected(const struct td_facts *f, const struct td_server_view *sv, struct td_verdict *v)
+{
+    (void)sv;
+    if (!f->tls13 || !f->alert[C] || f->have_cert || f->outcome == TD_OUTCOME_OK) {
+        return false;
+    }
+    uint8_t d = f->alert_desc[C];
+    evidence(v, f->sh_frame, "TLS 1.3: the server's certificate is encrypted");
+    alert_evidence(v, f, C);
+    if (f->alert_encrypted[C]) {
+        verdict(v, TD_CAUSE_CERTIFICATE_REJECTED, TD_CONF_LOW, TD_SIDE_BOTH);
+        SAY(v, "the client aborted with an encrypted alert after the server's encrypted flight: most likely it "
+               "rejected the certificate");
+    } else if (d == A_UNKNOWN_CA) {
+        verdict(v, TD_CAUSE_UNKNOWN_CA, TD_CONF_MEDIUM, TD_SIDE_BOTH);
+        candidate(v, TD_CAUSE_INCOMPLETE_CHAIN);
+        candidate(v, TD_CAUSE_SELF_SIGNED);
+        SAY(v, "the client could not chain the server's certificate to a CA it trusts (unknown_ca)");
+    } else if (d == A_CERTIFICATE_EXPIRED) {
+        verdict(v, TD_CAUSE_EXPIRED_CERT, TD_CONF_MEDIUM, TD_SIDE_SERVER);
+        SAY(v, "the client says the server's certificate expired (certificate_expired)");
+    } else if (d == A_BAD_CERTIFICATE || d == A_CERTIFICATE_UNKNOWN || d == A_UNSUPPORTED_CERTIFICATE ||
+               d == A_ACCESS_DENIED || d == A_DECRYPT_ERROR) {
+        verdict(v, TD_CAUSE_CERTIFICATE_REJECTED, TD_CONF_MEDIUM, TD_SIDE_BOTH);
+        candidate(v, TD_CAUSE_HOSTNAME_MISMATCH);
+        candidate(v, TD_CAUSE_UNKNOWN_CA);
+        candidate(v, TD_CAUSE_EXPIRED_CERT);
+        SAY(v, "the client rejected the server's certificate; TLS 1.3 hides it, so the reason (name, trust, dates) "
+               "is not in the capture");
+    } else {
+        v->num_evidence = 0;
+        return false;
+    }
+    FIX(v, "capture with the client's key log (SSLKEYLOGFILE) to see the certificate, or check it with "
+           "openssl s_client -connect %s -servername %s.",
+        f->server, f->sni ? f->sni_name : "NAME");
+    return true;
+}
+
+static bool rule_closed_after_handshake(const struct td_facts *f, const struct td_server_view *sv,
+                                        struct td_verdict *v)
+{
+    (void)sv;
+    if (!f->note) {
+        return false;
+    }
+    verdict(v, TD_CAUSE_NONE, TD_CONF_LOW, TD_SIDE_NONE);
+    candidate(v, TD_CAUSE_CERTIFICATE_REJECTED);
+    SAY(v, "the handshake completed but the client closed with an encrypted alert before sending any data: it "
+           "may have rejected the certificate or name after the handshake (curl and gnutls-cli do), or it only "
+           "wanted the handshake (a health check)");
+    alert_evidence(v, f, C);
+    FIX(v, "capture with the client's key log (SSLKEYLOGFILE) to see the alert, or check the certificate for %s.",
+        f->sni ? f->sni_name : f->server);
+    return true;
+}
+
+static bool rule_unknown(const struct td_facts *f, const struct td_server_view *sv, struct td_verdict *v)
+{
+    (void)sv;
+    verdict(v, TD_CAUSE_UNKNOWN, TD_CONF_LOW, TD_SIDE_NONE);
+    SAY(v, "the handshake failed (%s) and no rule recognises why", f->reason ? f->reason : "?");
+    if (f->have_ch) {
+        ch_evidence(v, f);
+    }
+    alert_evidence(v, f, S);
+    alert_evidence(v, f, C);
+    FIX(v, "read the ladder with -v.");
+    return true;
+}
+
+typedef bool (*td_rule)(const struct td_facts *, const struct td_server_view *, struct td_verdict *);
+
+/* Order matters: transport and framing first, then client authentication,
+ * versions, groups, SNI, ciphers, certificates. */
+static const td_rule rules[] = {
+    rule_not_tls, rule_no_hello, rule_silence, rule_gap, rule_client_cert, rule_version, rule_server_cert,
+    rule_group,   rule_sni,      rule_cipher,  rule_tls13_rejected, rule_closed_after_handshake, rule_unknown,
+};
+
+void td_diagnose(const struct td_facts *f, const struct td_server_view *sv, struct td_verdict *out)
+{
+    memset(out, 0, sizeof *out);
+    if (f->outcome == TD_OUTCOME_OK && !f->note) {
+        verdict(out, TD_CAUSE_NONE, TD_CONF_HIGH, TD_SIDE_NONE);
+        return;
+    }
+    if (f->outcome == TD_OUTCOME_INCOMPLETE && !f->gap && f->have_sh) {
+        verdict(out, TD_CAUSE_NONE, TD_CONF_LOW, TD_SIDE_NONE);
+        SAY(out, "the capture ends before the handshake does");
+        return;
+    }
+    for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++) {
+        struct td_verdict v;
+        memset(&v, 0, sizeof v);
+        if (rules[i](f, sv, &v)) {
+            *out = v;
+            break;
+        }
+    }
+    uint64_t frame;
+    out->aborted_by = aborter(f, &frame);
+    if (out->aborted_by == TD_SIDE_NONE && out->cause == TD_CAUSE_NO_RESPONSE) {
+        out->aborted_by = TD_SIDE_NETWORK;
+    }
+}

@@ -1,0 +1,99 @@
+/* The verdict of a connection, as text under its ladder and as JSON fields. */
+#include <stdio.h>
+#include <string.h>
+
+#include "base/json.h"
+#include "report/internal.h"
+
+#include "base/banned.h"
+
+#define RED "\033[31m"
+#define GREEN "\033[32m"
+#define YELLOW "\033[33m"
+#define BOLD "\033[1m"
+#define RESET "\033[0m"
+
+static const char *col(const struct td_render_opts *o, const char *c) { return o->color ? c : ""; }
+
+void td_render_verdict_text(struct td_buf *out, const struct td_verdict *v, uint32_t stream,
+                            const struct td_render_opts *o)
+{
+    const struct td_cause_info *ci = td_cause_info(v->cause);
+    if (v->cause == TD_CAUSE_NONE && !v->explanation[0]) {
+        return;
+    }
+    td_buf_printf(out, "  %sCause%s    %s%s%s (%s)", col(o, BOLD), col(o, RESET),
+                  col(o, v->cause == TD_CAUSE_NONE ? GREEN : RED), ci->title, col(o, RESET),
+                  td_confidence_name(v->confidence));
+    if (v->explanation[0]) {
+        td_buf_printf(out, ": %s", v->explanation);
+    }
+    td_buf_printf(out, "  [%s]\n", ci->slug);
+    if (v->num_candidates) {
+        td_buf_puts(out, "  Or       ");
+        for (size_t i = 0; i < v->num_candidates; i++) {
+            td_buf_printf(out, "%s%s", i ? ", " : "", td_cause_info(v->candidates[i])->slug);
+        }
+        td_buf_putc(out, '\n');
+    }
+    for (size_t i = 0; i < v->num_evidence; i++) {
+        td_buf_printf(out, "  %s #%-6llu %s\n", i == 0 ? "Evidence" : "        ",
+                      (unsigned long long)v->evidence[i].frame, v->evidence[i].what);
+    }
+    if (v->has_cert) {
+        td_buf_printf(out, "  Cert     %s certificate %s, issuer %s, serial %s, valid %s to %s\n", v->cert_role,
+                      v->cert.subject, v->cert.issuer, v->cert.serial, v->cert.not_before, v->cert.not_after);
+    }
+    if (v->aborted_by != TD_SIDE_NONE) {
+        td_buf_printf(out, "  Aborted  by the %s\n", td_side_name(v->aborted_by));
+    }
+    if (v->fix[0] || v->cause != TD_CAUSE_NONE) {
+        td_buf_printf(out, "  %sFix%s      %s\n", col(o, YELLOW), col(o, RESET), v->fix);
+        td_buf_printf(out, "           %s\n", ci->resolution);
+    }
+    td_buf_printf(out, "  Look     tshark -r %s -Y 'tcp.stream eq %u'\n", o->file ? o->file : "FILE", stream);
+}
+
+void td_render_verdict_json(struct td_json *j, const struct td_verdict *v)
+{
+    const struct td_cause_info *ci = td_cause_info(v->cause);
+    td_json_str(j, "cause", ci->slug);
+    td_json_str(j, "confidence", td_confidence_name(v->confidence));
+    td_json_arr_begin(j, "candidates");
+    for (size_t i = 0; i < v->num_candidates; i++) {
+        td_json_str(j, NULL, td_cause_info(v->candidates[i])->slug);
+    }
+    td_json_arr_end(j);
+    td_json_str(j, "aborted_by", v->aborted_by == TD_SIDE_NONE ? NULL : td_side_name(v->aborted_by));
+    td_json_str(j, "fix_side", v->fix_side == TD_SIDE_NONE ? NULL : td_side_name(v->fix_side));
+    if (v->explanation[0]) {
+        td_json_str(j, "explanation", v->explanation);
+    }
+    td_json_arr_begin(j, "evidence");
+    for (size_t i = 0; i < v->num_evidence; i++) {
+        td_json_obj_begin(j, NULL);
+        td_json_u64(j, "frame", v->evidence[i].frame);
+        td_json_str(j, "what", v->evidence[i].what);
+        td_json_obj_end(j);
+    }
+    td_json_arr_end(j);
+    if (v->cause != TD_CAUSE_NONE) {
+        struct td_buf r = {0};
+        if (v->fix[0]) {
+            td_buf_printf(&r, "%s ", v->fix);
+        }
+        td_buf_puts(&r, ci->resolution);
+        td_json_str(j, "resolution", td_buf_cstr(&r));
+        td_buf_free(&r);
+    }
+    if (v->has_cert) {
+        td_json_obj_begin(j, "certificate");
+        td_json_str(j, "role", v->cert_role);
+        td_json_str(j, "subject", v->cert.subject);
+        td_json_str(j, "issuer", v->cert.issuer);
+        td_json_str(j, "serial", v->cert.serial);
+        td_json_str(j, "not_before", v->cert.not_before);
+        td_json_str(j, "not_after", v->cert.not_after);
+        td_json_obj_end(j);
+    }
+}

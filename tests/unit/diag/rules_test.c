@@ -1,0 +1,323 @@
+#include "testlib.h"
+
+#include <string.h>
+
+#include "diag/diag.h"
+
+static uint16_t suites_a[] = {0xc02f, 0xc030};
+static uint16_t groups_a[] = {29, 23};
+
+/* A TLS 1.2-1.3 ClientHello at frame 4 with SNI, to 10.0.0.2:443. */
+static void base(struct td_facts *f)
+{
+    memset(f, 0, sizeof *f);
+    f->tls = true;
+    f->outcome = TD_OUTCOME_FAILED;
+    f->have_ch = true;
+    f->ch_frame = 4;
+    f->ch_min = 0x0303;
+    f->ch_max = 0x0304;
+    f->ch_supported_versions = true;
+    f->ch_suites.v = suites_a;
+    f->ch_suites.n = 2;
+    f->ch_groups.v = groups_a;
+    f->ch_groups.n = 2;
+    f->sni = true;
+    strcpy(f->sni_name, "api.example.com"); /* test code: banned.h is not included */
+    strcpy(f->server, "10.0.0.2:443");
+    f->server_port = 443;
+}
+
+static void server_alert(struct td_facts *f, uint8_t desc, uint16_t rec_version)
+{
+    f->alert[1] = true;
+    f->alert_level[1] = 2;
+    f->alert_desc[1] = desc;
+    f->alert_version[1] = rec_version;
+    f->alert_frame[1] = 6;
+    f->server_msgs = 1;
+}
+
+static void client_alert(struct td_facts *f, uint8_t desc)
+{
+    f->alert[0] = true;
+    f->alert_level[0] = 2;
+    f->alert_desc[0] = desc;
+    f->alert_version[0] = 0x0303;
+    f->alert_frame[0] = 9;
+}
+
+static bool evidence_at(const struct td_verdict *v, uint64_t frame)
+{
+    for (size_t i = 0; i < v->num_evidence; i++) {
+        if (v->evidence[i].frame == frame) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static void test_cause_table(void **state)
+{
+    (void)state;
+    for (int i = 0; i < TD_CAUSE_COUNT; i++) {
+        const struct td_cause_info *a = td_cause_info((enum td_cause)i);
+        assert_true(a->slug[0] && a->title[0] && a->resolution[0]);
+        for (int j = i + 1; j < TD_CAUSE_COUNT; j++) {
+            assert_string_not_equal(a->slug, td_cause_info((enum td_cause)j)->slug);
+        }
+    }
+    assert_string_equal(td_cause_info(TD_CAUSE_SNI_REQUIRED)->slug, "sni_required");
+}
+
+static void test_completed_is_none(void **state)
+{
+    (void)state;
+    struct td_facts f;
+    struct td_verdict v;
+    base(&f);
+    f.outcome = TD_OUTCOME_OK;
+    td_diagnose(&f, NULL, &v);
+    assert_int_equal(v.cause, TD_CAUSE_NONE);
+    assert_int_equal(v.confidence, TD_CONF_HIGH);
+}
+
+/* The seed's example: a TLS 1.0-only backend answers a TLS 1.2 ClientHello
+ * with an alert (close_notify) whose record version is TLS 1.0. */
+static void test_protocol_by_alert_record_version(void **state)
+{
+    (void)state;
+    struct td_facts f;
+    struct td_verdict v;
+    base(&f);
+    server_alert(&f, 0, 0x0301);
+    td_diagnose(&f, NULL, &v);
+    assert_int_equal(v.cause, TD_CAUSE_PROTOCOL_MISMATCH);
+    assert_int_equal(v.confidence, TD_CONF_HIGH);
+    assert_int_equal(v.aborted_by, TD_SIDE_SERVER);
+    assert_int_equal(v.fix_side, TD_SIDE_SERVER);
+    assert_non_null(strstr(v.explanation, "at most TLSv1.0"));
+    assert_true(evidence_at(&v, 4) && evidence_at(&v, 6));
+}
+
+static void test_old_client_vs_modern_server(void **state)
+{
+    (void)state;
+    struct td_facts f;
+    struct td_verdict v;
+    struct td_server_view sv;
+    base(&f);
+    f.ch_supported_versions = false;
+    f.ch_min = 0x0300, f.ch_max = 0x0301;
+    server_alert(&f, 40, 0x0301); /* handshake_failure, not protocol_version */
+    memset(&sv, 0, sizeof sv);
+    sv.ok = 5;
+    sv.versions_ok = 1u << 3; /* TLS 1.2 accepted from others */
+    sv.example_frame = 120;
+    td_diagnose(&f, &sv, &v);
+    assert_int_equal(v.cause, TD_CAUSE_PROTOCOL_MISMATCH);
+    assert_int_equal(v.confidence, TD_CONF_HIGH);
+    assert_int_equal(v.fix_side, TD_SIDE_CLIENT);
+    assert_true(evidence_at(&v, 120));
+}
+
+static void test_cipher_needs_the_server_view(void **state)
+{
+    (void)state;
+    struct td_facts f;
+    struct td_verdict v;
+    struct td_server_view sv;
+    base(&f);
+    server_alert(&f, 40, 0x0303);
+    td_diagnose(&f, NULL, &v);
+    assert_int_equal(v.cause, TD_CAUSE_CIPHER_MISMATCH); /* alone: medium, with alternatives */
+    assert_int_equal(v.confidence, TD_CONF_MEDIUM);
+    assert_true(v.num_candidates > 0);
+    memset(&sv, 0, sizeof sv);
+    sv.ok = 3;
+    sv.versions_ok = 1u << 3;
+    sv.suites[0] = 0x009c; /* TLS_RSA_WITH_AES_128_GCM_SHA256: not offered */
+    sv.num_suites = 1;
+    td_diagnose(&f, &sv, &v);
+    assert_int_equal(v.cause, TD_CAUSE_CIPHER_MISMATCH);
+    assert_int_equal(v.confidence, TD_CONF_HIGH);
+    sv.suites[1] = 0xc030; /* offered: then it is not the suites */
+    sv.num_suites = 2;
+    td_diagnose(&f, &sv, &v);
+    assert_int_not_equal(v.cause, TD_CAUSE_CIPHER_MISMATCH);
+}
+
+static void test_sni_required(void **state)
+{
+    (void)state;
+    struct td_facts f;
+    struct td_verdict v;
+    struct td_server_view sv;
+    base(&f);
+    f.sni = false;
+    f.sni_name[0] = '\0';
+    server_alert(&f, 40, 0x0303);
+    memset(&sv, 0, sizeof sv);
+    sv.ok = sv.ok_with_sni = 7;
+    sv.versions_ok = 1u << 3;
+    sv.suites[0] = 0xc02f;
+    sv.num_suites = 1;
+    sv.example_frame = 50;
+    td_diagnose(&f, &sv, &v);
+    assert_int_equal(v.cause, TD_CAUSE_SNI_REQUIRED);
+    assert_int_equal(v.confidence, TD_CONF_HIGH);
+    assert_int_equal(v.fix_side, TD_SIDE_CLIENT);
+    assert_non_null(strstr(v.explanation, "with SNI succeed"));
+}
+
+static void test_server_certificate_causes(void **state)
+{
+    (void)state;
+    struct td_facts f;
+    struct td_verdict v;
+    base(&f);
+    f.version = 0x0303;
+    f.have_sh = true;
+    f.have_cert = true;
+    f.server_msgs = 4; /* ServerHello, Certificate, ServerKeyExchange, ServerHelloDone */
+    f.cert_frame = 6;
+    f.chain.num_certs = 2;
+    f.chain.ends_self_signed = false;
+    strcpy(f.chain.leaf.subject, "CN=www.example.com");
+    client_alert(&f, 42);
+    /* host name */
+    f.chain.name_checked = true;
+    f.chain.name_ok = false;
+    strcpy(f.chain.names, "www.example.com, example.com");
+    td_diagnose(&f, NULL, &v);
+    assert_int_equal(v.cause, TD_CAUSE_HOSTNAME_MISMATCH);
+    assert_int_equal(v.confidence, TD_CONF_HIGH);
+    assert_true(v.has_cert);
+    assert_non_null(strstr(v.explanation, "api.example.com"));
+    assert_int_equal(v.aborted_by, TD_SIDE_CLIENT);
+    /* expiry wins over names */
+    f.chain.expired = true;
+    strcpy(f.chain.bad.subject, "CN=www.example.com");
+    td_diagnose(&f, NULL, &v);
+    assert_int_equal(v.cause, TD_CAUSE_EXPIRED_CERT);
+    /* a lone self-signed leaf */
+    f.chain.expired = false;
+    f.chain.name_ok = true;
+    f.chain.num_certs = 1;
+    f.chain.leaf_self_signed = true;
+    td_diagnose(&f, NULL, &v);
+    assert_int_equal(v.cause, TD_CAUSE_SELF_SIGNED);
+    /* a lone leaf from an absent issuer */
+    f.chain.leaf_self_signed = false;
+    td_diagnose(&f, NULL, &v);
+    assert_int_equal(v.cause, TD_CAUSE_INCOMPLETE_CHAIN);
+    assert_int_equal(v.confidence, TD_CONF_MEDIUM);
+    /* out of order */
+    f.chain.num_certs = 3;
+    f.chain.out_of_order = true;
+    td_diagnose(&f, NULL, &v);
+    assert_int_equal(v.cause, TD_CAUSE_INCORRECT_CHAIN);
+}
+
+static void test_client_certificates(void **state)
+{
+    (void)state;
+    struct td_facts f;
+    struct td_verdict v;
+    base(&f);
+    f.have_sh = true;
+    f.version = 0x0303;
+    f.cert_request = true;
+    f.client_cert_seen = true;
+    f.client_cert_empty = true;
+    server_alert(&f, 40, 0x0303);
+    td_diagnose(&f, NULL, &v);
+    assert_int_equal(v.cause, TD_CAUSE_CLIENT_CERT_MISSING);
+    assert_int_equal(v.confidence, TD_CONF_HIGH);
+    f.client_cert_empty = false;
+    f.client_chain.expired = true;
+    td_diagnose(&f, NULL, &v);
+    assert_int_equal(v.cause, TD_CAUSE_CLIENT_CERT_EXPIRED);
+    f.client_chain.expired = false;
+    f.alert_desc[1] = 48;
+    td_diagnose(&f, NULL, &v);
+    assert_int_equal(v.cause, TD_CAUSE_CLIENT_CERT_UNTRUSTED);
+    assert_int_equal(v.confidence, TD_CONF_HIGH);
+    /* TLS 1.3, without keys: one encrypted record before Finished = empty Certificate */
+    base(&f);
+    f.tls13 = true;
+    f.have_sh = true;
+    f.server_msgs = 6;
+    f.client_flight_records = 1;
+    f.alert[1] = true;
+    f.alert_encrypted[1] = true;
+    f.alert_frame[1] = 12;
+    td_diagnose(&f, NULL, &v);
+    assert_int_equal(v.cause, TD_CAUSE_CLIENT_CERT_MISSING);
+    f.client_flight_records = 2;
+    td_diagnose(&f, NULL, &v);
+    assert_int_equal(v.cause, TD_CAUSE_CLIENT_CERT_UNTRUSTED);
+    assert_int_equal(v.confidence, TD_CONF_MEDIUM);
+}
+
+static void test_transport(void **state)
+{
+    (void)state;
+    struct td_facts f;
+    struct td_verdict v;
+    base(&f);
+    f.outcome = TD_OUTCOME_INCOMPLETE;
+    td_diagnose(&f, NULL, &v);
+    assert_int_equal(v.cause, TD_CAUSE_NO_RESPONSE);
+    f.outcome = TD_OUTCOME_FAILED;
+    f.rst[1] = true;
+    f.rst_frame[1] = 5;
+    td_diagnose(&f, NULL, &v);
+    assert_int_equal(v.cause, TD_CAUSE_TCP_RESET);
+    assert_int_equal(v.aborted_by, TD_SIDE_SERVER);
+    base(&f);
+    f.tls = false;
+    f.have_ch = false;
+    f.not_tls[0] = true;
+    strcpy(f.not_tls_text[0], "GET / HTTP/1.1");
+    td_diagnose(&f, NULL, &v);
+    assert_int_equal(v.cause, TD_CAUSE_NOT_TLS);
+    assert_int_equal(v.fix_side, TD_SIDE_CLIENT);
+}
+
+static void test_tls13_hidden_certificate(void **state)
+{
+    (void)state;
+    struct td_facts f;
+    struct td_verdict v;
+    base(&f);
+    f.tls13 = true;
+    f.have_sh = true;
+    f.server_msgs = 6;
+    client_alert(&f, 42); /* bad_certificate, sent before the client's keys changed */
+    td_diagnose(&f, NULL, &v);
+    assert_int_equal(v.cause, TD_CAUSE_CERTIFICATE_REJECTED);
+    assert_int_equal(v.confidence, TD_CONF_MEDIUM); /* never high without seeing the certificate */
+    assert_true(v.num_candidates >= 2);
+    f.alert_desc[0] = 48;
+    td_diagnose(&f, NULL, &v);
+    assert_int_equal(v.cause, TD_CAUSE_UNKNOWN_CA);
+    assert_int_not_equal(v.confidence, TD_CONF_HIGH);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_cause_table),
+        cmocka_unit_test(test_completed_is_none),
+        cmocka_unit_test(test_protocol_by_alert_record_version),
+        cmocka_unit_test(test_old_client_vs_modern_server),
+        cmocka_unit_test(test_cipher_needs_the_server_view),
+        cmocka_unit_test(test_sni_required),
+        cmocka_unit_test(test_server_certificate_causes),
+        cmocka_unit_test(test_client_certificates),
+        cmocka_unit_test(test_transport),
+        cmocka_unit_test(test_tls13_hidden_certificate),
+    };
+    return cmocka_run_group_tests_name("diag/rules", tests, NULL, NULL);
+}
