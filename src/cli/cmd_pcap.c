@@ -459,7 +459,7 @@ int cmd_pcap(int argc, char **argv)
         so.file = files[i];
         if (r.json) {
             if (r.summary_only) {
-                td_render_summary_json(&b, &st, &so);
+                td_render_summary_json(&b, &st, r.causes, &so);
             }
         } else {
             td_render_summary_text(&b, &st, &so);

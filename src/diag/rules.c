@@ -132,10 +132,19 @@ static void ch_evidence(struct td_verdict *v, const struct td_facts *f)
              f->sni ? f->sni_name : "no SNI");
 }
 
+/* The server ended the connection before the client did (closing its half
+ * after the client gave up is not a refusal). */
+static bool server_closed_first(const struct td_facts *f)
+{
+    uint64_t s = f->rst[S] ? f->rst_frame[S] : (f->fin[S] ? f->fin_frame[S] : 0);
+    uint64_t c = f->rst[C] ? f->rst_frame[C] : (f->fin[C] ? f->fin_frame[C] : 0);
+    return s && (!c || s < c);
+}
+
 /* The server turned the ClientHello down: no ServerHello, then an alert or a close. */
 static bool server_refused_hello(const struct td_facts *f)
 {
-    return f->have_ch && !f->have_sh && !f->hrr && (f->alert[S] || f->fin[S] || f->rst[S]);
+    return f->have_ch && !f->have_sh && !f->hrr && (f->alert[S] || server_closed_first(f));
 }
 
 static bool server_accepted_version_in(const struct td_server_view *sv, uint16_t lo, uint16_t hi)
@@ -201,7 +210,7 @@ static bool rule_silence(const struct td_facts *f, const struct td_server_view *
         return false;
     }
     ch_evidence(v, f);
-    if (f->rst[S]) {
+    if (f->rst[S] && server_closed_first(f)) {
         verdict(v, TD_CAUSE_TCP_RESET, TD_CONF_HIGH, TD_SIDE_SERVER);
         SAY(v, "%s reset the connection after the ClientHello without a word of TLS", f->server);
         evidence(v, f->rst_frame[S], "TCP RST from the server");
@@ -210,7 +219,7 @@ static bool rule_silence(const struct td_facts *f, const struct td_server_view *
         candidate(v, TD_CAUSE_PROTOCOL_MISMATCH);
         return true;
     }
-    if (f->fin[S]) {
+    if (server_closed_first(f)) {
         return false; /* a silent close: a refusal; the version/SNI/cipher rules weigh it */
     }
     verdict(v, TD_CAUSE_NO_RESPONSE, TD_CONF_HIGH, TD_SIDE_SERVER);
@@ -397,7 +406,7 @@ static bool rule_group(const struct td_facts *f, const struct td_server_view *sv
             td_group_str(f->hrr_group, g, sizeof g));
         return true;
     }
-    if (server_refused_hello(f) && f->ch_min >= 0x0304 && sv && sv->num_groups > 0) {
+    if (server_refused_hello(f) && f->ch_groups.n > 0 && sv && sv->num_groups > 0) {
         bool common = false;
         for (size_t i = 0; i < sv->num_groups; i++) {
             common |= has_u16(&f->ch_groups, sv->groups[i]);

@@ -332,7 +332,8 @@ void td_render_conn_json_open(struct td_json *jp, const struct td_tls_conn *c, c
     *jp = j;
 }
 
-void td_render_summary_json(struct td_buf *out, const struct td_run_stats *s, const struct td_render_opts *o)
+void td_render_summary_json(struct td_buf *out, const struct td_run_stats *s, const uint32_t *causes,
+                            const struct td_render_opts *o)
 {
     struct td_json j;
     td_json_init(&j, out);
@@ -356,6 +357,15 @@ void td_render_summary_json(struct td_buf *out, const struct td_run_stats *s, co
     td_json_u64(&j, "non_tcp_packets", s->not_tcp);
     td_json_u64(&j, "connections_evicted", s->evicted);
     td_json_u64(&j, "connections_timed_out", s->timed_out);
+    if (causes) {
+        td_json_obj_begin(&j, "causes");
+        for (int i = 0; i < TD_CAUSE_COUNT; i++) {
+            if (causes[i]) {
+                td_json_u64(&j, td_cause_info((enum td_cause)i)->slug, causes[i]);
+            }
+        }
+        td_json_obj_end(&j);
+    }
     td_json_obj_end(&j);
     td_buf_putc(out, '\n');
 }

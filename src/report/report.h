@@ -21,7 +21,9 @@ struct td_render_opts {
 void td_render_conn_json(struct td_buf *out, const struct td_tls_conn *c, const struct td_render_opts *o);
 void td_render_conn_text(struct td_buf *out, const struct td_tls_conn *c, const struct td_render_opts *o);
 void td_render_summary_text(struct td_buf *out, const struct td_run_stats *s, const struct td_render_opts *o);
-void td_render_summary_json(struct td_buf *out, const struct td_run_stats *s, const struct td_render_opts *o);
+/* causes: counts per enum td_cause (TD_CAUSE_COUNT entries), or NULL. */
+void td_render_summary_json(struct td_buf *out, const struct td_run_stats *s, const uint32_t *causes,
+                            const struct td_render_opts *o);
 
 /* The verdict: text lines under the ladder; JSON fields added to the open
  * connection object (the caller closes it). */

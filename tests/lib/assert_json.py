@@ -7,16 +7,19 @@ Runs `TLSDIAG pcap --json CAPTURE` and evaluates each Python expression with:
   types(c)      the message types of c, in order
   msgs(c, t)    c's messages of type t
   rc            tlsdiag's exit code
+TD_ARGS in the environment adds options (e.g. TD_ARGS="--ca roots.pem").
 Exits 1 and prints the expression and the connections when one is false.
 """
 import json
+import os
 import subprocess
 import sys
 
 
 def main():
     binary, capture, exprs = sys.argv[1], sys.argv[2], sys.argv[3:]
-    r = subprocess.run([binary, "pcap", "--json", capture], capture_output=True, text=True)
+    extra = os.environ.get("TD_ARGS", "").split()
+    r = subprocess.run([binary, "pcap", "--json"] + extra + [capture], capture_output=True, text=True)
     conns = [json.loads(line) for line in r.stdout.splitlines() if line.strip()]
 
     def conn(sni=None, port=None, stream=None, nth=0):

@@ -32,3 +32,49 @@ pki_make() {
   cat "$d/client.crt" "$d/inter.crt" > "$d/client-chain.crt"
   cat "$d/inter.crt" "$d/root.crt" > "$d/ca-bundle.crt"
 }
+
+# A certificate with given dates (YYYYMMDDHHMMSSZ), signed by the intermediate:
+# pki_dated DIR NAME SUBJECT START END [EXT]
+pki_dated() {
+  d=$1 n=$2 subj=$3 start=$4 end=$5 ext=${6:-"subjectAltName=DNS:dated.server.test\nextendedKeyUsage=serverAuth,clientAuth"}
+  mkdir -p "$d/ca"
+  : > "$d/ca/index.txt"
+  [ -f "$d/ca/serial" ] || echo 1000 > "$d/ca/serial"
+  cat > "$d/ca/ca.cnf" <<CNF
+[ ca ]
+default_ca = td
+[ td ]
+dir = $d/ca
+database = \$dir/index.txt
+serial = \$dir/serial
+new_certs_dir = \$dir
+default_md = sha256
+policy = any
+unique_subject = no
+copy_extensions = none
+[ any ]
+commonName = supplied
+CNF
+  printf '%b\n' "$ext" > "$d/$n.ext"
+  openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$d/$n.key" -subj "$subj" \
+    -out "$d/$n.csr" 2>/dev/null
+  openssl ca -batch -config "$d/ca/ca.cnf" -cert "$d/inter.crt" -keyfile "$d/inter.key" -in "$d/$n.csr" \
+    -startdate "$start" -enddate "$end" -extfile "$d/$n.ext" -out "$d/$n.crt" -notext >/dev/null 2>&1
+}
+
+# Everything the failure scenarios need beyond pki_make.
+pki_failures() {
+  d=$1
+  pki_dated "$d" expired "/CN=expired.server.test" 20200101000000Z 20210101000000Z \
+    "subjectAltName=DNS:expired.server.test\nextendedKeyUsage=serverAuth"
+  pki_dated "$d" future "/CN=future.server.test" 20990101000000Z 20991231000000Z \
+    "subjectAltName=DNS:future.server.test\nextendedKeyUsage=serverAuth"
+  pki_dated "$d" oldclient "/CN=old.client.test" 20200101000000Z 20210101000000Z "extendedKeyUsage=clientAuth"
+  # another root, that nobody trusts, and a leaf under it
+  o=$d/other  # pki_cert sets d: keep our own copy
+  mkdir -p "$o"
+  pki_cert "$o" root "/CN=Other Root CA" self 3650 "basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign"
+  pki_cert "$o" inter "/CN=Other Intermediate CA" root 3650 "basicConstraints=critical,CA:TRUE,pathlen:0\nkeyUsage=critical,keyCertSign,cRLSign"
+  pki_cert "$o" leaf "/CN=server.test" inter 825 "subjectAltName=DNS:server.test,DNS:*.server.test\nextendedKeyUsage=serverAuth"
+  pki_cert "$o" rootleaf "/CN=server.test" root 825 "subjectAltName=DNS:server.test,DNS:*.server.test\nextendedKeyUsage=serverAuth"
+}

@@ -119,3 +119,124 @@ PY
   stop_pid $SRV
   cap_stop
 }
+
+# Failures for the diagnosis tests: one server per fault, each hit by an
+# OpenSSL client (s_client or curl) and a GnuTLS client, plus successes that
+# tell the diagnosis what the server accepts.
+scenario_failures() { # WORKDIR PKI CAPTURE
+  W=$1 P=$2 CAP=$3
+  cap_start lo "$CAP"
+  srv() { # port args...
+    port=$1; shift
+    openssl s_server -accept "$port" -www -quiet "$@" >/dev/null 2>&1 &
+    SRV=$!
+    td_track "$SRV"
+    wait_port "$port"
+  }
+  osl() { port=$1; shift; echo | timeout 5 openssl s_client -connect "127.0.0.1:$port" "$@" >/dev/null 2>&1; }
+  gtl() { port=$1; name=$2; shift 2; timeout 5 gnutls-cli 127.0.0.1 -p "$port" --sni-hostname "$name" "$@" </dev/null >/dev/null 2>&1; }
+  V="-verify_return_error -CAfile $P/root.crt"
+  G12="--priority NORMAL:-VERS-ALL:+VERS-TLS1.2"
+
+  # expired (5001) and not yet valid (5002) leaves
+  srv 5001 -cert "$P/expired.crt" -key "$P/expired.key" -cert_chain "$P/inter.crt"
+  osl 5001 -tls1_2 $V -servername expired.server.test
+  gtl 5001 expired.server.test --x509cafile "$P/root.crt" $G12
+  stop_pid $SRV
+  srv 5002 -cert "$P/future.crt" -key "$P/future.key" -cert_chain "$P/inter.crt"
+  osl 5002 -tls1_2 $V -servername future.server.test
+  gtl 5002 future.server.test --x509cafile "$P/root.crt" $G12
+  stop_pid $SRV
+
+  # host name not covered (5003)
+  srv 5003 -cert "$P/server.crt" -key "$P/server.key" -cert_chain "$P/inter.crt"
+  osl 5003 -tls1_2 $V -servername wrong.example.org -verify_hostname wrong.example.org
+  gtl 5003 wrong.example.org --x509cafile "$P/root.crt" $G12
+  curl -s -o /dev/null -m 5 --tls-max 1.2 --cacert "$P/root.crt" --resolve a.b.server.test:5003:127.0.0.1 https://a.b.server.test:5003/
+  stop_pid $SRV
+
+  # a CA the clients do not trust (5004), a self-signed leaf (5005), a lone leaf (5006)
+  srv 5004 -cert "$P/other/leaf.crt" -key "$P/other/leaf.key" -cert_chain "$P/other/inter.crt"
+  osl 5004 -tls1_2 $V -servername untrusted.server.test
+  gtl 5004 untrusted.server.test --x509cafile "$P/root.crt" $G12
+  stop_pid $SRV
+  srv 5012 -cert "$P/other/rootleaf.crt" -key "$P/other/rootleaf.key"   # a leaf straight from an untrusted root
+  osl 5012 -tls1_2 $V -servername rootleaf.server.test
+  stop_pid $SRV
+  srv 5005 -cert "$P/self.crt" -key "$P/self.key"
+  osl 5005 -tls1_2 $V -servername self.test
+  gtl 5005 self.test --x509cafile "$P/root.crt" $G12
+  stop_pid $SRV
+  srv 5006 -cert "$P/server.crt" -key "$P/server.key"
+  osl 5006 -tls1_2 $V -servername leafonly.server.test
+  gtl 5006 leafonly.server.test --x509cafile "$P/root.crt" $G12
+  stop_pid $SRV
+
+  # client certificates: untrusted (self-signed) and expired (5007)
+  srv 5007 -cert "$P/server.crt" -key "$P/server.key" -cert_chain "$P/inter.crt" -Verify 1 -CAfile "$P/ca-bundle.crt" -verify_return_error
+  osl 5007 -tls1_2 -servername ccself.server.test -cert "$P/self.crt" -key "$P/self.key"
+  osl 5007 -tls1_2 -servername ccold.server.test -cert "$P/oldclient.crt" -key "$P/oldclient.key" -cert_chain "$P/inter.crt"
+  gtl 5007 ccgnutls.server.test --x509cafile "$P/root.crt" $G12 --x509certfile "$P/self.crt" --x509keyfile "$P/self.key"
+  stop_pid $SRV
+
+  # key-exchange groups (5008): one client that fits, then two that do not
+  srv 5008 -cert "$P/server.crt" -key "$P/server.key" -cert_chain "$P/inter.crt" -groups secp384r1
+  osl 5008 -servername groupok.server.test -groups secp384r1
+  osl 5008 -servername groupbad.server.test -groups x25519
+  gtl 5008 groupbadg.server.test --x509cafile "$P/root.crt" --priority 'NORMAL:-GROUP-ALL:+GROUP-X25519'
+  stop_pid $SRV
+
+  # nginx that refuses clients without SNI (5009)
+  mkdir -p "$W/ngx/logs"
+  cat > "$W/ngx/nginx.conf" <<NGINX
+daemon off;
+pid $W/ngx/nginx.pid;
+error_log $W/ngx/logs/error.log;
+events { worker_connections 64; }
+http {
+  access_log off;
+  client_body_temp_path $W/ngx; proxy_temp_path $W/ngx; fastcgi_temp_path $W/ngx; uwsgi_temp_path $W/ngx; scgi_temp_path $W/ngx;
+  server { listen 127.0.0.1:5009 ssl default_server; ssl_reject_handshake on; }
+  server { listen 127.0.0.1:5009 ssl; server_name sni.server.test;
+           ssl_certificate $P/server-chain.crt; ssl_certificate_key $P/server.key; return 200 "ok\n"; }
+}
+NGINX
+  nginx -p "$W/ngx" -c "$W/ngx/nginx.conf" >/dev/null 2>&1 &
+  SRV=$!
+  td_track "$SRV"
+  wait_port 5009
+  curl -s -o /dev/null -m 5 --cacert "$P/root.crt" --resolve sni.server.test:5009:127.0.0.1 https://sni.server.test:5009/
+  curl -s -o /dev/null -m 5 --tls-max 1.2 --cacert "$P/root.crt" --resolve sni.server.test:5009:127.0.0.1 https://sni.server.test:5009/
+  curl -s -o /dev/null -m 5 --cacert "$P/root.crt" https://127.0.0.1:5009/            # no SNI for an IP address
+  osl 5009 -noservername
+  gnutls-cli 127.0.0.1 -p 5009 --x509cafile "$P/root.crt" </dev/null >/dev/null 2>&1  # no --sni-hostname: none sent
+  stop_pid $SRV
+
+  # a server that resets (5010) and one that never answers (5011)
+  python3 - <<'PY' &
+import socket, struct, threading
+def serve(port, reset):
+    s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(("127.0.0.1", port)); s.listen(8)
+    for _ in range(6):
+        c, _ = s.accept()
+        c.recv(4096)
+        if reset:
+            c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            c.close()
+        else:
+            threading.Timer(8, c.close).start()
+for port, reset in ((5010, True), (5011, False)):
+    threading.Thread(target=serve, args=(port, reset), daemon=True).start()
+threading.Event().wait(30)
+PY
+  PY=$!
+  td_track "$PY"
+  wait_port 5010; wait_port 5011
+  osl 5010 -servername reset.server.test
+  gtl 5010 resetg.server.test --x509cafile "$P/root.crt"
+  echo | timeout 2 openssl s_client -connect 127.0.0.1:5011 -servername silent.server.test >/dev/null 2>&1
+  timeout 2 gnutls-cli 127.0.0.1 -p 5011 --sni-hostname silentg.server.test --x509cafile "$P/root.crt" </dev/null >/dev/null 2>&1
+  stop_pid $PY
+  cap_stop
+}
