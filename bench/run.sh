@@ -14,7 +14,7 @@ OUT=${BENCH_DIR:-bench/out}
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
 sh tools/install-deps.sh test >/dev/null
-for p in ethtool ssldump; do
+for p in ethtool ssldump time; do
   dpkg-query -W -f='${Status}' $p 2>/dev/null | grep -q "ok installed" || DEBIAN_FRONTEND=noninteractive apt-get install -y -q $p >/dev/null
 done
 make -s all >/dev/null || exit 1

@@ -18,9 +18,10 @@ static void key(struct td_json *j, const char *k)
         td_buf_putc(j->out, ',');
     }
     j->need_comma[j->depth] = true;
-    if (k) {
-        td_json_escape(j->out, k, strlen(k));
-        td_buf_putc(j->out, ':');
+    if (k) { /* keys are tlsdiag's own literals: nothing to escape */
+        td_buf_putc(j->out, '"');
+        td_buf_append(j->out, k, strlen(k));
+        td_buf_append(j->out, "\":", 2);
     }
 }
 
@@ -84,6 +85,16 @@ void td_json_escape(struct td_buf *out, const char *s, size_t n)
     const unsigned char *u = (const unsigned char *)s;
     td_buf_putc(out, '"');
     for (size_t i = 0; i < n;) {
+        /* the common case: a run of printable ASCII, appended at once */
+        size_t run = i;
+        while (run < n && u[run] >= 0x20 && u[run] < 0x7f && u[run] != '"' && u[run] != '\\') {
+            run++;
+        }
+        if (run > i) {
+            td_buf_append(out, u + i, run - i);
+            i = run;
+            continue;
+        }
         unsigned char c = u[i];
         if (c == '"' || c == '\\') {
             td_buf_putc(out, '\\');
@@ -130,10 +141,24 @@ void td_json_strn(struct td_json *j, const char *k, const char *s, size_t n)
     td_json_escape(j->out, s, n);
 }
 
-void td_json_u64(struct td_json *j, const char *k, uint64_t v)
+void td_json_name(struct td_json *j, const char *k, const char *s)
 {
     key(j, k);
-    td_buf_printf(j->out, "%" PRIu64, v);
+    td_buf_putc(j->out, '"');
+    td_buf_append(j->out, s, strlen(s));
+    td_buf_putc(j->out, '"');
+}
+
+void td_json_u64(struct td_json *j, const char *k, uint64_t v)
+{
+    char digits[24];
+    size_t n = sizeof digits;
+    key(j, k);
+    do {
+        digits[--n] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    td_buf_append(j->out, digits + n, sizeof digits - n);
 }
 
 void td_json_i64(struct td_json *j, const char *k, int64_t v)

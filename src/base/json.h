@@ -26,6 +26,8 @@ void td_json_arr_begin(struct td_json *j, const char *key);
 void td_json_arr_end(struct td_json *j);
 void td_json_str(struct td_json *j, const char *key, const char *s);
 void td_json_strn(struct td_json *j, const char *key, const char *s, size_t n);
+/* A string known to need no escaping: names from tlsdiag's own tables. */
+void td_json_name(struct td_json *j, const char *key, const char *s);
 void td_json_u64(struct td_json *j, const char *key, uint64_t v);
 void td_json_i64(struct td_json *j, const char *key, int64_t v);
 void td_json_bool(struct td_json *j, const char *key, bool v);

@@ -100,22 +100,27 @@ void td_buf_append(struct td_buf *b, const void *p, size_t n)
     b->len += n;
 }
 
-void td_buf_putc(struct td_buf *b, char c) { td_buf_append(b, &c, 1); }
+void td_buf_putc_slow(struct td_buf *b, char c) { td_buf_append(b, &c, 1); }
 void td_buf_puts(struct td_buf *b, const char *s) { td_buf_append(b, s, strlen(s)); }
 
 void td_buf_printf(struct td_buf *b, const char *fmt, ...)
 {
     va_list ap;
+    reserve(b, 128);
+    /* One pass when it fits in the spare room, which it nearly always does. */
+    size_t room = b->cap - b->len;
     va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
+    int n = vsnprintf((char *)b->data + b->len, room, fmt, ap);
     va_end(ap);
-    if (n <= 0) {
+    if (n < 0) {
         return;
     }
-    reserve(b, (size_t)n);
-    va_start(ap, fmt);
-    vsnprintf((char *)b->data + b->len, (size_t)n + 1, fmt, ap);
-    va_end(ap);
+    if ((size_t)n >= room) {
+        reserve(b, (size_t)n);
+        va_start(ap, fmt);
+        vsnprintf((char *)b->data + b->len, (size_t)n + 1, fmt, ap);
+        va_end(ap);
+    }
     b->len += (size_t)n;
 }
 

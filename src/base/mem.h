@@ -30,7 +30,15 @@ void td_buf_reset(struct td_buf *b);
 /* Drop the first n bytes. */
 void td_buf_consume(struct td_buf *b, size_t n);
 void td_buf_append(struct td_buf *b, const void *p, size_t n);
-void td_buf_putc(struct td_buf *b, char c);
+void td_buf_putc_slow(struct td_buf *b, char c);
+static inline void td_buf_putc(struct td_buf *b, char c)
+{
+    if (b->len + 2 <= b->cap) {
+        b->data[b->len++] = (uint8_t)c;
+        return;
+    }
+    td_buf_putc_slow(b, c);
+}
 void td_buf_puts(struct td_buf *b, const char *s);
 void td_buf_printf(struct td_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* NUL-terminated view of the contents (the NUL is not counted in len). */

@@ -211,7 +211,8 @@ static void on_conn(void *ctx, const struct td_tls_conn *c)
 {
     struct pcap_run *r = ctx;
     struct pending p;
-    td_memzero(&p, sizeof p);
+    p.out.data = NULL;
+    p.out.len = p.out.cap = 0;
     struct td_diag_opts o = r->diag;
     if (!c->sni && r->host && !o.host) {
         o.host = r->host; /* matched by address: the name the client should have asked for */

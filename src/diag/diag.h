@@ -89,13 +89,11 @@ struct td_facts {
     /* server certificate */
     bool have_cert;
     uint64_t cert_frame;
-    struct td_chain_check chain;
     /* client authentication */
     bool cert_request;
     uint64_t cr_frame;
     bool client_cert_seen, client_cert_empty;
     uint64_t client_cert_frame;
-    struct td_chain_check client_chain;
     uint32_t client_flight_records; /* TLS 1.3 encrypted records before the client's Finished */
     /* alerts: the first fatal (or first) alert of each side */
     bool alert[2];
@@ -117,6 +115,9 @@ struct td_facts {
     int64_t when;                  /* the connection's capture time (epoch) */
     uint16_t server_port;
     char server[80];
+    /* Last, and zeroed only when checked: they are most of the struct. */
+    struct td_chain_check chain;
+    struct td_chain_check client_chain;
 };
 
 struct td_diag_opts {

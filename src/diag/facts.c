@@ -1,4 +1,5 @@
 /* Facts about one connection, copied out of its ladder. */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,7 +51,14 @@ static void version_span(const struct td_client_hello *ch, uint16_t *lo, uint16_
 void td_facts_from_conn(struct td_facts *f, const struct td_tls_conn *c, const struct td_diag_opts *o,
                         bool with_chains)
 {
-    td_memzero(f, sizeof *f);
+    td_memzero(f, offsetof(struct td_facts, chain));
+    f->chain.num_certs = f->client_chain.num_certs = 0;
+    f->chain.name_checked = f->chain.trust_checked = f->client_chain.trust_checked = false;
+    if (!with_chains) { /* the rules read these flags: keep them false */
+        f->chain.expired = f->chain.not_yet_valid = f->chain.out_of_order = f->chain.unrelated = false;
+        f->chain.leaf_self_signed = f->chain.ends_self_signed = false;
+        f->client_chain.expired = f->client_chain.not_yet_valid = false;
+    }
     f->tls = c->tls_seen;
     f->outcome = td_tls_outcome(c);
     f->reason = c->fail_reason;
@@ -168,7 +176,7 @@ void td_facts_free(struct td_facts *f)
     free(f->ch_suites.v);
     free(f->ch_groups.v);
     free(f->ch_key_shares.v);
-    td_memzero(f, sizeof *f);
+    f->ch_suites.v = f->ch_groups.v = f->ch_key_shares.v = NULL;
 }
 
 static void add_u16(uint16_t *set, size_t *n, size_t cap, uint16_t v)

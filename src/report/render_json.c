@@ -15,7 +15,7 @@ static void u16_names(struct td_json *j, const char *key, const struct td_u16s *
     char buf[48];
     td_json_arr_begin(j, key);
     for (size_t i = 0; i < v->n; i++) {
-        td_json_str(j, NULL, str(v->v[i], buf, sizeof buf));
+        td_json_name(j, NULL, str(v->v[i], buf, sizeof buf));
     }
     td_json_arr_end(j);
 }
@@ -27,7 +27,7 @@ static void exts(struct td_json *j, const struct td_exts *e)
     for (size_t i = 0; i < e->n; i++) {
         td_json_obj_begin(j, NULL);
         td_json_u64(j, "type", e->v[i].type);
-        td_json_str(j, "name", td_ext_str(e->v[i].type, buf, sizeof buf));
+        td_json_name(j, "name", td_ext_str(e->v[i].type, buf, sizeof buf));
         td_json_u64(j, "length", e->v[i].len);
         td_json_obj_end(j);
     }

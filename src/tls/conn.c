@@ -280,8 +280,8 @@ static void drain_handshake(struct td_tls_conn *c, enum td_role from, const stru
     size_t used = 0;
     while (d->mode == TD_DIR_TLS && d->hs.len - used >= 4) {
         struct td_cur all, body;
-        uint8_t type;
-        uint32_t len;
+        uint8_t type = 0;
+        uint32_t len = 0;
         td_cur_init(&all, d->hs.data + used, d->hs.len - used);
         td_cur_get_u8(&all, &type);
         td_cur_get_u24(&all, &len);
