@@ -59,7 +59,11 @@ struct td_server_view {
     uint32_t ok, failed;
     uint32_t ok_with_sni, ok_without_sni;
     uint16_t versions_ok;          /* bit (minor+1) per version accepted: SSLv3 = bit 0 ... TLS 1.3 = bit 4 */
+    /* Suites accepted, kept apart for TLS 1.3 and for older versions: a TLS 1.3
+     * suite says nothing about the TLS 1.2 ones the server takes. What a
+     * server negotiated is a lower bound of what it supports, never the set. */
     uint16_t suites[TD_SRV_MAX_SUITES];
+    bool suite_is13[TD_SRV_MAX_SUITES];
     size_t num_suites;
     uint16_t groups[16];
     size_t num_groups;

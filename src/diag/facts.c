@@ -211,7 +211,11 @@ void td_server_view_add(struct td_server_view *v, const struct td_facts *f)
     if ((f->version >> 8) == 3 && (f->version & 0xff) <= 4) {
         v->versions_ok |= (uint16_t)(1u << (f->version & 0xff));
     }
+    size_t before = v->num_suites;
     add_u16(v->suites, &v->num_suites, TD_SRV_MAX_SUITES, f->suite);
+    if (v->num_suites > before) {
+        v->suite_is13[before] = f->version >= 0x0304;
+    }
     if (f->sh_group) {
         add_u16(v->groups, &v->num_groups, 16, f->sh_group);
     }

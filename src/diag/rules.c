@@ -330,15 +330,16 @@ static bool rule_version(const struct td_facts *f, const struct td_server_view *
 {
     char a[48], b[48];
     if (server_refused_hello(f)) {
-        bool known_other = sv && sv->versions_ok && !server_accepted_version_in(sv, f->ch_min, f->ch_max);
         bool alert_says = f->alert[S] && f->alert_desc[S] == A_PROTOCOL_VERSION;
         bool below = f->alert[S] && f->alert_version[S] && f->alert_version[S] < f->ch_min;
         bool old_client = f->ch_max <= 0x0302;
         bool same_ok = sv && server_accepted_version_in(sv, f->ch_min, f->ch_max);
-        if (!(alert_says || known_other || below || (old_client && !same_ok))) {
+        /* What the server negotiated with others proves nothing against a
+         * version: only its alert does. */
+        if (!(alert_says || below || (old_client && !same_ok))) {
             return false;
         }
-        verdict(v, TD_CAUSE_PROTOCOL_MISMATCH, (alert_says || known_other || below) ? TD_CONF_HIGH : TD_CONF_MEDIUM,
+        verdict(v, TD_CAUSE_PROTOCOL_MISMATCH, (alert_says || below) ? TD_CONF_HIGH : TD_CONF_MEDIUM,
                 old_client ? TD_SIDE_CLIENT : TD_SIDE_SERVER);
         ch_evidence(v, f);
         alert_evidence(v, f, S);
@@ -477,9 +478,18 @@ static bool rule_cipher(const struct td_facts *f, const struct td_server_view *s
     if (!alert_fits) {
         return false;
     }
-    bool known = sv && sv->num_suites > 0;
-    bool common = false;
-    for (size_t i = 0; known && i < sv->num_suites; i++) {
+    /* Compare with suites of the versions this client could have used. */
+    bool known = false, common = false;
+    size_t example = 0;
+    for (size_t i = 0; sv && i < sv->num_suites; i++) {
+        bool usable = sv->suite_is13[i] ? f->ch_max >= 0x0304 : f->ch_min <= 0x0303;
+        if (!usable) {
+            continue;
+        }
+        if (!known) {
+            example = i;
+        }
+        known = true;
         common |= has_u16(&f->ch_suites, sv->suites[i]);
     }
     if (known && common) {
@@ -490,16 +500,17 @@ static bool rule_cipher(const struct td_facts *f, const struct td_server_view *s
     alert_evidence(v, f, S);
     char s[64];
     if (known) {
-        SAY(v, "the client offered none of the %zu cipher suites %s accepted from other clients (e.g. %s)",
-            sv->num_suites, f->server, td_suite_str(sv->suites[0], s, sizeof s));
+        SAY(v, "the client offered none of the cipher suites %s accepted from other clients at these versions "
+               "(e.g. %s)",
+            f->server, td_suite_str(sv->suites[example], s, sizeof s));
         evidence(v, sv->example_frame, "the server accepted %s from another client", sv->example);
         FIX(v, "client: offer %s (or another suite the server accepts); or server: accept one of the client's.",
-            td_suite_str(sv->suites[0], s, sizeof s));
+            td_suite_str(sv->suites[example], s, sizeof s));
     } else {
-        SAY(v, "the server refused the ClientHello with %s although its versions (%s-%s) are current: most likely "
-               "no cipher suite in common",
-            f->alert[S] ? "handshake_failure" : "a close", td_version_str(f->ch_min, s, sizeof s),
-            td_version_name(f->ch_max) ? td_version_name(f->ch_max) : "?");
+        char o[100];
+        SAY(v, "the server refused the ClientHello (%s) although it offers %s: most likely no cipher suite in "
+               "common",
+            f->alert[S] ? "handshake_failure" : "a close", offered(f, o, sizeof o));
         FIX(v, "compare the client's %zu suites (tlsdiag pcap -v) with the server's configured ciphers.",
             f->ch_suites.n);
         candidate(v, TD_CAUSE_GROUP_MISMATCH);

@@ -115,10 +115,37 @@ static void test_old_client_vs_modern_server(void **state)
     sv.versions_ok = 1u << 3; /* TLS 1.2 accepted from others */
     sv.example_frame = 120;
     td_diagnose(&f, &sv, &v);
+    /* Others got TLS 1.2: that does not prove TLS 1.0 is refused (it may be
+     * the suites), so no more than medium, with the alternative named. */
     assert_int_equal(v.cause, TD_CAUSE_PROTOCOL_MISMATCH);
-    assert_int_equal(v.confidence, TD_CONF_HIGH);
+    assert_int_equal(v.confidence, TD_CONF_MEDIUM);
     assert_int_equal(v.fix_side, TD_SIDE_CLIENT);
+    assert_true(v.num_candidates > 0 && v.candidates[0] == TD_CAUSE_CIPHER_MISMATCH);
     assert_true(evidence_at(&v, 120));
+}
+
+/* Found by the benchmark's traffic: a TLS 1.2-only client with two suites
+ * against a server that negotiated only TLS 1.3 with others. Neither the
+ * version nor the suites can be proven: never high. */
+static void test_tls13_peers_prove_nothing_about_tls12(void **state)
+{
+    (void)state;
+    struct td_facts f;
+    struct td_verdict v;
+    struct td_server_view sv;
+    base(&f);
+    f.ch_supported_versions = false;
+    f.ch_min = 0x0300, f.ch_max = 0x0303;
+    server_alert(&f, 40, 0x0303);
+    memset(&sv, 0, sizeof sv);
+    sv.ok = 40;
+    sv.versions_ok = 1u << 4;
+    sv.suites[0] = 0x1302;
+    sv.suite_is13[0] = true;
+    sv.num_suites = 1;
+    td_diagnose(&f, &sv, &v);
+    assert_int_equal(v.cause, TD_CAUSE_CIPHER_MISMATCH);
+    assert_int_equal(v.confidence, TD_CONF_MEDIUM);
 }
 
 static void test_cipher_needs_the_server_view(void **state)
@@ -312,6 +339,7 @@ int main(void)
         cmocka_unit_test(test_completed_is_none),
         cmocka_unit_test(test_protocol_by_alert_record_version),
         cmocka_unit_test(test_old_client_vs_modern_server),
+        cmocka_unit_test(test_tls13_peers_prove_nothing_about_tls12),
         cmocka_unit_test(test_cipher_needs_the_server_view),
         cmocka_unit_test(test_sni_required),
         cmocka_unit_test(test_server_certificate_causes),
