@@ -93,14 +93,14 @@ static void reserve(struct td_buf *b, size_t extra)
     b->cap = cap;
 }
 
-void td_buf_append(struct td_buf *b, const void *p, size_t n)
+void td_buf_append_slow(struct td_buf *b, const void *p, size_t n)
 {
     reserve(b, n);
     td_memcopy(b->data + b->len, p, n);
     b->len += n;
 }
 
-void td_buf_putc_slow(struct td_buf *b, char c) { td_buf_append(b, &c, 1); }
+void td_buf_putc_slow(struct td_buf *b, char c) { td_buf_append_slow(b, &c, 1); }
 void td_buf_puts(struct td_buf *b, const char *s) { td_buf_append(b, s, strlen(s)); }
 
 void td_buf_printf(struct td_buf *b, const char *fmt, ...)

@@ -29,7 +29,17 @@ void td_buf_free(struct td_buf *b);
 void td_buf_reset(struct td_buf *b);
 /* Drop the first n bytes. */
 void td_buf_consume(struct td_buf *b, size_t n);
-void td_buf_append(struct td_buf *b, const void *p, size_t n);
+void td_buf_append_slow(struct td_buf *b, const void *p, size_t n);
+/* Appends are the renderers' inner loop: the common case stays inline. */
+static inline void td_buf_append(struct td_buf *b, const void *p, size_t n)
+{
+    if (b->len + n + 1 <= b->cap) {
+        __builtin_memcpy(b->data + b->len, p, n);
+        b->len += n;
+        return;
+    }
+    td_buf_append_slow(b, p, n);
+}
 void td_buf_putc_slow(struct td_buf *b, char c);
 static inline void td_buf_putc(struct td_buf *b, char c)
 {

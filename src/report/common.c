@@ -1,6 +1,8 @@
 #include <inttypes.h>
 #include <stdio.h>
 
+#include "base/mem.h"
+
 #include "report/internal.h"
 
 #include "base/banned.h"
@@ -18,9 +20,29 @@ const char *td_outcome_name(enum td_outcome o)
     return "?";
 }
 
+/* Seconds and nanoseconds, "1700000000.123456789", without printf: it runs
+ * for every message. */
 void td_time_str(const struct td_time *t, char *out, size_t len)
 {
-    snprintf(out, len, "%" PRId64 ".%09u", t->sec, t->nsec);
+    char tmp[40];
+    size_t n = sizeof tmp;
+    uint32_t ns = t->nsec % 1000000000u;
+    for (int i = 0; i < 9; i++) {
+        tmp[--n] = (char)('0' + ns % 10);
+        ns /= 10;
+    }
+    tmp[--n] = '.';
+    uint64_t s = t->sec < 0 ? (uint64_t)(-t->sec) : (uint64_t)t->sec;
+    do {
+        tmp[--n] = (char)('0' + s % 10);
+        s /= 10;
+    } while (s);
+    if (t->sec < 0) {
+        tmp[--n] = '-';
+    }
+    size_t k = sizeof tmp - n < len ? sizeof tmp - n : len - 1;
+    td_memcopy(out, tmp + n, k);
+    out[k] = '\0';
 }
 
 const char *td_cert_type_name(uint8_t t)
