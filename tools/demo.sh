@@ -1,16 +1,19 @@
 #!/bin/sh
-# make demo: analyse the captures that ship with the repository.
-# First the summary of each, then the full ladder of a few failures.
+# make demo: analyse the captures that ship with the repository: the summary
+# of each (causes per server), then a few failed handshakes in full.
 T=${1:-build/tlsdiag}
 cd "$(dirname "$0")/.." || exit 1
-echo "== tlsdiag pcap --summary tests/captures/*"
-"$T" pcap --summary tests/captures/openssl-lo.pcap tests/captures/stacks-any.pcapng
+C=tests/captures
+echo "== tlsdiag pcap --summary $C/*   (every capture: connections, causes, servers)"
+"$T" pcap --summary $C/openssl-lo.pcap $C/stacks-any.pcapng $C/failures-lo.pcap
 echo
-echo "== tlsdiag pcap --failed tests/captures/openssl-lo.pcap  (every failed handshake, as a ladder)"
-"$T" pcap --failed tests/captures/openssl-lo.pcap
-echo "== tlsdiag pcap -v --host v12.server.test tests/captures/openssl-lo.pcap  (a good TLS 1.2 handshake, every field)"
-"$T" pcap -v --host v12.server.test tests/captures/openssl-lo.pcap
-echo "== tlsdiag pcap --json --stream 25 tests/captures/openssl-lo.pcap  (JSON Lines)"
-"$T" pcap --json --stream 25 tests/captures/openssl-lo.pcap
+echo "== tlsdiag pcap --failed --host only13.server.test $C/openssl-lo.pcap   (a version mismatch)"
+"$T" pcap --failed --host only13.server.test $C/openssl-lo.pcap
+echo "== tlsdiag pcap --failed --host NAME $C/failures-lo.pcap   (three certificate faults)"
+"$T" pcap --failed --host expired.server.test $C/failures-lo.pcap | sed -n '1,/^$/p'
+"$T" pcap --failed --host wrong.example.org $C/failures-lo.pcap | sed -n '1,/^$/p'
+"$T" pcap --failed --host ccold.server.test $C/failures-lo.pcap | sed -n '1,/^$/p'
+echo "== tlsdiag pcap --json --stream 25 $C/openssl-lo.pcap   (JSON Lines: a HelloRetryRequest that succeeds)"
+"$T" pcap --json --stream 25 $C/openssl-lo.pcap
 # Failures found are the point of the demo, not an error.
 exit 0
