@@ -4,7 +4,7 @@
 #   tools/install-deps.sh test    -- also what the tests start (make test)
 set -eu
 build="gcc make pkg-config libc6-dev libssl-dev libpcap-dev openssl"
-test="$build libcmocka-dev tshark tcpdump gnutls-bin nginx-light curl python3 iproute2 util-linux"
+test="$build libcmocka-dev tshark tcpdump gnutls-bin nginx-light curl python3 iproute2 util-linux openjdk-17-jdk-headless nodejs"
 case "${1:-build}" in
   build) want=$build ;;
   test) want=$test ;;

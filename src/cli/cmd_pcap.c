@@ -62,6 +62,7 @@ struct pcap_run {
     struct pending *pending;
     size_t num_pending;
     uint32_t causes[TD_CAUSE_COUNT];
+    uint64_t rejected_after; /* completed handshakes whose verdict names a fault */
 };
 
 static struct server *server_of(struct pcap_run *r, const char *name)
@@ -170,6 +171,9 @@ static void judge(struct pcap_run *r, struct pending *p)
     struct td_verdict v;
     td_diagnose(&p->facts, p->srv ? &p->srv->view : NULL, &v);
     r->causes[v.cause]++;
+    if (v.cause != TD_CAUSE_NONE && p->facts.outcome == TD_OUTCOME_OK) {
+        r->rejected_after++;
+    }
     if (p->srv) {
         p->srv->causes[v.cause]++;
     }
@@ -330,7 +334,8 @@ static void help(FILE *f)
           "      --color WHEN     auto (default), always, never (NO_COLOR is honoured)\n"
           "  -h, --help           this help\n"
           "\n"
-          "Exit status: 0 no failed handshake, 1 at least one failed, 2 usage or unreadable input.\n",
+          "Exit status: 0 no failed handshake, 1 at least one failed (or was rejected right after it\n"
+          "completed), 2 usage or unreadable input.\n",
           f);
 }
 
@@ -472,9 +477,10 @@ int cmd_pcap(int argc, char **argv)
             fwrite(b.data, 1, b.len, stdout);
         }
         td_buf_free(&b);
-        if (st.failed) {
+        if (st.failed || r.rejected_after) {
             any_failed = true;
         }
+        r.rejected_after = 0;
     }
     free(files);
     td_castore_free(ca);

@@ -820,6 +820,12 @@ void td_tls_flags(struct td_tls_conn *c, enum td_role from, uint8_t flags, const
     if (!c->complete && (c->tls_seen || c->dir[TD_CLIENT].mode != TD_DIR_DETECT)) {
         fail(c, rst ? "connection reset during the handshake" : "connection closed during the handshake");
     }
+    /* Node.js checks the certificate after the handshake and just closes:
+     * no alert at all, only the TCP close, before any data. */
+    if (c->complete && from == TD_CLIENT && d->post_records == 0 && !c->dir[TD_SERVER].closed_first && !c->note) {
+        c->note = "the client closed the connection right after the handshake, before sending any data: it may "
+                  "have rejected the server's certificate or name after the handshake";
+    }
     check_settled(c);
 }
 

@@ -65,13 +65,22 @@ for T in $TLSDIAGS; do
   check "$T: no key-exchange group in common (OpenSSL and GnuTLS)" sh -c "
     $(declare -f expect); expect '$T' '$CAP' \"'groupbad.server.test'\" group_mismatch high &&
     expect '$T' '$CAP' \"'groupbadg.server.test'\" group_mismatch high"
-  check "$T: SNI required: refused without SNI (curl by IP, s_client -noservername, gnutls-cli), fine with it" \
+  check "$T: SNI required: refused without SNI (curl by IP, s_client -noservername, gnutls-cli, Java), fine with it" \
     python3 tests/lib/assert_json.py "$T" "$CAP" \
-      "len([c for c in conns if c['server'].endswith(':5009') and c['sni'] is None and c['cause'] == 'sni_required' and c['confidence'] == 'high']) == 3" \
+      "len([c for c in conns if c['server'].endswith(':5009') and c['sni'] is None and c['cause'] == 'sni_required' and c['confidence'] == 'high']) == 4" \
       "conn(sni='sni.server.test')['cause'] == 'none'"
   check "$T: reset after the ClientHello; nothing answered" sh -c "
     $(declare -f expect); expect '$T' '$CAP' \"'reset.server.test'\" tcp_reset high && expect '$T' '$CAP' \"'resetg.server.test'\" tcp_reset high &&
     expect '$T' '$CAP' \"'silent.server.test'\" no_response high && expect '$T' '$CAP' \"'silentg.server.test'\" no_response high"
+  check "$T: Java (JSSE: certificate_unknown for everything) and Node (closes without an alert) get the real cause" \
+    python3 tests/lib/assert_json.py "$T" "$CAP" \
+      "len([c for c in conns if c['sni'] == 'expired.server.test']) == 4" \
+      "all(c['cause'] == 'expired_cert' and c['confidence'] == 'high' for c in conns if c['sni'] == 'expired.server.test')" \
+      "conn(sni='java.wrong.example.org')['cause'] == 'hostname_mismatch' and conn(sni='java.wrong.example.org')['confidence'] == 'high'" \
+      "conn(sni='node.wrong.example.org')['cause'] == 'hostname_mismatch' and conn(sni='node.wrong.example.org')['confidence'] == 'high'" \
+      "conn(sni='untrusted.server.test', nth=2)['cause'] == 'unknown_ca'" \
+      "conn(sni='self.test', nth=2)['cause'] == 'self_signed'" \
+      "any(m.get('description') == 'certificate_unknown' for c in conns if c['sni'] == 'java.wrong.example.org' for m in c['messages'])"
   check "$T: protocol and cipher mismatches, plain HTTP (shipped captures)" sh -c "
     $(declare -f expect); expect '$T' '$LO' \"'only13.server.test'\" protocol_mismatch high &&
     expect '$T' '$LO' \"'old-client.server.test'\" protocol_mismatch medium &&
@@ -91,6 +100,6 @@ for T in $TLSDIAGS; do
       "all(c['evidence'] and all(e['frame'] > 0 for e in c['evidence']) and c['resolution'] and c['fix_side'] for c in conns if c['cause'] not in ('none', 'no_client_hello'))"
   check "$T: text verdict: Cause, Evidence, Fix and Look lines; summary by cause and server" \
     sh -c "'$T' pcap --host expired.server.test '$CAP' > '$W/t'; grep -q '^  Cause    certificate expired (high)' '$W/t' && grep -q '^  Evidence #' '$W/t' && grep -q '^  Fix ' '$W/t' && grep -q \"^  Look     tshark -r $CAP -Y 'tcp.stream eq \" '$W/t' &&
-           '$T' pcap --summary '$CAP' | grep -q '127.0.0.1:5009: 2 ok, 3 failed: sni_required 3'"
+           '$T' pcap --summary '$CAP' | grep -q '127.0.0.1:5009: 2 ok, 4 failed: sni_required 4'"
 done
 [ -n "${KEEP:-}" ] && cp "$CAP" "$KEEP"; rm -rf "$W"

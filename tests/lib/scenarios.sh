@@ -137,11 +137,15 @@ scenario_failures() { # WORKDIR PKI CAPTURE
   gtl() { port=$1; name=$2; shift 2; timeout 5 gnutls-cli 127.0.0.1 -p "$port" --sni-hostname "$name" "$@" </dev/null >/dev/null 2>&1; }
   V="-verify_return_error -CAfile $P/root.crt"
   G12="--priority NORMAL:-VERS-ALL:+VERS-TLS1.2"
+  jv() { timeout 20 java tests/lib/TlsClient.java 127.0.0.1 "$@" >/dev/null 2>&1; }          # Java (JSSE)
+  nd() { timeout 10 node tests/lib/tls_client.js 127.0.0.1 "$@" >/dev/null 2>&1; }            # Node
 
   # expired (5001) and not yet valid (5002) leaves
   srv 5001 -cert "$P/expired.crt" -key "$P/expired.key" -cert_chain "$P/inter.crt"
   osl 5001 -tls1_2 $V -servername expired.server.test
   gtl 5001 expired.server.test --x509cafile "$P/root.crt" $G12
+  jv 5001 expired.server.test "$P/root.crt" TLSv1.2
+  nd 5001 expired.server.test "$P/root.crt" TLSv1.2
   stop_pid $SRV
   srv 5002 -cert "$P/future.crt" -key "$P/future.key" -cert_chain "$P/inter.crt"
   osl 5002 -tls1_2 $V -servername future.server.test
@@ -153,12 +157,15 @@ scenario_failures() { # WORKDIR PKI CAPTURE
   osl 5003 -tls1_2 $V -servername wrong.example.org -verify_hostname wrong.example.org
   gtl 5003 wrong.example.org --x509cafile "$P/root.crt" $G12
   curl -s -o /dev/null -m 5 --tls-max 1.2 --cacert "$P/root.crt" --resolve a.b.server.test:5003:127.0.0.1 https://a.b.server.test:5003/
+  jv 5003 java.wrong.example.org "$P/root.crt" TLSv1.2
+  nd 5003 node.wrong.example.org "$P/root.crt" TLSv1.2
   stop_pid $SRV
 
   # a CA the clients do not trust (5004), a self-signed leaf (5005), a lone leaf (5006)
   srv 5004 -cert "$P/other/leaf.crt" -key "$P/other/leaf.key" -cert_chain "$P/other/inter.crt"
   osl 5004 -tls1_2 $V -servername untrusted.server.test
   gtl 5004 untrusted.server.test --x509cafile "$P/root.crt" $G12
+  jv 5004 untrusted.server.test "$P/root.crt" TLSv1.2
   stop_pid $SRV
   srv 5012 -cert "$P/other/rootleaf.crt" -key "$P/other/rootleaf.key"   # a leaf straight from an untrusted root
   osl 5012 -tls1_2 $V -servername rootleaf.server.test
@@ -166,6 +173,7 @@ scenario_failures() { # WORKDIR PKI CAPTURE
   srv 5005 -cert "$P/self.crt" -key "$P/self.key"
   osl 5005 -tls1_2 $V -servername self.test
   gtl 5005 self.test --x509cafile "$P/root.crt" $G12
+  nd 5005 self.test "$P/root.crt" TLSv1.2
   stop_pid $SRV
   srv 5006 -cert "$P/server.crt" -key "$P/server.key"
   osl 5006 -tls1_2 $V -servername leafonly.server.test
@@ -210,6 +218,7 @@ NGINX
   curl -s -o /dev/null -m 5 --cacert "$P/root.crt" https://127.0.0.1:5009/            # no SNI for an IP address
   osl 5009 -noservername
   gnutls-cli 127.0.0.1 -p 5009 --x509cafile "$P/root.crt" </dev/null >/dev/null 2>&1  # no --sni-hostname: none sent
+  jv 5009 - "$P/root.crt"                                                                  # Java without SNI
   stop_pid $SRV
 
   # a server that resets (5010) and one that never answers (5011)
