@@ -3,15 +3,7 @@
 # failures; tlsdiag's ladder checked against tshark and against what each
 # scenario must show. Runs in a private network namespace.
 cd "$(dirname "$0")/../.." || exit 1
-. tests/lib/tap.sh
-. tests/lib/netns.sh
-if [ -z "${IN_NETNS:-}" ]; then IN_NETNS=1 netns_run bash "$0"; exit $?; fi
-. tests/lib/pki.sh
-. tests/lib/scenarios.sh
-
-W=$(mktemp -d)
-P=$W/pki
-pki_make "$P" >/dev/null
+. tests/lib/suite.sh netns
 CAP=$W/openssl.pcap
 scenario_openssl "$W" "$P" "$CAP"
 
@@ -71,4 +63,4 @@ for T in $TLSDIAGS; do
     python3 tests/lib/assert_json.py "$T" "$CAP" \
       'any(not c["tls"] and c["outcome"] == "failed" and c["messages"][0]["type"] == "NotTLS" and c["messages"][0]["data"].startswith("GET / HTTP/1.1") for c in conns)'
 done
-[ -n "${KEEP:-}" ] && cp "$CAP" "$KEEP"; rm -rf "$W"
+[ -n "${KEEP:-}" ] && cp "$CAP" "$KEEP"

@@ -2,15 +2,7 @@
 # GnuTLS, nginx, curl and Python's ssl on loopback (IPv4 and IPv6), captured
 # with `tcpdump -i any` (Linux cooked v2), checked against tshark.
 cd "$(dirname "$0")/../.." || exit 1
-. tests/lib/tap.sh
-. tests/lib/netns.sh
-if [ -z "${IN_NETNS:-}" ]; then IN_NETNS=1 netns_run bash "$0"; exit $?; fi
-. tests/lib/pki.sh
-. tests/lib/scenarios.sh
-
-W=$(mktemp -d)
-P=$W/pki
-pki_make "$P" >/dev/null
+. tests/lib/suite.sh netns
 CAP=$W/any.pcap
 scenario_stacks "$W" "$P" "$CAP"
 
@@ -42,4 +34,4 @@ for T in $TLSDIAGS; do
     python3 tests/lib/assert_json.py "$T" "$CAP" \
       'any(not c["tls"] and c["outcome"] == "failed" and [m["type"] for m in c["messages"]][:2] == ["NotTLS", "NotTLS"] and "HTTP/1.1 400" in c["messages"][1]["data"] for c in conns)'
 done
-[ -n "${KEEP:-}" ] && cp "$CAP" "$KEEP"; rm -rf "$W"
+[ -n "${KEEP:-}" ] && cp "$CAP" "$KEEP"

@@ -4,11 +4,7 @@
 # QinQ tags, Linux cooked v1 and v2, BSD NULL and LOOP, raw IP. Every variant of
 # the same traffic must give the same ladders, and the same frames as tshark.
 cd "$(dirname "$0")/../.." || exit 1
-. tests/lib/tap.sh
-W=$(mktemp -d)
-trap 'rm -rf "$W" "$T_OUT"' EXIT
-LO=tests/captures/openssl-lo.pcap
-ANY=tests/captures/stacks-any.pcapng
+. tests/lib/suite.sh
 PORTS="4431 4432 4433 4434 4435 4436 4443 8443"
 
 editcap -F pcapng "$LO" "$W/lo.pcapng"

@@ -4,10 +4,7 @@
 # captured, a lost segment. The ladders must not change (frames may), tshark
 # must agree where it reassembles, and a lost segment must show as a gap.
 cd "$(dirname "$0")/../.." || exit 1
-. tests/lib/tap.sh
-W=$(mktemp -d)
-trap 'rm -rf "$W" "$T_OUT"' EXIT
-LO=tests/captures/openssl-lo.pcap
+. tests/lib/suite.sh
 PORTS="4431 4432 4433 4434 4435 4436"
 python3 tests/lib/pcaptool.py reorder "$LO" "$W/reorder.pcap"
 python3 tests/lib/pcaptool.py duplicate "$LO" "$W/dup.pcap"

@@ -2,11 +2,7 @@
 # Hostile and broken input: every run ends with 0, 1 or 2 and a message,
 # never a signal; the sanitizer build (when given) sees no memory error.
 cd "$(dirname "$0")/../.." || exit 1
-. tests/lib/tap.sh
-W=$(mktemp -d)
-trap 'rm -rf "$W" "$T_OUT"' EXIT
-LO=tests/captures/openssl-lo.pcap
-ANY=tests/captures/stacks-any.pcapng
+. tests/lib/suite.sh
 
 # exit code of tlsdiag on FILE, failing on signals and sanitizer reports
 runs_clean() { # tlsdiag file

@@ -1,11 +1,7 @@
 #!/bin/bash
 # Command-line manners: exit codes, filters, JSON Lines, colour, help.
 cd "$(dirname "$0")/../.." || exit 1
-. tests/lib/tap.sh
-W=$(mktemp -d)
-trap 'rm -rf "$W" "$T_OUT"' EXIT
-LO=tests/captures/openssl-lo.pcap
-ANY=tests/captures/stacks-any.pcapng
+. tests/lib/suite.sh
 
 for T in $TLSDIAGS; do
   check "$T: exit 1 when a handshake failed" \

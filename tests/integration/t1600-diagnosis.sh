@@ -3,20 +3,10 @@
 # clients against OpenSSL, nginx and hostile test servers, and the cause and
 # confidence tlsdiag names for each.
 cd "$(dirname "$0")/../.." || exit 1
-. tests/lib/tap.sh
-. tests/lib/netns.sh
-if [ -z "${IN_NETNS:-}" ]; then IN_NETNS=1 netns_run bash "$0"; exit $?; fi
-. tests/lib/pki.sh
-. tests/lib/scenarios.sh
-
-W=$(mktemp -d)
-P=$W/pki
-pki_make "$P" >/dev/null
+. tests/lib/suite.sh netns
 pki_failures "$P" >/dev/null
 CAP=$W/failures.pcap
 scenario_failures "$W" "$P" "$CAP"
-LO=tests/captures/openssl-lo.pcap
-ANY=tests/captures/stacks-any.pcapng
 
 # cause(sni) == want and confidence in allowed
 expect() { # tlsdiag capture sni cause confidences...
@@ -102,4 +92,4 @@ for T in $TLSDIAGS; do
     sh -c "'$T' pcap --host expired.server.test '$CAP' > '$W/t'; grep -q '^  Cause    certificate expired (high)' '$W/t' && grep -q '^  Evidence #' '$W/t' && grep -q '^  Fix ' '$W/t' && grep -q \"^  Look     tshark -r $CAP -Y 'tcp.stream eq \" '$W/t' &&
            '$T' pcap --summary '$CAP' | grep -q '127.0.0.1:5009: 2 ok, 4 failed: sni_required 4'"
 done
-[ -n "${KEEP:-}" ] && cp "$CAP" "$KEEP"; rm -rf "$W"
+[ -n "${KEEP:-}" ] && cp "$CAP" "$KEEP"
