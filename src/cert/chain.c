@@ -14,6 +14,7 @@
 
 #include "base/mem.h"
 #include "cert/cert.h"
+#include "cert/internal.h"
 
 #include "base/banned.h"
 
@@ -79,7 +80,7 @@ static bool issued_by(X509 *child, X509 *parent) { return X509_check_issued(pare
 static bool self_issued(X509 *x) { return X509_check_issued(x, x) == X509_V_OK; }
 
 /* Names the leaf covers, for the message: SAN dNSName/iPAddress, else CN. */
-static void covered_names(X509 *x, char *out, size_t len)
+void td_x509_covered_names(X509 *x, char *out, size_t len)
 {
     size_t used = 0;
     out[0] = '\0';
@@ -105,7 +106,7 @@ static void covered_names(X509 *x, char *out, size_t len)
     }
 }
 
-static void aia_ca_issuers(X509 *x, char *out, size_t len)
+void td_x509_aia_ca_issuers(X509 *x, char *out, size_t len)
 {
     out[0] = '\0';
     AUTHORITY_INFO_ACCESS *aia = X509_get_ext_d2i(x, NID_info_access, NULL, NULL);
@@ -118,6 +119,18 @@ static void aia_ca_issuers(X509 *x, char *out, size_t len)
         }
     }
     AUTHORITY_INFO_ACCESS_free(aia);
+}
+
+void td_x509_info(X509 *x, struct td_cert_info *info)
+{
+    unsigned char *der = NULL;
+    int n = i2d_X509(x, &der);
+    if (n > 0) {
+        td_cert_info_from_der(der, (size_t)n, info);
+        OPENSSL_free(der);
+    } else {
+        td_memzero(info, sizeof *info);
+    }
 }
 
 static void describe(X509 *x, struct td_cert_id *id)
@@ -222,7 +235,7 @@ void td_chain_check(const struct td_der *certs, size_t n, const char *host, int6
     out->ends_self_signed = self_issued(top);
     if (!out->ends_self_signed) {
         name_of(top, true, out->missing_issuer, sizeof out->missing_issuer);
-        aia_ca_issuers(top, out->aia_url, sizeof out->aia_url);
+        td_x509_aia_ca_issuers(top, out->aia_url, sizeof out->aia_url);
     }
     if (host && host[0]) {
         out->name_checked = true;
@@ -231,7 +244,7 @@ void td_chain_check(const struct td_der *certs, size_t n, const char *host, int6
             r = X509_check_host(x[0], host, 0, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS, NULL);
         }
         out->name_ok = r == 1;
-        covered_names(x[0], out->names, sizeof out->names);
+        td_x509_covered_names(x[0], out->names, sizeof out->names);
     }
     if (ca) {
         out->trust_checked = true;

@@ -23,6 +23,7 @@ struct cmd {
 
 static const struct cmd commands[] = {
     {"pcap", cmd_pcap, "reconstruct and check every TLS handshake in a capture"},
+    {"cert", cmd_cert, "check certificates, chains, keystores and truststores (no network)"},
 };
 
 void td_term_detect(struct td_term *t, const char *color_opt)
@@ -48,7 +49,7 @@ void td_term_detect(struct td_term *t, const char *color_opt)
 static void usage(FILE *f)
 {
     fprintf(f, "usage: tlsdiag <command> [options] [args]\n\n"
-               "Tells why a TLS handshake failed, from a capture.\n\ncommands:\n");
+               "Tells why a TLS handshake failed, and how to fix it.\n\ncommands:\n");
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
         fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].help);
     }

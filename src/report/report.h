@@ -7,6 +7,7 @@
 
 #include "base/json.h"
 #include "base/mem.h"
+#include "cert/audit.h"
 #include "diag/diag.h"
 #include "engine/engine.h"
 #include "tls/tls.h"
@@ -38,5 +39,9 @@ void td_render_conn_json_close(struct td_json *j);
 const char *td_outcome_name(enum td_outcome o);
 /* "1700000000.123456789" */
 void td_time_str(const struct td_time *t, char *out, size_t len);
+
+/* tlsdiag cert: text, and one JSON object (with a newline). */
+void td_render_cert_text(struct td_buf *out, const struct td_cert_report *r, const struct td_render_opts *o);
+void td_render_cert_json(struct td_buf *out, const struct td_cert_report *r);
 
 #endif

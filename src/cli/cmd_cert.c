@@ -1,0 +1,269 @@
+/* tlsdiag cert: certificates, chains, keystores and truststores, offline. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/mem.h"
+#include "cert/audit.h"
+#include "cli/cli.h"
+#include "report/report.h"
+
+#include "base/banned.h"
+
+static void help(FILE *f)
+{
+    fputs("usage: tlsdiag cert [options] FILE...\n"
+          "       tlsdiag cert --compare [options] KEYSTORE TRUSTSTORE\n"
+          "\n"
+          "Reads certificates, keys, keystores and truststores in any of PEM (any number of\n"
+          "certificates and keys), DER, PKCS#7, PKCS#12 (.p12/.pfx), JKS/JCEKS, OpenSSL hashed\n"
+          "directories or folders of PEM/CRT files, and Apigee certInfo JSON; builds the chains,\n"
+          "checks them and says how to fix what is wrong.\n"
+          "\n"
+          "      --host NAME        the name clients connect to (SAN dNSName/iPAddress, RFC 6125)\n"
+          "      --ca PATH          truststore to check trust against (PEM bundle, directory, JKS,\n"
+          "                         PKCS#12); may be repeated\n"
+          "      --system-ca        also trust the system store (/etc/ssl/certs); never implied\n"
+          "      --key FILE         the private key that goes with the leaf\n"
+          "      --at TIME          check validity at TIME (2026-01-31, 2026-01-31T12:00:00Z, @EPOCH);\n"
+          "                         default now\n"
+          "      --purpose P        server (default) or client: the extended key usage required\n"
+          "      --warn-days N      warn about certificates expiring within N days (30)\n"
+          "      --password-file F  first line of F: the password of keystores and keys (repeatable)\n"
+          "      --compare          would a peer holding TRUSTSTORE accept what KEYSTORE presents?\n"
+          "      --json             one JSON object: {\"chain\", \"chains\", \"findings\", ...}\n"
+          "      --color WHEN       auto (default), always, never (NO_COLOR is honoured)\n"
+          "  -h, --help             this help\n"
+          "\n"
+          "Exit status: 0 no error found, 1 error findings, 2 usage or unreadable input\n"
+          "(a wrong password, a corrupt file).\n",
+          f);
+}
+
+static bool parse_time(const char *s, int64_t *out)
+{
+    if (s[0] == '@') {
+        char *end;
+        long long v = strtoll(s + 1, &end, 10);
+        *out = v;
+        return !*end && end != s + 1;
+    }
+    static const char *const fmts[] = {"%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d"};
+    for (size_t i = 0; i < sizeof fmts / sizeof fmts[0]; i++) {
+        struct tm tm;
+        td_memzero(&tm, sizeof tm);
+        const char *end = strptime(s, fmts[i], &tm);
+        if (end && !*end) {
+            *out = (int64_t)timegm(&tm);
+            return true;
+        }
+    }
+    return false;
+}
+
+static char passwords[TD_MAX_PASSWORDS][1024];
+static size_t num_passwords;
+
+static bool read_password(const char *path)
+{
+    if (num_passwords >= TD_MAX_PASSWORDS) {
+        fprintf(stderr, "tlsdiag cert: at most %d --password-file\n", TD_MAX_PASSWORDS);
+        return false;
+    }
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        fprintf(stderr, "tlsdiag cert: %s: cannot read the password file\n", path);
+        return false;
+    }
+    char *p = passwords[num_passwords];
+    if (!fgets(p, sizeof passwords[0], f)) {
+        p[0] = '\0';
+    }
+    fclose(f);
+    p[strcspn(p, "\r\n")] = '\0';
+    num_passwords++;
+    return true;
+}
+
+static void print_notes(const struct td_certset *s)
+{
+    for (size_t i = 0; i < td_certset_num_notes(s); i++) {
+        fprintf(stderr, "tlsdiag cert: note: %s\n", td_certset_note(s, i));
+    }
+}
+
+static struct td_certset *new_set(void)
+{
+    struct td_certset *s = td_certset_new();
+    for (size_t i = 0; i < num_passwords; i++) {
+        td_certset_add_password(s, passwords[i]);
+    }
+    return s;
+}
+
+int cmd_cert(int argc, char **argv)
+{
+    enum { OPT_HOST = 256, OPT_CA, OPT_SYSCA, OPT_KEY, OPT_AT, OPT_PURPOSE, OPT_PW, OPT_COMPARE, OPT_JSON, OPT_COLOR, OPT_WARN };
+    static const struct option longopts[] = {
+        {"host", required_argument, NULL, OPT_HOST},     {"ca", required_argument, NULL, OPT_CA},
+        {"system-ca", no_argument, NULL, OPT_SYSCA},     {"key", required_argument, NULL, OPT_KEY},
+        {"at", required_argument, NULL, OPT_AT},         {"purpose", required_argument, NULL, OPT_PURPOSE},
+        {"password-file", required_argument, NULL, OPT_PW}, {"compare", no_argument, NULL, OPT_COMPARE},
+        {"json", no_argument, NULL, OPT_JSON},           {"color", required_argument, NULL, OPT_COLOR},
+        {"colour", required_argument, NULL, OPT_COLOR},  {"warn-days", required_argument, NULL, OPT_WARN},
+        {"help", no_argument, NULL, 'h'},                {NULL, 0, NULL, 0},
+    };
+    struct td_audit_opts ao;
+    td_memzero(&ao, sizeof ao);
+    ao.at = (int64_t)time(NULL);
+    ao.warn_days = 30;
+    ao.purpose = TD_PURPOSE_SERVER;
+    const char *cas[16], *keys[4], *color = "auto";
+    size_t ncas = 0, nkeys = 0;
+    bool json = false;
+    int opt;
+    num_passwords = 0;
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+        switch (opt) {
+        case 'h':
+            help(stdout);
+            return TD_EXIT_OK;
+        case OPT_HOST:
+            ao.host = optarg;
+            break;
+        case OPT_CA:
+            if (ncas == sizeof cas / sizeof cas[0]) {
+                fputs("tlsdiag cert: too many --ca\n", stderr);
+                return TD_EXIT_USAGE;
+            }
+            cas[ncas++] = optarg;
+            break;
+        case OPT_SYSCA:
+            ao.system_ca = true;
+            break;
+        case OPT_KEY:
+            if (nkeys == sizeof keys / sizeof keys[0]) {
+                fputs("tlsdiag cert: too many --key\n", stderr);
+                return TD_EXIT_USAGE;
+            }
+            keys[nkeys++] = optarg;
+            break;
+        case OPT_AT:
+            if (!parse_time(optarg, &ao.at)) {
+                fprintf(stderr, "tlsdiag cert: --at takes 2026-01-31, 2026-01-31T12:00:00Z or @EPOCH, not '%s'\n",
+                        optarg);
+                return TD_EXIT_USAGE;
+            }
+            break;
+        case OPT_PURPOSE:
+            if (strcmp(optarg, "server") == 0) {
+                ao.purpose = TD_PURPOSE_SERVER;
+            } else if (strcmp(optarg, "client") == 0) {
+                ao.purpose = TD_PURPOSE_CLIENT;
+            } else {
+                fprintf(stderr, "tlsdiag cert: --purpose takes server or client, not '%s'\n", optarg);
+                return TD_EXIT_USAGE;
+            }
+            break;
+        case OPT_WARN: {
+            char *end;
+            long v = strtol(optarg, &end, 10);
+            if (*end || v < 0 || v > 36500) {
+                fprintf(stderr, "tlsdiag cert: --warn-days takes a number of days, not '%s'\n", optarg);
+                return TD_EXIT_USAGE;
+            }
+            ao.warn_days = (int)v;
+            break;
+        }
+        case OPT_PW:
+            if (!read_password(optarg)) {
+                return TD_EXIT_USAGE;
+            }
+            break;
+        case OPT_COMPARE:
+            ao.compare = true;
+            break;
+        case OPT_JSON:
+            json = true;
+            break;
+        case OPT_COLOR:
+            if (strcmp(optarg, "auto") && strcmp(optarg, "always") && strcmp(optarg, "never")) {
+                fputs("tlsdiag cert: --color takes auto, always or never\n", stderr);
+                return TD_EXIT_USAGE;
+            }
+            color = optarg;
+            break;
+        default:
+            fputs("Try 'tlsdiag cert --help'.\n", stderr);
+            return TD_EXIT_USAGE;
+        }
+    }
+    int nfiles = argc - optind;
+    if (ao.compare && (nfiles != 2 || ncas)) {
+        fputs("tlsdiag cert: --compare takes exactly KEYSTORE TRUSTSTORE (and no --ca)\n"
+              "Try 'tlsdiag cert --help'.\n",
+              stderr);
+        return TD_EXIT_USAGE;
+    }
+    if (nfiles < 1) {
+        fputs("tlsdiag cert: no certificate file given\nTry 'tlsdiag cert --help'.\n", stderr);
+        return TD_EXIT_USAGE;
+    }
+    struct td_certset *set = new_set(), *ca = NULL;
+    char err[700];
+    int rc = TD_EXIT_OK;
+    for (int i = optind; i < argc - (ao.compare ? 1 : 0); i++) {
+        if (!td_certset_add_path(set, argv[i], err, sizeof err)) {
+            fprintf(stderr, "tlsdiag cert: %s\n", err);
+            rc = TD_EXIT_USAGE;
+            goto out;
+        }
+    }
+    for (size_t i = 0; i < nkeys; i++) {
+        if (!td_certset_add_key_path(set, keys[i], err, sizeof err)) {
+            fprintf(stderr, "tlsdiag cert: --key %s\n", err);
+            rc = TD_EXIT_USAGE;
+            goto out;
+        }
+    }
+    if (ncas || ao.compare) {
+        ca = new_set();
+        for (size_t i = 0; i < (ao.compare ? 1 : ncas); i++) {
+            const char *p = ao.compare ? argv[argc - 1] : cas[i];
+            if (!td_certset_add_path(ca, p, err, sizeof err)) {
+                fprintf(stderr, "tlsdiag cert: %s%s\n", ao.compare ? "" : "--ca ", err);
+                rc = TD_EXIT_USAGE;
+                goto out;
+            }
+        }
+        ao.ca = ca;
+        print_notes(ca);
+    }
+    print_notes(set);
+    struct td_cert_report rep;
+    td_cert_audit(set, &ao, &rep);
+    struct td_term term;
+    td_term_detect(&term, color);
+    struct td_render_opts ro = {.color = term.color, .utf8 = term.utf8};
+    struct td_buf out = {0};
+    if (json) {
+        td_render_cert_json(&out, &rep);
+    } else {
+        td_render_cert_text(&out, &rep, &ro);
+    }
+    fwrite(out.data, 1, out.len, stdout);
+    td_buf_free(&out);
+    rc = td_cert_report_count(&rep, TD_SEV_ERROR) || (rep.compare && !rep.accepted) ? TD_EXIT_FAILURES : TD_EXIT_OK;
+    td_cert_report_free(&rep);
+out:
+    td_certset_free(set);
+    td_certset_free(ca);
+    td_cert_cache_clear();
+    if (fflush(stdout) != 0) {
+        return TD_EXIT_USAGE;
+    }
+    return rc;
+}
