@@ -75,9 +75,16 @@ static void name_of(X509 *x, bool issuer, char *out, size_t len)
     BIO_free(b);
 }
 
-static bool issued_by(X509 *child, X509 *parent) { return X509_check_issued(parent, child) == X509_V_OK; }
+/* Names and key identifiers match. A keyUsage without keyCertSign does not
+ * break the link here (self-signed leaves often have digitalSignature only);
+ * whether such an issuer is acceptable is a separate finding. */
+static bool issued_by(X509 *child, X509 *parent)
+{
+    int r = X509_check_issued(parent, child);
+    return r == X509_V_OK || r == X509_V_ERR_KEYUSAGE_NO_CERTSIGN;
+}
 
-static bool self_issued(X509 *x) { return X509_check_issued(x, x) == X509_V_OK; }
+static bool self_issued(X509 *x) { return issued_by(x, x); }
 
 /* Names the leaf covers, for the message: SAN dNSName/iPAddress, else CN. */
 void td_x509_covered_names(X509 *x, char *out, size_t len)

@@ -41,7 +41,12 @@ struct pending {
     struct td_buf out;  /* the rendered ladder, verdict still to come */
     uint32_t stream;
     struct server *srv;
+    const struct td_http_error *down; /* the 5xx this failure made a gateway answer */
+    struct td_verdict v;
+    char desc[180];     /* "client -> server", kept after the facts are freed */
 };
+
+#define MAX_HTTP_ERRORS 4096
 
 struct pcap_run {
     bool json, verbose, failed_only, summary_only;
@@ -63,6 +68,8 @@ struct pcap_run {
     size_t num_pending;
     uint32_t causes[TD_CAUSE_COUNT];
     uint64_t rejected_after; /* completed handshakes whose verdict names a fault */
+    struct td_http_error *http;
+    size_t num_http, http_linked;
 };
 
 static struct server *server_of(struct pcap_run *r, const char *name)
@@ -170,6 +177,8 @@ static void judge(struct pcap_run *r, struct pending *p)
 {
     struct td_verdict v;
     td_diagnose(&p->facts, p->srv ? &p->srv->view : NULL, &v);
+    p->v = v;
+    snprintf(p->desc, sizeof p->desc, "%s %s %s", p->facts.client_ip, r->term.utf8 ? "→" : "->", p->facts.server);
     r->causes[v.cause]++;
     if (v.cause != TD_CAUSE_NONE && p->facts.outcome == TD_OUTCOME_OK) {
         r->rejected_after++;
@@ -183,6 +192,9 @@ static void judge(struct pcap_run *r, struct pending *p)
         j.depth = 1;
         j.need_comma[1] = true;
         td_render_verdict_json(&j, &v);
+        if (p->down) {
+            td_render_downstream_json(&j, p->down);
+        }
         td_render_conn_json_close(&j);
     } else {
         if (p->out.len) {
@@ -191,6 +203,9 @@ static void judge(struct pcap_run *r, struct pending *p)
         struct td_render_opts vo = r->ro;
         vo.file = r->file;
         td_render_verdict_text(&p->out, &v, p->stream, &vo);
+        if (p->down) {
+            td_render_downstream_text(&p->out, p->down, &vo);
+        }
         td_buf_putc(&p->out, '\n');
     }
     td_facts_free(&p->facts);
@@ -201,20 +216,67 @@ static void judge(struct pcap_run *r, struct pending *p)
     emit(r, p->stream, &p->out);
 }
 
+/* At the end of a file: link each HTTP 5xx a gateway answered to the failed
+ * TLS connection it made meanwhile, judge the held failures, then show the
+ * gateway's side with the cause it inherits. */
 static void judge_pending(struct pcap_run *r)
 {
+    const struct td_facts **fs = td_calloc(r->num_pending + 1, sizeof *fs);
+    long *link = td_calloc(r->num_http + 1, sizeof *link);
+    for (size_t i = 0; i < r->num_pending; i++) {
+        fs[i] = &r->pending[i].facts;
+    }
+    for (size_t h = 0; h < r->num_http; h++) {
+        link[h] = td_link_upstream(&r->http[h], fs, r->num_pending);
+        if (link[h] >= 0 && !r->pending[link[h]].down) {
+            r->pending[link[h]].down = &r->http[h];
+        }
+    }
     for (size_t i = 0; i < r->num_pending; i++) {
         judge(r, &r->pending[i]);
     }
+    for (size_t h = 0; h < r->num_http; h++) {
+        const struct pending *up = link[h] >= 0 ? &r->pending[link[h]] : NULL;
+        r->http_linked += up != NULL;
+        if (r->summary_only ||
+            (r->stream >= 0 && r->http[h].stream != r->stream && !(up && up->stream == r->stream))) {
+            continue;
+        }
+        struct td_buf b = {0};
+        struct td_render_opts o = r->ro;
+        o.file = r->file;
+        if (r->json) {
+            td_render_http_json(&b, &r->http[h], up ? &up->v : NULL, up ? up->stream : 0, &o);
+        } else {
+            td_render_http_text(&b, &r->http[h], up ? &up->v : NULL, up ? up->stream : 0, up ? up->desc : "", &o);
+        }
+        emit(r, r->http[h].stream, &b);
+    }
+    free(fs);
+    free(link);
     free(r->pending);
     r->pending = NULL;
     r->num_pending = 0;
+}
+
+static void on_http_error(void *ctx, const struct td_tls_conn *c)
+{
+    struct pcap_run *r = ctx;
+    if (r->num_http >= MAX_HTTP_ERRORS) {
+        return;
+    }
+    if (r->num_http % 64 == 0) {
+        r->http = td_realloc(r->http, (r->num_http + 64) * sizeof *r->http);
+    }
+    td_http_error_from_conn(&r->http[r->num_http++], c);
 }
 
 static void on_conn(void *ctx, const struct td_tls_conn *c)
 {
     struct pcap_run *r = ctx;
     struct pending p;
+    p.down = NULL;
+    p.desc[0] = '\0';
     p.out.data = NULL;
     p.out.len = p.out.cap = 0;
     struct td_diag_opts o = r->diag;
@@ -260,9 +322,17 @@ static void causes_text(struct td_buf *b, const struct pcap_run *r)
         }
     }
     if (!any) {
+        if (r->num_http) {
+            td_buf_printf(b, "  HTTP 5xx answers: %zu, none explained by a failed TLS connection in this capture\n",
+                          r->num_http);
+        }
         return;
     }
     td_buf_putc(b, '\n');
+    if (r->num_http) {
+        td_buf_printf(b, "  HTTP 5xx answers: %zu, %zu explained by a failed TLS connection of the same gateway\n",
+                      r->num_http, r->http_linked);
+    }
     for (size_t k = 0; k < 4096; k++) {
         for (const struct server *s = r->servers[k]; s; s = s->next) {
             bool failed = false;
@@ -442,7 +512,7 @@ int cmd_pcap(int argc, char **argv)
     bool any_failed = false, input_error = false;
     for (size_t i = 0; i < num_files; i++) {
         struct td_run_stats st = {0};
-        struct td_engine_cb cb = {&r, on_conn, on_problem, on_progress};
+        struct td_engine_cb cb = {&r, on_conn, on_problem, on_progress, on_http_error};
         char err[512] = "";
         r.file = files[i];
         r.ro.file = num_files > 1 || r.json ? files[i] : NULL;
@@ -473,6 +543,9 @@ int cmd_pcap(int argc, char **argv)
         }
         td_memzero(r.causes, sizeof r.causes);
         free_servers(&r);
+        free(r.http);
+        r.http = NULL;
+        r.num_http = r.http_linked = 0;
         if (b.len) {
             fwrite(b.data, 1, b.len, stdout);
         }

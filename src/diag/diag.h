@@ -93,6 +93,11 @@ struct td_facts {
     /* server certificate */
     bool have_cert;
     uint64_t cert_frame;
+    /* Checked on every handshake (from the decode cache, no path building):
+     * certificate i is not issued by i+1, but by another one of the list. */
+    bool chain_misordered;
+    size_t misordered_at;          /* i */
+    char misordered_subject[160];  /* certificate i+1, which is out of place */
     /* client authentication */
     bool cert_request;
     uint64_t cr_frame;
@@ -119,6 +124,8 @@ struct td_facts {
     int64_t when;                  /* the connection's capture time (epoch) */
     uint16_t server_port;
     char server[80];
+    char client_ip[64];            /* the client's address without port */
+    int64_t first_ns;              /* the connection's first frame, capture time in ns */
     /* Last, and zeroed only when checked: they are most of the struct. */
     struct td_chain_check chain;
     struct td_chain_check client_chain;
@@ -137,6 +144,22 @@ void td_facts_from_conn(struct td_facts *f, const struct td_tls_conn *c, const s
 void td_facts_free(struct td_facts *f);
 /* Fold a finished connection into its server's view. */
 void td_server_view_add(struct td_server_view *v, const struct td_facts *f);
+/* An HTTP 5xx answer on a plain connection: a gateway telling its client
+ * (northbound) that its own connection to the backend (southbound) failed. */
+struct td_http_error {
+    uint32_t stream;
+    char client[80], server[80], server_ip[64];
+    char request[120];
+    uint16_t status;
+    char reason[48];
+    uint64_t request_frame, status_frame;
+    int64_t request_ns, status_ns;
+};
+void td_http_error_from_conn(struct td_http_error *h, const struct td_tls_conn *c);
+/* The failed TLS connection that h's server opened as a client between the
+ * request and its answer (the latest one): an index into facts, or -1. */
+long td_link_upstream(const struct td_http_error *h, const struct td_facts *const *facts, size_t n);
+
 /* The verdict. v may be NULL (nothing known about the server). */
 void td_diagnose(const struct td_facts *f, const struct td_server_view *v, struct td_verdict *out);
 

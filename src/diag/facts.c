@@ -11,7 +11,7 @@
 #include "base/banned.h"
 
 /* RFC 8446 4 HandshakeType values used here. */
-enum { HS_CH = 1, HS_SH = 2, HS_HRR = 6, HS_CERT = 11, HS_CR = 13, HS_FIN = 20 };
+enum { HS_CH = 1, HS_SH = 2, HS_HRR = 6, HS_CERT = 11, HS_SKE = 12, HS_CR = 13, HS_FIN = 20 };
 
 static void copy_u16s(struct td_u16s *dst, const struct td_u16s *src)
 {
@@ -29,6 +29,38 @@ static void chain_of(const struct td_certificate *cert, const char *host, int64_
     }
     td_chain_check(d, cert->num_certs, host, when, o ? o->ca : NULL, out);
     free(d);
+}
+
+/* RFC 5246 7.4.2: each certificate certifies the one before it. Names only
+ * (decoded once per distinct certificate by the cache): cheap enough for
+ * every completed handshake. */
+static void order_check(const struct td_certificate *cert, struct td_facts *f)
+{
+    size_t n = cert->num_certs < 16 ? cert->num_certs : 16;
+    if (n < 3) {
+        return;
+    }
+    struct td_cert_info info[16];
+    for (size_t i = 0; i < n; i++) {
+        td_cert_info_from_der(cert->certs[i].p, cert->certs[i].len, &info[i]);
+    }
+    for (size_t i = 0; i + 1 < n && !f->chain_misordered; i++) {
+        if (!info[i].ok || !info[i + 1].ok || strcmp(info[i].issuer, info[i + 1].subject) == 0 ||
+            strcmp(info[i].issuer, info[i].subject) == 0) {
+            continue;
+        }
+        for (size_t j = i + 2; j < n; j++) {
+            if (info[j].ok && strcmp(info[i].issuer, info[j].subject) == 0) {
+                f->chain_misordered = true;
+                f->misordered_at = i;
+                snprintf(f->misordered_subject, sizeof f->misordered_subject, "%s", info[i + 1].subject);
+                break;
+            }
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        td_cert_info_free(&info[i]);
+    }
 }
 
 static void version_span(const struct td_client_hello *ch, uint16_t *lo, uint16_t *hi)
@@ -68,6 +100,8 @@ void td_facts_from_conn(struct td_facts *f, const struct td_tls_conn *c, const s
     f->when = c->first_ts.sec;
     f->server_port = c->port[TD_SERVER];
     td_addr_port_str(&c->addr[TD_SERVER], c->port[TD_SERVER], f->server, sizeof f->server);
+    td_addr_str(&c->addr[TD_CLIENT], f->client_ip, sizeof f->client_ip);
+    f->first_ns = c->first_ts.sec * 1000000000LL + c->first_ts.nsec;
     const char *host = c->sni ? c->sni : (o ? o->host : NULL);
     bool client_fin_seen = false;
     for (const struct td_msg *m = c->msgs; m; m = m->next) {
@@ -100,10 +134,16 @@ void td_facts_from_conn(struct td_facts *f, const struct td_tls_conn *c, const s
                 f->version = m->u.sh->version;
                 f->suite = m->u.sh->suite;
                 f->sh_group = m->u.sh->key_share_group;
+            } else if (m->hs_type == HS_SKE && m->u.ske && m->u.ske->kind == TD_SKE_ECDHE &&
+                       !f->sh_group) {
+                f->sh_group = m->u.ske->group; /* TLS 1.2: the curve the server chose */
             } else if (m->hs_type == HS_CERT && m->u.cert) {
                 if (m->from == TD_SERVER && !f->have_cert) {
                     f->have_cert = true;
                     f->cert_frame = m->frame;
+                    if (!m->u.cert->tls13) {
+                        order_check(m->u.cert, f);
+                    }
                     if (with_chains) {
                         chain_of(m->u.cert, host, f->when, o, &f->chain);
                     }
@@ -225,4 +265,41 @@ void td_server_view_add(struct td_server_view *v, const struct td_facts *f)
         snprintf(v->example, sizeof v->example, "%s %s", td_version_str(f->version, a, sizeof a),
                  td_suite_str(f->suite, b, sizeof b));
     }
+}
+
+void td_http_error_from_conn(struct td_http_error *h, const struct td_tls_conn *c)
+{
+    td_memzero(h, sizeof *h);
+    h->stream = c->stream;
+    td_addr_port_str(&c->addr[TD_CLIENT], c->port[TD_CLIENT], h->client, sizeof h->client);
+    td_addr_port_str(&c->addr[TD_SERVER], c->port[TD_SERVER], h->server, sizeof h->server);
+    td_addr_str(&c->addr[TD_SERVER], h->server_ip, sizeof h->server_ip);
+    snprintf(h->request, sizeof h->request, "%s", c->http_request);
+    h->status = c->http_status;
+    snprintf(h->reason, sizeof h->reason, "%s", c->http_reason);
+    h->request_frame = c->http_request_frame;
+    h->status_frame = c->http_status_frame;
+    h->request_ns = c->http_request_ts.sec * 1000000000LL + c->http_request_ts.nsec;
+    h->status_ns = c->http_status_ts.sec * 1000000000LL + c->http_status_ts.nsec;
+}
+
+long td_link_upstream(const struct td_http_error *h, const struct td_facts *const *facts, size_t n)
+{
+    /* The gateway's connection starts after the request reached it (1 s of
+     * clock skew between capture points allowed) and before it answered. */
+    int64_t from = h->request_frame ? h->request_ns - 1000000000LL : h->status_ns - 60000000000LL;
+    long best = -1;
+    for (size_t i = 0; i < n; i++) {
+        const struct td_facts *f = facts[i];
+        if (!f->tls || f->outcome == TD_OUTCOME_OK || strcmp(f->client_ip, h->server_ip) != 0) {
+            continue;
+        }
+        if (f->first_ns < from || f->first_ns > h->status_ns) {
+            continue;
+        }
+        if (best < 0 || f->first_ns >= facts[best]->first_ns) {
+            best = (long)i;
+        }
+    }
+    return best;
 }

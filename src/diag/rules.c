@@ -331,7 +331,11 @@ static bool rule_version(const struct td_facts *f, const struct td_server_view *
     char a[48], b[48];
     if (server_refused_hello(f)) {
         bool alert_says = f->alert[S] && f->alert_desc[S] == A_PROTOCOL_VERSION;
-        bool below = f->alert[S] && f->alert_version[S] && f->alert_version[S] < f->ch_min;
+        /* RFC 8446 5.1: a TLS 1.3 server writes 0x0303 (TLS 1.2) as the record
+         * version of every record, alerts included; only an older record
+         * version bounds what the server speaks. */
+        bool below = f->alert[S] && f->alert_version[S] && f->alert_version[S] < f->ch_min &&
+                     f->alert_version[S] < 0x0303;
         bool old_client = f->ch_max <= 0x0302;
         bool same_ok = sv && server_accepted_version_in(sv, f->ch_min, f->ch_max);
         /* What the server negotiated with others proves nothing against a
@@ -695,6 +699,18 @@ static const td_rule rules[] = {
 void td_diagnose(const struct td_facts *f, const struct td_server_view *sv, struct td_verdict *out)
 {
     memset(out, 0, sizeof *out);
+    if (f->outcome == TD_OUTCOME_OK && !f->note && f->chain_misordered) {
+        /* The handshake worked because this client rebuilds the path; TLS 1.2
+         * requires the order, and stricter clients fail on it. */
+        verdict(out, TD_CAUSE_INCORRECT_CHAIN, TD_CONF_MEDIUM, TD_SIDE_SERVER);
+        evidence(out, f->cert_frame, "Certificate: certificate %zu is not issued by the next one, %s, but by a later one",
+                 f->misordered_at, f->misordered_subject);
+        SAY(out, "the handshake completed, but the server sends its chain out of order (RFC 5246 7.4.2 wants each "
+                 "certificate to certify the one before it); this client reordered it, stricter ones (older Java, "
+                 "embedded stacks) fail");
+        FIX(out, "server: send the chain in order: leaf, its issuer, the next one up (check with tlsdiag cert).");
+        return;
+    }
     if (f->outcome == TD_OUTCOME_OK && !f->note) {
         verdict(out, TD_CAUSE_NONE, TD_CONF_HIGH, TD_SIDE_NONE);
         return;

@@ -106,6 +106,12 @@ static void emit(struct td_engine *e, struct td_flow *f, struct econn *ec)
         }
     } else if (ec->has_payload) {
         e->stats->other_conns++;
+        if (c->http_status >= 500 && c->http_status <= 599) {
+            e->stats->http_errors++;
+            if (e->cb.on_http_error) {
+                e->cb.on_http_error(e->cb.ctx, c);
+            }
+        }
     }
     td_tls_conn_free(c);
     free(ec);

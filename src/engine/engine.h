@@ -17,6 +17,7 @@ struct td_run_stats {
     uint64_t tcp_streams;
     uint64_t tls_conns, ok, failed, incomplete;
     uint64_t other_conns;        /* TCP connections with payload that is not TLS */
+    uint64_t http_errors;        /* of which HTTP 5xx answers */
     uint64_t not_tls_on_tls_port;
     uint64_t live_peak, evicted, timed_out;
     uint64_t input_errors;
@@ -30,6 +31,9 @@ struct td_engine_cb {
     void (*on_problem)(void *ctx, const char *file, uint64_t frame, long long offset, const char *what);
     /* Progress for long work: bytes read so far of total (total 0 if unknown). */
     void (*on_progress)(void *ctx, uint64_t done, uint64_t total);
+    /* A plain (not TLS) connection whose server answered HTTP 5xx: what a
+     * gateway says to its client when its own TLS connection failed. */
+    void (*on_http_error)(void *ctx, const struct td_tls_conn *c);
 };
 
 /* Analyse one capture file ("-" for standard input). Returns 0 when the whole

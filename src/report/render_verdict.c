@@ -97,3 +97,89 @@ void td_render_verdict_json(struct td_json *j, const struct td_verdict *v)
         td_json_obj_end(j);
     }
 }
+
+/* The southbound side of a gateway pair: one line under the failed TLS
+ * connection's verdict, or a JSON object. */
+void td_render_downstream_text(struct td_buf *out, const struct td_http_error *h, const struct td_render_opts *o)
+{
+    td_buf_printf(out, "  %sEffect%s   the gateway answered its client %s HTTP %u %s (tcp.stream %u, #%llu)\n",
+                  col(o, BOLD), col(o, RESET), h->client, h->status, h->reason, h->stream,
+                  (unsigned long long)h->status_frame);
+}
+
+void td_render_downstream_json(struct td_json *j, const struct td_http_error *h)
+{
+    td_json_obj_begin(j, "downstream");
+    td_json_u64(j, "stream", h->stream);
+    td_json_str(j, "client", h->client);
+    td_json_u64(j, "status", h->status);
+    td_json_u64(j, "frame", h->status_frame);
+    td_json_obj_end(j);
+}
+
+/* The northbound connection of a gateway: the request, the 5xx answer, and
+ * the southbound handshake that explains it (up may be NULL: none found). */
+void td_render_http_text(struct td_buf *out, const struct td_http_error *h, const struct td_verdict *up,
+                         uint32_t up_stream, const char *up_desc, const struct td_render_opts *o)
+{
+    const char *arrow = o->utf8 ? "→" : "->", *larrow = o->utf8 ? "←" : "<-";
+    td_buf_printf(out, "tcp.stream %u  %s %s %s  HTTP  %s%u %s%s\n", h->stream, h->client, arrow, h->server,
+                  col(o, RED), h->status, h->reason, col(o, RESET));
+    if (h->request_frame) {
+        td_buf_printf(out, "  #%-6llu client %s server  %s\n", (unsigned long long)h->request_frame, arrow,
+                      h->request);
+    }
+    td_buf_printf(out, "  #%-6llu client %s server  HTTP/1.1 %u %s\n", (unsigned long long)h->status_frame, larrow,
+                  h->status, h->reason);
+    if (!up) {
+        td_buf_printf(out, "  %sCause%s    HTTP %u from %s; no failed TLS connection from it in this capture explains "
+                           "it (capture its backend side too: tcpdump on the gateway, any interface)\n\n",
+                      col(o, BOLD), col(o, RESET), h->status, h->server);
+        return;
+    }
+    const struct td_cause_info *ci = td_cause_info(up->cause);
+    td_buf_printf(out, "  %sCause%s    %s%s%s (%s): the gateway's own TLS connection to its backend failed, so it "
+                       "answered %u  [%s]\n",
+                  col(o, BOLD), col(o, RESET), col(o, RED), ci->title, col(o, RESET),
+                  td_confidence_name(up->confidence), h->status, ci->slug);
+    td_buf_printf(out, "  Evidence #%-6llu HTTP %u from %s to its client\n", (unsigned long long)h->status_frame,
+                  h->status, h->server);
+    td_buf_printf(out, "           tcp.stream %u  %s failed: %s\n", up_stream, up_desc, up->explanation);
+    td_buf_printf(out, "  %sFix%s      southbound (gateway %s backend): %s\n", col(o, YELLOW), col(o, RESET), arrow,
+                  up->fix);
+    td_buf_printf(out, "           %s\n", ci->resolution);
+    td_buf_printf(out, "  Look     tshark -r %s -Y 'tcp.stream in {%u %u}'\n\n", o->file ? o->file : "FILE", h->stream,
+                  up_stream);
+}
+
+void td_render_http_json(struct td_buf *out, const struct td_http_error *h, const struct td_verdict *up,
+                         uint32_t up_stream, const struct td_render_opts *o)
+{
+    struct td_json j;
+    td_json_init(&j, out);
+    td_json_obj_begin(&j, NULL);
+    if (o->file) {
+        td_json_str(&j, "file", o->file);
+    }
+    td_json_u64(&j, "stream", h->stream);
+    td_json_str(&j, "client", h->client);
+    td_json_str(&j, "server", h->server);
+    td_json_name(&j, "protocol", "http");
+    td_json_obj_begin(&j, "http");
+    td_json_str(&j, "request", h->request);
+    td_json_u64(&j, "request_frame", h->request_frame);
+    td_json_u64(&j, "status", h->status);
+    td_json_str(&j, "reason", h->reason);
+    td_json_u64(&j, "status_frame", h->status_frame);
+    td_json_obj_end(&j);
+    td_json_name(&j, "outcome", "failed");
+    if (up) {
+        td_json_u64(&j, "upstream_stream", up_stream);
+        td_render_verdict_json(&j, up);
+    } else {
+        td_json_name(&j, "cause", "unknown");
+        td_json_str(&j, "explanation", "no failed TLS connection from this server in the capture explains the answer");
+    }
+    td_json_obj_end(&j);
+    td_buf_putc(out, '\n');
+}

@@ -671,10 +671,63 @@ static void sanitize(struct td_buf *out, const uint8_t *p, size_t n)
     }
 }
 
+/* The first line of an HTTP/1.x request or response, if the text starts
+ * with one (RFC 9112 3, 4): "GET /path HTTP/1.1", "HTTP/1.1 503 Service ...". */
+static void http_line(struct td_tls_conn *c, enum td_role from, const struct td_buf *t, const struct td_at *at)
+{
+    size_t n = 0;
+    while (n < t->len && t->data[n] != '\r' && t->data[n] != '\n') {
+        n++;
+    }
+    if (n == t->len) {
+        return; /* the line is not complete yet */
+    }
+    const char *l = (const char *)t->data;
+    if (from == TD_SERVER && !c->http_status && n >= 12 && td_mem_eq(l, "HTTP/1.", 7) && l[8] == ' ') {
+        uint16_t code = 0;
+        for (size_t i = 9; i < 12; i++) {
+            if (l[i] < '0' || l[i] > '9') {
+                return;
+            }
+            code = (uint16_t)(code * 10 + (uint16_t)(l[i] - '0'));
+        }
+        c->http_status = code;
+        c->http_status_frame = at->frame;
+        c->http_status_ts = at->ts;
+        size_t r = n > 13 ? n - 13 : 0;
+        r = r < sizeof c->http_reason - 1 ? r : sizeof c->http_reason - 1;
+        for (size_t i = 0; i < r; i++) {
+            char ch = l[13 + i];
+            c->http_reason[i] = ch >= 0x20 && ch < 0x7f ? ch : '?';
+        }
+        c->http_reason[r] = '\0';
+    } else if (from == TD_CLIENT && !c->http_request[0] && n >= 14 && td_mem_eq(l + n - 9, " HTTP/1.", 8)) {
+        size_t k = n < sizeof c->http_request - 1 ? n : sizeof c->http_request - 1;
+        for (size_t i = 0; i < k; i++) {
+            char ch = l[i];
+            if (ch < 0x20 || ch >= 0x7f) {
+                return;
+            }
+            c->http_request[i] = ch;
+        }
+        c->http_request[k] = '\0';
+        c->http_request_frame = at->frame;
+        c->http_request_ts = at->ts;
+    }
+}
+
 static void feed_other(struct td_tls_conn *c, enum td_role from, const uint8_t *p, size_t n, const struct td_at *at)
 {
     struct td_tls_dir *d = &c->dir[from];
     d->offset += n;
+    if (d->text.len < 160) {
+        size_t take = n < 160 - d->text.len ? n : 160 - d->text.len;
+        struct td_buf t = {0};
+        td_buf_append(&t, d->text.data, d->text.len);
+        td_buf_append(&t, p, take);
+        http_line(c, from, &t, at);
+        td_buf_free(&t);
+    }
     if (d->text.len >= 160) {
         return;
     }

@@ -204,6 +204,15 @@ struct td_tls_conn {
     char *sni;
     uint64_t first_frame;
     struct td_time first_ts;
+    /* Plain HTTP/1.x on a connection that is not TLS (a gateway's client side):
+     * the request line, and the status the server answered. */
+    char http_request[120];
+    uint64_t http_request_frame;
+    struct td_time http_request_ts;
+    uint16_t http_status;
+    char http_reason[48];
+    uint64_t http_status_frame;
+    struct td_time http_status_ts;
     struct td_tls_dir dir[2];  /* by role */
     struct td_msg *msgs, *last;
     size_t num_msgs, dropped_msgs;

@@ -1,0 +1,487 @@
+/* The lab: a scenario is a row of the table below (server settings, up to
+ * three client connections). run_tls() drives a real OpenSSL client and a
+ * real OpenSSL server through memory BIOs; every flight each one writes goes
+ * through the TCP simulator into the capture, and into the other's input. */
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/mem.h"
+#include "lab/lab.h"
+#include "lab/pki.h"
+#include "lab/tcpsim.h"
+
+#include "base/banned.h"
+
+enum chain_kind { CHAIN_FULL, CHAIN_LEAF_ONLY, CHAIN_WRONG_ORDER };
+enum srv_mode { SM_TLS, SM_RESET, SM_SILENT };
+
+struct srv_cfg {
+    int min, max;
+    const char *ciphers, *suites, *groups;
+    enum td_lab_cert cert;     /* LC_NONE: LC_GOOD */
+    enum chain_kind chain;
+    bool need_sni, client_auth;
+    enum srv_mode mode;
+};
+
+struct cli_cfg {
+    bool used;
+    int min, max;
+    const char *ciphers, *suites, *groups;
+    const char *sni;           /* NULL: no server_name */
+    const char *host;          /* the name checked against the certificate */
+    enum td_lab_cert cert;     /* client certificate */
+    bool plain_http;           /* speaks HTTP to the TLS port */
+};
+
+struct scenario {
+    struct td_lab_info info;
+    struct srv_cfg srv;
+    struct cli_cfg cli[3];
+};
+
+#define V12 .min = TLS1_2_VERSION, .max = TLS1_2_VERSION
+#define V13 .min = TLS1_3_VERSION, .max = TLS1_3_VERSION
+#define NAME .sni = "server.lab.test", .host = "server.lab.test"
+#define CLI(...) {.used = true, __VA_ARGS__}
+
+static const struct scenario table[] = {
+    {{"ok-tls12", "none", "TLS 1.2", "control: a good handshake"}, {V12}, {CLI(V12, NAME)}},
+    {{"ok-tls13", "none", "TLS 1.3", "control: a good handshake"}, {V13}, {CLI(V13, NAME)}},
+    {{"ok-mtls-tls13", "none", "TLS 1.3", "control: mutual TLS with a good client certificate"},
+     {V13, .client_auth = true}, {CLI(V13, NAME, .cert = LC_CLIENT)}},
+    {{"protocol-tls10-server", "protocol_mismatch", "TLS 1.0", "a TLS 1.0-only server, a TLS 1.2+ client"},
+     {.min = TLS1_VERSION, .max = TLS1_VERSION, .ciphers = "DEFAULT:@SECLEVEL=0"},
+     {CLI(.min = TLS1_2_VERSION, NAME)}},
+    {{"protocol-tls13-server", "protocol_mismatch", "TLS 1.3", "a TLS 1.3-only server, a TLS 1.2 client"},
+     {V13}, {CLI(V12, NAME)}},
+    {{"cipher-tls12", "cipher_mismatch", "TLS 1.2", "no cipher suite in common"},
+     {V12, .ciphers = "ECDHE-ECDSA-AES256-GCM-SHA384"}, {CLI(V12, NAME, .ciphers = "ECDHE-ECDSA-CHACHA20-POLY1305")}},
+    {{"cipher-tls13", "cipher_mismatch", "TLS 1.3", "no TLS 1.3 cipher suite in common"},
+     {V13, .suites = "TLS_AES_256_GCM_SHA384"}, {CLI(V13, NAME), CLI(V13, NAME, .suites = "TLS_CHACHA20_POLY1305_SHA256")}},
+    {{"group-tls12", "group_mismatch", "TLS 1.2", "no key-exchange group in common"},
+     {V12, .groups = "secp384r1"}, {CLI(V12, NAME), CLI(V12, NAME, .groups = "X25519")}},
+    {{"group-tls13", "group_mismatch", "TLS 1.3", "no key-exchange group in common"},
+     {V13, .groups = "secp384r1"}, {CLI(V13, NAME), CLI(V13, NAME, .groups = "X25519")}},
+    {{"sni-required-tls12", "sni_required", "TLS 1.2", "the server refuses clients without SNI"},
+     {V12, .need_sni = true}, {CLI(V12, NAME), CLI(V12, .host = "server.lab.test")}},
+    {{"sni-required-tls13", "sni_required", "TLS 1.3", "the server refuses clients without SNI"},
+     {V13, .need_sni = true}, {CLI(V13, NAME), CLI(V13, .host = "server.lab.test")}},
+    {{"hostname-tls12", "hostname_mismatch", "TLS 1.2", "the certificate does not name the host"},
+     {V12}, {CLI(V12, .sni = "wrong.lab.test", .host = "wrong.lab.test")}},
+    {{"wildcard-tls12", "hostname_mismatch", "TLS 1.2", "*.wild.lab.test does not cover a.b.wild.lab.test"},
+     {V12}, {CLI(V12, .sni = "a.b.wild.lab.test", .host = "a.b.wild.lab.test")}},
+    {{"incomplete-chain-tls12", "incomplete_chain", "TLS 1.2", "the server sends its leaf without the intermediate"},
+     {V12, .chain = CHAIN_LEAF_ONLY}, {CLI(V12, NAME)}},
+    {{"wrong-order-tls12", "incorrect_chain", "TLS 1.2", "the server sends leaf, root, intermediate"},
+     {V12, .chain = CHAIN_WRONG_ORDER}, {CLI(V12, NAME)}},
+    {{"expired-tls12", "expired_cert", "TLS 1.2", "the server's certificate has expired"},
+     {V12, .cert = LC_EXPIRED}, {CLI(V12, NAME)}},
+    {{"not-yet-valid-tls12", "not_yet_valid_cert", "TLS 1.2", "the server's certificate is not valid yet"},
+     {V12, .cert = LC_FUTURE}, {CLI(V12, NAME)}},
+    {{"unknown-ca-tls12", "unknown_ca", "TLS 1.2", "the server's CA is not in the client's truststore"},
+     {V12, .cert = LC_OTHER_CA}, {CLI(V12, NAME)}},
+    {{"self-signed-tls12", "self_signed", "TLS 1.2", "a self-signed server certificate"},
+     {V12, .cert = LC_SELF}, {CLI(V12, NAME)}},
+    {{"expired-tls13", "expired_cert", "TLS 1.3", "the server's certificate has expired (the client's alert is in clear)"},
+     {V13, .cert = LC_EXPIRED}, {CLI(V13, NAME)}},
+    {{"unknown-ca-tls13", "unknown_ca", "TLS 1.3", "the server's CA is not in the client's truststore"},
+     {V13, .cert = LC_OTHER_CA}, {CLI(V13, NAME)}},
+    {{"client-cert-missing-tls12", "client_cert_missing", "TLS 1.2", "the server requires a client certificate"},
+     {V12, .client_auth = true}, {CLI(V12, NAME)}},
+    {{"client-cert-missing-tls13", "client_cert_missing", "TLS 1.3", "the server requires a client certificate"},
+     {V13, .client_auth = true}, {CLI(V13, NAME)}},
+    {{"client-cert-untrusted-tls12", "client_cert_untrusted", "TLS 1.2", "a client certificate from another CA"},
+     {V12, .client_auth = true}, {CLI(V12, NAME, .cert = LC_CLIENT_OTHER)}},
+    {{"client-cert-untrusted-tls13", "client_cert_untrusted", "TLS 1.3", "a client certificate from another CA"},
+     {V13, .client_auth = true}, {CLI(V13, NAME, .cert = LC_CLIENT_OTHER)}},
+    {{"client-cert-expired-tls12", "client_cert_expired", "TLS 1.2", "an expired client certificate"},
+     {V12, .client_auth = true}, {CLI(V12, NAME, .cert = LC_CLIENT_EXPIRED)}},
+    {{"client-cert-expired-tls13", "client_cert_expired", "TLS 1.3", "an expired client certificate", false, true},
+     {V13, .client_auth = true}, {CLI(V13, NAME, .cert = LC_CLIENT_EXPIRED)}},
+    {{"plain-http", "not_tls", "-", "plain HTTP sent to the TLS port"}, {0}, {CLI(NAME, .plain_http = true)}},
+    {{"reset", "tcp_reset", "-", "the server resets the connection after the ClientHello"},
+     {.mode = SM_RESET}, {CLI(NAME)}},
+    {{"silent", "no_response", "-", "nothing answers the ClientHello"}, {.mode = SM_SILENT}, {CLI(NAME)}},
+    {{"gateway-503", "unknown_ca", "TLS 1.2",
+      "client -> gateway (HTTP) -> backend (TLS): the backend's CA is unknown, the gateway answers 503", true},
+     {V12, .cert = LC_OTHER_CA}, {CLI(V12, NAME)}},
+};
+
+#define NUM_SCENARIOS (sizeof table / sizeof table[0])
+
+size_t td_lab_count(void) { return NUM_SCENARIOS; }
+
+const struct td_lab_info *td_lab_info(size_t i) { return i < NUM_SCENARIOS ? &table[i].info : NULL; }
+
+long td_lab_find(const char *name)
+{
+    for (size_t i = 0; i < NUM_SCENARIOS; i++) {
+        if (strcmp(table[i].info.name, name) == 0) {
+            return (long)i;
+        }
+    }
+    return -1;
+}
+
+struct td_lab {
+    struct td_lab_pki pki;
+    int64_t t0;
+};
+
+struct td_lab *td_lab_new(int64_t t0, char *err, size_t err_len)
+{
+    struct td_lab *lab = td_calloc(1, sizeof *lab);
+    lab->t0 = t0;
+    if (!td_lab_pki_make(&lab->pki, t0)) {
+        snprintf(err, err_len, "could not make the lab's certificates (OpenSSL)");
+        td_lab_pki_free(&lab->pki);
+        free(lab);
+        return NULL;
+    }
+    return lab;
+}
+
+void td_lab_free(struct td_lab *lab)
+{
+    if (lab) {
+        td_lab_pki_free(&lab->pki);
+        free(lab);
+    }
+}
+
+/* ---- the two peers --------------------------------------------------------- */
+
+struct peer {
+    SSL *ssl;
+    BIO *in, *out;
+    int dir;
+    bool client, done, failed, sent, got, closed;
+};
+
+static int need_sni_cb(SSL *s, int *alert, void *arg)
+{
+    (void)arg;
+    if (!SSL_get_servername(s, TLSEXT_NAMETYPE_host_name)) {
+        *alert = SSL_AD_UNRECOGNIZED_NAME; /* as nginx's ssl_reject_handshake */
+        return SSL_TLSEXT_ERR_ALERT_FATAL;
+    }
+    return SSL_TLSEXT_ERR_OK;
+}
+
+static void keylog_cb(const SSL *s, const char *line)
+{
+    struct td_buf *b = SSL_get_app_data(s);
+    if (b) {
+        td_buf_puts(b, line);
+        td_buf_putc(b, '\n');
+    }
+}
+
+static bool versions(SSL_CTX *ctx, int min, int max)
+{
+    return (!min || SSL_CTX_set_min_proto_version(ctx, min)) && (!max || SSL_CTX_set_max_proto_version(ctx, max));
+}
+
+static X509 *chain_ca(const struct td_lab *lab, enum td_lab_cert c)
+{
+    return c == LC_OTHER_CA || c == LC_CLIENT_OTHER ? lab->pki.ointer : lab->pki.inter;
+}
+
+static SSL_CTX *server_ctx(const struct td_lab *lab, const struct srv_cfg *s)
+{
+    SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
+    enum td_lab_cert c = s->cert ? s->cert : LC_GOOD;
+    bool ok = ctx && versions(ctx, s->min, s->max);
+    ok = ok && SSL_CTX_use_certificate(ctx, lab->pki.cert[c]) && SSL_CTX_use_PrivateKey(ctx, lab->pki.key[c]);
+    if (ok && c != LC_SELF && s->chain == CHAIN_FULL) {
+        ok = SSL_CTX_add1_chain_cert(ctx, chain_ca(lab, c));
+    } else if (ok && s->chain == CHAIN_WRONG_ORDER) {
+        ok = SSL_CTX_add1_chain_cert(ctx, lab->pki.root) && SSL_CTX_add1_chain_cert(ctx, lab->pki.inter);
+    }
+    ok = ok && (!s->ciphers || SSL_CTX_set_cipher_list(ctx, s->ciphers));
+    ok = ok && (!s->suites || SSL_CTX_set_ciphersuites(ctx, s->suites));
+    ok = ok && (!s->groups || SSL_CTX_set1_groups_list(ctx, s->groups));
+    if (ok && s->need_sni) {
+        SSL_CTX_set_tlsext_servername_callback(ctx, need_sni_cb);
+    }
+    if (ok && s->client_auth) {
+        X509_STORE *st = SSL_CTX_get_cert_store(ctx);
+        ok = X509_STORE_add_cert(st, lab->pki.root) && SSL_CTX_add_client_CA(ctx, lab->pki.root);
+        SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, NULL);
+    }
+    /* Judge certificates at the capture's time, not the machine's. */
+    X509_VERIFY_PARAM_set_time(SSL_CTX_get0_param(ctx), (time_t)lab->t0);
+    SSL_CTX_set_num_tickets(ctx, 0);
+    if (!ok) {
+        SSL_CTX_free(ctx);
+        return NULL;
+    }
+    return ctx;
+}
+
+static SSL_CTX *client_ctx(const struct td_lab *lab, const struct cli_cfg *c)
+{
+    SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+    bool ok = ctx && versions(ctx, c->min, c->max);
+    ok = ok && X509_STORE_add_cert(SSL_CTX_get_cert_store(ctx), lab->pki.root);
+    ok = ok && (!c->ciphers || SSL_CTX_set_cipher_list(ctx, c->ciphers));
+    ok = ok && (!c->suites || SSL_CTX_set_ciphersuites(ctx, c->suites));
+    ok = ok && (!c->groups || SSL_CTX_set1_groups_list(ctx, c->groups));
+    if (ok && c->cert) {
+        ok = SSL_CTX_use_certificate(ctx, lab->pki.cert[c->cert]) && SSL_CTX_use_PrivateKey(ctx, lab->pki.key[c->cert]) &&
+             SSL_CTX_add1_chain_cert(ctx, chain_ca(lab, c->cert));
+    }
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
+    X509_VERIFY_PARAM_set_time(SSL_CTX_get0_param(ctx), (time_t)lab->t0);
+    SSL_CTX_set_keylog_callback(ctx, keylog_cb);
+    if (!ok) {
+        SSL_CTX_free(ctx);
+        return NULL;
+    }
+    return ctx;
+}
+
+static bool peer_init(struct peer *p, SSL_CTX *ctx, bool client)
+{
+    td_memzero(p, sizeof *p);
+    p->ssl = SSL_new(ctx);
+    p->in = BIO_new(BIO_s_mem());
+    p->out = BIO_new(BIO_s_mem());
+    if (!p->ssl || !p->in || !p->out) {
+        return false;
+    }
+    BIO_set_mem_eof_return(p->in, -1);
+    SSL_set_bio(p->ssl, p->in, p->out);
+    p->client = client;
+    p->dir = client ? TD_SIM_C2S : TD_SIM_S2C;
+    if (client) {
+        SSL_set_connect_state(p->ssl);
+    } else {
+        SSL_set_accept_state(p->ssl);
+    }
+    return true;
+}
+
+/* What from has written goes on the wire as one flight, and to the peer. */
+static size_t pump(struct td_tcpsim *sim, struct peer *from, struct peer *to)
+{
+    struct td_buf flight = {0};
+    uint8_t buf[16384];
+    int n;
+    while ((n = BIO_read(from->out, buf, sizeof buf)) > 0) {
+        td_buf_append(&flight, buf, (size_t)n);
+    }
+    size_t len = flight.len;
+    if (len) {
+        td_tcpsim_data(sim, from->dir, flight.data, len);
+        if (to && to->ssl) {
+            BIO_write(to->in, flight.data, (int)len);
+        }
+    }
+    td_buf_free(&flight);
+    return len;
+}
+
+static const char request[] = "GET / HTTP/1.1\r\nHost: server.lab.test\r\nUser-Agent: tlsdiag-lab\r\n\r\n";
+static const char response[] = "HTTP/1.1 200 OK\r\nContent-Length: 3\r\nConnection: close\r\n\r\nok\n";
+
+/* One move of a peer; true when its state changed. */
+static bool step(struct peer *p)
+{
+    if (p->failed || p->closed) {
+        return false;
+    }
+    if (!p->done) {
+        int r = SSL_do_handshake(p->ssl);
+        if (r == 1) {
+            p->done = true;
+            return true;
+        }
+        int e = SSL_get_error(p->ssl, r);
+        if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
+            return false;
+        }
+        p->failed = true;
+        return true;
+    }
+    if (p->client && !p->sent) {
+        SSL_write(p->ssl, request, (int)(sizeof request - 1));
+        p->sent = true;
+        return true;
+    }
+    char buf[4096];
+    int r = SSL_read(p->ssl, buf, sizeof buf);
+    if (r > 0) {
+        p->got = true;
+        if (!p->client && !p->sent) {
+            SSL_write(p->ssl, response, (int)(sizeof response - 1));
+            p->sent = true;
+        }
+        return true;
+    }
+    int e = SSL_get_error(p->ssl, r);
+    if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
+        return false;
+    }
+    if (e == SSL_ERROR_ZERO_RETURN) {
+        p->closed = true;
+        return true;
+    }
+    p->failed = true;
+    return true;
+}
+
+/* One TLS connection of a scenario on an opened TCP connection. Returns false
+ * on a set-up error; *failed says whether the handshake (or what followed)
+ * failed. */
+static bool run_tls(const struct td_lab *lab, const struct scenario *sc, const struct cli_cfg *cc,
+                    struct td_tcpsim *sim, struct td_buf *keylog, bool *failed, char *err, size_t err_len)
+{
+    SSL_CTX *sctx = sc->srv.mode == SM_TLS ? server_ctx(lab, &sc->srv) : NULL;
+    SSL_CTX *cctx = client_ctx(lab, cc);
+    struct peer c, s;
+    td_memzero(&s, sizeof s);
+    bool ok = cctx && (sc->srv.mode != SM_TLS || sctx) && peer_init(&c, cctx, true) &&
+              (!sctx || peer_init(&s, sctx, false));
+    if (!ok) {
+        snprintf(err, err_len, "%s: OpenSSL set-up failed: %s", sc->info.name, ERR_reason_error_string(ERR_get_error()));
+        goto out;
+    }
+    s.dir = TD_SIM_S2C;
+    SSL_set_app_data(c.ssl, keylog);
+    if (cc->sni) {
+        SSL_set_tlsext_host_name(c.ssl, cc->sni);
+    }
+    if (cc->host) {
+        SSL_set1_host(c.ssl, cc->host);
+    }
+    int first_fail = -1;
+    if (cc->plain_http) {
+        td_tcpsim_data(sim, TD_SIM_C2S, (const uint8_t *)request, sizeof request - 1);
+        BIO_write(s.in, request, (int)(sizeof request - 1));
+        step(&s);
+        pump(sim, &s, NULL);
+        td_tcpsim_close(sim, TD_SIM_S2C);
+        *failed = true;
+        goto out;
+    }
+    if (sc->srv.mode != SM_TLS) {
+        step(&c);
+        pump(sim, &c, NULL);
+        if (sc->srv.mode == SM_RESET) {
+            td_tcpsim_rst(sim, TD_SIM_S2C);
+        } else {
+            td_tcpsim_wait(sim, 10000000000LL); /* the client gives up after 10 s */
+            td_tcpsim_fin(sim, TD_SIM_C2S);
+        }
+        *failed = true;
+        goto out;
+    }
+    for (int round = 0; round < 64; round++) {
+        bool moved = step(&c);
+        if (c.failed && first_fail < 0) {
+            first_fail = TD_SIM_C2S;
+        }
+        moved |= pump(sim, &c, &s) > 0;
+        moved |= step(&s);
+        if (s.failed && first_fail < 0) {
+            first_fail = TD_SIM_S2C;
+        }
+        moved |= pump(sim, &s, &c) > 0;
+        if (!moved) {
+            break;
+        }
+    }
+    *failed = first_fail >= 0 || !c.done || !s.done;
+    if (*failed) {
+        td_tcpsim_close(sim, first_fail >= 0 ? first_fail : TD_SIM_C2S);
+    } else {
+        SSL_shutdown(c.ssl);
+        pump(sim, &c, &s);
+        step(&s);
+        SSL_shutdown(s.ssl);
+        pump(sim, &s, &c);
+        td_tcpsim_close(sim, TD_SIM_C2S);
+    }
+out:
+    if (c.ssl) {
+        SSL_free(c.ssl);
+    }
+    if (s.ssl) {
+        SSL_free(s.ssl);
+    }
+    SSL_CTX_free(cctx);
+    SSL_CTX_free(sctx);
+    ERR_clear_error();
+    return ok;
+}
+
+#define IP(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (uint32_t)(d))
+
+static const char gw_request[] = "GET /v1/orders HTTP/1.1\r\nHost: api.lab.test\r\nUser-Agent: curl/7.88.1\r\n\r\n";
+static const char gw_503[] =
+    "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nContent-Length: 149\r\n"
+    "Connection: close\r\n\r\n"
+    "{\"fault\":{\"faultstring\":\"The Service is temporarily unavailable\",\"detail\":"
+    "{\"errorcode\":\"messaging.adaptors.http.flow.ServiceUnavailable\",\"reason\":\"TARGET_CONNECT\"}}}";
+static const char gw_200[] = "HTTP/1.1 200 OK\r\nContent-Length: 3\r\nConnection: close\r\n\r\nok\n";
+
+bool td_lab_write(struct td_lab *lab, size_t i, const char *path, const char *keylog_path, char *err, size_t err_len)
+{
+    if (i >= NUM_SCENARIOS) {
+        snprintf(err, err_len, "no scenario %zu", i);
+        return false;
+    }
+    const struct scenario *sc = &table[i];
+    struct td_pcapw *w = td_pcapw_open(path, err, err_len);
+    if (!w) {
+        return false;
+    }
+    struct td_buf keylog = {0};
+    int64_t t_ns = lab->t0 * 1000000000LL;
+    bool ok = true, any_failed = false;
+    uint32_t client_ip = IP(192, 0, 2, 10), server_ip = IP(198, 51, 100, 20), gw_ip = IP(203, 0, 113, 5);
+    struct td_tcpsim north;
+    if (sc->info.gateway) {
+        td_tcpsim_init(&north, w, t_ns, client_ip, 41000, gw_ip, 80);
+        td_tcpsim_open(&north);
+        td_tcpsim_data(&north, TD_SIM_C2S, (const uint8_t *)gw_request, sizeof gw_request - 1);
+        t_ns = north.t_ns + 2000000;
+    }
+    for (size_t k = 0; k < 3 && ok && sc->cli[k].used; k++) {
+        struct td_tcpsim sim;
+        td_tcpsim_init(&sim, w, t_ns, sc->info.gateway ? gw_ip : client_ip, (uint16_t)(50000 + 17 * k), server_ip, 443);
+        td_tcpsim_open(&sim);
+        bool failed = false;
+        ok = run_tls(lab, sc, &sc->cli[k], &sim, &keylog, &failed, err, err_len);
+        any_failed |= failed;
+        t_ns = sim.t_ns + 500000000LL; /* the next connection half a second later */
+    }
+    if (ok && sc->info.gateway) {
+        north.t_ns = t_ns;
+        const char *r = any_failed ? gw_503 : gw_200;
+        td_tcpsim_data(&north, TD_SIM_S2C, (const uint8_t *)r, strlen(r));
+        td_tcpsim_close(&north, TD_SIM_S2C);
+    }
+    char e2[200];
+    if (!td_pcapw_close(w, e2, sizeof e2) && ok) {
+        snprintf(err, err_len, "%s: %s", path, e2);
+        ok = false;
+    }
+    if (ok && keylog_path && keylog.len) {
+        FILE *f = fopen(keylog_path, "w");
+        if (!f || fwrite(keylog.data, 1, keylog.len, f) != keylog.len) {
+            snprintf(err, err_len, "%s: cannot write the key log", keylog_path);
+            ok = false;
+        }
+        if (f) {
+            fclose(f);
+        }
+    }
+    td_buf_free(&keylog);
+    return ok;
+}

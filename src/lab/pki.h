@@ -1,0 +1,35 @@
+/* The lab's PKI, made with the OpenSSL API at run time (nothing secret is
+ * committed), dated relative to the capture's clock T0 so that what was valid
+ * at T0 stays valid in the capture forever. */
+#ifndef TD_LAB_PKI_H
+#define TD_LAB_PKI_H
+
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+enum td_lab_cert {
+    LC_NONE,
+    LC_GOOD,        /* server.lab.test, *.wild.lab.test, under the intermediate */
+    LC_EXPIRED,
+    LC_FUTURE,
+    LC_OTHER_CA,    /* under a root nobody trusts */
+    LC_SELF,        /* self-signed */
+    LC_CLIENT,      /* clientAuth, under the intermediate */
+    LC_CLIENT_OTHER,
+    LC_CLIENT_EXPIRED,
+    LC_COUNT
+};
+
+struct td_lab_pki {
+    EVP_PKEY *root_key, *inter_key, *oroot_key, *ointer_key;
+    X509 *root, *inter, *oroot, *ointer;
+    X509 *cert[LC_COUNT];
+    EVP_PKEY *key[LC_COUNT];
+};
+
+bool td_lab_pki_make(struct td_lab_pki *p, int64_t t0);
+void td_lab_pki_free(struct td_lab_pki *p);
+
+#endif
