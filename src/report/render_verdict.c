@@ -173,6 +173,31 @@ void td_render_http_json(struct td_buf *out, const struct td_http_error *h, cons
     td_json_u64(&j, "status_frame", h->status_frame);
     td_json_obj_end(&j);
     td_json_name(&j, "outcome", "failed");
+    td_json_arr_begin(&j, "messages");
+    for (int k = 0; k < 2; k++) {
+        uint64_t frame = k ? h->status_frame : h->request_frame;
+        int64_t ns = k ? h->status_ns : h->request_ns;
+        if (!frame) {
+            continue;
+        }
+        char ts[40];
+        struct td_time t = {ns / 1000000000LL, (uint32_t)(ns % 1000000000LL)};
+        td_time_str(&t, ts, sizeof ts);
+        td_json_obj_begin(&j, NULL);
+        td_json_u64(&j, "frame", frame);
+        td_json_raw(&j, "time", ts);
+        td_json_name(&j, "from", k ? "server" : "client");
+        td_json_name(&j, "type", k ? "HTTPResponse" : "HTTPRequest");
+        if (k) {
+            char line[80];
+            snprintf(line, sizeof line, "%u %s", h->status, h->reason);
+            td_json_str(&j, "text", line);
+        } else {
+            td_json_str(&j, "text", h->request);
+        }
+        td_json_obj_end(&j);
+    }
+    td_json_arr_end(&j);
     if (up) {
         td_json_u64(&j, "upstream_stream", up_stream);
         td_render_verdict_json(&j, up);
