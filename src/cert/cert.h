@@ -67,6 +67,12 @@ struct td_chain_check {
     bool trust_checked, trusted;
     int verify_error;             /* first OpenSSL X509_V_ERR_* */
     char verify_text[160];
+    /* The first error of tlsdiag cert's checks that no truststore can cure
+     * (weak_signature, wrong_usage, invalid_ca, weak_key): its cause id, the
+     * sentence and the fix, from the same module as tlsdiag cert. */
+    const char *unusable;
+    char unusable_msg[400];
+    char unusable_fix[300];
 };
 
 struct td_castore;
@@ -74,8 +80,9 @@ struct td_castore;
 struct td_castore *td_castore_load(const char *path, char *err, size_t err_len);
 void td_castore_free(struct td_castore *s);
 /* host: the name the client asked for (SNI or --host), or NULL. at_epoch: the
- * capture's time (0: do not check validity). ca: NULL for no trust check. */
+ * capture's time (0: do not check validity). ca: NULL for no trust check.
+ * client: the chain is a client certificate's (clientAuth is required). */
 void td_chain_check(const struct td_der *certs, size_t n, const char *host, int64_t at_epoch,
-                    const struct td_castore *ca, struct td_chain_check *out);
+                    const struct td_castore *ca, bool client, struct td_chain_check *out);
 
 #endif

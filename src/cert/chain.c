@@ -11,9 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "base/mem.h"
 #include "cert/cert.h"
+#include "cert/audit.h"
 #include "cert/internal.h"
 
 #include "base/banned.h"
@@ -168,8 +170,44 @@ static int verify_cb(int ok, X509_STORE_CTX *ctx)
     return 1; /* collect and go on */
 }
 
+/* tlsdiag cert's checks on the chain as sent: keep the first error that no
+ * truststore cures. */
+static void unusable_check(X509 **x, size_t n, int64_t at_epoch, bool client, struct td_chain_check *out)
+{
+    static const char *const kinds[] = {"weak_signature", "wrong_usage", "invalid_ca", "weak_key"};
+    struct td_certset *set = td_certset_new();
+    int g = td_set_group(set, "Certificate message", true);
+    for (size_t i = 0; i < n; i++) {
+        if (x[i]) {
+            char origin[32];
+            snprintf(origin, sizeof origin, "certificate %zu", i);
+            X509_up_ref(x[i]);
+            td_set_add_x509(set, x[i], g, origin, false);
+        }
+    }
+    struct td_audit_opts ao;
+    td_memzero(&ao, sizeof ao);
+    ao.at = at_epoch ? at_epoch : (int64_t)time(NULL);
+    ao.purpose = client ? TD_PURPOSE_CLIENT : TD_PURPOSE_SERVER;
+    struct td_cert_report rep;
+    td_cert_audit(set, &ao, &rep);
+    for (size_t i = 0; i < rep.num_findings && !out->unusable; i++) {
+        const struct td_cert_finding *f = &rep.findings[i];
+        for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+            if (f->sev == TD_SEV_ERROR && strcmp(f->cause, kinds[k]) == 0) {
+                out->unusable = kinds[k];
+                snprintf(out->unusable_msg, sizeof out->unusable_msg, "%.399s", f->message);
+                snprintf(out->unusable_fix, sizeof out->unusable_fix, "%.299s", f->resolution);
+                break;
+            }
+        }
+    }
+    td_cert_report_free(&rep);
+    td_certset_free(set);
+}
+
 void td_chain_check(const struct td_der *certs, size_t n, const char *host, int64_t at_epoch,
-                    const struct td_castore *ca, struct td_chain_check *out)
+                    const struct td_castore *ca, bool client, struct td_chain_check *out)
 {
     td_memzero(out, sizeof *out);
     out->num_certs = n;
@@ -275,6 +313,7 @@ void td_chain_check(const struct td_der *certs, size_t n, const char *host, int6
         sk_X509_free(untrusted);
         ERR_clear_error();
     }
+    unusable_check(x, n, at_epoch, client, out);
 done:
     for (size_t i = 0; i < n; i++) {
         X509_free(x[i]);

@@ -20,14 +20,14 @@ static void copy_u16s(struct td_u16s *dst, const struct td_u16s *src)
 }
 
 static void chain_of(const struct td_certificate *cert, const char *host, int64_t when,
-                     const struct td_diag_opts *o, struct td_chain_check *out)
+                     const struct td_diag_opts *o, bool client, struct td_chain_check *out)
 {
     struct td_der *d = td_calloc(cert->num_certs + 1, sizeof *d);
     for (size_t i = 0; i < cert->num_certs; i++) {
         d[i].p = cert->certs[i].p;
         d[i].len = cert->certs[i].len;
     }
-    td_chain_check(d, cert->num_certs, host, when, o ? o->ca : NULL, out);
+    td_chain_check(d, cert->num_certs, host, when, o ? o->ca : NULL, client, out);
     free(d);
 }
 
@@ -145,14 +145,14 @@ void td_facts_from_conn(struct td_facts *f, const struct td_tls_conn *c, const s
                         order_check(m->u.cert, f);
                     }
                     if (with_chains) {
-                        chain_of(m->u.cert, host, f->when, o, &f->chain);
+                        chain_of(m->u.cert, host, f->when, o, false, &f->chain);
                     }
                 } else if (m->from == TD_CLIENT && !f->client_cert_seen) {
                     f->client_cert_seen = true;
                     f->client_cert_frame = m->frame;
                     f->client_cert_empty = m->u.cert->num_certs_total == 0;
                     if (with_chains) {
-                        chain_of(m->u.cert, NULL, f->when, o, &f->client_chain);
+                        chain_of(m->u.cert, NULL, f->when, o, true, &f->client_chain);
                     }
                 }
             } else if (m->hs_type == HS_CR) {

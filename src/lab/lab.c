@@ -86,6 +86,8 @@ static const struct scenario table[] = {
      {V12, .cert = LC_OTHER_CA}, {CLI(V12, NAME)}},
     {{"self-signed-tls12", "self_signed", "TLS 1.2", "a self-signed server certificate"},
      {V12, .cert = LC_SELF}, {CLI(V12, NAME)}},
+    {{"wrong-usage-tls12", "cert_unusable", "TLS 1.2", "the server's certificate is for clients (extendedKeyUsage clientAuth)"},
+     {V12, .cert = LC_WRONG_EKU}, {CLI(V12, NAME)}},
     {{"expired-tls13", "expired_cert", "TLS 1.3", "the server's certificate has expired (the client's alert is in clear)"},
      {V13, .cert = LC_EXPIRED}, {CLI(V13, NAME)}},
     {{"unknown-ca-tls13", "unknown_ca", "TLS 1.3", "the server's CA is not in the client's truststore"},

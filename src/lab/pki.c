@@ -100,6 +100,7 @@ bool td_lab_pki_make(struct td_lab_pki *p, int64_t t0)
         {LC_CLIENT, "client.lab.test", 0, 0, 0, true},
         {LC_CLIENT_OTHER, "client.lab.test", 1, 0, 0, true},
         {LC_CLIENT_EXPIRED, "client.lab.test", 0, -400 * DAY, -35 * DAY - 365 * DAY, true},
+        {LC_WRONG_EKU, "server.lab.test", 0, 0, 0, true},
     };
     for (size_t i = 0; i < sizeof leaves / sizeof leaves[0]; i++) {
         int w = leaves[i].which;
@@ -107,7 +108,8 @@ bool td_lab_pki_make(struct td_lab_pki *p, int64_t t0)
         X509 *iss = leaves[i].issuer == 0 ? p->inter : leaves[i].issuer == 1 ? p->ointer : NULL;
         EVP_PKEY *ik = leaves[i].issuer == 0 ? p->inter_key : leaves[i].issuer == 1 ? p->ointer_key : NULL;
         p->cert[w] = new_cert(leaves[i].cn, p->key[w], iss, ik, from + leaves[i].from_off, to + leaves[i].to_off,
-                              false, leaves[i].client ? NULL : san, leaves[i].client ? "clientAuth" : "serverAuth",
+                              false, leaves[i].client && w != LC_WRONG_EKU ? NULL : san,
+                              leaves[i].client ? "clientAuth" : "serverAuth",
                               100 + (long)i);
         if (!p->cert[w]) {
             return false;

@@ -19,6 +19,7 @@ enum td_lab_cert {
     LC_CLIENT,      /* clientAuth, under the intermediate */
     LC_CLIENT_OTHER,
     LC_CLIENT_EXPIRED,
+    LC_WRONG_EKU,   /* a server certificate with extendedKeyUsage clientAuth only */
     LC_COUNT
 };
 

@@ -244,6 +244,60 @@ static void test_server_certificate_causes(void **state)
     f.chain.out_of_order = true;
     td_diagnose(&f, NULL, &v);
     assert_int_equal(v.cause, TD_CAUSE_INCORRECT_CHAIN);
+    /* a complete chain with a defect no truststore cures (tlsdiag cert's checks) */
+    f.chain.out_of_order = false;
+    f.chain.num_certs = 2;
+    f.chain.unusable = "wrong_usage";
+    strcpy(f.chain.unusable_msg, "[0] has extendedKeyUsage clientAuth but not serverAuth");
+    client_alert(&f, 43); /* unsupported_certificate */
+    td_diagnose(&f, NULL, &v);
+    assert_int_equal(v.cause, TD_CAUSE_CERT_UNUSABLE);
+    assert_int_equal(v.confidence, TD_CONF_HIGH);
+    assert_non_null(strstr(v.explanation, "clientAuth"));
+    /* ... but an unknown_ca alert says trust */
+    client_alert(&f, 48);
+    td_diagnose(&f, NULL, &v);
+    assert_int_equal(v.cause, TD_CAUSE_UNKNOWN_CA);
+}
+
+/* A completed TLS 1.2 handshake whose chain was out of order: the client
+ * coped, the server is still wrong. */
+static void test_misordered_but_completed(void **state)
+{
+    (void)state;
+    struct td_facts f;
+    struct td_verdict v;
+    base(&f);
+    f.outcome = TD_OUTCOME_OK;
+    f.have_sh = true;
+    f.version = 0x0303;
+    f.have_cert = true;
+    f.cert_frame = 6;
+    td_diagnose(&f, NULL, &v);
+    assert_int_equal(v.cause, TD_CAUSE_NONE);
+    f.chain_misordered = true;
+    strcpy(f.misordered_subject, "CN=Root");
+    td_diagnose(&f, NULL, &v);
+    assert_int_equal(v.cause, TD_CAUSE_INCORRECT_CHAIN);
+    assert_int_equal(v.confidence, TD_CONF_MEDIUM);
+    assert_int_equal(v.aborted_by, TD_SIDE_NONE);
+}
+
+/* RFC 8446 5.1: a TLS 1.3 server's alert has record version TLS 1.2; that
+ * says nothing against a TLS 1.3-only client. */
+static void test_tls13_alert_record_version(void **state)
+{
+    (void)state;
+    struct td_facts f;
+    struct td_verdict v;
+    base(&f);
+    f.ch_min = 0x0304;
+    server_alert(&f, 40, 0x0303);
+    td_diagnose(&f, NULL, &v);
+    assert_int_not_equal(v.cause, TD_CAUSE_PROTOCOL_MISMATCH);
+    server_alert(&f, 40, 0x0301); /* a TLS 1.0 record version does bound it */
+    td_diagnose(&f, NULL, &v);
+    assert_int_equal(v.cause, TD_CAUSE_PROTOCOL_MISMATCH);
 }
 
 static void test_client_certificates(void **state)
@@ -344,6 +398,8 @@ int main(void)
         cmocka_unit_test(test_sni_required),
         cmocka_unit_test(test_server_certificate_causes),
         cmocka_unit_test(test_client_certificates),
+        cmocka_unit_test(test_misordered_but_completed),
+        cmocka_unit_test(test_tls13_alert_record_version),
         cmocka_unit_test(test_transport),
         cmocka_unit_test(test_tls13_hidden_certificate),
     };
