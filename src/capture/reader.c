@@ -17,6 +17,8 @@
 #define PCAPNG_PB 2u   /* obsolete Packet Block */
 #define PCAPNG_SPB 3u
 #define PCAPNG_EPB 6u
+#define PCAPNG_DSB 10u /* Decryption Secrets Block */
+#define DSB_TLS_KEYLOG 0x544c534bu /* "TLSK": NSS key log lines */
 #define PCAPNG_BOM 0x1A2B3C4Du
 /* A block larger than this is damage, not data. */
 #define PCAPNG_BLOCK_MAX (16u << 20)
@@ -45,6 +47,8 @@ struct td_reader {
     size_t num_ifaces;
     uint8_t *block;
     size_t block_cap;
+    /* key log lines from Decryption Secrets Blocks, not yet taken */
+    struct td_buf secrets;
     /* the magic bytes already read from a pipe */
     uint8_t head[4];
     size_t head_len, head_pos;
@@ -339,8 +343,21 @@ static int next_pcapng(struct td_reader *r, struct td_frame *f, char *err, size_
             if (caplen > td_cur_len(&c)) {
                 caplen = (uint32_t)td_cur_len(&c);
             }
+        } else if (type == PCAPNG_DSB) {
+            /* editcap --inject-secrets: u32 type, u32 length, the secrets */
+            uint32_t stype = 0, slen = 0;
+            struct td_cur sec;
+            if (td_cur_copy(&c, b, 8)) {
+                stype = rd32(r, b);
+                slen = rd32(r, b + 4);
+            }
+            if (stype == DSB_TLS_KEYLOG && td_cur_get_bytes(&c, &sec, slen)) {
+                td_buf_append(&r->secrets, td_cur_data(&sec), td_cur_len(&sec));
+                td_buf_putc(&r->secrets, '\n');
+            }
+            continue;
         } else {
-            continue; /* name resolution, statistics, decryption secrets, custom... */
+            continue; /* name resolution, statistics, custom... */
         }
         if (ifid >= r->num_ifaces) {
             snprintf(err, err_len, "packet block at byte %llu names interface %u, which was not described",
@@ -389,5 +406,18 @@ void td_reader_close(struct td_reader *r)
     }
     free(r->ifaces);
     free(r->block);
+    td_memzero(r->secrets.data, r->secrets.len);
+    td_buf_free(&r->secrets);
     free(r);
+}
+
+bool td_reader_take_secrets(struct td_reader *r, struct td_buf *out)
+{
+    if (r->secrets.len == 0) {
+        return false;
+    }
+    td_buf_append(out, r->secrets.data, r->secrets.len);
+    td_memzero(r->secrets.data, r->secrets.len);
+    td_buf_reset(&r->secrets);
+    return true;
 }

@@ -5,9 +5,11 @@
 #ifndef TD_CAPTURE_READER_H
 #define TD_CAPTURE_READER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/mem.h"
 #include "capture/capture.h"
 
 struct td_frame {
@@ -29,5 +31,8 @@ int td_reader_next(struct td_reader *r, struct td_frame *f, char *err, size_t er
 void td_reader_progress(const struct td_reader *r, uint64_t *done, uint64_t *total);
 const char *td_reader_format(const struct td_reader *r);
 void td_reader_close(struct td_reader *r);
+/* Key log lines found so far in pcapng Decryption Secrets Blocks (appended to
+ * out, then forgotten by the reader). false when there are none. */
+bool td_reader_take_secrets(struct td_reader *r, struct td_buf *out);
 
 #endif

@@ -400,6 +400,8 @@ static void help(FILE *f)
           "      --ca FILE|DIR    the peer's truststore (PEM bundle or hashed directory): proves\n"
           "                       unknown_ca / incomplete_chain instead of inferring them\n"
           "      --expect-host NAME  the host name clients meant, for connections without SNI\n"
+          "      --keylog FILE    decrypt with the secrets of an NSS key log (SSLKEYLOGFILE); also read\n"
+          "                       from $SSLKEYLOGFILE and from pcapng Decryption Secrets Blocks\n"
           "      --summary        only the summary\n"
           "      --color WHEN     auto (default), always, never (NO_COLOR is honoured)\n"
           "  -h, --help           this help\n"
@@ -411,18 +413,20 @@ static void help(FILE *f)
 
 int cmd_pcap(int argc, char **argv)
 {
-    enum { OPT_JSON = 256, OPT_STREAM, OPT_HOST, OPT_FAILED, OPT_SUMMARY, OPT_COLOR, OPT_CA, OPT_EXPECT };
+    enum { OPT_JSON = 256, OPT_STREAM, OPT_HOST, OPT_FAILED, OPT_SUMMARY, OPT_COLOR, OPT_CA, OPT_EXPECT, OPT_KEYLOG };
     static const struct option longopts[] = {
         {"json", no_argument, NULL, OPT_JSON},       {"verbose", no_argument, NULL, 'v'},
         {"stream", required_argument, NULL, OPT_STREAM}, {"host", required_argument, NULL, OPT_HOST},
         {"failed", no_argument, NULL, OPT_FAILED},   {"summary", no_argument, NULL, OPT_SUMMARY},
         {"color", required_argument, NULL, OPT_COLOR}, {"colour", required_argument, NULL, OPT_COLOR},
         {"ca", required_argument, NULL, OPT_CA},     {"expect-host", required_argument, NULL, OPT_EXPECT},
+        {"keylog", required_argument, NULL, OPT_KEYLOG},
         {"help", no_argument, NULL, 'h'},            {NULL, 0, NULL, 0},
     };
     struct pcap_run r = {0};
     const char *color = "auto";
-    const char *ca_path = NULL;
+    const char *ca_path = NULL, *keylog_path = NULL;
+    struct td_keylog *keylog = NULL;
     struct td_castore *ca = NULL;
     const char **files = td_calloc((size_t)argc + 1, sizeof *files);
     size_t num_files = 0;
@@ -469,6 +473,9 @@ int cmd_pcap(int argc, char **argv)
         case OPT_EXPECT:
             r.diag.host = optarg;
             break;
+        case OPT_KEYLOG:
+            keylog_path = optarg;
+            break;
         case OPT_COLOR:
             if (strcmp(optarg, "auto") && strcmp(optarg, "always") && strcmp(optarg, "never")) {
                 fprintf(stderr, "tlsdiag pcap: --color takes auto, always or never\n");
@@ -501,6 +508,27 @@ int cmd_pcap(int argc, char **argv)
         }
         r.diag.ca = ca;
     }
+    if (!keylog_path) {
+        const char *env = getenv("SSLKEYLOGFILE");
+        keylog_path = env && env[0] ? env : NULL;
+    }
+    if (keylog_path) {
+        char err[512];
+        keylog = td_keylog_new();
+        if (!td_keylog_load(keylog, keylog_path, err, sizeof err)) {
+            fprintf(stderr, "tlsdiag pcap: --keylog %s\n", err);
+            td_keylog_free(keylog);
+            td_castore_free(ca);
+            free(files);
+            return TD_EXIT_USAGE;
+        }
+        if (td_keylog_count(keylog) == 0) {
+            fprintf(stderr, "tlsdiag pcap: %s: no TLS secrets in it (%zu malformed lines)\n", keylog_path,
+                    td_keylog_bad_lines(keylog));
+        } else if (td_keylog_bad_lines(keylog)) {
+            fprintf(stderr, "tlsdiag pcap: %s: %zu malformed lines skipped\n", keylog_path, td_keylog_bad_lines(keylog));
+        }
+    }
     td_term_detect(&r.term, color);
     r.ro.verbose = r.verbose;
     r.ro.color = r.term.color && !r.json;
@@ -512,7 +540,7 @@ int cmd_pcap(int argc, char **argv)
     bool any_failed = false, input_error = false;
     for (size_t i = 0; i < num_files; i++) {
         struct td_run_stats st = {0};
-        struct td_engine_cb cb = {&r, on_conn, on_problem, on_progress, on_http_error};
+        struct td_engine_cb cb = {&r, on_conn, on_problem, on_progress, on_http_error, keylog};
         char err[512] = "";
         r.file = files[i];
         r.ro.file = num_files > 1 || r.json ? files[i] : NULL;
@@ -557,6 +585,7 @@ int cmd_pcap(int argc, char **argv)
     }
     free(files);
     td_castore_free(ca);
+    td_keylog_free(keylog);
     td_cert_cache_clear();
     fflush(stdout);
     if (input_error) {

@@ -84,7 +84,10 @@ static enum td_side aborter(const struct td_facts *f, uint64_t *frame)
     for (int side = 0; side < 2; side++) {
         uint64_t cands[3] = {f->alert[side] && f->alert_level[side] != 1 ? f->alert_frame[side] : 0,
                              f->alert[side] && f->alert_desc[side] == A_CLOSE_NOTIFY ? f->alert_frame[side] : 0,
-                             f->rst[side] ? f->rst_frame[side] : (f->fin[side] ? f->fin_frame[side] : 0)};
+                             /* the earlier of its FIN and RST: a FIN, then a RST when data still comes */
+                             f->fin[side] && (!f->rst[side] || f->fin_frame[side] < f->rst_frame[side])
+                                 ? f->fin_frame[side]
+                                 : f->rst[side] ? f->rst_frame[side] : 0};
         for (int i = 0; i < 3; i++) {
             if (cands[i] && cands[i] < best) {
                 best = cands[i];
@@ -621,6 +624,21 @@ static bool rule_server_cert(const struct td_facts *f, const struct td_server_vi
             ch->leaf.issuer);
         FIX(v, "client: add the root of %s to its truststore (or run tlsdiag pcap --ca ROOTS to prove it).",
             ch->leaf.issuer);
+    } else if (!f->alert[C] && (f->fin[C] || f->rst[C]) && !ch->undecodable) {
+        /* Node and Java close without an alert when they refuse a chain. */
+        verdict(v, TD_CAUSE_UNKNOWN_CA, TD_CONF_MEDIUM, TD_SIDE_BOTH);
+        v->aborted_by = TD_SIDE_CLIENT;
+        candidate(v, TD_CAUSE_CERTIFICATE_REJECTED);
+        cert_named(v, &ch->leaf);
+        evidence(v, f->fin[C] ? f->fin_frame[C] : f->rst_frame[C], "the client closed the connection (%s) without an "
+                 "alert, right after the server's certificate",
+                 f->fin[C] ? "FIN" : "RST");
+        SAY(v, "the chain is complete up to %s and its names and dates are right; the client closed without saying "
+               "why (Node, Java): most likely it does not trust the root",
+            ch->leaf.issuer);
+        FIX(v, "client: add the root of %s to its truststore (or run tlsdiag pcap --ca ROOTS to prove it).",
+            ch->leaf.issuer);
+        return true;
     } else {
         v->num_evidence = 0;
         return false;

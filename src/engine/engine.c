@@ -24,6 +24,8 @@ struct td_engine {
     uint64_t frame;
     struct td_time ts;
     uint64_t problems_reported;
+    struct td_keylog *keylog;   /* cb.keylog, or the engine's own for pcapng secrets */
+    bool own_keylog;
 };
 
 /* Ports IANA assigns to protocols over TLS; plain text there is reported. */
@@ -132,6 +134,7 @@ static void on_new(void *ctx, struct td_flow *f)
     struct td_engine *e = ctx;
     struct econn *ec = td_calloc(1, sizeof *ec);
     td_tls_conn_init(&ec->tls, &e->lim);
+    ec->tls.keylog = e->keylog;
     ec->client_ep = -1;
     ec->tls.stream = f->stream;
     ec->tls.first_frame = f->first_frame;
@@ -201,6 +204,7 @@ struct td_engine *td_engine_new(const struct td_limits *lim, const struct td_eng
     e->file = file;
     e->stats = stats;
     e->tab = td_flowtab_new(&e->lim, &ops, e);
+    e->keylog = cb->keylog;
     return e;
 }
 
@@ -261,6 +265,9 @@ void td_engine_free(struct td_engine *e)
         return;
     }
     td_flowtab_free(e->tab);
+    if (e->own_keylog) {
+        td_keylog_free(e->keylog);
+    }
     free(e);
 }
 
@@ -282,6 +289,16 @@ int td_engine_pcap(const char *path, const struct td_limits *lim, const struct t
             snprintf(what, sizeof what, "link type %d is not supported: its frames are counted, not decoded", f.dlt);
             problem(e, f.number, -1, what);
             last_dlt_warned = (uint64_t)f.dlt;
+        }
+        struct td_buf sec = {0};
+        if (td_reader_take_secrets(r, &sec)) {
+            if (!e->keylog) {
+                e->keylog = td_keylog_new();
+                e->own_keylog = true;
+            }
+            td_keylog_add_text(e->keylog, sec.data, sec.len);
+            td_memzero(sec.data, sec.len);
+            td_buf_free(&sec);
         }
         td_engine_frame(e, f.dlt, f.number, &f.ts, f.data, f.caplen, f.wirelen);
         if (cb->on_progress && (f.number & 0xffff) == 0) {

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "crypto/crypto.h"
 #include "reasm/reasm.h"
 #include "tls/tls.h"
 
@@ -34,6 +35,10 @@ struct td_engine_cb {
     /* A plain (not TLS) connection whose server answered HTTP 5xx: what a
      * gateway says to its client when its own TLS connection failed. */
     void (*on_http_error)(void *ctx, const struct td_tls_conn *c);
+    /* Secrets to decrypt with (tlsdiag pcap --keylog), or NULL. Key log lines
+     * in pcapng Decryption Secrets Blocks are added to it (or to the engine's
+     * own when NULL). */
+    struct td_keylog *keylog;
 };
 
 /* Analyse one capture file ("-" for standard input). Returns 0 when the whole

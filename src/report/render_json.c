@@ -249,6 +249,9 @@ static void message(struct td_json *j, const struct td_msg *m)
     if (m->inferred) {
         td_json_bool(j, "inferred", true);
     }
+    if (m->decrypted) {
+        td_json_bool(j, "decrypted", true);
+    }
     switch (m->kind) {
     case TD_M_HANDSHAKE:
         td_json_u64(j, "handshake_type", m->hs_type == TD_HS_HELLO_RETRY_REQUEST ? TD_HS_SERVER_HELLO : m->hs_type);
@@ -312,6 +315,9 @@ void td_render_conn_json_open(struct td_json *jp, const struct td_tls_conn *c, c
     }
     if (c->note) {
         td_json_str(&j, "note", c->note);
+    }
+    if (c->keylog_status) {
+        td_json_str(&j, "keylog", c->keylog_status);
     }
     if (c->version) {
         td_json_str(&j, "version", td_version_str(c->version, buf, sizeof buf));

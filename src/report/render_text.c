@@ -266,7 +266,8 @@ static void msg_line(struct td_buf *out, const struct td_msg *m, const struct td
         }
         break;
     case TD_M_APPDATA:
-        td_buf_printf(out, "%u record%s, %u bytes (encrypted)", m->count, m->count == 1 ? "" : "s", m->length);
+        td_buf_printf(out, "%u record%s, %u bytes%s", m->count, m->count == 1 ? "" : "s", m->length,
+                      m->decrypted ? "" : " (encrypted)");
         break;
     case TD_M_NOT_TLS: {
         size_t n = m->text ? strlen(m->text) : 0;
@@ -282,6 +283,9 @@ static void msg_line(struct td_buf *out, const struct td_msg *m, const struct td
     case TD_M_TCP_FIN:
     case TD_M_TCP_RST:
         break;
+    }
+    if (m->decrypted) {
+        td_buf_printf(out, "  %s[decrypted]%s", col(o, GREEN), col(o, RESET));
     }
     td_buf_putc(out, '\n');
     if (o->verbose && m->kind == TD_M_HANDSHAKE) {
@@ -322,6 +326,9 @@ void td_render_conn_text(struct td_buf *out, const struct td_tls_conn *c, const 
     td_buf_putc(out, '\n');
     if (c->note) {
         td_buf_printf(out, "  %snote: %s%s\n", col(o, YELLOW), c->note, col(o, RESET));
+    }
+    if (c->keylog_status) {
+        td_buf_printf(out, "  key log: %s\n", c->keylog_status);
     }
     for (const struct td_msg *m = c->msgs; m; m = m->next) {
         msg_line(out, m, o);

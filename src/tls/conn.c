@@ -31,6 +31,10 @@ void td_tls_conn_free(struct td_tls_conn *c)
     for (int i = 0; i < 2; i++) {
         td_buf_free(&c->dir[i].hs);
         td_buf_free(&c->dir[i].text);
+        td_aead_free(c->dir[i].dec);
+        c->dir[i].dec = NULL;
+        td_memzero(c->dir[i].rec.data, c->dir[i].rec.len);
+        td_buf_free(&c->dir[i].rec);
     }
     free(c->sni);
     c->sni = NULL;
@@ -101,6 +105,7 @@ static struct td_msg *add_msg(struct td_tls_conn *c, enum td_msg_kind kind, enum
     struct td_msg *m = td_calloc(1, sizeof *m);
     m->kind = kind;
     m->from = from;
+    m->decrypted = c->decrypting;
     m->frame = at->frame;
     m->ts = at->ts;
     if (c->last) {
@@ -180,9 +185,85 @@ static void check_complete(struct td_tls_conn *c)
 
 /* --- handshake messages --- */
 
+
+/* --- decryption with a key log --- */
+
+/* AEAD and PRF hash from the IANA name: TLS_AES_128_GCM_SHA256,
+ * TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256, ... */
+static void suite_crypto(uint16_t suite, enum td_aead_alg *alg, enum td_prf_hash *hash)
+{
+    const char *n = td_suite_name(suite);
+    *alg = TD_AEAD_NONE;
+    *hash = TD_HASH_SHA256;
+    if (!n) {
+        return;
+    }
+    if (strstr(n, "_AES_128_GCM_")) {
+        *alg = TD_AEAD_AES128GCM;
+    } else if (strstr(n, "_AES_256_GCM_")) {
+        *alg = TD_AEAD_AES256GCM;
+    } else if (strstr(n, "_CHACHA20_POLY1305_")) {
+        *alg = TD_AEAD_CHACHA20;
+    }
+    size_t l = strlen(n);
+    if (l > 6 && strcmp(n + l - 6, "SHA384") == 0) {
+        *hash = TD_HASH_SHA384;
+    }
+}
+
+static void setup_keys(struct td_tls_conn *c)
+{
+    if (!c->keylog || !c->have_client_random) {
+        return;
+    }
+    suite_crypto(c->suite, &c->dec_alg, &c->dec_hash);
+    if (c->dec_alg == TD_AEAD_NONE) {
+        c->keylog_status = "not decrypted: only AES-GCM and ChaCha20-Poly1305 suites are";
+        return;
+    }
+    if (c->tls13) {
+        c->dir[TD_SERVER].dec =
+            td_aead_tls13(c->keylog, "SERVER_HANDSHAKE_TRAFFIC_SECRET", c->client_random, c->dec_alg, c->dec_hash);
+        c->dir[TD_CLIENT].dec =
+            td_aead_tls13(c->keylog, "CLIENT_HANDSHAKE_TRAFFIC_SECRET", c->client_random, c->dec_alg, c->dec_hash);
+        if (!c->dir[TD_SERVER].dec && !c->dir[TD_CLIENT].dec) {
+            c->keylog_status = "no key for this session in the key log";
+        }
+    } else if (!td_keylog_has(c->keylog, "CLIENT_RANDOM", c->client_random)) {
+        c->keylog_status = "no key for this session in the key log";
+    }
+    /* TLS 1.2 keys are made when each side sends ChangeCipherSpec. */
+}
+
+/* TLS 1.2: after ChangeCipherSpec from this side. */
+static void keys_after_ccs(struct td_tls_conn *c, enum td_role from)
+{
+    struct td_tls_dir *d = &c->dir[from];
+    if (!c->keylog || c->tls13 || d->dec || c->dec_alg == TD_AEAD_NONE || !c->have_client_random || !c->version) {
+        return;
+    }
+    d->dec = td_aead_tls12(c->keylog, c->client_random, c->server_random, c->dec_alg, c->dec_hash,
+                           from == TD_SERVER);
+}
+
+/* TLS 1.3: once a side's Finished has been read, its records use the
+ * application traffic keys (RFC 8446 7.1). */
+static void keys_after_finished(struct td_tls_conn *c, enum td_role from)
+{
+    struct td_tls_dir *d = &c->dir[from];
+    d->switch_keys = false;
+    td_aead_free(d->dec);
+    d->dec = td_aead_tls13(c->keylog, from == TD_SERVER ? "SERVER_TRAFFIC_SECRET_0" : "CLIENT_TRAFFIC_SECRET_0",
+                           c->client_random, c->dec_alg, c->dec_hash);
+}
+
 static void on_client_hello(struct td_tls_conn *c, struct td_msg *m, struct td_client_hello *ch)
 {
     m->u.ch = ch;
+    if (!c->have_client_random && !ch->sslv2_format) {
+        td_memcopy(c->client_random, ch->random, 32);
+        c->have_client_random = true;
+    }
     if (!c->sni && ch->sni) {
         c->sni = td_strndup(ch->sni, strlen(ch->sni));
     }
@@ -198,10 +279,12 @@ static void on_server_hello(struct td_tls_conn *c, struct td_msg *m, struct td_s
     }
     c->version = sh->version;
     c->suite = sh->suite;
+    td_memcopy(c->server_random, sh->random, 32);
     if (sh->version >= 0x0304 && sh->has_supported_versions) {
         /* RFC 8446 2: everything the server sends after ServerHello is encrypted. */
         c->tls13 = true;
     }
+    setup_keys(c);
 }
 
 static void parse_message(struct td_tls_conn *c, enum td_role from, uint8_t type, struct td_cur *body,
@@ -258,6 +341,9 @@ static void parse_message(struct td_tls_conn *c, enum td_role from, uint8_t type
         break;
     case TD_HS_FINISHED:
         c->dir[from].finished = true;
+        if (c->decrypting && c->tls13) {
+            c->dir[from].switch_keys = true;
+        }
         break;
     default:
         break;
@@ -364,6 +450,7 @@ static void start_record(struct td_tls_conn *c, enum td_role from, const struct 
         d->rec_encrypted = false;
     }
     d->alert_len = 0;
+    td_buf_reset(&d->rec);
     if (d->rec_len == 0 && d->rec_type != TD_CT_APPLICATION_DATA) {
         /* RFC 8446 5.1: zero-length fragments of these types MUST NOT be sent. */
         struct td_msg *m = add_msg(c, TD_M_MALFORMED, from, at);
@@ -503,10 +590,90 @@ static void end_appdata_record(struct td_tls_conn *c, enum td_role from, const s
     appdata(c, from, at);
 }
 
+/* An encrypted record opened with the key log's keys: its content goes
+ * where the same content in clear would have gone. false when it does not
+ * open (the record is then shown as encrypted, as without keys). */
+static bool decrypted_record(struct td_tls_conn *c, enum td_role from, const struct td_at *at)
+{
+    struct td_tls_dir *d = &c->dir[from];
+    size_t n = 0;
+    if (d->rec.len != d->rec_len || !td_aead_open(d->dec, d->hdr, d->rec.data, d->rec.len, &n)) {
+        d->dec_bad = true;
+        c->keylog_status = "the key log's keys do not decrypt this session (wrong key log?)";
+        return false;
+    }
+    c->keylog_status = "decrypted";
+    uint8_t type = d->rec_type;
+    if (c->tls13) {
+        /* RFC 8446 5.2: content, then its type, then zero padding. */
+        while (n > 0 && d->rec.data[n - 1] == 0) {
+            n--;
+        }
+        if (n == 0) {
+            malformed(c, from, at, d->rec_offset, "record", "decrypted record without a content type");
+            return true;
+        }
+        type = d->rec.data[--n];
+    }
+    c->decrypting = true;
+    switch (type) {
+    case TD_CT_HANDSHAKE:
+        if (d->hs.len + n > c->lim->hs_message_max + 4) {
+            malformed(c, from, at, d->rec_offset, "handshake", "reassembly buffer limit reached");
+            break;
+        }
+        if (d->hs.len == 0) {
+            d->hs_offset = d->rec_offset;
+        }
+        td_buf_append(&d->hs, d->rec.data, n);
+        d->appdata = NULL;
+        drain_handshake(c, from, at);
+        break;
+    case TD_CT_ALERT:
+        for (size_t i = 0; i + 1 < n; i += 2) {
+            d->alert[0] = d->rec.data[i];
+            d->alert[1] = d->rec.data[i + 1];
+            on_alert(c, from, at);
+        }
+        if (c->complete && ++d->post_records == 1) {
+            /* Closing before any data is the same tell in clear (close_notify
+             * right after the handshake: curl after its own name check). */
+            after_handshake_alert(c, from);
+            if (c->note && from == TD_CLIENT) {
+                c->note = "the client closed right after the handshake, before sending any data: it may have "
+                          "rejected the server's certificate or name after the handshake";
+            }
+        }
+        d->appdata = NULL;
+        break;
+    case TD_CT_APPLICATION_DATA:
+        if (c->complete) {
+            d->post_records++;
+        }
+        appdata(c, from, at);
+        if (d->appdata) {
+            d->appdata->decrypted = true;
+        }
+        break;
+    default:
+        malformed(c, from, at, d->rec_offset, "record", "decrypted record of an unexpected content type");
+        break;
+    }
+    c->decrypting = false;
+    if (d->switch_keys) {
+        keys_after_finished(c, from);
+    }
+    check_complete(c);
+    return true;
+}
+
 static void end_record(struct td_tls_conn *c, enum td_role from, const struct td_at *at)
 {
     struct td_tls_dir *d = &c->dir[from];
     struct td_msg *m;
+    if (d->rec_encrypted && d->dec && !d->dec_bad && decrypted_record(c, from, at)) {
+        return;
+    }
     switch (d->rec_type) {
     case TD_CT_CHANGE_CIPHER_SPEC:
         m = add_msg(c, TD_M_CCS, from, at);
@@ -517,6 +684,7 @@ static void end_record(struct td_tls_conn *c, enum td_role from, const struct td
         }
         d->ccs = true;
         d->appdata = NULL;
+        keys_after_ccs(c, from);
         break;
     case TD_CT_ALERT:
         if (d->rec_encrypted) {
@@ -585,6 +753,8 @@ static void feed_tls(struct td_tls_conn *c, enum td_role from, const uint8_t *p,
                 d->hs_offset = d->offset;
             }
             td_buf_append(&d->hs, p, take);
+        } else if (d->rec_encrypted && d->dec && !d->dec_bad) {
+            td_buf_append(&d->rec, p, take); /* rec_len <= 2^14 + 2048: bounded */
         } else if (!d->rec_encrypted && d->rec_type == TD_CT_ALERT) {
             for (size_t i = 0; i < take; i++) {
                 d->alert[d->alert_len++] = p[i];

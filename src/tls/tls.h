@@ -15,6 +15,7 @@
 #include "base/cursor.h"
 #include "base/mem.h"
 #include "capture/capture.h"
+#include "crypto/crypto.h"
 #include "reasm/reasm.h"
 
 enum td_role { TD_CLIENT = 0, TD_SERVER = 1 };
@@ -130,6 +131,7 @@ struct td_msg {
     uint8_t hs_type;
     bool encrypted;
     bool inferred;          /* kind guessed from position and size (encrypted) */
+    bool decrypted;         /* read with the key log's secrets */
     uint16_t record_version;
     uint32_t length;        /* handshake body or record payload length */
     uint32_t count;         /* folded records (application data) */
@@ -178,6 +180,10 @@ struct td_tls_dir {
     uint32_t enc_hs_records;   /* TLS 1.3: encrypted records of its handshake flight so far */
     bool closed_first;         /* its first record after the handshake was an alert */
     struct td_msg *appdata;    /* current folded application data message */
+    struct td_aead *dec;       /* this side's record keys, from the key log */
+    struct td_buf rec;         /* the encrypted record being collected for dec */
+    bool dec_bad;              /* its keys did not open a record: stop trying */
+    bool switch_keys;          /* TLS 1.3: its Finished was read; application keys next */
     bool fin, rst;
     struct td_buf text;        /* first bytes of a non-TLS stream */
     struct td_msg *text_msg;   /* the NotTLS message showing them */
@@ -204,6 +210,15 @@ struct td_tls_conn {
     char *sni;
     uint64_t first_frame;
     struct td_time first_ts;
+    /* Decryption (tlsdiag pcap --keylog): the secrets, the randoms that find
+     * them, and what came of it ("decrypted", "no key for this session", ...). */
+    const struct td_keylog *keylog;
+    uint8_t client_random[32], server_random[32];
+    bool have_client_random;
+    enum td_aead_alg dec_alg;
+    enum td_prf_hash dec_hash;
+    bool decrypting;           /* messages being parsed come from a decrypted record */
+    const char *keylog_status;
     /* Plain HTTP/1.x on a connection that is not TLS (a gateway's client side):
      * the request line, and the status the server answered. */
     char http_request[120];

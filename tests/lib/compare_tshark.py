@@ -3,6 +3,9 @@
 
 usage: compare_tshark.py TLSDIAG CAPTURE [PORT...]
 
+TD_KEYLOG=FILE in the environment decrypts with that key log in both tools
+(tshark -o tls.keylog_file, tlsdiag --keylog): decrypted messages count too.
+
 For every frame, the plaintext handshake message types, the plaintext alert
 descriptions, the tcp.stream index, the SNI and the server's chosen cipher
 suite must be the same in both. PORTs are decoded as TLS by tshark (-d).
@@ -11,6 +14,7 @@ exits 0 otherwise.
 """
 import collections
 import json
+import os
 import subprocess
 import sys
 
@@ -46,6 +50,8 @@ def tshark(capture, ports):
            "-o", "tls.desegment_ssl_application_data:TRUE"]
     for p in ports:
         cmd += ["-d", "tcp.port==%s,tls" % p]
+    if os.environ.get("TD_KEYLOG"):
+        cmd += ["-o", "tls.keylog_file:" + os.environ["TD_KEYLOG"]]
     out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
     frames = {}
     for line in out.splitlines():
@@ -64,7 +70,8 @@ def tshark(capture, ports):
 
 
 def tlsdiag(binary, capture):
-    r = subprocess.run([binary, "pcap", "--json", capture], capture_output=True, text=True)
+    keylog = ["--keylog", os.environ["TD_KEYLOG"]] if os.environ.get("TD_KEYLOG") else []
+    r = subprocess.run([binary, "pcap", "--json"] + keylog + [capture], capture_output=True, text=True)
     if r.returncode not in (0, 1):
         sys.exit("tlsdiag exited %d: %s" % (r.returncode, r.stderr))
     frames = collections.defaultdict(lambda: {"stream": set(), "hs": [], "alerts": [], "sni": None})

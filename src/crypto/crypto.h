@@ -1,0 +1,51 @@
+/* Decrypting TLS records with secrets from an NSS key log (SSLKEYLOGFILE):
+ * the key log itself, the TLS 1.3 key schedule (RFC 8446 7.1, 7.3) and the
+ * TLS 1.2 key block (RFC 5246 6.3), and AEAD record protection (AES-GCM,
+ * ChaCha20-Poly1305) through libcrypto. Secrets never leave this layer: no
+ * function returns or prints one. */
+#ifndef TD_CRYPTO_H
+#define TD_CRYPTO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* --- the key log --------------------------------------------------------- */
+
+struct td_keylog;
+
+struct td_keylog *td_keylog_new(void);
+void td_keylog_free(struct td_keylog *k);
+/* Lines "LABEL <client_random hex> <secret hex>"; comments and unknown labels
+ * are skipped, malformed lines counted. origin names the source in errors. */
+void td_keylog_add_text(struct td_keylog *k, const uint8_t *text, size_t len);
+/* false with err when the file cannot be read. */
+bool td_keylog_load(struct td_keylog *k, const char *path, char *err, size_t err_len);
+size_t td_keylog_count(const struct td_keylog *k);
+size_t td_keylog_bad_lines(const struct td_keylog *k);
+bool td_keylog_has(const struct td_keylog *k, const char *label, const uint8_t client_random[32]);
+
+/* --- record protection ---------------------------------------------------- */
+
+enum td_aead_alg { TD_AEAD_NONE, TD_AEAD_AES128GCM, TD_AEAD_AES256GCM, TD_AEAD_CHACHA20 };
+enum td_prf_hash { TD_HASH_SHA256, TD_HASH_SHA384 };
+
+struct td_aead;
+
+/* TLS 1.3: one direction's keys from the key log line LABEL for this client
+ * random (CLIENT_HANDSHAKE_TRAFFIC_SECRET, SERVER_TRAFFIC_SECRET_0, ...).
+ * NULL when the key log has no such line. */
+struct td_aead *td_aead_tls13(const struct td_keylog *k, const char *label, const uint8_t client_random[32],
+                              enum td_aead_alg alg, enum td_prf_hash hash);
+/* TLS 1.2: one side's write keys from CLIENT_RANDOM (the master secret). */
+struct td_aead *td_aead_tls12(const struct td_keylog *k, const uint8_t client_random[32],
+                              const uint8_t server_random[32], enum td_aead_alg alg, enum td_prf_hash hash,
+                              bool server_side);
+/* Open one record: hdr is its 5-byte header, body its payload, decrypted in
+ * place; *out_len the plaintext length (TLS 1.3: inner content and type byte
+ * and padding). false when the tag does not verify (wrong keys). Each call
+ * advances the sequence number. */
+bool td_aead_open(struct td_aead *a, const uint8_t hdr[5], uint8_t *body, size_t len, size_t *out_len);
+void td_aead_free(struct td_aead *a);
+
+#endif
