@@ -33,6 +33,9 @@ void td_buf_append_slow(struct td_buf *b, const void *p, size_t n);
 /* Appends are the renderers' inner loop: the common case stays inline. */
 static inline void td_buf_append(struct td_buf *b, const void *p, size_t n)
 {
+    if (n == 0) {
+        return; /* p may be NULL then */
+    }
     if (b->len + n + 1 <= b->cap) {
         __builtin_memcpy(b->data + b->len, p, n);
         b->len += n;

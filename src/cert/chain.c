@@ -179,7 +179,7 @@ static void unusable_check(X509 **x, size_t n, int64_t at_epoch, bool client, st
     int g = td_set_group(set, "Certificate message", true);
     for (size_t i = 0; i < n; i++) {
         if (x[i]) {
-            char origin[32];
+            char origin[48];
             snprintf(origin, sizeof origin, "certificate %zu", i);
             X509_up_ref(x[i]);
             td_set_add_x509(set, x[i], g, origin, false);

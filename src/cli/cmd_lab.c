@@ -70,13 +70,21 @@ struct lab_result {
 
 /* The verdict of the last connection of the capture (the one the scenario is
  * about), and whether a gateway's 5xx is linked to it. */
-static bool diagnose(const char *path, struct lab_result *res, char *err, size_t err_len)
+static bool diagnose(const char *path, const char *keys, struct lab_result *res, char *err, size_t err_len)
 {
+    struct td_keylog *kl = NULL;
+    if (keys) {
+        kl = td_keylog_new();
+        if (!td_keylog_load(kl, keys, err, err_len)) {
+            td_keylog_free(kl);
+            return false;
+        }
+    }
     struct lab_diag d;
     td_memzero(&d, sizeof d);
     struct td_limits lim;
     td_limits_default(&lim);
-    struct td_engine_cb cb = {&d, on_conn, on_problem, NULL, on_http_error};
+    struct td_engine_cb cb = {&d, on_conn, on_problem, NULL, on_http_error, kl};
     struct td_run_stats st;
     td_memzero(&st, sizeof st);
     int rc = td_engine_pcap(path, &lim, &cb, &st, err, err_len);
@@ -103,6 +111,7 @@ static bool diagnose(const char *path, struct lab_result *res, char *err, size_t
     for (size_t i = 0; i < d.n; i++) {
         td_facts_free(&d.facts[i]);
     }
+    td_keylog_free(kl);
     return rc == 0 && d.problems == 0 && d.n > 0;
 }
 
@@ -251,7 +260,9 @@ int cmd_lab(int argc, char **argv)
             break;
         }
         struct lab_result res;
-        bool read_ok = diagnose(path, &res, err, sizeof err);
+        /* A cause TLS 1.3 hides is diagnosed with the client's key log, as a
+         * user would (tlsdiag pcap --keylog). */
+        bool read_ok = diagnose(path, in->hidden ? keys : NULL, &res, err, sizeof err);
         const char *got = td_cause_info(res.v.cause)->slug;
         bool match = read_ok && strcmp(got, in->cause) == 0 && (!in->gateway || res.http_linked);
         /* TLS 1.3 hides some answers (the server's alert after the client's
@@ -295,7 +306,8 @@ int cmd_lab(int argc, char **argv)
         } else {
             const char *mark = match ? (alt ? (term.utf8 ? "≈" : "~") : (term.utf8 ? "✓" : "ok"))
                                      : (term.utf8 ? "✗" : "FAIL");
-            const char *why = alt ? "  (TLS 1.3 hides it: listed as the alternative; the key log would settle it)"
+            const char *why = alt ? "  (TLS 1.3 hides it: listed as the alternative)"
+                              : in->hidden ? "  (TLS 1.3 hides it: read with the key log)"
                               : in->gateway && res.http_linked ? "  (the 503 is linked to it)"
                               : in->gateway ? "  (the 503 is NOT linked to it)" : "";
             printf("%-28s %-8s %-22s %-22s %s%s%s%s\n", in->name, in->version, in->cause, got,

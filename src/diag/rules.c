@@ -290,7 +290,9 @@ static bool rule_client_cert(const struct td_facts *f, const struct td_server_vi
         return false;
     }
     bool server_gave_up = f->alert[S] || f->rst[S] || (f->fin[S] && !f->fin[C]);
-    if (!server_gave_up || f->alert[C]) {
+    /* A client that already sent its request and close_notify (TLS 1.3: it
+     * thinks the handshake is over) has not given up itself. */
+    if (!server_gave_up || (f->alert[C] && f->alert_desc[C] != A_CLOSE_NOTIFY)) {
         return false;
     }
     evidence(v, f->cr_frame, "CertificateRequest from the server");

@@ -104,7 +104,8 @@ for T in $TLSDIAGS; do
       grep -q 'key log: decrypted' '$W/o2' && grep -q 'key log: no key for this session' '$W/o2' || exit 1
       '$T' pcap --keylog '$W/none.log' '$CAP' 2>&1 >/dev/null | grep -q 'none.log'; [ \$? -eq 0 ]"
   check "$T: key log secrets are never printed (text, -v, JSON)" \
-    sh -c "'$T' pcap -v --keylog '$K' '$CAP' > '$W/all'; '$T' pcap --json --keylog '$K' '$CAP' >> '$W/all';
+    sh -c "'$T' pcap -v --keylog '$K' '$CAP' > '$W/all'; [ \$? -eq 1 ] || exit 1; grep -q 'key log: decrypted' '$W/all' || exit 1
+      '$T' pcap --json --keylog '$K' '$CAP' >> '$W/all'; [ \$? -eq 1 ] || exit 1
       awk '{print \$3}' '$K' | sort -u > '$W/secrets'; [ \$(wc -l < '$W/secrets') -ge 10 ] || exit 1
       tr 'A-F' 'a-f' < '$W/all' > '$W/all.lc'; ! grep -qiF -f '$W/secrets' '$W/all.lc'"
 done
