@@ -23,9 +23,13 @@ UNIT_SRCS := $(sort $(wildcard tests/unit/*/*_test.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
 TESTLIB_SRCS := $(sort $(wildcard tests/lib/*.c))
 TESTLIB_OBJS := $(TESTLIB_SRCS:%.c=$(B)/%.o)
+FUZZ_TARGETS := pcap tls hello cert
+REPLAY_BINS := $(FUZZ_TARGETS:%=$(B)/replay/%)
+FUZZ_SECONDS ?= 60
+FUZZ_FLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined
 
 .SECONDARY:
-.PHONY: all deps deps-test demo test unit asan integration install clean check-layers
+.PHONY: all deps deps-test demo test unit asan integration install clean check-layers fuzz memcheck replay
 all: $(B)/tlsdiag
 
 $(B)/gen/names_gen.c: tools/gen_names.sh $(wildcard data/iana/*.csv)
@@ -49,6 +53,26 @@ $(B)/tests/%: tests/unit/%.c $(B)/libtlsdiag.a $(TESTLIB_OBJS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Itests/lib $(LDFLAGS) -o $@ $< $(TESTLIB_OBJS) $(B)/libtlsdiag.a $(PKG_LIBS) -lcmocka
 
+# The fuzz targets linked with a replay driver instead of libFuzzer (gcc, no clang):
+# make test runs the regression corpus through them, normal and sanitizer builds.
+$(B)/replay/%: tests/fuzz/fuzz_%.c tests/fuzz/common.c tests/fuzz/replay.c $(B)/libtlsdiag.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Itests/fuzz $(LDFLAGS) -o $@ $(filter %.c,$^) $(B)/libtlsdiag.a $(PKG_LIBS)
+
+# libFuzzer: make fuzz FUZZ_SECONDS=N runs each target N seconds from the
+# regression corpus and seeds made by tlsdiag lab; crashes land in
+# build/fuzz/crashes/ and make fails.
+fuzz:
+	@sh tools/install-deps.sh fuzz
+	$(MAKE) B=build/fuzz CC=clang CFLAGS="$(FUZZ_FLAGS)" build/fuzz/libtlsdiag.a all
+	sh tools/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+# The integration tests with the binary under valgrind: no error, no definite leak.
+memcheck:
+	@sh tools/install-deps.sh memcheck
+	$(MAKE) all
+	sh tools/memcheck.sh
+
 unit: $(UNIT_BINS)
 	@fail=0; for t in $(UNIT_BINS); do ./$$t || fail=1; done; exit $$fail
 
@@ -59,7 +83,7 @@ deps-test:
 
 # The same tree built with AddressSanitizer and UndefinedBehaviorSanitizer.
 asan:
-	$(MAKE) B=build/asan CFLAGS="-O1 -g $(SAN)" LDFLAGS="$(SAN)" all $(patsubst build/%,build/asan/%,$(UNIT_BINS))
+	$(MAKE) B=build/asan CFLAGS="-O1 -g $(SAN)" LDFLAGS="$(SAN)" all $(patsubst build/%,build/asan/%,$(UNIT_BINS) $(REPLAY_BINS))
 
 demo: deps
 	$(MAKE) all
@@ -71,7 +95,7 @@ test: deps-test
 	sh tools/check_layers.sh
 	sh tests/run.sh
 
-unit-bins: $(UNIT_BINS)
+unit-bins: $(UNIT_BINS) $(REPLAY_BINS)
 
 install: $(B)/tlsdiag
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1

@@ -23,6 +23,17 @@ for b in build/tests/*/*_test build/asan/tests/*/*_test; do
   fi
 done
 
+# The fuzz targets' regression corpus (tests/fuzz/corpus/TARGET), through
+# replay drivers of both builds: crashes once found stay fixed.
+for b in build/replay/* build/asan/replay/*; do
+  t=$(basename "$b")
+  if "$b" "tests/fuzz/corpus/$t" >"$log" 2>&1; then
+    pass=$((pass + 1)); echo "fuzz  $b: $(tail -1 "$log")"
+  else
+    fail=$((fail + 1)); echo "FAILED: $b on tests/fuzz/corpus/$t"; tail -30 "$log"
+  fi
+done
+
 export TLSDIAGS="build/tlsdiag build/asan/tlsdiag"
 for t in tests/integration/t*.sh; do
   start=$(date +%s)

@@ -2,13 +2,16 @@
 # Install the Debian packages tlsdiag needs, when missing.
 #   tools/install-deps.sh build   -- to build and run (make, make demo)
 #   tools/install-deps.sh test    -- also what the tests start (make test)
+#   tools/install-deps.sh fuzz|memcheck -- and clang (make fuzz) or valgrind (make memcheck)
 set -eu
 build="gcc make pkg-config libc6-dev libssl-dev libpcap-dev openssl"
 test="$build libcmocka-dev tshark tcpdump gnutls-bin nginx-light curl python3 iproute2 util-linux openjdk-17-jdk-headless nodejs"
 case "${1:-build}" in
   build) want=$build ;;
   test) want=$test ;;
-  *) echo "usage: $0 build|test" >&2; exit 2 ;;
+  fuzz) want="$test clang" ;;
+  memcheck) want="$test valgrind" ;;
+  *) echo "usage: $0 build|test|fuzz|memcheck" >&2; exit 2 ;;
 esac
 missing=""
 for p in $want; do
