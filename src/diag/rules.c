@@ -16,7 +16,7 @@
 
 enum { A_CLOSE_NOTIFY = 0, A_HANDSHAKE_FAILURE = 40, A_BAD_CERTIFICATE = 42, A_UNSUPPORTED_CERTIFICATE = 43,
        A_CERTIFICATE_EXPIRED = 45, A_CERTIFICATE_UNKNOWN = 46, A_UNKNOWN_CA = 48, A_ACCESS_DENIED = 49,
-       A_DECRYPT_ERROR = 51, A_PROTOCOL_VERSION = 70, A_INSUFFICIENT_SECURITY = 71, A_INTERNAL_ERROR = 80,
+       A_DECODE_ERROR = 50, A_DECRYPT_ERROR = 51, A_PROTOCOL_VERSION = 70, A_INSUFFICIENT_SECURITY = 71, A_INTERNAL_ERROR = 80,
        A_UNRECOGNIZED_NAME = 112, A_CERTIFICATE_REQUIRED = 116 };
 enum { C = 0, S = 1 };
 
@@ -556,7 +556,14 @@ static bool rule_server_cert(const struct td_facts *f, const struct td_server_vi
     }
     evidence(v, f->cert_frame, "Certificate: %zu certificate%s, leaf %s issued by %s", ch->num_certs,
              ch->num_certs == 1 ? "" : "s", ch->leaf.subject, ch->leaf.issuer);
-    if (ch->expired || ch->not_yet_valid) {
+    if (ch->undecodable && !ch->leaf.subject[0]) {
+        bool says = f->alert[C] && (f->alert_desc[C] == A_BAD_CERTIFICATE || f->alert_desc[C] == A_DECODE_ERROR ||
+                                    f->alert_desc[C] == A_UNSUPPORTED_CERTIFICATE);
+        verdict(v, TD_CAUSE_CERT_UNUSABLE, says ? TD_CONF_HIGH : TD_CONF_MEDIUM, TD_SIDE_SERVER);
+        SAY(v, "the server's certificate is not valid DER: no X.509 decoder can read it, and the client gave up");
+        FIX(v, "server: install a well-formed certificate (PEM or DER from the CA); check the file with tlsdiag "
+               "cert.");
+    } else if (ch->expired || ch->not_yet_valid) {
         verdict(v, ch->expired ? TD_CAUSE_EXPIRED_CERT : TD_CAUSE_NOT_YET_VALID_CERT, TD_CONF_HIGH, TD_SIDE_SERVER);
         cert_named(v, &ch->bad);
         SAY(v, "certificate %s (%s in the chain) is %s at the capture's time: valid %s to %s", ch->bad.subject,

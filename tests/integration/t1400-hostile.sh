@@ -13,6 +13,9 @@ runs_clean() { # tlsdiag file
   return 0
 }
 
+# Steps of the truncation loops and numbers of bit-flip runs; make memcheck
+# (MEMCHECK=1, valgrind) takes coarser ones.
+if [ -n "${MEMCHECK:-}" ]; then S1=16 S61=977 S37=593 F40=4 F20=2; else S1=1 S61=61 S37=37 F40=40 F20=20; fi
 truncations() { # tlsdiag file step limit
   n=0
   size=$(stat -c %s "$2")
@@ -34,11 +37,11 @@ flips() { # tlsdiag file runs
 
 for T in $TLSDIAGS; do
   check "$T: pcap cut at every byte of its first 1 KiB, then every 61 bytes" \
-    sh -c "$(declare -f runs_clean truncations); W='$W'; truncations '$T' '$LO' 1 1024 && truncations '$T' '$LO' 61 1000000"
+    sh -c "$(declare -f runs_clean truncations); W='$W'; truncations '$T' '$LO' $S1 1024 && truncations '$T' '$LO' $S61 1000000"
   check "$T: pcapng cut every 37 bytes" \
-    sh -c "$(declare -f runs_clean truncations); W='$W'; truncations '$T' '$ANY' 37 1000000"
+    sh -c "$(declare -f runs_clean truncations); W='$W'; truncations '$T' '$ANY' $S37 1000000"
   check "$T: 60 captures with 20 random bit flips each (seeded)" \
-    sh -c "$(declare -f runs_clean flips); W='$W'; flips '$T' '$LO' 40 && flips '$T' '$ANY' 20"
+    sh -c "$(declare -f runs_clean flips); W='$W'; flips '$T' '$LO' $F40 && flips '$T' '$ANY' $F20"
   check "$T: a capture cut mid-frame is still analysed, and the cut is named" \
     sh -c "head -c 30000 '$LO' > '$W/cut'; '$T' pcap '$W/cut' > '$W/out' 2> '$W/err'; rc=\$?; [ \$rc -eq 1 ] && grep -q 'TLS: ' '$W/out' && grep -q 'cut.*frame [0-9]*:.*truncated' '$W/err'"
   check "$T: empty, garbage, missing, directory: exit 2 with a message naming the file" \
