@@ -55,6 +55,15 @@ for T in $TLSDIAGS; do
   check "$T: no key-exchange group in common (OpenSSL and GnuTLS)" sh -c "
     $(declare -f expect); expect '$T' '$CAP' \"'groupbad.server.test'\" group_mismatch high &&
     expect '$T' '$CAP' \"'groupbadg.server.test'\" group_mismatch high"
+  check "$T: second stacks: Java (jdk.tls.client.protocols=TLSv1.3) and Python (TLS 1.3 minimum) against a TLS 1.2 server" sh -c "
+    $(declare -f expect); expect '$T' '$CAP' \"'javaproto.server.test'\" protocol_mismatch high &&
+    expect '$T' '$CAP' \"'pyproto.server.test'\" protocol_mismatch high"
+  check "$T: second stacks: Java (jdk.tls.client.cipherSuites) and curl (--ciphers) offering no suite the server takes" sh -c "
+    $(declare -f expect); expect '$T' '$CAP' \"'javacipher.server.test'\" cipher_mismatch high &&
+    expect '$T' '$CAP' \"'curlcipher.server.test'\" cipher_mismatch high"
+  check "$T: second stacks: expired client certificates from GnuTLS and Python" sh -c "
+    $(declare -f expect); expect '$T' '$CAP' \"'ccoldg.server.test'\" client_cert_expired high &&
+    expect '$T' '$CAP' \"'ccoldpy.server.test'\" client_cert_expired high"
   check "$T: SNI required: refused without SNI (curl by IP, s_client -noservername, gnutls-cli, Java), fine with it" \
     python3 tests/lib/assert_json.py "$T" "$CAP" \
       "len([c for c in conns if c['server'].endswith(':5009') and c['sni'] is None and c['cause'] == 'sni_required' and c['confidence'] == 'high']) == 4" \

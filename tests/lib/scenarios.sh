@@ -139,6 +139,7 @@ scenario_failures() { # WORKDIR PKI CAPTURE
   G12="--priority NORMAL:-VERS-ALL:+VERS-TLS1.2"
   jv() { timeout 20 java tests/lib/TlsClient.java 127.0.0.1 "$@" >/dev/null 2>&1; }          # Java (JSSE)
   nd() { timeout 10 node tests/lib/tls_client.js 127.0.0.1 "$@" >/dev/null 2>&1; }            # Node
+  pyc() { timeout 10 python3 tests/lib/tls_client.py 127.0.0.1 "$@" >/dev/null 2>&1; }         # Python ssl
 
   # expired (5001) and not yet valid (5002) leaves
   srv 5001 -cert "$P/expired.crt" -key "$P/expired.key" -cert_chain "$P/inter.crt"
@@ -219,6 +220,27 @@ NGINX
   osl 5009 -noservername
   gnutls-cli 127.0.0.1 -p 5009 --x509cafile "$P/root.crt" </dev/null >/dev/null 2>&1  # no --sni-hostname: none sent
   jv 5009 - "$P/root.crt"                                                                  # Java without SNI
+  stop_pid $SRV
+
+  # Second stacks (issue: Java's jdk.tls.client.protocols / jdk.tls.client.cipherSuites, Python's ssl):
+  # a TLS 1.2-only server (5013) and clients that insist on TLS 1.3
+  srv 5013 -cert "$P/server.crt" -key "$P/server.key" -cert_chain "$P/inter.crt" -tls1_2
+  timeout 20 java -Djdk.tls.client.protocols=TLSv1.3 tests/lib/TlsClient.java 127.0.0.1 5013 javaproto.server.test \
+    "$P/root.crt" >/dev/null 2>&1
+  pyc 5013 pyproto.server.test "$P/root.crt" min13
+  stop_pid $SRV
+  # one cipher suite only (5014): a client that fits, then Java and curl that offer others
+  srv 5014 -cert "$P/server.crt" -key "$P/server.key" -cert_chain "$P/inter.crt" -tls1_2 -cipher ECDHE-ECDSA-AES256-GCM-SHA384
+  osl 5014 -servername cipherok.server.test
+  timeout 20 java -Djdk.tls.client.cipherSuites=TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 tests/lib/TlsClient.java \
+    127.0.0.1 5014 javacipher.server.test "$P/root.crt" >/dev/null 2>&1
+  curl -s -o /dev/null -m 5 --tls-max 1.2 --ciphers ECDHE-ECDSA-CHACHA20-POLY1305 --cacert "$P/root.crt" \
+    --resolve curlcipher.server.test:5014:127.0.0.1 https://curlcipher.server.test:5014/
+  stop_pid $SRV
+  # expired client certificates from GnuTLS and Python (5015)
+  srv 5015 -cert "$P/server.crt" -key "$P/server.key" -cert_chain "$P/inter.crt" -Verify 1 -CAfile "$P/ca-bundle.crt" -verify_return_error -tls1_2
+  gtl 5015 ccoldg.server.test --x509cafile "$P/root.crt" $G12 --x509certfile "$P/oldclient.crt" --x509keyfile "$P/oldclient.key"
+  pyc 5015 ccoldpy.server.test "$P/root.crt" cert "$P/oldclient.crt" "$P/oldclient.key"
   stop_pid $SRV
 
   # a server that resets (5010) and one that never answers (5011)
