@@ -54,6 +54,10 @@ srv 6004 -cert "$P/server.crt" -key "$P/server.key" -cert_chain "$P/inter.crt" -
 osl 6004 -servername nocert13.server.test
 osl 6004 -servername oldcert13.server.test -cert "$P/oldclient.crt" -key "$P/oldclient.key" -cert_chain "$P/inter.crt"
 stop_pid $SRV
+# TLS 1.3 after a HelloRetryRequest (the server wants secp384r1, the client's first share is x25519)
+srv 6006 -cert "$P/expired.crt" -key "$P/expired.key" -cert_chain "$P/inter.crt" -groups secp384r1
+osl 6006 $V -servername hrr.expired.server.test -groups x25519:secp384r1
+stop_pid $SRV
 # TLS 1.2 with ChaCha20: curl checks the name after the handshake, then closes with an encrypted alert
 srv 6005 -cert "$P/rsa.crt" -key "$P/rsa.key" -cert_chain "$P/inter.crt" -tls1_2 -cipher ECDHE-RSA-CHACHA20-POLY1305
 SSLKEYLOGFILE=$K curl -s -o /dev/null -m 5 --tls-max 1.2 --cacert "$P/root.crt" \
@@ -81,6 +85,7 @@ for T in $TLSDIAGS; do
       "conn(sni='python.wrong.example.org')['cause'] == 'hostname_mismatch'" \
       "conn(sni='untrusted.server.test')['cause'] == 'unknown_ca'" \
       "conn(sni='nocert13.server.test')['cause'] == 'client_cert_missing'" \
+      "'HelloRetryRequest' in types(conn(sni='hrr.expired.server.test')) and conn(sni='hrr.expired.server.test')['cause'] == 'expired_cert'" \
       "conn(sni='oldcert13.server.test')['cause'] == 'client_cert_expired' and conn(sni='oldcert13.server.test')['confidence'] == 'high'" \
       "any(m['type'] == 'Alert' and m.get('decrypted') and m['description'] == 'certificate_expired' for m in conn(sni='oldcert13.server.test')['messages'])"
   check "$T: --keylog: TLS 1.2 ChaCha20: curl's close right after the handshake is read; the name it checked is named" \
@@ -89,7 +94,7 @@ for T in $TLSDIAGS; do
       "any(m['type'] == 'Alert' and m.get('decrypted') for m in conn(sni='a.b.rsa.server.test')['messages'])" \
       "conn(sni='rsa.server.test')['keylog'] == 'decrypted' and conn(sni='rsa.server.test')['cause'] == 'none'"
   check "$T: decrypted handshake messages and alerts equal tshark's with the same key log" \
-    env TD_KEYLOG="$K" python3 tests/lib/compare_tshark.py "$T" "$CAP" 6001 6002 6003 6004 6005
+    env TD_KEYLOG="$K" python3 tests/lib/compare_tshark.py "$T" "$CAP" 6001 6002 6003 6004 6005 6006
   check "$T: SSLKEYLOGFILE in the environment works as --keylog; pcapng secrets (editcap --inject-secrets) too" \
     sh -c "SSLKEYLOGFILE='$K' '$T' pcap --json '$CAP' | grep -c '\"keylog\":\"decrypted\"' > '$W/n1';
       editcap --inject-secrets 'tls,$K' '$CAP' '$W/dsb.pcapng' &&
