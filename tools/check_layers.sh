@@ -15,10 +15,11 @@ allowed() {
     tls) echo "base capture reasm crypto tls" ;;
     cert) echo "base cert" ;;
     lab) echo "base capture lab" ;;
+    probe) echo "base capture reasm crypto tls cert probe" ;;
     engine) echo "base capture reasm crypto tls engine" ;;
     diag) echo "base capture reasm crypto tls cert diag" ;;
-    report) echo "base capture reasm crypto tls cert engine diag report" ;;
-    cli) echo "base capture reasm crypto tls cert lab engine diag report cli" ;;
+    report) echo "base capture reasm crypto tls cert engine diag probe report" ;;
+    cli) echo "base capture reasm crypto tls cert lab probe engine diag report cli" ;;
   esac
 }
 for dir in src/*/; do
@@ -29,7 +30,7 @@ for dir in src/*/; do
     for inc in $(sed -n 's/^#include "\([a-z]*\)\/.*"/\1/p' "$f" | sort -u); do
       case " $ok " in *" $inc "*) ;; *) echo "$f: $layer may not include $inc/"; status=1 ;; esac
     done
-    if [ "$layer" != cert ] && [ "$layer" != lab ] && [ "$layer" != crypto ] && grep -q '^#include <openssl/' "$f"; then echo "$f: OpenSSL outside src/cert, src/crypto and src/lab"; status=1; fi
+    if [ "$layer" != cert ] && [ "$layer" != lab ] && [ "$layer" != crypto ] && [ "$layer" != probe ] && grep -q '^#include <openssl/' "$f"; then echo "$f: OpenSSL outside src/cert, src/crypto, src/probe and src/lab"; status=1; fi
     if [ "$layer" != capture ] && grep -q '^#include <pcap' "$f"; then echo "$f: libpcap outside src/capture"; status=1; fi
     if [ "$layer" != cli ] && [ "$f" != src/base/mem.c ] && grep -nE '(^|[^sn_a-z])(printf|puts|fputs|exit)\(' "$f" | grep -v 'td_buf_printf\|snprintf\|vsnprintf' | grep -q .; then
       echo "$f: prints or exits below src/cli:"; grep -nE '(^|[^sn_a-z])(printf|puts|fputs|exit)\(' "$f" | grep -v 'td_buf_printf\|snprintf'; status=1

@@ -18,5 +18,6 @@ void td_term_detect(struct td_term *t, const char *color_opt);
 int cmd_pcap(int argc, char **argv);
 int cmd_cert(int argc, char **argv);
 int cmd_lab(int argc, char **argv);
+int cmd_probe(int argc, char **argv);
 
 #endif

@@ -24,6 +24,7 @@ struct cmd {
 static const struct cmd commands[] = {
     {"pcap", cmd_pcap, "reconstruct and check every TLS handshake in a capture"},
     {"cert", cmd_cert, "check certificates, chains, keystores and truststores (no network)"},
+    {"probe", cmd_probe, "find out against a live server what it accepts and why clients fail"},
     {"lab", cmd_lab, "reproduce each failure in-process, as captures, and check the diagnosis"},
 };
 

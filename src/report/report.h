@@ -9,6 +9,7 @@
 #include "base/mem.h"
 #include "cert/audit.h"
 #include "diag/diag.h"
+#include "probe/probe.h"
 #include "engine/engine.h"
 #include "tls/tls.h"
 
@@ -48,6 +49,10 @@ void td_render_http_json(struct td_buf *out, const struct td_http_error *h, cons
                          uint32_t up_stream, const struct td_render_opts *o);
 void td_render_downstream_text(struct td_buf *out, const struct td_http_error *h, const struct td_render_opts *o);
 void td_render_downstream_json(struct td_json *j, const struct td_http_error *h);
+
+/* tlsdiag probe: text, and one JSON object per target (with a newline). */
+void td_render_probe_text(struct td_buf *out, const struct td_probe_result *r, const struct td_render_opts *o);
+void td_render_probe_json(struct td_buf *out, const struct td_probe_result *r);
 
 /* tlsdiag cert: text, and one JSON object (with a newline). */
 void td_render_cert_text(struct td_buf *out, const struct td_cert_report *r, const struct td_render_opts *o);

@@ -1,0 +1,171 @@
+/* tlsdiag probe output: what the server accepts, then the verdict. */
+#include <stdio.h>
+#include <string.h>
+
+#include "base/json.h"
+#include "report/report.h"
+#include "tls/names.h"
+
+#include "base/banned.h"
+
+static const char *vname(uint16_t v)
+{
+    const char *n = td_version_name(v);
+    return n ? n : "?";
+}
+
+void td_render_probe_text(struct td_buf *b, const struct td_probe_result *r, const struct td_render_opts *o)
+{
+    char buf[64];
+    td_buf_printf(b, "%s  %s%s%s  SNI %s  (%u TCP connections, %.2f s)\n", r->target, r->address,
+                  strchr(r->addresses, ' ') ? "  all: " : "", strchr(r->addresses, ' ') ? r->addresses : "",
+                  r->sni_sent ? r->sni : "(none)", r->connections, r->seconds);
+    if (r->reachable) {
+        td_buf_puts(b, "  versions  ");
+        for (int i = 0; i < TD_PROBE_VERSIONS; i++) {
+            td_buf_printf(b, " %s%s", vname(r->v[i].version), r->v[i].accepted ? "" : " no");
+            if (i + 1 < TD_PROBE_VERSIONS) {
+                td_buf_putc(b, ',');
+            }
+        }
+        td_buf_putc(b, '\n');
+        for (int i = TD_PROBE_VERSIONS - 1; i >= 0; i--) {
+            const struct td_probe_version *v = &r->v[i];
+            if (!v->accepted) {
+                continue;
+            }
+            td_buf_printf(b, "  %s suites (%s order):\n", vname(v->version),
+                          v->num_suites < 2 ? "one suite" : v->server_order ? "server" : "client");
+            for (size_t k = 0; k < v->num_suites; k++) {
+                td_buf_printf(b, "    %s\n", td_suite_str(v->suites[k], buf, sizeof buf));
+            }
+            if (v->num_groups) {
+                td_buf_printf(b, "  %s groups:", vname(v->version));
+                for (size_t k = 0; k < v->num_groups; k++) {
+                    td_buf_printf(b, " %s", td_group_str(v->groups[k], buf, sizeof buf));
+                }
+                td_buf_putc(b, '\n');
+            }
+        }
+        td_buf_printf(b, "  SNI: %s; the certificate %s by SNI\n",
+                      r->sni_sent ? (r->sni_required ? "required" : "not required") : "not sent (an IP address)",
+                      r->sni_selects_cert ? "is chosen" : "is not chosen");
+        td_buf_printf(b, "  client certificates: %s", r->client_auth);
+        if (r->num_ca_names) {
+            td_buf_printf(b, " (%zu acceptable CA name%s)", r->num_ca_names, r->num_ca_names == 1 ? "" : "s");
+        }
+        td_buf_putc(b, '\n');
+    } else if (r->error[0]) {
+        td_buf_printf(b, "  %s\n", r->error);
+    }
+    if (r->have_chain) {
+        td_buf_puts(b, "  chain as sent:\n");
+        for (size_t i = 0; i < r->chain.num_nodes; i++) {
+            const struct td_cert_node *n = &r->chain.nodes[i];
+            td_buf_printf(b, "    [%zu] %s (%s), issuer %s, valid %s to %s\n", i, n->info.subject, n->role,
+                          n->info.issuer, n->info.not_before, n->info.not_after);
+        }
+    }
+    if (r->num_findings) {
+        td_buf_puts(b, "findings:\n");
+    }
+    for (size_t i = 0; i < r->num_findings; i++) {
+        const struct td_cert_finding *f = &r->findings[i];
+        bool err = f->sev == TD_SEV_ERROR;
+        td_buf_printf(b, "  %s%-7s%s %-22s %s\n", o->color ? (err ? "\033[31m" : "\033[33m") : "", td_sev_name(f->sev),
+                      o->color ? "\033[0m" : "", f->cause, f->message);
+        td_buf_printf(b, "  %-7s %-22s fix: %s\n", "", "", f->resolution);
+    }
+    td_buf_putc(b, '\n');
+}
+
+void td_render_probe_json(struct td_buf *b, const struct td_probe_result *r)
+{
+    struct td_json j;
+    char buf[64];
+    td_json_init(&j, b);
+    td_json_obj_begin(&j, NULL);
+    td_json_str(&j, "target", r->target);
+    td_json_str(&j, "address", r->address);
+    td_json_str(&j, "addresses", r->addresses);
+    td_json_bool(&j, "reachable", r->reachable);
+    if (r->error[0]) {
+        td_json_str(&j, "error", r->error);
+    }
+    td_json_arr_begin(&j, "versions");
+    for (int i = 0; i < TD_PROBE_VERSIONS; i++) {
+        if (r->v[i].accepted) {
+            td_json_name(&j, NULL, vname(r->v[i].version));
+        }
+    }
+    td_json_arr_end(&j);
+    td_json_obj_begin(&j, "suites");
+    for (int i = TD_PROBE_VERSIONS - 1; i >= 0; i--) {
+        if (!r->v[i].accepted) {
+            continue;
+        }
+        td_json_arr_begin(&j, vname(r->v[i].version));
+        for (size_t k = 0; k < r->v[i].num_suites; k++) {
+            td_json_str(&j, NULL, td_suite_str(r->v[i].suites[k], buf, sizeof buf));
+        }
+        td_json_arr_end(&j);
+    }
+    td_json_obj_end(&j);
+    td_json_obj_begin(&j, "server_order");
+    for (int i = TD_PROBE_VERSIONS - 1; i >= 0; i--) {
+        if (r->v[i].accepted && r->v[i].num_suites >= 2) {
+            td_json_bool(&j, vname(r->v[i].version), r->v[i].server_order);
+        }
+    }
+    td_json_obj_end(&j);
+    td_json_obj_begin(&j, "groups");
+    for (int i = TD_PROBE_VERSIONS - 1; i >= 0; i--) {
+        if (!r->v[i].num_groups) {
+            continue;
+        }
+        td_json_arr_begin(&j, vname(r->v[i].version));
+        for (size_t k = 0; k < r->v[i].num_groups; k++) {
+            td_json_str(&j, NULL, td_group_str(r->v[i].groups[k], buf, sizeof buf));
+        }
+        td_json_arr_end(&j);
+    }
+    td_json_obj_end(&j);
+    td_json_obj_begin(&j, "sni");
+    td_json_bool(&j, "sent", r->sni_sent);
+    td_json_str(&j, "name", r->sni);
+    td_json_bool(&j, "required", r->sni_required);
+    td_json_bool(&j, "selects_certificate", r->sni_selects_cert);
+    td_json_obj_end(&j);
+    td_json_name(&j, "client_auth", r->client_auth);
+    td_json_u64(&j, "client_ca_names", r->num_ca_names);
+    td_json_arr_begin(&j, "chain");
+    for (size_t i = 0; r->have_chain && i < r->chain.num_nodes; i++) {
+        const struct td_cert_node *n = &r->chain.nodes[i];
+        td_json_obj_begin(&j, NULL);
+        td_json_name(&j, "role", n->role);
+        td_json_str(&j, "subject", n->info.subject);
+        td_json_str(&j, "issuer", n->info.issuer);
+        td_json_str(&j, "validFrom", n->info.not_before);
+        td_json_str(&j, "expiryDate", n->info.not_after);
+        td_json_str(&j, "sha256", n->info.sha256);
+        td_json_obj_end(&j);
+    }
+    td_json_arr_end(&j);
+    td_json_arr_begin(&j, "findings");
+    for (size_t i = 0; i < r->num_findings; i++) {
+        const struct td_cert_finding *f = &r->findings[i];
+        td_json_obj_begin(&j, NULL);
+        td_json_name(&j, "cause", f->cause);
+        td_json_name(&j, "severity", td_sev_name(f->sev));
+        td_json_str(&j, "message", f->message);
+        td_json_str(&j, "resolution", f->resolution);
+        td_json_obj_end(&j);
+    }
+    td_json_arr_end(&j);
+    td_json_u64(&j, "connections", r->connections);
+    char secs[32];
+    snprintf(secs, sizeof secs, "%.3f", r->seconds);
+    td_json_raw(&j, "seconds", secs);
+    td_json_obj_end(&j);
+    td_buf_putc(b, '\n');
+}
