@@ -56,22 +56,38 @@ td_track $!
 wait_port 7008
 # 7010: accepts and never answers; 7011: answers in plain HTTP
 python3 - <<'PY' >/dev/null 2>&1 &
-import socket, threading
-def serve(port, answer):
+import os, socket, struct, threading, time
+def handle(c, kind):
+    try:
+        c.recv(4096)
+        if kind == "http":
+            c.sendall(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
+        elif kind == "garbage":      # 100 MB of noise
+            for _ in range(100 * 16):
+                c.sendall(os.urandom(65536))
+        elif kind == "drip":         # a TLS alert, one byte a second
+            for b in b"\x15\x03\x03\x00\x02\x02\x28":
+                c.sendall(bytes([b])); time.sleep(1)
+        elif kind == "reset":        # half a record header, then RST
+            c.sendall(b"\x16\x03"); time.sleep(0.05)
+            c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        elif kind == "silent":
+            time.sleep(30)
+    except OSError:
+        pass
+    c.close()
+def serve(port, kind):
     s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     s.bind(("127.0.0.1", port)); s.listen(64)
     while True:
         c, _ = s.accept()
-        if answer:
-            c.recv(4096); c.sendall(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n"); c.close()
-        else:
-            threading.Timer(30, c.close).start()
-for port, answer in ((7010, False), (7011, True)):
-    threading.Thread(target=serve, args=(port, answer), daemon=True).start()
-threading.Event().wait(120)
+        threading.Thread(target=handle, args=(c, kind), daemon=True).start()
+for port, kind in ((7010, "silent"), (7011, "http"), (7012, "garbage"), (7013, "drip"), (7014, "reset")):
+    threading.Thread(target=serve, args=(port, kind), daemon=True).start()
+threading.Event().wait(300)
 PY
 td_track $!
-wait_port 7010; wait_port 7011
+wait_port 7010; wait_port 7011; wait_port 7012; wait_port 7013; wait_port 7014
 
 pj() { # tlsdiag target expressions... (d: the JSON object; rc: exit code) [TD_ARGS]
   t=$1 target=$2; shift 2
@@ -125,6 +141,12 @@ for T in $TLSDIAGS; do
     sh -c "$(declare -f pj); pj '$T' 127.0.0.1:7099 \"causes == ['tcp_reset']\" 'rc == 1' &&
            start=\$(date +%s); pj '$T' 127.0.0.1:7010 \"'no_response' in causes or d['versions'] == []\" 'rc == 1' && [ \$((\$(date +%s) - start)) -le 30 ] &&
            pj '$T' 127.0.0.1:7011 \"causes == ['not_tls']\" 'rc == 1'"
+  check "$T: 100 MB of garbage, one byte a second, a reset mid-record: bounded time and memory, a verdict each" \
+    sh -c "$(declare -f pj); start=\$(date +%s)
+      /usr/bin/time -f %M -o '$W/rss' '$T' probe --json --timeout 1000 127.0.0.1:7012 > '$W/g.json'; [ \$(tail -1 '$W/rss') -lt 204800 ] || exit 1
+      grep -q '\"not_tls\"' '$W/g.json' || { cat '$W/g.json'; exit 1; }
+      pj '$T' 127.0.0.1:7013 \"d['versions'] == []\" 'rc == 1' && pj '$T' 127.0.0.1:7014 \"d['versions'] == []\" 'rc == 1' &&
+      [ \$((\$(date +%s) - start)) -le 60 ]"
   check "$T: usage: bad target, --cert without --key, bad --timeout exit 2; -f reads targets" \
     sh -c "'$T' probe 'host:99999' 2>/dev/null; a=\$?; '$T' probe --cert x 127.0.0.1 2>/dev/null; b=\$?; '$T' probe --timeout x 127.0.0.1 2>/dev/null; c=\$?;
            printf '127.0.0.1:7001\\n# a comment\\n127.0.0.1:7002\\n' > '$W/targets'; n=\$('$T' probe --json -f '$W/targets' | wc -l); [ \$a\$b\$c\$n = 2222 ]"
