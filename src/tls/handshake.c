@@ -205,13 +205,13 @@ struct td_certificate_request *td_parse_certificate_request(struct td_cur *c, ui
             struct td_cur body;
             if (!td_cur_get_u16(&exts, &type) || !td_cur_get_u16_prefixed(&exts, &body)) {
                 *err = "CertificateRequest extension runs past the block";
-                c = &exts;
-                goto bad;
+                *err_off = td_cur_offset(&exts); /* exts ends with this block: no pointer to it may outlive it */
+                goto bad_at;
             }
             if ((type == 13 && !get_sigalgs(&body, &cr->sigalgs)) || (type == 47 && !get_ca_names(&body, cr))) {
                 *err = "CertificateRequest extension content is malformed";
-                c = &body;
-                goto bad;
+                *err_off = td_cur_offset(&body);
+                goto bad_at;
             }
         }
         return cr;
@@ -234,6 +234,7 @@ struct td_certificate_request *td_parse_certificate_request(struct td_cur *c, ui
     return cr;
 bad:
     *err_off = td_cur_offset(c);
+bad_at:
     td_certificate_request_free(cr);
     return NULL;
 }
