@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "base/mem.h"
 #include "cert/audit.h"
@@ -28,6 +30,7 @@ static void help(FILE *f)
           "      --cert F --key F   a client certificate (PEM) to try\n"
           "      --timeout MS       per connection step (default 3000)\n"
           "  -f FILE                targets, one per line\n"
+          "      --jobs N           probe up to N targets at once (default 8)\n"
           "      --json             one JSON object per target\n"
           "      --color WHEN       auto (default), always, never\n"
           "  -h, --help             this help\n"
@@ -36,15 +39,54 @@ static void help(FILE *f)
           f);
 }
 
+struct job {
+    pid_t pid;
+    FILE *out;
+    int status;
+    bool done;
+};
+
+static int merge_rc(int rc, int c)
+{
+    if (c == TD_EXIT_USAGE || rc == TD_EXIT_USAGE) {
+        return TD_EXIT_USAGE;
+    }
+    return c == TD_EXIT_FAILURES ? TD_EXIT_FAILURES : rc;
+}
+
+/* One target, its report written to out; the exit status it deserves. */
+static int probe_one(const char *target, const struct td_probe_opts *o, bool json, const struct td_render_opts *ro,
+                     FILE *out)
+{
+    struct td_probe_result r;
+    char err[400];
+    if (!td_probe(target, o, &r, err, sizeof err)) {
+        fprintf(stderr, "tlsdiag probe: %s\n", err);
+        return TD_EXIT_USAGE;
+    }
+    struct td_buf b = {0};
+    if (json) {
+        td_render_probe_json(&b, &r);
+    } else {
+        td_render_probe_text(&b, &r, ro);
+    }
+    fwrite(b.data, 1, b.len, out);
+    td_buf_free(&b);
+    int c = td_probe_errors(&r) ? TD_EXIT_FAILURES : TD_EXIT_OK;
+    td_probe_result_free(&r);
+    return c;
+}
+
 int cmd_probe(int argc, char **argv)
 {
-    enum { OPT_SNI = 256, OPT_NOSNI, OPT_CA, OPT_CERT, OPT_KEY, OPT_TIMEOUT, OPT_JSON, OPT_COLOR };
+    enum { OPT_SNI = 256, OPT_NOSNI, OPT_CA, OPT_CERT, OPT_KEY, OPT_TIMEOUT, OPT_JSON, OPT_COLOR, OPT_JOBS };
     static const struct option longopts[] = {
         {"sni", required_argument, NULL, OPT_SNI},       {"no-sni", no_argument, NULL, OPT_NOSNI},
         {"ca", required_argument, NULL, OPT_CA},         {"cert", required_argument, NULL, OPT_CERT},
         {"key", required_argument, NULL, OPT_KEY},       {"timeout", required_argument, NULL, OPT_TIMEOUT},
         {"json", no_argument, NULL, OPT_JSON},           {"color", required_argument, NULL, OPT_COLOR},
         {"colour", required_argument, NULL, OPT_COLOR},  {"help", no_argument, NULL, 'h'},
+        {"jobs", required_argument, NULL, OPT_JOBS},
         {NULL, 0, NULL, 0},
     };
     struct td_probe_opts o;
@@ -52,6 +94,7 @@ int cmd_probe(int argc, char **argv)
     o.timeout_ms = 3000;
     const char *ca_path = NULL, *list = NULL, *color = "auto";
     bool json = false;
+    size_t jobs_max = 8;
     int opt;
     optind = 1;
     while ((opt = getopt_long(argc, argv, "f:h", longopts, NULL)) != -1) {
@@ -90,6 +133,16 @@ int cmd_probe(int argc, char **argv)
         case OPT_JSON:
             json = true;
             break;
+        case OPT_JOBS: {
+            char *end;
+            long v = strtol(optarg, &end, 10);
+            if (*end || v < 1 || v > 256) {
+                fprintf(stderr, "tlsdiag probe: --jobs takes 1 to 256, not '%s'\n", optarg);
+                return TD_EXIT_USAGE;
+            }
+            jobs_max = (size_t)v;
+            break;
+        }
         case OPT_COLOR:
             if (strcmp(optarg, "auto") && strcmp(optarg, "always") && strcmp(optarg, "never")) {
                 fputs("tlsdiag probe: --color takes auto, always or never\n", stderr);
@@ -161,34 +214,70 @@ int cmd_probe(int argc, char **argv)
     struct td_term term;
     td_term_detect(&term, color);
     struct td_render_opts ro = {.color = term.color, .utf8 = term.utf8};
-    for (size_t i = 0; i < n; i++) {
-        struct td_probe_result r;
-        char err[400];
-        if (term.stderr_tty && !json) {
-            fprintf(stderr, "probing %s...\r", targets[i]);
+    if (n == 1 || jobs_max == 1) {
+        for (size_t i = 0; i < n; i++) {
+            int c = probe_one(targets[i], &o, json, &ro, stdout);
+            rc = merge_rc(rc, c);
         }
-        if (!td_probe(targets[i], &o, &r, err, sizeof err)) {
-            fprintf(stderr, "tlsdiag probe: %s\n", err);
-            rc = TD_EXIT_USAGE;
-            continue;
-        }
-        if (term.stderr_tty && !json) {
-            fputs("\033[K", stderr);
-        }
-        struct td_buf b = {0};
-        if (json) {
-            td_render_probe_json(&b, &r);
-        } else {
-            td_render_probe_text(&b, &r, &ro);
-        }
-        fwrite(b.data, 1, b.len, stdout);
-        fflush(stdout);
-        td_buf_free(&b);
-        if (td_probe_errors(&r) && rc == TD_EXIT_OK) {
-            rc = TD_EXIT_FAILURES;
-        }
-        td_probe_result_free(&r);
+        goto out;
     }
+    /* Several targets: up to jobs_max child processes at once, each writing its
+     * report to a temporary file; reports are printed in the order given. */
+    struct job *jobs = td_calloc(n, sizeof *jobs);
+    size_t next_start = 0, running = 0, next_print = 0;
+    while (next_print < n) {
+        while (running < jobs_max && next_start < n) {
+            struct job *j = &jobs[next_start];
+            j->out = tmpfile();
+            fflush(stdout);
+            fflush(stderr);
+            j->pid = j->out ? fork() : -1;
+            if (j->pid == 0) {
+                int c = probe_one(targets[next_start], &o, json, &ro, j->out);
+                fflush(j->out);
+                _exit(c);
+            }
+            if (j->pid < 0) { /* no process: do it here */
+                j->status = probe_one(targets[next_start], &o, json, &ro, j->out ? j->out : stdout);
+                j->done = true;
+            } else {
+                running++;
+            }
+            next_start++;
+        }
+        if (running > 0) {
+            int st;
+            pid_t pid = waitpid(-1, &st, 0);
+            for (size_t i = 0; pid > 0 && i < next_start; i++) {
+                if (jobs[i].pid == pid && !jobs[i].done) {
+                    jobs[i].done = true;
+                    jobs[i].status = WIFEXITED(st) ? WEXITSTATUS(st) : TD_EXIT_USAGE;
+                    running--;
+                }
+            }
+        }
+        while (next_print < n && jobs[next_print].done) {
+            struct job *j = &jobs[next_print++];
+            if (j->out) {
+                char buf[8192];
+                size_t k;
+                rewind(j->out);
+                while ((k = fread(buf, 1, sizeof buf, j->out)) > 0) {
+                    fwrite(buf, 1, k, stdout);
+                }
+                fclose(j->out);
+            }
+            fflush(stdout);
+            rc = merge_rc(rc, j->status);
+        }
+        if (term.stderr_tty && !json) {
+            fprintf(stderr, "probed %zu of %zu targets\r", next_print, n);
+        }
+    }
+    if (term.stderr_tty && !json) {
+        fputs("\033[K", stderr);
+    }
+    free(jobs);
 out:
     td_certset_free(ca);
     for (size_t i = 0; i < n; i++) {

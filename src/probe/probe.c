@@ -685,6 +685,12 @@ bool td_probe(const char *target, const struct td_probe_opts *o, struct td_probe
         r->transport_cause = "no_response";
         snprintf(r->error, sizeof r->error, "%s accepted the connection but did not answer the ClientHello within %d ms",
                  r->address, o->timeout_ms);
+        add_finding(r, "no_response", TD_SEV_ERROR,
+                    "Check the server process and what sits in front of it (a load balancer or firewall that accepts "
+                    "and holds connections), and that this port expects TLS.",
+                    "%s", r->error);
+        r->seconds = (double)(now_ms() - t0) / 1000.0;
+        return true;
     }
     r->reachable = true;
     for (size_t vi = 0; vi < TD_PROBE_VERSIONS; vi++) {
