@@ -23,7 +23,7 @@ UNIT_SRCS := $(sort $(wildcard tests/unit/*/*_test.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
 TESTLIB_SRCS := $(sort $(wildcard tests/lib/*.c))
 TESTLIB_OBJS := $(TESTLIB_SRCS:%.c=$(B)/%.o)
-FUZZ_TARGETS := pcap tls hello cert
+FUZZ_TARGETS := pcap tls hello cert probe
 REPLAY_BINS := $(FUZZ_TARGETS:%=$(B)/replay/%)
 FUZZ_SECONDS ?= 60
 FUZZ_FLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined
@@ -57,7 +57,7 @@ $(B)/tests/%: tests/unit/%.c $(B)/libtlsdiag.a $(TESTLIB_OBJS)
 # make test runs the regression corpus through them, normal and sanitizer builds.
 $(B)/replay/%: tests/fuzz/fuzz_%.c tests/fuzz/common.c tests/fuzz/replay.c $(B)/libtlsdiag.a
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Itests/fuzz $(LDFLAGS) -o $@ $(filter %.c,$^) $(B)/libtlsdiag.a $(PKG_LIBS)
+	$(CC) $(ALL_CFLAGS) -Itests/fuzz $(LDFLAGS) -o $@ $(filter %.c,$^) $(B)/libtlsdiag.a $(PKG_LIBS) -lpthread
 
 # libFuzzer: make fuzz FUZZ_SECONDS=N runs each target N seconds from the
 # regression corpus and seeds made by tlsdiag lab; crashes land in

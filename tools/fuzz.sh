@@ -10,13 +10,14 @@ cd "$(dirname "$0")/.." || exit 1
 secs=$1; shift
 B=build/fuzz
 PKG_LIBS=$(pkg-config --libs openssl libpcap)
+rm -rf $B/crashes
 mkdir -p $B/seeds $B/crashes
 build/fuzz/tlsdiag lab -w $B/lab >/dev/null 2>&1
 python3 tests/fuzz/mkseeds.py $B/seeds $B/lab/*.pcap >/dev/null
 fail=0
 for t in "$@"; do
-  clang -O1 -g -fsanitize=fuzzer,address,undefined -Isrc -I$B/gen -Itests/fuzz -o $B/fuzz_$t \
-    tests/fuzz/fuzz_$t.c tests/fuzz/common.c $B/libtlsdiag.a $PKG_LIBS || exit 1
+  clang -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE -O1 -g -fsanitize=fuzzer,address,undefined -Isrc -I$B/gen \
+    -Itests/fuzz -o $B/fuzz_$t tests/fuzz/fuzz_$t.c tests/fuzz/common.c $B/libtlsdiag.a $PKG_LIBS -lpthread || exit 1
   mkdir -p $B/corpus/$t
   cp tests/fuzz/corpus/$t/* $B/corpus/$t/ 2>/dev/null
   [ -d $B/seeds/$t ] && cp $B/seeds/$t/* $B/corpus/$t/ 2>/dev/null
