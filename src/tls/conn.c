@@ -444,7 +444,8 @@ static void start_record(struct td_tls_conn *c, enum td_role from, const struct 
         d->rec_encrypted = d->ccs && !c->tls13 && !c->hrr;
         break;
     case TD_CT_ALERT:
-        d->rec_encrypted = (d->ccs && !c->tls13 && !c->hrr) || d->rec_len != 2;
+        /* an empty alert record is malformed (flagged below), not encrypted */
+        d->rec_encrypted = (d->ccs && !c->tls13 && !c->hrr) || (d->rec_len != 2 && d->rec_len != 0);
         break;
     default:
         d->rec_encrypted = false;
