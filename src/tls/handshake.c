@@ -176,6 +176,7 @@ static bool get_sigalgs(struct td_cur *c, struct td_u16s *out)
     if (!td_cur_get_u16_prefixed(c, &v) || td_cur_len(&v) % 2) {
         return false;
     }
+    free(out->v); /* a repeated extension: the last one counts */
     out->n = td_cur_len(&v) / 2;
     out->v = td_calloc(out->n, sizeof *out->v);
     for (size_t i = 0; i < out->n; i++) {
