@@ -14,7 +14,9 @@ chmod +x build/memcheck/tlsdiag
 export TLSDIAGS=build/memcheck/tlsdiag MEMCHECK=1
 pass=0 fail=0
 log=$(mktemp)
-for t in tests/integration/t*.sh; do
+# tools/memcheck.sh [SUITE...]: all suites, or those named (e.g. tests/integration/t2000-probe.sh)
+[ $# -gt 0 ] && suites="$*" || suites=$(ls tests/integration/t*.sh)
+for t in $suites; do
   start=$(date +%s)
   bash "$t" >"$log" 2>&1
   p=$(grep -c '^ok ' "$log"); f=$(grep -c '^not ok ' "$log")
