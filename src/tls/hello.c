@@ -389,6 +389,7 @@ static bool server_ext(struct pctx *p, uint16_t type, struct td_cur *e, void *ar
             return false;
         }
         if (s.n > 0) {
+            free(sh->alpn); /* a repeated extension: the last one counts */
             sh->alpn = s.v[0];
             s.v[0] = NULL;
         }
