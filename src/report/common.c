@@ -4,6 +4,7 @@
 #include "base/mem.h"
 
 #include "report/internal.h"
+#include "tls/internal.h"
 
 #include "base/banned.h"
 
@@ -71,4 +72,42 @@ const char *td_cert_type_name(uint8_t t)
 const char *td_alert_level_name(uint8_t l)
 {
     return l == 1 ? "warning" : l == 2 ? "fatal" : NULL;
+}
+
+/* Whether m carries its decoded structure (a raw type-6 message, the draft
+ * HelloRetryRequest code point, is never decoded). */
+bool td_msg_decoded(const struct td_msg *m)
+{
+    switch (m->hs_type) {
+    case TD_HS_CLIENT_HELLO:
+    case TD_HS_SERVER_HELLO:
+    case TD_HS_HELLO_RETRY_REQUEST:
+    case TD_HS_CERTIFICATE:
+    case TD_HS_SERVER_KEY_EXCHANGE:
+    case TD_HS_CERTIFICATE_REQUEST:
+        return m->u.ch != NULL; /* the same pointer, whichever member */
+    default:
+        return true;
+    }
+}
+
+void td_render_findings_json(struct td_json *j, const struct td_cert_finding *f, size_t n, bool with_cert)
+{
+    td_json_arr_begin(j, "findings");
+    for (size_t i = 0; i < n; i++) {
+        td_json_obj_begin(j, NULL);
+        td_json_name(j, "cause", f[i].cause);
+        td_json_name(j, "severity", td_sev_name(f[i].sev));
+        if (with_cert) {
+            if (f[i].cert >= 0) {
+                td_json_i64(j, "cert", f[i].cert);
+            } else {
+                td_json_null(j, "cert");
+            }
+        }
+        td_json_str(j, "message", f[i].message);
+        td_json_str(j, "resolution", f[i].resolution);
+        td_json_obj_end(j);
+    }
+    td_json_arr_end(j);
 }

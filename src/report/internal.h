@@ -6,5 +6,8 @@
 
 const char *td_cert_type_name(uint8_t t);
 const char *td_alert_level_name(uint8_t l);
+bool td_msg_decoded(const struct td_msg *m);
+/* The "findings" array of tlsdiag cert and tlsdiag probe. */
+void td_render_findings_json(struct td_json *j, const struct td_cert_finding *f, size_t n, bool with_cert);
 
 #endif

@@ -7,7 +7,7 @@
 
 #include "base/json.h"
 #include "base/mem.h"
-#include "report/report.h"
+#include "report/internal.h"
 
 #include "base/banned.h"
 
@@ -237,22 +237,7 @@ void td_render_cert_json(struct td_buf *b, const struct td_cert_report *r)
         td_json_arr_end(&j);
     }
     td_json_arr_end(&j);
-    td_json_arr_begin(&j, "findings");
-    for (size_t i = 0; i < r->num_findings; i++) {
-        const struct td_cert_finding *f = &r->findings[i];
-        td_json_obj_begin(&j, NULL);
-        td_json_name(&j, "cause", f->cause);
-        td_json_name(&j, "severity", td_sev_name(f->sev));
-        if (f->cert >= 0) {
-            td_json_i64(&j, "cert", f->cert);
-        } else {
-            td_json_null(&j, "cert");
-        }
-        td_json_str(&j, "message", f->message);
-        td_json_str(&j, "resolution", f->resolution);
-        td_json_obj_end(&j);
-    }
-    td_json_arr_end(&j);
+    td_render_findings_json(&j, r->findings, r->num_findings, true);
     if (r->compare) {
         td_json_bool(&j, "accepted", r->accepted);
         td_json_str(&j, "anchor", r->anchor);

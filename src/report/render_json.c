@@ -162,28 +162,10 @@ static void certificate(struct td_json *j, const struct td_certificate *cert)
     td_json_arr_end(j);
 }
 
-
-/* Whether m carries its decoded structure (a raw type-6 message, the draft
- * HelloRetryRequest code point, or a type tlsdiag does not decode, does not). */
-static bool decoded(const struct td_msg *m)
-{
-    switch (m->hs_type) {
-    case TD_HS_CLIENT_HELLO:
-    case TD_HS_SERVER_HELLO:
-    case TD_HS_HELLO_RETRY_REQUEST:
-    case TD_HS_CERTIFICATE:
-    case TD_HS_SERVER_KEY_EXCHANGE:
-    case TD_HS_CERTIFICATE_REQUEST:
-        return m->u.ch != NULL; /* the same pointer, whichever member */
-    default:
-        return true;
-    }
-}
-
 static void handshake_fields(struct td_json *j, const struct td_msg *m)
 {
     char buf[48];
-    if (!decoded(m)) {
+    if (!td_msg_decoded(m)) {
         return;
     }
     switch (m->hs_type) {

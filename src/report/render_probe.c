@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "base/json.h"
-#include "report/report.h"
+#include "report/internal.h"
 #include "tls/names.h"
 
 #include "base/banned.h"
@@ -151,17 +151,7 @@ void td_render_probe_json(struct td_buf *b, const struct td_probe_result *r)
         td_json_obj_end(&j);
     }
     td_json_arr_end(&j);
-    td_json_arr_begin(&j, "findings");
-    for (size_t i = 0; i < r->num_findings; i++) {
-        const struct td_cert_finding *f = &r->findings[i];
-        td_json_obj_begin(&j, NULL);
-        td_json_name(&j, "cause", f->cause);
-        td_json_name(&j, "severity", td_sev_name(f->sev));
-        td_json_str(&j, "message", f->message);
-        td_json_str(&j, "resolution", f->resolution);
-        td_json_obj_end(&j);
-    }
-    td_json_arr_end(&j);
+    td_render_findings_json(&j, r->findings, r->num_findings, false);
     td_json_u64(&j, "connections", r->connections);
     char secs[32];
     snprintf(secs, sizeof secs, "%.3f", r->seconds);

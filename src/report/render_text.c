@@ -206,23 +206,6 @@ static void cr_summary(struct td_buf *out, const struct td_certificate_request *
     }
 }
 
-/* Whether m carries its decoded structure (a raw type-6 message, the draft
- * HelloRetryRequest code point, or a type tlsdiag does not decode, does not). */
-static bool decoded(const struct td_msg *m)
-{
-    switch (m->hs_type) {
-    case TD_HS_CLIENT_HELLO:
-    case TD_HS_SERVER_HELLO:
-    case TD_HS_HELLO_RETRY_REQUEST:
-    case TD_HS_CERTIFICATE:
-    case TD_HS_SERVER_KEY_EXCHANGE:
-    case TD_HS_CERTIFICATE_REQUEST:
-        return m->u.ch != NULL; /* the same pointer, whichever member */
-    default:
-        return true;
-    }
-}
-
 static void msg_line(struct td_buf *out, const struct td_msg *m, const struct td_render_opts *o)
 {
     char buf[48];
@@ -237,7 +220,7 @@ static void msg_line(struct td_buf *out, const struct td_msg *m, const struct td
                   col(o, RESET));
     switch (m->kind) {
     case TD_M_HANDSHAKE:
-        switch (decoded(m) ? m->hs_type : 0xff) {
+        switch (td_msg_decoded(m) ? m->hs_type : 0xff) {
         case TD_HS_CLIENT_HELLO:
             ch_summary(out, m->u.ch);
             break;
@@ -305,7 +288,7 @@ static void msg_line(struct td_buf *out, const struct td_msg *m, const struct td
         td_buf_printf(out, "  %s[decrypted]%s", col(o, GREEN), col(o, RESET));
     }
     td_buf_putc(out, '\n');
-    if (o->verbose && m->kind == TD_M_HANDSHAKE && decoded(m)) {
+    if (o->verbose && m->kind == TD_M_HANDSHAKE && td_msg_decoded(m)) {
         switch (m->hs_type) {
         case TD_HS_CLIENT_HELLO:
             ch_detail(out, m->u.ch);

@@ -12,13 +12,7 @@ CAP=$W/keylog.pcap
 K=$W/keys.log
 : > "$K"
 cap_start lo "$CAP"
-srv() { # port args...
-  port=$1; shift
-  openssl s_server -accept "$port" -www -quiet "$@" >/dev/null 2>&1 &
-  SRV=$!
-  td_track "$SRV"
-  wait_port "$port"
-}
+srv() { ossl_srv "$@"; } # port args...
 osl() { port=$1; shift; echo | timeout 5 openssl s_client -connect "127.0.0.1:$port" -keylogfile "$K" "$@" >/dev/null 2>&1; }
 V="-verify_return_error -CAfile $P/root.crt"
 # TLS 1.3: an expired leaf (s_client, curl), a name not covered (s_client, Python), an unknown CA (Node)

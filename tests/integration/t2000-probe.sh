@@ -6,12 +6,7 @@
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/suite.sh netns
 pki_failures "$P" >/dev/null
-srv() { # port args...
-  port=$1; shift
-  openssl s_server -accept "$port" -www -quiet "$@" >/dev/null 2>&1 &
-  td_track $!
-  wait_port "$port"
-}
+srv() { ossl_srv "$@"; } # port args...
 C="-cert $P/rsa.crt -key $P/rsa.key -cert_chain $P/inter.crt"
 # 7001: TLS 1.2 only, three suites in the server's order
 srv 7001 $C -tls1_2 -cipher 'ECDHE-RSA-AES256-GCM-SHA384:ECDHE-RSA-CHACHA20-POLY1305:AES128-SHA' -serverpref

@@ -46,3 +46,12 @@ cap_stop() {
 stop_pid() {
   kill "$1" 2>/dev/null; wait "$1" 2>/dev/null || true
 }
+
+# openssl s_server -www on PORT with ARGS, tracked for cleanup; its PID in SRV.
+ossl_srv() {
+  port=$1; shift
+  openssl s_server -accept "$port" -www -quiet "$@" >/dev/null 2>&1 &
+  SRV=$!
+  td_track "$SRV"
+  wait_port "$port"
+}

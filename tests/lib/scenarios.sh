@@ -126,13 +126,7 @@ PY
 scenario_failures() { # WORKDIR PKI CAPTURE
   W=$1 P=$2 CAP=$3
   cap_start lo "$CAP"
-  srv() { # port args...
-    port=$1; shift
-    openssl s_server -accept "$port" -www -quiet "$@" >/dev/null 2>&1 &
-    SRV=$!
-    td_track "$SRV"
-    wait_port "$port"
-  }
+  srv() { ossl_srv "$@"; } # port args...
   osl() { port=$1; shift; echo | timeout 5 openssl s_client -connect "127.0.0.1:$port" "$@" >/dev/null 2>&1; }
   gtl() { port=$1; name=$2; shift 2; timeout 5 gnutls-cli 127.0.0.1 -p "$port" --sni-hostname "$name" "$@" </dev/null >/dev/null 2>&1; }
   V="-verify_return_error -CAfile $P/root.crt"
