@@ -25,15 +25,7 @@ gnutls-serv -p 7007 --x509certfile "$P/server-chain.crt" --x509keyfile "$P/serve
 td_track $!
 wait_port 7007
 # 7008: nginx refusing clients without SNI, two names with two certificates
-mkdir -p "$W/ngx/logs"
-cat > "$W/ngx/nginx.conf" <<NGINX
-daemon off;
-pid $W/ngx/nginx.pid;
-error_log $W/ngx/logs/error.log;
-events { worker_connections 64; }
-http {
-  access_log off;
-  client_body_temp_path $W/ngx; proxy_temp_path $W/ngx; fastcgi_temp_path $W/ngx; uwsgi_temp_path $W/ngx; scgi_temp_path $W/ngx;
+ngx_start "$W/ngx" <<NGINX
   server { listen 127.0.0.1:7008 ssl default_server; ssl_reject_handshake on; }
   server { listen 127.0.0.1:7008 ssl; server_name server.test;
            ssl_certificate $P/server-chain.crt; ssl_certificate_key $P/server.key; return 200 "ok\n"; }
@@ -44,10 +36,7 @@ http {
            ssl_certificate $P/server-chain.crt; ssl_certificate_key $P/server.key; return 200 "ok\n"; }
   server { listen 127.0.0.1:7009 ssl; server_name rsa.server.test;
            ssl_certificate $P/rsa-chain.crt; ssl_certificate_key $P/rsa.key; return 200 "ok\n"; }
-}
 NGINX
-nginx -p "$W/ngx" -c "$W/ngx/nginx.conf" >/dev/null 2>&1 &
-td_track $!
 wait_port 7008
 # 7010: accepts and never answers; 7011: answers in plain HTTP
 python3 - <<'PY' >/dev/null 2>&1 &

@@ -55,3 +55,21 @@ ossl_srv() {
   td_track "$SRV"
   wait_port "$port"
 }
+
+# nginx in DIR with the given server blocks (read from standard input) inside
+# http { }, started and tracked (PID in SRV): ngx_start DIR <<EOF ... EOF
+ngx_start() {
+  d=$1
+  mkdir -p "$d/logs"
+  {
+    printf 'daemon off;\npid %s/nginx.pid;\nerror_log %s/logs/error.log;\nevents { worker_connections 256; }\n' "$d" "$d"
+    printf 'http {\n  access_log off;\n'
+    printf '  client_body_temp_path %s; proxy_temp_path %s; fastcgi_temp_path %s; uwsgi_temp_path %s; scgi_temp_path %s;\n' \
+      "$d" "$d" "$d" "$d" "$d"
+    cat
+    printf '}\n'
+  } > "$d/nginx.conf"
+  nginx -p "$d" -c "$d/nginx.conf" >/dev/null 2>&1 &
+  SRV=$!
+  td_track "$SRV"
+}

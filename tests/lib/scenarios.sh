@@ -190,23 +190,11 @@ scenario_failures() { # WORKDIR PKI CAPTURE
   stop_pid $SRV
 
   # nginx that refuses clients without SNI (5009)
-  mkdir -p "$W/ngx/logs"
-  cat > "$W/ngx/nginx.conf" <<NGINX
-daemon off;
-pid $W/ngx/nginx.pid;
-error_log $W/ngx/logs/error.log;
-events { worker_connections 64; }
-http {
-  access_log off;
-  client_body_temp_path $W/ngx; proxy_temp_path $W/ngx; fastcgi_temp_path $W/ngx; uwsgi_temp_path $W/ngx; scgi_temp_path $W/ngx;
+  ngx_start "$W/ngx" <<NGINX
   server { listen 127.0.0.1:5009 ssl default_server; ssl_reject_handshake on; }
   server { listen 127.0.0.1:5009 ssl; server_name sni.server.test;
            ssl_certificate $P/server-chain.crt; ssl_certificate_key $P/server.key; return 200 "ok\n"; }
-}
 NGINX
-  nginx -p "$W/ngx" -c "$W/ngx/nginx.conf" >/dev/null 2>&1 &
-  SRV=$!
-  td_track "$SRV"
   wait_port 5009
   curl -s -o /dev/null -m 5 --cacert "$P/root.crt" --resolve sni.server.test:5009:127.0.0.1 https://sni.server.test:5009/
   curl -s -o /dev/null -m 5 --tls-max 1.2 --cacert "$P/root.crt" --resolve sni.server.test:5009:127.0.0.1 https://sni.server.test:5009/
