@@ -40,6 +40,8 @@ static void help(FILE *f)
 }
 
 struct job {
+    const char *target;
+    size_t addr;
     pid_t pid;
     FILE *out;
     int status;
@@ -55,12 +57,14 @@ static int merge_rc(int rc, int c)
 }
 
 /* One target, its report written to out; the exit status it deserves. */
-static int probe_one(const char *target, const struct td_probe_opts *o, bool json, const struct td_render_opts *ro,
-                     FILE *out)
+static int probe_one(const char *target, size_t addr, const struct td_probe_opts *o, bool json,
+                     const struct td_render_opts *ro, FILE *out)
 {
     struct td_probe_result r;
     char err[400];
-    if (!td_probe(target, o, &r, err, sizeof err)) {
+    struct td_probe_opts oa = *o;
+    oa.address_index = addr;
+    if (!td_probe(target, &oa, &r, err, sizeof err)) {
         fprintf(stderr, "tlsdiag probe: %s\n", err);
         return TD_EXIT_USAGE;
     }
@@ -196,6 +200,7 @@ int cmd_probe(int argc, char **argv)
     }
     int rc = TD_EXIT_OK;
     struct td_certset *ca = NULL;
+    size_t ntargets = n;
     if (n == 0) {
         fputs("tlsdiag probe: no target given\nTry 'tlsdiag probe --help'.\n", stderr);
         rc = TD_EXIT_USAGE;
@@ -214,16 +219,31 @@ int cmd_probe(int argc, char **argv)
     struct td_term term;
     td_term_detect(&term, color);
     struct td_render_opts ro = {.color = term.color, .utf8 = term.utf8};
+    /* One job per address of each target (a name with A and AAAA records is
+     * probed on each: they may be different servers). */
+    size_t nj = 0;
+    struct job *jobs = NULL;
+    for (size_t i = 0; i < n; i++) {
+        size_t na = td_probe_num_addresses(targets[i]);
+        for (size_t k = 0; k < (na ? na : 1); k++) {
+            jobs = td_realloc(jobs, (nj + 1) * sizeof *jobs);
+            td_memzero(&jobs[nj], sizeof jobs[nj]);
+            jobs[nj].target = targets[i];
+            jobs[nj].addr = k;
+            nj++;
+        }
+    }
+    n = nj;
     if (n == 1 || jobs_max == 1) {
         for (size_t i = 0; i < n; i++) {
-            int c = probe_one(targets[i], &o, json, &ro, stdout);
+            int c = probe_one(jobs[i].target, jobs[i].addr, &o, json, &ro, stdout);
             rc = merge_rc(rc, c);
         }
+        free(jobs);
         goto out;
     }
-    /* Several targets: up to jobs_max child processes at once, each writing its
-     * report to a temporary file; reports are printed in the order given. */
-    struct job *jobs = td_calloc(n, sizeof *jobs);
+    /* Several: up to jobs_max child processes at once, each writing its report
+     * to a temporary file; reports are printed in the order given. */
     size_t next_start = 0, running = 0, next_print = 0;
     while (next_print < n) {
         while (running < jobs_max && next_start < n) {
@@ -233,12 +253,12 @@ int cmd_probe(int argc, char **argv)
             fflush(stderr);
             j->pid = j->out ? fork() : -1;
             if (j->pid == 0) {
-                int c = probe_one(targets[next_start], &o, json, &ro, j->out);
+                int c = probe_one(j->target, j->addr, &o, json, &ro, j->out);
                 fflush(j->out);
                 _exit(c);
             }
             if (j->pid < 0) { /* no process: do it here */
-                j->status = probe_one(targets[next_start], &o, json, &ro, j->out ? j->out : stdout);
+                j->status = probe_one(j->target, j->addr, &o, json, &ro, j->out ? j->out : stdout);
                 j->done = true;
             } else {
                 running++;
@@ -280,7 +300,7 @@ int cmd_probe(int argc, char **argv)
     free(jobs);
 out:
     td_certset_free(ca);
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < ntargets; i++) {
         free(targets[i]);
     }
     free(targets);

@@ -648,11 +648,28 @@ bool td_probe(const char *target, const struct td_probe_opts *o, struct td_probe
             used += (size_t)snprintf(r->addresses + used, sizeof r->addresses - used, "%s%s", used ? " " : "", h);
         }
     }
-    td_memcopy(&p.addr, ai->ai_addr, ai->ai_addrlen);
-    p.addr_len = ai->ai_addrlen;
-    char h[64];
-    getnameinfo(ai->ai_addr, ai->ai_addrlen, h, sizeof h, NULL, 0, NI_NUMERICHOST);
-    snprintf(r->address, sizeof r->address, ai->ai_family == AF_INET6 ? "[%s]:%u" : "%s:%u", h, r->port);
+    /* the address_index-th distinct address */
+    struct addrinfo *pick = ai;
+    char h[64], seen[8][64];
+    size_t nseen = 0;
+    for (struct addrinfo *a = ai; a; a = a->ai_next) {
+        getnameinfo(a->ai_addr, a->ai_addrlen, h, sizeof h, NULL, 0, NI_NUMERICHOST);
+        bool dup = false;
+        for (size_t k = 0; k < nseen; k++) {
+            dup = dup || strcmp(seen[k], h) == 0;
+        }
+        if (dup || nseen == 8) {
+            continue;
+        }
+        snprintf(seen[nseen], sizeof seen[0], "%s", h);
+        if (nseen++ == o->address_index) {
+            pick = a;
+        }
+    }
+    td_memcopy(&p.addr, pick->ai_addr, pick->ai_addrlen);
+    p.addr_len = pick->ai_addrlen;
+    getnameinfo(pick->ai_addr, pick->ai_addrlen, h, sizeof h, NULL, 0, NI_NUMERICHOST);
+    snprintf(r->address, sizeof r->address, pick->ai_family == AF_INET6 ? "[%s]:%u" : "%s:%u", h, r->port);
     freeaddrinfo(ai);
     p.sni = o->no_sni ? NULL : o->sni ? o->sni : is_ip(r->host) ? NULL : r->host;
     r->sni_sent = p.sni != NULL;
@@ -762,6 +779,34 @@ void td_probe_result_free(struct td_probe_result *r)
     td_cert_report_free(&r->chain);
     free(r->findings);
     r->findings = NULL;
+}
+
+size_t td_probe_num_addresses(const char *target)
+{
+    char host[256], h[64], seen[8][64];
+    uint16_t port;
+    if (!parse_target(target, host, sizeof host, &port)) {
+        return 0;
+    }
+    struct addrinfo hints, *ai = NULL;
+    td_memzero(&hints, sizeof hints);
+    hints.ai_socktype = SOCK_STREAM;
+    if (getaddrinfo(host, NULL, &hints, &ai) != 0 || !ai) {
+        return 0;
+    }
+    size_t n = 0;
+    for (struct addrinfo *a = ai; a && n < 8; a = a->ai_next) {
+        getnameinfo(a->ai_addr, a->ai_addrlen, h, sizeof h, NULL, 0, NI_NUMERICHOST);
+        bool dup = false;
+        for (size_t k = 0; k < n; k++) {
+            dup = dup || strcmp(seen[k], h) == 0;
+        }
+        if (!dup) {
+            snprintf(seen[n++], sizeof seen[0], "%s", h);
+        }
+    }
+    freeaddrinfo(ai);
+    return n;
 }
 
 size_t td_probe_errors(const struct td_probe_result *r)

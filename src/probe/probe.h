@@ -20,6 +20,7 @@ struct td_probe_opts {
     int timeout_ms;              /* per step */
     const struct td_certset *ca; /* NULL: the system store */
     const char *cert_path, *key_path;
+    size_t address_index;        /* which of the name's addresses (A and AAAA, in resolver order) */
 };
 
 /* index 0 SSLv3 .. 4 TLS 1.3 */
@@ -66,6 +67,8 @@ struct td_probe_result {
 bool td_probe(const char *target, const struct td_probe_opts *o, struct td_probe_result *r, char *err,
               size_t err_len);
 void td_probe_result_free(struct td_probe_result *r);
+/* How many distinct addresses TARGET's host resolves to (0: it does not). */
+size_t td_probe_num_addresses(const char *target);
 size_t td_probe_errors(const struct td_probe_result *r);
 
 #endif

@@ -118,6 +118,8 @@ for T in $TLSDIAGS; do
       '$T' probe --json 127.0.0.1:7007 | python3 -c 'import json,sys; d=json.load(sys.stdin); print(\"\\n\".join(sorted(d[\"suites\"][\"TLSv1.2\"] + d[\"suites\"][\"TLSv1.3\"])))' > '$W/ours' &&
       sslscan --no-colour --show-cipher-ids 127.0.0.1:7007 | sed -n 's/.*\\(Accepted\\|Preferred\\).*0x\\([0-9A-Fa-f]*\\).*/\\2/p' | sort -u > '$W/ids' &&
       [ \$(wc -l < '$W/ours') -eq \$(wc -l < '$W/ids') ]"
+  check "$T: an IPv6 literal in brackets ([::1]:port)" \
+    pj "$T" "[::1]:7007" "d['address'] == '[::1]:7007'" "d['versions'] == ['TLSv1.2', 'TLSv1.3']"
   check "$T: nginx ssl_reject_handshake: SNI required; two names, two certificates: chosen by SNI" \
     sh -c "$(declare -f pj); TD_ARGS='--sni server.test' pj '$T' 127.0.0.1:7008 \"d['sni']['required'] is True\" \"'sni_required' in causes\" &&
            TD_ARGS='--sni rsa.server.test' pj '$T' 127.0.0.1:7009 \"d['sni']['required'] is False\" \"d['sni']['selects_certificate'] is True\" \"d['groups']['TLSv1.3'] == ['secp384r1']\""
