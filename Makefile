@@ -26,7 +26,7 @@ TESTLIB_OBJS := $(TESTLIB_SRCS:%.c=$(B)/%.o)
 FUZZ_TARGETS := pcap tls hello cert probe
 REPLAY_BINS := $(FUZZ_TARGETS:%=$(B)/replay/%)
 FUZZ_SECONDS ?= 60
-FUZZ_FLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined
+FUZZ_FLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
 
 .SECONDARY:
 .PHONY: all deps deps-test demo test unit asan integration install clean check-layers fuzz memcheck replay

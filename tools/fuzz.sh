@@ -16,7 +16,7 @@ build/fuzz/tlsdiag lab -w $B/lab >/dev/null 2>&1
 python3 tests/fuzz/mkseeds.py $B/seeds $B/lab/*.pcap >/dev/null
 fail=0
 for t in "$@"; do
-  clang -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE -O1 -g -fsanitize=fuzzer,address,undefined -Isrc -I$B/gen \
+  clang -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -Isrc -I$B/gen \
     -Itests/fuzz -o $B/fuzz_$t tests/fuzz/fuzz_$t.c tests/fuzz/common.c $B/libtlsdiag.a $PKG_LIBS -lpthread || exit 1
   mkdir -p $B/corpus/$t
   cp tests/fuzz/corpus/$t/* $B/corpus/$t/ 2>/dev/null

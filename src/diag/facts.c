@@ -63,6 +63,15 @@ static void order_check(const struct td_certificate *cert, struct td_facts *f)
     }
 }
 
+/* Capture time in nanoseconds; a timestamp from a hostile file may be any
+ * 64-bit value: clamp it instead of overflowing (about year 2262). */
+static int64_t time_ns(const struct td_time *t)
+{
+    const int64_t lim = INT64_MAX / 1000000000LL - 100; /* room for the +-60 s windows of td_link_upstream */
+    int64_t sec = t->sec > lim ? lim : t->sec < -lim ? -lim : t->sec;
+    return sec * 1000000000LL + (int64_t)(t->nsec % 1000000000u);
+}
+
 static void version_span(const struct td_client_hello *ch, uint16_t *lo, uint16_t *hi)
 {
     *lo = 0xffff, *hi = 0;
@@ -101,7 +110,7 @@ void td_facts_from_conn(struct td_facts *f, const struct td_tls_conn *c, const s
     f->server_port = c->port[TD_SERVER];
     td_addr_port_str(&c->addr[TD_SERVER], c->port[TD_SERVER], f->server, sizeof f->server);
     td_addr_str(&c->addr[TD_CLIENT], f->client_ip, sizeof f->client_ip);
-    f->first_ns = c->first_ts.sec * 1000000000LL + c->first_ts.nsec;
+    f->first_ns = time_ns(&c->first_ts);
     const char *host = c->sni ? c->sni : (o ? o->host : NULL);
     bool client_fin_seen = false;
     for (const struct td_msg *m = c->msgs; m; m = m->next) {
@@ -279,8 +288,8 @@ void td_http_error_from_conn(struct td_http_error *h, const struct td_tls_conn *
     snprintf(h->reason, sizeof h->reason, "%s", c->http_reason);
     h->request_frame = c->http_request_frame;
     h->status_frame = c->http_status_frame;
-    h->request_ns = c->http_request_ts.sec * 1000000000LL + c->http_request_ts.nsec;
-    h->status_ns = c->http_status_ts.sec * 1000000000LL + c->http_status_ts.nsec;
+    h->request_ns = time_ns(&c->http_request_ts);
+    h->status_ns = time_ns(&c->http_status_ts);
 }
 
 long td_link_upstream(const struct td_http_error *h, const struct td_facts *const *facts, size_t n)

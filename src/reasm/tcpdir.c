@@ -170,7 +170,7 @@ static void data(struct td_flowtab *t, struct td_flow *f, int from, uint32_t seq
             return;
         }
     }
-    uint32_t skip = (uint32_t)(-rel);
+    uint32_t skip = 0u - (uint32_t)rel; /* |rel|, defined even for INT32_MIN */
     if (skip >= wire_len) {
         d->retrans++;
         return;
