@@ -222,7 +222,11 @@ int cmd_lab(int argc, char **argv)
         }
         want[k] = any = true;
     }
-    char tmpdir[] = "/tmp/tlsdiag-lab.XXXXXX";
+    /* Without -w, the captures live in a private directory under $TMPDIR
+     * (mkdtemp template) and are removed at the end. */
+    char tmpdir[4096];
+    const char *tmp = getenv("TMPDIR");
+    snprintf(tmpdir, sizeof tmpdir, "%s/tlsdiag-lab.XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
     bool keep = dir != NULL;
     if (!keep) {
         dir = mkdtemp(tmpdir);
