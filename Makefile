@@ -14,7 +14,7 @@ ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE $(WARN) $(CFLAGS) -Isrc -I
 SAN = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 B ?= build
-LIB_SRCS := $(sort $(wildcard src/base/*.c src/crypto/*.c src/capture/*.c src/reasm/*.c src/tls/*.c src/cert/*.c src/lab/*.c src/probe/*.c src/diag/*.c src/report/*.c src/engine/*.c))
+LIB_SRCS := $(sort $(wildcard src/base/*.c src/crypto/*.c src/capture/*.c src/reasm/*.c src/tls/*.c src/cert/*.c src/lab/*.c src/probe/*.c src/diag/*.c src/report/*.c src/engine/*.c src/analyse/*.c))
 CLI_SRCS := $(sort $(wildcard src/cli/*.c))
 GEN_SRC := $(B)/gen/names_gen.c
 LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o) $(B)/gen/names_gen.o

@@ -18,8 +18,9 @@ allowed() {
     probe) echo "base capture reasm crypto tls cert probe" ;;
     engine) echo "base capture reasm crypto tls engine" ;;
     diag) echo "base capture reasm crypto tls cert diag" ;;
-    report) echo "base capture reasm crypto tls cert engine diag probe report" ;;
-    cli) echo "base capture reasm crypto tls cert lab probe engine diag report cli" ;;
+    analyse) echo "base capture reasm crypto tls cert lab engine diag analyse" ;;
+    report) echo "base capture reasm crypto tls cert lab engine diag analyse probe report" ;;
+    cli) echo "base capture reasm crypto tls cert lab probe engine diag analyse report cli" ;;
   esac
 }
 for dir in src/*/; do

@@ -24,7 +24,14 @@ struct td_reader;
 
 /* Open a capture ("-" is standard input). NULL with err filled on failure. */
 struct td_reader *td_reader_open(const char *path, char *err, size_t err_len);
-/* 1: a frame; 0: end of file; -1: the file is damaged from here on (err says
+/* A live capture on iface (NULL: "any") through libpcap, with a BPF filter
+ * (NULL: none), a snap length (0: 262144) and a kernel buffer (0: libpcap's
+ * default). Needs CAP_NET_RAW. */
+struct td_reader *td_reader_open_live(const char *iface, const char *filter, int snaplen, int buffer_bytes, char *err,
+                                     size_t err_len);
+/* Packets the kernel passed and dropped so far (live captures only). */
+bool td_reader_live_drops(const struct td_reader *r, uint64_t *received, uint64_t *dropped);
+/* 1: a frame; 2: none yet (live capture, read timeout); 0: end of file; -1: the file is damaged from here on (err says
  * how, naming the byte offset); the frames before it were good. */
 int td_reader_next(struct td_reader *r, struct td_frame *f, char *err, size_t err_len);
 /* Bytes consumed so far and the file size (0 if unknown), for progress. */

@@ -1,14 +1,16 @@
-/* tlsdiag pcap [options] FILE... */
+/* tlsdiag pcap [options] FILE...
+ * Options in, one analysis per file (src/analyse), results rendered by
+ * src/report; here only what is shown, in what order, and the exit status. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "analyse/analyse.h"
 #include "base/mem.h"
-#include "cli/cli.h"
-#include "engine/engine.h"
 #include "cert/cert.h"
-#include "diag/diag.h"
+#include "cli/cli.h"
+#include "cli/opts.h"
 #include "report/report.h"
 
 #include "base/banned.h"
@@ -16,11 +18,6 @@
 #define MAX_PROBLEMS_SHOWN 20
 /* Output is held back and sorted by tcp.stream up to this size, then streamed. */
 #define SORT_BUFFER_MAX (4u << 20)
-/* Failed connections wait for the end of their file, so that the verdict can
- * use everything the capture shows about their server; beyond this many they
- * are judged at once with what is known so far. */
-#define MAX_HELD_FAILURES 2048
-#define MAX_SERVERS 65536
 
 struct held {
     uint32_t stream;
@@ -28,25 +25,10 @@ struct held {
     size_t len;
 };
 
-/* What the capture shows about one server endpoint, and its verdict counts. */
-struct server {
-    char name[80];
-    struct td_server_view view;
-    uint32_t causes[TD_CAUSE_COUNT];
-    struct server *next;
+/* What was rendered of a connection whose verdict comes later. */
+struct kept {
+    struct td_buf out;
 };
-
-struct pending {
-    struct td_facts facts;
-    struct td_buf out;  /* the rendered ladder, verdict still to come */
-    uint32_t stream;
-    struct server *srv;
-    const struct td_http_error *down; /* the 5xx this failure made a gateway answer */
-    struct td_verdict v;
-    char desc[180];     /* "client -> server", kept after the facts are freed */
-};
-
-#define MAX_HTTP_ERRORS 4096
 
 struct pcap_run {
     bool json, verbose, failed_only, summary_only;
@@ -60,53 +42,12 @@ struct pcap_run {
     size_t num_held, held_bytes;
     bool streaming;
     bool progress_shown;
-    uint64_t shown;
-    struct td_diag_opts diag;
-    struct server *servers[4096];
-    size_t num_servers;
-    struct pending *pending;
-    size_t num_pending;
-    uint32_t causes[TD_CAUSE_COUNT];
-    uint64_t rejected_after; /* completed handshakes whose verdict names a fault */
-    struct td_http_error *http;
-    size_t num_http, http_linked;
+    uint64_t shown;              /* connections shown from this file */
+    bool failed_shown;           /* one of them failed, or was rejected after completing */
+    bool filter_error;           /* --stream named a stream the file does not have */
 };
 
-static struct server *server_of(struct pcap_run *r, const char *name)
-{
-    uint32_t h = 2166136261u;
-    for (const char *p = name; *p; p++) {
-        h = (h ^ (uint8_t)*p) * 16777619u;
-    }
-    struct server **slot = &r->servers[h % 4096];
-    for (struct server *s = *slot; s; s = s->next) {
-        if (strcmp(s->name, name) == 0) {
-            return s;
-        }
-    }
-    if (r->num_servers >= MAX_SERVERS) {
-        return NULL;
-    }
-    struct server *s = td_calloc(1, sizeof *s);
-    snprintf(s->name, sizeof s->name, "%s", name);
-    s->next = *slot;
-    *slot = s;
-    r->num_servers++;
-    return s;
-}
-
-static void free_servers(struct pcap_run *r)
-{
-    for (size_t i = 0; i < 4096; i++) {
-        struct server *s = r->servers[i], *next;
-        for (; s; s = next) {
-            next = s->next;
-            free(s);
-        }
-        r->servers[i] = NULL;
-    }
-    r->num_servers = 0;
-}
+static bool check_filter(const struct pcap_run *r, const struct td_run_stats *st, const char *file);
 
 static int cmp_held(const void *a, const void *b)
 {
@@ -129,6 +70,15 @@ static void flush_held(struct pcap_run *r)
     r->num_held = r->held_bytes = 0;
 }
 
+static bool host_is(const struct pcap_run *r, const char *addr_port)
+{
+    /* "addr:port" or "[v6]:port" against --host given as an address */
+    size_t n = strlen(r->host);
+    const char *a = addr_port[0] == '[' ? addr_port + 1 : addr_port;
+    return strncmp(a, r->host, n) == 0 && (a[n] == ':' || a[n] == ']');
+}
+
+/* Filters choose what is shown, never what is diagnosed. */
 static bool wanted(const struct pcap_run *r, const struct td_tls_conn *c)
 {
     if (r->stream >= 0 && (long long)c->stream != r->stream) {
@@ -153,7 +103,6 @@ static bool wanted(const struct pcap_run *r, const struct td_tls_conn *c)
 
 static void emit(struct pcap_run *r, uint32_t stream, struct td_buf *b)
 {
-    r->shown++;
     if (r->streaming) {
         fwrite(b->data, 1, b->len, stdout);
         td_buf_free(b);
@@ -171,185 +120,104 @@ static void emit(struct pcap_run *r, uint32_t stream, struct td_buf *b)
     }
 }
 
-/* Judge a connection whose ladder is already rendered (without its closing
- * brace, in JSON) and emit it. */
-static void judge(struct pcap_run *r, struct pending *p)
+static void shown(struct pcap_run *r, const struct td_conn_result *res)
 {
-    struct td_verdict v;
-    td_diagnose(&p->facts, p->srv ? &p->srv->view : NULL, &v);
-    p->v = v;
-    snprintf(p->desc, sizeof p->desc, "%s %s %s", p->facts.client_ip, r->term.utf8 ? "→" : "->", p->facts.server);
-    r->causes[v.cause]++;
-    if (v.cause != TD_CAUSE_NONE && p->facts.outcome == TD_OUTCOME_OK) {
-        r->rejected_after++;
+    r->shown++;
+    r->failed_shown |= res->facts->outcome == TD_OUTCOME_FAILED || res->rejected_after;
+}
+
+static void finish(struct pcap_run *r, const struct td_conn_result *res, struct td_buf *out)
+{
+    struct td_render_opts vo = r->ro;
+    vo.file = r->file;
+    td_render_result_close(out, res, r->json, &vo);
+    emit(r, res->stream, out);
+}
+
+static void *on_conn(void *ctx, const struct td_conn_result *res)
+{
+    struct pcap_run *r = ctx;
+    if (!wanted(r, res->conn)) {
+        return NULL;
     }
-    if (p->srv) {
-        p->srv->causes[v.cause]++;
-    }
-    if (r->json) {
-        struct td_json j;
-        td_json_init(&j, &p->out);
-        j.depth = 1;
-        j.need_comma[1] = true;
-        td_render_verdict_json(&j, &v);
-        if (p->down) {
-            td_render_downstream_json(&j, p->down);
-        }
-        td_render_conn_json_close(&j);
-    } else {
-        if (p->out.len) {
-            p->out.len--; /* the blank line that ends a block */
-        }
-        struct td_render_opts vo = r->ro;
-        vo.file = r->file;
-        td_render_verdict_text(&p->out, &v, p->stream, &vo);
-        if (p->down) {
-            td_render_downstream_text(&p->out, p->down, &vo);
-        }
-        td_buf_putc(&p->out, '\n');
-    }
-    td_facts_free(&p->facts);
     if (r->summary_only) {
-        td_buf_free(&p->out);
-        return;
+        if (res->verdict) {
+            shown(r, res);
+        }
+        return r; /* counted with its verdict */
     }
-    emit(r, p->stream, &p->out);
+    struct kept *k = td_calloc(1, sizeof *k);
+    td_render_result_open(&k->out, res->conn, r->json, &r->ro);
+    if (!res->verdict) {
+        return k;
+    }
+    shown(r, res);
+    finish(r, res, &k->out);
+    free(k);
+    return NULL;
 }
 
-/* At the end of a file: link each HTTP 5xx a gateway answered to the failed
- * TLS connection it made meanwhile, judge the held failures, then show the
- * gateway's side with the cause it inherits. */
-static void judge_pending(struct pcap_run *r)
-{
-    const struct td_facts **fs = td_calloc(r->num_pending + 1, sizeof *fs);
-    long *link = td_calloc(r->num_http + 1, sizeof *link);
-    for (size_t i = 0; i < r->num_pending; i++) {
-        fs[i] = &r->pending[i].facts;
-    }
-    for (size_t h = 0; h < r->num_http; h++) {
-        link[h] = td_link_upstream(&r->http[h], fs, r->num_pending);
-        if (link[h] >= 0 && !r->pending[link[h]].down) {
-            r->pending[link[h]].down = &r->http[h];
-        }
-    }
-    for (size_t i = 0; i < r->num_pending; i++) {
-        judge(r, &r->pending[i]);
-    }
-    for (size_t h = 0; h < r->num_http; h++) {
-        const struct pending *up = link[h] >= 0 ? &r->pending[link[h]] : NULL;
-        r->http_linked += up != NULL;
-        if (r->summary_only ||
-            (r->stream >= 0 && r->http[h].stream != r->stream && !(up && up->stream == r->stream))) {
-            continue;
-        }
-        struct td_buf b = {0};
-        struct td_render_opts o = r->ro;
-        o.file = r->file;
-        if (r->json) {
-            td_render_http_json(&b, &r->http[h], up ? &up->v : NULL, up ? up->stream : 0, &o);
-        } else {
-            td_render_http_text(&b, &r->http[h], up ? &up->v : NULL, up ? up->stream : 0, up ? up->desc : "", &o);
-        }
-        emit(r, r->http[h].stream, &b);
-    }
-    free(fs);
-    free(link);
-    free(r->pending);
-    r->pending = NULL;
-    r->num_pending = 0;
-}
-
-static void on_http_error(void *ctx, const struct td_tls_conn *c)
+static void on_verdict(void *ctx, const struct td_conn_result *res, void *keep)
 {
     struct pcap_run *r = ctx;
-    if (r->num_http >= MAX_HTTP_ERRORS) {
-        return;
+    if (!keep) {
+        return; /* not shown */
     }
-    if (r->num_http % 64 == 0) {
-        r->http = td_realloc(r->http, (r->num_http + 64) * sizeof *r->http);
+    shown(r, res);
+    if (keep == r) {
+        return; /* --summary: counted only */
     }
-    td_http_error_from_conn(&r->http[r->num_http++], c);
+    struct kept *k = keep;
+    finish(r, res, &k->out);
+    free(k);
 }
 
-static void on_conn(void *ctx, const struct td_tls_conn *c)
+static void on_http(void *ctx, const struct td_http_result *h)
 {
     struct pcap_run *r = ctx;
-    struct pending p;
-    p.down = NULL;
-    p.desc[0] = '\0';
-    p.out.data = NULL;
-    p.out.len = p.out.cap = 0;
-    struct td_diag_opts o = r->diag;
-    if (!c->sni && r->host && !o.host) {
-        o.host = r->host; /* matched by address: the name the client should have asked for */
-    }
-    bool ok = td_tls_outcome(c) == TD_OUTCOME_OK && !c->note;
-    td_facts_from_conn(&p.facts, c, &o, !ok);
-    p.stream = c->stream;
-    p.srv = server_of(r, p.facts.server);
-    if (p.srv) {
-        td_server_view_add(&p.srv->view, &p.facts);
-    }
-    if (!wanted(r, c)) {
-        td_facts_free(&p.facts);
+    if (r->summary_only) {
         return;
     }
-    if (!r->summary_only) {
-        if (r->json) {
-            struct td_json j;
-            td_json_init(&j, &p.out);
-            td_render_conn_json_open(&j, c, &r->ro);
-        } else {
-            td_render_conn_text(&p.out, c, &r->ro);
-        }
-    }
-    if (ok || r->num_pending >= MAX_HELD_FAILURES) {
-        judge(r, &p);
+    if (r->stream >= 0 && h->http->stream != r->stream && !(h->up && h->up_stream == r->stream)) {
         return;
     }
-    r->pending = td_realloc(r->pending, (r->num_pending + 1) * sizeof *r->pending);
-    r->pending[r->num_pending++] = p;
+    if (r->host && !host_is(r, h->http->client) && !host_is(r, h->http->server)) {
+        return;
+    }
+    r->shown++;
+    struct td_buf b = {0};
+    struct td_render_opts o = r->ro;
+    o.file = r->file;
+    if (r->json) {
+        td_render_http_json(&b, h->http, h->up, h->up_stream, &o);
+    } else {
+        td_render_http_text(&b, h->http, h->up, h->up_stream, h->up_desc, &o);
+    }
+    emit(r, h->http->stream, &b);
 }
 
-/* "causes: protocol_mismatch 2, sni_required 1" and one line per server with failures. */
-static void causes_text(struct td_buf *b, const struct pcap_run *r)
+static void on_summary(void *ctx, const struct td_analysis_summary *s)
 {
-    bool any = false;
-    for (int i = 1; i < TD_CAUSE_COUNT; i++) {
-        if (r->causes[i]) {
-            td_buf_printf(b, "%s%s %u", any ? ", " : "  causes: ", td_cause_info((enum td_cause)i)->slug, r->causes[i]);
-            any = true;
-        }
+    struct pcap_run *r = ctx;
+    flush_held(r);
+    r->streaming = false;
+    if (r->problems > MAX_PROBLEMS_SHOWN) {
+        fprintf(stderr, "tlsdiag: %s: %llu more problems not shown\n", s->file,
+                (unsigned long long)(r->problems - MAX_PROBLEMS_SHOWN));
     }
-    if (!any) {
-        if (r->num_http) {
-            td_buf_printf(b, "  HTTP 5xx answers: %zu, none explained by a failed TLS connection in this capture\n",
-                          r->num_http);
+    struct td_buf b = {0};
+    struct td_render_opts so = r->ro;
+    so.file = s->file;
+    if (r->json) {
+        if (r->summary_only) {
+            td_render_analysis_json(&b, s, &so);
         }
-        return;
+    } else {
+        td_render_analysis_text(&b, s, &so);
     }
-    td_buf_putc(b, '\n');
-    if (r->num_http) {
-        td_buf_printf(b, "  HTTP 5xx answers: %zu, %zu explained by a failed TLS connection of the same gateway\n",
-                      r->num_http, r->http_linked);
-    }
-    for (size_t k = 0; k < 4096; k++) {
-        for (const struct server *s = r->servers[k]; s; s = s->next) {
-            bool failed = false;
-            for (int i = 1; i < TD_CAUSE_COUNT; i++) {
-                failed |= s->causes[i] != 0;
-            }
-            if (!failed) {
-                continue;
-            }
-            td_buf_printf(b, "  %s: %u ok, %u failed:", s->name, s->view.ok, s->view.failed);
-            for (int i = 1; i < TD_CAUSE_COUNT; i++) {
-                if (s->causes[i]) {
-                    td_buf_printf(b, " %s %u", td_cause_info((enum td_cause)i)->slug, s->causes[i]);
-                }
-            }
-            td_buf_putc(b, '\n');
-        }
+    cli_write_buf(&b);
+    if (!check_filter(r, s->stats, s->file)) {
+        r->filter_error = true;
     }
 }
 
@@ -411,7 +279,55 @@ static void help(FILE *f)
           f);
 }
 
-int cmd_pcap(int argc, char **argv)
+/* A filter that matched nothing says so: a --stream that the file does not
+ * have is a usage error (2), one that is not a TLS connection is a note. */
+static bool check_filter(const struct pcap_run *r, const struct td_run_stats *st, const char *file)
+{
+    if (r->shown || r->summary_only) {
+        return true;
+    }
+    if (r->stream >= 0 && (uint64_t)r->stream >= st->tcp_streams) {
+        fprintf(stderr, "tlsdiag pcap: %s: there is no tcp.stream %lld (the capture has %llu TCP streams%s)\n", file,
+                r->stream, (unsigned long long)st->tcp_streams, st->tcp_streams ? ", numbered from 0" : "");
+        return false;
+    }
+    if (r->stream >= 0) {
+        fprintf(stderr, "tlsdiag pcap: %s: tcp.stream %lld is not a TLS connection%s\n", file, r->stream,
+                r->failed_only || r->host ? " that the other filters keep" : "");
+    } else if (r->host) {
+        fprintf(stderr, "tlsdiag pcap: %s: no connection to or from %s%s\n", file, r->host,
+                r->failed_only ? " failed" : "");
+    }
+    return true;
+}
+
+static bool load_keylog(const char *path, struct td_keylog **out)
+{
+    char err[512];
+    struct td_keylog *keylog = td_keylog_new();
+    if (!td_keylog_load(keylog, path, err, sizeof err)) {
+        fprintf(stderr, "tlsdiag pcap: --keylog %s\n", err);
+        td_keylog_free(keylog);
+        return false;
+    }
+    if (td_keylog_count(keylog) == 0) {
+        fprintf(stderr, "tlsdiag pcap: %s: no TLS secrets in it (%zu malformed lines)\n", path,
+                td_keylog_bad_lines(keylog));
+    } else if (td_keylog_bad_lines(keylog)) {
+        fprintf(stderr, "tlsdiag pcap: %s: %zu malformed lines skipped\n", path, td_keylog_bad_lines(keylog));
+    }
+    *out = keylog;
+    return true;
+}
+
+struct pcap_args {
+    const char **files;
+    size_t num_files;
+    const char *color, *ca_path, *keylog_path, *expect_host;
+};
+
+/* 0 to go on, else the exit status (help shown, or a usage error said). */
+static int parse_args(int argc, char **argv, struct pcap_run *r, struct pcap_args *a)
 {
     enum { OPT_JSON = 256, OPT_STREAM, OPT_HOST, OPT_FAILED, OPT_SUMMARY, OPT_COLOR, OPT_CA, OPT_EXPECT, OPT_KEYLOG };
     static const struct option longopts[] = {
@@ -423,175 +339,137 @@ int cmd_pcap(int argc, char **argv)
         {"keylog", required_argument, NULL, OPT_KEYLOG},
         {"help", no_argument, NULL, 'h'},            {NULL, 0, NULL, 0},
     };
-    struct pcap_run r = {0};
-    const char *color = "auto";
-    const char *ca_path = NULL, *keylog_path = NULL;
-    struct td_keylog *keylog = NULL;
-    struct td_castore *ca = NULL;
-    const char **files = td_calloc((size_t)argc + 1, sizeof *files);
-    size_t num_files = 0;
     int opt;
-    r.stream = -1;
     optind = 1;
     while ((opt = getopt_long(argc, argv, "r:vh", longopts, NULL)) != -1) {
         switch (opt) {
         case 'r':
-            files[num_files++] = optarg;
+            a->files[a->num_files++] = optarg;
             break;
         case 'v':
-            r.verbose = true;
+            r->verbose = true;
             break;
         case 'h':
             help(stdout);
-            free(files);
-            return TD_EXIT_OK;
+            return -1;
         case OPT_JSON:
-            r.json = true;
+            r->json = true;
             break;
         case OPT_STREAM: {
             char *end;
-            r.stream = strtoll(optarg, &end, 10);
-            if (*end || r.stream < 0) {
+            r->stream = strtoll(optarg, &end, 10);
+            if (end == optarg || *end || r->stream < 0) {
                 fprintf(stderr, "tlsdiag pcap: --stream takes a tcp.stream number, not '%s'\n", optarg);
-                free(files);
                 return TD_EXIT_USAGE;
             }
             break;
         }
         case OPT_HOST:
-            r.host = optarg;
+            r->host = optarg;
             break;
         case OPT_FAILED:
-            r.failed_only = true;
+            r->failed_only = true;
             break;
         case OPT_SUMMARY:
-            r.summary_only = true;
+            r->summary_only = true;
             break;
         case OPT_CA:
-            ca_path = optarg;
+            a->ca_path = optarg;
             break;
         case OPT_EXPECT:
-            r.diag.host = optarg;
+            a->expect_host = optarg;
             break;
         case OPT_KEYLOG:
-            keylog_path = optarg;
+            a->keylog_path = optarg;
             break;
         case OPT_COLOR:
-            if (strcmp(optarg, "auto") && strcmp(optarg, "always") && strcmp(optarg, "never")) {
-                fprintf(stderr, "tlsdiag pcap: --color takes auto, always or never\n");
-                free(files);
+            if (!cli_parse_color("pcap", optarg, &a->color)) {
                 return TD_EXIT_USAGE;
             }
-            color = optarg;
             break;
         default:
             fputs("Try 'tlsdiag pcap --help'.\n", stderr);
-            free(files);
             return TD_EXIT_USAGE;
         }
     }
     for (int i = optind; i < argc; i++) {
-        files[num_files++] = argv[i];
+        a->files[a->num_files++] = argv[i];
     }
-    if (num_files == 0) {
-        fputs("tlsdiag pcap: no capture file given\nTry 'tlsdiag pcap --help'.\n", stderr);
-        free(files);
-        return TD_EXIT_USAGE;
+    if (a->num_files == 0) {
+        return cli_usage_error("pcap", "no capture file given");
     }
-    if (ca_path) {
+    return 0;
+}
+
+int cmd_pcap(int argc, char **argv)
+{
+    struct pcap_run r = {0};
+    struct pcap_args args = {.color = "auto"};
+    args.files = td_calloc((size_t)argc + 1, sizeof *args.files);
+    r.stream = -1;
+    int rc = parse_args(argc, argv, &r, &args);
+    if (rc != 0) {
+        free(args.files);
+        return rc < 0 ? TD_EXIT_OK : rc;
+    }
+    struct td_analysis_opts ao = {.host_hint = r.host};
+    ao.diag.host = args.expect_host;
+    struct td_castore *ca = NULL;
+    struct td_keylog *keylog = NULL;
+    if (args.ca_path) {
         char err[512];
-        ca = td_castore_load(ca_path, err, sizeof err);
+        ca = td_castore_load(args.ca_path, err, sizeof err);
         if (!ca) {
             fprintf(stderr, "tlsdiag pcap: --ca %s\n", err);
-            free(files);
+            free(args.files);
             return TD_EXIT_USAGE;
         }
-        r.diag.ca = ca;
+        ao.diag.ca = ca;
     }
-    if (!keylog_path) {
+    if (!args.keylog_path) {
         const char *env = getenv("SSLKEYLOGFILE");
-        keylog_path = env && env[0] ? env : NULL;
+        args.keylog_path = env && env[0] ? env : NULL;
     }
-    if (keylog_path) {
-        char err[512];
-        keylog = td_keylog_new();
-        if (!td_keylog_load(keylog, keylog_path, err, sizeof err)) {
-            fprintf(stderr, "tlsdiag pcap: --keylog %s\n", err);
-            td_keylog_free(keylog);
-            td_castore_free(ca);
-            free(files);
-            return TD_EXIT_USAGE;
-        }
-        if (td_keylog_count(keylog) == 0) {
-            fprintf(stderr, "tlsdiag pcap: %s: no TLS secrets in it (%zu malformed lines)\n", keylog_path,
-                    td_keylog_bad_lines(keylog));
-        } else if (td_keylog_bad_lines(keylog)) {
-            fprintf(stderr, "tlsdiag pcap: %s: %zu malformed lines skipped\n", keylog_path, td_keylog_bad_lines(keylog));
-        }
+    if (args.keylog_path && !load_keylog(args.keylog_path, &keylog)) {
+        td_castore_free(ca);
+        free(args.files);
+        return TD_EXIT_USAGE;
     }
-    td_term_detect(&r.term, color);
+    ao.keylog = keylog;
+    td_term_detect(&r.term, args.color);
     r.ro.verbose = r.verbose;
     r.ro.color = r.term.color && !r.json;
     r.ro.utf8 = r.term.utf8;
+    ao.utf8 = r.term.utf8;
 
-    struct td_limits lim;
-    td_limits_default(&lim);
-    int exit_code = TD_EXIT_OK;
+    struct td_analysis_cb cb = {&r, on_conn, on_verdict, on_http, on_summary, on_problem, on_progress};
+    struct td_analysis *an = td_analysis_new(&ao, &cb);
     bool any_failed = false, input_error = false;
-    for (size_t i = 0; i < num_files; i++) {
-        struct td_run_stats st = {0};
-        struct td_engine_cb cb = {&r, on_conn, on_problem, on_progress, on_http_error, keylog};
+    for (size_t i = 0; i < args.num_files; i++) {
         char err[512] = "";
-        r.file = files[i];
-        r.ro.file = num_files > 1 || r.json ? files[i] : NULL;
-        r.problems = 0;
-        int rc = td_engine_pcap(files[i], &lim, &cb, &st, err, sizeof err);
-        if (rc == 2) {
-            fprintf(stderr, "tlsdiag: %s: %s\n", files[i], err);
+        struct td_reader *rd = td_reader_open(args.files[i], err, sizeof err);
+        if (!rd) {
+            fprintf(stderr, "tlsdiag: %s: %s\n", args.files[i], err);
             input_error = true;
             continue;
         }
-        judge_pending(&r);
-        flush_held(&r);
-        r.streaming = false;
-        if (r.problems > MAX_PROBLEMS_SHOWN) {
-            fprintf(stderr, "tlsdiag: %s: %llu more problems not shown\n", files[i],
-                    (unsigned long long)(r.problems - MAX_PROBLEMS_SHOWN));
-        }
-        struct td_buf b = {0};
-        struct td_render_opts so = r.ro;
-        so.file = files[i];
-        if (r.json) {
-            if (r.summary_only) {
-                td_render_summary_json(&b, &st, r.causes, &so);
-            }
-        } else {
-            td_render_summary_text(&b, &st, &so);
-            causes_text(&b, &r);
-        }
-        td_memzero(r.causes, sizeof r.causes);
-        free_servers(&r);
-        free(r.http);
-        r.http = NULL;
-        r.num_http = r.http_linked = 0;
-        if (b.len) {
-            fwrite(b.data, 1, b.len, stdout);
-        }
-        td_buf_free(&b);
-        if (st.failed || r.rejected_after) {
-            any_failed = true;
-        }
-        r.rejected_after = 0;
+        r.file = args.files[i];
+        r.ro.file = args.num_files > 1 || r.json ? args.files[i] : NULL;
+        r.problems = 0;
+        r.shown = 0;
+        r.failed_shown = false;
+        td_analyse_reader(an, rd, args.files[i]);
+        td_reader_close(rd);
+        any_failed |= r.failed_shown;
     }
-    free(files);
+    td_analysis_free(an);
+    free(args.files);
     td_castore_free(ca);
     td_keylog_free(keylog);
     td_cert_cache_clear();
     fflush(stdout);
-    if (input_error) {
-        exit_code = TD_EXIT_USAGE;
-    } else if (any_failed) {
-        exit_code = TD_EXIT_FAILURES;
+    if (input_error || r.filter_error) {
+        return TD_EXIT_USAGE;
     }
-    return exit_code;
+    return any_failed ? TD_EXIT_FAILURES : TD_EXIT_OK;
 }

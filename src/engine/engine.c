@@ -271,19 +271,22 @@ void td_engine_free(struct td_engine *e)
     free(e);
 }
 
-int td_engine_pcap(const char *path, const struct td_limits *lim, const struct td_engine_cb *cb,
-                   struct td_run_stats *stats, char *errbuf, size_t errlen)
+int td_engine_run(struct td_reader *r, const char *name, const struct td_limits *lim, const struct td_engine_cb *cb,
+                  struct td_run_stats *stats)
 {
-    struct td_reader *r = td_reader_open(path, errbuf, errlen);
-    if (!r) {
-        return 2;
-    }
-    struct td_engine *e = td_engine_new(lim, cb, path, stats);
+    struct td_engine *e = td_engine_new(lim, cb, name, stats);
     struct td_frame f;
     char err[512];
-    int rc, ret = 0;
+    int rc = 0, ret = 0;
     uint64_t last_dlt_warned = (uint64_t)-1;
-    while ((rc = td_reader_next(r, &f, err, sizeof err)) == 1) {
+    while (!(cb->stop && *cb->stop)) {
+        rc = td_reader_next(r, &f, err, sizeof err);
+        if (rc == 2) {
+            continue; /* a live capture's read timeout: look at stop again */
+        }
+        if (rc != 1) {
+            break;
+        }
         if (!td_link_supported(f.dlt) && last_dlt_warned != (uint64_t)f.dlt) {
             char what[128];
             snprintf(what, sizeof what, "link type %d is not supported: its frames are counted, not decoded", f.dlt);
@@ -318,6 +321,17 @@ int td_engine_pcap(const char *path, const struct td_limits *lim, const struct t
         td_reader_progress(r, &done, &total);
         cb->on_progress(cb->ctx, total, total);
     }
+    return ret;
+}
+
+int td_engine_pcap(const char *path, const struct td_limits *lim, const struct td_engine_cb *cb,
+                   struct td_run_stats *stats, char *errbuf, size_t errlen)
+{
+    struct td_reader *r = td_reader_open(path, errbuf, errlen);
+    if (!r) {
+        return 2;
+    }
+    int ret = td_engine_run(r, path, lim, cb, stats);
     td_reader_close(r);
     return ret;
 }

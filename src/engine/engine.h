@@ -39,6 +39,9 @@ struct td_engine_cb {
      * in pcapng Decryption Secrets Blocks are added to it (or to the engine's
      * own when NULL). */
     struct td_keylog *keylog;
+    /* Set asynchronously (a signal) to stop reading: what was read is
+     * finished and reported. NULL: read to the end. */
+    const volatile int *stop;
 };
 
 /* Analyse one capture file ("-" for standard input). Returns 0 when the whole
@@ -47,6 +50,12 @@ struct td_engine_cb {
  * opened at all (errbuf says why). */
 int td_engine_pcap(const char *path, const struct td_limits *lim, const struct td_engine_cb *cb,
                    struct td_run_stats *stats, char *errbuf, size_t errlen);
+
+struct td_reader;
+/* The same from an open reader (a file or a live capture); name labels the
+ * problems. Returns 0 at the end of the input or on stop, 1 on damage. */
+int td_engine_run(struct td_reader *r, const char *name, const struct td_limits *lim, const struct td_engine_cb *cb,
+                  struct td_run_stats *stats);
 
 /* Lower-level entry points (used by the pcap reader and by tests). */
 struct td_engine;

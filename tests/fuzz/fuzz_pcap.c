@@ -1,40 +1,68 @@
-/* A whole capture file (pcap or pcapng) through the engine, the diagnosis and
- * both renderers. */
+/* A whole capture file (pcap or pcapng) through the analysis pipeline (the
+ * engine, the per-server view, held failures, gateway links, the diagnosis)
+ * and both renderers of every result and summary. */
 #include <stdlib.h>
 #include <string.h>
 
-#include "diag/diag.h"
-#include "engine/engine.h"
+#include "analyse/analyse.h"
 #include "fuzz.h"
 #include "report/report.h"
 
-static void on_conn(void *ctx, const struct td_tls_conn *c)
+struct kept {
+    struct td_buf text, json;
+};
+
+static const struct td_render_opts ro = {.verbose = true};
+
+static void close_kept(struct kept *k, const struct td_conn_result *r)
+{
+    td_render_result_close(&k->text, r, false, &ro);
+    td_render_result_close(&k->json, r, true, &ro);
+    td_buf_free(&k->text);
+    td_buf_free(&k->json);
+    free(k);
+}
+
+static void *on_conn(void *ctx, const struct td_conn_result *r)
 {
     (void)ctx;
-    struct td_facts f;
-    struct td_verdict v;
-    struct td_diag_opts o = {0};
-    td_facts_from_conn(&f, c, &o, true);
-    td_diagnose(&f, NULL, &v);
+    struct kept *k = calloc(1, sizeof *k);
+    if (!k) {
+        abort();
+    }
+    td_render_result_open(&k->text, r->conn, false, &ro);
+    td_render_result_open(&k->json, r->conn, true, &ro);
+    if (!r->verdict) {
+        return k;
+    }
+    close_kept(k, r);
+    return NULL;
+}
+
+static void on_verdict(void *ctx, const struct td_conn_result *r, void *keep)
+{
+    (void)ctx;
+    if (keep) {
+        close_kept(keep, r);
+    }
+}
+
+static void on_http(void *ctx, const struct td_http_result *h)
+{
+    (void)ctx;
     struct td_buf b = {0};
-    struct td_render_opts ro = {.verbose = true};
-    td_render_conn_text(&b, c, &ro);
-    td_render_verdict_text(&b, &v, c->stream, &ro);
-    td_render_conn_json(&b, c, &ro);
+    td_render_http_text(&b, h->http, h->up, h->up_stream, h->up_desc, &ro);
+    td_render_http_json(&b, h->http, h->up, h->up_stream, &ro);
     td_buf_free(&b);
-    td_facts_free(&f);
 }
 
-static void on_problem(void *ctx, const char *file, uint64_t frame, long long offset, const char *what)
-{
-    (void)ctx, (void)file, (void)frame, (void)offset, (void)what;
-}
-
-static void on_http(void *ctx, const struct td_tls_conn *c)
+static void on_summary(void *ctx, const struct td_analysis_summary *s)
 {
     (void)ctx;
-    struct td_http_error h;
-    td_http_error_from_conn(&h, c);
+    struct td_buf b = {0};
+    td_render_analysis_text(&b, s, &ro);
+    td_render_analysis_json(&b, s, &ro);
+    td_buf_free(&b);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -43,14 +71,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!path) {
         return 0;
     }
-    struct td_limits lim;
-    td_limits_default(&lim);
     struct td_keylog *kl = td_keylog_new();
-    struct td_engine_cb cb = {NULL, on_conn, on_problem, NULL, on_http, kl};
-    struct td_run_stats st;
-    memset(&st, 0, sizeof st);
+    struct td_analysis_opts o = {.keylog = kl};
+    struct td_analysis_cb cb = {.on_conn = on_conn, .on_verdict = on_verdict, .on_http = on_http,
+                                .on_summary = on_summary};
+    struct td_analysis *a = td_analysis_new(&o, &cb);
     char err[256];
-    td_engine_pcap(path, &lim, &cb, &st, err, sizeof err);
+    td_analyse_file(a, path, err, sizeof err);
+    td_analysis_free(a);
     td_keylog_free(kl);
     td_cert_cache_clear();
     return 0;

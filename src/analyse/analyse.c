@@ -1,0 +1,284 @@
+#include "analyse/analyse.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyse/servers.h"
+#include "base/mem.h"
+
+#include "base/banned.h"
+
+/* A failed connection waiting for the end of its input (or, with verdicts at
+ * once, kept so its verdict can be revised). */
+struct held {
+    struct td_facts facts;
+    uint32_t stream;
+    struct td_server_stat *srv;
+    const struct td_http_error *down;
+    struct td_verdict v;
+    bool given;          /* its verdict went out at once */
+    char desc[180];
+    void *keep;          /* what on_conn returned */
+};
+
+struct td_analysis {
+    struct td_analysis_opts o;
+    struct td_analysis_cb cb;
+    struct td_limits lim;
+    const char *name;
+    struct td_run_stats stats;
+    struct td_server_table servers;
+    struct held *held;
+    size_t num_held;
+    uint32_t causes[TD_CAUSE_COUNT];
+    uint64_t rejected_after;
+    struct td_http_error *http;
+    size_t num_http;
+};
+
+struct td_analysis *td_analysis_new(const struct td_analysis_opts *o, const struct td_analysis_cb *cb)
+{
+    struct td_analysis *a = td_calloc(1, sizeof *a);
+    if (o) {
+        a->o = *o;
+    }
+    if (cb) {
+        a->cb = *cb;
+    }
+    if (a->o.limits) {
+        a->lim = *a->o.limits;
+    } else {
+        td_limits_default(&a->lim);
+    }
+    if (a->o.max_held == 0) {
+        a->o.max_held = TD_ANALYSIS_MAX_HELD;
+    }
+    return a;
+}
+
+static void reset(struct td_analysis *a)
+{
+    for (size_t i = 0; i < a->num_held; i++) {
+        td_facts_free(&a->held[i].facts);
+    }
+    free(a->held);
+    a->held = NULL;
+    a->num_held = 0;
+    free(a->http);
+    a->http = NULL;
+    a->num_http = 0;
+    td_servers_clear(&a->servers);
+    td_memzero(a->causes, sizeof a->causes);
+    a->rejected_after = 0;
+}
+
+void td_analysis_free(struct td_analysis *a)
+{
+    if (!a) {
+        return;
+    }
+    reset(a);
+    free(a);
+}
+
+void td_analysis_begin(struct td_analysis *a, const char *name)
+{
+    reset(a);
+    a->name = name;
+    td_memzero(&a->stats, sizeof a->stats);
+}
+
+static bool has_addr(const struct td_tls_conn *c, const char *addr)
+{
+    char s[64];
+    for (int i = 0; i < 2; i++) {
+        td_addr_str(&c->addr[i], s, sizeof s);
+        if (strcmp(s, addr) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static void count(struct td_analysis *a, const struct held *h, bool *rejected_after)
+{
+    a->causes[h->v.cause]++;
+    *rejected_after = h->v.cause != TD_CAUSE_NONE && h->facts.outcome == TD_OUTCOME_OK;
+    a->rejected_after += *rejected_after;
+    if (h->srv) {
+        h->srv->causes[h->v.cause]++;
+    }
+}
+
+static void diagnose(const struct td_analysis *a, struct held *h)
+{
+    td_diagnose(&h->facts, h->srv ? &h->srv->view : NULL, &h->v);
+    snprintf(h->desc, sizeof h->desc, "%s %s %s", h->facts.client_ip, a->o.utf8 ? "→" : "->", h->facts.server);
+}
+
+void td_analysis_add_conn(struct td_analysis *a, const struct td_tls_conn *c)
+{
+    struct held h;
+    td_memzero(&h, sizeof h);
+    struct td_diag_opts o = a->o.diag;
+    if (!c->sni && a->o.host_hint && !o.host && has_addr(c, a->o.host_hint)) {
+        o.host = a->o.host_hint; /* the name the client should have asked for */
+    }
+    bool ok = td_tls_outcome(c) == TD_OUTCOME_OK && !c->note;
+    td_facts_from_conn(&h.facts, c, &o, !ok);
+    h.stream = c->stream;
+    h.srv = td_servers_get(&a->servers, h.facts.server);
+    if (h.srv) {
+        td_server_view_add(&h.srv->view, &h.facts);
+    }
+    struct td_conn_result r = {.stream = c->stream, .conn = c, .facts = &h.facts};
+    bool hold = !ok && a->num_held < a->o.max_held;
+    if (hold && !a->o.verdicts_at_once) {
+        void *keep = a->cb.on_conn ? a->cb.on_conn(a->cb.ctx, &r) : NULL;
+        h.keep = keep;
+    } else {
+        diagnose(a, &h);
+        r.verdict = &h.v;
+        r.desc = h.desc;
+        if (!hold) {
+            count(a, &h, &r.rejected_after);
+        } else {
+            r.rejected_after = h.v.cause != TD_CAUSE_NONE && h.facts.outcome == TD_OUTCOME_OK;
+            h.given = true;
+        }
+        h.keep = a->cb.on_conn ? a->cb.on_conn(a->cb.ctx, &r) : NULL;
+        if (!hold) {
+            td_facts_free(&h.facts);
+            return;
+        }
+    }
+    if (a->num_held % 64 == 0) {
+        a->held = td_realloc(a->held, (a->num_held + 64) * sizeof *a->held);
+    }
+    a->held[a->num_held++] = h;
+}
+
+void td_analysis_add_http(struct td_analysis *a, const struct td_tls_conn *c)
+{
+    if (a->num_http >= TD_ANALYSIS_MAX_HTTP) {
+        return;
+    }
+    if (a->num_http % 64 == 0) {
+        a->http = td_realloc(a->http, (a->num_http + 64) * sizeof *a->http);
+    }
+    td_http_error_from_conn(&a->http[a->num_http++], c);
+}
+
+/* The final verdict of a held connection, with everything the input showed. */
+static void settle(struct td_analysis *a, struct held *h)
+{
+    struct td_verdict first = h->v;
+    diagnose(a, h);
+    struct td_conn_result r = {.stream = h->stream, .facts = &h->facts, .verdict = &h->v,
+                               .downstream = h->down, .desc = h->desc};
+    count(a, h, &r.rejected_after);
+    if (h->given) {
+        r.revised = first.cause != h->v.cause || first.confidence != h->v.confidence;
+        if (!r.revised && !h->down) {
+            return;
+        }
+    }
+    if (a->cb.on_verdict) {
+        a->cb.on_verdict(a->cb.ctx, &r, h->keep);
+    }
+}
+
+void td_analysis_end(struct td_analysis *a, const struct td_run_stats *stats)
+{
+    const struct td_facts **fs = td_calloc(a->num_held + 1, sizeof *fs);
+    long *link = td_calloc(a->num_http + 1, sizeof *link);
+    for (size_t i = 0; i < a->num_held; i++) {
+        fs[i] = &a->held[i].facts;
+    }
+    /* Each HTTP 5xx a gateway answered, tied to the failed TLS connection it
+     * made meanwhile. */
+    for (size_t k = 0; k < a->num_http; k++) {
+        link[k] = td_link_upstream(&a->http[k], fs, a->num_held);
+        if (link[k] >= 0 && !a->held[link[k]].down) {
+            a->held[link[k]].down = &a->http[k];
+        }
+    }
+    for (size_t i = 0; i < a->num_held; i++) {
+        settle(a, &a->held[i]);
+    }
+    size_t linked = 0;
+    for (size_t k = 0; k < a->num_http; k++) {
+        const struct held *up = link[k] >= 0 ? &a->held[link[k]] : NULL;
+        linked += up != NULL;
+        struct td_http_result hr = {&a->http[k], up ? &up->v : NULL, up ? up->stream : 0, up ? up->desc : ""};
+        if (a->cb.on_http) {
+            a->cb.on_http(a->cb.ctx, &hr);
+        }
+    }
+    free(fs);
+    free(link);
+    if (a->cb.on_summary) {
+        struct td_analysis_summary s;
+        td_memzero(&s, sizeof s);
+        s.file = a->name;
+        s.stats = stats ? stats : &a->stats;
+        td_memcopy(s.causes, a->causes, sizeof s.causes);
+        s.rejected_after = a->rejected_after;
+        s.num_http = a->num_http;
+        s.http_linked = linked;
+        size_t n = 0;
+        const struct td_server_stat **list = td_servers_list(&a->servers, &n);
+        s.servers = list;
+        s.num_servers = n;
+        a->cb.on_summary(a->cb.ctx, &s);
+        free(list);
+    }
+    reset(a);
+}
+
+static void engine_conn(void *ctx, const struct td_tls_conn *c) { td_analysis_add_conn(ctx, c); }
+static void engine_http(void *ctx, const struct td_tls_conn *c) { td_analysis_add_http(ctx, c); }
+
+static void engine_problem(void *ctx, const char *file, uint64_t frame, long long offset, const char *what)
+{
+    struct td_analysis *a = ctx;
+    if (a->cb.on_problem) {
+        a->cb.on_problem(a->cb.ctx, file, frame, offset, what);
+    }
+}
+
+static void engine_progress(void *ctx, uint64_t done, uint64_t total)
+{
+    struct td_analysis *a = ctx;
+    if (a->cb.on_progress) {
+        a->cb.on_progress(a->cb.ctx, done, total);
+    }
+}
+
+static struct td_engine_cb engine_cb(struct td_analysis *a)
+{
+    struct td_engine_cb cb = {a, engine_conn, engine_problem, engine_progress, engine_http, a->o.keylog};
+    cb.stop = a->o.stop;
+    return cb;
+}
+
+int td_analyse_reader(struct td_analysis *a, struct td_reader *r, const char *name)
+{
+    td_analysis_begin(a, name);
+    struct td_engine_cb cb = engine_cb(a);
+    int rc = td_engine_run(r, name, &a->lim, &cb, &a->stats);
+    td_analysis_end(a, &a->stats);
+    return rc;
+}
+
+int td_analyse_file(struct td_analysis *a, const char *path, char *err, size_t err_len)
+{
+    struct td_reader *r = td_reader_open(path, err, err_len);
+    if (!r) {
+        return 2;
+    }
+    int rc = td_analyse_reader(a, r, path);
+    td_reader_close(r);
+    return rc;
+}

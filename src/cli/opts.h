@@ -1,0 +1,20 @@
+/* What every subcommand's option parsing shares: the same words for the same
+ * mistakes, and the one way to write a rendered buffer. */
+#ifndef TD_CLI_OPTS_H
+#define TD_CLI_OPTS_H
+
+#include <stdbool.h>
+
+#include "base/mem.h"
+
+/* "tlsdiag CMD: MESSAGE" then "Try 'tlsdiag CMD --help'." on stderr; returns
+ * the usage exit status (2). */
+int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* --color WHEN: auto, always or never. false (after saying so) otherwise. */
+bool cli_parse_color(const char *cmd, const char *arg, const char **out);
+/* A whole number in [lo, hi] for option opt. false (after saying so) otherwise. */
+bool cli_parse_long(const char *cmd, const char *opt, const char *arg, long lo, long hi, long *out);
+/* Write b to standard output and free it; false when the write failed. */
+bool cli_write_buf(struct td_buf *b);
+
+#endif

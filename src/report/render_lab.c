@@ -1,0 +1,79 @@
+/* tlsdiag lab: the scenario list and one line (or JSON object) per scenario. */
+#include <stdio.h>
+
+#include "report/report.h"
+
+#include "base/banned.h"
+
+void td_render_lab_list(struct td_buf *out, bool json)
+{
+    for (size_t i = 0; i < td_lab_count(); i++) {
+        const struct td_lab_info *in = td_lab_info(i);
+        if (json) {
+            struct td_json j;
+            td_json_init(&j, out);
+            td_json_obj_begin(&j, NULL);
+            td_json_name(&j, "scenario", in->name);
+            td_json_name(&j, "cause", in->cause);
+            td_json_name(&j, "version", in->version);
+            td_json_str(&j, "about", in->about);
+            td_json_obj_end(&j);
+            td_buf_putc(out, '\n');
+        } else {
+            td_buf_printf(out, "%-28s %-22s %-8s %s\n", in->name, in->cause, in->version, in->about);
+        }
+    }
+}
+
+void td_render_lab_header(struct td_buf *out)
+{
+    td_buf_printf(out, "%-28s %-8s %-22s %-22s\n", "scenario", "version", "expected", "diagnosed");
+}
+
+void td_render_lab_json(struct td_buf *out, const struct td_lab_info *in, const struct td_lab_outcome *r,
+                        const char *capture)
+{
+    struct td_json j;
+    td_json_init(&j, out);
+    td_json_obj_begin(&j, NULL);
+    td_json_name(&j, "scenario", in->name);
+    td_json_name(&j, "version", in->version);
+    td_json_name(&j, "expected", in->cause);
+    td_json_name(&j, "diagnosed", td_cause_info(r->v.cause)->slug);
+    td_json_bool(&j, "ok", r->match);
+    td_json_name(&j, "confidence", td_confidence_name(r->v.confidence));
+    if (r->alternative) {
+        td_json_bool(&j, "as_alternative", true);
+    }
+    if (in->gateway) {
+        td_json_bool(&j, "http_503_linked", r->http_linked);
+    }
+    td_json_u64(&j, "tcp_stream", r->stream);
+    td_json_u64(&j, "connections", r->conns);
+    if (capture) {
+        td_json_str(&j, "capture", capture);
+    }
+    td_json_obj_end(&j);
+    td_buf_putc(out, '\n');
+}
+
+void td_render_lab_text(struct td_buf *out, const struct td_lab_info *in, const struct td_lab_outcome *r,
+                        const struct td_render_opts *o)
+{
+    bool alt = r->alternative;
+    const char *mark = r->match ? (alt ? (o->utf8 ? "≈" : "~") : (o->utf8 ? "✓" : "ok")) : (o->utf8 ? "✗" : "FAIL");
+    const char *why = alt                           ? "  (TLS 1.3 hides it: listed as the alternative)"
+                      : in->hidden                  ? "  (TLS 1.3 hides it: read with the key log)"
+                      : in->gateway && r->http_linked ? "  (the 503 is linked to it)"
+                      : in->gateway                 ? "  (the 503 is NOT linked to it)"
+                                                    : "";
+    td_buf_printf(out, "%-28s %-8s %-22s %-22s %s%s%s%s\n", in->name, in->version, in->cause,
+                  td_cause_info(r->v.cause)->slug, o->color ? (r->match ? "\033[32m" : "\033[31m") : "", mark,
+                  o->color ? "\033[0m" : "", why);
+}
+
+void td_render_lab_total(struct td_buf *out, size_t good, size_t ran, const char *kept_in)
+{
+    td_buf_printf(out, "\n%zu of %zu scenarios diagnosed as intended%s%s\n", good, ran, kept_in ? "; captures in " : "",
+                  kept_in ? kept_in : "");
+}
