@@ -192,16 +192,16 @@ static void settle(struct td_analysis *a, struct held *h)
 void td_analysis_end(struct td_analysis *a, const struct td_run_stats *stats)
 {
     const struct td_facts **fs = td_calloc(a->num_held + 1, sizeof *fs);
-    long *link = td_calloc(a->num_http + 1, sizeof *link);
+    struct td_link *link = td_calloc(a->num_http + 1, sizeof *link);
     for (size_t i = 0; i < a->num_held; i++) {
         fs[i] = &a->held[i].facts;
     }
     /* Each HTTP 5xx a gateway answered, tied to the failed TLS connection it
      * made meanwhile. */
     for (size_t k = 0; k < a->num_http; k++) {
-        link[k] = td_link_upstream(&a->http[k], fs, a->num_held);
-        if (link[k] >= 0 && !a->held[link[k]].down) {
-            a->held[link[k]].down = &a->http[k];
+        td_link_candidates(&a->http[k], fs, a->num_held, &link[k]);
+        if (link[k].n && !a->held[link[k].idx[0]].down) {
+            a->held[link[k].idx[0]].down = &a->http[k];
         }
     }
     for (size_t i = 0; i < a->num_held; i++) {
@@ -209,9 +209,20 @@ void td_analysis_end(struct td_analysis *a, const struct td_run_stats *stats)
     }
     size_t linked = 0;
     for (size_t k = 0; k < a->num_http; k++) {
-        const struct held *up = link[k] >= 0 ? &a->held[link[k]] : NULL;
+        const struct td_link *l = &link[k];
+        const struct held *up = l->n ? &a->held[l->idx[0]] : NULL;
         linked += up != NULL;
         struct td_http_result hr = {&a->http[k], up ? &up->v : NULL, up ? up->stream : 0, up ? up->desc : ""};
+        hr.link_confidence = l->confidence;
+        hr.up_after_request_ns = l->n ? l->after_request_ns[0] : 0;
+        hr.in_window = l->in_window;
+        for (size_t i = 1; i < l->n; i++) {
+            const struct held *o = &a->held[l->idx[i]];
+            hr.others[hr.num_others].stream = o->stream;
+            hr.others[hr.num_others].cause = o->v.cause;
+            hr.others[hr.num_others].after_request_ns = l->after_request_ns[i];
+            hr.num_others++;
+        }
         if (a->cb.on_http) {
             a->cb.on_http(a->cb.ctx, &hr);
         }

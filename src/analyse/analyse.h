@@ -56,12 +56,23 @@ struct td_conn_result {
 };
 
 /* A plain connection whose server answered HTTP 5xx, with the failed TLS
- * connection behind it (NULL when none was found). */
+ * connection behind it (up NULL when none was found). The link is inferred
+ * from addresses and timing: its confidence caps the verdict's, and the other
+ * connections that fit are listed. */
 struct td_http_result {
     const struct td_http_error *http;
     const struct td_verdict *up;
     uint32_t up_stream;
     const char *up_desc;
+    enum td_confidence link_confidence;
+    int64_t up_after_request_ns;          /* when it started, from the request (or the answer) */
+    size_t in_window;                     /* connections that started between request and answer */
+    struct {
+        uint32_t stream;
+        enum td_cause cause;
+        int64_t after_request_ns;
+    } others[TD_MAX_LINKS - 1];
+    size_t num_others;
 };
 
 /* What one server endpoint did over the whole input. */

@@ -189,9 +189,9 @@ static void on_http(void *ctx, const struct td_http_result *h)
     struct td_render_opts o = r->ro;
     o.file = r->file;
     if (r->json) {
-        td_render_http_json(&b, h->http, h->up, h->up_stream, &o);
+        td_render_http_json(&b, h, &o);
     } else {
-        td_render_http_text(&b, h->http, h->up, h->up_stream, h->up_desc, &o);
+        td_render_http_text(&b, h, &o);
     }
     emit(r, h->http->stream, &b);
 }

@@ -156,9 +156,24 @@ struct td_http_error {
     int64_t request_ns, status_ns;
 };
 void td_http_error_from_conn(struct td_http_error *h, const struct td_tls_conn *c);
-/* The failed TLS connection that h's server opened as a client between the
- * request and its answer (the latest one): an index into facts, or -1. */
-long td_link_upstream(const struct td_http_error *h, const struct td_facts *const *facts, size_t n);
+/* The TLS connections a gateway's 5xx may be owed to, best first: from the
+ * HTTP server's address, started after the request reached it and before it
+ * answered (preferred, earliest first), or up to 1 s before the request
+ * (clock skew between capture points), or, without the request, up to 60 s
+ * before the answer. facts: the connections that failed or were rejected.
+ * The link's own confidence: high when one connection alone fits the
+ * request-to-answer window, medium when several do, low when only the skew
+ * window or the answer alone places it. */
+#define TD_MAX_LINKS 4
+struct td_link {
+    long idx[TD_MAX_LINKS];       /* into facts */
+    int64_t after_request_ns[TD_MAX_LINKS]; /* start minus the request (or the answer) */
+    size_t n;
+    size_t in_window;             /* how many started between the request and the answer */
+    enum td_confidence confidence;
+};
+void td_link_candidates(const struct td_http_error *h, const struct td_facts *const *facts, size_t n,
+                        struct td_link *out);
 
 /* The verdict. v may be NULL (nothing known about the server). */
 void td_diagnose(const struct td_facts *f, const struct td_server_view *v, struct td_verdict *out);

@@ -67,7 +67,7 @@ static void order_check(const struct td_certificate *cert, struct td_facts *f)
  * 64-bit value: clamp it instead of overflowing (about year 2262). */
 static int64_t time_ns(const struct td_time *t)
 {
-    const int64_t lim = INT64_MAX / 1000000000LL - 100; /* room for the +-60 s windows of td_link_upstream */
+    const int64_t lim = INT64_MAX / 1000000000LL - 100; /* room for the +-60 s windows of td_link_candidates */
     int64_t sec = t->sec > lim ? lim : t->sec < -lim ? -lim : t->sec;
     return sec * 1000000000LL + (int64_t)(t->nsec % 1000000000u);
 }
@@ -290,25 +290,4 @@ void td_http_error_from_conn(struct td_http_error *h, const struct td_tls_conn *
     h->status_frame = c->http_status_frame;
     h->request_ns = time_ns(&c->http_request_ts);
     h->status_ns = time_ns(&c->http_status_ts);
-}
-
-long td_link_upstream(const struct td_http_error *h, const struct td_facts *const *facts, size_t n)
-{
-    /* The gateway's connection starts after the request reached it (1 s of
-     * clock skew between capture points allowed) and before it answered. */
-    int64_t from = h->request_frame ? h->request_ns - 1000000000LL : h->status_ns - 60000000000LL;
-    long best = -1;
-    for (size_t i = 0; i < n; i++) {
-        const struct td_facts *f = facts[i];
-        if (!f->tls || f->outcome == TD_OUTCOME_OK || strcmp(f->client_ip, h->server_ip) != 0) {
-            continue;
-        }
-        if (f->first_ns < from || f->first_ns > h->status_ns) {
-            continue;
-        }
-        if (best < 0 || f->first_ns >= facts[best]->first_ns) {
-            best = (long)i;
-        }
-    }
-    return best;
 }

@@ -4,6 +4,14 @@
 #include "report/report.h"
 #include "tls/names.h"
 
+/* Terminal colours (only when o->color: a terminal, no NO_COLOR). */
+#define TD_COL_RED "\033[31m"
+#define TD_COL_GREEN "\033[32m"
+#define TD_COL_YELLOW "\033[33m"
+#define TD_COL_BOLD "\033[1m"
+#define TD_COL_RESET "\033[0m"
+static inline const char *td_col(const struct td_render_opts *o, const char *c) { return o->color ? c : ""; }
+
 const char *td_cert_type_name(uint8_t t);
 const char *td_alert_level_name(uint8_t l);
 bool td_msg_decoded(const struct td_msg *m);

@@ -57,10 +57,8 @@ void td_time_str(const struct td_time *t, char *out, size_t len);
 
 /* Gateways: the 5xx a gateway answered (northbound) and the failed TLS
  * connection it made (southbound, up; NULL when none was found). */
-void td_render_http_text(struct td_buf *out, const struct td_http_error *h, const struct td_verdict *up,
-                         uint32_t up_stream, const char *up_desc, const struct td_render_opts *o);
-void td_render_http_json(struct td_buf *out, const struct td_http_error *h, const struct td_verdict *up,
-                         uint32_t up_stream, const struct td_render_opts *o);
+void td_render_http_text(struct td_buf *out, const struct td_http_result *r, const struct td_render_opts *o);
+void td_render_http_json(struct td_buf *out, const struct td_http_result *r, const struct td_render_opts *o);
 void td_render_downstream_text(struct td_buf *out, const struct td_http_error *h, const struct td_render_opts *o);
 void td_render_downstream_json(struct td_json *j, const struct td_http_error *h);
 

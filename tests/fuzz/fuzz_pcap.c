@@ -51,8 +51,8 @@ static void on_http(void *ctx, const struct td_http_result *h)
 {
     (void)ctx;
     struct td_buf b = {0};
-    td_render_http_text(&b, h->http, h->up, h->up_stream, h->up_desc, &ro);
-    td_render_http_json(&b, h->http, h->up, h->up_stream, &ro);
+    td_render_http_text(&b, h, &ro);
+    td_render_http_json(&b, h, &ro);
     td_buf_free(&b);
 }
 
