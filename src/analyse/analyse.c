@@ -133,7 +133,19 @@ void td_analysis_add_conn(struct td_analysis *a, const struct td_tls_conn *c)
         td_server_view_add(&h.srv->view, &h.facts);
     }
     struct td_conn_result r = {.stream = c->stream, .conn = c, .facts = &h.facts};
-    bool hold = !ok && a->num_held < a->o.max_held;
+    bool failed = !ok;
+    if (ok) {
+        /* Completed, then rejected (the verdict names a fault): a failure
+         * like any other, checked with its chains, held for the end and
+         * for the gateway links. */
+        diagnose(a, &h);
+        if (h.v.cause != TD_CAUSE_NONE) {
+            td_facts_free(&h.facts);
+            td_facts_from_conn(&h.facts, c, &o, true);
+            failed = true;
+        }
+    }
+    bool hold = failed && a->num_held < a->o.max_held;
     if (hold && !a->o.verdicts_at_once) {
         void *keep = a->cb.on_conn ? a->cb.on_conn(a->cb.ctx, &r) : NULL;
         h.keep = keep;

@@ -2,6 +2,7 @@
  * Options in, one analysis per file (src/analyse), results rendered by
  * src/report; here only what is shown, in what order, and the exit status. */
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -279,6 +280,26 @@ static void help(FILE *f)
           f);
 }
 
+/* SIGINT, SIGTERM, SIGHUP end the input: what was read is judged and
+ * summarised, and the exit status kept (tcpdump -w - | tlsdiag pcap -). */
+static volatile int stop_requested;
+static void on_signal(int sig)
+{
+    (void)sig;
+    stop_requested = 1;
+}
+
+static void catch_signals(void)
+{
+    struct sigaction sa;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = 0; /* no SA_RESTART: a blocked read returns */
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+}
+
 /* A filter that matched nothing says so: a --stream that the file does not
  * have is a usage error (2), one that is not a TLS connection is a note. */
 static bool check_filter(const struct pcap_run *r, const struct td_run_stats *st, const char *file)
@@ -442,10 +463,12 @@ int cmd_pcap(int argc, char **argv)
     r.ro.utf8 = r.term.utf8;
     ao.utf8 = r.term.utf8;
 
+    ao.stop = &stop_requested;
+    catch_signals();
     struct td_analysis_cb cb = {&r, on_conn, on_verdict, on_http, on_summary, on_problem, on_progress};
     struct td_analysis *an = td_analysis_new(&ao, &cb);
     bool any_failed = false, input_error = false;
-    for (size_t i = 0; i < args.num_files; i++) {
+    for (size_t i = 0; i < args.num_files && !stop_requested; i++) {
         char err[512] = "";
         struct td_reader *rd = td_reader_open(args.files[i], err, sizeof err);
         if (!rd) {

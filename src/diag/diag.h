@@ -154,6 +154,7 @@ struct td_http_error {
     char reason[48];
     uint64_t request_frame, status_frame;
     int64_t request_ns, status_ns;
+    const char *body_says;         /* a TLS-failure phrase of the error page, or NULL (static) */
 };
 void td_http_error_from_conn(struct td_http_error *h, const struct td_tls_conn *c);
 /* The TLS connections a gateway's 5xx may be owed to, best first: from the

@@ -290,4 +290,5 @@ void td_http_error_from_conn(struct td_http_error *h, const struct td_tls_conn *
     h->status_frame = c->http_status_frame;
     h->request_ns = time_ns(&c->http_request_ts);
     h->status_ns = time_ns(&c->http_status_ts);
+    h->body_says = c->http_tls_hint;
 }

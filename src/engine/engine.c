@@ -108,7 +108,8 @@ static void emit(struct td_engine *e, struct td_flow *f, struct econn *ec)
         }
     } else if (ec->has_payload) {
         e->stats->other_conns++;
-        if (c->http_status >= 500 && c->http_status <= 599) {
+        if ((c->http_status >= 500 && c->http_status <= 599) ||
+            (c->http_status >= 400 && c->http_status <= 499 && c->http_tls_hint)) {
             e->stats->http_errors++;
             if (e->cb.on_http_error) {
                 e->cb.on_http_error(e->cb.ctx, c);
@@ -310,7 +311,7 @@ int td_engine_run(struct td_reader *r, const char *name, const struct td_limits 
             cb->on_progress(cb->ctx, done, total);
         }
     }
-    if (rc < 0) {
+    if (rc < 0 && !(cb->stop && *cb->stop)) { /* a read cut by the stop signal is no damage */
         problem(e, e->frame + 1, -1, err);
         ret = 1;
     }

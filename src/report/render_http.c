@@ -65,6 +65,10 @@ void td_render_http_text(struct td_buf *out, const struct td_http_result *r, con
     td_buf_printf(out, "  #%-6llu client %s server  HTTP/1.1 %u %s\n", (unsigned long long)h->status_frame, larrow,
                   h->status, h->reason);
     if (!r->up) {
+        if (h->body_says) {
+            td_buf_printf(out, "  Evidence #%-6llu its page says \"%s\": a TLS failure\n",
+                          (unsigned long long)h->status_frame, h->body_says);
+        }
         td_buf_printf(out, "  %sCause%s    HTTP %u from %s; no failed TLS connection from it in this capture explains "
                            "it (capture its backend side too: tcpdump on the gateway, any interface)\n\n",
                       td_col(o, TD_COL_BOLD), td_col(o, TD_COL_RESET), h->status, h->server);
@@ -76,8 +80,9 @@ void td_render_http_text(struct td_buf *out, const struct td_http_result *r, con
                        "answered %u  [%s]\n",
                   td_col(o, TD_COL_BOLD), td_col(o, TD_COL_RESET), td_col(o, TD_COL_RED), ci->title,
                   td_col(o, TD_COL_RESET), td_confidence_name(up.confidence), h->status, ci->slug);
-    td_buf_printf(out, "  Evidence #%-6llu HTTP %u from %s to its client\n", (unsigned long long)h->status_frame,
-                  h->status, h->server);
+    td_buf_printf(out, "  Evidence #%-6llu HTTP %u from %s to its client%s%s%s\n", (unsigned long long)h->status_frame,
+                  h->status, h->server, h->body_says ? "; its page says \"" : "", h->body_says ? h->body_says : "",
+                  h->body_says ? "\"" : "");
     td_buf_printf(out, "           tcp.stream %u  %s failed: %s\n", r->up_stream, r->up_desc, up.explanation);
     link_text(out, r, o);
     td_buf_printf(out, "  %sFix%s      southbound (gateway %s backend): %s\n", td_col(o, TD_COL_YELLOW),
@@ -156,6 +161,9 @@ void td_render_http_json(struct td_buf *out, const struct td_http_result *r, con
     td_json_u64(&j, "status", h->status);
     td_json_str(&j, "reason", h->reason);
     td_json_u64(&j, "status_frame", h->status_frame);
+    if (h->body_says) {
+        td_json_str(&j, "body_says", h->body_says);
+    }
     td_json_obj_end(&j);
     td_json_name(&j, "outcome", "failed");
     messages_json(&j, h);

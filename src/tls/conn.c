@@ -899,6 +899,12 @@ static void feed_other(struct td_tls_conn *c, enum td_role from, const uint8_t *
         http_line(c, from, &t, at);
         td_buf_free(&t);
     }
+    if (from == TD_SERVER && c->http_status >= 400 && !c->http_tls_hint && c->http_scanned < TD_HTTP_HINT_SCAN) {
+        /* A phrase cut by a segment boundary is missed: error pages are
+         * small and come in one segment. */
+        c->http_tls_hint = td_http_tls_hint(p, n);
+        c->http_scanned += (uint32_t)(n < TD_HTTP_HINT_SCAN ? n : TD_HTTP_HINT_SCAN);
+    }
     if (d->text.len >= 160) {
         return;
     }

@@ -228,6 +228,10 @@ struct td_tls_conn {
     char http_reason[48];
     uint64_t http_status_frame;
     struct td_time http_status_ts;
+    /* What the server's HTTP error page says about TLS (td_http_tls_hint),
+     * looked for in its first TD_HTTP_HINT_SCAN bytes. */
+    const char *http_tls_hint;
+    uint32_t http_scanned;
     struct td_tls_dir dir[2];  /* by role */
     struct td_msg *msgs, *last;
     size_t num_msgs, dropped_msgs;
@@ -254,6 +258,9 @@ void td_tls_flags(struct td_tls_conn *c, enum td_role from, uint8_t flags, const
 void td_tls_end(struct td_tls_conn *c, const char *why);
 enum td_outcome td_tls_outcome(const struct td_tls_conn *c);
 /* Did either side speak TLS, or is the connection worth reporting as not-TLS on a TLS port? */
+/* A phrase of a known TLS-failure error page found in p, or NULL. */
+#define TD_HTTP_HINT_SCAN 8192
+const char *td_http_tls_hint(const uint8_t *p, size_t n);
 bool td_tls_reportable(const struct td_tls_conn *c);
 
 /* Parsers, exposed for unit tests and the probe. Each returns NULL/false on

@@ -92,6 +92,37 @@ gateway_capture apache 8082
 stop_pid "$APA_PID"
 stop_pid "$BACKEND"
 
+# nginx in front of an nginx backend that wants a client certificate
+# (ssl_verify_client on) the gateway does not send: the backend completes the
+# handshake and answers 400 "No required SSL certificate was sent" inside
+# TLS, which the gateway relays in clear.
+mkdir -p "$W/mtls"
+ngx_start "$W/mtls" <<NGX
+  server {
+    listen 127.0.0.1:9444 ssl;
+    ssl_certificate $P/server-chain.crt;
+    ssl_certificate_key $P/server.key;
+    ssl_protocols TLSv1.2;
+    ssl_client_certificate $P/root.crt;
+    ssl_verify_client on;
+    location / { return 200 "ok\n"; }
+  }
+  server {
+    listen 127.0.0.1:8083;
+    location / {
+      proxy_pass https://127.0.0.1:9444;
+      proxy_ssl_server_name on;
+      proxy_ssl_name server.test;
+    }
+  }
+NGX
+MTLS=$SRV
+wait_port 9444; wait_port 8083
+cap_start lo "$W/mtls.pcap" "tcp port 8083 or tcp port 9444"
+curl -s -o "$W/mtls.body" -w '%{http_code}' "http://127.0.0.1:8083/orders" > "$W/mtls.status" 2>/dev/null
+cap_stop
+stop_pid "$MTLS"
+
 # linked NAME STATUS: the 5xx, its link to the gateway's own connection (SNI
 # server.test, not the decoy), the inherited cause, and how sure the link is.
 linked() { # tlsdiag name status
@@ -131,6 +162,18 @@ for T in $TLSDIAGS; do
     linked "$T" nginx 502
   check "$T: HAProxy 503 (verify required) tied to its own handshake" linked "$T" haproxy 503
   check "$T: Apache 500 Proxy Error (SSLProxyVerify require) tied to its own handshake" linked "$T" apache 500
+  check "$T: nginx relaying its backend's 400 'No required SSL certificate was sent': tied to the handshake behind it" \
+    python3 - "$T" "$W/mtls.pcap" "$(cat "$W/mtls.status")" <<'PY'
+import json, subprocess, sys
+t, cap, got = sys.argv[1:4]
+assert got == "400", got
+objs = [json.loads(l) for l in subprocess.run([t, "pcap", "--json", cap], capture_output=True, text=True).stdout.splitlines()]
+h = [o for o in objs if o.get("protocol") == "http"]
+assert len(h) == 1 and h[0]["http"]["status"] == 400, h
+assert h[0]["http"]["body_says"] == "No required SSL certificate was sent", h[0]["http"]
+assert "upstream_stream" in h[0], "not linked"
+assert h[0]["cause"] == "client_cert_missing", h[0]["cause"]
+PY
   check "$T: with --stream on the HTTP connection the link is still made (filters choose what is shown)" sh -c "
     s=\$('$T' pcap --json '$W/nginx.pcap' | python3 -c 'import json,sys; print([json.loads(l) for l in sys.stdin if \"http\" in l][0][\"stream\"])')
     '$T' pcap --json --stream \$s '$W/nginx.pcap' | grep -q '\"upstream_stream\"'"
