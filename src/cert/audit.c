@@ -19,15 +19,10 @@
 
 #define MAX_VERIFY_ERRORS 32
 
-const char *td_sev_name(enum td_sev s)
-{
-    return s == TD_SEV_ERROR ? "error" : s == TD_SEV_WARNING ? "warning" : "info";
-}
-
-static struct td_cert_finding *add(struct td_cert_report *r, const char *cause, enum td_sev sev, int cert,
+static struct td_cert_finding *add(struct td_cert_report *r, enum td_cause cause, enum td_sev sev, int cert,
                                    const char *fix, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
-static struct td_cert_finding *add(struct td_cert_report *r, const char *cause, enum td_sev sev, int cert,
+static struct td_cert_finding *add(struct td_cert_report *r, enum td_cause cause, enum td_sev sev, int cert,
                                    const char *fix, const char *fmt, ...)
 {
     if (r->num_findings == r->cap_findings) {
@@ -287,18 +282,18 @@ static void check_validity(struct ctx *c, int node, bool in_chain, bool leaf)
         return;
     }
     if (at > n->info.not_after_epoch) {
-        add(c->r, client ? "client_cert_expired" : "expired_cert", sev, node,
+        add(c->r, client ? TD_CAUSE_CLIENT_CERT_EXPIRED : TD_CAUSE_EXPIRED_CERT, sev, node,
             leaf ? "Renew the certificate (same names, new dates) and install it with its chain where it is used."
                  : "Replace it with the CA's current certificate (download it from the CA) and install that.",
             "%s expired on %s, %lld day(s) before the time checked%s", who(c, node, w, sizeof w), n->info.not_after,
             (long long)((at - n->info.not_after_epoch) / 86400), in_chain ? "" : " (not part of a chain)");
     } else if (at < n->info.not_before_epoch) {
-        add(c->r, "not_yet_valid_cert", sev, node,
+        add(c->r, TD_CAUSE_NOT_YET_VALID_CERT, sev, node,
             "Check the clock of the machine that rejects it; or wait, or use a certificate whose validity has begun.",
             "%s is not valid before %s (%lld day(s) after the time checked)", who(c, node, w, sizeof w),
             n->info.not_before, (long long)((n->info.not_before_epoch - at + 86399) / 86400));
     } else if (in_chain && n->info.not_after_epoch - at < (int64_t)c->o->warn_days * 86400) {
-        add(c->r, "expiring_soon", TD_SEV_WARNING, node, "Renew it before it expires and install the new one.",
+        add(c->r, TD_CAUSE_EXPIRING_SOON, TD_SEV_WARNING, node, "Renew it before it expires and install the new one.",
             "%s expires on %s, in %lld day(s)", who(c, node, w, sizeof w), n->info.not_after,
             (long long)((n->info.not_after_epoch - at) / 86400));
     }
@@ -343,7 +338,7 @@ static void check_name(struct ctx *c, int node)
         }
     }
     if (ok) {
-        add(c->r, "hostname_ok", TD_SEV_INFO, node, "", "%s covers %s", who(c, node, w, sizeof w), host);
+        add(c->r, TD_CAUSE_HOSTNAME_OK, TD_SEV_INFO, node, "", "%s covers %s", who(c, node, w, sizeof w), host);
         return;
     }
     char fix[1400];
@@ -357,7 +352,7 @@ static void check_name(struct ctx *c, int node)
     } else if (strstr(names, "no subjectAltName") == NULL && strstr(n->info.subject, host)) {
         why = " (the name is in the subject CN, which clients ignore when subjectAltName is present)";
     }
-    add(c->r, "hostname_mismatch", TD_SEV_ERROR, node, fix, "%s does not cover %s; it covers: %s%s",
+    add(c->r, TD_CAUSE_HOSTNAME_MISMATCH, TD_SEV_ERROR, node, fix, "%s does not cover %s; it covers: %s%s",
         who(c, node, w, sizeof w), host, names[0] ? names : "(no names)", why);
 }
 
@@ -379,25 +374,25 @@ static void check_crypto(struct ctx *c, int node, bool self)
     unsigned bits = 0;
     if (sscanf(n->info.key, "RSA %u", &bits) == 1 || sscanf(n->info.key, "RSA-PSS %u", &bits) == 1) {
         if (bits < 2048) {
-            add(c->r, "weak_key", bits < 1024 ? TD_SEV_ERROR : TD_SEV_WARNING, node,
+            add(c->r, TD_CAUSE_WEAK_KEY, bits < 1024 ? TD_SEV_ERROR : TD_SEV_WARNING, node,
                 "Reissue it with an RSA key of 2048 bits or more (or an EC P-256 key).",
                 "%s has an RSA key of %u bits: OpenSSL at security level 2 (the Debian, Ubuntu and RHEL default) "
                 "refuses keys under 2048 bits, Java under 1024",
                 who(c, node, w, sizeof w), bits);
         }
     } else if (strncmp(n->info.key, "DSA", 3) == 0) {
-        add(c->r, "weak_key", TD_SEV_WARNING, node, "Reissue it with an RSA or EC key.",
+        add(c->r, TD_CAUSE_WEAK_KEY, TD_SEV_WARNING, node, "Reissue it with an RSA or EC key.",
             "%s has a DSA key, which TLS 1.3 does not allow", who(c, node, w, sizeof w));
     }
     if (self) {
         return; /* a trust anchor's own signature is not checked by anyone */
     }
     if (algo_has(n->info.sig_alg, "md5") || algo_has(n->info.sig_alg, "md2")) {
-        add(c->r, "weak_signature", TD_SEV_ERROR, node, "Have the CA reissue it with a SHA-256 signature.",
+        add(c->r, TD_CAUSE_WEAK_SIGNATURE, TD_SEV_ERROR, node, "Have the CA reissue it with a SHA-256 signature.",
             "%s is signed with %s, which no current TLS library accepts", who(c, node, w, sizeof w),
             n->info.sig_alg);
     } else if (algo_has(n->info.sig_alg, "sha1")) {
-        add(c->r, "weak_signature", TD_SEV_ERROR, node, "Have the CA reissue it with a SHA-256 signature.",
+        add(c->r, TD_CAUSE_WEAK_SIGNATURE, TD_SEV_ERROR, node, "Have the CA reissue it with a SHA-256 signature.",
             "%s is signed with %s (SHA-1): OpenSSL 3 at its default security level, browsers and recent Java "
             "reject SHA-1 certificate signatures",
             who(c, node, w, sizeof w), n->info.sig_alg);
@@ -412,7 +407,7 @@ static void check_usage(struct ctx *c, int node, size_t depth, bool leaf)
     bool client = c->o->purpose == TD_PURPOSE_CLIENT;
     if (!e->x) {
         if (!leaf && strstr(e->bc, "CA:FALSE")) {
-            add(c->r, "invalid_ca", TD_SEV_ERROR, node, "Use the CA's real intermediate certificate (CA:TRUE).",
+            add(c->r, TD_CAUSE_INVALID_CA, TD_SEV_ERROR, node, "Use the CA's real intermediate certificate (CA:TRUE).",
                 "%s signs another certificate of the chain but is not a CA (basicConstraints %s)",
                 who(c, node, w, sizeof w), e->bc);
         }
@@ -421,14 +416,14 @@ static void check_usage(struct ctx *c, int node, size_t depth, bool leaf)
     uint32_t flags = X509_get_extension_flags(e->x);
     if (leaf) {
         if (n->info.is_ca && c->r->nodes[node].chain >= 0 && !self_signed(e)) {
-            add(c->r, "leaf_is_ca", TD_SEV_WARNING, node, "Issue end-entity certificates with basicConstraints CA:FALSE.",
+            add(c->r, TD_CAUSE_LEAF_IS_CA, TD_SEV_WARNING, node, "Issue end-entity certificates with basicConstraints CA:FALSE.",
                 "%s is an end-entity certificate marked CA:TRUE; some clients refuse it", who(c, node, w, sizeof w));
         }
         if (flags & EXFLAG_XKUSAGE) {
             uint32_t x = X509_get_extended_key_usage(e->x);
             uint32_t need = client ? XKU_SSL_CLIENT : XKU_SSL_SERVER;
             if (!(x & (need | XKU_ANYEKU))) {
-                add(c->r, "wrong_usage", TD_SEV_ERROR, node,
+                add(c->r, TD_CAUSE_WRONG_USAGE, TD_SEV_ERROR, node,
                     client ? "Reissue it with extendedKeyUsage clientAuth." : "Reissue it with extendedKeyUsage serverAuth.",
                     "%s has extendedKeyUsage %s but not %s: peers refuse it as a %s certificate",
                     who(c, node, w, sizeof w), n->ext_key_usage, client ? "clientAuth" : "serverAuth",
@@ -439,11 +434,11 @@ static void check_usage(struct ctx *c, int node, size_t depth, bool leaf)
             uint32_t u = X509_get_key_usage(e->x);
             bool rsa = strncmp(n->info.key, "RSA", 3) == 0;
             if (!(u & KU_DIGITAL_SIGNATURE) && !(rsa && !client && (u & KU_KEY_ENCIPHERMENT))) {
-                add(c->r, "wrong_usage", TD_SEV_ERROR, node, "Reissue it with keyUsage digitalSignature (and keyEncipherment for RSA).",
+                add(c->r, TD_CAUSE_WRONG_USAGE, TD_SEV_ERROR, node, "Reissue it with keyUsage digitalSignature (and keyEncipherment for RSA).",
                     "%s has keyUsage %s, without digitalSignature: it cannot sign a TLS handshake",
                     who(c, node, w, sizeof w), n->key_usage[0] ? n->key_usage : "(none)");
             } else if (!(u & KU_DIGITAL_SIGNATURE)) {
-                add(c->r, "wrong_usage", TD_SEV_WARNING, node, "Reissue it with keyUsage digitalSignature.",
+                add(c->r, TD_CAUSE_WRONG_USAGE, TD_SEV_WARNING, node, "Reissue it with keyUsage digitalSignature.",
                     "%s has keyUsage %s without digitalSignature: only RSA key exchange works (no ECDHE, no TLS 1.3)",
                     who(c, node, w, sizeof w), n->key_usage);
             }
@@ -451,19 +446,19 @@ static void check_usage(struct ctx *c, int node, size_t depth, bool leaf)
         return;
     }
     if (X509_check_ca(e->x) == 0) {
-        add(c->r, "invalid_ca", TD_SEV_ERROR, node,
+        add(c->r, TD_CAUSE_INVALID_CA, TD_SEV_ERROR, node,
             "Use the CA's real intermediate certificate; a certificate without basicConstraints CA:TRUE cannot issue.",
             "%s issues the certificate below it but is not a CA (basicConstraints %s): every client refuses the chain",
             who(c, node, w, sizeof w), n->basic_constraints[0] ? n->basic_constraints : "missing");
     }
     if ((flags & EXFLAG_KUSAGE) && !(X509_get_key_usage(e->x) & KU_KEY_CERT_SIGN)) {
-        add(c->r, "invalid_ca", TD_SEV_ERROR, node, "Use a CA certificate whose keyUsage includes keyCertSign.",
+        add(c->r, TD_CAUSE_INVALID_CA, TD_SEV_ERROR, node, "Use a CA certificate whose keyUsage includes keyCertSign.",
             "%s has keyUsage %s, without keyCertSign, yet it issues the certificate below it",
             who(c, node, w, sizeof w), n->key_usage);
     }
     long pl = X509_get_pathlen(e->x);
     if (pl >= 0 && depth >= 2 && (long)depth - 1 > pl) {
-        add(c->r, "invalid_ca", TD_SEV_ERROR, node, "Shorten the chain or have the CA issue from a certificate allowed to.",
+        add(c->r, TD_CAUSE_INVALID_CA, TD_SEV_ERROR, node, "Shorten the chain or have the CA issue from a certificate allowed to.",
             "%s allows %ld CA certificate(s) below it (pathlen) but %zu follow", who(c, node, w, sizeof w), pl,
             depth - 1);
     }
@@ -471,7 +466,7 @@ static void check_usage(struct ctx *c, int node, size_t depth, bool leaf)
         uint32_t x = X509_get_extended_key_usage(e->x);
         uint32_t need = client ? XKU_SSL_CLIENT : XKU_SSL_SERVER;
         if (!(x & (need | XKU_ANYEKU))) {
-            add(c->r, "wrong_usage", TD_SEV_ERROR, node, "Use a CA certificate whose extendedKeyUsage allows TLS, or none.",
+            add(c->r, TD_CAUSE_WRONG_USAGE, TD_SEV_ERROR, node, "Use a CA certificate whose extendedKeyUsage allows TLS, or none.",
                 "%s restricts extendedKeyUsage to %s, which excludes %s: the whole chain is refused for it",
                 who(c, node, w, sizeof w), n->ext_key_usage, client ? "clientAuth" : "serverAuth");
         }
@@ -493,10 +488,10 @@ static void check_keys(struct ctx *c, const struct td_cert_chain *ch, int leaf_e
         }
         if (EVP_PKEY_eq(X509_get0_pubkey(e->x), k->k) == 1) {
             c->r->nodes[node].key_given = true;
-            add(c->r, "key_matches", TD_SEV_INFO, node, "", "the private key %s matches %s", k->origin,
+            add(c->r, TD_CAUSE_KEY_MATCHES, TD_SEV_INFO, node, "", "the private key %s matches %s", k->origin,
                 who(c, node, w, sizeof w));
         } else if (k->group == e->group || k->group == -1) {
-            add(c->r, "key_mismatch", TD_SEV_ERROR, node,
+            add(c->r, TD_CAUSE_KEY_MISMATCH, TD_SEV_ERROR, node,
                 "Install the certificate that was issued for this key (or the key the certificate was issued for): "
                 "a server with a mismatched pair fails every handshake.",
                 "the private key %s does not belong to %s", k->origin, who(c, node, w, sizeof w));
@@ -523,7 +518,7 @@ static void check_order(struct ctx *c, const struct td_cert_chain *ch, int group
             continue;
         }
         if (e->pos < last_pos) {
-            add(c->r, "incorrect_chain", TD_SEV_ERROR, (int)ch->nodes[i],
+            add(c->r, TD_CAUSE_INCORRECT_CHAIN, TD_SEV_ERROR, (int)ch->nodes[i],
                 "Reorder the file: leaf first, then the intermediate that signed it, then the next one up.",
                 "%s is stored before %s, which it certifies: %s lists the chain out of order",
                 who(c, (int)ch->nodes[i], w, sizeof w), who(c, prev_node, w2, sizeof w2), c->s->groups[group].name);
@@ -534,7 +529,7 @@ static void check_order(struct ctx *c, const struct td_cert_chain *ch, int group
     }
     const struct td_entry *leaf = &c->s->e[c->entry_of[ch->nodes[0]]];
     if (!reported && leaf->group == group && leaf->pos != 0) {
-        add(c->r, "incorrect_chain", TD_SEV_ERROR, (int)ch->nodes[0],
+        add(c->r, TD_CAUSE_INCORRECT_CHAIN, TD_SEV_ERROR, (int)ch->nodes[0],
             "Put the leaf certificate first in the file, then its intermediates.",
             "%s is not the first certificate of %s: servers send the file as it is, and the peer takes the first "
             "certificate for the server's own",
@@ -555,7 +550,7 @@ static void check_order(struct ctx *c, const struct td_cert_chain *ch, int group
         if (!in && gap && (e->info.is_ca || dn_eq(e->info.subject, top->info.issuer))) {
             int node = c->node_of[i] >= 0 ? c->node_of[i] : new_node(c, i, "other", -1);
             if (dn_eq(e->info.subject, top->info.issuer)) {
-                add(c->r, "incorrect_chain", TD_SEV_ERROR, node,
+                add(c->r, TD_CAUSE_INCORRECT_CHAIN, TD_SEV_ERROR, node,
                     "Replace it with the CA certificate that really issued the one below (the CA's current "
                     "intermediate; its caIssuers URL names it).",
                     "%s has the name of the issuer of %s but not its key: a different or re-keyed CA certificate",
@@ -565,7 +560,7 @@ static void check_order(struct ctx *c, const struct td_cert_chain *ch, int group
         }
         if (!in && !e->trusted_entry && !(c->node_of[i] >= 0 && c->r->nodes[c->node_of[i]].chain >= 0)) {
             int node = c->node_of[i] >= 0 ? c->node_of[i] : new_node(c, i, "other", -1);
-            add(c->r, "incorrect_chain", TD_SEV_ERROR, node, "Remove it from the chain file (or keystore entry).",
+            add(c->r, TD_CAUSE_INCORRECT_CHAIN, TD_SEV_ERROR, node, "Remove it from the chain file (or keystore entry).",
                 "%s is stored with the chain of %s but certifies nothing in it", who(c, node, w, sizeof w),
                 who(c, (int)ch->nodes[0], w2, sizeof w2));
         }
@@ -676,7 +671,7 @@ static void check_trust(struct ctx *c, const struct td_cert_chain *ch)
     char w[600], w2[600], fix[1400];
     bool client = c->o->purpose == TD_PURPOSE_CLIENT;
     if (!leaf->x) {
-        add(c->r, "trust_not_checked", TD_SEV_INFO, (int)ch->nodes[0], "Give the certificates themselves (PEM/DER) to check trust.",
+        add(c->r, TD_CAUSE_TRUST_NOT_CHECKED, TD_SEV_INFO, (int)ch->nodes[0], "Give the certificates themselves (PEM/DER) to check trust.",
             "trust cannot be checked from certInfo JSON (no signatures)");
         return;
     }
@@ -731,13 +726,13 @@ static void check_trust(struct ctx *c, const struct td_cert_chain *ch)
                      "Add this certificate (SHA-256 %s) to the peer's truststore, or replace it with one issued by a "
                      "CA the peer trusts.",
                      n->info.sha256);
-            add(c->r, client ? "client_cert_untrusted" : "self_signed", TD_SEV_ERROR, node, fix,
+            add(c->r, client ? TD_CAUSE_CLIENT_CERT_UNTRUSTED : TD_CAUSE_SELF_SIGNED, TD_SEV_ERROR, node, fix,
                 "%s is self-signed and the truststore does not hold it (OpenSSL: %s)", who(c, node, w, sizeof w), ossl);
         } else if (err == X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN) {
             const struct td_cert_node *n = node >= 0 ? &c->r->nodes[node] : NULL;
             snprintf(fix, sizeof fix, "Add the root %s (SHA-256 %s) to the peer's truststore.", subj,
                      n ? n->info.sha256 : "?");
-            add(c->r, client ? "client_cert_untrusted" : "unknown_ca", TD_SEV_ERROR, node, fix,
+            add(c->r, client ? TD_CAUSE_CLIENT_CERT_UNTRUSTED : TD_CAUSE_UNKNOWN_CA, TD_SEV_ERROR, node, fix,
                 "the chain ends at the root %s, which the truststore does not hold (OpenSSL: %s)",
                 node >= 0 ? who(c, node, w, sizeof w) : subj, ossl);
         } else if (err == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY || err == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT ||
@@ -758,27 +753,27 @@ static void check_trust(struct ctx *c, const struct td_cert_chain *ch)
                          "Add the intermediate %s%s%s to the chain the server sends (after the leaf); if it is a "
                          "root, add it to the peer's truststore instead.",
                          issuer, url[0] ? ", published at " : "", url);
-                add(c->r, client ? "client_cert_untrusted" : "incomplete_chain", TD_SEV_ERROR, node, fix,
+                add(c->r, client ? TD_CAUSE_CLIENT_CERT_UNTRUSTED : TD_CAUSE_INCOMPLETE_CHAIN, TD_SEV_ERROR, node, fix,
                     "the issuer of %s is neither in the files given nor in the truststore: %s (OpenSSL: %s)",
                     who(c, node, w, sizeof w), issuer, ossl);
             } else {
                 snprintf(fix, sizeof fix, "Add %s (the issuer of %s%s%s) to the peer's truststore.", issuer,
                          subj, url[0] ? "; its certificate is published at " : "", url);
-                add(c->r, client ? "client_cert_untrusted" : "unknown_ca", TD_SEV_ERROR, node, fix,
+                add(c->r, client ? TD_CAUSE_CLIENT_CERT_UNTRUSTED : TD_CAUSE_UNKNOWN_CA, TD_SEV_ERROR, node, fix,
                     "%s is issued by %s, which the truststore does not hold (OpenSSL: %s)",
                     node >= 0 ? who(c, node, w, sizeof w) : subj, issuer, ossl);
             }
         } else if (err == X509_V_ERR_CERT_SIGNATURE_FAILURE) {
-            add(c->r, "incorrect_chain", TD_SEV_ERROR, node,
+            add(c->r, TD_CAUSE_INCORRECT_CHAIN, TD_SEV_ERROR, node,
                 "Use the intermediate that really signed it (the CA may have re-keyed; download the current one).",
                 "%s: %s (OpenSSL: %s)", node >= 0 ? who(c, node, w, sizeof w) : subj, plain(err), ossl);
         } else if (node < 0 && (err == X509_V_ERR_CERT_HAS_EXPIRED || err == X509_V_ERR_CERT_NOT_YET_VALID)) {
             snprintf(fix, sizeof fix, "Update the truststore with the CA's current certificate for %s.", subj);
-            add(c->r, err == X509_V_ERR_CERT_HAS_EXPIRED ? "expired_cert" : "not_yet_valid_cert", TD_SEV_ERROR, -1,
+            add(c->r, err == X509_V_ERR_CERT_HAS_EXPIRED ? TD_CAUSE_EXPIRED_CERT : TD_CAUSE_NOT_YET_VALID_CERT, TD_SEV_ERROR, -1,
                 fix, "the truststore's %s: %s (OpenSSL: %s)", subj, plain(err), ossl);
         } else {
             snprintf(w2, sizeof w2, "%s", node >= 0 ? who(c, node, w, sizeof w) : subj);
-            add(c->r, client ? "client_cert_untrusted" : "untrusted", TD_SEV_ERROR, node,
+            add(c->r, client ? TD_CAUSE_CLIENT_CERT_UNTRUSTED : TD_CAUSE_UNTRUSTED, TD_SEV_ERROR, node,
                 "Fix the certificate named, or the truststore, as the message says.", "%s: %s (OpenSSL error %d: %s)",
                 w2, plain(err), err, ossl);
         }
@@ -789,7 +784,7 @@ static void check_trust(struct ctx *c, const struct td_cert_chain *ch)
         X509_free(v.e[i].cert);
     }
     if (ok) {
-        add(c->r, "trusted", TD_SEV_INFO, (int)ch->nodes[0], "", "%s is trusted: the chain ends at %s, held by the truststore",
+        add(c->r, TD_CAUSE_TRUSTED, TD_SEV_INFO, (int)ch->nodes[0], "", "%s is trusted: the chain ends at %s, held by the truststore",
             who(c, (int)ch->nodes[0], w, sizeof w), c->r->anchor);
     }
     if (c->o->compare) {
@@ -814,10 +809,10 @@ static void check_top_without_trust(struct ctx *c, const struct td_cert_chain *c
                      "Peers accept it only if they hold this very certificate (SHA-256 %s) in their truststore; "
                      "check with --ca TRUSTSTORE, or use a CA-issued certificate.",
                      n->info.sha256);
-            add(c->r, c->o->purpose == TD_PURPOSE_CLIENT ? "client_cert_untrusted" : "self_signed", TD_SEV_WARNING,
+            add(c->r, c->o->purpose == TD_PURPOSE_CLIENT ? TD_CAUSE_CLIENT_CERT_UNTRUSTED : TD_CAUSE_SELF_SIGNED, TD_SEV_WARNING,
                 (int)top, fix, "%s is self-signed", who(c, (int)top, w, sizeof w));
         } else if (ch->len > 1) {
-            add(c->r, "root_included", TD_SEV_INFO, (int)top,
+            add(c->r, TD_CAUSE_ROOT_INCLUDED, TD_SEV_INFO, (int)top,
                 "Servers need not send the root: peers use their own copy (sending it costs bytes, nothing else).",
                 "the chain includes its root %s", who(c, (int)top, w, sizeof w));
         }
@@ -831,11 +826,11 @@ static void check_top_without_trust(struct ctx *c, const struct td_cert_chain *c
                  "Add the intermediate %s%s%s after the leaf in the chain the server sends. If it is a root, clients "
                  "need it in their truststore (check with --ca or --system-ca).",
                  n->info.issuer, n->aia[0] ? ", published at " : "", n->aia);
-        add(c->r, c->o->purpose == TD_PURPOSE_CLIENT ? "client_cert_untrusted" : "incomplete_chain", TD_SEV_ERROR,
+        add(c->r, c->o->purpose == TD_PURPOSE_CLIENT ? TD_CAUSE_CLIENT_CERT_UNTRUSTED : TD_CAUSE_INCOMPLETE_CHAIN, TD_SEV_ERROR,
             (int)top, fix, "%s comes without its issuer %s: no intermediate certificate was given",
             who(c, (int)top, w, sizeof w), n->info.issuer);
     } else {
-        add(c->r, "issuer_not_given", TD_SEV_INFO, (int)top,
+        add(c->r, TD_CAUSE_ISSUER_NOT_GIVEN, TD_SEV_INFO, (int)top,
             "If that issuer is a root, peers need it in their truststore; if it is an intermediate, the server "
             "must send it. Check with --ca TRUSTSTORE or --system-ca.",
             "the chain stops at %s; its issuer %s was not given (a root, normally)", who(c, (int)top, w, sizeof w),
@@ -872,7 +867,7 @@ static void check_chain(struct ctx *c, const struct td_cert_chain *ch)
         check_top_without_trust(c, ch);
     }
     if (c->s->e[leaf_entry].degraded) {
-        add(c->r, "degraded_input", TD_SEV_INFO, (int)ch->nodes[0],
+        add(c->r, TD_CAUSE_DEGRADED_INPUT, TD_SEV_INFO, (int)ch->nodes[0],
             "Give the PEM/DER certificates for signature, key and extension checks.",
             "certInfo JSON gives names and dates only: signatures, keys and extensions were not checked");
     }
@@ -1017,7 +1012,7 @@ void td_cert_audit(const struct td_certset *s, const struct td_audit_opts *o, st
         for (size_t i = 0; i + 1 < r->chains[k].len; i++) {
             size_t e = (size_t)c.entry_of[r->chains[k].nodes[i]];
             if (c.plink[e] == L_BADSIG) {
-                add(r, "incorrect_chain", TD_SEV_ERROR, (int)r->chains[k].nodes[i],
+                add(r, TD_CAUSE_INCORRECT_CHAIN, TD_SEV_ERROR, (int)r->chains[k].nodes[i],
                     "Use the intermediate that really signed it (the CA may have re-keyed; download the current one).",
                     "%s names %s as its issuer, but the signature does not verify with that certificate's key",
                     who(&c, (int)r->chains[k].nodes[i], w, sizeof w), r->nodes[r->chains[k].nodes[i + 1]].info.subject);
@@ -1034,17 +1029,17 @@ void td_cert_audit(const struct td_certset *s, const struct td_audit_opts *o, st
     for (size_t i = 0; i < n; i++) {
         if (c.dup_of[i] >= 0 && s->e[i].group == s->e[c.dup_of[i]].group && !s->e[i].trusted_entry) {
             int node = c.node_of[c.dup_of[i]];
-            add(r, "duplicate", TD_SEV_WARNING, node, "Remove the second copy.", "%s is given twice in %s (%s)",
+            add(r, TD_CAUSE_DUPLICATE, TD_SEV_WARNING, node, "Remove the second copy.", "%s is given twice in %s (%s)",
                 who(&c, node, w, sizeof w), s->groups[s->e[i].group].name, s->e[i].origin);
         }
     }
     if (r->num_chains == 0 && n > 0) {
-        add(r, "no_leaf", TD_SEV_INFO, -1, "",
+        add(r, TD_CAUSE_NO_LEAF, TD_SEV_INFO, -1, "",
             "no end-entity certificate among the %zu given: read as a truststore (each certificate listed)", r->num_nodes);
     }
     if (o->compare && r->num_chains == 0) {
         r->accepted = false;
-        add(r, "no_leaf", TD_SEV_ERROR, -1, "Give the keystore that holds the key entry (its certificate chain).",
+        add(r, TD_CAUSE_NO_LEAF, TD_SEV_ERROR, -1, "Give the keystore that holds the key entry (its certificate chain).",
             "the keystore holds no end-entity certificate to present");
     }
     sort_findings(r);

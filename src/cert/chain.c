@@ -170,11 +170,24 @@ static int verify_cb(int ok, X509_STORE_CTX *ctx)
     return 1; /* collect and go on */
 }
 
+/* The defects no truststore cures: pcap reports them as cert_unusable. */
+static bool is_unusable(enum td_cause c)
+{
+    switch (c) {
+    case TD_CAUSE_WEAK_SIGNATURE:
+    case TD_CAUSE_WRONG_USAGE:
+    case TD_CAUSE_INVALID_CA:
+    case TD_CAUSE_WEAK_KEY:
+        return true;
+    default:
+        return false;
+    }
+}
+
 /* tlsdiag cert's checks on the chain as sent: keep the first error that no
  * truststore cures. */
 static void unusable_check(X509 **x, size_t n, int64_t at_epoch, bool client, struct td_chain_check *out)
 {
-    static const char *const kinds[] = {"weak_signature", "wrong_usage", "invalid_ca", "weak_key"};
     struct td_certset *set = td_certset_new();
     int g = td_set_group(set, "Certificate message", true);
     for (size_t i = 0; i < n; i++) {
@@ -191,15 +204,12 @@ static void unusable_check(X509 **x, size_t n, int64_t at_epoch, bool client, st
     ao.purpose = client ? TD_PURPOSE_CLIENT : TD_PURPOSE_SERVER;
     struct td_cert_report rep;
     td_cert_audit(set, &ao, &rep);
-    for (size_t i = 0; i < rep.num_findings && !out->unusable; i++) {
+    for (size_t i = 0; i < rep.num_findings && out->unusable == TD_CAUSE_NONE; i++) {
         const struct td_cert_finding *f = &rep.findings[i];
-        for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
-            if (f->sev == TD_SEV_ERROR && strcmp(f->cause, kinds[k]) == 0) {
-                out->unusable = kinds[k];
-                snprintf(out->unusable_msg, sizeof out->unusable_msg, "%.399s", f->message);
-                snprintf(out->unusable_fix, sizeof out->unusable_fix, "%.299s", f->resolution);
-                break;
-            }
+        if (f->sev == TD_SEV_ERROR && is_unusable(f->cause)) {
+            out->unusable = f->cause;
+            snprintf(out->unusable_msg, sizeof out->unusable_msg, "%.399s", f->message);
+            snprintf(out->unusable_fix, sizeof out->unusable_fix, "%.299s", f->resolution);
         }
     }
     td_cert_report_free(&rep);

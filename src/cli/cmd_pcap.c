@@ -444,6 +444,7 @@ int cmd_pcap(int argc, char **argv)
 
     struct td_analysis_cb cb = {&r, on_conn, on_verdict, on_http, on_summary, on_problem, on_progress};
     struct td_analysis *an = td_analysis_new(&ao, &cb);
+    r.ro.cert_cache = td_analysis_cert_cache(an);
     bool any_failed = false, input_error = false;
     for (size_t i = 0; i < args.num_files; i++) {
         char err[512] = "";
@@ -466,7 +467,6 @@ int cmd_pcap(int argc, char **argv)
     free(args.files);
     td_castore_free(ca);
     td_keylog_free(keylog);
-    td_cert_cache_clear();
     fflush(stdout);
     if (input_error || r.filter_error) {
         return TD_EXIT_USAGE;
