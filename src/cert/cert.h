@@ -84,14 +84,17 @@ struct td_chain_check {
     char unusable_fix[300];
 };
 
-struct td_castore;
-/* A PEM bundle or an OpenSSL hashed directory. */
-struct td_castore *td_castore_load(const char *path, char *err, size_t err_len);
-void td_castore_free(struct td_castore *s);
+/* The truststore is a certificate set (cert/audit.h), the same type for
+ * tlsdiag cert --ca, probe --ca and pcap --ca. td_castore_load reads one from
+ * PATH in any format td_certset_add_path reads (no password: JKS trusted
+ * entries and unencrypted PKCS#12 only); NULL with err when it holds none. */
+struct td_certset;
+struct td_certset *td_castore_load(const char *path, char *err, size_t err_len);
+void td_castore_free(struct td_certset *s);
 /* host: the name the client asked for (SNI or --host), or NULL. at_epoch: the
  * capture's time (0: do not check validity). ca: NULL for no trust check.
  * client: the chain is a client certificate's (clientAuth is required). */
 void td_chain_check(const struct td_der *certs, size_t n, const char *host, int64_t at_epoch,
-                    const struct td_castore *ca, bool client, struct td_chain_check *out);
+                    const struct td_certset *ca, bool client, struct td_chain_check *out);
 
 #endif

@@ -414,7 +414,7 @@ int cmd_pcap(int argc, char **argv)
     }
     struct td_analysis_opts ao = {.host_hint = r.host};
     ao.diag.host = args.expect_host;
-    struct td_castore *ca = NULL;
+    struct td_certset *ca = NULL;
     struct td_keylog *keylog = NULL;
     if (args.ca_path) {
         char err[512];

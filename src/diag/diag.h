@@ -120,7 +120,7 @@ struct td_facts {
 };
 
 struct td_diag_opts {
-    const struct td_castore *ca;   /* the peer's truststore, or NULL */
+    const struct td_certset *ca;   /* the peer's truststore (td_castore_load), or NULL */
     const char *host;              /* expected host name when the client sent no SNI */
     struct td_cert_cache *cert_cache; /* decoded certificates, owned by the caller; NULL: none */
 };
