@@ -265,7 +265,7 @@ static void help(FILE *f)
           "      --stream N       only tcp.stream N\n"
           "      --host NAME      only connections whose SNI or address is NAME\n"
           "      --failed         only failed handshakes\n"
-          "      --ca FILE|DIR    the peer's truststore (PEM bundle or hashed directory): proves\n"
+          "      --ca FILE|DIR    the peer's truststore (PEM, DER, PKCS#12, JKS, a directory): proves\n"
           "                       unknown_ca / incomplete_chain instead of inferring them\n"
           "      --expect-host NAME  the host name clients meant, for connections without SNI\n"
           "      --keylog FILE    decrypt with the secrets of an NSS key log (SSLKEYLOGFILE); also read\n"
