@@ -28,6 +28,9 @@ struct td_certset *td_castore_load(const char *path, char *err, size_t err_len)
 {
     struct td_certset *s = td_certset_new();
     if (!td_certset_add_path(s, path, err, err_len)) {
+        if (strstr(err, "--password-file")) { /* tlsdiag pcap has none */
+            snprintf(err, err_len, "%s: password-protected; export its certificates (PEM) for --ca", path);
+        }
         td_certset_free(s);
         return NULL;
     }
