@@ -35,6 +35,7 @@ struct td_analysis {
     uint64_t rejected_after;
     struct td_http_error *http;
     size_t num_http;
+    struct td_cert_cache *own_cache; /* when the caller gave none */
 };
 
 struct td_analysis *td_analysis_new(const struct td_analysis_opts *o, const struct td_analysis_cb *cb)
@@ -54,7 +55,16 @@ struct td_analysis *td_analysis_new(const struct td_analysis_opts *o, const stru
     if (a->o.max_held == 0) {
         a->o.max_held = TD_ANALYSIS_MAX_HELD;
     }
+    if (!a->o.diag.cert_cache) {
+        a->own_cache = td_cert_cache_new();
+        a->o.diag.cert_cache = a->own_cache;
+    }
     return a;
+}
+
+struct td_cert_cache *td_analysis_cert_cache(const struct td_analysis *a)
+{
+    return a->o.diag.cert_cache;
 }
 
 static void reset(struct td_analysis *a)
@@ -79,6 +89,7 @@ void td_analysis_free(struct td_analysis *a)
         return;
     }
     reset(a);
+    td_cert_cache_free(a->own_cache);
     free(a);
 }
 

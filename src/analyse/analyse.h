@@ -112,6 +112,9 @@ struct td_analysis_cb {
 struct td_analysis;
 
 struct td_analysis *td_analysis_new(const struct td_analysis_opts *o, const struct td_analysis_cb *cb);
+/* The decode cache of certificates the analysis uses (o->diag.cert_cache,
+ * or its own, freed with it): renderers of its results may share it. */
+struct td_cert_cache *td_analysis_cert_cache(const struct td_analysis *a);
 void td_analysis_free(struct td_analysis *a);
 
 /* One capture file ("-": standard input) from start to summary. Returns 0

@@ -11,7 +11,6 @@
 
 #include "cert/cert.h"
 
-enum td_sev { TD_SEV_INFO, TD_SEV_WARNING, TD_SEV_ERROR };
 enum td_purpose { TD_PURPOSE_SERVER, TD_PURPOSE_CLIENT };
 
 #define TD_MAX_PASSWORDS 4
@@ -61,7 +60,7 @@ struct td_cert_node {
 };
 
 struct td_cert_finding {
-    const char *cause;            /* stable identifier (the pcap causes, plus the cert-only ones) */
+    enum td_cause cause;          /* base/causes.def: its slug is the stable identifier */
     enum td_sev sev;
     int cert;                     /* node index, -1 for the set as a whole */
     char message[800];
@@ -91,7 +90,6 @@ struct td_cert_report {
 void td_cert_audit(const struct td_certset *s, const struct td_audit_opts *o, struct td_cert_report *r);
 void td_cert_report_free(struct td_cert_report *r);
 size_t td_cert_report_count(const struct td_cert_report *r, enum td_sev sev);
-const char *td_sev_name(enum td_sev s);
 
 /* RFC 6125 6.4 name matching for the certInfo input (no X.509 at hand):
  * case-insensitive, a wildcard only as the whole left-most label, matching

@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/cause.h"
+
 #define TD_CERT_MAX_SANS 64
 
 struct td_cert_info {
@@ -29,8 +31,15 @@ struct td_cert_info {
 /* Decode a DER certificate. Always fills info (ok=false when undecodable). */
 void td_cert_info_from_der(const uint8_t *der, size_t len, struct td_cert_info *info);
 void td_cert_info_free(struct td_cert_info *info);
-/* Free the decode cache (at exit, so leak checkers see a clean heap). */
-void td_cert_cache_clear(void);
+/* A cache of decoded certificates, owned by its caller: the pcap pipeline
+ * makes one per run (servers send the same chain on every connection) and
+ * passes it in td_diag_opts and td_render_opts. */
+struct td_cert_cache;
+struct td_cert_cache *td_cert_cache_new(void);
+void td_cert_cache_free(struct td_cert_cache *c);
+/* As td_cert_info_from_der, through the cache; cache NULL: no caching. */
+void td_cert_info_from_der_cached(struct td_cert_cache *cache, const uint8_t *der, size_t len,
+                                  struct td_cert_info *info);
 /* A DER DistinguishedName (CertificateRequest) in RFC 2253 form. */
 bool td_cert_dn_from_der(const uint8_t *der, size_t len, char *out, size_t out_len);
 
@@ -70,19 +79,22 @@ struct td_chain_check {
     /* The first error of tlsdiag cert's checks that no truststore can cure
      * (weak_signature, wrong_usage, invalid_ca, weak_key): its cause id, the
      * sentence and the fix, from the same module as tlsdiag cert. */
-    const char *unusable;
+    enum td_cause unusable;       /* TD_CAUSE_NONE: none */
     char unusable_msg[400];
     char unusable_fix[300];
 };
 
-struct td_castore;
-/* A PEM bundle or an OpenSSL hashed directory. */
-struct td_castore *td_castore_load(const char *path, char *err, size_t err_len);
-void td_castore_free(struct td_castore *s);
+/* The truststore is a certificate set (cert/audit.h), the same type for
+ * tlsdiag cert --ca, probe --ca and pcap --ca. td_castore_load reads one from
+ * PATH in any format td_certset_add_path reads (no password: JKS trusted
+ * entries and unencrypted PKCS#12 only); NULL with err when it holds none. */
+struct td_certset;
+struct td_certset *td_castore_load(const char *path, char *err, size_t err_len);
+void td_castore_free(struct td_certset *s);
 /* host: the name the client asked for (SNI or --host), or NULL. at_epoch: the
  * capture's time (0: do not check validity). ca: NULL for no trust check.
  * client: the chain is a client certificate's (clientAuth is required). */
 void td_chain_check(const struct td_der *certs, size_t n, const char *host, int64_t at_epoch,
-                    const struct td_castore *ca, bool client, struct td_chain_check *out);
+                    const struct td_certset *ca, bool client, struct td_chain_check *out);
 
 #endif

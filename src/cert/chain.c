@@ -1,7 +1,9 @@
-/* Checks of a certificate chain as a peer sent it: order and links, validity
- * at a given time (the capture's), the host name (RFC 6125 through
- * X509_check_host / X509_check_ip_asc), and trust against a CA store the user
- * names. The machine's own trust store is never used silently. */
+/* tlsdiag pcap's checks of a certificate chain as a peer sent it: order and
+ * links, validity at a given time (the capture's), the host name (RFC 6125,
+ * through checks.c), trust against the truststore the user names (through
+ * trust.c, any format tlsdiag cert reads) and the defects no truststore cures
+ * (tlsdiag cert's own checks). The machine's own trust store is never used
+ * silently. */
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
@@ -20,39 +22,33 @@
 
 #include "base/banned.h"
 
-struct td_castore {
-    X509_STORE *store;
-    size_t num_certs;
-};
-
-struct td_castore *td_castore_load(const char *path, char *err, size_t err_len)
+/* pcap --ca: any format tlsdiag cert --ca reads (PEM bundles, DER, PKCS#7,
+ * PKCS#12, JKS/JCEKS, hashed directories and folders of certificates). */
+struct td_certset *td_castore_load(const char *path, char *err, size_t err_len)
 {
-    struct stat st;
-    if (stat(path, &st) != 0) {
-        snprintf(err, err_len, "%s: cannot read", path);
+    struct td_certset *s = td_certset_new();
+    if (!td_certset_add_path(s, path, err, err_len)) {
+        if (strstr(err, "--password-file")) { /* tlsdiag pcap has none */
+            snprintf(err, err_len, "%s: password-protected; export its certificates (PEM) for --ca", path);
+        }
+        td_certset_free(s);
         return NULL;
     }
-    struct td_castore *s = td_calloc(1, sizeof *s);
-    s->store = X509_STORE_new();
-    int ok = S_ISDIR(st.st_mode) ? X509_STORE_load_path(s->store, path) : X509_STORE_load_file(s->store, path);
-    if (!ok) {
-        snprintf(err, err_len, "%s: no PEM certificates could be loaded", path);
-        X509_STORE_free(s->store);
-        free(s);
-        ERR_clear_error();
+    size_t usable = 0;
+    for (size_t i = 0; i < s->n; i++) {
+        usable += s->e[i].x != NULL;
+    }
+    if (usable == 0) {
+        snprintf(err, err_len, "%s: no certificates could be loaded", path);
+        td_certset_free(s);
         return NULL;
     }
-    STACK_OF(X509_OBJECT) *objs = X509_STORE_get0_objects(s->store);
-    s->num_certs = (size_t)sk_X509_OBJECT_num(objs);
     return s;
 }
 
-void td_castore_free(struct td_castore *s)
+void td_castore_free(struct td_certset *s)
 {
-    if (s) {
-        X509_STORE_free(s->store);
-        free(s);
-    }
+    td_certset_free(s);
 }
 
 static X509 *decode(const struct td_der *d)
@@ -159,22 +155,26 @@ static void describe(X509 *x, struct td_cert_id *id)
     }
 }
 
-static int verify_cb(int ok, X509_STORE_CTX *ctx)
+/* The defects no truststore cures: pcap reports them as cert_unusable. */
+static bool is_unusable(enum td_cause c)
 {
-    struct td_chain_check *out = X509_STORE_CTX_get_ex_data(ctx, 0);
-    if (!ok && out && out->verify_error == 0) {
-        out->verify_error = X509_STORE_CTX_get_error(ctx);
-        snprintf(out->verify_text, sizeof out->verify_text, "%s",
-                 X509_verify_cert_error_string(out->verify_error));
+    switch (c) {
+    case TD_CAUSE_WEAK_SIGNATURE:
+    case TD_CAUSE_WRONG_USAGE:
+    case TD_CAUSE_INVALID_CA:
+    case TD_CAUSE_WEAK_KEY:
+        return true;
+    default:
+        return false;
     }
-    return 1; /* collect and go on */
 }
 
-/* tlsdiag cert's checks on the chain as sent: keep the first error that no
- * truststore cures. */
+/* tlsdiag cert's checks on the chain as sent, the ones no truststore cures
+ * (signature and key strength, usage and CA constraints): keep the first
+ * error. The chain is built by tlsdiag cert's own code, so both commands name
+ * the same certificate. */
 static void unusable_check(X509 **x, size_t n, int64_t at_epoch, bool client, struct td_chain_check *out)
 {
-    static const char *const kinds[] = {"weak_signature", "wrong_usage", "invalid_ca", "weak_key"};
     struct td_certset *set = td_certset_new();
     int g = td_set_group(set, "Certificate message", true);
     for (size_t i = 0; i < n; i++) {
@@ -190,43 +190,32 @@ static void unusable_check(X509 **x, size_t n, int64_t at_epoch, bool client, st
     ao.at = at_epoch ? at_epoch : (int64_t)time(NULL);
     ao.purpose = client ? TD_PURPOSE_CLIENT : TD_PURPOSE_SERVER;
     struct td_cert_report rep;
-    td_cert_audit(set, &ao, &rep);
-    for (size_t i = 0; i < rep.num_findings && !out->unusable; i++) {
-        const struct td_cert_finding *f = &rep.findings[i];
-        for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
-            if (f->sev == TD_SEV_ERROR && strcmp(f->cause, kinds[k]) == 0) {
-                out->unusable = kinds[k];
-                snprintf(out->unusable_msg, sizeof out->unusable_msg, "%.399s", f->message);
-                snprintf(out->unusable_fix, sizeof out->unusable_fix, "%.299s", f->resolution);
-                break;
-            }
+    struct td_audit c;
+    td_audit_begin(&c, set, &ao, &rep);
+    for (size_t k = 0; k < rep.num_chains; k++) {
+        const struct td_cert_chain *ch = &rep.chains[k];
+        for (size_t i = 0; i < ch->len; i++) {
+            int node = (int)ch->nodes[i];
+            td_check_crypto(&c, node, td_entry_self_signed(&set->e[c.entry_of[node]]));
+            td_check_usage(&c, node, i, i == 0);
         }
     }
+    for (size_t i = 0; i < rep.num_findings && out->unusable == TD_CAUSE_NONE; i++) {
+        const struct td_cert_finding *f = &rep.findings[i];
+        if (f->sev == TD_SEV_ERROR && is_unusable(f->cause)) {
+            out->unusable = f->cause;
+            snprintf(out->unusable_msg, sizeof out->unusable_msg, "%.399s", f->message);
+            snprintf(out->unusable_fix, sizeof out->unusable_fix, "%.299s", f->resolution);
+        }
+    }
+    td_audit_end(&c);
     td_cert_report_free(&rep);
     td_certset_free(set);
 }
 
-void td_chain_check(const struct td_der *certs, size_t n, const char *host, int64_t at_epoch,
-                    const struct td_castore *ca, bool client, struct td_chain_check *out)
+/* Validity of every certificate at the capture's time. */
+static void check_dates(X509 **x, size_t n, int64_t at_epoch, struct td_chain_check *out)
 {
-    td_memzero(out, sizeof *out);
-    out->num_certs = n;
-    if (n == 0) {
-        return;
-    }
-    X509 **x = td_calloc(n, sizeof *x);
-    for (size_t i = 0; i < n; i++) {
-        x[i] = decode(&certs[i]);
-        if (!x[i]) {
-            out->undecodable = true;
-        }
-    }
-    if (!x[0]) {
-        goto done;
-    }
-    describe(x[0], &out->leaf);
-    out->leaf_self_signed = self_issued(x[0]);
-    /* Validity of every certificate at the capture's time. */
     for (size_t i = 0; i < n && at_epoch; i++) {
         if (!x[i]) {
             continue;
@@ -242,9 +231,14 @@ void td_chain_check(const struct td_der *certs, size_t n, const char *host, int6
             describe(x[i], &out->bad);
         }
     }
-    /* Order and links: RFC 5246 7.4.2 wants each certificate to certify the
-     * one before it. Find certificates that do not, and whether the issuer of
-     * the last one is missing. */
+}
+
+/* Order and links: RFC 5246 7.4.2 wants each certificate to certify the one
+ * before it. Find certificates that do not, and whether the issuer of the
+ * top of what was sent (the certificate nothing in the chain issued) is
+ * missing. */
+static void check_links(X509 **x, size_t n, struct td_chain_check *out)
+{
     for (size_t i = 0; i + 1 < n; i++) {
         if (x[i] && x[i + 1] && !issued_by(x[i], x[i + 1])) {
             bool elsewhere = false;
@@ -263,7 +257,6 @@ void td_chain_check(const struct td_der *certs, size_t n, const char *host, int6
             }
         }
     }
-    /* The top of what was sent: the certificate nothing in the chain issued. */
     X509 *top = x[0];
     for (size_t guard = 0; guard < n; guard++) {
         X509 *parent = NULL;
@@ -282,39 +275,61 @@ void td_chain_check(const struct td_der *certs, size_t n, const char *host, int6
         name_of(top, true, out->missing_issuer, sizeof out->missing_issuer);
         td_x509_aia_ca_issuers(top, out->aia_url, sizeof out->aia_url);
     }
-    if (host && host[0]) {
-        out->name_checked = true;
-        int r = X509_check_ip_asc(x[0], host, 0);
-        if (r < 0) { /* not an IP address */
-            r = X509_check_host(x[0], host, 0, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS, NULL);
+}
+
+/* Trust against the truststore given, through tlsdiag cert's verification
+ * (the same verify callback). As OpenSSL clients do by default, only a
+ * self-signed truststore entry ends a chain (no partial chains); the first
+ * error OpenSSL reports is the one named. */
+static void check_trust(X509 **x, size_t n, int64_t at_epoch, const struct td_certset *ca, struct td_chain_check *out)
+{
+    out->trust_checked = true;
+    STACK_OF(X509) *untrusted = sk_X509_new_null();
+    for (size_t i = 1; i < n; i++) {
+        if (x[i]) {
+            sk_X509_push(untrusted, x[i]);
         }
-        out->name_ok = r == 1;
-        td_x509_covered_names(x[0], out->names, sizeof out->names);
     }
-    if (ca) {
-        out->trust_checked = true;
-        X509_STORE_CTX *ctx = X509_STORE_CTX_new();
-        STACK_OF(X509) *untrusted = sk_X509_new_null();
-        for (size_t i = 1; i < n; i++) {
-            if (x[i]) {
-                sk_X509_push(untrusted, x[i]);
-            }
-        }
-        if (ctx && X509_STORE_CTX_init(ctx, ca->store, x[0], untrusted)) {
-            X509_STORE_CTX_set_ex_data(ctx, 0, out);
-            X509_STORE_CTX_set_verify_cb(ctx, verify_cb);
-            if (at_epoch) {
-                X509_STORE_CTX_set_time(ctx, 0, (time_t)at_epoch);
-            }
-            X509_verify_cert(ctx);
-            out->trusted = out->verify_error == 0;
-        }
-        X509_STORE_CTX_free(ctx);
-        sk_X509_free(untrusted);
-        ERR_clear_error();
+    struct td_verify v;
+    td_verify_chain(ca, false, x[0], untrusted, at_epoch, false, &v);
+    if (v.n) {
+        out->verify_error = v.e[0].err;
+        snprintf(out->verify_text, sizeof out->verify_text, "%s", X509_verify_cert_error_string(out->verify_error));
     }
-    unusable_check(x, n, at_epoch, client, out);
-done:
+    out->trusted = v.ok;
+    td_verify_free(&v);
+    sk_X509_free(untrusted);
+}
+
+void td_chain_check(const struct td_der *certs, size_t n, const char *host, int64_t at_epoch,
+                    const struct td_certset *ca, bool client, struct td_chain_check *out)
+{
+    td_memzero(out, sizeof *out);
+    out->num_certs = n;
+    if (n == 0) {
+        return;
+    }
+    X509 **x = td_calloc(n, sizeof *x);
+    for (size_t i = 0; i < n; i++) {
+        x[i] = decode(&certs[i]);
+        if (!x[i]) {
+            out->undecodable = true;
+        }
+    }
+    if (x[0]) {
+        describe(x[0], &out->leaf);
+        out->leaf_self_signed = self_issued(x[0]);
+        check_dates(x, n, at_epoch, out);
+        check_links(x, n, out);
+        if (host && host[0]) {
+            out->name_checked = true;
+            out->name_ok = td_x509_host_ok(x[0], host, out->names, sizeof out->names);
+        }
+        if (ca) {
+            check_trust(x, n, at_epoch, ca, out);
+        }
+        unusable_check(x, n, at_epoch, client, out);
+    }
     for (size_t i = 0; i < n; i++) {
         X509_free(x[i]);
     }

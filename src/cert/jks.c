@@ -198,6 +198,39 @@ static bool read_cert(struct jks_ctx *j, int group, const char *origin, bool tru
     return true;
 }
 
+/* A PrivateKeyEntry: the encrypted key, then its chain (sent as stored). */
+static bool read_key_entry(struct jks_ctx *j, const char *origin, size_t *keys_missing)
+{
+    struct td_certset *s = j->s;
+    uint32_t klen, ncerts;
+    struct td_cur epki;
+    if (!td_cur_get_u32(j->c, &klen) || !td_cur_get_bytes(j->c, &epki, klen)) {
+        return fail(j, "private key length");
+    }
+    if (!td_cur_get_u32(j->c, &ncerts) || ncerts > JKS_MAX_CHAIN) {
+        return fail(j, "chain length");
+    }
+    int g = td_set_group(s, origin, true);
+    for (uint32_t k = 0; k < ncerts; k++) {
+        char o2[340];
+        snprintf(o2, sizeof o2, "%s#%u", origin, k + 1);
+        if (!read_cert(j, g, o2, false)) {
+            return false;
+        }
+    }
+    bool other = false;
+    EVP_PKEY *key = s->npw ? jks_key(&epki, s, &other) : NULL;
+    if (key) {
+        td_set_add_key(s, key, g, origin);
+    } else {
+        (*keys_missing)++;
+        if (other && s->npw) {
+            td_set_note(s, "%s: private key protected by an algorithm tlsdiag does not read (JCEKS)", origin);
+        }
+    }
+    return true;
+}
+
 bool td_jks_load(struct td_certset *s, const uint8_t *p, size_t len, const char *path, char *err, size_t err_len)
 {
     struct td_cur c;
@@ -231,31 +264,8 @@ bool td_jks_load(struct td_certset *s, const uint8_t *p, size_t len, const char 
         (void)d2;
         snprintf(origin, sizeof origin, "%s:%s", base_name(path), alias);
         if (tag == 1) {
-            uint32_t klen, ncerts;
-            struct td_cur epki;
-            if (!td_cur_get_u32(&c, &klen) || !td_cur_get_bytes(&c, &epki, klen)) {
-                return fail(&j, "private key length");
-            }
-            if (!td_cur_get_u32(&c, &ncerts) || ncerts > JKS_MAX_CHAIN) {
-                return fail(&j, "chain length");
-            }
-            int g = td_set_group(s, origin, true);
-            for (uint32_t k = 0; k < ncerts; k++) {
-                char o2[340];
-                snprintf(o2, sizeof o2, "%s#%u", origin, k + 1);
-                if (!read_cert(&j, g, o2, false)) {
-                    return false;
-                }
-            }
-            bool other = false;
-            EVP_PKEY *key = s->npw ? jks_key(&epki, s, &other) : NULL;
-            if (key) {
-                td_set_add_key(s, key, g, origin);
-            } else {
-                keys_missing++;
-                if (other && s->npw) {
-                    td_set_note(s, "%s: private key protected by an algorithm tlsdiag does not read (JCEKS)", origin);
-                }
+            if (!read_key_entry(&j, origin, &keys_missing)) {
+                return false;
             }
         } else if (tag == 2) {
             int g = td_set_group(s, origin, false);

@@ -115,16 +115,21 @@ static void add_sans(X509 *x, struct td_cert_info *info)
 
 /* Servers send the same chain on every connection: a small cache of decoded
  * certificates, keyed by the DER itself (compared byte for byte), saves a
- * libcrypto decode and a SHA-256 per certificate per connection. */
+ * libcrypto decode and a SHA-256 per certificate per connection. The caller
+ * owns it (one per run of the pipeline); nothing is kept between runs. */
 #define CACHE_SLOTS 64
-static struct cached {
+struct cached {
     uint8_t *der;
     size_t len;
     uint32_t hash;
     struct td_cert_info info;
     uint64_t used;
-} cache[CACHE_SLOTS];
-static uint64_t cache_clock;
+};
+
+struct td_cert_cache {
+    struct cached slot[CACHE_SLOTS];
+    uint64_t clock;
+};
 
 static uint32_t der_hash(const uint8_t *p, size_t n)
 {
@@ -146,14 +151,41 @@ static void info_copy(struct td_cert_info *dst, const struct td_cert_info *src)
 
 static void decode_uncached(const uint8_t *der, size_t len, struct td_cert_info *info);
 
+struct td_cert_cache *td_cert_cache_new(void)
+{
+    return td_calloc(1, sizeof(struct td_cert_cache));
+}
+
+void td_cert_cache_free(struct td_cert_cache *c)
+{
+    if (!c) {
+        return;
+    }
+    for (int i = 0; i < CACHE_SLOTS; i++) {
+        free(c->slot[i].der);
+        td_cert_info_free(&c->slot[i].info);
+    }
+    free(c);
+}
+
 void td_cert_info_from_der(const uint8_t *der, size_t len, struct td_cert_info *info)
 {
+    decode_uncached(der, len, info);
+}
+
+void td_cert_info_from_der_cached(struct td_cert_cache *cache, const uint8_t *der, size_t len,
+                                  struct td_cert_info *info)
+{
+    if (!cache) {
+        decode_uncached(der, len, info);
+        return;
+    }
     uint32_t h = der_hash(der, len);
-    struct cached *victim = &cache[0];
+    struct cached *victim = &cache->slot[0];
     for (int i = 0; i < CACHE_SLOTS; i++) {
-        struct cached *c = &cache[i];
+        struct cached *c = &cache->slot[i];
         if (c->der && c->hash == h && c->len == len && td_mem_eq(c->der, der, len)) {
-            c->used = ++cache_clock;
+            c->used = ++cache->clock;
             info_copy(info, &c->info);
             return;
         }
@@ -167,17 +199,8 @@ void td_cert_info_from_der(const uint8_t *der, size_t len, struct td_cert_info *
     victim->der = td_memdup(der, len);
     victim->len = len;
     victim->hash = h;
-    victim->used = ++cache_clock;
+    victim->used = ++cache->clock;
     info_copy(&victim->info, info);
-}
-
-void td_cert_cache_clear(void)
-{
-    for (int i = 0; i < CACHE_SLOTS; i++) {
-        free(cache[i].der);
-        td_cert_info_free(&cache[i].info);
-        td_memzero(&cache[i], sizeof cache[i]);
-    }
 }
 
 static void decode_uncached(const uint8_t *der, size_t len, struct td_cert_info *info)

@@ -261,7 +261,6 @@ int cmd_cert(int argc, char **argv)
 out:
     td_certset_free(set);
     td_certset_free(ca);
-    td_cert_cache_clear();
     if (fflush(stdout) != 0) {
         return TD_EXIT_USAGE;
     }

@@ -186,7 +186,6 @@ int cmd_lab(int argc, char **argv)
         rmdir(dir);
     }
     td_lab_free(lab);
-    td_cert_cache_clear();
     free(want);
     if (fflush(stdout) != 0) {
         return TD_EXIT_USAGE;

@@ -266,7 +266,7 @@ static void help(FILE *f)
           "      --stream N       only tcp.stream N\n"
           "      --host NAME      only connections whose SNI or address is NAME\n"
           "      --failed         only failed handshakes\n"
-          "      --ca FILE|DIR    the peer's truststore (PEM bundle or hashed directory): proves\n"
+          "      --ca FILE|DIR    the peer's truststore (PEM, DER, PKCS#12, JKS, a directory): proves\n"
           "                       unknown_ca / incomplete_chain instead of inferring them\n"
           "      --expect-host NAME  the host name clients meant, for connections without SNI\n"
           "      --keylog FILE    decrypt with the secrets of an NSS key log (SSLKEYLOGFILE); also read\n"
@@ -435,7 +435,7 @@ int cmd_pcap(int argc, char **argv)
     }
     struct td_analysis_opts ao = {.host_hint = r.host};
     ao.diag.host = args.expect_host;
-    struct td_castore *ca = NULL;
+    struct td_certset *ca = NULL;
     struct td_keylog *keylog = NULL;
     if (args.ca_path) {
         char err[512];
@@ -467,6 +467,7 @@ int cmd_pcap(int argc, char **argv)
     catch_signals();
     struct td_analysis_cb cb = {&r, on_conn, on_verdict, on_http, on_summary, on_problem, on_progress};
     struct td_analysis *an = td_analysis_new(&ao, &cb);
+    r.ro.cert_cache = td_analysis_cert_cache(an);
     bool any_failed = false, input_error = false;
     for (size_t i = 0; i < args.num_files && !stop_requested; i++) {
         char err[512] = "";
@@ -489,7 +490,6 @@ int cmd_pcap(int argc, char **argv)
     free(args.files);
     td_castore_free(ca);
     td_keylog_free(keylog);
-    td_cert_cache_clear();
     fflush(stdout);
     if (input_error || r.filter_error) {
         return TD_EXIT_USAGE;

@@ -304,6 +304,5 @@ out:
         free(targets[i]);
     }
     free(targets);
-    td_cert_cache_clear();
     return rc;
 }

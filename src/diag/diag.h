@@ -8,22 +8,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/cause.h"
 #include "cert/cert.h"
 #include "tls/tls.h"
 
-enum td_cause {
-#define CAUSE(id, slug, title, fix) TD_CAUSE_##id,
-#include "diag/causes.def"
-#undef CAUSE
-    TD_CAUSE_COUNT
-};
-
-struct td_cause_info {
-    const char *slug;
-    const char *title;
-    const char *resolution;
-};
-const struct td_cause_info *td_cause_info(enum td_cause c);
 
 enum td_confidence { TD_CONF_HIGH, TD_CONF_MEDIUM, TD_CONF_LOW };
 enum td_side { TD_SIDE_NONE, TD_SIDE_CLIENT, TD_SIDE_SERVER, TD_SIDE_NETWORK, TD_SIDE_BOTH };
@@ -132,8 +120,9 @@ struct td_facts {
 };
 
 struct td_diag_opts {
-    const struct td_castore *ca;   /* the peer's truststore, or NULL */
+    const struct td_certset *ca;   /* the peer's truststore (td_castore_load), or NULL */
     const char *host;              /* expected host name when the client sent no SNI */
+    struct td_cert_cache *cert_cache; /* decoded certificates, owned by the caller; NULL: none */
 };
 
 /* Copy what the rules need out of a connection. The certificate checks cost

@@ -34,7 +34,7 @@ static void chain_of(const struct td_certificate *cert, const char *host, int64_
 /* RFC 5246 7.4.2: each certificate certifies the one before it. Names only
  * (decoded once per distinct certificate by the cache): cheap enough for
  * every completed handshake. */
-static void order_check(const struct td_certificate *cert, struct td_facts *f)
+static void order_check(const struct td_certificate *cert, struct td_cert_cache *cache, struct td_facts *f)
 {
     size_t n = cert->num_certs < 16 ? cert->num_certs : 16;
     if (n < 3) {
@@ -42,7 +42,7 @@ static void order_check(const struct td_certificate *cert, struct td_facts *f)
     }
     struct td_cert_info info[16];
     for (size_t i = 0; i < n; i++) {
-        td_cert_info_from_der(cert->certs[i].p, cert->certs[i].len, &info[i]);
+        td_cert_info_from_der_cached(cache, cert->certs[i].p, cert->certs[i].len, &info[i]);
     }
     for (size_t i = 0; i + 1 < n && !f->chain_misordered; i++) {
         if (!info[i].ok || !info[i + 1].ok || strcmp(info[i].issuer, info[i + 1].subject) == 0 ||
@@ -151,7 +151,7 @@ void td_facts_from_conn(struct td_facts *f, const struct td_tls_conn *c, const s
                     f->have_cert = true;
                     f->cert_frame = m->frame;
                     if (!m->u.cert->tls13) {
-                        order_check(m->u.cert, f);
+                        order_check(m->u.cert, o ? o->cert_cache : NULL, f);
                     }
                     if (with_chains) {
                         chain_of(m->u.cert, host, f->when, o, false, &f->chain);

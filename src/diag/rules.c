@@ -318,10 +318,11 @@ static bool rule_client_cert(const struct td_facts *f, const struct td_server_vi
         FIX(v, "client: renew the certificate %s (serial %s).", v->cert.subject, v->cert.serial);
         return true;
     }
-    if (f->client_chain.unusable && !(f->alert[S] && f->alert_desc[S] == A_UNKNOWN_CA)) {
+    if (f->client_chain.unusable != TD_CAUSE_NONE && !(f->alert[S] && f->alert_desc[S] == A_UNKNOWN_CA)) {
         verdict(v, TD_CAUSE_CERT_UNUSABLE, TD_CONF_MEDIUM, TD_SIDE_CLIENT);
         candidate(v, TD_CAUSE_CLIENT_CERT_UNTRUSTED);
-        SAY(v, "the client's certificate: %s (%s)", f->client_chain.unusable_msg, f->client_chain.unusable);
+        SAY(v, "the client's certificate: %s (%s)", f->client_chain.unusable_msg,
+            td_cause_info(f->client_chain.unusable)->slug);
         FIX(v, "client: %s", f->client_chain.unusable_fix);
         return true;
     }
@@ -608,13 +609,13 @@ static bool rule_server_cert(const struct td_facts *f, const struct td_server_vi
         FIX(v, "server: send the intermediate certificate %s after the leaf (a chained PEM), unless the client is "
                "meant to have it.",
             ch->missing_issuer);
-    } else if (ch->unusable && f->alert[C] && f->alert_desc[C] != A_UNKNOWN_CA) {
+    } else if (ch->unusable != TD_CAUSE_NONE && f->alert[C] && f->alert_desc[C] != A_UNKNOWN_CA) {
         /* A defect no truststore cures (tlsdiag cert's checks on the chain as sent). */
         bool says = f->alert_desc[C] == A_BAD_CERTIFICATE || f->alert_desc[C] == A_UNSUPPORTED_CERTIFICATE;
         verdict(v, TD_CAUSE_CERT_UNUSABLE, says ? TD_CONF_HIGH : TD_CONF_MEDIUM, TD_SIDE_SERVER);
         candidate(v, TD_CAUSE_UNKNOWN_CA);
         cert_named(v, &ch->leaf);
-        SAY(v, "%s (%s)", ch->unusable_msg, ch->unusable);
+        SAY(v, "%s (%s)", ch->unusable_msg, td_cause_info(ch->unusable)->slug);
         FIX(v, "server: %s", ch->unusable_fix);
     } else if (ch->trust_checked && !ch->trusted) {
         verdict(v, TD_CAUSE_UNKNOWN_CA, TD_CONF_HIGH, TD_SIDE_BOTH);

@@ -8,9 +8,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/cause.h"
+
 struct td_lab_info {
     const char *name;
-    const char *cause;     /* the verdict tlsdiag pcap must give (the last connection's) */
+    enum td_cause cause;   /* the verdict tlsdiag pcap must give (the last connection's) */
     const char *version;   /* "TLS 1.2", "TLS 1.3", "-" */
     const char *about;
     bool gateway;          /* a client -> gateway -> backend pair */

@@ -531,10 +531,10 @@ static bool parse_target(const char *t, char *host, size_t host_len, uint16_t *p
     return host[0] != '\0';
 }
 
-static void add_finding(struct td_probe_result *r, const char *cause, enum td_sev sev, const char *fix, const char *fmt,
+static void add_finding(struct td_probe_result *r, enum td_cause cause, enum td_sev sev, const char *fix, const char *fmt,
                         ...) __attribute__((format(printf, 5, 6)));
 
-static void add_finding(struct td_probe_result *r, const char *cause, enum td_sev sev, const char *fix, const char *fmt,
+static void add_finding(struct td_probe_result *r, enum td_cause cause, enum td_sev sev, const char *fix, const char *fmt,
                         ...)
 {
     r->findings = td_realloc(r->findings, (r->num_findings + 1) * sizeof *r->findings);
@@ -566,13 +566,13 @@ static void verdict(struct pctx *p)
         }
     }
     if (best < 0) {
-        add_finding(r, "protocol_mismatch", TD_SEV_ERROR,
+        add_finding(r, TD_CAUSE_PROTOCOL_MISMATCH, TD_SEV_ERROR,
                     "Check that this port speaks TLS, and the server's protocol and cipher configuration.",
                     "the server accepted none of SSLv3, TLS 1.0, 1.1, 1.2, 1.3 with any registered cipher suite");
         return;
     }
     if (best < 3) {
-        add_finding(r, "protocol_mismatch", TD_SEV_ERROR,
+        add_finding(r, TD_CAUSE_PROTOCOL_MISMATCH, TD_SEV_ERROR,
                     "Enable TLS 1.2 (and 1.3) on the server; current clients refuse anything older.",
                     "the server speaks at most %s: clients that require TLS 1.2 (browsers, Java 17, OpenSSL 3 at its "
                     "defaults) fail",
@@ -580,12 +580,12 @@ static void verdict(struct pctx *p)
     }
     for (int i = 0; i < 3; i++) {
         if (r->v[i].accepted) {
-            add_finding(r, "weak_protocol", TD_SEV_WARNING, "Disable SSLv3, TLS 1.0 and TLS 1.1 on the server.",
+            add_finding(r, TD_CAUSE_WEAK_PROTOCOL, TD_SEV_WARNING, "Disable SSLv3, TLS 1.0 and TLS 1.1 on the server.",
                         "the server still accepts %s", td_version_name(versions[i]));
         }
     }
     if (r->sni_required) {
-        add_finding(r, "sni_required", TD_SEV_WARNING,
+        add_finding(r, TD_CAUSE_SNI_REQUIRED, TD_SEV_WARNING,
                     "Clients must send SNI (use the host name, not an IP address, in URLs; Java: do not set "
                     "jsse.enableSNIExtension=false); or give the server a default certificate.",
                     "the server refuses handshakes without SNI and accepts them with %s: clients that send no SNI "
@@ -593,13 +593,13 @@ static void verdict(struct pctx *p)
                     r->sni);
     }
     if (strcmp(r->client_auth, "required") == 0) {
-        add_finding(r, "client_cert_missing", TD_SEV_WARNING,
+        add_finding(r, TD_CAUSE_CLIENT_CERT_MISSING, TD_SEV_WARNING,
                     "Clients need a certificate from one of the CAs the server lists (a keystore for Java/Apigee).",
                     "the server requires a client certificate (%zu acceptable CA name(s)): clients without one fail",
                     r->num_ca_names);
     }
     if (r->client_cert_tried && !r->client_cert_accepted) {
-        add_finding(r, "client_cert_untrusted", TD_SEV_ERROR,
+        add_finding(r, TD_CAUSE_CLIENT_CERT_UNTRUSTED, TD_SEV_ERROR,
                     "Use a client certificate from a CA the server lists, or add its CA to the server's client-CA "
                     "truststore.",
                     "the server refused the client certificate given with --cert");
@@ -637,7 +637,7 @@ bool td_probe(const char *target, const struct td_probe_opts *o, struct td_probe
     int gai = getaddrinfo(r->host, port, &hints, &ai);
     if (gai != 0 || !ai) {
         snprintf(r->error, sizeof r->error, "cannot resolve %s: %s", r->host, gai_strerror(gai));
-        add_finding(r, "no_response", TD_SEV_ERROR, "Check the host name (DNS).", "%s", r->error);
+        add_finding(r, TD_CAUSE_NO_RESPONSE, TD_SEV_ERROR, "Check the host name (DNS).", "%s", r->error);
         return true;
     }
     size_t used = 0;
@@ -683,7 +683,7 @@ bool td_probe(const char *target, const struct td_probe_opts *o, struct td_probe
     exchange(&p, &hb, &x);
     td_buf_free(&hb);
     if (!x.connected) {
-        r->transport_cause = x.timeout ? "no_response" : "tcp_reset";
+        r->transport_cause = x.timeout ? TD_CAUSE_NO_RESPONSE : TD_CAUSE_TCP_RESET;
         snprintf(r->error, sizeof r->error, "%s: %s", r->address, x.timeout ? "no answer to the TCP connection" : "connection refused");
         add_finding(r, r->transport_cause, TD_SEV_ERROR, "Check that the server listens on this port, and firewalls.",
                     "%s", r->error);
@@ -691,18 +691,18 @@ bool td_probe(const char *target, const struct td_probe_opts *o, struct td_probe
         return true;
     }
     if (x.not_tls) {
-        r->transport_cause = "not_tls";
+        r->transport_cause = TD_CAUSE_NOT_TLS;
         snprintf(r->error, sizeof r->error, "%s answers, but not in TLS", r->address);
-        add_finding(r, "not_tls", TD_SEV_ERROR, "Point clients at the TLS port, or enable TLS on this listener.", "%s",
+        add_finding(r, TD_CAUSE_NOT_TLS, TD_SEV_ERROR, "Point clients at the TLS port, or enable TLS on this listener.", "%s",
                     r->error);
         r->seconds = (double)(now_ms() - t0) / 1000.0;
         return true;
     }
     if (x.timeout && !x.sh && !x.alert) {
-        r->transport_cause = "no_response";
+        r->transport_cause = TD_CAUSE_NO_RESPONSE;
         snprintf(r->error, sizeof r->error, "%s accepted the connection but did not answer the ClientHello within %d ms",
                  r->address, o->timeout_ms);
-        add_finding(r, "no_response", TD_SEV_ERROR,
+        add_finding(r, TD_CAUSE_NO_RESPONSE, TD_SEV_ERROR,
                     "Check the server process and what sits in front of it (a load balancer or firewall that accepts "
                     "and holds connections), and that this port expects TLS.",
                     "%s", r->error);
@@ -770,7 +770,6 @@ bool td_probe(const char *target, const struct td_probe_opts *o, struct td_probe
     }
     verdict(&p);
     r->seconds = (double)(now_ms() - t0) / 1000.0;
-    td_cert_cache_clear();
     return true;
 }
 

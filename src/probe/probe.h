@@ -44,7 +44,7 @@ struct td_probe_result {
     char addresses[400];         /* all, as resolved */
     bool reachable;
     char error[400];             /* when not reachable or not TLS */
-    const char *transport_cause; /* "tcp_reset", "no_response", "not_tls" or NULL */
+    enum td_cause transport_cause; /* TD_CAUSE_TCP_RESET, _NO_RESPONSE, _NOT_TLS; TD_CAUSE_NONE when reachable */
     struct td_probe_version v[TD_PROBE_VERSIONS];
     bool sni_sent;
     char sni[256];

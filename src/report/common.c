@@ -96,7 +96,7 @@ void td_render_findings_json(struct td_json *j, const struct td_cert_finding *f,
     td_json_arr_begin(j, "findings");
     for (size_t i = 0; i < n; i++) {
         td_json_obj_begin(j, NULL);
-        td_json_name(j, "cause", f[i].cause);
+        td_json_name(j, "cause", td_cause_info(f[i].cause)->slug);
         td_json_name(j, "severity", td_sev_name(f[i].sev));
         if (with_cert) {
             if (f[i].cert >= 0) {

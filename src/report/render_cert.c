@@ -171,7 +171,7 @@ void td_render_cert_text(struct td_buf *b, const struct td_cert_report *r, const
     for (size_t i = 0; i < r->num_findings; i++) {
         const struct td_cert_finding *f = &r->findings[i];
         td_buf_printf(b, "  %s%-7s%s %-22s %s\n", o->color ? sev_color(f->sev) : "", td_sev_name(f->sev),
-                      o->color && f->sev != TD_SEV_INFO ? RST : "", f->cause, f->message);
+                      o->color && f->sev != TD_SEV_INFO ? RST : "", td_cause_info(f->cause)->slug, f->message);
         if (f->resolution[0] && f->sev != TD_SEV_INFO) {
             td_buf_printf(b, "  %-7s %-22s fix: %s\n", "", "", f->resolution);
         }

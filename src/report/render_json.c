@@ -129,13 +129,13 @@ static void server_hello(struct td_json *j, const struct td_server_hello *sh)
     exts(j, &sh->exts);
 }
 
-static void certificate(struct td_json *j, const struct td_certificate *cert)
+static void certificate(struct td_json *j, const struct td_certificate *cert, struct td_cert_cache *cache)
 {
     td_json_u64(j, "num_certificates", cert->num_certs_total);
     td_json_arr_begin(j, "certificates");
     for (size_t i = 0; i < cert->num_certs; i++) {
         struct td_cert_info ci;
-        td_cert_info_from_der(cert->certs[i].p, cert->certs[i].len, &ci);
+        td_cert_info_from_der_cached(cache, cert->certs[i].p, cert->certs[i].len, &ci);
         td_json_obj_begin(j, NULL);
         td_json_bool(j, "decoded", ci.ok);
         if (ci.ok) {
@@ -162,7 +162,7 @@ static void certificate(struct td_json *j, const struct td_certificate *cert)
     td_json_arr_end(j);
 }
 
-static void handshake_fields(struct td_json *j, const struct td_msg *m)
+static void handshake_fields(struct td_json *j, const struct td_msg *m, struct td_cert_cache *cache)
 {
     char buf[48];
     if (!td_msg_decoded(m)) {
@@ -177,7 +177,7 @@ static void handshake_fields(struct td_json *j, const struct td_msg *m)
         server_hello(j, m->u.sh);
         break;
     case TD_HS_CERTIFICATE:
-        certificate(j, m->u.cert);
+        certificate(j, m->u.cert, cache);
         break;
     case TD_HS_SERVER_KEY_EXCHANGE:
         if (m->u.ske->kind == TD_SKE_ECDHE) {
@@ -226,7 +226,7 @@ static void handshake_fields(struct td_json *j, const struct td_msg *m)
     }
 }
 
-static void message(struct td_json *j, const struct td_msg *m)
+static void message(struct td_json *j, const struct td_msg *m, struct td_cert_cache *cache)
 {
     char buf[48], t[40];
     td_json_obj_begin(j, NULL);
@@ -258,7 +258,7 @@ static void message(struct td_json *j, const struct td_msg *m)
     switch (m->kind) {
     case TD_M_HANDSHAKE:
         td_json_u64(j, "handshake_type", m->hs_type == TD_HS_HELLO_RETRY_REQUEST ? TD_HS_SERVER_HELLO : m->hs_type);
-        handshake_fields(j, m);
+        handshake_fields(j, m, cache);
         break;
     case TD_M_ALERT:
         if (!m->encrypted) {
@@ -332,7 +332,7 @@ void td_render_conn_json_open(struct td_json *jp, const struct td_tls_conn *c, c
     td_json_raw(&j, "first_time", t);
     td_json_arr_begin(&j, "messages");
     for (const struct td_msg *m = c->msgs; m; m = m->next) {
-        message(&j, m);
+        message(&j, m, o->cert_cache);
     }
     td_json_arr_end(&j);
     if (c->dropped_msgs) {

@@ -14,13 +14,13 @@ void td_render_lab_list(struct td_buf *out, bool json)
             td_json_init(&j, out);
             td_json_obj_begin(&j, NULL);
             td_json_name(&j, "scenario", in->name);
-            td_json_name(&j, "cause", in->cause);
+            td_json_name(&j, "cause", td_cause_info(in->cause)->slug);
             td_json_name(&j, "version", in->version);
             td_json_str(&j, "about", in->about);
             td_json_obj_end(&j);
             td_buf_putc(out, '\n');
         } else {
-            td_buf_printf(out, "%-28s %-22s %-8s %s\n", in->name, in->cause, in->version, in->about);
+            td_buf_printf(out, "%-28s %-22s %-8s %s\n", in->name, td_cause_info(in->cause)->slug, in->version, in->about);
         }
     }
 }
@@ -38,7 +38,7 @@ void td_render_lab_json(struct td_buf *out, const struct td_lab_info *in, const 
     td_json_obj_begin(&j, NULL);
     td_json_name(&j, "scenario", in->name);
     td_json_name(&j, "version", in->version);
-    td_json_name(&j, "expected", in->cause);
+    td_json_name(&j, "expected", td_cause_info(in->cause)->slug);
     td_json_name(&j, "diagnosed", td_cause_info(r->v.cause)->slug);
     td_json_bool(&j, "ok", r->match);
     td_json_name(&j, "confidence", td_confidence_name(r->v.confidence));
@@ -67,7 +67,7 @@ void td_render_lab_text(struct td_buf *out, const struct td_lab_info *in, const 
                       : in->gateway && r->http_linked ? "  (the 503 is linked to it)"
                       : in->gateway                 ? "  (the 503 is NOT linked to it)"
                                                     : "";
-    td_buf_printf(out, "%-28s %-8s %-22s %-22s %s%s%s%s\n", in->name, in->version, in->cause,
+    td_buf_printf(out, "%-28s %-8s %-22s %-22s %s%s%s%s\n", in->name, in->version, td_cause_info(in->cause)->slug,
                   td_cause_info(r->v.cause)->slug, o->color ? (r->match ? "\033[32m" : "\033[31m") : "", mark,
                   o->color ? "\033[0m" : "", why);
 }

@@ -140,7 +140,7 @@ static void sh_detail(struct td_buf *out, const struct td_server_hello *sh)
     td_buf_putc(out, '\n');
 }
 
-static void cert_summary(struct td_buf *out, const struct td_certificate *cert)
+static void cert_summary(struct td_buf *out, const struct td_certificate *cert, struct td_cert_cache *cache)
 {
     td_buf_printf(out, "%zu certificate%s", cert->num_certs_total, cert->num_certs_total == 1 ? "" : "s");
     if (cert->num_certs == 0) {
@@ -150,7 +150,7 @@ static void cert_summary(struct td_buf *out, const struct td_certificate *cert)
         return;
     }
     struct td_cert_info ci;
-    td_cert_info_from_der(cert->certs[0].p, cert->certs[0].len, &ci);
+    td_cert_info_from_der_cached(cache, cert->certs[0].p, cert->certs[0].len, &ci);
     if (ci.ok) {
         td_buf_printf(out, ": %s (issuer %s), %s..%s", ci.subject, ci.issuer, ci.not_before, ci.not_after);
     } else {
@@ -159,11 +159,11 @@ static void cert_summary(struct td_buf *out, const struct td_certificate *cert)
     td_cert_info_free(&ci);
 }
 
-static void cert_detail(struct td_buf *out, const struct td_certificate *cert)
+static void cert_detail(struct td_buf *out, const struct td_certificate *cert, struct td_cert_cache *cache)
 {
     for (size_t i = 0; i < cert->num_certs; i++) {
         struct td_cert_info ci;
-        td_cert_info_from_der(cert->certs[i].p, cert->certs[i].len, &ci);
+        td_cert_info_from_der_cached(cache, cert->certs[i].p, cert->certs[i].len, &ci);
         td_buf_printf(out, "        [%zu] ", i);
         if (!ci.ok) {
             td_buf_printf(out, "undecodable (%zu bytes), sha256 %s\n", cert->certs[i].len, ci.sha256);
@@ -229,7 +229,7 @@ static void msg_line(struct td_buf *out, const struct td_msg *m, const struct td
             sh_summary(out, m->u.sh);
             break;
         case TD_HS_CERTIFICATE:
-            cert_summary(out, m->u.cert);
+            cert_summary(out, m->u.cert, o->cert_cache);
             break;
         case TD_HS_SERVER_KEY_EXCHANGE:
             if (m->u.ske->kind == TD_SKE_ECDHE) {
@@ -298,7 +298,7 @@ static void msg_line(struct td_buf *out, const struct td_msg *m, const struct td
             sh_detail(out, m->u.sh);
             break;
         case TD_HS_CERTIFICATE:
-            cert_detail(out, m->u.cert);
+            cert_detail(out, m->u.cert, o->cert_cache);
             break;
         default:
             break;

@@ -20,6 +20,7 @@ struct td_render_opts {
     bool color;
     bool utf8;
     const char *file;
+    struct td_cert_cache *cert_cache; /* decoded certificates, owned by the caller; NULL: none */
 };
 
 void td_render_conn_json(struct td_buf *out, const struct td_tls_conn *c, const struct td_render_opts *o);

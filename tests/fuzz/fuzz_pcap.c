@@ -80,6 +80,5 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     td_analyse_file(a, path, err, sizeof err);
     td_analysis_free(a);
     td_keylog_free(kl);
-    td_cert_cache_clear();
     return 0;
 }

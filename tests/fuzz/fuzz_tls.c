@@ -50,17 +50,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     td_tls_end(&c, "end of input");
     struct td_facts f;
     struct td_verdict v;
-    struct td_diag_opts o = {.host = "fuzz.example"};
+    struct td_cert_cache *cache = td_cert_cache_new();
+    struct td_diag_opts o = {.host = "fuzz.example", .cert_cache = cache};
     td_facts_from_conn(&f, &c, &o, true);
     td_diagnose(&f, NULL, &v);
     struct td_buf out = {0};
-    struct td_render_opts ro = {.verbose = true, .utf8 = true};
+    struct td_render_opts ro = {.verbose = true, .utf8 = true, .cert_cache = cache};
     td_render_conn_text(&out, &c, &ro);
     td_render_conn_json(&out, &c, &ro);
     td_buf_free(&out);
     td_facts_free(&f);
     td_tls_conn_free(&c);
     td_keylog_free(kl);
-    td_cert_cache_clear();
+    td_cert_cache_free(cache);
     return 0;
 }

@@ -40,6 +40,15 @@ for T in $TLSDIAGS; do
       "all(c['cause'] == 'unknown_ca' and c['confidence'] == 'high' for c in conns if c['sni'] == 'untrusted.server.test')" \
       "'unable to get local issuer certificate' in conn(sni='untrusted.server.test')['explanation']" \
       "conn(sni='expired.server.test')['cause'] == 'expired_cert'"
+  check "$T: --ca in every format tlsdiag cert reads (DER, PKCS#12, JKS, a folder) gives the verdicts of the PEM" sh -c "
+    openssl x509 -in '$P/root.crt' -outform DER -out '$W/ca.der' &&
+    openssl pkcs12 -export -nokeys -in '$P/root.crt' -out '$W/ca.p12' -passout pass: 2>/dev/null &&
+    rm -f '$W/ca.jks' && keytool -importcert -noprompt -alias root -file '$P/root.crt' -keystore '$W/ca.jks' \
+      -storepass changeit -storetype JKS >/dev/null 2>&1 &&
+    mkdir -p '$W/cadir' && cp '$P/root.crt' '$W/cadir/root.pem' &&
+    '$T' pcap --json --ca '$P/root.crt' '$CAP' > '$W/ca.pem.json'; grep -q unknown_ca '$W/ca.pem.json' &&
+    for ca in '$W/ca.der' '$W/ca.p12' '$W/ca.jks' '$W/cadir'; do
+      '$T' pcap --json --ca \$ca '$CAP' | cmp -s - '$W/ca.pem.json' || { echo \"--ca \$ca differs\"; exit 1; }; done"
   check "$T: self-signed leaf" sh -c "$(declare -f expect); expect '$T' '$CAP' \"'self.test'\" self_signed high &&
     python3 tests/lib/assert_json.py '$T' '$CAP' \"conn(sni='self.test', nth=1)['cause'] == 'self_signed'\""
   check "$T: a leaf sent without its intermediate: incomplete_chain, never high without the truststore" sh -c "

@@ -247,7 +247,7 @@ static void test_server_certificate_causes(void **state)
     /* a complete chain with a defect no truststore cures (tlsdiag cert's checks) */
     f.chain.out_of_order = false;
     f.chain.num_certs = 2;
-    f.chain.unusable = "wrong_usage";
+    f.chain.unusable = TD_CAUSE_WRONG_USAGE;
     strcpy(f.chain.unusable_msg, "[0] has extendedKeyUsage clientAuth but not serverAuth");
     client_alert(&f, 43); /* unsupported_certificate */
     td_diagnose(&f, NULL, &v);
