@@ -2,72 +2,28 @@
 
 #include <string.h>
 
+#include "tls/hello_build.h"
+#include "tls/names.h"
+
 void tl_client_hello(struct td_buf *out, const char *sni)
 {
-    struct td_bld b;
     uint8_t random[32] = {1, 2, 3};
-    td_bld_init(&b, out);
-    td_bld_u16(&b, 0x0303);
-    td_bld_bytes(&b, random, 32);
-    td_bld_open(&b, 1); /* session id */
-    td_bld_bytes(&b, random, 32);
-    td_bld_close(&b);
-    td_bld_open(&b, 2); /* suites */
-    td_bld_u16(&b, 0x1301);
-    td_bld_u16(&b, 0xc02f);
-    td_bld_u16(&b, 0x0a0a); /* GREASE */
-    td_bld_close(&b);
-    td_bld_open(&b, 1);
-    td_bld_u8(&b, 0);
-    td_bld_close(&b);
-    td_bld_open(&b, 2); /* extensions */
-    if (sni) {
-        td_bld_u16(&b, 0);
-        td_bld_open(&b, 2);
-        td_bld_open(&b, 2);
-        td_bld_u8(&b, 0);
-        td_bld_open(&b, 2);
-        td_bld_bytes(&b, sni, strlen(sni));
-        td_bld_close(&b);
-        td_bld_close(&b);
-        td_bld_close(&b);
-    }
-    td_bld_u16(&b, 43); /* supported_versions */
-    td_bld_open(&b, 2);
-    td_bld_open(&b, 1);
-    td_bld_u16(&b, 0x0304);
-    td_bld_u16(&b, 0x0303);
-    td_bld_close(&b);
-    td_bld_close(&b);
-    td_bld_u16(&b, 10); /* supported_groups */
-    td_bld_open(&b, 2);
-    td_bld_open(&b, 2);
-    td_bld_u16(&b, 29);
-    td_bld_u16(&b, 23);
-    td_bld_close(&b);
-    td_bld_close(&b);
-    td_bld_u16(&b, 51); /* key_share */
-    td_bld_open(&b, 2);
-    td_bld_open(&b, 2);
-    td_bld_u16(&b, 29);
-    td_bld_open(&b, 2);
-    td_bld_bytes(&b, random, 32);
-    td_bld_close(&b);
-    td_bld_close(&b);
-    td_bld_close(&b);
-    td_bld_u16(&b, 16); /* ALPN */
-    td_bld_open(&b, 2);
-    td_bld_open(&b, 2);
-    td_bld_open(&b, 1);
-    td_bld_bytes(&b, "h2", 2);
-    td_bld_close(&b);
-    td_bld_close(&b);
-    td_bld_close(&b);
-    td_bld_u16(&b, 0x1234); /* unknown */
-    td_bld_open(&b, 2);
-    td_bld_close(&b);
-    td_bld_close(&b);
-    assert_true(td_bld_finish(&b));
+    static const uint16_t suites[] = {0x1301, 0xc02f, 0x0a0a /* GREASE */};
+    static const uint16_t groups[] = {TD_GROUP_X25519, TD_GROUP_SECP256R1};
+    struct td_hello_spec spec = {
+        .profile = TD_HELLO_SAMPLE_TLS13,
+        .version = TD_VERSION_TLS1_3,
+        .random = random,
+        .suites = suites,
+        .num_suites = sizeof suites / sizeof suites[0],
+        .groups = groups,
+        .num_groups = sizeof groups / sizeof groups[0],
+        .sni = sni,
+        .key_share_group = TD_GROUP_X25519,
+        .key_share = random, /* 32 bytes, an X25519 share's size */
+        .key_share_len = sizeof random,
+    };
+    assert_true(td_build_client_hello(out, &spec));
 }
 
 void tl_server_hello(struct td_buf *out, bool tls13, uint16_t suite)
