@@ -178,7 +178,10 @@ static bool ch_signature_algorithms(struct td_pctx *p, struct td_cur *e, struct 
     return get_u16_list(p, e, 2, &ch->sigalgs, "signature_algorithms: odd or overlong list");
 }
 
-static bool ch_alpn(struct td_pctx *p, struct td_cur *e, struct td_client_hello *ch) { return get_alpn(p, e, &ch->alpn); }
+static bool ch_alpn(struct td_pctx *p, struct td_cur *e, struct td_client_hello *ch)
+{
+    return get_alpn(p, e, &ch->alpn);
+}
 
 static bool ch_padding(struct td_pctx *p, struct td_cur *e, struct td_client_hello *ch)
 {

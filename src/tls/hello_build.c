@@ -17,49 +17,67 @@ enum { EC_POINT_UNCOMPRESSED = 0, PSK_DHE_KE = 1 };
 #define LIST(a) a, sizeof a / sizeof a[0]
 
 struct hello_profile {
-    bool record;                  /* inside a handshake header and a TLSPlaintext record: the bytes to send */
-    bool compat_session_id;       /* legacy_session_id = the random (RFC 8446 D.4 middlebox compatibility) */
-    const uint16_t *exts;         /* the extensions, in this order */
+    bool record;            /* inside a handshake header and a TLSPlaintext record: the bytes to send */
+    bool compat_session_id; /* legacy_session_id = the random (RFC 8446 D.4 middlebox compatibility) */
+    const uint16_t *exts;   /* the extensions, in this order */
     size_t num_exts;
-    const uint16_t *versions;     /* supported_versions */
+    const uint16_t *versions; /* supported_versions */
     size_t num_versions;
-    const uint16_t *sigalgs;      /* signature_algorithms */
+    const uint16_t *sigalgs; /* signature_algorithms */
     size_t num_sigalgs;
-    const char *alpn;             /* one protocol */
+    const char *alpn; /* one protocol */
 };
 
 /* Every signature scheme a server might want, strongest first (so that the
  * probe never fails for lack of one). */
 static const uint16_t probe_sigalgs[] = {
-    TD_SIGSCHEME_ECDSA_SECP256R1_SHA256, TD_SIGSCHEME_ECDSA_SECP384R1_SHA384, TD_SIGSCHEME_ECDSA_SECP521R1_SHA512,
-    TD_SIGSCHEME_ED25519,                TD_SIGSCHEME_ED448,                  TD_SIGSCHEME_RSA_PSS_RSAE_SHA256,
-    TD_SIGSCHEME_RSA_PSS_RSAE_SHA384,    TD_SIGSCHEME_RSA_PSS_RSAE_SHA512,    TD_SIGSCHEME_RSA_PSS_PSS_SHA256,
-    TD_SIGSCHEME_RSA_PSS_PSS_SHA384,     TD_SIGSCHEME_RSA_PSS_PSS_SHA512,     TD_SIGSCHEME_RSA_PKCS1_SHA256,
-    TD_SIGSCHEME_RSA_PKCS1_SHA384,       TD_SIGSCHEME_RSA_PKCS1_SHA512,       TD_SIGSCHEME_ECDSA_SHA1,
-    TD_SIGSCHEME_RSA_PKCS1_SHA1,         TD_SIGSCHEME_ECDSA_SHA224,           TD_SIGSCHEME_RSA_SHA224,
-    TD_SIGSCHEME_DSA_SHA256,             TD_SIGSCHEME_DSA_SHA384,             TD_SIGSCHEME_DSA_SHA512,
-    TD_SIGSCHEME_DSA_SHA1,               TD_SIGSCHEME_DSA_SHA224,
+    TD_SIGSCHEME_ECDSA_SECP256R1_SHA256,
+    TD_SIGSCHEME_ECDSA_SECP384R1_SHA384,
+    TD_SIGSCHEME_ECDSA_SECP521R1_SHA512,
+    TD_SIGSCHEME_ED25519,
+    TD_SIGSCHEME_ED448,
+    TD_SIGSCHEME_RSA_PSS_RSAE_SHA256,
+    TD_SIGSCHEME_RSA_PSS_RSAE_SHA384,
+    TD_SIGSCHEME_RSA_PSS_RSAE_SHA512,
+    TD_SIGSCHEME_RSA_PSS_PSS_SHA256,
+    TD_SIGSCHEME_RSA_PSS_PSS_SHA384,
+    TD_SIGSCHEME_RSA_PSS_PSS_SHA512,
+    TD_SIGSCHEME_RSA_PKCS1_SHA256,
+    TD_SIGSCHEME_RSA_PKCS1_SHA384,
+    TD_SIGSCHEME_RSA_PKCS1_SHA512,
+    TD_SIGSCHEME_ECDSA_SHA1,
+    TD_SIGSCHEME_RSA_PKCS1_SHA1,
+    TD_SIGSCHEME_ECDSA_SHA224,
+    TD_SIGSCHEME_RSA_SHA224,
+    TD_SIGSCHEME_DSA_SHA256,
+    TD_SIGSCHEME_DSA_SHA384,
+    TD_SIGSCHEME_DSA_SHA512,
+    TD_SIGSCHEME_DSA_SHA1,
+    TD_SIGSCHEME_DSA_SHA224,
 };
 
 static const uint16_t probe_legacy_exts[] = {
-    TD_EXT_SERVER_NAME,           TD_EXT_SUPPORTED_GROUPS,   TD_EXT_EC_POINT_FORMATS,
-    TD_EXT_EXTENDED_MASTER_SECRET, TD_EXT_RENEGOTIATION_INFO,
+    TD_EXT_SERVER_NAME,        TD_EXT_SUPPORTED_GROUPS, TD_EXT_EC_POINT_FORMATS, TD_EXT_EXTENDED_MASTER_SECRET,
+    TD_EXT_RENEGOTIATION_INFO,
 };
 static const uint16_t probe_tls12_exts[] = {
-    TD_EXT_SERVER_NAME,         TD_EXT_SUPPORTED_GROUPS,       TD_EXT_EC_POINT_FORMATS,
+    TD_EXT_SERVER_NAME,          TD_EXT_SUPPORTED_GROUPS,       TD_EXT_EC_POINT_FORMATS,
     TD_EXT_SIGNATURE_ALGORITHMS, TD_EXT_EXTENDED_MASTER_SECRET, TD_EXT_RENEGOTIATION_INFO,
 };
 static const uint16_t probe_tls13_exts[] = {
-    TD_EXT_SERVER_NAME,           TD_EXT_SUPPORTED_GROUPS,   TD_EXT_EC_POINT_FORMATS,     TD_EXT_SIGNATURE_ALGORITHMS,
-    TD_EXT_EXTENDED_MASTER_SECRET, TD_EXT_RENEGOTIATION_INFO, TD_EXT_SUPPORTED_VERSIONS,   TD_EXT_PSK_KEY_EXCHANGE_MODES,
-    TD_EXT_KEY_SHARE,
+    TD_EXT_SERVER_NAME,          TD_EXT_SUPPORTED_GROUPS,       TD_EXT_EC_POINT_FORMATS,
+    TD_EXT_SIGNATURE_ALGORITHMS, TD_EXT_EXTENDED_MASTER_SECRET, TD_EXT_RENEGOTIATION_INFO,
+    TD_EXT_SUPPORTED_VERSIONS,   TD_EXT_PSK_KEY_EXCHANGE_MODES, TD_EXT_KEY_SHARE,
 };
 static const uint16_t probe_tls13_versions[] = {TD_VERSION_TLS1_3};
 
 static const uint16_t sample_exts[] = {
-    TD_EXT_SERVER_NAME, TD_EXT_SUPPORTED_VERSIONS,
-    TD_EXT_SUPPORTED_GROUPS, TD_EXT_KEY_SHARE,
-    TD_EXT_APPLICATION_LAYER_PROTOCOL_NEGOTIATION, SAMPLE_UNASSIGNED_EXT,
+    TD_EXT_SERVER_NAME,
+    TD_EXT_SUPPORTED_VERSIONS,
+    TD_EXT_SUPPORTED_GROUPS,
+    TD_EXT_KEY_SHARE,
+    TD_EXT_APPLICATION_LAYER_PROTOCOL_NEGOTIATION,
+    SAMPLE_UNASSIGNED_EXT,
 };
 static const uint16_t sample_versions[] = {TD_VERSION_TLS1_3, TD_VERSION_TLS1_2};
 
