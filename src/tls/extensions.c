@@ -11,6 +11,9 @@
 
 #define FAIL(msg) TD_PFAIL(p, msg)
 
+/* RFC 6066 3: NameType host_name. */
+enum { NAME_TYPE_HOST_NAME = 0 };
+
 /* A vector of uint16 values behind a 1- or 2-byte length (even, non-empty when required). */
 static bool get_u16_list(struct td_pctx *p, struct td_cur *c, int prefix_bytes, struct td_u16s *out, const char *what)
 {
@@ -81,7 +84,7 @@ static bool ch_server_name(struct td_pctx *p, struct td_cur *e, struct td_client
         if (!td_cur_get_u8(&list, &type) || !td_cur_get_u16_prefixed(&list, &name)) {
             FAIL("server_name: entry runs past the list");
         }
-        if (type == 0 && !ch->sni) {
+        if (type == NAME_TYPE_HOST_NAME && !ch->sni) {
             ch->sni = td_strndup((const char *)td_cur_data(&name), td_cur_len(&name));
         }
     }

@@ -6,6 +6,9 @@
 
 #include "base/banned.h"
 
+/* SSL 2.0 message type CLIENT-HELLO (RFC 5246 E.2; not the TLS HandshakeType registry). */
+enum { SSL2_MT_CLIENT_HELLO = 1 };
+
 void td_client_hello_free(struct td_client_hello *ch)
 {
     if (!ch) {
@@ -95,7 +98,7 @@ struct td_client_hello *td_parse_sslv2_client_hello(struct td_cur *c, const char
     uint16_t spec_len, sid_len, chal_len;
     struct td_cur specs, sid, chal;
     ch->sslv2_format = true;
-    if (!td_cur_get_u8(c, &type) || type != 1 || !td_cur_get_u16(c, &ch->legacy_version) ||
+    if (!td_cur_get_u8(c, &type) || type != SSL2_MT_CLIENT_HELLO || !td_cur_get_u16(c, &ch->legacy_version) ||
         !td_cur_get_u16(c, &spec_len) || !td_cur_get_u16(c, &sid_len) || !td_cur_get_u16(c, &chal_len)) {
         *err = "SSLv2-format ClientHello header cut short or not a CLIENT-HELLO";
         goto bad;
