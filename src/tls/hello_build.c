@@ -260,6 +260,9 @@ static void add_ext(const struct hello_ctx *h, uint16_t type)
  */
 bool td_build_client_hello(struct td_buf *out, const struct td_hello_spec *spec)
 {
+    if ((size_t)spec->profile >= sizeof hello_profiles / sizeof hello_profiles[0]) {
+        return false;
+    }
     const struct hello_profile *prof = &hello_profiles[spec->profile];
     struct td_bld b;
     struct hello_ctx h = {&b, spec, prof};
