@@ -17,6 +17,7 @@ B ?= build
 LIB_SRCS := $(sort $(wildcard src/base/*.c src/crypto/*.c src/capture/*.c src/reasm/*.c src/tls/*.c src/cert/*.c src/lab/*.c src/probe/*.c src/diag/*.c src/report/*.c src/engine/*.c src/analyse/*.c))
 CLI_SRCS := $(sort $(wildcard src/cli/*.c))
 GEN_SRC := $(B)/gen/names_gen.c
+GEN_HDR := $(B)/gen/iana.h
 LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o) $(B)/gen/names_gen.o
 CLI_OBJS := $(CLI_SRCS:%.c=$(B)/%.o)
 UNIT_SRCS := $(sort $(wildcard tests/unit/*/*_test.c))
@@ -36,11 +37,15 @@ $(B)/gen/names_gen.c: tools/gen_names.sh $(wildcard data/iana/*.csv)
 	@mkdir -p $(@D)
 	sh tools/gen_names.sh data/iana > $@.tmp && mv $@.tmp $@
 
-$(B)/%.o: %.c $(GEN_SRC)
+$(B)/gen/iana.h: tools/gen_names.sh $(wildcard data/iana/*.csv)
+	@mkdir -p $(@D)
+	sh tools/gen_names.sh data/iana h > $@.tmp && mv $@.tmp $@
+
+$(B)/%.o: %.c $(GEN_SRC) $(GEN_HDR)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Itests/lib -MMD -MP -c $< -o $@
 
-$(B)/gen/names_gen.o: $(GEN_SRC)
+$(B)/gen/names_gen.o: $(GEN_SRC) $(GEN_HDR)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 $(B)/libtlsdiag.a: $(LIB_OBJS)

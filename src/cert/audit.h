@@ -28,6 +28,10 @@ void td_certset_add_password(struct td_certset *s, const char *pw);
 bool td_certset_add_path(struct td_certset *s, const char *path, char *err, size_t err_len);
 /* A private key for the leaf (--key): PEM, DER, PKCS#12 or a keystore. */
 bool td_certset_add_key_path(struct td_certset *s, const char *path, char *err, size_t err_len);
+/* A chain as a peer sent it (DER, leaf first): one group named GROUP whose
+ * order matters, certificate i coming from "certificate i GROUP". Certificates
+ * that do not decode are left out. (For tlsdiag probe's libssl handshake.) */
+void td_certset_add_sent_chain(struct td_certset *s, const char *group, const struct td_der *certs, size_t n);
 size_t td_certset_num_certs(const struct td_certset *s);
 /* Notes from loading (an encrypted key skipped for lack of a password, ...). */
 size_t td_certset_num_notes(const struct td_certset *s);

@@ -106,6 +106,20 @@ void td_set_add_x509(struct td_certset *s, X509 *x, int group, const char *origi
     td_x509_info(x, &e->info);
 }
 
+void td_certset_add_sent_chain(struct td_certset *s, const char *group, const struct td_der *certs, size_t n)
+{
+    int g = td_set_group(s, group, true);
+    for (size_t i = 0; i < n; i++) {
+        const unsigned char *der = certs[i].p;
+        X509 *x = d2i_X509(NULL, &der, (long)certs[i].len);
+        if (x) {
+            char origin[320];
+            snprintf(origin, sizeof origin, "certificate %zu %s", i, group);
+            td_set_add_x509(s, x, g, origin, false);
+        }
+    }
+}
+
 struct td_entry *td_set_add_degraded(struct td_certset *s, int group, const char *origin)
 {
     struct td_entry *e = new_entry(s, group, origin);

@@ -3,12 +3,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "base/mem.h"
 #include "cert/audit.h"
 #include "cli/cli.h"
+#include "cli/jobs.h"
 #include "probe/probe.h"
 #include "report/report.h"
 
@@ -39,13 +38,20 @@ static void help(FILE *f)
           f);
 }
 
-struct job {
+/* One job per address of each target. */
+struct probe_job {
     const char *target;
     size_t addr;
-    pid_t pid;
-    FILE *out;
-    int status;
-    bool done;
+};
+
+struct probe_run {
+    const struct probe_job *jobs;
+    size_t n;
+    const struct td_probe_opts *o;
+    bool json;
+    const struct td_render_opts *ro;
+    bool progress; /* "probed N of M targets" on a terminal */
+    int rc;
 };
 
 static int merge_rc(int rc, int c)
@@ -81,6 +87,52 @@ static int probe_one(const char *target, size_t addr, const struct td_probe_opts
     return c;
 }
 
+static int run_job(void *ctx, size_t i, FILE *out)
+{
+    struct probe_run *pr = ctx;
+    return probe_one(pr->jobs[i].target, pr->jobs[i].addr, pr->o, pr->json, pr->ro, out);
+}
+
+static void job_done(void *ctx, size_t i, int status)
+{
+    struct probe_run *pr = ctx;
+    pr->rc = merge_rc(pr->rc, status);
+    if (pr->progress) {
+        fprintf(stderr, "probed %zu of %zu targets\r", i + 1, pr->n);
+    }
+}
+
+/* Appends the targets of file LIST ("-": stdin), one per line, # comments. */
+static bool read_targets(const char *list, char ***targets, size_t *n, size_t *cap)
+{
+    FILE *f = strcmp(list, "-") == 0 ? stdin : fopen(list, "r");
+    if (!f) {
+        fprintf(stderr, "tlsdiag probe: -f %s: cannot read\n", list);
+        return false;
+    }
+    char line[512];
+    while (fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\r\n#")] = '\0';
+        char *s = line;
+        while (*s == ' ' || *s == '\t') {
+            s++;
+        }
+        if (!*s) {
+            continue;
+        }
+        if (*n + 1 >= *cap) {
+            *cap *= 2;
+            *targets = td_realloc(*targets, *cap * sizeof **targets);
+        }
+        (*targets)[(*n)++] = td_strndup(s, strlen(s));
+    }
+    if (f != stdin) {
+        fclose(f);
+    }
+    return true;
+}
+
+/* Longer than a page: its option switch, which cli/opts.c (issue 12) is to shorten. */
 int cmd_probe(int argc, char **argv)
 {
     enum { OPT_SNI = 256, OPT_NOSNI, OPT_CA, OPT_CERT, OPT_KEY, OPT_TIMEOUT, OPT_JSON, OPT_COLOR, OPT_JOBS };
@@ -168,35 +220,12 @@ int cmd_probe(int argc, char **argv)
     for (int i = optind; i < argc; i++) {
         targets[n++] = td_strndup(argv[i], strlen(argv[i]));
     }
-    if (list) {
-        FILE *f = strcmp(list, "-") == 0 ? stdin : fopen(list, "r");
-        if (!f) {
-            fprintf(stderr, "tlsdiag probe: -f %s: cannot read\n", list);
-            for (size_t i = 0; i < n; i++) {
-                free(targets[i]);
-            }
-            free(targets);
-            return TD_EXIT_USAGE;
+    if (list && !read_targets(list, &targets, &n, &cap)) {
+        for (size_t i = 0; i < n; i++) {
+            free(targets[i]);
         }
-        char line[512];
-        while (fgets(line, sizeof line, f)) {
-            line[strcspn(line, "\r\n#")] = '\0';
-            char *s = line;
-            while (*s == ' ' || *s == '\t') {
-                s++;
-            }
-            if (!*s) {
-                continue;
-            }
-            if (n + 1 >= cap) {
-                cap *= 2;
-                targets = td_realloc(targets, cap * sizeof *targets);
-            }
-            targets[n++] = td_strndup(s, strlen(s));
-        }
-        if (f != stdin) {
-            fclose(f);
-        }
+        free(targets);
+        return TD_EXIT_USAGE;
     }
     int rc = TD_EXIT_OK;
     struct td_certset *ca = NULL;
@@ -222,79 +251,22 @@ int cmd_probe(int argc, char **argv)
     /* One job per address of each target (a name with A and AAAA records is
      * probed on each: they may be different servers). */
     size_t nj = 0;
-    struct job *jobs = NULL;
+    struct probe_job *jobs = NULL;
     for (size_t i = 0; i < n; i++) {
         size_t na = td_probe_num_addresses(targets[i]);
         for (size_t k = 0; k < (na ? na : 1); k++) {
             jobs = td_realloc(jobs, (nj + 1) * sizeof *jobs);
-            td_memzero(&jobs[nj], sizeof jobs[nj]);
             jobs[nj].target = targets[i];
             jobs[nj].addr = k;
             nj++;
         }
     }
-    n = nj;
-    if (n == 1 || jobs_max == 1) {
-        for (size_t i = 0; i < n; i++) {
-            int c = probe_one(jobs[i].target, jobs[i].addr, &o, json, &ro, stdout);
-            rc = merge_rc(rc, c);
-        }
-        free(jobs);
-        goto out;
-    }
-    /* Several: up to jobs_max child processes at once, each writing its report
-     * to a temporary file; reports are printed in the order given. */
-    size_t next_start = 0, running = 0, next_print = 0;
-    while (next_print < n) {
-        while (running < jobs_max && next_start < n) {
-            struct job *j = &jobs[next_start];
-            j->out = tmpfile();
-            fflush(stdout);
-            fflush(stderr);
-            j->pid = j->out ? fork() : -1;
-            if (j->pid == 0) {
-                int c = probe_one(j->target, j->addr, &o, json, &ro, j->out);
-                fflush(j->out);
-                _exit(c);
-            }
-            if (j->pid < 0) { /* no process: do it here */
-                j->status = probe_one(j->target, j->addr, &o, json, &ro, j->out ? j->out : stdout);
-                j->done = true;
-            } else {
-                running++;
-            }
-            next_start++;
-        }
-        if (running > 0) {
-            int st;
-            pid_t pid = waitpid(-1, &st, 0);
-            for (size_t i = 0; pid > 0 && i < next_start; i++) {
-                if (jobs[i].pid == pid && !jobs[i].done) {
-                    jobs[i].done = true;
-                    jobs[i].status = WIFEXITED(st) ? WEXITSTATUS(st) : TD_EXIT_USAGE;
-                    running--;
-                }
-            }
-        }
-        while (next_print < n && jobs[next_print].done) {
-            struct job *j = &jobs[next_print++];
-            if (j->out) {
-                char buf[8192];
-                size_t k;
-                rewind(j->out);
-                while ((k = fread(buf, 1, sizeof buf, j->out)) > 0) {
-                    fwrite(buf, 1, k, stdout);
-                }
-                fclose(j->out);
-            }
-            fflush(stdout);
-            rc = merge_rc(rc, j->status);
-        }
-        if (term.stderr_tty && !json) {
-            fprintf(stderr, "probed %zu of %zu targets\r", next_print, n);
-        }
-    }
-    if (term.stderr_tty && !json) {
+    bool parallel = nj > 1 && jobs_max > 1;
+    struct probe_run pr = {jobs, nj, &o, json, &ro, parallel && term.stderr_tty && !json, TD_EXIT_OK};
+    struct cli_jobs cj = {nj, jobs_max, run_job, job_done, &pr};
+    cli_run_jobs(&cj);
+    rc = pr.rc;
+    if (pr.progress) {
         fputs("\033[K", stderr);
     }
     free(jobs);

@@ -7,6 +7,9 @@
 
 #include "base/banned.h"
 
+/* RFC 8422 5.4 ECCurveType: named_curve (explicit_prime 1 and explicit_char2 2 are deprecated). */
+enum { EC_NAMED_CURVE = 3 };
+
 void td_certificate_free(struct td_certificate *c)
 {
     if (!c) {
@@ -70,7 +73,7 @@ bad:
 static bool sig_tail(struct td_cur *c, uint16_t version, struct td_server_key_exchange *ske)
 {
     struct td_cur sig;
-    if (version >= 0x0303 && !td_cur_get_u16(c, &ske->sigalg)) {
+    if (version >= TD_VERSION_TLS1_2 && !td_cur_get_u16(c, &ske->sigalg)) {
         return false;
     }
     return td_cur_get_u16_prefixed(c, &sig) && td_cur_len(c) == 0;
@@ -95,7 +98,7 @@ struct td_server_key_exchange *td_parse_server_key_exchange(struct td_cur *c, ui
             *err = "ServerKeyExchange cut short";
             goto bad;
         }
-        if (curve_type != 3) { /* explicit curves (1, 2) are deprecated by RFC 8422 */
+        if (curve_type != EC_NAMED_CURVE) { /* explicit curves (1, 2) are deprecated by RFC 8422 */
             *err = "ServerKeyExchange uses explicit curve parameters instead of a named curve";
             goto bad;
         }
@@ -195,7 +198,7 @@ struct td_certificate_request *td_parse_certificate_request(struct td_cur *c, ui
                                                             size_t *err_off)
 {
     struct td_certificate_request *cr = td_calloc(1, sizeof *cr);
-    if (version >= 0x0304) {
+    if (version >= TD_VERSION_TLS1_3) {
         struct td_cur ctx, exts;
         if (!td_cur_get_u8_prefixed(c, &ctx) || !td_cur_get_u16_prefixed(c, &exts)) {
             *err = "CertificateRequest context or extensions run past the message";
@@ -209,7 +212,8 @@ struct td_certificate_request *td_parse_certificate_request(struct td_cur *c, ui
                 *err_off = td_cur_offset(&exts); /* exts ends with this block: no pointer to it may outlive it */
                 goto bad_at;
             }
-            if ((type == 13 && !get_sigalgs(&body, &cr->sigalgs)) || (type == 47 && !get_ca_names(&body, cr))) {
+            if ((type == TD_EXT_SIGNATURE_ALGORITHMS && !get_sigalgs(&body, &cr->sigalgs)) ||
+                (type == TD_EXT_CERTIFICATE_AUTHORITIES && !get_ca_names(&body, cr))) {
                 *err = "CertificateRequest extension content is malformed";
                 *err_off = td_cur_offset(&body);
                 goto bad_at;
@@ -224,7 +228,7 @@ struct td_certificate_request *td_parse_certificate_request(struct td_cur *c, ui
     }
     cr->cert_types.len = td_cur_len(&types);
     cr->cert_types.p = td_memdup(td_cur_data(&types), td_cur_len(&types));
-    if (version >= 0x0303 && !get_sigalgs(c, &cr->sigalgs)) {
+    if (version >= TD_VERSION_TLS1_2 && !get_sigalgs(c, &cr->sigalgs)) {
         *err = "supported_signature_algorithms is odd or runs past the message";
         goto bad;
     }

@@ -4,23 +4,9 @@
 #include "tls/names.h"
 #include "tls/tls.h"
 
-/* RFC 8446 4 HandshakeType values tlsdiag acts on. */
-enum {
-    TD_HS_HELLO_REQUEST = 0,
-    TD_HS_CLIENT_HELLO = 1,
-    TD_HS_SERVER_HELLO = 2,
-    TD_HS_NEW_SESSION_TICKET = 4,
-    TD_HS_HELLO_RETRY_REQUEST = 6, /* not on the wire: a ServerHello with the HRR random */
-    TD_HS_ENCRYPTED_EXTENSIONS = 8,
-    TD_HS_CERTIFICATE = 11,
-    TD_HS_SERVER_KEY_EXCHANGE = 12,
-    TD_HS_CERTIFICATE_REQUEST = 13,
-    TD_HS_SERVER_HELLO_DONE = 14,
-    TD_HS_CERTIFICATE_VERIFY = 15,
-    TD_HS_CLIENT_KEY_EXCHANGE = 16,
-    TD_HS_FINISHED = 20,
-    TD_HS_CERTIFICATE_STATUS = 22,
-};
+/* HandshakeType values (TD_HS_CLIENT_HELLO, ...) come from tls/names.h (generated
+ * from data/iana). TD_HS_HELLO_RETRY_REQUEST is what tlsdiag calls a ServerHello
+ * with the HelloRetryRequest random. */
 
 /* RFC 8446 5.1 ContentType */
 enum {
@@ -34,5 +20,32 @@ enum {
 /* RFC 8446 5.1/5.2: plaintext records up to 2^14, ciphertext up to 2^14+256;
  * TLS 1.2 allows 2^14+2048. */
 #define TD_RECORD_MAX (16384 + 2048)
+
+/* Shared by hello.c and extensions.c: where a parse failure is reported. */
+struct td_pctx {
+    const char **err;
+    size_t *err_off;
+    struct td_cur *at; /* the cursor whose offset is reported on failure */
+};
+
+#define TD_PFAIL(p, msg)                                                                                               \
+    do {                                                                                                               \
+        *(p)->err = (msg);                                                                                             \
+        *(p)->err_off = td_cur_offset((p)->at);                                                                        \
+        return false;                                                                                                  \
+    } while (0)
+
+/* Exactly one of ch, sh: the message whose extensions are read. */
+struct td_hello_out {
+    struct td_client_hello *ch;
+    struct td_server_hello *sh;
+};
+
+/* An extensions block (optional: RFC 5246 7.4.1.2), each extension recorded in
+ * out and read by its row of the table in extensions.c. */
+bool td_hello_exts(struct td_pctx *p, struct td_cur *c, struct td_exts *out, const struct td_hello_out *h);
+/* An opaque vector behind a 1- or 2-byte length, copied into out. */
+bool td_hello_blob(struct td_pctx *p, struct td_cur *c, int prefix_bytes, struct td_blob *out, const char *what);
+void td_strs_free(struct td_strs *s);
 
 #endif

@@ -1,5 +1,8 @@
-/* Names of TLS code points, from tables generated out of the IANA registries
- * (the CSV files in data/iana, tools/gen_names.sh). Unknown values return NULL; the
+/* TLS code points and their names, both generated out of the IANA registries
+ * (the CSV files in data/iana, tools/gen_names.sh): the constants (enum td_hs_type
+ * TD_HS_CLIENT_HELLO, td_alert_desc TD_ALERT_UNKNOWN_CA, td_ext_type TD_EXT_SERVER_NAME,
+ * td_named_group TD_GROUP_X25519, td_sig_scheme TD_SIGSCHEME_ED25519, td_version
+ * TD_VERSION_TLS1_2) in iana.h, the names in tables. Unknown values return NULL; the
  * *_str helpers format them as the IANA registry would list them. */
 #ifndef TD_TLS_NAMES_H
 #define TD_TLS_NAMES_H
@@ -7,6 +10,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "iana.h" /* generated: build/gen/iana.h */
 
 struct td_name {
     uint32_t value;

@@ -38,6 +38,8 @@ struct td_strs {
 struct td_ext_seen {
     uint16_t type;
     uint16_t len;
+    uint16_t trailing; /* bytes after the structure its parser read (RFC 8446 4.2): a malformed
+                          extension, recorded rather than rejected; 0 when not parsed */
 };
 
 struct td_exts {

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "fuzz.h"
+#include "tls/names.h"
 #include "tls/tls.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -22,11 +23,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         td_certificate_free(td_parse_certificate(&c, tls13, 16, &err, &off));
     }
     td_cur_init(&c, data, size);
-    struct td_server_key_exchange *ske = td_parse_server_key_exchange(&c, 0xc02f, 0x0303, &err, &off);
+    struct td_server_key_exchange *ske = td_parse_server_key_exchange(&c, 0xc02f, TD_VERSION_TLS1_2, &err, &off);
     free(ske);
     for (int v = 0; v < 2; v++) {
         td_cur_init(&c, data, size);
-        td_certificate_request_free(td_parse_certificate_request(&c, v ? 0x0304 : 0x0303, &err, &off));
+        uint16_t version = v ? TD_VERSION_TLS1_3 : TD_VERSION_TLS1_2;
+        td_certificate_request_free(td_parse_certificate_request(&c, version, &err, &off));
     }
     return 0;
 }

@@ -79,6 +79,127 @@ static void test_client_hello_rejects_odd_suites(void **state)
     td_buf_free(&body);
 }
 
+/* A ClientHello whose extensions each carry a well-formed structure, one of
+ * them followed by extra bytes inside its extension_data. */
+static void hello_with_trailing(struct td_buf *out, bool trailing)
+{
+    struct td_bld b;
+    uint8_t random[32] = {7};
+    td_bld_init(&b, out);
+    td_bld_u16(&b, TD_VERSION_TLS1_2);
+    td_bld_bytes(&b, random, 32);
+    td_bld_open(&b, 1);
+    td_bld_close(&b);
+    td_bld_open(&b, 2);
+    td_bld_u16(&b, 0xc02f);
+    td_bld_close(&b);
+    td_bld_open(&b, 1);
+    td_bld_u8(&b, 0);
+    td_bld_close(&b);
+    td_bld_open(&b, 2);
+    td_bld_u16(&b, TD_EXT_SUPPORTED_GROUPS);
+    td_bld_open(&b, 2);
+    td_bld_open(&b, 2);
+    td_bld_u16(&b, TD_GROUP_X25519);
+    td_bld_close(&b);
+    if (trailing) {
+        td_bld_u8(&b, 0xee); /* after the NamedGroupList, inside the extension */
+        td_bld_u8(&b, 0xee);
+    }
+    td_bld_close(&b);
+    td_bld_u16(&b, TD_EXT_EXTENDED_MASTER_SECRET);
+    td_bld_open(&b, 2);
+    if (trailing) {
+        td_bld_u8(&b, 0); /* RFC 7627 5.1: extension_data is empty */
+    }
+    td_bld_close(&b);
+    td_bld_u16(&b, TD_EXT_PADDING); /* opaque: never trailing */
+    td_bld_open(&b, 2);
+    td_bld_u16(&b, 0);
+    td_bld_close(&b);
+    td_bld_close(&b);
+    assert_true(td_bld_finish(&b));
+}
+
+/* Bytes left after an extension's structure are recorded per extension; the
+ * hello is still read, with the same fields. */
+static void test_client_hello_trailing_ext_bytes(void **state)
+{
+    (void)state;
+    for (int trailing = 0; trailing < 2; trailing++) {
+        struct td_buf body = {0};
+        struct td_cur c;
+        const char *err = NULL;
+        size_t off = 0;
+        hello_with_trailing(&body, trailing);
+        td_cur_init(&c, body.data, body.len);
+        struct td_client_hello *ch = td_parse_client_hello(&c, &err, &off);
+        assert_non_null(ch);
+        assert_int_equal(ch->exts.n, 3);
+        assert_int_equal(ch->groups.n, 1);
+        assert_int_equal(ch->groups.v[0], TD_GROUP_X25519);
+        assert_true(ch->has_ems);
+        assert_int_equal(ch->padding_len, 2);
+        assert_int_equal(ch->exts.v[0].trailing, trailing ? 2 : 0);
+        assert_int_equal(ch->exts.v[1].trailing, trailing ? 1 : 0);
+        assert_int_equal(ch->exts.v[2].trailing, 0);
+        td_client_hello_free(ch);
+        td_buf_free(&body);
+    }
+    /* the usual hello has none */
+    struct td_buf body = {0};
+    struct td_cur c;
+    const char *err = NULL;
+    size_t off = 0;
+    tl_client_hello(&body, "api.example.com");
+    td_cur_init(&c, body.data, body.len);
+    struct td_client_hello *ch = td_parse_client_hello(&c, &err, &off);
+    assert_non_null(ch);
+    for (size_t i = 0; i < ch->exts.n; i++) {
+        assert_int_equal(ch->exts.v[i].trailing, 0);
+    }
+    td_client_hello_free(ch);
+    td_buf_free(&body);
+}
+
+static void test_server_hello_trailing_ext_bytes(void **state)
+{
+    (void)state;
+    struct td_buf body = {0};
+    struct td_bld b;
+    uint8_t random[32] = {5};
+    td_bld_init(&b, &body);
+    td_bld_u16(&b, TD_VERSION_TLS1_2);
+    td_bld_bytes(&b, random, 32);
+    td_bld_open(&b, 1);
+    td_bld_close(&b);
+    td_bld_u16(&b, 0xc02f);
+    td_bld_u8(&b, 0);
+    td_bld_open(&b, 2);
+    td_bld_u16(&b, TD_EXT_RENEGOTIATION_INFO); /* renegotiated_connection<0..255>, then one byte too many */
+    td_bld_open(&b, 2);
+    td_bld_u8(&b, 0);
+    td_bld_u8(&b, 0x55);
+    td_bld_close(&b);
+    td_bld_u16(&b, TD_EXT_EXTENDED_MASTER_SECRET);
+    td_bld_open(&b, 2);
+    td_bld_close(&b);
+    td_bld_close(&b);
+    assert_true(td_bld_finish(&b));
+    struct td_cur c;
+    const char *err = NULL;
+    size_t off = 0;
+    td_cur_init(&c, body.data, body.len);
+    struct td_server_hello *sh = td_parse_server_hello(&c, &err, &off);
+    assert_non_null(sh);
+    assert_true(sh->has_reneg);
+    assert_true(sh->has_ems);
+    assert_int_equal(sh->exts.v[0].trailing, 1);
+    assert_int_equal(sh->exts.v[1].trailing, 0);
+    td_server_hello_free(sh);
+    td_buf_free(&body);
+}
+
 static void test_server_hello_tls13_and_hrr(void **state)
 {
     (void)state;
@@ -135,6 +256,8 @@ int main(void)
         cmocka_unit_test(test_client_hello_fields),
         cmocka_unit_test(test_client_hello_truncated_everywhere),
         cmocka_unit_test(test_client_hello_rejects_odd_suites),
+        cmocka_unit_test(test_client_hello_trailing_ext_bytes),
+        cmocka_unit_test(test_server_hello_trailing_ext_bytes),
         cmocka_unit_test(test_server_hello_tls13_and_hrr),
         cmocka_unit_test(test_names_from_iana),
     };
