@@ -8,6 +8,7 @@
 #include "base/mem.h"
 #include "cert/audit.h"
 #include "cli/cli.h"
+#include "cli/opts.h"
 #include "report/report.h"
 
 #include "base/banned.h"
@@ -169,10 +170,8 @@ int cmd_cert(int argc, char **argv)
             }
             break;
         case OPT_WARN: {
-            char *end;
-            long v = strtol(optarg, &end, 10);
-            if (*end || v < 0 || v > 36500) {
-                fprintf(stderr, "tlsdiag cert: --warn-days takes a number of days, not '%s'\n", optarg);
+            long v;
+            if (!cli_parse_long("cert", "--warn-days", optarg, 0, 36500, &v)) {
                 return TD_EXIT_USAGE;
             }
             ao.warn_days = (int)v;
@@ -190,27 +189,20 @@ int cmd_cert(int argc, char **argv)
             json = true;
             break;
         case OPT_COLOR:
-            if (strcmp(optarg, "auto") && strcmp(optarg, "always") && strcmp(optarg, "never")) {
-                fputs("tlsdiag cert: --color takes auto, always or never\n", stderr);
+            if (!cli_parse_color("cert", optarg, &color)) {
                 return TD_EXIT_USAGE;
             }
-            color = optarg;
             break;
         default:
-            fputs("Try 'tlsdiag cert --help'.\n", stderr);
-            return TD_EXIT_USAGE;
+            return cli_try_help("cert");
         }
     }
     int nfiles = argc - optind;
     if (ao.compare && (nfiles != 2 || ncas)) {
-        fputs("tlsdiag cert: --compare takes exactly KEYSTORE TRUSTSTORE (and no --ca)\n"
-              "Try 'tlsdiag cert --help'.\n",
-              stderr);
-        return TD_EXIT_USAGE;
+        return cli_usage_error("cert", "--compare takes exactly KEYSTORE TRUSTSTORE (and no --ca)");
     }
     if (nfiles < 1) {
-        fputs("tlsdiag cert: no certificate file given\nTry 'tlsdiag cert --help'.\n", stderr);
-        return TD_EXIT_USAGE;
+        return cli_usage_error("cert", "no certificate file given");
     }
     struct td_certset *set = new_set(), *ca = NULL;
     char err[700];

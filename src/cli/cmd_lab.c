@@ -91,8 +91,7 @@ int cmd_lab(int argc, char **argv)
             }
             break;
         default:
-            fputs("Try 'tlsdiag lab --help'.\n", stderr);
-            return TD_EXIT_USAGE;
+            return cli_try_help("lab");
         }
     }
     if (do_list) {

@@ -409,8 +409,7 @@ static int parse_args(int argc, char **argv, struct pcap_run *r, struct pcap_arg
             }
             break;
         default:
-            fputs("Try 'tlsdiag pcap --help'.\n", stderr);
-            return TD_EXIT_USAGE;
+            return cli_try_help("pcap");
         }
     }
     for (int i = optind; i < argc; i++) {

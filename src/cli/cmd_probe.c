@@ -7,6 +7,7 @@
 #include "base/mem.h"
 #include "cert/audit.h"
 #include "cli/cli.h"
+#include "cli/opts.h"
 #include "cli/jobs.h"
 #include "probe/probe.h"
 #include "report/report.h"
@@ -177,10 +178,8 @@ int cmd_probe(int argc, char **argv)
             o.key_path = optarg;
             break;
         case OPT_TIMEOUT: {
-            char *end;
-            long v = strtol(optarg, &end, 10);
-            if (*end || v < 10 || v > 600000) {
-                fprintf(stderr, "tlsdiag probe: --timeout takes milliseconds (10 to 600000), not '%s'\n", optarg);
+            long v;
+            if (!cli_parse_long("probe", "--timeout (milliseconds)", optarg, 10, 600000, &v)) {
                 return TD_EXIT_USAGE;
             }
             o.timeout_ms = (int)v;
@@ -190,25 +189,20 @@ int cmd_probe(int argc, char **argv)
             json = true;
             break;
         case OPT_JOBS: {
-            char *end;
-            long v = strtol(optarg, &end, 10);
-            if (*end || v < 1 || v > 256) {
-                fprintf(stderr, "tlsdiag probe: --jobs takes 1 to 256, not '%s'\n", optarg);
+            long v;
+            if (!cli_parse_long("probe", "--jobs", optarg, 1, 256, &v)) {
                 return TD_EXIT_USAGE;
             }
             jobs_max = (size_t)v;
             break;
         }
         case OPT_COLOR:
-            if (strcmp(optarg, "auto") && strcmp(optarg, "always") && strcmp(optarg, "never")) {
-                fputs("tlsdiag probe: --color takes auto, always or never\n", stderr);
+            if (!cli_parse_color("probe", optarg, &color)) {
                 return TD_EXIT_USAGE;
             }
-            color = optarg;
             break;
         default:
-            fputs("Try 'tlsdiag probe --help'.\n", stderr);
-            return TD_EXIT_USAGE;
+            return cli_try_help("probe");
         }
     }
     if ((o.cert_path != NULL) != (o.key_path != NULL)) {
@@ -231,8 +225,7 @@ int cmd_probe(int argc, char **argv)
     struct td_certset *ca = NULL;
     size_t ntargets = n;
     if (n == 0) {
-        fputs("tlsdiag probe: no target given\nTry 'tlsdiag probe --help'.\n", stderr);
-        rc = TD_EXIT_USAGE;
+        rc = cli_usage_error("probe", "no target given");
         goto out;
     }
     if (ca_path) {

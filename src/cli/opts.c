@@ -19,6 +19,12 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
     return 2;
 }
 
+int cli_try_help(const char *cmd)
+{
+    fprintf(stderr, "Try 'tlsdiag %s --help'.\n", cmd);
+    return 2;
+}
+
 bool cli_parse_color(const char *cmd, const char *arg, const char **out)
 {
     if (strcmp(arg, "auto") && strcmp(arg, "always") && strcmp(arg, "never")) {

@@ -10,6 +10,8 @@
 /* "tlsdiag CMD: MESSAGE" then "Try 'tlsdiag CMD --help'." on stderr; returns
  * the usage exit status (2). */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* After getopt's own message: "Try 'tlsdiag CMD --help'."; returns 2. */
+int cli_try_help(const char *cmd);
 /* --color WHEN: auto, always or never. false (after saying so) otherwise. */
 bool cli_parse_color(const char *cmd, const char *arg, const char **out);
 /* A whole number in [lo, hi] for option opt. false (after saying so) otherwise. */

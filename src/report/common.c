@@ -4,7 +4,7 @@
 #include "base/mem.h"
 
 #include "report/internal.h"
-#include "tls/internal.h"
+#include "tls/names.h"
 
 #include "base/banned.h"
 

@@ -5,7 +5,7 @@
 
 #include "cert/cert.h"
 #include "report/internal.h"
-#include "tls/internal.h"
+#include "tls/names.h"
 
 #include "base/banned.h"
 
