@@ -591,6 +591,28 @@ static void end_appdata_record(struct td_tls_conn *c, enum td_role from, const s
     appdata(c, from, at);
 }
 
+static void http_line(struct td_tls_conn *c, enum td_role from, const struct td_buf *t, const struct td_at *at);
+
+/* The server's first decrypted answer: its HTTP status line, and nginx's
+ * pages for a refused client certificate (ssl_verify_client on answers with
+ * HTTP 400 after a completed handshake rather than an alert). */
+static void decrypted_answer(struct td_tls_conn *c, const uint8_t *p, size_t n, const struct td_at *at)
+{
+    static const char *const pages[] = {"No required SSL certificate was sent", "The SSL certificate error",
+                                        "SSL certificate error"};
+    struct td_buf t = {(uint8_t *)p, n < 512 ? n : 512, 0};
+    http_line(c, TD_SERVER, &t, at);
+    for (size_t k = 0; k < sizeof pages / sizeof pages[0] && !c->http_cert_error; k++) {
+        size_t len = strlen(pages[k]);
+        for (size_t i = 0; i + len <= n && i < 4096; i++) {
+            if (td_mem_eq(p + i, pages[k], len)) {
+                c->http_cert_error = pages[k];
+                break;
+            }
+        }
+    }
+}
+
 /* An encrypted record opened with the key log's keys: its content goes
  * where the same content in clear would have gone. false when it does not
  * open (the record is then shown as encrypted, as without keys). */
@@ -650,6 +672,9 @@ static bool decrypted_record(struct td_tls_conn *c, enum td_role from, const str
     case TD_CT_APPLICATION_DATA:
         if (c->complete) {
             d->post_records++;
+        }
+        if (from == TD_SERVER && d->post_records == 1) {
+            decrypted_answer(c, d->rec.data, n, at);
         }
         appdata(c, from, at);
         if (d->appdata) {

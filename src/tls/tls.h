@@ -228,6 +228,10 @@ struct td_tls_conn {
     char http_reason[48];
     uint64_t http_status_frame;
     struct td_time http_status_ts;
+    /* Inside TLS (decrypted with the key log): the server's first answer
+     * names a client-certificate failure (nginx ssl_verify_client's 400
+     * pages). Static text, or NULL. */
+    const char *http_cert_error;
     struct td_tls_dir dir[2];  /* by role */
     struct td_msg *msgs, *last;
     size_t num_msgs, dropped_msgs;
