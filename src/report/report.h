@@ -18,6 +18,9 @@ struct td_render_opts {
     bool color;
     bool utf8;
     const char *file;
+    /* The connection's handshake completed and was then refused
+     * (td_facts_settle): its outcome is shown as failed. */
+    bool rejected_after_handshake;
 };
 
 void td_render_conn_json(struct td_buf *out, const struct td_tls_conn *c, const struct td_render_opts *o);
