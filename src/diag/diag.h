@@ -136,6 +136,10 @@ struct td_facts {
     uint32_t appdata[2];           /* application data records after the handshake */
     uint64_t appdata_frame[2];     /* the first of them */
     uint64_t server_flight_frame;  /* TLS 1.3: the server's last encrypted handshake record */
+    uint32_t server_flight_records; /* TLS 1.3: its encrypted handshake records (EE, [CR,] Cert, CV, Finished) */
+    uint32_t client_first_enc_len; /* TLS 1.3: the client's first encrypted record before its Finished */
+    uint64_t client_first_enc_frame;
+    bool client_finished;          /* TLS 1.3: the client's Finished was seen */
     /* What the server answered inside TLS (key log): the HTTP status, and the
      * nginx page naming a client-certificate failure. */
     uint16_t http_status;

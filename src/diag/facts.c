@@ -230,11 +230,17 @@ void td_facts_from_conn(struct td_facts *f, const struct td_tls_conn *c, const s
         case TD_M_ENC_HANDSHAKE:
             if (m->from == TD_SERVER) {
                 f->server_flight_frame = m->frame;
+                f->server_flight_records++;
             }
             if (m->from == TD_CLIENT && c->tls13 && !client_fin_seen) {
                 if (m->hs_type == HS_FIN) {
                     client_fin_seen = true;
+                    f->client_finished = true;
                 } else {
+                    if (!f->client_flight_records) {
+                        f->client_first_enc_len = m->length;
+                        f->client_first_enc_frame = m->frame;
+                    }
                     f->client_flight_records++;
                 }
             }

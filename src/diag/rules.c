@@ -1003,14 +1003,27 @@ static bool rule_tls13_rejected(const struct td_facts *f, const struct td_server
     /* Java, Node and Go close (FIN or RST, no alert in clear) right after
      * the server's encrypted flight when they refuse what it held: the
      * certificate, typically. */
-    bool client_closed = (f->fin[C] || f->rst[C]) && !server_closed_first(f) && !f->alert[S];
-    if (!f->alert[C] && client_closed && f->server_flight_frame && f->client_flight_records == 0) {
+    bool client_closed = (f->fin[C] || f->rst[C]) && !server_closed_first(f) && !f->alert[S] &&
+                         f->client_flight_records == 0;
+    /* Java pads its alert: one record shorter than a Finished (RFC 8446
+     * 4.4.4: 4 + Hash.length, plus type and tag), after a server flight of
+     * four records (EncryptedExtensions, Certificate, CertificateVerify,
+     * Finished: no CertificateRequest to answer), then nothing. */
+    uint32_t fin_len = 4 + (f->suite == 0x1302 ? 48 : 32) + 1 + 16;
+    bool one_short_record = f->client_flight_records == 1 && !f->client_finished && !f->alert[S] &&
+                            f->client_first_enc_len < fin_len && f->server_flight_records == 4;
+    if (!f->alert[C] && (client_closed || one_short_record) && f->server_flight_frame) {
         verdict(v, TD_CAUSE_CERTIFICATE_REJECTED, TD_CONF_MEDIUM, TD_SIDE_BOTH);
         evidence(v, f->sh_frame, "TLS 1.3: the server's certificate is encrypted");
         evidence(v, f->server_flight_frame, "the server's encrypted flight (Certificate, CertificateVerify, Finished) "
                  "ends");
-        evidence(v, f->fin[C] ? f->fin_frame[C] : f->rst_frame[C], "the client closes (%s) without its Finished",
-                 f->fin[C] ? "FIN" : "RST");
+        if (one_short_record) {
+            evidence(v, f->client_first_enc_frame, "the client's only encrypted record (%u bytes) is too short for its Finished: an alert",
+                     f->client_first_enc_len);
+        } else {
+            evidence(v, f->fin[C] ? f->fin_frame[C] : f->rst_frame[C], "the client closes (%s) without its Finished",
+                     f->fin[C] ? "FIN" : "RST");
+        }
         candidate(v, TD_CAUSE_UNKNOWN_CA);
         candidate(v, TD_CAUSE_HOSTNAME_MISMATCH);
         candidate(v, TD_CAUSE_EXPIRED_CERT);

@@ -165,7 +165,10 @@ static void check_settled(struct td_tls_conn *c)
         c->settled = true;
         return;
     }
-    if (c->complete && ((cl->post_records >= 1 && sv->post_records >= 1) || cl->post_records + sv->post_records >= 4)) {
+    /* After client authentication the server may refuse in its first
+     * answer and close (nginx ssl_verify_client: HTTP 400): wait for more. */
+    bool one_each = cl->post_records >= 1 && sv->post_records >= 1 && !c->cert_requested;
+    if (c->complete && (one_each || cl->post_records + sv->post_records >= 4)) {
         c->settled = true;
         return;
     }
@@ -298,6 +301,7 @@ static void parse_message(struct td_tls_conn *c, enum td_role from, uint8_t type
     }
     m->hs_type = type;
     m->length = (uint32_t)td_cur_len(body);
+    c->cert_requested |= type == TD_HS_CERTIFICATE_REQUEST;
     m->offset = offset;
     m->record_version = c->dir[from].rec_version;
     switch (type) {

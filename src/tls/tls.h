@@ -200,6 +200,7 @@ struct td_tls_conn {
     bool tls13;
     bool hrr;
     bool complete;             /* both sides finished the handshake */
+    bool cert_requested;       /* a CertificateRequest was seen: the answer may come after the handshake */
     bool failed;
     bool fatal_alert;
     bool settled;              /* nothing more to learn: caller may release */
