@@ -878,8 +878,11 @@ static bool rule_server_cert(const struct td_facts *f, const struct td_server_vi
     } else if (ch->out_of_order || ch->unrelated) {
         verdict(v, TD_CAUSE_INCORRECT_CHAIN, TD_CONF_HIGH, TD_SIDE_SERVER);
         cert_named(v, &ch->leaf);
-        SAY(v, "the chain is %s: certificate #%zu does not certify the one before it",
-            ch->out_of_order ? "out of order" : "holding a certificate that does not belong", ch->link_broken_at);
+        SAY(v, "the chain is %s: certificate #%zu does not certify the one before it%s%s%s",
+            ch->out_of_order ? "out of order" : "holding a certificate that does not belong", ch->link_broken_at,
+            !ch->out_of_order && ch->missing_issuer[0] ? " (a different intermediate, sent in place of " : "",
+            !ch->out_of_order && ch->missing_issuer[0] ? ch->missing_issuer : "",
+            !ch->out_of_order && ch->missing_issuer[0] ? ", which is not there)" : "");
         FIX(v, "server: send leaf, then its issuer, then the next one up; drop unrelated certificates.");
     } else if (ch->num_certs == 1 && ch->leaf_self_signed && !(ch->trust_checked && ch->trusted)) {
         verdict(v, TD_CAUSE_SELF_SIGNED, TD_CONF_HIGH, TD_SIDE_BOTH);

@@ -81,6 +81,13 @@ stop_pid $SRV
 ossl_srv 5109 -cert "$P/rsa.crt" -key "$P/rsa.key" -cert_chain "$P/inter.crt"
 curl -s -o /dev/null -m 5 --tls-max 1.2 --cacert "$P/root.crt" https://127.0.0.1:5109/
 stop_pid $SRV
+# an intermediate that did not sign the leaf: another one of the same root (5110)
+pki_cert "$P" inter2 "/CN=tlsdiag Test Intermediate CA 2" root 3650 \
+  "basicConstraints=critical,CA:TRUE,pathlen:0\nkeyUsage=critical,keyCertSign,cRLSign\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid"
+cat "$P/server.crt" "$P/inter2.crt" > "$W/wrongint.crt"
+ossl_srv 5110 -cert "$P/server.crt" -key "$P/server.key" -cert_chain "$P/inter2.crt"
+osl 5110 -tls1_2 $V -servername wrongint.server.test
+stop_pid $SRV
 cap_stop
 
 for T in $TLSDIAGS; do
@@ -133,6 +140,10 @@ for T in $TLSDIAGS; do
       "conn(port=5109, nth=1)['cause'] == 'hostname_mismatch'" "'127.0.0.1' in conn(port=5109, nth=1)['explanation']"
   check "$T: text: the remaining faults on an Also line" \
     sh -c "'$T' pcap --stream \$('$T' pcap --json '$CAP' | python3 -c 'import json,sys; print([json.loads(l) for l in sys.stdin if \"5107\" in l][1][\"stream\"])') '$CAP' | grep -q '^  Also     certificate does not cover the host name: '"
+  check "$T: an intermediate that did not sign the leaf: incorrect_chain, in pcap and in cert" sh -c "
+    python3 tests/lib/assert_json.py '$T' '$CAP' \"conn(sni='wrongint.server.test')['cause'] == 'incorrect_chain'\" \
+      \"conn(sni='wrongint.server.test')['confidence'] == 'high'\" &&
+    '$T' cert '$W/wrongint.crt' | grep -q '^  error   incorrect_chain .*did not issue'"
 done
 [ -n "${KEEP:-}" ] && cp "$CAP" "$KEEP" && cp "$KEYS" "$KEEP.keys"
 exit 0
