@@ -916,9 +916,24 @@ static void http_line(struct td_tls_conn *c, enum td_role from, const struct td_
     }
 }
 
+static bool has_text(const uint8_t *p, size_t n, const char *s)
+{
+    size_t len = strlen(s);
+    for (size_t i = 0; i + len <= n; i++) {
+        if (td_mem_eq(p + i, s, len)) {
+            return true;
+        }
+    }
+    return false;
+}
+
 static void feed_other(struct td_tls_conn *c, enum td_role from, const uint8_t *p, size_t n, const struct td_at *at)
 {
     struct td_tls_dir *d = &c->dir[from];
+    if (from == TD_SERVER && d->offset < 4096 && !c->http_said_tls_port) {
+        c->http_said_tls_port = has_text(p, n < 4096 ? n : 4096, "plain HTTP request was sent to HTTPS port") ||
+                                has_text(p, n < 4096 ? n : 4096, "speaking plain HTTP to an SSL-enabled");
+    }
     d->offset += n;
     if (d->text.len < 160) {
         size_t take = n < 160 - d->text.len ? n : 160 - d->text.len;
@@ -1101,4 +1116,26 @@ enum td_outcome td_tls_outcome(const struct td_tls_conn *c)
     return TD_OUTCOME_INCOMPLETE;
 }
 
-bool td_tls_reportable(const struct td_tls_conn *c) { return c->tls_seen; }
+/* Plain text from the client to a TLS port: the server closed first without
+ * a byte, or said in plain text that the port speaks TLS. Reported as a
+ * connection (not_tls), not only counted. */
+static bool plain_to_tls_port(const struct td_tls_conn *c)
+{
+    if (!c->http_request[0] || c->dir[TD_CLIENT].mode != TD_DIR_OTHER) {
+        return false;
+    }
+    if (c->http_said_tls_port) {
+        return true;
+    }
+    if (c->dir[TD_SERVER].offset > 0) {
+        return false;
+    }
+    for (const struct td_msg *m = c->msgs; m; m = m->next) {
+        if (m->kind == TD_M_TCP_FIN || m->kind == TD_M_TCP_RST) {
+            return m->from == TD_SERVER;
+        }
+    }
+    return false;
+}
+
+bool td_tls_reportable(const struct td_tls_conn *c) { return c->tls_seen || plain_to_tls_port(c); }

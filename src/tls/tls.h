@@ -233,6 +233,10 @@ struct td_tls_conn {
      * names a client-certificate failure (nginx ssl_verify_client's 400
      * pages). Static text, or NULL. */
     const char *http_cert_error;
+    /* A plain-text server answer saying the port speaks TLS (nginx's 400
+     * "The plain HTTP request was sent to HTTPS port", Apache's "speaking
+     * plain HTTP to an SSL-enabled server port"). */
+    bool http_said_tls_port;
     struct td_tls_dir dir[2];  /* by role */
     struct td_msg *msgs, *last;
     size_t num_msgs, dropped_msgs;

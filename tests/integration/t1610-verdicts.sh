@@ -88,6 +88,20 @@ cat "$P/server.crt" "$P/inter2.crt" > "$W/wrongint.crt"
 ossl_srv 5110 -cert "$P/server.crt" -key "$P/server.key" -cert_chain "$P/inter2.crt"
 osl 5110 -tls1_2 $V -servername wrongint.server.test
 stop_pid $SRV
+
+# plain HTTP to TLS ports on no well-known port: s_server closes without a
+# byte (5111), nginx answers in plain text that the port speaks HTTPS (5112)
+ossl_srv 5111 -cert "$P/server.crt" -key "$P/server.key"
+curl -s -o /dev/null -m 3 http://127.0.0.1:5111/
+stop_pid $SRV
+mkdir -p "$W/ngx2"
+ngx_start "$W/ngx2" <<NGINX
+  server { listen 127.0.0.1:5112 ssl; ssl_certificate $P/server-chain.crt; ssl_certificate_key $P/server.key;
+           location / { return 200; } }
+NGINX
+wait_port 5112
+curl -s -o /dev/null -m 3 http://127.0.0.1:5112/
+stop_pid $SRV
 cap_stop
 
 for T in $TLSDIAGS; do
@@ -144,6 +158,11 @@ for T in $TLSDIAGS; do
     python3 tests/lib/assert_json.py '$T' '$CAP' \"conn(sni='wrongint.server.test')['cause'] == 'incorrect_chain'\" \
       \"conn(sni='wrongint.server.test')['confidence'] == 'high'\" &&
     '$T' cert '$W/wrongint.crt' | grep -q '^  error   incorrect_chain .*did not issue'"
+  check "$T: plain HTTP to a TLS port that refuses it is a not_tls connection in the output (s_server, nginx)" \
+    python3 tests/lib/assert_json.py "$T" "$CAP" \
+      "[c['cause'] for c in conns if c['server'].endswith(':5111') and c['cause'] != 'no_client_hello'] == ['not_tls']" \
+      "[c['cause'] for c in conns if c['server'].endswith(':5112') and c['cause'] != 'no_client_hello'] == ['not_tls']" \
+      "all(c['outcome'] == 'failed' for c in conns if c['cause'] == 'not_tls')"
 done
 [ -n "${KEEP:-}" ] && cp "$CAP" "$KEEP" && cp "$KEYS" "$KEEP.keys"
 exit 0
