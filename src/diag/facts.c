@@ -367,7 +367,7 @@ void td_facts_settle(struct td_facts *f)
      * handshake completed. */
     bool refused = f->note || f->http_cert_error || (f->alert[0] && f->alert_level[0] == 2) ||
                    (f->alert[1] && f->alert_level[1] == 2);
-    if (!refused) {
+    if (!refused) { /* td_diagnose decides the rest; this only spares it most connections */
         return;
     }
     struct td_verdict *v = td_calloc(1, sizeof *v);

@@ -228,23 +228,11 @@ static bool offer_mainstream(const struct td_facts *f)
     return suite && group;
 }
 
-/* The server turned the handshake down after it completed: it closed first
- * right after its first answer (nginx's HTTP 400 and lingering close). */
-static bool server_answered_and_closed(const struct td_facts *f)
-{
-    return f->appdata[S] > 0 && server_closed_first(f);
-}
-
 /* ssl_verify_client on (nginx): the handshake completes whatever the client
- * sent, and the HTTP layer refuses with 400. */
-static bool client_cert_refused_after(const struct td_facts *f)
-{
-    if (f->http_cert_error) {
-        return true;
-    }
-    return f->cert_request && f->client_cert_seen && (f->client_cert_empty || f->client_cert_unlisted) &&
-           server_answered_and_closed(f);
-}
+ * sent, and the HTTP layer refuses with 400. Only the page proves it (key
+ * log): without keys the exchange (an empty Certificate, one request, one
+ * answer, a close) is also what an optional request looks like. */
+static bool client_cert_refused_after(const struct td_facts *f) { return f->http_cert_error != NULL; }
 
 /* A completed handshake refused right after: by an alert, by the client
  * leaving before any data, or by the server's HTTP 400 about the client
@@ -254,8 +242,10 @@ static bool refused_after_handshake(const struct td_facts *f)
     if (f->outcome != TD_OUTCOME_OK) {
         return false;
     }
-    return f->note || (f->alert[C] && f->alert_level[C] == 2) || (f->alert[S] && f->alert_level[S] == 2) ||
-           client_cert_refused_after(f);
+    /* A fatal alert before that side sent any data; one after is a failure
+     * of the session, not of the handshake. */
+    return f->note || (f->alert[C] && f->alert_level[C] == 2 && f->appdata[C] == 0) ||
+           (f->alert[S] && f->alert_level[S] == 2 && f->appdata[S] == 0) || client_cert_refused_after(f);
 }
 
 /* ---- the rules ---- */
@@ -389,29 +379,24 @@ static bool client_cert_http_400(const struct td_facts *f, struct td_verdict *v)
     if (f->outcome != TD_OUTCOME_OK || !client_cert_refused_after(f)) {
         return false;
     }
-    bool missing = f->http_cert_error ? strstr(f->http_cert_error, "No required") != NULL
-                                      : !f->client_cert_seen || f->client_cert_empty;
-    enum td_confidence conf = f->http_cert_error ? TD_CONF_HIGH : TD_CONF_MEDIUM;
+    bool missing = strstr(f->http_cert_error, "No required") != NULL;
+    enum td_confidence conf = TD_CONF_HIGH;
     if (f->cert_request) {
         evidence(v, f->cr_frame, "CertificateRequest from the server (%zu CA name%s)", f->cr_num_ca_names,
                  f->cr_num_ca_names == 1 ? "" : "s");
     }
     if (f->client_cert_seen) {
-        evidence(v, f->client_cert_frame, f->client_cert_empty ? "client Certificate is empty"
-                                                               : "client Certificate: a certificate from a CA not "
-                                                                 "in the request's list");
+        evidence(v, f->client_cert_frame, "%s",
+                 f->client_cert_empty      ? "client Certificate is empty"
+                 : f->client_cert_unlisted ? "client Certificate: a certificate from a CA not in the request's list"
+                                           : "client Certificate: a certificate");
     }
-    if (f->http_cert_error) {
-        evidence(v, f->http_status_frame, "HTTP %u from the server: \"%s\"", f->http_status, f->http_cert_error);
-    } else {
-        evidence(v, f->appdata_frame[S], "the server answers once (encrypted) and closes the connection first");
-    }
+    evidence(v, f->http_status_frame, "HTTP %u from the server: \"%s\"", f->http_status, f->http_cert_error);
     const char *how = "the handshake completed and the server answered HTTP 400 (nginx ssl_verify_client on "
                       "checks the certificate after the handshake, in HTTP, instead of sending an alert)";
     if (missing) {
         verdict(v, TD_CAUSE_CLIENT_CERT_MISSING, conf, TD_SIDE_CLIENT);
-        SAY(v, "%s asked for a client certificate and the client sent none; %s%s", f->server, how,
-            f->http_cert_error ? "" : "; the key log (--keylog) would show the 400 page");
+        SAY(v, "%s asked for a client certificate and the client sent none; %s", f->server, how);
         FIX(v, "client: configure a certificate and key issued by a CA the server lists in its CertificateRequest "
                "(curl --cert/--key); or server: ssl_verify_client optional if certificates are not required.");
     } else if (f->client_chain.expired || f->client_chain.not_yet_valid) {
