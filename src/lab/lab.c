@@ -24,6 +24,7 @@ struct srv_cfg {
     enum td_lab_cert cert;     /* LC_NONE: LC_GOOD */
     enum chain_kind chain;
     bool need_sni, client_auth;
+    bool client_auth_optional;  /* with client_auth: ask, do not require (GnuTLS's, Java's, IIS's default) */
     enum srv_mode mode;
 };
 
@@ -112,6 +113,12 @@ static const struct scenario table[] = {
     {{"expired-and-wrong-name-tls12", "expired_cert", "TLS 1.2",
       "an expired certificate that does not name the host either: both faults listed, in fix order"},
      {V12, .cert = LC_EXPIRED}, {CLI(V12, .sni = "wrong.lab.test", .host = "wrong.lab.test")}},
+    {{"optcert-expired-tls12", "expired_cert", "TLS 1.2",
+      "the server asks for an optional client certificate; the client refuses its expired certificate"},
+     {V12, .cert = LC_EXPIRED, .client_auth = true, .client_auth_optional = true}, {CLI(V12, NAME)}},
+    {{"optcert-leaf-only-tls12", "incomplete_chain", "TLS 1.2",
+      "the server asks for an optional client certificate and sends its leaf alone"},
+     {V12, .chain = CHAIN_LEAF_ONLY, .client_auth = true, .client_auth_optional = true}, {CLI(V12, NAME)}},
     {{"plain-http", "not_tls", "-", "plain HTTP sent to the TLS port"}, {0}, {CLI(NAME, .plain_http = true)}},
     {{"reset", "tcp_reset", "-", "the server resets the connection after the ClientHello"},
      {.mode = SM_RESET}, {CLI(NAME)}},
@@ -221,7 +228,8 @@ static SSL_CTX *server_ctx(const struct td_lab *lab, const struct srv_cfg *s)
     if (ok && s->client_auth) {
         X509_STORE *st = SSL_CTX_get_cert_store(ctx);
         ok = X509_STORE_add_cert(st, lab->pki.root) && SSL_CTX_add_client_CA(ctx, lab->pki.root);
-        SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, NULL);
+        SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | (s->client_auth_optional ? 0 : SSL_VERIFY_FAIL_IF_NO_PEER_CERT),
+                           NULL);
     }
     /* Judge certificates at the capture's time, not the machine's. */
     X509_VERIFY_PARAM_set_time(SSL_CTX_get0_param(ctx), (time_t)lab->t0);
