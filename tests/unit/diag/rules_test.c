@@ -705,6 +705,34 @@ static void test_every_fault_listed(void **state)
     assert_int_equal(v.num_also, 0);
 }
 
+static void test_server_view_roots_and_rejections(void **state)
+{
+    (void)state;
+    struct td_facts f;
+    struct td_server_view sv;
+    memset(&sv, 0, sizeof sv);
+    completed12(&f);
+    strcpy(f.sent_root, "CN=Example Root");
+    td_server_view_add(&sv, &f);
+    td_server_view_add(&sv, &f);
+    assert_int_equal(sv.num_roots, 1);
+    assert_string_equal(sv.roots[0], "CN=Example Root");
+    assert_int_equal(sv.ok, 2);
+    /* a refusal after the handshake still shows what the server accepts */
+    f.rejected_after_handshake = true;
+    td_server_view_add(&sv, &f);
+    assert_int_equal(sv.ok, 3);
+    assert_int_equal(sv.rejected_after, 1);
+    /* a fatal alert after data is the session's, not the handshake's */
+    completed12(&f);
+    f.appdata[0] = f.appdata[1] = 5;
+    client_alert(&f, 20);
+    struct td_verdict v;
+    td_diagnose(&f, NULL, &v);
+    assert_int_equal(v.cause, TD_CAUSE_NONE);
+    assert_false(v.rejected_after_handshake);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -729,6 +757,7 @@ int main(void)
         cmocka_unit_test(test_lone_leaf_decided),
         cmocka_unit_test(test_other_refusals),
         cmocka_unit_test(test_every_fault_listed),
+        cmocka_unit_test(test_server_view_roots_and_rejections),
     };
     return cmocka_run_group_tests_name("diag/rules", tests, NULL, NULL);
 }
