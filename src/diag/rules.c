@@ -613,7 +613,9 @@ static bool rule_group(const struct td_facts *f, const struct td_server_view *sv
      * HelloRetryRequest could ask for a group the client does not list). */
     bool alert_fits = !f->alert[S] || f->alert_desc[S] == A_HANDSHAKE_FAILURE ||
                       f->alert_desc[S] == A_INSUFFICIENT_SECURITY || f->alert_desc[S] == A_ILLEGAL_PARAMETER;
-    if (server_refused_hello(f) && alert_fits && offer_unusual_groups(f) && !offer_only_unusable_suites(f)) {
+    bool groups_known = sv && sv->num_groups > 0; /* then the branch above has weighed them */
+    if (server_refused_hello(f) && alert_fits && !groups_known && offer_unusual_groups(f) &&
+        !offer_only_unusable_suites(f)) {
         verdict(v, TD_CAUSE_GROUP_MISMATCH, TD_CONF_MEDIUM, TD_SIDE_BOTH);
         ch_evidence(v, f);
         alert_evidence(v, f, S);
@@ -643,6 +645,11 @@ static bool rule_unusable_offer(const struct td_facts *f, const struct td_server
 {
     if (!server_refused_hello(f) || !offer_only_unusable_suites(f)) {
         return false;
+    }
+    for (size_t i = 0; sv && i < sv->num_suites; i++) {
+        if (has_u16(&f->ch_suites, sv->suites[i])) {
+            return false; /* this server took one of them from another client */
+        }
     }
     bool alert_fits = !f->alert[S] || f->alert_desc[S] == A_HANDSHAKE_FAILURE ||
                       f->alert_desc[S] == A_INSUFFICIENT_SECURITY;
