@@ -211,7 +211,8 @@ void td_facts_from_conn(struct td_facts *f, const struct td_tls_conn *c, const s
                     f->client_cert_frame = m->frame;
                     f->client_cert_empty = m->u.cert->num_certs_total == 0;
                     client_cert = m->u.cert;
-                    if (with_chains) {
+                    /* nginx's 400 after a completed handshake: which fault of the client's chain */
+                    if (with_chains || c->http_cert_error) {
                         chain_of(m->u.cert, NULL, f->when, o, true, &f->client_chain);
                     }
                 }
