@@ -115,7 +115,8 @@ static bool has_addr(const struct td_tls_conn *c, const char *addr)
 static void count(struct td_analysis *a, const struct held *h, bool *rejected_after)
 {
     a->causes[h->v.cause]++;
-    *rejected_after = h->v.cause != TD_CAUSE_NONE && h->facts.outcome == TD_OUTCOME_OK;
+    *rejected_after = h->facts.rejected_after_handshake ||
+                      (h->v.cause != TD_CAUSE_NONE && h->facts.outcome == TD_OUTCOME_OK);
     a->rejected_after += *rejected_after;
     if (h->srv) {
         h->srv->causes[h->v.cause]++;
@@ -138,6 +139,11 @@ void td_analysis_add_conn(struct td_analysis *a, const struct td_tls_conn *c)
     }
     bool ok = td_tls_outcome(c) == TD_OUTCOME_OK && !c->note;
     td_facts_from_conn(&h.facts, c, &o, !ok);
+    td_facts_settle(&h.facts);
+    if (h.facts.rejected_after_handshake && td_tls_outcome(c) == TD_OUTCOME_OK && a->stats.ok) {
+        a->stats.ok--; /* the engine counted the handshake; it was refused after */
+        a->stats.failed++;
+    }
     h.stream = c->stream;
     h.srv = td_servers_get(&a->servers, h.facts.server);
     if (h.srv) {
@@ -153,6 +159,7 @@ void td_analysis_add_conn(struct td_analysis *a, const struct td_tls_conn *c)
         if (h.v.cause != TD_CAUSE_NONE) {
             td_facts_free(&h.facts);
             td_facts_from_conn(&h.facts, c, &o, true);
+            td_facts_settle(&h.facts);
             failed = true;
         }
     }
@@ -167,7 +174,8 @@ void td_analysis_add_conn(struct td_analysis *a, const struct td_tls_conn *c)
         if (!hold) {
             count(a, &h, &r.rejected_after);
         } else {
-            r.rejected_after = h.v.cause != TD_CAUSE_NONE && h.facts.outcome == TD_OUTCOME_OK;
+            r.rejected_after = h.facts.rejected_after_handshake ||
+                               (h.v.cause != TD_CAUSE_NONE && h.facts.outcome == TD_OUTCOME_OK);
             h.given = true;
         }
         h.keep = a->cb.on_conn ? a->cb.on_conn(a->cb.ctx, &r) : NULL;

@@ -351,6 +351,23 @@ void td_check_order(struct td_audit *c, const struct td_cert_chain *ch, int grou
         }
         const struct td_cert_node *top = &c->r->nodes[ch->nodes[ch->len - 1]];
         bool gap = strcmp(top->link, "missing") == 0 || strcmp(top->link, "bad-signature") == 0;
+        /* A CA certificate that did not issue the top and cannot sit above
+         * the gap (pathLenConstraint 0: it issues no CA, so not the missing
+         * intermediate either): another intermediate (of the same CA,
+         * typically) sent in place of the one that signed the leaf. */
+        bool other_intermediate = !in && gap && e->x && e->info.is_ca && !e->info.self_signed &&
+                                  !td_dn_eq(e->info.subject, top->info.issuer) && ch->len == 1 &&
+                                  X509_get_pathlen(e->x) == 0;
+        if (other_intermediate) {
+            int node = c->node_of[i] >= 0 ? c->node_of[i] : td_audit_new_node(c, i, "other", -1);
+            td_audit_add(c->r, TD_CAUSE_INCORRECT_CHAIN, TD_SEV_ERROR, node,
+                         "Send the intermediate that issued the leaf instead (its caIssuers URL names it).",
+                         "%s did not issue %s (whose issuer is %s): a different intermediate sent in place of the "
+                         "right one",
+                         td_audit_who(c, node, w, sizeof w), td_audit_who(c, (int)ch->nodes[0], w2, sizeof w2),
+                         top->info.issuer);
+            continue;
+        }
         if (!in && gap && (e->info.is_ca || td_dn_eq(e->info.subject, top->info.issuer))) {
             int node = c->node_of[i] >= 0 ? c->node_of[i] : td_audit_new_node(c, i, "other", -1);
             if (td_dn_eq(e->info.subject, top->info.issuer)) {

@@ -80,12 +80,12 @@ static bool host_is(const struct pcap_run *r, const char *addr_port)
 }
 
 /* Filters choose what is shown, never what is diagnosed. */
-static bool wanted(const struct pcap_run *r, const struct td_tls_conn *c)
+static bool wanted(const struct pcap_run *r, const struct td_tls_conn *c, const struct td_facts *f)
 {
     if (r->stream >= 0 && (long long)c->stream != r->stream) {
         return false;
     }
-    if (r->failed_only && td_tls_outcome(c) != TD_OUTCOME_FAILED) {
+    if (r->failed_only && td_facts_outcome(f) != TD_OUTCOME_FAILED) {
         return false;
     }
     if (r->host) {
@@ -124,7 +124,7 @@ static void emit(struct pcap_run *r, uint32_t stream, struct td_buf *b)
 static void shown(struct pcap_run *r, const struct td_conn_result *res)
 {
     r->shown++;
-    r->failed_shown |= res->facts->outcome == TD_OUTCOME_FAILED || res->rejected_after;
+    r->failed_shown |= td_facts_outcome(res->facts) == TD_OUTCOME_FAILED || res->rejected_after;
 }
 
 static void finish(struct pcap_run *r, const struct td_conn_result *res, struct td_buf *out)
@@ -138,7 +138,7 @@ static void finish(struct pcap_run *r, const struct td_conn_result *res, struct 
 static void *on_conn(void *ctx, const struct td_conn_result *res)
 {
     struct pcap_run *r = ctx;
-    if (!wanted(r, res->conn)) {
+    if (!wanted(r, res->conn, res->facts)) {
         return NULL;
     }
     if (r->summary_only) {
@@ -148,7 +148,9 @@ static void *on_conn(void *ctx, const struct td_conn_result *res)
         return r; /* counted with its verdict */
     }
     struct kept *k = td_calloc(1, sizeof *k);
-    td_render_result_open(&k->out, res->conn, r->json, &r->ro);
+    struct td_render_opts lo = r->ro;
+    lo.rejected_after_handshake = res->facts->rejected_after_handshake;
+    td_render_result_open(&k->out, res->conn, r->json, &lo);
     if (!res->verdict) {
         return k;
     }

@@ -20,6 +20,7 @@ const char *td_side_name(enum td_side s);
 
 #define TD_MAX_EVIDENCE 8
 #define TD_MAX_CANDIDATES 4
+#define TD_MAX_ALSO 4
 
 struct td_evidence {
     uint64_t frame;
@@ -39,6 +40,14 @@ struct td_verdict {
     bool has_cert;
     const char *cert_role;         /* "server" or "client" */
     struct td_cert_id cert;
+    /* The handshake completed and was then refused (an alert or a close right
+     * after it, an HTTP 400 about the certificate): the connection failed. */
+    bool rejected_after_handshake;
+    /* Other faults that would still fail the handshake once the cause is
+     * fixed, in the order to fix them (expired, then the name, ...). */
+    enum td_cause also[TD_MAX_ALSO];
+    char also_why[TD_MAX_ALSO][200];
+    size_t num_also;
 };
 
 /* What the whole capture shows about one server endpoint. */
@@ -57,6 +66,11 @@ struct td_server_view {
     size_t num_groups;
     uint64_t example_frame;        /* a successful ServerHello */
     char example[160];
+    uint32_t rejected_after;       /* completed, then refused (also counted in ok: the handshake worked) */
+    /* Self-signed certificates this server sent to any client (their subject):
+     * a lone leaf issued by one of them lacks a root, not an intermediate. */
+    char roots[4][160];
+    size_t num_roots;
 };
 
 /* Everything the rules look at, copied out of the connection (it is freed
@@ -74,6 +88,7 @@ struct td_facts {
     struct td_u16s ch_suites, ch_groups, ch_key_shares;
     bool sni;
     char sni_name[256];
+    bool name_is_address;          /* no SNI nor --host: the certificate was checked against server_ip */
     /* ServerHello / HelloRetryRequest */
     bool have_sh, hrr;
     uint64_t sh_frame, hrr_frame;
@@ -91,6 +106,9 @@ struct td_facts {
     uint64_t cr_frame;
     bool client_cert_seen, client_cert_empty;
     uint64_t client_cert_frame;
+    size_t cr_num_ca_names;        /* the CertificateRequest's certificate_authorities */
+    bool client_cert_unlisted;     /* the CertificateRequest names CAs, and no certificate of the client's
+                                    * chain is issued by (or is) one of them */
     uint32_t client_flight_records; /* TLS 1.3 encrypted records before the client's Finished */
     /* alerts: the first fatal (or first) alert of each side */
     bool alert[2];
@@ -103,6 +121,19 @@ struct td_facts {
     uint64_t last_server_frame;
     bool fin[2], rst[2];
     uint64_t fin_frame[2], rst_frame[2];
+    uint32_t appdata[2];           /* application data records after the handshake */
+    uint64_t appdata_frame[2];     /* the first of them */
+    uint64_t server_flight_frame;  /* TLS 1.3: the server's last encrypted handshake record */
+    uint32_t server_flight_records; /* TLS 1.3: its encrypted handshake records (EE, [CR,] Cert, CV, Finished) */
+    uint32_t client_first_enc_len; /* TLS 1.3: the client's first encrypted record before its Finished */
+    uint64_t client_first_enc_frame;
+    bool client_finished;          /* TLS 1.3: the client's Finished was seen */
+    /* What the server answered inside TLS (key log): the HTTP status, and the
+     * nginx page naming a client-certificate failure. */
+    uint16_t http_status;
+    uint64_t http_status_frame;
+    const char *http_cert_error;   /* static: "No required SSL certificate was sent", ... */
+    bool rejected_after_handshake; /* set by td_facts_settle */
     bool not_tls[2];
     uint64_t not_tls_frame[2];
     char not_tls_text[2][80];
@@ -113,7 +144,9 @@ struct td_facts {
     uint16_t server_port;
     char server[80];
     char client_ip[64];            /* the client's address without port */
+    char server_ip[64];            /* the address the client connected to, without port */
     int64_t first_ns;              /* the connection's first frame, capture time in ns */
+    char sent_root[160];           /* a self-signed certificate the server sent (its subject), or "" */
     /* Last, and zeroed only when checked: they are most of the struct. */
     struct td_chain_check chain;
     struct td_chain_check client_chain;
@@ -131,6 +164,15 @@ struct td_diag_opts {
 void td_facts_from_conn(struct td_facts *f, const struct td_tls_conn *c, const struct td_diag_opts *o,
                         bool with_chains);
 void td_facts_free(struct td_facts *f);
+/* A completed handshake that was then refused: an alert after it, the
+ * client leaving before any data, an HTTP 400 about the client certificate;
+ * and a fault the rules name. Sets f->rejected_after_handshake. Call it
+ * right after td_facts_from_conn (it needs the chains: with_chains true for
+ * completed connections with a note), before rendering and filtering. */
+void td_facts_settle(struct td_facts *f);
+/* The outcome to show and count: the connection's, or failed when it was
+ * rejected after the handshake. */
+enum td_outcome td_facts_outcome(const struct td_facts *f);
 /* Fold a finished connection into its server's view. */
 void td_server_view_add(struct td_server_view *v, const struct td_facts *f);
 /* An HTTP 5xx answer on a plain connection: a gateway telling its client

@@ -63,6 +63,22 @@ static void order_check(const struct td_certificate *cert, struct td_cert_cache 
     }
 }
 
+/* The last certificate sent, when it is a self-signed root: other
+ * connections' lone leaves issued by it lack a root, not an intermediate. */
+static void root_check(const struct td_certificate *cert, struct td_facts *f)
+{
+    if (cert->num_certs < 2) {
+        return;
+    }
+    const struct td_blob *last = &cert->certs[cert->num_certs - 1];
+    struct td_cert_info info;
+    td_cert_info_from_der(last->p, last->len, &info);
+    if (info.ok && info.self_signed) {
+        snprintf(f->sent_root, sizeof f->sent_root, "%.159s", info.subject);
+    }
+    td_cert_info_free(&info);
+}
+
 /* Capture time in nanoseconds; a timestamp from a hostile file may be any
  * 64-bit value: clamp it instead of overflowing (about year 2262). */
 static int64_t time_ns(const struct td_time *t)
@@ -70,6 +86,30 @@ static int64_t time_ns(const struct td_time *t)
     const int64_t lim = INT64_MAX / 1000000000LL - 100; /* room for the +-60 s windows of td_link_candidates */
     int64_t sec = t->sec > lim ? lim : t->sec < -lim ? -lim : t->sec;
     return sec * 1000000000LL + (int64_t)(t->nsec % 1000000000u);
+}
+
+/* RFC 5246 7.4.4: certificate_authorities names the CAs whose certificates
+ * the server accepts; a client certificate issued by (or being) none of them
+ * is refused by servers that check (nginx ssl_verify_client). An empty list
+ * accepts any. */
+static bool client_cert_listed(const struct td_certificate_request *cr, const struct td_certificate *cert)
+{
+    if (cr->num_ca_names == 0 || cert->num_certs == 0) {
+        return true;
+    }
+    bool listed = false;
+    for (size_t i = 0; i < cert->num_certs && i < 8 && !listed; i++) {
+        struct td_cert_info info;
+        td_cert_info_from_der(cert->certs[i].p, cert->certs[i].len, &info);
+        for (size_t k = 0; info.ok && k < cr->num_ca_names && k < 64 && !listed; k++) {
+            char dn[512];
+            if (td_cert_dn_from_der(cr->ca_names[k].p, cr->ca_names[k].len, dn, sizeof dn)) {
+                listed = strcmp(dn, info.issuer) == 0 || strcmp(dn, info.subject) == 0;
+            }
+        }
+        td_cert_info_free(&info);
+    }
+    return listed;
 }
 
 static void version_span(const struct td_client_hello *ch, uint16_t *lo, uint16_t *hi)
@@ -110,9 +150,18 @@ void td_facts_from_conn(struct td_facts *f, const struct td_tls_conn *c, const s
     f->server_port = c->port[TD_SERVER];
     td_addr_port_str(&c->addr[TD_SERVER], c->port[TD_SERVER], f->server, sizeof f->server);
     td_addr_str(&c->addr[TD_CLIENT], f->client_ip, sizeof f->client_ip);
+    td_addr_str(&c->addr[TD_SERVER], f->server_ip, sizeof f->server_ip);
+    f->http_status = c->http_status;
+    f->http_status_frame = c->http_status_frame;
+    f->http_cert_error = c->http_cert_error;
     f->first_ns = time_ns(&c->first_ts);
-    const char *host = c->sni ? c->sni : (o ? o->host : NULL);
+    /* Without SNI or --host the client named nothing but the address it
+     * connected to: clients then check the certificate's IP SANs. */
+    const char *host = c->sni ? c->sni : (o && o->host) ? o->host : f->server_ip;
+    f->name_is_address = !c->sni && !(o && o->host);
     bool client_fin_seen = false;
+    const struct td_certificate_request *cr = NULL;
+    const struct td_certificate *client_cert = NULL;
     for (const struct td_msg *m = c->msgs; m; m = m->next) {
         int side = m->from == TD_CLIENT ? 0 : 1;
         if (m->from == TD_SERVER && m->kind != TD_M_TCP_FIN && m->kind != TD_M_TCP_RST) {
@@ -153,6 +202,7 @@ void td_facts_from_conn(struct td_facts *f, const struct td_tls_conn *c, const s
                     if (!m->u.cert->tls13) {
                         order_check(m->u.cert, o ? o->cert_cache : NULL, f);
                     }
+                    root_check(m->u.cert, f);
                     if (with_chains) {
                         chain_of(m->u.cert, host, f->when, o, false, &f->chain);
                     }
@@ -160,20 +210,38 @@ void td_facts_from_conn(struct td_facts *f, const struct td_tls_conn *c, const s
                     f->client_cert_seen = true;
                     f->client_cert_frame = m->frame;
                     f->client_cert_empty = m->u.cert->num_certs_total == 0;
-                    if (with_chains) {
+                    client_cert = m->u.cert;
+                    /* nginx's 400 after a completed handshake: which fault of the client's chain */
+                    if (with_chains || c->http_cert_error) {
                         chain_of(m->u.cert, NULL, f->when, o, true, &f->client_chain);
                     }
                 }
             } else if (m->hs_type == HS_CR) {
                 f->cert_request = true;
                 f->cr_frame = m->frame;
+                cr = m->u.cr;
             }
             break;
+        case TD_M_APPDATA:
+            if (!f->appdata[side]) {
+                f->appdata_frame[side] = m->frame;
+            }
+            f->appdata[side] += m->count ? m->count : 1;
+            break;
         case TD_M_ENC_HANDSHAKE:
+            if (m->from == TD_SERVER) {
+                f->server_flight_frame = m->frame;
+                f->server_flight_records++;
+            }
             if (m->from == TD_CLIENT && c->tls13 && !client_fin_seen) {
                 if (m->hs_type == HS_FIN) {
                     client_fin_seen = true;
+                    f->client_finished = true;
                 } else {
+                    if (!f->client_flight_records) {
+                        f->client_first_enc_len = m->length;
+                        f->client_first_enc_frame = m->frame;
+                    }
                     f->client_flight_records++;
                 }
             }
@@ -218,6 +286,10 @@ void td_facts_from_conn(struct td_facts *f, const struct td_tls_conn *c, const s
             break;
         }
     }
+    if (cr && client_cert) {
+        f->cr_num_ca_names = cr->num_ca_names;
+        f->client_cert_unlisted = !client_cert_listed(cr, client_cert);
+    }
 }
 
 void td_facts_free(struct td_facts *f)
@@ -245,6 +317,16 @@ void td_server_view_add(struct td_server_view *v, const struct td_facts *f)
     if (!f->tls) {
         return;
     }
+    if (f->sent_root[0] && v->num_roots < sizeof v->roots / sizeof v->roots[0]) {
+        bool known = false;
+        for (size_t i = 0; i < v->num_roots; i++) {
+            known |= strcmp(v->roots[i], f->sent_root) == 0;
+        }
+        if (!known) {
+            snprintf(v->roots[v->num_roots++], sizeof v->roots[0], "%s", f->sent_root);
+        }
+    }
+    v->rejected_after += f->rejected_after_handshake;
     if (f->outcome != TD_OUTCOME_OK || !f->have_sh) {
         if (f->outcome == TD_OUTCOME_FAILED) {
             v->failed++;
@@ -274,6 +356,30 @@ void td_server_view_add(struct td_server_view *v, const struct td_facts *f)
         snprintf(v->example, sizeof v->example, "%s %s", td_version_str(f->version, a, sizeof a),
                  td_suite_str(f->suite, b, sizeof b));
     }
+}
+
+void td_facts_settle(struct td_facts *f)
+{
+    f->rejected_after_handshake = false;
+    if (f->outcome != TD_OUTCOME_OK) {
+        return;
+    }
+    /* A fatal alert can only come after the handshake in a connection whose
+     * handshake completed. */
+    bool refused = f->note || f->http_cert_error || (f->alert[0] && f->alert_level[0] == 2) ||
+                   (f->alert[1] && f->alert_level[1] == 2);
+    if (!refused) { /* td_diagnose decides the rest; this only spares it most connections */
+        return;
+    }
+    struct td_verdict *v = td_calloc(1, sizeof *v);
+    td_diagnose(f, NULL, v);
+    f->rejected_after_handshake = v->rejected_after_handshake;
+    free(v);
+}
+
+enum td_outcome td_facts_outcome(const struct td_facts *f)
+{
+    return f->rejected_after_handshake ? TD_OUTCOME_FAILED : f->outcome;
 }
 
 void td_http_error_from_conn(struct td_http_error *h, const struct td_tls_conn *c)

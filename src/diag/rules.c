@@ -16,7 +16,7 @@
 
 enum { A_CLOSE_NOTIFY = 0, A_HANDSHAKE_FAILURE = 40, A_BAD_CERTIFICATE = 42, A_UNSUPPORTED_CERTIFICATE = 43,
        A_CERTIFICATE_EXPIRED = 45, A_CERTIFICATE_UNKNOWN = 46, A_UNKNOWN_CA = 48, A_ACCESS_DENIED = 49,
-       A_DECODE_ERROR = 50, A_DECRYPT_ERROR = 51, A_PROTOCOL_VERSION = 70, A_INSUFFICIENT_SECURITY = 71, A_INTERNAL_ERROR = 80,
+       A_ILLEGAL_PARAMETER = 47, A_DECODE_ERROR = 50, A_DECRYPT_ERROR = 51, A_PROTOCOL_VERSION = 70, A_INSUFFICIENT_SECURITY = 71, A_INTERNAL_ERROR = 80,
        A_UNRECOGNIZED_NAME = 112, A_CERTIFICATE_REQUIRED = 116 };
 enum { C = 0, S = 1 };
 
@@ -160,6 +160,94 @@ static bool server_accepted_version_in(const struct td_server_view *sv, uint16_t
     return false;
 }
 
+/* A suite no default server accepts (RFC 7525 3.1 / OpenSSL SECLEVEL 1):
+ * no encryption, export grade, anonymous key exchange, single DES, RC4;
+ * the signalling values carry no cipher at all. */
+static bool suite_unusable(uint16_t s)
+{
+    if (s == 0x00ff || s == 0x5600) { /* TLS_EMPTY_RENEGOTIATION_INFO_SCSV, TLS_FALLBACK_SCSV */
+        return true;
+    }
+    const char *n = td_suite_name(s);
+    if (!n || (s >> 8) == 0x13) {
+        return false; /* unknown (GREASE, private) or TLS 1.3 */
+    }
+    return strstr(n, "_NULL_") || strstr(n, "WITH_NULL") || strstr(n, "EXPORT") || strstr(n, "_anon_") ||
+           strstr(n, "_RC4_") || strstr(n, "_DES_") || strstr(n, "DES40");
+}
+
+/* Every suite offered is unusable (GREASE values aside). */
+static bool offer_only_unusable_suites(const struct td_facts *f)
+{
+    size_t real = 0;
+    for (size_t i = 0; i < f->ch_suites.n; i++) {
+        uint16_t x = f->ch_suites.v[i];
+        if (td_is_grease(x) || x == 0x00ff || x == 0x5600) {
+            continue;
+        }
+        real++;
+        if (!suite_unusable(x)) {
+            return false;
+        }
+    }
+    return real > 0;
+}
+
+/* Groups every TLS 1.3 server takes (RFC 8446 9.1: secp256r1 must, X25519
+ * should); secp384r1 and the post-quantum hybrids are configuration. */
+static bool group_mainstream(uint16_t g) { return g == 23 || g == 29; }
+
+/* A TLS 1.3 offer with the mandatory suite but only unusual groups: one
+ * that is neither X25519 nor P-256 (P-384 alone, or post-quantum only). */
+static bool offer_unusual_groups(const struct td_facts *f)
+{
+    if (f->ch_max < 0x0304 || !has_u16(&f->ch_suites, 0x1301) || f->ch_groups.n == 0) {
+        return false;
+    }
+    for (size_t i = 0; i < f->ch_groups.n; i++) {
+        if (!td_is_grease(f->ch_groups.v[i]) && group_mainstream(f->ch_groups.v[i])) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* An offer any mainstream server takes, version and SNI aside: a modern
+ * suite and a mainstream group (or no groups needed: RSA key exchange). */
+static bool offer_mainstream(const struct td_facts *f)
+{
+    static const uint16_t modern[] = {0x1301, 0x1302, 0xc02f, 0xc02b, 0xc030, 0xc02c, 0x009c, 0x002f, 0x0035, 0xcca8};
+    bool suite = false;
+    for (size_t i = 0; i < sizeof modern / sizeof modern[0]; i++) {
+        suite |= has_u16(&f->ch_suites, modern[i]);
+    }
+    bool group = f->ch_groups.n == 0;
+    for (size_t i = 0; i < f->ch_groups.n; i++) {
+        group |= group_mainstream(f->ch_groups.v[i]);
+    }
+    return suite && group;
+}
+
+/* ssl_verify_client on (nginx): the handshake completes whatever the client
+ * sent, and the HTTP layer refuses with 400. Only the page proves it (key
+ * log): without keys the exchange (an empty Certificate, one request, one
+ * answer, a close) is also what an optional request looks like. */
+static bool client_cert_refused_after(const struct td_facts *f) { return f->http_cert_error != NULL; }
+
+/* A completed handshake refused right after: by an alert, by the client
+ * leaving before any data, or by the server's HTTP 400 about the client
+ * certificate. */
+static bool refused_after_handshake(const struct td_facts *f)
+{
+    if (f->outcome != TD_OUTCOME_OK) {
+        return false;
+    }
+    /* A fatal alert before that side sent any data; one after is a failure
+     * of the session, not of the handshake. */
+    return f->note || (f->alert[C] && f->alert_level[C] == 2 && f->appdata[C] == 0) ||
+           (f->alert[S] && f->alert_level[S] == 2 && f->appdata[S] == 0) || client_cert_refused_after(f);
+}
+
 /* ---- the rules ---- */
 
 static bool rule_not_tls(const struct td_facts *f, const struct td_server_view *sv, struct td_verdict *v)
@@ -280,16 +368,80 @@ static bool client_auth_tls13(const struct td_facts *f, struct td_verdict *v)
     return false;
 }
 
+/* HTTP 400 after a completed handshake: nginx with ssl_verify_client on
+ * verifies in its HTTP layer, so the client learns of it from the page
+ * ("400 No required SSL certificate was sent", "400 The SSL certificate
+ * error"), not from an alert. Servers that verify inside TLS (OpenSSL
+ * -Verify, Apache SSLVerifyClient require, Java needClientAuth, GnuTLS
+ * --require-client-cert) send an alert instead. */
+static bool client_cert_http_400(const struct td_facts *f, struct td_verdict *v)
+{
+    if (f->outcome != TD_OUTCOME_OK || !client_cert_refused_after(f)) {
+        return false;
+    }
+    bool missing = strstr(f->http_cert_error, "No required") != NULL;
+    enum td_confidence conf = TD_CONF_HIGH;
+    if (f->cert_request) {
+        evidence(v, f->cr_frame, "CertificateRequest from the server (%zu CA name%s)", f->cr_num_ca_names,
+                 f->cr_num_ca_names == 1 ? "" : "s");
+    }
+    if (f->client_cert_seen) {
+        evidence(v, f->client_cert_frame, "%s",
+                 f->client_cert_empty      ? "client Certificate is empty"
+                 : f->client_cert_unlisted ? "client Certificate: a certificate from a CA not in the request's list"
+                                           : "client Certificate: a certificate");
+    }
+    evidence(v, f->http_status_frame, "HTTP %u from the server: \"%s\"", f->http_status, f->http_cert_error);
+    const char *how = "the handshake completed and the server answered HTTP 400 (nginx ssl_verify_client on "
+                      "checks the certificate after the handshake, in HTTP, instead of sending an alert)";
+    if (missing) {
+        verdict(v, TD_CAUSE_CLIENT_CERT_MISSING, conf, TD_SIDE_CLIENT);
+        SAY(v, "%s asked for a client certificate and the client sent none; %s", f->server, how);
+        FIX(v, "client: configure a certificate and key issued by a CA the server lists in its CertificateRequest "
+               "(curl --cert/--key); or server: ssl_verify_client optional if certificates are not required.");
+    } else if (f->client_chain.expired || f->client_chain.not_yet_valid) {
+        verdict(v, TD_CAUSE_CLIENT_CERT_EXPIRED, conf, TD_SIDE_CLIENT);
+        v->has_cert = true;
+        v->cert_role = "client";
+        v->cert = f->client_chain.bad;
+        SAY(v, "the client's certificate %s was %s; %s", v->cert.subject,
+            f->client_chain.expired ? "expired" : "not yet valid", how);
+        FIX(v, "client: renew the certificate %s (serial %s).", v->cert.subject, v->cert.serial);
+    } else {
+        verdict(v, TD_CAUSE_CLIENT_CERT_UNTRUSTED, conf, TD_SIDE_BOTH);
+        if (f->client_chain.leaf.subject[0]) {
+            v->has_cert = true;
+            v->cert_role = "client";
+            v->cert = f->client_chain.leaf;
+        }
+        SAY(v, "%s refused the client certificate%s%s%s; %s", f->server, v->has_cert ? " " : "",
+            v->has_cert ? v->cert.subject : "",
+            f->client_cert_unlisted ? " (its issuer is not among the CAs the CertificateRequest lists)" : "", how);
+        FIX(v, "server: add the client certificate's CA to ssl_client_certificate (and ssl_verify_depth); or "
+               "client: use a certificate from a CA the server lists.");
+        candidate(v, TD_CAUSE_CLIENT_CERT_EXPIRED);
+    }
+    v->aborted_by = TD_SIDE_SERVER;
+    return true;
+}
+
 static bool rule_client_cert(const struct td_facts *f, const struct td_server_view *sv, struct td_verdict *v)
 {
     (void)sv;
     if (client_auth_tls13(f, v)) {
         return true;
     }
+    if (client_cert_http_400(f, v)) {
+        return true;
+    }
     if (!f->cert_request || !f->client_cert_seen) {
         return false;
     }
-    bool server_gave_up = f->alert[S] || f->rst[S] || (f->fin[S] && !f->fin[C]);
+    /* The server gave up: a fatal alert, or it spoke or closed first (its
+     * close_notify answering the client's is no refusal). */
+    bool server_alert_first = f->alert[S] && (f->alert_level[S] == 2 || !f->alert[C] ||
+                                              f->alert_frame[S] < f->alert_frame[C]);
+    bool server_gave_up = server_alert_first || server_closed_first(f);
     /* A client that already sent its request and close_notify (TLS 1.3: it
      * thinks the handshake is over) has not given up itself. */
     if (!server_gave_up || (f->alert[C] && f->alert_desc[C] != A_CLOSE_NOTIFY)) {
@@ -329,11 +481,13 @@ static bool rule_client_cert(const struct td_facts *f, const struct td_server_vi
     bool trust_alert = f->alert[S] && (f->alert_desc[S] == A_UNKNOWN_CA || f->alert_desc[S] == A_BAD_CERTIFICATE ||
                                        f->alert_desc[S] == A_CERTIFICATE_UNKNOWN);
     verdict(v, TD_CAUSE_CLIENT_CERT_UNTRUSTED,
-            (f->client_chain.trust_checked && !f->client_chain.trusted) || (trust_alert && f->alert_desc[S] == A_UNKNOWN_CA)
+            (f->client_chain.trust_checked && !f->client_chain.trusted) || (trust_alert && f->alert_desc[S] == A_UNKNOWN_CA) ||
+                    f->client_cert_unlisted
                 ? TD_CONF_HIGH
                 : TD_CONF_MEDIUM,
             TD_SIDE_BOTH);
-    SAY(v, "%s refused the client certificate %s issued by %s", f->server, v->cert.subject, v->cert.issuer);
+    SAY(v, "%s refused the client certificate %s issued by %s%s", f->server, v->cert.subject, v->cert.issuer,
+        f->client_cert_unlisted ? ", a CA its CertificateRequest does not list" : "");
     FIX(v, "server: trust %s for client certificates, or client: use a certificate from a CA the server lists.",
         v->cert.issuer);
     return true;
@@ -388,6 +542,22 @@ static bool rule_version(const struct td_facts *f, const struct td_server_view *
         }
         return true;
     }
+    /* The server chose a version the client did not offer at all (a TLS 1.2
+     * ServerHello to a TLS 1.3-only ClientHello): RFC 8446 4.2.1 has the
+     * client abort with protocol_version. */
+    if (f->have_sh && f->version && f->ch_supported_versions && f->version < f->ch_min && f->alert[C]) {
+        bool says = f->alert_desc[C] == A_PROTOCOL_VERSION;
+        verdict(v, TD_CAUSE_PROTOCOL_MISMATCH, says ? TD_CONF_HIGH : TD_CONF_MEDIUM, TD_SIDE_BOTH);
+        char o[100];
+        ch_evidence(v, f);
+        evidence(v, f->sh_frame, "ServerHello chooses %s, which the client did not offer", ver(f->version, a, sizeof a));
+        alert_evidence(v, f, C);
+        SAY(v, "the client offered %s; the server answered with %s, its highest, and the client refused it",
+            offered(f, o, sizeof o), ver(f->version, a, sizeof a));
+        FIX(v, "server: enable %s; or client: also allow %s.", ver(f->ch_min, b, sizeof b), ver(f->version, a, sizeof a));
+        v->aborted_by = TD_SIDE_CLIENT;
+        return true;
+    }
     /* The server chose an old version the client listed but would not use. */
     if (f->have_sh && f->version && f->version <= 0x0302 && f->ch_max >= 0x0303 && f->alert[C] &&
         !f->chain.expired && !(f->chain.name_checked && !f->chain.name_ok)) {
@@ -439,7 +609,69 @@ static bool rule_group(const struct td_facts *f, const struct td_server_view *sv
             return true;
         }
     }
+    /* Nothing known about the server: an offer limited to unusual groups
+     * is the likeliest reason (the mandatory suite is there, and no
+     * HelloRetryRequest could ask for a group the client does not list). */
+    bool alert_fits = !f->alert[S] || f->alert_desc[S] == A_HANDSHAKE_FAILURE ||
+                      f->alert_desc[S] == A_INSUFFICIENT_SECURITY || f->alert_desc[S] == A_ILLEGAL_PARAMETER;
+    bool groups_known = sv && sv->num_groups > 0; /* then the branch above has weighed them */
+    if (server_refused_hello(f) && alert_fits && !groups_known && offer_unusual_groups(f) &&
+        !offer_only_unusable_suites(f)) {
+        verdict(v, TD_CAUSE_GROUP_MISMATCH, TD_CONF_MEDIUM, TD_SIDE_BOTH);
+        ch_evidence(v, f);
+        alert_evidence(v, f, S);
+        char list[160] = "";
+        for (size_t i = 0; i < f->ch_groups.n && strlen(list) < 100; i++) {
+            size_t n = strlen(list);
+            snprintf(list + n, sizeof list - n, "%s%s", n ? ", " : "", td_group_str(f->ch_groups.v[i], g, sizeof g));
+        }
+        SAY(v, "the client offers TLS 1.3 with the mandatory suites but only the key-exchange group%s %s, neither "
+               "X25519 nor P-256, which servers take by default; the server refused the ClientHello",
+            f->ch_groups.n == 1 ? "" : "s", list);
+        FIX(v, "client: also offer x25519 or secp256r1 (OpenSSL -groups X25519:P-256:...); or server: accept %s "
+               "(nginx ssl_ecdh_curve, OpenSSL -groups).",
+            list);
+        if (!f->sni) {
+            candidate(v, TD_CAUSE_SNI_REQUIRED);
+        }
+        candidate(v, TD_CAUSE_CIPHER_MISMATCH);
+        return true;
+    }
     return false;
+}
+
+/* An offer of nothing but unusable suites (NULL, EXPORT, anonymous, RC4,
+ * DES): no default server takes any, whatever else is missing. */
+static bool rule_unusable_offer(const struct td_facts *f, const struct td_server_view *sv, struct td_verdict *v)
+{
+    if (!server_refused_hello(f) || !offer_only_unusable_suites(f)) {
+        return false;
+    }
+    for (size_t i = 0; sv && i < sv->num_suites; i++) {
+        if (has_u16(&f->ch_suites, sv->suites[i])) {
+            return false; /* this server took one of them from another client */
+        }
+    }
+    bool alert_fits = !f->alert[S] || f->alert_desc[S] == A_HANDSHAKE_FAILURE ||
+                      f->alert_desc[S] == A_INSUFFICIENT_SECURITY;
+    if (!alert_fits) {
+        return false;
+    }
+    bool says = f->alert[S] && (f->alert_desc[S] == A_HANDSHAKE_FAILURE || f->alert_desc[S] == A_INSUFFICIENT_SECURITY);
+    verdict(v, TD_CAUSE_CIPHER_MISMATCH, says ? TD_CONF_HIGH : TD_CONF_MEDIUM, TD_SIDE_CLIENT);
+    ch_evidence(v, f);
+    alert_evidence(v, f, S);
+    char s1[64];
+    SAY(v, "the client offered only cipher suites without encryption, export-grade, anonymous or broken (%zu, "
+           "e.g. %s), which servers refuse by default%s",
+        f->ch_suites.n, td_suite_str(f->ch_suites.v[0], s1, sizeof s1),
+        f->sni ? "" : "; the missing SNI is not what matters here");
+    if (sv && sv->example_frame) {
+        evidence(v, sv->example_frame, "the server accepted %s from another client", sv->example);
+    }
+    FIX(v, "client: offer modern suites (ECDHE with AES-GCM or ChaCha20-Poly1305; OpenSSL -cipher DEFAULT); NULL "
+           "and export suites are for tests only.");
+    return true;
 }
 
 static bool rule_sni(const struct td_facts *f, const struct td_server_view *sv, struct td_verdict *v)
@@ -448,7 +680,11 @@ static bool rule_sni(const struct td_facts *f, const struct td_server_view *sv, 
         return false;
     }
     bool others_need_it = sv && sv->ok_with_sni > 0 && sv->ok_without_sni == 0;
-    if (server_refused_hello(f)) {
+    /* The whole capture first: a server that took clients without SNI does
+     * not need it; then the offer: a missing SNI is the favourite only when
+     * nothing else in it is implausible. */
+    bool takes_no_sni = sv && sv->ok_without_sni > 0;
+    if (server_refused_hello(f) && !takes_no_sni && (others_need_it || offer_mainstream(f))) {
         verdict(v, TD_CAUSE_SNI_REQUIRED, others_need_it ? TD_CONF_HIGH : TD_CONF_MEDIUM, TD_SIDE_CLIENT);
         ch_evidence(v, f);
         alert_evidence(v, f, S);
@@ -545,15 +781,67 @@ static void cert_named(struct td_verdict *v, const struct td_cert_id *id)
     v->cert = *id;
 }
 
+static void also(struct td_verdict *v, enum td_cause c, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void also(struct td_verdict *v, enum td_cause c, const char *fmt, ...)
+{
+    if (c == v->cause || v->num_also >= TD_MAX_ALSO) {
+        return;
+    }
+    for (size_t i = 0; i < v->num_also; i++) {
+        if (v->also[i] == c) {
+            return;
+        }
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(v->also_why[v->num_also], sizeof v->also_why[0], fmt, ap);
+    va_end(ap);
+    v->also[v->num_also++] = c;
+}
+
+/* Every other fault of the server's chain that would still fail the
+ * handshake once the first is fixed, in the order to fix them: dates, name,
+ * order, then trust. */
+static void also_server_chain(const struct td_facts *f, struct td_verdict *v)
+{
+    const struct td_chain_check *ch = &f->chain;
+    if (ch->expired || ch->not_yet_valid) {
+        also(v, ch->expired ? TD_CAUSE_EXPIRED_CERT : TD_CAUSE_NOT_YET_VALID_CERT, "%s is %s (valid %s to %s)",
+             ch->bad.subject, ch->expired ? "expired" : "not yet valid", ch->bad.not_before, ch->bad.not_after);
+    }
+    if (ch->name_checked && !ch->name_ok && !f->name_is_address) {
+        also(v, TD_CAUSE_HOSTNAME_MISMATCH, "the certificate covers %.80s, not %.80s", ch->names,
+             f->sni ? f->sni_name : "the expected name");
+    }
+    if (ch->out_of_order || ch->unrelated) {
+        also(v, TD_CAUSE_INCORRECT_CHAIN, "certificate #%zu does not certify the one before it", ch->link_broken_at);
+    }
+    if (ch->num_certs == 1 && ch->leaf_self_signed && !(ch->trust_checked && ch->trusted)) {
+        also(v, TD_CAUSE_SELF_SIGNED, "the certificate %.120s is self-signed", ch->leaf.subject);
+    } else if (ch->num_certs == 1 && !ch->leaf_self_signed && !(ch->trust_checked && ch->trusted) &&
+               v->cause != TD_CAUSE_UNKNOWN_CA) {
+        also(v, TD_CAUSE_INCOMPLETE_CHAIN, "the leaf came alone; its issuer %.120s is not in the chain",
+             ch->missing_issuer);
+    } else if (ch->trust_checked && !ch->trusted && !(ch->num_certs == 1 && !ch->leaf_self_signed)) {
+        also(v, TD_CAUSE_UNKNOWN_CA, "the chain does not verify against the given truststore: %.120s", ch->verify_text);
+    }
+}
+
 /* The server's chain is visible (TLS 1.2 and below) and the client gave up
  * right after it, or closed right after the handshake. */
 static bool rule_server_cert(const struct td_facts *f, const struct td_server_view *sv, struct td_verdict *v)
 {
-    (void)sv;
     const struct td_chain_check *ch = &f->chain;
     bool client_gave_up = f->alert[C] || (f->note != NULL) || f->fin[C] || f->rst[C];
-    if (!f->have_cert || !client_gave_up || f->cert_request) {
+    /* A CertificateRequest does not stop these: the server refusing the
+     * client's certificate was rule_client_cert's; here the client gave up
+     * on the server's chain (GnuTLS, Java and IIS servers ask by default). */
+    if (!f->have_cert || !client_gave_up) {
         return false;
+    }
+    bool root_seen = false; /* the lone leaf's issuer is a self-signed root this server sent elsewhere */
+    for (size_t i = 0; sv && i < sv->num_roots; i++) {
+        root_seen |= strcmp(sv->roots[i], ch->leaf.issuer) == 0;
     }
     evidence(v, f->cert_frame, "Certificate: %zu certificate%s, leaf %s issued by %s", ch->num_certs,
              ch->num_certs == 1 ? "" : "s", ch->leaf.subject, ch->leaf.issuer);
@@ -572,7 +860,7 @@ static bool rule_server_cert(const struct td_facts *f, const struct td_server_vi
             ch->bad.not_before, ch->bad.not_after);
         FIX(v, "server: %s certificate %s (serial %s, issuer %s).", ch->expired ? "renew" : "check the validity of",
             ch->bad.subject, ch->bad.serial, ch->bad.issuer);
-    } else if (ch->name_checked && !ch->name_ok) {
+    } else if (ch->name_checked && !ch->name_ok && !f->name_is_address) {
         verdict(v, TD_CAUSE_HOSTNAME_MISMATCH, TD_CONF_HIGH, TD_SIDE_SERVER);
         cert_named(v, &ch->leaf);
         SAY(v, "the client asked for %s; the certificate covers %s", f->sni ? f->sni_name : "(the --host name)",
@@ -583,28 +871,57 @@ static bool rule_server_cert(const struct td_facts *f, const struct td_server_vi
     } else if (ch->out_of_order || ch->unrelated) {
         verdict(v, TD_CAUSE_INCORRECT_CHAIN, TD_CONF_HIGH, TD_SIDE_SERVER);
         cert_named(v, &ch->leaf);
-        SAY(v, "the chain is %s: certificate #%zu does not certify the one before it",
-            ch->out_of_order ? "out of order" : "holding a certificate that does not belong", ch->link_broken_at);
+        SAY(v, "the chain is %s: certificate #%zu does not certify the one before it%s%s%s",
+            ch->out_of_order ? "out of order" : "holding a certificate that does not belong", ch->link_broken_at,
+            !ch->out_of_order && ch->missing_issuer[0] ? " (a different intermediate, sent in place of " : "",
+            !ch->out_of_order && ch->missing_issuer[0] ? ch->missing_issuer : "",
+            !ch->out_of_order && ch->missing_issuer[0] ? ", which is not there)" : "");
         FIX(v, "server: send leaf, then its issuer, then the next one up; drop unrelated certificates.");
     } else if (ch->num_certs == 1 && ch->leaf_self_signed && !(ch->trust_checked && ch->trusted)) {
         verdict(v, TD_CAUSE_SELF_SIGNED, TD_CONF_HIGH, TD_SIDE_BOTH);
         cert_named(v, &ch->leaf);
         SAY(v, "the server sent a self-signed certificate (%s) that the client does not trust", ch->leaf.subject);
         FIX(v, "server: use a CA-issued certificate; or client: add %s to its truststore.", ch->leaf.subject);
+    } else if (ch->num_certs == 1 && !ch->leaf_self_signed && !(ch->trust_checked && ch->trusted) && root_seen) {
+        /* The issuer is a root: nothing is missing from the chain, the
+         * client lacks that root. */
+        verdict(v, TD_CAUSE_UNKNOWN_CA, f->alert[C] && f->alert_desc[C] == A_UNKNOWN_CA ? TD_CONF_HIGH : TD_CONF_MEDIUM,
+                TD_SIDE_BOTH);
+        candidate(v, TD_CAUSE_CERTIFICATE_REJECTED);
+        cert_named(v, &ch->leaf);
+        SAY(v, "the server sent only its leaf; its issuer %s is a self-signed root (the server sent it to other "
+               "clients), so no intermediate is missing: the client does not trust that root",
+            ch->leaf.issuer);
+        FIX(v, "client: add the root %s to its truststore; or server: use a certificate from a CA the client trusts.",
+            ch->leaf.issuer);
     } else if (ch->num_certs == 1 && !ch->leaf_self_signed && !(ch->trust_checked && ch->trusted)) {
         /* Servers need not send the root, so a chain that ends at an
          * intermediate is normal; a lone leaf is most often missing the
          * intermediate that issued it (or the issuer is a root the client
-         * lacks: --ca tells). */
-        verdict(v, TD_CAUSE_INCOMPLETE_CHAIN, TD_CONF_MEDIUM, TD_SIDE_SERVER);
-        candidate(v, TD_CAUSE_UNKNOWN_CA);
+         * lacks: --ca tells). A caIssuers URL names where the issuer is
+         * published: CAs publish intermediates so, not roots. */
+        verdict(v, TD_CAUSE_INCOMPLETE_CHAIN, ch->aia_url[0] ? TD_CONF_HIGH : TD_CONF_MEDIUM, TD_SIDE_SERVER);
+        if (!ch->aia_url[0]) {
+            candidate(v, TD_CAUSE_UNKNOWN_CA);
+        }
         cert_named(v, &ch->leaf);
         SAY(v, "the server sent only its leaf certificate; its issuer %s is not in the chain%s%s%s",
             ch->missing_issuer, ch->aia_url[0] ? " (caIssuers: " : "", ch->aia_url[0] ? ch->aia_url : "",
-            ch->trust_checked ? ", and the given truststore cannot complete it" : "");
+            ch->trust_checked ? "" : "");
+        size_t n = strlen(v->explanation);
         if (ch->aia_url[0]) {
-            size_t n = strlen(v->explanation);
             snprintf(v->explanation + n, sizeof v->explanation - n, ")");
+            n = strlen(v->explanation);
+        }
+        if (ch->trust_checked) {
+            snprintf(v->explanation + n, sizeof v->explanation - n,
+                     "; the given truststore (--ca) does not hold %s either: if it is an intermediate the server must "
+                     "send it, if it is a root the client must add it",
+                     ch->missing_issuer);
+        } else if (!ch->aia_url[0]) {
+            snprintf(v->explanation + n, sizeof v->explanation - n,
+                     "; either it is an intermediate the server should send, or a root the client lacks (--ca "
+                     "tells)");
         }
         FIX(v, "server: send the intermediate certificate %s after the leaf (a chained PEM), unless the client is "
                "meant to have it.",
@@ -617,6 +934,19 @@ static bool rule_server_cert(const struct td_facts *f, const struct td_server_vi
         cert_named(v, &ch->leaf);
         SAY(v, "%s (%s)", ch->unusable_msg, td_cause_info(ch->unusable)->slug);
         FIX(v, "server: %s", ch->unusable_fix);
+    } else if (f->name_is_address && ch->name_checked && !ch->name_ok && !(ch->trust_checked && !ch->trusted) &&
+               !(f->alert[C] && f->alert_desc[C] == A_UNKNOWN_CA)) {
+        /* No SNI: clients check the certificate against the address they
+         * connected to (IP SANs, RFC 6125 / RFC 9525), before any issuer. */
+        verdict(v, TD_CAUSE_HOSTNAME_MISMATCH, TD_CONF_MEDIUM, TD_SIDE_BOTH);
+        candidate(v, TD_CAUSE_SNI_REQUIRED);
+        candidate(v, TD_CAUSE_UNKNOWN_CA);
+        cert_named(v, &ch->leaf);
+        SAY(v, "the client connected to the address %s without SNI; the certificate covers %s, not that address",
+            f->server_ip, ch->names);
+        FIX(v, "client: connect by a host name the certificate covers (and send SNI); or server: add IP:%s to the "
+               "certificate's subjectAltName.",
+            f->server_ip);
     } else if (ch->trust_checked && !ch->trusted) {
         verdict(v, TD_CAUSE_UNKNOWN_CA, TD_CONF_HIGH, TD_SIDE_BOTH);
         cert_named(v, &ch->leaf);
@@ -654,6 +984,7 @@ static bool rule_server_cert(const struct td_facts *f, const struct td_server_vi
         return false;
     }
     alert_evidence(v, f, C);
+    also_server_chain(f, v);
     return true;
 }
 
@@ -662,16 +993,67 @@ static bool rule_server_cert(const struct td_facts *f, const struct td_server_vi
 static bool rule_tls13_rejected(const struct td_facts *f, const struct td_server_view *sv, struct td_verdict *v)
 {
     (void)sv;
-    if (!f->tls13 || !f->alert[C] || f->have_cert || f->outcome == TD_OUTCOME_OK) {
+    if (!f->tls13 || f->have_cert || f->outcome == TD_OUTCOME_OK || !f->have_sh) {
+        return false;
+    }
+    /* Java, Node and Go close (FIN or RST, no alert in clear) right after
+     * the server's encrypted flight when they refuse what it held: the
+     * certificate, typically. */
+    bool client_closed = (f->fin[C] || f->rst[C]) && !server_closed_first(f) && !f->alert[S] &&
+                         f->client_flight_records == 0;
+    /* Java pads its alert: one record shorter than a Finished (RFC 8446
+     * 4.4.4: 4 + Hash.length, plus type and tag), after a server flight of
+     * four records (EncryptedExtensions, Certificate, CertificateVerify,
+     * Finished: no CertificateRequest to answer), then nothing. */
+    uint32_t fin_len = 4 + (f->suite == 0x1302 ? 48 : 32) + 1 + 16;
+    bool one_short_record = f->client_flight_records == 1 && !f->client_finished && !f->alert[S] &&
+                            f->client_first_enc_len < fin_len && f->server_flight_records == 4;
+    if (!f->alert[C] && (client_closed || one_short_record) && f->server_flight_frame) {
+        verdict(v, TD_CAUSE_CERTIFICATE_REJECTED, TD_CONF_MEDIUM, TD_SIDE_BOTH);
+        evidence(v, f->sh_frame, "TLS 1.3: the server's certificate is encrypted");
+        evidence(v, f->server_flight_frame, "the server's encrypted flight (Certificate, CertificateVerify, Finished) "
+                 "ends");
+        if (one_short_record) {
+            evidence(v, f->client_first_enc_frame, "the client's only encrypted record (%u bytes) is too short for its Finished: an alert",
+                     f->client_first_enc_len);
+        } else {
+            evidence(v, f->fin[C] ? f->fin_frame[C] : f->rst_frame[C], "the client closes (%s) without its Finished",
+                     f->fin[C] ? "FIN" : "RST");
+        }
+        candidate(v, TD_CAUSE_UNKNOWN_CA);
+        candidate(v, TD_CAUSE_HOSTNAME_MISMATCH);
+        candidate(v, TD_CAUSE_EXPIRED_CERT);
+        candidate(v, TD_CAUSE_INCOMPLETE_CHAIN);
+        SAY(v, "the client left right after the server's encrypted flight, without its Finished: it rejected what "
+               "the flight held, most likely the certificate (Java, Node and Go close so); TLS 1.3 hides which fault");
+        FIX(v, "see the reason with the client's key log (tlsdiag pcap --keylog FILE, SSLKEYLOGFILE), or check the "
+               "server with tlsdiag probe %s%s%s and its chain with tlsdiag cert.",
+            f->sni ? "--sni " : "", f->sni ? f->sni_name : "", f->sni ? " (address)" : f->server);
+        v->aborted_by = TD_SIDE_CLIENT;
+        return true;
+    }
+    if (!f->alert[C]) {
         return false;
     }
     uint8_t d = f->alert_desc[C];
     evidence(v, f->sh_frame, "TLS 1.3: the server's certificate is encrypted");
     alert_evidence(v, f, C);
     if (f->alert_encrypted[C]) {
-        verdict(v, TD_CAUSE_CERTIFICATE_REJECTED, TD_CONF_LOW, TD_SIDE_BOTH);
-        SAY(v, "the client aborted with an encrypted alert after the server's encrypted flight: most likely it "
-               "rejected the certificate");
+        /* One alert-sized record before its Finished: the client refused
+         * the server's flight. */
+        bool right_after = f->client_flight_records == 0 && f->server_flight_frame &&
+                           f->alert_frame[C] > f->server_flight_frame && !f->alert[S];
+        verdict(v, TD_CAUSE_CERTIFICATE_REJECTED, right_after ? TD_CONF_MEDIUM : TD_CONF_LOW, TD_SIDE_BOTH);
+        candidate(v, TD_CAUSE_UNKNOWN_CA);
+        candidate(v, TD_CAUSE_HOSTNAME_MISMATCH);
+        candidate(v, TD_CAUSE_EXPIRED_CERT);
+        SAY(v, "the client aborted with an encrypted alert right after the server's encrypted flight: most likely it "
+               "rejected the certificate (TLS 1.3 hides which fault; Java, Node and Go abort so)");
+        v->aborted_by = TD_SIDE_CLIENT;
+        FIX(v, "see the reason with the client's key log (tlsdiag pcap --keylog FILE, SSLKEYLOGFILE), or check the "
+               "server with tlsdiag probe %s and its chain with tlsdiag cert.",
+            f->server);
+        return true;
     } else if (d == A_UNKNOWN_CA) {
         verdict(v, TD_CAUSE_UNKNOWN_CA, TD_CONF_MEDIUM, TD_SIDE_BOTH);
         candidate(v, TD_CAUSE_INCOMPLETE_CHAIN);
@@ -736,13 +1118,14 @@ typedef bool (*td_rule)(const struct td_facts *, const struct td_server_view *, 
  * versions, groups, SNI, ciphers, certificates. */
 static const td_rule rules[] = {
     rule_not_tls, rule_no_hello, rule_silence, rule_gap, rule_client_cert, rule_version, rule_server_cert,
-    rule_group,   rule_sni,      rule_cipher,  rule_tls13_rejected, rule_closed_after_handshake, rule_unknown,
+    rule_group,   rule_unusable_offer, rule_sni, rule_cipher,  rule_tls13_rejected, rule_closed_after_handshake, rule_unknown,
 };
 
 void td_diagnose(const struct td_facts *f, const struct td_server_view *sv, struct td_verdict *out)
 {
     memset(out, 0, sizeof *out);
-    if (f->outcome == TD_OUTCOME_OK && !f->note && f->chain_misordered) {
+    bool after = refused_after_handshake(f);
+    if (f->outcome == TD_OUTCOME_OK && !after && f->chain_misordered) {
         /* The handshake worked because this client rebuilds the path; TLS 1.2
          * requires the order, and stricter clients fail on it. */
         verdict(out, TD_CAUSE_INCORRECT_CHAIN, TD_CONF_MEDIUM, TD_SIDE_SERVER);
@@ -754,7 +1137,7 @@ void td_diagnose(const struct td_facts *f, const struct td_server_view *sv, stru
         FIX(out, "server: send the chain in order: leaf, its issuer, the next one up (check with tlsdiag cert).");
         return;
     }
-    if (f->outcome == TD_OUTCOME_OK && !f->note) {
+    if (f->outcome == TD_OUTCOME_OK && !after) {
         verdict(out, TD_CAUSE_NONE, TD_CONF_HIGH, TD_SIDE_NONE);
         return;
     }
@@ -772,8 +1155,11 @@ void td_diagnose(const struct td_facts *f, const struct td_server_view *sv, stru
         }
     }
     uint64_t frame;
-    out->aborted_by = aborter(f, &frame);
+    if (out->aborted_by == TD_SIDE_NONE) { /* a rule that knows better has said */
+        out->aborted_by = aborter(f, &frame);
+    }
     if (out->aborted_by == TD_SIDE_NONE && out->cause == TD_CAUSE_NO_RESPONSE) {
         out->aborted_by = TD_SIDE_NETWORK;
     }
+    out->rejected_after_handshake = after && out->cause != TD_CAUSE_NONE;
 }

@@ -83,7 +83,7 @@ static void emit(struct td_engine *e, struct td_flow *f, struct econn *ec)
 {
     struct td_tls_conn *c = &ec->tls;
     bool tls_port = td_is_tls_port(c->port[TD_SERVER]);
-    if (c->tls_seen || (tls_port && ec->has_payload)) {
+    if (td_tls_reportable(c) || (tls_port && ec->has_payload)) {
         if (!c->tls_seen) {
             e->stats->not_tls_on_tls_port++;
             if (!c->failed) {

@@ -24,6 +24,7 @@ struct srv_cfg {
     enum td_lab_cert cert;     /* LC_NONE: LC_GOOD */
     enum chain_kind chain;
     bool need_sni, client_auth;
+    bool client_auth_optional;  /* with client_auth: ask, do not require (GnuTLS's, Java's, IIS's default) */
     enum srv_mode mode;
 };
 
@@ -104,6 +105,20 @@ static const struct scenario table[] = {
      {V12, .client_auth = true}, {CLI(V12, NAME, .cert = LC_CLIENT_EXPIRED)}},
     {{"client-cert-expired-tls13", TD_CAUSE_CLIENT_CERT_EXPIRED, "TLS 1.3", "an expired client certificate", false, true},
      {V13, .client_auth = true}, {CLI(V13, NAME, .cert = LC_CLIENT_EXPIRED)}},
+    {{"cipher-null-only-tls12", TD_CAUSE_CIPHER_MISMATCH, "TLS 1.2",
+      "a client offering only NULL suites, without SNI: the suites, not the missing SNI"},
+     {V12}, {CLI(V12, .host = "server.lab.test", .ciphers = "NULL-SHA256:NULL-SHA:@SECLEVEL=0")}},
+    {{"group-p384-only-tls13", TD_CAUSE_GROUP_MISMATCH, "TLS 1.3", "a TLS 1.3 client offering only P-384 to an X25519-only server"},
+     {V13, .groups = "X25519"}, {CLI(V13, NAME, .groups = "secp384r1")}},
+    {{"expired-and-wrong-name-tls12", TD_CAUSE_EXPIRED_CERT, "TLS 1.2",
+      "an expired certificate that does not name the host either: both faults listed, in fix order"},
+     {V12, .cert = LC_EXPIRED}, {CLI(V12, .sni = "wrong.lab.test", .host = "wrong.lab.test")}},
+    {{"optcert-expired-tls12", TD_CAUSE_EXPIRED_CERT, "TLS 1.2",
+      "the server asks for an optional client certificate; the client refuses its expired certificate"},
+     {V12, .cert = LC_EXPIRED, .client_auth = true, .client_auth_optional = true}, {CLI(V12, NAME)}},
+    {{"optcert-leaf-only-tls12", TD_CAUSE_INCOMPLETE_CHAIN, "TLS 1.2",
+      "the server asks for an optional client certificate and sends its leaf alone"},
+     {V12, .chain = CHAIN_LEAF_ONLY, .client_auth = true, .client_auth_optional = true}, {CLI(V12, NAME)}},
     {{"plain-http", TD_CAUSE_NOT_TLS, "-", "plain HTTP sent to the TLS port"}, {0}, {CLI(NAME, .plain_http = true)}},
     {{"reset", TD_CAUSE_TCP_RESET, "-", "the server resets the connection after the ClientHello"},
      {.mode = SM_RESET}, {CLI(NAME)}},
@@ -213,7 +228,8 @@ static SSL_CTX *server_ctx(const struct td_lab *lab, const struct srv_cfg *s)
     if (ok && s->client_auth) {
         X509_STORE *st = SSL_CTX_get_cert_store(ctx);
         ok = X509_STORE_add_cert(st, lab->pki.root) && SSL_CTX_add_client_CA(ctx, lab->pki.root);
-        SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, NULL);
+        SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | (s->client_auth_optional ? 0 : SSL_VERIFY_FAIL_IF_NO_PEER_CERT),
+                           NULL);
     }
     /* Judge certificates at the capture's time, not the machine's. */
     X509_VERIFY_PARAM_set_time(SSL_CTX_get0_param(ctx), (time_t)lab->t0);

@@ -312,8 +312,11 @@ void td_render_conn_json_open(struct td_json *jp, const struct td_tls_conn *c, c
     td_json_str(&j, "server", a);
     td_json_str(&j, "sni", c->sni);
     td_json_bool(&j, "tls", c->tls_seen);
-    td_json_str(&j, "outcome", td_outcome_name(td_tls_outcome(c)));
-    if (c->fail_reason && td_tls_outcome(c) != TD_OUTCOME_OK) {
+    bool rejected = o->rejected_after_handshake && td_tls_outcome(c) == TD_OUTCOME_OK;
+    td_json_str(&j, "outcome", td_outcome_name(rejected ? TD_OUTCOME_FAILED : td_tls_outcome(c)));
+    if (rejected) {
+        td_json_str(&j, "reason", "rejected after the handshake");
+    } else if (c->fail_reason && td_tls_outcome(c) != TD_OUTCOME_OK) {
         td_json_str(&j, "reason", c->fail_reason);
     }
     if (c->note) {

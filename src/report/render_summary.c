@@ -37,7 +37,10 @@ static void causes_text(struct td_buf *b, const struct td_analysis_summary *s)
         if (!failed) {
             continue;
         }
-        td_buf_printf(b, "  %s: %u ok, %u failed:", sv->name, sv->view.ok, sv->view.failed);
+        /* completed then refused: counted in the view's ok (the handshake
+         * shows what the server accepts), shown as failed */
+        td_buf_printf(b, "  %s: %u ok, %u failed:", sv->name, sv->view.ok - sv->view.rejected_after,
+                      sv->view.failed + sv->view.rejected_after);
         for (int i = 1; i < TD_CAUSE_COUNT; i++) {
             if (sv->causes[i]) {
                 td_buf_printf(b, " %s %u", td_cause_info((enum td_cause)i)->slug, sv->causes[i]);

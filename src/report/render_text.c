@@ -310,6 +310,10 @@ void td_render_conn_text(struct td_buf *out, const struct td_tls_conn *c, const 
 {
     char a[80], b[80], buf[48];
     enum td_outcome oc = td_tls_outcome(c);
+    bool rejected = o->rejected_after_handshake && oc == TD_OUTCOME_OK;
+    if (rejected) {
+        oc = TD_OUTCOME_FAILED;
+    }
     td_addr_port_str(&c->addr[TD_CLIENT], c->port[TD_CLIENT], a, sizeof a);
     td_addr_port_str(&c->addr[TD_SERVER], c->port[TD_SERVER], b, sizeof b);
     td_buf_printf(out, "%stcp.stream %u%s  %s %s %s", col(o, BOLD), c->stream, col(o, RESET), a, o->utf8 ? "→" : "->", b);
@@ -320,7 +324,9 @@ void td_render_conn_text(struct td_buf *out, const struct td_tls_conn *c, const 
     }
     const char *oc_col = oc == TD_OUTCOME_OK ? GREEN : oc == TD_OUTCOME_FAILED ? RED : YELLOW;
     td_buf_printf(out, "  %s%s%s", col(o, oc_col), td_outcome_name(oc), col(o, RESET));
-    if (oc != TD_OUTCOME_OK && c->fail_reason) {
+    if (rejected) {
+        td_buf_puts(out, " (rejected after the handshake)");
+    } else if (oc != TD_OUTCOME_OK && c->fail_reason) {
         td_buf_printf(out, " (%s)", c->fail_reason);
     }
     td_buf_putc(out, '\n');

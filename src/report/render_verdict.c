@@ -36,6 +36,10 @@ void td_render_verdict_text(struct td_buf *out, const struct td_verdict *v, uint
         }
         td_buf_putc(out, '\n');
     }
+    for (size_t i = 0; i < v->num_also; i++) {
+        td_buf_printf(out, "  %s %s%s%s: %s  [%s]\n", i == 0 ? "Also    " : "        ", col(o, RED),
+                      td_cause_info(v->also[i])->title, col(o, RESET), v->also_why[i], td_cause_info(v->also[i])->slug);
+    }
     for (size_t i = 0; i < v->num_evidence; i++) {
         td_buf_printf(out, "  %s #%-6llu %s\n", i == 0 ? "Evidence" : "        ",
                       (unsigned long long)v->evidence[i].frame, v->evidence[i].what);
@@ -64,6 +68,16 @@ void td_render_verdict_json(struct td_json *j, const struct td_verdict *v)
         td_json_str(j, NULL, td_cause_info(v->candidates[i])->slug);
     }
     td_json_arr_end(j);
+    /* Faults that remain once the cause is fixed, in the order to fix them. */
+    td_json_arr_begin(j, "also");
+    for (size_t i = 0; i < v->num_also; i++) {
+        td_json_obj_begin(j, NULL);
+        td_json_str(j, "cause", td_cause_info(v->also[i])->slug);
+        td_json_str(j, "explanation", v->also_why[i]);
+        td_json_obj_end(j);
+    }
+    td_json_arr_end(j);
+    td_json_bool(j, "rejected_after_handshake", v->rejected_after_handshake);
     td_json_str(j, "aborted_by", v->aborted_by == TD_SIDE_NONE ? NULL : td_side_name(v->aborted_by));
     td_json_str(j, "fix_side", v->fix_side == TD_SIDE_NONE ? NULL : td_side_name(v->fix_side));
     if (v->explanation[0]) {

@@ -21,6 +21,9 @@ struct td_render_opts {
     bool utf8;
     const char *file;
     struct td_cert_cache *cert_cache; /* decoded certificates, owned by the caller; NULL: none */
+    /* The connection's handshake completed and was then refused
+     * (td_facts_settle): its outcome is shown as failed. */
+    bool rejected_after_handshake;
 };
 
 void td_render_conn_json(struct td_buf *out, const struct td_tls_conn *c, const struct td_render_opts *o);

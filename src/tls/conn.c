@@ -165,7 +165,10 @@ static void check_settled(struct td_tls_conn *c)
         c->settled = true;
         return;
     }
-    if (c->complete && ((cl->post_records >= 1 && sv->post_records >= 1) || cl->post_records + sv->post_records >= 4)) {
+    /* After client authentication the server may refuse in its first
+     * answer and close (nginx ssl_verify_client: HTTP 400): wait for more. */
+    bool one_each = cl->post_records >= 1 && sv->post_records >= 1 && !c->cert_requested;
+    if (c->complete && (one_each || cl->post_records + sv->post_records >= 4)) {
         c->settled = true;
         return;
     }
@@ -298,6 +301,7 @@ static void parse_message(struct td_tls_conn *c, enum td_role from, uint8_t type
     }
     m->hs_type = type;
     m->length = (uint32_t)td_cur_len(body);
+    c->cert_requested |= type == TD_HS_CERTIFICATE_REQUEST;
     m->offset = offset;
     m->record_version = c->dir[from].rec_version;
     switch (type) {
@@ -591,6 +595,28 @@ static void end_appdata_record(struct td_tls_conn *c, enum td_role from, const s
     appdata(c, from, at);
 }
 
+static void http_line(struct td_tls_conn *c, enum td_role from, const struct td_buf *t, const struct td_at *at);
+
+/* The server's first decrypted answer: its HTTP status line, and nginx's
+ * pages for a refused client certificate (ssl_verify_client on answers with
+ * HTTP 400 after a completed handshake rather than an alert). */
+static void decrypted_answer(struct td_tls_conn *c, const uint8_t *p, size_t n, const struct td_at *at)
+{
+    static const char *const pages[] = {"No required SSL certificate was sent", "The SSL certificate error",
+                                        "SSL certificate error"};
+    struct td_buf t = {(uint8_t *)p, n < 512 ? n : 512, 0};
+    http_line(c, TD_SERVER, &t, at);
+    for (size_t k = 0; k < sizeof pages / sizeof pages[0] && !c->http_cert_error; k++) {
+        size_t len = strlen(pages[k]);
+        for (size_t i = 0; i + len <= n && i < 4096; i++) {
+            if (td_mem_eq(p + i, pages[k], len)) {
+                c->http_cert_error = pages[k];
+                break;
+            }
+        }
+    }
+}
+
 /* An encrypted record opened with the key log's keys: its content goes
  * where the same content in clear would have gone. false when it does not
  * open (the record is then shown as encrypted, as without keys). */
@@ -650,6 +676,9 @@ static bool decrypted_record(struct td_tls_conn *c, enum td_role from, const str
     case TD_CT_APPLICATION_DATA:
         if (c->complete) {
             d->post_records++;
+        }
+        if (from == TD_SERVER && d->post_records == 1) {
+            decrypted_answer(c, d->rec.data, n, at);
         }
         appdata(c, from, at);
         if (d->appdata) {
@@ -887,9 +916,24 @@ static void http_line(struct td_tls_conn *c, enum td_role from, const struct td_
     }
 }
 
+static bool has_text(const uint8_t *p, size_t n, const char *s)
+{
+    size_t len = strlen(s);
+    for (size_t i = 0; i + len <= n; i++) {
+        if (td_mem_eq(p + i, s, len)) {
+            return true;
+        }
+    }
+    return false;
+}
+
 static void feed_other(struct td_tls_conn *c, enum td_role from, const uint8_t *p, size_t n, const struct td_at *at)
 {
     struct td_tls_dir *d = &c->dir[from];
+    if (from == TD_SERVER && d->offset < 4096 && !c->http_said_tls_port) {
+        c->http_said_tls_port = has_text(p, n < 4096 ? n : 4096, "plain HTTP request was sent to HTTPS port") ||
+                                has_text(p, n < 4096 ? n : 4096, "speaking plain HTTP to an SSL-enabled");
+    }
     d->offset += n;
     if (d->text.len < 160) {
         size_t take = n < 160 - d->text.len ? n : 160 - d->text.len;
@@ -1078,4 +1122,26 @@ enum td_outcome td_tls_outcome(const struct td_tls_conn *c)
     return TD_OUTCOME_INCOMPLETE;
 }
 
-bool td_tls_reportable(const struct td_tls_conn *c) { return c->tls_seen; }
+/* Plain text from the client to a TLS port: the server closed first without
+ * a byte, or said in plain text that the port speaks TLS. Reported as a
+ * connection (not_tls), not only counted. */
+static bool plain_to_tls_port(const struct td_tls_conn *c)
+{
+    if (!c->http_request[0] || c->dir[TD_CLIENT].mode != TD_DIR_OTHER) {
+        return false;
+    }
+    if (c->http_said_tls_port) {
+        return true;
+    }
+    if (c->dir[TD_SERVER].offset > 0) {
+        return false;
+    }
+    for (const struct td_msg *m = c->msgs; m; m = m->next) {
+        if (m->kind == TD_M_TCP_FIN || m->kind == TD_M_TCP_RST) {
+            return m->from == TD_SERVER;
+        }
+    }
+    return false;
+}
+
+bool td_tls_reportable(const struct td_tls_conn *c) { return c->tls_seen || plain_to_tls_port(c); }

@@ -202,6 +202,7 @@ struct td_tls_conn {
     bool tls13;
     bool hrr;
     bool complete;             /* both sides finished the handshake */
+    bool cert_requested;       /* a CertificateRequest was seen: the answer may come after the handshake */
     bool failed;
     bool fatal_alert;
     bool settled;              /* nothing more to learn: caller may release */
@@ -234,6 +235,14 @@ struct td_tls_conn {
      * looked for in its first TD_HTTP_HINT_SCAN bytes. */
     const char *http_tls_hint;
     uint32_t http_scanned;
+    /* Inside TLS (decrypted with the key log): the server's first answer
+     * names a client-certificate failure (nginx ssl_verify_client's 400
+     * pages). Static text, or NULL. */
+    const char *http_cert_error;
+    /* A plain-text server answer saying the port speaks TLS (nginx's 400
+     * "The plain HTTP request was sent to HTTPS port", Apache's "speaking
+     * plain HTTP to an SSL-enabled server port"). */
+    bool http_said_tls_port;
     struct td_tls_dir dir[2];  /* by role */
     struct td_msg *msgs, *last;
     size_t num_msgs, dropped_msgs;

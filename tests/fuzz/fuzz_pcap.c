@@ -30,8 +30,10 @@ static void *on_conn(void *ctx, const struct td_conn_result *r)
     if (!k) {
         abort();
     }
-    td_render_result_open(&k->text, r->conn, false, &ro);
-    td_render_result_open(&k->json, r->conn, true, &ro);
+    struct td_render_opts lo = ro;
+    lo.rejected_after_handshake = r->facts->rejected_after_handshake;
+    td_render_result_open(&k->text, r->conn, false, &lo);
+    td_render_result_open(&k->json, r->conn, true, &lo);
     if (!r->verdict) {
         return k;
     }

@@ -386,6 +386,367 @@ static void test_tls13_hidden_certificate(void **state)
     assert_int_not_equal(v.confidence, TD_CONF_HIGH);
 }
 
+/* A TLS 1.2 handshake that completed: ServerHello at 5, Certificate at 6. */
+static void completed12(struct td_facts *f)
+{
+    base(f);
+    f->outcome = TD_OUTCOME_OK;
+    f->version = 0x0303;
+    f->have_sh = true;
+    f->sh_frame = 5;
+    f->have_cert = true;
+    f->cert_frame = 6;
+    f->server_msgs = 6;
+    f->chain.num_certs = 2;
+    strcpy(f->chain.leaf.subject, "CN=www.example.com");
+    strcpy(f->chain.leaf.issuer, "CN=Example CA");
+}
+
+static void test_rejected_after_handshake(void **state)
+{
+    (void)state;
+    struct td_facts f;
+    struct td_verdict v;
+    completed12(&f);
+    f.chain.name_checked = true;
+    f.chain.name_ok = false;
+    strcpy(f.chain.names, "www.example.com");
+    /* data flowed: nothing refused */
+    f.appdata[0] = f.appdata[1] = 3;
+    td_facts_settle(&f);
+    assert_false(f.rejected_after_handshake);
+    assert_int_equal(td_facts_outcome(&f), TD_OUTCOME_OK);
+    /* curl: close_notify right after the handshake, before any data */
+    f.appdata[0] = f.appdata[1] = 0;
+    f.note = "the client closed right after the handshake";
+    f.alert[0] = true;
+    f.alert_level[0] = 1;
+    f.alert_frame[0] = 12;
+    td_diagnose(&f, NULL, &v);
+    assert_int_equal(v.cause, TD_CAUSE_HOSTNAME_MISMATCH);
+    assert_true(v.rejected_after_handshake);
+    assert_int_equal(v.aborted_by, TD_SIDE_CLIENT);
+    td_facts_settle(&f);
+    assert_true(f.rejected_after_handshake);
+    assert_int_equal(td_facts_outcome(&f), TD_OUTCOME_FAILED);
+    /* a health check: nothing wrong with the certificate, stays ok */
+    f.chain.name_ok = true;
+    td_facts_settle(&f);
+    assert_false(f.rejected_after_handshake);
+}
+
+static void test_client_cert_http_400(void **state)
+{
+    (void)state;
+    struct td_facts f;
+    struct td_verdict v;
+    completed12(&f);
+    f.cert_request = true;
+    f.cr_frame = 7;
+    f.client_cert_seen = true;
+    f.client_cert_empty = true;
+    f.client_cert_frame = 9;
+    f.appdata[0] = 1;
+    f.appdata[1] = 1;
+    f.appdata_frame[1] = 14;
+    f.fin[1] = true;
+    f.fin_frame[1] = 16;
+    f.fin[0] = true;
+    f.fin_frame[0] = 18;
+    /* without keys: what an optional request looks like too, so nothing */
+    td_diagnose(&f, NULL, &v);
+    assert_int_equal(v.cause, TD_CAUSE_NONE);
+    assert_false(v.rejected_after_handshake);
+    /* with the key log: the page itself */
+    f.http_status = 400;
+    f.http_status_frame = 14;
+    f.http_cert_error = "No required SSL certificate was sent";
+    td_diagnose(&f, NULL, &v);
+    assert_int_equal(v.cause, TD_CAUSE_CLIENT_CERT_MISSING);
+    assert_int_equal(v.confidence, TD_CONF_HIGH);
+    assert_true(v.rejected_after_handshake);
+    assert_int_equal(v.aborted_by, TD_SIDE_SERVER);
+    assert_non_null(strstr(v.explanation, "400"));
+    assert_true(evidence_at(&v, 14));
+    /* a certificate from a CA the request does not list */
+    f.client_cert_empty = false;
+    f.client_cert_unlisted = true;
+    f.http_cert_error = "The SSL certificate error";
+    td_diagnose(&f, NULL, &v);
+    assert_int_equal(v.cause, TD_CAUSE_CLIENT_CERT_UNTRUSTED);
+    assert_int_equal(v.confidence, TD_CONF_HIGH);
+    /* an accepted certificate: nothing */
+    f.http_cert_error = NULL;
+    f.client_cert_unlisted = false;
+    td_diagnose(&f, NULL, &v);
+    assert_int_equal(v.cause, TD_CAUSE_NONE);
+    assert_false(v.rejected_after_handshake);
+}
+
+static uint16_t null_suites[] = {0x003b, 0x0002, 0x00ff}; /* NULL-SHA256, NULL-SHA, SCSV */
+static uint16_t tls13_suites[] = {0x1301, 0x1302, 0xc02f};
+static uint16_t p384_only[] = {24};
+static uint16_t pq_only[] = {0x11ec};
+
+static void test_refusal_candidates_weighed(void **state)
+{
+    (void)state;
+    struct td_facts f;
+    struct td_verdict v;
+    struct td_server_view sv;
+    /* NULL suites only, no SNI: a cipher mismatch, not SNI */
+    base(&f);
+    f.sni = false;
+    f.ch_max = 0x0303;
+    f.ch_suites.v = null_suites;
+    f.ch_suites.n = 3;
+    server_alert(&f, 40, 0x0303);
+    td_diagnose(&f, NULL, &v);
+    assert_int_equal(v.cause, TD_CAUSE_CIPHER_MISMATCH);
+    assert_int_equal(v.confidence, TD_CONF_HIGH);
+    /* unless this server took one of them from another client */
+    memset(&sv, 0, sizeof sv);
+    sv.ok = sv.ok_with_sni = 1;
+    sv.suites[0] = 0x003b;
+    sv.num_suites = 1;
+    td_diagnose(&f, &sv, &v);
+    assert_int_not_equal(v.cause, TD_CAUSE_CIPHER_MISMATCH);
+    /* TLS 1.3, mandatory suites, P-384 only: a group mismatch */
+    base(&f);
+    f.ch_suites.v = tls13_suites;
+    f.ch_suites.n = 3;
+    f.ch_groups.v = p384_only;
+    f.ch_groups.n = 1;
+    server_alert(&f, 40, 0x0303);
+    td_diagnose(&f, NULL, &v);
+    assert_int_equal(v.cause, TD_CAUSE_GROUP_MISMATCH);
+    assert_int_equal(v.confidence, TD_CONF_MEDIUM);
+    /* unless this server took P-384 from another client */
+    memset(&sv, 0, sizeof sv);
+    sv.ok = sv.ok_with_sni = 1;
+    sv.groups[0] = 24;
+    sv.num_groups = 1;
+    td_diagnose(&f, &sv, &v);
+    assert_int_not_equal(v.cause, TD_CAUSE_GROUP_MISMATCH);
+    f.ch_groups.v = pq_only;
+    td_diagnose(&f, NULL, &v);
+    assert_int_equal(v.cause, TD_CAUSE_GROUP_MISMATCH);
+    /* even without SNI */
+    f.sni = false;
+    td_diagnose(&f, NULL, &v);
+    assert_int_equal(v.cause, TD_CAUSE_GROUP_MISMATCH);
+    /* a mainstream offer without SNI: SNI is the favourite */
+    f.ch_groups.v = groups_a;
+    f.ch_groups.n = 2;
+    td_diagnose(&f, NULL, &v);
+    assert_int_equal(v.cause, TD_CAUSE_SNI_REQUIRED);
+    assert_int_equal(v.confidence, TD_CONF_MEDIUM);
+    /* unless the same server took clients without SNI */
+    memset(&sv, 0, sizeof sv);
+    sv.ok = sv.ok_without_sni = 1;
+    td_diagnose(&f, &sv, &v);
+    assert_int_not_equal(v.cause, TD_CAUSE_SNI_REQUIRED);
+    /* and it is high when only clients with SNI got through */
+    sv.ok_without_sni = 0;
+    sv.ok_with_sni = 2;
+    td_diagnose(&f, &sv, &v);
+    assert_int_equal(v.cause, TD_CAUSE_SNI_REQUIRED);
+    assert_int_equal(v.confidence, TD_CONF_HIGH);
+}
+
+static void test_optional_client_cert_request(void **state)
+{
+    (void)state;
+    struct td_facts f;
+    struct td_verdict v;
+    completed12(&f);
+    f.outcome = TD_OUTCOME_FAILED;
+    f.cert_request = true; /* GnuTLS asks by default; the client never answered */
+    f.cr_frame = 7;
+    f.chain.expired = true;
+    strcpy(f.chain.bad.subject, "CN=www.example.com");
+    client_alert(&f, 45);
+    td_diagnose(&f, NULL, &v);
+    assert_int_equal(v.cause, TD_CAUSE_EXPIRED_CERT);
+    assert_int_equal(v.confidence, TD_CONF_HIGH);
+    f.chain.expired = false;
+    f.chain.num_certs = 1;
+    client_alert(&f, 48);
+    td_diagnose(&f, NULL, &v);
+    assert_int_equal(v.cause, TD_CAUSE_INCOMPLETE_CHAIN);
+}
+
+static void test_tls13_client_leaves_after_flight(void **state)
+{
+    (void)state;
+    struct td_facts f;
+    struct td_verdict v;
+    base(&f);
+    f.tls13 = true;
+    f.have_sh = true;
+    f.sh_frame = 6;
+    f.server_msgs = 6;
+    f.server_flight_frame = 8;
+    /* Node: a FIN, no alert */
+    f.fin[0] = true;
+    f.fin_frame[0] = 10;
+    f.fin[1] = true;
+    f.fin_frame[1] = 11;
+    td_diagnose(&f, NULL, &v);
+    assert_int_equal(v.cause, TD_CAUSE_CERTIFICATE_REJECTED);
+    assert_int_equal(v.confidence, TD_CONF_MEDIUM);
+    assert_int_equal(v.aborted_by, TD_SIDE_CLIENT);
+    assert_non_null(strstr(v.fix, "--keylog"));
+    assert_non_null(strstr(v.fix, "tlsdiag probe"));
+    assert_non_null(strstr(v.fix, "tlsdiag cert"));
+    /* Java, Go: one alert-sized encrypted record */
+    f.alert[0] = true;
+    f.alert_encrypted[0] = true;
+    f.alert_frame[0] = 10;
+    td_diagnose(&f, NULL, &v);
+    assert_int_equal(v.cause, TD_CAUSE_CERTIFICATE_REJECTED);
+    assert_int_equal(v.confidence, TD_CONF_MEDIUM);
+    assert_int_equal(v.aborted_by, TD_SIDE_CLIENT);
+}
+
+static void test_lone_leaf_decided(void **state)
+{
+    (void)state;
+    struct td_facts f;
+    struct td_verdict v;
+    struct td_server_view sv;
+    completed12(&f);
+    f.outcome = TD_OUTCOME_FAILED;
+    f.chain.num_certs = 1;
+    strcpy(f.chain.missing_issuer, "CN=Example CA");
+    client_alert(&f, 48);
+    td_diagnose(&f, NULL, &v);
+    assert_int_equal(v.cause, TD_CAUSE_INCOMPLETE_CHAIN);
+    assert_int_equal(v.confidence, TD_CONF_MEDIUM);
+    assert_int_equal(v.candidates[0], TD_CAUSE_UNKNOWN_CA);
+    /* the issuer is a self-signed root the server sent elsewhere */
+    memset(&sv, 0, sizeof sv);
+    strcpy(sv.roots[0], "CN=Example CA");
+    sv.num_roots = 1;
+    td_diagnose(&f, &sv, &v);
+    assert_int_equal(v.cause, TD_CAUSE_UNKNOWN_CA);
+    /* caIssuers names an intermediate to fetch */
+    strcpy(f.chain.aia_url, "http://ca.example.com/int.crt");
+    td_diagnose(&f, NULL, &v);
+    assert_int_equal(v.cause, TD_CAUSE_INCOMPLETE_CHAIN);
+    assert_int_equal(v.confidence, TD_CONF_HIGH);
+    /* --ca without the issuer: said so */
+    f.chain.aia_url[0] = '\0';
+    f.chain.trust_checked = true;
+    td_diagnose(&f, NULL, &v);
+    assert_non_null(strstr(v.explanation, "--ca"));
+    assert_non_null(strstr(v.explanation, "CN=Example CA"));
+}
+
+static void test_other_refusals(void **state)
+{
+    (void)state;
+    struct td_facts f;
+    struct td_verdict v;
+    /* a TLS 1.2 ServerHello to a TLS 1.3-only ClientHello */
+    base(&f);
+    f.ch_min = 0x0304;
+    f.have_sh = true;
+    f.sh_frame = 5;
+    f.version = 0x0303;
+    f.server_msgs = 4;
+    client_alert(&f, 70);
+    td_diagnose(&f, NULL, &v);
+    assert_int_equal(v.cause, TD_CAUSE_PROTOCOL_MISMATCH);
+    assert_int_equal(v.confidence, TD_CONF_HIGH);
+    assert_int_equal(v.aborted_by, TD_SIDE_CLIENT);
+    /* no SNI: the certificate is checked against the address */
+    completed12(&f);
+    f.outcome = TD_OUTCOME_FAILED;
+    f.sni = false;
+    f.name_is_address = true;
+    strcpy(f.server_ip, "10.0.0.2");
+    f.chain.name_checked = true;
+    f.chain.name_ok = false;
+    strcpy(f.chain.names, "www.example.com");
+    client_alert(&f, 42);
+    td_diagnose(&f, NULL, &v);
+    assert_int_equal(v.cause, TD_CAUSE_HOSTNAME_MISMATCH);
+    assert_int_equal(v.confidence, TD_CONF_MEDIUM);
+    assert_non_null(strstr(v.explanation, "10.0.0.2"));
+    /* mbed TLS: an empty client Certificate, then the server closes without an alert */
+    completed12(&f);
+    f.outcome = TD_OUTCOME_FAILED;
+    f.cert_request = true;
+    f.client_cert_seen = true;
+    f.client_cert_empty = true;
+    f.client_cert_frame = 9;
+    f.fin[1] = true;
+    f.fin_frame[1] = 11;
+    td_diagnose(&f, NULL, &v);
+    assert_int_equal(v.cause, TD_CAUSE_CLIENT_CERT_MISSING);
+    assert_int_equal(v.aborted_by, TD_SIDE_SERVER);
+}
+
+static void test_every_fault_listed(void **state)
+{
+    (void)state;
+    struct td_facts f;
+    struct td_verdict v;
+    completed12(&f);
+    f.outcome = TD_OUTCOME_FAILED;
+    client_alert(&f, 45);
+    f.chain.expired = true;
+    strcpy(f.chain.bad.subject, "CN=www.example.com");
+    f.chain.name_checked = true;
+    f.chain.name_ok = false;
+    strcpy(f.chain.names, "www.example.com");
+    td_diagnose(&f, NULL, &v);
+    assert_int_equal(v.cause, TD_CAUSE_EXPIRED_CERT);
+    assert_int_equal(v.num_also, 1);
+    assert_int_equal(v.also[0], TD_CAUSE_HOSTNAME_MISMATCH);
+    /* and a missing intermediate after them */
+    f.chain.num_certs = 1;
+    td_diagnose(&f, NULL, &v);
+    assert_int_equal(v.num_also, 2);
+    assert_int_equal(v.also[0], TD_CAUSE_HOSTNAME_MISMATCH);
+    assert_int_equal(v.also[1], TD_CAUSE_INCOMPLETE_CHAIN);
+    /* one fault: nothing else */
+    f.chain.expired = false;
+    f.chain.name_ok = true;
+    f.chain.num_certs = 2;
+    td_diagnose(&f, NULL, &v);
+    assert_int_equal(v.num_also, 0);
+}
+
+static void test_server_view_roots_and_rejections(void **state)
+{
+    (void)state;
+    struct td_facts f;
+    struct td_server_view sv;
+    memset(&sv, 0, sizeof sv);
+    completed12(&f);
+    strcpy(f.sent_root, "CN=Example Root");
+    td_server_view_add(&sv, &f);
+    td_server_view_add(&sv, &f);
+    assert_int_equal(sv.num_roots, 1);
+    assert_string_equal(sv.roots[0], "CN=Example Root");
+    assert_int_equal(sv.ok, 2);
+    /* a refusal after the handshake still shows what the server accepts */
+    f.rejected_after_handshake = true;
+    td_server_view_add(&sv, &f);
+    assert_int_equal(sv.ok, 3);
+    assert_int_equal(sv.rejected_after, 1);
+    /* a fatal alert after data is the session's, not the handshake's */
+    completed12(&f);
+    f.appdata[0] = f.appdata[1] = 5;
+    client_alert(&f, 20);
+    struct td_verdict v;
+    td_diagnose(&f, NULL, &v);
+    assert_int_equal(v.cause, TD_CAUSE_NONE);
+    assert_false(v.rejected_after_handshake);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -402,6 +763,15 @@ int main(void)
         cmocka_unit_test(test_tls13_alert_record_version),
         cmocka_unit_test(test_transport),
         cmocka_unit_test(test_tls13_hidden_certificate),
+        cmocka_unit_test(test_rejected_after_handshake),
+        cmocka_unit_test(test_client_cert_http_400),
+        cmocka_unit_test(test_refusal_candidates_weighed),
+        cmocka_unit_test(test_optional_client_cert_request),
+        cmocka_unit_test(test_tls13_client_leaves_after_flight),
+        cmocka_unit_test(test_lone_leaf_decided),
+        cmocka_unit_test(test_other_refusals),
+        cmocka_unit_test(test_every_fault_listed),
+        cmocka_unit_test(test_server_view_roots_and_rejections),
     };
     return cmocka_run_group_tests_name("diag/rules", tests, NULL, NULL);
 }
