@@ -83,8 +83,9 @@ static void emit(struct td_engine *e, struct td_flow *f, struct econn *ec)
 {
     struct td_tls_conn *c = &ec->tls;
     bool tls_port = td_is_tls_port(c->port[TD_SERVER]);
-    if (c->tls_seen || (tls_port && ec->has_payload)) {
-        if (!c->tls_seen) {
+    bool reportable = td_tls_reportable(c); /* TLS, or a preamble that asked for it */
+    if (reportable || (tls_port && ec->has_payload)) {
+        if (!reportable) {
             e->stats->not_tls_on_tls_port++;
             if (!c->failed) {
                 c->failed = true;

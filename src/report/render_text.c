@@ -276,6 +276,7 @@ static void msg_line(struct td_buf *out, const struct td_msg *m, const struct td
     }
     case TD_M_GAP:
     case TD_M_MALFORMED:
+    case TD_M_PREAMBLE:
         td_buf_puts(out, m->text ? m->text : "");
         break;
     case TD_M_CCS:

@@ -11,6 +11,7 @@
 
 #include "base/mem.h"
 #include "tls/internal.h"
+#include "tls/preamble.h"
 
 #include "base/banned.h"
 
@@ -31,6 +32,7 @@ void td_tls_conn_free(struct td_tls_conn *c)
     for (int i = 0; i < 2; i++) {
         td_buf_free(&c->dir[i].hs);
         td_buf_free(&c->dir[i].text);
+        td_buf_free(&c->dir[i].pre);
         td_aead_free(c->dir[i].dec);
         c->dir[i].dec = NULL;
         td_memzero(c->dir[i].rec.data, c->dir[i].rec.len);
@@ -942,9 +944,15 @@ static enum td_dir_mode detect(const uint8_t *p, size_t n, bool *need_more)
     return TD_DIR_OTHER;
 }
 
+static void feed_preamble(struct td_tls_conn *c, enum td_role from, const uint8_t *p, size_t n,
+                          const struct td_at *at);
+
 static void dispatch(struct td_tls_conn *c, enum td_role from, const uint8_t *p, size_t n, const struct td_at *at)
 {
     switch (c->dir[from].mode) {
+    case TD_DIR_PREAMBLE:
+        feed_preamble(c, from, p, n, at);
+        break;
     case TD_DIR_TLS:
         feed_tls(c, from, p, n, at);
         break;
@@ -959,12 +967,149 @@ static void dispatch(struct td_tls_conn *c, enum td_role from, const uint8_t *p,
     }
 }
 
-void td_tls_feed(struct td_tls_conn *c, enum td_role from, const uint8_t *p, size_t n, const struct td_at *at)
+/* --- a plain-text preamble before TLS (tls/preamble.c has the protocols) --- */
+
+static void feed_dir(struct td_tls_conn *c, enum td_role from, const uint8_t *p, size_t n, const struct td_at *at);
+
+/* One turn of speech of a side is one ladder step: "SMTP 220 ... STARTTLS". */
+static void pre_step(struct td_tls_conn *c, enum td_role from, const char *desc, size_t bytes, uint64_t offset,
+                     const struct td_at *at)
+{
+    struct td_msg *m = c->pre_turn;
+    if (!m || m->from != from) {
+        if (c->pre_turns >= 16) {
+            return; /* a long plain-text session: the first turns tell the story */
+        }
+        m = add_msg(c, TD_M_PREAMBLE, from, at);
+        c->pre_turn = m;
+        if (!m) {
+            return;
+        }
+        c->pre_turns++;
+        m->offset = offset;
+        snprintf(c->pre_turn_first, sizeof c->pre_turn_first, "%s", desc);
+        set_text(m, "%s", desc);
+    } else if (m->count == 1) {
+        set_text(m, "%s ... %s", c->pre_turn_first, desc);
+    } else {
+        set_text(m, "%s ... (%u more) ... %s", c->pre_turn_first, m->count - 1, desc);
+    }
+    m->count++;
+    m->label = c->pre.name;
+    m->length += (uint32_t)bytes;
+    m->frame = at->frame;
+    m->ts = at->ts;
+}
+
+/* Not a preamble after all (or one we lost): what is buffered is plain text. */
+static void pre_give_up(struct td_tls_conn *c, enum td_role from, const struct td_at *at)
 {
     struct td_tls_dir *d = &c->dir[from];
-    if (n == 0 || c->settled) {
-        return;
+    struct td_buf rest = d->pre;
+    td_memzero(&d->pre, sizeof d->pre);
+    d->mode = TD_DIR_OTHER;
+    if (rest.len > 0) {
+        feed_other(c, from, rest.data, rest.len, at);
     }
+    td_buf_free(&rest);
+}
+
+/* Could these first bytes still begin a TLS record or an SSLv2 hello? */
+static bool maybe_tls_start(const uint8_t *p, size_t n)
+{
+    return n > 0 && ((p[0] >= TD_CT_CHANGE_CIPHER_SPEC && p[0] <= TD_CT_HEARTBEAT) || (p[0] & 0x80));
+}
+
+static void feed_preamble(struct td_tls_conn *c, enum td_role from, const uint8_t *p, size_t n,
+                          const struct td_at *at)
+{
+    struct td_tls_dir *d = &c->dir[from];
+    td_buf_append(&d->pre, p, n);
+    size_t used = 0;
+    for (;;) {
+        struct td_cur rest;
+        td_cur_init(&rest, d->pre.data + used, d->pre.len - used);
+        size_t left = td_cur_len(&rest);
+        if (left == 0) {
+            break;
+        }
+        /* TLS starts at a message boundary, or not at all. */
+        bool need_more = false;
+        enum td_dir_mode mode = detect(td_cur_data(&rest), left, &need_more);
+        if (need_more && maybe_tls_start(td_cur_data(&rest), left)) {
+            break;
+        }
+        if (!need_more && (mode == TD_DIR_TLS || mode == TD_DIR_SSL2) && (c->pre.proto || used > 0)) {
+            struct td_buf tls = {0};
+            td_buf_append_slow(&tls, td_cur_data(&rest), left);
+            d->offset += used;
+            td_buf_free(&d->pre);
+            d->mode = TD_DIR_DETECT;
+            d->det_len = 0;
+            c->pre_turn = NULL;
+            feed_dir(c, from, tls.data, tls.len, at);
+            td_buf_free(&tls);
+            return;
+        }
+        if (!c->pre.proto) {
+            const struct td_pre_proto *pp = NULL;
+            enum td_pre_match r = td_pre_match(from, &rest, c->port[TD_SERVER], &pp);
+            if (r == TD_PRE_MORE && left < 512) {
+                break;
+            }
+            if (r != TD_PRE_YES) {
+                pre_give_up(c, from, at);
+                return;
+            }
+            td_pre_start(&c->pre, pp);
+        }
+        size_t mlen = td_pre_frame(&c->pre, from, &rest);
+        if (mlen == 0) {
+            break;
+        }
+        if (mlen == SIZE_MAX || mlen > left) {
+            td_buf_consume(&d->pre, used);
+            d->offset += used;
+            pre_give_up(c, from, at);
+            return;
+        }
+        struct td_cur msg;
+        char desc[100];
+        bool was_refused = c->pre.refused;
+        td_cur_get_bytes(&rest, &msg, mlen);
+        td_pre_message(&c->pre, from, &msg, desc, sizeof desc);
+        if (!desc[0]) {
+            snprintf(desc, sizeof desc, "(empty line)");
+        }
+        pre_step(c, from, desc, mlen, d->offset + used, at);
+        if (c->pre.refused && !was_refused) {
+            c->pre_refused_frame = at->frame;
+            fail(c, c->pre.proxy ? "the proxy refused the tunnel" : "the server refused the TLS upgrade");
+        }
+        used += mlen;
+    }
+    td_buf_consume(&d->pre, used);
+    d->offset += used;
+    d->pre_total += n;
+    if (d->pre.len > TD_PRE_MSG_MAX || d->pre_total > TD_PRE_TOTAL_MAX) {
+        pre_give_up(c, from, at);
+    }
+}
+
+/* The side stops (FIN, RST, end of capture): bytes still waiting for a
+ * recogniser are plain text. */
+static void pre_flush(struct td_tls_conn *c, enum td_role from, const struct td_at *at)
+{
+    struct td_tls_dir *d = &c->dir[from];
+    if (d->mode == TD_DIR_PREAMBLE && !c->pre.proto && d->pre.len > 0) {
+        pre_give_up(c, from, at);
+    }
+}
+
+/* Bytes of one side, from wherever its mode stands (detection included). */
+static void feed_dir(struct td_tls_conn *c, enum td_role from, const uint8_t *p, size_t n, const struct td_at *at)
+{
+    struct td_tls_dir *d = &c->dir[from];
     if (d->mode == TD_DIR_DETECT) {
         size_t take = sizeof d->det - d->det_len < n ? sizeof d->det - d->det_len : n;
         td_memcopy(d->det + d->det_len, p, take);
@@ -974,10 +1119,21 @@ void td_tls_feed(struct td_tls_conn *c, enum td_role from, const uint8_t *p, siz
         if (need_more && take == n) {
             return;
         }
-        d->mode = mode == TD_DIR_DETECT ? TD_DIR_OTHER : mode;
+        /* Not TLS: perhaps a preamble before it (STARTTLS, CONNECT, ...);
+         * feed_preamble decides, and falls back to TD_DIR_OTHER. */
+        d->mode = mode == TD_DIR_DETECT || mode == TD_DIR_OTHER ? TD_DIR_PREAMBLE : mode;
         uint8_t first[sizeof d->det];
         size_t first_len = d->det_len;
         td_memcopy(first, d->det, first_len);
+        if (d->mode == TD_DIR_PREAMBLE) {
+            /* one buffer for the whole segment: recognisers look past 8 bytes */
+            struct td_buf all = {0};
+            td_buf_append_slow(&all, first, first_len);
+            td_buf_append_slow(&all, p + take, n - take); /* n >= take */
+            dispatch(c, from, all.data, all.len, at);
+            td_buf_free(&all);
+            return;
+        }
         dispatch(c, from, first, first_len, at);
         p += take;
         n -= take;
@@ -985,6 +1141,14 @@ void td_tls_feed(struct td_tls_conn *c, enum td_role from, const uint8_t *p, siz
     if (n > 0) {
         dispatch(c, from, p, n, at);
     }
+}
+
+void td_tls_feed(struct td_tls_conn *c, enum td_role from, const uint8_t *p, size_t n, const struct td_at *at)
+{
+    if (n == 0 || c->settled) {
+        return;
+    }
+    feed_dir(c, from, p, n, at);
     check_settled(c);
 }
 
@@ -1006,6 +1170,9 @@ void td_tls_gap(struct td_tls_conn *c, enum td_role from, uint64_t bytes, const 
         }
         check_settled(c);
         return;
+    }
+    if (d->mode == TD_DIR_PREAMBLE) {
+        pre_give_up(c, from, at); /* the next message boundary is lost */
     }
     if (d->mode == TD_DIR_OTHER) {
         d->offset += bytes;
@@ -1031,6 +1198,7 @@ void td_tls_flags(struct td_tls_conn *c, enum td_role from, uint8_t flags, const
         return;
     }
     bool rst = flags & TD_TCP_RST;
+    pre_flush(c, from, at);
     if (rst) {
         d->rst = true;
     } else {
@@ -1055,6 +1223,11 @@ void td_tls_flags(struct td_tls_conn *c, enum td_role from, uint8_t flags, const
 
 void td_tls_end(struct td_tls_conn *c, const char *why)
 {
+    if (!c->settled) {
+        struct td_at at = {c->last ? c->last->frame : c->first_frame, c->last ? c->last->ts : c->first_ts};
+        pre_flush(c, TD_CLIENT, &at);
+        pre_flush(c, TD_SERVER, &at);
+    }
     if (!c->complete && !c->failed && !c->fail_reason) {
         c->fail_reason = why;
     }
@@ -1072,4 +1245,4 @@ enum td_outcome td_tls_outcome(const struct td_tls_conn *c)
     return TD_OUTCOME_INCOMPLETE;
 }
 
-bool td_tls_reportable(const struct td_tls_conn *c) { return c->tls_seen; }
+bool td_tls_reportable(const struct td_tls_conn *c) { return c->tls_seen || c->pre.asked; }

@@ -122,6 +122,7 @@ enum td_msg_kind {
     TD_M_MALFORMED,     /* bytes that break the protocol (text says how) */
     TD_M_TCP_FIN,
     TD_M_TCP_RST,
+    TD_M_PREAMBLE,      /* plain-text messages before TLS (label names the protocol, text the turn) */
 };
 
 struct td_msg {
@@ -140,6 +141,8 @@ struct td_msg {
     uint64_t offset;        /* stream offset of the first byte (record or message) */
     uint8_t alert_level, alert_desc;
     char *text;
+    const char *label;      /* TD_M_PREAMBLE: the protocol ("SMTP"); static */
+    bool malformed;         /* TD_M_HANDSHAKE decoded only up to an error (text says where) */
     union {
         struct td_client_hello *ch;
         struct td_server_hello *sh;
@@ -153,9 +156,24 @@ struct td_msg {
     } u;
 };
 
+/* What the plain-text preamble before TLS (STARTTLS, a proxy's CONNECT) has
+ * shown so far: tls/preamble.c fills it. */
+struct td_pre_proto;
+struct td_preamble {
+    const struct td_pre_proto *proto;
+    const char *name;             /* shown in the ladder: "SMTP", "PostgreSQL", "SOCKS5" ... */
+    uint32_t msgs[2];             /* messages seen, by role */
+    bool asked;                   /* the client asked for TLS or a tunnel (STARTTLS, SSLRequest, CONNECT) */
+    bool accepted, refused;
+    char tag[16];                 /* IMAP: the tag of the STARTTLS command */
+    char refusal[120];            /* the server's answer, when refused */
+    bool proxy;                   /* a proxy set-up (CONNECT, SOCKS, PROXY) rather than an upgrade */
+    uint8_t socks_method;         /* SOCKS5: method chosen by the server */
+};
+
 enum td_outcome { TD_OUTCOME_OK, TD_OUTCOME_FAILED, TD_OUTCOME_INCOMPLETE };
 
-enum td_dir_mode { TD_DIR_DETECT, TD_DIR_TLS, TD_DIR_SSL2, TD_DIR_OTHER, TD_DIR_DEAD };
+enum td_dir_mode { TD_DIR_DETECT, TD_DIR_TLS, TD_DIR_SSL2, TD_DIR_OTHER, TD_DIR_DEAD, TD_DIR_PREAMBLE };
 
 struct td_tls_dir {
     enum td_dir_mode mode;
@@ -187,6 +205,8 @@ struct td_tls_dir {
     bool fin, rst;
     struct td_buf text;        /* first bytes of a non-TLS stream */
     struct td_msg *text_msg;   /* the NotTLS message showing them */
+    struct td_buf pre;         /* preamble bytes awaiting a whole message (<= TD_PRE_MSG_MAX) */
+    uint64_t pre_total;        /* preamble bytes of this side so far */
 };
 
 struct td_tls_conn {
@@ -228,6 +248,11 @@ struct td_tls_conn {
     char http_reason[48];
     uint64_t http_status_frame;
     struct td_time http_status_ts;
+    struct td_preamble pre;    /* plain text before TLS, if any */
+    struct td_msg *pre_turn;   /* the preamble step being added to (one per turn of speech) */
+    char pre_turn_first[100];  /* its first message */
+    uint64_t pre_refused_frame;
+    uint32_t pre_turns;
     struct td_tls_dir dir[2];  /* by role */
     struct td_msg *msgs, *last;
     size_t num_msgs, dropped_msgs;
