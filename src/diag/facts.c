@@ -113,8 +113,24 @@ void td_facts_from_conn(struct td_facts *f, const struct td_tls_conn *c, const s
     f->first_ns = time_ns(&c->first_ts);
     const char *host = c->sni ? c->sni : (o ? o->host : NULL);
     bool client_fin_seen = false;
+    if (c->pre.proto) {
+        f->preamble = true;
+        f->preamble_proxy = c->pre.proxy;
+        snprintf(f->preamble_proto, sizeof f->preamble_proto, "%s", c->pre.name ? c->pre.name : "?");
+        f->upgrade_refused = c->pre.refused;
+        f->refused_frame = c->pre_refused_frame;
+        snprintf(f->refused_text, sizeof f->refused_text, "%s", c->pre.refusal);
+    }
     for (const struct td_msg *m = c->msgs; m; m = m->next) {
         int side = m->from == TD_CLIENT ? 0 : 1;
+        if ((m->kind == TD_M_MALFORMED || m->malformed) && !f->malformed && !f->over_limit) {
+            f->malformed = !m->over_limit;
+            f->over_limit = m->over_limit;
+            f->over_limit_len = m->length;
+            f->malformed_side = side;
+            f->malformed_frame = m->frame;
+            snprintf(f->malformed_text, sizeof f->malformed_text, "%s", m->text ? m->text : "");
+        }
         if (m->from == TD_SERVER && m->kind != TD_M_TCP_FIN && m->kind != TD_M_TCP_RST) {
             f->server_msgs++;
             f->last_server_frame = m->frame;

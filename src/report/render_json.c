@@ -277,6 +277,12 @@ static void message(struct td_json *j, const struct td_msg *m)
     default:
         break;
     }
+    if (m->malformed) {
+        td_json_bool(j, "malformed", true);
+    }
+    if (m->over_limit) {
+        td_json_bool(j, "over_limit", true);
+    }
     if (m->kind == TD_M_PREAMBLE) {
         td_json_bool(j, "preamble", true);
         td_json_u64(j, "messages", m->count);

@@ -282,7 +282,7 @@ static void on_server_hello(struct td_tls_conn *c, struct td_msg *m, struct td_s
     c->version = sh->version;
     c->suite = sh->suite;
     td_memcopy(c->server_random, sh->random, 32);
-    if (sh->version >= 0x0304 && sh->has_supported_versions) {
+    if ((sh->version >= 0x0304 && sh->has_supported_versions) || sh->tls13_draft) {
         /* RFC 8446 2: everything the server sends after ServerHello is encrypted. */
         c->tls13 = true;
     }
@@ -304,7 +304,7 @@ static void parse_message(struct td_tls_conn *c, enum td_role from, uint8_t type
     m->record_version = c->dir[from].rec_version;
     switch (type) {
     case TD_HS_CLIENT_HELLO: {
-        struct td_client_hello *ch = td_parse_client_hello(body, &err, &err_off);
+        struct td_client_hello *ch = td_parse_client_hello_partial(body, &err, &err_off);
         if (ch) {
             on_client_hello(c, m, ch);
         }
@@ -352,7 +352,9 @@ static void parse_message(struct td_tls_conn *c, enum td_role from, uint8_t type
     }
     if (err) {
         const char *name = td_hstype_name(type);
-        m->kind = TD_M_MALFORMED;
+        /* a ClientHello read up to the error stays a ClientHello, marked malformed */
+        m->malformed = type == TD_HS_CLIENT_HELLO && m->u.ch;
+        m->kind = m->malformed ? TD_M_HANDSHAKE : TD_M_MALFORMED;
         set_text(m, "%s: %s (message offset %zu, stream offset %llu)", name ? name : "handshake message", err,
                  err_off, (unsigned long long)(offset + 4 + err_off));
         if (!c->complete) {
@@ -374,8 +376,20 @@ static void drain_handshake(struct td_tls_conn *c, enum td_role from, const stru
         td_cur_get_u8(&all, &type);
         td_cur_get_u24(&all, &len);
         if (len > c->lim->hs_message_max) {
-            malformed(c, from, at, d->hs_offset + used, "handshake message",
-                      "length over the limit of reassembled handshake messages");
+            /* a length TLS allows (2^24) but more than tlsdiag keeps: not malformed */
+            const char *name = td_hstype_name(type);
+            char why[160];
+            snprintf(why, sizeof why, "length over the limit (%u bytes; tlsdiag reassembles up to %zu)", len,
+                     c->lim->hs_message_max);
+            malformed(c, from, at, d->hs_offset + used, name ? name : "handshake message", why);
+            if (c->last && c->last->kind == TD_M_MALFORMED) {
+                c->last->over_limit = true;
+                c->last->hs_type = type;
+                c->last->length = len;
+            }
+            if (c->fail_reason && strcmp(c->fail_reason, "malformed TLS") == 0) {
+                c->fail_reason = "handshake message over the limit";
+            }
             break;
         }
         if (!td_cur_get_bytes(&all, &body, len)) {

@@ -284,7 +284,8 @@ void td_client_hello_free(struct td_client_hello *ch)
  *       Extension extensions<8..2^16-1>;
  *   } ClientHello;
  */
-struct td_client_hello *td_parse_client_hello(struct td_cur *c, const char **err, size_t *err_off)
+static struct td_client_hello *parse_client_hello(struct td_cur *c, const char **err, size_t *err_off,
+                                                 bool keep_partial)
 {
     struct pctx pc = {err, err_off, c}, *p = &pc;
     struct td_client_hello *ch = td_calloc(1, sizeof *ch);
@@ -300,8 +301,22 @@ struct td_client_hello *td_parse_client_hello(struct td_cur *c, const char **err
     }
     ch->session_id_len = (uint8_t)td_cur_len(&sid);
     *err_off = td_cur_offset(c);
+    struct td_cur before_suites = *c;
     if (!td_cur_get_u16_prefixed(c, &suites) || td_cur_len(&suites) < 2 || td_cur_len(&suites) % 2) {
         *err = "cipher_suites length is odd, zero, or runs past the message";
+        if (keep_partial) {
+            /* Wireshark truncates the vector to the bytes there: show those suites */
+            struct td_cur all = before_suites;
+            uint16_t claimed;
+            if (td_cur_get_u16(&all, &claimed) && claimed > 0) {
+                size_t n = (claimed < td_cur_len(&all) ? claimed : td_cur_len(&all)) / 2;
+                ch->suites.n = n;
+                ch->suites.v = td_calloc(n + 1, sizeof(uint16_t));
+                for (size_t i = 0; i < n; i++) {
+                    td_cur_get_u16(&all, &ch->suites.v[i]);
+                }
+            }
+        }
         goto bad;
     }
     ch->suites.n = td_cur_len(&suites) / 2;
@@ -323,8 +338,24 @@ bad:
     if (*err_off == 0) {
         *err_off = td_cur_offset(c);
     }
+    if (keep_partial && *err_off >= 34) {
+        return ch; /* version and random were read: what follows is kept up to the error */
+    }
     td_client_hello_free(ch);
     return NULL;
+}
+
+struct td_client_hello *td_parse_client_hello(struct td_cur *c, const char **err, size_t *err_off)
+{
+    return parse_client_hello(c, err, err_off, false);
+}
+
+/* As Wireshark does with a broken vector: show the message up to the error. */
+struct td_client_hello *td_parse_client_hello_partial(struct td_cur *c, const char **err, size_t *err_off)
+{
+    *err = NULL;
+    *err_off = 0;
+    return parse_client_hello(c, err, err_off, true);
 }
 
 /*
@@ -461,14 +492,25 @@ struct td_server_hello *td_parse_server_hello(struct td_cur *c, const char **err
         *err = "ServerHello cut short before the end of random";
         goto bad;
     }
-    if (!td_cur_get_u8_prefixed(c, &sid) || td_cur_len(&sid) > 32) {
-        *err = "legacy_session_id_echo longer than 32 bytes or past the message";
-        goto bad;
-    }
-    sh->session_id_len = (uint8_t)td_cur_len(&sid);
-    if (!td_cur_get_u16(c, &sh->suite) || !td_cur_get_u8(c, &sh->compression)) {
-        *err = "ServerHello cut short before cipher_suite and compression";
-        goto bad;
+    /* draft-ietf-tls-tls13-21 and before: ServerHello { server_version; random;
+     * cipher_suite; extensions } with no session id echo nor compression
+     * (the legacy fields came back in draft 22). */
+    sh->tls13_draft = (sh->legacy_version >> 8) == 0x7f && (sh->legacy_version & 0xff) < 22;
+    if (sh->tls13_draft) {
+        if (!td_cur_get_u16(c, &sh->suite)) {
+            *err = "TLS 1.3 draft ServerHello cut short before cipher_suite";
+            goto bad;
+        }
+    } else {
+        if (!td_cur_get_u8_prefixed(c, &sid) || td_cur_len(&sid) > 32) {
+            *err = "legacy_session_id_echo longer than 32 bytes or past the message";
+            goto bad;
+        }
+        sh->session_id_len = (uint8_t)td_cur_len(&sid);
+        if (!td_cur_get_u16(c, &sh->suite) || !td_cur_get_u8(c, &sh->compression)) {
+            *err = "ServerHello cut short before cipher_suite and compression";
+            goto bad;
+        }
     }
     sh->version = sh->legacy_version;
     sh->hrr = td_mem_eq(sh->random, hrr_random, 32);

@@ -73,6 +73,7 @@ struct td_client_hello {
 /* RFC 8446 4.1.3 (ServerHello and HelloRetryRequest). */
 struct td_server_hello {
     bool hrr;
+    bool tls13_draft;              /* a TLS 1.3 draft (before draft 22) ServerHello: no session id, no compression */
     uint16_t legacy_version;
     uint16_t version;              /* negotiated: supported_versions if present */
     bool has_supported_versions;
@@ -143,6 +144,7 @@ struct td_msg {
     char *text;
     const char *label;      /* TD_M_PREAMBLE: the protocol ("SMTP"); static */
     bool malformed;         /* TD_M_HANDSHAKE decoded only up to an error (text says where) */
+    bool over_limit;        /* TD_M_MALFORMED: a message longer than tlsdiag reassembles, not a broken one */
     union {
         struct td_client_hello *ch;
         struct td_server_hello *sh;
@@ -284,6 +286,9 @@ bool td_tls_reportable(const struct td_tls_conn *c);
 /* Parsers, exposed for unit tests and the probe. Each returns NULL/false on
  * malformed input and sets *err to a sentence and *err_off to the offset. */
 struct td_client_hello *td_parse_client_hello(struct td_cur *body, const char **err, size_t *err_off);
+/* The same, but when the error comes after the random, the fields read up to it are
+ * returned with *err set (the message is shown, marked malformed). */
+struct td_client_hello *td_parse_client_hello_partial(struct td_cur *body, const char **err, size_t *err_off);
 struct td_client_hello *td_parse_sslv2_client_hello(struct td_cur *rec, const char **err, size_t *err_off);
 struct td_server_hello *td_parse_server_hello(struct td_cur *body, const char **err, size_t *err_off);
 struct td_certificate *td_parse_certificate(struct td_cur *body, bool tls13, size_t max_certs, const char **err,
