@@ -191,7 +191,7 @@ static bool rule_not_tls(const struct td_facts *f, const struct td_server_view *
 static bool rule_upgrade_refused(const struct td_facts *f, const struct td_server_view *sv, struct td_verdict *v)
 {
     (void)sv;
-    if (!f->upgrade_refused || f->have_ch) {
+    if (!f->upgrade_refused) { /* even when the client then sent a ClientHello anyway */
         return false;
     }
     verdict(v, f->preamble_proxy ? TD_CAUSE_PROXY_REFUSED : TD_CAUSE_UPGRADE_REFUSED, TD_CONF_HIGH, TD_SIDE_SERVER);

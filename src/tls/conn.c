@@ -1115,6 +1115,14 @@ static void feed_preamble(struct td_tls_conn *c, enum td_role from, const uint8_
 static void pre_flush(struct td_tls_conn *c, enum td_role from, const struct td_at *at)
 {
     struct td_tls_dir *d = &c->dir[from];
+    if (d->mode == TD_DIR_DETECT && d->det_len > 0 && c->pre.proto) {
+        /* a short last answer (PostgreSQL's one-byte 'N') waits in det: it is the preamble's */
+        uint8_t first[sizeof d->det];
+        size_t first_len = d->det_len;
+        td_memcopy(first, d->det, first_len);
+        d->mode = TD_DIR_PREAMBLE;
+        feed_preamble(c, from, first, first_len, at);
+    }
     if (d->mode == TD_DIR_PREAMBLE && !c->pre.proto && d->pre.len > 0) {
         pre_give_up(c, from, at);
     }
