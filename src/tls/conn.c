@@ -1138,8 +1138,8 @@ static void feed_dir(struct td_tls_conn *c, enum td_role from, const uint8_t *p,
         d->det_len += take;
         bool need_more;
         enum td_dir_mode mode = detect(d->det, d->det_len, &need_more);
-        if (need_more && take == n) {
-            return;
+        if (need_more && take == n && (!c->pre.proto || maybe_tls_start(d->det, d->det_len))) {
+            return; /* a short preamble answer (PostgreSQL's 'S') cannot start TLS: no need to wait */
         }
         /* Not TLS: perhaps a preamble before it (STARTTLS, CONNECT, ...);
          * feed_preamble decides, and falls back to TD_DIR_OTHER. */

@@ -263,6 +263,13 @@ static enum td_pre_match match_imap(enum td_role from, const struct td_cur *in, 
         return a == TD_PRE_MORE || b == TD_PRE_MORE ? TD_PRE_MORE : TD_PRE_NO;
     }
     size_t l = line_len(in);
+    for (size_t i = 0; i < td_cur_len(in) && i < 64; i++) {
+        uint8_t ch = 0;
+        byte_at(in, i, &ch);
+        if ((ch < 0x20 && ch != '\r' && ch != '\n') || ch > 0x7e) {
+            return TD_PRE_NO; /* not a text command */
+        }
+    }
     if (l == 0) {
         return td_cur_len(in) < 64 ? TD_PRE_MORE : TD_PRE_NO;
     }
