@@ -15,6 +15,8 @@
 
 #include "base/banned.h"
 
+static void feed_dir(struct td_tls_conn *c, enum td_role from, const uint8_t *p, size_t n, const struct td_at *at);
+
 void td_tls_conn_init(struct td_tls_conn *c, const struct td_limits *lim)
 {
     td_memzero(c, sizeof *c);
@@ -792,50 +794,170 @@ static void feed_tls(struct td_tls_conn *c, enum td_role from, const uint8_t *p,
     }
 }
 
-/* SSLv2-compatible ClientHello: a 2-byte header with the top bit set. */
+/* SSL 2.0 ERROR codes (draft-hickman-netscape-ssl-00 C) as the TLS alert that means the same. */
+static uint8_t ssl2_error_alert(uint16_t code)
+{
+    switch (code) {
+    case 1:
+        return 40; /* NO-CIPHER-ERROR: handshake_failure */
+    case 2:
+        return 41; /* NO-CERTIFICATE-ERROR: no_certificate */
+    case 4:
+        return 42; /* BAD-CERTIFICATE-ERROR: bad_certificate */
+    case 6:
+        return 43; /* UNSUPPORTED-CERTIFICATE-TYPE-ERROR: unsupported_certificate */
+    default:
+        return 40;
+    }
+}
+
+/* One whole SSL 2.0 record body (its header removed). */
+static void ssl2_record(struct td_tls_conn *c, enum td_role from, struct td_cur *body, uint64_t offset,
+                        const struct td_at *at)
+{
+    struct td_tls_dir *d = &c->dir[from];
+    const char *err = NULL;
+    size_t err_off = 0;
+    uint8_t type = 0xff;
+    size_t len = td_cur_len(body);
+    c->tls_seen = true;
+    if (d->ssl2_keyed) {
+        /* CLIENT-FINISHED, SERVER-VERIFY, SERVER-FINISHED, then data: all encrypted */
+        if (++d->ssl2_enc_records <= 3) {
+            struct td_msg *m = add_msg(c, TD_M_ENC_HANDSHAKE, from, at);
+            if (m) {
+                m->encrypted = true;
+                m->length = (uint32_t)len;
+                m->offset = offset;
+                m->record_version = 0x0002;
+            }
+        }
+        d->finished = true;
+        check_complete(c);
+        return;
+    }
+    td_cur_peek_u8(body, 0, &type);
+    struct td_msg *m = add_msg(c, TD_M_HANDSHAKE, from, at);
+    if (!m) {
+        return;
+    }
+    m->length = (uint32_t)len;
+    m->offset = offset;
+    m->record_version = 0x0002;
+    switch (type) {
+    case 1: { /* CLIENT-HELLO */
+        m->hs_type = TD_HS_CLIENT_HELLO;
+        struct td_client_hello *ch = td_parse_sslv2_client_hello(body, &err, &err_off);
+        if (ch) {
+            on_client_hello(c, m, ch);
+        }
+        break;
+    }
+    case 4: { /* SERVER-HELLO: SSL 2.0 it is, both ways */
+        struct td_cur cert;
+        m->hs_type = TD_HS_SERVER_HELLO;
+        struct td_server_hello *sh = td_parse_sslv2_server_hello(body, &cert, &err, &err_off);
+        if (!sh) {
+            break;
+        }
+        m->u.sh = sh;
+        c->ssl2 = true;
+        c->version = sh->version;
+        c->suite = sh->suite;
+        c->dir[TD_SERVER].ssl2_keyed = sh->session_id_len != 0; /* a resumed session: keys known */
+        if (td_cur_len(&cert) > 0) {
+            struct td_msg *cm = add_msg(c, TD_M_HANDSHAKE, from, at);
+            if (cm) {
+                cm->hs_type = TD_HS_CERTIFICATE;
+                cm->length = (uint32_t)td_cur_len(&cert);
+                cm->offset = offset;
+                cm->record_version = 0x0002;
+                cm->u.cert = td_calloc(1, sizeof *cm->u.cert);
+                cm->u.cert->certs = td_calloc(1, sizeof *cm->u.cert->certs);
+                cm->u.cert->certs[0].p = td_memdup(td_cur_data(&cert), td_cur_len(&cert));
+                cm->u.cert->certs[0].len = td_cur_len(&cert);
+                cm->u.cert->num_certs = cm->u.cert->num_certs_total = 1;
+            }
+        }
+        break;
+    }
+    case 2: /* CLIENT-MASTER-KEY: the key exchange; what follows is encrypted both ways */
+        m->hs_type = TD_HS_CLIENT_KEY_EXCHANGE;
+        set_text(m, "SSLv2 CLIENT-MASTER-KEY");
+        c->dir[TD_CLIENT].ssl2_keyed = c->dir[TD_SERVER].ssl2_keyed = true;
+        break;
+    case 0: { /* ERROR: the SSL 2.0 alert */
+        uint16_t code = 0;
+        struct td_cur e = *body;
+        td_cur_skip(&e, 1);
+        td_cur_get_u16(&e, &code);
+        m->kind = TD_M_ALERT;
+        m->alert_level = 2;
+        m->alert_desc = ssl2_error_alert(code);
+        set_text(m, "SSLv2 ERROR %u", code);
+        c->fatal_alert = true;
+        fail(c, "fatal alert");
+        break;
+    }
+    default:
+        err = "not an SSL 2.0 handshake message before the keys";
+        break;
+    }
+    if (err) {
+        m->kind = TD_M_MALFORMED;
+        set_text(m, "SSLv2 record: %s (offset %zu, stream offset %llu)", err, err_off,
+                 (unsigned long long)(offset + err_off));
+        if (!c->complete) {
+            fail(c, "malformed handshake message");
+        }
+    }
+}
+
+/* SSL 2.0 records: a 2-byte header with the top bit set (length up to 32767),
+ * or a 3-byte one (length up to 16383, then the padding length). The
+ * SSLv2-compatible ClientHello of TLS clients is one such record; after it
+ * the client speaks TLS records, unless the server answered in SSL 2.0. */
 static void feed_ssl2(struct td_tls_conn *c, enum td_role from, const uint8_t *p, size_t n, const struct td_at *at)
 {
     struct td_tls_dir *d = &c->dir[from];
-    size_t need = 2;
-    if (d->hs.len >= 2) {
-        need = 2 + (size_t)(((d->hs.data[0] & 0x7f) << 8) | d->hs.data[1]);
-    }
-    while (n > 0) {
-        size_t take = need > d->hs.len ? need - d->hs.len : 0;
-        if (take > n) {
-            take = n;
+    while (n > 0 && d->mode == TD_DIR_SSL2) {
+        uint8_t b0 = d->hs.len > 0 ? d->hs.data[0] : p[0];
+        size_t hdr = (b0 & 0x80) ? 2 : 3, take;
+        if (d->hs.len < hdr) {
+            take = hdr - d->hs.len < n ? hdr - d->hs.len : n;
+            td_buf_append(&d->hs, p, take);
+            d->offset += take;
+            p += take;
+            n -= take;
+            continue;
         }
+        size_t need = hdr + (size_t)(hdr == 2 ? ((d->hs.data[0] & 0x7f) << 8) | d->hs.data[1]
+                                              : ((d->hs.data[0] & 0x3f) << 8) | d->hs.data[1]);
+        if (need == hdr) {
+            td_buf_reset(&d->hs); /* an empty record */
+            continue;
+        }
+        take = need - d->hs.len < n ? need - d->hs.len : n;
         td_buf_append(&d->hs, p, take);
         d->offset += take;
         p += take;
         n -= take;
-        if (d->hs.len == 2) {
-            need = 2 + (size_t)(((d->hs.data[0] & 0x7f) << 8) | d->hs.data[1]);
+        if (d->hs.len < need) {
             continue;
         }
-        if (d->hs.len >= need && d->hs.len >= 2) {
-            struct td_cur body;
-            const char *err = NULL;
-            size_t err_off = 0;
-            td_cur_init(&body, d->hs.data + 2, need - 2);
-            struct td_client_hello *ch = td_parse_sslv2_client_hello(&body, &err, &err_off);
-            struct td_msg *m = add_msg(c, ch ? TD_M_HANDSHAKE : TD_M_MALFORMED, from, at);
-            if (m) {
-                m->hs_type = TD_HS_CLIENT_HELLO;
-                m->length = (uint32_t)(need - 2);
-                m->record_version = 0x0002;
-                if (ch) {
-                    on_client_hello(c, m, ch);
-                } else {
-                    set_text(m, "SSLv2-format ClientHello: %s (offset %zu)", err, err_off + 2);
-                }
-            } else {
-                td_client_hello_free(ch);
+        struct td_cur body;
+        td_cur_init(&body, d->hs.data + hdr, need - hdr);
+        uint64_t offset = d->offset - need;
+        bool v2_client_hello = !c->ssl2 && from == TD_CLIENT && !d->ssl2_keyed;
+        ssl2_record(c, from, &body, offset, at);
+        td_buf_reset(&d->hs);
+        if (v2_client_hello && !c->ssl2) {
+            /* the next record says which: TLS (the usual compatible hello) or SSL 2.0 */
+            d->mode = TD_DIR_DETECT;
+            d->det_len = 0;
+            if (n > 0) {
+                feed_dir(c, from, p, n, at);
             }
-            c->tls_seen = true;
-            td_buf_reset(&d->hs);
-            d->mode = TD_DIR_TLS; /* what follows is TLS records */
-            feed_tls(c, from, p, n, at);
             return;
         }
     }
@@ -955,6 +1077,18 @@ static enum td_dir_mode detect(const uint8_t *p, size_t n, bool *need_more)
             return TD_DIR_SSL2;
         }
     }
+    if ((p[0] & 0x80) && p[2] == 4) { /* SSL 2.0 SERVER-HELLO: hit, cert type, version 0x0002 */
+        if (n < 7) {
+            *need_more = true;
+            return TD_DIR_DETECT;
+        }
+        if (p[5] == 0 && p[6] == 2) {
+            return TD_DIR_SSL2;
+        }
+    }
+    if (p[0] == 0x80 && p[1] == 3 && p[2] == 0) { /* SSL 2.0 ERROR */
+        return TD_DIR_SSL2;
+    }
     return TD_DIR_OTHER;
 }
 
@@ -982,8 +1116,6 @@ static void dispatch(struct td_tls_conn *c, enum td_role from, const uint8_t *p,
 }
 
 /* --- a plain-text preamble before TLS (tls/preamble.c has the protocols) --- */
-
-static void feed_dir(struct td_tls_conn *c, enum td_role from, const uint8_t *p, size_t n, const struct td_at *at);
 
 /* One turn of speech of a side is one ladder step: "SMTP 220 ... STARTTLS". */
 static void pre_step(struct td_tls_conn *c, enum td_role from, const char *desc, size_t bytes, uint64_t offset,
@@ -1138,6 +1270,10 @@ static void feed_dir(struct td_tls_conn *c, enum td_role from, const uint8_t *p,
         d->det_len += take;
         bool need_more;
         enum td_dir_mode mode = detect(d->det, d->det_len, &need_more);
+        if (c->ssl2 && (d->det[0] & 0x80 || d->ssl2_keyed)) {
+            mode = TD_DIR_SSL2; /* CLIENT-MASTER-KEY and what follows */
+            need_more = false;
+        }
         if (need_more && take == n && (!c->pre.proto || maybe_tls_start(d->det, d->det_len))) {
             return; /* a short preamble answer (PostgreSQL's 'S') cannot start TLS: no need to wait */
         }

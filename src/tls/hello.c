@@ -402,6 +402,50 @@ bad:
     return NULL;
 }
 
+/*
+ * SSL 2.0 (draft-hickman-netscape-ssl-00) SERVER-HELLO, after the record header:
+ *   uint8 msg_type = 4; uint8 session_id_hit; uint8 certificate_type;
+ *   uint16 server_version; uint16 certificate_length; uint16 cipher_specs_length;
+ *   uint16 connection_id_length; certificate[..]; cipher_specs[..] (3 bytes each);
+ *   connection_id[..]
+ * The certificate (type 1: X.509) is returned as a view into the record in *cert.
+ */
+struct td_server_hello *td_parse_sslv2_server_hello(struct td_cur *c, struct td_cur *cert, const char **err,
+                                                    size_t *err_off)
+{
+    struct td_server_hello *sh = td_calloc(1, sizeof *sh);
+    uint8_t type, hit, cert_type;
+    uint16_t cert_len, specs_len, cid_len;
+    struct td_cur specs, cid;
+    if (!td_cur_get_u8(c, &type) || type != 4 || !td_cur_get_u8(c, &hit) || !td_cur_get_u8(c, &cert_type) ||
+        !td_cur_get_u16(c, &sh->legacy_version) || !td_cur_get_u16(c, &cert_len) || !td_cur_get_u16(c, &specs_len) ||
+        !td_cur_get_u16(c, &cid_len)) {
+        *err = "SSLv2 SERVER-HELLO header cut short";
+        goto bad;
+    }
+    if (!td_cur_get_bytes(c, cert, cert_len) || specs_len % 3 || !td_cur_get_bytes(c, &specs, specs_len) ||
+        !td_cur_get_bytes(c, &cid, cid_len)) {
+        *err = "SSLv2 SERVER-HELLO lengths do not add up";
+        goto bad;
+    }
+    if (cert_type != 1) {
+        cert->len = 0; /* only X.509 certificates are decoded */
+    }
+    sh->version = sh->legacy_version;
+    sh->session_id_len = hit;
+    /* the first cipher kind the server lists: SSLv2 kinds are 3 bytes, kept as their low 16 bits */
+    uint8_t k0;
+    uint16_t k12;
+    if (td_cur_get_u8(&specs, &k0) && td_cur_get_u16(&specs, &k12)) {
+        sh->suite = k12;
+    }
+    return sh;
+bad:
+    *err_off = td_cur_offset(c);
+    td_server_hello_free(sh);
+    return NULL;
+}
+
 static bool server_ext(struct pctx *p, uint16_t type, struct td_cur *e, void *arg)
 {
     struct td_server_hello *sh = arg;

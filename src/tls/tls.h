@@ -205,6 +205,8 @@ struct td_tls_dir {
     bool dec_bad;              /* its keys did not open a record: stop trying */
     bool switch_keys;          /* TLS 1.3: its Finished was read; application keys next */
     bool fin, rst;
+    bool ssl2_keyed;           /* SSLv2: records after CLIENT-MASTER-KEY are encrypted */
+    uint32_t ssl2_enc_records;
     struct td_buf text;        /* first bytes of a non-TLS stream */
     struct td_msg *text_msg;   /* the NotTLS message showing them */
     struct td_buf pre;         /* preamble bytes awaiting a whole message (<= TD_PRE_MSG_MAX) */
@@ -220,6 +222,7 @@ struct td_tls_conn {
     bool roles_from_syn;
     bool tls_seen;             /* some TLS record or SSLv2 hello was recognised */
     bool tls13;
+    bool ssl2;                 /* the server answered with an SSLv2 SERVER-HELLO: SSL 2.0 records both ways */
     bool hrr;
     bool complete;             /* both sides finished the handshake */
     bool failed;
@@ -290,6 +293,8 @@ struct td_client_hello *td_parse_client_hello(struct td_cur *body, const char **
  * returned with *err set (the message is shown, marked malformed). */
 struct td_client_hello *td_parse_client_hello_partial(struct td_cur *body, const char **err, size_t *err_off);
 struct td_client_hello *td_parse_sslv2_client_hello(struct td_cur *rec, const char **err, size_t *err_off);
+struct td_server_hello *td_parse_sslv2_server_hello(struct td_cur *rec, struct td_cur *cert, const char **err,
+                                                    size_t *err_off);
 struct td_server_hello *td_parse_server_hello(struct td_cur *body, const char **err, size_t *err_off);
 struct td_certificate *td_parse_certificate(struct td_cur *body, bool tls13, size_t max_certs, const char **err,
                                             size_t *err_off);

@@ -35,6 +35,17 @@ def tls_echo(sock, ctx):
         sock.close()
 
 
+def recv_exact(sock, n):
+    """Unbuffered: the ClientHello may follow without waiting for an answer."""
+    b = b""
+    while len(b) < n:
+        d = sock.recv(n - len(b))
+        if not d:
+            break
+        b += d
+    return b
+
+
 def relay(a, b):
     def pump(src, dst):
         try:
@@ -121,7 +132,7 @@ def handle(mode, sock, ctx, upstream):
                 return tls_echo(sock, ctx)
             w(b"500 ?\r\n")
     if mode in ("postgres", "postgres-refuse"):
-        req = f.read(8)
+        req = recv_exact(sock, 8)
         if req != struct.pack("!II", 8, 80877103):
             return sock.close()
         if mode == "postgres-refuse":
@@ -135,10 +146,10 @@ def handle(mode, sock, ctx, upstream):
                 struct.pack("<H", 0xffff) + b"\x21" + struct.pack("<H", 0x0002) + struct.pack("<H", 0x00ff) +
                 b"\x15" + b"\x00" * 10 + b"ijklmnopqrst\x00" + b"mysql_native_password\x00")
         w(struct.pack("<I", len(body))[:3] + b"\x00" + body)
-        hdr = f.read(4)
+        hdr = recv_exact(sock, 4)
         if len(hdr) < 4:
             return sock.close()
-        f.read(hdr[0] | hdr[1] << 8 | hdr[2] << 16)
+        recv_exact(sock, hdr[0] | hdr[1] << 8 | hdr[2] << 16)
         return tls_echo(sock, ctx)
     if mode == "proxyv1":
         # byte by byte: the ClientHello follows the header without waiting for an answer
