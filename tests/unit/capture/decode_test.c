@@ -159,11 +159,134 @@ static void test_fragments_and_malformed(void **state)
     td_buf_free(&ip4);
 }
 
+/* An outer IPv4 header 192.0.2.1 -> 192.0.2.2 with protocol proto around inner. */
+static void outer_ipv4(struct td_buf *out, uint8_t proto, const struct td_buf *inner)
+{
+    struct td_bld b;
+    td_bld_init(&b, out);
+    td_bld_u8(&b, 0x45);
+    td_bld_u8(&b, 0);
+    td_bld_u16(&b, (uint16_t)(20 + inner->len));
+    td_bld_u16(&b, 7);
+    td_bld_u16(&b, 0);
+    td_bld_u8(&b, 64);
+    td_bld_u8(&b, proto);
+    td_bld_u16(&b, 0);
+    td_bld_u32(&b, 0xc0000201);
+    td_bld_u32(&b, 0xc0000202);
+    td_bld_bytes(&b, inner->data, inner->len);
+    assert_true(td_bld_finish(&b));
+}
+
+/* Ethernet around an IP packet (ethertype IPv4 or IPv6). */
+static void ether(struct td_buf *out, uint16_t type, const struct td_buf *inner)
+{
+    struct td_bld b;
+    td_bld_init(&b, out);
+    td_bld_bytes(&b, "\x02\0\0\0\0\x01\x02\0\0\0\0\x02", 12);
+    td_bld_u16(&b, type);
+    td_bld_bytes(&b, inner->data, inner->len);
+    assert_true(td_bld_finish(&b));
+}
+
+static void udp(struct td_buf *out, uint16_t dport, const uint8_t *hdr, size_t hdr_len, const struct td_buf *inner)
+{
+    struct td_bld b;
+    td_bld_init(&b, out);
+    td_bld_u16(&b, 50000);
+    td_bld_u16(&b, dport);
+    td_bld_u16(&b, (uint16_t)(8 + hdr_len + inner->len));
+    td_bld_u16(&b, 0);
+    td_bld_bytes(&b, hdr, hdr_len);
+    td_bld_bytes(&b, inner->data, inner->len);
+    assert_true(td_bld_finish(&b));
+}
+
+static void prefixed(struct td_buf *out, const uint8_t *hdr, size_t hdr_len, const struct td_buf *inner)
+{
+    td_buf_append(out, hdr, hdr_len);
+    td_buf_append(out, inner->data, inner->len);
+}
+
+/* TLS inside tunnels: IP-in-IP (v4, v6), GRE (IP, bridged Ethernet, ERSPAN
+ * II and III), VXLAN, GENEVE, GTP-U, MPLS, PPPoE; the inner TCP segment comes
+ * out, and every truncation is reported, never read past. */
+static void test_encapsulations(void **state)
+{
+    (void)state;
+    struct td_buf ip4 = {0}, ip6 = {0}, eth4 = {0}, t = {0}, f = {0}, mid = {0};
+    ipv4_tcp(&ip4, 0);
+    ipv6_tcp(&ip6);
+    ether(&eth4, 0x0800, &ip4);
+    struct {
+        const char *name;
+        uint8_t proto;       /* outer IPv4 protocol, 0: an Ethernet frame */
+        const uint8_t *hdr;
+        size_t hdr_len;
+        const struct td_buf *inner;
+        uint16_t udp_port;   /* non-zero: the header rides in UDP to this port */
+        int family;
+    } cases[] = {
+        {"IPIP", 4, NULL, 0, &ip4, 0, 4},
+        {"6in4", 41, NULL, 0, &ip6, 0, 6},
+        {"GRE IPv4", 47, (const uint8_t *)"\0\0\x08\0", 4, &ip4, 0, 4},
+        {"GRE key+seq IPv6", 47, (const uint8_t *)"\x30\0\x86\xdd\0\0\0\x01\0\0\0\x02", 12, &ip6, 0, 6},
+        {"GRE bridged", 47, (const uint8_t *)"\0\0\x65\x58", 4, &eth4, 0, 4},
+        {"ERSPAN II", 47, (const uint8_t *)"\x10\0\x88\xbe\0\0\0\x01" "\x10\x01\0\x01\0\0\0\0", 16, &eth4, 0, 4},
+        {"ERSPAN III", 47, (const uint8_t *)"\x10\0\x22\xeb\0\0\0\x01" "\x20\x01\0\x01\0\0\0\0\0\0\0\0", 20, &eth4, 0, 4},
+        {"VXLAN", 17, (const uint8_t *)"\x08\0\0\0\0\0\x2a\0", 8, &eth4, 4789, 4},
+        {"GENEVE", 17, (const uint8_t *)"\x01\0\x65\x58\0\0\x2a\0\x01\x02\x03\x04", 12, &eth4, 6081, 4},
+        {"GTP-U", 17, (const uint8_t *)"\x30\xff\0\x2a\0\0\0\x01", 8, &ip4, 2152, 4},
+        {"MPLS", 0, (const uint8_t *)"\x88\x47\0\x01\x00\x40\0\x02\x01\x40", 10, &ip4, 0, 4},
+        {"PPPoE", 0, (const uint8_t *)"\x88\x64\x11\0\0\x01\0\x2c\0\x21", 10, &ip4, 0, 4},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        td_buf_reset(&t);
+        td_buf_reset(&f);
+        td_buf_reset(&mid);
+        if (cases[i].proto == 0) {
+            /* an Ethernet header whose ethertype is the case's first two bytes */
+            td_buf_append(&f, "\x02\0\0\0\0\x01\x02\0\0\0\0\x02", 12);
+            prefixed(&f, cases[i].hdr, cases[i].hdr_len, cases[i].inner);
+        } else {
+            if (cases[i].udp_port) {
+                udp(&mid, cases[i].udp_port, cases[i].hdr, cases[i].hdr_len, cases[i].inner);
+            } else {
+                prefixed(&mid, cases[i].hdr, cases[i].hdr_len, cases[i].inner);
+            }
+            outer_ipv4(&t, cases[i].proto, &mid);
+            ether(&f, 0x0800, &t);
+        }
+        print_message("%s\n", cases[i].name);
+        check_tcp(DLT_EN10MB, &f, cases[i].family);
+    }
+    /* a tunnel in a tunnel in ... stops at 8 */
+    td_buf_reset(&t);
+    td_buf_append(&t, ip4.data, ip4.len);
+    for (int k = 0; k < 10; k++) {
+        td_buf_reset(&mid);
+        outer_ipv4(&mid, 4, &t);
+        td_buf_reset(&t);
+        td_buf_append(&t, mid.data, mid.len);
+    }
+    struct td_tcpseg s;
+    const char *why;
+    size_t at;
+    assert_int_equal(td_decode_frame(DLT_RAW, t.data, t.len, &s, &why, &at), TD_DEC_MALFORMED);
+    td_buf_free(&ip4);
+    td_buf_free(&ip6);
+    td_buf_free(&eth4);
+    td_buf_free(&t);
+    td_buf_free(&f);
+    td_buf_free(&mid);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_link_types),
         cmocka_unit_test(test_fragments_and_malformed),
+        cmocka_unit_test(test_encapsulations),
     };
     return cmocka_run_group_tests_name("capture/decode", tests, NULL, NULL);
 }
