@@ -1,11 +1,16 @@
 #!/bin/bash
-# TLS after a plain-text preamble, with real programs: openssl s_client -starttls
+# TLS after a plain-text preamble, and inside tunnels, with real programs: openssl s_client -starttls
 # (smtp, imap, pop3, ftp, postgres, mysql) against small Python servers that speak
 # the plain-text part and then hand the socket to Python's ssl; a refused STARTTLS
 # (454) and a refused SSLRequest (N); curl through an HTTP CONNECT proxy and a
 # SOCKS5 proxy (Python, relaying to openssl s_server); a HAProxy PROXY v1 header
 # sent by a tiny client. The ladder shows the preamble, the TLS after it is
 # diagnosed as any other, tcp.stream and handshake types agree with tshark.
+# Tunnels: a real VXLAN tunnel between this namespace and a second one it
+# creates (veth, 192.0.2.0/24 underlay, 198.51.100.0/24 overlay); GRE, IPIP and
+# GENEVE devices are not available in the test kernel, so those (and ERSPAN,
+# MPLS, PPPoE, GTP-U, 6in4) are made by rewriting the preamble capture with
+# tests/lib/pcaptool.py tunnel KIND, which must give the same ladders.
 # Runs in a private network namespace (loopback only).
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/suite.sh netns
@@ -46,6 +51,30 @@ t = ctx.wrap_socket(s, server_hostname="server.test")
 t.sendall(b"hello\n")
 t.close()
 PY
+cap_stop
+
+# VXLAN for real between two private namespaces
+VXCAP=$W/vxlan.pcap
+unshare -n sleep 120 &
+NS2=$!
+td_track "$NS2"
+sleep 0.2
+ip link add vt0 type veth peer name vt1 && ip link set vt1 netns "$NS2" &&
+  ip addr add 192.0.2.1/24 dev vt0 && ip link set vt0 up &&
+  nsenter -t "$NS2" -n sh -c 'ip link set lo up && ip addr add 192.0.2.2/24 dev vt1 && ip link set vt1 up &&
+    ip link add vx0 type vxlan id 42 dstport 4789 local 192.0.2.2 remote 192.0.2.1 dev vt1 &&
+    ip addr add 198.51.100.2/24 dev vx0 && ip link set vx0 up' &&
+  ip link add vx0 type vxlan id 42 dstport 4789 local 192.0.2.1 remote 192.0.2.2 dev vt0 &&
+  ip addr add 198.51.100.1/24 dev vx0 && ip link set vx0 up || echo "# could not build the VXLAN tunnel"
+nsenter -t "$NS2" -n openssl s_server -accept 4443 -www -quiet -cert "$P/server.crt" -cert_chain "$P/inter.crt" \
+  -key "$S_KEY" >/dev/null 2>&1 &
+td_track $!
+i=0; while [ $i -lt 100 ] && ! (exec 3<>/dev/tcp/198.51.100.2/4443) 2>/dev/null; do sleep 0.05; i=$((i + 1)); done
+cap_start vt0 "$VXCAP" "udp port 4789"
+timeout 10 openssl s_client -connect 198.51.100.2:4443 -servername server.test -CAfile "$P/root.crt" \
+  </dev/null >/dev/null 2>&1 || true
+timeout 10 openssl s_client -connect 198.51.100.2:4443 -servername server.test -CAfile "$P/inter.crt" \
+  -verify_return_error -partial_chain -verify_hostname other.test </dev/null >/dev/null 2>&1 || true
 cap_stop
 
 # the same connections, without the 454/N refusals and the 403, as tshark sees them
@@ -112,6 +141,31 @@ for c in conns:
 for p, v in byport.items():
     print("tshark ClientHello from port", p, "missed by tlsdiag")
     bad += 1
+sys.exit(1 if bad else 0)
+PY
+  check "$T: a real VXLAN tunnel between namespaces: the inner connections are diagnosed (one ok, one hostname_mismatch)" \
+    python3 tests/lib/assert_json.py "$T" "$VXCAP" \
+      'len(conns) == 2 and all(c["server"] == "198.51.100.2:4443" for c in conns)' \
+      'conns[0]["outcome"] == "ok" and conns[0]["sni"] == "server.test"' \
+      'conns[1]["outcome"] == "failed" and conns[1]["cause"] in ("hostname_mismatch", "certificate_rejected")'
+  for K in ipip ipip6 gre gre-eth erspan2 erspan3 vxlan geneve gtpu mpls pppoe; do
+    python3 tests/lib/pcaptool.py tunnel "$CAP" "$W/tun-$K.pcap" "$K"
+  done
+  check "$T: the preamble capture carried in IPIP, 4in6, GRE, GRE-bridged, ERSPAN II/III, VXLAN, GENEVE, GTP-U, MPLS, PPPoE: the same ladders and causes" \
+    python3 - "$T" "$CAP" "$W" <<'PY'
+import json, subprocess, sys
+t, cap, w = sys.argv[1:4]
+def view(f):
+    out = subprocess.run([t, "pcap", "--json", f], capture_output=True, text=True).stdout
+    return [(c["stream"], c["server"], [m["type"] for m in c["messages"]], c.get("cause")) for c in map(json.loads, out.splitlines())]
+ref = view(cap)
+assert len(ref) >= 10, ref
+bad = 0
+for k in "ipip ipip6 gre gre-eth erspan2 erspan3 vxlan geneve gtpu mpls pppoe".split():
+    got = view("%s/tun-%s.pcap" % (w, k))
+    if got != ref:
+        print(k, "differs:", got[:2], "vs", ref[:2])
+        bad += 1
 sys.exit(1 if bad else 0)
 PY
 done
