@@ -265,6 +265,7 @@ static enum td_decode_result decode_tcp(struct dec *d, struct td_cur *ip_payload
 /* IPv4 header (RFC 791 section 3.1). */
 static enum td_decode_result decode_ipv4(struct dec *d, struct td_cur *c, struct td_tcpseg *seg)
 {
+    struct td_cur start = *c; /* the whole packet, for reassembly of a fragment */
     d->c = c;
     uint8_t vihl, tos, ttl, proto;
     uint16_t total, id, frag, csum;
@@ -288,6 +289,8 @@ static enum td_decode_result decode_ipv4(struct dec *d, struct td_cur *c, struct
         return fail(d, TD_DEC_TRUNCATED, "IPv4 addresses or options cut short");
     }
     if ((frag & 0x3fff) != 0) { /* MF set or a non-zero offset */
+        size_t n = total < td_cur_len(&start) ? total : td_cur_len(&start);
+        td_cur_get_bytes(&start, &seg->frag_ip, n);
         return fail(d, TD_DEC_FRAGMENT, "IPv4 fragment");
     }
     uint32_t wire_len = total - (uint32_t)ihl;

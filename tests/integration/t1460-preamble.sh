@@ -148,10 +148,11 @@ PY
       'len(conns) == 2 and all(c["server"] == "198.51.100.2:4443" for c in conns)' \
       'conns[0]["outcome"] == "ok" and conns[0]["sni"] == "server.test"' \
       'conns[1]["outcome"] == "failed" and conns[1]["cause"] in ("hostname_mismatch", "certificate_rejected")'
+  python3 tests/lib/pcaptool.py fragment "$CAP" "$W/tun-frag.pcap" 64
   for K in ipip ipip6 gre gre-eth erspan2 erspan3 vxlan geneve gtpu mpls pppoe; do
     python3 tests/lib/pcaptool.py tunnel "$CAP" "$W/tun-$K.pcap" "$K"
   done
-  check "$T: the preamble capture carried in IPIP, 4in6, GRE, GRE-bridged, ERSPAN II/III, VXLAN, GENEVE, GTP-U, MPLS, PPPoE: the same ladders and causes" \
+  check "$T: the preamble capture carried in IPIP, 4in6, GRE, GRE-bridged, ERSPAN II/III, VXLAN, GENEVE, GTP-U, MPLS, PPPoE, and cut in 64-byte IP fragments sent last first: the same ladders and causes" \
     python3 - "$T" "$CAP" "$W" <<'PY'
 import json, subprocess, sys
 t, cap, w = sys.argv[1:4]
@@ -161,7 +162,7 @@ def view(f):
 ref = view(cap)
 assert len(ref) >= 10, ref
 bad = 0
-for k in "ipip ipip6 gre gre-eth erspan2 erspan3 vxlan geneve gtpu mpls pppoe".split():
+for k in "ipip ipip6 gre gre-eth erspan2 erspan3 vxlan geneve gtpu mpls pppoe frag".split():
     got = view("%s/tun-%s.pcap" % (w, k))
     if got != ref:
         print(k, "differs:", got[:2], "vs", ref[:2])

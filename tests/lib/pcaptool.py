@@ -10,6 +10,8 @@ usage: pcaptool.py OP IN OUT [ARG]
   nosyn          drop SYN and SYN/ACK packets
   drop K         drop the K-th data segment sent by a server (source port < 10000)
   flip SEED N    flip N random bits (seeded) after the file header
+  fragment N     cut every IPv4 packet into fragments of N payload bytes (N a
+                 multiple of 8), sent last fragment first
   tunnel KIND    carry each IP packet in a tunnel between 192.0.2.1 and 192.0.2.2
                  (the same way for both directions): ipip, gre, gre-eth, erspan2,
                  erspan3, vxlan, geneve, gtpu, mpls, pppoe, ipip6 (in an IPv6 outer header)
@@ -152,6 +154,32 @@ def op_tunnel(pkts, kind):
     return out
 
 
+def op_fragment(pkts, n):
+    out = []
+    for sec, frac, d, orig in pkts:
+        ip = d[14:]
+        if d[12:14] != b"\x08\x00" or len(ip) < 20:
+            out.append([sec, frac, d, orig])
+            continue
+        ihl = (ip[0] & 15) * 4
+        total = struct.unpack(">H", ip[2:4])[0]
+        body = ip[ihl:total]
+        if len(body) <= n:
+            out.append([sec, frac, d, orig])
+            continue
+        frags = []
+        for off in range(0, len(body), n):
+            part = body[off:off + n]
+            more = 0x2000 if off + n < len(body) else 0
+            h = bytearray(ip[:ihl])
+            h[2:4] = struct.pack(">H", ihl + len(part))
+            h[6:8] = struct.pack(">H", more | (off // 8))
+            nd = d[:14] + bytes(h) + part
+            frags.append([sec, frac, nd, len(nd)])
+        out.extend(reversed(frags))
+    return out
+
+
 def op_reorder(pkts):
     out, i = list(pkts), 0
     while i + 1 < len(out):
@@ -228,6 +256,8 @@ def main():
         sys.exit("input must be Ethernet (link type 1)")
     if op == "link":
         lt, pkts = op_link(pkts, args[0])
+    elif op == "fragment":
+        pkts = op_fragment(pkts, int(args[0]))
     elif op == "tunnel":
         pkts = op_tunnel(pkts, args[0])
     elif op == "reorder":

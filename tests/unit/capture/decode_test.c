@@ -281,12 +281,65 @@ static void test_encapsulations(void **state)
     td_buf_free(&mid);
 }
 
+/* IPv4 fragments of the test packet, any order, overlapping, reassemble into
+ * it; absurd offsets are refused; a full table drops the oldest, never grows. */
+static void test_ipfrag(void **state)
+{
+    (void)state;
+    struct td_buf ip4 = {0}, out = {0};
+    ipv4_tcp(&ip4, 0);
+    struct td_ipfrag *t = td_ipfrag_new();
+    /* payload (TCP header + "hi") is 22 bytes: fragments [0,8) [8,16) [16,22), plus a duplicate of the first */
+    const size_t offs[] = {16, 0, 8, 0};
+    bool done = false;
+    for (size_t i = 0; i < 4 && !done; i++) {
+        struct td_buf f = {0};
+        size_t off = offs[i], n = off + 8 <= 22 ? 8 : 22 - off;
+        td_buf_append_slow(&f, ip4.data, 20);
+        td_buf_append_slow(&f, ip4.data + 20 + off, n); /* n <= 8 */
+        f.data[2] = 0;
+        f.data[3] = (uint8_t)(20 + n);
+        uint16_t fr = (uint16_t)((off + n < 22 ? 0x2000 : 0) | (off / 8));
+        f.data[6] = (uint8_t)(fr >> 8);
+        f.data[7] = (uint8_t)fr;
+        struct td_cur c;
+        td_cur_init(&c, f.data, f.len);
+        done = td_ipfrag_add(t, &c, &out);
+        td_buf_free(&f);
+    }
+    assert_true(done);
+    assert_int_equal(out.len, ip4.len);
+    assert_true(td_mem_eq(out.data, ip4.data, ip4.len));
+    /* an offset past 65535 bytes */
+    struct td_buf bad = {0};
+    td_buf_append_slow(&bad, ip4.data, ip4.len);
+    bad.data[6] = 0x3f;
+    bad.data[7] = 0xff;
+    struct td_cur c;
+    td_cur_init(&c, bad.data, bad.len);
+    assert_false(td_ipfrag_add(t, &c, &out));
+    /* 1000 different datagrams that never complete: bounded table */
+    for (int i = 0; i < 1000; i++) {
+        bad.data[4] = (uint8_t)(i >> 8);
+        bad.data[5] = (uint8_t)i;
+        bad.data[6] = 0x20;
+        bad.data[7] = 0;
+        td_cur_init(&c, bad.data, bad.len);
+        td_ipfrag_add(t, &c, &out);
+    }
+    td_buf_free(&bad);
+    td_buf_free(&ip4);
+    td_buf_free(&out);
+    td_ipfrag_free(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_link_types),
         cmocka_unit_test(test_fragments_and_malformed),
         cmocka_unit_test(test_encapsulations),
+        cmocka_unit_test(test_ipfrag),
     };
     return cmocka_run_group_tests_name("capture/decode", tests, NULL, NULL);
 }
