@@ -32,6 +32,9 @@ ossl_srv 4443 -cert "$P/server.crt" -cert_chain "$P/inter.crt" -key "$S_KEY"
 pre_srv smtp 2525; pre_srv smtp-refuse 2526; pre_srv imap 1143; pre_srv pop3 1110; pre_srv ftp 2121
 pre_srv postgres 5432; pre_srv postgres-refuse 5433; pre_srv mysql 3306; pre_srv proxyv1 8444
 pre_srv connect 3128 4443; pre_srv socks5 1080 4443
+# TCP Fast Open in this namespace only: the second curl sends its ClientHello in the SYN
+sysctl -q -w net.ipv4.tcp_fastopen=3 2>/dev/null || echo "# no TCP Fast Open sysctl"
+pre_srv tfo 8445
 
 cap_start lo "$CAP"
 sclient smtp 2525; sclient smtp 2526; sclient imap 1143; sclient pop3 1110; sclient ftp 2121
@@ -42,6 +45,10 @@ timeout 10 curl -s -o /dev/null --cacert "$P/root.crt" -x http://127.0.0.1:3128 
   --resolve forbidden.server.test:4443:127.0.0.1 https://forbidden.server.test:4443/ || true
 timeout 10 curl -s -o /dev/null --cacert "$P/root.crt" --socks5 127.0.0.1:1080 \
   --resolve server.test:4443:127.0.0.1 https://server.test:4443/ || true
+for i in 1 2; do
+  timeout 10 curl -s -o /dev/null --tcp-fastopen --cacert "$P/root.crt" \
+    --resolve tfo.server.test:8445:127.0.0.1 https://tfo.server.test:8445/ || true
+done
 timeout 10 python3 - "$P/root.crt" <<'PY' || true
 import socket, ssl, sys
 s = socket.create_connection(("127.0.0.1", 8444))
@@ -104,6 +111,10 @@ for T in $TLSDIAGS; do
       'conn(port=1080)["preamble"]["protocol"] == "SOCKS5" and conn(port=1080)["outcome"] == "ok"' \
       '[c for c in conns if c.get("preamble", {}).get("upgrade") == "refused" and c["server"].endswith(":3128")][0]["cause"] == "proxy_refused"' \
       'len([c for c in conns if c["server"].endswith(":4443") and c["outcome"] == "ok"]) == 2'
+  check "$T: TCP Fast Open: a ClientHello carried in the SYN is read (and agrees with tshark)" \
+    python3 tests/lib/assert_json.py "$T" "$CAP" \
+      'len([c for c in conns if c["server"].endswith(":8445") and c["outcome"] == "ok"]) == 2' \
+      "$(tshark -r "$CAP" -Y 'tcp.flags.syn == 1 && tcp.flags.ack == 0 && tls.handshake.type == 1' -T fields -e frame.number 2>/dev/null | head -1) in [msgs(c, 'ClientHello')[0]['frame'] for c in conns if c['server'].endswith(':8445')]"
   check "$T: a HAProxy PROXY v1 header before the ClientHello" \
     python3 tests/lib/assert_json.py "$T" "$CAP" \
       'conn(port=8444)["preamble"]["protocol"] == "PROXYv1" and conn(port=8444)["outcome"] == "ok"' \

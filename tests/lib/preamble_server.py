@@ -6,6 +6,8 @@ part of a protocol, then hands the socket to Python's ssl (the TLS server):
   smtp, smtp-refuse (454), imap, pop3, ftp, postgres, postgres-refuse (N), mysql, proxyv1
 or a proxy in front of an upstream TLS server on 127.0.0.1:UPSTREAM_PORT that relays bytes:
   connect (HTTP CONNECT), socks5
+or plain TLS on a socket that accepts TCP Fast Open (data in the SYN):
+  tfo
 Serves connections until killed. Loopback only.
 """
 import socket
@@ -151,6 +153,8 @@ def handle(mode, sock, ctx, upstream):
             return sock.close()
         recv_exact(sock, hdr[0] | hdr[1] << 8 | hdr[2] << 16)
         return tls_echo(sock, ctx)
+    if mode == "tfo":
+        return tls_echo(sock, ctx)
     if mode == "proxyv1":
         # byte by byte: the ClientHello follows the header without waiting for an answer
         line = b""
@@ -199,6 +203,8 @@ def main():
     ctx.load_cert_chain(cert, key)
     ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    if mode == "tfo":
+        ls.setsockopt(socket.IPPROTO_TCP, getattr(socket, "TCP_FASTOPEN", 23), 16)
     ls.bind(("127.0.0.1", port))
     ls.listen(8)
     while True:
