@@ -70,7 +70,7 @@ const char *td_version_str(uint16_t v, char *buf, size_t len)
         snprintf(buf, len, "TLSv1.3-experiment%u", v & 0xff);
         return buf;
     }
-    return fmt(NULL, v, "", buf, len);
+    return fmt(NULL, v, "unknown_version_", buf, len); /* shown as such, never guessed */
 }
 
 const char *td_alert_str(uint8_t v, char *buf, size_t len)
