@@ -31,14 +31,14 @@ sclient() { # starttls port
 ossl_srv 4443 -cert "$P/server.crt" -cert_chain "$P/inter.crt" -key "$S_KEY"
 pre_srv smtp 2525; pre_srv smtp-refuse 2526; pre_srv imap 1143; pre_srv pop3 1110; pre_srv ftp 2121
 pre_srv postgres 5432; pre_srv postgres-refuse 5433; pre_srv mysql 3306; pre_srv proxyv1 8444
-pre_srv connect 3128 4443; pre_srv socks5 1080 4443
+pre_srv connect 3128 4443; pre_srv socks5 1080 4443; pre_srv ldap 3389; pre_srv xmpp 5222
 # TCP Fast Open in this namespace only: the second curl sends its ClientHello in the SYN
 sysctl -q -w net.ipv4.tcp_fastopen=3 2>/dev/null || echo "# no TCP Fast Open sysctl"
 pre_srv tfo 8445
 
 cap_start lo "$CAP"
 sclient smtp 2525; sclient smtp 2526; sclient imap 1143; sclient pop3 1110; sclient ftp 2121
-sclient postgres 5432; sclient postgres 5433; sclient mysql 3306
+sclient postgres 5432; sclient postgres 5433; sclient mysql 3306; sclient ldap 3389; sclient xmpp 5222
 timeout 10 curl -s -o /dev/null --cacert "$P/root.crt" -x http://127.0.0.1:3128 \
   --resolve server.test:4443:127.0.0.1 https://server.test:4443/ || true
 timeout 10 curl -s -o /dev/null --cacert "$P/root.crt" -x http://127.0.0.1:3128 \
@@ -97,6 +97,12 @@ for T in $TLSDIAGS; do
       'conn(port=3306)["preamble"]["protocol"] == "MySQL"' \
       '"SSLRequest" in msgs(conn(port=5432), "PostgreSQL")[0]["data"]' \
       'all(types(conn(port=p)).index("ClientHello") > 0 for p in (2525, 1143, 1110, 2121, 5432, 3306))'
+  check "$T: LDAP StartTLS and XMPP STARTTLS (s_client -starttls ldap, xmpp)" \
+    python3 tests/lib/assert_json.py "$T" "$CAP" \
+      'conn(port=3389)["preamble"]["protocol"] == "LDAP" and conn(port=3389)["preamble"]["upgrade"] == "accepted"' \
+      'conn(port=3389)["outcome"] == "ok" and "StartTLS" in msgs(conn(port=3389), "LDAP")[0]["data"]' \
+      'conn(port=5222)["preamble"]["protocol"] == "XMPP" and conn(port=5222)["preamble"]["upgrade"] == "accepted"' \
+      'conn(port=5222)["outcome"] == "ok" and types(conn(port=5222)).index("ClientHello") >= 4'
   check "$T: a refused upgrade is its own cause: SMTP 454, PostgreSQL N" \
     python3 tests/lib/assert_json.py "$T" "$CAP" \
       'conn(port=2526)["outcome"] == "failed" and conn(port=2526)["cause"] == "upgrade_refused"' \

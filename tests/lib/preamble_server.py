@@ -3,7 +3,7 @@
 
 A small server for tests/integration/t1460-preamble.sh that speaks the plain-text
 part of a protocol, then hands the socket to Python's ssl (the TLS server):
-  smtp, smtp-refuse (454), imap, pop3, ftp, postgres, postgres-refuse (N), mysql, proxyv1
+  smtp, smtp-refuse (454), imap, pop3, ftp, postgres, postgres-refuse (N), mysql, proxyv1, ldap, xmpp
 or a proxy in front of an upstream TLS server on 127.0.0.1:UPSTREAM_PORT that relays bytes:
   connect (HTTP CONNECT), socks5
 or plain TLS on a socket that accepts TCP Fast Open (data in the SYN):
@@ -152,6 +152,36 @@ def handle(mode, sock, ctx, upstream):
         if len(hdr) < 4:
             return sock.close()
         recv_exact(sock, hdr[0] | hdr[1] << 8 | hdr[2] << 16)
+        return tls_echo(sock, ctx)
+    if mode == "ldap":
+        hdr = recv_exact(sock, 2)
+        n = hdr[1] if len(hdr) == 2 and hdr[1] < 0x80 else 0
+        req = recv_exact(sock, n)
+        msgid = req[2] if len(req) > 2 else 1
+        # ExtendedResponse: resultCode success, matchedDN "", diagnosticMessage "", responseName the StartTLS OID
+        oid = b"1.3.6.1.4.1.1466.20037"
+        body = b"\x0a\x01\x00\x04\x00\x04\x00\x8a" + bytes([len(oid)]) + oid
+        op = b"\x78" + bytes([len(body)]) + body
+        msg = b"\x02\x01" + bytes([msgid]) + op
+        w(b"\x30" + bytes([len(msg)]) + msg)
+        return tls_echo(sock, ctx)
+    if mode == "xmpp":
+        buf = b""
+        while b">" not in buf:
+            d = sock.recv(1)
+            if not d:
+                return sock.close()
+            buf += d
+        w(b"<?xml version='1.0'?><stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'"
+          b" id='1' from='server.test' version='1.0'><stream:features><starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'>"
+          b"<required/></starttls></stream:features>")
+        buf = b""
+        while b"/>" not in buf and b"</starttls>" not in buf:
+            d = sock.recv(1)
+            if not d:
+                return sock.close()
+            buf += d
+        w(b"<proceed xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>")
         return tls_echo(sock, ctx)
     if mode == "tfo":
         return tls_echo(sock, ctx)
