@@ -35,7 +35,7 @@ struct td_tcpseg {
     uint16_t window;
     struct td_cur payload;  /* captured payload bytes (a view into the frame) */
     uint32_t payload_wire_len; /* payload length on the wire (>= captured when snaplen cut it) */
-    struct td_cur frag_ip;  /* TD_DEC_FRAGMENT: the IPv4 fragment, header included (a view into the frame) */
+    struct td_cur frag_ip;  /* TD_DEC_FRAGMENT: the IP fragment, headers included (a view into the frame) */
 };
 
 enum td_decode_result {
@@ -55,7 +55,7 @@ enum td_decode_result td_decode_frame(int dlt, const uint8_t *frame, size_t capl
 
 bool td_link_supported(int dlt);
 
-/* IPv4 reassembly (RFC 791 3.2, RFC 815): a bounded table of datagrams in
+/* IPv4 and IPv6 reassembly (RFC 791 3.2, RFC 8200 4.5, RFC 815): a bounded table of datagrams in
  * progress (ipfrag.c). td_ipfrag_add takes one fragment (seg->frag_ip of a
  * TD_DEC_FRAGMENT); when it completes a datagram, *out holds the whole packet
  * (decode it as DLT_RAW) and it returns true. Overlaps keep the first bytes. */

@@ -307,6 +307,7 @@ static enum td_decode_result decode_ipv4(struct dec *d, struct td_cur *c, struct
 /* IPv6 header (RFC 8200 section 3) and the extension headers of section 4. */
 static enum td_decode_result decode_ipv6(struct dec *d, struct td_cur *c, struct td_tcpseg *seg)
 {
+    struct td_cur start = *c; /* the whole packet, for reassembly of a fragment */
     d->c = c;
     uint32_t vtcfl;
     uint16_t plen;
@@ -355,6 +356,8 @@ static enum td_decode_result decode_ipv6(struct dec *d, struct td_cur *c, struct
                 return fail(d, TD_DEC_TRUNCATED, "IPv6 fragment header cut short");
             }
             if ((offm & 0xfff9) != 0) { /* offset or M flag: a real fragment */
+                size_t n = 40 + (size_t)plen < td_cur_len(&start) ? 40 + (size_t)plen : td_cur_len(&start);
+                td_cur_get_bytes(&start, &seg->frag_ip, n);
                 return fail(d, TD_DEC_FRAGMENT, "IPv6 fragment");
             }
             ext_len = 8; /* atomic fragment: carry on */

@@ -327,6 +327,41 @@ static void test_ipfrag(void **state)
         td_cur_init(&c, bad.data, bad.len);
         td_ipfrag_add(t, &c, &out);
     }
+    /* IPv6: the same TCP segment behind a Fragment header, through the decoder */
+    const size_t offs6[] = {8, 16, 0};
+    done = false;
+    for (size_t i = 0; i < 3 && !done; i++) {
+        struct td_buf f = {0};
+        struct td_bld b;
+        size_t off = offs6[i], n = off + 8 <= 22 ? 8 : 22 - off;
+        td_bld_init(&b, &f);
+        td_bld_u32(&b, 0x60000000);
+        td_bld_u16(&b, (uint16_t)(8 + n));
+        td_bld_u8(&b, 44);
+        td_bld_u8(&b, 64);
+        td_bld_bytes(&b, "\x20\x01\x0d\xb8\0\0\0\0\0\0\0\0\0\0\0\x01", 16);
+        td_bld_bytes(&b, "\x20\x01\x0d\xb8\0\0\0\0\0\0\0\0\0\0\0\x02", 16);
+        td_bld_u8(&b, 6);
+        td_bld_u8(&b, 0);
+        td_bld_u16(&b, (uint16_t)((off / 8) << 3 | (off + n < 22 ? 1 : 0)));
+        td_bld_u32(&b, 0xabcd);
+        td_bld_bytes(&b, ip4.data + 20 + off, n);
+        assert_true(td_bld_finish(&b));
+        struct td_tcpseg s6;
+        const char *why;
+        size_t at;
+        assert_int_equal(td_decode_frame(DLT_RAW, f.data, f.len, &s6, &why, &at), TD_DEC_FRAGMENT);
+        done = td_ipfrag_add(t, &s6.frag_ip, &out);
+        td_buf_free(&f);
+    }
+    assert_true(done);
+    struct td_tcpseg s6;
+    const char *why;
+    size_t at;
+    assert_int_equal(td_decode_frame(DLT_RAW, out.data, out.len, &s6, &why, &at), TD_DEC_TCP);
+    assert_int_equal(s6.src.family, 6);
+    assert_int_equal(s6.dport, 443);
+    assert_true(td_mem_eq(td_cur_data(&s6.payload), "hi", 2));
     td_buf_free(&bad);
     td_buf_free(&ip4);
     td_buf_free(&out);
