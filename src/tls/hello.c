@@ -526,9 +526,11 @@ static const uint8_t hrr_random[32] = {0xCF, 0x21, 0xAD, 0x74, 0xE5, 0x9A, 0x61,
  *       Extension extensions<6..2^16-1>;
  *   } ServerHello;
  */
-struct td_server_hello *td_parse_server_hello(struct td_cur *c, const char **err, size_t *err_off)
+static struct td_server_hello *parse_server_hello(struct td_cur *c, const char **err, size_t *err_off,
+                                                 bool keep_partial)
 {
     struct pctx pc = {err, err_off, c}, *p = &pc;
+    bool got_suite = false;
     struct td_server_hello *sh = td_calloc(1, sizeof *sh);
     struct td_cur sid;
     *err_off = 0;
@@ -558,6 +560,7 @@ struct td_server_hello *td_parse_server_hello(struct td_cur *c, const char **err
     }
     sh->version = sh->legacy_version;
     sh->hrr = td_mem_eq(sh->random, hrr_random, 32);
+    got_suite = true;
     if (!walk_exts(p, c, &sh->exts, server_ext, sh)) {
         goto bad;
     }
@@ -575,6 +578,21 @@ bad:
     if (*err_off == 0) {
         *err_off = td_cur_offset(c);
     }
+    if (keep_partial && got_suite) {
+        return sh; /* version, random and suite were read; the extensions up to the error */
+    }
     td_server_hello_free(sh);
     return NULL;
+}
+
+struct td_server_hello *td_parse_server_hello(struct td_cur *c, const char **err, size_t *err_off)
+{
+    return parse_server_hello(c, err, err_off, false);
+}
+
+struct td_server_hello *td_parse_server_hello_partial(struct td_cur *c, const char **err, size_t *err_off)
+{
+    *err = NULL;
+    *err_off = 0;
+    return parse_server_hello(c, err, err_off, true);
 }

@@ -296,6 +296,8 @@ struct td_client_hello *td_parse_sslv2_client_hello(struct td_cur *rec, const ch
 struct td_server_hello *td_parse_sslv2_server_hello(struct td_cur *rec, struct td_cur *cert, const char **err,
                                                     size_t *err_off);
 struct td_server_hello *td_parse_server_hello(struct td_cur *body, const char **err, size_t *err_off);
+/* The same, keeping version, random and suite when an extension is broken (*err set). */
+struct td_server_hello *td_parse_server_hello_partial(struct td_cur *body, const char **err, size_t *err_off);
 struct td_certificate *td_parse_certificate(struct td_cur *body, bool tls13, size_t max_certs, const char **err,
                                             size_t *err_off);
 struct td_server_key_exchange *td_parse_server_key_exchange(struct td_cur *body, uint16_t suite, uint16_t version,

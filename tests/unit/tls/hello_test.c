@@ -170,6 +170,28 @@ static void test_client_hello_partial(void **state)
     td_buf_free(&body);
 }
 
+/* A ServerHello whose extensions are broken keeps version, random and suite. */
+static void test_server_hello_partial(void **state)
+{
+    (void)state;
+    struct td_buf body = {0};
+    tl_server_hello(&body, false, 0xc02f);
+    static const uint8_t broken[] = {0x00, 0x10, 0x00, 0x17, 0x00, 0x20}; /* extension runs past the block */
+    td_buf_append(&body, broken, sizeof broken);
+    struct td_cur c;
+    const char *err = NULL;
+    size_t off = 0;
+    td_cur_init(&c, body.data, body.len);
+    struct td_server_hello *sh = td_parse_server_hello_partial(&c, &err, &off);
+    assert_non_null(sh);
+    assert_non_null(err);
+    assert_int_equal(sh->suite, 0xc02f);
+    td_server_hello_free(sh);
+    td_cur_init(&c, body.data, body.len);
+    assert_null(td_parse_server_hello(&c, &err, &off));
+    td_buf_free(&body);
+}
+
 static void test_names_from_iana(void **state)
 {
     (void)state;
@@ -202,6 +224,7 @@ int main(void)
         cmocka_unit_test(test_server_hello_tls13_and_hrr),
         cmocka_unit_test(test_server_hello_draft18),
         cmocka_unit_test(test_client_hello_partial),
+        cmocka_unit_test(test_server_hello_partial),
         cmocka_unit_test(test_names_from_iana),
     };
     return cmocka_run_group_tests_name("tls/hello", tests, NULL, NULL);
