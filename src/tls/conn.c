@@ -359,7 +359,7 @@ static void parse_message(struct td_tls_conn *c, enum td_role from, uint8_t type
     if (err) {
         const char *name = td_hstype_name(type);
         /* a ClientHello read up to the error stays a ClientHello, marked malformed */
-        m->malformed = (type == TD_HS_CLIENT_HELLO || type == TD_HS_SERVER_HELLO) && m->u.ch; /* u.ch/u.sh: the partial hello */
+        m->malformed = (type == TD_HS_CLIENT_HELLO && m->u.ch) || (type == TD_HS_SERVER_HELLO && m->u.sh);
         m->kind = m->malformed ? TD_M_HANDSHAKE : TD_M_MALFORMED;
         set_text(m, "%s: %s (message offset %zu, stream offset %llu)", name ? name : "handshake message", err,
                  err_off, (unsigned long long)(offset + 4 + err_off));
