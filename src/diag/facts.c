@@ -259,6 +259,9 @@ static void add_u16(uint16_t *set, size_t *n, size_t cap, uint16_t v)
 void td_server_view_add(struct td_server_view *v, const struct td_facts *f)
 {
     if (!f->tls) {
+        if (f->upgrade_refused && f->outcome == TD_OUTCOME_FAILED) {
+            v->failed++; /* refused STARTTLS: a failure of this server, though no TLS was spoken */
+        }
         return;
     }
     if (f->outcome != TD_OUTCOME_OK || !f->have_sh) {

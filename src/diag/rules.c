@@ -825,6 +825,9 @@ void td_diagnose(const struct td_facts *f, const struct td_server_view *sv, stru
     }
     uint64_t frame;
     out->aborted_by = aborter(f, &frame);
+    if (out->cause == TD_CAUSE_UPGRADE_REFUSED || out->cause == TD_CAUSE_PROXY_REFUSED) {
+        out->aborted_by = TD_SIDE_SERVER; /* its refusal ends it, whoever closes the socket */
+    }
     if (out->aborted_by == TD_SIDE_NONE && out->cause == TD_CAUSE_NO_RESPONSE) {
         out->aborted_by = TD_SIDE_NETWORK;
     }
