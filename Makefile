@@ -24,7 +24,7 @@ UNIT_SRCS := $(sort $(wildcard tests/unit/*/*_test.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
 TESTLIB_SRCS := $(sort $(wildcard tests/lib/*.c))
 TESTLIB_OBJS := $(TESTLIB_SRCS:%.c=$(B)/%.o)
-FUZZ_TARGETS := pcap tls hello cert probe
+FUZZ_TARGETS := pcap tls hello cert probe preamble
 REPLAY_BINS := $(FUZZ_TARGETS:%=$(B)/replay/%)
 FUZZ_SECONDS ?= 60
 FUZZ_FLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined

@@ -35,6 +35,7 @@ struct td_tcpseg {
     uint16_t window;
     struct td_cur payload;  /* captured payload bytes (a view into the frame) */
     uint32_t payload_wire_len; /* payload length on the wire (>= captured when snaplen cut it) */
+    struct td_cur frag_ip;  /* TD_DEC_FRAGMENT: the IP fragment, headers included (a view into the frame) */
 };
 
 enum td_decode_result {
@@ -53,6 +54,16 @@ enum td_decode_result td_decode_frame(int dlt, const uint8_t *frame, size_t capl
                                       const char **why, size_t *at);
 
 bool td_link_supported(int dlt);
+
+/* IPv4 and IPv6 reassembly (RFC 791 3.2, RFC 8200 4.5, RFC 815): a bounded table of datagrams in
+ * progress (ipfrag.c). td_ipfrag_add takes one fragment (seg->frag_ip of a
+ * TD_DEC_FRAGMENT); when it completes a datagram, *out holds the whole packet
+ * (decode it as DLT_RAW) and it returns true. Overlaps keep the first bytes. */
+struct td_ipfrag;
+struct td_buf;
+struct td_ipfrag *td_ipfrag_new(void);
+void td_ipfrag_free(struct td_ipfrag *t);
+bool td_ipfrag_add(struct td_ipfrag *t, const struct td_cur *ip, struct td_buf *out);
 /* "192.0.2.1:443" or "[2001:db8::1]:443" */
 void td_addr_port_str(const struct td_addr *a, uint16_t port, char *out, size_t out_len);
 void td_addr_str(const struct td_addr *a, char *out, size_t out_len);

@@ -13,6 +13,16 @@
 #define ETHERTYPE_VLAN 0x8100
 #define ETHERTYPE_QINQ 0x88a8
 #define ETHERTYPE_QINQ_OLD 0x9100
+#define ETHERTYPE_MPLS 0x8847
+#define ETHERTYPE_MPLS_MC 0x8848
+#define ETHERTYPE_PPPOE 0x8864
+#define ETHERTYPE_TEB 0x6558     /* transparent Ethernet bridging (GRE, GENEVE) */
+#define ETHERTYPE_ERSPAN2 0x88be
+#define ETHERTYPE_ERSPAN3 0x22eb
+#define UDP_VXLAN 4789
+#define UDP_GENEVE 6081
+#define UDP_GTPU 2152
+#define TD_MAX_ENCAP 8           /* tunnels inside tunnels, at most */
 
 #ifndef DLT_LINUX_SLL2
 #define DLT_LINUX_SLL2 276
@@ -28,7 +38,161 @@ struct dec {
     const char **why;
     size_t *at;
     struct td_cur *c;
+    int depth; /* encapsulations opened so far */
 };
+
+static enum td_decode_result decode_ipv4(struct dec *d, struct td_cur *c, struct td_tcpseg *seg);
+static enum td_decode_result decode_ipv6(struct dec *d, struct td_cur *c, struct td_tcpseg *seg);
+static enum td_decode_result decode_ethertype(struct dec *d, uint16_t type, struct td_cur *c, struct td_tcpseg *seg);
+static enum td_decode_result decode_ip_by_version(struct dec *d, struct td_cur *c, struct td_tcpseg *seg);
+static enum td_decode_result fail(struct dec *d, enum td_decode_result r, const char *why);
+
+/* An inner packet: the tunnel's payload, bounded by what the outer header says. */
+static bool enter(struct dec *d)
+{
+    return ++d->depth <= TD_MAX_ENCAP;
+}
+
+/* An Ethernet frame inside a tunnel (VXLAN, GENEVE, GRE bridging, ERSPAN). */
+static enum td_decode_result decode_inner_ether(struct dec *d, struct td_cur *c, struct td_tcpseg *seg)
+{
+    uint16_t type;
+    if (!td_cur_skip(c, 12) || !td_cur_get_u16(c, &type)) {
+        return fail(d, TD_DEC_TRUNCATED, "Ethernet header inside a tunnel cut short");
+    }
+    return decode_ethertype(d, type, c, seg);
+}
+
+/*
+ * GRE (RFC 2784, RFC 2890): flags and version, protocol type, then the
+ * optional checksum+reserved, key and sequence number words.
+ * ERSPAN (draft-foschiano-erspan): type II an 8-byte header, type III 12 (+8
+ * with the platform sub-header), then the mirrored Ethernet frame.
+ */
+static enum td_decode_result decode_gre(struct dec *d, struct td_cur *c, struct td_tcpseg *seg)
+{
+    uint16_t flags, proto;
+    if (!td_cur_get_u16(c, &flags) || !td_cur_get_u16(c, &proto)) {
+        return fail(d, TD_DEC_TRUNCATED, "GRE header cut short");
+    }
+    if ((flags & 0x0007) != 0) {
+        return TD_DEC_NOT_TCP; /* version 1 is PPTP's enhanced GRE: PPP inside, not decoded */
+    }
+    size_t opt = ((flags & 0x8000) ? 4 : 0) + ((flags & 0x2000) ? 4 : 0) + ((flags & 0x1000) ? 4 : 0);
+    if (!td_cur_skip(c, opt)) {
+        return fail(d, TD_DEC_TRUNCATED, "GRE optional fields cut short");
+    }
+    if (proto == ETHERTYPE_ERSPAN2 && (flags & 0x1000) == 0) {
+        return decode_inner_ether(d, c, seg); /* ERSPAN type I: no header */
+    }
+    if (proto == ETHERTYPE_ERSPAN2) {
+        if (!td_cur_skip(c, 8)) {
+            return fail(d, TD_DEC_TRUNCATED, "ERSPAN type II header cut short");
+        }
+        return decode_inner_ether(d, c, seg);
+    }
+    if (proto == ETHERTYPE_ERSPAN3) {
+        uint8_t b11;
+        if (!td_cur_peek_u8(c, 11, &b11) || !td_cur_skip(c, 12) || ((b11 & 0x01) && !td_cur_skip(c, 8))) {
+            return fail(d, TD_DEC_TRUNCATED, "ERSPAN type III header cut short");
+        }
+        return decode_inner_ether(d, c, seg);
+    }
+    if (proto == ETHERTYPE_TEB) {
+        return decode_inner_ether(d, c, seg);
+    }
+    return decode_ethertype(d, proto, c, seg);
+}
+
+/* UDP (RFC 768) carrying VXLAN (RFC 7348) or GENEVE (RFC 8926). */
+static enum td_decode_result decode_udp(struct dec *d, struct td_cur *c, struct td_tcpseg *seg)
+{
+    uint16_t sport, dport, len, csum;
+    if (!td_cur_get_u16(c, &sport) || !td_cur_get_u16(c, &dport) || !td_cur_get_u16(c, &len) ||
+        !td_cur_get_u16(c, &csum)) {
+        return TD_DEC_NOT_TCP;
+    }
+    (void)sport, (void)len, (void)csum;
+    if (dport == UDP_VXLAN) {
+        uint8_t fl;
+        if (!td_cur_get_u8(c, &fl) || !td_cur_skip(c, 7)) {
+            return fail(d, TD_DEC_TRUNCATED, "VXLAN header cut short");
+        }
+        if (!(fl & 0x08)) {
+            return TD_DEC_NOT_TCP; /* no valid VNI: not VXLAN */
+        }
+        return decode_inner_ether(d, c, seg);
+    }
+    if (dport == UDP_GENEVE) {
+        uint8_t vo, fl;
+        uint16_t proto;
+        if (!td_cur_get_u8(c, &vo) || !td_cur_get_u8(c, &fl) || !td_cur_get_u16(c, &proto) || !td_cur_skip(c, 4) ||
+            !td_cur_skip(c, (size_t)(vo & 0x3f) * 4)) {
+            return fail(d, TD_DEC_TRUNCATED, "GENEVE header cut short");
+        }
+        if ((vo >> 6) != 0) {
+            return TD_DEC_NOT_TCP;
+        }
+        (void)fl;
+        return proto == ETHERTYPE_TEB ? decode_inner_ether(d, c, seg) : decode_ethertype(d, proto, c, seg);
+    }
+    if (dport == UDP_GTPU || sport == UDP_GTPU) {
+        /* 3GPP TS 29.281 5.1: flags, type (255: G-PDU), length, TEID; then
+         * sequence number, N-PDU and next extension type when E, S or PN is
+         * set; extension headers are 4*n bytes, their last byte the next type. */
+        uint8_t fl, type, next = 0;
+        uint16_t glen;
+        uint32_t teid;
+        if (!td_cur_get_u8(c, &fl) || !td_cur_get_u8(c, &type) || !td_cur_get_u16(c, &glen) ||
+            !td_cur_get_u32(c, &teid)) {
+            return fail(d, TD_DEC_TRUNCATED, "GTP-U header cut short");
+        }
+        (void)glen, (void)teid;
+        if ((fl >> 5) != 1 || type != 255) {
+            return TD_DEC_NOT_TCP; /* not GTPv1, or a signalling message */
+        }
+        if (fl & 0x07) {
+            if (!td_cur_skip(c, 3) || !td_cur_get_u8(c, &next)) {
+                return fail(d, TD_DEC_TRUNCATED, "GTP-U optional fields cut short");
+            }
+        }
+        for (int i = 0; next != 0 && i < 8; i++) {
+            uint8_t units;
+            if (!td_cur_get_u8(c, &units) || units == 0 || !td_cur_skip(c, (size_t)units * 4 - 2) ||
+                !td_cur_get_u8(c, &next)) {
+                return fail(d, TD_DEC_TRUNCATED, "GTP-U extension header cut short");
+            }
+        }
+        return decode_ip_by_version(d, c, seg);
+    }
+    return TD_DEC_NOT_TCP;
+}
+
+/* What an IP header's protocol (IPv4) or next header (IPv6) carries, when not TCP. */
+static enum td_decode_result decode_ip_payload(struct dec *d, uint8_t proto, struct td_cur *c, uint32_t len,
+                                               struct td_tcpseg *seg)
+{
+    if (proto != 4 && proto != 41 && proto != 47 && proto != 17) {
+        return TD_DEC_NOT_TCP;
+    }
+    if (!enter(d)) {
+        return fail(d, TD_DEC_MALFORMED, "more than 8 nested tunnels");
+    }
+    struct td_cur inner = *c;
+    if (len < td_cur_len(c)) {
+        td_cur_get_bytes(c, &inner, len); /* drop Ethernet padding after the tunnel */
+    }
+    switch (proto) {
+    case 4: /* IP in IP (RFC 2003) */
+        return decode_ipv4(d, &inner, seg);
+    case 41: /* IPv6 in IP (RFC 4213) */
+        return decode_ipv6(d, &inner, seg);
+    case 47:
+        return decode_gre(d, &inner, seg);
+    default:
+        return decode_udp(d, &inner, seg);
+    }
+}
 
 static enum td_decode_result fail(struct dec *d, enum td_decode_result r, const char *why)
 {
@@ -101,6 +265,7 @@ static enum td_decode_result decode_tcp(struct dec *d, struct td_cur *ip_payload
 /* IPv4 header (RFC 791 section 3.1). */
 static enum td_decode_result decode_ipv4(struct dec *d, struct td_cur *c, struct td_tcpseg *seg)
 {
+    struct td_cur start = *c; /* the whole packet, for reassembly of a fragment */
     d->c = c;
     uint8_t vihl, tos, ttl, proto;
     uint16_t total, id, frag, csum;
@@ -124,15 +289,17 @@ static enum td_decode_result decode_ipv4(struct dec *d, struct td_cur *c, struct
         return fail(d, TD_DEC_TRUNCATED, "IPv4 addresses or options cut short");
     }
     if ((frag & 0x3fff) != 0) { /* MF set or a non-zero offset */
+        size_t n = total < td_cur_len(&start) ? total : td_cur_len(&start);
+        td_cur_get_bytes(&start, &seg->frag_ip, n);
         return fail(d, TD_DEC_FRAGMENT, "IPv4 fragment");
-    }
-    if (proto != 6) {
-        return TD_DEC_NOT_TCP;
     }
     uint32_t wire_len = total - (uint32_t)ihl;
     /* TSO captures carry total length 0; take what was captured. */
     if (total == 0) {
         wire_len = (uint32_t)td_cur_len(c);
+    }
+    if (proto != 6) {
+        return decode_ip_payload(d, proto, c, wire_len, seg);
     }
     return decode_tcp(d, c, wire_len, seg);
 }
@@ -140,6 +307,7 @@ static enum td_decode_result decode_ipv4(struct dec *d, struct td_cur *c, struct
 /* IPv6 header (RFC 8200 section 3) and the extension headers of section 4. */
 static enum td_decode_result decode_ipv6(struct dec *d, struct td_cur *c, struct td_tcpseg *seg)
 {
+    struct td_cur start = *c; /* the whole packet, for reassembly of a fragment */
     d->c = c;
     uint32_t vtcfl;
     uint16_t plen;
@@ -188,11 +356,18 @@ static enum td_decode_result decode_ipv6(struct dec *d, struct td_cur *c, struct
                 return fail(d, TD_DEC_TRUNCATED, "IPv6 fragment header cut short");
             }
             if ((offm & 0xfff9) != 0) { /* offset or M flag: a real fragment */
+                size_t n = 40 + (size_t)plen < td_cur_len(&start) ? 40 + (size_t)plen : td_cur_len(&start);
+                td_cur_get_bytes(&start, &seg->frag_ip, n);
                 return fail(d, TD_DEC_FRAGMENT, "IPv6 fragment");
             }
             ext_len = 8; /* atomic fragment: carry on */
             break;
         }
+        case 4:
+        case 41:
+        case 47:
+        case 17:
+            return decode_ip_payload(d, next, c, remaining, seg);
         default:
             return TD_DEC_NOT_TCP;
         }
@@ -236,6 +411,41 @@ static enum td_decode_result decode_ethertype(struct dec *d, uint16_t type, stru
     if (type == ETHERTYPE_IPV6) {
         return decode_ipv6(d, c, seg);
     }
+    if (type == ETHERTYPE_MPLS || type == ETHERTYPE_MPLS_MC) {
+        /* RFC 3032: 4-byte label entries until the bottom-of-stack bit, then
+         * IP told by its version nibble (an Ethernet pseudowire is not decoded) */
+        for (int labels = 0; labels < 16; labels++) {
+            uint32_t e;
+            if (!td_cur_get_u32(c, &e)) {
+                return fail(d, TD_DEC_TRUNCATED, "MPLS label stack cut short");
+            }
+            if (e & 0x100) {
+                uint8_t v;
+                if (td_cur_peek_u8(c, 0, &v) && (v >> 4) != 4 && (v >> 4) != 6) {
+                    return TD_DEC_NOT_IP;
+                }
+                return decode_ip_by_version(d, c, seg);
+            }
+        }
+        return fail(d, TD_DEC_MALFORMED, "MPLS label stack without a bottom");
+    }
+    if (type == ETHERTYPE_PPPOE) {
+        /* RFC 2516 session stage: ver/type, code, session id, length, then PPP's protocol */
+        uint8_t vt, code;
+        uint16_t sid, len, ppp;
+        if (!td_cur_get_u8(c, &vt) || !td_cur_get_u8(c, &code) || !td_cur_get_u16(c, &sid) ||
+            !td_cur_get_u16(c, &len) || !td_cur_get_u16(c, &ppp)) {
+            return fail(d, TD_DEC_TRUNCATED, "PPPoE header cut short");
+        }
+        (void)vt, (void)code, (void)sid, (void)len;
+        if (ppp == 0x0021) {
+            return decode_ipv4(d, c, seg);
+        }
+        if (ppp == 0x0057) {
+            return decode_ipv6(d, c, seg);
+        }
+        return TD_DEC_NOT_IP;
+    }
     return TD_DEC_NOT_IP;
 }
 
@@ -244,7 +454,7 @@ enum td_decode_result td_decode_frame(int dlt, const uint8_t *frame, size_t capl
 {
     struct td_cur c;
     td_cur_init(&c, frame, caplen);
-    struct dec d = {why, at, &c};
+    struct dec d = {why, at, &c, 0};
     *why = NULL;
     *at = 0;
     uint16_t type;

@@ -147,6 +147,17 @@ struct td_facts {
     char server_ip[64];            /* the address the client connected to, without port */
     int64_t first_ns;              /* the connection's first frame, capture time in ns */
     char sent_root[160];           /* a self-signed certificate the server sent (its subject), or "" */
+    /* the first message that breaks the protocol, or is over tlsdiag's limit */
+    bool malformed, over_limit;
+    int malformed_side;
+    uint64_t malformed_frame;
+    uint32_t over_limit_len;
+    char malformed_text[200];
+    /* plain text before TLS (STARTTLS, a proxy): protocol, and a refusal */
+    bool preamble, preamble_proxy, upgrade_refused;
+    char preamble_proto[16];
+    uint64_t refused_frame;
+    char refused_text[120];
     /* Last, and zeroed only when checked: they are most of the struct. */
     struct td_chain_check chain;
     struct td_chain_check client_chain;

@@ -162,8 +162,24 @@ void td_facts_from_conn(struct td_facts *f, const struct td_tls_conn *c, const s
     bool client_fin_seen = false;
     const struct td_certificate_request *cr = NULL;
     const struct td_certificate *client_cert = NULL;
+    if (c->pre.proto) {
+        f->preamble = true;
+        f->preamble_proxy = c->pre.proxy;
+        snprintf(f->preamble_proto, sizeof f->preamble_proto, "%s", c->pre.name ? c->pre.name : "?");
+        f->upgrade_refused = c->pre.refused;
+        f->refused_frame = c->pre_refused_frame;
+        snprintf(f->refused_text, sizeof f->refused_text, "%s", c->pre.refusal);
+    }
     for (const struct td_msg *m = c->msgs; m; m = m->next) {
         int side = m->from == TD_CLIENT ? 0 : 1;
+        if ((m->kind == TD_M_MALFORMED || m->malformed) && !f->malformed && !f->over_limit) {
+            f->malformed = !m->over_limit;
+            f->over_limit = m->over_limit;
+            f->over_limit_len = m->length;
+            f->malformed_side = side;
+            f->malformed_frame = m->frame;
+            snprintf(f->malformed_text, sizeof f->malformed_text, "%s", m->text ? m->text : "");
+        }
         if (m->from == TD_SERVER && m->kind != TD_M_TCP_FIN && m->kind != TD_M_TCP_RST) {
             f->server_msgs++;
             f->last_server_frame = m->frame;
@@ -315,6 +331,9 @@ static void add_u16(uint16_t *set, size_t *n, size_t cap, uint16_t v)
 void td_server_view_add(struct td_server_view *v, const struct td_facts *f)
 {
     if (!f->tls) {
+        if (f->upgrade_refused && f->outcome == TD_OUTCOME_FAILED) {
+            v->failed++; /* refused STARTTLS: a failure of this server, though no TLS was spoken */
+        }
         return;
     }
     if (f->sent_root[0] && v->num_roots < sizeof v->roots / sizeof v->roots[0]) {

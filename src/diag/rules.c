@@ -275,6 +275,59 @@ static bool rule_not_tls(const struct td_facts *f, const struct td_server_view *
     return false;
 }
 
+/* The plain-text preamble before TLS (STARTTLS, a proxy) was answered with a refusal. */
+static bool rule_upgrade_refused(const struct td_facts *f, const struct td_server_view *sv, struct td_verdict *v)
+{
+    (void)sv;
+    if (!f->upgrade_refused) { /* even when the client then sent a ClientHello anyway */
+        return false;
+    }
+    verdict(v, f->preamble_proxy ? TD_CAUSE_PROXY_REFUSED : TD_CAUSE_UPGRADE_REFUSED, TD_CONF_HIGH, TD_SIDE_SERVER);
+    if (f->preamble_proxy) {
+        SAY(v, "the %s proxy %s refused to open the tunnel: \"%.80s\"", f->preamble_proto, f->server,
+            f->refused_text);
+        FIX(v, "proxy: allow this client and target (access rules, credentials); or client: use another proxy.");
+    } else {
+        SAY(v, "the client asked %s to start TLS (%s) and the server refused: \"%.80s\"", f->server,
+            f->preamble_proto, f->refused_text);
+        FIX(v, "server: enable TLS for %s on port %u; or client: do not require TLS from this server.",
+            f->preamble_proto, f->server_port);
+    }
+    evidence(v, f->refused_frame, "%s answer: %.80s", f->preamble_proto, f->refused_text);
+    return true;
+}
+
+/* A message tlsdiag could not read: broken encoding, or longer than it keeps. */
+static bool rule_malformed(const struct td_facts *f, const struct td_server_view *sv, struct td_verdict *v)
+{
+    (void)sv;
+    if (!f->malformed && !f->over_limit) {
+        return false;
+    }
+    int side = f->malformed_side, peer = 1 - side;
+    const char *who = side == C ? "client" : "server";
+    if (f->over_limit) {
+        verdict(v, TD_CAUSE_OVER_LIMIT, TD_CONF_LOW, TD_SIDE_NONE);
+        SAY(v, "the %s sent a handshake message over the limit (%u bytes) that tlsdiag reassembles; the rest of "
+               "its side is not decoded, so why the handshake failed is not known",
+            who, f->over_limit_len);
+        evidence(v, f->malformed_frame, "%.200s", f->malformed_text);
+        FIX(v, "nothing known to be wrong; read the capture with tshark for the rest of the handshake.");
+        return true;
+    }
+    /* The peer's decode_error / illegal_parameter / unexpected_message (or reset) confirms it. */
+    bool confirmed = (f->alert[peer] && f->alert_level[peer] == 2 &&
+                      (f->alert_desc[peer] == 50 || f->alert_desc[peer] == 47 || f->alert_desc[peer] == 10)) ||
+                     f->rst[peer];
+    verdict(v, TD_CAUSE_MALFORMED_MESSAGE, confirmed ? TD_CONF_HIGH : TD_CONF_MEDIUM,
+            side == C ? TD_SIDE_CLIENT : TD_SIDE_SERVER);
+    SAY(v, "the %s sent a malformed %.200s", who, f->malformed_text);
+    evidence(v, f->malformed_frame, "malformed %.200s", f->malformed_text);
+    alert_evidence(v, f, peer);
+    FIX(v, "%s: fix or update the TLS stack that writes these bytes (or the middlebox that rewrites them).", who);
+    return true;
+}
+
 static bool rule_no_hello(const struct td_facts *f, const struct td_server_view *sv, struct td_verdict *v)
 {
     (void)sv;
@@ -1117,8 +1170,9 @@ typedef bool (*td_rule)(const struct td_facts *, const struct td_server_view *, 
 /* Order matters: transport and framing first, then client authentication,
  * versions, groups, SNI, ciphers, certificates. */
 static const td_rule rules[] = {
-    rule_not_tls, rule_no_hello, rule_silence, rule_gap, rule_client_cert, rule_version, rule_server_cert,
-    rule_group,   rule_unusable_offer, rule_sni, rule_cipher,  rule_tls13_rejected, rule_closed_after_handshake, rule_unknown,
+    rule_upgrade_refused, rule_not_tls, rule_malformed, rule_no_hello, rule_silence, rule_gap, rule_client_cert,
+    rule_version, rule_server_cert, rule_group, rule_unusable_offer, rule_sni, rule_cipher, rule_tls13_rejected,
+    rule_closed_after_handshake, rule_unknown,
 };
 
 void td_diagnose(const struct td_facts *f, const struct td_server_view *sv, struct td_verdict *out)
@@ -1157,6 +1211,9 @@ void td_diagnose(const struct td_facts *f, const struct td_server_view *sv, stru
     uint64_t frame;
     if (out->aborted_by == TD_SIDE_NONE) { /* a rule that knows better has said */
         out->aborted_by = aborter(f, &frame);
+    }
+    if (out->cause == TD_CAUSE_UPGRADE_REFUSED || out->cause == TD_CAUSE_PROXY_REFUSED) {
+        out->aborted_by = TD_SIDE_SERVER; /* its refusal ends it, whoever closes the socket */
     }
     if (out->aborted_by == TD_SIDE_NONE && out->cause == TD_CAUSE_NO_RESPONSE) {
         out->aborted_by = TD_SIDE_NETWORK;

@@ -9,6 +9,8 @@
 
 #include "base/banned.h"
 
+#define DLT_RAW_IP 101 /* LINKTYPE_RAW: a bare IP packet */
+
 struct econn {
     struct td_tls_conn tls;
     int client_ep;   /* flow endpoint that is the client, -1 until known */
@@ -26,6 +28,8 @@ struct td_engine {
     uint64_t problems_reported;
     struct td_keylog *keylog;   /* cb.keylog, or the engine's own for pcapng secrets */
     bool own_keylog;
+    struct td_ipfrag *frag;     /* IPv4 datagrams being reassembled */
+    struct td_buf dgram;        /* the last one completed */
 };
 
 /* Ports IANA assigns to protocols over TLS; plain text there is reported. */
@@ -83,8 +87,9 @@ static void emit(struct td_engine *e, struct td_flow *f, struct econn *ec)
 {
     struct td_tls_conn *c = &ec->tls;
     bool tls_port = td_is_tls_port(c->port[TD_SERVER]);
+    /* TLS, a preamble that asked for it, or plain text the TLS port refused */
     if (td_tls_reportable(c) || (tls_port && ec->has_payload)) {
-        if (!c->tls_seen) {
+        if (!c->tls_seen && !c->pre.asked) {
             e->stats->not_tls_on_tls_port++;
             if (!c->failed) {
                 c->failed = true;
@@ -232,6 +237,14 @@ void td_engine_frame(struct td_engine *e, int dlt, uint64_t frame, const struct 
         return;
     case TD_DEC_FRAGMENT:
         e->stats->fragments++;
+        if (!e->frag) {
+            e->frag = td_ipfrag_new();
+        }
+        if (td_ipfrag_add(e->frag, &seg.frag_ip, &e->dgram) &&
+            td_decode_frame(DLT_RAW_IP, e->dgram.data, e->dgram.len, &seg, &why, &at) == TD_DEC_TCP) {
+            e->stats->tcp_segments++;
+            td_flowtab_segment(e->tab, &seg, ts, frame); /* at its last fragment, as Wireshark shows it */
+        }
         return;
     case TD_DEC_TRUNCATED:
         /* Headers cut by the snap length are common (tcpdump -s 96); count. */
@@ -266,6 +279,8 @@ void td_engine_free(struct td_engine *e)
         return;
     }
     td_flowtab_free(e->tab);
+    td_ipfrag_free(e->frag);
+    td_buf_free(&e->dgram);
     if (e->own_keylog) {
         td_keylog_free(e->keylog);
     }

@@ -277,8 +277,18 @@ static void message(struct td_json *j, const struct td_msg *m, struct td_cert_ca
     default:
         break;
     }
+    if (m->malformed) {
+        td_json_bool(j, "malformed", true);
+    }
+    if (m->over_limit) {
+        td_json_bool(j, "over_limit", true);
+    }
+    if (m->kind == TD_M_PREAMBLE) {
+        td_json_bool(j, "preamble", true);
+        td_json_u64(j, "messages", m->count);
+    }
     if (m->text) {
-        td_json_str(j, m->kind == TD_M_NOT_TLS ? "data" : "error", m->text);
+        td_json_str(j, m->kind == TD_M_NOT_TLS || m->kind == TD_M_PREAMBLE ? "data" : "error", m->text);
     }
     td_json_obj_end(j);
 }
@@ -321,6 +331,21 @@ void td_render_conn_json_open(struct td_json *jp, const struct td_tls_conn *c, c
     }
     if (c->note) {
         td_json_str(&j, "note", c->note);
+    }
+    if (c->pre.proto) {
+        /* plain text before TLS: "preamble": {"protocol", "upgrade": requested|accepted|refused|none} */
+        td_json_obj_begin(&j, "preamble");
+        td_json_str(&j, "protocol", c->pre.name);
+        td_json_str(&j, "kind", c->pre.proxy ? "proxy" : "starttls");
+        td_json_str(&j, "upgrade", c->pre.refused    ? "refused"
+                                   : c->pre.accepted ? "accepted"
+                                   : c->pre.asked    ? "requested"
+                                                     : "none");
+        if (c->pre.refused) {
+            td_json_str(&j, "answer", c->pre.refusal);
+            td_json_u64(&j, "answer_frame", c->pre_refused_frame);
+        }
+        td_json_obj_end(&j);
     }
     if (c->keylog_status) {
         td_json_str(&j, "keylog", c->keylog_status);

@@ -250,6 +250,9 @@ static void msg_line(struct td_buf *out, const struct td_msg *m, const struct td
         default:
             td_buf_printf(out, "%u bytes", m->length);
         }
+        if (m->malformed && m->text) {
+            td_buf_printf(out, "  %smalformed: %s%s", col(o, RED), m->text, col(o, RESET));
+        }
         break;
     case TD_M_ENC_HANDSHAKE:
         td_buf_printf(out, "(encrypted, %u bytes)", m->length);
@@ -276,6 +279,7 @@ static void msg_line(struct td_buf *out, const struct td_msg *m, const struct td
     }
     case TD_M_GAP:
     case TD_M_MALFORMED:
+    case TD_M_PREAMBLE:
         td_buf_puts(out, m->text ? m->text : "");
         break;
     case TD_M_CCS:

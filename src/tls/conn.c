@@ -11,8 +11,11 @@
 
 #include "base/mem.h"
 #include "tls/internal.h"
+#include "tls/preamble.h"
 
 #include "base/banned.h"
+
+static void feed_dir(struct td_tls_conn *c, enum td_role from, const uint8_t *p, size_t n, const struct td_at *at);
 
 void td_tls_conn_init(struct td_tls_conn *c, const struct td_limits *lim)
 {
@@ -31,6 +34,7 @@ void td_tls_conn_free(struct td_tls_conn *c)
     for (int i = 0; i < 2; i++) {
         td_buf_free(&c->dir[i].hs);
         td_buf_free(&c->dir[i].text);
+        td_buf_free(&c->dir[i].pre);
         td_aead_free(c->dir[i].dec);
         c->dir[i].dec = NULL;
         td_memzero(c->dir[i].rec.data, c->dir[i].rec.len);
@@ -283,7 +287,11 @@ static void on_server_hello(struct td_tls_conn *c, struct td_msg *m, struct td_s
     c->version = sh->version;
     c->suite = sh->suite;
     td_memcopy(c->server_random, sh->random, 32);
-    if (sh->version >= 0x0304 && sh->has_supported_versions) {
+    /* TLS 1.3, its drafts and the Facebook/Google experiments: encrypted after
+     * ServerHello. An unknown version is not assumed to be any of them. */
+    uint16_t v = sh->version;
+    bool is13 = v == 0x0304 || (v >> 8) == 0x7f || (v >> 8) == 0xfb || (v >= 0x7e01 && v <= 0x7e03);
+    if ((is13 && sh->has_supported_versions) || sh->tls13_draft) {
         /* RFC 8446 2: everything the server sends after ServerHello is encrypted. */
         c->tls13 = true;
     }
@@ -306,14 +314,14 @@ static void parse_message(struct td_tls_conn *c, enum td_role from, uint8_t type
     m->record_version = c->dir[from].rec_version;
     switch (type) {
     case TD_HS_CLIENT_HELLO: {
-        struct td_client_hello *ch = td_parse_client_hello(body, &err, &err_off);
+        struct td_client_hello *ch = td_parse_client_hello_partial(body, &err, &err_off);
         if (ch) {
             on_client_hello(c, m, ch);
         }
         break;
     }
     case TD_HS_SERVER_HELLO: {
-        struct td_server_hello *sh = td_parse_server_hello(body, &err, &err_off);
+        struct td_server_hello *sh = td_parse_server_hello_partial(body, &err, &err_off);
         if (sh) {
             on_server_hello(c, m, sh);
         }
@@ -354,7 +362,9 @@ static void parse_message(struct td_tls_conn *c, enum td_role from, uint8_t type
     }
     if (err) {
         const char *name = td_hstype_name(type);
-        m->kind = TD_M_MALFORMED;
+        /* a ClientHello read up to the error stays a ClientHello, marked malformed */
+        m->malformed = (type == TD_HS_CLIENT_HELLO && m->u.ch) || (type == TD_HS_SERVER_HELLO && m->u.sh);
+        m->kind = m->malformed ? TD_M_HANDSHAKE : TD_M_MALFORMED;
         set_text(m, "%s: %s (message offset %zu, stream offset %llu)", name ? name : "handshake message", err,
                  err_off, (unsigned long long)(offset + 4 + err_off));
         if (!c->complete) {
@@ -376,8 +386,20 @@ static void drain_handshake(struct td_tls_conn *c, enum td_role from, const stru
         td_cur_get_u8(&all, &type);
         td_cur_get_u24(&all, &len);
         if (len > c->lim->hs_message_max) {
-            malformed(c, from, at, d->hs_offset + used, "handshake message",
-                      "length over the limit of reassembled handshake messages");
+            /* a length TLS allows (2^24) but more than tlsdiag keeps: not malformed */
+            const char *name = td_hstype_name(type);
+            char why[160];
+            snprintf(why, sizeof why, "length over the limit (%u bytes; tlsdiag reassembles up to %zu)", len,
+                     c->lim->hs_message_max);
+            malformed(c, from, at, d->hs_offset + used, name ? name : "handshake message", why);
+            if (c->last && c->last->kind == TD_M_MALFORMED) {
+                c->last->over_limit = true;
+                c->last->hs_type = type;
+                c->last->length = len;
+            }
+            if (c->fail_reason && strcmp(c->fail_reason, "malformed TLS") == 0) {
+                c->fail_reason = "handshake message over the limit";
+            }
             break;
         }
         if (!td_cur_get_bytes(&all, &body, len)) {
@@ -805,50 +827,170 @@ static void feed_tls(struct td_tls_conn *c, enum td_role from, const uint8_t *p,
     }
 }
 
-/* SSLv2-compatible ClientHello: a 2-byte header with the top bit set. */
+/* SSL 2.0 ERROR codes (draft-hickman-netscape-ssl-00 C) as the TLS alert that means the same. */
+static uint8_t ssl2_error_alert(uint16_t code)
+{
+    switch (code) {
+    case 1:
+        return 40; /* NO-CIPHER-ERROR: handshake_failure */
+    case 2:
+        return 41; /* NO-CERTIFICATE-ERROR: no_certificate */
+    case 4:
+        return 42; /* BAD-CERTIFICATE-ERROR: bad_certificate */
+    case 6:
+        return 43; /* UNSUPPORTED-CERTIFICATE-TYPE-ERROR: unsupported_certificate */
+    default:
+        return 40;
+    }
+}
+
+/* One whole SSL 2.0 record body (its header removed). */
+static void ssl2_record(struct td_tls_conn *c, enum td_role from, struct td_cur *body, uint64_t offset,
+                        const struct td_at *at)
+{
+    struct td_tls_dir *d = &c->dir[from];
+    const char *err = NULL;
+    size_t err_off = 0;
+    uint8_t type = 0xff;
+    size_t len = td_cur_len(body);
+    c->tls_seen = true;
+    if (d->ssl2_keyed) {
+        /* CLIENT-FINISHED, SERVER-VERIFY, SERVER-FINISHED, then data: all encrypted */
+        if (++d->ssl2_enc_records <= 3) {
+            struct td_msg *m = add_msg(c, TD_M_ENC_HANDSHAKE, from, at);
+            if (m) {
+                m->encrypted = true;
+                m->length = (uint32_t)len;
+                m->offset = offset;
+                m->record_version = 0x0002;
+            }
+        }
+        d->finished = true;
+        check_complete(c);
+        return;
+    }
+    td_cur_peek_u8(body, 0, &type);
+    struct td_msg *m = add_msg(c, TD_M_HANDSHAKE, from, at);
+    if (!m) {
+        return;
+    }
+    m->length = (uint32_t)len;
+    m->offset = offset;
+    m->record_version = 0x0002;
+    switch (type) {
+    case 1: { /* CLIENT-HELLO */
+        m->hs_type = TD_HS_CLIENT_HELLO;
+        struct td_client_hello *ch = td_parse_sslv2_client_hello(body, &err, &err_off);
+        if (ch) {
+            on_client_hello(c, m, ch);
+        }
+        break;
+    }
+    case 4: { /* SERVER-HELLO: SSL 2.0 it is, both ways */
+        struct td_cur cert;
+        m->hs_type = TD_HS_SERVER_HELLO;
+        struct td_server_hello *sh = td_parse_sslv2_server_hello(body, &cert, &err, &err_off);
+        if (!sh) {
+            break;
+        }
+        m->u.sh = sh;
+        c->ssl2 = true;
+        c->version = sh->version;
+        c->suite = sh->suite;
+        c->dir[TD_SERVER].ssl2_keyed = sh->session_id_len != 0; /* a resumed session: keys known */
+        if (td_cur_len(&cert) > 0) {
+            struct td_msg *cm = add_msg(c, TD_M_HANDSHAKE, from, at);
+            if (cm) {
+                cm->hs_type = TD_HS_CERTIFICATE;
+                cm->length = (uint32_t)td_cur_len(&cert);
+                cm->offset = offset;
+                cm->record_version = 0x0002;
+                cm->u.cert = td_calloc(1, sizeof *cm->u.cert);
+                cm->u.cert->certs = td_calloc(1, sizeof *cm->u.cert->certs);
+                cm->u.cert->certs[0].p = td_memdup(td_cur_data(&cert), td_cur_len(&cert));
+                cm->u.cert->certs[0].len = td_cur_len(&cert);
+                cm->u.cert->num_certs = cm->u.cert->num_certs_total = 1;
+            }
+        }
+        break;
+    }
+    case 2: /* CLIENT-MASTER-KEY: the key exchange; what follows is encrypted both ways */
+        m->hs_type = TD_HS_CLIENT_KEY_EXCHANGE;
+        set_text(m, "SSLv2 CLIENT-MASTER-KEY");
+        c->dir[TD_CLIENT].ssl2_keyed = c->dir[TD_SERVER].ssl2_keyed = true;
+        break;
+    case 0: { /* ERROR: the SSL 2.0 alert */
+        uint16_t code = 0;
+        struct td_cur e = *body;
+        td_cur_skip(&e, 1);
+        td_cur_get_u16(&e, &code);
+        m->kind = TD_M_ALERT;
+        m->alert_level = 2;
+        m->alert_desc = ssl2_error_alert(code);
+        set_text(m, "SSLv2 ERROR %u", code);
+        c->fatal_alert = true;
+        fail(c, "fatal alert");
+        break;
+    }
+    default:
+        err = "not an SSL 2.0 handshake message before the keys";
+        break;
+    }
+    if (err) {
+        m->kind = TD_M_MALFORMED;
+        set_text(m, "SSLv2 record: %s (offset %zu, stream offset %llu)", err, err_off,
+                 (unsigned long long)(offset + err_off));
+        if (!c->complete) {
+            fail(c, "malformed handshake message");
+        }
+    }
+}
+
+/* SSL 2.0 records: a 2-byte header with the top bit set (length up to 32767),
+ * or a 3-byte one (length up to 16383, then the padding length). The
+ * SSLv2-compatible ClientHello of TLS clients is one such record; after it
+ * the client speaks TLS records, unless the server answered in SSL 2.0. */
 static void feed_ssl2(struct td_tls_conn *c, enum td_role from, const uint8_t *p, size_t n, const struct td_at *at)
 {
     struct td_tls_dir *d = &c->dir[from];
-    size_t need = 2;
-    if (d->hs.len >= 2) {
-        need = 2 + (size_t)(((d->hs.data[0] & 0x7f) << 8) | d->hs.data[1]);
-    }
-    while (n > 0) {
-        size_t take = need > d->hs.len ? need - d->hs.len : 0;
-        if (take > n) {
-            take = n;
+    while (n > 0 && d->mode == TD_DIR_SSL2) {
+        uint8_t b0 = d->hs.len > 0 ? d->hs.data[0] : p[0];
+        size_t hdr = (b0 & 0x80) ? 2 : 3, take;
+        if (d->hs.len < hdr) {
+            take = hdr - d->hs.len < n ? hdr - d->hs.len : n;
+            td_buf_append(&d->hs, p, take);
+            d->offset += take;
+            p += take;
+            n -= take;
+            continue;
         }
+        size_t need = hdr + (size_t)(hdr == 2 ? ((d->hs.data[0] & 0x7f) << 8) | d->hs.data[1]
+                                              : ((d->hs.data[0] & 0x3f) << 8) | d->hs.data[1]);
+        if (need == hdr) {
+            td_buf_reset(&d->hs); /* an empty record */
+            continue;
+        }
+        take = need - d->hs.len < n ? need - d->hs.len : n;
         td_buf_append(&d->hs, p, take);
         d->offset += take;
         p += take;
         n -= take;
-        if (d->hs.len == 2) {
-            need = 2 + (size_t)(((d->hs.data[0] & 0x7f) << 8) | d->hs.data[1]);
+        if (d->hs.len < need) {
             continue;
         }
-        if (d->hs.len >= need && d->hs.len >= 2) {
-            struct td_cur body;
-            const char *err = NULL;
-            size_t err_off = 0;
-            td_cur_init(&body, d->hs.data + 2, need - 2);
-            struct td_client_hello *ch = td_parse_sslv2_client_hello(&body, &err, &err_off);
-            struct td_msg *m = add_msg(c, ch ? TD_M_HANDSHAKE : TD_M_MALFORMED, from, at);
-            if (m) {
-                m->hs_type = TD_HS_CLIENT_HELLO;
-                m->length = (uint32_t)(need - 2);
-                m->record_version = 0x0002;
-                if (ch) {
-                    on_client_hello(c, m, ch);
-                } else {
-                    set_text(m, "SSLv2-format ClientHello: %s (offset %zu)", err, err_off + 2);
-                }
-            } else {
-                td_client_hello_free(ch);
+        struct td_cur body;
+        td_cur_init(&body, d->hs.data + hdr, need - hdr);
+        uint64_t offset = d->offset - need;
+        bool v2_client_hello = !c->ssl2 && from == TD_CLIENT && !d->ssl2_keyed;
+        ssl2_record(c, from, &body, offset, at);
+        td_buf_reset(&d->hs);
+        if (v2_client_hello && !c->ssl2) {
+            /* the next record says which: TLS (the usual compatible hello) or SSL 2.0 */
+            d->mode = TD_DIR_DETECT;
+            d->det_len = 0;
+            if (n > 0) {
+                feed_dir(c, from, p, n, at);
             }
-            c->tls_seen = true;
-            td_buf_reset(&d->hs);
-            d->mode = TD_DIR_TLS; /* what follows is TLS records */
-            feed_tls(c, from, p, n, at);
             return;
         }
     }
@@ -989,12 +1131,30 @@ static enum td_dir_mode detect(const uint8_t *p, size_t n, bool *need_more)
             return TD_DIR_SSL2;
         }
     }
+    if ((p[0] & 0x80) && p[2] == 4) { /* SSL 2.0 SERVER-HELLO: hit, cert type, version 0x0002 */
+        if (n < 7) {
+            *need_more = true;
+            return TD_DIR_DETECT;
+        }
+        if (p[5] == 0 && p[6] == 2) {
+            return TD_DIR_SSL2;
+        }
+    }
+    if (p[0] == 0x80 && p[1] == 3 && p[2] == 0) { /* SSL 2.0 ERROR */
+        return TD_DIR_SSL2;
+    }
     return TD_DIR_OTHER;
 }
+
+static void feed_preamble(struct td_tls_conn *c, enum td_role from, const uint8_t *p, size_t n,
+                          const struct td_at *at);
 
 static void dispatch(struct td_tls_conn *c, enum td_role from, const uint8_t *p, size_t n, const struct td_at *at)
 {
     switch (c->dir[from].mode) {
+    case TD_DIR_PREAMBLE:
+        feed_preamble(c, from, p, n, at);
+        break;
     case TD_DIR_TLS:
         feed_tls(c, from, p, n, at);
         break;
@@ -1009,25 +1169,183 @@ static void dispatch(struct td_tls_conn *c, enum td_role from, const uint8_t *p,
     }
 }
 
-void td_tls_feed(struct td_tls_conn *c, enum td_role from, const uint8_t *p, size_t n, const struct td_at *at)
+/* --- a plain-text preamble before TLS (tls/preamble.c has the protocols) --- */
+
+/* One turn of speech of a side is one ladder step: "SMTP 220 ... STARTTLS". */
+static void pre_step(struct td_tls_conn *c, enum td_role from, const char *desc, size_t bytes, uint64_t offset,
+                     const struct td_at *at)
+{
+    struct td_msg *m = c->pre_turn;
+    if (!m || m->from != from) {
+        if (c->pre_turns >= 16) {
+            return; /* a long plain-text session: the first turns tell the story */
+        }
+        m = add_msg(c, TD_M_PREAMBLE, from, at);
+        c->pre_turn = m;
+        if (!m) {
+            return;
+        }
+        c->pre_turns++;
+        m->offset = offset;
+        snprintf(c->pre_turn_first, sizeof c->pre_turn_first, "%s", desc);
+        set_text(m, "%s", desc);
+    } else if (m->count == 1) {
+        set_text(m, "%s ... %s", c->pre_turn_first, desc);
+    } else {
+        set_text(m, "%s ... (%u more) ... %s", c->pre_turn_first, m->count - 1, desc);
+    }
+    m->count++;
+    m->label = c->pre.name;
+    m->length += (uint32_t)bytes;
+    m->frame = at->frame;
+    m->ts = at->ts;
+}
+
+/* Not a preamble after all (or one we lost): what is buffered is plain text. */
+static void pre_give_up(struct td_tls_conn *c, enum td_role from, const struct td_at *at)
 {
     struct td_tls_dir *d = &c->dir[from];
-    if (n == 0 || c->settled) {
-        return;
+    struct td_buf rest = d->pre;
+    td_memzero(&d->pre, sizeof d->pre);
+    d->mode = TD_DIR_OTHER;
+    if (rest.len > 0) {
+        feed_other(c, from, rest.data, rest.len, at);
     }
+    td_buf_free(&rest);
+}
+
+/* Could these first bytes still begin a TLS record or an SSLv2 hello? */
+static bool maybe_tls_start(const uint8_t *p, size_t n)
+{
+    return n > 0 && ((p[0] >= TD_CT_CHANGE_CIPHER_SPEC && p[0] <= TD_CT_HEARTBEAT) || (p[0] & 0x80));
+}
+
+static void feed_preamble(struct td_tls_conn *c, enum td_role from, const uint8_t *p, size_t n,
+                          const struct td_at *at)
+{
+    struct td_tls_dir *d = &c->dir[from];
+    td_buf_append(&d->pre, p, n);
+    size_t used = 0;
+    for (;;) {
+        struct td_cur rest;
+        td_cur_init(&rest, d->pre.data + used, d->pre.len - used);
+        size_t left = td_cur_len(&rest);
+        if (left == 0) {
+            break;
+        }
+        /* TLS starts at a message boundary, or not at all. */
+        bool need_more = false;
+        enum td_dir_mode mode = detect(td_cur_data(&rest), left, &need_more);
+        if (need_more && maybe_tls_start(td_cur_data(&rest), left)) {
+            break;
+        }
+        if (!need_more && (mode == TD_DIR_TLS || mode == TD_DIR_SSL2) && (c->pre.proto || used > 0)) {
+            struct td_buf tls = {0};
+            td_buf_append_slow(&tls, td_cur_data(&rest), left);
+            d->offset += used;
+            td_buf_free(&d->pre);
+            d->mode = TD_DIR_DETECT;
+            d->det_len = 0;
+            c->pre_turn = NULL;
+            feed_dir(c, from, tls.data, tls.len, at);
+            td_buf_free(&tls);
+            return;
+        }
+        if (!c->pre.proto) {
+            const struct td_pre_proto *pp = NULL;
+            enum td_pre_match r = td_pre_match(from, &rest, c->port[TD_SERVER], &pp);
+            if (r == TD_PRE_MORE && left < 512) {
+                break;
+            }
+            if (r != TD_PRE_YES) {
+                pre_give_up(c, from, at);
+                return;
+            }
+            td_pre_start(&c->pre, pp);
+        }
+        size_t mlen = td_pre_frame(&c->pre, from, &rest);
+        if (mlen == 0) {
+            break;
+        }
+        if (mlen == SIZE_MAX || mlen > left) {
+            td_buf_consume(&d->pre, used);
+            d->offset += used;
+            pre_give_up(c, from, at);
+            return;
+        }
+        struct td_cur msg;
+        char desc[100];
+        bool was_refused = c->pre.refused;
+        td_cur_get_bytes(&rest, &msg, mlen);
+        td_pre_message(&c->pre, from, &msg, desc, sizeof desc);
+        if (!desc[0]) {
+            snprintf(desc, sizeof desc, "(empty line)");
+        }
+        pre_step(c, from, desc, mlen, d->offset + used, at);
+        if (c->pre.refused && !was_refused) {
+            c->pre_refused_frame = at->frame;
+            fail(c, c->pre.proxy ? "the proxy refused the tunnel" : "the server refused the TLS upgrade");
+        }
+        used += mlen;
+    }
+    td_buf_consume(&d->pre, used);
+    d->offset += used;
+    d->pre_total += n;
+    if (d->pre.len > TD_PRE_MSG_MAX || d->pre_total > TD_PRE_TOTAL_MAX) {
+        pre_give_up(c, from, at);
+    }
+}
+
+/* The side stops (FIN, RST, end of capture): bytes still waiting for a
+ * recogniser are plain text. */
+static void pre_flush(struct td_tls_conn *c, enum td_role from, const struct td_at *at)
+{
+    struct td_tls_dir *d = &c->dir[from];
+    if (d->mode == TD_DIR_DETECT && d->det_len > 0 && c->pre.proto) {
+        /* a short last answer (PostgreSQL's one-byte 'N') waits in det: it is the preamble's */
+        uint8_t first[sizeof d->det];
+        size_t first_len = d->det_len;
+        td_memcopy(first, d->det, first_len);
+        d->mode = TD_DIR_PREAMBLE;
+        feed_preamble(c, from, first, first_len, at);
+    }
+    if (d->mode == TD_DIR_PREAMBLE && !c->pre.proto && d->pre.len > 0) {
+        pre_give_up(c, from, at);
+    }
+}
+
+/* Bytes of one side, from wherever its mode stands (detection included). */
+static void feed_dir(struct td_tls_conn *c, enum td_role from, const uint8_t *p, size_t n, const struct td_at *at)
+{
+    struct td_tls_dir *d = &c->dir[from];
     if (d->mode == TD_DIR_DETECT) {
         size_t take = sizeof d->det - d->det_len < n ? sizeof d->det - d->det_len : n;
         td_memcopy(d->det + d->det_len, p, take);
         d->det_len += take;
         bool need_more;
         enum td_dir_mode mode = detect(d->det, d->det_len, &need_more);
-        if (need_more && take == n) {
-            return;
+        if (c->ssl2 && (d->det[0] & 0x80 || d->ssl2_keyed)) {
+            mode = TD_DIR_SSL2; /* CLIENT-MASTER-KEY and what follows */
+            need_more = false;
         }
-        d->mode = mode == TD_DIR_DETECT ? TD_DIR_OTHER : mode;
+        if (need_more && take == n && (!c->pre.proto || maybe_tls_start(d->det, d->det_len))) {
+            return; /* a short preamble answer (PostgreSQL's 'S') cannot start TLS: no need to wait */
+        }
+        /* Not TLS: perhaps a preamble before it (STARTTLS, CONNECT, ...);
+         * feed_preamble decides, and falls back to TD_DIR_OTHER. */
+        d->mode = mode == TD_DIR_DETECT || mode == TD_DIR_OTHER ? TD_DIR_PREAMBLE : mode;
         uint8_t first[sizeof d->det];
         size_t first_len = d->det_len;
         td_memcopy(first, d->det, first_len);
+        if (d->mode == TD_DIR_PREAMBLE) {
+            /* one buffer for the whole segment: recognisers look past 8 bytes */
+            struct td_buf all = {0};
+            td_buf_append_slow(&all, first, first_len);
+            td_buf_append_slow(&all, p + take, n - take); /* n >= take */
+            dispatch(c, from, all.data, all.len, at);
+            td_buf_free(&all);
+            return;
+        }
         dispatch(c, from, first, first_len, at);
         p += take;
         n -= take;
@@ -1035,6 +1353,14 @@ void td_tls_feed(struct td_tls_conn *c, enum td_role from, const uint8_t *p, siz
     if (n > 0) {
         dispatch(c, from, p, n, at);
     }
+}
+
+void td_tls_feed(struct td_tls_conn *c, enum td_role from, const uint8_t *p, size_t n, const struct td_at *at)
+{
+    if (n == 0 || c->settled) {
+        return;
+    }
+    feed_dir(c, from, p, n, at);
     check_settled(c);
 }
 
@@ -1056,6 +1382,9 @@ void td_tls_gap(struct td_tls_conn *c, enum td_role from, uint64_t bytes, const 
         }
         check_settled(c);
         return;
+    }
+    if (d->mode == TD_DIR_PREAMBLE) {
+        pre_give_up(c, from, at); /* the next message boundary is lost */
     }
     if (d->mode == TD_DIR_OTHER) {
         d->offset += bytes;
@@ -1081,6 +1410,7 @@ void td_tls_flags(struct td_tls_conn *c, enum td_role from, uint8_t flags, const
         return;
     }
     bool rst = flags & TD_TCP_RST;
+    pre_flush(c, from, at);
     if (rst) {
         d->rst = true;
     } else {
@@ -1105,6 +1435,11 @@ void td_tls_flags(struct td_tls_conn *c, enum td_role from, uint8_t flags, const
 
 void td_tls_end(struct td_tls_conn *c, const char *why)
 {
+    if (!c->settled) {
+        struct td_at at = {c->last ? c->last->frame : c->first_frame, c->last ? c->last->ts : c->first_ts};
+        pre_flush(c, TD_CLIENT, &at);
+        pre_flush(c, TD_SERVER, &at);
+    }
     if (!c->complete && !c->failed && !c->fail_reason) {
         c->fail_reason = why;
     }
@@ -1144,4 +1479,4 @@ static bool plain_to_tls_port(const struct td_tls_conn *c)
     return false;
 }
 
-bool td_tls_reportable(const struct td_tls_conn *c) { return c->tls_seen || plain_to_tls_port(c); }
+bool td_tls_reportable(const struct td_tls_conn *c) { return c->tls_seen || c->pre.asked || plain_to_tls_port(c); }

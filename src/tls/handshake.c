@@ -302,6 +302,8 @@ const char *td_msg_type_name(const struct td_msg *m)
         return "TCP-FIN";
     case TD_M_TCP_RST:
         return "TCP-RST";
+    case TD_M_PREAMBLE:
+        return m->label ? m->label : "Preamble";
     }
     return "?";
 }

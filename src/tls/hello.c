@@ -40,7 +40,8 @@ void td_client_hello_free(struct td_client_hello *ch)
  *       Extension extensions<8..2^16-1>;
  *   } ClientHello;
  */
-struct td_client_hello *td_parse_client_hello(struct td_cur *c, const char **err, size_t *err_off)
+static struct td_client_hello *parse_client_hello(struct td_cur *c, const char **err, size_t *err_off,
+                                                 bool keep_partial)
 {
     struct td_pctx pc = {err, err_off, c}, *p = &pc;
     struct td_client_hello *ch = td_calloc(1, sizeof *ch);
@@ -56,8 +57,22 @@ struct td_client_hello *td_parse_client_hello(struct td_cur *c, const char **err
     }
     ch->session_id_len = (uint8_t)td_cur_len(&sid);
     *err_off = td_cur_offset(c);
+    struct td_cur before_suites = *c;
     if (!td_cur_get_u16_prefixed(c, &suites) || td_cur_len(&suites) < 2 || td_cur_len(&suites) % 2) {
         *err = "cipher_suites length is odd, zero, or runs past the message";
+        if (keep_partial) {
+            /* Wireshark truncates the vector to the bytes there: show those suites */
+            struct td_cur all = before_suites;
+            uint16_t claimed;
+            if (td_cur_get_u16(&all, &claimed) && claimed > 0) {
+                size_t n = (claimed < td_cur_len(&all) ? claimed : td_cur_len(&all)) / 2;
+                ch->suites.n = n;
+                ch->suites.v = td_calloc(n + 1, sizeof(uint16_t));
+                for (size_t i = 0; i < n; i++) {
+                    td_cur_get_u16(&all, &ch->suites.v[i]);
+                }
+            }
+        }
         goto bad;
     }
     ch->suites.n = td_cur_len(&suites) / 2;
@@ -80,8 +95,24 @@ bad:
     if (*err_off == 0) {
         *err_off = td_cur_offset(c);
     }
+    if (keep_partial && *err_off >= 34) {
+        return ch; /* version and random were read: what follows is kept up to the error */
+    }
     td_client_hello_free(ch);
     return NULL;
+}
+
+struct td_client_hello *td_parse_client_hello(struct td_cur *c, const char **err, size_t *err_off)
+{
+    return parse_client_hello(c, err, err_off, false);
+}
+
+/* As Wireshark does with a broken vector: show the message up to the error. */
+struct td_client_hello *td_parse_client_hello_partial(struct td_cur *c, const char **err, size_t *err_off)
+{
+    *err = NULL;
+    *err_off = 0;
+    return parse_client_hello(c, err, err_off, true);
 }
 
 /*
@@ -128,6 +159,50 @@ bad:
     return NULL;
 }
 
+/*
+ * SSL 2.0 (draft-hickman-netscape-ssl-00) SERVER-HELLO, after the record header:
+ *   uint8 msg_type = 4; uint8 session_id_hit; uint8 certificate_type;
+ *   uint16 server_version; uint16 certificate_length; uint16 cipher_specs_length;
+ *   uint16 connection_id_length; certificate[..]; cipher_specs[..] (3 bytes each);
+ *   connection_id[..]
+ * The certificate (type 1: X.509) is returned as a view into the record in *cert.
+ */
+struct td_server_hello *td_parse_sslv2_server_hello(struct td_cur *c, struct td_cur *cert, const char **err,
+                                                    size_t *err_off)
+{
+    struct td_server_hello *sh = td_calloc(1, sizeof *sh);
+    uint8_t type, hit, cert_type;
+    uint16_t cert_len, specs_len, cid_len;
+    struct td_cur specs, cid;
+    if (!td_cur_get_u8(c, &type) || type != 4 || !td_cur_get_u8(c, &hit) || !td_cur_get_u8(c, &cert_type) ||
+        !td_cur_get_u16(c, &sh->legacy_version) || !td_cur_get_u16(c, &cert_len) || !td_cur_get_u16(c, &specs_len) ||
+        !td_cur_get_u16(c, &cid_len)) {
+        *err = "SSLv2 SERVER-HELLO header cut short";
+        goto bad;
+    }
+    if (!td_cur_get_bytes(c, cert, cert_len) || specs_len % 3 || !td_cur_get_bytes(c, &specs, specs_len) ||
+        !td_cur_get_bytes(c, &cid, cid_len)) {
+        *err = "SSLv2 SERVER-HELLO lengths do not add up";
+        goto bad;
+    }
+    if (cert_type != 1) {
+        cert->len = 0; /* only X.509 certificates are decoded */
+    }
+    sh->version = sh->legacy_version;
+    sh->session_id_len = hit;
+    /* the first cipher kind the server lists: SSLv2 kinds are 3 bytes, kept as their low 16 bits */
+    uint8_t k0;
+    uint16_t k12;
+    if (td_cur_get_u8(&specs, &k0) && td_cur_get_u16(&specs, &k12)) {
+        sh->suite = k12;
+    }
+    return sh;
+bad:
+    *err_off = td_cur_offset(c);
+    td_server_hello_free(sh);
+    return NULL;
+}
+
 void td_server_hello_free(struct td_server_hello *sh)
 {
     if (!sh) {
@@ -154,9 +229,11 @@ static const uint8_t hrr_random[32] = {0xCF, 0x21, 0xAD, 0x74, 0xE5, 0x9A, 0x61,
  *       Extension extensions<6..2^16-1>;
  *   } ServerHello;
  */
-struct td_server_hello *td_parse_server_hello(struct td_cur *c, const char **err, size_t *err_off)
+static struct td_server_hello *parse_server_hello(struct td_cur *c, const char **err, size_t *err_off,
+                                                 bool keep_partial)
 {
     struct td_pctx pc = {err, err_off, c}, *p = &pc;
+    bool got_suite = false;
     struct td_server_hello *sh = td_calloc(1, sizeof *sh);
     struct td_cur sid;
     *err_off = 0;
@@ -164,17 +241,29 @@ struct td_server_hello *td_parse_server_hello(struct td_cur *c, const char **err
         *err = "ServerHello cut short before the end of random";
         goto bad;
     }
-    if (!td_cur_get_u8_prefixed(c, &sid) || td_cur_len(&sid) > 32) {
-        *err = "legacy_session_id_echo longer than 32 bytes or past the message";
-        goto bad;
-    }
-    sh->session_id_len = (uint8_t)td_cur_len(&sid);
-    if (!td_cur_get_u16(c, &sh->suite) || !td_cur_get_u8(c, &sh->compression)) {
-        *err = "ServerHello cut short before cipher_suite and compression";
-        goto bad;
+    /* draft-ietf-tls-tls13-21 and before: ServerHello { server_version; random;
+     * cipher_suite; extensions } with no session id echo nor compression
+     * (the legacy fields came back in draft 22). */
+    sh->tls13_draft = (sh->legacy_version >> 8) == 0x7f && (sh->legacy_version & 0xff) < 22;
+    if (sh->tls13_draft) {
+        if (!td_cur_get_u16(c, &sh->suite)) {
+            *err = "TLS 1.3 draft ServerHello cut short before cipher_suite";
+            goto bad;
+        }
+    } else {
+        if (!td_cur_get_u8_prefixed(c, &sid) || td_cur_len(&sid) > 32) {
+            *err = "legacy_session_id_echo longer than 32 bytes or past the message";
+            goto bad;
+        }
+        sh->session_id_len = (uint8_t)td_cur_len(&sid);
+        if (!td_cur_get_u16(c, &sh->suite) || !td_cur_get_u8(c, &sh->compression)) {
+            *err = "ServerHello cut short before cipher_suite and compression";
+            goto bad;
+        }
     }
     sh->version = sh->legacy_version;
     sh->hrr = td_mem_eq(sh->random, hrr_random, 32);
+    got_suite = true;
     struct td_hello_out h = {NULL, sh};
     if (!td_hello_exts(p, c, &sh->exts, &h)) {
         goto bad;
@@ -193,6 +282,21 @@ bad:
     if (*err_off == 0) {
         *err_off = td_cur_offset(c);
     }
+    if (keep_partial && got_suite) {
+        return sh; /* version, random and suite were read; the extensions up to the error */
+    }
     td_server_hello_free(sh);
     return NULL;
+}
+
+struct td_server_hello *td_parse_server_hello(struct td_cur *c, const char **err, size_t *err_off)
+{
+    return parse_server_hello(c, err, err_off, false);
+}
+
+struct td_server_hello *td_parse_server_hello_partial(struct td_cur *c, const char **err, size_t *err_off)
+{
+    *err = NULL;
+    *err_off = 0;
+    return parse_server_hello(c, err, err_off, true);
 }

@@ -62,7 +62,13 @@ const char *td_version_str(uint16_t v, char *buf, size_t len)
         snprintf(buf, len, "TLSv1.3-draft%u", v & 0xff);
         return buf;
     }
-    return fmt(NULL, v, "", buf, len);
+    if ((v >> 8) == 0xfb || (v >= 0x7e01 && v <= 0x7e03)) {
+        /* Facebook's (Fizz, 0xfb17 = draft 23) and Google's TLS 1.3 experiments:
+         * read as TLS 1.3, named by number as Wireshark does */
+        snprintf(buf, len, "0x%04x", v);
+        return buf;
+    }
+    return fmt(NULL, v, "unknown_version_", buf, len); /* shown as such, never guessed */
 }
 
 const char *td_alert_str(uint8_t v, char *buf, size_t len)

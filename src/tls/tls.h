@@ -75,6 +75,7 @@ struct td_client_hello {
 /* RFC 8446 4.1.3 (ServerHello and HelloRetryRequest). */
 struct td_server_hello {
     bool hrr;
+    bool tls13_draft;              /* a TLS 1.3 draft (before draft 22) ServerHello: no session id, no compression */
     uint16_t legacy_version;
     uint16_t version;              /* negotiated: supported_versions if present */
     bool has_supported_versions;
@@ -124,6 +125,7 @@ enum td_msg_kind {
     TD_M_MALFORMED,     /* bytes that break the protocol (text says how) */
     TD_M_TCP_FIN,
     TD_M_TCP_RST,
+    TD_M_PREAMBLE,      /* plain-text messages before TLS (label names the protocol, text the turn) */
 };
 
 struct td_msg {
@@ -142,6 +144,9 @@ struct td_msg {
     uint64_t offset;        /* stream offset of the first byte (record or message) */
     uint8_t alert_level, alert_desc;
     char *text;
+    const char *label;      /* TD_M_PREAMBLE: the protocol ("SMTP"); static */
+    bool malformed;         /* TD_M_HANDSHAKE decoded only up to an error (text says where) */
+    bool over_limit;        /* TD_M_MALFORMED: a message longer than tlsdiag reassembles, not a broken one */
     union {
         struct td_client_hello *ch;
         struct td_server_hello *sh;
@@ -155,9 +160,24 @@ struct td_msg {
     } u;
 };
 
+/* What the plain-text preamble before TLS (STARTTLS, a proxy's CONNECT) has
+ * shown so far: tls/preamble.c fills it. */
+struct td_pre_proto;
+struct td_preamble {
+    const struct td_pre_proto *proto;
+    const char *name;             /* shown in the ladder: "SMTP", "PostgreSQL", "SOCKS5" ... */
+    uint32_t msgs[2];             /* messages seen, by role */
+    bool asked;                   /* the client asked for TLS or a tunnel (STARTTLS, SSLRequest, CONNECT) */
+    bool accepted, refused;
+    char tag[16];                 /* IMAP: the tag of the STARTTLS command */
+    char refusal[120];            /* the server's answer, when refused */
+    bool proxy;                   /* a proxy set-up (CONNECT, SOCKS, PROXY) rather than an upgrade */
+    uint8_t socks_method;         /* SOCKS5: method chosen by the server */
+};
+
 enum td_outcome { TD_OUTCOME_OK, TD_OUTCOME_FAILED, TD_OUTCOME_INCOMPLETE };
 
-enum td_dir_mode { TD_DIR_DETECT, TD_DIR_TLS, TD_DIR_SSL2, TD_DIR_OTHER, TD_DIR_DEAD };
+enum td_dir_mode { TD_DIR_DETECT, TD_DIR_TLS, TD_DIR_SSL2, TD_DIR_OTHER, TD_DIR_DEAD, TD_DIR_PREAMBLE };
 
 struct td_tls_dir {
     enum td_dir_mode mode;
@@ -187,8 +207,12 @@ struct td_tls_dir {
     bool dec_bad;              /* its keys did not open a record: stop trying */
     bool switch_keys;          /* TLS 1.3: its Finished was read; application keys next */
     bool fin, rst;
+    bool ssl2_keyed;           /* SSLv2: records after CLIENT-MASTER-KEY are encrypted */
+    uint32_t ssl2_enc_records;
     struct td_buf text;        /* first bytes of a non-TLS stream */
     struct td_msg *text_msg;   /* the NotTLS message showing them */
+    struct td_buf pre;         /* preamble bytes awaiting a whole message (<= TD_PRE_MSG_MAX) */
+    uint64_t pre_total;        /* preamble bytes of this side so far */
 };
 
 struct td_tls_conn {
@@ -200,6 +224,7 @@ struct td_tls_conn {
     bool roles_from_syn;
     bool tls_seen;             /* some TLS record or SSLv2 hello was recognised */
     bool tls13;
+    bool ssl2;                 /* the server answered with an SSLv2 SERVER-HELLO: SSL 2.0 records both ways */
     bool hrr;
     bool complete;             /* both sides finished the handshake */
     bool cert_requested;       /* a CertificateRequest was seen: the answer may come after the handshake */
@@ -243,6 +268,11 @@ struct td_tls_conn {
      * "The plain HTTP request was sent to HTTPS port", Apache's "speaking
      * plain HTTP to an SSL-enabled server port"). */
     bool http_said_tls_port;
+    struct td_preamble pre;    /* plain text before TLS, if any */
+    struct td_msg *pre_turn;   /* the preamble step being added to (one per turn of speech) */
+    char pre_turn_first[100];  /* its first message */
+    uint64_t pre_refused_frame;
+    uint32_t pre_turns;
     struct td_tls_dir dir[2];  /* by role */
     struct td_msg *msgs, *last;
     size_t num_msgs, dropped_msgs;
@@ -277,8 +307,15 @@ bool td_tls_reportable(const struct td_tls_conn *c);
 /* Parsers, exposed for unit tests and the probe. Each returns NULL/false on
  * malformed input and sets *err to a sentence and *err_off to the offset. */
 struct td_client_hello *td_parse_client_hello(struct td_cur *body, const char **err, size_t *err_off);
+/* The same, but when the error comes after the random, the fields read up to it are
+ * returned with *err set (the message is shown, marked malformed). */
+struct td_client_hello *td_parse_client_hello_partial(struct td_cur *body, const char **err, size_t *err_off);
 struct td_client_hello *td_parse_sslv2_client_hello(struct td_cur *rec, const char **err, size_t *err_off);
+struct td_server_hello *td_parse_sslv2_server_hello(struct td_cur *rec, struct td_cur *cert, const char **err,
+                                                    size_t *err_off);
 struct td_server_hello *td_parse_server_hello(struct td_cur *body, const char **err, size_t *err_off);
+/* The same, keeping version, random and suite when an extension is broken (*err set). */
+struct td_server_hello *td_parse_server_hello_partial(struct td_cur *body, const char **err, size_t *err_off);
 struct td_certificate *td_parse_certificate(struct td_cur *body, bool tls13, size_t max_certs, const char **err,
                                             size_t *err_off);
 struct td_server_key_exchange *td_parse_server_key_exchange(struct td_cur *body, uint16_t suite, uint16_t version,

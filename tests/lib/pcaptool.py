@@ -10,6 +10,11 @@ usage: pcaptool.py OP IN OUT [ARG]
   nosyn          drop SYN and SYN/ACK packets
   drop K         drop the K-th data segment sent by a server (source port < 10000)
   flip SEED N    flip N random bits (seeded) after the file header
+  fragment N     cut every IPv4 packet into fragments of N payload bytes (N a
+                 multiple of 8), sent last fragment first
+  tunnel KIND    carry each IP packet in a tunnel between 192.0.2.1 and 192.0.2.2
+                 (the same way for both directions): ipip, gre, gre-eth, erspan2,
+                 erspan3, vxlan, geneve, gtpu, mpls, pppoe, ipip6 (in an IPv6 outer header)
 Only IPv4 over Ethernet input is rewritten by the TCP operations; other
 frames pass through unchanged. Checksums are not recomputed (Wireshark does
 not check them by default, nor does tlsdiag).
@@ -103,6 +108,78 @@ def op_link(pkts, kind):
     return types[kind], out
 
 
+def outer_ipv4(proto, payload):
+    return struct.pack(">BBHHHBBH4s4s", 0x45, 0, 20 + len(payload), 1, 0, 64, proto, 0,
+                       bytes([192, 0, 2, 1]), bytes([192, 0, 2, 2])) + payload
+
+
+def outer_udp(dport, payload):
+    return struct.pack(">HHHH", 50000, dport, 8 + len(payload), 0) + payload
+
+
+def op_tunnel(pkts, kind):
+    out = []
+    mac = b"\x02\x00\x00\x00\x00\x01\x02\x00\x00\x00\x00\x02"
+    for sec, frac, d, orig in pkts:
+        et, ip = d[12:14], d[14:]
+        v6 = et == b"\x86\xdd"
+        inner_eth = mac + et + ip
+        if kind == "ipip":
+            nd = mac + b"\x08\x00" + outer_ipv4(41 if v6 else 4, ip)
+        elif kind == "ipip6":
+            o = struct.pack(">IHBB16s16s", 6 << 28, len(ip), 41 if v6 else 4, 64,
+                            b"\x20\x01\x0d\xb8" + b"\0" * 11 + b"\x01", b"\x20\x01\x0d\xb8" + b"\0" * 11 + b"\x02")
+            nd = mac + b"\x86\xdd" + o + ip
+        elif kind == "gre":
+            nd = mac + b"\x08\x00" + outer_ipv4(47, b"\x00\x00" + et + ip)
+        elif kind == "gre-eth":
+            nd = mac + b"\x08\x00" + outer_ipv4(47, b"\x20\x00\x65\x58" + b"\0\0\0\x07" + inner_eth)
+        elif kind == "erspan2":
+            nd = mac + b"\x08\x00" + outer_ipv4(47, b"\x10\x00\x88\xbe\0\0\0\x01" + b"\x10\x01\0\x01\0\0\0\0" + inner_eth)
+        elif kind == "erspan3":
+            nd = mac + b"\x08\x00" + outer_ipv4(47, b"\x10\x00\x22\xeb\0\0\0\x01" + b"\x20\x01\0\x01" + b"\0" * 8 + inner_eth)
+        elif kind == "vxlan":
+            nd = mac + b"\x08\x00" + outer_ipv4(17, outer_udp(4789, b"\x08\0\0\0\0\0\x2a\0" + inner_eth))
+        elif kind == "geneve":
+            nd = mac + b"\x08\x00" + outer_ipv4(17, outer_udp(6081, b"\x00\x00\x65\x58\0\0\x2a\0" + inner_eth))
+        elif kind == "gtpu":
+            nd = mac + b"\x08\x00" + outer_ipv4(17, outer_udp(2152, struct.pack(">BBHI", 0x30, 255, len(ip), 1) + ip))
+        elif kind == "mpls":
+            nd = mac + b"\x88\x47" + b"\x00\x01\x00\x40" + b"\x00\x02\x01\x40" + ip
+        elif kind == "pppoe":
+            nd = mac + b"\x88\x64" + struct.pack(">BBHH", 0x11, 0, 1, len(ip) + 2) + (b"\x00\x57" if v6 else b"\x00\x21") + ip
+        else:
+            sys.exit("unknown tunnel " + kind)
+        out.append([sec, frac, nd, orig + len(nd) - len(d)])
+    return out
+
+
+def op_fragment(pkts, n):
+    out = []
+    for sec, frac, d, orig in pkts:
+        ip = d[14:]
+        if d[12:14] != b"\x08\x00" or len(ip) < 20:
+            out.append([sec, frac, d, orig])
+            continue
+        ihl = (ip[0] & 15) * 4
+        total = struct.unpack(">H", ip[2:4])[0]
+        body = ip[ihl:total]
+        if len(body) <= n:
+            out.append([sec, frac, d, orig])
+            continue
+        frags = []
+        for off in range(0, len(body), n):
+            part = body[off:off + n]
+            more = 0x2000 if off + n < len(body) else 0
+            h = bytearray(ip[:ihl])
+            h[2:4] = struct.pack(">H", ihl + len(part))
+            h[6:8] = struct.pack(">H", more | (off // 8))
+            nd = d[:14] + bytes(h) + part
+            frags.append([sec, frac, nd, len(nd)])
+        out.extend(reversed(frags))
+    return out
+
+
 def op_reorder(pkts):
     out, i = list(pkts), 0
     while i + 1 < len(out):
@@ -179,6 +256,10 @@ def main():
         sys.exit("input must be Ethernet (link type 1)")
     if op == "link":
         lt, pkts = op_link(pkts, args[0])
+    elif op == "fragment":
+        pkts = op_fragment(pkts, int(args[0]))
+    elif op == "tunnel":
+        pkts = op_tunnel(pkts, args[0])
     elif op == "reorder":
         pkts = op_reorder(pkts)
     elif op == "duplicate":
