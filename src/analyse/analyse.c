@@ -18,6 +18,11 @@ struct held {
     const struct td_http_error *down;
     struct td_verdict v;
     bool given;          /* its verdict went out at once */
+    /* Completed with a client certificate the server may have refused in
+     * HTTP (nginx ssl_verify_client): held only so that a gateway's page
+     * saying so can be tied to it. */
+    bool cert_page_only;
+    bool refused_at_conn; /* facts.rejected_after_handshake when on_conn saw it */
     char desc[180];
     void *keep;          /* what on_conn returned */
 };
@@ -161,9 +166,14 @@ void td_analysis_add_conn(struct td_analysis *a, const struct td_tls_conn *c)
             td_facts_from_conn(&h.facts, c, &o, true);
             td_facts_settle(&h.facts);
             failed = true;
+        } else if (h.facts.cert_request && h.facts.client_cert_seen &&
+                   (h.facts.client_cert_empty || h.facts.client_cert_unlisted)) {
+            failed = true;
+            h.cert_page_only = true;
         }
     }
     bool hold = failed && a->num_held < a->o.max_held;
+    h.refused_at_conn = h.facts.rejected_after_handshake;
     if (hold && !a->o.verdicts_at_once) {
         void *keep = a->cb.on_conn ? a->cb.on_conn(a->cb.ctx, &r) : NULL;
         h.keep = keep;
@@ -209,6 +219,7 @@ static void settle(struct td_analysis *a, struct held *h)
     struct td_conn_result r = {.stream = h->stream, .facts = &h->facts, .verdict = &h->v,
                                .downstream = h->down, .desc = h->desc};
     count(a, h, &r.rejected_after);
+    r.outcome_revised = h->facts.rejected_after_handshake && !h->refused_at_conn;
     if (h->given) {
         r.revised = first.cause != h->v.cause || first.confidence != h->v.confidence;
         if (!r.revised && !h->down) {
@@ -229,12 +240,38 @@ void td_analysis_end(struct td_analysis *a, const struct td_run_stats *stats)
     }
     /* Each HTTP 5xx a gateway answered, tied to the failed TLS connection it
      * made meanwhile. */
+    /* Connections held only for a client-certificate page are candidates
+     * for such pages alone: their facts stand in as a non-TLS entry. */
+    static const struct td_facts not_linkable;
+    const struct td_facts **plain = td_calloc(a->num_held + 1, sizeof *plain);
+    for (size_t i = 0; i < a->num_held; i++) {
+        plain[i] = a->held[i].cert_page_only ? &not_linkable : fs[i];
+    }
     for (size_t k = 0; k < a->num_http; k++) {
-        td_link_candidates(&a->http[k], fs, a->num_held, &link[k]);
-        if (link[k].n && !a->held[link[k].idx[0]].down) {
-            a->held[link[k].idx[0]].down = &a->http[k];
+        const char *page = a->http[k].body_says;
+        bool cert_page = page && td_http_cert_page(page);
+        td_link_candidates(&a->http[k], cert_page ? fs : plain, a->num_held, &link[k]);
+        if (!link[k].n) {
+            continue;
+        }
+        struct held *up = &a->held[link[k].idx[0]];
+        if (!up->down) {
+            up->down = &a->http[k];
+        }
+        if (cert_page && !up->facts.http_cert_error && up->facts.outcome == TD_OUTCOME_OK) {
+            /* The page the backend answered inside TLS, relayed in clear
+             * by the gateway: what the key log would have shown. */
+            up->facts.http_cert_error = page;
+            up->facts.http_status = a->http[k].status;
+            up->facts.http_status_frame = a->http[k].status_frame;
+            td_facts_settle(&up->facts);
+            if (up->facts.rejected_after_handshake && a->stats.ok) {
+                a->stats.ok--;
+                a->stats.failed++;
+            }
         }
     }
+    free(plain);
     for (size_t i = 0; i < a->num_held; i++) {
         settle(a, &a->held[i]);
     }

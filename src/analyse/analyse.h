@@ -53,6 +53,9 @@ struct td_conn_result {
     const char *desc;                    /* "client → server" (set with the verdict) */
     bool revised;                        /* a verdict given before, changed by later traffic */
     bool rejected_after;                 /* completed, and the verdict names a fault */
+    /* Shown as completed in on_conn, found refused at the end (a gateway
+     * relayed the backend's refusal page): the outcome is now failed. */
+    bool outcome_revised;
 };
 
 /* A plain connection whose server answered HTTP 5xx, with the failed TLS

@@ -30,6 +30,9 @@ void td_render_result_close(struct td_buf *out, const struct td_conn_result *r, 
         if (r->revised) {
             td_json_bool(&j, "revised", true);
         }
+        if (r->outcome_revised) {
+            td_json_name(&j, "outcome_revised", "failed");
+        }
         if (r->downstream) {
             td_render_downstream_json(&j, r->downstream);
         }
@@ -41,6 +44,9 @@ void td_render_result_close(struct td_buf *out, const struct td_conn_result *r, 
     }
     if (r->revised) {
         td_buf_printf(out, "  Revised  tcp.stream %u: later traffic changed this verdict\n", r->stream);
+    }
+    if (r->outcome_revised) {
+        td_buf_printf(out, "  Outcome  failed: refused after the handshake, as the page the gateway relayed shows\n");
     }
     td_render_verdict_text(out, r->verdict, r->stream, o);
     if (r->downstream) {

@@ -35,3 +35,9 @@ const char *td_http_tls_hint(const uint8_t *p, size_t n)
     }
     return NULL;
 }
+
+bool td_http_cert_page(const char *phrase)
+{
+    /* the first two phrases: nginx's client-certificate pages */
+    return phrase == phrases[0] || phrase == phrases[1];
+}

@@ -302,6 +302,8 @@ enum td_outcome td_tls_outcome(const struct td_tls_conn *c);
 /* A phrase of a known TLS-failure error page found in p, or NULL. */
 #define TD_HTTP_HINT_SCAN 8192
 const char *td_http_tls_hint(const uint8_t *p, size_t n);
+/* The phrase (as td_http_tls_hint returned it) is a client-certificate page. */
+bool td_http_cert_page(const char *phrase);
 bool td_tls_reportable(const struct td_tls_conn *c);
 
 /* Parsers, exposed for unit tests and the probe. Each returns NULL/false on

@@ -173,6 +173,9 @@ assert len(h) == 1 and h[0]["http"]["status"] == 400, h
 assert h[0]["http"]["body_says"] == "No required SSL certificate was sent", h[0]["http"]
 assert "upstream_stream" in h[0], "not linked"
 assert h[0]["cause"] == "client_cert_missing", h[0]["cause"]
+up = [o for o in objs if o.get("stream") == h[0]["upstream_stream"] and o.get("protocol") != "http"][0]
+assert up["cause"] == "client_cert_missing" and up["rejected_after_handshake"], up.get("cause")
+assert up.get("outcome_revised") == "failed", up.get("outcome_revised")
 PY
   check "$T: with --stream on the HTTP connection the link is still made (filters choose what is shown)" sh -c "
     s=\$('$T' pcap --json '$W/nginx.pcap' | python3 -c 'import json,sys; print([json.loads(l) for l in sys.stdin if \"http\" in l][0][\"stream\"])')
