@@ -10,22 +10,7 @@
 #include <stdint.h>
 
 #include "base/cursor.h"
-
-struct td_time {
-    int64_t sec;
-    uint32_t nsec;
-};
-
-struct td_addr {
-    uint8_t family; /* 4 or 6 */
-    uint8_t a[16];  /* IPv4 in the first 4 bytes */
-};
-
-#define TD_TCP_FIN 0x01
-#define TD_TCP_SYN 0x02
-#define TD_TCP_RST 0x04
-#define TD_TCP_PSH 0x08
-#define TD_TCP_ACK 0x10
+#include "base/net.h"
 
 struct td_tcpseg {
     struct td_addr src, dst;
@@ -65,7 +50,5 @@ struct td_ipfrag *td_ipfrag_new(void);
 void td_ipfrag_free(struct td_ipfrag *t);
 bool td_ipfrag_add(struct td_ipfrag *t, const struct td_cur *ip, struct td_buf *out);
 /* "192.0.2.1:443" or "[2001:db8::1]:443" */
-void td_addr_port_str(const struct td_addr *a, uint16_t port, char *out, size_t out_len);
-void td_addr_str(const struct td_addr *a, char *out, size_t out_len);
 
 #endif

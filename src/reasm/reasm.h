@@ -20,19 +20,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/limits.h"
 #include "capture/capture.h"
 
-struct td_limits {
-    size_t ooo_bytes;            /* out-of-order bytes buffered per direction */
-    size_t max_live_flows;       /* flows with full state at once; oldest idle evicted beyond */
-    uint32_t idle_timeout_sec;   /* a live flow idle this long (capture time) is handed back */
-    uint32_t tombstone_idle_sec; /* a released flow's number is forgotten after this */
-    size_t hs_message_max;       /* largest handshake message reassembled (tls layer) */
-    size_t max_messages;         /* messages listed per connection (tls layer) */
-    size_t max_certs;            /* certificates kept per Certificate message */
-};
-
-void td_limits_default(struct td_limits *l);
 
 struct td_ooo;
 

@@ -14,9 +14,9 @@
 
 #include "base/cursor.h"
 #include "base/mem.h"
-#include "capture/capture.h"
+#include "base/limits.h"
+#include "base/net.h"
 #include "crypto/crypto.h"
-#include "reasm/reasm.h"
 
 enum td_role { TD_CLIENT = 0, TD_SERVER = 1 };
 

@@ -1,0 +1,30 @@
+/* Addresses, times and TCP flags: what every layer above the capture names
+ * a connection and its moments with. */
+#ifndef TD_BASE_NET_H
+#define TD_BASE_NET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct td_time {
+    int64_t sec;
+    uint32_t nsec;
+};
+
+struct td_addr {
+    uint8_t family; /* 4 or 6 */
+    uint8_t a[16];  /* IPv4 in the first 4 bytes */
+};
+
+#define TD_TCP_FIN 0x01
+#define TD_TCP_SYN 0x02
+#define TD_TCP_RST 0x04
+#define TD_TCP_PSH 0x08
+#define TD_TCP_ACK 0x10
+
+/* "192.0.2.1", "2001:db8::1" */
+void td_addr_str(const struct td_addr *a, char *out, size_t out_len);
+/* "192.0.2.1:443", "[2001:db8::1]:443" */
+void td_addr_port_str(const struct td_addr *a, uint16_t port, char *out, size_t out_len);
+
+#endif
