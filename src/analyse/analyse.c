@@ -231,25 +231,36 @@ static void settle(struct td_analysis *a, struct held *h)
     }
 }
 
-void td_analysis_end(struct td_analysis *a, const struct td_run_stats *stats)
+/* The page a backend answered inside TLS, relayed in clear by the gateway
+ * (nginx's client-certificate 400s): what the key log would have shown. */
+static void take_relayed_page(struct td_analysis *a, struct held *up, const struct td_http_error *h)
 {
-    const struct td_facts **fs = td_calloc(a->num_held + 1, sizeof *fs);
-    struct td_link *link = td_calloc(a->num_http + 1, sizeof *link);
-    for (size_t i = 0; i < a->num_held; i++) {
-        fs[i] = &a->held[i].facts;
+    if (up->facts.http_cert_error || up->facts.outcome != TD_OUTCOME_OK) {
+        return;
     }
-    /* Each HTTP 5xx a gateway answered, tied to the failed TLS connection it
-     * made meanwhile. */
-    /* Connections held only for a client-certificate page are candidates
-     * for such pages alone: their facts stand in as a non-TLS entry. */
+    up->facts.http_cert_error = h->body_says;
+    up->facts.http_status = h->status;
+    up->facts.http_status_frame = h->status_frame;
+    td_facts_settle(&up->facts);
+    if (up->facts.rejected_after_handshake && a->stats.ok) {
+        a->stats.ok--;
+        a->stats.failed++;
+    }
+}
+
+/* Each HTTP error a gateway answered, tied to the TLS connection it made
+ * meanwhile (link[k] for http[k]). Connections held only for a
+ * client-certificate page are candidates for such pages alone: for the
+ * others a non-TLS entry stands in for them. */
+static void link_gateways(struct td_analysis *a, const struct td_facts **fs, struct td_link *link)
+{
     static const struct td_facts not_linkable;
     const struct td_facts **plain = td_calloc(a->num_held + 1, sizeof *plain);
     for (size_t i = 0; i < a->num_held; i++) {
         plain[i] = a->held[i].cert_page_only ? &not_linkable : fs[i];
     }
     for (size_t k = 0; k < a->num_http; k++) {
-        const char *page = a->http[k].body_says;
-        bool cert_page = page && td_http_cert_page(page);
+        bool cert_page = a->http[k].body_says && td_http_cert_page(a->http[k].body_says);
         td_link_candidates(&a->http[k], cert_page ? fs : plain, a->num_held, &link[k]);
         if (!link[k].n) {
             continue;
@@ -258,23 +269,17 @@ void td_analysis_end(struct td_analysis *a, const struct td_run_stats *stats)
         if (!up->down) {
             up->down = &a->http[k];
         }
-        if (cert_page && !up->facts.http_cert_error && up->facts.outcome == TD_OUTCOME_OK) {
-            /* The page the backend answered inside TLS, relayed in clear
-             * by the gateway: what the key log would have shown. */
-            up->facts.http_cert_error = page;
-            up->facts.http_status = a->http[k].status;
-            up->facts.http_status_frame = a->http[k].status_frame;
-            td_facts_settle(&up->facts);
-            if (up->facts.rejected_after_handshake && a->stats.ok) {
-                a->stats.ok--;
-                a->stats.failed++;
-            }
+        if (cert_page) {
+            take_relayed_page(a, up, &a->http[k]);
         }
     }
     free(plain);
-    for (size_t i = 0; i < a->num_held; i++) {
-        settle(a, &a->held[i]);
-    }
+}
+
+/* The HTTP answers, each with the verdict it inherits; returns how many
+ * were tied to a TLS connection. */
+static size_t report_http(struct td_analysis *a, const struct td_link *link)
+{
     size_t linked = 0;
     for (size_t k = 0; k < a->num_http; k++) {
         const struct td_link *l = &link[k];
@@ -295,24 +300,45 @@ void td_analysis_end(struct td_analysis *a, const struct td_run_stats *stats)
             a->cb.on_http(a->cb.ctx, &hr);
         }
     }
+    return linked;
+}
+
+static void summarise(struct td_analysis *a, const struct td_run_stats *stats, size_t linked)
+{
+    if (!a->cb.on_summary) {
+        return;
+    }
+    struct td_analysis_summary s;
+    td_memzero(&s, sizeof s);
+    s.file = a->name;
+    s.stats = stats ? stats : &a->stats;
+    td_memcopy(s.causes, a->causes, sizeof s.causes);
+    s.rejected_after = a->rejected_after;
+    s.num_http = a->num_http;
+    s.http_linked = linked;
+    size_t n = 0;
+    const struct td_server_stat **list = td_servers_list(&a->servers, &n);
+    s.servers = list;
+    s.num_servers = n;
+    a->cb.on_summary(a->cb.ctx, &s);
+    free(list);
+}
+
+void td_analysis_end(struct td_analysis *a, const struct td_run_stats *stats)
+{
+    const struct td_facts **fs = td_calloc(a->num_held + 1, sizeof *fs);
+    struct td_link *link = td_calloc(a->num_http + 1, sizeof *link);
+    for (size_t i = 0; i < a->num_held; i++) {
+        fs[i] = &a->held[i].facts;
+    }
+    link_gateways(a, fs, link);
+    for (size_t i = 0; i < a->num_held; i++) {
+        settle(a, &a->held[i]);
+    }
+    size_t linked = report_http(a, link);
     free(fs);
     free(link);
-    if (a->cb.on_summary) {
-        struct td_analysis_summary s;
-        td_memzero(&s, sizeof s);
-        s.file = a->name;
-        s.stats = stats ? stats : &a->stats;
-        td_memcopy(s.causes, a->causes, sizeof s.causes);
-        s.rejected_after = a->rejected_after;
-        s.num_http = a->num_http;
-        s.http_linked = linked;
-        size_t n = 0;
-        const struct td_server_stat **list = td_servers_list(&a->servers, &n);
-        s.servers = list;
-        s.num_servers = n;
-        a->cb.on_summary(a->cb.ctx, &s);
-        free(list);
-    }
+    summarise(a, stats, linked);
     reset(a);
 }
 

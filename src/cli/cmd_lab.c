@@ -59,6 +59,80 @@ static bool make_dir(const char *dir)
     return mkdir(dir, 0755) == 0;
 }
 
+struct lab_run {
+    struct td_lab *lab;
+    const char *dir;
+    bool keep, json;
+    struct td_render_opts ro;
+    size_t ran, good;
+};
+
+/* One scenario: write its capture, diagnose it, say whether the verdict is
+ * the intended one. 0, TD_EXIT_FAILURES when it is not, TD_EXIT_USAGE when
+ * the capture could not be written. */
+static int run_one(struct lab_run *l, size_t i)
+{
+    const struct td_lab_info *in = td_lab_info(i);
+    char path[4096], keys[4096], err[600];
+    snprintf(path, sizeof path, "%s/%s.pcap", l->dir, in->name);
+    snprintf(keys, sizeof keys, "%s/%s.keys", l->dir, in->name);
+    if (!td_lab_write(l->lab, i, path, keys, err, sizeof err)) {
+        fprintf(stderr, "tlsdiag lab: %s\n", err);
+        return TD_EXIT_USAGE;
+    }
+    struct td_lab_outcome res;
+    /* A cause TLS 1.3 hides is diagnosed with the client's key log, as a
+     * user would (tlsdiag pcap --keylog). */
+    td_lab_check(path, in->hidden ? keys : NULL, in, &res, err, sizeof err);
+    if (res.problems) {
+        fprintf(stderr, "tlsdiag lab: %s: frame %llu, offset %lld: %s\n", path, (unsigned long long)res.problem_frame,
+                res.problem_offset, res.problem);
+    }
+    l->ran++;
+    l->good += res.match;
+    struct td_buf out = {0};
+    if (l->json) {
+        td_render_lab_json(&out, in, &res, l->keep ? path : NULL);
+    } else {
+        td_render_lab_text(&out, in, &res, &l->ro);
+    }
+    cli_write_buf(&out);
+    if (!l->keep) {
+        unlink(path);
+        unlink(keys);
+    }
+    return res.match ? TD_EXIT_OK : TD_EXIT_FAILURES;
+}
+
+/* The scenarios named on the command line (want[i]); false after saying
+ * which name is unknown. */
+static bool pick(int argc, char **argv, bool *want, bool *any)
+{
+    for (int i = optind; i < argc; i++) {
+        long k = td_lab_find(argv[i]);
+        if (k < 0) {
+            fprintf(stderr, "tlsdiag lab: no scenario '%s' (tlsdiag lab --list shows them)\n", argv[i]);
+            return false;
+        }
+        want[k] = *any = true;
+    }
+    return true;
+}
+
+/* Without -w, the captures live in a private directory under $TMPDIR
+ * (mkdtemp template) and are removed at the end. */
+static const char *work_dir(const char *dir, char *tmpdir, size_t len)
+{
+    const char *tmp = getenv("TMPDIR");
+    snprintf(tmpdir, len, "%s/tlsdiag-lab.XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
+    const char *d = dir ? dir : mkdtemp(tmpdir);
+    if (!d || !make_dir(d)) {
+        fprintf(stderr, "tlsdiag lab: %s: cannot create the directory: %s\n", d ? d : tmpdir, strerror(errno));
+        return NULL;
+    }
+    return d;
+}
+
 int cmd_lab(int argc, char **argv)
 {
     enum { OPT_JSON = 256, OPT_LIST, OPT_COLOR };
@@ -98,96 +172,42 @@ int cmd_lab(int argc, char **argv)
         return list(json);
     }
     size_t n = td_lab_count();
-    bool *want = td_calloc(n, sizeof *want);
-    bool any = false;
-    for (int i = optind; i < argc; i++) {
-        long k = td_lab_find(argv[i]);
-        if (k < 0) {
-            fprintf(stderr, "tlsdiag lab: no scenario '%s' (tlsdiag lab --list shows them)\n", argv[i]);
-            free(want);
-            return TD_EXIT_USAGE;
-        }
-        want[k] = any = true;
-    }
-    /* Without -w, the captures live in a private directory under $TMPDIR
-     * (mkdtemp template) and are removed at the end. */
-    char tmpdir[4096];
-    const char *tmp = getenv("TMPDIR");
-    snprintf(tmpdir, sizeof tmpdir, "%s/tlsdiag-lab.XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
-    bool keep = dir != NULL;
-    if (!keep) {
-        dir = mkdtemp(tmpdir);
-    }
-    if (!dir || !make_dir(dir)) {
-        fprintf(stderr, "tlsdiag lab: %s: cannot create the directory: %s\n", dir ? dir : tmpdir, strerror(errno));
+    bool *want = td_calloc(n, sizeof *want), any = false;
+    char tmpdir[4096], err[600];
+    struct lab_run l = {.keep = dir != NULL, .json = json};
+    if (!pick(argc, argv, want, &any) || !(l.dir = work_dir(dir, tmpdir, sizeof tmpdir))) {
         free(want);
         return TD_EXIT_USAGE;
     }
-    char err[600];
-    struct td_lab *lab = td_lab_new(LAB_T0, err, sizeof err);
-    if (!lab) {
+    if (!(l.lab = td_lab_new(LAB_T0, err, sizeof err))) {
         fprintf(stderr, "tlsdiag lab: %s\n", err);
         free(want);
         return TD_EXIT_USAGE;
     }
     struct td_term term;
     td_term_detect(&term, color);
-    int rc = TD_EXIT_OK;
-    size_t ran = 0, good = 0;
-    struct td_render_opts ro = {.color = term.color, .utf8 = term.utf8};
+    l.ro.color = term.color;
+    l.ro.utf8 = term.utf8;
     struct td_buf out = {0};
     if (!json) {
         td_render_lab_header(&out);
         cli_write_buf(&out);
     }
-    for (size_t i = 0; i < n; i++) {
-        if (any && !want[i]) {
-            continue;
-        }
-        const struct td_lab_info *in = td_lab_info(i);
-        char path[4096], keys[4096];
-        snprintf(path, sizeof path, "%s/%s.pcap", dir, in->name);
-        snprintf(keys, sizeof keys, "%s/%s.keys", dir, in->name);
-        if (!td_lab_write(lab, i, path, keys, err, sizeof err)) {
-            fprintf(stderr, "tlsdiag lab: %s\n", err);
-            rc = TD_EXIT_USAGE;
-            break;
-        }
-        struct td_lab_outcome res;
-        /* A cause TLS 1.3 hides is diagnosed with the client's key log, as a
-         * user would (tlsdiag pcap --keylog). */
-        td_lab_check(path, in->hidden ? keys : NULL, in, &res, err, sizeof err);
-        if (res.problems) {
-            fprintf(stderr, "tlsdiag lab: %s: frame %llu, offset %lld: %s\n", path,
-                    (unsigned long long)res.problem_frame, res.problem_offset, res.problem);
-        }
-        ran++;
-        good += res.match;
-        if (!res.match && rc == TD_EXIT_OK) {
-            rc = TD_EXIT_FAILURES;
-        }
-        if (json) {
-            td_render_lab_json(&out, in, &res, keep ? path : NULL);
-        } else {
-            td_render_lab_text(&out, in, &res, &ro);
-        }
-        cli_write_buf(&out);
-        if (!keep) {
-            unlink(path);
-            unlink(keys);
+    int rc = TD_EXIT_OK;
+    for (size_t i = 0; i < n && rc != TD_EXIT_USAGE; i++) {
+        if (!any || want[i]) {
+            int r = run_one(&l, i);
+            rc = r == TD_EXIT_USAGE || rc == TD_EXIT_OK ? r : rc;
         }
     }
     if (!json) {
-        td_render_lab_total(&out, good, ran, keep ? dir : NULL);
+        td_render_lab_total(&out, l.good, l.ran, l.keep ? l.dir : NULL);
         cli_write_buf(&out);
     }
-    if (!keep) {
-        rmdir(dir);
+    if (!l.keep) {
+        rmdir(l.dir);
     }
-    td_lab_free(lab);
+    td_lab_free(l.lab);
     free(want);
-    if (fflush(stdout) != 0) {
-        return TD_EXIT_USAGE;
-    }
-    return rc;
+    return fflush(stdout) != 0 ? TD_EXIT_USAGE : rc;
 }
