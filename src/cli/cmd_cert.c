@@ -64,12 +64,19 @@ static bool parse_time(const char *s, int64_t *out)
     return false;
 }
 
-static char passwords[TD_MAX_PASSWORDS][1024];
-static size_t num_passwords;
+/* What the command line asked for. */
+struct cert_args {
+    struct td_audit_opts ao;
+    const char *cas[16], *keys[4], *color;
+    size_t ncas, nkeys;
+    bool json;
+    char passwords[TD_MAX_PASSWORDS][1024];
+    size_t num_passwords;
+};
 
-static bool read_password(const char *path)
+static bool read_password(struct cert_args *a, const char *path)
 {
-    if (num_passwords >= TD_MAX_PASSWORDS) {
+    if (a->num_passwords >= TD_MAX_PASSWORDS) {
         fprintf(stderr, "tlsdiag cert: at most %d --password-file\n", TD_MAX_PASSWORDS);
         return false;
     }
@@ -78,13 +85,13 @@ static bool read_password(const char *path)
         fprintf(stderr, "tlsdiag cert: %s: cannot read the password file\n", path);
         return false;
     }
-    char *p = passwords[num_passwords];
-    if (!fgets(p, sizeof passwords[0], f)) {
+    char *p = a->passwords[a->num_passwords];
+    if (!fgets(p, sizeof a->passwords[0], f)) {
         p[0] = '\0';
     }
     fclose(f);
     p[strcspn(p, "\r\n")] = '\0';
-    num_passwords++;
+    a->num_passwords++;
     return true;
 }
 
@@ -95,16 +102,17 @@ static void print_notes(const struct td_certset *s)
     }
 }
 
-static struct td_certset *new_set(void)
+static struct td_certset *new_set(const struct cert_args *a)
 {
     struct td_certset *s = td_certset_new();
-    for (size_t i = 0; i < num_passwords; i++) {
-        td_certset_add_password(s, passwords[i]);
+    for (size_t i = 0; i < a->num_passwords; i++) {
+        td_certset_add_password(s, a->passwords[i]);
     }
     return s;
 }
 
-int cmd_cert(int argc, char **argv)
+/* 0 to go on, -1 after --help, else the exit status of a usage error. */
+static int parse_args(int argc, char **argv, struct cert_args *a)
 {
     enum { OPT_HOST = 256, OPT_CA, OPT_SYSCA, OPT_KEY, OPT_AT, OPT_PURPOSE, OPT_PW, OPT_COMPARE, OPT_JSON, OPT_COLOR, OPT_WARN };
     static const struct option longopts[] = {
@@ -116,44 +124,40 @@ int cmd_cert(int argc, char **argv)
         {"colour", required_argument, NULL, OPT_COLOR},  {"warn-days", required_argument, NULL, OPT_WARN},
         {"help", no_argument, NULL, 'h'},                {NULL, 0, NULL, 0},
     };
-    struct td_audit_opts ao;
-    td_memzero(&ao, sizeof ao);
-    ao.at = (int64_t)time(NULL);
-    ao.warn_days = 30;
-    ao.purpose = TD_PURPOSE_SERVER;
-    const char *cas[16], *keys[4], *color = "auto";
-    size_t ncas = 0, nkeys = 0;
-    bool json = false;
+    struct td_audit_opts *ao = &a->ao;
+    ao->at = (int64_t)time(NULL);
+    ao->warn_days = 30;
+    ao->purpose = TD_PURPOSE_SERVER;
+    a->color = "auto";
     int opt;
-    num_passwords = 0;
     optind = 1;
     while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
         switch (opt) {
         case 'h':
             help(stdout);
-            return TD_EXIT_OK;
+            return -1;
         case OPT_HOST:
-            ao.host = optarg;
+            ao->host = optarg;
             break;
         case OPT_CA:
-            if (ncas == sizeof cas / sizeof cas[0]) {
+            if (a->ncas == sizeof a->cas / sizeof a->cas[0]) {
                 fputs("tlsdiag cert: too many --ca\n", stderr);
                 return TD_EXIT_USAGE;
             }
-            cas[ncas++] = optarg;
+            a->cas[a->ncas++] = optarg;
             break;
         case OPT_SYSCA:
-            ao.system_ca = true;
+            ao->system_ca = true;
             break;
         case OPT_KEY:
-            if (nkeys == sizeof keys / sizeof keys[0]) {
+            if (a->nkeys == sizeof a->keys / sizeof a->keys[0]) {
                 fputs("tlsdiag cert: too many --key\n", stderr);
                 return TD_EXIT_USAGE;
             }
-            keys[nkeys++] = optarg;
+            a->keys[a->nkeys++] = optarg;
             break;
         case OPT_AT:
-            if (!parse_time(optarg, &ao.at)) {
+            if (!parse_time(optarg, &ao->at)) {
                 fprintf(stderr, "tlsdiag cert: --at takes 2026-01-31, 2026-01-31T12:00:00Z or @EPOCH, not '%s'\n",
                         optarg);
                 return TD_EXIT_USAGE;
@@ -161,9 +165,9 @@ int cmd_cert(int argc, char **argv)
             break;
         case OPT_PURPOSE:
             if (strcmp(optarg, "server") == 0) {
-                ao.purpose = TD_PURPOSE_SERVER;
+                ao->purpose = TD_PURPOSE_SERVER;
             } else if (strcmp(optarg, "client") == 0) {
-                ao.purpose = TD_PURPOSE_CLIENT;
+                ao->purpose = TD_PURPOSE_CLIENT;
             } else {
                 fprintf(stderr, "tlsdiag cert: --purpose takes server or client, not '%s'\n", optarg);
                 return TD_EXIT_USAGE;
@@ -174,22 +178,22 @@ int cmd_cert(int argc, char **argv)
             if (!cli_parse_long("cert", "--warn-days", optarg, 0, 36500, &v)) {
                 return TD_EXIT_USAGE;
             }
-            ao.warn_days = (int)v;
+            ao->warn_days = (int)v;
             break;
         }
         case OPT_PW:
-            if (!read_password(optarg)) {
+            if (!read_password(a, optarg)) {
                 return TD_EXIT_USAGE;
             }
             break;
         case OPT_COMPARE:
-            ao.compare = true;
+            ao->compare = true;
             break;
         case OPT_JSON:
-            json = true;
+            a->json = true;
             break;
         case OPT_COLOR:
-            if (!cli_parse_color("cert", optarg, &color)) {
+            if (!cli_parse_color("cert", optarg, &a->color)) {
                 return TD_EXIT_USAGE;
             }
             break;
@@ -198,50 +202,56 @@ int cmd_cert(int argc, char **argv)
         }
     }
     int nfiles = argc - optind;
-    if (ao.compare && (nfiles != 2 || ncas)) {
+    if (a->ao.compare && (nfiles != 2 || a->ncas)) {
         return cli_usage_error("cert", "--compare takes exactly KEYSTORE TRUSTSTORE (and no --ca)");
     }
     if (nfiles < 1) {
         return cli_usage_error("cert", "no certificate file given");
     }
-    struct td_certset *set = new_set(), *ca = NULL;
+    return 0;
+}
+
+/* Load what was given, audit it, render the report. */
+static int run(int argc, char **argv, struct cert_args *a)
+{
+    struct td_certset *set = new_set(a), *ca = NULL;
     char err[700];
     int rc = TD_EXIT_OK;
-    for (int i = optind; i < argc - (ao.compare ? 1 : 0); i++) {
+    for (int i = optind; i < argc - (a->ao.compare ? 1 : 0); i++) {
         if (!td_certset_add_path(set, argv[i], err, sizeof err)) {
             fprintf(stderr, "tlsdiag cert: %s\n", err);
             rc = TD_EXIT_USAGE;
             goto out;
         }
     }
-    for (size_t i = 0; i < nkeys; i++) {
-        if (!td_certset_add_key_path(set, keys[i], err, sizeof err)) {
+    for (size_t i = 0; i < a->nkeys; i++) {
+        if (!td_certset_add_key_path(set, a->keys[i], err, sizeof err)) {
             fprintf(stderr, "tlsdiag cert: --key %s\n", err);
             rc = TD_EXIT_USAGE;
             goto out;
         }
     }
-    if (ncas || ao.compare) {
-        ca = new_set();
-        for (size_t i = 0; i < (ao.compare ? 1 : ncas); i++) {
-            const char *p = ao.compare ? argv[argc - 1] : cas[i];
+    if (a->ncas || a->ao.compare) {
+        ca = new_set(a);
+        for (size_t i = 0; i < (a->ao.compare ? 1 : a->ncas); i++) {
+            const char *p = a->ao.compare ? argv[argc - 1] : a->cas[i];
             if (!td_certset_add_path(ca, p, err, sizeof err)) {
-                fprintf(stderr, "tlsdiag cert: %s%s\n", ao.compare ? "" : "--ca ", err);
+                fprintf(stderr, "tlsdiag cert: %s%s\n", a->ao.compare ? "" : "--ca ", err);
                 rc = TD_EXIT_USAGE;
                 goto out;
             }
         }
-        ao.ca = ca;
+        a->ao.ca = ca;
         print_notes(ca);
     }
     print_notes(set);
     struct td_cert_report rep;
-    td_cert_audit(set, &ao, &rep);
+    td_cert_audit(set, &a->ao, &rep);
     struct td_term term;
-    td_term_detect(&term, color);
+    td_term_detect(&term, a->color);
     struct td_render_opts ro = {.color = term.color, .utf8 = term.utf8};
     struct td_buf out = {0};
-    if (json) {
+    if (a->json) {
         td_render_cert_json(&out, &rep);
     } else {
         td_render_cert_text(&out, &rep, &ro);
@@ -256,5 +266,20 @@ out:
     if (fflush(stdout) != 0) {
         return TD_EXIT_USAGE;
     }
+    return rc;
+}
+
+int cmd_cert(int argc, char **argv)
+{
+    struct cert_args *a = td_calloc(1, sizeof *a);
+    int rc = parse_args(argc, argv, a);
+    if (rc != 0) {
+        td_memzero(a, sizeof *a);
+        free(a);
+        return rc < 0 ? TD_EXIT_OK : rc;
+    }
+    rc = run(argc, argv, a);
+    td_memzero(a->passwords, sizeof a->passwords);
+    free(a);
     return rc;
 }
