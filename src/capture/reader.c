@@ -165,6 +165,9 @@ static int next_pcap(struct td_reader *r, struct td_frame *f, char *err, size_t 
 }
 
 /* Read one whole block into r->block. 1 ok, 0 clean EOF, -1 damage. */
+/* One bounded read of a pcapng block with every length check the format
+ * needs (header, body, trailer, byte order); kept whole so that no path
+ * skips one. */
 static int read_block(struct td_reader *r, uint32_t *type, size_t *len, char *err, size_t err_len)
 {
     uint8_t hdr[8];
@@ -286,6 +289,8 @@ static void set_time(const struct iface *ifc, uint32_t hi, uint32_t lo, struct t
     ts->nsec = (uint32_t)(u <= 1000000000u ? frac * (1000000000u / u) : frac / (u / 1000000000u));
 }
 
+/* Long by nature: one branch per pcapng block type (SHB, IDB, EPB, SPB, PB,
+ * DSB), in the order of the spec (draft-ietf-opsawg-pcapng), each bounded. */
 static int next_pcapng(struct td_reader *r, struct td_frame *f, char *err, size_t err_len)
 {
     for (;;) {

@@ -111,6 +111,7 @@ static struct td_certset *new_set(const struct cert_args *a)
     return s;
 }
 
+/* Long by nature: one case per option, each a few lines (getopt_long). */
 /* 0 to go on, -1 after --help, else the exit status of a usage error. */
 static int parse_args(int argc, char **argv, struct cert_args *a)
 {

@@ -134,7 +134,15 @@ static bool read_targets(const char *list, char ***targets, size_t *n, size_t *c
 }
 
 /* Longer than a page: its option switch, which cli/opts.c (issue 12) is to shorten. */
-int cmd_probe(int argc, char **argv)
+struct probe_args {
+    struct td_probe_opts o;
+    const char *ca_path, *list, *color;
+    bool json;
+    size_t jobs_max;
+};
+
+/* 0 to go on, -1 after --help, else the exit status of a usage error. */
+static int parse_args(int argc, char **argv, struct probe_args *a)
 {
     enum { OPT_SNI = 256, OPT_NOSNI, OPT_CA, OPT_CERT, OPT_KEY, OPT_TIMEOUT, OPT_JSON, OPT_COLOR, OPT_JOBS };
     static const struct option longopts[] = {
@@ -146,58 +154,56 @@ int cmd_probe(int argc, char **argv)
         {"jobs", required_argument, NULL, OPT_JOBS},
         {NULL, 0, NULL, 0},
     };
-    struct td_probe_opts o;
-    td_memzero(&o, sizeof o);
-    o.timeout_ms = 3000;
-    const char *ca_path = NULL, *list = NULL, *color = "auto";
-    bool json = false;
-    size_t jobs_max = 8;
+    struct td_probe_opts *o = &a->o;
+    o->timeout_ms = 3000;
+    a->color = "auto";
+    a->jobs_max = 8;
     int opt;
     optind = 1;
     while ((opt = getopt_long(argc, argv, "f:h", longopts, NULL)) != -1) {
         switch (opt) {
         case 'h':
             help(stdout);
-            return TD_EXIT_OK;
+            return -1;
         case 'f':
-            list = optarg;
+            a->list = optarg;
             break;
         case OPT_SNI:
-            o.sni = optarg;
+            o->sni = optarg;
             break;
         case OPT_NOSNI:
-            o.no_sni = true;
+            o->no_sni = true;
             break;
         case OPT_CA:
-            ca_path = optarg;
+            a->ca_path = optarg;
             break;
         case OPT_CERT:
-            o.cert_path = optarg;
+            o->cert_path = optarg;
             break;
         case OPT_KEY:
-            o.key_path = optarg;
+            o->key_path = optarg;
             break;
         case OPT_TIMEOUT: {
             long v;
             if (!cli_parse_long("probe", "--timeout (milliseconds)", optarg, 10, 600000, &v)) {
                 return TD_EXIT_USAGE;
             }
-            o.timeout_ms = (int)v;
+            o->timeout_ms = (int)v;
             break;
         }
         case OPT_JSON:
-            json = true;
+            a->json = true;
             break;
         case OPT_JOBS: {
             long v;
             if (!cli_parse_long("probe", "--jobs", optarg, 1, 256, &v)) {
                 return TD_EXIT_USAGE;
             }
-            jobs_max = (size_t)v;
+            a->jobs_max = (size_t)v;
             break;
         }
         case OPT_COLOR:
-            if (!cli_parse_color("probe", optarg, &color)) {
+            if (!cli_parse_color("probe", optarg, &a->color)) {
                 return TD_EXIT_USAGE;
             }
             break;
@@ -205,16 +211,27 @@ int cmd_probe(int argc, char **argv)
             return cli_try_help("probe");
         }
     }
-    if ((o.cert_path != NULL) != (o.key_path != NULL)) {
+    if ((a->o.cert_path != NULL) != (a->o.key_path != NULL)) {
         fputs("tlsdiag probe: --cert and --key go together\n", stderr);
         return TD_EXIT_USAGE;
+    }
+    return 0;
+}
+
+int cmd_probe(int argc, char **argv)
+{
+    struct probe_args args, *a = &args;
+    td_memzero(a, sizeof *a);
+    int prc = parse_args(argc, argv, a);
+    if (prc != 0) {
+        return prc < 0 ? TD_EXIT_OK : prc;
     }
     char **targets = td_calloc((size_t)argc + 1, sizeof *targets);
     size_t n = 0, cap = (size_t)argc + 1;
     for (int i = optind; i < argc; i++) {
         targets[n++] = td_strndup(argv[i], strlen(argv[i]));
     }
-    if (list && !read_targets(list, &targets, &n, &cap)) {
+    if (a->list && !read_targets(a->list, &targets, &n, &cap)) {
         for (size_t i = 0; i < n; i++) {
             free(targets[i]);
         }
@@ -228,18 +245,18 @@ int cmd_probe(int argc, char **argv)
         rc = cli_usage_error("probe", "no target given");
         goto out;
     }
-    if (ca_path) {
+    if (a->ca_path) {
         char err[600];
         ca = td_certset_new();
-        if (!td_certset_add_path(ca, ca_path, err, sizeof err)) {
+        if (!td_certset_add_path(ca, a->ca_path, err, sizeof err)) {
             fprintf(stderr, "tlsdiag probe: --ca %s\n", err);
             rc = TD_EXIT_USAGE;
             goto out;
         }
-        o.ca = ca;
+        a->o.ca = ca;
     }
     struct td_term term;
-    td_term_detect(&term, color);
+    td_term_detect(&term, a->color);
     struct td_render_opts ro = {.color = term.color, .utf8 = term.utf8};
     /* One job per address of each target (a name with A and AAAA records is
      * probed on each: they may be different servers). */
@@ -254,9 +271,9 @@ int cmd_probe(int argc, char **argv)
             nj++;
         }
     }
-    bool parallel = nj > 1 && jobs_max > 1;
-    struct probe_run pr = {jobs, nj, &o, json, &ro, parallel && term.stderr_tty && !json, TD_EXIT_OK};
-    struct cli_jobs cj = {nj, jobs_max, run_job, job_done, &pr};
+    bool parallel = nj > 1 && a->jobs_max > 1;
+    struct probe_run pr = {jobs, nj, &a->o, a->json, &ro, parallel && term.stderr_tty && !a->json, TD_EXIT_OK};
+    struct cli_jobs cj = {nj, a->jobs_max, run_job, job_done, &pr};
     cli_run_jobs(&cj);
     rc = pr.rc;
     if (pr.progress) {

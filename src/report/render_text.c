@@ -206,6 +206,8 @@ static void cr_summary(struct td_buf *out, const struct td_certificate_request *
     }
 }
 
+/* Long by nature: one case per message kind and handshake type, each the
+ * one line Wireshark would show for it; a table would need a function per row. */
 static void msg_line(struct td_buf *out, const struct td_msg *m, const struct td_render_opts *o)
 {
     char buf[48];
