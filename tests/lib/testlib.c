@@ -1,5 +1,6 @@
 #include "testlib.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 void tl_client_hello(struct td_buf *out, const char *sni)
@@ -125,4 +126,12 @@ void tl_records(struct td_buf *out, uint8_t content_type, uint8_t hs_type, const
         assert_true(td_bld_finish(&r));
     }
     td_buf_free(&msg);
+}
+
+void tl_filter_from_env(void)
+{
+    const char *pattern = getenv("TD_TEST");
+    if (pattern && *pattern) {
+        cmocka_set_test_filter(pattern);
+    }
 }

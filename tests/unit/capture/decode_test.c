@@ -165,5 +165,5 @@ int main(void)
         cmocka_unit_test(test_link_types),
         cmocka_unit_test(test_fragments_and_malformed),
     };
-    return cmocka_run_group_tests_name("capture/decode", tests, NULL, NULL);
+    return tl_run_tests("capture/decode", tests);
 }

@@ -403,5 +403,5 @@ int main(void)
         cmocka_unit_test(test_transport),
         cmocka_unit_test(test_tls13_hidden_certificate),
     };
-    return cmocka_run_group_tests_name("diag/rules", tests, NULL, NULL);
+    return tl_run_tests("diag/rules", tests);
 }

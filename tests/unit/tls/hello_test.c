@@ -138,5 +138,5 @@ int main(void)
         cmocka_unit_test(test_server_hello_tls13_and_hrr),
         cmocka_unit_test(test_names_from_iana),
     };
-    return cmocka_run_group_tests_name("tls/hello", tests, NULL, NULL);
+    return tl_run_tests("tls/hello", tests);
 }
