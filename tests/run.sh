@@ -4,7 +4,8 @@
 # line "N passed, N failed" and exits 1 if anything failed.
 #
 #   tests/run.sh [-j N] [NAME...]
-#     no NAME        everything (make test)
+#     no NAME        everything (make test): lint unit fuzz integration
+#     lint           tools/check_layers.sh and tools/format-check.sh, one check each
 #     unit | fuzz | integration      one kind
 #     diag/rules_test, rules_test    one unit test (TD_TEST=GLOB: only the matching cases)
 #     replay/pcap, pcap              one fuzz target's corpus replay
@@ -30,14 +31,15 @@ SLOW="t1600 t1700 t1410 t2000 t1800 t1400 t1200"
 builds=()
 for t in $TLSDIAGS; do builds+=("${t%/*}"); done
 
-# The job list: "unit BUILD [NAME]", "fuzz BUILD [TARGET]", "suite FILE".
+# The job list: "lint TOOL", "unit BUILD [NAME]", "fuzz BUILD [TARGET]", "suite FILE".
 list=()
 add_units() { for b in "${builds[@]}"; do list+=("unit $b ${1:-}"); done; }
 add_fuzz() { for b in "${builds[@]}"; do list+=("fuzz $b ${1:-}"); done; }
 add_suites() { for f in "$@"; do list+=("suite $f"); done; }
-[ $# -eq 0 ] && set -- unit fuzz integration
+[ $# -eq 0 ] && set -- lint unit fuzz integration
 for name in "$@"; do
   case $name in
+    lint) list+=("lint check_layers" "lint format-check") ;;
     unit) add_units ;;
     fuzz) add_fuzz ;;
     integration) add_suites tests/integration/t*.sh ;;
@@ -59,6 +61,15 @@ trap 'exit 130' INT TERM
 
 # Each job writes what it shows into $tmp/N.out and "passed failed" into
 # $tmp/N.count (last, so that its presence means the job is done).
+run_lint() { # N tool
+  local n=$1 log=$tmp/$1.log
+  if sh "tools/$2.sh" >"$log" 2>&1; then
+    echo "lint  tools/$2.sh: $(tail -1 "$log")" >"$tmp/$n.out"; echo "1 0" >"$tmp/$n.count"
+  else
+    { echo "FAILED: tools/$2.sh"; sed 's/^/    /' "$log" | tail -25; } >"$tmp/$n.out"; echo "0 1" >"$tmp/$n.count"
+  fi
+}
+
 run_unit() { # N build [name]
   local n=$1 b=$2 name=${3:-} p f rc bins=() log=$tmp/$1.log pass=0 fail=0
   if [ -n "$name" ]; then
@@ -116,7 +127,7 @@ run_suite() { # N file
 
 # Launch order: units and replays first, then the slow suites, then the rest.
 order=()
-for i in "${!list[@]}"; do case ${list[$i]} in unit* | fuzz*) order+=("$i") ;; esac; done
+for i in "${!list[@]}"; do case ${list[$i]} in lint* | unit* | fuzz*) order+=("$i") ;; esac; done
 for s in $SLOW; do
   for i in "${!list[@]}"; do case ${list[$i]} in "suite tests/integration/$s"-*) order+=("$i") ;; esac; done
 done
