@@ -740,7 +740,7 @@ static const td_rule rules[] = {
 
 void td_diagnose(const struct td_facts *f, const struct td_server_view *sv, struct td_verdict *out)
 {
-    memset(out, 0, sizeof *out);
+    td_memzero(out, sizeof *out);
     if (f->outcome == TD_OUTCOME_OK && !f->note && f->chain_misordered) {
         /* The handshake worked because this client rebuilds the path; TLS 1.2
          * requires the order, and stricter clients fail on it. */
@@ -764,7 +764,7 @@ void td_diagnose(const struct td_facts *f, const struct td_server_view *sv, stru
     }
     for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++) {
         struct td_verdict v;
-        memset(&v, 0, sizeof v);
+        td_memzero(&v, sizeof v);
         if (rules[i](f, sv, &v)) {
             *out = v;
             break;
