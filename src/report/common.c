@@ -4,7 +4,8 @@
 #include "base/mem.h"
 
 #include "report/internal.h"
-#include "tls/internal.h"
+#include "tls/names.h"
+#include "tls/tls.h"
 
 #include "base/banned.h"
 

@@ -5,7 +5,8 @@
 
 #include "cert/cert.h"
 #include "report/internal.h"
-#include "tls/internal.h"
+#include "tls/names.h"
+#include "tls/tls.h"
 
 #include "base/banned.h"
 
