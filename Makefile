@@ -42,6 +42,10 @@ $(B)/gen/names_gen.c: tools/gen_names.sh $(wildcard data/iana/*.csv)
 
 $(B)/%.o: %.c $(GEN_SRC)
 	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+$(B)/tests/lib/%.o: tests/lib/%.c $(GEN_SRC)
+	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Itests/lib -MMD -MP -c $< -o $@
 
 $(B)/gen/names_gen.o: $(GEN_SRC)
@@ -55,13 +59,13 @@ $(B)/tlsdiag: $(CLI_OBJS) $(B)/libtlsdiag.a
 
 $(B)/tests/%: tests/unit/%.c $(B)/libtlsdiag.a $(TESTLIB_OBJS)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Itests/lib -MMD -MP -MT $@ -MF $@.d $(LDFLAGS) -o $@ $< $(TESTLIB_OBJS) $(B)/libtlsdiag.a $(PKG_LIBS) -lcmocka
+	$(CC) $(ALL_CFLAGS) -Itests/lib -MMD -MP -MT $@ -MF $(@D)/.$(@F).d $(LDFLAGS) -o $@ $< $(TESTLIB_OBJS) $(B)/libtlsdiag.a $(PKG_LIBS) -lcmocka
 
 # The fuzz targets linked with a replay driver instead of libFuzzer (gcc, no clang):
 # make test runs the regression corpus through them, normal and sanitizer builds.
 $(B)/replay/%: tests/fuzz/fuzz_%.c tests/fuzz/common.c tests/fuzz/replay.c $(B)/libtlsdiag.a
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Itests/fuzz -MMD -MP -MT $@ -MF $@.d $(LDFLAGS) -o $@ $(filter %.c,$^) $(B)/libtlsdiag.a $(PKG_LIBS) -lpthread
+	$(CC) $(ALL_CFLAGS) -Itests/fuzz -MMD -MP -MT $@ -MF $(@D)/.$(@F).d $(LDFLAGS) -o $@ $(filter %.c,$^) $(B)/libtlsdiag.a $(PKG_LIBS) -lpthread
 
 # libFuzzer: make fuzz FUZZ_SECONDS=N runs each target N seconds from the
 # regression corpus and seeds made by tlsdiag lab; crashes land in
@@ -127,4 +131,5 @@ format-check:
 clean:
 	rm -rf build
 
--include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(TESTLIB_OBJS:.o=.d) $(UNIT_BINS:=.d) $(REPLAY_BINS:=.d)
+-include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(TESTLIB_OBJS:.o=.d) \
+  $(foreach b,$(UNIT_BINS) $(REPLAY_BINS),$(dir $(b)).$(notdir $(b)).d)
