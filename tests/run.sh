@@ -9,7 +9,8 @@
 #     unit | fuzz | integration      one kind
 #     diag/rules_test, rules_test    one unit test (TD_TEST=GLOB: only the matching cases)
 #     replay/pcap, pcap              one fuzz target's corpus replay
-#     t1700, t1700-cert              one integration suite (TD_CASE=GLOB: only the checks
+#     t1700, t1700-cert, tests/integration/t1700-cert.sh
+#                                    one integration suite (TD_CASE=GLOB: only the checks
 #                                    whose description matches *GLOB*)
 #   TLSDIAGS    the binaries under test (default: build/tlsdiag build/asan/tlsdiag);
 #               the unit tests and replays of the same builds are run
@@ -43,6 +44,8 @@ for name in "$@"; do
     unit) add_units ;;
     fuzz) add_fuzz ;;
     integration) add_suites tests/integration/t*.sh ;;
+    tests/integration/*.sh) add_suites "$name" ;;
+    tests/unit/*_test.c) name=${name#tests/unit/}; add_units "${name%.c}" ;;
     t[0-9]*)
       m=(tests/integration/"${name%.sh}"*.sh)
       [ -e "${m[0]}" ] || { echo "run.sh: no suite tests/integration/$name*.sh" >&2; exit 2; }
