@@ -74,12 +74,14 @@ flips() { # tlsdiag
   for f in "$W"/flips/*; do runs_clean "$1" "$f" || return 1; done
 }
 
+[ $S1 = 1 ] && first="at every byte" || first="every $S1 bytes"
+[ $SAMPLE = 1 ] && which="each" || which="every ${SAMPLE}th"
 for T in $TLSDIAGS; do
-  check "$T: pcap cut at every byte of its first 1 KiB, then every 61 bytes; pcapng cut every 37 bytes; and the bit flips: all replayed in one process (fuzz_pcap + replay driver), no crash, no sanitizer report" \
+  check "$T: pcap cut $first of its first 1 KiB, then every $S61 bytes; pcapng cut every $S37 bytes; and the bit flips: all replayed in one process (fuzz_pcap + replay driver), no crash, no sanitizer report" \
     replays_clean "$T" "$W/cuts" "$W/flips"
-  check "$T: every ${SAMPLE}th of those cuts through tlsdiag: exit 0-2, never a signal; each cut inside a header or frame named on stderr with its file" \
+  check "$T: $which of those cuts through tlsdiag: exit 0-2, never a signal; each cut inside a header or frame named on stderr with its file" \
     cli_cuts "$T" "$W/sample.list"
-  check "$T: 60 captures with 20 random bit flips each (seeded)" \
+  check "$T: $((F40 + F20)) captures with 20 random bit flips each (seeded)" \
     flips "$T"
   check "$T: a capture cut mid-frame is still analysed, and the cut is named" \
     sh -c "head -c 30000 '$LO' > '$W/cut'; '$T' pcap '$W/cut' > '$W/out' 2> '$W/err'; rc=\$?; [ \$rc -eq 1 ] && grep -q 'TLS: ' '$W/out' && grep -q 'cut.*frame [0-9]*:.*truncated' '$W/err'"
