@@ -94,7 +94,7 @@ asan:
 	$(MAKE) B=build/asan CFLAGS="-O1 -g $(SAN)" LDFLAGS="$(SAN)" all $(patsubst build/%,build/asan/%,$(UNIT_BINS) $(REPLAY_BINS))
 
 demo: deps
-	$(MAKE) all
+	$(MAKE) -j$(J) all
 	sh tools/demo.sh build/tlsdiag
 
 # Both trees at once, then every test (tests/run.sh: the layer and format
@@ -124,7 +124,8 @@ install: $(B)/tlsdiag
 check-layers:
 	sh tools/check_layers.sh
 
-# FILES="src/tls/conn.c ...": only those (e.g. FILES="$$(git diff --name-only main)").
+# make format-check FILES="src/tls/conn.c ...": only those; from a shell, a branch's files:
+#   make format-check FILES="$(git diff --name-only main)"
 format-check:
 	sh tools/format-check.sh $(FILES)
 
