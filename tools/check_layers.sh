@@ -43,19 +43,32 @@ allowed() {
     *) echo "" ;;
   esac
 }
-# Lines of FILE matching the ERE, as "FILE:LINE: text", comments (/* ... */ on
-# one line, and lines inside a block comment) and string literals left out.
+# Lines of FILE whose code (comments, string and character literals left out)
+# matches the ERE, as "the calls matched<TAB>FILE:LINE: text".
 code_grep() { # ere file
   awk -v re="$1" -v f="$2" '
-    { line = $0
-      if (incomment) { if (sub(/^.*\*\//, "", line)) incomment = 0; else next }
-      gsub(/\/\*.*\*\//, "", line)
-      if (sub(/\/\*.*$/, "", line)) incomment = 1
-      sub(/\/\/.*$/, "", line)
-      gsub(/"([^"\\]|\\.)*"/, "\"\"", line)
-      gsub(/'"'"'([^'"'"'\\]|\\.)*'"'"'/, "0", line)
-      if (line ~ re) printf "%s:%d: %s\n", f, NR, $0 }' "$2"
+    { line = ""; n = length($0); i = 1
+      while (i <= n) {
+        c = substr($0, i, 1); c2 = substr($0, i, 2)
+        if (incomment) { if (c2 == "*/") { incomment = 0; i += 2 } else i++; continue }
+        if (c2 == "/*") { incomment = 1; i += 2; line = line " "; continue }
+        if (c2 == "//") break
+        if (c == "\"" || c == "\047") {       # a string or character literal: kept as two quotes
+          q = c; i++
+          while (i <= n && substr($0, i, 1) != q) i += (substr($0, i, 1) == "\\") ? 2 : 1
+          line = line q q; i++; continue
+        }
+        line = line c; i++
+      }
+      if (line !~ re) next
+      calls = ""
+      while (match(line, re)) {
+        m = substr(line, RSTART, RLENGTH); sub(/^[^A-Za-z_]*/, "", m); sub(/[ (]*$/, "", m)
+        calls = calls " " m; line = substr(line, RSTART + RLENGTH)
+      }
+      printf "%s\t%s:%d: %s\n", substr(calls, 2), f, NR, $0 }' "$2"
 }
+TAB=$(printf '\t')
 ID='(^|[^A-Za-z0-9_])'
 PRINTS="${ID}(printf|fprintf|vprintf|vfprintf|dprintf|puts|fputs|putchar|fputc|putc|fwrite|perror|exit|_exit|abort)[ ]*\\("
 RAWMEM="${ID}(malloc|calloc|realloc|memcpy|memcmp|memmove|__builtin_mem[a-z]*)[ ]*\\("
@@ -90,18 +103,18 @@ for dir in src/*/; do
     esac >"${TMPDIR:-/tmp}/layers.$$"
     [ "$layer" = capture ] || grep -n '^#include <pcap' "$f" | while IFS= read -r l; do echo "$f:${l%%:*}: libpcap outside src/capture"; done >>"${TMPDIR:-/tmp}/layers.$$"
     if [ "$layer" != cli ]; then
-      code_grep "$PRINTS" "$f" | while IFS= read -r l; do
+      code_grep "$PRINTS" "$f" | while IFS="$TAB" read -r calls l; do
         bad=""
-        for call in $(printf '%s\n' "$l" | grep -oE "$PRINTS" | sed 's/^[^A-Za-z_]*//; s/[ (]*$//'); do
+        for call in $calls; do
           printf '%s\n' "$ALLOWED" | grep -qx "$f $call" || bad="$bad $call"
         done
         [ -z "$bad" ] || printf '%s  <- %s below src/cli: render into a td_buf, return an error\n' "$l" "${bad# }"
       done >>"${TMPDIR:-/tmp}/layers.$$"
     fi
     if [ "$f" != src/base/mem.c ] && [ "$f" != src/base/mem.h ]; then
-      code_grep "$RAWMEM" "$f" | sed 's/$/  <- raw allocation or memory call outside src\/base\/mem.[ch] (td_malloc, td_memcopy, td_mem_eq)/' >>"${TMPDIR:-/tmp}/layers.$$"
+      code_grep "$RAWMEM" "$f" | cut -f2- | sed 's/$/  <- raw allocation or memory call outside src\/base\/mem.[ch] (td_malloc, td_memcopy, td_mem_eq)/' >>"${TMPDIR:-/tmp}/layers.$$"
     fi
-    [ "$layer" = base ] || code_grep "$MEMSET" "$f" | sed 's/$/  <- memset outside src\/base: td_memzero/' >>"${TMPDIR:-/tmp}/layers.$$"
+    [ "$layer" = base ] || code_grep "$MEMSET" "$f" | cut -f2- | sed 's/$/  <- memset outside src\/base: td_memzero/' >>"${TMPDIR:-/tmp}/layers.$$"
     case $f in *.c) grep -q '^#include "base/banned.h"' "$f" || echo "$f: does not include base/banned.h" >>"${TMPDIR:-/tmp}/layers.$$" ;; esac
     while IFS= read -r line; do err "$line"; done <"${TMPDIR:-/tmp}/layers.$$"
     rm -f "${TMPDIR:-/tmp}/layers.$$"
