@@ -63,13 +63,14 @@ trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$tmp"' EXIT
 trap 'exit 130' INT TERM
 
 # Each job writes what it shows into $tmp/N.out and "passed failed" into
-# $tmp/N.count (last, so that its presence means the job is done).
+# $tmp/N.count (last, renamed into place: its presence means the job is done).
+counted() { echo "$2 $3" >"$tmp/$1.count.tmp" && mv "$tmp/$1.count.tmp" "$tmp/$1.count"; }
 run_lint() { # N tool
   local n=$1 log=$tmp/$1.log
   if sh "tools/$2.sh" >"$log" 2>&1; then
-    echo "lint  tools/$2.sh: $(tail -1 "$log")" >"$tmp/$n.out"; echo "1 0" >"$tmp/$n.count"
+    echo "lint  tools/$2.sh: $(tail -1 "$log")" >"$tmp/$n.out"; counted "$n" 1 0
   else
-    { echo "FAILED: tools/$2.sh"; sed 's/^/    /' "$log" | tail -25; } >"$tmp/$n.out"; echo "0 1" >"$tmp/$n.count"
+    { echo "FAILED: tools/$2.sh"; sed 's/^/    /' "$log" | tail -25; } >"$tmp/$n.out"; counted "$n" 0 1
   fi
 }
 
@@ -95,7 +96,7 @@ run_unit() { # N build [name]
       echo "unit  $t: ${p:-0} passed"
     fi
   done >"$tmp/$n.out"
-  echo "$pass $fail" >"$tmp/$n.count"
+  counted "$n" "$pass" "$fail"
 }
 
 run_fuzz() { # N build [target]
@@ -110,7 +111,7 @@ run_fuzz() { # N build [target]
       fail=$((fail + 1)); echo "FAILED: $r on tests/fuzz/corpus/$t"; tail -30 "$log"
     fi
   done >"$tmp/$n.out"
-  echo "$pass $fail" >"$tmp/$n.count"
+  counted "$n" "$pass" "$fail"
 }
 
 run_suite() { # N file
@@ -125,7 +126,7 @@ run_suite() { # N file
     echo "suite $t: $p passed, $f failed ($(( $(date +%s) - start )) s)"
     grep -A40 '^not ok ' "$log" | grep -v '^#     stream' | head -60
   } >"$tmp/$n.out"
-  echo "$p $f" >"$tmp/$n.count"
+  counted "$n" "$p" "$f"
 }
 
 # Launch order: units and replays first, then the slow suites, then the rest.
