@@ -2,6 +2,8 @@
 #   make            build build/tlsdiag
 #   make demo       install what is missing, build, run on the captures in the repo
 #   make test       install what is missing, build (normal + ASan/UBSan), run every test
+#   make check T=NAME [CASE=GLOB] [ASAN=1]   one test alone (README "Tests")
+#   make format-check [FILES="a.c b.h"]      C files clang-format would change
 #   make install PREFIX=/usr/local
 PREFIX ?= /usr/local
 CC ?= cc
@@ -14,6 +16,8 @@ ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE $(WARN) $(CFLAGS) -Isrc -I
 SAN = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 B ?= build
+# Parallel jobs for make test / make check (builds and suites).
+J ?= $(shell nproc 2>/dev/null || echo 2)
 LIB_SRCS := $(sort $(wildcard src/base/*.c src/crypto/*.c src/capture/*.c src/reasm/*.c src/tls/*.c src/cert/*.c src/lab/*.c src/probe/*.c src/diag/*.c src/report/*.c src/engine/*.c src/analyse/*.c))
 CLI_SRCS := $(sort $(wildcard src/cli/*.c))
 GEN_SRC := $(B)/gen/names_gen.c
@@ -30,7 +34,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_FLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
 
 .SECONDARY:
-.PHONY: all deps deps-test demo test unit asan integration install clean check-layers fuzz memcheck replay
+.PHONY: all deps deps-test demo test check unit unit-bins asan integration install clean check-layers format-check fuzz memcheck replay
 all: $(B)/tlsdiag
 
 $(B)/gen/names_gen.c: tools/gen_names.sh $(wildcard data/iana/*.csv)
@@ -42,6 +46,10 @@ $(B)/gen/iana.h: tools/gen_names.sh $(wildcard data/iana/*.csv)
 	sh tools/gen_names.sh data/iana h > $@.tmp && mv $@.tmp $@
 
 $(B)/%.o: %.c $(GEN_SRC) $(GEN_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+$(B)/tests/lib/%.o: tests/lib/%.c $(GEN_SRC)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Itests/lib -MMD -MP -c $< -o $@
 
@@ -56,13 +64,13 @@ $(B)/tlsdiag: $(CLI_OBJS) $(B)/libtlsdiag.a
 
 $(B)/tests/%: tests/unit/%.c $(B)/libtlsdiag.a $(TESTLIB_OBJS)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Itests/lib $(LDFLAGS) -o $@ $< $(TESTLIB_OBJS) $(B)/libtlsdiag.a $(PKG_LIBS) -lcmocka
+	$(CC) $(ALL_CFLAGS) -Itests/lib -MMD -MP -MT $@ -MF $(@D)/.$(@F).d $(LDFLAGS) -o $@ $< $(TESTLIB_OBJS) $(B)/libtlsdiag.a $(PKG_LIBS) -lcmocka
 
 # The fuzz targets linked with a replay driver instead of libFuzzer (gcc, no clang):
 # make test runs the regression corpus through them, normal and sanitizer builds.
 $(B)/replay/%: tests/fuzz/fuzz_%.c tests/fuzz/common.c tests/fuzz/replay.c $(B)/libtlsdiag.a
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Itests/fuzz $(LDFLAGS) -o $@ $(filter %.c,$^) $(B)/libtlsdiag.a $(PKG_LIBS) -lpthread
+	$(CC) $(ALL_CFLAGS) -Itests/fuzz -MMD -MP -MT $@ -MF $(@D)/.$(@F).d $(LDFLAGS) -o $@ $(filter %.c,$^) $(B)/libtlsdiag.a $(PKG_LIBS) -lpthread
 
 # libFuzzer: make fuzz FUZZ_SECONDS=N runs each target N seconds from the
 # regression corpus and seeds made by tlsdiag lab; crashes land in
@@ -75,7 +83,7 @@ fuzz:
 # The integration tests with the binary under valgrind: no error, no definite leak.
 memcheck:
 	@sh tools/install-deps.sh memcheck
-	$(MAKE) all
+	$(MAKE) -j$(J) all build/replay/pcap
 	sh tools/memcheck.sh
 
 unit: $(UNIT_BINS)
@@ -91,14 +99,25 @@ asan:
 	$(MAKE) B=build/asan CFLAGS="-O1 -g $(SAN)" LDFLAGS="$(SAN)" all $(patsubst build/%,build/asan/%,$(UNIT_BINS) $(REPLAY_BINS))
 
 demo: deps
-	$(MAKE) all
+	$(MAKE) -j$(J) all
 	sh tools/demo.sh build/tlsdiag
 
+# Both trees at once, then every test (tests/run.sh: the layer and format
+# checks, units and corpus replays of both builds, the integration suites
+# against both binaries), J jobs at once.
 test: deps-test
-	$(MAKE) all unit-bins
-	$(MAKE) asan
-	sh tools/check_layers.sh
-	sh tests/run.sh
+	$(MAKE) -j$(J) all unit-bins asan
+	bash tests/run.sh -j $(J)
+
+# One test alone: make check T=diag/rules_test, T=t1700, T=t1700-cert,
+# T=pcap (a fuzz target's corpus), T=unit, T=lint; several: T="t1000 t1100".
+# CASE=GLOB: only the unit test cases (cmocka, whole name) or the suite's checks
+# (anywhere in the description) that match. Against build/tlsdiag; ASAN=1 adds
+# the sanitizer build. Without T, every test against that build.
+check: deps-test
+	$(MAKE) -j$(J) all unit-bins $(if $(ASAN),asan)
+	$(if $(CASE),TD_TEST='$(CASE)' TD_CASE='$(CASE)') TLSDIAGS="build/tlsdiag$(if $(ASAN), build/asan/tlsdiag)" \
+	  bash tests/run.sh -j $(J) $(T)
 
 unit-bins: $(UNIT_BINS) $(REPLAY_BINS)
 
@@ -110,7 +129,13 @@ install: $(B)/tlsdiag
 check-layers:
 	sh tools/check_layers.sh
 
+# make format-check FILES="src/tls/conn.c ...": only those; from a shell, a branch's files:
+#   make format-check FILES="$(git diff --name-only main)"
+format-check:
+	sh tools/format-check.sh $(FILES)
+
 clean:
 	rm -rf build
 
--include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d)
+-include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(TESTLIB_OBJS:.o=.d) \
+  $(foreach b,$(UNIT_BINS) $(REPLAY_BINS),$(dir $(b)).$(notdir $(b)).d)

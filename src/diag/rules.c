@@ -1177,7 +1177,7 @@ static const td_rule rules[] = {
 
 void td_diagnose(const struct td_facts *f, const struct td_server_view *sv, struct td_verdict *out)
 {
-    memset(out, 0, sizeof *out);
+    td_memzero(out, sizeof *out);
     bool after = refused_after_handshake(f);
     if (f->outcome == TD_OUTCOME_OK && !after && f->chain_misordered) {
         /* The handshake worked because this client rebuilds the path; TLS 1.2
@@ -1202,7 +1202,7 @@ void td_diagnose(const struct td_facts *f, const struct td_server_view *sv, stru
     }
     for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++) {
         struct td_verdict v;
-        memset(&v, 0, sizeof v);
+        td_memzero(&v, sizeof v);
         if (rules[i](f, sv, &v)) {
             *out = v;
             break;

@@ -18,6 +18,8 @@
 #include "base/net.h"
 #include "crypto/crypto.h"
 
+/* HandshakeType values (TD_HS_*): tls/names.h, generated from data/iana. */
+
 enum td_role { TD_CLIENT = 0, TD_SERVER = 1 };
 
 struct td_u16s {

@@ -15,6 +15,13 @@ usage: pcaptool.py OP IN OUT [ARG]
   tunnel KIND    carry each IP packet in a tunnel between 192.0.2.1 and 192.0.2.2
                  (the same way for both directions): ipip, gre, gre-eth, erspan2,
                  erspan3, vxlan, geneve, gtpu, mpls, pppoe, ipip6 (in an IPv6 outer header)
+  flips FIRST LAST N   OUT is a directory: one file per seed FIRST..LAST,
+                 each op flip SEED N (the same bytes as flip gives)
+  cuts STEP [LIMIT]    OUT is a directory: the file cut at every STEP bytes
+                 below LIMIT (default: its size), one file per cut named
+                 BASENAME@OFFSET; prints "PATH OFFSET MID" per cut, MID 1 when
+                 the cut falls inside the file header or a frame (pcap) /
+                 block (pcapng): tlsdiag must name the file on stderr
 Only IPv4 over Ethernet input is rewritten by the TCP operations; other
 frames pass through unchanged. Checksums are not recomputed (Wireshark does
 not check them by default, nor does tlsdiag).
@@ -243,6 +250,42 @@ def op_flip(data, seed, n):
     return bytes(b)
 
 
+def boundaries(data):
+    """Offsets where a prefix of a pcap or pcapng file is itself whole (0, the
+    empty file, is not a capture)."""
+    out = set()
+    if data[:4] == b"\x0a\x0d\x0d\x0a":  # pcapng: walk the blocks
+        off, bo = 0, "<"
+        while off + 12 <= len(data):
+            if data[off:off + 4] == b"\x0a\x0d\x0d\x0a":  # a section header sets the byte order
+                bo = ">" if data[off + 8:off + 12] == b"\x1a\x2b\x3c\x4d" else "<"
+            n = struct.unpack(bo + "I", data[off + 4:off + 8])[0]
+            if n < 12:
+                break
+            off += n
+            out.add(off)
+        return out
+    bo = ">" if data[:4] in (b"\xa1\xb2\xc3\xd4", b"\xa1\xb2\x3c\x4d") else "<"
+    off = 24
+    while off <= len(data):
+        out.add(off)
+        if off + 16 > len(data):
+            break
+        off += 16 + struct.unpack(bo + "I", data[off + 8:off + 12])[0]
+    return out
+
+
+def op_cuts(src, outdir, step, limit=None):
+    data = open(src, "rb").read()
+    whole = boundaries(data)
+    base = src.rsplit("/", 1)[-1]
+    end = len(data) if limit is None else min(limit, len(data))
+    for off in range(0, end, step):
+        path = "%s/%s@%d" % (outdir, base, off)
+        open(path, "wb").write(data[:off])
+        print(path, off, 0 if off in whole else 1)
+
+
 def main():
     if len(sys.argv) < 4:
         sys.exit(__doc__)
@@ -250,6 +293,14 @@ def main():
     args = sys.argv[4:]
     if op == "flip":
         open(dst, "wb").write(op_flip(open(src, "rb").read(), int(args[0]), int(args[1])))
+        return
+    if op == "flips":
+        data, base = open(src, "rb").read(), src.rsplit("/", 1)[-1]
+        for seed in range(int(args[0]), int(args[1]) + 1):
+            open("%s/%s~flip%d" % (dst, base, seed), "wb").write(op_flip(data, seed, int(args[2])))
+        return
+    if op == "cuts":
+        op_cuts(src, dst, int(args[0]), int(args[1]) if len(args) > 1 else None)
         return
     hdr, lt, pkts = read_pcap(src)
     if lt != 1:

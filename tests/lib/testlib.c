@@ -1,5 +1,6 @@
 #include "testlib.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "tls/hello_build.h"
@@ -84,4 +85,12 @@ void tl_records(struct td_buf *out, uint8_t content_type, uint8_t hs_type, const
         assert_true(td_bld_finish(&r));
     }
     td_buf_free(&msg);
+}
+
+void tl_filter_from_env(void)
+{
+    const char *pattern = getenv("TD_TEST");
+    if (pattern && *pattern) {
+        cmocka_set_test_filter(pattern);
+    }
 }

@@ -90,5 +90,5 @@ int main(void)
         cmocka_unit_test(test_builder_sticky_error),
         cmocka_unit_test(test_json_escapes_hostile_bytes),
     };
-    return cmocka_run_group_tests_name("base/cursor", tests, NULL, NULL);
+    return tl_run_tests("base/cursor", tests);
 }

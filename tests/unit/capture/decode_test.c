@@ -376,5 +376,5 @@ int main(void)
         cmocka_unit_test(test_encapsulations),
         cmocka_unit_test(test_ipfrag),
     };
-    return cmocka_run_group_tests_name("capture/decode", tests, NULL, NULL);
+    return tl_run_tests("capture/decode", tests);
 }

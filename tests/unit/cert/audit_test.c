@@ -98,5 +98,5 @@ int main(void)
         cmocka_unit_test(test_jks_truncated),
         cmocka_unit_test(test_certinfo_prefixes),
     };
-    return cmocka_run_group_tests_name("cert/audit", tests, NULL, NULL);
+    return tl_run_tests("cert/audit", tests);
 }

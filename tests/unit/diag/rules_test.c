@@ -773,5 +773,5 @@ int main(void)
         cmocka_unit_test(test_every_fault_listed),
         cmocka_unit_test(test_server_view_roots_and_rejections),
     };
-    return cmocka_run_group_tests_name("diag/rules", tests, NULL, NULL);
+    return tl_run_tests("diag/rules", tests);
 }

@@ -201,5 +201,5 @@ int main(void)
         cmocka_unit_test(test_port_reuse_new_stream),
         cmocka_unit_test(test_ooo_limit_is_a_gap_not_growth),
     };
-    return cmocka_run_group_tests_name("reasm/tcpdir", tests, NULL, NULL);
+    return tl_run_tests("reasm/tcpdir", tests);
 }

@@ -258,5 +258,5 @@ int main(void)
         cmocka_unit_test(test_absurd_lengths),
         cmocka_unit_test(test_sslv2_client_hello),
     };
-    return cmocka_run_group_tests_name("tls/conn", tests, NULL, NULL);
+    return tl_run_tests("tls/conn", tests);
 }

@@ -350,5 +350,5 @@ int main(void)
         cmocka_unit_test(test_server_hello_partial),
         cmocka_unit_test(test_names_from_iana),
     };
-    return cmocka_run_group_tests_name("tls/hello", tests, NULL, NULL);
+    return tl_run_tests("tls/hello", tests);
 }
