@@ -120,6 +120,10 @@ for dir in src/*/; do
     rm -f "${TMPDIR:-/tmp}/layers.$$"
   done
 done
+# Every unit test runs through tl_run_tests, so that TD_TEST / make check CASE= filter it.
+for f in tests/unit/*/*_test.c; do
+  grep -q 'tl_run_tests(' "$f" || err "$f: main does not call tl_run_tests (TD_TEST would be ignored)"
+done
 if [ $findings -eq 0 ]; then echo "layers: ok"; exit 0; fi
 echo "layers: $findings findings"
 exit 1

@@ -239,5 +239,5 @@ int main(void)
         cmocka_unit_test(test_held_failures_are_bounded),
         cmocka_unit_test(test_inputs_are_independent),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return tl_run_tests("analyse/analyse", tests);
 }

@@ -171,5 +171,5 @@ int main(void)
         cmocka_unit_test(test_emitters),
         cmocka_unit_test(test_lab_causes),
     };
-    return cmocka_run_group_tests_name("base/cause", tests, NULL, NULL);
+    return tl_run_tests("base/cause", tests);
 }

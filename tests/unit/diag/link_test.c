@@ -131,5 +131,5 @@ int main(void)
         cmocka_unit_test(test_without_the_request_is_low),
         cmocka_unit_test(test_the_list_is_bounded),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return tl_run_tests("diag/link", tests);
 }

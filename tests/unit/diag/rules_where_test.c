@@ -90,5 +90,5 @@ int main(void)
         cmocka_unit_test(test_upgrade_refused),
         cmocka_unit_test(test_malformed_and_over_limit),
     };
-    return cmocka_run_group_tests_name("diag/rules_where", tests, NULL, NULL);
+    return tl_run_tests("diag/rules_where", tests);
 }

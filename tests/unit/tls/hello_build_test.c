@@ -221,5 +221,5 @@ int main(void)
         cmocka_unit_test(test_sample_as_testlib_had),
         cmocka_unit_test(test_overlong_sni_fails),
     };
-    return cmocka_run_group_tests_name("tls/hello_build", tests, NULL, NULL);
+    return tl_run_tests("tls/hello_build", tests);
 }

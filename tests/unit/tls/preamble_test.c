@@ -249,5 +249,5 @@ int main(void)
         cmocka_unit_test(test_messages_cut_at_every_byte),
         cmocka_unit_test(test_not_a_preamble),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return tl_run_tests("tls/preamble", tests);
 }

@@ -115,5 +115,5 @@ int main(void)
         cmocka_unit_test(test_ssl2_handshake),
         cmocka_unit_test(test_ssl2_error),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return tl_run_tests("tls/ssl2", tests);
 }
