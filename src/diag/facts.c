@@ -111,10 +111,31 @@ void td_facts_from_conn(struct td_facts *f, const struct td_tls_conn *c, const s
     td_addr_port_str(&c->addr[TD_SERVER], c->port[TD_SERVER], f->server, sizeof f->server);
     td_addr_str(&c->addr[TD_CLIENT], f->client_ip, sizeof f->client_ip);
     f->first_ns = time_ns(&c->first_ts);
+    f->cov = c->cov;
     const char *host = c->sni ? c->sni : (o ? o->host : NULL);
     bool client_fin_seen = false;
     for (const struct td_msg *m = c->msgs; m; m = m->next) {
         int side = m->from == TD_CLIENT ? 0 : 1;
+        if (m->kind != TD_M_TCP_FIN && m->kind != TD_M_TCP_RST && m->kind != TD_M_GAP) {
+            uint64_t *first = side == 0 ? &f->first_client_frame : &f->first_server_frame;
+            if (!*first) {
+                *first = m->frame;
+            }
+            if (side == 0) {
+                f->client_msgs++;
+                if (m->kind == TD_M_APPDATA && !f->client_appdata_frame) {
+                    f->client_appdata_frame = m->frame;
+                }
+                if (f->have_ch && !f->client_later_frame && m->kind != TD_M_NOT_TLS && m->kind != TD_M_MALFORMED) {
+                    f->client_later_frame = m->frame;
+                    snprintf(f->client_later, sizeof f->client_later, "%s", td_msg_type_name(m));
+                }
+            }
+        }
+        if (m->kind == TD_M_GAP && !f->gap_side[side]) {
+            f->gap_side[side] = true;
+            f->gap_side_frame[side] = m->frame;
+        }
         if (m->from == TD_SERVER && m->kind != TD_M_TCP_FIN && m->kind != TD_M_TCP_RST) {
             f->server_msgs++;
             f->last_server_frame = m->frame;

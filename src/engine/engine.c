@@ -2,6 +2,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "base/mem.h"
 #include "capture/capture.h"
@@ -79,11 +80,46 @@ static void ensure_roles(struct td_flow *f, struct econn *ec, int from, const ui
 
 static enum td_role role(const struct econn *ec, int from) { return from == ec->client_ep ? TD_CLIENT : TD_SERVER; }
 
-static void emit(struct td_engine *e, struct td_flow *f, struct econn *ec)
+/* Coverage by role, from the flow's TCP view. */
+static void fill_coverage(struct td_flow *f, struct econn *ec, bool at_end)
+{
+    struct td_coverage *cov = &ec->tls.cov;
+    int c = ec->client_ep >= 0 ? ec->client_ep : 0;
+    td_flow_dir_coverage(f, c, &cov->dir[TD_CLIENT]);
+    td_flow_dir_coverage(f, 1 - c, &cov->dir[TD_SERVER]);
+    cov->valid = true;
+    cov->midstream = f->syn_from < 0 && f->synack_from < 0;
+    cov->open_at_end = at_end && !f->rst && !(f->fin[0] && f->fin[1]);
+}
+
+static void count_coverage(struct td_run_stats *st, const struct td_coverage *cov)
+{
+    const struct td_dir_coverage *cl = &cov->dir[TD_CLIENT], *sv = &cov->dir[TD_SERVER];
+    if (cl->snap_frames || sv->snap_frames) {
+        st->snap_cut_conns++;
+    }
+    if (!cl->segments || !sv->segments) {
+        st->one_sided_conns++;
+    }
+    if (cov->midstream) {
+        st->midstream_conns++;
+    }
+    if (cl->acked_missing || sv->acked_missing) {
+        st->acked_missing_conns++;
+        st->acked_missing_bytes += cl->acked_missing + sv->acked_missing;
+    }
+    if (cov->open_at_end) {
+        st->open_at_end_conns++;
+    }
+}
+
+static void emit(struct td_engine *e, struct td_flow *f, struct econn *ec, bool at_end)
 {
     struct td_tls_conn *c = &ec->tls;
     bool tls_port = td_is_tls_port(c->port[TD_SERVER]);
+    fill_coverage(f, ec, at_end);
     if (c->tls_seen || (tls_port && ec->has_payload)) {
+        count_coverage(e->stats, &c->cov);
         if (!c->tls_seen) {
             e->stats->not_tls_on_tls_port++;
             if (!c->failed) {
@@ -125,7 +161,7 @@ static void maybe_done(struct td_engine *e, struct td_flow *f)
 {
     struct econn *ec = f->app;
     if (ec && ec->tls.settled) {
-        emit(e, f, ec);
+        emit(e, f, ec, false);
     }
 }
 
@@ -191,7 +227,7 @@ static void on_end(void *ctx, struct td_flow *f, const char *why)
     }
     ensure_roles(f, ec, 0, NULL, 0);
     td_tls_end(&ec->tls, why);
-    emit(e, f, ec);
+    emit(e, f, ec, strcmp(why, "end of capture") == 0);
 }
 
 struct td_engine *td_engine_new(const struct td_limits *lim, const struct td_engine_cb *cb, const char *file,
@@ -218,6 +254,9 @@ void td_engine_frame(struct td_engine *e, int dlt, uint64_t frame, const struct 
     e->ts = *ts;
     e->stats->frames++;
     e->stats->bytes += wirelen;
+    if (caplen < wirelen) {
+        e->stats->cut_frames++;
+    }
     switch (td_decode_frame(dlt, data, caplen, &seg, &why, &at)) {
     case TD_DEC_TCP:
         e->stats->tcp_segments++;

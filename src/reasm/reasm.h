@@ -52,6 +52,15 @@ struct td_tcpdir {
     uint64_t delivered;   /* stream offset of next_seq, in bytes */
     uint64_t retrans;     /* segments that carried only bytes already seen */
     uint64_t gaps, gap_bytes;
+    /* Coverage: what the capture holds of this direction (td_flow_coverage). */
+    uint64_t segments;         /* segments captured from this side */
+    uint64_t payload_bytes;    /* payload bytes captured (snap length cuts excluded) */
+    uint64_t first_frame;      /* its first captured segment */
+    uint64_t snap_frames, snap_bytes; /* segments cut by the snap length, and the bytes cut */
+    uint64_t acked_gap_bytes;  /* gap bytes the peer had acknowledged (sent, never captured) */
+    bool ack_seen;             /* the peer acknowledged something of ours (even with no base) */
+    uint32_t ack_first, ack_max; /* its first and highest acknowledgement */
+    bool data_seen, from_start; /* first payload captured; it was the first byte sent (SYN, or the peer's ACK) */
 };
 
 enum td_flow_state { TD_FLOW_LIVE, TD_FLOW_RELEASED };
@@ -85,6 +94,31 @@ struct td_reasm_ops {
      * application still holds state: finish it. */
     void (*on_end)(void *ctx, struct td_flow *f, const char *why);
 };
+
+/* What the capture holds of one direction of a connection, from TCP alone:
+ * never claim what was not seen. */
+struct td_dir_coverage {
+    uint64_t segments;         /* 0: this direction is not in the capture */
+    uint64_t payload_bytes;    /* payload bytes captured */
+    uint64_t first_frame;      /* first segment captured, 0 if none */
+    bool syn;                  /* its SYN (or SYN-ACK) was captured */
+    bool from_start;           /* its first payload byte was captured */
+    uint64_t snap_frames;      /* its segments cut by the snap length */
+    uint64_t snap_bytes;       /* payload bytes cut off them */
+    uint64_t acked_missing;    /* bytes the peer acknowledged that the capture does not hold */
+    uint64_t gap_bytes;        /* bytes missing for any reason */
+    bool acked;                /* the peer's ACKs for this direction were captured */
+};
+
+struct td_coverage {
+    bool valid;                /* filled from TCP (false: nothing known) */
+    struct td_dir_coverage dir[2];
+    bool midstream;            /* no SYN of this connection captured: it began before the capture */
+    bool open_at_end;          /* neither FIN nor RST: the capture ended before the connection */
+};
+
+/* Coverage of endpoint `ep`'s direction of f, so far. */
+void td_flow_dir_coverage(const struct td_flow *f, int ep, struct td_dir_coverage *out);
 
 struct td_flowtab;
 

@@ -232,6 +232,9 @@ struct td_tls_conn {
     struct td_msg *msgs, *last;
     size_t num_msgs, dropped_msgs;
     uint64_t gaps;
+    /* What the capture holds of the connection, by role (filled from TCP by
+     * the engine before the connection is handed out; valid false otherwise). */
+    struct td_coverage cov;
 };
 
 void td_tls_conn_init(struct td_tls_conn *c, const struct td_limits *lim);
