@@ -269,12 +269,13 @@ static void capture_limited(struct td_verdict *v, const struct td_facts *f, enum
         }
     }
     if (!cl->segments || !sv->segments) {
-        FIX(v, "capture both directions: on the host itself or with -i any, a filter on the host and port "
-               "(tcpdump -i any -s 0 -B 65536 'host A and port P'), not on src or dst alone.");
+        FIX(v, "capture both directions: on the host itself or with -i any, and a filter on the port, not on a "
+               "source or destination alone (tcpdump -i any -s 0 -B 65536 'tcp port %u').", f->server_port);
     } else if (cl->snap_frames || sv->snap_frames) {
         FIX(v, "capture whole frames: tcpdump -s 0 (the snap length cut the TLS records).");
     } else if (f->cov.midstream) {
-        FIX(v, "start the capture before the connection opens (tcpdump -i any -s 0 -B 65536).");
+        FIX(v, "start the capture before the connection opens (tcpdump -i any -s 0 -B 65536 'tcp port %u').",
+            f->server_port);
     } else {
         FIX(v, "capture again with a larger buffer (tcpdump -s 0 -B 65536), on the host itself.");
     }

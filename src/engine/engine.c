@@ -92,9 +92,13 @@ static void fill_coverage(struct td_flow *f, struct econn *ec, bool at_end)
     cov->open_at_end = at_end && !f->rst && !(f->fin[0] && f->fin[1]);
 }
 
-static void count_coverage(struct td_run_stats *st, const struct td_coverage *cov)
+static void count_coverage(struct td_run_stats *st, const struct td_coverage *cov, uint16_t server_port)
 {
     const struct td_dir_coverage *cl = &cov->dir[TD_CLIENT], *sv = &cov->dir[TD_SERVER];
+    if (!st->poor_port && (cl->snap_frames || sv->snap_frames || !cl->segments || !sv->segments || cov->midstream ||
+                           cl->acked_missing || sv->acked_missing)) {
+        st->poor_port = server_port;
+    }
     if (cl->snap_frames || sv->snap_frames) {
         st->snap_cut_conns++;
     }
@@ -119,7 +123,7 @@ static void emit(struct td_engine *e, struct td_flow *f, struct econn *ec, bool 
     bool tls_port = td_is_tls_port(c->port[TD_SERVER]);
     fill_coverage(f, ec, at_end);
     if (c->tls_seen || (tls_port && ec->has_payload)) {
-        count_coverage(e->stats, &c->cov);
+        count_coverage(e->stats, &c->cov, c->port[TD_SERVER]);
         if (!c->tls_seen) {
             e->stats->not_tls_on_tls_port++;
             if (!c->failed) {

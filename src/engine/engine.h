@@ -30,6 +30,7 @@ struct td_run_stats {
     uint64_t midstream_conns;    /* connections whose SYN was not captured */
     uint64_t acked_missing_conns, acked_missing_bytes; /* bytes ACKed by the peer, absent from the capture */
     uint64_t open_at_end_conns;  /* still open when the capture ended */
+    uint16_t poor_port;          /* server port of the first connection the capture missed part of */
 };
 
 struct td_engine_cb {
