@@ -7,11 +7,13 @@
 #include "base/mem.h"
 #include "capture/capture.h"
 #include "capture/reader.h"
+#include "engine/internal.h"
 
 #include "base/banned.h"
 
 struct econn {
     struct td_tls_conn tls;
+    struct td_socks_num socks;  /* flows on TCP_PORT_SOCKS: Wireshark's extra tcp.stream */
     int client_ep;   /* flow endpoint that is the client, -1 until known */
     bool has_payload;
 };
@@ -164,7 +166,11 @@ static void emit(struct td_engine *e, struct td_flow *f, struct econn *ec, bool 
 static void maybe_done(struct td_engine *e, struct td_flow *f)
 {
     struct econn *ec = f->app;
-    if (ec && ec->tls.settled) {
+    /* A SOCKS handshake in progress keeps the flow until Wireshark's extra
+     * tcp.stream number is placed, even when the TLS layer has settled. */
+    bool socks = (f->port[0] == TD_SOCKS_PORT || f->port[1] == TD_SOCKS_PORT) && ec && ec->has_payload &&
+                 !ec->socks.gave_up;
+    if (ec && ec->tls.settled && !socks) {
         emit(e, f, ec, false);
     }
 }
@@ -191,6 +197,10 @@ static void on_data(void *ctx, struct td_flow *f, int from, const uint8_t *p, si
     }
     ensure_roles(f, ec, from, p, n);
     ec->has_payload = true;
+    if ((f->port[0] == TD_SOCKS_PORT || f->port[1] == TD_SOCKS_PORT) && !ec->socks.gave_up &&
+        td_socks_num_feed(&ec->socks, role(ec, from) == TD_CLIENT, p, n)) {
+        td_flowtab_skip_stream(e->tab);
+    }
     struct td_at at = here(e);
     td_tls_feed(&ec->tls, role(ec, from), p, n, &at);
     maybe_done(e, f);

@@ -272,6 +272,8 @@ void td_flowtab_segment(struct td_flowtab *t, const struct td_tcpseg *s, const s
     expire(t);
 }
 
+void td_flowtab_skip_stream(struct td_flowtab *t) { t->stats.streams++; }
+
 void td_flowtab_finish(struct td_flowtab *t)
 {
     while (t->live.head) {

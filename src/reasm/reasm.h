@@ -128,6 +128,9 @@ struct td_flowtab *td_flowtab_new(const struct td_limits *lim, const struct td_r
 void td_flowtab_segment(struct td_flowtab *t, const struct td_tcpseg *seg, const struct td_time *ts, uint64_t frame);
 /* The application is done with the flow: free its buffers, keep its number. */
 void td_flow_release(struct td_flowtab *t, struct td_flow *f);
+/* Take the next tcp.stream number without a flow (Wireshark gives one to
+ * conversations that other dissectors open, see engine/internal.h). */
+void td_flowtab_skip_stream(struct td_flowtab *t);
 /* End of capture: report gaps of every live flow, call on_end, free all. */
 void td_flowtab_finish(struct td_flowtab *t);
 void td_flowtab_free(struct td_flowtab *t);
