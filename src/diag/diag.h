@@ -136,6 +136,8 @@ struct td_facts {
     uint64_t client_later_frame;   /* the client's first message after its ClientHello (its flight goes on) */
     char client_later[48];         /* what it is: "ClientKeyExchange", "ApplicationData", ... */
     uint64_t client_appdata_frame; /* the client's first application data record */
+    uint64_t skipped[2];           /* bytes of the handshake captured but unreadable (cut by a gap) */
+    bool gap_in_handshake;         /* bytes were lost before the handshake completed */
     /* Last, and zeroed only when checked: they are most of the struct. */
     struct td_chain_check chain;
     struct td_chain_check client_chain;

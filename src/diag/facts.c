@@ -112,6 +112,9 @@ void td_facts_from_conn(struct td_facts *f, const struct td_tls_conn *c, const s
     td_addr_str(&c->addr[TD_CLIENT], f->client_ip, sizeof f->client_ip);
     f->first_ns = time_ns(&c->first_ts);
     f->cov = c->cov;
+    f->skipped[0] = c->dir[TD_CLIENT].resync_skipped;
+    f->skipped[1] = c->dir[TD_SERVER].resync_skipped;
+    f->gap_in_handshake = c->gap_in_handshake;
     const char *host = c->sni ? c->sni : (o ? o->host : NULL);
     bool client_fin_seen = false;
     for (const struct td_msg *m = c->msgs; m; m = m->next) {

@@ -944,6 +944,27 @@ void td_diagnose(const struct td_facts *f, const struct td_server_view *sv, stru
         FIX(out, "server: send the chain in order: leaf, its issuer, the next one up (check with tlsdiag cert).");
         return;
     }
+    if (f->outcome == TD_OUTCOME_OK && !f->note && f->gap_in_handshake) {
+        /* Both Finished were read after a gap in the handshake: it
+         * completed, but not all of it was seen. Handshake bytes captured
+         * and unreadable (a record the gap cut) leave it to the gap. */
+        bool unreadable = f->skipped[C] || f->skipped[S];
+        verdict(out, unreadable ? TD_CAUSE_CAPTURE_GAP : TD_CAUSE_NONE, TD_CONF_MEDIUM, TD_SIDE_NONE);
+        SAY(out, "both sides finished the handshake, but the capture lost %s%s",
+            !f->have_ch ? "the ClientHello" : !f->have_sh ? "the ServerHello" : "part of it",
+            unreadable ? " and holds records of it that cannot be read" : "");
+        candidate(out, unreadable ? TD_CAUSE_NONE : TD_CAUSE_CAPTURE_GAP);
+        if (f->have_ch) {
+            ch_evidence(out, f);
+        }
+        evidence(out, f->gap_frame, "gap in the capture");
+        if (f->client_appdata_frame) {
+            evidence(out, f->client_appdata_frame, "client sends application data");
+        }
+        FIX(out, "nothing, if the handshake is what mattered; capture again (tcpdump -i any -s 0 -B 65536 'tcp port "
+                 "%u') to see what was negotiated.", f->server_port);
+        return;
+    }
     if (f->outcome == TD_OUTCOME_OK && !f->note) {
         verdict(out, TD_CAUSE_NONE, TD_CONF_HIGH, TD_SIDE_NONE);
         return;

@@ -959,11 +959,67 @@ static void dispatch(struct td_tls_conn *c, enum td_role from, const uint8_t *p,
     }
 }
 
+bool td_tls_resync_ok(const uint8_t *p, size_t n, size_t hs_message_max)
+{
+    static const uint8_t hs_types[] = {TD_HS_CLIENT_HELLO, TD_HS_SERVER_HELLO, TD_HS_NEW_SESSION_TICKET,
+                                       TD_HS_ENCRYPTED_EXTENSIONS, TD_HS_CERTIFICATE, TD_HS_SERVER_KEY_EXCHANGE,
+                                       TD_HS_CERTIFICATE_REQUEST, TD_HS_SERVER_HELLO_DONE,
+                                       TD_HS_CERTIFICATE_VERIFY, TD_HS_CLIENT_KEY_EXCHANGE, TD_HS_FINISHED,
+                                       TD_HS_CERTIFICATE_STATUS};
+    struct td_cur in;
+    uint8_t type, major, minor, hs_type;
+    uint16_t len;
+    uint32_t hs_len;
+    td_cur_init(&in, p, n);
+    if (!td_cur_get_u8(&in, &type) || !td_cur_get_u8(&in, &major) || !td_cur_get_u8(&in, &minor) ||
+        !td_cur_get_u16(&in, &len)) {
+        return false;
+    }
+    if (type < TD_CT_CHANGE_CIPHER_SPEC || type > TD_CT_HEARTBEAT || major != 3 || minor > 4 || len == 0 ||
+        len > TD_RECORD_MAX) {
+        return false;
+    }
+    if (type == TD_CT_CHANGE_CIPHER_SPEC) {
+        return len == 1;
+    }
+    if (type != TD_CT_HANDSHAKE) {
+        return true;
+    }
+    /* An encrypted Finished looks like any handshake record: its first bytes
+     * must read as a message that fits, or the next segment is tried. */
+    if (!td_cur_get_u8(&in, &hs_type) || !td_cur_get_u24(&in, &hs_len) || hs_len > hs_message_max ||
+        (hs_len + 4 > len && len < 16384)) {
+        return false;
+    }
+    for (size_t i = 0; i < sizeof hs_types; i++) {
+        if (hs_types[i] == hs_type) {
+            return true;
+        }
+    }
+    return false;
+}
+
 void td_tls_feed(struct td_tls_conn *c, enum td_role from, const uint8_t *p, size_t n, const struct td_at *at)
 {
     struct td_tls_dir *d = &c->dir[from];
     if (n == 0 || c->settled) {
         return;
+    }
+    if (d->mode == TD_DIR_RESYNC) {
+        if (!td_tls_resync_ok(p, n, c->lim->hs_message_max)) {
+            d->offset += n; /* not a record start: wait for the next segment */
+            if (!c->complete) {
+                d->resync_skipped += n;
+            }
+            return;
+        }
+        d->mode = TD_DIR_TLS;
+        d->hdr_len = 0;
+        d->rec_left = 0;
+        d->alert_len = 0;
+        d->appdata = NULL;
+        td_buf_reset(&d->hs);
+        td_buf_reset(&d->rec);
     }
     if (d->mode == TD_DIR_DETECT) {
         size_t take = sizeof d->det - d->det_len < n ? sizeof d->det - d->det_len : n;
@@ -1011,16 +1067,35 @@ void td_tls_gap(struct td_tls_conn *c, enum td_role from, uint64_t bytes, const 
         d->offset += bytes;
         return;
     }
-    struct td_msg *m = add_msg(c, TD_M_GAP, from, at);
-    if (m) {
+    /* TLS records resume at the next segment that starts one; the lost start
+     * of a direction (DETECT) too, so that its middle is never taken for
+     * plain text. */
+    bool resync = d->mode == TD_DIR_TLS || d->mode == TD_DIR_DETECT || d->mode == TD_DIR_RESYNC;
+    if (!c->complete) {
+        c->gap_in_handshake = true;
+        if (d->mode == TD_DIR_TLS) {
+            /* the record (and handshake message) the gap cut: captured, never readable */
+            d->resync_skipped += d->hdr_len + (d->hdr_len == 5 ? d->rec_len - d->rec_left : 0) + d->hs.len;
+        }
+    }
+    bool quiet = d->mode == TD_DIR_RESYNC && c->last && c->last->kind == TD_M_GAP && c->last->from == from;
+    struct td_msg *m = quiet ? c->last : add_msg(c, TD_M_GAP, from, at);
+    if (m && quiet) {
+        uint64_t total = (uint64_t)m->length + bytes;
+        m->length = (uint32_t)(total > UINT32_MAX ? UINT32_MAX : total);
+        m->frame = at->frame;
+    }
+    if (m && !quiet) {
         m->offset = d->offset;
         m->length = (uint32_t)(bytes > UINT32_MAX ? UINT32_MAX : bytes);
-        set_text(m, "%llu bytes missing from the capture at stream offset %llu (%s); the rest of this direction "
-                    "cannot be decoded",
-                 (unsigned long long)bytes, (unsigned long long)d->offset, why);
+        set_text(m, "%llu bytes missing from the capture at stream offset %llu (%s); %s",
+                 (unsigned long long)bytes, (unsigned long long)d->offset, why,
+                 resync ? "decoding resumes at the next segment that starts a record"
+                        : "the rest of this direction cannot be decoded");
     }
     d->offset += bytes;
-    d->mode = TD_DIR_DEAD;
+    d->mode = resync ? TD_DIR_RESYNC : TD_DIR_DEAD;
+    d->det_len = 0;
     check_settled(c);
 }
 
