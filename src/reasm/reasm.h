@@ -1,8 +1,9 @@
 /* TCP flow table and per-direction stream reassembly.
  *
  * Flows are numbered like Wireshark's tcp.stream: in order of their first
- * packet, with a new number when a SYN reuses the ports of a conversation that
- * saw FIN or RST or that began with another initial sequence number.
+ * packet, with a new number when a SYN reuses the ports of a conversation
+ * whose base sequence number in that direction differs from the SYN's (a SYN
+ * retransmitted after an RST or a FIN, same ISN, stays in its stream).
  *
  * Reassembly hands in-order bytes to the application through callbacks as
  * soon as they are contiguous; only out-of-order bytes are copied, up to
@@ -61,6 +62,11 @@ struct td_tcpdir {
     bool ack_seen;             /* the peer acknowledged something of ours (even with no base) */
     uint32_t ack_first, ack_max; /* its first and highest acknowledgement */
     bool data_seen, from_start; /* first payload captured; it was the first byte sent (SYN, or the peer's ACK) */
+    /* Wireshark's base_seq, which alone decides port reuse: its first SYN's
+     * sequence number, else the first segment's minus one, else the peer's
+     * first acknowledgement minus one. */
+    bool ws_base_set;
+    uint32_t ws_base;
 };
 
 enum td_flow_state { TD_FLOW_LIVE, TD_FLOW_RELEASED };

@@ -186,6 +186,42 @@ static void test_port_reuse_new_stream(void **state)
     done(t, &s);
 }
 
+/* tshark 4.0 on hand-made captures: the SYN's sequence number against the
+ * direction's base (first SYN; first segment - 1; the peer's first ACK - 1). */
+static void test_port_reuse_as_wireshark(void **state)
+{
+    (void)state;
+    struct sink s;
+    struct td_flowtab *t = table(&s);
+    seg(t, 0, 100, 0, SYN, NULL);
+    seg(t, 1, 0, 101, TD_TCP_RST | A, NULL);
+    td_flow_release(t, s.last_flow); /* the application reported the refused attempt */
+    seg(t, 0, 100, 0, SYN, NULL);    /* retried after the RST, same ISN: same stream, followed again */
+    assert_int_equal(s.news, 2);
+    assert_int_equal(s.last_stream, 0);
+    seg(t, 1, 500, 101, SYN | A, NULL);
+    seg(t, 0, 101, 501, A | TD_TCP_FIN, NULL);
+    seg(t, 1, 501, 102, A | TD_TCP_FIN, NULL);
+    seg(t, 0, 100, 0, SYN, NULL); /* even after both FINs */
+    assert_int_equal(s.news, 2);
+    assert_int_equal(s.last_stream, 0);
+    done(t, &s);
+
+    t = table(&s);
+    seg(t, 0, 100, 50, A, NULL); /* no SYN: base 99 */
+    seg(t, 0, 99, 0, SYN, NULL);
+    assert_int_equal(s.news, 1);
+    seg(t, 0, 100, 0, SYN, NULL);
+    assert_int_equal(s.news, 2);
+    done(t, &s);
+
+    t = table(&s);
+    seg(t, 1, 50, 100, A, NULL); /* the peer acknowledges 100: base 99 */
+    seg(t, 0, 100, 0, SYN, NULL);
+    assert_int_equal(s.news, 2);
+    done(t, &s);
+}
+
 static void test_ooo_limit_is_a_gap_not_growth(void **state)
 {
     (void)state;
@@ -279,6 +315,7 @@ int main(void)
         cmocka_unit_test(test_gap_at_end_of_capture_and_fin),
         cmocka_unit_test(test_port_reuse_new_stream),
         cmocka_unit_test(test_ooo_limit_is_a_gap_not_growth),
+        cmocka_unit_test(test_port_reuse_as_wireshark),
         cmocka_unit_test(test_coverage_one_sided),
         cmocka_unit_test(test_coverage_midstream_lost_start),
         cmocka_unit_test(test_coverage_snap_length),
