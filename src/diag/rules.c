@@ -995,6 +995,10 @@ void td_diagnose(const struct td_facts *f, const struct td_server_view *sv, stru
     }
     uint64_t frame;
     out->aborted_by = aborter(f, &frame);
+    if (dir_absent(f, C) || dir_absent(f, S)) {
+        /* Who gave up first cannot be told with one side unseen. */
+        out->aborted_by = TD_SIDE_NONE;
+    }
     if (out->aborted_by == TD_SIDE_NONE && out->cause == TD_CAUSE_NO_RESPONSE) {
         out->aborted_by = TD_SIDE_NETWORK;
     }

@@ -471,10 +471,14 @@ static void test_no_response_needs_the_server_direction(void **state)
     f.cov.dir[1].acked_missing = 3000;
     f.client_later_frame = 9;
     snprintf(f.client_later, sizeof f.client_later, "ClientKeyExchange");
+    f.fin[0] = true; /* the client closes: with the server unseen, who gave up first is not known */
+    f.fin_frame[0] = 10;
     td_diagnose(&f, NULL, &v);
     assert_int_equal(v.cause, TD_CAUSE_CAPTURE_GAP);
     assert_int_equal(v.confidence, TD_CONF_MEDIUM);
     assert_true(evidence_at(&v, 4) && evidence_at(&v, 9));
+    assert_int_equal(v.aborted_by, TD_SIDE_NONE);
+    f.fin[0] = false;
 
     f.cov.dir[1].acked_missing = 0; /* its ACKs never moved: it received nothing */
     f.client_later_frame = 0;
