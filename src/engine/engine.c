@@ -55,6 +55,9 @@ static void problem(struct td_engine *e, uint64_t frame, long long offset, const
 static struct td_at here(const struct td_engine *e)
 {
     struct td_at at = {e->frame, e->ts};
+    if (e->tab) {
+        td_flowtab_data_at(e->tab, &at.frame, &at.ts);
+    }
     return at;
 }
 

@@ -231,7 +231,8 @@ static struct td_flow *create(struct td_flowtab *t, const struct td_tcpseg *s, u
 
 void td_flowtab_segment(struct td_flowtab *t, const struct td_tcpseg *s, const struct td_time *ts, uint64_t frame)
 {
-    t->frame = frame;
+    t->frame = t->data_frame = frame;
+    t->ts = t->data_ts = *ts;
     if (ts->sec > t->now.sec || (ts->sec == t->now.sec && ts->nsec > t->now.nsec)) {
         t->now = *ts;
     }
@@ -292,6 +293,12 @@ void td_flowtab_segment(struct td_flowtab *t, const struct td_tcpseg *s, const s
 }
 
 void td_flowtab_skip_stream(struct td_flowtab *t) { t->stats.streams++; }
+
+void td_flowtab_data_at(const struct td_flowtab *t, uint64_t *frame, struct td_time *ts)
+{
+    *frame = t->data_frame;
+    *ts = t->data_ts;
+}
 
 void td_flowtab_finish(struct td_flowtab *t)
 {

@@ -134,6 +134,10 @@ struct td_flowtab *td_flowtab_new(const struct td_limits *lim, const struct td_r
 void td_flowtab_segment(struct td_flowtab *t, const struct td_tcpseg *seg, const struct td_time *ts, uint64_t frame);
 /* The application is done with the flow: free its buffers, keep its number. */
 void td_flow_release(struct td_flowtab *t, struct td_flow *f);
+/* During a callback: the frame and time in which the bytes delivered (or
+ * the gap, FIN, RST reported) arrived. Out-of-order bytes keep their own
+ * segment's, not the frame that made them contiguous. */
+void td_flowtab_data_at(const struct td_flowtab *t, uint64_t *frame, struct td_time *ts);
 /* Take the next tcp.stream number without a flow (Wireshark gives one to
  * conversations that other dissectors open, see engine/internal.h). */
 void td_flowtab_skip_stream(struct td_flowtab *t);

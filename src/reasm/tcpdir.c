@@ -74,7 +74,11 @@ static void drain(struct td_flowtab *t, struct td_flow *f, int from)
         d->ooo_bytes -= o->len;
         uint32_t skip = (uint32_t)td_seq_diff(d->next_seq, o->seq);
         if (skip < o->len) {
+            t->data_frame = o->frame;
+            t->data_ts = o->ts;
             emit(t, f, from, o->data + skip, o->len - skip);
+            t->data_frame = t->frame;
+            t->data_ts = t->ts;
         }
         free(o);
     }
@@ -145,6 +149,8 @@ static void ooo_insert(struct td_flowtab *t, struct td_flow *f, int from, uint32
     struct td_ooo *o = td_malloc(sizeof *o + n);
     o->seq = seq;
     o->len = (uint32_t)n;
+    o->frame = t->frame;
+    o->ts = t->ts;
     td_memcopy(o->data, p, n);
     o->next = *pp;
     *pp = o;

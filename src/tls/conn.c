@@ -745,6 +745,23 @@ static void feed_tls(struct td_tls_conn *c, enum td_role from, const uint8_t *p,
             }
         }
         size_t take = d->rec_left < n ? d->rec_left : n;
+        if (!d->rec_encrypted && d->rec_type == TD_CT_HANDSHAKE && d->hs_skip) {
+            /* the rest of a handshake message a gap cut: known length, dropped */
+            size_t drop = take < d->hs_skip ? take : d->hs_skip;
+            d->hs_skip -= (uint32_t)drop;
+            if (!c->complete) {
+                d->resync_skipped += drop;
+            }
+            d->rec_left -= (uint32_t)drop;
+            d->offset += drop;
+            p += drop;
+            n -= drop;
+            if (d->rec_left == 0) {
+                d->hdr_len = 0;
+                end_record(c, from, at);
+            }
+            continue;
+        }
         if (!d->rec_encrypted && d->rec_type == TD_CT_HANDSHAKE) {
             if (d->hs.len + take > c->lim->hs_message_max + 4) {
                 malformed(c, from, at, d->offset, "handshake", "reassembly buffer limit reached");
@@ -1044,6 +1061,54 @@ void td_tls_feed(struct td_tls_conn *c, enum td_role from, const uint8_t *p, siz
     check_settled(c);
 }
 
+/* A gap inside a plaintext handshake record, within the handshake message
+ * being collected: both lengths are known, so the record and the next
+ * message still start where they should (Wireshark reads on the same way).
+ * Only that message is lost. */
+static bool gap_in_handshake_message(struct td_tls_conn *c, enum td_role from, uint64_t bytes, const char *why,
+                                     const struct td_at *at)
+{
+    struct td_tls_dir *d = &c->dir[from];
+    if (d->mode != TD_DIR_TLS || d->hdr_len != 5 || d->rec_encrypted || d->rec_type != TD_CT_HANDSHAKE ||
+        d->rec_left < bytes || d->hs.len < 4 || d->hs_skip) {
+        return false;
+    }
+    struct td_cur h;
+    uint8_t type;
+    uint32_t len;
+    td_cur_init(&h, d->hs.data, d->hs.len);
+    if (!td_cur_get_u8(&h, &type) || !td_cur_get_u24(&h, &len) || len > c->lim->hs_message_max) {
+        return false;
+    }
+    uint64_t left = (uint64_t)len + 4 - d->hs.len; /* of this message, not yet seen */
+    if (bytes > left) {
+        return false; /* the gap reaches into the next message: its start is unknown */
+    }
+    struct td_msg *m = add_msg(c, TD_M_GAP, from, at);
+    if (m) {
+        m->offset = d->offset;
+        m->length = (uint32_t)bytes;
+        set_text(m, "%llu bytes missing from the capture at stream offset %llu (%s); the handshake message of "
+                    "type %u being read there is lost, the next one is read",
+                 (unsigned long long)bytes, (unsigned long long)d->offset, why, type);
+    }
+    if (!c->complete) {
+        c->gap_in_handshake = true;
+        d->resync_skipped += d->hs.len;
+    }
+    d->hs_skip = (uint32_t)(left - bytes);
+    d->hs_offset += d->hs.len + bytes + d->hs_skip;
+    td_buf_reset(&d->hs);
+    d->rec_left -= (uint32_t)bytes;
+    d->offset += bytes;
+    if (d->rec_left == 0) {
+        d->hdr_len = 0;
+        end_record(c, from, at);
+    }
+    check_settled(c);
+    return true;
+}
+
 void td_tls_gap(struct td_tls_conn *c, enum td_role from, uint64_t bytes, const char *why, const struct td_at *at)
 {
     struct td_tls_dir *d = &c->dir[from];
@@ -1065,6 +1130,9 @@ void td_tls_gap(struct td_tls_conn *c, enum td_role from, uint64_t bytes, const 
     }
     if (d->mode == TD_DIR_OTHER) {
         d->offset += bytes;
+        return;
+    }
+    if (gap_in_handshake_message(c, from, bytes, why, at)) {
         return;
     }
     /* TLS records resume at the next segment that starts one; the lost start
@@ -1096,6 +1164,7 @@ void td_tls_gap(struct td_tls_conn *c, enum td_role from, uint64_t bytes, const 
     d->offset += bytes;
     d->mode = resync ? TD_DIR_RESYNC : TD_DIR_DEAD;
     d->det_len = 0;
+    d->hs_skip = 0;
     check_settled(c);
 }
 

@@ -189,6 +189,7 @@ struct td_tls_dir {
     bool fin, rst;
     struct td_buf text;        /* first bytes of a non-TLS stream */
     struct td_msg *text_msg;   /* the NotTLS message showing them */
+    uint32_t hs_skip;          /* handshake bytes still to drop: the rest of a message a gap cut */
     uint64_t resync_skipped;   /* bytes of the handshake captured but unreadable: a record cut by a gap,
                                   or bytes after one that start no record (TD_DIR_RESYNC) */
 };

@@ -11,6 +11,9 @@ struct sink {
     int fins[2], rsts[2], ends, news;
     uint32_t last_stream;
     struct td_flow *last_flow;
+    struct td_flowtab *tab;
+    uint64_t data_frames[8]; /* td_flowtab_data_at for each on_data */
+    size_t num_data;
 };
 
 static void on_new(void *ctx, struct td_flow *f)
@@ -26,6 +29,10 @@ static void on_data(void *ctx, struct td_flow *f, int from, const uint8_t *p, si
     (void)f;
     struct sink *s = ctx;
     td_buf_append(&s->got[from], p, n);
+    if (s->tab && s->num_data < 8) {
+        struct td_time ts;
+        td_flowtab_data_at(s->tab, &s->data_frames[s->num_data++], &ts);
+    }
 }
 static void on_gap(void *ctx, struct td_flow *f, int from, uint64_t bytes, const char *why)
 {
@@ -222,6 +229,26 @@ static void test_port_reuse_as_wireshark(void **state)
     done(t, &s);
 }
 
+/* Bytes buffered out of order are delivered with their own segment's frame. */
+static void test_out_of_order_keeps_its_frame(void **state)
+{
+    (void)state;
+    struct sink s;
+    struct td_flowtab *t = table(&s);
+    s.tab = t;
+    seg(t, 0, 100, 0, SYN, NULL);
+    uint64_t first;
+    struct td_time ts;
+    td_flowtab_data_at(t, &first, &ts);
+    seg(t, 0, 105, 0, A, "world"); /* frame first+1, ahead: buffered */
+    seg(t, 0, 101, 0, A, "hell");  /* frame first+2: both now delivered */
+    assert_string_equal(td_buf_cstr(&s.got[0]), "hellworld");
+    assert_int_equal(s.num_data, 2);
+    assert_int_equal(s.data_frames[0], first + 2);
+    assert_int_equal(s.data_frames[1], first + 1);
+    done(t, &s);
+}
+
 static void test_ooo_limit_is_a_gap_not_growth(void **state)
 {
     (void)state;
@@ -316,6 +343,7 @@ int main(void)
         cmocka_unit_test(test_port_reuse_new_stream),
         cmocka_unit_test(test_ooo_limit_is_a_gap_not_growth),
         cmocka_unit_test(test_port_reuse_as_wireshark),
+        cmocka_unit_test(test_out_of_order_keeps_its_frame),
         cmocka_unit_test(test_coverage_one_sided),
         cmocka_unit_test(test_coverage_midstream_lost_start),
         cmocka_unit_test(test_coverage_snap_length),

@@ -208,6 +208,51 @@ static void test_gap_resyncs_at_next_record(void **state)
     td_buf_free(&f.server);
 }
 
+/* A gap inside a plaintext Certificate: its record and message lengths are
+ * known, so only the Certificate is lost; the message after it is read, in
+ * the same record or the next (as tshark does). */
+static void test_gap_inside_handshake_message_keeps_sync(void **state)
+{
+    (void)state;
+    struct td_limits lim;
+    td_limits_default(&lim);
+    for (size_t frag = 1000; frag <= 16384; frag *= 16) { /* the Certificate over 4 records, or in one */
+        struct td_buf client = {0}, server = {0}, ch = {0}, sh = {0}, cert = {0}, done = {0};
+        tl_client_hello(&ch, "a.example");
+        tl_server_hello(&sh, false, 0xc02f);
+        for (int i = 0; i < 3000; i++) {
+            td_buf_putc(&cert, (char)(i * 7));
+        }
+        tl_records(&client, 22, 1, &ch, 16384);
+        tl_records(&server, 22, 2, &sh, 16384);
+        size_t cert_at = server.len;
+        tl_records(&server, 22, 11, &cert, frag);
+        tl_records(&server, 22, 14, &done, 16384);
+        struct td_tls_conn c;
+        struct td_at at = {1, {0, 0}};
+        td_tls_conn_init(&c, &lim);
+        td_tls_feed(&c, TD_CLIENT, client.data, client.len, &at);
+        size_t lost_at = cert_at + 5 + 300, lost = 500;
+        td_tls_feed(&c, TD_SERVER, server.data, lost_at, &at);
+        td_tls_gap(&c, TD_SERVER, lost, "test", &at);
+        at.frame = 7;
+        td_tls_feed(&c, TD_SERVER, server.data + lost_at + lost, server.len - lost_at - lost, &at);
+        char got[512];
+        ladder(&c, got, sizeof got);
+        assert_string_equal(got, "ClientHello> ServerHello< Gap< ServerHelloDone< ");
+        assert_int_equal(c.last->frame, 7);
+        assert_int_equal(c.dir[TD_SERVER].mode, TD_DIR_TLS);
+        assert_true(c.gap_in_handshake);
+        assert_false(c.failed);
+        td_tls_conn_free(&c);
+        td_buf_free(&client);
+        td_buf_free(&server);
+        td_buf_free(&ch);
+        td_buf_free(&sh);
+        td_buf_free(&cert);
+    }
+}
+
 static void test_resync_needs_a_plausible_record(void **state)
 {
     (void)state;
@@ -311,6 +356,7 @@ int main(void)
         cmocka_unit_test(test_alert_and_http),
         cmocka_unit_test(test_gap_inside_encrypted_record_keeps_sync),
         cmocka_unit_test(test_gap_resyncs_at_next_record),
+        cmocka_unit_test(test_gap_inside_handshake_message_keeps_sync),
         cmocka_unit_test(test_resync_needs_a_plausible_record),
         cmocka_unit_test(test_absurd_lengths),
         cmocka_unit_test(test_sslv2_client_hello),
