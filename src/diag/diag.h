@@ -158,6 +158,18 @@ struct td_facts {
     char preamble_proto[16];
     uint64_t refused_frame;
     char refused_text[120];
+    /* What the capture holds (from TCP): a verdict never claims what was not
+     * seen. cov.valid false (hand-built facts, lab) means "all of it". */
+    struct td_coverage cov;
+    bool gap_side[2];              /* a gap in that side's direction */
+    uint64_t gap_side_frame[2];
+    uint32_t client_msgs;          /* TLS records or messages from the client (not FIN/RST) */
+    uint64_t first_client_frame, first_server_frame; /* first message of each side in the ladder */
+    uint64_t client_later_frame;   /* the client's first message after its ClientHello (its flight goes on) */
+    char client_later[48];         /* what it is: "ClientKeyExchange", "ApplicationData", ... */
+    uint64_t client_appdata_frame; /* the client's first application data record */
+    uint64_t skipped[2];           /* bytes of the handshake captured but unreadable (cut by a gap) */
+    bool gap_in_handshake;         /* bytes were lost before the handshake completed */
     /* Last, and zeroed only when checked: they are most of the struct. */
     struct td_chain_check chain;
     struct td_chain_check client_chain;

@@ -155,6 +155,10 @@ void td_facts_from_conn(struct td_facts *f, const struct td_tls_conn *c, const s
     f->http_status_frame = c->http_status_frame;
     f->http_cert_error = c->http_cert_error;
     f->first_ns = time_ns(&c->first_ts);
+    f->cov = c->cov;
+    f->skipped[0] = c->dir[TD_CLIENT].resync_skipped;
+    f->skipped[1] = c->dir[TD_SERVER].resync_skipped;
+    f->gap_in_handshake = c->gap_in_handshake;
     /* Without SNI or --host the client named nothing but the address it
      * connected to: clients then check the certificate's IP SANs. */
     const char *host = c->sni ? c->sni : (o && o->host) ? o->host : f->server_ip;
@@ -179,6 +183,26 @@ void td_facts_from_conn(struct td_facts *f, const struct td_tls_conn *c, const s
             f->malformed_side = side;
             f->malformed_frame = m->frame;
             snprintf(f->malformed_text, sizeof f->malformed_text, "%s", m->text ? m->text : "");
+        }
+        if (m->kind != TD_M_TCP_FIN && m->kind != TD_M_TCP_RST && m->kind != TD_M_GAP) {
+            uint64_t *first = side == 0 ? &f->first_client_frame : &f->first_server_frame;
+            if (!*first) {
+                *first = m->frame;
+            }
+            if (side == 0) {
+                f->client_msgs++;
+                if (m->kind == TD_M_APPDATA && !f->client_appdata_frame) {
+                    f->client_appdata_frame = m->frame;
+                }
+                if (f->have_ch && !f->client_later_frame && m->kind != TD_M_NOT_TLS && m->kind != TD_M_MALFORMED) {
+                    f->client_later_frame = m->frame;
+                    snprintf(f->client_later, sizeof f->client_later, "%s", td_msg_type_name(m));
+                }
+            }
+        }
+        if (m->kind == TD_M_GAP && !f->gap_side[side]) {
+            f->gap_side[side] = true;
+            f->gap_side_frame[side] = m->frame;
         }
         if (m->from == TD_SERVER && m->kind != TD_M_TCP_FIN && m->kind != TD_M_TCP_RST) {
             f->server_msgs++;

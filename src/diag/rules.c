@@ -248,11 +248,153 @@ static bool refused_after_handshake(const struct td_facts *f)
            (f->alert[S] && f->alert_level[S] == 2 && f->appdata[S] == 0) || client_cert_refused_after(f);
 }
 
+/* ---- coverage: what the capture holds ---- */
+
+/* cov.valid is false for hand-built facts and captures made by tlsdiag lab:
+ * both directions from the SYN, nothing lost. */
+static bool dir_absent(const struct td_facts *f, int side)
+{
+    return f->cov.valid && f->cov.dir[side].segments == 0;
+}
+
+static bool dir_lossy(const struct td_facts *f, int side)
+{
+    const struct td_dir_coverage *d = &f->cov.dir[side];
+    return f->cov.valid && (d->snap_bytes || d->gap_bytes || d->acked_missing || f->gap_side[side]);
+}
+
+/* The direction's first byte is in the capture (or it sent no byte at all,
+ * and its SYN is there to prove the connection is seen from its start). */
+static bool dir_from_start(const struct td_facts *f, int side)
+{
+    const struct td_dir_coverage *d = &f->cov.dir[side];
+    if (!f->cov.valid) {
+        return true;
+    }
+    return d->payload_bytes || d->snap_frames ? d->from_start : d->syn;
+}
+
+/* "the capture holds the server's direction only; ..." */
+static const char *coverage_words(const struct td_facts *f, char *out, size_t len)
+{
+    const struct td_dir_coverage *cl = &f->cov.dir[C], *sv = &f->cov.dir[S];
+    size_t n = 0;
+    out[0] = '\0';
+#define ADD(...)                                                                                                      \
+    do {                                                                                                              \
+        if (n < len) {                                                                                                \
+            int w_ = snprintf(out + n, len - n, "%s", n ? "; " : "");                                                 \
+            n += w_ > 0 ? (size_t)w_ : 0;                                                                             \
+        }                                                                                                             \
+        if (n < len) {                                                                                                \
+            int w_ = snprintf(out + n, len - n, __VA_ARGS__);                                                         \
+            n += w_ > 0 ? (size_t)w_ : 0;                                                                             \
+        }                                                                                                             \
+    } while (0)
+    if (!cl->segments && sv->segments) {
+        ADD("the capture holds the server's direction only");
+    } else if (cl->segments && !sv->segments) {
+        ADD("the capture holds the client's direction only");
+    }
+    if (f->cov.midstream) {
+        ADD("it starts mid-connection (no SYN captured)");
+    } else if (cl->segments && !dir_from_start(f, C)) {
+        ADD("the client's first bytes are not in it");
+    } else if (sv->segments && !dir_from_start(f, S)) {
+        ADD("the server's first bytes are not in it");
+    }
+    if (cl->snap_frames + sv->snap_frames) {
+        ADD("%llu frames cut by the snap length", (unsigned long long)(cl->snap_frames + sv->snap_frames));
+    }
+    if (sv->acked_missing) {
+        ADD("the client acknowledged %llu bytes from the server that it does not hold",
+            (unsigned long long)sv->acked_missing);
+    }
+    if (cl->acked_missing) {
+        ADD("the server acknowledged %llu bytes from the client that it does not hold",
+            (unsigned long long)cl->acked_missing);
+    }
+    if (!n && (f->gap_side[C] || f->gap_side[S] || cl->gap_bytes || sv->gap_bytes)) {
+        ADD("bytes of the connection are missing from it");
+    }
+    if (!n) {
+        ADD("it does not hold enough of the connection");
+    }
+#undef ADD
+    return out;
+}
+
+/* A verdict bounded by coverage: the capture cannot show the cause. */
+static void capture_limited(struct td_verdict *v, const struct td_facts *f, enum td_confidence conf,
+                            const char *what_unseen)
+{
+    char cw[300];
+    verdict(v, TD_CAUSE_CAPTURE_GAP, conf, TD_SIDE_NONE);
+    SAY(v, "%s: %s", what_unseen, coverage_words(f, cw, sizeof cw));
+    const struct td_dir_coverage *cl = &f->cov.dir[C], *sv = &f->cov.dir[S];
+    if (f->have_ch) {
+        ch_evidence(v, f);
+    } else if (f->first_client_frame) {
+        evidence(v, f->first_client_frame, "first captured bytes of the client");
+    }
+    if (f->client_later_frame) {
+        evidence(v, f->client_later_frame, "the client goes on with %s", f->client_later);
+    }
+    if (f->have_sh) {
+        evidence(v, f->sh_frame, "ServerHello");
+    } else if (f->first_server_frame) {
+        evidence(v, f->first_server_frame, "first captured bytes of the server");
+    }
+    if (f->have_cert) {
+        evidence(v, f->cert_frame, "server Certificate");
+    }
+    alert_evidence(v, f, S);
+    alert_evidence(v, f, C);
+    for (int side = 0; side < 2; side++) {
+        if (f->gap_side[side]) {
+            evidence(v, f->gap_side_frame[side], "bytes from the %s missing from the capture",
+                     side == C ? "client" : "server");
+        }
+    }
+    if (!cl->segments || !sv->segments) {
+        FIX(v, "capture both directions: on the host itself or with -i any, and a filter on the port, not on a "
+               "source or destination alone (tcpdump -i any -s 0 -B 65536 'tcp port %u').", f->server_port);
+    } else if (cl->snap_frames || sv->snap_frames) {
+        FIX(v, "capture whole frames: tcpdump -s 0 (the snap length cut the TLS records).");
+    } else if (f->cov.midstream) {
+        FIX(v, "start the capture before the connection opens (tcpdump -i any -s 0 -B 65536 'tcp port %u').",
+            f->server_port);
+    } else {
+        FIX(v, "capture again with a larger buffer (tcpdump -s 0 -B 65536), on the host itself.");
+    }
+}
+
 /* ---- the rules ---- */
 
 static bool rule_not_tls(const struct td_facts *f, const struct td_server_view *sv, struct td_verdict *v)
 {
     (void)sv;
+    /* Plain text is proven only where the direction's first bytes were
+     * captured: the middle of a Certificate is not plain text. */
+    for (int side = 0; side < 2; side++) {
+        if (f->not_tls[side] && (!dir_from_start(f, side) || (f->cov.valid && f->gap_side[side] &&
+                                                              f->gap_side_frame[side] <= f->not_tls_frame[side]))) {
+            capture_limited(v, f, TD_CONF_MEDIUM, side == C ? "the client's captured bytes are not TLS, but they "
+                                                              "may be the middle of its stream"
+                                                            : "the server's captured bytes are not TLS, but they "
+                                                              "may be the middle of its stream");
+            evidence(v, f->not_tls_frame[side], "%s sends \"%.60s\"", side == C ? "client" : "server",
+                     f->not_tls_text[side]);
+            if (!f->tls) {
+                /* Nothing in the capture is TLS: neither a lost TLS stream
+                 * nor plain text is shown. */
+                verdict(v, TD_CAUSE_UNKNOWN, TD_CONF_LOW, TD_SIDE_NONE);
+                candidate(v, TD_CAUSE_CAPTURE_GAP);
+            }
+            candidate(v, TD_CAUSE_NOT_TLS);
+            return true;
+        }
+    }
     if (f->not_tls[C]) {
         verdict(v, TD_CAUSE_NOT_TLS, TD_CONF_HIGH, TD_SIDE_CLIENT);
         SAY(v, "the client sent plain text to %s, which expects TLS: \"%.60s\"", f->server, f->not_tls_text[C]);
@@ -334,6 +476,24 @@ static bool rule_no_hello(const struct td_facts *f, const struct td_server_view 
     if (f->have_ch) {
         return false;
     }
+    /* "The client sent nothing" holds only for a client direction captured
+     * from its start, whole, carrying no TLS at all. */
+    if (dir_absent(f, C) || !dir_from_start(f, C) || dir_lossy(f, C) || f->cov.midstream) {
+        capture_limited(v, f, TD_CONF_MEDIUM, "no ClientHello in the capture, but the capture cannot show one");
+        candidate(v, TD_CAUSE_UNKNOWN);
+        return true;
+    }
+    if (f->cov.valid && (f->client_msgs > 0 || f->cov.dir[C].payload_bytes > 0)) {
+        verdict(v, TD_CAUSE_UNKNOWN, TD_CONF_MEDIUM, TD_SIDE_CLIENT);
+        SAY(v, "the client sent %llu bytes to %s, but no ClientHello could be read from them",
+            (unsigned long long)f->cov.dir[C].payload_bytes, f->server);
+        evidence(v, f->first_client_frame ? f->first_client_frame : f->cov.dir[C].first_frame,
+                 "first bytes of the client");
+        alert_evidence(v, f, S);
+        alert_evidence(v, f, C);
+        FIX(v, "read the ladder with -v: the client's first record is not a ClientHello this tool can decode.");
+        return true;
+    }
     verdict(v, TD_CAUSE_NO_CLIENT_HELLO, TD_CONF_HIGH, TD_SIDE_NONE);
     SAY(v, "the client opened a TCP connection to %s and closed it without sending a ClientHello", f->server);
     if (f->fin[C]) {
@@ -352,6 +512,35 @@ static bool rule_silence(const struct td_facts *f, const struct td_server_view *
     (void)sv;
     if (!f->have_ch || f->server_msgs > 0) {
         return false;
+    }
+    /* Silence is proven only for a server direction in the capture, or by
+     * the client's ACKs, which say what it received. */
+    const struct td_dir_coverage *scov = &f->cov.dir[S];
+    if (f->cov.valid && (scov->acked_missing || dir_lossy(f, S))) {
+        capture_limited(v, f, TD_CONF_MEDIUM, "the server did answer (the client acknowledged its bytes), but the "
+                                              "capture does not hold the answer");
+        return true;
+    }
+    if (dir_absent(f, S)) {
+        if (f->client_later_frame) {
+            capture_limited(v, f, TD_CONF_MEDIUM, "the client went on past its ClientHello, so the server answered, "
+                                                  "but the capture does not hold the answer");
+            return true;
+        }
+        if (!scov->acked || !f->cov.dir[C].syn) {
+            capture_limited(v, f, TD_CONF_LOW, "no answer to the ClientHello in the capture, but the server's "
+                                               "direction is not in it");
+            candidate(v, TD_CAUSE_NO_RESPONSE);
+            return true;
+        }
+        /* The client's ACKs never moved past the server's SYN-ACK: it received nothing. */
+        ch_evidence(v, f);
+        verdict(v, TD_CAUSE_NO_RESPONSE, TD_CONF_MEDIUM, TD_SIDE_SERVER);
+        SAY(v, "nothing answered the ClientHello to %s: the client's acknowledgements show it received no byte "
+               "(the server's direction is not in the capture)", f->server);
+        FIX(v, "server side: check the process and what is in front of it on port %u.", f->server_port);
+        candidate(v, TD_CAUSE_CAPTURE_GAP);
+        return true;
     }
     ch_evidence(v, f);
     if (f->rst[S] && server_closed_first(f)) {
@@ -381,7 +570,9 @@ static bool rule_silence(const struct td_facts *f, const struct td_server_view *
 static bool rule_gap(const struct td_facts *f, const struct td_server_view *sv, struct td_verdict *v)
 {
     (void)sv;
-    if (!f->gap || f->alert[C] || f->alert[S]) {
+    /* An encrypted alert says nothing readable (close_notify or fatal): the
+     * gap is what hides the cause. */
+    if (!f->gap || (f->alert[C] && !f->alert_encrypted[C]) || (f->alert[S] && !f->alert_encrypted[S])) {
         return false;
     }
     verdict(v, TD_CAUSE_CAPTURE_GAP, TD_CONF_MEDIUM, TD_SIDE_NONE);
@@ -1191,8 +1382,40 @@ void td_diagnose(const struct td_facts *f, const struct td_server_view *sv, stru
         FIX(out, "server: send the chain in order: leaf, its issuer, the next one up (check with tlsdiag cert).");
         return;
     }
+    if (f->outcome == TD_OUTCOME_OK && !after && f->gap_in_handshake) {
+        /* Both Finished were read after a gap in the handshake: it
+         * completed, but not all of it was seen. Handshake bytes captured
+         * and unreadable (a record the gap cut) leave it to the gap. */
+        bool unreadable = f->skipped[C] || f->skipped[S];
+        verdict(out, unreadable ? TD_CAUSE_CAPTURE_GAP : TD_CAUSE_NONE, TD_CONF_MEDIUM, TD_SIDE_NONE);
+        SAY(out, "both sides finished the handshake, but the capture lost %s%s",
+            !f->have_ch ? "the ClientHello" : !f->have_sh ? "the ServerHello" : "part of it",
+            unreadable ? " and holds records of it that cannot be read" : "");
+        candidate(out, unreadable ? TD_CAUSE_NONE : TD_CAUSE_CAPTURE_GAP);
+        if (f->have_ch) {
+            ch_evidence(out, f);
+        }
+        evidence(out, f->gap_frame, "gap in the capture");
+        if (f->client_appdata_frame) {
+            evidence(out, f->client_appdata_frame, "client sends application data");
+        }
+        FIX(out, "nothing, if the handshake is what mattered; capture again (tcpdump -i any -s 0 -B 65536 'tcp port "
+                 "%u') to see what was negotiated.", f->server_port);
+        return;
+    }
     if (f->outcome == TD_OUTCOME_OK && !after) {
         verdict(out, TD_CAUSE_NONE, TD_CONF_HIGH, TD_SIDE_NONE);
+        return;
+    }
+    if (f->outcome == TD_OUTCOME_INCOMPLETE && f->gap && f->client_appdata_frame && !f->alert[C] && !f->alert[S] &&
+        !f->rst[C] && !f->rst[S]) {
+        /* A client sends application data only after the server's Finished
+         * (0-RTT aside): the handshake completed, the capture lost part of it. */
+        verdict(out, TD_CAUSE_NONE, TD_CONF_MEDIUM, TD_SIDE_NONE);
+        SAY(out, "the capture lost part of the handshake, but the client went on to send application data, so it "
+                 "completed");
+        evidence(out, f->gap_frame, "gap in the capture");
+        evidence(out, f->client_appdata_frame, "client sends application data");
         return;
     }
     if (f->outcome == TD_OUTCOME_INCOMPLETE && !f->gap && f->have_sh) {
@@ -1214,6 +1437,10 @@ void td_diagnose(const struct td_facts *f, const struct td_server_view *sv, stru
     }
     if (out->cause == TD_CAUSE_UPGRADE_REFUSED || out->cause == TD_CAUSE_PROXY_REFUSED) {
         out->aborted_by = TD_SIDE_SERVER; /* its refusal ends it, whoever closes the socket */
+    }
+    if (dir_absent(f, C) || dir_absent(f, S)) {
+        /* Who gave up first cannot be told with one side unseen. */
+        out->aborted_by = TD_SIDE_NONE;
     }
     if (out->aborted_by == TD_SIDE_NONE && out->cause == TD_CAUSE_NO_RESPONSE) {
         out->aborted_by = TD_SIDE_NETWORK;

@@ -2,10 +2,12 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "base/mem.h"
 #include "capture/capture.h"
 #include "capture/reader.h"
+#include "engine/internal.h"
 
 #include "base/banned.h"
 
@@ -13,6 +15,7 @@
 
 struct econn {
     struct td_tls_conn tls;
+    struct td_socks_num socks;  /* flows on TCP_PORT_SOCKS: Wireshark's extra tcp.stream */
     int client_ep;   /* flow endpoint that is the client, -1 until known */
     bool has_payload;
 };
@@ -56,6 +59,9 @@ static void problem(struct td_engine *e, uint64_t frame, long long offset, const
 static struct td_at here(const struct td_engine *e)
 {
     struct td_at at = {e->frame, e->ts};
+    if (e->tab) {
+        td_flowtab_data_at(e->tab, &at.frame, &at.ts);
+    }
     return at;
 }
 
@@ -83,12 +89,51 @@ static void ensure_roles(struct td_flow *f, struct econn *ec, int from, const ui
 
 static enum td_role role(const struct econn *ec, int from) { return from == ec->client_ep ? TD_CLIENT : TD_SERVER; }
 
-static void emit(struct td_engine *e, struct td_flow *f, struct econn *ec)
+/* Coverage by role, from the flow's TCP view. */
+static void fill_coverage(struct td_flow *f, struct econn *ec, bool at_end)
+{
+    struct td_coverage *cov = &ec->tls.cov;
+    int c = ec->client_ep >= 0 ? ec->client_ep : 0;
+    td_flow_dir_coverage(f, c, &cov->dir[TD_CLIENT]);
+    td_flow_dir_coverage(f, 1 - c, &cov->dir[TD_SERVER]);
+    cov->valid = true;
+    cov->midstream = f->syn_from < 0 && f->synack_from < 0;
+    cov->open_at_end = at_end && !f->rst && !(f->fin[0] && f->fin[1]);
+}
+
+static void count_coverage(struct td_run_stats *st, const struct td_coverage *cov, uint16_t server_port)
+{
+    const struct td_dir_coverage *cl = &cov->dir[TD_CLIENT], *sv = &cov->dir[TD_SERVER];
+    if (!st->poor_port && (cl->snap_frames || sv->snap_frames || !cl->segments || !sv->segments || cov->midstream ||
+                           cl->acked_missing || sv->acked_missing)) {
+        st->poor_port = server_port;
+    }
+    if (cl->snap_frames || sv->snap_frames) {
+        st->snap_cut_conns++;
+    }
+    if (!cl->segments || !sv->segments) {
+        st->one_sided_conns++;
+    }
+    if (cov->midstream) {
+        st->midstream_conns++;
+    }
+    if (cl->acked_missing || sv->acked_missing) {
+        st->acked_missing_conns++;
+        st->acked_missing_bytes += cl->acked_missing + sv->acked_missing;
+    }
+    if (cov->open_at_end) {
+        st->open_at_end_conns++;
+    }
+}
+
+static void emit(struct td_engine *e, struct td_flow *f, struct econn *ec, bool at_end)
 {
     struct td_tls_conn *c = &ec->tls;
     bool tls_port = td_is_tls_port(c->port[TD_SERVER]);
+    fill_coverage(f, ec, at_end);
     /* TLS, a preamble that asked for it, or plain text the TLS port refused */
     if (td_tls_reportable(c) || (tls_port && ec->has_payload)) {
+        count_coverage(e->stats, &c->cov, c->port[TD_SERVER]);
         if (!c->tls_seen && !c->pre.asked) {
             e->stats->not_tls_on_tls_port++;
             if (!c->failed) {
@@ -130,8 +175,12 @@ static void emit(struct td_engine *e, struct td_flow *f, struct econn *ec)
 static void maybe_done(struct td_engine *e, struct td_flow *f)
 {
     struct econn *ec = f->app;
-    if (ec && ec->tls.settled) {
-        emit(e, f, ec);
+    /* A SOCKS handshake in progress keeps the flow until Wireshark's extra
+     * tcp.stream number is placed, even when the TLS layer has settled. */
+    bool socks = (f->port[0] == TD_SOCKS_PORT || f->port[1] == TD_SOCKS_PORT) && ec && ec->has_payload &&
+                 !ec->socks.gave_up;
+    if (ec && ec->tls.settled && !socks) {
+        emit(e, f, ec, false);
     }
 }
 
@@ -157,6 +206,10 @@ static void on_data(void *ctx, struct td_flow *f, int from, const uint8_t *p, si
     }
     ensure_roles(f, ec, from, p, n);
     ec->has_payload = true;
+    if ((f->port[0] == TD_SOCKS_PORT || f->port[1] == TD_SOCKS_PORT) && !ec->socks.gave_up &&
+        td_socks_num_feed(&ec->socks, role(ec, from) == TD_CLIENT, p, n)) {
+        td_flowtab_skip_stream(e->tab);
+    }
     struct td_at at = here(e);
     td_tls_feed(&ec->tls, role(ec, from), p, n, &at);
     maybe_done(e, f);
@@ -197,7 +250,7 @@ static void on_end(void *ctx, struct td_flow *f, const char *why)
     }
     ensure_roles(f, ec, 0, NULL, 0);
     td_tls_end(&ec->tls, why);
-    emit(e, f, ec);
+    emit(e, f, ec, strcmp(why, "end of capture") == 0);
 }
 
 struct td_engine *td_engine_new(const struct td_limits *lim, const struct td_engine_cb *cb, const char *file,
@@ -224,6 +277,9 @@ void td_engine_frame(struct td_engine *e, int dlt, uint64_t frame, const struct 
     e->ts = *ts;
     e->stats->frames++;
     e->stats->bytes += wirelen;
+    if (caplen < wirelen) {
+        e->stats->cut_frames++;
+    }
     switch (td_decode_frame(dlt, data, caplen, &seg, &why, &at)) {
     case TD_DEC_TCP:
         e->stats->tcp_segments++;

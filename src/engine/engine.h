@@ -22,6 +22,15 @@ struct td_run_stats {
     uint64_t not_tls_on_tls_port;
     uint64_t live_peak, evicted, timed_out;
     uint64_t input_errors;
+    /* Capture quality: what the capture missed, over the connections reported
+     * (TLS, or data on a TLS port). */
+    uint64_t cut_frames;         /* frames shorter than on the wire (caplen < wirelen), headers or payload */
+    uint64_t snap_cut_conns;     /* connections with segments cut by the snap length */
+    uint64_t one_sided_conns;    /* connections captured in one direction only */
+    uint64_t midstream_conns;    /* connections whose SYN was not captured */
+    uint64_t acked_missing_conns, acked_missing_bytes; /* bytes ACKed by the peer, absent from the capture */
+    uint64_t open_at_end_conns;  /* still open when the capture ended */
+    uint16_t poor_port;          /* server port of the first connection the capture missed part of */
 };
 
 struct td_engine_cb {

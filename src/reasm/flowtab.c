@@ -182,7 +182,9 @@ static struct td_flow *lookup(struct td_flowtab *t, const struct td_tcpseg *s, u
     return NULL;
 }
 
-static struct td_flow *create(struct td_flowtab *t, const struct td_tcpseg *s, uint32_t h, const struct td_time *ts)
+/* stream: the tcp.stream number to take, or -1 for the next one. */
+static struct td_flow *create(struct td_flowtab *t, const struct td_tcpseg *s, uint32_t h, const struct td_time *ts,
+                              int64_t stream)
 {
     if (t->live.count >= t->lim.max_live_flows && t->live.tail) {
         t->stats.evicted++;
@@ -194,7 +196,7 @@ static struct td_flow *create(struct td_flowtab *t, const struct td_tcpseg *s, u
     f->port[0] = s->sport;
     f->port[1] = s->dport;
     f->hash = h;
-    f->stream = (uint32_t)t->stats.streams++;
+    f->stream = stream >= 0 ? (uint32_t)stream : (uint32_t)t->stats.streams++;
     f->first_frame = t->frame;
     f->first_ts = f->last_ts = *ts;
     f->syn_from = -1;
@@ -218,7 +220,8 @@ static struct td_flow *create(struct td_flowtab *t, const struct td_tcpseg *s, u
 
 void td_flowtab_segment(struct td_flowtab *t, const struct td_tcpseg *s, const struct td_time *ts, uint64_t frame)
 {
-    t->frame = frame;
+    t->frame = t->data_frame = frame;
+    t->ts = t->data_ts = *ts;
     if (ts->sec > t->now.sec || (ts->sec == t->now.sec && ts->nsec > t->now.nsec)) {
         t->now = *ts;
     }
@@ -226,24 +229,41 @@ void td_flowtab_segment(struct td_flowtab *t, const struct td_tcpseg *s, const s
     int from = 0;
     struct td_flow *f = lookup(t, s, h, &from);
     bool syn_only = (s->flags & (TD_TCP_SYN | TD_TCP_ACK)) == TD_TCP_SYN;
+    int64_t reuse = -1;
     if (f && syn_only) {
-        /* Wireshark starts a new tcp.stream when a SYN reuses the ports of a
-         * conversation that ended or began with another ISN. */
+        /* Wireshark (packet-tcp.c, 4.0) starts a new tcp.stream when a SYN's
+         * sequence number is not the base_seq of its direction, closed or
+         * not: a SYN retransmitted after an RST with the same ISN stays. */
         const struct td_tcpdir *d = &f->dir[from];
-        if (f->rst || f->fin[0] || f->fin[1] || (d->have_base && d->base_seq != s->seq)) {
+        if (d->ws_base_set && d->ws_base != s->seq) {
             end_flow(t, f, "ports reused by a new connection");
+            destroy(t, f);
+            f = NULL;
+        } else if (f->state == TD_FLOW_RELEASED) {
+            /* Same stream, but the connection we reported is over (the SYN
+             * retried after an RST): follow the new one under that number. */
+            reuse = f->stream;
             destroy(t, f);
             f = NULL;
         }
     }
     if (!f) {
-        f = create(t, s, h, ts);
+        f = create(t, s, h, ts, reuse);
         from = 0;
     } else {
         lru_unlink(lru_of(t, f), f);
         lru_push(lru_of(t, f), f);
     }
     f->last_ts = *ts;
+    struct td_tcpdir *fwd = &f->dir[from], *rev = &f->dir[1 - from];
+    if (!fwd->ws_base_set) {
+        fwd->ws_base_set = true;
+        fwd->ws_base = (s->flags & TD_TCP_SYN) ? s->seq : s->seq - 1;
+    }
+    if (!rev->ws_base_set && (s->flags & TD_TCP_ACK)) {
+        rev->ws_base_set = true;
+        rev->ws_base = s->ack - 1;
+    }
     if (s->flags & TD_TCP_RST) {
         f->rst = true;
     }
@@ -259,6 +279,14 @@ void td_flowtab_segment(struct td_flowtab *t, const struct td_tcpseg *s, const s
         td_tcpdir_segment(t, f, from, s);
     }
     expire(t);
+}
+
+void td_flowtab_skip_stream(struct td_flowtab *t) { t->stats.streams++; }
+
+void td_flowtab_data_at(const struct td_flowtab *t, uint64_t *frame, struct td_time *ts)
+{
+    *frame = t->data_frame;
+    *ts = t->data_ts;
 }
 
 void td_flowtab_finish(struct td_flowtab *t)

@@ -1,8 +1,9 @@
 /* TCP flow table and per-direction stream reassembly.
  *
  * Flows are numbered like Wireshark's tcp.stream: in order of their first
- * packet, with a new number when a SYN reuses the ports of a conversation that
- * saw FIN or RST or that began with another initial sequence number.
+ * packet, with a new number when a SYN reuses the ports of a conversation
+ * whose base sequence number in that direction differs from the SYN's (a SYN
+ * retransmitted after an RST or a FIN, same ISN, stays in its stream).
  *
  * Reassembly hands in-order bytes to the application through callbacks as
  * soon as they are contiguous; only out-of-order bytes are copied, up to
@@ -20,6 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/coverage.h"
 #include "base/limits.h"
 #include "capture/capture.h"
 
@@ -42,6 +44,20 @@ struct td_tcpdir {
     uint64_t delivered;   /* stream offset of next_seq, in bytes */
     uint64_t retrans;     /* segments that carried only bytes already seen */
     uint64_t gaps, gap_bytes;
+    /* Coverage: what the capture holds of this direction (td_flow_coverage). */
+    uint64_t segments;         /* segments captured from this side */
+    uint64_t payload_bytes;    /* payload bytes captured (snap length cuts excluded) */
+    uint64_t first_frame;      /* its first captured segment */
+    uint64_t snap_frames, snap_bytes; /* segments cut by the snap length, and the bytes cut */
+    uint64_t acked_gap_bytes;  /* gap bytes the peer had acknowledged (sent, never captured) */
+    bool ack_seen;             /* the peer acknowledged something of ours (even with no base) */
+    uint32_t ack_first, ack_max; /* its first and highest acknowledgement */
+    bool data_seen, from_start; /* first payload captured; it was the first byte sent (SYN, or the peer's ACK) */
+    /* Wireshark's base_seq, which alone decides port reuse: its first SYN's
+     * sequence number, else the first segment's minus one, else the peer's
+     * first acknowledgement minus one. */
+    bool ws_base_set;
+    uint32_t ws_base;
 };
 
 enum td_flow_state { TD_FLOW_LIVE, TD_FLOW_RELEASED };
@@ -76,6 +92,10 @@ struct td_reasm_ops {
     void (*on_end)(void *ctx, struct td_flow *f, const char *why);
 };
 
+
+/* Coverage of endpoint `ep`'s direction of f, so far. */
+void td_flow_dir_coverage(const struct td_flow *f, int ep, struct td_dir_coverage *out);
+
 struct td_flowtab;
 
 struct td_flowtab *td_flowtab_new(const struct td_limits *lim, const struct td_reasm_ops *ops, void *ctx);
@@ -84,6 +104,13 @@ struct td_flowtab *td_flowtab_new(const struct td_limits *lim, const struct td_r
 void td_flowtab_segment(struct td_flowtab *t, const struct td_tcpseg *seg, const struct td_time *ts, uint64_t frame);
 /* The application is done with the flow: free its buffers, keep its number. */
 void td_flow_release(struct td_flowtab *t, struct td_flow *f);
+/* During a callback: the frame and time in which the bytes delivered (or
+ * the gap, FIN, RST reported) arrived. Out-of-order bytes keep their own
+ * segment's, not the frame that made them contiguous. */
+void td_flowtab_data_at(const struct td_flowtab *t, uint64_t *frame, struct td_time *ts);
+/* Take the next tcp.stream number without a flow (Wireshark gives one to
+ * conversations that other dissectors open, see engine/internal.h). */
+void td_flowtab_skip_stream(struct td_flowtab *t);
 /* End of capture: report gaps of every live flow, call on_end, free all. */
 void td_flowtab_finish(struct td_flowtab *t);
 void td_flowtab_free(struct td_flowtab *t);

@@ -12,6 +12,8 @@
 
 #define LIVE(f) ((f)->state == TD_FLOW_LIVE)
 
+static const char ACKED_MISSING[] = "bytes acknowledged by the peer but missing from the capture";
+
 void td_tcpdir_free(struct td_tcpdir *d)
 {
     struct td_ooo *o = d->ooo, *next;
@@ -41,6 +43,9 @@ static void gap(struct td_flowtab *t, struct td_flow *f, int from, uint32_t n, c
     }
     d->gaps++;
     d->gap_bytes += n;
+    if (why == ACKED_MISSING) {
+        d->acked_gap_bytes += n;
+    }
     d->next_seq += n;
     d->delivered += n;
     if (t->ops.on_gap) {
@@ -69,7 +74,11 @@ static void drain(struct td_flowtab *t, struct td_flow *f, int from)
         d->ooo_bytes -= o->len;
         uint32_t skip = (uint32_t)td_seq_diff(d->next_seq, o->seq);
         if (skip < o->len) {
+            t->data_frame = o->frame;
+            t->data_ts = o->ts;
             emit(t, f, from, o->data + skip, o->len - skip);
+            t->data_frame = t->frame;
+            t->data_ts = t->ts;
         }
         free(o);
     }
@@ -140,6 +149,8 @@ static void ooo_insert(struct td_flowtab *t, struct td_flow *f, int from, uint32
     struct td_ooo *o = td_malloc(sizeof *o + n);
     o->seq = seq;
     o->len = (uint32_t)n;
+    o->frame = t->frame;
+    o->ts = t->ts;
     td_memcopy(o->data, p, n);
     o->next = *pp;
     *pp = o;
@@ -155,10 +166,9 @@ static void data(struct td_flowtab *t, struct td_flow *f, int from, uint32_t seq
         /* Ahead of what we have. If the peer already acknowledged up to here,
          * the hole was sent and received but never captured. */
         if (d->acked_valid && td_seq_diff(d->acked, seq) >= 0) {
-            skip_first_hole(t, f, from, "bytes acknowledged by the peer but missing from the capture");
+            skip_first_hole(t, f, from, ACKED_MISSING);
             if (LIVE(f) && td_seq_diff(seq, d->next_seq) > 0) {
-                gap(t, f, from, (uint32_t)td_seq_diff(seq, d->next_seq),
-                    "bytes acknowledged by the peer but missing from the capture");
+                gap(t, f, from, (uint32_t)td_seq_diff(seq, d->next_seq), ACKED_MISSING);
             }
             if (!LIVE(f)) {
                 return;
@@ -192,6 +202,24 @@ void td_tcpdir_segment(struct td_flowtab *t, struct td_flow *f, int from, const 
     struct td_tcpdir *d = &f->dir[from];
     struct td_tcpdir *peer = &f->dir[1 - from];
     uint32_t seq = s->seq;
+    if (d->segments++ == 0) {
+        d->first_frame = t->frame;
+    }
+    if (s->payload_wire_len > td_cur_len(&s->payload)) {
+        d->snap_frames++;
+        d->snap_bytes += s->payload_wire_len - td_cur_len(&s->payload);
+    }
+    d->payload_bytes += td_cur_len(&s->payload);
+    if (s->flags & TD_TCP_ACK) {
+        /* Kept even while the peer's direction has no base: a one-sided
+         * capture still shows how much the peer sent. */
+        if (!peer->ack_seen) {
+            peer->ack_seen = true;
+            peer->ack_first = peer->ack_max = s->ack;
+        } else if (td_seq_diff(s->ack, peer->ack_max) > 0) {
+            peer->ack_max = s->ack;
+        }
+    }
     if (s->flags & TD_TCP_SYN) {
         d->syn = true;
         if (!d->have_base) {
@@ -201,9 +229,23 @@ void td_tcpdir_segment(struct td_flowtab *t, struct td_flow *f, int from, const 
         }
         seq += 1; /* the SYN occupies one sequence number */
     } else if (!d->have_base) {
-        /* The SYN was not captured: start where this segment starts. */
+        /* The SYN was not captured. When the peer already acknowledged up to
+         * a point before this segment, the bytes in between were sent and are
+         * missing: start there, so they are reported as a gap (unless they
+         * still arrive out of order). Otherwise start where this segment
+         * starts. */
         d->have_base = true;
         d->base_seq = d->next_seq = seq;
+        int32_t behind = d->ack_seen ? td_seq_diff(seq, d->ack_first) : 0;
+        if (s->payload_wire_len > 0 && behind > 0 && behind <= (1 << 24)) {
+            d->base_seq = d->next_seq = d->ack_first;
+            d->acked = d->ack_max;
+            d->acked_valid = true;
+        }
+    }
+    if (s->payload_wire_len > 0 && !d->data_seen) {
+        d->data_seen = true;
+        d->from_start = (d->syn && seq == d->base_seq + 1) || (d->ack_seen && seq == d->ack_first);
     }
     if ((s->flags & TD_TCP_ACK) && peer->have_base &&
         (!peer->acked_valid || td_seq_diff(s->ack, peer->acked) > 0)) {
@@ -213,8 +255,7 @@ void td_tcpdir_segment(struct td_flowtab *t, struct td_flow *f, int from, const 
          * it will never be captured. */
         if (peer->ooo && td_seq_diff(s->ack, peer->next_seq) > 0 && td_seq_diff(peer->ooo->seq, peer->next_seq) > 0) {
             uint32_t upto = td_seq_diff(s->ack, peer->ooo->seq) < 0 ? s->ack : peer->ooo->seq;
-            gap(t, f, 1 - from, (uint32_t)td_seq_diff(upto, peer->next_seq),
-                "bytes acknowledged by the peer but missing from the capture");
+            gap(t, f, 1 - from, (uint32_t)td_seq_diff(upto, peer->next_seq), ACKED_MISSING);
             if (LIVE(f)) {
                 drain(t, f, 1 - from);
             }
@@ -241,6 +282,33 @@ void td_tcpdir_segment(struct td_flowtab *t, struct td_flow *f, int from, const 
         d->rst_sent = true;
         if (t->ops.on_flags) {
             t->ops.on_flags(t->ctx, f, from, TD_TCP_RST);
+        }
+    }
+}
+
+void td_flow_dir_coverage(const struct td_flow *f, int ep, struct td_dir_coverage *out)
+{
+    const struct td_tcpdir *d = &f->dir[ep];
+    out->segments = d->segments;
+    out->payload_bytes = d->payload_bytes;
+    out->first_frame = d->first_frame;
+    out->syn = d->syn;
+    out->from_start = d->from_start;
+    out->snap_frames = d->snap_frames;
+    out->snap_bytes = d->snap_bytes;
+    out->gap_bytes = d->gap_bytes;
+    out->acked_missing = d->acked_gap_bytes;
+    out->acked = d->ack_seen;
+    if (d->ack_seen) {
+        /* Acknowledged beyond the last byte captured (or, for a direction not
+         * captured at all, beyond the peer's first acknowledgement). */
+        uint32_t end = d->data_seen ? d->next_seq : d->syn ? d->base_seq + 1 : d->ack_first;
+        if (d->fin_pending) {
+            end += 1; /* the FIN occupies one sequence number */
+        }
+        int32_t beyond = td_seq_diff(d->ack_max, end);
+        if (beyond > 0 && beyond < (1 << 30)) {
+            out->acked_missing += (uint64_t)beyond;
         }
     }
 }

@@ -1,4 +1,5 @@
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 
 #include "base/mem.h"
@@ -110,4 +111,73 @@ void td_render_findings_json(struct td_json *j, const struct td_cert_finding *f,
         td_json_obj_end(j);
     }
     td_json_arr_end(j);
+}
+
+static void add_words(char *out, size_t len, size_t *n, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static void add_words(char *out, size_t len, size_t *n, const char *fmt, ...)
+{
+    va_list ap;
+    if (*n >= len) {
+        return;
+    }
+    if (*n) {
+        int w = snprintf(out + *n, len - *n, "; ");
+        *n += w > 0 ? (size_t)w : 0;
+        if (*n >= len) {
+            *n = len;
+            return;
+        }
+    }
+    va_start(ap, fmt);
+    int w = vsnprintf(out + *n, len - *n, fmt, ap);
+    va_end(ap);
+    *n += w > 0 ? (size_t)w : 0;
+    if (*n > len) {
+        *n = len;
+    }
+}
+
+void td_coverage_words(const struct td_coverage *cov, char *out, size_t len)
+{
+    size_t n = 0;
+    if (len) {
+        out[0] = '\0';
+    }
+    if (!cov->valid || !len) {
+        return;
+    }
+    const struct td_dir_coverage *cl = &cov->dir[TD_CLIENT], *sv = &cov->dir[TD_SERVER];
+    if (!cl->segments && sv->segments) {
+        add_words(out, len, &n, "server direction only");
+    } else if (cl->segments && !sv->segments) {
+        add_words(out, len, &n, "client direction only");
+    }
+    if (cov->midstream) {
+        add_words(out, len, &n, "no SYN: the capture starts mid-connection");
+    }
+    if (cl->snap_frames + sv->snap_frames) {
+        add_words(out, len, &n, "%llu frames cut by the snap length (%llu bytes)",
+                  (unsigned long long)(cl->snap_frames + sv->snap_frames),
+                  (unsigned long long)(cl->snap_bytes + sv->snap_bytes));
+    }
+    if (sv->acked_missing) {
+        add_words(out, len, &n, "%llu server bytes ACKed by the client, not captured",
+                  (unsigned long long)sv->acked_missing);
+    }
+    if (cl->acked_missing) {
+        add_words(out, len, &n, "%llu client bytes ACKed by the server, not captured",
+                  (unsigned long long)cl->acked_missing);
+    }
+}
+
+bool td_capture_advice(const struct td_run_stats *s, char *out, size_t len)
+{
+    bool cut = s->cut_frames || s->snap_cut_conns || s->truncated;
+    bool any = cut || s->one_sided_conns || s->midstream_conns || s->acked_missing_conns;
+    /* -s 0: whole frames; -i any with a filter on host and port: both
+     * directions whatever the interface; -B: a kernel buffer that does not
+     * drop; started before the connections open. */
+    snprintf(out, len, "tcpdump -i any -s 0 -B 65536 -w capture.pcap 'tcp port %u'%s",
+             s->poor_port ? s->poor_port : 443u, s->midstream_conns ? "  (started before the connections open)" : "");
+    return any;
 }

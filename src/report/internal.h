@@ -17,5 +17,11 @@ const char *td_alert_level_name(uint8_t l);
 bool td_msg_decoded(const struct td_msg *m);
 /* The "findings" array of tlsdiag cert and tlsdiag probe. */
 void td_render_findings_json(struct td_json *j, const struct td_cert_finding *f, size_t n, bool with_cert);
+/* What the capture lacks of a connection, in words ("" when it holds all
+ * of it, from the SYNs, both ways, whole). */
+void td_coverage_words(const struct td_coverage *cov, char *out, size_t len);
+/* True when the run's captures missed something worth a capture-quality
+ * section; *out gets the tcpdump command line that would capture properly. */
+bool td_capture_advice(const struct td_run_stats *s, char *out, size_t len);
 
 #endif

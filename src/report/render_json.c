@@ -358,6 +358,25 @@ void td_render_conn_json_open(struct td_json *jp, const struct td_tls_conn *c, c
     td_json_u64(&j, "first_frame", c->first_frame);
     td_time_str(&c->first_ts, t, sizeof t);
     td_json_raw(&j, "first_time", t);
+    if (c->cov.valid) {
+        td_json_obj_begin(&j, "coverage");
+        for (int r = 0; r < 2; r++) {
+            const struct td_dir_coverage *d = &c->cov.dir[r];
+            td_json_obj_begin(&j, r == TD_CLIENT ? "client" : "server");
+            td_json_bool(&j, "seen", d->segments > 0);
+            td_json_u64(&j, "segments", d->segments);
+            td_json_u64(&j, "payload_bytes", d->payload_bytes);
+            td_json_bool(&j, "syn", d->syn);
+            td_json_bool(&j, "from_start", d->payload_bytes || d->snap_frames ? d->from_start : d->syn);
+            td_json_u64(&j, "snap_cut_frames", d->snap_frames);
+            td_json_u64(&j, "acked_missing_bytes", d->acked_missing);
+            td_json_u64(&j, "gap_bytes", d->gap_bytes);
+            td_json_obj_end(&j);
+        }
+        td_json_bool(&j, "midstream", c->cov.midstream);
+        td_json_bool(&j, "open_at_end", c->cov.open_at_end);
+        td_json_obj_end(&j);
+    }
     td_json_arr_begin(&j, "messages");
     for (const struct td_msg *m = c->msgs; m; m = m->next) {
         message(&j, m, o->cert_cache);
@@ -394,6 +413,22 @@ void td_render_summary_json(struct td_buf *out, const struct td_run_stats *s, co
     td_json_u64(&j, "non_tcp_packets", s->not_tcp);
     td_json_u64(&j, "connections_evicted", s->evicted);
     td_json_u64(&j, "connections_timed_out", s->timed_out);
+    char cmd[200];
+    bool poor = td_capture_advice(s, cmd, sizeof cmd);
+    td_json_obj_begin(&j, "capture_quality");
+    td_json_u64(&j, "cut_frames", s->cut_frames);
+    td_json_u64(&j, "snap_cut_connections", s->snap_cut_conns);
+    td_json_u64(&j, "one_sided_connections", s->one_sided_conns);
+    td_json_u64(&j, "midstream_connections", s->midstream_conns);
+    td_json_u64(&j, "acked_missing_connections", s->acked_missing_conns);
+    td_json_u64(&j, "acked_missing_bytes", s->acked_missing_bytes);
+    td_json_u64(&j, "open_at_end_connections", s->open_at_end_conns);
+    if (poor) {
+        td_json_str(&j, "tcpdump", cmd);
+    } else {
+        td_json_null(&j, "tcpdump");
+    }
+    td_json_obj_end(&j);
     if (causes) {
         td_json_obj_begin(&j, "causes");
         for (int i = 0; i < TD_CAUSE_COUNT; i++) {

@@ -336,6 +336,11 @@ void td_render_conn_text(struct td_buf *out, const struct td_tls_conn *c, const 
         td_buf_printf(out, " (%s)", c->fail_reason);
     }
     td_buf_putc(out, '\n');
+    char cw[400];
+    td_coverage_words(&c->cov, cw, sizeof cw);
+    if (cw[0]) {
+        td_buf_printf(out, "  %scapture: %s%s\n", col(o, YELLOW), cw, col(o, RESET));
+    }
     if (c->note) {
         td_buf_printf(out, "  %snote: %s%s\n", col(o, YELLOW), c->note, col(o, RESET));
     }
@@ -367,5 +372,16 @@ void td_render_summary_text(struct td_buf *out, const struct td_run_stats *s, co
                            "%llu connections evicted (too many open at once)\n",
                       (unsigned long long)s->fragments, (unsigned long long)s->truncated,
                       (unsigned long long)s->malformed_frames, (unsigned long long)s->evicted);
+    }
+    char cmd[200];
+    if (td_capture_advice(s, cmd, sizeof cmd)) {
+        td_buf_printf(out, "  %scapture quality:%s %llu frames cut by the snap length (%llu connections), "
+                           "%llu connections seen one way, %llu started mid-stream, %llu with %llu bytes ACKed but "
+                           "not captured, %llu still open at the end\n",
+                      col(o, YELLOW), col(o, RESET), (unsigned long long)s->cut_frames,
+                      (unsigned long long)s->snap_cut_conns, (unsigned long long)s->one_sided_conns,
+                      (unsigned long long)s->midstream_conns, (unsigned long long)s->acked_missing_conns,
+                      (unsigned long long)s->acked_missing_bytes, (unsigned long long)s->open_at_end_conns);
+        td_buf_printf(out, "  capture properly: %s\n", cmd);
     }
 }

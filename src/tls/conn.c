@@ -796,6 +796,23 @@ static void feed_tls(struct td_tls_conn *c, enum td_role from, const uint8_t *p,
             }
         }
         size_t take = d->rec_left < n ? d->rec_left : n;
+        if (!d->rec_encrypted && d->rec_type == TD_CT_HANDSHAKE && d->hs_skip) {
+            /* the rest of a handshake message a gap cut: known length, dropped */
+            size_t drop = take < d->hs_skip ? take : d->hs_skip;
+            d->hs_skip -= (uint32_t)drop;
+            if (!c->complete) {
+                d->resync_skipped += drop;
+            }
+            d->rec_left -= (uint32_t)drop;
+            d->offset += drop;
+            p += drop;
+            n -= drop;
+            if (d->rec_left == 0) {
+                d->hdr_len = 0;
+                end_record(c, from, at);
+            }
+            continue;
+        }
         if (!d->rec_encrypted && d->rec_type == TD_CT_HANDSHAKE) {
             if (d->hs.len + take > c->lim->hs_message_max + 4) {
                 malformed(c, from, at, d->offset, "handshake", "reassembly buffer limit reached");
@@ -1315,9 +1332,65 @@ static void pre_flush(struct td_tls_conn *c, enum td_role from, const struct td_
 }
 
 /* Bytes of one side, from wherever its mode stands (detection included). */
+bool td_tls_resync_ok(const uint8_t *p, size_t n, size_t hs_message_max)
+{
+    static const uint8_t hs_types[] = {TD_HS_CLIENT_HELLO, TD_HS_SERVER_HELLO, TD_HS_NEW_SESSION_TICKET,
+                                       TD_HS_ENCRYPTED_EXTENSIONS, TD_HS_CERTIFICATE, TD_HS_SERVER_KEY_EXCHANGE,
+                                       TD_HS_CERTIFICATE_REQUEST, TD_HS_SERVER_HELLO_DONE,
+                                       TD_HS_CERTIFICATE_VERIFY, TD_HS_CLIENT_KEY_EXCHANGE, TD_HS_FINISHED,
+                                       TD_HS_CERTIFICATE_STATUS};
+    struct td_cur in;
+    uint8_t type, major, minor, hs_type;
+    uint16_t len;
+    uint32_t hs_len;
+    td_cur_init(&in, p, n);
+    if (!td_cur_get_u8(&in, &type) || !td_cur_get_u8(&in, &major) || !td_cur_get_u8(&in, &minor) ||
+        !td_cur_get_u16(&in, &len)) {
+        return false;
+    }
+    if (type < TD_CT_CHANGE_CIPHER_SPEC || type > TD_CT_HEARTBEAT || major != 3 || minor > 4 || len == 0 ||
+        len > TD_RECORD_MAX) {
+        return false;
+    }
+    if (type == TD_CT_CHANGE_CIPHER_SPEC) {
+        return len == 1;
+    }
+    if (type != TD_CT_HANDSHAKE) {
+        return true;
+    }
+    /* An encrypted Finished looks like any handshake record: its first bytes
+     * must read as a message that fits, or the next segment is tried. */
+    if (!td_cur_get_u8(&in, &hs_type) || !td_cur_get_u24(&in, &hs_len) || hs_len > hs_message_max ||
+        (hs_len + 4 > len && len < 16384)) {
+        return false;
+    }
+    for (size_t i = 0; i < sizeof hs_types; i++) {
+        if (hs_types[i] == hs_type) {
+            return true;
+        }
+    }
+    return false;
+}
+
 static void feed_dir(struct td_tls_conn *c, enum td_role from, const uint8_t *p, size_t n, const struct td_at *at)
 {
     struct td_tls_dir *d = &c->dir[from];
+    if (d->mode == TD_DIR_RESYNC) {
+        if (!td_tls_resync_ok(p, n, c->lim->hs_message_max)) {
+            d->offset += n; /* not a record start: wait for the next segment */
+            if (!c->complete) {
+                d->resync_skipped += n;
+            }
+            return;
+        }
+        d->mode = TD_DIR_TLS;
+        d->hdr_len = 0;
+        d->rec_left = 0;
+        d->alert_len = 0;
+        d->appdata = NULL;
+        td_buf_reset(&d->hs);
+        td_buf_reset(&d->rec);
+    }
     if (d->mode == TD_DIR_DETECT) {
         size_t take = sizeof d->det - d->det_len < n ? sizeof d->det - d->det_len : n;
         td_memcopy(d->det + d->det_len, p, take);
@@ -1364,6 +1437,54 @@ void td_tls_feed(struct td_tls_conn *c, enum td_role from, const uint8_t *p, siz
     check_settled(c);
 }
 
+/* A gap inside a plaintext handshake record, within the handshake message
+ * being collected: both lengths are known, so the record and the next
+ * message still start where they should (Wireshark reads on the same way).
+ * Only that message is lost. */
+static bool gap_in_handshake_message(struct td_tls_conn *c, enum td_role from, uint64_t bytes, const char *why,
+                                     const struct td_at *at)
+{
+    struct td_tls_dir *d = &c->dir[from];
+    if (d->mode != TD_DIR_TLS || d->hdr_len != 5 || d->rec_encrypted || d->rec_type != TD_CT_HANDSHAKE ||
+        d->rec_left < bytes || d->hs.len < 4 || d->hs_skip) {
+        return false;
+    }
+    struct td_cur h;
+    uint8_t type;
+    uint32_t len;
+    td_cur_init(&h, d->hs.data, d->hs.len);
+    if (!td_cur_get_u8(&h, &type) || !td_cur_get_u24(&h, &len) || len > c->lim->hs_message_max) {
+        return false;
+    }
+    uint64_t left = (uint64_t)len + 4 - d->hs.len; /* of this message, not yet seen */
+    if (bytes > left) {
+        return false; /* the gap reaches into the next message: its start is unknown */
+    }
+    struct td_msg *m = add_msg(c, TD_M_GAP, from, at);
+    if (m) {
+        m->offset = d->offset;
+        m->length = (uint32_t)bytes;
+        set_text(m, "%llu bytes missing from the capture at stream offset %llu (%s); the handshake message of "
+                    "type %u being read there is lost, the next one is read",
+                 (unsigned long long)bytes, (unsigned long long)d->offset, why, type);
+    }
+    if (!c->complete) {
+        c->gap_in_handshake = true;
+        d->resync_skipped += d->hs.len;
+    }
+    d->hs_skip = (uint32_t)(left - bytes);
+    d->hs_offset += d->hs.len + bytes + d->hs_skip;
+    td_buf_reset(&d->hs);
+    d->rec_left -= (uint32_t)bytes;
+    d->offset += bytes;
+    if (d->rec_left == 0) {
+        d->hdr_len = 0;
+        end_record(c, from, at);
+    }
+    check_settled(c);
+    return true;
+}
+
 void td_tls_gap(struct td_tls_conn *c, enum td_role from, uint64_t bytes, const char *why, const struct td_at *at)
 {
     struct td_tls_dir *d = &c->dir[from];
@@ -1390,16 +1511,39 @@ void td_tls_gap(struct td_tls_conn *c, enum td_role from, uint64_t bytes, const 
         d->offset += bytes;
         return;
     }
-    struct td_msg *m = add_msg(c, TD_M_GAP, from, at);
-    if (m) {
+    if (gap_in_handshake_message(c, from, bytes, why, at)) {
+        return;
+    }
+    /* TLS records resume at the next segment that starts one; the lost start
+     * of a direction (DETECT) too, so that its middle is never taken for
+     * plain text. */
+    bool resync = d->mode == TD_DIR_TLS || d->mode == TD_DIR_DETECT || d->mode == TD_DIR_RESYNC;
+    if (!c->complete) {
+        c->gap_in_handshake = true;
+        if (d->mode == TD_DIR_TLS) {
+            /* the record (and handshake message) the gap cut: captured, never readable */
+            d->resync_skipped += d->hdr_len + (d->hdr_len == 5 ? d->rec_len - d->rec_left : 0) + d->hs.len;
+        }
+    }
+    bool quiet = d->mode == TD_DIR_RESYNC && c->last && c->last->kind == TD_M_GAP && c->last->from == from;
+    struct td_msg *m = quiet ? c->last : add_msg(c, TD_M_GAP, from, at);
+    if (m && quiet) {
+        uint64_t total = (uint64_t)m->length + bytes;
+        m->length = (uint32_t)(total > UINT32_MAX ? UINT32_MAX : total);
+        m->frame = at->frame;
+    }
+    if (m && !quiet) {
         m->offset = d->offset;
         m->length = (uint32_t)(bytes > UINT32_MAX ? UINT32_MAX : bytes);
-        set_text(m, "%llu bytes missing from the capture at stream offset %llu (%s); the rest of this direction "
-                    "cannot be decoded",
-                 (unsigned long long)bytes, (unsigned long long)d->offset, why);
+        set_text(m, "%llu bytes missing from the capture at stream offset %llu (%s); %s",
+                 (unsigned long long)bytes, (unsigned long long)d->offset, why,
+                 resync ? "decoding resumes at the next segment that starts a record"
+                        : "the rest of this direction cannot be decoded");
     }
     d->offset += bytes;
-    d->mode = TD_DIR_DEAD;
+    d->mode = resync ? TD_DIR_RESYNC : TD_DIR_DEAD;
+    d->det_len = 0;
+    d->hs_skip = 0;
     check_settled(c);
 }
 

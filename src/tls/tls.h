@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/coverage.h"
 #include "base/cursor.h"
 #include "base/mem.h"
 #include "base/limits.h"
@@ -179,7 +180,9 @@ struct td_preamble {
 
 enum td_outcome { TD_OUTCOME_OK, TD_OUTCOME_FAILED, TD_OUTCOME_INCOMPLETE };
 
-enum td_dir_mode { TD_DIR_DETECT, TD_DIR_TLS, TD_DIR_SSL2, TD_DIR_OTHER, TD_DIR_DEAD, TD_DIR_PREAMBLE };
+/* TD_DIR_RESYNC: bytes were lost; records resume at the next segment that
+ * starts with a plausible record (td_tls_resync_ok), as Wireshark does. */
+enum td_dir_mode { TD_DIR_DETECT, TD_DIR_TLS, TD_DIR_SSL2, TD_DIR_OTHER, TD_DIR_DEAD, TD_DIR_PREAMBLE, TD_DIR_RESYNC };
 
 struct td_tls_dir {
     enum td_dir_mode mode;
@@ -215,6 +218,9 @@ struct td_tls_dir {
     struct td_msg *text_msg;   /* the NotTLS message showing them */
     struct td_buf pre;         /* preamble bytes awaiting a whole message (<= TD_PRE_MSG_MAX) */
     uint64_t pre_total;        /* preamble bytes of this side so far */
+    uint32_t hs_skip;          /* handshake bytes still to drop: the rest of a message a gap cut */
+    uint64_t resync_skipped;   /* bytes of the handshake captured but unreadable: a record cut by a gap,
+                                  or bytes after one that start no record (TD_DIR_RESYNC) */
 };
 
 struct td_tls_conn {
@@ -279,6 +285,10 @@ struct td_tls_conn {
     struct td_msg *msgs, *last;
     size_t num_msgs, dropped_msgs;
     uint64_t gaps;
+    bool gap_in_handshake;     /* bytes were lost before the handshake completed */
+    /* What the capture holds of the connection, by role (filled from TCP by
+     * the engine before the connection is handed out; valid false otherwise). */
+    struct td_coverage cov;
 };
 
 void td_tls_conn_init(struct td_tls_conn *c, const struct td_limits *lim);
@@ -307,6 +317,12 @@ const char *td_http_tls_hint(const uint8_t *p, size_t n);
 /* The phrase (as td_http_tls_hint returned it) is a client-certificate page. */
 bool td_http_cert_page(const char *phrase);
 bool td_tls_reportable(const struct td_tls_conn *c);
+
+/* After lost bytes: do these bytes, the start of a segment, begin a record
+ * worth resuming at? A record header (type, version 3.x, length), and for a
+ * plaintext handshake record a message header that fits (a handshake type,
+ * a length within the record unless the record is full size). */
+bool td_tls_resync_ok(const uint8_t *p, size_t n, size_t hs_message_max);
 
 /* Parsers, exposed for unit tests and the probe. Each returns NULL/false on
  * malformed input and sets *err to a sentence and *err_off to the offset. */

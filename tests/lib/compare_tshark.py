@@ -1,7 +1,12 @@
 #!/usr/bin/env python3
 """Compare tlsdiag's ladder with tshark's dissection of the same capture.
 
-usage: compare_tshark.py TLSDIAG CAPTURE [PORT...]
+usage: compare_tshark.py [--auto-ports] [--streams-only] TLSDIAG CAPTURE [PORT...]
+
+--auto-ports: also decode as TLS in tshark the server port of every
+connection tlsdiag shows (captures from elsewhere, on any port).
+--streams-only: compare only the tcp.stream of the frames both tools decode
+(the numbering must agree everywhere, whatever else either one reads).
 
 TD_KEYLOG=FILE in the environment decrypts with that key log in both tools
 (tshark -o tls.keylog_file, tlsdiag --keylog): decrypted messages count too.
@@ -96,12 +101,24 @@ def tlsdiag(binary, capture):
 def main():
     if len(sys.argv) < 3:
         sys.exit(__doc__)
-    binary, capture, ports = sys.argv[1], sys.argv[2], sys.argv[3:]
-    want = tshark(capture, ports)
+    args = sys.argv[1:]
+    auto = "--auto-ports" in args
+    streams_only = "--streams-only" in args
+    args = [a for a in args if a not in ("--auto-ports", "--streams-only")]
+    if len(args) < 2:
+        sys.exit(__doc__)
+    binary, capture, ports = args[0], args[1], args[2:]
     got, conns = tlsdiag(binary, capture)
+    if auto:
+        ports = sorted(set(ports) | set(c["server"].rsplit(":", 1)[1] for c in conns if "server" in c))
+    want = tshark(capture, ports)
     errors = []
     for num in sorted(set(want) | set(got)):
         w, g = want.get(num), got.get(num)
+        if streams_only:
+            if w is not None and g is not None and g["stream"] != {w["stream"]}:
+                errors.append("frame %d: tcp.stream tshark %s, tlsdiag %s" % (num, w["stream"], g["stream"]))
+            continue
         if w is None:
             errors.append("frame %d: tlsdiag shows %s, tshark nothing" % (num, g))
             continue
@@ -119,7 +136,7 @@ def main():
     # The suite the server chose, by frame: tshark gives its number, tlsdiag
     # its IANA name, mapped back through the registry the build uses.
     names = iana_suites()
-    for c in conns:
+    for c in conns if not streams_only else []:
         for m in c["messages"]:
             if m["type"] == "ServerHello" and m["frame"] in want:
                 w = want[m["frame"]]["suite"]

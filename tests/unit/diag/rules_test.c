@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+#include <stdio.h>
+
 #include "diag/diag.h"
 
 static uint16_t suites_a[] = {0xc02f, 0xc030};
@@ -747,6 +749,171 @@ static void test_server_view_roots_and_rejections(void **state)
     assert_false(v.rejected_after_handshake);
 }
 
+/* Both directions captured from their SYNs, whole. */
+static void seen_whole(struct td_facts *f)
+{
+    memset(&f->cov, 0, sizeof f->cov);
+    f->cov.valid = true;
+    for (int i = 0; i < 2; i++) {
+        f->cov.dir[i].segments = 3;
+        f->cov.dir[i].syn = true;
+        f->cov.dir[i].from_start = true;
+        f->cov.dir[i].first_frame = (uint64_t)i + 1;
+    }
+}
+
+static void test_no_client_hello_needs_the_client_from_its_start(void **state)
+{
+    (void)state;
+    struct td_facts f;
+    struct td_verdict v;
+    base(&f);
+    f.have_ch = false;
+    f.tls = false;
+    f.fin[0] = true;
+    f.fin_frame[0] = 4;
+    seen_whole(&f);
+    td_diagnose(&f, NULL, &v);
+    assert_int_equal(v.cause, TD_CAUSE_NO_CLIENT_HELLO); /* a port check, seen whole */
+    assert_int_equal(v.confidence, TD_CONF_HIGH);
+
+    f.cov.dir[0].segments = 0; /* the client's direction is not in the capture */
+    td_diagnose(&f, NULL, &v);
+    assert_int_equal(v.cause, TD_CAUSE_CAPTURE_GAP);
+    assert_int_not_equal(v.confidence, TD_CONF_HIGH);
+
+    seen_whole(&f);
+    f.cov.dir[0].snap_frames = 1; /* its bytes cut by the snap length */
+    f.cov.dir[0].snap_bytes = 200;
+    f.cov.dir[0].payload_bytes = 54;
+    td_diagnose(&f, NULL, &v);
+    assert_int_equal(v.cause, TD_CAUSE_CAPTURE_GAP);
+    assert_int_not_equal(v.confidence, TD_CONF_HIGH);
+
+    seen_whole(&f);
+    f.cov.dir[0].payload_bytes = 2; /* two bytes, too few to tell: not "nothing" */
+    td_diagnose(&f, NULL, &v);
+    assert_int_equal(v.cause, TD_CAUSE_UNKNOWN);
+    assert_int_not_equal(v.confidence, TD_CONF_HIGH);
+}
+
+/* One alert record mid-connection, nothing else. */
+static void test_single_alert_midstream(void **state)
+{
+    (void)state;
+    struct td_facts f;
+    struct td_verdict v;
+    base(&f);
+    f.have_ch = false;
+    server_alert(&f, 70, 0x0303);
+    f.first_server_frame = 6;
+    f.cov.valid = true;
+    f.cov.midstream = true;
+    f.cov.dir[1].segments = 1;
+    f.cov.dir[1].payload_bytes = 7;
+    td_diagnose(&f, NULL, &v);
+    assert_int_equal(v.cause, TD_CAUSE_CAPTURE_GAP);
+    assert_int_equal(v.confidence, TD_CONF_MEDIUM);
+    assert_true(evidence_at(&v, 6));
+}
+
+static void test_no_response_needs_the_server_direction(void **state)
+{
+    (void)state;
+    struct td_facts f;
+    struct td_verdict v;
+    base(&f);
+    seen_whole(&f);
+    td_diagnose(&f, NULL, &v);
+    assert_int_equal(v.cause, TD_CAUSE_NO_RESPONSE); /* seen, and silent */
+    assert_int_equal(v.confidence, TD_CONF_HIGH);
+
+    f.cov.dir[1].segments = 0; /* not captured, but the client acknowledged 3000 bytes */
+    f.cov.dir[1].acked = true;
+    f.cov.dir[1].acked_missing = 3000;
+    f.client_later_frame = 9;
+    snprintf(f.client_later, sizeof f.client_later, "ClientKeyExchange");
+    f.fin[0] = true; /* the client closes: with the server unseen, who gave up first is not known */
+    f.fin_frame[0] = 10;
+    td_diagnose(&f, NULL, &v);
+    assert_int_equal(v.cause, TD_CAUSE_CAPTURE_GAP);
+    assert_int_equal(v.confidence, TD_CONF_MEDIUM);
+    assert_true(evidence_at(&v, 4) && evidence_at(&v, 9));
+    assert_int_equal(v.aborted_by, TD_SIDE_NONE);
+    f.fin[0] = false;
+
+    f.cov.dir[1].acked_missing = 0; /* its ACKs never moved: it received nothing */
+    f.client_later_frame = 0;
+    td_diagnose(&f, NULL, &v);
+    assert_int_equal(v.cause, TD_CAUSE_NO_RESPONSE);
+    assert_int_equal(v.confidence, TD_CONF_MEDIUM);
+
+    f.cov.dir[1].acked = false; /* nothing tells */
+    td_diagnose(&f, NULL, &v);
+    assert_int_equal(v.cause, TD_CAUSE_CAPTURE_GAP);
+    assert_int_equal(v.confidence, TD_CONF_LOW);
+    assert_int_equal(v.candidates[0], TD_CAUSE_NO_RESPONSE);
+}
+
+static void test_not_tls_needs_the_first_bytes(void **state)
+{
+    (void)state;
+    struct td_facts f;
+    struct td_verdict v;
+    base(&f);
+    seen_whole(&f);
+    f.server_msgs = 1;
+    f.not_tls[1] = true;
+    f.not_tls_frame[1] = 6;
+    snprintf(f.not_tls_text[1], sizeof f.not_tls_text[1], "\\x8a\\x01garbage");
+    f.cov.dir[1].payload_bytes = 1400;
+    td_diagnose(&f, NULL, &v);
+    assert_int_equal(v.cause, TD_CAUSE_NOT_TLS); /* its first bytes: plain text indeed */
+    assert_int_equal(v.confidence, TD_CONF_HIGH);
+
+    f.cov.dir[1].from_start = false; /* the middle of its stream: maybe mid-Certificate */
+    f.cov.dir[1].syn = false;
+    td_diagnose(&f, NULL, &v);
+    assert_int_equal(v.cause, TD_CAUSE_CAPTURE_GAP);
+    assert_int_not_equal(v.confidence, TD_CONF_HIGH);
+
+    base(&f); /* nothing in the capture is TLS, seen mid-stream */
+    f.tls = false;
+    f.have_ch = false;
+    f.cov.valid = true;
+    f.cov.midstream = true;
+    f.cov.dir[0].segments = 1;
+    f.cov.dir[0].payload_bytes = 10;
+    f.not_tls[0] = true;
+    f.not_tls_frame[0] = 9;
+    td_diagnose(&f, NULL, &v);
+    assert_int_equal(v.cause, TD_CAUSE_UNKNOWN);
+    assert_int_equal(v.confidence, TD_CONF_LOW);
+}
+
+static void test_gap_then_application_data_completed(void **state)
+{
+    (void)state;
+    struct td_facts f;
+    struct td_verdict v;
+    base(&f);
+    seen_whole(&f);
+    f.outcome = TD_OUTCOME_INCOMPLETE;
+    f.server_msgs = 1;
+    f.gap = true;
+    f.gap_frame = 5;
+    f.gap_side[1] = true;
+    f.gap_side_frame[1] = 5;
+    f.client_appdata_frame = 8;
+    td_diagnose(&f, NULL, &v);
+    assert_int_equal(v.cause, TD_CAUSE_NONE);
+    assert_int_equal(v.confidence, TD_CONF_MEDIUM);
+
+    f.client_appdata_frame = 0; /* the client stopped: nothing says it completed */
+    td_diagnose(&f, NULL, &v);
+    assert_int_equal(v.cause, TD_CAUSE_CAPTURE_GAP);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -772,6 +939,11 @@ int main(void)
         cmocka_unit_test(test_other_refusals),
         cmocka_unit_test(test_every_fault_listed),
         cmocka_unit_test(test_server_view_roots_and_rejections),
+        cmocka_unit_test(test_no_client_hello_needs_the_client_from_its_start),
+        cmocka_unit_test(test_single_alert_midstream),
+        cmocka_unit_test(test_no_response_needs_the_server_direction),
+        cmocka_unit_test(test_not_tls_needs_the_first_bytes),
+        cmocka_unit_test(test_gap_then_application_data_completed),
     };
     return tl_run_tests("diag/rules", tests);
 }

@@ -175,6 +175,106 @@ static void test_gap_inside_encrypted_record_keeps_sync(void **state)
     td_buf_free(&f.server);
 }
 
+/* Bytes lost at the start of the server's direction: its records resume at
+ * the next segment that starts one; a segment from the middle of a record is
+ * skipped and counted, never taken for plain text. */
+static void test_gap_resyncs_at_next_record(void **state)
+{
+    (void)state;
+    struct td_limits lim;
+    td_limits_default(&lim);
+    struct flight f = {0};
+    make_tls13(&f, 16384);
+    struct td_tls_conn c;
+    struct td_at at = {1, {0, 0}};
+    td_tls_conn_init(&c, &lim);
+    size_t ch_len = f.client.len - (6 + 5 + 53 + 5 + 300);
+    size_t sh_len = f.server.len - 6 - 905;
+    td_tls_feed(&c, TD_CLIENT, f.client.data, ch_len, &at);
+    td_tls_gap(&c, TD_SERVER, sh_len - 10, "test", &at);
+    td_tls_feed(&c, TD_SERVER, f.server.data + sh_len - 10, 10, &at); /* the ServerHello's tail */
+    assert_int_equal(c.dir[TD_SERVER].mode, TD_DIR_RESYNC);
+    td_tls_feed(&c, TD_SERVER, f.server.data + sh_len, f.server.len - sh_len, &at);
+    td_tls_feed(&c, TD_CLIENT, f.client.data + ch_len, f.client.len - ch_len, &at);
+    char got[512];
+    ladder(&c, got, sizeof got);
+    /* Without the ServerHello nothing says TLS 1.3: its encrypted records read as application data. */
+    assert_string_equal(got, "ClientHello> Gap< ChangeCipherSpec< ApplicationData< ChangeCipherSpec> ApplicationData> ");
+    assert_true(c.gap_in_handshake);
+    assert_int_equal(c.dir[TD_SERVER].resync_skipped, 10);
+    assert_false(c.dir[TD_SERVER].text_msg != NULL); /* no NotTLS */
+    td_tls_conn_free(&c);
+    td_buf_free(&f.client);
+    td_buf_free(&f.server);
+}
+
+/* A gap inside a plaintext Certificate: its record and message lengths are
+ * known, so only the Certificate is lost; the message after it is read, in
+ * the same record or the next (as tshark does). */
+static void test_gap_inside_handshake_message_keeps_sync(void **state)
+{
+    (void)state;
+    struct td_limits lim;
+    td_limits_default(&lim);
+    for (size_t frag = 1000; frag <= 16384; frag *= 16) { /* the Certificate over 4 records, or in one */
+        struct td_buf client = {0}, server = {0}, ch = {0}, sh = {0}, cert = {0}, done = {0};
+        tl_client_hello(&ch, "a.example");
+        tl_server_hello(&sh, false, 0xc02f);
+        for (int i = 0; i < 3000; i++) {
+            td_buf_putc(&cert, (char)(i * 7));
+        }
+        tl_records(&client, 22, 1, &ch, 16384);
+        tl_records(&server, 22, 2, &sh, 16384);
+        size_t cert_at = server.len;
+        tl_records(&server, 22, 11, &cert, frag);
+        tl_records(&server, 22, 14, &done, 16384);
+        struct td_tls_conn c;
+        struct td_at at = {1, {0, 0}};
+        td_tls_conn_init(&c, &lim);
+        td_tls_feed(&c, TD_CLIENT, client.data, client.len, &at);
+        size_t lost_at = cert_at + 5 + 300, lost = 500;
+        td_tls_feed(&c, TD_SERVER, server.data, lost_at, &at);
+        td_tls_gap(&c, TD_SERVER, lost, "test", &at);
+        at.frame = 7;
+        td_tls_feed(&c, TD_SERVER, server.data + lost_at + lost, server.len - lost_at - lost, &at);
+        char got[512];
+        ladder(&c, got, sizeof got);
+        assert_string_equal(got, "ClientHello> ServerHello< Gap< ServerHelloDone< ");
+        assert_int_equal(c.last->frame, 7);
+        assert_int_equal(c.dir[TD_SERVER].mode, TD_DIR_TLS);
+        assert_true(c.gap_in_handshake);
+        assert_false(c.failed);
+        td_tls_conn_free(&c);
+        td_buf_free(&client);
+        td_buf_free(&server);
+        td_buf_free(&ch);
+        td_buf_free(&sh);
+        td_buf_free(&cert);
+    }
+}
+
+static void test_resync_needs_a_plausible_record(void **state)
+{
+    (void)state;
+    static const uint8_t ch[] = {22, 3, 1, 0, 0x40, 1, 0, 0, 0x3c};     /* ClientHello, 60 bytes in 64 */
+    static const uint8_t ccs[] = {20, 3, 3, 0, 1, 1};
+    static const uint8_t app[] = {23, 3, 3, 0x10, 0x00, 0xaa};
+    static const uint8_t enc_fin[] = {22, 3, 3, 0, 40, 0x9f, 0x31, 0x07, 0x55}; /* encrypted Finished */
+    static const uint8_t too_long[] = {22, 3, 3, 0, 40, 11, 0, 1, 0};            /* 256 bytes in a 40-byte record */
+    static const uint8_t text[] = {'H', 'T', 'T', 'P', '/', '1', '.', '1'};
+    static const uint8_t big[] = {23, 3, 3, 0x50, 0x01};                         /* over 2^14 + 2048 */
+    assert_true(td_tls_resync_ok(ch, sizeof ch, 1 << 18));
+    assert_true(td_tls_resync_ok(ccs, sizeof ccs, 1 << 18));
+    assert_true(td_tls_resync_ok(app, sizeof app, 1 << 18));
+    assert_false(td_tls_resync_ok(enc_fin, sizeof enc_fin, 1 << 18));
+    assert_false(td_tls_resync_ok(too_long, sizeof too_long, 1 << 18));
+    assert_false(td_tls_resync_ok(text, sizeof text, 1 << 18));
+    assert_false(td_tls_resync_ok(big, sizeof big, 1 << 18));
+    for (size_t n = 0; n < 5; n++) {
+        assert_false(td_tls_resync_ok(ch, n, 1 << 18));
+    }
+}
+
 static void test_absurd_lengths(void **state)
 {
     (void)state;
@@ -255,6 +355,9 @@ int main(void)
         cmocka_unit_test(test_tls13_any_segmentation),
         cmocka_unit_test(test_alert_and_http),
         cmocka_unit_test(test_gap_inside_encrypted_record_keeps_sync),
+        cmocka_unit_test(test_gap_resyncs_at_next_record),
+        cmocka_unit_test(test_gap_inside_handshake_message_keeps_sync),
+        cmocka_unit_test(test_resync_needs_a_plausible_record),
         cmocka_unit_test(test_absurd_lengths),
         cmocka_unit_test(test_sslv2_client_hello),
     };
