@@ -17,14 +17,14 @@ struct held {
     struct td_server_stat *srv;
     const struct td_http_error *down;
     struct td_verdict v;
-    bool given;          /* its verdict went out at once */
+    bool given; /* its verdict went out at once */
     /* Completed with a client certificate the server may have refused in
      * HTTP (nginx ssl_verify_client): held only so that a gateway's page
      * saying so can be tied to it. */
     bool cert_page_only;
     bool refused_at_conn; /* facts.rejected_after_handshake when on_conn saw it */
     char desc[180];
-    void *keep;          /* what on_conn returned */
+    void *keep; /* what on_conn returned */
 };
 
 struct td_analysis {
@@ -67,10 +67,7 @@ struct td_analysis *td_analysis_new(const struct td_analysis_opts *o, const stru
     return a;
 }
 
-struct td_cert_cache *td_analysis_cert_cache(const struct td_analysis *a)
-{
-    return a->o.diag.cert_cache;
-}
+struct td_cert_cache *td_analysis_cert_cache(const struct td_analysis *a) { return a->o.diag.cert_cache; }
 
 static void reset(struct td_analysis *a)
 {
@@ -216,8 +213,8 @@ static void settle(struct td_analysis *a, struct held *h)
 {
     struct td_verdict first = h->v;
     diagnose(a, h);
-    struct td_conn_result r = {.stream = h->stream, .facts = &h->facts, .verdict = &h->v,
-                               .downstream = h->down, .desc = h->desc};
+    struct td_conn_result r = {
+        .stream = h->stream, .facts = &h->facts, .verdict = &h->v, .downstream = h->down, .desc = h->desc};
     count(a, h, &r.rejected_after);
     r.outcome_revised = h->facts.rejected_after_handshake && !h->refused_at_conn;
     if (h->given) {

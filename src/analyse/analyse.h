@@ -27,32 +27,32 @@
 #define TD_ANALYSIS_MAX_SERVERS 65536
 
 struct td_analysis_opts {
-    struct td_diag_opts diag;     /* truststore (--ca) and the name meant (--expect-host) */
+    struct td_diag_opts diag; /* truststore (--ca) and the name meant (--expect-host) */
     /* The name or address an operator asked about (--host): a client without
      * SNI that connected to this address is judged as if it meant this name. */
     const char *host_hint;
-    struct td_keylog *keylog;     /* secrets to decrypt with, or NULL */
+    struct td_keylog *keylog;       /* secrets to decrypt with, or NULL */
     const struct td_limits *limits; /* NULL: td_limits_default */
-    size_t max_held;              /* 0: TD_ANALYSIS_MAX_HELD */
+    size_t max_held;                /* 0: TD_ANALYSIS_MAX_HELD */
     /* false (files): a failure waits for the end of its input. true (live):
      * its verdict is given at once and revised at the end if it changed. */
     bool verdicts_at_once;
     /* Set asynchronously (a signal handler) to end the input cleanly: what
      * was read is judged and summarised. NULL: never. */
     const volatile int *stop;
-    bool utf8;                    /* "→" rather than "->" in result descriptions */
+    bool utf8; /* "→" rather than "->" in result descriptions */
 };
 
 /* One connection, as the callbacks see it. */
 struct td_conn_result {
     uint32_t stream;
-    const struct td_tls_conn *conn;      /* in on_conn only (freed before a held verdict) */
+    const struct td_tls_conn *conn; /* in on_conn only (freed before a held verdict) */
     const struct td_facts *facts;
-    const struct td_verdict *verdict;    /* NULL in on_conn when the verdict waits */
+    const struct td_verdict *verdict;       /* NULL in on_conn when the verdict waits */
     const struct td_http_error *downstream; /* the 5xx this failure made a gateway answer, or NULL */
-    const char *desc;                    /* "client → server" (set with the verdict) */
-    bool revised;                        /* a verdict given before, changed by later traffic */
-    bool rejected_after;                 /* completed, and the verdict names a fault */
+    const char *desc;                       /* "client → server" (set with the verdict) */
+    bool revised;                           /* a verdict given before, changed by later traffic */
+    bool rejected_after;                    /* completed, and the verdict names a fault */
     /* Shown as completed in on_conn, found refused at the end (a gateway
      * relayed the backend's refusal page): the outcome is now failed. */
     bool outcome_revised;
@@ -68,8 +68,8 @@ struct td_http_result {
     uint32_t up_stream;
     const char *up_desc;
     enum td_confidence link_confidence;
-    int64_t up_after_request_ns;          /* when it started, from the request (or the answer) */
-    size_t in_window;                     /* connections that started between request and answer */
+    int64_t up_after_request_ns; /* when it started, from the request (or the answer) */
+    size_t in_window;            /* connections that started between request and answer */
     struct {
         uint32_t stream;
         enum td_cause cause;
@@ -88,9 +88,9 @@ struct td_server_stat {
 struct td_analysis_summary {
     const char *file;
     const struct td_run_stats *stats;
-    uint32_t causes[TD_CAUSE_COUNT];     /* verdicts by cause */
-    uint64_t rejected_after;             /* completed handshakes whose verdict names a fault */
-    size_t num_http, http_linked;        /* HTTP 5xx answers, and those tied to a failed TLS connection */
+    uint32_t causes[TD_CAUSE_COUNT]; /* verdicts by cause */
+    uint64_t rejected_after;         /* completed handshakes whose verdict names a fault */
+    size_t num_http, http_linked;    /* HTTP 5xx answers, and those tied to a failed TLS connection */
     /* Every server endpoint seen, in a stable order. */
     const struct td_server_stat *const *servers;
     size_t num_servers;

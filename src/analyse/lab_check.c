@@ -74,8 +74,8 @@ bool td_lab_check(const char *path, const char *keys, const struct td_lab_info *
     }
     struct lab_run l = {out, false};
     struct td_analysis_opts o = {.keylog = kl};
-    struct td_analysis_cb cb = {.ctx = &l, .on_conn = on_conn, .on_verdict = on_verdict, .on_http = on_http,
-                                .on_problem = on_problem};
+    struct td_analysis_cb cb = {
+        .ctx = &l, .on_conn = on_conn, .on_verdict = on_verdict, .on_http = on_http, .on_problem = on_problem};
     struct td_analysis *a = td_analysis_new(&o, &cb);
     int rc = td_analyse_file(a, path, err, err_len);
     td_analysis_free(a);

@@ -11,14 +11,14 @@
 #include "lab/lab.h"
 
 struct td_lab_outcome {
-    struct td_verdict v;   /* the verdict of the scenario's (last) connection */
+    struct td_verdict v; /* the verdict of the scenario's (last) connection */
     uint32_t stream;
     size_t conns;
-    bool http_linked;      /* a gateway's 5xx was tied to that connection */
-    bool read_ok;          /* the capture read whole, without a problem, with a connection */
-    bool match;            /* the intended cause (and, for a gateway, the link) */
-    bool alternative;      /* matched only as a candidate: TLS 1.3 hides the answer */
-    uint64_t problems;     /* problems reading the capture; the first one: */
+    bool http_linked;  /* a gateway's 5xx was tied to that connection */
+    bool read_ok;      /* the capture read whole, without a problem, with a connection */
+    bool match;        /* the intended cause (and, for a gateway, the link) */
+    bool alternative;  /* matched only as a candidate: TLS 1.3 hides the answer */
+    uint64_t problems; /* problems reading the capture; the first one: */
     uint64_t problem_frame;
     long long problem_offset;
     char problem[200];

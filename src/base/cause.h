@@ -36,10 +36,10 @@ enum {
 struct td_cause_info {
     const char *slug;
     const char *title;
-    const char *resolution;       /* the generic fix */
-    enum td_sev severity;         /* the usual severity of a finding with this cause */
-    unsigned sides;               /* TD_SIDES_* */
-    unsigned commands;            /* TD_CMD_* */
+    const char *resolution; /* the generic fix */
+    enum td_sev severity;   /* the usual severity of a finding with this cause */
+    unsigned sides;         /* TD_SIDES_* */
+    unsigned commands;      /* TD_CMD_* */
 };
 /* Never NULL: out of range gives TD_CAUSE_UNKNOWN's. */
 const struct td_cause_info *td_cause_info(enum td_cause c);

@@ -31,10 +31,7 @@ static inline void td_cur_init(struct td_cur *c, const uint8_t *p, size_t len)
 static inline size_t td_cur_len(const struct td_cur *c) { return c->len; }
 static inline const uint8_t *td_cur_data(const struct td_cur *c) { return c->p; }
 
-static inline size_t td_cur_offset(const struct td_cur *c)
-{
-    return c->base ? (size_t)(c->p - c->base) : 0;
-}
+static inline size_t td_cur_offset(const struct td_cur *c) { return c->base ? (size_t)(c->p - c->base) : 0; }
 
 static inline bool td_cur_get_be_(struct td_cur *c, size_t n, uint32_t *out)
 {

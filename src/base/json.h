@@ -20,7 +20,7 @@ struct td_json {
 };
 
 void td_json_init(struct td_json *j, struct td_buf *out);
-void td_json_obj_begin(struct td_json *j, const char *key);  /* key NULL inside arrays / top level */
+void td_json_obj_begin(struct td_json *j, const char *key); /* key NULL inside arrays / top level */
 void td_json_obj_end(struct td_json *j);
 void td_json_arr_begin(struct td_json *j, const char *key);
 void td_json_arr_end(struct td_json *j);

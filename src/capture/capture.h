@@ -18,18 +18,18 @@ struct td_tcpseg {
     uint32_t seq, ack;
     uint8_t flags;
     uint16_t window;
-    struct td_cur payload;  /* captured payload bytes (a view into the frame) */
+    struct td_cur payload;     /* captured payload bytes (a view into the frame) */
     uint32_t payload_wire_len; /* payload length on the wire (>= captured when snaplen cut it) */
-    struct td_cur frag_ip;  /* TD_DEC_FRAGMENT: the IP fragment, headers included (a view into the frame) */
+    struct td_cur frag_ip;     /* TD_DEC_FRAGMENT: the IP fragment, headers included (a view into the frame) */
 };
 
 enum td_decode_result {
-    TD_DEC_TCP = 0,        /* seg filled */
-    TD_DEC_NOT_IP,         /* ARP, LLDP, ... */
-    TD_DEC_NOT_TCP,        /* UDP, ICMP, ... */
-    TD_DEC_FRAGMENT,       /* an IP fragment: counted, not reassembled */
-    TD_DEC_TRUNCATED,      /* headers cut by the snap length */
-    TD_DEC_MALFORMED,      /* header fields that cannot be right */
+    TD_DEC_TCP = 0,   /* seg filled */
+    TD_DEC_NOT_IP,    /* ARP, LLDP, ... */
+    TD_DEC_NOT_TCP,   /* UDP, ICMP, ... */
+    TD_DEC_FRAGMENT,  /* an IP fragment: counted, not reassembled */
+    TD_DEC_TRUNCATED, /* headers cut by the snap length */
+    TD_DEC_MALFORMED, /* header fields that cannot be right */
     TD_DEC_UNSUPPORTED_LINK,
 };
 

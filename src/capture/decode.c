@@ -16,13 +16,13 @@
 #define ETHERTYPE_MPLS 0x8847
 #define ETHERTYPE_MPLS_MC 0x8848
 #define ETHERTYPE_PPPOE 0x8864
-#define ETHERTYPE_TEB 0x6558     /* transparent Ethernet bridging (GRE, GENEVE) */
+#define ETHERTYPE_TEB 0x6558 /* transparent Ethernet bridging (GRE, GENEVE) */
 #define ETHERTYPE_ERSPAN2 0x88be
 #define ETHERTYPE_ERSPAN3 0x22eb
 #define UDP_VXLAN 4789
 #define UDP_GENEVE 6081
 #define UDP_GTPU 2152
-#define TD_MAX_ENCAP 8           /* tunnels inside tunnels, at most */
+#define TD_MAX_ENCAP 8 /* tunnels inside tunnels, at most */
 
 #ifndef DLT_LINUX_SLL2
 #define DLT_LINUX_SLL2 276
@@ -48,10 +48,7 @@ static enum td_decode_result decode_ip_by_version(struct dec *d, struct td_cur *
 static enum td_decode_result fail(struct dec *d, enum td_decode_result r, const char *why);
 
 /* An inner packet: the tunnel's payload, bounded by what the outer header says. */
-static bool enter(struct dec *d)
-{
-    return ++d->depth <= TD_MAX_ENCAP;
-}
+static bool enter(struct dec *d) { return ++d->depth <= TD_MAX_ENCAP; }
 
 /* An Ethernet frame inside a tunnel (VXLAN, GENEVE, GRE bridging, ERSPAN). */
 static enum td_decode_result decode_inner_ether(struct dec *d, struct td_cur *c, struct td_tcpseg *seg)
@@ -269,9 +266,9 @@ static enum td_decode_result decode_ipv4(struct dec *d, struct td_cur *c, struct
     d->c = c;
     uint8_t vihl, tos, ttl, proto;
     uint16_t total, id, frag, csum;
-    if (!td_cur_get_u8(c, &vihl) || !td_cur_get_u8(c, &tos) || !td_cur_get_u16(c, &total) ||
-        !td_cur_get_u16(c, &id) || !td_cur_get_u16(c, &frag) || !td_cur_get_u8(c, &ttl) ||
-        !td_cur_get_u8(c, &proto) || !td_cur_get_u16(c, &csum)) {
+    if (!td_cur_get_u8(c, &vihl) || !td_cur_get_u8(c, &tos) || !td_cur_get_u16(c, &total) || !td_cur_get_u16(c, &id) ||
+        !td_cur_get_u16(c, &frag) || !td_cur_get_u8(c, &ttl) || !td_cur_get_u8(c, &proto) ||
+        !td_cur_get_u16(c, &csum)) {
         return fail(d, TD_DEC_TRUNCATED, "IPv4 header cut short");
     }
     (void)tos, (void)id, (void)ttl, (void)csum;
@@ -334,9 +331,9 @@ static enum td_decode_result decode_ipv6(struct dec *d, struct td_cur *c, struct
         switch (next) {
         case 6:
             return decode_tcp(d, c, remaining, seg);
-        case 0:  /* hop-by-hop */
-        case 43: /* routing */
-        case 60: /* destination options */
+        case 0:   /* hop-by-hop */
+        case 43:  /* routing */
+        case 60:  /* destination options */
         case 135: /* mobility */
             if (!td_cur_get_u8(c, &nh) || !td_cur_get_u8(c, &hlen)) {
                 return fail(d, TD_DEC_TRUNCATED, "IPv6 extension header cut short");
@@ -503,4 +500,3 @@ enum td_decode_result td_decode_frame(int dlt, const uint8_t *frame, size_t capl
         return fail(&d, TD_DEC_UNSUPPORTED_LINK, "unsupported link type");
     }
 }
-

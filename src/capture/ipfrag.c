@@ -17,10 +17,10 @@ struct frag_dgram {
     uint8_t src[16], dst[16], proto;
     uint32_t id;
     uint64_t age;
-    uint8_t hdr[60];               /* the first fragment's header */
+    uint8_t hdr[60]; /* the first fragment's header */
     size_t hdr_len;
-    size_t total;                  /* payload length, once the last fragment is seen; 0 until then */
-    uint8_t *data;                 /* 65536 bytes of payload */
+    size_t total;  /* payload length, once the last fragment is seen; 0 until then */
+    uint8_t *data; /* 65536 bytes of payload */
     uint8_t have[TD_FRAG_BLOCKS / 8];
 };
 
@@ -161,8 +161,7 @@ static bool add_v6(struct td_ipfrag *t, const struct td_cur *ip, struct td_buf *
         }
         next = nh;
     }
-    if (!td_cur_get_u8(&c, &nh) || !td_cur_get_u8(&c, &res) || !td_cur_get_u16(&c, &offm) ||
-        !td_cur_get_u32(&c, &id)) {
+    if (!td_cur_get_u8(&c, &nh) || !td_cur_get_u8(&c, &res) || !td_cur_get_u16(&c, &offm) || !td_cur_get_u32(&c, &id)) {
         return false;
     }
     size_t off = (size_t)(offm >> 3) * 8, len = td_cur_len(&c);

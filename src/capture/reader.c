@@ -14,10 +14,10 @@
 
 #define PCAPNG_SHB 0x0A0D0D0Au
 #define PCAPNG_IDB 1u
-#define PCAPNG_PB 2u   /* obsolete Packet Block */
+#define PCAPNG_PB 2u /* obsolete Packet Block */
 #define PCAPNG_SPB 3u
 #define PCAPNG_EPB 6u
-#define PCAPNG_DSB 10u /* Decryption Secrets Block */
+#define PCAPNG_DSB 10u             /* Decryption Secrets Block */
 #define DSB_TLS_KEYLOG 0x544c534bu /* "TLSK": NSS key log lines */
 #define PCAPNG_BOM 0x1A2B3C4Du
 /* A block larger than this is damage, not data. */
@@ -389,7 +389,7 @@ static int next_pcapng(struct td_reader *r, struct td_frame *f, char *err, size_
 }
 
 struct td_reader *td_reader_open_live(const char *iface, const char *filter, int snaplen, int buffer_bytes, char *err,
-                                     size_t err_len)
+                                      size_t err_len)
 {
     char perr[PCAP_ERRBUF_SIZE] = "";
     pcap_t *p = pcap_create(iface ? iface : "any", perr);
@@ -407,7 +407,8 @@ struct td_reader *td_reader_open_live(const char *iface, const char *filter, int
     }
     int rc = pcap_activate(p);
     if (rc < 0) {
-        snprintf(err, err_len, "%s: %s", iface ? iface : "any", rc == PCAP_ERROR ? pcap_geterr(p) : pcap_statustostr(rc));
+        snprintf(err, err_len, "%s: %s", iface ? iface : "any",
+                 rc == PCAP_ERROR ? pcap_geterr(p) : pcap_statustostr(rc));
         pcap_close(p);
         return NULL;
     }

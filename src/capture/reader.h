@@ -14,9 +14,9 @@
 
 struct td_frame {
     uint64_t number;
-    int dlt;               /* libpcap DLT_ value of this frame's interface */
+    int dlt; /* libpcap DLT_ value of this frame's interface */
     struct td_time ts;
-    const uint8_t *data;   /* valid until the next td_reader_next */
+    const uint8_t *data; /* valid until the next td_reader_next */
     size_t caplen, wirelen;
 };
 
@@ -28,7 +28,7 @@ struct td_reader *td_reader_open(const char *path, char *err, size_t err_len);
  * (NULL: none), a snap length (0: 262144) and a kernel buffer (0: libpcap's
  * default). Needs CAP_NET_RAW. */
 struct td_reader *td_reader_open_live(const char *iface, const char *filter, int snaplen, int buffer_bytes, char *err,
-                                     size_t err_len);
+                                      size_t err_len);
 /* Packets the kernel passed and dropped so far (live captures only). */
 bool td_reader_live_drops(const struct td_reader *r, uint64_t *received, uint64_t *dropped);
 /* 1: a frame; 2: none yet (live capture, read timeout); 0: end of file; -1: the file is damaged from here on (err says

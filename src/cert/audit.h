@@ -38,35 +38,35 @@ size_t td_certset_num_notes(const struct td_certset *s);
 const char *td_certset_note(const struct td_certset *s, size_t i);
 
 struct td_audit_opts {
-    const char *host;                 /* --host, or NULL */
-    int64_t at;                       /* epoch seconds */
+    const char *host; /* --host, or NULL */
+    int64_t at;       /* epoch seconds */
     enum td_purpose purpose;
-    const struct td_certset *ca;      /* --ca (or the truststore of --compare), or NULL */
-    bool system_ca;                   /* --system-ca */
-    int warn_days;                    /* expiring within: warning */
-    bool compare;                     /* --compare: say whether the truststore accepts the chain */
+    const struct td_certset *ca; /* --ca (or the truststore of --compare), or NULL */
+    bool system_ca;              /* --system-ca */
+    int warn_days;               /* expiring within: warning */
+    bool compare;                /* --compare: say whether the truststore accepts the chain */
 };
 
 struct td_cert_node {
     struct td_cert_info info;
-    char origin[320];             /* "chain.pem#2", "store.jks:alias#1" */
-    const char *role;             /* "leaf", "intermediate", "root", "trust anchor", "other" */
-    int chain;                    /* which chain (0-based), -1 when in none */
-    int issuer;                   /* node index of its issuer, -1 */
-    const char *link;             /* "good", "self-signed", "anchor" (issuer in the truststore), "missing", "bad-signature", "" */
+    char origin[320]; /* "chain.pem#2", "store.jks:alias#1" */
+    const char *role; /* "leaf", "intermediate", "root", "trust anchor", "other" */
+    int chain;        /* which chain (0-based), -1 when in none */
+    int issuer;       /* node index of its issuer, -1 */
+    const char *link; /* "good", "self-signed", "anchor" (issuer in the truststore), "missing", "bad-signature", "" */
     char basic_constraints[48];
     char key_usage[160];
     char ext_key_usage[160];
-    char aia[256];                /* caIssuers URL */
-    bool valid_at;                /* within its validity at the audit time */
-    bool degraded;                /* from certInfo JSON: names and dates only */
-    bool key_given;               /* a private key matching it was given */
+    char aia[256];  /* caIssuers URL */
+    bool valid_at;  /* within its validity at the audit time */
+    bool degraded;  /* from certInfo JSON: names and dates only */
+    bool key_given; /* a private key matching it was given */
 };
 
 struct td_cert_finding {
-    enum td_cause cause;          /* base/causes.def: its slug is the stable identifier */
+    enum td_cause cause; /* base/causes.def: its slug is the stable identifier */
     enum td_sev sev;
-    int cert;                     /* node index, -1 for the set as a whole */
+    int cert; /* node index, -1 for the set as a whole */
     char message[800];
     char resolution[600];
 };
@@ -74,7 +74,7 @@ struct td_cert_finding {
 #define TD_CHAIN_MAX 16
 
 struct td_cert_chain {
-    size_t nodes[TD_CHAIN_MAX];   /* leaf first */
+    size_t nodes[TD_CHAIN_MAX]; /* leaf first */
     size_t len;
 };
 
@@ -87,8 +87,8 @@ struct td_cert_report {
     size_t num_chains;
     int64_t at;
     bool trust_checked;
-    bool compare, accepted;       /* --compare: the verdict */
-    char anchor[520];             /* the truststore certificate the chain ends at */
+    bool compare, accepted; /* --compare: the verdict */
+    char anchor[520];       /* the truststore certificate the chain ends at */
 };
 
 void td_cert_audit(const struct td_certset *s, const struct td_audit_opts *o, struct td_cert_report *r);

@@ -11,17 +11,17 @@
 #define TD_CERT_MAX_SANS 64
 
 struct td_cert_info {
-    bool ok;                 /* DER decoded */
-    char subject[512];       /* RFC 2253 */
+    bool ok;           /* DER decoded */
+    char subject[512]; /* RFC 2253 */
     char issuer[512];
-    char serial[130];        /* hex */
-    char not_before[64];     /* ISO 8601 UTC */
+    char serial[130];    /* hex */
+    char not_before[64]; /* ISO 8601 UTC */
     char not_after[64];
     int64_t not_before_epoch, not_after_epoch;
-    char sha256[65];         /* hex fingerprint of the DER */
-    char key[96];            /* "RSA 2048", "EC prime256v1", "Ed25519" */
+    char sha256[65]; /* hex fingerprint of the DER */
+    char key[96];    /* "RSA 2048", "EC prime256v1", "Ed25519" */
     char sig_alg[64];
-    bool self_signed;        /* subject == issuer and the signature verifies with its own key */
+    bool self_signed; /* subject == issuer and the signature verifies with its own key */
     bool is_ca;
     char *sans[TD_CERT_MAX_SANS]; /* "DNS:a.example", "IP:192.0.2.1" */
     size_t num_sans;
@@ -62,24 +62,24 @@ struct td_chain_check {
     bool undecodable;
     struct td_cert_id leaf;
     bool leaf_self_signed;
-    bool expired, not_yet_valid;  /* some certificate, at the given time */
+    bool expired, not_yet_valid; /* some certificate, at the given time */
     size_t bad_index;
-    struct td_cert_id bad;        /* the one out of its validity */
-    bool out_of_order;            /* the issuer is in the chain, at the wrong place */
-    bool unrelated;               /* a certificate that certifies nothing in the chain */
-    size_t link_broken_at;        /* index of the first certificate that does not certify the one before (0: none) */
-    bool ends_self_signed;        /* the chain as sent reaches a self-signed certificate */
-    char missing_issuer[512];     /* otherwise, the issuer that is not there */
-    char aia_url[256];            /* its caIssuers URL, when the certificate gives one */
+    struct td_cert_id bad;    /* the one out of its validity */
+    bool out_of_order;        /* the issuer is in the chain, at the wrong place */
+    bool unrelated;           /* a certificate that certifies nothing in the chain */
+    size_t link_broken_at;    /* index of the first certificate that does not certify the one before (0: none) */
+    bool ends_self_signed;    /* the chain as sent reaches a self-signed certificate */
+    char missing_issuer[512]; /* otherwise, the issuer that is not there */
+    char aia_url[256];        /* its caIssuers URL, when the certificate gives one */
     bool name_checked, name_ok;
-    char names[512];              /* what the leaf covers */
+    char names[512]; /* what the leaf covers */
     bool trust_checked, trusted;
-    int verify_error;             /* first OpenSSL X509_V_ERR_* */
+    int verify_error; /* first OpenSSL X509_V_ERR_* */
     char verify_text[160];
     /* The first error of tlsdiag cert's checks that no truststore can cure
      * (weak_signature, wrong_usage, invalid_ca, weak_key): its cause id, the
      * sentence and the fix, from the same module as tlsdiag cert. */
-    enum td_cause unusable;       /* TD_CAUSE_NONE: none */
+    enum td_cause unusable; /* TD_CAUSE_NONE: none */
     char unusable_msg[400];
     char unusable_fix[300];
 };

@@ -90,27 +90,43 @@ static bool parse_string(struct jp *j, char *out, size_t cap)
             }
             uint32_t c = b;
             switch (b) {
-            case 'b': c = '\b'; break;
-            case 'f': c = '\f'; break;
-            case 'n': c = '\n'; break;
-            case 'r': c = '\r'; break;
-            case 't': c = '\t'; break;
+            case 'b':
+                c = '\b';
+                break;
+            case 'f':
+                c = '\f';
+                break;
+            case 'n':
+                c = '\n';
+                break;
+            case 'r':
+                c = '\r';
+                break;
+            case 't':
+                c = '\t';
+                break;
             case 'u':
                 c = 0;
                 for (int i = 0; i < 4; i++) {
                     if (!td_cur_get_u8(&j->c, &b)) {
                         return bad(j, "short \\u escape");
                     }
-                    int v = b >= '0' && b <= '9' ? b - '0' : b >= 'a' && b <= 'f' ? b - 'a' + 10
-                          : b >= 'A' && b <= 'F' ? b - 'A' + 10 : -1;
+                    int v = b >= '0' && b <= '9'   ? b - '0'
+                            : b >= 'a' && b <= 'f' ? b - 'a' + 10
+                            : b >= 'A' && b <= 'F' ? b - 'A' + 10
+                                                   : -1;
                     if (v < 0) {
                         return bad(j, "bad \\u escape");
                     }
                     c = c * 16 + (uint32_t)v;
                 }
                 break;
-            case '"': case '\\': case '/': break;
-            default: return bad(j, "bad escape");
+            case '"':
+            case '\\':
+            case '/':
+                break;
+            default:
+                return bad(j, "bad escape");
             }
             put_utf8(out, cap, &n, c);
         } else if (n + 1 < cap) {
@@ -130,8 +146,8 @@ static bool parse_number(struct jp *j, int64_t *out)
         neg = true;
         td_cur_skip(&j->c, 1);
     }
-    while (td_cur_peek_u8(&j->c, 0, &b) && ((b >= '0' && b <= '9') || b == '.' || b == 'e' || b == 'E' ||
-                                            b == '+' || b == '-')) {
+    while (td_cur_peek_u8(&j->c, 0, &b) &&
+           ((b >= '0' && b <= '9') || b == '.' || b == 'e' || b == 'E' || b == '+' || b == '-')) {
         if (b == '.' || b == 'e' || b == 'E') {
             frac = true;
         } else if (!frac && b >= '0' && b <= '9' && v < INT64_MAX / 10 - 10) {
@@ -166,9 +182,9 @@ static void field(struct rec *r, const char *key, const char *sval, int64_t nval
         const char *k;
         char *dst;
         size_t cap;
-    } map[] = {{"subject", r->subject, sizeof r->subject}, {"issuer", r->issuer, sizeof r->issuer},
+    } map[] = {{"subject", r->subject, sizeof r->subject},    {"issuer", r->issuer, sizeof r->issuer},
                {"serialNumber", r->serial, sizeof r->serial}, {"sigAlgName", r->sig, sizeof r->sig},
-               {"publicKey", r->key, sizeof r->key}, {"basicConstraints", r->bc, sizeof r->bc},
+               {"publicKey", r->key, sizeof r->key},          {"basicConstraints", r->bc, sizeof r->bc},
                {"isValid", r->valid, sizeof r->valid}};
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
         if (strcmp(key, map[i].k) == 0) {

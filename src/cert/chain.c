@@ -46,10 +46,7 @@ struct td_certset *td_castore_load(const char *path, char *err, size_t err_len)
     return s;
 }
 
-void td_castore_free(struct td_certset *s)
-{
-    td_certset_free(s);
-}
+void td_castore_free(struct td_certset *s) { td_certset_free(s); }
 
 static X509 *decode(const struct td_der *d)
 {
@@ -94,7 +91,8 @@ void td_x509_covered_names(X509 *x, char *out, size_t len)
         const GENERAL_NAME *g = sk_GENERAL_NAME_value(names, i);
         if (g->type == GEN_DNS) {
             used += (size_t)snprintf(out + used, len - used, "%s%.*s", used ? ", " : "",
-                                     ASN1_STRING_length(g->d.dNSName), (const char *)ASN1_STRING_get0_data(g->d.dNSName));
+                                     ASN1_STRING_length(g->d.dNSName),
+                                     (const char *)ASN1_STRING_get0_data(g->d.dNSName));
         } else if (g->type == GEN_IPADD && ASN1_STRING_length(g->d.iPAddress) == 4) {
             const unsigned char *a = ASN1_STRING_get0_data(g->d.iPAddress);
             used += (size_t)snprintf(out + used, len - used, "%s%u.%u.%u.%u", used ? ", " : "", a[0], a[1], a[2], a[3]);
@@ -107,7 +105,8 @@ void td_x509_covered_names(X509 *x, char *out, size_t len)
     int idx = X509_NAME_get_index_by_NID(X509_get_subject_name(x), NID_commonName, -1);
     if (idx >= 0) {
         ASN1_STRING *cn = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(X509_get_subject_name(x), idx));
-        snprintf(out, len, "CN %.*s (no subjectAltName)", ASN1_STRING_length(cn), (const char *)ASN1_STRING_get0_data(cn));
+        snprintf(out, len, "CN %.*s (no subjectAltName)", ASN1_STRING_length(cn),
+                 (const char *)ASN1_STRING_get0_data(cn));
     }
 }
 

@@ -8,24 +8,24 @@
 #include "cert/audit.h"
 
 struct td_entry {
-    X509 *x;                       /* NULL for a certInfo (degraded) entry */
-    struct td_cert_info info;      /* decoded (or, degraded, as far as certInfo tells) */
+    X509 *x;                  /* NULL for a certInfo (degraded) entry */
+    struct td_cert_info info; /* decoded (or, degraded, as far as certInfo tells) */
     char origin[320];
-    int group;                     /* one file's chain, one keystore entry's chain */
-    int pos;                       /* position inside the group */
-    bool trusted_entry;            /* a truststore entry (JKS trustedCertEntry, Java's PKCS#12 trusted attribute) */
+    int group;          /* one file's chain, one keystore entry's chain */
+    int pos;            /* position inside the group */
+    bool trusted_entry; /* a truststore entry (JKS trustedCertEntry, Java's PKCS#12 trusted attribute) */
     bool degraded;
-    char bc[48];                   /* certInfo's basicConstraints */
+    char bc[48]; /* certInfo's basicConstraints */
 };
 
 struct td_keyent {
     EVP_PKEY *k;
     char origin[320];
-    int group;                     /* -1: given with --key */
+    int group; /* -1: given with --key */
 };
 
 struct td_group {
-    bool order_matters;            /* a PEM chain file or a keystore key entry: sent as stored */
+    bool order_matters; /* a PEM chain file or a keystore key entry: sent as stored */
     char name[320];
 };
 
@@ -70,11 +70,11 @@ struct td_audit {
     const struct td_audit_opts *o;
     struct td_cert_report *r;
     size_t n;
-    int *dup_of;        /* entry -> first entry with the same certificate, or -1 */
-    int *parent;        /* entry -> issuing entry, -1 */
+    int *dup_of; /* entry -> first entry with the same certificate, or -1 */
+    int *parent; /* entry -> issuing entry, -1 */
     enum td_link *plink;
-    int *node_of;       /* entry -> node, -1 */
-    int *entry_of;      /* node -> entry */
+    int *node_of;  /* entry -> node, -1 */
+    int *entry_of; /* node -> entry */
 };
 
 struct td_cert_finding *td_audit_add(struct td_cert_report *r, enum td_cause cause, enum td_sev sev, int cert,
@@ -118,18 +118,18 @@ void td_check_top_without_trust(struct td_audit *c, const struct td_cert_chain *
 #define TD_MAX_VERIFY_ERRORS 32
 struct td_verify_error {
     int depth, err;
-    X509 *cert;                    /* owned (up-ref'd), may be NULL */
+    X509 *cert; /* owned (up-ref'd), may be NULL */
 };
 struct td_verify {
     struct td_verify_error e[TD_MAX_VERIFY_ERRORS];
     size_t n;
-    bool ok;                       /* X509_verify_cert succeeded with no error seen */
-    X509 *anchor;                  /* owned: the top of the chain built, when ok */
+    bool ok;      /* X509_verify_cert succeeded with no error seen */
+    X509 *anchor; /* owned: the top of the chain built, when ok */
 };
 /* ca: the truststore's certificates (NULL: none); system: also the system's
  * default paths. partial_chain: any truststore entry is an anchor (RFC 5280
  * 6.1, as Java does). at: the time to verify at (0: now). */
-void td_verify_chain(const struct td_certset *ca, bool system, X509 *leaf, STACK_OF(X509) *untrusted, int64_t at,
+void td_verify_chain(const struct td_certset *ca, bool system, X509 *leaf, STACK_OF(X509) * untrusted, int64_t at,
                      bool partial_chain, struct td_verify *out);
 void td_verify_free(struct td_verify *v);
 

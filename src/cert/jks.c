@@ -298,12 +298,12 @@ bool td_jks_load(struct td_certset *s, const uint8_t *p, size_t len, const char 
             return false;
         }
     } else if (keys_missing) {
-        td_set_note(s, "%s: %zu private key(s) not read (give the password with --password-file to check them)",
-                    path, keys_missing);
+        td_set_note(s, "%s: %zu private key(s) not read (give the password with --password-file to check them)", path,
+                    keys_missing);
     }
     if (keys_missing && s->npw) {
-        td_set_note(s, "%s: %zu private key(s) not decrypted with the password given (a different key password?)",
-                    path, keys_missing);
+        td_set_note(s, "%s: %zu private key(s) not decrypted with the password given (a different key password?)", path,
+                    keys_missing);
     }
     (void)first;
     return true;

@@ -257,7 +257,8 @@ static bool load_pem(struct td_certset *s, const uint8_t *p, size_t len, const c
         const unsigned char *q = data;
         if (strcmp(name, "CERTIFICATE") == 0 || strcmp(name, "X509 CERTIFICATE") == 0 ||
             strcmp(name, "TRUSTED CERTIFICATE") == 0) {
-            X509 *x = strcmp(name, "TRUSTED CERTIFICATE") == 0 ? d2i_X509_AUX(NULL, &q, dlen) : d2i_X509(NULL, &q, dlen);
+            X509 *x = strcmp(name, "TRUSTED CERTIFICATE") == 0 ? d2i_X509_AUX(NULL, &q, dlen)
+                                                               : d2i_X509(NULL, &q, dlen);
             if (!x) {
                 snprintf(err, err_len, "%s: certificate %zu (PEM block %s) is not valid DER", path, index, name);
                 ok = false;
@@ -313,7 +314,7 @@ static bool load_pem(struct td_certset *s, const uint8_t *p, size_t len, const c
     return ok;
 }
 
-static bool has_attr_oid(const STACK_OF(X509_ATTRIBUTE) *attrs, const char *oid)
+static bool has_attr_oid(const STACK_OF(X509_ATTRIBUTE) * attrs, const char *oid)
 {
     ASN1_OBJECT *o = OBJ_txt2obj(oid, 1);
     bool found = false;
@@ -328,7 +329,7 @@ static bool has_attr_oid(const STACK_OF(X509_ATTRIBUTE) *attrs, const char *oid)
 
 /* PKCS#12 read bag by bag (not PKCS12_parse), so that aliases, Java's
  * trusted-certificate entries and every key are kept. */
-static bool load_p12_bags(struct td_certset *s, const STACK_OF(PKCS12_SAFEBAG) *bags, const char *pw, const char *path,
+static bool load_p12_bags(struct td_certset *s, const STACK_OF(PKCS12_SAFEBAG) * bags, const char *pw, const char *path,
                           int chain_group, size_t *index)
 {
     for (int i = 0; i < sk_PKCS12_SAFEBAG_num(bags); i++) {
@@ -482,8 +483,7 @@ static bool load_der(struct td_certset *s, const uint8_t *p, size_t len, const c
     return false;
 }
 
-static bool load_bytes(struct td_certset *s, const uint8_t *p, size_t len, const char *path, char *err,
-                       size_t err_len)
+static bool load_bytes(struct td_certset *s, const uint8_t *p, size_t len, const char *path, char *err, size_t err_len)
 {
     err[0] = '\0';
     if (len >= 4 && ((p[0] == 0xFE && p[1] == 0xED && p[2] == 0xFE && p[3] == 0xED) ||
@@ -523,10 +523,7 @@ static bool load_file(struct td_certset *s, const char *path, char *err, size_t 
     return ok;
 }
 
-static int name_cmp(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
+static int name_cmp(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
 /* A directory: an OpenSSL hashed directory or a folder of PEM/CRT files. Files
  * that hold no certificate are passed over with a note; the same certificate

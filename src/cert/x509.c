@@ -151,10 +151,7 @@ static void info_copy(struct td_cert_info *dst, const struct td_cert_info *src)
 
 static void decode_uncached(const uint8_t *der, size_t len, struct td_cert_info *info);
 
-struct td_cert_cache *td_cert_cache_new(void)
-{
-    return td_calloc(1, sizeof(struct td_cert_cache));
-}
+struct td_cert_cache *td_cert_cache_new(void) { return td_calloc(1, sizeof(struct td_cert_cache)); }
 
 void td_cert_cache_free(struct td_cert_cache *c)
 {

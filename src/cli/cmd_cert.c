@@ -115,15 +115,34 @@ static struct td_certset *new_set(const struct cert_args *a)
 /* 0 to go on, -1 after --help, else the exit status of a usage error. */
 static int parse_args(int argc, char **argv, struct cert_args *a)
 {
-    enum { OPT_HOST = 256, OPT_CA, OPT_SYSCA, OPT_KEY, OPT_AT, OPT_PURPOSE, OPT_PW, OPT_COMPARE, OPT_JSON, OPT_COLOR, OPT_WARN };
+    enum {
+        OPT_HOST = 256,
+        OPT_CA,
+        OPT_SYSCA,
+        OPT_KEY,
+        OPT_AT,
+        OPT_PURPOSE,
+        OPT_PW,
+        OPT_COMPARE,
+        OPT_JSON,
+        OPT_COLOR,
+        OPT_WARN
+    };
     static const struct option longopts[] = {
-        {"host", required_argument, NULL, OPT_HOST},     {"ca", required_argument, NULL, OPT_CA},
-        {"system-ca", no_argument, NULL, OPT_SYSCA},     {"key", required_argument, NULL, OPT_KEY},
-        {"at", required_argument, NULL, OPT_AT},         {"purpose", required_argument, NULL, OPT_PURPOSE},
-        {"password-file", required_argument, NULL, OPT_PW}, {"compare", no_argument, NULL, OPT_COMPARE},
-        {"json", no_argument, NULL, OPT_JSON},           {"color", required_argument, NULL, OPT_COLOR},
-        {"colour", required_argument, NULL, OPT_COLOR},  {"warn-days", required_argument, NULL, OPT_WARN},
-        {"help", no_argument, NULL, 'h'},                {NULL, 0, NULL, 0},
+        {"host", required_argument, NULL, OPT_HOST},
+        {"ca", required_argument, NULL, OPT_CA},
+        {"system-ca", no_argument, NULL, OPT_SYSCA},
+        {"key", required_argument, NULL, OPT_KEY},
+        {"at", required_argument, NULL, OPT_AT},
+        {"purpose", required_argument, NULL, OPT_PURPOSE},
+        {"password-file", required_argument, NULL, OPT_PW},
+        {"compare", no_argument, NULL, OPT_COMPARE},
+        {"json", no_argument, NULL, OPT_JSON},
+        {"color", required_argument, NULL, OPT_COLOR},
+        {"colour", required_argument, NULL, OPT_COLOR},
+        {"warn-days", required_argument, NULL, OPT_WARN},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
     };
     struct td_audit_opts *ao = &a->ao;
     ao->at = (int64_t)time(NULL);

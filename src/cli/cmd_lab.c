@@ -137,9 +137,12 @@ int cmd_lab(int argc, char **argv)
 {
     enum { OPT_JSON = 256, OPT_LIST, OPT_COLOR };
     static const struct option longopts[] = {
-        {"json", no_argument, NULL, OPT_JSON}, {"list", no_argument, NULL, OPT_LIST},
-        {"color", required_argument, NULL, OPT_COLOR}, {"colour", required_argument, NULL, OPT_COLOR},
-        {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
+        {"json", no_argument, NULL, OPT_JSON},
+        {"list", no_argument, NULL, OPT_LIST},
+        {"color", required_argument, NULL, OPT_COLOR},
+        {"colour", required_argument, NULL, OPT_COLOR},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
     };
     const char *dir = NULL, *color = "auto";
     bool json = false, do_list = false;

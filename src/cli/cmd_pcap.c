@@ -33,7 +33,7 @@ struct kept {
 
 struct pcap_run {
     bool json, verbose, failed_only, summary_only;
-    long long stream;            /* -1: all */
+    long long stream; /* -1: all */
     const char *host;
     struct td_term term;
     struct td_render_opts ro;
@@ -43,9 +43,9 @@ struct pcap_run {
     size_t num_held, held_bytes;
     bool streaming;
     bool progress_shown;
-    uint64_t shown;              /* connections shown from this file */
-    bool failed_shown;           /* one of them failed, or was rejected after completing */
-    bool filter_error;           /* --stream named a stream the file does not have */
+    uint64_t shown;    /* connections shown from this file */
+    bool failed_shown; /* one of them failed, or was rejected after completing */
+    bool filter_error; /* --stream named a stream the file does not have */
 };
 
 static bool check_filter(const struct pcap_run *r, const struct td_run_stats *st, const char *file);
@@ -354,13 +354,19 @@ static int parse_args(int argc, char **argv, struct pcap_run *r, struct pcap_arg
 {
     enum { OPT_JSON = 256, OPT_STREAM, OPT_HOST, OPT_FAILED, OPT_SUMMARY, OPT_COLOR, OPT_CA, OPT_EXPECT, OPT_KEYLOG };
     static const struct option longopts[] = {
-        {"json", no_argument, NULL, OPT_JSON},       {"verbose", no_argument, NULL, 'v'},
-        {"stream", required_argument, NULL, OPT_STREAM}, {"host", required_argument, NULL, OPT_HOST},
-        {"failed", no_argument, NULL, OPT_FAILED},   {"summary", no_argument, NULL, OPT_SUMMARY},
-        {"color", required_argument, NULL, OPT_COLOR}, {"colour", required_argument, NULL, OPT_COLOR},
-        {"ca", required_argument, NULL, OPT_CA},     {"expect-host", required_argument, NULL, OPT_EXPECT},
+        {"json", no_argument, NULL, OPT_JSON},
+        {"verbose", no_argument, NULL, 'v'},
+        {"stream", required_argument, NULL, OPT_STREAM},
+        {"host", required_argument, NULL, OPT_HOST},
+        {"failed", no_argument, NULL, OPT_FAILED},
+        {"summary", no_argument, NULL, OPT_SUMMARY},
+        {"color", required_argument, NULL, OPT_COLOR},
+        {"colour", required_argument, NULL, OPT_COLOR},
+        {"ca", required_argument, NULL, OPT_CA},
+        {"expect-host", required_argument, NULL, OPT_EXPECT},
         {"keylog", required_argument, NULL, OPT_KEYLOG},
-        {"help", no_argument, NULL, 'h'},            {NULL, 0, NULL, 0},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
     };
     int opt;
     optind = 1;

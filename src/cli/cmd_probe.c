@@ -146,13 +146,12 @@ static int parse_args(int argc, char **argv, struct probe_args *a)
 {
     enum { OPT_SNI = 256, OPT_NOSNI, OPT_CA, OPT_CERT, OPT_KEY, OPT_TIMEOUT, OPT_JSON, OPT_COLOR, OPT_JOBS };
     static const struct option longopts[] = {
-        {"sni", required_argument, NULL, OPT_SNI},       {"no-sni", no_argument, NULL, OPT_NOSNI},
-        {"ca", required_argument, NULL, OPT_CA},         {"cert", required_argument, NULL, OPT_CERT},
-        {"key", required_argument, NULL, OPT_KEY},       {"timeout", required_argument, NULL, OPT_TIMEOUT},
-        {"json", no_argument, NULL, OPT_JSON},           {"color", required_argument, NULL, OPT_COLOR},
-        {"colour", required_argument, NULL, OPT_COLOR},  {"help", no_argument, NULL, 'h'},
-        {"jobs", required_argument, NULL, OPT_JOBS},
-        {NULL, 0, NULL, 0},
+        {"sni", required_argument, NULL, OPT_SNI},      {"no-sni", no_argument, NULL, OPT_NOSNI},
+        {"ca", required_argument, NULL, OPT_CA},        {"cert", required_argument, NULL, OPT_CERT},
+        {"key", required_argument, NULL, OPT_KEY},      {"timeout", required_argument, NULL, OPT_TIMEOUT},
+        {"json", no_argument, NULL, OPT_JSON},          {"color", required_argument, NULL, OPT_COLOR},
+        {"colour", required_argument, NULL, OPT_COLOR}, {"help", no_argument, NULL, 'h'},
+        {"jobs", required_argument, NULL, OPT_JOBS},    {NULL, 0, NULL, 0},
     };
     struct td_probe_opts *o = &a->o;
     o->timeout_ms = 3000;

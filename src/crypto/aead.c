@@ -25,7 +25,7 @@ struct td_aead {
     bool tls13;
     uint8_t key[32];
     size_t key_len;
-    uint8_t iv[12];      /* TLS 1.3 and ChaCha20: the full iv; TLS 1.2 GCM: 4-byte salt */
+    uint8_t iv[12]; /* TLS 1.3 and ChaCha20: the full iv; TLS 1.2 GCM: 4-byte salt */
     uint64_t seq;
     EVP_CIPHER_CTX *ctx;
 };
@@ -49,8 +49,8 @@ static size_t key_len_of(enum td_aead_alg alg) { return alg == TD_AEAD_AES128GCM
 static const char *md_name(enum td_prf_hash h) { return h == TD_HASH_SHA384 ? "SHA384" : "SHA256"; }
 
 /* RFC 8446 7.1: HKDF-Expand(secret, HkdfLabel, len). */
-static bool expand_label(enum td_prf_hash h, const uint8_t *secret, size_t secret_len, const char *label,
-                         uint8_t *out, size_t out_len)
+static bool expand_label(enum td_prf_hash h, const uint8_t *secret, size_t secret_len, const char *label, uint8_t *out,
+                         size_t out_len)
 {
     uint8_t info[2 + 1 + 255 + 1];
     size_t ll = 6 + strlen(label), n = 0;
@@ -81,8 +81,8 @@ static bool expand_label(enum td_prf_hash h, const uint8_t *secret, size_t secre
 }
 
 /* RFC 5246 5: PRF(secret, label, seed) = P_<hash>(secret, label + seed). */
-static bool prf12(enum td_prf_hash h, const uint8_t *secret, size_t secret_len, const char *label,
-                  const uint8_t *seed, size_t seed_len, uint8_t *out, size_t out_len)
+static bool prf12(enum td_prf_hash h, const uint8_t *secret, size_t secret_len, const char *label, const uint8_t *seed,
+                  size_t seed_len, uint8_t *out, size_t out_len)
 {
     uint8_t ls[128];
     size_t ll = strlen(label);
@@ -210,8 +210,7 @@ bool td_aead_open(struct td_aead *a, const uint8_t hdr[5], uint8_t *body, size_t
     int n = 0, fin = 0;
     bool ok = EVP_DecryptInit_ex(c, cipher_of(a->alg), NULL, NULL, NULL) &&
               EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_AEAD_SET_IVLEN, 12, NULL) &&
-              EVP_DecryptInit_ex(c, NULL, NULL, a->key, nonce) &&
-              EVP_DecryptUpdate(c, NULL, &n, aad, (int)aad_len) &&
+              EVP_DecryptInit_ex(c, NULL, NULL, a->key, nonce) && EVP_DecryptUpdate(c, NULL, &n, aad, (int)aad_len) &&
               EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_AEAD_SET_TAG, TAG_LEN, body + ct_len);
     ok = ok && EVP_DecryptUpdate(c, body, &n, body, (int)ct_len);
     ok = ok && EVP_DecryptFinal_ex(c, body + n, &fin) > 0;

@@ -4,7 +4,7 @@
 #include "crypto/crypto.h"
 
 struct td_keylog_entry {
-    uint8_t label;        /* index into the known labels */
+    uint8_t label; /* index into the known labels */
     uint8_t random[32];
     uint8_t secret[64];
     size_t secret_len;

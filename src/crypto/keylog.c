@@ -30,7 +30,10 @@ size_t td_keylog_bad_lines(const struct td_keylog *k) { return k ? k->bad : 0; }
 
 static int hexval(uint8_t c)
 {
-    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+    return c >= '0' && c <= '9'   ? c - '0'
+           : c >= 'a' && c <= 'f' ? c - 'a' + 10
+           : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                  : -1;
 }
 
 static bool hex(const uint8_t *p, size_t n, uint8_t *out, size_t cap, size_t *out_len)
@@ -50,8 +53,14 @@ static bool hex(const uint8_t *p, size_t n, uint8_t *out, size_t cap, size_t *ou
 }
 
 static const char *const labels[] = {
-    "CLIENT_RANDOM", "CLIENT_HANDSHAKE_TRAFFIC_SECRET", "SERVER_HANDSHAKE_TRAFFIC_SECRET", "CLIENT_TRAFFIC_SECRET_0",
-    "SERVER_TRAFFIC_SECRET_0", "EXPORTER_SECRET", "CLIENT_EARLY_TRAFFIC_SECRET", "EARLY_EXPORTER_SECRET",
+    "CLIENT_RANDOM",
+    "CLIENT_HANDSHAKE_TRAFFIC_SECRET",
+    "SERVER_HANDSHAKE_TRAFFIC_SECRET",
+    "CLIENT_TRAFFIC_SECRET_0",
+    "SERVER_TRAFFIC_SECRET_0",
+    "EXPORTER_SECRET",
+    "CLIENT_EARLY_TRAFFIC_SECRET",
+    "EARLY_EXPORTER_SECRET",
 };
 
 static int label_id(const uint8_t *p, size_t n)

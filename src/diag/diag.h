@@ -12,7 +12,6 @@
 #include "cert/cert.h"
 #include "tls/tls.h"
 
-
 enum td_confidence { TD_CONF_HIGH, TD_CONF_MEDIUM, TD_CONF_LOW };
 enum td_side { TD_SIDE_NONE, TD_SIDE_CLIENT, TD_SIDE_SERVER, TD_SIDE_NETWORK, TD_SIDE_BOTH };
 const char *td_confidence_name(enum td_confidence c);
@@ -34,11 +33,11 @@ struct td_verdict {
     size_t num_candidates;
     enum td_side aborted_by, fix_side;
     char explanation[600];
-    char fix[600];                 /* specific; the cause's generic resolution follows it */
+    char fix[600]; /* specific; the cause's generic resolution follows it */
     struct td_evidence evidence[TD_MAX_EVIDENCE];
     size_t num_evidence;
     bool has_cert;
-    const char *cert_role;         /* "server" or "client" */
+    const char *cert_role; /* "server" or "client" */
     struct td_cert_id cert;
     /* The handshake completed and was then refused (an alert or a close right
      * after it, an HTTP 400 about the certificate): the connection failed. */
@@ -55,7 +54,7 @@ struct td_verdict {
 struct td_server_view {
     uint32_t ok, failed;
     uint32_t ok_with_sni, ok_without_sni;
-    uint16_t versions_ok;          /* bit (minor+1) per version accepted: SSLv3 = bit 0 ... TLS 1.3 = bit 4 */
+    uint16_t versions_ok; /* bit (minor+1) per version accepted: SSLv3 = bit 0 ... TLS 1.3 = bit 4 */
     /* Suites accepted, kept apart for TLS 1.3 and for older versions: a TLS 1.3
      * suite says nothing about the TLS 1.2 ones the server takes. What a
      * server negotiated is a lower bound of what it supports, never the set. */
@@ -64,9 +63,9 @@ struct td_server_view {
     size_t num_suites;
     uint16_t groups[16];
     size_t num_groups;
-    uint64_t example_frame;        /* a successful ServerHello */
+    uint64_t example_frame; /* a successful ServerHello */
     char example[160];
-    uint32_t rejected_after;       /* completed, then refused (also counted in ok: the handshake worked) */
+    uint32_t rejected_after; /* completed, then refused (also counted in ok: the handshake worked) */
     /* Self-signed certificates this server sent to any client (their subject):
      * a lone leaf issued by one of them lacks a root, not an intermediate. */
     char roots[4][160];
@@ -83,12 +82,12 @@ struct td_facts {
     /* ClientHello */
     bool have_ch, sslv2_hello;
     uint64_t ch_frame;
-    uint16_t ch_min, ch_max;       /* non-GREASE versions offered */
-    bool ch_supported_versions;    /* the extension was there (else: up to legacy_version) */
+    uint16_t ch_min, ch_max;    /* non-GREASE versions offered */
+    bool ch_supported_versions; /* the extension was there (else: up to legacy_version) */
     struct td_u16s ch_suites, ch_groups, ch_key_shares;
     bool sni;
     char sni_name[256];
-    bool name_is_address;          /* no SNI nor --host: the certificate was checked against server_ip */
+    bool name_is_address; /* no SNI nor --host: the certificate was checked against server_ip */
     /* ServerHello / HelloRetryRequest */
     bool have_sh, hrr;
     uint64_t sh_frame, hrr_frame;
@@ -99,16 +98,16 @@ struct td_facts {
     /* Checked on every handshake (from the decode cache, no path building):
      * certificate i is not issued by i+1, but by another one of the list. */
     bool chain_misordered;
-    size_t misordered_at;          /* i */
-    char misordered_subject[160];  /* certificate i+1, which is out of place */
+    size_t misordered_at;         /* i */
+    char misordered_subject[160]; /* certificate i+1, which is out of place */
     /* client authentication */
     bool cert_request;
     uint64_t cr_frame;
     bool client_cert_seen, client_cert_empty;
     uint64_t client_cert_frame;
-    size_t cr_num_ca_names;        /* the CertificateRequest's certificate_authorities */
-    bool client_cert_unlisted;     /* the CertificateRequest names CAs, and no certificate of the client's
-                                    * chain is issued by (or is) one of them */
+    size_t cr_num_ca_names;         /* the CertificateRequest's certificate_authorities */
+    bool client_cert_unlisted;      /* the CertificateRequest names CAs, and no certificate of the client's
+                                     * chain is issued by (or is) one of them */
     uint32_t client_flight_records; /* TLS 1.3 encrypted records before the client's Finished */
     /* alerts: the first fatal (or first) alert of each side */
     bool alert[2];
@@ -117,17 +116,17 @@ struct td_facts {
     bool alert_encrypted[2];
     uint64_t alert_frame[2];
     /* what each side sent, and how it ended */
-    uint32_t server_msgs;          /* records or messages from the server */
+    uint32_t server_msgs; /* records or messages from the server */
     uint64_t last_server_frame;
     bool fin[2], rst[2];
     uint64_t fin_frame[2], rst_frame[2];
-    uint32_t appdata[2];           /* application data records after the handshake */
-    uint64_t appdata_frame[2];     /* the first of them */
-    uint64_t server_flight_frame;  /* TLS 1.3: the server's last encrypted handshake record */
+    uint32_t appdata[2];            /* application data records after the handshake */
+    uint64_t appdata_frame[2];      /* the first of them */
+    uint64_t server_flight_frame;   /* TLS 1.3: the server's last encrypted handshake record */
     uint32_t server_flight_records; /* TLS 1.3: its encrypted handshake records (EE, [CR,] Cert, CV, Finished) */
-    uint32_t client_first_enc_len; /* TLS 1.3: the client's first encrypted record before its Finished */
+    uint32_t client_first_enc_len;  /* TLS 1.3: the client's first encrypted record before its Finished */
     uint64_t client_first_enc_frame;
-    bool client_finished;          /* TLS 1.3: the client's Finished was seen */
+    bool client_finished; /* TLS 1.3: the client's Finished was seen */
     /* What the server answered inside TLS (key log): the HTTP status, and the
      * nginx page naming a client-certificate failure. */
     uint16_t http_status;
@@ -140,13 +139,13 @@ struct td_facts {
     bool gap;
     uint64_t gap_frame;
     uint64_t first_frame;
-    int64_t when;                  /* the connection's capture time (epoch) */
+    int64_t when; /* the connection's capture time (epoch) */
     uint16_t server_port;
     char server[80];
-    char client_ip[64];            /* the client's address without port */
-    char server_ip[64];            /* the address the client connected to, without port */
-    int64_t first_ns;              /* the connection's first frame, capture time in ns */
-    char sent_root[160];           /* a self-signed certificate the server sent (its subject), or "" */
+    char client_ip[64];  /* the client's address without port */
+    char server_ip[64];  /* the address the client connected to, without port */
+    int64_t first_ns;    /* the connection's first frame, capture time in ns */
+    char sent_root[160]; /* a self-signed certificate the server sent (its subject), or "" */
     /* the first message that breaks the protocol, or is over tlsdiag's limit */
     bool malformed, over_limit;
     int malformed_side;
@@ -161,9 +160,9 @@ struct td_facts {
     /* What the capture holds (from TCP): a verdict never claims what was not
      * seen. cov.valid false (hand-built facts, lab) means "all of it". */
     struct td_coverage cov;
-    bool gap_side[2];              /* a gap in that side's direction */
+    bool gap_side[2]; /* a gap in that side's direction */
     uint64_t gap_side_frame[2];
-    uint32_t client_msgs;          /* TLS records or messages from the client (not FIN/RST) */
+    uint32_t client_msgs;                            /* TLS records or messages from the client (not FIN/RST) */
     uint64_t first_client_frame, first_server_frame; /* first message of each side in the ladder */
     uint64_t client_later_frame;   /* the client's first message after its ClientHello (its flight goes on) */
     char client_later[48];         /* what it is: "ClientKeyExchange", "ApplicationData", ... */
@@ -176,8 +175,8 @@ struct td_facts {
 };
 
 struct td_diag_opts {
-    const struct td_certset *ca;   /* the peer's truststore (td_castore_load), or NULL */
-    const char *host;              /* expected host name when the client sent no SNI */
+    const struct td_certset *ca;      /* the peer's truststore (td_castore_load), or NULL */
+    const char *host;                 /* expected host name when the client sent no SNI */
     struct td_cert_cache *cert_cache; /* decoded certificates, owned by the caller; NULL: none */
 };
 
@@ -208,7 +207,7 @@ struct td_http_error {
     char reason[48];
     uint64_t request_frame, status_frame;
     int64_t request_ns, status_ns;
-    const char *body_says;         /* a TLS-failure phrase of the error page, or NULL (static) */
+    const char *body_says; /* a TLS-failure phrase of the error page, or NULL (static) */
 };
 void td_http_error_from_conn(struct td_http_error *h, const struct td_tls_conn *c);
 /* The TLS connections a gateway's 5xx may be owed to, best first: from the
@@ -221,10 +220,10 @@ void td_http_error_from_conn(struct td_http_error *h, const struct td_tls_conn *
  * window or the answer alone places it. */
 #define TD_MAX_LINKS 4
 struct td_link {
-    long idx[TD_MAX_LINKS];       /* into facts */
+    long idx[TD_MAX_LINKS];                 /* into facts */
     int64_t after_request_ns[TD_MAX_LINKS]; /* start minus the request (or the answer) */
     size_t n;
-    size_t in_window;             /* how many started between the request and the answer */
+    size_t in_window; /* how many started between the request and the answer */
     enum td_confidence confidence;
 };
 void td_link_candidates(const struct td_http_error *h, const struct td_facts *const *facts, size_t n,

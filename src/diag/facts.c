@@ -19,8 +19,8 @@ static void copy_u16s(struct td_u16s *dst, const struct td_u16s *src)
     dst->v = td_memdup(src->v, src->n * sizeof *src->v);
 }
 
-static void chain_of(const struct td_certificate *cert, const char *host, int64_t when,
-                     const struct td_diag_opts *o, bool client, struct td_chain_check *out)
+static void chain_of(const struct td_certificate *cert, const char *host, int64_t when, const struct td_diag_opts *o,
+                     bool client, struct td_chain_check *out)
 {
     struct td_der *d = td_calloc(cert->num_certs + 1, sizeof *d);
     for (size_t i = 0; i < cert->num_certs; i++) {
@@ -129,8 +129,7 @@ static void version_span(const struct td_client_hello *ch, uint16_t *lo, uint16_
     }
 }
 
-void td_facts_from_conn(struct td_facts *f, const struct td_tls_conn *c, const struct td_diag_opts *o,
-                        bool with_chains)
+void td_facts_from_conn(struct td_facts *f, const struct td_tls_conn *c, const struct td_diag_opts *o, bool with_chains)
 {
     td_memzero(f, offsetof(struct td_facts, chain));
     f->chain.num_certs = f->client_chain.num_certs = 0;
@@ -232,8 +231,7 @@ void td_facts_from_conn(struct td_facts *f, const struct td_tls_conn *c, const s
                 f->version = m->u.sh->version;
                 f->suite = m->u.sh->suite;
                 f->sh_group = m->u.sh->key_share_group;
-            } else if (m->hs_type == HS_SKE && m->u.ske && m->u.ske->kind == TD_SKE_ECDHE &&
-                       !f->sh_group) {
+            } else if (m->hs_type == HS_SKE && m->u.ske && m->u.ske->kind == TD_SKE_ECDHE && !f->sh_group) {
                 f->sh_group = m->u.ske->group; /* TLS 1.2: the curve the server chose */
             } else if (m->hs_type == HS_CERT && m->u.cert) {
                 if (m->from == TD_SERVER && !f->have_cert) {

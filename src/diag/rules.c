@@ -14,10 +14,24 @@
 
 #include "base/banned.h"
 
-enum { A_CLOSE_NOTIFY = 0, A_HANDSHAKE_FAILURE = 40, A_BAD_CERTIFICATE = 42, A_UNSUPPORTED_CERTIFICATE = 43,
-       A_CERTIFICATE_EXPIRED = 45, A_CERTIFICATE_UNKNOWN = 46, A_UNKNOWN_CA = 48, A_ACCESS_DENIED = 49,
-       A_ILLEGAL_PARAMETER = 47, A_DECODE_ERROR = 50, A_DECRYPT_ERROR = 51, A_PROTOCOL_VERSION = 70, A_INSUFFICIENT_SECURITY = 71, A_INTERNAL_ERROR = 80,
-       A_UNRECOGNIZED_NAME = 112, A_CERTIFICATE_REQUIRED = 116 };
+enum {
+    A_CLOSE_NOTIFY = 0,
+    A_HANDSHAKE_FAILURE = 40,
+    A_BAD_CERTIFICATE = 42,
+    A_UNSUPPORTED_CERTIFICATE = 43,
+    A_CERTIFICATE_EXPIRED = 45,
+    A_CERTIFICATE_UNKNOWN = 46,
+    A_UNKNOWN_CA = 48,
+    A_ACCESS_DENIED = 49,
+    A_ILLEGAL_PARAMETER = 47,
+    A_DECODE_ERROR = 50,
+    A_DECRYPT_ERROR = 51,
+    A_PROTOCOL_VERSION = 70,
+    A_INSUFFICIENT_SECURITY = 71,
+    A_INTERNAL_ERROR = 80,
+    A_UNRECOGNIZED_NAME = 112,
+    A_CERTIFICATE_REQUIRED = 116
+};
 enum { C = 0, S = 1 };
 
 static void evidence(struct td_verdict *v, uint64_t frame, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -42,8 +56,8 @@ static void explain(char *out, size_t len, const char *fmt, ...)
     vsnprintf(out, len, fmt, ap);
     va_end(ap);
 }
-#define SAY(v, ...) explain((v)->explanation, sizeof (v)->explanation, __VA_ARGS__)
-#define FIX(v, ...) explain((v)->fix, sizeof (v)->fix, __VA_ARGS__)
+#define SAY(v, ...) explain((v)->explanation, sizeof(v)->explanation, __VA_ARGS__)
+#define FIX(v, ...) explain((v)->fix, sizeof(v)->fix, __VA_ARGS__)
 
 static void verdict(struct td_verdict *v, enum td_cause cause, enum td_confidence conf, enum td_side fix_side)
 {
@@ -87,7 +101,8 @@ static enum td_side aborter(const struct td_facts *f, uint64_t *frame)
                              /* the earlier of its FIN and RST: a FIN, then a RST when data still comes */
                              f->fin[side] && (!f->rst[side] || f->fin_frame[side] < f->rst_frame[side])
                                  ? f->fin_frame[side]
-                                 : f->rst[side] ? f->rst_frame[side] : 0};
+                             : f->rst[side] ? f->rst_frame[side]
+                                            : 0};
         for (int i = 0; i < 3; i++) {
             if (cands[i] && cands[i] < best) {
                 best = cands[i];
@@ -252,10 +267,7 @@ static bool refused_after_handshake(const struct td_facts *f)
 
 /* cov.valid is false for hand-built facts and captures made by tlsdiag lab:
  * both directions from the SYN, nothing lost. */
-static bool dir_absent(const struct td_facts *f, int side)
-{
-    return f->cov.valid && f->cov.dir[side].segments == 0;
-}
+static bool dir_absent(const struct td_facts *f, int side) { return f->cov.valid && f->cov.dir[side].segments == 0; }
 
 static bool dir_lossy(const struct td_facts *f, int side)
 {
@@ -280,16 +292,16 @@ static const char *coverage_words(const struct td_facts *f, char *out, size_t le
     const struct td_dir_coverage *cl = &f->cov.dir[C], *sv = &f->cov.dir[S];
     size_t n = 0;
     out[0] = '\0';
-#define ADD(...)                                                                                                      \
-    do {                                                                                                              \
-        if (n < len) {                                                                                                \
-            int w_ = snprintf(out + n, len - n, "%s", n ? "; " : "");                                                 \
-            n += w_ > 0 ? (size_t)w_ : 0;                                                                             \
-        }                                                                                                             \
-        if (n < len) {                                                                                                \
-            int w_ = snprintf(out + n, len - n, __VA_ARGS__);                                                         \
-            n += w_ > 0 ? (size_t)w_ : 0;                                                                             \
-        }                                                                                                             \
+#define ADD(...)                                                                                                       \
+    do {                                                                                                               \
+        if (n < len) {                                                                                                 \
+            int w_ = snprintf(out + n, len - n, "%s", n ? "; " : "");                                                  \
+            n += w_ > 0 ? (size_t)w_ : 0;                                                                              \
+        }                                                                                                              \
+        if (n < len) {                                                                                                 \
+            int w_ = snprintf(out + n, len - n, __VA_ARGS__);                                                          \
+            n += w_ > 0 ? (size_t)w_ : 0;                                                                              \
+        }                                                                                                              \
     } while (0)
     if (!cl->segments && sv->segments) {
         ADD("the capture holds the server's direction only");
@@ -357,8 +369,10 @@ static void capture_limited(struct td_verdict *v, const struct td_facts *f, enum
         }
     }
     if (!cl->segments || !sv->segments) {
-        FIX(v, "capture both directions: on the host itself or with -i any, and a filter on the port, not on a "
-               "source or destination alone (tcpdump -i any -s 0 -B 65536 'tcp port %u').", f->server_port);
+        FIX(v,
+            "capture both directions: on the host itself or with -i any, and a filter on the port, not on a "
+            "source or destination alone (tcpdump -i any -s 0 -B 65536 'tcp port %u').",
+            f->server_port);
     } else if (cl->snap_frames || sv->snap_frames) {
         FIX(v, "capture whole frames: tcpdump -s 0 (the snap length cut the TLS records).");
     } else if (f->cov.midstream) {
@@ -379,10 +393,11 @@ static bool rule_not_tls(const struct td_facts *f, const struct td_server_view *
     for (int side = 0; side < 2; side++) {
         if (f->not_tls[side] && (!dir_from_start(f, side) || (f->cov.valid && f->gap_side[side] &&
                                                               f->gap_side_frame[side] <= f->not_tls_frame[side]))) {
-            capture_limited(v, f, TD_CONF_MEDIUM, side == C ? "the client's captured bytes are not TLS, but they "
-                                                              "may be the middle of its stream"
-                                                            : "the server's captured bytes are not TLS, but they "
-                                                              "may be the middle of its stream");
+            capture_limited(v, f, TD_CONF_MEDIUM,
+                            side == C ? "the client's captured bytes are not TLS, but they "
+                                        "may be the middle of its stream"
+                                      : "the server's captured bytes are not TLS, but they "
+                                        "may be the middle of its stream");
             evidence(v, f->not_tls_frame[side], "%s sends \"%.60s\"", side == C ? "client" : "server",
                      f->not_tls_text[side]);
             if (!f->tls) {
@@ -426,12 +441,11 @@ static bool rule_upgrade_refused(const struct td_facts *f, const struct td_serve
     }
     verdict(v, f->preamble_proxy ? TD_CAUSE_PROXY_REFUSED : TD_CAUSE_UPGRADE_REFUSED, TD_CONF_HIGH, TD_SIDE_SERVER);
     if (f->preamble_proxy) {
-        SAY(v, "the %s proxy %s refused to open the tunnel: \"%.80s\"", f->preamble_proto, f->server,
-            f->refused_text);
+        SAY(v, "the %s proxy %s refused to open the tunnel: \"%.80s\"", f->preamble_proto, f->server, f->refused_text);
         FIX(v, "proxy: allow this client and target (access rules, credentials); or client: use another proxy.");
     } else {
-        SAY(v, "the client asked %s to start TLS (%s) and the server refused: \"%.80s\"", f->server,
-            f->preamble_proto, f->refused_text);
+        SAY(v, "the client asked %s to start TLS (%s) and the server refused: \"%.80s\"", f->server, f->preamble_proto,
+            f->refused_text);
         FIX(v, "server: enable TLS for %s on port %u; or client: do not require TLS from this server.",
             f->preamble_proto, f->server_port);
     }
@@ -450,8 +464,9 @@ static bool rule_malformed(const struct td_facts *f, const struct td_server_view
     const char *who = side == C ? "client" : "server";
     if (f->over_limit) {
         verdict(v, TD_CAUSE_OVER_LIMIT, TD_CONF_LOW, TD_SIDE_NONE);
-        SAY(v, "the %s sent a handshake message over the limit (%u bytes) that tlsdiag reassembles; the rest of "
-               "its side is not decoded, so why the handshake failed is not known",
+        SAY(v,
+            "the %s sent a handshake message over the limit (%u bytes) that tlsdiag reassembles; the rest of "
+            "its side is not decoded, so why the handshake failed is not known",
             who, f->over_limit_len);
         evidence(v, f->malformed_frame, "%.200s", f->malformed_text);
         FIX(v, "nothing known to be wrong; read the capture with tshark for the rest of the handshake.");
@@ -517,27 +532,32 @@ static bool rule_silence(const struct td_facts *f, const struct td_server_view *
      * the client's ACKs, which say what it received. */
     const struct td_dir_coverage *scov = &f->cov.dir[S];
     if (f->cov.valid && (scov->acked_missing || dir_lossy(f, S))) {
-        capture_limited(v, f, TD_CONF_MEDIUM, "the server did answer (the client acknowledged its bytes), but the "
-                                              "capture does not hold the answer");
+        capture_limited(v, f, TD_CONF_MEDIUM,
+                        "the server did answer (the client acknowledged its bytes), but the "
+                        "capture does not hold the answer");
         return true;
     }
     if (dir_absent(f, S)) {
         if (f->client_later_frame) {
-            capture_limited(v, f, TD_CONF_MEDIUM, "the client went on past its ClientHello, so the server answered, "
-                                                  "but the capture does not hold the answer");
+            capture_limited(v, f, TD_CONF_MEDIUM,
+                            "the client went on past its ClientHello, so the server answered, "
+                            "but the capture does not hold the answer");
             return true;
         }
         if (!scov->acked || !f->cov.dir[C].syn) {
-            capture_limited(v, f, TD_CONF_LOW, "no answer to the ClientHello in the capture, but the server's "
-                                               "direction is not in it");
+            capture_limited(v, f, TD_CONF_LOW,
+                            "no answer to the ClientHello in the capture, but the server's "
+                            "direction is not in it");
             candidate(v, TD_CAUSE_NO_RESPONSE);
             return true;
         }
         /* The client's ACKs never moved past the server's SYN-ACK: it received nothing. */
         ch_evidence(v, f);
         verdict(v, TD_CAUSE_NO_RESPONSE, TD_CONF_MEDIUM, TD_SIDE_SERVER);
-        SAY(v, "nothing answered the ClientHello to %s: the client's acknowledgements show it received no byte "
-               "(the server's direction is not in the capture)", f->server);
+        SAY(v,
+            "nothing answered the ClientHello to %s: the client's acknowledgements show it received no byte "
+            "(the server's direction is not in the capture)",
+            f->server);
         FIX(v, "server side: check the process and what is in front of it on port %u.", f->server_port);
         candidate(v, TD_CAUSE_CAPTURE_GAP);
         return true;
@@ -594,8 +614,9 @@ static bool client_auth_tls13(const struct td_facts *f, struct td_verdict *v)
     alert_evidence(v, f, S);
     if (f->client_flight_records == 1 || f->alert_desc[S] == A_CERTIFICATE_REQUIRED) {
         verdict(v, TD_CAUSE_CLIENT_CERT_MISSING, TD_CONF_HIGH, TD_SIDE_CLIENT);
-        SAY(v, "%s asked for a client certificate; the client sent an empty Certificate (no CertificateVerify "
-               "followed) and the server refused the handshake",
+        SAY(v,
+            "%s asked for a client certificate; the client sent an empty Certificate (no CertificateVerify "
+            "followed) and the server refused the handshake",
             f->server);
         FIX(v, "client: configure a certificate and key issued by a CA the server trusts.");
         return true;
@@ -603,8 +624,9 @@ static bool client_auth_tls13(const struct td_facts *f, struct td_verdict *v)
     if (f->client_flight_records >= 2) {
         verdict(v, TD_CAUSE_CLIENT_CERT_UNTRUSTED, TD_CONF_MEDIUM, TD_SIDE_BOTH);
         candidate(v, TD_CAUSE_CLIENT_CERT_EXPIRED);
-        SAY(v, "the client sent a certificate (Certificate and CertificateVerify) and %s refused it; TLS 1.3 "
-               "hides which certificate and why",
+        SAY(v,
+            "the client sent a certificate (Certificate and CertificateVerify) and %s refused it; TLS 1.3 "
+            "hides which certificate and why",
             f->server);
         FIX(v, "check the client certificate against the server's client-CA list (tlsdiag cert --purpose client).");
         return true;
@@ -683,8 +705,8 @@ static bool rule_client_cert(const struct td_facts *f, const struct td_server_vi
     }
     /* The server gave up: a fatal alert, or it spoke or closed first (its
      * close_notify answering the client's is no refusal). */
-    bool server_alert_first = f->alert[S] && (f->alert_level[S] == 2 || !f->alert[C] ||
-                                              f->alert_frame[S] < f->alert_frame[C]);
+    bool server_alert_first = f->alert[S] &&
+                              (f->alert_level[S] == 2 || !f->alert[C] || f->alert_frame[S] < f->alert_frame[C]);
     bool server_gave_up = server_alert_first || server_closed_first(f);
     /* A client that already sent its request and close_notify (TLS 1.3: it
      * thinks the handshake is over) has not given up itself. */
@@ -725,8 +747,8 @@ static bool rule_client_cert(const struct td_facts *f, const struct td_server_vi
     bool trust_alert = f->alert[S] && (f->alert_desc[S] == A_UNKNOWN_CA || f->alert_desc[S] == A_BAD_CERTIFICATE ||
                                        f->alert_desc[S] == A_CERTIFICATE_UNKNOWN);
     verdict(v, TD_CAUSE_CLIENT_CERT_UNTRUSTED,
-            (f->client_chain.trust_checked && !f->client_chain.trusted) || (trust_alert && f->alert_desc[S] == A_UNKNOWN_CA) ||
-                    f->client_cert_unlisted
+            (f->client_chain.trust_checked && !f->client_chain.trusted) ||
+                    (trust_alert && f->alert_desc[S] == A_UNKNOWN_CA) || f->client_cert_unlisted
                 ? TD_CONF_HIGH
                 : TD_CONF_MEDIUM,
             TD_SIDE_BOTH);
@@ -769,16 +791,19 @@ static bool rule_version(const struct td_facts *f, const struct td_server_view *
             evidence(v, sv->example_frame, "the server accepted %s from another client", sv->example);
         }
         if (old_client) {
-            FIX(v, "client: enable TLS 1.2 (recommended); or, if the client cannot change yet, allow %s on the "
-                   "server.",
+            FIX(v,
+                "client: enable TLS 1.2 (recommended); or, if the client cannot change yet, allow %s on the "
+                "server.",
                 ver(f->ch_max, a, sizeof a));
         } else if (below) {
-            FIX(v, "server: enable TLS 1.2 (recommended); or, if the server cannot change yet, allow %s in the "
-                   "client (an Apigee TargetEndpoint <SSLInfo><Protocols><Protocol>TLSv1</Protocol>).",
+            FIX(v,
+                "server: enable TLS 1.2 (recommended); or, if the server cannot change yet, allow %s in the "
+                "client (an Apigee TargetEndpoint <SSLInfo><Protocols><Protocol>TLSv1</Protocol>).",
                 ver(f->alert_version[S], a, sizeof a));
         } else {
-            FIX(v, "server: also accept %s, the client's highest; or client: enable the newer version the server "
-                   "requires (TLS 1.3).",
+            FIX(v,
+                "server: also accept %s, the client's highest; or client: enable the newer version the server "
+                "requires (TLS 1.3).",
                 ver(f->ch_max, a, sizeof a));
         }
         if (!alert_says) {
@@ -794,24 +819,27 @@ static bool rule_version(const struct td_facts *f, const struct td_server_view *
         verdict(v, TD_CAUSE_PROTOCOL_MISMATCH, says ? TD_CONF_HIGH : TD_CONF_MEDIUM, TD_SIDE_BOTH);
         char o[100];
         ch_evidence(v, f);
-        evidence(v, f->sh_frame, "ServerHello chooses %s, which the client did not offer", ver(f->version, a, sizeof a));
+        evidence(v, f->sh_frame, "ServerHello chooses %s, which the client did not offer",
+                 ver(f->version, a, sizeof a));
         alert_evidence(v, f, C);
         SAY(v, "the client offered %s; the server answered with %s, its highest, and the client refused it",
             offered(f, o, sizeof o), ver(f->version, a, sizeof a));
-        FIX(v, "server: enable %s; or client: also allow %s.", ver(f->ch_min, b, sizeof b), ver(f->version, a, sizeof a));
+        FIX(v, "server: enable %s; or client: also allow %s.", ver(f->ch_min, b, sizeof b),
+            ver(f->version, a, sizeof a));
         v->aborted_by = TD_SIDE_CLIENT;
         return true;
     }
     /* The server chose an old version the client listed but would not use. */
-    if (f->have_sh && f->version && f->version <= 0x0302 && f->ch_max >= 0x0303 && f->alert[C] &&
-        !f->chain.expired && !(f->chain.name_checked && !f->chain.name_ok)) {
+    if (f->have_sh && f->version && f->version <= 0x0302 && f->ch_max >= 0x0303 && f->alert[C] && !f->chain.expired &&
+        !(f->chain.name_checked && !f->chain.name_ok)) {
         bool says = f->alert_desc[C] == A_PROTOCOL_VERSION || f->alert_desc[C] == A_INSUFFICIENT_SECURITY;
         verdict(v, TD_CAUSE_PROTOCOL_MISMATCH, says ? TD_CONF_HIGH : TD_CONF_MEDIUM, TD_SIDE_SERVER);
         ch_evidence(v, f);
         evidence(v, f->sh_frame, "ServerHello chooses %s", ver(f->version, a, sizeof a));
         alert_evidence(v, f, C);
-        SAY(v, "the server supports at most %s and chose it; the client refused it (its policy disables %s even "
-               "though its ClientHello lists it)",
+        SAY(v,
+            "the server supports at most %s and chose it; the client refused it (its policy disables %s even "
+            "though its ClientHello lists it)",
             ver(f->version, a, sizeof a), ver(f->version, b, sizeof b));
         FIX(v, "server: enable TLS 1.2 (recommended); or allow %s in the client until the server is upgraded.",
             ver(f->version, a, sizeof a));
@@ -869,11 +897,13 @@ static bool rule_group(const struct td_facts *f, const struct td_server_view *sv
             size_t n = strlen(list);
             snprintf(list + n, sizeof list - n, "%s%s", n ? ", " : "", td_group_str(f->ch_groups.v[i], g, sizeof g));
         }
-        SAY(v, "the client offers TLS 1.3 with the mandatory suites but only the key-exchange group%s %s, neither "
-               "X25519 nor P-256, which servers take by default; the server refused the ClientHello",
+        SAY(v,
+            "the client offers TLS 1.3 with the mandatory suites but only the key-exchange group%s %s, neither "
+            "X25519 nor P-256, which servers take by default; the server refused the ClientHello",
             f->ch_groups.n == 1 ? "" : "s", list);
-        FIX(v, "client: also offer x25519 or secp256r1 (OpenSSL -groups X25519:P-256:...); or server: accept %s "
-               "(nginx ssl_ecdh_curve, OpenSSL -groups).",
+        FIX(v,
+            "client: also offer x25519 or secp256r1 (OpenSSL -groups X25519:P-256:...); or server: accept %s "
+            "(nginx ssl_ecdh_curve, OpenSSL -groups).",
             list);
         if (!f->sni) {
             candidate(v, TD_CAUSE_SNI_REQUIRED);
@@ -906,8 +936,9 @@ static bool rule_unusable_offer(const struct td_facts *f, const struct td_server
     ch_evidence(v, f);
     alert_evidence(v, f, S);
     char s1[64];
-    SAY(v, "the client offered only cipher suites without encryption, export-grade, anonymous or broken (%zu, "
-           "e.g. %s), which servers refuse by default%s",
+    SAY(v,
+        "the client offered only cipher suites without encryption, export-grade, anonymous or broken (%zu, "
+        "e.g. %s), which servers refuse by default%s",
         f->ch_suites.n, td_suite_str(f->ch_suites.v[0], s1, sizeof s1),
         f->sni ? "" : "; the missing SNI is not what matters here");
     if (sv && sv->example_frame) {
@@ -997,16 +1028,18 @@ static bool rule_cipher(const struct td_facts *f, const struct td_server_view *s
     alert_evidence(v, f, S);
     char s[64];
     if (known) {
-        SAY(v, "the client offered none of the cipher suites %s accepted from other clients at these versions "
-               "(e.g. %s)",
+        SAY(v,
+            "the client offered none of the cipher suites %s accepted from other clients at these versions "
+            "(e.g. %s)",
             f->server, td_suite_str(sv->suites[example], s, sizeof s));
         evidence(v, sv->example_frame, "the server accepted %s from another client", sv->example);
         FIX(v, "client: offer %s (or another suite the server accepts); or server: accept one of the client's.",
             td_suite_str(sv->suites[example], s, sizeof s));
     } else {
         char o[100];
-        SAY(v, "the server refused the ClientHello (%s) although it offers %s: most likely no cipher suite in "
-               "common",
+        SAY(v,
+            "the server refused the ClientHello (%s) although it offers %s: most likely no cipher suite in "
+            "common",
             f->alert[S] ? "handshake_failure" : "a close", offered(f, o, sizeof o));
         FIX(v, "compare the client's %zu suites (tlsdiag pcap -v) with the server's configured ciphers.",
             f->ch_suites.n);
@@ -1109,8 +1142,9 @@ static bool rule_server_cert(const struct td_facts *f, const struct td_server_vi
         cert_named(v, &ch->leaf);
         SAY(v, "the client asked for %s; the certificate covers %s", f->sni ? f->sni_name : "(the --host name)",
             ch->names);
-        FIX(v, "server: serve a certificate whose subjectAltName covers %s; or client: connect as a name it "
-               "covers (%s).",
+        FIX(v,
+            "server: serve a certificate whose subjectAltName covers %s; or client: connect as a name it "
+            "covers (%s).",
             f->sni ? f->sni_name : "the name", ch->names);
     } else if (ch->out_of_order || ch->unrelated) {
         verdict(v, TD_CAUSE_INCORRECT_CHAIN, TD_CONF_HIGH, TD_SIDE_SERVER);
@@ -1133,8 +1167,9 @@ static bool rule_server_cert(const struct td_facts *f, const struct td_server_vi
                 TD_SIDE_BOTH);
         candidate(v, TD_CAUSE_CERTIFICATE_REJECTED);
         cert_named(v, &ch->leaf);
-        SAY(v, "the server sent only its leaf; its issuer %s is a self-signed root (the server sent it to other "
-               "clients), so no intermediate is missing: the client does not trust that root",
+        SAY(v,
+            "the server sent only its leaf; its issuer %s is a self-signed root (the server sent it to other "
+            "clients), so no intermediate is missing: the client does not trust that root",
             ch->leaf.issuer);
         FIX(v, "client: add the root %s to its truststore; or server: use a certificate from a CA the client trusts.",
             ch->leaf.issuer);
@@ -1149,9 +1184,8 @@ static bool rule_server_cert(const struct td_facts *f, const struct td_server_vi
             candidate(v, TD_CAUSE_UNKNOWN_CA);
         }
         cert_named(v, &ch->leaf);
-        SAY(v, "the server sent only its leaf certificate; its issuer %s is not in the chain%s%s%s",
-            ch->missing_issuer, ch->aia_url[0] ? " (caIssuers: " : "", ch->aia_url[0] ? ch->aia_url : "",
-            ch->trust_checked ? "" : "");
+        SAY(v, "the server sent only its leaf certificate; its issuer %s is not in the chain%s%s%s", ch->missing_issuer,
+            ch->aia_url[0] ? " (caIssuers: " : "", ch->aia_url[0] ? ch->aia_url : "", ch->trust_checked ? "" : "");
         size_t n = strlen(v->explanation);
         if (ch->aia_url[0]) {
             snprintf(v->explanation + n, sizeof v->explanation - n, ")");
@@ -1167,8 +1201,9 @@ static bool rule_server_cert(const struct td_facts *f, const struct td_server_vi
                      "; either it is an intermediate the server should send, or a root the client lacks (--ca "
                      "tells)");
         }
-        FIX(v, "server: send the intermediate certificate %s after the leaf (a chained PEM), unless the client is "
-               "meant to have it.",
+        FIX(v,
+            "server: send the intermediate certificate %s after the leaf (a chained PEM), unless the client is "
+            "meant to have it.",
             ch->missing_issuer);
     } else if (ch->unusable != TD_CAUSE_NONE && f->alert[C] && f->alert_desc[C] != A_UNKNOWN_CA) {
         /* A defect no truststore cures (tlsdiag cert's checks on the chain as sent). */
@@ -1188,8 +1223,9 @@ static bool rule_server_cert(const struct td_facts *f, const struct td_server_vi
         cert_named(v, &ch->leaf);
         SAY(v, "the client connected to the address %s without SNI; the certificate covers %s, not that address",
             f->server_ip, ch->names);
-        FIX(v, "client: connect by a host name the certificate covers (and send SNI); or server: add IP:%s to the "
-               "certificate's subjectAltName.",
+        FIX(v,
+            "client: connect by a host name the certificate covers (and send SNI); or server: add IP:%s to the "
+            "certificate's subjectAltName.",
             f->server_ip);
     } else if (ch->trust_checked && !ch->trusted) {
         verdict(v, TD_CAUSE_UNKNOWN_CA, TD_CONF_HIGH, TD_SIDE_BOTH);
@@ -1197,14 +1233,15 @@ static bool rule_server_cert(const struct td_facts *f, const struct td_server_vi
         SAY(v, "the chain does not verify against the given truststore: %s", ch->verify_text);
         FIX(v, "client: add the issuing root to its truststore; or server: use a certificate from a CA the client "
                "trusts.");
-    } else if (f->alert[C] && (f->alert_desc[C] == A_UNKNOWN_CA || f->alert_desc[C] == A_BAD_CERTIFICATE ||
-                               f->alert_desc[C] == A_CERTIFICATE_UNKNOWN || f->alert_desc[C] == A_UNSUPPORTED_CERTIFICATE)) {
-        verdict(v, TD_CAUSE_UNKNOWN_CA, f->alert_desc[C] == A_UNKNOWN_CA ? TD_CONF_HIGH : TD_CONF_MEDIUM,
-                TD_SIDE_BOTH);
+    } else if (f->alert[C] &&
+               (f->alert_desc[C] == A_UNKNOWN_CA || f->alert_desc[C] == A_BAD_CERTIFICATE ||
+                f->alert_desc[C] == A_CERTIFICATE_UNKNOWN || f->alert_desc[C] == A_UNSUPPORTED_CERTIFICATE)) {
+        verdict(v, TD_CAUSE_UNKNOWN_CA, f->alert_desc[C] == A_UNKNOWN_CA ? TD_CONF_HIGH : TD_CONF_MEDIUM, TD_SIDE_BOTH);
         candidate(v, TD_CAUSE_CERTIFICATE_REJECTED);
         cert_named(v, &ch->leaf);
-        SAY(v, "the chain is complete up to %s, its names and dates are right, and the client rejected it: the "
-               "root is not in the client's truststore",
+        SAY(v,
+            "the chain is complete up to %s, its names and dates are right, and the client rejected it: the "
+            "root is not in the client's truststore",
             ch->leaf.issuer);
         FIX(v, "client: add the root of %s to its truststore (or run tlsdiag pcap --ca ROOTS to prove it).",
             ch->leaf.issuer);
@@ -1214,11 +1251,13 @@ static bool rule_server_cert(const struct td_facts *f, const struct td_server_vi
         v->aborted_by = TD_SIDE_CLIENT;
         candidate(v, TD_CAUSE_CERTIFICATE_REJECTED);
         cert_named(v, &ch->leaf);
-        evidence(v, f->fin[C] ? f->fin_frame[C] : f->rst_frame[C], "the client closed the connection (%s) without an "
+        evidence(v, f->fin[C] ? f->fin_frame[C] : f->rst_frame[C],
+                 "the client closed the connection (%s) without an "
                  "alert, right after the server's certificate",
                  f->fin[C] ? "FIN" : "RST");
-        SAY(v, "the chain is complete up to %s and its names and dates are right; the client closed without saying "
-               "why (Node, Java): most likely it does not trust the root",
+        SAY(v,
+            "the chain is complete up to %s and its names and dates are right; the client closed without saying "
+            "why (Node, Java): most likely it does not trust the root",
             ch->leaf.issuer);
         FIX(v, "client: add the root of %s to its truststore (or run tlsdiag pcap --ca ROOTS to prove it).",
             ch->leaf.issuer);
@@ -1255,10 +1294,12 @@ static bool rule_tls13_rejected(const struct td_facts *f, const struct td_server
     if (!f->alert[C] && (client_closed || one_short_record) && f->server_flight_frame) {
         verdict(v, TD_CAUSE_CERTIFICATE_REJECTED, TD_CONF_MEDIUM, TD_SIDE_BOTH);
         evidence(v, f->sh_frame, "TLS 1.3: the server's certificate is encrypted");
-        evidence(v, f->server_flight_frame, "the server's encrypted flight (Certificate, CertificateVerify, Finished) "
+        evidence(v, f->server_flight_frame,
+                 "the server's encrypted flight (Certificate, CertificateVerify, Finished) "
                  "ends");
         if (one_short_record) {
-            evidence(v, f->client_first_enc_frame, "the client's only encrypted record (%u bytes) is too short for its Finished: an alert",
+            evidence(v, f->client_first_enc_frame,
+                     "the client's only encrypted record (%u bytes) is too short for its Finished: an alert",
                      f->client_first_enc_len);
         } else {
             evidence(v, f->fin[C] ? f->fin_frame[C] : f->rst_frame[C], "the client closes (%s) without its Finished",
@@ -1270,8 +1311,9 @@ static bool rule_tls13_rejected(const struct td_facts *f, const struct td_server
         candidate(v, TD_CAUSE_INCOMPLETE_CHAIN);
         SAY(v, "the client left right after the server's encrypted flight, without its Finished: it rejected what "
                "the flight held, most likely the certificate (Java, Node and Go close so); TLS 1.3 hides which fault");
-        FIX(v, "see the reason with the client's key log (tlsdiag pcap --keylog FILE, SSLKEYLOGFILE), or check the "
-               "server with tlsdiag probe %s%s%s and its chain with tlsdiag cert.",
+        FIX(v,
+            "see the reason with the client's key log (tlsdiag pcap --keylog FILE, SSLKEYLOGFILE), or check the "
+            "server with tlsdiag probe %s%s%s and its chain with tlsdiag cert.",
             f->sni ? "--sni " : "", f->sni ? f->sni_name : "", f->sni ? " (address)" : f->server);
         v->aborted_by = TD_SIDE_CLIENT;
         return true;
@@ -1294,8 +1336,9 @@ static bool rule_tls13_rejected(const struct td_facts *f, const struct td_server
         SAY(v, "the client aborted with an encrypted alert right after the server's encrypted flight: most likely it "
                "rejected the certificate (TLS 1.3 hides which fault; Java, Node and Go abort so)");
         v->aborted_by = TD_SIDE_CLIENT;
-        FIX(v, "see the reason with the client's key log (tlsdiag pcap --keylog FILE, SSLKEYLOGFILE), or check the "
-               "server with tlsdiag probe %s and its chain with tlsdiag cert.",
+        FIX(v,
+            "see the reason with the client's key log (tlsdiag pcap --keylog FILE, SSLKEYLOGFILE), or check the "
+            "server with tlsdiag probe %s and its chain with tlsdiag cert.",
             f->server);
         return true;
     } else if (d == A_UNKNOWN_CA) {
@@ -1318,14 +1361,14 @@ static bool rule_tls13_rejected(const struct td_facts *f, const struct td_server
         v->num_evidence = 0;
         return false;
     }
-    FIX(v, "capture with the client's key log (SSLKEYLOGFILE) to see the certificate, or check it with "
-           "openssl s_client -connect %s -servername %s.",
+    FIX(v,
+        "capture with the client's key log (SSLKEYLOGFILE) to see the certificate, or check it with "
+        "openssl s_client -connect %s -servername %s.",
         f->server, f->sni ? f->sni_name : "NAME");
     return true;
 }
 
-static bool rule_closed_after_handshake(const struct td_facts *f, const struct td_server_view *sv,
-                                        struct td_verdict *v)
+static bool rule_closed_after_handshake(const struct td_facts *f, const struct td_server_view *sv, struct td_verdict *v)
 {
     (void)sv;
     if (!f->note) {
@@ -1361,9 +1404,12 @@ typedef bool (*td_rule)(const struct td_facts *, const struct td_server_view *, 
 /* Order matters: transport and framing first, then client authentication,
  * versions, groups, SNI, ciphers, certificates. */
 static const td_rule rules[] = {
-    rule_upgrade_refused, rule_not_tls, rule_malformed, rule_no_hello, rule_silence, rule_gap, rule_client_cert,
-    rule_version, rule_server_cert, rule_group, rule_unusable_offer, rule_sni, rule_cipher, rule_tls13_rejected,
-    rule_closed_after_handshake, rule_unknown,
+    rule_upgrade_refused, rule_not_tls,        rule_malformed,
+    rule_no_hello,        rule_silence,        rule_gap,
+    rule_client_cert,     rule_version,        rule_server_cert,
+    rule_group,           rule_unusable_offer, rule_sni,
+    rule_cipher,          rule_tls13_rejected, rule_closed_after_handshake,
+    rule_unknown,
 };
 
 void td_diagnose(const struct td_facts *f, const struct td_server_view *sv, struct td_verdict *out)
@@ -1374,8 +1420,9 @@ void td_diagnose(const struct td_facts *f, const struct td_server_view *sv, stru
         /* The handshake worked because this client rebuilds the path; TLS 1.2
          * requires the order, and stricter clients fail on it. */
         verdict(out, TD_CAUSE_INCORRECT_CHAIN, TD_CONF_MEDIUM, TD_SIDE_SERVER);
-        evidence(out, f->cert_frame, "Certificate: certificate %zu is not issued by the next one, %s, but by a later one",
-                 f->misordered_at, f->misordered_subject);
+        evidence(out, f->cert_frame,
+                 "Certificate: certificate %zu is not issued by the next one, %s, but by a later one", f->misordered_at,
+                 f->misordered_subject);
         SAY(out, "the handshake completed, but the server sends its chain out of order (RFC 5246 7.4.2 wants each "
                  "certificate to certify the one before it); this client reordered it, stricter ones (older Java, "
                  "embedded stacks) fail");
@@ -1389,7 +1436,9 @@ void td_diagnose(const struct td_facts *f, const struct td_server_view *sv, stru
         bool unreadable = f->skipped[C] || f->skipped[S];
         verdict(out, unreadable ? TD_CAUSE_CAPTURE_GAP : TD_CAUSE_NONE, TD_CONF_MEDIUM, TD_SIDE_NONE);
         SAY(out, "both sides finished the handshake, but the capture lost %s%s",
-            !f->have_ch ? "the ClientHello" : !f->have_sh ? "the ServerHello" : "part of it",
+            !f->have_ch   ? "the ClientHello"
+            : !f->have_sh ? "the ServerHello"
+                          : "part of it",
             unreadable ? " and holds records of it that cannot be read" : "");
         candidate(out, unreadable ? TD_CAUSE_NONE : TD_CAUSE_CAPTURE_GAP);
         if (f->have_ch) {
@@ -1399,8 +1448,10 @@ void td_diagnose(const struct td_facts *f, const struct td_server_view *sv, stru
         if (f->client_appdata_frame) {
             evidence(out, f->client_appdata_frame, "client sends application data");
         }
-        FIX(out, "nothing, if the handshake is what mattered; capture again (tcpdump -i any -s 0 -B 65536 'tcp port "
-                 "%u') to see what was negotiated.", f->server_port);
+        FIX(out,
+            "nothing, if the handshake is what mattered; capture again (tcpdump -i any -s 0 -B 65536 'tcp port "
+            "%u') to see what was negotiated.",
+            f->server_port);
         return;
     }
     if (f->outcome == TD_OUTCOME_OK && !after) {

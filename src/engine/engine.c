@@ -15,8 +15,8 @@
 
 struct econn {
     struct td_tls_conn tls;
-    struct td_socks_num socks;  /* flows on TCP_PORT_SOCKS: Wireshark's extra tcp.stream */
-    int client_ep;   /* flow endpoint that is the client, -1 until known */
+    struct td_socks_num socks; /* flows on TCP_PORT_SOCKS: Wireshark's extra tcp.stream */
+    int client_ep;             /* flow endpoint that is the client, -1 until known */
     bool has_payload;
 };
 
@@ -29,10 +29,10 @@ struct td_engine {
     uint64_t frame;
     struct td_time ts;
     uint64_t problems_reported;
-    struct td_keylog *keylog;   /* cb.keylog, or the engine's own for pcapng secrets */
+    struct td_keylog *keylog; /* cb.keylog, or the engine's own for pcapng secrets */
     bool own_keylog;
-    struct td_ipfrag *frag;     /* IPv4 datagrams being reassembled */
-    struct td_buf dgram;        /* the last one completed */
+    struct td_ipfrag *frag; /* IPv4 datagrams being reassembled */
+    struct td_buf dgram;    /* the last one completed */
 };
 
 /* Ports IANA assigns to protocols over TLS; plain text there is reported. */

@@ -17,20 +17,20 @@ struct td_run_stats {
     uint64_t tcp_segments, not_ip, not_tcp, fragments, truncated, malformed_frames;
     uint64_t tcp_streams;
     uint64_t tls_conns, ok, failed, incomplete;
-    uint64_t other_conns;        /* TCP connections with payload that is not TLS */
-    uint64_t http_errors;        /* of which HTTP 5xx answers */
+    uint64_t other_conns; /* TCP connections with payload that is not TLS */
+    uint64_t http_errors; /* of which HTTP 5xx answers */
     uint64_t not_tls_on_tls_port;
     uint64_t live_peak, evicted, timed_out;
     uint64_t input_errors;
     /* Capture quality: what the capture missed, over the connections reported
      * (TLS, or data on a TLS port). */
-    uint64_t cut_frames;         /* frames shorter than on the wire (caplen < wirelen), headers or payload */
-    uint64_t snap_cut_conns;     /* connections with segments cut by the snap length */
-    uint64_t one_sided_conns;    /* connections captured in one direction only */
-    uint64_t midstream_conns;    /* connections whose SYN was not captured */
+    uint64_t cut_frames;      /* frames shorter than on the wire (caplen < wirelen), headers or payload */
+    uint64_t snap_cut_conns;  /* connections with segments cut by the snap length */
+    uint64_t one_sided_conns; /* connections captured in one direction only */
+    uint64_t midstream_conns; /* connections whose SYN was not captured */
     uint64_t acked_missing_conns, acked_missing_bytes; /* bytes ACKed by the peer, absent from the capture */
-    uint64_t open_at_end_conns;  /* still open when the capture ended */
-    uint16_t poor_port;          /* server port of the first connection the capture missed part of */
+    uint64_t open_at_end_conns;                        /* still open when the capture ended */
+    uint16_t poor_port; /* server port of the first connection the capture missed part of */
 };
 
 struct td_engine_cb {

@@ -14,11 +14,11 @@
 #define TD_SOCKS_PORT 1080
 
 struct td_socks_num {
-    uint8_t step;        /* messages completed so far */
-    uint8_t version;     /* 4 or 5, 0 until the client's first byte */
-    uint8_t method;      /* SOCKS 5 method the proxy chose */
+    uint8_t step;    /* messages completed so far */
+    uint8_t version; /* 4 or 5, 0 until the client's first byte */
+    uint8_t method;  /* SOCKS 5 method the proxy chose */
     bool done, gave_up;
-    uint8_t buf[300];    /* the message being collected */
+    uint8_t buf[300]; /* the message being collected */
     size_t len;
 };
 

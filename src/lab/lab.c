@@ -21,10 +21,10 @@ enum srv_mode { SM_TLS, SM_RESET, SM_SILENT };
 struct srv_cfg {
     int min, max;
     const char *ciphers, *suites, *groups;
-    enum td_lab_cert cert;     /* LC_NONE: LC_GOOD */
+    enum td_lab_cert cert; /* LC_NONE: LC_GOOD */
     enum chain_kind chain;
     bool need_sni, client_auth;
-    bool client_auth_optional;  /* with client_auth: ask, do not require (GnuTLS's, Java's, IIS's default) */
+    bool client_auth_optional; /* with client_auth: ask, do not require (GnuTLS's, Java's, IIS's default) */
     enum srv_mode mode;
 };
 
@@ -32,10 +32,10 @@ struct cli_cfg {
     bool used;
     int min, max;
     const char *ciphers, *suites, *groups;
-    const char *sni;           /* NULL: no server_name */
-    const char *host;          /* the name checked against the certificate */
-    enum td_lab_cert cert;     /* client certificate */
-    bool plain_http;           /* speaks HTTP to the TLS port */
+    const char *sni;       /* NULL: no server_name */
+    const char *host;      /* the name checked against the certificate */
+    enum td_lab_cert cert; /* client certificate */
+    bool plain_http;       /* speaks HTTP to the TLS port */
 };
 
 struct scenario {
@@ -47,85 +47,125 @@ struct scenario {
 #define V12 .min = TLS1_2_VERSION, .max = TLS1_2_VERSION
 #define V13 .min = TLS1_3_VERSION, .max = TLS1_3_VERSION
 #define NAME .sni = "server.lab.test", .host = "server.lab.test"
-#define CLI(...) {.used = true, __VA_ARGS__}
+#define CLI(...)                                                                                                       \
+    {                                                                                                                  \
+        .used = true, __VA_ARGS__                                                                                      \
+    }
 
 static const struct scenario table[] = {
     {{"ok-tls12", TD_CAUSE_NONE, "TLS 1.2", "control: a good handshake"}, {V12}, {CLI(V12, NAME)}},
     {{"ok-tls13", TD_CAUSE_NONE, "TLS 1.3", "control: a good handshake"}, {V13}, {CLI(V13, NAME)}},
     {{"ok-mtls-tls13", TD_CAUSE_NONE, "TLS 1.3", "control: mutual TLS with a good client certificate"},
-     {V13, .client_auth = true}, {CLI(V13, NAME, .cert = LC_CLIENT)}},
+     {V13, .client_auth = true},
+     {CLI(V13, NAME, .cert = LC_CLIENT)}},
     {{"protocol-tls10-server", TD_CAUSE_PROTOCOL_MISMATCH, "TLS 1.0", "a TLS 1.0-only server, a TLS 1.2+ client"},
      {.min = TLS1_VERSION, .max = TLS1_VERSION, .ciphers = "DEFAULT:@SECLEVEL=0"},
      {CLI(.min = TLS1_2_VERSION, NAME)}},
     {{"protocol-tls13-server", TD_CAUSE_PROTOCOL_MISMATCH, "TLS 1.3", "a TLS 1.3-only server, a TLS 1.2 client"},
-     {V13}, {CLI(V12, NAME)}},
+     {V13},
+     {CLI(V12, NAME)}},
     {{"cipher-tls12", TD_CAUSE_CIPHER_MISMATCH, "TLS 1.2", "no cipher suite in common"},
-     {V12, .ciphers = "ECDHE-ECDSA-AES256-GCM-SHA384"}, {CLI(V12, NAME, .ciphers = "ECDHE-ECDSA-CHACHA20-POLY1305")}},
+     {V12, .ciphers = "ECDHE-ECDSA-AES256-GCM-SHA384"},
+     {CLI(V12, NAME, .ciphers = "ECDHE-ECDSA-CHACHA20-POLY1305")}},
     {{"cipher-tls13", TD_CAUSE_CIPHER_MISMATCH, "TLS 1.3", "no TLS 1.3 cipher suite in common"},
-     {V13, .suites = "TLS_AES_256_GCM_SHA384"}, {CLI(V13, NAME), CLI(V13, NAME, .suites = "TLS_CHACHA20_POLY1305_SHA256")}},
+     {V13, .suites = "TLS_AES_256_GCM_SHA384"},
+     {CLI(V13, NAME), CLI(V13, NAME, .suites = "TLS_CHACHA20_POLY1305_SHA256")}},
     {{"group-tls12", TD_CAUSE_GROUP_MISMATCH, "TLS 1.2", "no key-exchange group in common"},
-     {V12, .groups = "secp384r1"}, {CLI(V12, NAME), CLI(V12, NAME, .groups = "X25519")}},
+     {V12, .groups = "secp384r1"},
+     {CLI(V12, NAME), CLI(V12, NAME, .groups = "X25519")}},
     {{"group-tls13", TD_CAUSE_GROUP_MISMATCH, "TLS 1.3", "no key-exchange group in common"},
-     {V13, .groups = "secp384r1"}, {CLI(V13, NAME), CLI(V13, NAME, .groups = "X25519")}},
+     {V13, .groups = "secp384r1"},
+     {CLI(V13, NAME), CLI(V13, NAME, .groups = "X25519")}},
     {{"sni-required-tls12", TD_CAUSE_SNI_REQUIRED, "TLS 1.2", "the server refuses clients without SNI"},
-     {V12, .need_sni = true}, {CLI(V12, NAME), CLI(V12, .host = "server.lab.test")}},
+     {V12, .need_sni = true},
+     {CLI(V12, NAME), CLI(V12, .host = "server.lab.test")}},
     {{"sni-required-tls13", TD_CAUSE_SNI_REQUIRED, "TLS 1.3", "the server refuses clients without SNI"},
-     {V13, .need_sni = true}, {CLI(V13, NAME), CLI(V13, .host = "server.lab.test")}},
+     {V13, .need_sni = true},
+     {CLI(V13, NAME), CLI(V13, .host = "server.lab.test")}},
     {{"hostname-tls12", TD_CAUSE_HOSTNAME_MISMATCH, "TLS 1.2", "the certificate does not name the host"},
-     {V12}, {CLI(V12, .sni = "wrong.lab.test", .host = "wrong.lab.test")}},
+     {V12},
+     {CLI(V12, .sni = "wrong.lab.test", .host = "wrong.lab.test")}},
     {{"wildcard-tls12", TD_CAUSE_HOSTNAME_MISMATCH, "TLS 1.2", "*.wild.lab.test does not cover a.b.wild.lab.test"},
-     {V12}, {CLI(V12, .sni = "a.b.wild.lab.test", .host = "a.b.wild.lab.test")}},
-    {{"incomplete-chain-tls12", TD_CAUSE_INCOMPLETE_CHAIN, "TLS 1.2", "the server sends its leaf without the intermediate"},
-     {V12, .chain = CHAIN_LEAF_ONLY}, {CLI(V12, NAME)}},
+     {V12},
+     {CLI(V12, .sni = "a.b.wild.lab.test", .host = "a.b.wild.lab.test")}},
+    {{"incomplete-chain-tls12", TD_CAUSE_INCOMPLETE_CHAIN, "TLS 1.2",
+      "the server sends its leaf without the intermediate"},
+     {V12, .chain = CHAIN_LEAF_ONLY},
+     {CLI(V12, NAME)}},
     {{"wrong-order-tls12", TD_CAUSE_INCORRECT_CHAIN, "TLS 1.2", "the server sends leaf, root, intermediate"},
-     {V12, .chain = CHAIN_WRONG_ORDER}, {CLI(V12, NAME)}},
+     {V12, .chain = CHAIN_WRONG_ORDER},
+     {CLI(V12, NAME)}},
     {{"expired-tls12", TD_CAUSE_EXPIRED_CERT, "TLS 1.2", "the server's certificate has expired"},
-     {V12, .cert = LC_EXPIRED}, {CLI(V12, NAME)}},
+     {V12, .cert = LC_EXPIRED},
+     {CLI(V12, NAME)}},
     {{"not-yet-valid-tls12", TD_CAUSE_NOT_YET_VALID_CERT, "TLS 1.2", "the server's certificate is not valid yet"},
-     {V12, .cert = LC_FUTURE}, {CLI(V12, NAME)}},
+     {V12, .cert = LC_FUTURE},
+     {CLI(V12, NAME)}},
     {{"unknown-ca-tls12", TD_CAUSE_UNKNOWN_CA, "TLS 1.2", "the server's CA is not in the client's truststore"},
-     {V12, .cert = LC_OTHER_CA}, {CLI(V12, NAME)}},
+     {V12, .cert = LC_OTHER_CA},
+     {CLI(V12, NAME)}},
     {{"self-signed-tls12", TD_CAUSE_SELF_SIGNED, "TLS 1.2", "a self-signed server certificate"},
-     {V12, .cert = LC_SELF}, {CLI(V12, NAME)}},
-    {{"wrong-usage-tls12", TD_CAUSE_CERT_UNUSABLE, "TLS 1.2", "the server's certificate is for clients (extendedKeyUsage clientAuth)"},
-     {V12, .cert = LC_WRONG_EKU}, {CLI(V12, NAME)}},
-    {{"expired-tls13", TD_CAUSE_EXPIRED_CERT, "TLS 1.3", "the server's certificate has expired (the client's alert is in clear)"},
-     {V13, .cert = LC_EXPIRED}, {CLI(V13, NAME)}},
+     {V12, .cert = LC_SELF},
+     {CLI(V12, NAME)}},
+    {{"wrong-usage-tls12", TD_CAUSE_CERT_UNUSABLE, "TLS 1.2",
+      "the server's certificate is for clients (extendedKeyUsage clientAuth)"},
+     {V12, .cert = LC_WRONG_EKU},
+     {CLI(V12, NAME)}},
+    {{"expired-tls13", TD_CAUSE_EXPIRED_CERT, "TLS 1.3",
+      "the server's certificate has expired (the client's alert is in clear)"},
+     {V13, .cert = LC_EXPIRED},
+     {CLI(V13, NAME)}},
     {{"unknown-ca-tls13", TD_CAUSE_UNKNOWN_CA, "TLS 1.3", "the server's CA is not in the client's truststore"},
-     {V13, .cert = LC_OTHER_CA}, {CLI(V13, NAME)}},
+     {V13, .cert = LC_OTHER_CA},
+     {CLI(V13, NAME)}},
     {{"client-cert-missing-tls12", TD_CAUSE_CLIENT_CERT_MISSING, "TLS 1.2", "the server requires a client certificate"},
-     {V12, .client_auth = true}, {CLI(V12, NAME)}},
+     {V12, .client_auth = true},
+     {CLI(V12, NAME)}},
     {{"client-cert-missing-tls13", TD_CAUSE_CLIENT_CERT_MISSING, "TLS 1.3", "the server requires a client certificate"},
-     {V13, .client_auth = true}, {CLI(V13, NAME)}},
+     {V13, .client_auth = true},
+     {CLI(V13, NAME)}},
     {{"client-cert-untrusted-tls12", TD_CAUSE_CLIENT_CERT_UNTRUSTED, "TLS 1.2", "a client certificate from another CA"},
-     {V12, .client_auth = true}, {CLI(V12, NAME, .cert = LC_CLIENT_OTHER)}},
+     {V12, .client_auth = true},
+     {CLI(V12, NAME, .cert = LC_CLIENT_OTHER)}},
     {{"client-cert-untrusted-tls13", TD_CAUSE_CLIENT_CERT_UNTRUSTED, "TLS 1.3", "a client certificate from another CA"},
-     {V13, .client_auth = true}, {CLI(V13, NAME, .cert = LC_CLIENT_OTHER)}},
+     {V13, .client_auth = true},
+     {CLI(V13, NAME, .cert = LC_CLIENT_OTHER)}},
     {{"client-cert-expired-tls12", TD_CAUSE_CLIENT_CERT_EXPIRED, "TLS 1.2", "an expired client certificate"},
-     {V12, .client_auth = true}, {CLI(V12, NAME, .cert = LC_CLIENT_EXPIRED)}},
-    {{"client-cert-expired-tls13", TD_CAUSE_CLIENT_CERT_EXPIRED, "TLS 1.3", "an expired client certificate", false, true},
-     {V13, .client_auth = true}, {CLI(V13, NAME, .cert = LC_CLIENT_EXPIRED)}},
+     {V12, .client_auth = true},
+     {CLI(V12, NAME, .cert = LC_CLIENT_EXPIRED)}},
+    {{"client-cert-expired-tls13", TD_CAUSE_CLIENT_CERT_EXPIRED, "TLS 1.3", "an expired client certificate", false,
+      true},
+     {V13, .client_auth = true},
+     {CLI(V13, NAME, .cert = LC_CLIENT_EXPIRED)}},
     {{"cipher-null-only-tls12", TD_CAUSE_CIPHER_MISMATCH, "TLS 1.2",
       "a client offering only NULL suites, without SNI: the suites, not the missing SNI"},
-     {V12}, {CLI(V12, .host = "server.lab.test", .ciphers = "NULL-SHA256:NULL-SHA:@SECLEVEL=0")}},
-    {{"group-p384-only-tls13", TD_CAUSE_GROUP_MISMATCH, "TLS 1.3", "a TLS 1.3 client offering only P-384 to an X25519-only server"},
-     {V13, .groups = "X25519"}, {CLI(V13, NAME, .groups = "secp384r1")}},
+     {V12},
+     {CLI(V12, .host = "server.lab.test", .ciphers = "NULL-SHA256:NULL-SHA:@SECLEVEL=0")}},
+    {{"group-p384-only-tls13", TD_CAUSE_GROUP_MISMATCH, "TLS 1.3",
+      "a TLS 1.3 client offering only P-384 to an X25519-only server"},
+     {V13, .groups = "X25519"},
+     {CLI(V13, NAME, .groups = "secp384r1")}},
     {{"expired-and-wrong-name-tls12", TD_CAUSE_EXPIRED_CERT, "TLS 1.2",
       "an expired certificate that does not name the host either: both faults listed, in fix order"},
-     {V12, .cert = LC_EXPIRED}, {CLI(V12, .sni = "wrong.lab.test", .host = "wrong.lab.test")}},
+     {V12, .cert = LC_EXPIRED},
+     {CLI(V12, .sni = "wrong.lab.test", .host = "wrong.lab.test")}},
     {{"optcert-expired-tls12", TD_CAUSE_EXPIRED_CERT, "TLS 1.2",
       "the server asks for an optional client certificate; the client refuses its expired certificate"},
-     {V12, .cert = LC_EXPIRED, .client_auth = true, .client_auth_optional = true}, {CLI(V12, NAME)}},
+     {V12, .cert = LC_EXPIRED, .client_auth = true, .client_auth_optional = true},
+     {CLI(V12, NAME)}},
     {{"optcert-leaf-only-tls12", TD_CAUSE_INCOMPLETE_CHAIN, "TLS 1.2",
       "the server asks for an optional client certificate and sends its leaf alone"},
-     {V12, .chain = CHAIN_LEAF_ONLY, .client_auth = true, .client_auth_optional = true}, {CLI(V12, NAME)}},
+     {V12, .chain = CHAIN_LEAF_ONLY, .client_auth = true, .client_auth_optional = true},
+     {CLI(V12, NAME)}},
     {{"plain-http", TD_CAUSE_NOT_TLS, "-", "plain HTTP sent to the TLS port"}, {0}, {CLI(NAME, .plain_http = true)}},
     {{"reset", TD_CAUSE_TCP_RESET, "-", "the server resets the connection after the ClientHello"},
-     {.mode = SM_RESET}, {CLI(NAME)}},
+     {.mode = SM_RESET},
+     {CLI(NAME)}},
     {{"silent", TD_CAUSE_NO_RESPONSE, "-", "nothing answers the ClientHello"}, {.mode = SM_SILENT}, {CLI(NAME)}},
     {{"gateway-503", TD_CAUSE_UNKNOWN_CA, "TLS 1.2",
       "client -> gateway (HTTP) -> backend (TLS): the backend's CA is unknown, the gateway answers 503", true},
-     {V12, .cert = LC_OTHER_CA}, {CLI(V12, NAME)}},
+     {V12, .cert = LC_OTHER_CA},
+     {CLI(V12, NAME)}},
 };
 
 #define NUM_SCENARIOS (sizeof table / sizeof table[0])
@@ -250,8 +290,8 @@ static SSL_CTX *client_ctx(const struct td_lab *lab, const struct cli_cfg *c)
     ok = ok && (!c->suites || SSL_CTX_set_ciphersuites(ctx, c->suites));
     ok = ok && (!c->groups || SSL_CTX_set1_groups_list(ctx, c->groups));
     if (ok && c->cert) {
-        ok = SSL_CTX_use_certificate(ctx, lab->pki.cert[c->cert]) && SSL_CTX_use_PrivateKey(ctx, lab->pki.key[c->cert]) &&
-             SSL_CTX_add1_chain_cert(ctx, chain_ca(lab, c->cert));
+        ok = SSL_CTX_use_certificate(ctx, lab->pki.cert[c->cert]) &&
+             SSL_CTX_use_PrivateKey(ctx, lab->pki.key[c->cert]) && SSL_CTX_add1_chain_cert(ctx, chain_ca(lab, c->cert));
     }
     SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
     X509_VERIFY_PARAM_set_time(SSL_CTX_get0_param(ctx), (time_t)lab->t0);
@@ -366,7 +406,8 @@ static bool run_tls(const struct td_lab *lab, const struct scenario *sc, const s
     bool ok = cctx && (sc->srv.mode != SM_TLS || sctx) && peer_init(&c, cctx, true) &&
               (!sctx || peer_init(&s, sctx, false));
     if (!ok) {
-        snprintf(err, err_len, "%s: OpenSSL set-up failed: %s", sc->info.name, ERR_reason_error_string(ERR_get_error()));
+        snprintf(err, err_len, "%s: OpenSSL set-up failed: %s", sc->info.name,
+                 ERR_reason_error_string(ERR_get_error()));
         goto out;
     }
     s.dir = TD_SIM_S2C;

@@ -12,11 +12,11 @@
 
 struct td_lab_info {
     const char *name;
-    enum td_cause cause;   /* the verdict tlsdiag pcap must give (the last connection's) */
-    const char *version;   /* "TLS 1.2", "TLS 1.3", "-" */
+    enum td_cause cause; /* the verdict tlsdiag pcap must give (the last connection's) */
+    const char *version; /* "TLS 1.2", "TLS 1.3", "-" */
     const char *about;
-    bool gateway;          /* a client -> gateway -> backend pair */
-    bool hidden;           /* TLS 1.3 encrypts what proves it: diagnosed with the client's key log */
+    bool gateway; /* a client -> gateway -> backend pair */
+    bool hidden;  /* TLS 1.3 encrypts what proves it: diagnosed with the client's key log */
 };
 
 size_t td_lab_count(void);
@@ -29,8 +29,7 @@ struct td_lab;
 struct td_lab *td_lab_new(int64_t t0, char *err, size_t err_len);
 /* Runs scenario i, writing the capture to path (and, for TLS, the client's
  * key log to keylog_path when not NULL). */
-bool td_lab_write(struct td_lab *lab, size_t i, const char *path, const char *keylog_path, char *err,
-                  size_t err_len);
+bool td_lab_write(struct td_lab *lab, size_t i, const char *path, const char *keylog_path, char *err, size_t err_len);
 void td_lab_free(struct td_lab *lab);
 
 #endif

@@ -80,8 +80,8 @@ bool td_lab_pki_make(struct td_lab_pki *p, int64_t t0)
     p->root = new_cert("Lab Root CA", p->root_key, NULL, NULL, t0 - 3650 * DAY, t0 + 3650 * DAY, true, NULL, NULL, 1);
     p->inter = new_cert("Lab Intermediate CA", p->inter_key, p->root, p->root_key, t0 - 1000 * DAY, t0 + 2000 * DAY,
                         true, NULL, NULL, 2);
-    p->oroot = new_cert("Other Root CA", p->oroot_key, NULL, NULL, t0 - 3650 * DAY, t0 + 3650 * DAY, true, NULL,
-                        NULL, 3);
+    p->oroot = new_cert("Other Root CA", p->oroot_key, NULL, NULL, t0 - 3650 * DAY, t0 + 3650 * DAY, true, NULL, NULL,
+                        3);
     p->ointer = new_cert("Other Intermediate CA", p->ointer_key, p->oroot, p->oroot_key, t0 - 1000 * DAY,
                          t0 + 2000 * DAY, true, NULL, NULL, 4);
     static const char *const san = "DNS:server.lab.test,DNS:*.wild.lab.test";
@@ -107,10 +107,9 @@ bool td_lab_pki_make(struct td_lab_pki *p, int64_t t0)
         p->key[w] = new_key();
         X509 *iss = leaves[i].issuer == 0 ? p->inter : leaves[i].issuer == 1 ? p->ointer : NULL;
         EVP_PKEY *ik = leaves[i].issuer == 0 ? p->inter_key : leaves[i].issuer == 1 ? p->ointer_key : NULL;
-        p->cert[w] = new_cert(leaves[i].cn, p->key[w], iss, ik, from + leaves[i].from_off, to + leaves[i].to_off,
-                              false, leaves[i].client && w != LC_WRONG_EKU ? NULL : san,
-                              leaves[i].client ? "clientAuth" : "serverAuth",
-                              100 + (long)i);
+        p->cert[w] = new_cert(leaves[i].cn, p->key[w], iss, ik, from + leaves[i].from_off, to + leaves[i].to_off, false,
+                              leaves[i].client && w != LC_WRONG_EKU ? NULL : san,
+                              leaves[i].client ? "clientAuth" : "serverAuth", 100 + (long)i);
         if (!p->cert[w]) {
             return false;
         }

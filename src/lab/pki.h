@@ -11,15 +11,15 @@
 
 enum td_lab_cert {
     LC_NONE,
-    LC_GOOD,        /* server.lab.test, *.wild.lab.test, under the intermediate */
+    LC_GOOD, /* server.lab.test, *.wild.lab.test, under the intermediate */
     LC_EXPIRED,
     LC_FUTURE,
-    LC_OTHER_CA,    /* under a root nobody trusts */
-    LC_SELF,        /* self-signed */
-    LC_CLIENT,      /* clientAuth, under the intermediate */
+    LC_OTHER_CA, /* under a root nobody trusts */
+    LC_SELF,     /* self-signed */
+    LC_CLIENT,   /* clientAuth, under the intermediate */
     LC_CLIENT_OTHER,
     LC_CLIENT_EXPIRED,
-    LC_WRONG_EKU,   /* a server certificate with extendedKeyUsage clientAuth only */
+    LC_WRONG_EKU, /* a server certificate with extendedKeyUsage clientAuth only */
     LC_COUNT
 };
 

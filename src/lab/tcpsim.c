@@ -7,8 +7,8 @@
 
 #define STEP_NS 40000 /* between two frames of a flight */
 
-void td_tcpsim_init(struct td_tcpsim *s, struct td_pcapw *w, int64_t t_ns, uint32_t cip, uint16_t cport,
-                    uint32_t sip, uint16_t sport)
+void td_tcpsim_init(struct td_tcpsim *s, struct td_pcapw *w, int64_t t_ns, uint32_t cip, uint16_t cport, uint32_t sip,
+                    uint16_t sport)
 {
     td_memzero(s, sizeof *s);
     s->w = w;

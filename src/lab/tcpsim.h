@@ -14,17 +14,17 @@ enum { TD_SIM_C2S = 0, TD_SIM_S2C = 1 };
 
 struct td_tcpsim {
     struct td_pcapw *w;
-    int64_t t_ns;              /* capture clock */
-    uint32_t ip[2];            /* client, server */
+    int64_t t_ns;   /* capture clock */
+    uint32_t ip[2]; /* client, server */
     uint16_t port[2];
-    uint32_t seq[2];           /* next sequence number each side sends */
+    uint32_t seq[2]; /* next sequence number each side sends */
     uint16_t ipid[2];
     uint16_t mss;
     uint64_t frames;
 };
 
-void td_tcpsim_init(struct td_tcpsim *s, struct td_pcapw *w, int64_t t_ns, uint32_t cip, uint16_t cport,
-                    uint32_t sip, uint16_t sport);
+void td_tcpsim_init(struct td_tcpsim *s, struct td_pcapw *w, int64_t t_ns, uint32_t cip, uint16_t cport, uint32_t sip,
+                    uint16_t sport);
 void td_tcpsim_open(struct td_tcpsim *s);
 /* Data from dir, cut into MSS segments, then the other side's ACK. */
 void td_tcpsim_data(struct td_tcpsim *s, int dir, const uint8_t *p, size_t len);

@@ -24,7 +24,7 @@ struct td_probe_ctx {
     struct td_probe_result *r;
     struct sockaddr_storage addr; /* the address probed */
     socklen_t addr_len;
-    const char *sni;              /* sent, or NULL */
+    const char *sni; /* sent, or NULL */
     struct td_limits lim;
 };
 

@@ -11,10 +11,7 @@
 
 #include "base/banned.h"
 
-static void finish(struct td_probe_ctx *p, int64_t t0)
-{
-    p->r->seconds = (double)(td_probe_now_ms() - t0) / 1000.0;
-}
+static void finish(struct td_probe_ctx *p, int64_t t0) { p->r->seconds = (double)(td_probe_now_ms() - t0) / 1000.0; }
 
 /* A server that refuses the connection, stays silent or speaks something
  * else: the finding that says so, and true. */

@@ -15,9 +15,9 @@ struct td_flowtab {
     struct td_flow **buckets;
     size_t nbuckets, nflows;
     struct td_lru live, dead;
-    struct td_time now;   /* latest capture time seen */
-    uint64_t frame;       /* frame number of the segment being processed */
-    struct td_time ts;    /* its capture time */
+    struct td_time now; /* latest capture time seen */
+    uint64_t frame;     /* frame number of the segment being processed */
+    struct td_time ts;  /* its capture time */
     /* Frame and time of the bytes being delivered: the segment's own when
      * they were buffered out of order (td_flowtab_data_at). */
     uint64_t data_frame;
@@ -29,7 +29,7 @@ struct td_ooo {
     struct td_ooo *next;
     uint32_t seq;
     uint32_t len;
-    uint64_t frame;       /* the segment's frame and time */
+    uint64_t frame; /* the segment's frame and time */
     struct td_time ts;
     uint8_t data[];
 };

@@ -25,34 +25,33 @@
 #include "base/limits.h"
 #include "capture/capture.h"
 
-
 struct td_ooo;
 
 struct td_tcpdir {
-    bool have_base;       /* base (and next) known: SYN or first data seen */
-    bool fin_pending;     /* FIN seen, not yet reached in order */
-    bool fin_done;        /* FIN reached in order */
+    bool have_base;   /* base (and next) known: SYN or first data seen */
+    bool fin_pending; /* FIN seen, not yet reached in order */
+    bool fin_done;    /* FIN reached in order */
     bool syn;
-    uint32_t base_seq;    /* ISN (or first seq seen when the SYN was missed) */
-    uint32_t next_seq;    /* next byte expected */
+    uint32_t base_seq; /* ISN (or first seq seen when the SYN was missed) */
+    uint32_t next_seq; /* next byte expected */
     uint32_t fin_seq;
-    bool acked_valid;     /* the peer has acknowledged some of our bytes */
+    bool acked_valid; /* the peer has acknowledged some of our bytes */
     bool rst_sent;
-    uint32_t acked;       /* highest acknowledgement the peer sent for our bytes */
-    struct td_ooo *ooo;   /* sorted list of out-of-order segments */
+    uint32_t acked;     /* highest acknowledgement the peer sent for our bytes */
+    struct td_ooo *ooo; /* sorted list of out-of-order segments */
     size_t ooo_bytes;
-    uint64_t delivered;   /* stream offset of next_seq, in bytes */
-    uint64_t retrans;     /* segments that carried only bytes already seen */
+    uint64_t delivered; /* stream offset of next_seq, in bytes */
+    uint64_t retrans;   /* segments that carried only bytes already seen */
     uint64_t gaps, gap_bytes;
     /* Coverage: what the capture holds of this direction (td_flow_coverage). */
-    uint64_t segments;         /* segments captured from this side */
-    uint64_t payload_bytes;    /* payload bytes captured (snap length cuts excluded) */
-    uint64_t first_frame;      /* its first captured segment */
+    uint64_t segments;                /* segments captured from this side */
+    uint64_t payload_bytes;           /* payload bytes captured (snap length cuts excluded) */
+    uint64_t first_frame;             /* its first captured segment */
     uint64_t snap_frames, snap_bytes; /* segments cut by the snap length, and the bytes cut */
-    uint64_t acked_gap_bytes;  /* gap bytes the peer had acknowledged (sent, never captured) */
-    bool ack_seen;             /* the peer acknowledged something of ours (even with no base) */
-    uint32_t ack_first, ack_max; /* its first and highest acknowledgement */
-    bool data_seen, from_start; /* first payload captured; it was the first byte sent (SYN, or the peer's ACK) */
+    uint64_t acked_gap_bytes;         /* gap bytes the peer had acknowledged (sent, never captured) */
+    bool ack_seen;                    /* the peer acknowledged something of ours (even with no base) */
+    uint32_t ack_first, ack_max;      /* its first and highest acknowledgement */
+    bool data_seen, from_start;       /* first payload captured; it was the first byte sent (SYN, or the peer's ACK) */
     /* Wireshark's base_seq, which alone decides port reuse: its first SYN's
      * sequence number, else the first segment's minus one, else the peer's
      * first acknowledgement minus one. */
@@ -66,15 +65,15 @@ struct td_flow {
     /* Endpoint 0 is the one that sent the flow's first packet. */
     struct td_addr addr[2];
     uint16_t port[2];
-    uint32_t stream;      /* Wireshark tcp.stream */
+    uint32_t stream; /* Wireshark tcp.stream */
     uint64_t first_frame;
     struct td_time first_ts, last_ts;
     enum td_flow_state state;
     bool rst, fin[2];
-    int syn_from;         /* endpoint that sent the SYN without ACK, or -1 */
-    int synack_from;      /* endpoint that sent SYN+ACK, or -1 */
+    int syn_from;    /* endpoint that sent the SYN without ACK, or -1 */
+    int synack_from; /* endpoint that sent SYN+ACK, or -1 */
     struct td_tcpdir dir[2];
-    void *app;            /* owned by the application (engine) */
+    void *app; /* owned by the application (engine) */
     /* table links */
     struct td_flow *hnext;
     struct td_flow *lprev, *lnext; /* LRU by last_ts: head = most recent */
@@ -91,7 +90,6 @@ struct td_reasm_ops {
      * application still holds state: finish it. */
     void (*on_end)(void *ctx, struct td_flow *f, const char *why);
 };
-
 
 /* Coverage of endpoint `ep`'s direction of f, so far. */
 void td_flow_dir_coverage(const struct td_flow *f, int ep, struct td_dir_coverage *out);
@@ -116,10 +114,10 @@ void td_flowtab_finish(struct td_flowtab *t);
 void td_flowtab_free(struct td_flowtab *t);
 
 struct td_flowtab_stats {
-    uint64_t streams;       /* tcp.stream numbers handed out */
+    uint64_t streams; /* tcp.stream numbers handed out */
     uint64_t live, live_peak;
     uint64_t tombstones;
-    uint64_t evicted;       /* live flows dropped for max_live_flows */
+    uint64_t evicted; /* live flows dropped for max_live_flows */
     uint64_t timed_out;
 };
 void td_flowtab_stats(const struct td_flowtab *t, struct td_flowtab_stats *out);

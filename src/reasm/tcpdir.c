@@ -247,8 +247,7 @@ void td_tcpdir_segment(struct td_flowtab *t, struct td_flow *f, int from, const 
         d->data_seen = true;
         d->from_start = (d->syn && seq == d->base_seq + 1) || (d->ack_seen && seq == d->ack_first);
     }
-    if ((s->flags & TD_TCP_ACK) && peer->have_base &&
-        (!peer->acked_valid || td_seq_diff(s->ack, peer->acked) > 0)) {
+    if ((s->flags & TD_TCP_ACK) && peer->have_base && (!peer->acked_valid || td_seq_diff(s->ack, peer->acked) > 0)) {
         peer->acked = s->ack;
         peer->acked_valid = true;
         /* Data after a hole has arrived, and now the hole is acknowledged:

@@ -70,10 +70,7 @@ const char *td_cert_type_name(uint8_t t)
     }
 }
 
-const char *td_alert_level_name(uint8_t l)
-{
-    return l == 1 ? "warning" : l == 2 ? "fatal" : NULL;
-}
+const char *td_alert_level_name(uint8_t l) { return l == 1 ? "warning" : l == 2 ? "fatal" : NULL; }
 
 /* Whether m carries its decoded structure (a raw type-6 message, the draft
  * HelloRetryRequest code point, is never decoded). */

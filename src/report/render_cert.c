@@ -142,8 +142,8 @@ static void chain_text(struct td_buf *b, const struct td_cert_report *r, size_t 
                           o->color ? RST : "", r->anchor);
         } else if (strcmp(l, "missing") == 0) {
             td_buf_printf(b, "   %s  %s%s%s issuer not given: %s%s%s%s\n", bar, o->color ? YEL : "", bad,
-                          o->color ? RST : "", n->info.issuer, n->aia[0] ? " (caIssuers " : "",
-                          n->aia[0] ? n->aia : "", n->aia[0] ? ")" : "");
+                          o->color ? RST : "", n->info.issuer, n->aia[0] ? " (caIssuers " : "", n->aia[0] ? n->aia : "",
+                          n->aia[0] ? ")" : "");
         }
     }
     td_buf_putc(b, '\n');

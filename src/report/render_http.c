@@ -35,12 +35,14 @@ static void link_text(struct td_buf *out, const struct td_http_result *r, const 
     if (r->link_confidence == TD_CONF_HIGH) {
         td_buf_printf(out, "the only failed TLS connection from %s between the request and the answer\n", h->server_ip);
     } else if (r->in_window > 1) {
-        td_buf_printf(out, "one of %zu failed TLS connections from %s between the request and the answer (the first "
-                           "is taken)\n",
+        td_buf_printf(out,
+                      "one of %zu failed TLS connections from %s between the request and the answer (the first "
+                      "is taken)\n",
                       r->in_window, h->server_ip);
     } else {
-        td_buf_printf(out, "no failed TLS connection from %s started between the request and the answer, so the link "
-                           "is a guess: capture on the gateway itself (tcpdump -i any) to tie them\n",
+        td_buf_printf(out,
+                      "no failed TLS connection from %s started between the request and the answer, so the link "
+                      "is a guess: capture on the gateway itself (tcpdump -i any) to tie them\n",
                       h->server_ip);
     }
     for (size_t i = 0; i < r->num_others; i++) {
@@ -59,8 +61,7 @@ void td_render_http_text(struct td_buf *out, const struct td_http_result *r, con
     td_buf_printf(out, "tcp.stream %u  %s %s %s  HTTP  %s%u %s%s\n", h->stream, h->client, arrow, h->server,
                   td_col(o, TD_COL_RED), h->status, h->reason, td_col(o, TD_COL_RESET));
     if (h->request_frame) {
-        td_buf_printf(out, "  #%-6llu client %s server  %s\n", (unsigned long long)h->request_frame, arrow,
-                      h->request);
+        td_buf_printf(out, "  #%-6llu client %s server  %s\n", (unsigned long long)h->request_frame, arrow, h->request);
     }
     td_buf_printf(out, "  #%-6llu client %s server  HTTP/1.1 %u %s\n", (unsigned long long)h->status_frame, larrow,
                   h->status, h->reason);
@@ -69,15 +70,17 @@ void td_render_http_text(struct td_buf *out, const struct td_http_result *r, con
             td_buf_printf(out, "  Evidence #%-6llu its page says \"%s\": a TLS failure\n",
                           (unsigned long long)h->status_frame, h->body_says);
         }
-        td_buf_printf(out, "  %sCause%s    HTTP %u from %s; no failed TLS connection from it in this capture explains "
-                           "it (capture its backend side too: tcpdump on the gateway, any interface)\n\n",
+        td_buf_printf(out,
+                      "  %sCause%s    HTTP %u from %s; no failed TLS connection from it in this capture explains "
+                      "it (capture its backend side too: tcpdump on the gateway, any interface)\n\n",
                       td_col(o, TD_COL_BOLD), td_col(o, TD_COL_RESET), h->status, h->server);
         return;
     }
     struct td_verdict up = inherited(r);
     const struct td_cause_info *ci = td_cause_info(up.cause);
-    td_buf_printf(out, "  %sCause%s    %s%s%s (%s): the gateway's own TLS connection to its backend failed, so it "
-                       "answered %u  [%s]\n",
+    td_buf_printf(out,
+                  "  %sCause%s    %s%s%s (%s): the gateway's own TLS connection to its backend failed, so it "
+                  "answered %u  [%s]\n",
                   td_col(o, TD_COL_BOLD), td_col(o, TD_COL_RESET), td_col(o, TD_COL_RED), ci->title,
                   td_col(o, TD_COL_RESET), td_confidence_name(up.confidence), h->status, ci->slug);
     td_buf_printf(out, "  Evidence #%-6llu HTTP %u from %s to its client%s%s%s\n", (unsigned long long)h->status_frame,

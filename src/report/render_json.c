@@ -116,7 +116,8 @@ static void server_hello(struct td_json *j, const struct td_server_hello *sh)
     td_json_u64(j, "compression_method", sh->compression);
     td_json_u64(j, "session_id_length", sh->session_id_len);
     if (sh->key_share_group) {
-        td_json_str(j, sh->hrr ? "requested_group" : "key_share_group", td_group_str(sh->key_share_group, buf, sizeof buf));
+        td_json_str(j, sh->hrr ? "requested_group" : "key_share_group",
+                    td_group_str(sh->key_share_group, buf, sizeof buf));
     }
     if (sh->alpn) {
         td_json_str(j, "alpn", sh->alpn);
@@ -337,10 +338,11 @@ void td_render_conn_json_open(struct td_json *jp, const struct td_tls_conn *c, c
         td_json_obj_begin(&j, "preamble");
         td_json_str(&j, "protocol", c->pre.name);
         td_json_str(&j, "kind", c->pre.proxy ? "proxy" : "starttls");
-        td_json_str(&j, "upgrade", c->pre.refused    ? "refused"
-                                   : c->pre.accepted ? "accepted"
-                                   : c->pre.asked    ? "requested"
-                                                     : "none");
+        td_json_str(&j, "upgrade",
+                    c->pre.refused    ? "refused"
+                    : c->pre.accepted ? "accepted"
+                    : c->pre.asked    ? "requested"
+                                      : "none");
         if (c->pre.refused) {
             td_json_str(&j, "answer", c->pre.refusal);
             td_json_u64(&j, "answer_frame", c->pre_refused_frame);

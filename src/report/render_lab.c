@@ -20,7 +20,8 @@ void td_render_lab_list(struct td_buf *out, bool json)
             td_json_obj_end(&j);
             td_buf_putc(out, '\n');
         } else {
-            td_buf_printf(out, "%-28s %-22s %-8s %s\n", in->name, td_cause_info(in->cause)->slug, in->version, in->about);
+            td_buf_printf(out, "%-28s %-22s %-8s %s\n", in->name, td_cause_info(in->cause)->slug, in->version,
+                          in->about);
         }
     }
 }
@@ -62,11 +63,11 @@ void td_render_lab_text(struct td_buf *out, const struct td_lab_info *in, const 
 {
     bool alt = r->alternative;
     const char *mark = r->match ? (alt ? (o->utf8 ? "≈" : "~") : (o->utf8 ? "✓" : "ok")) : (o->utf8 ? "✗" : "FAIL");
-    const char *why = alt                           ? "  (TLS 1.3 hides it: listed as the alternative)"
-                      : in->hidden                  ? "  (TLS 1.3 hides it: read with the key log)"
+    const char *why = alt                             ? "  (TLS 1.3 hides it: listed as the alternative)"
+                      : in->hidden                    ? "  (TLS 1.3 hides it: read with the key log)"
                       : in->gateway && r->http_linked ? "  (the 503 is linked to it)"
-                      : in->gateway                 ? "  (the 503 is NOT linked to it)"
-                                                    : "";
+                      : in->gateway                   ? "  (the 503 is NOT linked to it)"
+                                                      : "";
     td_buf_printf(out, "%-28s %-8s %-22s %-22s %s%s%s%s\n", in->name, in->version, td_cause_info(in->cause)->slug,
                   td_cause_info(r->v.cause)->slug, o->color ? (r->match ? "\033[32m" : "\033[31m") : "", mark,
                   o->color ? "\033[0m" : "", why);

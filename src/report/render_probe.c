@@ -35,7 +35,9 @@ void td_render_probe_text(struct td_buf *b, const struct td_probe_result *r, con
                 continue;
             }
             td_buf_printf(b, "  %s suites (%s order):\n", vname(v->version),
-                          v->num_suites < 2 ? "one suite" : v->server_order ? "server" : "client");
+                          v->num_suites < 2 ? "one suite"
+                          : v->server_order ? "server"
+                                            : "client");
             for (size_t k = 0; k < v->num_suites; k++) {
                 td_buf_printf(b, "    %s\n", td_suite_str(v->suites[k], buf, sizeof buf));
             }

@@ -75,8 +75,8 @@ static void ch_summary(struct td_buf *out, const struct td_client_hello *ch)
 static void ch_detail(struct td_buf *out, const struct td_client_hello *ch)
 {
     char buf[48];
-    td_buf_printf(out, "        legacy_version: %s, session_id: %u bytes, compression:", td_version_str(ch->legacy_version, buf, sizeof buf),
-                  ch->session_id_len);
+    td_buf_printf(out, "        legacy_version: %s, session_id: %u bytes, compression:",
+                  td_version_str(ch->legacy_version, buf, sizeof buf), ch->session_id_len);
     for (size_t i = 0; i < ch->compression.len; i++) {
         td_buf_printf(out, " %u", ch->compression.p[i]);
     }
@@ -322,7 +322,8 @@ void td_render_conn_text(struct td_buf *out, const struct td_tls_conn *c, const 
     }
     td_addr_port_str(&c->addr[TD_CLIENT], c->port[TD_CLIENT], a, sizeof a);
     td_addr_port_str(&c->addr[TD_SERVER], c->port[TD_SERVER], b, sizeof b);
-    td_buf_printf(out, "%stcp.stream %u%s  %s %s %s", col(o, BOLD), c->stream, col(o, RESET), a, o->utf8 ? "→" : "->", b);
+    td_buf_printf(out, "%stcp.stream %u%s  %s %s %s", col(o, BOLD), c->stream, col(o, RESET), a, o->utf8 ? "→" : "->",
+                  b);
     td_buf_printf(out, "  SNI %s", c->sni ? c->sni : "(none)");
     if (c->version) {
         td_buf_printf(out, "  %s", td_version_str(c->version, buf, sizeof buf));
@@ -358,26 +359,29 @@ void td_render_conn_text(struct td_buf *out, const struct td_tls_conn *c, const 
 
 void td_render_summary_text(struct td_buf *out, const struct td_run_stats *s, const struct td_render_opts *o)
 {
-    td_buf_printf(out, "%s%s%s: %llu frames, %llu TCP connections; TLS: %llu (%s%llu ok%s, %s%llu failed%s, %llu incomplete)",
-                  col(o, BOLD), o->file ? o->file : "summary", col(o, RESET), (unsigned long long)s->frames,
-                  (unsigned long long)s->tcp_streams, (unsigned long long)s->tls_conns, col(o, GREEN),
-                  (unsigned long long)s->ok, col(o, RESET), col(o, s->failed ? RED : ""), (unsigned long long)s->failed,
-                  col(o, RESET), (unsigned long long)s->incomplete);
+    td_buf_printf(
+        out, "%s%s%s: %llu frames, %llu TCP connections; TLS: %llu (%s%llu ok%s, %s%llu failed%s, %llu incomplete)",
+        col(o, BOLD), o->file ? o->file : "summary", col(o, RESET), (unsigned long long)s->frames,
+        (unsigned long long)s->tcp_streams, (unsigned long long)s->tls_conns, col(o, GREEN), (unsigned long long)s->ok,
+        col(o, RESET), col(o, s->failed ? RED : ""), (unsigned long long)s->failed, col(o, RESET),
+        (unsigned long long)s->incomplete);
     if (s->not_tls_on_tls_port) {
         td_buf_printf(out, "; %llu not TLS on a TLS port", (unsigned long long)s->not_tls_on_tls_port);
     }
     td_buf_printf(out, "; other TCP with data: %llu\n", (unsigned long long)s->other_conns);
     if (s->fragments || s->truncated || s->malformed_frames || s->evicted) {
-        td_buf_printf(out, "  skipped: %llu IP fragments, %llu frames cut by the snap length, %llu malformed frames, "
-                           "%llu connections evicted (too many open at once)\n",
+        td_buf_printf(out,
+                      "  skipped: %llu IP fragments, %llu frames cut by the snap length, %llu malformed frames, "
+                      "%llu connections evicted (too many open at once)\n",
                       (unsigned long long)s->fragments, (unsigned long long)s->truncated,
                       (unsigned long long)s->malformed_frames, (unsigned long long)s->evicted);
     }
     char cmd[200];
     if (td_capture_advice(s, cmd, sizeof cmd)) {
-        td_buf_printf(out, "  %scapture quality:%s %llu frames cut by the snap length (%llu connections), "
-                           "%llu connections seen one way, %llu started mid-stream, %llu with %llu bytes ACKed but "
-                           "not captured, %llu still open at the end\n",
+        td_buf_printf(out,
+                      "  %scapture quality:%s %llu frames cut by the snap length (%llu connections), "
+                      "%llu connections seen one way, %llu started mid-stream, %llu with %llu bytes ACKed but "
+                      "not captured, %llu still open at the end\n",
                       col(o, YELLOW), col(o, RESET), (unsigned long long)s->cut_frames,
                       (unsigned long long)s->snap_cut_conns, (unsigned long long)s->one_sided_conns,
                       (unsigned long long)s->midstream_conns, (unsigned long long)s->acked_missing_conns,

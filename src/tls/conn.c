@@ -57,8 +57,8 @@ void td_tls_set_roles(struct td_tls_conn *c, const struct td_addr *client, uint1
 
 static bool is_http_request(const uint8_t *p, size_t n)
 {
-    static const char *const methods[] = {"GET ", "POST ", "HEAD ", "PUT ", "DELETE ", "OPTIONS ", "CONNECT ",
-                                          "PATCH ", "TRACE ", "PRI * HTTP/2"};
+    static const char *const methods[] = {"GET ",     "POST ",    "HEAD ",  "PUT ",   "DELETE ",
+                                          "OPTIONS ", "CONNECT ", "PATCH ", "TRACE ", "PRI * HTTP/2"};
     for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++) {
         size_t k = strlen(methods[i]);
         if (n >= k && td_mem_eq(p, methods[i], k)) {
@@ -192,7 +192,6 @@ static void check_complete(struct td_tls_conn *c)
 
 /* --- handshake messages --- */
 
-
 /* --- decryption with a key log --- */
 
 /* AEAD and PRF hash from the IANA name: TLS_AES_128_GCM_SHA256,
@@ -229,10 +228,10 @@ static void setup_keys(struct td_tls_conn *c)
         return;
     }
     if (c->tls13) {
-        c->dir[TD_SERVER].dec =
-            td_aead_tls13(c->keylog, "SERVER_HANDSHAKE_TRAFFIC_SECRET", c->client_random, c->dec_alg, c->dec_hash);
-        c->dir[TD_CLIENT].dec =
-            td_aead_tls13(c->keylog, "CLIENT_HANDSHAKE_TRAFFIC_SECRET", c->client_random, c->dec_alg, c->dec_hash);
+        c->dir[TD_SERVER].dec = td_aead_tls13(c->keylog, "SERVER_HANDSHAKE_TRAFFIC_SECRET", c->client_random,
+                                              c->dec_alg, c->dec_hash);
+        c->dir[TD_CLIENT].dec = td_aead_tls13(c->keylog, "CLIENT_HANDSHAKE_TRAFFIC_SECRET", c->client_random,
+                                              c->dec_alg, c->dec_hash);
         if (!c->dir[TD_SERVER].dec && !c->dir[TD_CLIENT].dec) {
             c->keylog_status = "no key for this session in the key log";
         }
@@ -249,8 +248,7 @@ static void keys_after_ccs(struct td_tls_conn *c, enum td_role from)
     if (!c->keylog || c->tls13 || d->dec || c->dec_alg == TD_AEAD_NONE || !c->have_client_random || !c->version) {
         return;
     }
-    d->dec = td_aead_tls12(c->keylog, c->client_random, c->server_random, c->dec_alg, c->dec_hash,
-                           from == TD_SERVER);
+    d->dec = td_aead_tls12(c->keylog, c->client_random, c->server_random, c->dec_alg, c->dec_hash, from == TD_SERVER);
 }
 
 /* TLS 1.3: once a side's Finished has been read, its records use the
@@ -298,8 +296,8 @@ static void on_server_hello(struct td_tls_conn *c, struct td_msg *m, struct td_s
     setup_keys(c);
 }
 
-static void parse_message(struct td_tls_conn *c, enum td_role from, uint8_t type, struct td_cur *body,
-                          uint64_t offset, const struct td_at *at)
+static void parse_message(struct td_tls_conn *c, enum td_role from, uint8_t type, struct td_cur *body, uint64_t offset,
+                          const struct td_at *at)
 {
     struct td_msg *m = add_msg(c, TD_M_HANDSHAKE, from, at);
     const char *err = NULL;
@@ -365,8 +363,8 @@ static void parse_message(struct td_tls_conn *c, enum td_role from, uint8_t type
         /* a ClientHello read up to the error stays a ClientHello, marked malformed */
         m->malformed = (type == TD_HS_CLIENT_HELLO && m->u.ch) || (type == TD_HS_SERVER_HELLO && m->u.sh);
         m->kind = m->malformed ? TD_M_HANDSHAKE : TD_M_MALFORMED;
-        set_text(m, "%s: %s (message offset %zu, stream offset %llu)", name ? name : "handshake message", err,
-                 err_off, (unsigned long long)(offset + 4 + err_off));
+        set_text(m, "%s: %s (message offset %zu, stream offset %llu)", name ? name : "handshake message", err, err_off,
+                 (unsigned long long)(offset + 4 + err_off));
         if (!c->complete) {
             fail(c, "malformed handshake message");
         }
@@ -453,8 +451,8 @@ static void start_record(struct td_tls_conn *c, enum td_role from, const struct 
     d->rec_offset = d->offset - 5;
     if (!record_header_ok(d)) {
         char why[160];
-        snprintf(why, sizeof why, "not a TLS record header: %02x %02x %02x %02x %02x", d->hdr[0], d->hdr[1],
-                 d->hdr[2], d->hdr[3], d->hdr[4]);
+        snprintf(why, sizeof why, "not a TLS record header: %02x %02x %02x %02x %02x", d->hdr[0], d->hdr[1], d->hdr[2],
+                 d->hdr[3], d->hdr[4]);
         malformed(c, from, at, d->rec_offset, "record", why);
         return;
     }
@@ -1163,8 +1161,7 @@ static enum td_dir_mode detect(const uint8_t *p, size_t n, bool *need_more)
     return TD_DIR_OTHER;
 }
 
-static void feed_preamble(struct td_tls_conn *c, enum td_role from, const uint8_t *p, size_t n,
-                          const struct td_at *at);
+static void feed_preamble(struct td_tls_conn *c, enum td_role from, const uint8_t *p, size_t n, const struct td_at *at);
 
 static void dispatch(struct td_tls_conn *c, enum td_role from, const uint8_t *p, size_t n, const struct td_at *at)
 {
@@ -1237,8 +1234,7 @@ static bool maybe_tls_start(const uint8_t *p, size_t n)
     return n > 0 && ((p[0] >= TD_CT_CHANGE_CIPHER_SPEC && p[0] <= TD_CT_HEARTBEAT) || (p[0] & 0x80));
 }
 
-static void feed_preamble(struct td_tls_conn *c, enum td_role from, const uint8_t *p, size_t n,
-                          const struct td_at *at)
+static void feed_preamble(struct td_tls_conn *c, enum td_role from, const uint8_t *p, size_t n, const struct td_at *at)
 {
     struct td_tls_dir *d = &c->dir[from];
     td_buf_append(&d->pre, p, n);
@@ -1334,11 +1330,10 @@ static void pre_flush(struct td_tls_conn *c, enum td_role from, const struct td_
 /* Bytes of one side, from wherever its mode stands (detection included). */
 bool td_tls_resync_ok(const uint8_t *p, size_t n, size_t hs_message_max)
 {
-    static const uint8_t hs_types[] = {TD_HS_CLIENT_HELLO, TD_HS_SERVER_HELLO, TD_HS_NEW_SESSION_TICKET,
-                                       TD_HS_ENCRYPTED_EXTENSIONS, TD_HS_CERTIFICATE, TD_HS_SERVER_KEY_EXCHANGE,
-                                       TD_HS_CERTIFICATE_REQUEST, TD_HS_SERVER_HELLO_DONE,
-                                       TD_HS_CERTIFICATE_VERIFY, TD_HS_CLIENT_KEY_EXCHANGE, TD_HS_FINISHED,
-                                       TD_HS_CERTIFICATE_STATUS};
+    static const uint8_t hs_types[] = {TD_HS_CLIENT_HELLO,         TD_HS_SERVER_HELLO,      TD_HS_NEW_SESSION_TICKET,
+                                       TD_HS_ENCRYPTED_EXTENSIONS, TD_HS_CERTIFICATE,       TD_HS_SERVER_KEY_EXCHANGE,
+                                       TD_HS_CERTIFICATE_REQUEST,  TD_HS_SERVER_HELLO_DONE, TD_HS_CERTIFICATE_VERIFY,
+                                       TD_HS_CLIENT_KEY_EXCHANGE,  TD_HS_FINISHED,          TD_HS_CERTIFICATE_STATUS};
     struct td_cur in;
     uint8_t type, major, minor, hs_type;
     uint16_t len;
@@ -1464,8 +1459,9 @@ static bool gap_in_handshake_message(struct td_tls_conn *c, enum td_role from, u
     if (m) {
         m->offset = d->offset;
         m->length = (uint32_t)bytes;
-        set_text(m, "%llu bytes missing from the capture at stream offset %llu (%s); the handshake message of "
-                    "type %u being read there is lost, the next one is read",
+        set_text(m,
+                 "%llu bytes missing from the capture at stream offset %llu (%s); the handshake message of "
+                 "type %u being read there is lost, the next one is read",
                  (unsigned long long)bytes, (unsigned long long)d->offset, why, type);
     }
     if (!c->complete) {
@@ -1535,8 +1531,8 @@ void td_tls_gap(struct td_tls_conn *c, enum td_role from, uint64_t bytes, const 
     if (m && !quiet) {
         m->offset = d->offset;
         m->length = (uint32_t)(bytes > UINT32_MAX ? UINT32_MAX : bytes);
-        set_text(m, "%llu bytes missing from the capture at stream offset %llu (%s); %s",
-                 (unsigned long long)bytes, (unsigned long long)d->offset, why,
+        set_text(m, "%llu bytes missing from the capture at stream offset %llu (%s); %s", (unsigned long long)bytes,
+                 (unsigned long long)d->offset, why,
                  resync ? "decoding resumes at the next segment that starts a record"
                         : "the rest of this direction cannot be decoded");
     }

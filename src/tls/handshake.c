@@ -113,8 +113,7 @@ struct td_server_key_exchange *td_parse_server_key_exchange(struct td_cur *c, ui
     } else if (name && strstr(name, "_DHE_")) {
         struct td_cur dp, dg, ys;
         ske->kind = TD_SKE_DHE;
-        if (!td_cur_get_u16_prefixed(c, &dp) || !td_cur_get_u16_prefixed(c, &dg) ||
-            !td_cur_get_u16_prefixed(c, &ys)) {
+        if (!td_cur_get_u16_prefixed(c, &dp) || !td_cur_get_u16_prefixed(c, &dg) || !td_cur_get_u16_prefixed(c, &ys)) {
             *err = "ServerKeyExchange DH parameters run past the message";
             goto bad;
         }

@@ -41,7 +41,7 @@ void td_client_hello_free(struct td_client_hello *ch)
  *   } ClientHello;
  */
 static struct td_client_hello *parse_client_hello(struct td_cur *c, const char **err, size_t *err_off,
-                                                 bool keep_partial)
+                                                  bool keep_partial)
 {
     struct td_pctx pc = {err, err_off, c}, *p = &pc;
     struct td_client_hello *ch = td_calloc(1, sizeof *ch);
@@ -230,7 +230,7 @@ static const uint8_t hrr_random[32] = {0xCF, 0x21, 0xAD, 0x74, 0xE5, 0x9A, 0x61,
  *   } ServerHello;
  */
 static struct td_server_hello *parse_server_hello(struct td_cur *c, const char **err, size_t *err_off,
-                                                 bool keep_partial)
+                                                  bool keep_partial)
 {
     struct td_pctx pc = {err, err_off, c}, *p = &pc;
     bool got_suite = false;

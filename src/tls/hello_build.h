@@ -28,14 +28,14 @@ enum td_hello_profile {
 
 struct td_hello_spec {
     enum td_hello_profile profile;
-    uint16_t version;               /* the highest offered; legacy_version is min(version, TLS 1.2) */
-    const uint8_t *random;          /* 32 bytes, drawn by the caller (no randomness in tls/) */
+    uint16_t version;      /* the highest offered; legacy_version is min(version, TLS 1.2) */
+    const uint8_t *random; /* 32 bytes, drawn by the caller (no randomness in tls/) */
     const uint16_t *suites;
     size_t num_suites;
-    const uint16_t *groups;         /* supported_groups */
+    const uint16_t *groups; /* supported_groups */
     size_t num_groups;
-    const char *sni;                /* server_name host_name, NULL: no server_name */
-    uint16_t key_share_group;       /* profiles with a key_share: 0 sends an empty client_shares */
+    const char *sni;          /* server_name host_name, NULL: no server_name */
+    uint16_t key_share_group; /* profiles with a key_share: 0 sends an empty client_shares */
     const uint8_t *key_share;
     size_t key_share_len;
 };

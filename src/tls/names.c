@@ -46,10 +46,7 @@ static const char *fmt(const char *name, uint16_t v, const char *prefix, char *b
 
 const char *td_suite_str(uint16_t v, char *buf, size_t len) { return fmt(td_suite_name(v), v, "", buf, len); }
 const char *td_group_str(uint16_t v, char *buf, size_t len) { return fmt(td_group_name(v), v, "", buf, len); }
-const char *td_sigscheme_str(uint16_t v, char *buf, size_t len)
-{
-    return fmt(td_sigscheme_name(v), v, "", buf, len);
-}
+const char *td_sigscheme_str(uint16_t v, char *buf, size_t len) { return fmt(td_sigscheme_name(v), v, "", buf, len); }
 const char *td_ext_str(uint16_t v, char *buf, size_t len) { return fmt(td_ext_name(v), v, "unknown_", buf, len); }
 
 const char *td_version_str(uint16_t v, char *buf, size_t len)

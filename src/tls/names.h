@@ -18,10 +18,10 @@ struct td_name {
     const char *name;
 };
 
-extern const struct td_name td_suite_names[], td_alert_names[], td_hstype_names[], td_ext_names[],
-    td_group_names[], td_sigscheme_names[], td_version_names[];
-extern const size_t td_suite_names_len, td_alert_names_len, td_hstype_names_len, td_ext_names_len,
-    td_group_names_len, td_sigscheme_names_len, td_version_names_len;
+extern const struct td_name td_suite_names[], td_alert_names[], td_hstype_names[], td_ext_names[], td_group_names[],
+    td_sigscheme_names[], td_version_names[];
+extern const size_t td_suite_names_len, td_alert_names_len, td_hstype_names_len, td_ext_names_len, td_group_names_len,
+    td_sigscheme_names_len, td_version_names_len;
 
 const char *td_name_find(const struct td_name *t, size_t len, uint32_t v);
 

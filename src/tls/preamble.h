@@ -20,7 +20,6 @@
 
 struct td_pre_proto;
 
-
 /* The longest single preamble message, and all preamble bytes of a side,
  * kept before giving up (then the side is shown as not TLS). */
 #define TD_PRE_MSG_MAX 4096

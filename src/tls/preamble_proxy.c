@@ -90,7 +90,13 @@ void td_pre_msg_proxy2(struct td_preamble *pr, enum td_role from, const struct t
     td_pre_byte_at(msg, 12, &vc);
     td_pre_byte_at(msg, 13, &fam);
     static const char *const fams[] = {"UNSPEC", "TCP4", "UDP4", "TCP6", "UDP6", "UNIX stream", "UNIX dgram"};
-    size_t fi = fam == 0x00 ? 0 : fam == 0x11 ? 1 : fam == 0x12 ? 2 : fam == 0x21 ? 3 : fam == 0x22 ? 4 : fam == 0x31 ? 5 : 6;
+    size_t fi = fam == 0x00   ? 0
+                : fam == 0x11 ? 1
+                : fam == 0x12 ? 2
+                : fam == 0x21 ? 3
+                : fam == 0x22 ? 4
+                : fam == 0x31 ? 5
+                              : 6;
     snprintf(out, len, "PROXY v2 header, %s, %s, %zu bytes", (vc & 0x0f) == 1 ? "PROXY" : "LOCAL", fams[fi],
              td_cur_len(msg));
     pr->asked = pr->accepted = true;
@@ -309,7 +315,10 @@ void td_pre_msg_socks5(struct td_preamble *pr, enum td_role from, const struct t
     if (k == 0) {
         pr->socks_method = b1;
         snprintf(out, len, "SOCKS5 method 0x%02x%s", b1,
-                 b1 == 0 ? " (no authentication)" : b1 == 2 ? " (username/password)" : b1 == 0xff ? " (none acceptable)" : "");
+                 b1 == 0      ? " (no authentication)"
+                 : b1 == 2    ? " (username/password)"
+                 : b1 == 0xff ? " (none acceptable)"
+                              : "");
         if (b1 == 0xff) {
             pr->asked = true;
             td_pre_answer(pr, false, out);
@@ -321,9 +330,10 @@ void td_pre_msg_socks5(struct td_preamble *pr, enum td_role from, const struct t
             td_pre_answer(pr, false, out);
         }
     } else {
-        static const char *const reps[] = {"succeeded", "general failure", "not allowed by ruleset",
-                                           "network unreachable", "host unreachable", "connection refused",
-                                           "TTL expired", "command not supported", "address type not supported"};
+        static const char *const reps[] = {
+            "succeeded",           "general failure",       "not allowed by ruleset",
+            "network unreachable", "host unreachable",      "connection refused",
+            "TTL expired",         "command not supported", "address type not supported"};
         socks5_addr(msg, addr, sizeof addr);
         snprintf(out, len, "SOCKS5 reply %s, bound %s", b1 < 9 ? reps[b1] : "unassigned", addr);
         td_pre_answer(pr, b1 == 0, out);

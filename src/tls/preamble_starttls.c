@@ -160,8 +160,7 @@ enum td_pre_match td_pre_match_imap(enum td_role from, const struct td_cur *in, 
     if (l == 0) {
         return td_cur_len(in) < 64 ? TD_PRE_MORE : TD_PRE_NO;
     }
-    return imap_command(in, "STARTTLS", NULL, 16) || imap_command(in, "CAPABILITY", NULL, 16) ? TD_PRE_YES
-                                                                                               : TD_PRE_NO;
+    return imap_command(in, "STARTTLS", NULL, 16) || imap_command(in, "CAPABILITY", NULL, 16) ? TD_PRE_YES : TD_PRE_NO;
 }
 
 void td_pre_msg_imap(struct td_preamble *pr, enum td_role from, const struct td_cur *msg, char *out, size_t len)
@@ -332,7 +331,8 @@ enum td_pre_match td_pre_match_xmpp(enum td_role from, const struct td_cur *in, 
     enum td_pre_match a = td_pre_prefix_ci(in, 0, "<?xml"), b = td_pre_prefix_ci(in, 0, "<stream:stream");
     if (a == TD_PRE_YES) {
         size_t n = td_cur_len(in);
-        if (td_pre_contains_ci(in, "jabber", n) || td_pre_contains_ci(in, "<stream:stream", n) || port == 5222 || port == 5269) {
+        if (td_pre_contains_ci(in, "jabber", n) || td_pre_contains_ci(in, "<stream:stream", n) || port == 5222 ||
+            port == 5269) {
             return TD_PRE_YES;
         }
         return n < 256 ? TD_PRE_MORE : TD_PRE_NO;

@@ -59,17 +59,17 @@ struct td_client_hello {
     struct td_u16s suites;
     struct td_blob compression;
     struct td_exts exts;
-    char *sni;                     /* first host_name, NULL when absent */
-    struct td_u16s versions;       /* supported_versions */
-    struct td_u16s groups;         /* supported_groups */
-    struct td_u16s sigalgs;        /* signature_algorithms */
-    struct td_u16s sigalgs_cert;   /* signature_algorithms_cert */
-    struct td_u16s key_shares;     /* key_share: groups offered */
+    char *sni;                   /* first host_name, NULL when absent */
+    struct td_u16s versions;     /* supported_versions */
+    struct td_u16s groups;       /* supported_groups */
+    struct td_u16s sigalgs;      /* signature_algorithms */
+    struct td_u16s sigalgs_cert; /* signature_algorithms_cert */
+    struct td_u16s key_shares;   /* key_share: groups offered */
     struct td_strs alpn;
     struct td_blob ec_point_formats;
     struct td_blob psk_modes;
     uint16_t padding_len;
-    uint16_t psk_identities;       /* pre_shared_key */
+    uint16_t psk_identities; /* pre_shared_key */
     uint16_t session_ticket_len;
     bool has_sni, has_status_request, has_ems, has_etm, has_reneg, has_session_ticket, has_early_data,
         has_post_handshake_auth, has_ech;
@@ -78,41 +78,41 @@ struct td_client_hello {
 /* RFC 8446 4.1.3 (ServerHello and HelloRetryRequest). */
 struct td_server_hello {
     bool hrr;
-    bool tls13_draft;              /* a TLS 1.3 draft (before draft 22) ServerHello: no session id, no compression */
+    bool tls13_draft; /* a TLS 1.3 draft (before draft 22) ServerHello: no session id, no compression */
     uint16_t legacy_version;
-    uint16_t version;              /* negotiated: supported_versions if present */
+    uint16_t version; /* negotiated: supported_versions if present */
     bool has_supported_versions;
     uint8_t random[32];
     uint8_t session_id_len;
     uint16_t suite;
     uint8_t compression;
     struct td_exts exts;
-    uint16_t key_share_group;      /* selected (SH) or requested (HRR) group; 0 if none */
+    uint16_t key_share_group; /* selected (SH) or requested (HRR) group; 0 if none */
     char *alpn;
     bool has_ems, has_etm, has_reneg, has_session_ticket, has_status_request, has_sni_ack;
-    const char *downgrade;         /* "TLS 1.2" / "TLS 1.1 or below" when the RFC 8446 4.1.3 sentinel is set */
+    const char *downgrade; /* "TLS 1.2" / "TLS 1.1 or below" when the RFC 8446 4.1.3 sentinel is set */
 };
 
 struct td_certificate {
     bool tls13;
-    struct td_blob *certs;         /* DER, leaf first as sent */
+    struct td_blob *certs; /* DER, leaf first as sent */
     size_t num_certs;
-    size_t num_certs_total;        /* as sent, when more than limits.max_certs */
+    size_t num_certs_total; /* as sent, when more than limits.max_certs */
 };
 
 /* RFC 8422 5.4 / RFC 5246 7.4.3 */
 struct td_server_key_exchange {
     enum { TD_SKE_UNKNOWN, TD_SKE_ECDHE, TD_SKE_DHE } kind;
-    uint16_t group;                /* ECDHE named curve */
-    uint32_t dh_p_bits;            /* DHE prime size */
-    uint16_t sigalg;               /* TLS 1.2 signature scheme, 0 if absent */
+    uint16_t group;     /* ECDHE named curve */
+    uint32_t dh_p_bits; /* DHE prime size */
+    uint16_t sigalg;    /* TLS 1.2 signature scheme, 0 if absent */
 };
 
 /* RFC 5246 7.4.4 / RFC 8446 4.3.2 */
 struct td_certificate_request {
     struct td_blob cert_types;
     struct td_u16s sigalgs;
-    struct td_blob *ca_names;      /* DER-encoded DistinguishedNames */
+    struct td_blob *ca_names; /* DER-encoded DistinguishedNames */
     size_t num_ca_names;
 };
 
@@ -121,14 +121,14 @@ enum td_msg_kind {
     TD_M_ENC_HANDSHAKE, /* an encrypted handshake record */
     TD_M_CCS,
     TD_M_ALERT,
-    TD_M_APPDATA,       /* application data records (folded: count) */
+    TD_M_APPDATA, /* application data records (folded: count) */
     TD_M_HEARTBEAT,
-    TD_M_NOT_TLS,       /* the peer spoke something else (text holds a printable excerpt) */
-    TD_M_GAP,           /* bytes missing from the capture */
-    TD_M_MALFORMED,     /* bytes that break the protocol (text says how) */
+    TD_M_NOT_TLS,   /* the peer spoke something else (text holds a printable excerpt) */
+    TD_M_GAP,       /* bytes missing from the capture */
+    TD_M_MALFORMED, /* bytes that break the protocol (text says how) */
     TD_M_TCP_FIN,
     TD_M_TCP_RST,
-    TD_M_PREAMBLE,      /* plain-text messages before TLS (label names the protocol, text the turn) */
+    TD_M_PREAMBLE, /* plain-text messages before TLS (label names the protocol, text the turn) */
 };
 
 struct td_msg {
@@ -137,19 +137,19 @@ struct td_msg {
     enum td_role from;
     uint8_t hs_type;
     bool encrypted;
-    bool inferred;          /* kind guessed from position and size (encrypted) */
-    bool decrypted;         /* read with the key log's secrets */
+    bool inferred;  /* kind guessed from position and size (encrypted) */
+    bool decrypted; /* read with the key log's secrets */
     uint16_t record_version;
-    uint32_t length;        /* handshake body or record payload length */
-    uint32_t count;         /* folded records (application data) */
-    uint64_t frame;         /* frame in which the last byte arrived */
+    uint32_t length; /* handshake body or record payload length */
+    uint32_t count;  /* folded records (application data) */
+    uint64_t frame;  /* frame in which the last byte arrived */
     struct td_time ts;
-    uint64_t offset;        /* stream offset of the first byte (record or message) */
+    uint64_t offset; /* stream offset of the first byte (record or message) */
     uint8_t alert_level, alert_desc;
     char *text;
-    const char *label;      /* TD_M_PREAMBLE: the protocol ("SMTP"); static */
-    bool malformed;         /* TD_M_HANDSHAKE decoded only up to an error (text says where) */
-    bool over_limit;        /* TD_M_MALFORMED: a message longer than tlsdiag reassembles, not a broken one */
+    const char *label; /* TD_M_PREAMBLE: the protocol ("SMTP"); static */
+    bool malformed;    /* TD_M_HANDSHAKE decoded only up to an error (text says where) */
+    bool over_limit;   /* TD_M_MALFORMED: a message longer than tlsdiag reassembles, not a broken one */
     union {
         struct td_client_hello *ch;
         struct td_server_hello *sh;
@@ -168,14 +168,14 @@ struct td_msg {
 struct td_pre_proto;
 struct td_preamble {
     const struct td_pre_proto *proto;
-    const char *name;             /* shown in the ladder: "SMTP", "PostgreSQL", "SOCKS5" ... */
-    uint32_t msgs[2];             /* messages seen, by role */
-    bool asked;                   /* the client asked for TLS or a tunnel (STARTTLS, SSLRequest, CONNECT) */
+    const char *name; /* shown in the ladder: "SMTP", "PostgreSQL", "SOCKS5" ... */
+    uint32_t msgs[2]; /* messages seen, by role */
+    bool asked;       /* the client asked for TLS or a tunnel (STARTTLS, SSLRequest, CONNECT) */
     bool accepted, refused;
-    char tag[16];                 /* IMAP: the tag of the STARTTLS command */
-    char refusal[120];            /* the server's answer, when refused */
-    bool proxy;                   /* a proxy set-up (CONNECT, SOCKS, PROXY) rather than an upgrade */
-    uint8_t socks_method;         /* SOCKS5: method chosen by the server */
+    char tag[16];         /* IMAP: the tag of the STARTTLS command */
+    char refusal[120];    /* the server's answer, when refused */
+    bool proxy;           /* a proxy set-up (CONNECT, SOCKS, PROXY) rather than an upgrade */
+    uint8_t socks_method; /* SOCKS5: method chosen by the server */
 };
 
 enum td_outcome { TD_OUTCOME_OK, TD_OUTCOME_FAILED, TD_OUTCOME_INCOMPLETE };
@@ -195,53 +195,53 @@ struct td_tls_dir {
     uint32_t rec_len, rec_left;
     uint64_t rec_offset;
     bool rec_encrypted;
-    struct td_buf hs;          /* handshake bytes awaiting a complete message */
-    uint64_t hs_offset;        /* stream offset of hs.data[0] */
+    struct td_buf hs;   /* handshake bytes awaiting a complete message */
+    uint64_t hs_offset; /* stream offset of hs.data[0] */
     uint8_t alert[2];
     size_t alert_len;
-    bool ccs;                  /* ChangeCipherSpec sent */
-    bool finished;             /* its handshake flight is over (Finished sent, maybe encrypted) */
+    bool ccs;      /* ChangeCipherSpec sent */
+    bool finished; /* its handshake flight is over (Finished sent, maybe encrypted) */
     bool hs_overflow;
-    uint64_t offset;           /* stream offset of the next byte */
-    uint32_t post_records;     /* records after the handshake completed */
-    uint32_t enc_hs_records;   /* TLS 1.3: encrypted records of its handshake flight so far */
-    bool closed_first;         /* its first record after the handshake was an alert */
-    struct td_msg *appdata;    /* current folded application data message */
-    struct td_aead *dec;       /* this side's record keys, from the key log */
-    struct td_buf rec;         /* the encrypted record being collected for dec */
-    bool dec_bad;              /* its keys did not open a record: stop trying */
-    bool switch_keys;          /* TLS 1.3: its Finished was read; application keys next */
+    uint64_t offset;         /* stream offset of the next byte */
+    uint32_t post_records;   /* records after the handshake completed */
+    uint32_t enc_hs_records; /* TLS 1.3: encrypted records of its handshake flight so far */
+    bool closed_first;       /* its first record after the handshake was an alert */
+    struct td_msg *appdata;  /* current folded application data message */
+    struct td_aead *dec;     /* this side's record keys, from the key log */
+    struct td_buf rec;       /* the encrypted record being collected for dec */
+    bool dec_bad;            /* its keys did not open a record: stop trying */
+    bool switch_keys;        /* TLS 1.3: its Finished was read; application keys next */
     bool fin, rst;
-    bool ssl2_keyed;           /* SSLv2: records after CLIENT-MASTER-KEY are encrypted */
+    bool ssl2_keyed; /* SSLv2: records after CLIENT-MASTER-KEY are encrypted */
     uint32_t ssl2_enc_records;
-    struct td_buf text;        /* first bytes of a non-TLS stream */
-    struct td_msg *text_msg;   /* the NotTLS message showing them */
-    struct td_buf pre;         /* preamble bytes awaiting a whole message (<= TD_PRE_MSG_MAX) */
-    uint64_t pre_total;        /* preamble bytes of this side so far */
-    uint32_t hs_skip;          /* handshake bytes still to drop: the rest of a message a gap cut */
-    uint64_t resync_skipped;   /* bytes of the handshake captured but unreadable: a record cut by a gap,
-                                  or bytes after one that start no record (TD_DIR_RESYNC) */
+    struct td_buf text;      /* first bytes of a non-TLS stream */
+    struct td_msg *text_msg; /* the NotTLS message showing them */
+    struct td_buf pre;       /* preamble bytes awaiting a whole message (<= TD_PRE_MSG_MAX) */
+    uint64_t pre_total;      /* preamble bytes of this side so far */
+    uint32_t hs_skip;        /* handshake bytes still to drop: the rest of a message a gap cut */
+    uint64_t resync_skipped; /* bytes of the handshake captured but unreadable: a record cut by a gap,
+                                or bytes after one that start no record (TD_DIR_RESYNC) */
 };
 
 struct td_tls_conn {
     const struct td_limits *lim;
     uint32_t stream;
-    struct td_addr addr[2];    /* by role */
+    struct td_addr addr[2]; /* by role */
     uint16_t port[2];
     bool roles_known;
     bool roles_from_syn;
-    bool tls_seen;             /* some TLS record or SSLv2 hello was recognised */
+    bool tls_seen; /* some TLS record or SSLv2 hello was recognised */
     bool tls13;
-    bool ssl2;                 /* the server answered with an SSLv2 SERVER-HELLO: SSL 2.0 records both ways */
+    bool ssl2; /* the server answered with an SSLv2 SERVER-HELLO: SSL 2.0 records both ways */
     bool hrr;
-    bool complete;             /* both sides finished the handshake */
-    bool cert_requested;       /* a CertificateRequest was seen: the answer may come after the handshake */
+    bool complete;       /* both sides finished the handshake */
+    bool cert_requested; /* a CertificateRequest was seen: the answer may come after the handshake */
     bool failed;
     bool fatal_alert;
-    bool settled;              /* nothing more to learn: caller may release */
+    bool settled; /* nothing more to learn: caller may release */
     const char *fail_reason;
-    const char *note;          /* something odd about a completed handshake */
-    uint16_t version;          /* negotiated, 0 until ServerHello */
+    const char *note; /* something odd about a completed handshake */
+    uint16_t version; /* negotiated, 0 until ServerHello */
     uint16_t suite;
     char *sni;
     uint64_t first_frame;
@@ -253,7 +253,7 @@ struct td_tls_conn {
     bool have_client_random;
     enum td_aead_alg dec_alg;
     enum td_prf_hash dec_hash;
-    bool decrypting;           /* messages being parsed come from a decrypted record */
+    bool decrypting; /* messages being parsed come from a decrypted record */
     const char *keylog_status;
     /* Plain HTTP/1.x on a connection that is not TLS (a gateway's client side):
      * the request line, and the status the server answered. */
@@ -276,16 +276,16 @@ struct td_tls_conn {
      * "The plain HTTP request was sent to HTTPS port", Apache's "speaking
      * plain HTTP to an SSL-enabled server port"). */
     bool http_said_tls_port;
-    struct td_preamble pre;    /* plain text before TLS, if any */
-    struct td_msg *pre_turn;   /* the preamble step being added to (one per turn of speech) */
-    char pre_turn_first[100];  /* its first message */
+    struct td_preamble pre;   /* plain text before TLS, if any */
+    struct td_msg *pre_turn;  /* the preamble step being added to (one per turn of speech) */
+    char pre_turn_first[100]; /* its first message */
     uint64_t pre_refused_frame;
     uint32_t pre_turns;
-    struct td_tls_dir dir[2];  /* by role */
+    struct td_tls_dir dir[2]; /* by role */
     struct td_msg *msgs, *last;
     size_t num_msgs, dropped_msgs;
     uint64_t gaps;
-    bool gap_in_handshake;     /* bytes were lost before the handshake completed */
+    bool gap_in_handshake; /* bytes were lost before the handshake completed */
     /* What the capture holds of the connection, by role (filled from TCP by
      * the engine before the connection is handed out; valid false otherwise). */
     struct td_coverage cov;
@@ -340,8 +340,8 @@ struct td_certificate *td_parse_certificate(struct td_cur *body, bool tls13, siz
                                             size_t *err_off);
 struct td_server_key_exchange *td_parse_server_key_exchange(struct td_cur *body, uint16_t suite, uint16_t version,
                                                             const char **err, size_t *err_off);
-struct td_certificate_request *td_parse_certificate_request(struct td_cur *body, uint16_t version,
-                                                            const char **err, size_t *err_off);
+struct td_certificate_request *td_parse_certificate_request(struct td_cur *body, uint16_t version, const char **err,
+                                                            size_t *err_off);
 void td_client_hello_free(struct td_client_hello *ch);
 void td_server_hello_free(struct td_server_hello *sh);
 void td_certificate_free(struct td_certificate *c);

@@ -75,8 +75,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     struct td_keylog *kl = td_keylog_new();
     struct td_analysis_opts o = {.keylog = kl};
-    struct td_analysis_cb cb = {.on_conn = on_conn, .on_verdict = on_verdict, .on_http = on_http,
-                                .on_summary = on_summary};
+    struct td_analysis_cb cb = {
+        .on_conn = on_conn, .on_verdict = on_verdict, .on_http = on_http, .on_summary = on_summary};
     struct td_analysis *a = td_analysis_new(&o, &cb);
     char err[256];
     td_analyse_file(a, path, err, sizeof err);

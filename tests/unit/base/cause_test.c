@@ -109,7 +109,9 @@ static void check_dir(const char *dir, unsigned command)
                     found = true;
                     if (!(td_cause_info(ids[i].cause)->commands & command)) {
                         fail_msg("%s names TD_CAUSE_%s, which base/causes.def does not mark as emitted by %s", path, id,
-                                 command == TD_CMD_PCAP ? "PCAP" : command == TD_CMD_CERT ? "CERT" : "PROBE");
+                                 command == TD_CMD_PCAP   ? "PCAP"
+                                 : command == TD_CMD_CERT ? "CERT"
+                                                          : "PROBE");
                     }
                 }
             }

@@ -220,11 +220,11 @@ static void test_encapsulations(void **state)
     ether(&eth4, 0x0800, &ip4);
     struct {
         const char *name;
-        uint8_t proto;       /* outer IPv4 protocol, 0: an Ethernet frame */
+        uint8_t proto; /* outer IPv4 protocol, 0: an Ethernet frame */
         const uint8_t *hdr;
         size_t hdr_len;
         const struct td_buf *inner;
-        uint16_t udp_port;   /* non-zero: the header rides in UDP to this port */
+        uint16_t udp_port; /* non-zero: the header rides in UDP to this port */
         int family;
     } cases[] = {
         {"IPIP", 4, NULL, 0, &ip4, 0, 4},
@@ -232,8 +232,14 @@ static void test_encapsulations(void **state)
         {"GRE IPv4", 47, (const uint8_t *)"\0\0\x08\0", 4, &ip4, 0, 4},
         {"GRE key+seq IPv6", 47, (const uint8_t *)"\x30\0\x86\xdd\0\0\0\x01\0\0\0\x02", 12, &ip6, 0, 6},
         {"GRE bridged", 47, (const uint8_t *)"\0\0\x65\x58", 4, &eth4, 0, 4},
-        {"ERSPAN II", 47, (const uint8_t *)"\x10\0\x88\xbe\0\0\0\x01" "\x10\x01\0\x01\0\0\0\0", 16, &eth4, 0, 4},
-        {"ERSPAN III", 47, (const uint8_t *)"\x10\0\x22\xeb\0\0\0\x01" "\x20\x01\0\x01\0\0\0\0\0\0\0\0", 20, &eth4, 0, 4},
+        {"ERSPAN II", 47,
+         (const uint8_t *)"\x10\0\x88\xbe\0\0\0\x01"
+                          "\x10\x01\0\x01\0\0\0\0",
+         16, &eth4, 0, 4},
+        {"ERSPAN III", 47,
+         (const uint8_t *)"\x10\0\x22\xeb\0\0\0\x01"
+                          "\x20\x01\0\x01\0\0\0\0\0\0\0\0",
+         20, &eth4, 0, 4},
         {"VXLAN", 17, (const uint8_t *)"\x08\0\0\0\0\0\x2a\0", 8, &eth4, 4789, 4},
         {"GENEVE", 17, (const uint8_t *)"\x01\0\x65\x58\0\0\x2a\0\x01\x02\x03\x04", 12, &eth4, 6081, 4},
         {"GTP-U", 17, (const uint8_t *)"\x30\xff\0\x2a\0\0\0\x01", 8, &ip4, 2152, 4},

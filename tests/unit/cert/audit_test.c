@@ -13,12 +13,18 @@ static void test_host_matches(void **state)
         const char *pattern, *host;
         bool match;
     } cases[] = {
-        {"a.domain.com", "a.domain.com", true},   {"A.Domain.COM", "a.domain.com", true},
-        {"*.domain.com", "a.domain.com", true},   {"*.domain.com", "domain.com", false},
-        {"*.domain.com", "a.b.domain.com", false}, {"*.com", "domain.com", false},
-        {"a*.domain.com", "ab.domain.com", false}, {"*.domain.com.", "a.domain.com", true},
-        {"domain.com", "a.domain.com", false},    {"*.domain.com", ".domain.com", false},
-        {"", "a", false},                         {"*.", "a.", false},
+        {"a.domain.com", "a.domain.com", true},
+        {"A.Domain.COM", "a.domain.com", true},
+        {"*.domain.com", "a.domain.com", true},
+        {"*.domain.com", "domain.com", false},
+        {"*.domain.com", "a.b.domain.com", false},
+        {"*.com", "domain.com", false},
+        {"a*.domain.com", "ab.domain.com", false},
+        {"*.domain.com.", "a.domain.com", true},
+        {"domain.com", "a.domain.com", false},
+        {"*.domain.com", ".domain.com", false},
+        {"", "a", false},
+        {"*.", "a.", false},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         if (td_host_matches(cases[i].pattern, cases[i].host) != cases[i].match) {

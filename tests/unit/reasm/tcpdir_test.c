@@ -118,7 +118,7 @@ static void test_in_order_and_out_of_order(void **state)
     seg(t, 0, 100, 0, SYN, NULL);
     seg(t, 1, 500, 101, SYN | A, NULL);
     seg(t, 0, 101, 501, A, "hello ");
-    seg(t, 0, 113, 501, A, "third");  /* out of order */
+    seg(t, 0, 113, 501, A, "third"); /* out of order */
     seg(t, 0, 107, 501, A, "world ");
     seg(t, 0, 101, 501, A, "hello "); /* retransmission */
     seg(t, 0, 110, 501, A, "ld thi"); /* overlap with what we have */
@@ -151,9 +151,9 @@ static void test_gap_acknowledged_by_peer(void **state)
     seg(t, 0, 100, 0, SYN, NULL);
     seg(t, 1, 500, 101, SYN | A, NULL);
     seg(t, 0, 101, 501, A, "aaaa");
-    seg(t, 0, 109, 501, A, "cccc");  /* 105..108 never captured */
+    seg(t, 0, 109, 501, A, "cccc"); /* 105..108 never captured */
     assert_string_equal(td_buf_cstr(&s.got[0]), "aaaa");
-    seg(t, 1, 501, 113, A, NULL);     /* the server acknowledges all of it */
+    seg(t, 1, 501, 113, A, NULL); /* the server acknowledges all of it */
     assert_string_equal(td_buf_cstr(&s.got[0]), "aaaa____cccc");
     assert_int_equal(s.gaps[0], 4);
     done(t, &s);
@@ -167,7 +167,7 @@ static void test_gap_at_end_of_capture_and_fin(void **state)
     seg(t, 0, 100, 0, SYN, NULL);
     seg(t, 0, 101, 0, A, "ab");
     seg(t, 0, 105, 0, A | TD_TCP_FIN, "ef"); /* FIN after a hole */
-    assert_int_equal(s.fins[0], 0);           /* not in order yet */
+    assert_int_equal(s.fins[0], 0);          /* not in order yet */
     td_flowtab_finish(t);
     assert_string_equal(td_buf_cstr(&s.got[0]), "ab__ef");
     assert_int_equal(s.fins[0], 1);
@@ -299,8 +299,8 @@ static void test_coverage_midstream_lost_start(void **state)
     struct td_flowtab *t = table(&s);
     seg(t, 0, 1000, 5000, A, "req");
     seg(t, 1, 5100, 1003, A, "tail"); /* 5000..5099 not captured */
-    assert_int_equal(s.gaps[1], 0);    /* may still arrive out of order */
-    seg(t, 0, 1003, 5104, A, NULL);    /* acknowledged: never will */
+    assert_int_equal(s.gaps[1], 0);   /* may still arrive out of order */
+    seg(t, 0, 1003, 5104, A, NULL);   /* acknowledged: never will */
     assert_int_equal(s.gaps[1], 100);
     assert_string_equal(td_buf_cstr(&s.got[1]), "____________________________________________________________"
                                                 "________________________________________tail");
@@ -336,16 +336,11 @@ static void test_coverage_snap_length(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_in_order_and_out_of_order),
-        cmocka_unit_test(test_missing_syn_and_wraparound),
-        cmocka_unit_test(test_gap_acknowledged_by_peer),
-        cmocka_unit_test(test_gap_at_end_of_capture_and_fin),
-        cmocka_unit_test(test_port_reuse_new_stream),
-        cmocka_unit_test(test_ooo_limit_is_a_gap_not_growth),
-        cmocka_unit_test(test_port_reuse_as_wireshark),
-        cmocka_unit_test(test_out_of_order_keeps_its_frame),
-        cmocka_unit_test(test_coverage_one_sided),
-        cmocka_unit_test(test_coverage_midstream_lost_start),
+        cmocka_unit_test(test_in_order_and_out_of_order), cmocka_unit_test(test_missing_syn_and_wraparound),
+        cmocka_unit_test(test_gap_acknowledged_by_peer),  cmocka_unit_test(test_gap_at_end_of_capture_and_fin),
+        cmocka_unit_test(test_port_reuse_new_stream),     cmocka_unit_test(test_ooo_limit_is_a_gap_not_growth),
+        cmocka_unit_test(test_port_reuse_as_wireshark),   cmocka_unit_test(test_out_of_order_keeps_its_frame),
+        cmocka_unit_test(test_coverage_one_sided),        cmocka_unit_test(test_coverage_midstream_lost_start),
         cmocka_unit_test(test_coverage_snap_length),
     };
     return tl_run_tests("reasm/tcpdir", tests);

@@ -59,7 +59,8 @@ static void ladder(const struct td_tls_conn *c, char *out, size_t len)
     out[0] = '\0';
     size_t used = 0;
     for (const struct td_msg *m = c->msgs; m; m = m->next) {
-        used += (size_t)snprintf(out + used, len - used, "%s%c ", td_msg_type_name(m), m->from == TD_CLIENT ? '>' : '<');
+        used += (size_t)snprintf(out + used, len - used, "%s%c ", td_msg_type_name(m),
+                                 m->from == TD_CLIENT ? '>' : '<');
     }
 }
 
@@ -199,7 +200,8 @@ static void test_gap_resyncs_at_next_record(void **state)
     char got[512];
     ladder(&c, got, sizeof got);
     /* Without the ServerHello nothing says TLS 1.3: its encrypted records read as application data. */
-    assert_string_equal(got, "ClientHello> Gap< ChangeCipherSpec< ApplicationData< ChangeCipherSpec> ApplicationData> ");
+    assert_string_equal(got,
+                        "ClientHello> Gap< ChangeCipherSpec< ApplicationData< ChangeCipherSpec> ApplicationData> ");
     assert_true(c.gap_in_handshake);
     assert_int_equal(c.dir[TD_SERVER].resync_skipped, 10);
     assert_false(c.dir[TD_SERVER].text_msg != NULL); /* no NotTLS */
@@ -256,13 +258,13 @@ static void test_gap_inside_handshake_message_keeps_sync(void **state)
 static void test_resync_needs_a_plausible_record(void **state)
 {
     (void)state;
-    static const uint8_t ch[] = {22, 3, 1, 0, 0x40, 1, 0, 0, 0x3c};     /* ClientHello, 60 bytes in 64 */
+    static const uint8_t ch[] = {22, 3, 1, 0, 0x40, 1, 0, 0, 0x3c}; /* ClientHello, 60 bytes in 64 */
     static const uint8_t ccs[] = {20, 3, 3, 0, 1, 1};
     static const uint8_t app[] = {23, 3, 3, 0x10, 0x00, 0xaa};
     static const uint8_t enc_fin[] = {22, 3, 3, 0, 40, 0x9f, 0x31, 0x07, 0x55}; /* encrypted Finished */
-    static const uint8_t too_long[] = {22, 3, 3, 0, 40, 11, 0, 1, 0};            /* 256 bytes in a 40-byte record */
+    static const uint8_t too_long[] = {22, 3, 3, 0, 40, 11, 0, 1, 0};           /* 256 bytes in a 40-byte record */
     static const uint8_t text[] = {'H', 'T', 'T', 'P', '/', '1', '.', '1'};
-    static const uint8_t big[] = {23, 3, 3, 0x50, 0x01};                         /* over 2^14 + 2048 */
+    static const uint8_t big[] = {23, 3, 3, 0x50, 0x01}; /* over 2^14 + 2048 */
     assert_true(td_tls_resync_ok(ch, sizeof ch, 1 << 18));
     assert_true(td_tls_resync_ok(ccs, sizeof ccs, 1 << 18));
     assert_true(td_tls_resync_ok(app, sizeof app, 1 << 18));
@@ -313,12 +315,13 @@ static void test_sslv2_client_hello(void **state)
     struct td_buf b = {0};
     struct td_bld bl;
     td_bld_init(&bl, &b);
-    td_bld_u8(&bl, 1);         /* msg_type CLIENT-HELLO */
-    td_bld_u16(&bl, 0x0301);   /* TLS 1.0 */
-    td_bld_u16(&bl, 9);        /* cipher_spec_length: 3 specs */
-    td_bld_u16(&bl, 0);        /* session_id_length */
-    td_bld_u16(&bl, 16);       /* challenge_length */
-    td_bld_bytes(&bl, "\x00\x00\x2f\x07\x00\xc0\x00\x00\x0a", 9); /* TLS_RSA_WITH_AES_128_CBC_SHA, an SSLv2 spec, 3DES */
+    td_bld_u8(&bl, 1);       /* msg_type CLIENT-HELLO */
+    td_bld_u16(&bl, 0x0301); /* TLS 1.0 */
+    td_bld_u16(&bl, 9);      /* cipher_spec_length: 3 specs */
+    td_bld_u16(&bl, 0);      /* session_id_length */
+    td_bld_u16(&bl, 16);     /* challenge_length */
+    td_bld_bytes(&bl, "\x00\x00\x2f\x07\x00\xc0\x00\x00\x0a",
+                 9); /* TLS_RSA_WITH_AES_128_CBC_SHA, an SSLv2 spec, 3DES */
     td_bld_bytes(&bl, "0123456789abcdef", 16);
     assert_true(td_bld_finish(&bl));
     struct td_buf rec = {0};

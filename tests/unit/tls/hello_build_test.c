@@ -168,16 +168,26 @@ static void test_probe_long_lists_as_before(void **state)
         }
         all[n++] = (uint16_t)v;
     }
-    struct td_hello_spec spec = {.profile = TD_HELLO_PROBE_TLS12, .version = TD_VERSION_TLS1_2, .random = random,
-                                 .suites = all, .num_suites = n, .groups = all_groups,
-                                 .num_groups = sizeof all_groups / sizeof all_groups[0], .sni = "server.test"};
+    struct td_hello_spec spec = {.profile = TD_HELLO_PROBE_TLS12,
+                                 .version = TD_VERSION_TLS1_2,
+                                 .random = random,
+                                 .suites = all,
+                                 .num_suites = n,
+                                 .groups = all_groups,
+                                 .num_groups = sizeof all_groups / sizeof all_groups[0],
+                                 .sni = "server.test"};
     struct td_buf b = {0};
     assert_true(td_build_client_hello(&b, &spec));
     assert_hex(&b, probe_all_0303);
     td_buf_reset(&b);
     uint16_t s13[] = {0x1301, 0x1302, 0x1303, 0x1304, 0x1305};
-    struct td_hello_spec spec13 = {.profile = TD_HELLO_PROBE_TLS13, .version = TD_VERSION_TLS1_3, .random = random,
-                                   .suites = s13, .num_suites = 5, .groups = &all_groups[1], .num_groups = 1,
+    struct td_hello_spec spec13 = {.profile = TD_HELLO_PROBE_TLS13,
+                                   .version = TD_VERSION_TLS1_3,
+                                   .random = random,
+                                   .suites = s13,
+                                   .num_suites = 5,
+                                   .groups = &all_groups[1],
+                                   .num_groups = 1,
                                    .sni = "a.example"};
     assert_true(td_build_client_hello(&b, &spec13));
     assert_hex(&b, probe_all_0304_g23);
@@ -204,8 +214,13 @@ static void test_overlong_sni_fails(void **state)
     memset(sni, 'a', 69999);
     uint8_t random[32] = {0};
     uint16_t suite = 0xc02f;
-    struct td_hello_spec spec = {.profile = TD_HELLO_PROBE_TLS12, .version = TD_VERSION_TLS1_2, .random = random,
-                                 .suites = &suite, .num_suites = 1, .groups = all_groups, .num_groups = 1,
+    struct td_hello_spec spec = {.profile = TD_HELLO_PROBE_TLS12,
+                                 .version = TD_VERSION_TLS1_2,
+                                 .random = random,
+                                 .suites = &suite,
+                                 .num_suites = 1,
+                                 .groups = all_groups,
+                                 .num_groups = 1,
                                  .sni = sni};
     struct td_buf b = {0};
     assert_false(td_build_client_hello(&b, &spec));

@@ -16,11 +16,11 @@ static void rec2(struct td_buf *out, const uint8_t *p, size_t n)
 static void ssl2_session(struct td_buf *cl, struct td_buf *sv, bool refuse)
 {
     /* CLIENT-HELLO: type, version 0x0002, specs 6, sid 0, challenge 16 */
-    static const uint8_t ch[] = {1, 0, 2, 0, 6, 0, 0, 0, 16, 0x01, 0x00, 0x80, 0x07, 0x00, 0xc0,
-                                 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
+    static const uint8_t ch[] = {1, 0, 2, 0, 6, 0, 0, 0, 16, 0x01, 0x00, 0x80, 0x07, 0x00, 0xc0, 1,
+                                 2, 3, 4, 5, 6, 7, 8, 9, 10, 11,   12,   13,   14,   15,   16};
     /* SERVER-HELLO: type, hit 0, cert type 1, version, cert 4, specs 3, conn id 16 */
-    static const uint8_t sh[] = {4, 0, 1, 0, 2, 0, 4, 0, 3, 0, 16, 0x30, 0x02, 0x05, 0x00, 0x01, 0x00, 0x80,
-                                 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
+    static const uint8_t sh[] = {4,    0, 1, 0, 2, 0, 4, 0, 3, 0, 16, 0x30, 0x02, 0x05, 0x00, 0x01, 0x00,
+                                 0x80, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11,   12,   13,   14,   15,   16};
     static const uint8_t cmk[] = {2, 0x01, 0x00, 0x80, 0, 0, 0, 8, 0, 0, 9, 9, 9, 9, 9, 9, 9, 9};
     static const uint8_t err[] = {0, 0, 1};
     static const uint8_t enc[] = {0xde, 0xad, 0xbe, 0xef, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17};
@@ -52,8 +52,10 @@ static void run(struct td_tls_conn *c, bool refuse, size_t chunk)
         enum td_role from;
         const struct td_buf *b;
         size_t off, len;
-    } parts[] = {{TD_CLIENT, &cl, 0, ch_len}, {TD_SERVER, &sv, 0, sh_len},
-                 {TD_CLIENT, &cl, ch_len, cl.len - ch_len}, {TD_SERVER, &sv, sh_len, sv.len - sh_len}};
+    } parts[] = {{TD_CLIENT, &cl, 0, ch_len},
+                 {TD_SERVER, &sv, 0, sh_len},
+                 {TD_CLIENT, &cl, ch_len, cl.len - ch_len},
+                 {TD_SERVER, &sv, sh_len, sv.len - sh_len}};
     for (size_t i = 0; i < 4; i++) {
         for (size_t o = 0; o < parts[i].len; o += chunk, at.frame++) {
             size_t n = parts[i].len - o < chunk ? parts[i].len - o : chunk;
