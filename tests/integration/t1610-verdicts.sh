@@ -56,6 +56,9 @@ stop_pid $SRV
 ossl_srv 5104 -tls1_3 -cert "$P/other/leaf.crt" -key "$P/other/leaf.key" -cert_chain "$P/other/inter.crt"
 timeout 20 java tests/lib/TlsClient.java 127.0.0.1 5104 java13.server.test "$P/root.crt" TLSv1.3 >/dev/null 2>&1
 timeout 10 node tests/lib/tls_client.js 127.0.0.1 5104 node13.server.test "$P/root.crt" TLSv1.3 >/dev/null 2>&1
+# Go: built once (GOCACHE in the work directory, no network), then run
+GOCACHE=$W/gocache GOPATH=$W/gopath GOFLAGS=-mod=mod GO111MODULE=off go build -o "$W/go_tls_client" tests/lib/go/tls_client.go &&
+  timeout 10 "$W/go_tls_client" 127.0.0.1 5104 go13.server.test "$P/root.crt" TLSv1.3 >/dev/null 2>&1
 stop_pid $SRV
 
 # s_client with one P-384 group against an X25519-only TLS 1.3 server (5105)
@@ -126,11 +129,11 @@ for T in $TLSDIAGS; do
       "conn(sni='gexpired.server.test')['confidence'] == 'high'" \
       "conn(sni='gleaf.server.test')['cause'] == 'incomplete_chain'" \
       "conn(sni='gleaf.server.test')['confidence'] == 'medium'"
-  check "$T: Java and Node TLS 1.3 clients leaving after the server's flight: certificate_rejected, aborted by the client" \
+  check "$T: Java, Node and Go TLS 1.3 clients leaving after the server's flight: certificate_rejected, aborted by the client" \
     python3 tests/lib/assert_json.py "$T" "$CAP" \
-      "all(conn(sni=s)['cause'] == 'certificate_rejected' for s in ('java13.server.test', 'node13.server.test'))" \
-      "all(conn(sni=s)['confidence'] == 'medium' for s in ('java13.server.test', 'node13.server.test'))" \
-      "all(conn(sni=s)['aborted_by'] == 'client' for s in ('java13.server.test', 'node13.server.test'))" \
+      "all(conn(sni=s)['cause'] == 'certificate_rejected' for s in ('java13.server.test', 'node13.server.test', 'go13.server.test'))" \
+      "all(conn(sni=s)['confidence'] == 'medium' for s in ('java13.server.test', 'node13.server.test', 'go13.server.test'))" \
+      "all(conn(sni=s)['aborted_by'] == 'client' for s in ('java13.server.test', 'node13.server.test', 'go13.server.test'))" \
       "'--keylog' in conn(sni='node13.server.test')['resolution']"
   check "$T: one P-384 group against an X25519-only server: group_mismatch, with or without SNI" \
     python3 tests/lib/assert_json.py "$T" "$CAP" \
