@@ -707,7 +707,12 @@ static bool rule_client_cert(const struct td_facts *f, const struct td_server_vi
      * close_notify answering the client's is no refusal). */
     bool server_alert_first = f->alert[S] &&
                               (f->alert_level[S] == 2 || !f->alert[C] || f->alert_frame[S] < f->alert_frame[C]);
-    bool server_gave_up = server_alert_first || server_closed_first(f);
+    /* A client that closed first (its close_notify after a completed
+     * handshake) was answered, not refused: the server's close after it is
+     * the normal end of the session (gnutls-cli against gnutls-serv's
+     * optional request). */
+    bool client_alert_first = f->alert[C] && (!f->alert[S] || f->alert_frame[C] < f->alert_frame[S]);
+    bool server_gave_up = server_alert_first || (server_closed_first(f) && !client_alert_first);
     /* A client that already sent its request and close_notify (TLS 1.3: it
      * thinks the handshake is over) has not given up itself. */
     if (!server_gave_up || (f->alert[C] && f->alert_desc[C] != A_CLOSE_NOTIFY)) {

@@ -110,7 +110,11 @@ def main():
     binary, capture, ports = args[0], args[1], args[2:]
     got, conns = tlsdiag(binary, capture)
     if auto:
-        ports = sorted(set(ports) | set(c["server"].rsplit(":", 1)[1] for c in conns if "server" in c))
+        # not the ports of connections with a plain-text preamble (SOCKS,
+        # STARTTLS): tshark's own dissectors find the TLS there, and decoding
+        # the port as TLS would change its stream numbering (SOCKS)
+        ports = sorted(set(ports) | set(c["server"].rsplit(":", 1)[1] for c in conns
+                                        if "server" in c and not c.get("preamble")))
     want = tshark(capture, ports)
     errors = []
     for num in sorted(set(want) | set(got)):
