@@ -914,6 +914,37 @@ static void test_gap_then_application_data_completed(void **state)
     assert_int_equal(v.cause, TD_CAUSE_CAPTURE_GAP);
 }
 
+/* gnutls-cli against gnutls-serv's optional request: an empty client
+ * Certificate, both Finished, then the client's close_notify (encrypted),
+ * the server's answer and the server closing first. Nobody was refused
+ * (this was client_cert_missing at high). */
+static void test_client_close_after_optional_request(void **state)
+{
+    (void)state;
+    struct td_facts f;
+    struct td_verdict v;
+    completed12(&f);
+    f.note = "the client closed with an encrypted alert right after the handshake";
+    f.cert_request = true;
+    f.cr_frame = 30;
+    f.client_cert_seen = f.client_cert_empty = true;
+    f.client_cert_frame = 32;
+    f.alert[0] = f.alert[1] = true;
+    f.alert_encrypted[0] = f.alert_encrypted[1] = true;
+    f.alert_frame[0] = 34;
+    f.alert_frame[1] = 35;
+    f.fin[0] = f.fin[1] = true;
+    f.fin_frame[1] = 36;
+    f.fin_frame[0] = 37;
+    td_diagnose(&f, NULL, &v);
+    assert_int_not_equal(v.cause, TD_CAUSE_CLIENT_CERT_MISSING);
+    assert_int_not_equal(v.confidence, TD_CONF_HIGH);
+    /* the same, but the server alerts first: it refused */
+    f.alert_frame[1] = 33;
+    td_diagnose(&f, NULL, &v);
+    assert_int_equal(v.cause, TD_CAUSE_CLIENT_CERT_MISSING);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -944,6 +975,7 @@ int main(void)
         cmocka_unit_test(test_no_response_needs_the_server_direction),
         cmocka_unit_test(test_not_tls_needs_the_first_bytes),
         cmocka_unit_test(test_gap_then_application_data_completed),
+        cmocka_unit_test(test_client_close_after_optional_request),
     };
     return tl_run_tests("diag/rules", tests);
 }
