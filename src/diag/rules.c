@@ -1251,9 +1251,19 @@ static bool rule_server_cert(const struct td_facts *f, const struct td_server_vi
         FIX(v, "client: add the root of %s to its truststore (or run tlsdiag pcap --ca ROOTS to prove it).",
             ch->leaf.issuer);
     } else if (!f->alert[C] && (f->fin[C] || f->rst[C]) && !ch->undecodable) {
-        /* Node and Java close without an alert when they refuse a chain. */
-        verdict(v, TD_CAUSE_UNKNOWN_CA, TD_CONF_MEDIUM, TD_SIDE_BOTH);
+        /* Node, Java and Go close without an alert when they refuse a chain.
+         * Before TLS 1.3 so do clients that only wanted the certificate, which
+         * they read in clear (scanners, certificate collectors, Windows'
+         * chain checks): there a complete chain with right names and dates and
+         * no word from the client proves no fault, and --ca decides trust. In
+         * TLS 1.3 such a client would have had to run the key exchange. */
+        bool cert_in_clear = !f->tls13;
+        verdict(v, cert_in_clear ? TD_CAUSE_UNKNOWN : TD_CAUSE_UNKNOWN_CA, cert_in_clear ? TD_CONF_LOW : TD_CONF_MEDIUM,
+                TD_SIDE_BOTH);
         v->aborted_by = TD_SIDE_CLIENT;
+        if (cert_in_clear) {
+            candidate(v, TD_CAUSE_UNKNOWN_CA);
+        }
         candidate(v, TD_CAUSE_CERTIFICATE_REJECTED);
         cert_named(v, &ch->leaf);
         evidence(v, f->fin[C] ? f->fin_frame[C] : f->rst_frame[C],
@@ -1262,9 +1272,11 @@ static bool rule_server_cert(const struct td_facts *f, const struct td_server_vi
                  f->fin[C] ? "FIN" : "RST");
         SAY(v,
             "the chain is complete up to %s and its names and dates are right; the client closed without saying "
-            "why (Node, Java): most likely it does not trust the root",
+            "why: it may not trust the root (Node and Java close so), or it wanted the certificate only",
             ch->leaf.issuer);
-        FIX(v, "client: add the root of %s to its truststore (or run tlsdiag pcap --ca ROOTS to prove it).",
+        FIX(v,
+            "run tlsdiag pcap --ca ROOTS with the client's truststore to prove or rule out trust; if the root of %s "
+            "is not in it, add it.",
             ch->leaf.issuer);
         return true;
     } else {

@@ -945,6 +945,31 @@ static void test_client_close_after_optional_request(void **state)
     assert_int_equal(v.cause, TD_CAUSE_CLIENT_CERT_MISSING);
 }
 
+/* A complete chain, right names and dates, and a client that closes without
+ * a word. TLS 1.2: a client that only wanted the certificate (it is in
+ * clear) closes so too: no fault proven. TLS 1.3: it had to run the key
+ * exchange to read it, so a refusal is the likely reading (Node, Java). */
+static void test_silent_close_after_a_good_chain(void **state)
+{
+    (void)state;
+    struct td_facts f;
+    struct td_verdict v;
+    completed12(&f);
+    f.outcome = TD_OUTCOME_FAILED;
+    f.fin[0] = true;
+    f.fin_frame[0] = 9;
+    td_diagnose(&f, NULL, &v);
+    assert_int_equal(v.cause, TD_CAUSE_UNKNOWN);
+    assert_int_equal(v.confidence, TD_CONF_LOW);
+    assert_int_equal(v.num_candidates, 2);
+    assert_int_equal(v.candidates[0], TD_CAUSE_UNKNOWN_CA);
+    f.tls13 = true;
+    f.version = 0x0304;
+    td_diagnose(&f, NULL, &v);
+    assert_int_equal(v.cause, TD_CAUSE_UNKNOWN_CA);
+    assert_int_equal(v.confidence, TD_CONF_MEDIUM);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -976,6 +1001,7 @@ int main(void)
         cmocka_unit_test(test_not_tls_needs_the_first_bytes),
         cmocka_unit_test(test_gap_then_application_data_completed),
         cmocka_unit_test(test_client_close_after_optional_request),
+        cmocka_unit_test(test_silent_close_after_a_good_chain),
     };
     return tl_run_tests("diag/rules", tests);
 }
