@@ -10,9 +10,6 @@
 
 #include "base/banned.h"
 
-/* RFC 8446 4 HandshakeType values used here. */
-enum { HS_CH = 1, HS_SH = 2, HS_HRR = 6, HS_CERT = 11, HS_SKE = 12, HS_CR = 13, HS_FIN = 20 };
-
 static void copy_u16s(struct td_u16s *dst, const struct td_u16s *src)
 {
     dst->n = src->n;
@@ -114,10 +111,10 @@ static bool client_cert_listed(const struct td_certificate_request *cr, const st
 
 static void version_span(const struct td_client_hello *ch, uint16_t *lo, uint16_t *hi)
 {
-    *lo = 0xffff, *hi = 0;
+    *lo = UINT16_MAX, *hi = 0;
     for (size_t i = 0; i < ch->versions.n; i++) {
         uint16_t v = ch->versions.v[i];
-        if (td_is_grease(v) || (v >> 8) != 3) {
+        if (td_is_grease(v) || (v >> 8) != (TD_VERSION_SSL3 >> 8)) { /* SSL 3.0 and TLS: major version 3 */
             continue;
         }
         *lo = v < *lo ? v : *lo;
@@ -125,7 +122,7 @@ static void version_span(const struct td_client_hello *ch, uint16_t *lo, uint16_
     }
     if (*hi == 0) { /* no supported_versions: legacy_version is the highest, SSL 3.0 the floor */
         *hi = ch->legacy_version;
-        *lo = 0x0300;
+        *lo = TD_VERSION_SSL3;
     }
 }
 
@@ -155,8 +152,8 @@ void td_facts_from_conn(struct td_facts *f, const struct td_tls_conn *c, const s
     f->http_cert_error = c->http_cert_error;
     f->first_ns = time_ns(&c->first_ts);
     f->cov = c->cov;
-    f->skipped[0] = c->dir[TD_CLIENT].resync_skipped;
-    f->skipped[1] = c->dir[TD_SERVER].resync_skipped;
+    f->skipped[TD_CLIENT] = c->dir[TD_CLIENT].resync_skipped;
+    f->skipped[TD_SERVER] = c->dir[TD_SERVER].resync_skipped;
     f->gap_in_handshake = c->gap_in_handshake;
     /* Without SNI or --host the client named nothing but the address it
      * connected to: clients then check the certificate's IP SANs. */
@@ -174,7 +171,7 @@ void td_facts_from_conn(struct td_facts *f, const struct td_tls_conn *c, const s
         snprintf(f->refused_text, sizeof f->refused_text, "%s", c->pre.refusal);
     }
     for (const struct td_msg *m = c->msgs; m; m = m->next) {
-        int side = m->from == TD_CLIENT ? 0 : 1;
+        enum td_role side = m->from == TD_CLIENT ? TD_CLIENT : TD_SERVER;
         if ((m->kind == TD_M_MALFORMED || m->malformed) && !f->malformed && !f->over_limit) {
             f->malformed = !m->over_limit;
             f->over_limit = m->over_limit;
@@ -184,11 +181,11 @@ void td_facts_from_conn(struct td_facts *f, const struct td_tls_conn *c, const s
             snprintf(f->malformed_text, sizeof f->malformed_text, "%s", m->text ? m->text : "");
         }
         if (m->kind != TD_M_TCP_FIN && m->kind != TD_M_TCP_RST && m->kind != TD_M_GAP) {
-            uint64_t *first = side == 0 ? &f->first_client_frame : &f->first_server_frame;
+            uint64_t *first = side == TD_CLIENT ? &f->first_client_frame : &f->first_server_frame;
             if (!*first) {
                 *first = m->frame;
             }
-            if (side == 0) {
+            if (side == TD_CLIENT) {
                 f->client_msgs++;
                 if (m->kind == TD_M_APPDATA && !f->client_appdata_frame) {
                     f->client_appdata_frame = m->frame;
@@ -209,7 +206,7 @@ void td_facts_from_conn(struct td_facts *f, const struct td_tls_conn *c, const s
         }
         switch (m->kind) {
         case TD_M_HANDSHAKE:
-            if (m->hs_type == HS_CH && !f->have_ch && m->u.ch) {
+            if (m->hs_type == TD_HS_CLIENT_HELLO && !f->have_ch && m->u.ch) {
                 const struct td_client_hello *ch = m->u.ch;
                 f->have_ch = true;
                 f->sslv2_hello = ch->sslv2_format;
@@ -221,19 +218,20 @@ void td_facts_from_conn(struct td_facts *f, const struct td_tls_conn *c, const s
                 copy_u16s(&f->ch_key_shares, &ch->key_shares);
                 f->sni = ch->has_sni && ch->sni;
                 snprintf(f->sni_name, sizeof f->sni_name, "%s", ch->sni ? ch->sni : "");
-            } else if (m->hs_type == HS_HRR && m->u.sh) {
+            } else if (m->hs_type == TD_HS_HELLO_RETRY_REQUEST && m->u.sh) {
                 f->hrr = true;
                 f->hrr_frame = m->frame;
                 f->hrr_group = m->u.sh->key_share_group;
-            } else if (m->hs_type == HS_SH && m->u.sh && !f->have_sh) {
+            } else if (m->hs_type == TD_HS_SERVER_HELLO && m->u.sh && !f->have_sh) {
                 f->have_sh = true;
                 f->sh_frame = m->frame;
                 f->version = m->u.sh->version;
                 f->suite = m->u.sh->suite;
                 f->sh_group = m->u.sh->key_share_group;
-            } else if (m->hs_type == HS_SKE && m->u.ske && m->u.ske->kind == TD_SKE_ECDHE && !f->sh_group) {
+            } else if (m->hs_type == TD_HS_SERVER_KEY_EXCHANGE && m->u.ske && m->u.ske->kind == TD_SKE_ECDHE &&
+                       !f->sh_group) {
                 f->sh_group = m->u.ske->group; /* TLS 1.2: the curve the server chose */
-            } else if (m->hs_type == HS_CERT && m->u.cert) {
+            } else if (m->hs_type == TD_HS_CERTIFICATE && m->u.cert) {
                 if (m->from == TD_SERVER && !f->have_cert) {
                     f->have_cert = true;
                     f->cert_frame = m->frame;
@@ -254,7 +252,7 @@ void td_facts_from_conn(struct td_facts *f, const struct td_tls_conn *c, const s
                         chain_of(m->u.cert, NULL, f->when, o, true, &f->client_chain);
                     }
                 }
-            } else if (m->hs_type == HS_CR) {
+            } else if (m->hs_type == TD_HS_CERTIFICATE_REQUEST) {
                 f->cert_request = true;
                 f->cr_frame = m->frame;
                 cr = m->u.cr;
@@ -272,7 +270,7 @@ void td_facts_from_conn(struct td_facts *f, const struct td_tls_conn *c, const s
                 f->server_flight_records++;
             }
             if (m->from == TD_CLIENT && c->tls13 && !client_fin_seen) {
-                if (m->hs_type == HS_FIN) {
+                if (m->hs_type == TD_HS_FINISHED) {
                     client_fin_seen = true;
                     f->client_finished = true;
                 } else {
@@ -286,7 +284,8 @@ void td_facts_from_conn(struct td_facts *f, const struct td_tls_conn *c, const s
             break;
         case TD_M_ALERT:
             /* the first fatal alert of a side, else its first alert */
-            if (!f->alert[side] || (f->alert_level[side] != 2 && m->alert_level == 2)) {
+            if (!f->alert[side] ||
+                (f->alert_level[side] != TD_ALERT_LEVEL_FATAL && m->alert_level == TD_ALERT_LEVEL_FATAL)) {
                 f->alert[side] = true;
                 f->alert_level[side] = m->alert_level;
                 f->alert_desc[side] = m->alert_desc;
@@ -380,13 +379,13 @@ void td_server_view_add(struct td_server_view *v, const struct td_facts *f)
     } else {
         v->ok_without_sni++;
     }
-    if ((f->version >> 8) == 3 && (f->version & 0xff) <= 4) {
+    if (f->version >= TD_VERSION_SSL3 && f->version <= TD_VERSION_TLS1_3) { /* bit = the minor version */
         v->versions_ok |= (uint16_t)(1u << (f->version & 0xff));
     }
     size_t before = v->num_suites;
     add_u16(v->suites, &v->num_suites, TD_SRV_MAX_SUITES, f->suite);
     if (v->num_suites > before) {
-        v->suite_is13[before] = f->version >= 0x0304;
+        v->suite_is13[before] = f->version >= TD_VERSION_TLS1_3;
     }
     if (f->sh_group) {
         add_u16(v->groups, &v->num_groups, 16, f->sh_group);
@@ -407,8 +406,9 @@ void td_facts_settle(struct td_facts *f)
     }
     /* A fatal alert can only come after the handshake in a connection whose
      * handshake completed. */
-    bool refused = f->note || f->http_cert_error || (f->alert[0] && f->alert_level[0] == 2) ||
-                   (f->alert[1] && f->alert_level[1] == 2);
+    bool refused = f->note || f->http_cert_error ||
+                   (f->alert[TD_CLIENT] && f->alert_level[TD_CLIENT] == TD_ALERT_LEVEL_FATAL) ||
+                   (f->alert[TD_SERVER] && f->alert_level[TD_SERVER] == TD_ALERT_LEVEL_FATAL);
     if (!refused) { /* td_diagnose decides the rest; this only spares it most connections */
         return;
     }

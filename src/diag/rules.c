@@ -20,8 +20,10 @@ static bool refused_after_handshake(const struct td_facts *f)
     }
     /* A fatal alert before that side sent any data; one after is a failure
      * of the session, not of the handshake. */
-    return f->note || (f->alert[C] && f->alert_level[C] == 2 && f->appdata[C] == 0) ||
-           (f->alert[S] && f->alert_level[S] == 2 && f->appdata[S] == 0) || client_cert_refused_after(f);
+    return f->note ||
+           (f->alert[TD_CLIENT] && f->alert_level[TD_CLIENT] == TD_ALERT_LEVEL_FATAL && f->appdata[TD_CLIENT] == 0) ||
+           (f->alert[TD_SERVER] && f->alert_level[TD_SERVER] == TD_ALERT_LEVEL_FATAL && f->appdata[TD_SERVER] == 0) ||
+           client_cert_refused_after(f);
 }
 
 static bool rule_unknown(const struct td_facts *f, const struct td_server_view *sv, struct td_verdict *v)
@@ -32,8 +34,8 @@ static bool rule_unknown(const struct td_facts *f, const struct td_server_view *
     if (f->have_ch) {
         td_verdict_hello(v, f);
     }
-    td_verdict_alert(v, f, S);
-    td_verdict_alert(v, f, C);
+    td_verdict_alert(v, f, TD_SERVER);
+    td_verdict_alert(v, f, TD_CLIENT);
     FIX(v, "read the ladder with -v.");
     return true;
 }
@@ -80,7 +82,7 @@ static void completed(const struct td_facts *f, struct td_verdict *out)
         /* Both Finished were read after a gap in the handshake: it
          * completed, but not all of it was seen. Handshake bytes captured
          * and unreadable (a record the gap cut) leave it to the gap. */
-        bool unreadable = f->skipped[C] || f->skipped[S];
+        bool unreadable = f->skipped[TD_CLIENT] || f->skipped[TD_SERVER];
         verdict(out, unreadable ? TD_CAUSE_CAPTURE_GAP : TD_CAUSE_NONE, TD_CONF_MEDIUM, TD_SIDE_NONE);
         SAY(out, "both sides finished the handshake, but the capture lost %s%s",
             !f->have_ch   ? "the ClientHello"
@@ -108,8 +110,8 @@ static void completed(const struct td_facts *f, struct td_verdict *out)
  * nothing went wrong. */
 static bool incomplete_not_failed(const struct td_facts *f, struct td_verdict *out)
 {
-    if (f->outcome == TD_OUTCOME_INCOMPLETE && f->gap && f->client_appdata_frame && !f->alert[C] && !f->alert[S] &&
-        !f->rst[C] && !f->rst[S]) {
+    if (f->outcome == TD_OUTCOME_INCOMPLETE && f->gap && f->client_appdata_frame && !f->alert[TD_CLIENT] &&
+        !f->alert[TD_SERVER] && !f->rst[TD_CLIENT] && !f->rst[TD_SERVER]) {
         /* A client sends application data only after the server's Finished
          * (0-RTT aside): the handshake completed, the capture lost part of it. */
         verdict(out, TD_CAUSE_NONE, TD_CONF_MEDIUM, TD_SIDE_NONE);
@@ -137,7 +139,7 @@ static void settle_aborted_by(const struct td_facts *f, struct td_verdict *out)
     if (out->cause == TD_CAUSE_UPGRADE_REFUSED || out->cause == TD_CAUSE_PROXY_REFUSED) {
         out->aborted_by = TD_SIDE_SERVER; /* its refusal ends it, whoever closes the socket */
     }
-    if (dir_absent(f, C) || dir_absent(f, S)) {
+    if (dir_absent(f, TD_CLIENT) || dir_absent(f, TD_SERVER)) {
         /* Who gave up first cannot be told with one side unseen. */
         out->aborted_by = TD_SIDE_NONE;
     }

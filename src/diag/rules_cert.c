@@ -12,12 +12,13 @@
  * Finished); an empty Certificate needs no CertificateVerify. */
 static bool client_auth_tls13(const struct td_facts *f, struct td_verdict *v)
 {
-    bool server_alert_after = f->alert[S] && (f->alert_desc[S] == A_CERTIFICATE_REQUIRED || f->alert_encrypted[S]);
-    if (!f->tls13 || !server_alert_after || f->alert[C]) {
+    bool server_alert_after = f->alert[TD_SERVER] && (f->alert_desc[TD_SERVER] == TD_ALERT_CERTIFICATE_REQUIRED ||
+                                                      f->alert_encrypted[TD_SERVER]);
+    if (!f->tls13 || !server_alert_after || f->alert[TD_CLIENT]) {
         return false;
     }
-    td_verdict_alert(v, f, S);
-    if (f->client_flight_records == 1 || f->alert_desc[S] == A_CERTIFICATE_REQUIRED) {
+    td_verdict_alert(v, f, TD_SERVER);
+    if (f->client_flight_records == 1 || f->alert_desc[TD_SERVER] == TD_ALERT_CERTIFICATE_REQUIRED) {
         verdict(v, TD_CAUSE_CLIENT_CERT_MISSING, TD_CONF_HIGH, TD_SIDE_CLIENT);
         SAY(v,
             "%s asked for a client certificate; the client sent an empty Certificate (no CertificateVerify "
@@ -111,31 +112,33 @@ bool td_rule_client_cert(const struct td_facts *f, const struct td_server_view *
     }
     /* The server gave up: a fatal alert, or it spoke or closed first (its
      * close_notify answering the client's is no refusal). */
-    bool server_alert_first = f->alert[S] &&
-                              (f->alert_level[S] == 2 || !f->alert[C] || f->alert_frame[S] < f->alert_frame[C]);
+    bool server_alert_first = f->alert[TD_SERVER] &&
+                              (f->alert_level[TD_SERVER] == TD_ALERT_LEVEL_FATAL || !f->alert[TD_CLIENT] ||
+                               f->alert_frame[TD_SERVER] < f->alert_frame[TD_CLIENT]);
     /* A client that closed first (its close_notify after a completed
      * handshake) was answered, not refused: the server's close after it is
      * the normal end of the session (gnutls-cli against gnutls-serv's
      * optional request). */
-    bool client_alert_first = f->alert[C] && (!f->alert[S] || f->alert_frame[C] < f->alert_frame[S]);
+    bool client_alert_first = f->alert[TD_CLIENT] &&
+                              (!f->alert[TD_SERVER] || f->alert_frame[TD_CLIENT] < f->alert_frame[TD_SERVER]);
     bool server_gave_up = server_alert_first || (server_closed_first(f) && !client_alert_first);
     /* A client that already sent its request and close_notify (TLS 1.3: it
      * thinks the handshake is over) has not given up itself. */
-    if (!server_gave_up || (f->alert[C] && f->alert_desc[C] != A_CLOSE_NOTIFY)) {
+    if (!server_gave_up || (f->alert[TD_CLIENT] && f->alert_desc[TD_CLIENT] != TD_ALERT_CLOSE_NOTIFY)) {
         return false;
     }
     td_verdict_evidence(v, f->cr_frame, "CertificateRequest from the server");
     if (f->client_cert_empty) {
         verdict(v, TD_CAUSE_CLIENT_CERT_MISSING, TD_CONF_HIGH, TD_SIDE_CLIENT);
         td_verdict_evidence(v, f->client_cert_frame, "client Certificate is empty");
-        td_verdict_alert(v, f, S);
+        td_verdict_alert(v, f, TD_SERVER);
         SAY(v, "%s requires a client certificate; the client sent none", f->server);
         FIX(v, "client: configure a certificate and key issued by a CA the server lists in its CertificateRequest.");
         return true;
     }
     td_verdict_evidence(v, f->client_cert_frame, "client Certificate: %s (issuer %s)", f->client_chain.leaf.subject,
                         f->client_chain.leaf.issuer);
-    td_verdict_alert(v, f, S);
+    td_verdict_alert(v, f, TD_SERVER);
     v->has_cert = true;
     v->cert_role = "client";
     v->cert = f->client_chain.leaf;
@@ -147,7 +150,8 @@ bool td_rule_client_cert(const struct td_facts *f, const struct td_server_view *
         FIX(v, "client: renew the certificate %s (serial %s).", v->cert.subject, v->cert.serial);
         return true;
     }
-    if (f->client_chain.unusable != TD_CAUSE_NONE && !(f->alert[S] && f->alert_desc[S] == A_UNKNOWN_CA)) {
+    if (f->client_chain.unusable != TD_CAUSE_NONE &&
+        !(f->alert[TD_SERVER] && f->alert_desc[TD_SERVER] == TD_ALERT_UNKNOWN_CA)) {
         verdict(v, TD_CAUSE_CERT_UNUSABLE, TD_CONF_MEDIUM, TD_SIDE_CLIENT);
         td_verdict_candidate(v, TD_CAUSE_CLIENT_CERT_UNTRUSTED);
         SAY(v, "the client's certificate: %s (%s)", f->client_chain.unusable_msg,
@@ -155,11 +159,12 @@ bool td_rule_client_cert(const struct td_facts *f, const struct td_server_view *
         FIX(v, "client: %s", f->client_chain.unusable_fix);
         return true;
     }
-    bool trust_alert = f->alert[S] && (f->alert_desc[S] == A_UNKNOWN_CA || f->alert_desc[S] == A_BAD_CERTIFICATE ||
-                                       f->alert_desc[S] == A_CERTIFICATE_UNKNOWN);
+    bool trust_alert = f->alert[TD_SERVER] && (f->alert_desc[TD_SERVER] == TD_ALERT_UNKNOWN_CA ||
+                                               f->alert_desc[TD_SERVER] == TD_ALERT_BAD_CERTIFICATE ||
+                                               f->alert_desc[TD_SERVER] == TD_ALERT_CERTIFICATE_UNKNOWN);
     verdict(v, TD_CAUSE_CLIENT_CERT_UNTRUSTED,
             (f->client_chain.trust_checked && !f->client_chain.trusted) ||
-                    (trust_alert && f->alert_desc[S] == A_UNKNOWN_CA) || f->client_cert_unlisted
+                    (trust_alert && f->alert_desc[TD_SERVER] == TD_ALERT_UNKNOWN_CA) || f->client_cert_unlisted
                 ? TD_CONF_HIGH
                 : TD_CONF_MEDIUM,
             TD_SIDE_BOTH);
@@ -207,8 +212,9 @@ static bool chain_defect(const struct td_facts *f, struct td_verdict *v)
 {
     const struct td_chain_check *ch = &f->chain;
     if (ch->undecodable && !ch->leaf.subject[0]) {
-        bool says = f->alert[C] && (f->alert_desc[C] == A_BAD_CERTIFICATE || f->alert_desc[C] == A_DECODE_ERROR ||
-                                    f->alert_desc[C] == A_UNSUPPORTED_CERTIFICATE);
+        bool says = f->alert[TD_CLIENT] && (f->alert_desc[TD_CLIENT] == TD_ALERT_BAD_CERTIFICATE ||
+                                            f->alert_desc[TD_CLIENT] == TD_ALERT_DECODE_ERROR ||
+                                            f->alert_desc[TD_CLIENT] == TD_ALERT_UNSUPPORTED_CERTIFICATE);
         verdict(v, TD_CAUSE_CERT_UNUSABLE, says ? TD_CONF_HIGH : TD_CONF_MEDIUM, TD_SIDE_SERVER);
         SAY(v, "the server's certificate is not valid DER: no X.509 decoder can read it, and the client gave up");
         FIX(v, "server: install a well-formed certificate (PEM or DER from the CA); check the file with tlsdiag "
@@ -296,7 +302,8 @@ static bool lone_leaf(const struct td_facts *f, bool root_seen, struct td_verdic
     } else if (ch->num_certs == 1 && !ch->leaf_self_signed && !(ch->trust_checked && ch->trusted) && root_seen) {
         /* The issuer is a root: nothing is missing from the chain, the
          * client lacks that root. */
-        verdict(v, TD_CAUSE_UNKNOWN_CA, f->alert[C] && f->alert_desc[C] == A_UNKNOWN_CA ? TD_CONF_HIGH : TD_CONF_MEDIUM,
+        verdict(v, TD_CAUSE_UNKNOWN_CA,
+                f->alert[TD_CLIENT] && f->alert_desc[TD_CLIENT] == TD_ALERT_UNKNOWN_CA ? TD_CONF_HIGH : TD_CONF_MEDIUM,
                 TD_SIDE_BOTH);
         td_verdict_candidate(v, TD_CAUSE_CERTIFICATE_REJECTED);
         cert_named(v, &ch->leaf);
@@ -319,16 +326,17 @@ static bool lone_leaf(const struct td_facts *f, bool root_seen, struct td_verdic
 static bool chain_untrusted(const struct td_facts *f, struct td_verdict *v)
 {
     const struct td_chain_check *ch = &f->chain;
-    if (ch->unusable != TD_CAUSE_NONE && f->alert[C] && f->alert_desc[C] != A_UNKNOWN_CA) {
+    if (ch->unusable != TD_CAUSE_NONE && f->alert[TD_CLIENT] && f->alert_desc[TD_CLIENT] != TD_ALERT_UNKNOWN_CA) {
         /* A defect no truststore cures (tlsdiag cert's checks on the chain as sent). */
-        bool says = f->alert_desc[C] == A_BAD_CERTIFICATE || f->alert_desc[C] == A_UNSUPPORTED_CERTIFICATE;
+        bool says = f->alert_desc[TD_CLIENT] == TD_ALERT_BAD_CERTIFICATE ||
+                    f->alert_desc[TD_CLIENT] == TD_ALERT_UNSUPPORTED_CERTIFICATE;
         verdict(v, TD_CAUSE_CERT_UNUSABLE, says ? TD_CONF_HIGH : TD_CONF_MEDIUM, TD_SIDE_SERVER);
         td_verdict_candidate(v, TD_CAUSE_UNKNOWN_CA);
         cert_named(v, &ch->leaf);
         SAY(v, "%s (%s)", ch->unusable_msg, td_cause_info(ch->unusable)->slug);
         FIX(v, "server: %s", ch->unusable_fix);
     } else if (f->name_is_address && ch->name_checked && !ch->name_ok && !(ch->trust_checked && !ch->trusted) &&
-               !(f->alert[C] && f->alert_desc[C] == A_UNKNOWN_CA)) {
+               !(f->alert[TD_CLIENT] && f->alert_desc[TD_CLIENT] == TD_ALERT_UNKNOWN_CA)) {
         /* No SNI: clients check the certificate against the address they
          * connected to (IP SANs, RFC 6125 / RFC 9525), before any issuer. */
         verdict(v, TD_CAUSE_HOSTNAME_MISMATCH, TD_CONF_MEDIUM, TD_SIDE_BOTH);
@@ -347,10 +355,12 @@ static bool chain_untrusted(const struct td_facts *f, struct td_verdict *v)
         SAY(v, "the chain does not verify against the given truststore: %s", ch->verify_text);
         FIX(v, "client: add the issuing root to its truststore; or server: use a certificate from a CA the client "
                "trusts.");
-    } else if (f->alert[C] &&
-               (f->alert_desc[C] == A_UNKNOWN_CA || f->alert_desc[C] == A_BAD_CERTIFICATE ||
-                f->alert_desc[C] == A_CERTIFICATE_UNKNOWN || f->alert_desc[C] == A_UNSUPPORTED_CERTIFICATE)) {
-        verdict(v, TD_CAUSE_UNKNOWN_CA, f->alert_desc[C] == A_UNKNOWN_CA ? TD_CONF_HIGH : TD_CONF_MEDIUM, TD_SIDE_BOTH);
+    } else if (f->alert[TD_CLIENT] && (f->alert_desc[TD_CLIENT] == TD_ALERT_UNKNOWN_CA ||
+                                       f->alert_desc[TD_CLIENT] == TD_ALERT_BAD_CERTIFICATE ||
+                                       f->alert_desc[TD_CLIENT] == TD_ALERT_CERTIFICATE_UNKNOWN ||
+                                       f->alert_desc[TD_CLIENT] == TD_ALERT_UNSUPPORTED_CERTIFICATE)) {
+        verdict(v, TD_CAUSE_UNKNOWN_CA, f->alert_desc[TD_CLIENT] == TD_ALERT_UNKNOWN_CA ? TD_CONF_HIGH : TD_CONF_MEDIUM,
+                TD_SIDE_BOTH);
         td_verdict_candidate(v, TD_CAUSE_CERTIFICATE_REJECTED);
         cert_named(v, &ch->leaf);
         SAY(v,
@@ -374,7 +384,7 @@ static bool chain_untrusted(const struct td_facts *f, struct td_verdict *v)
 static bool closed_in_silence(const struct td_facts *f, struct td_verdict *v)
 {
     const struct td_chain_check *ch = &f->chain;
-    if (f->alert[C] || !(f->fin[C] || f->rst[C]) || ch->undecodable) {
+    if (f->alert[TD_CLIENT] || !(f->fin[TD_CLIENT] || f->rst[TD_CLIENT]) || ch->undecodable) {
         return false;
     }
     bool cert_in_clear = !f->tls13;
@@ -386,10 +396,10 @@ static bool closed_in_silence(const struct td_facts *f, struct td_verdict *v)
     }
     td_verdict_candidate(v, TD_CAUSE_CERTIFICATE_REJECTED);
     cert_named(v, &ch->leaf);
-    td_verdict_evidence(v, f->fin[C] ? f->fin_frame[C] : f->rst_frame[C],
+    td_verdict_evidence(v, f->fin[TD_CLIENT] ? f->fin_frame[TD_CLIENT] : f->rst_frame[TD_CLIENT],
                         "the client closed the connection (%s) without an "
                         "alert, right after the server's certificate",
-                        f->fin[C] ? "FIN" : "RST");
+                        f->fin[TD_CLIENT] ? "FIN" : "RST");
     SAY(v,
         "the chain is complete up to %s and its names and dates are right; the client closed without saying "
         "why: it may not trust the root (Node and Java close so), or it wanted the certificate only",
@@ -406,7 +416,7 @@ static bool closed_in_silence(const struct td_facts *f, struct td_verdict *v)
 bool td_rule_server_cert(const struct td_facts *f, const struct td_server_view *sv, struct td_verdict *v)
 {
     const struct td_chain_check *ch = &f->chain;
-    bool client_gave_up = f->alert[C] || (f->note != NULL) || f->fin[C] || f->rst[C];
+    bool client_gave_up = f->alert[TD_CLIENT] || (f->note != NULL) || f->fin[TD_CLIENT] || f->rst[TD_CLIENT];
     /* A CertificateRequest does not stop these: the server refusing the
      * client's certificate was td_rule_client_cert's; here the client gave up
      * on the server's chain (GnuTLS, Java and IIS servers ask by default). */
@@ -420,7 +430,7 @@ bool td_rule_server_cert(const struct td_facts *f, const struct td_server_view *
     td_verdict_evidence(v, f->cert_frame, "Certificate: %zu certificate%s, leaf %s issued by %s", ch->num_certs,
                         ch->num_certs == 1 ? "" : "s", ch->leaf.subject, ch->leaf.issuer);
     if (chain_defect(f, v) || lone_leaf(f, root_seen, v) || chain_untrusted(f, v)) {
-        td_verdict_alert(v, f, C);
+        td_verdict_alert(v, f, TD_CLIENT);
         also_server_chain(f, v);
         return true;
     }

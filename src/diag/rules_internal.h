@@ -12,26 +12,6 @@
 #include "diag/diag.h"
 #include "tls/names.h"
 
-enum {
-    A_CLOSE_NOTIFY = 0,
-    A_HANDSHAKE_FAILURE = 40,
-    A_BAD_CERTIFICATE = 42,
-    A_UNSUPPORTED_CERTIFICATE = 43,
-    A_CERTIFICATE_EXPIRED = 45,
-    A_CERTIFICATE_UNKNOWN = 46,
-    A_UNKNOWN_CA = 48,
-    A_ACCESS_DENIED = 49,
-    A_ILLEGAL_PARAMETER = 47,
-    A_DECODE_ERROR = 50,
-    A_DECRYPT_ERROR = 51,
-    A_PROTOCOL_VERSION = 70,
-    A_INSUFFICIENT_SECURITY = 71,
-    A_INTERNAL_ERROR = 80,
-    A_UNRECOGNIZED_NAME = 112,
-    A_CERTIFICATE_REQUIRED = 116
-};
-enum { C = 0, S = 1 };
-
 /* A rule: true when it recognises the failure (v filled), false to let the
  * next one try (v as it was given: zeroed). */
 typedef bool (*td_rule)(const struct td_facts *, const struct td_server_view *, struct td_verdict *);
@@ -70,7 +50,7 @@ void td_verdict_candidate(struct td_verdict *v, enum td_cause c);
 /* Another fault that would still fail the handshake once the cause is fixed. */
 void td_verdict_also(struct td_verdict *v, enum td_cause c, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* The side's alert as evidence (nothing when it sent none). */
-void td_verdict_alert(struct td_verdict *v, const struct td_facts *f, int side);
+void td_verdict_alert(struct td_verdict *v, const struct td_facts *f, enum td_role side);
 /* The ClientHello as evidence: versions, suites, SNI. */
 void td_verdict_hello(struct td_verdict *v, const struct td_facts *f);
 /* A verdict bounded by coverage: the capture cannot show the cause. */
@@ -113,15 +93,15 @@ static inline bool has_u16(const struct td_u16s *s, uint16_t x)
  * after the client gave up is not a refusal). */
 static inline bool server_closed_first(const struct td_facts *f)
 {
-    uint64_t s = f->rst[S] ? f->rst_frame[S] : (f->fin[S] ? f->fin_frame[S] : 0);
-    uint64_t c = f->rst[C] ? f->rst_frame[C] : (f->fin[C] ? f->fin_frame[C] : 0);
+    uint64_t s = f->rst[TD_SERVER] ? f->rst_frame[TD_SERVER] : (f->fin[TD_SERVER] ? f->fin_frame[TD_SERVER] : 0);
+    uint64_t c = f->rst[TD_CLIENT] ? f->rst_frame[TD_CLIENT] : (f->fin[TD_CLIENT] ? f->fin_frame[TD_CLIENT] : 0);
     return s && (!c || s < c);
 }
 
 /* The server turned the ClientHello down: no ServerHello, then an alert or a close. */
 static inline bool server_refused_hello(const struct td_facts *f)
 {
-    return f->have_ch && !f->have_sh && !f->hrr && (f->alert[S] || server_closed_first(f));
+    return f->have_ch && !f->have_sh && !f->hrr && (f->alert[TD_SERVER] || server_closed_first(f));
 }
 
 /* ssl_verify_client on (nginx): the handshake completes whatever the client
@@ -134,12 +114,12 @@ static inline bool client_cert_refused_after(const struct td_facts *f) { return 
 
 /* cov.valid is false for hand-built facts and captures made by tlsdiag lab:
  * both directions from the SYN, nothing lost. */
-static inline bool dir_absent(const struct td_facts *f, int side)
+static inline bool dir_absent(const struct td_facts *f, enum td_role side)
 {
     return f->cov.valid && f->cov.dir[side].segments == 0;
 }
 
-static inline bool dir_lossy(const struct td_facts *f, int side)
+static inline bool dir_lossy(const struct td_facts *f, enum td_role side)
 {
     const struct td_dir_coverage *d = &f->cov.dir[side];
     return f->cov.valid && (d->snap_bytes || d->gap_bytes || d->acked_missing || f->gap_side[side]);
@@ -147,7 +127,7 @@ static inline bool dir_lossy(const struct td_facts *f, int side)
 
 /* The direction's first byte is in the capture (or it sent no byte at all,
  * and its SYN is there to prove the connection is seen from its start). */
-static inline bool dir_from_start(const struct td_facts *f, int side)
+static inline bool dir_from_start(const struct td_facts *f, enum td_role side)
 {
     const struct td_dir_coverage *d = &f->cov.dir[side];
     if (!f->cov.valid) {

@@ -11,16 +11,16 @@
 static bool left_after_flight(const struct td_facts *f, struct td_verdict *v)
 {
     /* A close: the certificate refused, typically. */
-    bool client_closed = (f->fin[C] || f->rst[C]) && !server_closed_first(f) && !f->alert[S] &&
+    bool client_closed = (f->fin[TD_CLIENT] || f->rst[TD_CLIENT]) && !server_closed_first(f) && !f->alert[TD_SERVER] &&
                          f->client_flight_records == 0;
     /* Java pads its alert: one record shorter than a Finished (RFC 8446
      * 4.4.4: 4 + Hash.length, plus type and tag), after a server flight of
      * four records (EncryptedExtensions, Certificate, CertificateVerify,
      * Finished: no CertificateRequest to answer), then nothing. */
-    uint32_t fin_len = 4 + (f->suite == 0x1302 ? 48 : 32) + 1 + 16;
-    bool one_short_record = f->client_flight_records == 1 && !f->client_finished && !f->alert[S] &&
+    uint32_t fin_len = 4 + (f->suite == TD_SUITE_AES_256_GCM_SHA384 ? 48 : 32) + 1 + 16;
+    bool one_short_record = f->client_flight_records == 1 && !f->client_finished && !f->alert[TD_SERVER] &&
                             f->client_first_enc_len < fin_len && f->server_flight_records == 4;
-    if (!f->alert[C] && (client_closed || one_short_record) && f->server_flight_frame) {
+    if (!f->alert[TD_CLIENT] && (client_closed || one_short_record) && f->server_flight_frame) {
         verdict(v, TD_CAUSE_CERTIFICATE_REJECTED, TD_CONF_MEDIUM, TD_SIDE_BOTH);
         td_verdict_evidence(v, f->sh_frame, "TLS 1.3: the server's certificate is encrypted");
         td_verdict_evidence(v, f->server_flight_frame,
@@ -31,8 +31,8 @@ static bool left_after_flight(const struct td_facts *f, struct td_verdict *v)
                                 "the client's only encrypted record (%u bytes) is too short for its Finished: an alert",
                                 f->client_first_enc_len);
         } else {
-            td_verdict_evidence(v, f->fin[C] ? f->fin_frame[C] : f->rst_frame[C],
-                                "the client closes (%s) without its Finished", f->fin[C] ? "FIN" : "RST");
+            td_verdict_evidence(v, f->fin[TD_CLIENT] ? f->fin_frame[TD_CLIENT] : f->rst_frame[TD_CLIENT],
+                                "the client closes (%s) without its Finished", f->fin[TD_CLIENT] ? "FIN" : "RST");
         }
         td_verdict_candidate(v, TD_CAUSE_UNKNOWN_CA);
         td_verdict_candidate(v, TD_CAUSE_HOSTNAME_MISMATCH);
@@ -54,17 +54,17 @@ static bool left_after_flight(const struct td_facts *f, struct td_verdict *v)
  * flight), or in clear with its description. */
 static bool alert_after_flight(const struct td_facts *f, struct td_verdict *v)
 {
-    if (!f->alert[C]) {
+    if (!f->alert[TD_CLIENT]) {
         return false;
     }
-    uint8_t d = f->alert_desc[C];
+    uint8_t d = f->alert_desc[TD_CLIENT];
     td_verdict_evidence(v, f->sh_frame, "TLS 1.3: the server's certificate is encrypted");
-    td_verdict_alert(v, f, C);
-    if (f->alert_encrypted[C]) {
+    td_verdict_alert(v, f, TD_CLIENT);
+    if (f->alert_encrypted[TD_CLIENT]) {
         /* One alert-sized record before its Finished: the client refused
          * the server's flight. */
         bool right_after = f->client_flight_records == 0 && f->server_flight_frame &&
-                           f->alert_frame[C] > f->server_flight_frame && !f->alert[S];
+                           f->alert_frame[TD_CLIENT] > f->server_flight_frame && !f->alert[TD_SERVER];
         verdict(v, TD_CAUSE_CERTIFICATE_REJECTED, right_after ? TD_CONF_MEDIUM : TD_CONF_LOW, TD_SIDE_BOTH);
         td_verdict_candidate(v, TD_CAUSE_UNKNOWN_CA);
         td_verdict_candidate(v, TD_CAUSE_HOSTNAME_MISMATCH);
@@ -77,16 +77,16 @@ static bool alert_after_flight(const struct td_facts *f, struct td_verdict *v)
             "server with tlsdiag probe %s and its chain with tlsdiag cert.",
             f->server);
         return true;
-    } else if (d == A_UNKNOWN_CA) {
+    } else if (d == TD_ALERT_UNKNOWN_CA) {
         verdict(v, TD_CAUSE_UNKNOWN_CA, TD_CONF_MEDIUM, TD_SIDE_BOTH);
         td_verdict_candidate(v, TD_CAUSE_INCOMPLETE_CHAIN);
         td_verdict_candidate(v, TD_CAUSE_SELF_SIGNED);
         SAY(v, "the client could not chain the server's certificate to a CA it trusts (unknown_ca)");
-    } else if (d == A_CERTIFICATE_EXPIRED) {
+    } else if (d == TD_ALERT_CERTIFICATE_EXPIRED) {
         verdict(v, TD_CAUSE_EXPIRED_CERT, TD_CONF_MEDIUM, TD_SIDE_SERVER);
         SAY(v, "the client says the server's certificate expired (certificate_expired)");
-    } else if (d == A_BAD_CERTIFICATE || d == A_CERTIFICATE_UNKNOWN || d == A_UNSUPPORTED_CERTIFICATE ||
-               d == A_ACCESS_DENIED || d == A_DECRYPT_ERROR) {
+    } else if (d == TD_ALERT_BAD_CERTIFICATE || d == TD_ALERT_CERTIFICATE_UNKNOWN ||
+               d == TD_ALERT_UNSUPPORTED_CERTIFICATE || d == TD_ALERT_ACCESS_DENIED || d == TD_ALERT_DECRYPT_ERROR) {
         verdict(v, TD_CAUSE_CERTIFICATE_REJECTED, TD_CONF_MEDIUM, TD_SIDE_BOTH);
         td_verdict_candidate(v, TD_CAUSE_HOSTNAME_MISMATCH);
         td_verdict_candidate(v, TD_CAUSE_UNKNOWN_CA);
@@ -126,7 +126,7 @@ bool td_rule_closed_after_handshake(const struct td_facts *f, const struct td_se
     SAY(v, "the handshake completed but the client closed with an encrypted alert before sending any data: it "
            "may have rejected the certificate or name after the handshake (curl and gnutls-cli do), or it only "
            "wanted the handshake (a health check)");
-    td_verdict_alert(v, f, C);
+    td_verdict_alert(v, f, TD_CLIENT);
     FIX(v, "capture with the client's key log (SSLKEYLOGFILE) to see the alert, or check the certificate for %s.",
         f->sni ? f->sni_name : f->server);
     return true;

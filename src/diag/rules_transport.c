@@ -14,12 +14,12 @@ bool td_rule_not_tls(const struct td_facts *f, const struct td_server_view *sv, 
         if (f->not_tls[side] && (!dir_from_start(f, side) || (f->cov.valid && f->gap_side[side] &&
                                                               f->gap_side_frame[side] <= f->not_tls_frame[side]))) {
             td_verdict_capture_limited(v, f, TD_CONF_MEDIUM,
-                                       side == C ? "the client's captured bytes are not TLS, but they "
-                                                   "may be the middle of its stream"
-                                                 : "the server's captured bytes are not TLS, but they "
-                                                   "may be the middle of its stream");
-            td_verdict_evidence(v, f->not_tls_frame[side], "%s sends \"%.60s\"", side == C ? "client" : "server",
-                                f->not_tls_text[side]);
+                                       side == TD_CLIENT ? "the client's captured bytes are not TLS, but they "
+                                                           "may be the middle of its stream"
+                                                         : "the server's captured bytes are not TLS, but they "
+                                                           "may be the middle of its stream");
+            td_verdict_evidence(v, f->not_tls_frame[side], "%s sends \"%.60s\"",
+                                side == TD_CLIENT ? "client" : "server", f->not_tls_text[side]);
             if (!f->tls) {
                 /* Nothing in the capture is TLS: neither a lost TLS stream
                  * nor plain text is shown. */
@@ -30,22 +30,24 @@ bool td_rule_not_tls(const struct td_facts *f, const struct td_server_view *sv, 
             return true;
         }
     }
-    if (f->not_tls[C]) {
+    if (f->not_tls[TD_CLIENT]) {
         verdict(v, TD_CAUSE_NOT_TLS, TD_CONF_HIGH, TD_SIDE_CLIENT);
-        SAY(v, "the client sent plain text to %s, which expects TLS: \"%.60s\"", f->server, f->not_tls_text[C]);
-        td_verdict_evidence(v, f->not_tls_frame[C], "client sends \"%.60s\"", f->not_tls_text[C]);
-        if (f->not_tls[S]) {
-            td_verdict_evidence(v, f->not_tls_frame[S], "server answers in plain text: \"%.60s\"", f->not_tls_text[S]);
+        SAY(v, "the client sent plain text to %s, which expects TLS: \"%.60s\"", f->server, f->not_tls_text[TD_CLIENT]);
+        td_verdict_evidence(v, f->not_tls_frame[TD_CLIENT], "client sends \"%.60s\"", f->not_tls_text[TD_CLIENT]);
+        if (f->not_tls[TD_SERVER]) {
+            td_verdict_evidence(v, f->not_tls_frame[TD_SERVER], "server answers in plain text: \"%.60s\"",
+                                f->not_tls_text[TD_SERVER]);
         }
-        td_verdict_alert(v, f, S);
+        td_verdict_alert(v, f, TD_SERVER);
         FIX(v, "client: use https:// (TLS) for port %u, or the server's plain-text port.", f->server_port);
         return true;
     }
-    if (f->not_tls[S] && f->tls) {
+    if (f->not_tls[TD_SERVER] && f->tls) {
         verdict(v, TD_CAUSE_NOT_TLS, TD_CONF_HIGH, TD_SIDE_SERVER);
-        SAY(v, "the client started TLS but %s answered in plain text: \"%.60s\"", f->server, f->not_tls_text[S]);
+        SAY(v, "the client started TLS but %s answered in plain text: \"%.60s\"", f->server,
+            f->not_tls_text[TD_SERVER]);
         td_verdict_hello(v, f);
-        td_verdict_evidence(v, f->not_tls_frame[S], "server answers \"%.60s\"", f->not_tls_text[S]);
+        td_verdict_evidence(v, f->not_tls_frame[TD_SERVER], "server answers \"%.60s\"", f->not_tls_text[TD_SERVER]);
         FIX(v, "server: enable TLS on port %u, or client: connect to the server's TLS port.", f->server_port);
         return true;
     }
@@ -81,7 +83,7 @@ bool td_rule_malformed(const struct td_facts *f, const struct td_server_view *sv
         return false;
     }
     int side = f->malformed_side, peer = 1 - side;
-    const char *who = side == C ? "client" : "server";
+    const char *who = side == TD_CLIENT ? "client" : "server";
     if (f->over_limit) {
         verdict(v, TD_CAUSE_OVER_LIMIT, TD_CONF_LOW, TD_SIDE_NONE);
         SAY(v,
@@ -93,11 +95,13 @@ bool td_rule_malformed(const struct td_facts *f, const struct td_server_view *sv
         return true;
     }
     /* The peer's decode_error / illegal_parameter / unexpected_message (or reset) confirms it. */
-    bool confirmed = (f->alert[peer] && f->alert_level[peer] == 2 &&
-                      (f->alert_desc[peer] == 50 || f->alert_desc[peer] == 47 || f->alert_desc[peer] == 10)) ||
+    bool confirmed = (f->alert[peer] && f->alert_level[peer] == TD_ALERT_LEVEL_FATAL &&
+                      (f->alert_desc[peer] == TD_ALERT_DECODE_ERROR ||
+                       f->alert_desc[peer] == TD_ALERT_ILLEGAL_PARAMETER ||
+                       f->alert_desc[peer] == TD_ALERT_UNEXPECTED_MESSAGE)) ||
                      f->rst[peer];
     verdict(v, TD_CAUSE_MALFORMED_MESSAGE, confirmed ? TD_CONF_HIGH : TD_CONF_MEDIUM,
-            side == C ? TD_SIDE_CLIENT : TD_SIDE_SERVER);
+            side == TD_CLIENT ? TD_SIDE_CLIENT : TD_SIDE_SERVER);
     SAY(v, "the %s sent a malformed %.200s", who, f->malformed_text);
     td_verdict_evidence(v, f->malformed_frame, "malformed %.200s", f->malformed_text);
     td_verdict_alert(v, f, peer);
@@ -113,32 +117,32 @@ bool td_rule_no_hello(const struct td_facts *f, const struct td_server_view *sv,
     }
     /* "The client sent nothing" holds only for a client direction captured
      * from its start, whole, carrying no TLS at all. */
-    if (dir_absent(f, C) || !dir_from_start(f, C) || dir_lossy(f, C) || f->cov.midstream) {
+    if (dir_absent(f, TD_CLIENT) || !dir_from_start(f, TD_CLIENT) || dir_lossy(f, TD_CLIENT) || f->cov.midstream) {
         td_verdict_capture_limited(v, f, TD_CONF_MEDIUM,
                                    "no ClientHello in the capture, but the capture cannot show one");
         td_verdict_candidate(v, TD_CAUSE_UNKNOWN);
         return true;
     }
-    if (f->cov.valid && (f->client_msgs > 0 || f->cov.dir[C].payload_bytes > 0)) {
+    if (f->cov.valid && (f->client_msgs > 0 || f->cov.dir[TD_CLIENT].payload_bytes > 0)) {
         verdict(v, TD_CAUSE_UNKNOWN, TD_CONF_MEDIUM, TD_SIDE_CLIENT);
         SAY(v, "the client sent %llu bytes to %s, but no ClientHello could be read from them",
-            (unsigned long long)f->cov.dir[C].payload_bytes, f->server);
-        td_verdict_evidence(v, f->first_client_frame ? f->first_client_frame : f->cov.dir[C].first_frame,
+            (unsigned long long)f->cov.dir[TD_CLIENT].payload_bytes, f->server);
+        td_verdict_evidence(v, f->first_client_frame ? f->first_client_frame : f->cov.dir[TD_CLIENT].first_frame,
                             "first bytes of the client");
-        td_verdict_alert(v, f, S);
-        td_verdict_alert(v, f, C);
+        td_verdict_alert(v, f, TD_SERVER);
+        td_verdict_alert(v, f, TD_CLIENT);
         FIX(v, "read the ladder with -v: the client's first record is not a ClientHello this tool can decode.");
         return true;
     }
     verdict(v, TD_CAUSE_NO_CLIENT_HELLO, TD_CONF_HIGH, TD_SIDE_NONE);
     SAY(v, "the client opened a TCP connection to %s and closed it without sending a ClientHello", f->server);
-    if (f->fin[C]) {
-        td_verdict_evidence(v, f->fin_frame[C], "client closes (FIN) before any TLS");
+    if (f->fin[TD_CLIENT]) {
+        td_verdict_evidence(v, f->fin_frame[TD_CLIENT], "client closes (FIN) before any TLS");
     }
-    if (f->rst[C]) {
-        td_verdict_evidence(v, f->rst_frame[C], "client resets before any TLS");
+    if (f->rst[TD_CLIENT]) {
+        td_verdict_evidence(v, f->rst_frame[TD_CLIENT], "client resets before any TLS");
     }
-    td_verdict_alert(v, f, S);
+    td_verdict_alert(v, f, TD_SERVER);
     FIX(v, "nothing, if this is a port check or health probe; otherwise see why the client gave up before TLS.");
     return true;
 }
@@ -151,21 +155,21 @@ bool td_rule_silence(const struct td_facts *f, const struct td_server_view *sv, 
     }
     /* Silence is proven only for a server direction in the capture, or by
      * the client's ACKs, which say what it received. */
-    const struct td_dir_coverage *scov = &f->cov.dir[S];
-    if (f->cov.valid && (scov->acked_missing || dir_lossy(f, S))) {
+    const struct td_dir_coverage *scov = &f->cov.dir[TD_SERVER];
+    if (f->cov.valid && (scov->acked_missing || dir_lossy(f, TD_SERVER))) {
         td_verdict_capture_limited(v, f, TD_CONF_MEDIUM,
                                    "the server did answer (the client acknowledged its bytes), but the "
                                    "capture does not hold the answer");
         return true;
     }
-    if (dir_absent(f, S)) {
+    if (dir_absent(f, TD_SERVER)) {
         if (f->client_later_frame) {
             td_verdict_capture_limited(v, f, TD_CONF_MEDIUM,
                                        "the client went on past its ClientHello, so the server answered, "
                                        "but the capture does not hold the answer");
             return true;
         }
-        if (!scov->acked || !f->cov.dir[C].syn) {
+        if (!scov->acked || !f->cov.dir[TD_CLIENT].syn) {
             td_verdict_capture_limited(v, f, TD_CONF_LOW,
                                        "no answer to the ClientHello in the capture, but the server's "
                                        "direction is not in it");
@@ -184,10 +188,10 @@ bool td_rule_silence(const struct td_facts *f, const struct td_server_view *sv, 
         return true;
     }
     td_verdict_hello(v, f);
-    if (f->rst[S] && server_closed_first(f)) {
+    if (f->rst[TD_SERVER] && server_closed_first(f)) {
         verdict(v, TD_CAUSE_TCP_RESET, TD_CONF_HIGH, TD_SIDE_SERVER);
         SAY(v, "%s reset the connection after the ClientHello without a word of TLS", f->server);
-        td_verdict_evidence(v, f->rst_frame[S], "TCP RST from the server");
+        td_verdict_evidence(v, f->rst_frame[TD_SERVER], "TCP RST from the server");
         FIX(v, "server: check that it (not a firewall or load balancer in front) accepts TLS on port %u.",
             f->server_port);
         td_verdict_candidate(v, TD_CAUSE_PROTOCOL_MISMATCH);
@@ -198,11 +202,12 @@ bool td_rule_silence(const struct td_facts *f, const struct td_server_view *sv, 
     }
     verdict(v, TD_CAUSE_NO_RESPONSE, TD_CONF_HIGH, TD_SIDE_SERVER);
     SAY(v, "nothing answered the ClientHello to %s%s", f->server,
-        f->rst[C] ? "; the client gave up and reset" : (f->fin[C] ? "; the client gave up and closed" : ""));
-    if (f->rst[C]) {
-        td_verdict_evidence(v, f->rst_frame[C], "client resets");
-    } else if (f->fin[C]) {
-        td_verdict_evidence(v, f->fin_frame[C], "client closes");
+        f->rst[TD_CLIENT] ? "; the client gave up and reset"
+                          : (f->fin[TD_CLIENT] ? "; the client gave up and closed" : ""));
+    if (f->rst[TD_CLIENT]) {
+        td_verdict_evidence(v, f->rst_frame[TD_CLIENT], "client resets");
+    } else if (f->fin[TD_CLIENT]) {
+        td_verdict_evidence(v, f->fin_frame[TD_CLIENT], "client closes");
     }
     FIX(v, "server side: check the process and what is in front of it on port %u.", f->server_port);
     return true;
@@ -213,7 +218,8 @@ bool td_rule_gap(const struct td_facts *f, const struct td_server_view *sv, stru
     (void)sv;
     /* An encrypted alert says nothing readable (close_notify or fatal): the
      * gap is what hides the cause. */
-    if (!f->gap || (f->alert[C] && !f->alert_encrypted[C]) || (f->alert[S] && !f->alert_encrypted[S])) {
+    if (!f->gap || (f->alert[TD_CLIENT] && !f->alert_encrypted[TD_CLIENT]) ||
+        (f->alert[TD_SERVER] && !f->alert_encrypted[TD_SERVER])) {
         return false;
     }
     verdict(v, TD_CAUSE_CAPTURE_GAP, TD_CONF_MEDIUM, TD_SIDE_NONE);

@@ -63,17 +63,17 @@ enum td_side td_aborter(const struct td_facts *f, uint64_t *frame)
     uint64_t best = UINT64_MAX;
     enum td_side who = TD_SIDE_NONE;
     for (int side = 0; side < 2; side++) {
-        uint64_t cands[3] = {f->alert[side] && f->alert_level[side] != 1 ? f->alert_frame[side] : 0,
-                             f->alert[side] && f->alert_desc[side] == A_CLOSE_NOTIFY ? f->alert_frame[side] : 0,
-                             /* the earlier of its FIN and RST: a FIN, then a RST when data still comes */
-                             f->fin[side] && (!f->rst[side] || f->fin_frame[side] < f->rst_frame[side])
-                                 ? f->fin_frame[side]
-                             : f->rst[side] ? f->rst_frame[side]
-                                            : 0};
+        uint64_t cands[3] = {
+            f->alert[side] && f->alert_level[side] != TD_ALERT_LEVEL_WARNING ? f->alert_frame[side] : 0,
+            f->alert[side] && f->alert_desc[side] == TD_ALERT_CLOSE_NOTIFY ? f->alert_frame[side] : 0,
+            /* the earlier of its FIN and RST: a FIN, then a RST when data still comes */
+            f->fin[side] && (!f->rst[side] || f->fin_frame[side] < f->rst_frame[side]) ? f->fin_frame[side]
+            : f->rst[side]                                                             ? f->rst_frame[side]
+                                                                                       : 0};
         for (int i = 0; i < 3; i++) {
             if (cands[i] && cands[i] < best) {
                 best = cands[i];
-                who = side == C ? TD_SIDE_CLIENT : TD_SIDE_SERVER;
+                who = side == TD_CLIENT ? TD_SIDE_CLIENT : TD_SIDE_SERVER;
             }
         }
     }
@@ -81,18 +81,20 @@ enum td_side td_aborter(const struct td_facts *f, uint64_t *frame)
     return who;
 }
 
-void td_verdict_alert(struct td_verdict *v, const struct td_facts *f, int side)
+void td_verdict_alert(struct td_verdict *v, const struct td_facts *f, enum td_role side)
 {
     char a[48], r[48];
     if (!f->alert[side]) {
         return;
     }
     if (f->alert_encrypted[side]) {
-        td_verdict_evidence(v, f->alert_frame[side], "encrypted alert from the %s", side == C ? "client" : "server");
+        td_verdict_evidence(v, f->alert_frame[side], "encrypted alert from the %s",
+                            side == TD_CLIENT ? "client" : "server");
         return;
     }
     td_verdict_evidence(v, f->alert_frame[side], "Alert from the %s: %s %s, record version %s",
-                        side == C ? "client" : "server", f->alert_level[side] == 2 ? "fatal" : "warning",
+                        side == TD_CLIENT ? "client" : "server",
+                        f->alert_level[side] == TD_ALERT_LEVEL_FATAL ? "fatal" : "warning",
                         td_alert_str(f->alert_desc[side], a, sizeof a), ver(f->alert_version[side], r, sizeof r));
 }
 
@@ -120,7 +122,7 @@ void td_verdict_hello(struct td_verdict *v, const struct td_facts *f)
 /* "the capture holds the server's direction only; ..." */
 static const char *coverage_words(const struct td_facts *f, char *out, size_t len)
 {
-    const struct td_dir_coverage *cl = &f->cov.dir[C], *sv = &f->cov.dir[S];
+    const struct td_dir_coverage *cl = &f->cov.dir[TD_CLIENT], *sv = &f->cov.dir[TD_SERVER];
     size_t n = 0;
     out[0] = '\0';
 #define ADD(...)                                                                                                       \
@@ -141,9 +143,9 @@ static const char *coverage_words(const struct td_facts *f, char *out, size_t le
     }
     if (f->cov.midstream) {
         ADD("it starts mid-connection (no SYN captured)");
-    } else if (cl->segments && !dir_from_start(f, C)) {
+    } else if (cl->segments && !dir_from_start(f, TD_CLIENT)) {
         ADD("the client's first bytes are not in it");
-    } else if (sv->segments && !dir_from_start(f, S)) {
+    } else if (sv->segments && !dir_from_start(f, TD_SERVER)) {
         ADD("the server's first bytes are not in it");
     }
     if (cl->snap_frames + sv->snap_frames) {
@@ -157,7 +159,7 @@ static const char *coverage_words(const struct td_facts *f, char *out, size_t le
         ADD("the server acknowledged %llu bytes from the client that it does not hold",
             (unsigned long long)cl->acked_missing);
     }
-    if (!n && (f->gap_side[C] || f->gap_side[S] || cl->gap_bytes || sv->gap_bytes)) {
+    if (!n && (f->gap_side[TD_CLIENT] || f->gap_side[TD_SERVER] || cl->gap_bytes || sv->gap_bytes)) {
         ADD("bytes of the connection are missing from it");
     }
     if (!n) {
@@ -174,7 +176,7 @@ void td_verdict_capture_limited(struct td_verdict *v, const struct td_facts *f, 
     char cw[300];
     verdict(v, TD_CAUSE_CAPTURE_GAP, conf, TD_SIDE_NONE);
     SAY(v, "%s: %s", what_unseen, coverage_words(f, cw, sizeof cw));
-    const struct td_dir_coverage *cl = &f->cov.dir[C], *sv = &f->cov.dir[S];
+    const struct td_dir_coverage *cl = &f->cov.dir[TD_CLIENT], *sv = &f->cov.dir[TD_SERVER];
     if (f->have_ch) {
         td_verdict_hello(v, f);
     } else if (f->first_client_frame) {
@@ -191,12 +193,12 @@ void td_verdict_capture_limited(struct td_verdict *v, const struct td_facts *f, 
     if (f->have_cert) {
         td_verdict_evidence(v, f->cert_frame, "server Certificate");
     }
-    td_verdict_alert(v, f, S);
-    td_verdict_alert(v, f, C);
+    td_verdict_alert(v, f, TD_SERVER);
+    td_verdict_alert(v, f, TD_CLIENT);
     for (int side = 0; side < 2; side++) {
         if (f->gap_side[side]) {
             td_verdict_evidence(v, f->gap_side_frame[side], "bytes from the %s missing from the capture",
-                                side == C ? "client" : "server");
+                                side == TD_CLIENT ? "client" : "server");
         }
     }
     if (!cl->segments || !sv->segments) {
