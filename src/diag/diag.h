@@ -1,6 +1,7 @@
 /* Diagnosis: names the cause of a failed handshake from facts about the
  * connection and what the capture showed about the same server. Rules are
- * pure functions of those facts (rules.c); facts.c extracts them. */
+ * pure functions of those facts (rules_*.c, run in order by rules.c); facts.c
+ * extracts them. */
 #ifndef TD_DIAG_H
 #define TD_DIAG_H
 
