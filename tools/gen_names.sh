@@ -69,6 +69,8 @@ if [ "$mode" = h ]; then
   echo "/* TLS HandshakeType (RFC 8446 4). TD_HS_HELLO_RETRY_REQUEST is never on the wire (RFC 8446: a"
   echo " * ServerHello with a special random): tlsdiag gives that type to such ServerHellos. */"
   enum_of td_hs_type TD_HS_ "$dir/tls-handshaketype.csv" 0 camel
+  echo "/* TLS ContentType (RFC 8446 5.1). */"
+  enum_of td_content_type TD_CT_ "$dir/tls-content-types.csv" 0 snake
   echo "/* TLS Alerts: AlertDescription (RFC 8446 6). */"
   enum_of td_alert_desc TD_ALERT_ "$dir/tls-alerts.csv" 0 snake
   echo "/* TLS ExtensionType Values (RFC 8446 4.2). */"

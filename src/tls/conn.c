@@ -72,7 +72,7 @@ static bool is_http_request(const uint8_t *p, size_t n)
 
 bool td_tls_guess_client(const uint8_t *p, size_t n, bool *is_client)
 {
-    if (n >= 6 && p[0] == TD_CT_HANDSHAKE && p[1] == 3) {
+    if (n >= 6 && p[0] == TD_CT_HANDSHAKE && p[1] == TD_VERSION_SSL3 >> 8) {
         if (p[5] == TD_HS_CLIENT_HELLO) {
             *is_client = true;
             return true;
@@ -82,7 +82,7 @@ bool td_tls_guess_client(const uint8_t *p, size_t n, bool *is_client)
             return true;
         }
     }
-    if (n >= 3 && (p[0] & 0x80) && p[2] == 1) {
+    if (n >= 3 && (p[0] & 0x80) && p[2] == TD_SSL2_MT_CLIENT_HELLO) {
         *is_client = true;
         return true;
     }
@@ -190,28 +190,28 @@ enum td_dir_mode td_conn_detect(const uint8_t *p, size_t n, bool *need_more)
         *need_more = true;
         return TD_DIR_DETECT;
     }
-    if (p[0] >= TD_CT_CHANGE_CIPHER_SPEC && p[0] <= TD_CT_HEARTBEAT && p[1] == 3 && p[2] <= 4) {
+    if (p[0] >= TD_CT_CHANGE_CIPHER_SPEC && p[0] <= TD_CT_HEARTBEAT && td_record_version_ok(p[1], p[2])) {
         return TD_DIR_TLS;
     }
-    if ((p[0] & 0x80) && p[2] == 1) {
+    if ((p[0] & 0x80) && p[2] == TD_SSL2_MT_CLIENT_HELLO) {
         if (n < 5) {
             *need_more = true;
             return TD_DIR_DETECT;
         }
-        if ((p[3] == 3 && p[4] <= 4) || (p[3] == 0 && p[4] == 2)) {
+        if (td_record_version_ok(p[3], p[4]) || (p[3] << 8 | p[4]) == TD_VERSION_SSL2) {
             return TD_DIR_SSL2;
         }
     }
-    if ((p[0] & 0x80) && p[2] == 4) { /* SSL 2.0 SERVER-HELLO: hit, cert type, version 0x0002 */
+    if ((p[0] & 0x80) && p[2] == TD_SSL2_MT_SERVER_HELLO) { /* SSL 2.0 SERVER-HELLO: hit, cert type, version 0x0002 */
         if (n < 7) {
             *need_more = true;
             return TD_DIR_DETECT;
         }
-        if (p[5] == 0 && p[6] == 2) {
+        if ((p[5] << 8 | p[6]) == TD_VERSION_SSL2) {
             return TD_DIR_SSL2;
         }
     }
-    if (p[0] == 0x80 && p[1] == 3 && p[2] == 0) { /* SSL 2.0 ERROR */
+    if (p[0] == 0x80 && p[1] == 3 && p[2] == TD_SSL2_MT_ERROR) { /* SSL 2.0 ERROR */
         return TD_DIR_SSL2;
     }
     return TD_DIR_OTHER;

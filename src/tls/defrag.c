@@ -34,7 +34,7 @@ static void on_server_hello(struct td_tls_conn *c, struct td_msg *m, struct td_s
     /* TLS 1.3, its drafts and the Facebook/Google experiments: encrypted after
      * ServerHello. An unknown version is not assumed to be any of them. */
     uint16_t v = sh->version;
-    bool is13 = v == 0x0304 || (v >> 8) == 0x7f || (v >> 8) == 0xfb || (v >= 0x7e01 && v <= 0x7e03);
+    bool is13 = td_version_is_tls13_family(v);
     if ((is13 && sh->has_supported_versions) || sh->tls13_draft) {
         /* RFC 8446 2: everything the server sends after ServerHello is encrypted. */
         c->tls13 = true;

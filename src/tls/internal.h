@@ -8,14 +8,32 @@
  * from data/iana). TD_HS_HELLO_RETRY_REQUEST is what tlsdiag calls a ServerHello
  * with the HelloRetryRequest random. */
 
-/* RFC 8446 5.1 ContentType */
+/* ContentType values (TD_CT_HANDSHAKE, ...) come from tls/names.h too. */
+
+/* A record's version bytes: SSL 3.0 to TLS 1.3 (0x0300..0x0304), the range
+ * record headers use (RFC 8446 5.1: legacy_record_version). */
+static inline bool td_record_version_ok(uint8_t major, uint8_t minor)
+{
+    uint16_t v = (uint16_t)(major << 8 | minor);
+    return v >= TD_VERSION_SSL3 && v <= TD_VERSION_TLS1_3;
+}
+
+/* SSL 2.0 (draft-hickman-netscape-ssl-00, no IANA registry): message types
+ * and ERROR codes. */
 enum {
-    TD_CT_CHANGE_CIPHER_SPEC = 20,
-    TD_CT_ALERT = 21,
-    TD_CT_HANDSHAKE = 22,
-    TD_CT_APPLICATION_DATA = 23,
-    TD_CT_HEARTBEAT = 24,
+    TD_SSL2_MT_ERROR = 0,
+    TD_SSL2_MT_CLIENT_HELLO = 1,
+    TD_SSL2_MT_CLIENT_MASTER_KEY = 2,
+    TD_SSL2_MT_SERVER_HELLO = 4,
 };
+enum {
+    TD_SSL2_PE_NO_CIPHER = 1,
+    TD_SSL2_PE_NO_CERTIFICATE = 2,
+    TD_SSL2_PE_BAD_CERTIFICATE = 4,
+    TD_SSL2_PE_UNSUPPORTED_CERTIFICATE_TYPE = 6,
+};
+/* SSL 2.0 certificate type (draft-hickman-netscape-ssl-00 C) */
+enum { TD_SSL2_CT_X509_CERTIFICATE = 1 };
 
 /* RFC 8446 5.1/5.2: plaintext records up to 2^14, ciphertext up to 2^14+256;
  * TLS 1.2 allows 2^14+2048. */

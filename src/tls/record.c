@@ -21,10 +21,10 @@ void td_conn_on_alert(struct td_tls_conn *c, enum td_role from, const struct td_
         m->offset = d->rec_offset;
         m->length = 2;
     }
-    if (level == 2) {
+    if (level == TD_ALERT_LEVEL_FATAL) {
         c->fatal_alert = true;
         td_conn_fail(c, "fatal alert");
-    } else if (!c->complete && (desc == 0 || desc == 90)) {
+    } else if (!c->complete && (desc == TD_ALERT_CLOSE_NOTIFY || desc == TD_ALERT_USER_CANCELED)) {
         /* close_notify / user_canceled while the handshake is running: the
          * sender gives up (the seed's "Close Notify" version mismatch). */
         td_conn_fail(c, "alert during the handshake");
@@ -34,7 +34,7 @@ void td_conn_on_alert(struct td_tls_conn *c, enum td_role from, const struct td_
 static bool record_header_ok(const struct td_tls_dir *d)
 {
     uint8_t type = d->hdr[0];
-    return type >= TD_CT_CHANGE_CIPHER_SPEC && type <= TD_CT_HEARTBEAT && d->hdr[1] == 3 && d->hdr[2] <= 4 &&
+    return type >= TD_CT_CHANGE_CIPHER_SPEC && type <= TD_CT_HEARTBEAT && td_record_version_ok(d->hdr[1], d->hdr[2]) &&
            d->rec_len <= TD_RECORD_MAX;
 }
 
@@ -245,7 +245,7 @@ bool td_tls_resync_ok(const uint8_t *p, size_t n, size_t hs_message_max)
         !td_cur_get_u16(&in, &len)) {
         return false;
     }
-    if (type < TD_CT_CHANGE_CIPHER_SPEC || type > TD_CT_HEARTBEAT || major != 3 || minor > 4 || len == 0 ||
+    if (type < TD_CT_CHANGE_CIPHER_SPEC || type > TD_CT_HEARTBEAT || !td_record_version_ok(major, minor) || len == 0 ||
         len > TD_RECORD_MAX) {
         return false;
     }

@@ -9,16 +9,16 @@
 static uint8_t ssl2_error_alert(uint16_t code)
 {
     switch (code) {
-    case 1:
-        return 40; /* NO-CIPHER-ERROR: handshake_failure */
-    case 2:
-        return 41; /* NO-CERTIFICATE-ERROR: no_certificate */
-    case 4:
-        return 42; /* BAD-CERTIFICATE-ERROR: bad_certificate */
-    case 6:
-        return 43; /* UNSUPPORTED-CERTIFICATE-TYPE-ERROR: unsupported_certificate */
+    case TD_SSL2_PE_NO_CIPHER:
+        return TD_ALERT_HANDSHAKE_FAILURE;
+    case TD_SSL2_PE_NO_CERTIFICATE:
+        return TD_ALERT_NO_CERTIFICATE;
+    case TD_SSL2_PE_BAD_CERTIFICATE:
+        return TD_ALERT_BAD_CERTIFICATE;
+    case TD_SSL2_PE_UNSUPPORTED_CERTIFICATE_TYPE:
+        return TD_ALERT_UNSUPPORTED_CERTIFICATE;
     default:
-        return 40;
+        return TD_ALERT_HANDSHAKE_FAILURE;
     }
 }
 
@@ -33,7 +33,7 @@ static void ssl2_encrypted(struct td_tls_conn *c, enum td_role from, size_t len,
             m->encrypted = true;
             m->length = (uint32_t)len;
             m->offset = offset;
-            m->record_version = 0x0002;
+            m->record_version = TD_VERSION_SSL2;
         }
     }
     d->finished = true;
@@ -49,7 +49,7 @@ static void ssl2_certificate(struct td_tls_conn *c, enum td_role from, const str
         cm->hs_type = TD_HS_CERTIFICATE;
         cm->length = (uint32_t)td_cur_len(cert);
         cm->offset = offset;
-        cm->record_version = 0x0002;
+        cm->record_version = TD_VERSION_SSL2;
         cm->u.cert = td_calloc(1, sizeof *cm->u.cert);
         cm->u.cert->certs = td_calloc(1, sizeof *cm->u.cert->certs);
         cm->u.cert->certs[0].p = td_memdup(td_cur_data(cert), td_cur_len(cert));
@@ -92,9 +92,9 @@ static void ssl2_record(struct td_tls_conn *c, enum td_role from, struct td_cur 
     }
     m->length = (uint32_t)len;
     m->offset = offset;
-    m->record_version = 0x0002;
+    m->record_version = TD_VERSION_SSL2;
     switch (type) {
-    case 1: { /* CLIENT-HELLO */
+    case TD_SSL2_MT_CLIENT_HELLO: {
         m->hs_type = TD_HS_CLIENT_HELLO;
         struct td_client_hello *ch = td_parse_sslv2_client_hello(body, &err, &err_off);
         if (ch) {
@@ -102,7 +102,7 @@ static void ssl2_record(struct td_tls_conn *c, enum td_role from, struct td_cur 
         }
         break;
     }
-    case 4: { /* SERVER-HELLO: SSL 2.0 it is, both ways */
+    case TD_SSL2_MT_SERVER_HELLO: { /* SSL 2.0 it is, both ways */
         struct td_cur cert;
         m->hs_type = TD_HS_SERVER_HELLO;
         struct td_server_hello *sh = td_parse_sslv2_server_hello(body, &cert, &err, &err_off);
@@ -111,18 +111,18 @@ static void ssl2_record(struct td_tls_conn *c, enum td_role from, struct td_cur 
         }
         break;
     }
-    case 2: /* CLIENT-MASTER-KEY: the key exchange; what follows is encrypted both ways */
+    case TD_SSL2_MT_CLIENT_MASTER_KEY: /* the key exchange; what follows is encrypted both ways */
         m->hs_type = TD_HS_CLIENT_KEY_EXCHANGE;
         td_conn_set_text(m, "SSLv2 CLIENT-MASTER-KEY");
         c->dir[TD_CLIENT].ssl2_keyed = c->dir[TD_SERVER].ssl2_keyed = true;
         break;
-    case 0: { /* ERROR: the SSL 2.0 alert */
+    case TD_SSL2_MT_ERROR: { /* the SSL 2.0 alert */
         uint16_t code = 0;
         struct td_cur e = *body;
         td_cur_skip(&e, 1);
         td_cur_get_u16(&e, &code);
         m->kind = TD_M_ALERT;
-        m->alert_level = 2;
+        m->alert_level = TD_ALERT_LEVEL_FATAL;
         m->alert_desc = ssl2_error_alert(code);
         td_conn_set_text(m, "SSLv2 ERROR %u", code);
         c->fatal_alert = true;

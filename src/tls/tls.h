@@ -116,6 +116,9 @@ struct td_certificate_request {
     size_t num_ca_names;
 };
 
+/* RFC 8446 6 AlertLevel (no IANA registry). */
+enum td_alert_level { TD_ALERT_LEVEL_WARNING = 1, TD_ALERT_LEVEL_FATAL = 2 };
+
 enum td_msg_kind {
     TD_M_HANDSHAKE,     /* a decoded handshake message (hs_type) */
     TD_M_ENC_HANDSHAKE, /* an encrypted handshake record */
@@ -144,8 +147,8 @@ struct td_msg {
     uint32_t count;  /* folded records (application data) */
     uint64_t frame;  /* frame in which the last byte arrived */
     struct td_time ts;
-    uint64_t offset; /* stream offset of the first byte (record or message) */
-    uint8_t alert_level, alert_desc;
+    uint64_t offset;                 /* stream offset of the first byte (record or message) */
+    uint8_t alert_level, alert_desc; /* enum td_alert_level, enum td_alert_desc */
     char *text;
     const char *label; /* TD_M_PREAMBLE: the protocol ("SMTP"); static */
     bool malformed;    /* TD_M_HANDSHAKE decoded only up to an error (text says where) */
