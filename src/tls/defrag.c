@@ -80,16 +80,9 @@ static void parse_message(struct td_tls_conn *c, enum td_role from, uint8_t type
     case TD_HS_CERTIFICATE_REQUEST:
         m->u.cr = td_parse_certificate_request(body, c->version, &err, &err_off);
         break;
-    case TD_HS_NEW_SESSION_TICKET: {
-        struct td_cur t;
-        if (!td_cur_get_u32(body, &m->u.nst.lifetime) || !td_cur_get_u16_prefixed(body, &t)) {
-            err = "NewSessionTicket cut short";
-            err_off = td_cur_offset(body);
-        } else {
-            m->u.nst.ticket_len = (uint16_t)td_cur_len(&t);
-        }
+    case TD_HS_NEW_SESSION_TICKET:
+        td_parse_new_session_ticket(body, c->tls13, &m->u.nst, &err, &err_off);
         break;
-    }
     case TD_HS_SERVER_HELLO_DONE:
         if (td_cur_len(body) != 0) {
             err = "ServerHelloDone is not empty";
