@@ -325,9 +325,9 @@ static bool ticket_exts(struct td_cur *c, struct td_new_session_ticket *out, con
             *err_off = td_cur_offset(&block);
             return false;
         }
-        out->num_exts++;
         if (type == TD_EXT_EARLY_DATA) {
-            if (!td_cur_get_u32(&data, &out->max_early_data) || td_cur_len(&data) != 0) {
+            uint32_t max_early_data;
+            if (!td_cur_get_u32(&data, &max_early_data) || td_cur_len(&data) != 0) {
                 *err = "NewSessionTicket early_data extension is not 4 bytes";
                 *err_off = td_cur_offset(&data);
                 return false;
@@ -347,8 +347,9 @@ bool td_parse_new_session_ticket(struct td_cur *c, bool tls13, struct td_new_ses
                                  size_t *err_off)
 {
     struct td_cur nonce, ticket;
+    uint32_t age_add;
     td_memzero(out, sizeof *out);
-    if (!td_cur_get_u32(c, &out->lifetime) || (tls13 && !td_cur_get_u32(c, &out->age_add))) {
+    if (!td_cur_get_u32(c, &out->lifetime) || (tls13 && !td_cur_get_u32(c, &age_add))) {
         *err = "NewSessionTicket cut short";
         goto bad;
     }

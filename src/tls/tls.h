@@ -116,15 +116,13 @@ struct td_certificate_request {
     size_t num_ca_names;
 };
 
-/* RFC 8446 4.6.1 (TLS 1.3) and RFC 5077 3.3 (TLS 1.2, lifetime and ticket only). */
-struct td_new_session_ticket {
-    uint32_t lifetime; /* ticket_lifetime (1.3) or ticket_lifetime_hint (1.2), seconds */
-    uint32_t age_add;
-    uint32_t max_early_data; /* the early_data extension's max_early_data_size */
+/* RFC 8446 4.6.1 (TLS 1.3; age_add and the extensions other than early_data are
+ * checked, not kept) and RFC 5077 3.3 (TLS 1.2, lifetime and ticket only). */
+struct td_new_session_ticket { /* 8 bytes: no bigger than the pointers beside it in td_msg's union */
+    uint32_t lifetime;         /* ticket_lifetime (1.3) or ticket_lifetime_hint (1.2), seconds */
     uint16_t ticket_len;
-    uint16_t num_exts;
     uint8_t nonce_len;
-    bool early_data; /* the early_data extension is there */
+    bool early_data; /* the early_data extension is there (0-RTT allowed) */
 };
 
 /* RFC 8446 6 AlertLevel (no IANA registry). */
