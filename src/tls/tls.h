@@ -125,9 +125,6 @@ struct td_new_session_ticket { /* 8 bytes: no bigger than the pointers beside it
     bool early_data; /* the early_data extension is there (0-RTT allowed) */
 };
 
-/* RFC 8446 6 AlertLevel (no IANA registry). */
-enum td_alert_level { TD_ALERT_LEVEL_WARNING = 1, TD_ALERT_LEVEL_FATAL = 2 };
-
 enum td_msg_kind {
     TD_M_HANDSHAKE,     /* a decoded handshake message (hs_type) */
     TD_M_ENC_HANDSHAKE, /* an encrypted handshake record */
