@@ -11,4 +11,5 @@ void td_limits_default(struct td_limits *l)
     l->hs_message_max = 1024 * 1024; /* real chains reach 340 KB; per direction, freed per message */
     l->max_messages = 256;
     l->max_certs = 16;
+    l->keep_client_hello = 0;
 }

@@ -14,6 +14,8 @@ struct td_limits {
     size_t hs_message_max;       /* largest handshake message reassembled (tls layer) */
     size_t max_messages;         /* messages listed per connection (tls layer) */
     size_t max_certs;            /* certificates kept per Certificate message */
+    size_t keep_client_hello;    /* the client's first ClientHello kept as sent, up to this many bytes
+                                    (tlsdiag probe --replay); 0 (the default): not kept */
 };
 
 void td_limits_default(struct td_limits *l);

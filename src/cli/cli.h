@@ -19,5 +19,7 @@ int cmd_pcap(int argc, char **argv);
 int cmd_cert(int argc, char **argv);
 int cmd_lab(int argc, char **argv);
 int cmd_probe(int argc, char **argv);
+/* tlsdiag probe --replay CAPTURE ... (cmd_replay.c) */
+int cmd_probe_replay(int argc, char **argv);
 
 #endif

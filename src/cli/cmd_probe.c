@@ -33,6 +33,7 @@ static void help(FILE *f)
           "      --jobs N           probe up to N targets at once (default 8)\n"
           "      --json             one JSON object per target\n"
           "      --color WHEN       auto (default), always, never\n"
+          "      --replay CAPTURE   replay the failed ClientHellos of CAPTURE (tlsdiag probe --replay --help)\n"
           "  -h, --help             this help\n"
           "\n"
           "Exit status: 0 nothing that makes clients fail, 1 error findings, 2 usage error.\n",
@@ -219,6 +220,11 @@ static int parse_args(int argc, char **argv, struct probe_args *a)
 
 int cmd_probe(int argc, char **argv)
 {
+    for (int i = 1; i < argc; i++) { /* --replay CAPTURE: another command in all but name (cmd_replay.c) */
+        if (strcmp(argv[i], "--replay") == 0 || strncmp(argv[i], "--replay=", 9) == 0) {
+            return cmd_probe_replay(argc, argv);
+        }
+    }
     struct probe_args args, *a = &args;
     td_memzero(a, sizeof *a);
     int prc = parse_args(argc, argv, a);

@@ -26,6 +26,7 @@ struct td_probe_ctx {
     socklen_t addr_len;
     const char *sni; /* sent, or NULL */
     struct td_limits lim;
+    size_t split_at; /* td_probe_exchange sends the hello in two TCP segments, the first this long (0: one) */
 };
 
 /* What the server answered to one ClientHello. */

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -104,6 +105,25 @@ static void look(struct td_tls_conn *c, struct td_probe_exch *x)
     }
 }
 
+/* The hello in one send, or in two segments split_at apart (tlsdiag probe --replay). */
+static bool send_hello(int fd, const struct td_probe_ctx *p, const struct td_buf *hello)
+{
+    size_t first = p->split_at && p->split_at < hello->len ? p->split_at : hello->len;
+    if (first < hello->len) {
+        int one = 1;
+        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    }
+    if (send(fd, hello->data, first, MSG_NOSIGNAL) != (ssize_t)first) {
+        return false;
+    }
+    struct timespec pause = {0, 20 * 1000 * 1000}; /* the first segment leaves alone */
+    if (first < hello->len && nanosleep(&pause, NULL) != 0) {
+        return false;
+    }
+    size_t rest = hello->len - first;
+    return rest == 0 || send(fd, hello->data + first, rest, MSG_NOSIGNAL) == (ssize_t)rest;
+}
+
 void td_probe_exchange(struct td_probe_ctx *p, const struct td_buf *hello, struct td_probe_exch *x)
 {
     td_memzero(x, sizeof *x);
@@ -120,7 +140,7 @@ void td_probe_exchange(struct td_probe_ctx *p, const struct td_buf *hello, struc
     struct td_addr a = {4, {127, 0, 0, 1}}, b = {4, {127, 0, 0, 2}};
     td_tls_set_roles(&c, &a, 40000, &b, p->r->port, true);
     struct td_at at = {1, {0, 0}};
-    if (send(fd, hello->data, hello->len, MSG_NOSIGNAL) != (ssize_t)hello->len) {
+    if (!send_hello(fd, p, hello)) {
         x->reset = true;
     } else {
         td_tls_feed(&c, TD_CLIENT, hello->data, hello->len, &at);

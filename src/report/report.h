@@ -12,6 +12,7 @@
 #include "cert/audit.h"
 #include "diag/diag.h"
 #include "probe/probe.h"
+#include "probe/replay.h"
 #include "engine/engine.h"
 #include "tls/tls.h"
 
@@ -83,5 +84,10 @@ void td_render_lab_total(struct td_buf *out, size_t good, size_t ran, const char
 /* tlsdiag cert: text, and one JSON object (with a newline). */
 void td_render_cert_text(struct td_buf *out, const struct td_cert_report *r, const struct td_render_opts *o);
 void td_render_cert_json(struct td_buf *out, const struct td_cert_report *r);
+
+/* tlsdiag probe --replay: one replayed connection (render_replay.c). */
+void td_render_replay_text(struct td_buf *b, const struct td_replay_result *r, bool dry_run,
+                           const struct td_render_opts *o);
+void td_render_replay_json(struct td_buf *b, const struct td_replay_result *r, bool dry_run);
 
 #endif

@@ -41,6 +41,9 @@ void td_tls_conn_free(struct td_tls_conn *c)
     }
     free(c->sni);
     c->sni = NULL;
+    free(c->client_hello_raw.p);
+    c->client_hello_raw.p = NULL;
+    c->client_hello_raw.len = 0;
 }
 
 void td_tls_set_roles(struct td_tls_conn *c, const struct td_addr *client, uint16_t cport, const struct td_addr *server,

@@ -42,6 +42,18 @@ static void on_server_hello(struct td_tls_conn *c, struct td_msg *m, struct td_s
     td_conn_setup_keys(c);
 }
 
+/* The first ClientHello as sent, when the limits ask for it (bounded by them). */
+static void keep_client_hello(struct td_tls_conn *c, enum td_role from, const struct td_cur *body)
+{
+    size_t n = td_cur_len(body);
+    if (from != TD_CLIENT || c->client_hello_raw.p || n == 0 || n > c->lim->keep_client_hello) {
+        return;
+    }
+    c->client_hello_raw.p = td_malloc(n);
+    td_memcopy(c->client_hello_raw.p, td_cur_data(body), n);
+    c->client_hello_raw.len = n;
+}
+
 static void parse_message(struct td_tls_conn *c, enum td_role from, uint8_t type, struct td_cur *body, uint64_t offset,
                           const struct td_at *at)
 {
@@ -58,6 +70,7 @@ static void parse_message(struct td_tls_conn *c, enum td_role from, uint8_t type
     m->record_version = c->dir[from].rec_version;
     switch (type) {
     case TD_HS_CLIENT_HELLO: {
+        keep_client_hello(c, from, body);
         struct td_client_hello *ch = td_parse_client_hello_partial(body, &err, &err_off);
         if (ch) {
             td_conn_on_client_hello(c, m, ch);

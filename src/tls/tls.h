@@ -290,6 +290,10 @@ struct td_tls_conn {
     struct td_tls_dir dir[2]; /* by role */
     struct td_msg *msgs, *last;
     size_t num_msgs, dropped_msgs;
+    /* The client's first ClientHello body as sent (no handshake header), when
+     * lim->keep_client_hello asks for it and it is no longer: what tlsdiag
+     * probe --replay sends again. */
+    struct td_blob client_hello_raw;
     uint64_t gaps;
     bool gap_in_handshake; /* bytes were lost before the handshake completed */
     /* What the capture holds of the connection, by role (filled from TCP by
