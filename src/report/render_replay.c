@@ -24,7 +24,8 @@ static void variant_line(struct td_buf *b, const struct td_replay_variant *v, bo
 static void verdict_text(struct td_buf *b, const struct td_replay_result *r, const struct td_render_opts *o)
 {
     if (r->num_proofs == 0) {
-        td_buf_puts(b, "  not proven: no single change was accepted");
+        td_buf_puts(b, r->v[0].got.answer == TD_RA_ACCEPTED ? "  not proven: the server now takes the hello as captured"
+                                                            : "  not proven: no single change was accepted");
         if (r->pcap_cause) {
             td_buf_printf(b, " (the capture's verdict %s stays at %s)", td_cause_info(r->pcap_cause)->slug,
                           r->pcap_confidence ? r->pcap_confidence : "?");
