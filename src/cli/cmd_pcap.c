@@ -29,6 +29,7 @@ struct held {
 /* What was rendered of a connection whose verdict comes later. */
 struct kept {
     struct td_buf out;
+    struct td_replay_input *replay; /* --replay: its ClientHello, when it failed */
 };
 
 struct pcap_run {
@@ -43,9 +44,10 @@ struct pcap_run {
     size_t num_held, held_bytes;
     bool streaming;
     bool progress_shown;
-    uint64_t shown;    /* connections shown from this file */
-    bool failed_shown; /* one of them failed, or was rejected after completing */
-    bool filter_error; /* --stream named a stream the file does not have */
+    uint64_t shown;                 /* connections shown from this file */
+    bool failed_shown;              /* one of them failed, or was rejected after completing */
+    bool filter_error;              /* --stream named a stream the file does not have */
+    struct cli_pcap_replay *replay; /* --replay, or NULL */
 };
 
 static bool check_filter(const struct pcap_run *r, const struct td_run_stats *st, const char *file);
@@ -127,17 +129,30 @@ static void shown(struct pcap_run *r, const struct td_conn_result *res)
     r->failed_shown |= td_facts_outcome(res->facts) == TD_OUTCOME_FAILED || res->rejected_after;
 }
 
-static void finish(struct pcap_run *r, const struct td_conn_result *res, struct td_buf *out)
+static void finish(struct pcap_run *r, const struct td_conn_result *res, struct td_buf *out, struct td_replay_input *in)
 {
     struct td_render_opts vo = r->ro;
     vo.file = r->file;
-    td_render_result_close(out, res, r->json, &vo);
+    struct td_conn_result replayed = *res;
+    struct td_verdict *v = in ? td_calloc(1, sizeof *v) : NULL;
+    if (in && cli_pcap_replay_verdict(r->replay, in, res->verdict, v)) {
+        replayed.verdict = v; /* proven (or annotated) by replay */
+    }
+    td_render_result_close(out, &replayed, r->json, &vo);
+    free(v);
+    if (in) {
+        td_replay_input_free(in);
+        free(in);
+    }
     emit(r, res->stream, out);
 }
 
 static void *on_conn(void *ctx, const struct td_conn_result *res)
 {
     struct pcap_run *r = ctx;
+    if (r->replay) {
+        cli_pcap_replay_learn(r->replay, res->conn);
+    }
     if (!wanted(r, res->conn, res->facts)) {
         return NULL;
     }
@@ -151,11 +166,12 @@ static void *on_conn(void *ctx, const struct td_conn_result *res)
     struct td_render_opts lo = r->ro;
     lo.rejected_after_handshake = res->facts->rejected_after_handshake;
     td_render_result_open(&k->out, res->conn, r->json, &lo);
+    k->replay = r->replay ? cli_pcap_replay_take(res->conn) : NULL;
     if (!res->verdict) {
         return k;
     }
     shown(r, res);
-    finish(r, res, &k->out);
+    finish(r, res, &k->out, k->replay);
     free(k);
     return NULL;
 }
@@ -171,7 +187,7 @@ static void on_verdict(void *ctx, const struct td_conn_result *res, void *keep)
         return; /* --summary: counted only */
     }
     struct kept *k = keep;
-    finish(r, res, &k->out);
+    finish(r, res, &k->out, k->replay);
     free(k);
 }
 
@@ -274,6 +290,9 @@ static void help(FILE *f)
           "      --keylog FILE    decrypt with the secrets of an NSS key log (SSLKEYLOGFILE); also read\n"
           "                       from $SSLKEYLOGFILE and from pcapng Decryption Secrets Blocks\n"
           "      --summary        only the summary\n"
+          "      --replay         send each failed ClientHello whose verdict is not high again to its server,\n"
+          "                       one change at a time (as tlsdiag probe --replay), and rewrite the verdict\n"
+          "                       the first accepted change proves\n"
           "      --color WHEN     auto (default), always, never (NO_COLOR is honoured)\n"
           "  -h, --help           this help\n"
           "\n"
@@ -347,12 +366,24 @@ struct pcap_args {
     const char **files;
     size_t num_files;
     const char *color, *ca_path, *keylog_path, *expect_host;
+    bool replay;
 };
 
 /* 0 to go on, else the exit status (help shown, or a usage error said). */
 static int parse_args(int argc, char **argv, struct pcap_run *r, struct pcap_args *a)
 {
-    enum { OPT_JSON = 256, OPT_STREAM, OPT_HOST, OPT_FAILED, OPT_SUMMARY, OPT_COLOR, OPT_CA, OPT_EXPECT, OPT_KEYLOG };
+    enum {
+        OPT_JSON = 256,
+        OPT_STREAM,
+        OPT_HOST,
+        OPT_FAILED,
+        OPT_SUMMARY,
+        OPT_COLOR,
+        OPT_CA,
+        OPT_EXPECT,
+        OPT_KEYLOG,
+        OPT_REPLAY
+    };
     static const struct option longopts[] = {
         {"json", no_argument, NULL, OPT_JSON},
         {"verbose", no_argument, NULL, 'v'},
@@ -365,6 +396,7 @@ static int parse_args(int argc, char **argv, struct pcap_run *r, struct pcap_arg
         {"ca", required_argument, NULL, OPT_CA},
         {"expect-host", required_argument, NULL, OPT_EXPECT},
         {"keylog", required_argument, NULL, OPT_KEYLOG},
+        {"replay", no_argument, NULL, OPT_REPLAY},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -410,6 +442,9 @@ static int parse_args(int argc, char **argv, struct pcap_run *r, struct pcap_arg
             break;
         case OPT_KEYLOG:
             a->keylog_path = optarg;
+            break;
+        case OPT_REPLAY:
+            a->replay = true;
             break;
         case OPT_COLOR:
             if (!cli_parse_color("pcap", optarg, &a->color)) {
@@ -470,6 +505,13 @@ int cmd_pcap(int argc, char **argv)
     r.ro.utf8 = r.term.utf8;
     ao.utf8 = r.term.utf8;
 
+    struct td_limits lim;
+    td_limits_default(&lim);
+    if (args.replay) { /* the failed hellos kept, sent again (cmd_replay.c) */
+        lim.keep_client_hello = TD_REPLAY_MAX_HELLO;
+        ao.limits = &lim;
+        r.replay = cli_pcap_replay_new(3000);
+    }
     ao.stop = &stop_requested;
     catch_signals();
     struct td_analysis_cb cb = {&r, on_conn, on_verdict, on_http, on_summary, on_problem, on_progress};
@@ -494,6 +536,12 @@ int cmd_pcap(int argc, char **argv)
         any_failed |= r.failed_shown;
     }
     td_analysis_free(an);
+    if (r.replay && !r.json) {
+        struct td_buf rb = {0};
+        cli_pcap_replay_summary(r.replay, &rb);
+        cli_write_buf(&rb);
+    }
+    cli_pcap_replay_free(r.replay);
     free(args.files);
     td_castore_free(ca);
     td_keylog_free(keylog);

@@ -19,7 +19,7 @@
 
 /* Failed connections replayed from one capture, at most; servers learned from. */
 #define MAX_REPLAYS 64
-#define MAX_SERVERS 64
+#define MAX_SERVERS CLI_REPLAY_MAX_SERVERS
 
 static void help(FILE *f)
 {
@@ -281,4 +281,90 @@ int cmd_probe_replay(int argc, char **argv)
     }
     free(c);
     return rc;
+}
+
+/* tlsdiag pcap --replay: the same replay for each failed connection whose
+ * verdict is not high, its verdict rewritten when a change proves the cause. */
+struct cli_pcap_replay *cli_pcap_replay_new(int timeout_ms)
+{
+    struct cli_pcap_replay *pr = td_calloc(1, sizeof *pr);
+    pr->o.timeout_ms = timeout_ms;
+    return pr;
+}
+
+void cli_pcap_replay_free(struct cli_pcap_replay *pr) { free(pr); }
+
+void cli_pcap_replay_learn(struct cli_pcap_replay *pr, const struct td_tls_conn *c)
+{
+    td_replay_learn(pr->hints, &pr->num_hints, CLI_REPLAY_MAX_SERVERS, c);
+}
+
+struct td_replay_input *cli_pcap_replay_take(const struct td_tls_conn *c)
+{
+    if (td_tls_outcome(c) == TD_OUTCOME_OK) {
+        return NULL;
+    }
+    struct td_replay_input *in = td_calloc(1, sizeof *in);
+    if (!td_replay_input_from_conn(in, c)) {
+        free(in);
+        return NULL;
+    }
+    return in;
+}
+
+static void rewrite(struct td_verdict *out, const struct td_verdict *v, const struct td_replay_result *r)
+{
+    *out = *v;
+    char was[160];
+    snprintf(was, sizeof was, "%s, %s", td_cause_info(v->cause)->slug, td_confidence_name(v->confidence));
+    out->cause = r->cause;
+    out->confidence = TD_CONF_HIGH;
+    out->num_candidates = 0;
+    out->fix_side = TD_SIDE_BOTH;
+    snprintf(out->explanation, sizeof out->explanation,
+             "proven by replay at %s (%u TCP connections to %s): %.300s; from the capture alone: %.80s", r->when,
+             r->connections, r->server, r->evidence, was);
+    snprintf(out->fix, sizeof out->fix, "client: %.280s; or server: %.280s.", r->fix_client, r->fix_server);
+}
+
+static void annotate(struct td_verdict *out, const struct td_verdict *v, const struct td_replay_result *r)
+{
+    *out = *v;
+    size_t used = strlen(out->explanation);
+    snprintf(out->explanation + used, sizeof out->explanation - used, " (replay at %s to %s: %.200s)", r->when,
+             r->server,
+             r->skipped ? r->skip_why
+             : r->changed && r->v[0].got.answer == TD_RA_ACCEPTED
+                 ? "the server now accepts this ClientHello: its behaviour changed since the capture"
+                 : "no single change was accepted");
+}
+
+bool cli_pcap_replay_verdict(struct cli_pcap_replay *pr, const struct td_replay_input *in, const struct td_verdict *v,
+                             struct td_verdict *out)
+{
+    if (!in || !v || v->confidence == TD_CONF_HIGH || v->cause == TD_CAUSE_NONE) {
+        return false;
+    }
+    struct td_replay_result *r = td_calloc(1, sizeof *r);
+    char err[400];
+    bool ok = td_replay(in, td_replay_hints_find(pr->hints, pr->num_hints, in->server), &pr->o, r, err, sizeof err);
+    if (ok) {
+        pr->replayed++;
+        pr->proven += r->num_proofs > 0;
+        pr->connections += r->connections;
+        pr->seconds += r->seconds;
+        if (r->num_proofs) {
+            rewrite(out, v, r);
+        } else {
+            annotate(out, v, r);
+        }
+    }
+    free(r);
+    return ok;
+}
+
+void cli_pcap_replay_summary(const struct cli_pcap_replay *pr, struct td_buf *b)
+{
+    td_buf_printf(b, "replay: %u connection%s replayed, %u proven; %u TCP connections, %.3f s\n", pr->replayed,
+                  pr->replayed == 1 ? "" : "s", pr->proven, pr->connections, pr->seconds);
 }

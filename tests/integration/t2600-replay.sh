@@ -101,6 +101,17 @@ assert c[\"7601\"] == \"group_mismatch\" and c[\"7602\"] == \"sni_required\" and
   check "$T: every failed connection at once: 5 replayed, 4 proven, 1 changed; connections and time measured" \
     sh -c "'$T' probe --replay '$W/fail.pcap' --timeout 1000 | tee '$W/all.txt' | tail -1
       grep -q '^replayed 5 failed connections: 4 proven, 1 where the server changed' '$W/all.txt'"
+  check "$T: pcap --replay: the medium verdicts proven and rewritten at high (marked with the time), the high ones untouched" \
+    sh -c "'$T' pcap --replay --json '$W/fail.pcap' | python3 -c '
+import json, sys
+v = {d[\"server\"].split(\":\")[-1]: d for d in map(json.loads, sys.stdin) if d.get(\"outcome\") == \"failed\"}
+for port, cause in ((\"7601\", \"group_mismatch\"), (\"7604\", \"cipher_mismatch\")):
+    assert v[port][\"cause\"] == cause and v[port][\"confidence\"] == \"high\", v[port]
+    assert v[port][\"explanation\"].startswith(\"proven by replay at 20\"), v[port][\"explanation\"]
+for port in (\"7602\", \"7603\"):
+    assert \"replay\" not in v[port][\"explanation\"], v[port]
+assert v[\"7605\"][\"confidence\"] == \"medium\" and \"behaviour changed since the capture\" in v[\"7605\"][\"explanation\"], v[\"7605\"]
+' && '$T' pcap --replay '$W/fail.pcap' | tail -1 | grep -q '^replay: 3 connections replayed, 2 proven'"
   check "$T: --dry-run sends nothing: no TCP connection, the variants listed with their sizes" \
     sh -c "s=\$(build/tlsdiag pcap --json '$W/fail.pcap' | grep '\"server\":\"127.0.0.1:7601\"' | grep -o '\"stream\":[0-9]*' | head -1 | cut -d: -f2)
       cap_out=\$('$T' probe --replay '$W/fail.pcap' --stream \"\$s\" --dry-run); echo \"\$cap_out\" | head -5
