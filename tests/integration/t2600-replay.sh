@@ -4,7 +4,8 @@
 # captured ClientHello is replayed against the live server, then varied one
 # change at a time: the verdict must become the right cause at high, with the
 # right fix. A server restarted with another configuration between the
-# capture and the replay must be seen as changed. Connections and wall time
+# capture and the replay must be seen as changed, and a stack intolerant of
+# one extension found by dropping it. Connections and wall time
 # per replayed connection are measured and printed.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/suite.sh netns
@@ -26,7 +27,42 @@ ossl_srv 7604 -cert "$P/server.crt" -key "$P/server.key" -tls1_2 \
 ossl_srv 7605 -cert "$P/server.crt" -key "$P/server.key" -groups X25519
 CHANGING=$SRV
 
-cap_start lo "$W/fail.pcap" "tcp portrange 7601-7605"
+# 7606: a stack intolerant of one extension (encrypt_then_mac): it closes on any
+# ClientHello carrying it, and answers the others with a ServerHello
+python3 - <<'PY' >/dev/null 2>&1 &
+import socket, struct, threading
+def exts(h):
+    # ClientHello body after the handshake header: version, random, session id, suites, compression
+    i = 2 + 32; i += 1 + h[i]; i += 2 + struct.unpack(">H", h[i:i + 2])[0]; i += 1 + h[i]
+    end = i + 2 + struct.unpack(">H", h[i:i + 2])[0]; i += 2; out = []
+    while i + 4 <= end:
+        t, l = struct.unpack(">HH", h[i:i + 4]); out.append(t); i += 4 + l
+    return out
+def handle(c):
+    try:
+        data = b""
+        while len(data) < 5 or len(data) < 5 + struct.unpack(">H", data[3:5])[0]:
+            more = c.recv(65536)
+            if not more: return
+            data += more
+        if 0x16 not in exts(data[9:]):
+            sh = b"\x03\x03" + bytes(32) + b"\x00\xc0\x2b\x00"
+            hs = b"\x02" + struct.pack(">I", len(sh))[1:] + sh + b"\x0e\x00\x00\x00"
+            c.sendall(b"\x16\x03\x03" + struct.pack(">H", len(hs)) + hs)
+            c.recv(100)
+    except (OSError, IndexError, struct.error):
+        pass
+    c.close()
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", 7606)); s.listen(64)
+while True:
+    c, _ = s.accept()
+    threading.Thread(target=handle, args=(c,), daemon=True).start()
+PY
+td_track $!
+wait_port 7606
+
+cap_start lo "$W/fail.pcap" "tcp portrange 7601-7606"
 openssl s_client -connect 127.0.0.1:7601 -groups P-384 </dev/null >/dev/null 2>&1
 curl -s -o /dev/null --cacert "$P/root.crt" --resolve server.test:7602:127.0.0.1 https://server.test:7602/
 curl -s -o /dev/null -k https://127.0.0.1:7602/
@@ -34,6 +70,7 @@ openssl s_client -connect 127.0.0.1:7603 -tls1 -cipher DEFAULT@SECLEVEL=0 </dev/
 openssl s_client -connect 127.0.0.1:7604 -tls1_2 -cipher 'ECDHE-ECDSA-AES128-SHA:ECDHE-ECDSA-AES256-SHA' \
   </dev/null >/dev/null 2>&1
 openssl s_client -connect 127.0.0.1:7605 -groups P-384 </dev/null >/dev/null 2>&1
+openssl s_client -connect 127.0.0.1:7606 -tls1_2 </dev/null >/dev/null 2>&1
 cap_stop
 stop_pid "$CHANGING"
 ossl_srv 7605 -cert "$P/server.crt" -key "$P/server.key" -groups P-384:X25519
@@ -93,14 +130,20 @@ assert c[\"7601\"] == \"group_mismatch\" and c[\"7602\"] == \"sni_required\" and
     rp "$T" 7603 protocol_mismatch "jdk.tls.client.protocols"
   check "$T: CBC suites only against an AEAD-only server: cipher_mismatch proven, an ECDHE-ECDSA-GCM suite" \
     rp "$T" 7604 cipher_mismatch "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"
+  check "$T: a stack intolerant of encrypt_then_mac: hello_intolerance proven by dropping that extension alone" \
+    rp "$T" 7606 hello_intolerance "do not send the encrypt_then_mac extension"
   check "$T: a server restarted with another configuration: the behaviour changed since the capture" \
     sh -c "s=\$(build/tlsdiag pcap --json '$W/fail.pcap' | grep '\"server\":\"127.0.0.1:7605\"' | grep -o '\"stream\":[0-9]*' | head -1 | cut -d: -f2)
       '$T' probe --replay '$W/fail.pcap' --stream \"\$s\" > '$W/changed.txt'; cat '$W/changed.txt'
       grep -q \"behaviour changed since the capture: it now accepts\" '$W/changed.txt' &&
       '$T' probe --replay '$W/fail.pcap' --stream \"\$s\" --json | grep -q '\"changed\":true'"
-  check "$T: every failed connection at once: 5 replayed, 4 proven, 1 changed; connections and time measured" \
+  check "$T: every failed connection at once: 6 replayed, 5 proven, 1 changed; connections and time measured" \
     sh -c "'$T' probe --replay '$W/fail.pcap' --timeout 1000 | tee '$W/all.txt' | tail -1
-      grep -q '^replayed 5 failed connections: 4 proven, 1 where the server changed' '$W/all.txt'"
+      grep -q '^replayed 6 failed connections: 5 proven, 1 where the server changed' '$W/all.txt' &&
+      sed -n 's/^tcp.stream [0-9]*  replayed to [^ ]*  (\\([0-9]*\\) TCP connections*, \\([0-9.]*\\) s.*/\\1 \\2/p' '$W/all.txt' |
+        awk '{ n++; if (\$1 > 40 || \$2 > 2) bad++ } END { exit !(n == 6 && !bad) }'"
+  # The figures (TAP comments): connections and wall time per replayed connection.
+  [ -s "$W/all.txt" ] && grep -E '^(tcp.stream|replayed)' "$W/all.txt" | sed "s|^|# $T measured: |"
   check "$T: pcap --replay: the medium verdicts proven and rewritten at high (marked with the time), the high ones untouched" \
     sh -c "'$T' pcap --replay --json '$W/fail.pcap' | python3 -c '
 import json, sys
