@@ -56,7 +56,8 @@ struct collect {
     bool include_high; /* probe --replay: every failure; pcap --replay: not those already high */
     struct td_replay_input *items[MAX_REPLAYS];
     size_t n;
-    size_t over; /* failed connections past MAX_REPLAYS */
+    size_t over;     /* failed connections past MAX_REPLAYS */
+    size_t no_hello; /* failed without a ClientHello kept (none sent, SSLv2, over 16 KiB) */
     struct td_replay_hints hints[MAX_SERVERS];
     size_t num_hints;
     bool stream_seen;
@@ -84,6 +85,7 @@ static void *on_conn(void *ctx, const struct td_conn_result *res)
     struct td_replay_input *in = td_calloc(1, sizeof *in);
     if (!td_replay_input_from_conn(in, conn)) {
         free(in);
+        c->no_hello++;
         return NULL;
     }
     c->items[c->n++] = in;
@@ -141,8 +143,10 @@ static void summary(struct td_buf *b, const struct totals *t, const struct colle
     if (json) {
         td_buf_printf(b,
                       "{\"type\":\"replay_summary\",\"replayed\":%zu,\"proven\":%zu,\"changed\":%zu,\"skipped\":%zu,"
-                      "\"not_replayed_over_limit\":%zu,\"connections\":%u,\"seconds\":%.3f,\"ms_per_replay\":%.1f}\n",
-                      t->replayed, t->proven, t->changed, t->skipped, c->over, t->connections, t->seconds, per);
+                      "\"not_replayed_over_limit\":%zu,\"no_client_hello\":%zu,\"connections\":%u,\"seconds\":%.3f,"
+                      "\"ms_per_replay\":%.1f}\n",
+                      t->replayed, t->proven, t->changed, t->skipped, c->over, c->no_hello, t->connections, t->seconds,
+                      per);
         return;
     }
     td_buf_printf(b,
@@ -150,6 +154,11 @@ static void summary(struct td_buf *b, const struct totals *t, const struct colle
                   "%u TCP connections, %.3f s (%.1f ms per replayed connection)\n",
                   t->replayed, t->replayed == 1 ? "" : "s", t->proven, t->changed, t->skipped, t->connections,
                   t->seconds, per);
+    if (c->no_hello) {
+        td_buf_printf(b,
+                      "%zu failed connection%s without a ClientHello to replay (none sent, SSLv2, or over %d bytes)\n",
+                      c->no_hello, c->no_hello == 1 ? "" : "s", TD_REPLAY_MAX_HELLO);
+    }
     if (c->over) {
         td_buf_printf(b, "%zu more failed connections not replayed (at most %d per capture)\n", c->over, MAX_REPLAYS);
     }

@@ -175,7 +175,11 @@ static bool prepare(const struct td_replay_input *in, struct td_replay_result *r
 {
     const char *err;
     size_t off;
-    if (in->answered) {
+    if (in->preamble) {
+        snprintf(r->skip_why, sizeof r->skip_why,
+                 "TLS began after a %s preamble: a bare ClientHello would not be understood, so it is not replayed",
+                 in->preamble);
+    } else if (in->answered) {
         snprintf(r->skip_why, sizeof r->skip_why,
                  "the server answered this ClientHello in the capture (ServerHello): the failure came later, and "
                  "a replay of the hello proves nothing about it");

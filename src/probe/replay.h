@@ -47,8 +47,9 @@ struct td_replay_input {
     uint8_t *hello;  /* the ClientHello body (owned) */
     size_t hello_len;
     struct td_replay_outcome captured;
-    bool answered; /* the server sent a ServerHello in the capture: the failure came later */
-    char sni[256]; /* the hello's SNI, "" when none */
+    bool answered;        /* the server sent a ServerHello in the capture: the failure came later */
+    const char *preamble; /* "SMTP", "HTTP CONNECT"...: TLS began after plain text, not replayed; NULL */
+    char sni[256];        /* the hello's SNI, "" when none */
     enum td_cause pcap_cause;
     const char *pcap_confidence;
 };

@@ -55,6 +55,7 @@ bool td_replay_input_from_conn(struct td_replay_input *in, const struct td_tls_c
     td_memcopy(in->hello, c->client_hello_raw.p, c->client_hello_raw.len);
     in->hello_len = c->client_hello_raw.len;
     snprintf(in->sni, sizeof in->sni, "%s", c->sni ? c->sni : "");
+    in->preamble = c->pre.proto ? c->pre.name : NULL;
     captured_answer(in, c);
     return true;
 }
