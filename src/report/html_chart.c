@@ -1,0 +1,124 @@
+/* Failures over time: one bar per time bucket, stacked by cause, with a
+ * legend; the same counts are in the cause x server table beside it, which
+ * prints and reads without colours. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/mem.h"
+#include "report/html_internal.h"
+
+#include "base/banned.h"
+
+#define CW 960
+#define CH 230
+#define X0 60
+#define X1 940
+#define Y0 20
+#define Y1 170
+#define BUCKETS 40
+
+struct chart {
+    int64_t tmin, tmax, width;
+    uint32_t (*count)[TD_CAUSE_COUNT];
+    uint32_t total[BUCKETS];
+    uint32_t max;
+    bool present[TD_CAUSE_COUNT];
+};
+
+static void bucketise(struct chart *c, const struct td_html_point *p, size_t n)
+{
+    c->tmin = p[0].ns;
+    c->tmax = p[0].ns;
+    for (size_t i = 1; i < n; i++) {
+        c->tmin = p[i].ns < c->tmin ? p[i].ns : c->tmin;
+        c->tmax = p[i].ns > c->tmax ? p[i].ns : c->tmax;
+    }
+    c->width = (c->tmax - c->tmin) / BUCKETS + 1;
+    c->count = td_calloc(BUCKETS, sizeof *c->count);
+    for (size_t i = 0; i < n; i++) {
+        int64_t b = (p[i].ns - c->tmin) / c->width;
+        b = b >= BUCKETS ? BUCKETS - 1 : b;
+        unsigned k = (unsigned)p[i].cause < TD_CAUSE_COUNT ? (unsigned)p[i].cause : TD_CAUSE_UNKNOWN;
+        c->count[b][k]++;
+        c->total[b]++;
+        c->present[k] = true;
+        c->max = c->total[b] > c->max ? c->total[b] : c->max;
+    }
+}
+
+static void bars(struct td_buf *out, const struct chart *c)
+{
+    double bw = (double)(X1 - X0) / BUCKETS;
+    for (int b = 0; b < BUCKETS; b++) {
+        double y = Y1;
+        for (int k = 0; k < TD_CAUSE_COUNT; k++) {
+            if (!c->count[b][k]) {
+                continue;
+            }
+            double h = (double)(Y1 - Y0) * c->count[b][k] / c->max;
+            y -= h;
+            td_buf_printf(out,
+                          "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"><title>%s: %u"
+                          "</title></rect>",
+                          X0 + b * bw + 1, y, bw - 2, h, td_html_cause_color((enum td_cause)k),
+                          td_cause_info((enum td_cause)k)->slug, c->count[b][k]);
+        }
+    }
+    td_buf_putc(out, '\n');
+}
+
+static void axes(struct td_buf *out, const struct chart *c)
+{
+    td_buf_printf(out, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#333\"/>", X0, Y1, X1, Y1);
+    td_buf_printf(out, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#333\"/>", X0, Y0, X0, Y1);
+    td_buf_printf(out, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%u</text>", X0 - 6, Y0 + 10, c->max);
+    td_buf_printf(out, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">0</text>", X0 - 6, Y1);
+    td_buf_printf(out, "<text x=\"%d\" y=\"%d\">", X0, Y1 + 16);
+    td_html_time(out, c->tmin);
+    td_buf_printf(out, "</text><text x=\"%d\" y=\"%d\" text-anchor=\"end\">", X1, Y1 + 16);
+    td_html_time(out, c->tmax);
+    td_buf_printf(out, "</text><text x=\"%d\" y=\"%d\" text-anchor=\"middle\" fill=\"#555\">failures per %.3g s</text>\n",
+                  (X0 + X1) / 2, Y1 + 16, (double)c->width / 1e9);
+}
+
+static void legend(struct td_buf *out, const struct chart *c)
+{
+    int x = X0, y = Y1 + 40;
+    for (int k = 0; k < TD_CAUSE_COUNT; k++) {
+        if (!c->present[k]) {
+            continue;
+        }
+        const char *slug = td_cause_info((enum td_cause)k)->slug;
+        int w = 24 + 8 * (int)strlen(slug);
+        if (x + w > X1) {
+            x = X0;
+            y += 18;
+        }
+        td_buf_printf(out,
+                      "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"12\" fill=\"%s\"/><text x=\"%d\" y=\"%d\">%s"
+                      "</text>",
+                      x, y - 10, td_html_cause_color((enum td_cause)k), x + 16, y, slug);
+        x += w;
+    }
+    td_buf_putc(out, '\n');
+}
+
+void td_html_chart_svg(struct td_buf *out, const struct td_html_point *p, size_t n)
+{
+    if (n == 0) {
+        td_buf_puts(out, "<p class=\"note\">No failed connection: nothing to chart.</p>\n");
+        return;
+    }
+    struct chart c = {0};
+    bucketise(&c, p, n);
+    td_buf_printf(out,
+                  "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" width=\"%d\" "
+                  "height=\"%d\" role=\"img\"><title>failures over time, by cause</title>\n",
+                  CW, CH + 20, CW, CH + 20);
+    bars(out, &c);
+    axes(out, &c);
+    legend(out, &c);
+    td_buf_puts(out, "</svg>\n");
+    free(c.count);
+}
