@@ -78,7 +78,8 @@ static void axes(struct td_buf *out, const struct chart *c)
     td_html_time(out, c->tmin);
     td_buf_printf(out, "</text><text x=\"%d\" y=\"%d\" text-anchor=\"end\">", X1, Y1 + 16);
     td_html_time(out, c->tmax);
-    td_buf_printf(out, "</text><text x=\"%d\" y=\"%d\" text-anchor=\"middle\" fill=\"#555\">failures per %.3g s</text>\n",
+    td_buf_printf(out,
+                  "</text><text x=\"%d\" y=\"%d\" text-anchor=\"middle\" fill=\"#555\">failures per %.3g s</text>\n",
                   (X0 + X1) / 2, Y1 + 16, (double)c->width / 1e9);
 }
 

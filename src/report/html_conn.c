@@ -223,8 +223,7 @@ static void http_ladder(struct td_buf *out, const struct td_html_http *h)
 
 static void http_head(struct td_buf *out, const struct td_html_http *h)
 {
-    td_buf_printf(out, "<h3 id=\"c%zu-%u\">Gateway answer: tcp.stream %u &middot; ", h->file, h->h.stream,
-                  h->h.stream);
+    td_buf_printf(out, "<h3 id=\"c%zu-%u\">Gateway answer: tcp.stream %u &middot; ", h->file, h->h.stream, h->h.stream);
     td_html_esc(out, h->h.client);
     td_buf_puts(out, " &rarr; ");
     td_html_esc(out, h->h.server);
@@ -247,8 +246,9 @@ void td_html_conn_section(struct td_buf *out, const struct td_html_conn *c, cons
     for (size_t i = 0; i < num_up; i++) {
         td_buf_puts(out, "<div class=\"gateway\">");
         http_head(out, up[i]);
-        td_buf_printf(out, "<p>The gateway answered %u because its own TLS connection to the backend, drawn "
-                           "below, failed.</p></div>\n",
+        td_buf_printf(out,
+                      "<p>The gateway answered %u because its own TLS connection to the backend, drawn "
+                      "below, failed.</p></div>\n",
                       up[i]->h.status);
     }
     td_html_ladder_svg(out, &c->ladder, c->failed ? "ladder" : "okladder");

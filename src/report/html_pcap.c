@@ -163,8 +163,9 @@ static void failed_sections(struct td_buf *out, struct td_html *h, bool *drawn)
     }
     td_buf_puts(out, ")</h2>\n");
     if (h->failed_more) {
-        td_buf_printf(out, "<p class=\"note\">The page draws the first %zu failed connections; the chart and the "
-                           "tables count them all.</p>\n",
+        td_buf_printf(out,
+                      "<p class=\"note\">The page draws the first %zu failed connections; the chart and the "
+                      "tables count them all.</p>\n",
                       h->num_failed);
     }
     index_nav(out, h);
@@ -221,8 +222,9 @@ static void ok_section(struct td_buf *out, struct td_html *h)
             td_html_ok_details(out, h->ok[i]);
         }
     } else if (h->num_rows) {
-        td_buf_printf(out, "<p class=\"note\">%llu connections: ladders of connections that did not fail are left "
-                           "out (tlsdiag pcap --html-all draws them).</p>\n",
+        td_buf_printf(out,
+                      "<p class=\"note\">%llu connections: ladders of connections that did not fail are left "
+                      "out (tlsdiag pcap --html-all draws them).</p>\n",
                       (unsigned long long)h->conns);
     }
     td_buf_puts(out, "</section>\n");

@@ -90,10 +90,7 @@ void td_html_ladder_from_conn(struct td_html_ladder *l, const struct td_tls_conn
     td_buf_free(&d);
 }
 
-void td_html_copy(char *dst, size_t cap, const char *src)
-{
-    copy_cut(dst, cap, src ? src : "", src ? strlen(src) : 0);
-}
+void td_html_copy(char *dst, size_t cap, const char *src) { copy_cut(dst, cap, src ? src : "", src ? strlen(src) : 0); }
 
 void td_html_ladder_free(struct td_html_ladder *l)
 {
@@ -146,8 +143,7 @@ static void svg_text_cut(struct td_buf *out, const char *s, size_t chars)
     }
 }
 
-static void row_svg(struct td_buf *out, const struct td_html_ladder *l, const struct td_html_row *r, int y,
-                    int64_t t0)
+static void row_svg(struct td_buf *out, const struct td_html_ladder *l, const struct td_html_row *r, int y, int64_t t0)
 {
     const char *col = tone_color(r->tone);
     td_buf_puts(out, "<g class=\"msg\"");
@@ -156,8 +152,9 @@ static void row_svg(struct td_buf *out, const struct td_html_ladder *l, const st
     }
     td_buf_printf(out, "><rect class=\"hl\" x=\"0\" y=\"%d\" width=\"%d\" height=\"%d\"/>", y, W, ROW);
     double dt = (double)(r->ns - t0) / 1e9;
-    td_buf_printf(out, dt < 1 ? "<text x=\"8\" y=\"%d\" fill=\"#6b7280\">+%.1f ms</text>"
-                              : "<text x=\"8\" y=\"%d\" fill=\"#6b7280\">+%.3f s</text>",
+    td_buf_printf(out,
+                  dt < 1 ? "<text x=\"8\" y=\"%d\" fill=\"#6b7280\">+%.1f ms</text>"
+                         : "<text x=\"8\" y=\"%d\" fill=\"#6b7280\">+%.3f s</text>",
                   y + 26, dt < 1 ? dt * 1e3 : dt);
     if (r->tone == TD_TONE_GAP) {
         td_buf_printf(out, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" stroke-dasharray=\"2 4\"/>",
@@ -192,16 +189,17 @@ void td_html_ladder_svg(struct td_buf *out, const struct td_html_ladder *l, cons
     td_html_esc(out, l->right);
     td_buf_puts(out, "</text>\n");
     for (int x = XC; x <= XS; x += XS - XC) {
-        td_buf_printf(out, "<line x1=\"%d\" y1=\"30\" x2=\"%d\" y2=\"%d\" stroke=\"#9ca3af\" stroke-width=\"2\"/>", x, x,
-                      h - 4);
+        td_buf_printf(out, "<line x1=\"%d\" y1=\"30\" x2=\"%d\" y2=\"%d\" stroke=\"#9ca3af\" stroke-width=\"2\"/>", x,
+                      x, h - 4);
     }
     int64_t t0 = l->num_rows ? l->rows[0].ns : 0;
     for (size_t i = 0; i < l->num_rows; i++) {
         row_svg(out, l, &l->rows[i], TOP - 16 + (int)i * ROW, t0);
     }
     if (l->more_rows) {
-        td_buf_printf(out, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" fill=\"#6b7280\">%zu more messages not drawn</text>\n",
-                      (XC + XS) / 2, h - 8, l->more_rows);
+        td_buf_printf(
+            out, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" fill=\"#6b7280\">%zu more messages not drawn</text>\n",
+            (XC + XS) / 2, h - 8, l->more_rows);
     }
     td_buf_puts(out, "</svg>\n");
 }

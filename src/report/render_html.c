@@ -295,7 +295,4 @@ void td_html_summary(struct td_html *h, const struct td_analysis_summary *s)
     }
 }
 
-void td_html_page(struct td_html *h, struct td_buf *out)
-{
-    td_html_write_pcap(out, h);
-}
+void td_html_page(struct td_html *h, struct td_buf *out) { td_html_write_pcap(out, h); }
