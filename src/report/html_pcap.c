@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/mem.h"
 #include "report/html_internal.h"
 #include "report/internal.h"
 
@@ -143,49 +144,141 @@ static int cmp_conn(const void *a, const void *b)
     return x->stream < y->stream ? -1 : x->stream > y->stream;
 }
 
-static void index_nav(struct td_buf *out, const struct td_html *h)
+#define PER_GROUP 20
+#define GROUP_EXAMPLES 12
+
+/* In a large capture, the failures of one server with one cause are drawn
+ * PER_GROUP times; the others are listed by stream. */
+struct group {
+    size_t file;
+    const char *server;
+    enum td_cause cause;
+    size_t drawn, more;
+    uint32_t examples[GROUP_EXAMPLES];
+};
+
+static struct group *group_of(struct group *g, size_t *n, const struct td_html_conn *c)
+{
+    enum td_cause cause = c->have_verdict ? c->v.cause : TD_CAUSE_UNKNOWN;
+    for (size_t i = 0; i < *n; i++) {
+        if (g[i].file == c->file && g[i].cause == cause && strcmp(g[i].server, c->ladder.right) == 0) {
+            return &g[i];
+        }
+    }
+    struct group *o = &g[(*n)++];
+    td_memzero(o, sizeof *o);
+    o->file = c->file;
+    o->server = c->ladder.right;
+    o->cause = cause;
+    return o;
+}
+
+static size_t choose(const struct td_html *h, bool *draw, struct group *g, size_t *ng)
+{
+    bool big = !(h->o.all || h->conns < h->o.small);
+    size_t undrawn = 0;
+    for (size_t i = 0; i < h->num_failed; i++) {
+        struct group *gr = group_of(g, ng, h->failed[i]);
+        draw[i] = !big || gr->drawn < PER_GROUP;
+        if (draw[i]) {
+            gr->drawn++;
+            continue;
+        }
+        if (gr->more < GROUP_EXAMPLES) {
+            gr->examples[gr->more] = h->failed[i]->stream;
+        }
+        gr->more++;
+        undrawn++;
+    }
+    return undrawn;
+}
+
+static void undrawn_table(struct td_buf *out, const struct td_html *h, const struct group *g, size_t ng)
+{
+    td_buf_printf(out,
+                  "<h3>Not drawn</h3>\n<p class=\"note\">A large capture: at most %d failures of one server with "
+                  "one cause are drawn (tlsdiag pcap --html-all draws every one).</p>\n<table>\n<tr><th>server</th>"
+                  "<th>cause</th><th>drawn</th><th>not drawn</th><th>tcp.stream of those</th></tr>\n",
+                  PER_GROUP);
+    for (size_t i = 0; i < ng; i++) {
+        if (!g[i].more) {
+            continue;
+        }
+        td_buf_puts(out, "<tr><td>");
+        td_html_esc(out, g[i].server + 7); /* after "server " */
+        td_buf_printf(out, "</td><td class=\"slug\">%s</td><td class=\"n\">%zu</td><td class=\"n\">%zu</td><td>",
+                      td_cause_info(g[i].cause)->slug, g[i].drawn, g[i].more);
+        for (size_t k = 0; k < g[i].more && k < GROUP_EXAMPLES; k++) {
+            td_buf_printf(out, "%s%u", k ? ", " : "", g[i].examples[k]);
+        }
+        td_buf_printf(out, "%s</td></tr>\n", g[i].more > GROUP_EXAMPLES ? ", &hellip;" : "");
+    }
+    (void)h;
+    td_buf_puts(out, "</table>\n");
+}
+
+static void index_nav(struct td_buf *out, const struct td_html *h, const bool *draw)
 {
     td_buf_puts(out, "<nav class=\"index\">");
     for (size_t i = 0; i < h->num_failed; i++) {
         const struct td_html_conn *c = h->failed[i];
-        td_buf_printf(out, "<a href=\"#%s\">%u&nbsp;%s</a> ", c->ladder.id, c->stream,
-                      c->have_verdict ? td_cause_info(c->v.cause)->slug : "?");
+        if (draw[i]) {
+            td_buf_printf(out, "<a href=\"#%s\">%u&nbsp;%s</a> ", c->ladder.id, c->stream,
+                          c->have_verdict ? td_cause_info(c->v.cause)->slug : "?");
+        }
     }
     td_buf_puts(out, "</nav>\n");
 }
 
-static void failed_sections(struct td_buf *out, struct td_html *h, bool *drawn)
+static void draw_failed(struct td_buf *out, struct td_html *h, const bool *draw, bool *http_drawn)
 {
-    qsort(h->failed, h->num_failed, sizeof *h->failed, cmp_conn);
-    td_buf_printf(out, "<section id=\"failed\"><h2>Failed connections (%zu", h->num_failed);
-    if (h->failed_more) {
-        td_buf_printf(out, " drawn; %zu more counted above, not drawn", h->failed_more);
-    }
-    td_buf_puts(out, ")</h2>\n");
-    if (h->failed_more) {
-        td_buf_printf(out,
-                      "<p class=\"note\">The page draws the first %zu failed connections; the chart and the "
-                      "tables count them all.</p>\n",
-                      h->num_failed);
-    }
-    index_nav(out, h);
     for (size_t i = 0; i < h->num_failed; i++) {
         const struct td_html_conn *c = h->failed[i];
         const struct td_html_http *up[MAX_UP];
         size_t nu = 0;
+        if (!draw[i]) {
+            continue;
+        }
         for (size_t k = 0; k < h->num_http && nu < MAX_UP; k++) {
-            if (!drawn[k] && h->http[k].up && h->http[k].file == c->file && h->http[k].up_stream == c->stream) {
+            if (!http_drawn[k] && h->http[k].up && h->http[k].file == c->file && h->http[k].up_stream == c->stream) {
                 up[nu++] = &h->http[k];
-                drawn[k] = true;
+                http_drawn[k] = true;
             }
         }
         td_html_conn_section(out, c, up, nu, h->files[c->file].name);
     }
     for (size_t k = 0; k < h->num_http; k++) {
-        if (!drawn[k]) {
+        if (!http_drawn[k]) {
             td_html_http_section(out, &h->http[k], h->files[h->http[k].file].name);
         }
     }
+}
+
+static void failed_sections(struct td_buf *out, struct td_html *h, bool *http_drawn)
+{
+    qsort(h->failed, h->num_failed, sizeof *h->failed, cmp_conn);
+    bool *draw = td_calloc(h->num_failed + 1, sizeof *draw);
+    struct group *g = td_calloc(h->num_failed + 1, sizeof *g);
+    size_t ng = 0;
+    size_t undrawn = choose(h, draw, g, &ng);
+    td_buf_printf(out, "<section id=\"failed\"><h2>Failed connections (%zu drawn", h->num_failed - undrawn);
+    if (undrawn + h->failed_more) {
+        td_buf_printf(out, "; %zu more counted above, not drawn", undrawn + h->failed_more);
+    }
+    td_buf_puts(out, ")</h2>\n");
+    if (h->failed_more) {
+        td_buf_printf(out,
+                      "<p class=\"note\">The page keeps the first %zu failed connections; the chart and the "
+                      "tables count them all (%zu more).</p>\n",
+                      h->num_failed, h->failed_more);
+    }
+    index_nav(out, h, draw);
+    draw_failed(out, h, draw, http_drawn);
+    if (undrawn) {
+        undrawn_table(out, h, g, ng);
+    }
+    free(draw);
+    free(g);
     td_buf_puts(out, "</section>\n");
 }
 
