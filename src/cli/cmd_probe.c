@@ -90,11 +90,15 @@ static int probe_one(const char *target, size_t addr, const struct probe_run *pr
     if (html) {
         struct td_buf h = {0};
         td_render_probe_html(&h, &r);
-        fwrite(h.data, 1, h.len, html);
+        if (h.len) {
+            fwrite(h.data, 1, h.len, html);
+        }
         fflush(html);
         td_buf_free(&h);
     }
-    fwrite(b.data, 1, b.len, out);
+    if (b.len) {
+        fwrite(b.data, 1, b.len, out);
+    }
     td_buf_free(&b);
     int c = td_probe_errors(&r) ? TD_EXIT_FAILURES : TD_EXIT_OK;
     td_probe_result_free(&r);

@@ -26,6 +26,34 @@ struct chart {
     bool present[TD_CAUSE_COUNT];
 };
 
+/* A round bucket width of at least ns: 1 ms, 2 ms, 5 ms ... 1 s ... 1 min ... 1 day. */
+static int64_t bucket_width(int64_t ns)
+{
+    static const int64_t steps[] = {1,      2,      5,       10,      20,      50,       100,      200,     500,
+                                    1000,   2000,   5000,    10000,   15000,   30000,    60000,    120000,  300000,
+                                    600000, 900000, 1800000, 3600000, 7200000, 21600000, 43200000, 86400000};
+    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+        if (steps[i] * 1000000LL >= ns) {
+            return steps[i] * 1000000LL;
+        }
+    }
+    return (ns / 86400000000000LL + 1) * 86400000000000LL;
+}
+
+static void width_words(struct td_buf *out, int64_t ns)
+{
+    int64_t ms = ns / 1000000;
+    if (ms < 1000) {
+        td_buf_printf(out, "%lld ms", (long long)ms);
+    } else if (ms < 60000) {
+        td_buf_printf(out, "%lld s", (long long)(ms / 1000));
+    } else if (ms < 3600000) {
+        td_buf_printf(out, "%lld min", (long long)(ms / 60000));
+    } else {
+        td_buf_printf(out, "%lld h", (long long)(ms / 3600000));
+    }
+}
+
 static void bucketise(struct chart *c, const struct td_html_point *p, size_t n)
 {
     c->tmin = p[0].ns;
@@ -34,7 +62,7 @@ static void bucketise(struct chart *c, const struct td_html_point *p, size_t n)
         c->tmin = p[i].ns < c->tmin ? p[i].ns : c->tmin;
         c->tmax = p[i].ns > c->tmax ? p[i].ns : c->tmax;
     }
-    c->width = (c->tmax - c->tmin) / BUCKETS + 1;
+    c->width = bucket_width((c->tmax - c->tmin) / BUCKETS + 1);
     c->count = td_calloc(BUCKETS, sizeof *c->count);
     for (size_t i = 0; i < n; i++) {
         int64_t b = (p[i].ns - c->tmin) / c->width;
@@ -77,10 +105,11 @@ static void axes(struct td_buf *out, const struct chart *c)
     td_buf_printf(out, "<text x=\"%d\" y=\"%d\">", X0, Y1 + 16);
     td_html_time(out, c->tmin);
     td_buf_printf(out, "</text><text x=\"%d\" y=\"%d\" text-anchor=\"end\">", X1, Y1 + 16);
-    td_html_time(out, c->tmax);
-    td_buf_printf(out,
-                  "</text><text x=\"%d\" y=\"%d\" text-anchor=\"middle\" fill=\"#555\">failures per %.3g s</text>\n",
-                  (X0 + X1) / 2, Y1 + 16, (double)c->width / 1e9);
+    td_html_time(out, c->tmin + BUCKETS * c->width); /* the axis's end, past the last failure */
+    td_buf_printf(out, "</text><text x=\"%d\" y=\"%d\" text-anchor=\"middle\" fill=\"#555\">failures per ",
+                  (X0 + X1) / 2, Y1 + 16);
+    width_words(out, c->width);
+    td_buf_puts(out, "</text>\n");
 }
 
 static void legend(struct td_buf *out, const struct chart *c)

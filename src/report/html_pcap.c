@@ -256,7 +256,9 @@ static void draw_failed(struct td_buf *out, struct td_html *h, const bool *draw,
 
 static void failed_sections(struct td_buf *out, struct td_html *h, bool *http_drawn)
 {
-    qsort(h->failed, h->num_failed, sizeof *h->failed, cmp_conn);
+    if (h->num_failed > 1) {
+        qsort(h->failed, h->num_failed, sizeof *h->failed, cmp_conn);
+    }
     bool *draw = td_calloc(h->num_failed + 1, sizeof *draw);
     struct group *g = td_calloc(h->num_failed + 1, sizeof *g);
     size_t ng = 0;
@@ -291,7 +293,9 @@ static int cmp_row(const void *a, const void *b)
 static void ok_section(struct td_buf *out, struct td_html *h)
 {
     td_buf_puts(out, "<section id=\"others\"><h2>Connections that did not fail</h2>\n");
-    qsort(h->rows, h->num_rows, sizeof *h->rows, cmp_row);
+    if (h->num_rows > 1) {
+        qsort(h->rows, h->num_rows, sizeof *h->rows, cmp_row);
+    }
     td_buf_puts(out, "<table>\n<tr><th>server</th><th>version</th><th>suite</th><th>outcome</th><th>connections</th>"
                      "</tr>\n");
     for (size_t i = 0; i < h->num_rows; i++) {
@@ -310,7 +314,9 @@ static void ok_section(struct td_buf *out, struct td_html *h)
     }
     td_buf_puts(out, "</table>\n");
     if (h->o.all || h->conns < h->o.small) {
-        qsort(h->ok, h->num_ok, sizeof *h->ok, cmp_conn);
+        if (h->num_ok > 1) {
+            qsort(h->ok, h->num_ok, sizeof *h->ok, cmp_conn);
+        }
         for (size_t i = 0; i < h->num_ok; i++) {
             td_html_ok_details(out, h->ok[i]);
         }

@@ -104,7 +104,7 @@ static void findings(struct td_buf *out, const struct td_probe_result *r)
     td_buf_puts(out, "<h4>Findings</h4>\n<table>\n<tr><th>severity</th><th>cause</th><th>what</th><th>fix</th></tr>\n");
     for (size_t i = 0; i < r->num_findings; i++) {
         const struct td_cert_finding *f = &r->findings[i];
-        td_buf_printf(out, "<tr><td class=\"%s\">%s</td><td class=\"slug\">%s</td><td>",
+        td_buf_printf(out, "<tr><td class=\"%s\">%s</td><td class=\"slug\">%s</td><td class=\"what\">",
                       f->sev == TD_SEV_ERROR     ? "bad"
                       : f->sev == TD_SEV_WARNING ? "warn"
                                                  : "note",

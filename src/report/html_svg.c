@@ -18,7 +18,7 @@
 #define XS 800
 #define TOP 56
 #define ROW 40
-#define DETAIL_CHARS 82
+#define DETAIL_CHARS 80
 
 static enum td_html_tone tone_of(const struct td_msg *m)
 {
@@ -170,8 +170,8 @@ static void row_svg(struct td_buf *out, const struct td_html_ladder *l, const st
     td_buf_printf(out, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" font-weight=\"bold\" fill=\"%s\">#%llu ",
                   (XC + XS) / 2, y + 16, col, (unsigned long long)r->frame);
     td_html_esc(out, r->name);
-    td_buf_printf(out, "</text><text x=\"%d\" y=\"%d\" text-anchor=\"middle\" font-size=\"11\" fill=\"%s\">",
-                  (XC + XS) / 2, y + 36, r->tone == TD_TONE_ALERT ? col : "#374151");
+    td_buf_printf(out, "</text><text x=\"%d\" y=\"%d\" text-anchor=\"middle\" class=\"d\" fill=\"%s\">", (XC + XS) / 2,
+                  y + 36, r->tone == TD_TONE_ALERT ? col : "#374151");
     svg_text_cut(out, r->detail, DETAIL_CHARS);
     td_buf_puts(out, "</text></g>\n");
 }
