@@ -501,6 +501,11 @@ static int parse_args(int argc, char **argv, struct pcap_run *r, struct pcap_arg
     if (a->html_all && !a->html) {
         return cli_usage_error("pcap", "--html-all goes with --html FILE");
     }
+    for (size_t i = 0; a->html && i < a->num_files; i++) {
+        if (strcmp(a->html, a->files[i]) == 0 && strcmp(a->html, "-") != 0) {
+            return cli_usage_error("pcap", "--html %s is a capture being read: choose another file", a->html);
+        }
+    }
     return 0;
 }
 

@@ -96,7 +96,10 @@ unwritable_ok() {
   cat "$W/unw.err"
   grep -q 'no/such/dir/x.html' "$W/unw.err" && [ ! -s "$W/unw.out" ] && [ ! -e "$W/no" ] || return 1
   "$1" pcap --html-all "$LO" >/dev/null 2>&1
-  [ $? = 2 ]
+  [ $? = 2 ] || { echo "--html-all alone: not exit 2"; return 1; }
+  sum=$(md5sum <"$LO")
+  "$1" pcap --html "$LO" "$LO" >/dev/null 2>&1
+  [ $? = 2 ] && [ "$(md5sum <"$LO")" = "$sum" ] || { echo "--html onto the capture read"; return 1; }
 }
 
 all_ok() {
@@ -152,7 +155,8 @@ for T in $TLSDIAGS; do
   check "$T: the gateway's 503 is drawn above the southbound ladder it came from" gateway_above
   check "$T: a hostile SNI and certificate subject render as text, not elements" evil_ok "$T"
   check "$T: --html - writes the page instead of the text, with the same exit status" stdout_ok "$T"
-  check "$T: an unwritable --html path is exit 2 naming the file, and leaves nothing" unwritable_ok "$T"
+  check "$T: an unwritable --html path (or the capture itself) is exit 2 naming the file, and leaves nothing" \
+    unwritable_ok "$T"
   check "$T: --html-all draws the connections that did not fail too" all_ok "$T"
   check "$T: probe --html: two targets probed at once; versions, suites, chain, findings" probe_ok "$T"
 done
