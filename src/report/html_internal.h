@@ -126,7 +126,7 @@ struct td_html {
     struct td_html_file *files;
     size_t num_files;
     struct td_html_conn **failed, **ok;
-    size_t num_failed, num_ok, failed_more;
+    size_t num_failed, num_ok, failed_more, ok_more;
     uint64_t conns;
     struct td_html_http *http;
     size_t num_http;

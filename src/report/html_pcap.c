@@ -320,6 +320,10 @@ static void ok_section(struct td_buf *out, struct td_html *h)
         for (size_t i = 0; i < h->num_ok; i++) {
             td_html_ok_details(out, h->ok[i]);
         }
+        if (h->ok_more) {
+            td_buf_printf(out, "<p class=\"note\">%zu more connections that did not fail are counted, not drawn.</p>\n",
+                          h->ok_more);
+        }
     } else if (h->num_rows) {
         td_buf_printf(out,
                       "<p class=\"note\">%llu connections: ladders of connections that did not fail are left "

@@ -19,6 +19,7 @@
 #define MAX_OK_ROWS 512
 #define MAX_SERVERS_SHOWN 200
 #define MAX_HTTP 4096
+#define MAX_OK_ALL 5000 /* --html-all: ok ladders kept (about 13 KB each) */
 
 struct td_html *td_html_new(const struct td_html_opts *o, struct td_cert_cache *cache)
 {
@@ -213,10 +214,12 @@ void *td_html_conn(struct td_html *h, const struct td_conn_result *r)
         ok_count(h, r->facts, td_facts_outcome(r->facts));
     }
     struct td_html_conn *hc = NULL;
-    if (failed ? h->num_failed < h->o.max_failed : (h->o.all || h->num_ok < h->o.small)) {
+    if (failed ? h->num_failed < h->o.max_failed : h->num_ok < (h->o.all ? MAX_OK_ALL : h->o.small)) {
         hc = keep_conn(h, r, failed);
     } else if (failed) {
         h->failed_more++;
+    } else {
+        h->ok_more++;
     }
     if (!r->verdict) {
         return hc ? (void *)hc : (void *)h;
