@@ -29,7 +29,7 @@ print("--ladders %d --okladders %d" % (len(failed), len(objs) - len(failed)))
 print(" ".join("--slug " + o["cause"] for o in failed if o.get("cause")))'
 }
 
-# page_ok T NAME FILES...: the page of FILES, the text unchanged beside it, and the DOM as expected.
+# page_ok T NAME FILES...: the page of FILES, the text and JSON unchanged beside it, and the DOM as expected.
 page_ok() {
   t=$1 name=$2; shift 2
   "$t" pcap --html "$W/$name.html" "$@" >"$W/$name.txt"
@@ -38,6 +38,8 @@ page_ok() {
   "$t" pcap "$@" >"$W/$name.plain"
   [ $? = $rc ] || { echo "exit status differs with --html"; return 1; }
   cmp "$W/$name.txt" "$W/$name.plain" || { echo "the text differs with --html"; return 1; }
+  "$t" pcap --json --html "$W/$name.j.html" "$@" >"$W/$name.jh"
+  "$t" pcap --json "$@" | cmp - "$W/$name.jh" || { echo "the JSON differs with --html"; return 1; }
   chrome "$W/$name.html" "$W/$name.dom" --log-net-log="$W/$name.net" --dump-dom || { tail "$W/$name.dom.log"; return 1; }
   # shellcheck disable=SC2046
   python3 tests/lib/html_check.py "$W/$name.dom" $(expected "$t" "$@") --raw "$W/$name.html" --netlog "$W/$name.net"
