@@ -43,32 +43,42 @@ static void heading(struct td_buf *out, const struct td_html_conn *c)
 /* Root at the top, the leaf at the bottom; the certificate the verdict names
  * (or the first broken link) marked, and an issuer that was not sent shown
  * where it is missing. */
-static void chain_tree(struct td_buf *out, const struct td_html_conn *c)
+static void chain_tree(struct td_buf *out, const struct td_html_conn *c, enum td_role side)
 {
-    if (c->num_chain == 0) {
+    const struct td_html_chain *ch = &c->chain[side];
+    const char *role = side == TD_SERVER ? "server" : "client";
+    if (ch->num == 0) {
         return;
     }
-    size_t fault = c->num_chain;
-    for (size_t i = 0; i < c->num_chain && c->v.has_cert && strcmp(c->v.cert_role, "server") == 0; i++) {
-        if (strncmp(c->v.cert.subject, c->chain[i].subject, sizeof c->chain[i].subject - 1) == 0) {
+    size_t fault = ch->num;
+    for (size_t i = 0; i < ch->num && c->v.has_cert && strcmp(c->v.cert_role, role) == 0; i++) {
+        if (strncmp(c->v.cert.subject, ch->certs[i].subject, sizeof ch->certs[i].subject - 1) == 0) {
             fault = i;
             break;
         }
     }
-    if (fault == c->num_chain && c->broken_at) {
-        fault = c->broken_at;
+    if (fault == ch->num && ch->broken_at && ch->broken_at < ch->num) {
+        fault = ch->broken_at;
     }
-    td_buf_printf(out, "<h4>Certificate chain as sent (%zu certificate%s)</h4>\n<ul class=\"chain\">", c->chain_total,
-                  c->chain_total == 1 ? "" : "s");
+    if (ch->missing_issuer[0] && c->v.cause == TD_CAUSE_INCOMPLETE_CHAIN) {
+        fault = ch->num; /* the fault is the link that is not there */
+    }
+    td_buf_printf(out, "<h4>The %s's certificate chain as sent (%zu certificate%s)</h4>\n<ul class=\"chain\">", role,
+                  ch->total, ch->total == 1 ? "" : "s");
     size_t depth = 0;
-    if (c->missing_issuer[0]) {
-        td_buf_puts(out, "<li><span class=\"cert missing\">not sent: ");
-        td_html_esc(out, c->missing_issuer);
+    if (ch->missing_issuer[0] && c->v.cause == TD_CAUSE_INCOMPLETE_CHAIN) {
+        td_buf_puts(out, "<li><span class=\"cert missing\">&#10007; missing, not sent: ");
+        td_html_esc(out, ch->missing_issuer);
+        td_buf_puts(out, "</span><ul>");
+        depth++;
+    } else if (ch->missing_issuer[0]) {
+        td_buf_puts(out, "<li><span class=\"note\">not sent (a root usually is not): ");
+        td_html_esc(out, ch->missing_issuer);
         td_buf_puts(out, "</span><ul>");
         depth++;
     }
-    for (size_t k = c->num_chain; k-- > 0;) {
-        const struct td_html_cert *ce = &c->chain[k];
+    for (size_t k = ch->num; k-- > 0;) {
+        const struct td_html_cert *ce = &ch->certs[k];
         td_buf_printf(out, "<li><span class=\"cert%s\">%s[%zu] ", k == fault ? " fault" : "",
                       k == fault ? "&#10007; " : "", k);
         td_html_esc(out, ce->subject);
@@ -184,7 +194,8 @@ static void verdict_block(struct td_buf *out, const struct td_html_conn *c, cons
         td_html_esc(out, v->cert.not_after);
         td_buf_puts(out, "</p>\n");
     }
-    chain_tree(out, c);
+    chain_tree(out, c, TD_SERVER);
+    chain_tree(out, c, TD_CLIENT);
     if (v->aborted_by != TD_SIDE_NONE) {
         td_buf_printf(out, "<p>Aborted by the %s.</p>\n", td_side_name(v->aborted_by));
     }

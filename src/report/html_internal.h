@@ -52,10 +52,18 @@ void td_html_copy(char *dst, size_t cap, const char *src);
 void td_html_time(struct td_buf *out, int64_t ns);
 
 /* A connection kept in full for the page. */
-#define TD_HTML_MAX_CHAIN 8
+#define TD_HTML_MAX_CHAIN 6
 struct td_html_cert {
     char subject[240], issuer[240], not_after[64];
     bool self_signed;
+};
+
+/* A chain as one side sent it, with what the chain check found. */
+struct td_html_chain {
+    struct td_html_cert certs[TD_HTML_MAX_CHAIN];
+    size_t num, total;
+    char missing_issuer[240]; /* the issuer that was not sent */
+    size_t broken_at;         /* the first certificate that does not certify the one before (0: none) */
 };
 
 struct td_html_conn {
@@ -66,10 +74,7 @@ struct td_html_conn {
     int64_t first_ns;
     char sni[256], proto[140], reason[160], coverage[400], note[240], keylog[120];
     struct td_html_ladder ladder;
-    struct td_html_cert chain[TD_HTML_MAX_CHAIN];
-    size_t num_chain, chain_total;
-    char missing_issuer[240]; /* the chain check: the issuer the server did not send */
-    size_t broken_at;         /* the first certificate that does not certify the one before (0: none) */
+    struct td_html_chain chain[2]; /* by role: the server's, the client's (mutual TLS) */
     bool have_verdict, revised, outcome_revised;
     struct td_verdict v;
 };

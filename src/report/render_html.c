@@ -105,32 +105,31 @@ static void ok_count(struct td_html *h, const struct td_facts *f, enum td_outcom
     snprintf(r->suite, sizeof r->suite, "%s", s);
 }
 
-/* The server's chain as sent: the first decoded Certificate from the server. */
-static void chain_from_conn(struct td_html *h, struct td_html_conn *hc, const struct td_tls_conn *c,
-                            const struct td_facts *f)
+/* A side's chain as sent: its first decoded Certificate message. */
+static void chain_from_conn(struct td_html *h, struct td_html_chain *o, const struct td_tls_conn *c, enum td_role side,
+                            const struct td_chain_check *check)
 {
     for (const struct td_msg *m = c->msgs; m; m = m->next) {
-        if (m->from != TD_SERVER || m->kind != TD_M_HANDSHAKE || m->hs_type != TD_HS_CERTIFICATE ||
-            !td_msg_decoded(m)) {
+        if (m->from != side || m->kind != TD_M_HANDSHAKE || m->hs_type != TD_HS_CERTIFICATE || !td_msg_decoded(m)) {
             continue;
         }
-        hc->chain_total = m->u.cert->num_certs_total;
-        for (size_t i = 0; i < m->u.cert->num_certs && hc->num_chain < TD_HTML_MAX_CHAIN; i++) {
+        o->total = m->u.cert->num_certs_total;
+        for (size_t i = 0; i < m->u.cert->num_certs && o->num < TD_HTML_MAX_CHAIN; i++) {
             struct td_cert_info ci;
-            struct td_html_cert *o = &hc->chain[hc->num_chain++];
+            struct td_html_cert *ce = &o->certs[o->num++];
             td_cert_info_from_der_cached(h->cache, m->u.cert->certs[i].p, m->u.cert->certs[i].len, &ci);
-            td_html_copy(o->subject, sizeof o->subject, ci.ok ? ci.subject : "(not valid DER)");
-            td_html_copy(o->issuer, sizeof o->issuer, ci.ok ? ci.issuer : "?");
-            snprintf(o->not_after, sizeof o->not_after, "%s", ci.ok ? ci.not_after : "?");
-            o->self_signed = ci.self_signed;
+            td_html_copy(ce->subject, sizeof ce->subject, ci.ok ? ci.subject : "(not valid DER)");
+            td_html_copy(ce->issuer, sizeof ce->issuer, ci.ok ? ci.issuer : "?");
+            snprintf(ce->not_after, sizeof ce->not_after, "%s", ci.ok ? ci.not_after : "?");
+            ce->self_signed = ci.self_signed;
             td_cert_info_free(&ci);
         }
         break;
     }
-    if (f->chain.num_certs && !f->chain.ends_self_signed) {
-        td_html_copy(hc->missing_issuer, sizeof hc->missing_issuer, f->chain.missing_issuer);
+    if (o->num && check->num_certs && !check->ends_self_signed) {
+        td_html_copy(o->missing_issuer, sizeof o->missing_issuer, check->missing_issuer);
     }
-    hc->broken_at = f->chain.link_broken_at;
+    o->broken_at = check->link_broken_at;
 }
 
 static struct td_html_conn *keep_conn(struct td_html *h, const struct td_conn_result *r, bool failed)
@@ -159,7 +158,8 @@ static struct td_html_conn *keep_conn(struct td_html *h, const struct td_conn_re
     td_html_copy(hc->keylog, sizeof hc->keylog, c->keylog_status);
     snprintf(hc->ladder.id, sizeof hc->ladder.id, "c%zu-%u", hc->file, r->stream);
     td_html_ladder_from_conn(&hc->ladder, c, &ro);
-    chain_from_conn(h, hc, c, r->facts);
+    chain_from_conn(h, &hc->chain[TD_SERVER], c, TD_SERVER, &r->facts->chain);
+    chain_from_conn(h, &hc->chain[TD_CLIENT], c, TD_CLIENT, &r->facts->client_chain);
     struct td_html_conn ***list = failed ? &h->failed : &h->ok;
     size_t *n = failed ? &h->num_failed : &h->num_ok;
     *list = td_realloc(*list, (*n + 1) * sizeof **list);
