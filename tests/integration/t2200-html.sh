@@ -77,6 +77,25 @@ assert sec.index("Gateway answer") < sec.index("client Hello") if "client Hello"
 PY
 }
 
+chain_marked() { # the faulty link of the lab's chains is the one marked
+  python3 - "$W/lab.dom" <<'PY'
+import re, sys
+d = open(sys.argv[1]).read()
+secs = re.findall(r'<section class="conn failed".*?</section>', d, re.S)
+def with_slug(slug):
+    s = [x for x in secs if "[%s]" % slug in x]
+    assert s, "no section for " + slug
+    return s
+for s in with_slug("incomplete_chain"):
+    assert 'class="cert missing"' in s, "incomplete_chain: the missing issuer is not marked"
+# TLS 1.2 shows the client's chain (1.3 encrypts it): its leaf is the one marked
+marked = [re.search(r"The client's certificate chain.*?class=\"cert fault\">[^<]*client\.lab\.test", x, re.S)
+          for x in with_slug("client_cert_untrusted")]
+assert any(marked), "the untrusted client leaf is not marked"
+assert any('class="cert fault"' in x for x in with_slug("expired_cert")), "expired: nothing marked"
+PY
+}
+
 evil_ok() {
   "$1" pcap --html "$W/evil.html" "$W/evil.pcap" >/dev/null
   [ $? = 1 ] || { echo "exit status: not 1"; return 1; }
@@ -155,6 +174,7 @@ for T in $TLSDIAGS; do
   done
   check "$T: the lab's $(ls "$W"/lab/*.pcap | wc -l) captures in one page" page_ok "$T" lab "$W"/lab/*.pcap
   check "$T: the gateway's 503 is drawn above the southbound ladder it came from" gateway_above
+  check "$T: the chain trees mark the faulty link (missing issuer, untrusted client leaf, expired)" chain_marked
   check "$T: a hostile SNI and certificate subject render as text, not elements" evil_ok "$T"
   check "$T: --html - writes the page instead of the text, with the same exit status" stdout_ok "$T"
   check "$T: an unwritable --html path (or the capture itself) is exit 2 naming the file, and leaves nothing" \
