@@ -1,6 +1,6 @@
-/* Failures over time: one bar per time bucket, stacked by cause, with a
- * legend; the same counts are in the cause x server table beside it, which
- * prints and reads without colours. */
+/* Failures over time: one bar per time bucket, stacked by cause (or by
+ * server), with a legend; the same counts are in the cause x server table
+ * beside it, which prints and reads without colours. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,13 +18,43 @@
 #define Y1 170
 #define BUCKETS 40
 
+#define SERIES (TD_CAUSE_COUNT > TD_HTML_CHART_SERVERS + 1 ? TD_CAUSE_COUNT : TD_HTML_CHART_SERVERS + 1)
+
 struct chart {
+    const char *const *servers; /* NULL: stacked by cause */
+    size_t num_servers;
     int64_t tmin, tmax, width;
-    uint32_t (*count)[TD_CAUSE_COUNT];
+    uint32_t (*count)[SERIES];
     uint32_t total[BUCKETS];
     uint32_t max;
-    bool present[TD_CAUSE_COUNT];
+    bool present[SERIES];
 };
+
+/* The series a point counts in: its cause, or its server (the last one:
+ * every other server). */
+static unsigned series_of(const struct chart *c, const struct td_html_point *p)
+{
+    if (c->servers) {
+        return p->server < c->num_servers ? p->server : TD_HTML_CHART_SERVERS;
+    }
+    return (unsigned)p->cause < TD_CAUSE_COUNT ? (unsigned)p->cause : TD_CAUSE_UNKNOWN;
+}
+
+static const char *series_color(const struct chart *c, unsigned k)
+{
+    return c->servers && k == TD_HTML_CHART_SERVERS ? "#9ca3af" : td_html_cause_color((enum td_cause)k);
+}
+
+static void series_name(struct td_buf *out, const struct chart *c, unsigned k)
+{
+    if (!c->servers) {
+        td_buf_puts(out, td_cause_info((enum td_cause)k)->slug);
+    } else if (k == TD_HTML_CHART_SERVERS) {
+        td_buf_puts(out, "other servers");
+    } else {
+        td_html_esc(out, c->servers[k]);
+    }
+}
 
 /* A round bucket width of at least ns: 1 ms, 2 ms, 5 ms ... 1 s ... 1 min ... 1 day. */
 static int64_t bucket_width(int64_t ns)
@@ -67,7 +97,7 @@ static void bucketise(struct chart *c, const struct td_html_point *p, size_t n)
     for (size_t i = 0; i < n; i++) {
         int64_t b = (p[i].ns - c->tmin) / c->width;
         b = b >= BUCKETS ? BUCKETS - 1 : b;
-        unsigned k = (unsigned)p[i].cause < TD_CAUSE_COUNT ? (unsigned)p[i].cause : TD_CAUSE_UNKNOWN;
+        unsigned k = series_of(c, &p[i]);
         c->count[b][k]++;
         c->total[b]++;
         c->present[k] = true;
@@ -80,17 +110,16 @@ static void bars(struct td_buf *out, const struct chart *c)
     double bw = (double)(X1 - X0) / BUCKETS;
     for (int b = 0; b < BUCKETS; b++) {
         double y = Y1;
-        for (int k = 0; k < TD_CAUSE_COUNT; k++) {
+        for (unsigned k = 0; k < SERIES; k++) {
             if (!c->count[b][k]) {
                 continue;
             }
             double h = (double)(Y1 - Y0) * c->count[b][k] / c->max;
             y -= h;
-            td_buf_printf(out,
-                          "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"><title>%s: %u"
-                          "</title></rect>",
-                          X0 + b * bw + 1, y, bw - 2, h, td_html_cause_color((enum td_cause)k),
-                          td_cause_info((enum td_cause)k)->slug, c->count[b][k]);
+            td_buf_printf(out, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"><title>",
+                          X0 + b * bw + 1, y, bw - 2, h, series_color(c, k));
+            series_name(out, c, k);
+            td_buf_printf(out, ": %u</title></rect>", c->count[b][k]);
         }
     }
     td_buf_putc(out, '\n');
@@ -115,37 +144,41 @@ static void axes(struct td_buf *out, const struct chart *c)
 static void legend(struct td_buf *out, const struct chart *c)
 {
     int x = X0, y = Y1 + 40;
-    for (int k = 0; k < TD_CAUSE_COUNT; k++) {
+    struct td_buf name = {0};
+    for (unsigned k = 0; k < SERIES; k++) {
         if (!c->present[k]) {
             continue;
         }
-        const char *slug = td_cause_info((enum td_cause)k)->slug;
-        int w = 24 + 8 * (int)strlen(slug);
+        td_buf_reset(&name);
+        series_name(&name, c, k);
+        int w = 24 + 8 * (int)name.len;
         if (x + w > X1) {
             x = X0;
             y += 18;
         }
-        td_buf_printf(out,
-                      "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"12\" fill=\"%s\"/><text x=\"%d\" y=\"%d\">%s"
-                      "</text>",
-                      x, y - 10, td_html_cause_color((enum td_cause)k), x + 16, y, slug);
+        td_buf_printf(out, "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"12\" fill=\"%s\"/><text x=\"%d\" y=\"%d\">",
+                      x, y - 10, series_color(c, k), x + 16, y);
+        td_buf_append(out, name.data, name.len);
+        td_buf_puts(out, "</text>");
         x += w;
     }
+    td_buf_free(&name);
     td_buf_putc(out, '\n');
 }
 
-void td_html_chart_svg(struct td_buf *out, const struct td_html_point *p, size_t n)
+void td_html_chart_svg(struct td_buf *out, const struct td_html_point *p, size_t n, const char *const *servers,
+                       size_t num_servers)
 {
     if (n == 0) {
         td_buf_puts(out, "<p class=\"note\">No failed connection: nothing to chart.</p>\n");
         return;
     }
-    struct chart c = {0};
+    struct chart c = {.servers = servers, .num_servers = num_servers};
     bucketise(&c, p, n);
     td_buf_printf(out,
                   "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" width=\"%d\" "
-                  "height=\"%d\" role=\"img\"><title>failures over time, by cause</title>\n",
-                  CW, CH + 20, CW, CH + 20);
+                  "height=\"%d\" role=\"img\"><title>failures over time, by %s</title>\n",
+                  CW, CH + 20, CW, CH + 20, servers ? "server" : "cause");
     bars(out, &c);
     axes(out, &c);
     legend(out, &c);

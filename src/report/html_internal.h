@@ -38,12 +38,17 @@ void td_html_ladder_svg(struct td_buf *out, const struct td_html_ladder *l, cons
 /* Does the ladder hold a row anchored at frame? */
 bool td_html_ladder_has(const struct td_html_ladder *l, uint64_t frame);
 
-/* Failures over time, stacked by cause: points (time, cause) into buckets. */
+/* Failures over time, stacked by cause, or by server (servers: the names
+ * of the first TD_HTML_CHART_SERVERS servers with failures; a point's server
+ * past them is counted as "other servers"); NULL: by cause. */
+#define TD_HTML_CHART_SERVERS 12
 struct td_html_point {
     int64_t ns;
     enum td_cause cause;
+    uint16_t server;
 };
-void td_html_chart_svg(struct td_buf *out, const struct td_html_point *p, size_t n);
+void td_html_chart_svg(struct td_buf *out, const struct td_html_point *p, size_t n, const char *const *servers,
+                       size_t num_servers);
 /* A cause's colour in the chart and legend ("#c62828"). */
 const char *td_html_cause_color(enum td_cause c);
 /* Copy at most cap-1 bytes of src (NULL: ""), never cutting a UTF-8 sequence. */
@@ -136,6 +141,8 @@ struct td_html {
     struct td_html_http *http;
     size_t num_http;
     struct td_html_point *pts;
+    char chart_servers[TD_HTML_CHART_SERVERS][80]; /* the chart's servers, first failure first */
+    size_t num_chart_servers;
     size_t num_pts, pts_dropped;
     struct td_html_okrow *rows;
     size_t num_rows;

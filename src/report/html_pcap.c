@@ -349,7 +349,18 @@ void td_html_write_pcap(struct td_buf *out, struct td_html *h)
         file_table(out, &h->files[i]);
     }
     td_buf_puts(out, "</section>\n<section id=\"overview\"><h2>Failures over time, by cause and by server</h2>\n");
-    td_html_chart_svg(out, h->pts, h->num_pts);
+    if (h->num_chart_servers > 1) {
+        td_buf_puts(out, "<h3>By cause</h3>\n");
+    }
+    td_html_chart_svg(out, h->pts, h->num_pts, NULL, 0);
+    if (h->num_chart_servers > 1) {
+        td_buf_puts(out, "<h3>By server</h3>\n");
+        const char *names[TD_HTML_CHART_SERVERS];
+        for (size_t i = 0; i < h->num_chart_servers; i++) {
+            names[i] = h->chart_servers[i];
+        }
+        td_html_chart_svg(out, h->pts, h->num_pts, names, h->num_chart_servers);
+    }
     if (h->pts_dropped) {
         td_buf_printf(out, "<p class=\"note\">%zu later failures are not in the chart (its limit).</p>\n",
                       h->pts_dropped);

@@ -167,7 +167,23 @@ static struct td_html_conn *keep_conn(struct td_html *h, const struct td_conn_re
     return hc;
 }
 
-static void add_point(struct td_html *h, int64_t ns, enum td_cause cause)
+/* The chart's series of a server: one of the first TD_HTML_CHART_SERVERS, or
+ * TD_HTML_CHART_SERVERS for the others. */
+static uint16_t chart_server(struct td_html *h, const char *name)
+{
+    for (size_t i = 0; i < h->num_chart_servers; i++) {
+        if (strcmp(h->chart_servers[i], name) == 0) {
+            return (uint16_t)i;
+        }
+    }
+    if (h->num_chart_servers == TD_HTML_CHART_SERVERS) {
+        return TD_HTML_CHART_SERVERS;
+    }
+    snprintf(h->chart_servers[h->num_chart_servers], sizeof h->chart_servers[0], "%s", name);
+    return (uint16_t)h->num_chart_servers++;
+}
+
+static void add_point(struct td_html *h, int64_t ns, enum td_cause cause, const char *server)
 {
     if (h->num_pts == MAX_POINTS) {
         h->pts_dropped++;
@@ -176,9 +192,10 @@ static void add_point(struct td_html *h, int64_t ns, enum td_cause cause)
     if ((h->num_pts & (h->num_pts - 1)) == 0) {
         h->pts = td_realloc(h->pts, (h->num_pts ? 2 * h->num_pts : 64) * sizeof *h->pts);
     }
-    h->pts[h->num_pts].ns = ns;
-    h->pts[h->num_pts].cause = cause;
-    h->num_pts++;
+    struct td_html_point *p = &h->pts[h->num_pts++];
+    p->ns = ns;
+    p->cause = cause;
+    p->server = chart_server(h, server);
 }
 
 static void got_verdict(struct td_html *h, struct td_html_conn *hc, const struct td_conn_result *r)
@@ -186,7 +203,8 @@ static void got_verdict(struct td_html *h, struct td_html_conn *hc, const struct
     bool failed = r->outcome_revised || r->rejected_after || (hc && hc->failed) ||
                   (r->facts && td_facts_outcome(r->facts) == TD_OUTCOME_FAILED);
     if (failed && r->verdict) {
-        add_point(h, r->facts ? r->facts->first_ns : (hc ? hc->first_ns : 0), r->verdict->cause);
+        add_point(h, r->facts ? r->facts->first_ns : (hc ? hc->first_ns : 0), r->verdict->cause,
+                  r->facts ? r->facts->server : "?");
     }
     if (!hc) {
         return;

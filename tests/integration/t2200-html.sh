@@ -77,6 +77,24 @@ assert sec.index("Gateway answer") < sec.index("client Hello") if "client Hello"
 PY
 }
 
+charts_ok() { # failures over time by cause, and by server: every server that failed in the legend
+  "$1" pcap --json "$LO" >"$W/lo.json"
+  python3 - "$W/cap-openssl-lo.pcap.dom" "$W/lo.json" <<'PY'
+import json, re, sys
+d = open(sys.argv[1]).read()
+objs = [json.loads(l) for l in open(sys.argv[2])]
+charts = re.findall(r'<svg class="chart".*?</svg>', d, re.S)
+assert len(charts) == 2, "%d charts" % len(charts)
+assert "by cause" in charts[0] and "by server" in charts[1], "titles"
+for o in objs:
+    if o.get("outcome") == "failed":
+        assert o["server"] in charts[1], o["server"] + " not in the chart by server"
+        assert o["cause"] in charts[0], o["cause"] + " not in the chart by cause"
+bars = len(re.findall(r"<rect [^>]*><title>", charts[1]))
+assert bars >= 1, "no bar"
+PY
+}
+
 chain_marked() { # the faulty link of the lab's chains is the one marked
   python3 - "$W/lab.dom" <<'PY'
 import re, sys
@@ -175,6 +193,7 @@ for T in $TLSDIAGS; do
   check "$T: the lab's $(ls "$W"/lab/*.pcap | wc -l) captures in one page" page_ok "$T" lab "$W"/lab/*.pcap
   check "$T: the gateway's 503 is drawn above the southbound ladder it came from" gateway_above
   check "$T: the chain trees mark the faulty link (missing issuer, untrusted client leaf, expired)" chain_marked
+  check "$T: failures over time by cause and by server, each failed server and cause in them" charts_ok "$T"
   check "$T: a hostile SNI and certificate subject render as text, not elements" evil_ok "$T"
   check "$T: --html - writes the page instead of the text, with the same exit status" stdout_ok "$T"
   check "$T: an unwritable --html path (or the capture itself) is exit 2 naming the file, and leaves nothing" \
