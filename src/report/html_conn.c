@@ -98,14 +98,35 @@ static void chain_tree(struct td_buf *out, const struct td_html_conn *c, enum td
     td_buf_puts(out, "</li></ul>\n");
 }
 
-static void frame_ref(struct td_buf *out, const struct td_html_ladder *l, uint64_t frame)
+static void frame_ref(struct td_buf *out, const struct td_html_conn *c, uint64_t frame,
+                      const struct td_html_frames *frames)
 {
-    if (frame && td_html_ladder_has(l, frame)) {
-        td_buf_printf(out, "<a href=\"#%s-f%llu\">#%llu</a>", l->id, (unsigned long long)frame,
-                      (unsigned long long)frame);
+    const char *id = NULL;
+    if (frame && td_html_ladder_has(&c->ladder, frame)) {
+        id = c->ladder.id;
+    } else if (frame && frames) {
+        id = td_html_frame_find(frames, c->file, frame);
+    }
+    if (id) {
+        td_buf_printf(out, "<a href=\"#%s-f%llu\">#%llu</a>", id, (unsigned long long)frame, (unsigned long long)frame);
     } else if (frame) {
         td_buf_printf(out, "#%llu", (unsigned long long)frame);
     }
+}
+
+const char *td_html_frame_find(const struct td_html_frames *f, size_t file, uint64_t frame)
+{
+    size_t lo = 0, hi = f->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const struct td_html_frame_at *m = &f->v[mid];
+        if (m->file < file || (m->file == file && m->frame < frame)) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    return lo < f->n && f->v[lo].file == file && f->v[lo].frame == frame ? f->v[lo].id : NULL;
 }
 
 static void cause_line(struct td_buf *out, const struct td_verdict *v)
@@ -159,7 +180,8 @@ static void look(struct td_buf *out, const char *file, const char *filter)
     td_buf_puts(out, "&#39;</code></p>\n");
 }
 
-static void verdict_block(struct td_buf *out, const struct td_html_conn *c, const char *file)
+static void verdict_block(struct td_buf *out, const struct td_html_conn *c, const char *file,
+                          const struct td_html_frames *frames)
 {
     const struct td_verdict *v = &c->v;
     if (!c->have_verdict) {
@@ -174,7 +196,7 @@ static void verdict_block(struct td_buf *out, const struct td_html_conn *c, cons
         td_buf_puts(out, "<h4>Evidence</h4>\n<ul class=\"evidence\">");
         for (size_t i = 0; i < v->num_evidence; i++) {
             td_buf_puts(out, "<li>");
-            frame_ref(out, &c->ladder, v->evidence[i].frame);
+            frame_ref(out, c, v->evidence[i].frame, frames);
             td_buf_putc(out, ' ');
             td_html_esc(out, v->evidence[i].what);
             td_buf_puts(out, "</li>");
@@ -250,7 +272,7 @@ static void http_head(struct td_buf *out, const struct td_html_http *h)
 }
 
 void td_html_conn_section(struct td_buf *out, const struct td_html_conn *c, const struct td_html_http *const *up,
-                          size_t num_up, const char *file)
+                          size_t num_up, const char *file, const struct td_html_frames *frames)
 {
     td_buf_printf(out, "<section class=\"conn %s\" id=\"%s\">\n", c->failed ? "failed" : "ok", c->ladder.id);
     heading(out, c);
@@ -263,7 +285,7 @@ void td_html_conn_section(struct td_buf *out, const struct td_html_conn *c, cons
                       up[i]->h.status);
     }
     td_html_ladder_svg(out, &c->ladder, c->failed ? "ladder" : "okladder");
-    verdict_block(out, c, file);
+    verdict_block(out, c, file, frames);
     td_buf_puts(out, "</section>\n");
 }
 

@@ -95,11 +95,26 @@ struct td_html_http {
     char explanation[600], fix[600];
 };
 
+/* Where each frame is drawn on the page: evidence that cites a frame of
+ * another connection ("the server accepted TLS 1.3 from another client")
+ * links to it when that one is drawn. */
+struct td_html_frame_at {
+    size_t file;
+    uint64_t frame;
+    const char *id; /* the ladder's id prefix */
+};
+struct td_html_frames {
+    struct td_html_frame_at *v;
+    size_t n;
+};
+/* The id prefix of the ladder that draws frame of file, or NULL. */
+const char *td_html_frame_find(const struct td_html_frames *f, size_t file, uint64_t frame);
+
 /* One connection's section: heading, the gateway answers it caused (drawn
  * above), the ladder, the verdict, the evidence linked to the ladder's
  * rows, the chain, the fix and the tshark command. */
 void td_html_conn_section(struct td_buf *out, const struct td_html_conn *c, const struct td_html_http *const *up,
-                          size_t num_up, const char *file);
+                          size_t num_up, const char *file, const struct td_html_frames *frames);
 /* A gateway answer no drawn connection explains: its own section. */
 void td_html_http_section(struct td_buf *out, const struct td_html_http *h, const char *file);
 /* An ok connection, folded in a <details>. */

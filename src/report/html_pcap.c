@@ -230,8 +230,47 @@ static void index_nav(struct td_buf *out, const struct td_html *h, const bool *d
     td_buf_puts(out, "</nav>\n");
 }
 
+static int cmp_frame(const void *a, const void *b)
+{
+    const struct td_html_frame_at *x = a, *y = b;
+    if (x->file != y->file) {
+        return x->file < y->file ? -1 : 1;
+    }
+    return x->frame < y->frame ? -1 : x->frame > y->frame;
+}
+
+static void frames_add(struct td_html_frames *f, const struct td_html_conn *c)
+{
+    for (size_t i = 0; i < c->ladder.num_rows; i++) {
+        if (c->ladder.rows[i].anchor) {
+            if ((f->n & (f->n - 1)) == 0) {
+                f->v = td_realloc(f->v, (f->n ? 2 * f->n : 64) * sizeof *f->v);
+            }
+            f->v[f->n++] = (struct td_html_frame_at){c->file, c->ladder.rows[i].frame, c->ladder.id};
+        }
+    }
+}
+
+/* Every row drawn on the page, by file and frame. */
+static void frames_index(struct td_html_frames *f, const struct td_html *h, const bool *draw)
+{
+    for (size_t i = 0; i < h->num_failed; i++) {
+        if (draw[i]) {
+            frames_add(f, h->failed[i]);
+        }
+    }
+    for (size_t i = 0; (h->o.all || h->conns < h->o.small) && i < h->num_ok; i++) {
+        frames_add(f, h->ok[i]);
+    }
+    if (f->n > 1) {
+        qsort(f->v, f->n, sizeof *f->v, cmp_frame);
+    }
+}
+
 static void draw_failed(struct td_buf *out, struct td_html *h, const bool *draw, bool *http_drawn)
 {
+    struct td_html_frames frames = {0};
+    frames_index(&frames, h, draw);
     for (size_t i = 0; i < h->num_failed; i++) {
         const struct td_html_conn *c = h->failed[i];
         const struct td_html_http *up[MAX_UP];
@@ -245,13 +284,14 @@ static void draw_failed(struct td_buf *out, struct td_html *h, const bool *draw,
                 http_drawn[k] = true;
             }
         }
-        td_html_conn_section(out, c, up, nu, h->files[c->file].name);
+        td_html_conn_section(out, c, up, nu, h->files[c->file].name, &frames);
     }
     for (size_t k = 0; k < h->num_http; k++) {
         if (!http_drawn[k]) {
             td_html_http_section(out, &h->http[k], h->files[h->http[k].file].name);
         }
     }
+    free(frames.v);
 }
 
 static void failed_sections(struct td_buf *out, struct td_html *h, bool *http_drawn)

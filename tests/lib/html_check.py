@@ -7,6 +7,7 @@ tests/integration/t2200-html.sh. Prints one line per failed check and exits 1.
 --ladders   the number of <svg class="ladder"> (one per failed connection)
 --okladders the number of <svg class="okladder"> (the others, drawn folded)
 --slug/--text  text the page must show (slugs: as a cause of a connection)
+Always: no <script>, no external URL in an attribute, every #link lands on an id.
 --no-tag    no element TAG whose text is TEXT (a hostile name that must stay text)
 --raw       the page as written: its Content-Security-Policy must fetch nothing
 --netlog    Chromium's --log-net-log: no request the page made (Chromium's own
@@ -27,6 +28,8 @@ class Page(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.ladders = 0
+        self.ids = set()
+        self.links = []
         self.okladders = 0
         self.scripts = 0
         self.external = []
@@ -42,6 +45,10 @@ class Page(HTMLParser):
             self.okladders += 1
         if tag == "script":
             self.scripts += 1
+        if a.get("id"):
+            self.ids.add(a["id"])
+        if (a.get("href") or "").startswith("#"):
+            self.links.append(a["href"][1:])
         for k, v in attrs:
             v = (v or "").strip().lower()
             if k in URL_ATTRS and (v.startswith(("http:", "https:", "//", "ftp:"))):
@@ -90,6 +97,7 @@ def main():
     if p.scripts:
         bad.append("%d <script> elements" % p.scripts)
     bad += ["external URL: " + e for e in p.external[:5]]
+    bad += ["a link to #%s, which is nowhere on the page" % l for l in p.links if l not in p.ids][:5]
     for s in o.slug:
         if "[%s]" % s not in text and s not in text:
             bad.append("cause %s not shown" % s)
@@ -106,7 +114,7 @@ def main():
         bad += ["request: " + u for u in page_requests(o.netlog)[:5]]
     for b in bad:
         print("html_check: %s: %s" % (o.dom, b))
-    print("html_check: %s: %d ladders, %d bytes of text" % (o.dom, p.ladders, len(text)))
+    print("html_check: %s: %d ladders, %d links inside the page, %d bytes of text" % (o.dom, p.ladders, len(p.links), len(text)))
     sys.exit(1 if bad else 0)
 
 
