@@ -22,7 +22,11 @@ enum {
     K_DH = 1 << 5,
     K_SRP = 1 << 6,
     K_TLS13 = 1 << 7,
+    K_DHEPSK = 1 << 8, /* OpenSSL's kDHEPSK, kECDHEPSK, kRSAPSK: none of them kDHE, kECDHE or kRSA */
+    K_ECDHEPSK = 1 << 9,
+    K_RSAPSK = 1 << 10,
 };
+#define K_ANY_PSK (K_PSK | K_DHEPSK | K_ECDHEPSK | K_RSAPSK)
 enum { A_RSA = 1 << 0, A_ECDSA = 1 << 1, A_DSS = 1 << 2, A_NULL = 1 << 3, A_PSK = 1 << 4, A_OTHER = 1 << 5 };
 enum {
     E_AES128 = 1 << 0,
@@ -68,10 +72,11 @@ static const struct {
     {"DH_anon", K_DHE, A_NULL, "ADH-"},
     {"ECDH_anon", K_ECDHE, A_NULL, "AECDH-"},
     {"PSK", K_PSK, A_PSK, "PSK-"},
-    {"DHE_PSK", K_PSK | K_DHE, A_PSK, "DHE-PSK-"},
-    {"RSA_PSK", K_PSK | K_RSA, A_RSA, "RSA-PSK-"},
-    {"ECDHE_PSK", K_PSK | K_ECDHE, A_PSK, "ECDHE-PSK-"},
-    {"SRP_SHA", K_SRP, A_NULL, "SRP-"},
+    {"DHE_PSK", K_DHEPSK, A_PSK, "DHE-PSK-"},
+    {"PSK_DHE", K_DHEPSK, A_PSK, "DHE-PSK-"}, /* RFC 6655's TLS_PSK_DHE_WITH_AES_128_CCM_8 */
+    {"RSA_PSK", K_RSAPSK, A_RSA, "RSA-PSK-"},
+    {"ECDHE_PSK", K_ECDHEPSK, A_PSK, "ECDHE-PSK-"},
+    {"SRP_SHA", K_SRP, A_OTHER, "SRP-"},
     {"SRP_SHA_RSA", K_SRP, A_RSA, "SRP-RSA-"},
     {"SRP_SHA_DSS", K_SRP, A_DSS, "SRP-DSS-"},
     {"ECDH_RSA", K_ECDH, A_RSA, NULL},
@@ -144,7 +149,7 @@ static void openssl_name(struct suite *s, const char *prefix, const char *enc_os
     }
     char enc[32];
     snprintf(enc, sizeof enc, "%s", enc_ossl);
-    if ((s->k & (K_PSK | K_SRP)) && (s->e & (E_AES128 | E_AES256)) && !(s->e & (E_GCM | E_CCM | E_CCM8))) {
+    if ((s->k & (K_ANY_PSK | K_SRP)) && (s->e & (E_AES128 | E_AES256)) && !(s->e & (E_GCM | E_CCM | E_CCM8))) {
         snprintf(enc, sizeof enc, (s->k & K_SRP) ? "AES-%s-CBC" : "AES%s-CBC", (s->e & E_AES128) ? "128" : "256");
     }
     snprintf(s->ossl, sizeof s->ossl, "%s%s%s", prefix, enc, mac);
@@ -207,7 +212,13 @@ static bool parse_iana(struct suite *s)
         return false;
     }
     bool tls12 = (s->e & (E_GCM | E_CCM | E_CCM8 | E_CHACHA)) || s->m == M_SHA256 || s->m == M_SHA384;
-    s->versions = s->k == K_TLS13 ? TD_V_TLS13 : tls12 ? TD_V_TLS12 : TD_V_SSL3 | TD_V_TLS10 | TD_V_TLS11 | TD_V_TLS12;
+    /* RFC 5487's PSK suites with SHA-256/384 and the ECDHE suites (RFC 4492) start at TLS 1.0, not SSL 3.0 */
+    bool psk_sha2 = (s->k & K_ANY_PSK) && (s->m == M_SHA256 || s->m == M_SHA384) &&
+                    !(s->e & (E_GCM | E_CCM | E_CCM8 | E_CHACHA));
+    bool tls10 = psk_sha2 || (s->k & (K_ECDHE | K_ECDHEPSK));
+    s->versions = s->k == K_TLS13      ? TD_V_TLS13
+                  : psk_sha2 || !tls12 ? (tls10 ? 0 : TD_V_SSL3) | TD_V_TLS10 | TD_V_TLS11 | TD_V_TLS12
+                                       : TD_V_TLS12;
     return true;
 }
 
@@ -290,75 +301,136 @@ unsigned td_conf_version_bit(const char *name, size_t len)
     return 0;
 }
 
-/* OpenSSL's cipher-string words (ciphers(1)) as tests on a suite's parts. */
-static bool alias_match(const struct suite *s, const char *w, size_t n, bool *known)
+/* OpenSSL's cipher-string words (ciphers(1)) as tests on a suite's parts.
+ * field: 0 key exchange, 1 authentication, 2 cipher, 3 MAC (not for AEAD
+ * suites, as OpenSSL counts them), 4 versions, 5 authenticated key exchange. */
+static const struct {
+    const char *w;
+    int field;
+    unsigned bits;
+} aliases[] = {
+    {"kRSA", 0, K_RSA},
+    {"RSA", 0, K_RSA},
+    {"aRSA", 1, A_RSA},
+    {"aECDSA", 1, A_ECDSA},
+    {"ECDSA", 1, A_ECDSA},
+    {"aDSS", 1, A_DSS},
+    {"DSS", 1, A_DSS},
+    {"aNULL", 1, A_NULL},
+    {"aPSK", 1, A_PSK},
+    {"kECDHE", 0, K_ECDHE},
+    {"kEECDH", 0, K_ECDHE},
+    {"ECDH", 0, K_ECDHE},
+    {"ECDHE", 5, K_ECDHE},
+    {"EECDH", 5, K_ECDHE},
+    {"kDHE", 0, K_DHE},
+    {"kEDH", 0, K_DHE},
+    {"DH", 0, K_DHE},
+    {"DHE", 5, K_DHE},
+    {"EDH", 5, K_DHE},
+    {"PSK", 0, K_ANY_PSK},
+    {"kPSK", 0, K_PSK},
+    {"kDHEPSK", 0, K_DHEPSK},
+    {"kECDHEPSK", 0, K_ECDHEPSK},
+    {"kRSAPSK", 0, K_RSAPSK},
+    {"SRP", 0, K_SRP},
+    {"kSRP", 0, K_SRP},
+    {"eNULL", 2, E_NULL},
+    {"NULL", 2, E_NULL},
+    {"AES", 2, E_AES128 | E_AES256},
+    {"AES128", 2, E_AES128},
+    {"AES256", 2, E_AES256},
+    {"AESGCM", 2, E_GCM},
+    {"AESCCM", 2, E_CCM | E_CCM8},
+    {"AESCCM8", 2, E_CCM8},
+    {"CHACHA20", 2, E_CHACHA},
+    {"3DES", 2, E_3DES},
+    {"DES", 2, E_DES},
+    {"RC4", 2, E_RC4},
+    {"CAMELLIA", 2, E_CAMELLIA},
+    {"CAMELLIA128", 2, E_CAMELLIA | E_128},
+    {"CAMELLIA256", 2, E_CAMELLIA | E_256},
+    {"ARIA", 2, E_ARIA},
+    {"ARIA128", 2, E_ARIA | E_128},
+    {"ARIA256", 2, E_ARIA | E_256},
+    {"ARIAGCM", 2, E_ARIA},
+    {"SEED", 2, E_SEED},
+    {"IDEA", 2, E_IDEA},
+    {"MD5", 3, M_MD5},
+    {"SHA1", 3, M_SHA1},
+    {"SHA", 3, M_SHA1},
+    {"SHA256", 3, M_SHA256},
+    {"SHA384", 3, M_SHA384},
+    {"TLSv1.2", 4, 0},
+    {"TLSv1.0", 4, 2},
+    {"TLSv1", 4, 2},
+    {"SSLv3", 4, 1},
+};
+
+static bool alias_test(const struct suite *s, int field, unsigned bits)
 {
-    static const struct {
-        const char *w;
-        int field; /* 0 k, 1 a, 2 e, 3 m, 4 versions */
-        unsigned bits;
-    } al[] = {
-        {"kRSA", 0, K_RSA},      {"RSA", 0, K_RSA},
-        {"aRSA", 1, A_RSA},      {"aECDSA", 1, A_ECDSA},
-        {"ECDSA", 1, A_ECDSA},   {"aDSS", 1, A_DSS},
-        {"DSS", 1, A_DSS},       {"aNULL", 1, A_NULL},
-        {"kECDHE", 0, K_ECDHE},  {"kEECDH", 0, K_ECDHE},
-        {"ECDHE", 0, K_ECDHE},   {"EECDH", 0, K_ECDHE},
-        {"ECDH", 0, K_ECDHE},    {"kDHE", 0, K_DHE},
-        {"kEDH", 0, K_DHE},      {"DHE", 0, K_DHE},
-        {"EDH", 0, K_DHE},       {"DH", 0, K_DHE},
-        {"PSK", 0, K_PSK},       {"kPSK", 0, K_PSK},
-        {"aPSK", 1, A_PSK},      {"SRP", 0, K_SRP},
-        {"kSRP", 0, K_SRP},      {"eNULL", 2, E_NULL},
-        {"NULL", 2, E_NULL},     {"AES", 2, E_AES128 | E_AES256},
-        {"AES128", 2, E_AES128}, {"AES256", 2, E_AES256},
-        {"AESGCM", 2, E_GCM},    {"AESCCM", 2, E_CCM | E_CCM8},
-        {"AESCCM8", 2, E_CCM8},  {"CHACHA20", 2, E_CHACHA},
-        {"3DES", 2, E_3DES},     {"DES", 2, E_DES},
-        {"RC4", 2, E_RC4},       {"CAMELLIA", 2, E_CAMELLIA},
-        {"ARIA", 2, E_ARIA},     {"SEED", 2, E_SEED},
-        {"IDEA", 2, E_IDEA},     {"MD5", 3, M_MD5},
-        {"SHA1", 3, M_SHA1},     {"SHA", 3, M_SHA1},
-        {"SHA256", 3, M_SHA256}, {"SHA384", 3, M_SHA384},
-        {"TLSv1.2", 4, 0},       {"TLSv1.0", 4, 1},
-        {"TLSv1", 4, 1},         {"SSLv3", 4, 1},
-    };
-    for (size_t i = 0; i < sizeof al / sizeof al[0]; i++) {
-        if (!td_conf_ieq(w, n, al[i].w) || strlen(al[i].w) != n || strncmp(w, al[i].w, n) != 0) {
-            continue;
+    bool aead = (s->e & (E_GCM | E_CCM | E_CCM8 | E_CHACHA)) != 0;
+    switch (field) {
+    case 0:
+        return (s->k & bits) != 0;
+    case 1:
+        return (s->a & bits) != 0;
+    case 2:
+        if (bits == E_GCM) {
+            return (s->e & E_GCM) && (s->e & (E_AES128 | E_AES256));
         }
-        *known = true;
-        switch (al[i].field) {
-        case 0:
-            return (s->k & al[i].bits) != 0;
-        case 1:
-            return (s->a & al[i].bits) != 0;
-        case 2:
-            return al[i].bits == E_GCM ? (s->e & E_GCM) && (s->e & (E_AES128 | E_AES256)) : (s->e & al[i].bits) != 0;
-        case 3:
-            return (s->m & al[i].bits) != 0;
-        default:
-            return al[i].bits == 0 ? s->versions == TD_V_TLS12 : (s->versions & TD_V_TLS10) != 0;
+        if (bits & (E_128 | E_256)) { /* CAMELLIA128 and the like: the cipher and its size */
+            return (s->e & bits) == bits;
         }
+        return (s->e & bits) != 0;
+    case 3:
+        return !aead && (s->m & bits) != 0;
+    case 4:
+        /* the version a suite needs at least: TLSv1.2 (bits 0), SSLv3 (1), TLSv1.0 (2) */
+        return bits == 0   ? s->versions == TD_V_TLS12
+               : bits == 1 ? (s->versions & TD_V_SSL3) != 0
+                           : (s->versions & (TD_V_SSL3 | TD_V_TLS10)) == TD_V_TLS10;
+    default:
+        return (s->k & bits) != 0 && !(s->a & A_NULL);
     }
-    bool high = (s->e & (E_AES128 | E_AES256 | E_CHACHA | E_CAMELLIA | E_ARIA)) != 0;
-    bool medium = (s->e & (E_3DES | E_RC4 | E_SEED | E_IDEA)) != 0;
+}
+
+/* The named sets, as OpenSSL 3 defines them (HIGH: AES, ChaCha20, Camellia,
+ * ARIA; 3DES has been MEDIUM since 1.1.0; DEFAULT: AES and ChaCha20 with
+ * certificate authentication, no DSS, no CCM). */
+static bool set_test(const struct suite *s, const char *w, size_t n, bool *hit)
+{
+    bool null = (s->e & E_NULL) != 0;
+    bool high = !null && (s->e & (E_AES128 | E_AES256 | E_CHACHA | E_CAMELLIA | E_ARIA)) != 0;
+    bool dflt = !null && !(s->a & (A_NULL | A_DSS)) && (s->e & (E_AES128 | E_AES256 | E_CHACHA)) &&
+                !(s->e & (E_CCM | E_CCM8));
     static const char *const sets[] = {
         "ALL", "DEFAULT", "HIGH", "MEDIUM", "LOW", "COMPLEMENTOFALL", "COMPLEMENTOFDEFAULT", "EXPORT", "EXP"};
-    bool r[] = {!(s->e & E_NULL),
-                !(s->e & E_NULL) && !(s->a & A_NULL) && !(s->k & (K_PSK | K_SRP)),
-                high && !(s->e & E_NULL),
-                medium,
-                (s->e & E_DES) != 0,
-                (s->e & E_NULL) != 0,
-                (s->a & A_NULL) != 0,
-                false,
-                false};
+    bool r[] = {
+        !null,          dflt,  high, (s->e & (E_3DES | E_RC4 | E_SEED | E_IDEA)) != 0, (s->e & E_DES) != 0, null,
+        !null && !dflt, false, false};
     for (size_t i = 0; i < sizeof sets / sizeof sets[0]; i++) {
         if (strlen(sets[i]) == n && strncmp(w, sets[i], n) == 0) {
-            *known = true;
+            *hit = true;
             return r[i];
         }
+    }
+    return false;
+}
+
+static bool alias_match(const struct suite *s, const char *w, size_t n, bool *known)
+{
+    for (size_t i = 0; i < sizeof aliases / sizeof aliases[0]; i++) {
+        if (strlen(aliases[i].w) == n && strncmp(w, aliases[i].w, n) == 0) {
+            *known = true;
+            return alias_test(s, aliases[i].field, aliases[i].bits);
+        }
+    }
+    bool hit = false;
+    bool r = set_test(s, w, n, &hit);
+    if (hit) {
+        *known = true;
+        return r;
     }
     if ((s->ossl[0] && td_conf_ieq(w, n, s->ossl)) || td_conf_ieq(w, n, s->iana)) {
         *known = true;
@@ -393,7 +465,7 @@ static void apply(uint16_t *out, size_t *num, size_t cap, bool *killed, char op,
 {
     for (size_t i = 0; i < num_table; i++) {
         const struct suite *s = &table[i];
-        if (s->k == K_TLS13 || !term_match(s, w, n, known)) {
+        if (s->k == K_TLS13 || !s->ossl[0] || !term_match(s, w, n, known)) { /* OpenSSL's suites only */
             continue;
         }
         size_t at = *num;

@@ -40,6 +40,14 @@ struct yr {
     size_t len;
 };
 
+/* An error at the start of the line being read (the scanner is past it). */
+static bool yfail(struct yr *y, const char *msg)
+{
+    y->s->line = y->line;
+    y->s->col = 1;
+    return td_scan_fail(y->s, "%s", msg);
+}
+
 static bool push(struct yr *y, int indent, bool seq, const char *key, bool enter)
 {
     if (y->depth == TD_CONF_MAX_DEPTH) {
@@ -69,10 +77,10 @@ static bool scalar(struct yr *y, const char *t, size_t n, struct td_sbuf *out)
 {
     size_t i = 0;
     if (n && (t[0] == '&' || t[0] == '*')) {
-        return td_scan_fail(y->s, "YAML anchors and aliases are not read (line %u)", y->line);
+        return yfail(y, "YAML anchors and aliases are not read");
     }
     if (n && (t[0] == '{' || t[0] == '[')) {
-        return td_scan_fail(y->s, "nested YAML flow collections are not read (line %u)", y->line);
+        return yfail(y, "nested YAML flow collections are not read");
     }
     if (n && (t[0] == '"' || t[0] == '\'')) {
         char q = t[0];
@@ -90,7 +98,7 @@ static bool scalar(struct yr *y, const char *t, size_t n, struct td_sbuf *out)
             }
         }
         if (i >= n) {
-            return td_scan_fail(y->s, "unterminated quoted scalar (line %u)", y->line);
+            return yfail(y, "unterminated quoted scalar");
         }
         return true;
     }
@@ -120,7 +128,7 @@ static bool flow_map(struct yr *y, const char *key, const char *t, size_t n, uin
         e--;
     }
     if (e == 0) {
-        return td_scan_fail(y->s, "a flow mapping must end on its line (line %u)", y->line);
+        return yfail(y, "a flow mapping must end on its line");
     }
     if (y->cb->enter) {
         y->cb->enter(y->cb->ctx, key, y->line);
@@ -150,7 +158,7 @@ static bool flow_map(struct yr *y, const char *key, const char *t, size_t n, uin
             snprintf(k, sizeof k, "%.*s", (int)(ke - a < KEY_MAX ? ke - a : KEY_MAX - 1), t + a);
             ok = emit_value(y, k, t + m + 1, i - m - 1, col + (uint32_t)m + 1);
         } else if (i > a) {
-            ok = td_scan_fail(y->s, "'key: value' expected in a flow mapping (line %u)", y->line);
+            ok = yfail(y, "'key: value' expected in a flow mapping");
         }
         i++;
     }
@@ -191,7 +199,7 @@ static bool emit_value(struct yr *y, const char *key, const char *t, size_t n, u
             }
             i += i < n && t[i] == ',';
         }
-        return i < n || td_scan_fail(y->s, "a flow sequence must end on its line (line %u)", y->line);
+        return i < n || yfail(y, "a flow sequence must end on its line");
     }
     struct td_sbuf v = {.max = LINE_MAX_LEN};
     bool ok = scalar(y, t, n, &v);
@@ -216,7 +224,7 @@ static bool map_line(struct yr *y, int indent, const char *t, size_t n)
         c++;
     }
     if (c >= n || t[c] != ':' || c == 0) {
-        return td_scan_fail(y->s, "'key: value' expected (line %u)", y->line);
+        return yfail(y, "'key: value' expected");
     }
     char key[KEY_MAX];
     size_t kl = quoted ? c - 2 : c;
@@ -267,12 +275,12 @@ static bool block_line(struct yr *y, int indent, const char *t, size_t n)
     struct yframe *f = &y->st[y->depth - 1];
     if (dash) {
         if (!f->seq || indent != f->indent) {
-            return td_scan_fail(y->s, "a sequence item where none is expected (line %u)", y->line);
+            return yfail(y, "a sequence item where none is expected");
         }
         return item_line(y, indent, t, n);
     }
     if (f->seq || indent != f->indent) {
-        return td_scan_fail(y->s, "indentation does not match a mapping (line %u)", y->line);
+        return yfail(y, "indentation does not match a mapping");
     }
     return map_line(y, indent, t, n);
 }
@@ -346,7 +354,7 @@ bool td_yaml_parse(struct td_scan *s, const struct td_tree_cb *cb)
             continue;
         }
         if (y->text[i] == '\t') {
-            ok = td_scan_fail(s, "a tab in YAML indentation (line %u)", y->line);
+            ok = yfail(y, "a tab in YAML indentation");
             break;
         }
         if (skip_deeper_than >= 0 && (int)i > skip_deeper_than) {

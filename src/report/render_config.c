@@ -82,6 +82,17 @@ static void file_json(struct td_json *j, const struct td_conf_file *f)
         td_json_u64(j, "line", it->line);
         td_json_u64(j, "col", it->col);
         td_json_bool(j, "server_side", it->server_side);
+        if (it->key == TD_CK_CIPHER_STRING) { /* what the string selects (TLS 1.2 and below), in order */
+            uint16_t suites[TD_CONF_MAX_SUITES];
+            char unknown[2];
+            size_t n = td_conf_cipher_string(it->value, suites, TD_CONF_MAX_SUITES, unknown, 0);
+            td_json_arr_begin(j, "suites");
+            for (size_t k = 0; k < n; k++) {
+                char buf[32];
+                td_json_name(j, NULL, td_suite_str(suites[k], buf, sizeof buf));
+            }
+            td_json_arr_end(j);
+        }
         if (it->group >= 0 && (size_t)it->group < f->num_groups) {
             td_json_str(j, "block", f->groups[it->group].name);
         }
