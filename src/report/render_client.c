@@ -1,0 +1,60 @@
+/* tlsdiag probe --client output: the matrix. */
+#include <stdio.h>
+
+#include "base/json.h"
+#include "report/internal.h"
+#include "report/render_client.h"
+
+#include "base/banned.h"
+
+void td_render_client_header(struct td_buf *out, const char *target)
+{
+    td_buf_printf(out, "%s: as each client would connect\n%-24s %-9s %-8s %s\n", target, "client", "result", "version",
+                  "suite / cause: why: fix");
+}
+
+void td_render_client_text(struct td_buf *out, const struct td_client_profile *p, const struct td_client_outcome *c,
+                           const struct td_render_opts *o)
+{
+    char vb[32], sb[32];
+    if (c->connects) {
+        td_buf_printf(out, "%-24s %sconnects%s  %-8s %s\n", p->name, td_col(o, TD_COL_GREEN), td_col(o, TD_COL_RESET),
+                      td_version_str(c->version, vb, sizeof vb), td_suite_str(c->suite, sb, sizeof sb));
+        return;
+    }
+    td_buf_printf(out, "%-24s %sfails%s     %-8s %s: %s\n%-24s %-9s %-8s fix: %s\n", p->name, td_col(o, TD_COL_RED),
+                  td_col(o, TD_COL_RESET), "-", td_cause_info(c->cause)->slug, c->why, "", "", "", c->fix);
+}
+
+void td_render_client_json(struct td_buf *out, const char *target, const struct td_client_profile *p,
+                           const struct td_client_outcome *c)
+{
+    struct td_json j;
+    char vb[32], sb[32], gb[32];
+    td_json_init(&j, out);
+    td_json_obj_begin(&j, NULL);
+    td_json_str(&j, "target", target);
+    td_json_name(&j, "client", p->name);
+    td_json_str(&j, "stack", p->stack);
+    td_json_bool(&j, "connects", c->connects);
+    if (c->connects) {
+        td_json_name(&j, "version", td_version_str(c->version, vb, sizeof vb));
+        td_json_name(&j, "suite", td_suite_str(c->suite, sb, sizeof sb));
+        if (c->group) {
+            td_json_name(&j, "group", td_group_str(c->group, gb, sizeof gb));
+        }
+    } else {
+        td_json_name(&j, "cause", td_cause_info(c->cause)->slug);
+        td_json_str(&j, "why", c->why);
+        td_json_str(&j, "fix", c->fix);
+    }
+    td_json_str(&j, "trust_store", p->trust);
+    td_json_u64(&j, "connections", c->connections);
+    td_json_obj_end(&j);
+    td_buf_putc(out, '\n');
+}
+
+void td_render_client_total(struct td_buf *out, size_t ok, size_t n, unsigned connections, double seconds)
+{
+    td_buf_printf(out, "%zu of %zu clients connect (%u connections, %.2f s)\n", ok, n, connections, seconds);
+}
