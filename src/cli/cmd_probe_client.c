@@ -21,7 +21,8 @@ static void help(FILE *f)
           "Sends each client profile's ClientHello (its versions, suites in order, groups, SNI rule) and\n"
           "says whether that client connects, and if not why and what to change.\n"
           "\n"
-          "      --client NAME      a profile (--client list shows them), or all: the matrix\n"
+          "      --client NAME      a profile (--client list shows them; with --json what each\n"
+          "                         sends), or all: the matrix\n"
           "      --timeout MS       per connection (3000)\n"
           "      --json             one JSON object per client and target\n"
           "      --color WHEN       auto (default), always, never\n"
@@ -30,13 +31,20 @@ static void help(FILE *f)
           f);
 }
 
-static int list(void)
+static int list(bool json)
 {
+    struct td_buf out = {0};
     for (size_t i = 0; i < td_client_profile_count(); i++) {
         const struct td_client_profile *p = td_client_profile_at(i);
-        printf("%-24s %s\n", p->name, p->stack);
+        struct td_client_plan plan;
+        char err[300];
+        if (!json) {
+            td_buf_printf(&out, "%-24s %s\n", p->name, p->stack);
+        } else if (td_client_profile_plan(p, &plan, err, sizeof err)) {
+            td_render_client_profile_json(&out, p, &plan);
+        }
     }
-    return TD_EXIT_OK;
+    return cli_write_buf(&out) ? TD_EXIT_OK : TD_EXIT_USAGE;
 }
 
 /* One profile against one target; its line into out. */
@@ -147,7 +155,7 @@ int cmd_probe_client(int argc, char **argv)
         }
     }
     if (client && strcmp(client, "list") == 0) {
-        return list();
+        return list(json);
     }
     if (!client || (strcmp(client, "all") != 0 && !td_client_profile_find(client))) {
         return cli_usage_error("probe", "--client takes all, list or a profile name (%s is none)",

@@ -58,3 +58,39 @@ void td_render_client_total(struct td_buf *out, size_t ok, size_t n, unsigned co
 {
     td_buf_printf(out, "%zu of %zu clients connect (%u connections, %.2f s)\n", ok, n, connections, seconds);
 }
+
+static void names_json(struct td_json *j, const char *key, const uint16_t *v, size_t n, bool groups)
+{
+    td_json_arr_begin(j, key);
+    for (size_t i = 0; i < n; i++) {
+        char b[32];
+        td_json_name(j, NULL, groups ? td_group_str(v[i], b, sizeof b) : td_suite_str(v[i], b, sizeof b));
+    }
+    td_json_arr_end(j);
+}
+
+void td_render_client_profile_json(struct td_buf *out, const struct td_client_profile *p,
+                                   const struct td_client_plan *plan)
+{
+    static const char *const vn[] = {"SSLv3", "TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"};
+    struct td_json j;
+    td_json_init(&j, out);
+    td_json_obj_begin(&j, NULL);
+    td_json_name(&j, "client", p->name);
+    td_json_str(&j, "stack", p->stack);
+    td_json_arr_begin(&j, "versions");
+    for (int i = 0; i < 5; i++) {
+        if (plan->versions & (1u << i)) {
+            td_json_name(&j, NULL, vn[i]);
+        }
+    }
+    td_json_arr_end(&j);
+    names_json(&j, "suites", plan->suites, plan->num_suites, false);
+    names_json(&j, "suites13", plan->suites13, plan->num_suites13, false);
+    names_json(&j, "groups", plan->groups, plan->num_groups, true);
+    td_json_name(&j, "sni", p->sni == TD_SNI_DOTTED ? "names with a dot" : "host names");
+    td_json_str(&j, "trust_store", p->trust);
+    td_json_str(&j, "certificate_checks", p->cert_checks);
+    td_json_obj_end(&j);
+    td_buf_putc(out, '\n');
+}

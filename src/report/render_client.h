@@ -14,6 +14,9 @@ void td_render_client_text(struct td_buf *out, const struct td_client_profile *p
 /* One JSON object and a newline. */
 void td_render_client_json(struct td_buf *out, const char *target, const struct td_client_profile *p,
                            const struct td_client_outcome *c);
+/* --client list --json: a profile as its ClientHello carries it (names), one object and a newline. */
+void td_render_client_profile_json(struct td_buf *out, const struct td_client_profile *p,
+                                   const struct td_client_plan *plan);
 void td_render_client_total(struct td_buf *out, size_t ok, size_t n, unsigned connections, double seconds);
 
 #endif
