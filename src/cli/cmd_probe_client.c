@@ -8,6 +8,7 @@
 #include "cli/cli.h"
 #include "cli/opts.h"
 #include "config/config.h"
+#include "config/client_config.h"
 #include "config/profiles.h"
 #include "probe/client.h"
 #include "report/render_client.h"
@@ -23,6 +24,10 @@ static void help(FILE *f)
           "\n"
           "      --client NAME      a profile (--client list shows them; with --json what each\n"
           "                         sends), or all: the matrix\n"
+          "      --client-config F  build the client from configuration files (repeatable; Apigee\n"
+          "                         TargetEndpoint/TargetServer, Java properties, nginx, HAProxy,\n"
+          "                         Envoy) on top of --client NAME (default java8 for Apigee and Java\n"
+          "                         files, else openssl-3.0); a failure names the line to change\n"
           "      --timeout MS       per connection (3000)\n"
           "      --json             one JSON object per client and target\n"
           "      --color WHEN       auto (default), always, never\n"
@@ -111,11 +116,63 @@ static int run(const char *client, int argc, char **argv, const struct td_probe_
     return rc;
 }
 
+static void host_of(const char *target, char *host, size_t len)
+{
+    snprintf(host, len, "%s", target[0] == '[' ? target + 1 : target);
+    host[strcspn(host, target[0] == '[' ? "]" : ":")] = '\0';
+}
+
+/* --client-config: one client, from the files, against each target. */
+static int run_configured(const char *const *files, size_t nfiles, const char *base, int argc, char **argv,
+                          const struct td_probe_opts *po, bool json, const char *color)
+{
+    struct td_client_config *cc = td_calloc(1, sizeof *cc);
+    char err[600];
+    int rc = TD_EXIT_OK;
+    if (!td_client_config_build(files, nfiles, base, cc, err, sizeof err)) {
+        fprintf(stderr, "tlsdiag probe: %s\n", err);
+        td_client_config_free(cc);
+        free(cc);
+        return TD_EXIT_USAGE;
+    }
+    struct td_term term;
+    td_term_detect(&term, color);
+    struct td_render_opts ro = {.color = term.color, .utf8 = term.utf8};
+    for (int t = optind; t < argc && rc != TD_EXIT_USAGE; t++) {
+        char host[256];
+        host_of(argv[t], host, sizeof host);
+        struct td_client_spec spec = {
+            "the configured client", cc->plan.versions,   cc->plan.suites,
+            cc->plan.num_suites,     cc->plan.suites13,   cc->plan.num_suites13,
+            cc->plan.groups,         cc->plan.num_groups, !cc->sni_off && td_client_sends_sni(cc->base, host)};
+        struct td_client_outcome oc;
+        struct td_conf_finding blame;
+        if (!td_probe_client(argv[t], po, &spec, &oc, err, sizeof err)) {
+            fprintf(stderr, "tlsdiag probe: %s\n", err);
+            rc = TD_EXIT_USAGE;
+            break;
+        }
+        td_client_config_blame(cc, oc.cause, oc.server_versions, oc.server_suite, &blame);
+        struct td_buf out = {0};
+        if (json) {
+            td_render_client_config_json(&out, argv[t], cc, &oc, &blame);
+        } else {
+            td_render_client_config_text(&out, argv[t], cc, &oc, &blame, &ro);
+        }
+        cli_write_buf(&out);
+        rc = oc.connects ? rc : TD_EXIT_FAILURES;
+    }
+    td_client_config_free(cc);
+    free(cc);
+    return rc;
+}
+
 int cmd_probe_client(int argc, char **argv)
 {
-    enum { OPT_CLIENT = 256, OPT_TIMEOUT, OPT_JSON, OPT_COLOR };
+    enum { OPT_CLIENT = 256, OPT_TIMEOUT, OPT_JSON, OPT_COLOR, OPT_CONFIG };
     static const struct option longopts[] = {
         {"client", required_argument, NULL, OPT_CLIENT},
+        {"client-config", required_argument, NULL, OPT_CONFIG},
         {"timeout", required_argument, NULL, OPT_TIMEOUT},
         {"json", no_argument, NULL, OPT_JSON},
         {"color", required_argument, NULL, OPT_COLOR},
@@ -123,7 +180,8 @@ int cmd_probe_client(int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     struct td_probe_opts po = {.timeout_ms = 3000};
-    const char *client = NULL, *color = "auto";
+    const char *client = NULL, *color = "auto", *files[32];
+    size_t nfiles = 0;
     bool json = false;
     int opt;
     long v;
@@ -135,6 +193,12 @@ int cmd_probe_client(int argc, char **argv)
             return TD_EXIT_OK;
         case OPT_CLIENT:
             client = optarg;
+            break;
+        case OPT_CONFIG:
+            if (nfiles == sizeof files / sizeof files[0]) {
+                return cli_usage_error("probe", "at most 32 --client-config files");
+            }
+            files[nfiles++] = optarg;
             break;
         case OPT_TIMEOUT:
             if (!cli_parse_long("probe", "--timeout", optarg, 1, 600000, &v)) {
@@ -153,6 +217,15 @@ int cmd_probe_client(int argc, char **argv)
         default:
             return cli_try_help("probe");
         }
+    }
+    if (nfiles) {
+        if (optind >= argc) {
+            return cli_usage_error("probe", "no target given");
+        }
+        if (client && !td_client_profile_find(client)) {
+            return cli_usage_error("probe", "--client with --client-config takes a profile name (%s is none)", client);
+        }
+        return run_configured(files, nfiles, client, argc, argv, &po, json, color);
     }
     if (client && strcmp(client, "list") == 0) {
         return list(json);

@@ -213,6 +213,7 @@ static void suites_or_groups(struct td_probe_ctx *p, const struct td_client_spec
     const char *sn = td_suite_str(suite, sb, sizeof sb);
     bool rsa_kex = strncmp(sn, "TLS_RSA_", 8) == 0;
     out->cause = TD_CAUSE_CIPHER_MISMATCH;
+    out->server_suite = suite;
     snprintf(out->why, sizeof out->why, "no cipher suite in common: the server accepts %s%s, which %s does not offer",
              sn, rsa_kex ? " (RSA key exchange)" : "", c->name);
     snprintf(out->fix, sizeof out->fix,
@@ -249,6 +250,7 @@ static void diagnose(struct td_probe_ctx *p, const struct td_client_spec *c, con
     version_list(other, theirs, sizeof theirs);
     version_list(c->versions, ours, sizeof ours);
     out->cause = TD_CAUSE_PROTOCOL_MISMATCH;
+    out->server_versions = other;
     if (!other) {
         snprintf(out->why, sizeof out->why, "the server accepted no ClientHello at any version");
         snprintf(out->fix, sizeof out->fix, "Check the server's TLS configuration with tlsdiag probe.");

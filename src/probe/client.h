@@ -30,6 +30,8 @@ struct td_client_outcome {
     bool connects;
     uint16_t version, suite, group; /* what the server chose when it connects */
     enum td_cause cause;            /* why not: protocol_mismatch, cipher_mismatch, group_mismatch, sni_required, ... */
+    unsigned server_versions;       /* protocol_mismatch: the versions the server accepts (bits as above) */
+    uint16_t server_suite;          /* cipher_mismatch: a suite the server accepts */
     char why[600];
     char fix[600];
     unsigned connections;

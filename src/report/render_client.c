@@ -94,3 +94,58 @@ void td_render_client_profile_json(struct td_buf *out, const struct td_client_pr
     td_json_obj_end(&j);
     td_buf_putc(out, '\n');
 }
+
+void td_render_client_config_text(struct td_buf *out, const char *target, const struct td_client_config *cc,
+                                  const struct td_client_outcome *c, const struct td_conf_finding *blame,
+                                  const struct td_render_opts *o)
+{
+    char vb[32], sb[32];
+    td_buf_printf(out, "%s: the client these files configure (base profile %s)", target, cc->base->name);
+    if (c->connects) {
+        td_buf_printf(out, " %sconnects%s: %s, %s\n", td_col(o, TD_COL_GREEN), td_col(o, TD_COL_RESET),
+                      td_version_str(c->version, vb, sizeof vb), td_suite_str(c->suite, sb, sizeof sb));
+        return;
+    }
+    td_buf_printf(out, " %sfails%s: %s: %s\n", td_col(o, TD_COL_RED), td_col(o, TD_COL_RESET),
+                  td_cause_info(c->cause)->slug, c->why);
+    if (!blame->file[0]) {
+        td_buf_printf(out, "  fix: %s\n", c->fix);
+        return;
+    }
+    td_buf_printf(out, "  `%s`", blame->file);
+    if (blame->line) {
+        td_buf_printf(out, " line %u", blame->line);
+    }
+    if (blame->element[0]) {
+        td_buf_printf(out, " `%s`", blame->element);
+    }
+    td_buf_printf(out, ": %s", blame->message);
+    td_buf_printf(out, ": %s\n", blame->change[0] ? blame->change : c->fix);
+}
+
+void td_render_client_config_json(struct td_buf *out, const char *target, const struct td_client_config *cc,
+                                  const struct td_client_outcome *c, const struct td_conf_finding *blame)
+{
+    struct td_json j;
+    char vb[32], sb[32];
+    td_json_init(&j, out);
+    td_json_obj_begin(&j, NULL);
+    td_json_str(&j, "target", target);
+    td_json_name(&j, "base", cc->base->name);
+    td_json_bool(&j, "connects", c->connects);
+    if (c->connects) {
+        td_json_name(&j, "version", td_version_str(c->version, vb, sizeof vb));
+        td_json_name(&j, "suite", td_suite_str(c->suite, sb, sizeof sb));
+    } else {
+        td_json_name(&j, "cause", td_cause_info(c->cause)->slug);
+        td_json_str(&j, "why", c->why);
+        td_json_str(&j, "file", blame->file);
+        td_json_u64(&j, "line", blame->line);
+        td_json_str(&j, "element", blame->element);
+        td_json_str(&j, "message", blame->message);
+        td_json_str(&j, "change", blame->change[0] ? blame->change : c->fix);
+    }
+    td_json_u64(&j, "connections", c->connections);
+    td_json_obj_end(&j);
+    td_buf_putc(out, '\n');
+}
