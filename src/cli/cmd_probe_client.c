@@ -152,7 +152,12 @@ static int run_configured(const char *const *files, size_t nfiles, const char *b
             rc = TD_EXIT_USAGE;
             break;
         }
-        td_client_config_blame(cc, oc.cause, oc.server_versions, oc.server_suite, &blame);
+        enum td_blame what = oc.connects                              ? TD_BLAME_NONE
+                             : oc.cause == TD_CAUSE_PROTOCOL_MISMATCH ? TD_BLAME_PROTOCOLS
+                             : oc.cause == TD_CAUSE_CIPHER_MISMATCH   ? TD_BLAME_CIPHERS
+                             : oc.cause == TD_CAUSE_SNI_REQUIRED      ? TD_BLAME_SNI
+                                                                      : TD_BLAME_NONE;
+        td_client_config_blame(cc, what, oc.server_versions, oc.server_suite, &blame);
         struct td_buf out = {0};
         if (json) {
             td_render_client_config_json(&out, argv[t], cc, &oc, &blame);

@@ -172,25 +172,21 @@ static const char *vlist(unsigned set, char *buf, size_t len)
     return buf;
 }
 
-void td_client_config_blame(const struct td_client_config *cc, enum td_cause cause, unsigned server_versions,
+void td_client_config_blame(const struct td_client_config *cc, enum td_blame what, unsigned server_versions,
                             uint16_t server_suite, struct td_conf_finding *out)
 {
     td_memzero(out, sizeof *out);
-    out->cause = cause;
     out->sev = TD_SEV_ERROR;
-    const struct td_conf_file *f = cause == TD_CAUSE_PROTOCOL_MISMATCH ? cc->proto_file
-                                   : cause == TD_CAUSE_CIPHER_MISMATCH ? cc->cipher_file
-                                   : cause == TD_CAUSE_SNI_REQUIRED    ? cc->sni_file
-                                                                       : NULL;
-    const struct td_conf_item *it = cause == TD_CAUSE_PROTOCOL_MISMATCH ? cc->proto_item
-                                    : cause == TD_CAUSE_CIPHER_MISMATCH ? cc->cipher_item
-                                    : cause == TD_CAUSE_SNI_REQUIRED    ? cc->sni_item
-                                                                        : NULL;
-    char vb[80], v[600], sb[32];
-    if (!it && cause != TD_CAUSE_PROTOCOL_MISMATCH && cause != TD_CAUSE_CIPHER_MISMATCH &&
-        cause != TD_CAUSE_SNI_REQUIRED) {
+    const struct td_conf_file *f = what == TD_BLAME_PROTOCOLS ? cc->proto_file
+                                   : what == TD_BLAME_CIPHERS ? cc->cipher_file
+                                                              : cc->sni_file;
+    const struct td_conf_item *it = what == TD_BLAME_PROTOCOLS ? cc->proto_item
+                                    : what == TD_BLAME_CIPHERS ? cc->cipher_item
+                                                               : cc->sni_item;
+    if (what == TD_BLAME_NONE) {
         return; /* not a TLS setting's doing (no answer, a group mismatch): no line to name */
     }
+    char vb[80], v[600], sb[32];
     if (!it) {
         snprintf(out->file, sizeof out->file, "(profile %s)", cc->base->name);
         snprintf(out->message, sizeof out->message, "the base profile's default, not a setting of these files");
@@ -199,7 +195,7 @@ void td_client_config_blame(const struct td_client_config *cc, enum td_cause cau
     snprintf(out->file, sizeof out->file, "%s", f->path);
     out->line = it->line;
     td_conf_show(f, it, NULL, out->element, sizeof out->element);
-    if (cause == TD_CAUSE_PROTOCOL_MISMATCH) {
+    if (what == TD_BLAME_PROTOCOLS) {
         snprintf(out->message, sizeof out->message, "the backend accepts only %s",
                  vlist(server_versions, vb, sizeof vb));
         unsigned best = server_versions & TD_V_TLS12 ? TD_V_TLS12 : server_versions & TD_V_TLS13 ? TD_V_TLS13 : 0;
@@ -210,7 +206,7 @@ void td_client_config_blame(const struct td_client_config *cc, enum td_cause cau
             td_conf_show(f, it, it->key == TD_CK_MAX_VER ? "TLSv1.3" : nv, v, sizeof v);
             snprintf(out->change, sizeof out->change, "replace with `%s`", v);
         }
-    } else if (cause == TD_CAUSE_CIPHER_MISMATCH) {
+    } else if (what == TD_BLAME_CIPHERS) {
         const char *sn = td_suite_str(server_suite, sb, sizeof sb);
         snprintf(out->message, sizeof out->message, "the backend accepts %s, which this list does not hold", sn);
         td_conf_show(f, it, sn, v, sizeof v);

@@ -29,10 +29,15 @@ bool td_client_config_build(const char *const *paths, size_t n, const char *base
                             char *err, size_t err_len);
 void td_client_config_free(struct td_client_config *cc);
 
-/* The finding for a failure of that client: the setting to change, with its
- * file and line, and the change. server_versions: TD_V_* the server accepts
- * (protocol_mismatch); server_suite: a suite it accepts (cipher_mismatch). */
-void td_client_config_blame(const struct td_client_config *cc, enum td_cause cause, unsigned server_versions,
+/* Which settings a failure of the probe is about (the probe's cause,
+ * protocol_mismatch, cipher_mismatch or sni_required, mapped by the caller). */
+enum td_blame { TD_BLAME_NONE, TD_BLAME_PROTOCOLS, TD_BLAME_CIPHERS, TD_BLAME_SNI };
+
+/* The setting to change for such a failure, with its file and line, and the
+ * change (out->cause is left TD_CAUSE_NONE: the probe's cause is the caller's).
+ * server_versions: TD_V_* the server accepts (protocols); server_suite: a suite
+ * it accepts (ciphers). */
+void td_client_config_blame(const struct td_client_config *cc, enum td_blame what, unsigned server_versions,
                             uint16_t server_suite, struct td_conf_finding *out);
 
 #endif
