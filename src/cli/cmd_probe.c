@@ -290,6 +290,12 @@ static int parse_args(int argc, char **argv, struct probe_args *a)
 
 int cmd_probe(int argc, char **argv)
 {
+    for (int i = 1; i < argc; i++) { /* --client NAME: as that client would connect (cmd_probe_client.c) */
+        if (strcmp(argv[i], "--client") == 0 || strncmp(argv[i], "--client=", 9) == 0 ||
+            strncmp(argv[i], "--client-config", 15) == 0) {
+            return cmd_probe_client(argc, argv);
+        }
+    }
     struct probe_args args, *a = &args;
     td_memzero(a, sizeof *a);
     int prc = parse_args(argc, argv, a);
