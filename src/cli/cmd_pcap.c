@@ -47,7 +47,14 @@ struct pcap_run {
     uint64_t shown;                 /* connections shown from this file */
     bool failed_shown;              /* one of them failed, or was rejected after completing */
     bool filter_error;              /* --stream named a stream the file does not have */
+    struct td_html *html;           /* --html: the page's collector, or NULL */
+    bool text_off;                  /* --html -: the page replaces the text on stdout */
     struct cli_pcap_replay *replay; /* --replay, or NULL */
+};
+
+/* What on_conn kept for a verdict to come, when --html also waits for it. */
+struct both {
+    void *text, *html;
 };
 
 static bool check_filter(const struct pcap_run *r, const struct td_run_stats *st, const char *file);
@@ -147,12 +154,8 @@ static void finish(struct pcap_run *r, const struct td_conn_result *res, struct 
     emit(r, res->stream, out);
 }
 
-static void *on_conn(void *ctx, const struct td_conn_result *res)
+static void *text_conn(struct pcap_run *r, const struct td_conn_result *res)
 {
-    struct pcap_run *r = ctx;
-    if (r->replay) {
-        cli_pcap_replay_learn(r->replay, res->conn);
-    }
     if (!wanted(r, res->conn, res->facts)) {
         return NULL;
     }
@@ -176,9 +179,8 @@ static void *on_conn(void *ctx, const struct td_conn_result *res)
     return NULL;
 }
 
-static void on_verdict(void *ctx, const struct td_conn_result *res, void *keep)
+static void text_verdict(struct pcap_run *r, const struct td_conn_result *res, void *keep)
 {
-    struct pcap_run *r = ctx;
     if (!keep) {
         return; /* not shown */
     }
@@ -191,16 +193,56 @@ static void on_verdict(void *ctx, const struct td_conn_result *res, void *keep)
     free(k);
 }
 
+/* --html goes with the text (or JSON), as tcpdump's -w: both see the same
+ * connections, the filters apply to both. */
+static void *on_conn(void *ctx, const struct td_conn_result *res)
+{
+    struct pcap_run *r = ctx;
+    if (r->replay) {
+        cli_pcap_replay_learn(r->replay, res->conn);
+    }
+    void *t = text_conn(r, res); /* --html -: counts only (summary_only) */
+    if (!r->html) {
+        return t;
+    }
+    void *h = wanted(r, res->conn, res->facts) ? td_html_conn(r->html, res) : NULL;
+    if (!t && !h) {
+        return NULL;
+    }
+    struct both *b = td_calloc(1, sizeof *b);
+    b->text = t;
+    b->html = h;
+    return b;
+}
+
+static void on_verdict(void *ctx, const struct td_conn_result *res, void *keep)
+{
+    struct pcap_run *r = ctx;
+    if (!r->html) {
+        text_verdict(r, res, keep);
+        return;
+    }
+    struct both *b = keep;
+    if (b) {
+        td_html_verdict(r->html, res, b->html);
+        text_verdict(r, res, b->text);
+        free(b);
+    }
+}
+
 static void on_http(void *ctx, const struct td_http_result *h)
 {
     struct pcap_run *r = ctx;
-    if (r->summary_only) {
-        return;
-    }
     if (r->stream >= 0 && h->http->stream != r->stream && !(h->up && h->up_stream == r->stream)) {
         return;
     }
     if (r->host && !host_is(r, h->http->client) && !host_is(r, h->http->server)) {
+        return;
+    }
+    if (r->html) {
+        td_html_http(r->html, h);
+    }
+    if (r->summary_only || r->text_off) {
         return;
     }
     r->shown++;
@@ -220,6 +262,9 @@ static void on_summary(void *ctx, const struct td_analysis_summary *s)
     struct pcap_run *r = ctx;
     flush_held(r);
     r->streaming = false;
+    if (r->html) {
+        td_html_summary(r->html, s);
+    }
     if (r->problems > MAX_PROBLEMS_SHOWN) {
         fprintf(stderr, "tlsdiag: %s: %llu more problems not shown\n", s->file,
                 (unsigned long long)(r->problems - MAX_PROBLEMS_SHOWN));
@@ -227,7 +272,9 @@ static void on_summary(void *ctx, const struct td_analysis_summary *s)
     struct td_buf b = {0};
     struct td_render_opts so = r->ro;
     so.file = s->file;
-    if (r->json) {
+    if (r->text_off) {
+        /* the page is the output */
+    } else if (r->json) {
         if (r->summary_only) {
             td_render_analysis_json(&b, s, &so);
         }
@@ -290,9 +337,13 @@ static void help(FILE *f)
           "      --keylog FILE    decrypt with the secrets of an NSS key log (SSLKEYLOGFILE); also read\n"
           "                       from $SSLKEYLOGFILE and from pcapng Decryption Secrets Blocks\n"
           "      --summary        only the summary\n"
+          "      --html FILE      also write a self-contained HTML page (no script, loads nothing): ladders,\n"
+          "                       verdicts, chains, fixes, failures over time; '-': the page instead of text\n"
+          "      --html-all       in that page, a ladder for every connection (default: for failed ones,\n"
+          "                       and for all only in captures under 500 connections)\n"
           "      --replay         send each failed ClientHello whose verdict is not high again to its server,\n"
           "                       one change at a time (as tlsdiag probe --replay), and rewrite the verdict\n"
-          "                       the first accepted change proves\n"
+          "                       the first accepted change proves (the text and JSON; not the HTML page)\n"
           "      --color WHEN     auto (default), always, never (NO_COLOR is honoured)\n"
           "  -h, --help           this help\n"
           "\n"
@@ -365,8 +416,8 @@ static bool load_keylog(const char *path, struct td_keylog **out)
 struct pcap_args {
     const char **files;
     size_t num_files;
-    const char *color, *ca_path, *keylog_path, *expect_host;
-    bool replay;
+    const char *color, *ca_path, *keylog_path, *expect_host, *html;
+    bool html_all, replay;
 };
 
 /* 0 to go on, else the exit status (help shown, or a usage error said). */
@@ -382,6 +433,8 @@ static int parse_args(int argc, char **argv, struct pcap_run *r, struct pcap_arg
         OPT_CA,
         OPT_EXPECT,
         OPT_KEYLOG,
+        OPT_HTML,
+        OPT_HTML_ALL,
         OPT_REPLAY
     };
     static const struct option longopts[] = {
@@ -396,6 +449,8 @@ static int parse_args(int argc, char **argv, struct pcap_run *r, struct pcap_arg
         {"ca", required_argument, NULL, OPT_CA},
         {"expect-host", required_argument, NULL, OPT_EXPECT},
         {"keylog", required_argument, NULL, OPT_KEYLOG},
+        {"html", required_argument, NULL, OPT_HTML},
+        {"html-all", no_argument, NULL, OPT_HTML_ALL},
         {"replay", no_argument, NULL, OPT_REPLAY},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -443,6 +498,12 @@ static int parse_args(int argc, char **argv, struct pcap_run *r, struct pcap_arg
         case OPT_KEYLOG:
             a->keylog_path = optarg;
             break;
+        case OPT_HTML:
+            a->html = optarg;
+            break;
+        case OPT_HTML_ALL:
+            a->html_all = true;
+            break;
         case OPT_REPLAY:
             a->replay = true;
             break;
@@ -460,6 +521,14 @@ static int parse_args(int argc, char **argv, struct pcap_run *r, struct pcap_arg
     }
     if (a->num_files == 0) {
         return cli_usage_error("pcap", "no capture file given");
+    }
+    if (a->html_all && !a->html) {
+        return cli_usage_error("pcap", "--html-all goes with --html FILE");
+    }
+    for (size_t i = 0; a->html && i < a->num_files; i++) {
+        if (strcmp(a->html, a->files[i]) == 0 && strcmp(a->html, "-") != 0) {
+            return cli_usage_error("pcap", "--html %s is a capture being read: choose another file", a->html);
+        }
     }
     return 0;
 }
@@ -505,6 +574,13 @@ int cmd_pcap(int argc, char **argv)
     r.ro.utf8 = r.term.utf8;
     ao.utf8 = r.term.utf8;
 
+    struct cli_out html_out;
+    if (args.html && !cli_out_open("pcap", "--html", args.html, &html_out)) {
+        td_castore_free(ca);
+        td_keylog_free(keylog);
+        free(args.files);
+        return TD_EXIT_USAGE;
+    }
     struct td_limits lim;
     td_limits_default(&lim);
     if (args.replay) { /* the failed hellos kept, sent again (cmd_replay.c) */
@@ -517,6 +593,12 @@ int cmd_pcap(int argc, char **argv)
     struct td_analysis_cb cb = {&r, on_conn, on_verdict, on_http, on_summary, on_problem, on_progress};
     struct td_analysis *an = td_analysis_new(&ao, &cb);
     r.ro.cert_cache = td_analysis_cert_cache(an);
+    if (args.html) {
+        struct td_html_opts ho = {.all = args.html_all, .utf8 = r.term.utf8};
+        r.html = td_html_new(&ho, r.ro.cert_cache);
+        r.text_off = strcmp(args.html, "-") == 0;
+        r.summary_only |= r.text_off;
+    }
     bool any_failed = false, input_error = false;
     for (size_t i = 0; i < args.num_files && !stop_requested; i++) {
         char err[512] = "";
@@ -531,12 +613,22 @@ int cmd_pcap(int argc, char **argv)
         r.problems = 0;
         r.shown = 0;
         r.failed_shown = false;
+        if (r.html) {
+            td_html_file(r.html, args.files[i]);
+        }
         td_analyse_reader(an, rd, args.files[i]);
         td_reader_close(rd);
         any_failed |= r.failed_shown;
     }
+    bool html_ok = true;
+    if (r.html) {
+        struct td_buf page = {0};
+        td_html_page(r.html, &page);
+        html_ok = cli_out_commit("pcap", "--html", &html_out, &page);
+        td_html_free(r.html);
+    }
     td_analysis_free(an);
-    if (r.replay && !r.json) {
+    if (r.replay && !r.json && !r.text_off) {
         struct td_buf rb = {0};
         cli_pcap_replay_summary(r.replay, &rb);
         cli_write_buf(&rb);
@@ -546,7 +638,7 @@ int cmd_pcap(int argc, char **argv)
     td_castore_free(ca);
     td_keylog_free(keylog);
     fflush(stdout);
-    if (input_error || r.filter_error) {
+    if (input_error || r.filter_error || !html_ok) {
         return TD_EXIT_USAGE;
     }
     return any_failed ? TD_EXIT_FAILURES : TD_EXIT_OK;
