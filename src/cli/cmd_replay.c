@@ -331,8 +331,9 @@ static void rewrite(struct td_verdict *out, const struct td_verdict *v, const st
     out->num_candidates = 0;
     out->fix_side = TD_SIDE_BOTH;
     snprintf(out->explanation, sizeof out->explanation,
-             "proven by replay at %s (%u TCP connections to %s): %.300s; from the capture alone: %.80s", r->when,
-             r->connections, r->server, r->evidence, was);
+             "proven by replay at %s (%u TCP connections to %s): %.250s%s; from the capture alone: %.80s", r->when,
+             r->connections, r->server, r->evidence,
+             r->changed ? " (but the hello as captured is now refused another way)" : "", was);
     snprintf(out->fix, sizeof out->fix, "client: %.280s; or server: %.280s.", r->fix_client, r->fix_server);
 }
 

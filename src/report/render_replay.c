@@ -64,7 +64,12 @@ void td_render_replay_text(struct td_buf *b, const struct td_replay_result *r, b
         td_buf_printf(b, "  not replayed: %s\n", r->skip_why);
         return;
     }
-    td_buf_printf(b, "  in the capture: %s\n", td_replay_answer_str(&r->captured, got, sizeof got));
+    td_buf_printf(b, "  in the capture: %s", td_replay_answer_str(&r->captured, got, sizeof got));
+    if (r->pcap_cause) {
+        td_buf_printf(b, "; tlsdiag pcap's verdict: %s (%s)", td_cause_info(r->pcap_cause)->slug,
+                      r->pcap_confidence ? r->pcap_confidence : "?");
+    }
+    td_buf_putc(b, '\n');
     if (r->notes[0]) {
         td_buf_printf(b, "  note: %s\n", r->notes);
     }
