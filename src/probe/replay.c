@@ -143,6 +143,11 @@ static void conclude(struct td_replay_result *r, const struct td_rh *h, const ch
     snprintf(r->evidence, sizeof r->evidence,
              "the same ClientHello with only \"%s\" changed is accepted (server chose %s)", v->what,
              got + strlen("accepted: "));
+    for (size_t i = 1; i < r->num_proofs; i++) {
+        size_t used = strlen(r->evidence);
+        snprintf(r->evidence + used, sizeof r->evidence - used, "%s \"%s\"", i == 1 ? "; also enough alone:" : ",",
+                 r->v[r->proof[i]].what);
+    }
     td_replay_fixes(r, v, h, sni);
 }
 

@@ -163,8 +163,8 @@ void td_replay_plan(struct td_replay_result *r, const struct td_rh *h, const str
         add(r, TD_VK_SNI, 0, "SNI %s added", sni);
     }
     plan_versions(r, h);
+    plan_groups(r, h, hints); /* before the suites: when either would do, the offered ECDHE suite lacked a group */
     plan_suites(r, h, hints);
-    plan_groups(r, h, hints);
     plan_form(r, h);
 }
 

@@ -27,6 +27,10 @@ ossl_srv 7604 -cert "$P/server.crt" -key "$P/server.key" -tls1_2 \
 ossl_srv 7605 -cert "$P/server.crt" -key "$P/server.key" -groups X25519
 CHANGING=$SRV
 
+# 7607: X25519 only, an RSA certificate: a TLS 1.2 client with P-384 alone and one ECDHE suite fails, and
+# either an RSA key-exchange suite or the group X25519 would do (tlsdiag pcap alone says cipher_mismatch,
+# medium; the replay makes it group_mismatch, with the suite as the other fix)
+ossl_srv 7607 -cert "$P/rsa.crt" -key "$P/rsa.key" -groups X25519
 # 7606: a stack intolerant of one extension (encrypt_then_mac): it closes on any
 # ClientHello carrying it, and answers the others with a ServerHello
 python3 - <<'PY' >/dev/null 2>&1 &
@@ -62,7 +66,7 @@ PY
 td_track $!
 wait_port 7606
 
-cap_start lo "$W/fail.pcap" "tcp portrange 7601-7606"
+cap_start lo "$W/fail.pcap" "tcp portrange 7601-7607"
 openssl s_client -connect 127.0.0.1:7601 -groups P-384 </dev/null >/dev/null 2>&1
 curl -s -o /dev/null --cacert "$P/root.crt" --resolve server.test:7602:127.0.0.1 https://server.test:7602/
 curl -s -o /dev/null -k https://127.0.0.1:7602/
@@ -71,6 +75,7 @@ openssl s_client -connect 127.0.0.1:7604 -tls1_2 -cipher 'ECDHE-ECDSA-AES128-SHA
   </dev/null >/dev/null 2>&1
 openssl s_client -connect 127.0.0.1:7605 -groups P-384 </dev/null >/dev/null 2>&1
 openssl s_client -connect 127.0.0.1:7606 -tls1_2 </dev/null >/dev/null 2>&1
+openssl s_client -connect 127.0.0.1:7607 -tls1_2 -groups P-384 -cipher ECDHE-RSA-AES128-GCM-SHA256 </dev/null >/dev/null 2>&1
 cap_stop
 stop_pid "$CHANGING"
 ossl_srv 7605 -cert "$P/server.crt" -key "$P/server.key" -groups P-384:X25519
@@ -132,29 +137,37 @@ assert c[\"7601\"] == \"group_mismatch\" and c[\"7602\"] == \"sni_required\" and
     rp "$T" 7604 cipher_mismatch "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"
   check "$T: a stack intolerant of encrypt_then_mac: hello_intolerance proven by dropping that extension alone" \
     rp "$T" 7606 hello_intolerance "do not send the encrypt_then_mac extension"
+  check "$T: two changes each enough (the group x25519, an RSA key-exchange suite): both listed as fixes" \
+    sh -c "s=\$(build/tlsdiag pcap --json '$W/fail.pcap' | grep '\"server\":\"127.0.0.1:7607\"' | grep -o '\"stream\":[0-9]*' | head -1 | cut -d: -f2)
+      '$T' probe --replay '$W/fail.pcap' --stream \"\$s\" --json | python3 -c '
+import json, sys
+r = json.loads(sys.stdin.readline())
+f = sorted((x[\"cause\"], x[\"change\"]) for x in r[\"fixes\"])
+assert f == [(\"cipher_mismatch\", \"suite TLS_RSA_WITH_AES_128_GCM_SHA256 added\"), (\"group_mismatch\", \"group x25519 added\")], r
+' && '$T' probe --replay '$W/fail.pcap' --stream \"\$s\" | grep -q 'each of these is enough'"
   check "$T: a server restarted with another configuration: the behaviour changed since the capture" \
     sh -c "s=\$(build/tlsdiag pcap --json '$W/fail.pcap' | grep '\"server\":\"127.0.0.1:7605\"' | grep -o '\"stream\":[0-9]*' | head -1 | cut -d: -f2)
       '$T' probe --replay '$W/fail.pcap' --stream \"\$s\" > '$W/changed.txt'; cat '$W/changed.txt'
       grep -q \"behaviour changed since the capture: it now accepts\" '$W/changed.txt' &&
       '$T' probe --replay '$W/fail.pcap' --stream \"\$s\" --json | grep -q '\"changed\":true'"
-  check "$T: every failed connection at once: 6 replayed, 5 proven, 1 changed; connections and time measured" \
+  check "$T: every failed connection at once: 7 replayed, 6 proven, 1 changed; connections and time measured" \
     sh -c "'$T' probe --replay '$W/fail.pcap' --timeout 1000 | tee '$W/all.txt' | tail -1
-      grep -q '^replayed 6 failed connections: 5 proven, 1 where the server changed' '$W/all.txt' &&
+      grep -q '^replayed 7 failed connections: 6 proven, 1 where the server changed' '$W/all.txt' &&
       sed -n 's/^tcp.stream [0-9]*  replayed to [^ ]*  (\\([0-9]*\\) TCP connections*, \\([0-9.]*\\) s.*/\\1 \\2/p' '$W/all.txt' |
-        awk '{ n++; if (\$1 > 40 || \$2 > 2) bad++ } END { exit !(n == 6 && !bad) }'"
+        awk '{ n++; if (\$1 > 40 || \$2 > 2) bad++ } END { exit !(n == 7 && !bad) }'"
   # The figures (TAP comments): connections and wall time per replayed connection.
   [ -s "$W/all.txt" ] && grep -E '^(tcp.stream|replayed)' "$W/all.txt" | sed "s|^|# $T measured: |"
   check "$T: pcap --replay: the medium verdicts proven and rewritten at high (marked with the time), the high ones untouched" \
     sh -c "'$T' pcap --replay --json '$W/fail.pcap' | python3 -c '
 import json, sys
 v = {d[\"server\"].split(\":\")[-1]: d for d in map(json.loads, sys.stdin) if d.get(\"outcome\") == \"failed\"}
-for port, cause in ((\"7601\", \"group_mismatch\"), (\"7604\", \"cipher_mismatch\")):
+for port, cause in ((\"7601\", \"group_mismatch\"), (\"7604\", \"cipher_mismatch\"), (\"7607\", \"group_mismatch\")):
     assert v[port][\"cause\"] == cause and v[port][\"confidence\"] == \"high\", v[port]
     assert v[port][\"explanation\"].startswith(\"proven by replay at 20\"), v[port][\"explanation\"]
 for port in (\"7602\", \"7603\"):
     assert \"replay\" not in v[port][\"explanation\"], v[port]
 assert v[\"7605\"][\"confidence\"] == \"medium\" and \"behaviour changed since the capture\" in v[\"7605\"][\"explanation\"], v[\"7605\"]
-' && '$T' pcap --replay '$W/fail.pcap' | tail -1 | grep -q '^replay: 3 connections replayed, 2 proven'"
+' && '$T' pcap --replay '$W/fail.pcap' | tail -1 | grep -q '^replay: 4 connections replayed, 3 proven'"
   check "$T: --dry-run sends nothing: no TCP connection, the variants listed with their sizes" \
     sh -c "s=\$(build/tlsdiag pcap --json '$W/fail.pcap' | grep '\"server\":\"127.0.0.1:7601\"' | grep -o '\"stream\":[0-9]*' | head -1 | cut -d: -f2)
       cap_out=\$('$T' probe --replay '$W/fail.pcap' --stream \"\$s\" --dry-run); echo \"\$cap_out\" | head -5

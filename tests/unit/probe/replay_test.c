@@ -49,8 +49,11 @@ static void test_dry_run_plans_and_sends_nothing(void **state)
     assert_int_equal(r->v[1].kind, TD_VK_SNI); /* the offer changes first */
     assert_non_null(strstr(r->v[1].what, "server.test"));
     assert_int_equal(count(r, TD_VK_VERSION), 0); /* it offers TLS 1.3 already */
-    assert_int_equal(r->v[count(r, TD_VK_SNI) + 1].kind, TD_VK_SUITE);
-    assert_int_equal(r->v[2].value, 0xc02b); /* the capture's learned suite before the common ones */
+    size_t g = 1 + count(r, TD_VK_SNI), s = g + count(r, TD_VK_GROUP);
+    assert_int_equal(r->v[g].kind, TD_VK_GROUP);         /* groups before suites */
+    assert_int_equal(r->v[g].value, TD_GROUP_SECP384R1); /* the capture's learned group before the common ones */
+    assert_int_equal(r->v[s].kind, TD_VK_SUITE);
+    assert_int_equal(r->v[s].value, 0xc02b); /* the capture's learned suite before the common ones */
     for (size_t i = 0; i < r->num_v; i++) {
         assert_true(r->v[i].kind != TD_VK_SUITE || r->v[i].value != 0x1301); /* offered: not added */
         assert_true(r->v[i].kind != TD_VK_GROUP || r->v[i].value != TD_GROUP_X25519);
