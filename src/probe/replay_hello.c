@@ -54,6 +54,8 @@ bool td_rh_parse(struct td_rh *h, const uint8_t *p, size_t n, const char **err, 
         *err = "legacy_session_id: longer than 32 bytes or past the end";
     } else if (!td_cur_get_u16_prefixed(&c, &suites) || td_cur_len(&suites) < 2 || td_cur_len(&suites) % 2) {
         *err = "cipher_suites: odd, empty or past the end";
+    } else if (td_cur_len(&suites) / 2 > TD_RH_MAX_SUITES) {
+        *err = "more cipher suites than tlsdiag replays (512)";
     } else if (!td_cur_get_u8_prefixed(&c, &comp) || td_cur_len(&comp) < 1) {
         *err = "legacy_compression_methods: empty or past the end";
     }
@@ -62,7 +64,7 @@ bool td_rh_parse(struct td_rh *h, const uint8_t *p, size_t n, const char **err, 
         return false;
     }
     h->session_id_len = (uint8_t)td_cur_len(&sid);
-    while (td_cur_len(&suites) > 0 && h->num_suites < TD_RH_MAX_SUITES) {
+    while (td_cur_len(&suites) > 0) {
         td_cur_get_u16(&suites, &h->suites[h->num_suites++]);
     }
     h->comp = td_cur_data(&comp);

@@ -255,6 +255,43 @@ static void test_hostile_hellos(void **state)
     td_buf_free(&body);
 }
 
+/* More suites than a struct td_rh holds: refused, not cut short (a shorter list would be another hello). */
+static void test_too_many_suites(void **state)
+{
+    (void)state;
+    struct td_buf body = {0};
+    struct td_bld b;
+    uint8_t random[32] = {0};
+    td_bld_init(&b, &body);
+    td_bld_u16(&b, TD_VERSION_TLS1_2);
+    td_bld_bytes(&b, random, 32);
+    td_bld_open(&b, 1);
+    td_bld_close(&b);
+    td_bld_open(&b, 2);
+    for (uint16_t i = 0; i < TD_RH_MAX_SUITES + 1; i++) {
+        td_bld_u16(&b, i);
+    }
+    td_bld_close(&b);
+    td_bld_open(&b, 1);
+    td_bld_u8(&b, 0);
+    td_bld_close(&b);
+    assert_true(td_bld_finish(&b));
+    struct td_rh *h = malloc(sizeof *h);
+    const char *err;
+    size_t off;
+    assert_false(td_rh_parse(h, body.data, body.len, &err, &off));
+    assert_non_null(strstr(err, "512"));
+    body.len -= 2; /* one suite less, then the compression methods again */
+    body.data[35] = (uint8_t)((TD_RH_MAX_SUITES * 2) >> 8);
+    body.data[36] = (uint8_t)(TD_RH_MAX_SUITES * 2);
+    body.data[35 + 2 + TD_RH_MAX_SUITES * 2] = 1;
+    body.data[35 + 3 + TD_RH_MAX_SUITES * 2] = 0;
+    assert_true(td_rh_parse(h, body.data, body.len, &err, &off));
+    assert_int_equal(h->num_suites, TD_RH_MAX_SUITES);
+    free(h);
+    td_buf_free(&body);
+}
+
 static void feed_hello(struct td_tls_conn *c, const struct td_limits *lim, const struct td_buf *body)
 {
     struct td_buf rec = {0};
@@ -296,6 +333,7 @@ int main(void)
         cmocka_unit_test(test_version_added_to_a_legacy_hello),
         cmocka_unit_test(test_pq_share_dropped_and_said),
         cmocka_unit_test(test_hostile_hellos),
+        cmocka_unit_test(test_too_many_suites),
         cmocka_unit_test(test_tls_keeps_the_hello_when_asked),
     };
     return tl_run_tests("probe/replay_hello", tests);
