@@ -69,6 +69,8 @@ struct td_analysis *td_analysis_new(const struct td_analysis_opts *o, const stru
 
 struct td_cert_cache *td_analysis_cert_cache(const struct td_analysis *a) { return a->o.diag.cert_cache; }
 
+void td_analysis_set_verdicts_at_once(struct td_analysis *a, bool at_once) { a->o.verdicts_at_once = at_once; }
+
 static void reset(struct td_analysis *a)
 {
     for (size_t i = 0; i < a->num_held; i++) {

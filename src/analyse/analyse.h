@@ -119,6 +119,8 @@ struct td_analysis *td_analysis_new(const struct td_analysis_opts *o, const stru
  * or its own, freed with it): renderers of its results may share it. */
 struct td_cert_cache *td_analysis_cert_cache(const struct td_analysis *a);
 void td_analysis_free(struct td_analysis *a);
+/* Change opts.verdicts_at_once between inputs (a pipe after a file). */
+void td_analysis_set_verdicts_at_once(struct td_analysis *a, bool at_once);
 
 /* One capture file ("-": standard input) from start to summary. Returns 0
  * when the whole input was read, 1 when reading stopped early (damage, told

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "base/cursor.h"
 #include "base/mem.h"
@@ -40,6 +41,7 @@ struct td_reader {
     /* pcapng */
     FILE *f;
     bool own_file;
+    bool pipe; /* not a regular file: read what is there, unbuffered (tcpdump -w - | tlsdiag pcap -) */
     uint64_t pos;
     bool big_endian;
     bool in_section;
@@ -62,10 +64,15 @@ static ssize_t replay_read(void *cookie, char *buf, size_t size)
     while (n < size && r->head_pos < r->head_len) {
         buf[n++] = (char)r->head[r->head_pos++];
     }
-    if (n < size) {
-        n += fread(buf + n, 1, size - n, r->f);
+    if (n > 0) {
+        return (ssize_t)n;
     }
-    return (ssize_t)n;
+    if (!r->pipe) {
+        return (ssize_t)fread(buf, 1, size, r->f);
+    }
+    /* One read: what a pipe holds now reaches libpcap now, not when a
+     * buffer's worth has come. A signal (EINTR) ends the read. */
+    return read(fileno(r->f), buf, size);
 }
 
 static int replay_close(void *cookie)
@@ -91,6 +98,7 @@ struct td_reader *td_reader_open(const char *path, char *err, size_t err_len)
     struct stat st;
     if (strcmp(path, "-") == 0) {
         r->f = stdin;
+        r->pipe = fstat(fileno(stdin), &st) == 0 && !S_ISREG(st.st_mode);
     } else {
         r->f = fopen(path, "rb");
         r->own_file = true;
@@ -107,7 +115,11 @@ struct td_reader *td_reader_open(const char *path, char *err, size_t err_len)
                 return NULL;
             }
             r->total = (uint64_t)st.st_size;
+            r->pipe = !S_ISREG(st.st_mode);
         }
+    }
+    if (r->pipe) {
+        setvbuf(r->f, NULL, _IONBF, 0); /* no bytes wait in stdio for a buffer to fill */
     }
     r->head_len = fread(r->head, 1, 4, r->f);
     if (r->head_len < 4) {
@@ -450,6 +462,8 @@ void td_reader_progress(const struct td_reader *r, uint64_t *done, uint64_t *tot
 }
 
 const char *td_reader_format(const struct td_reader *r) { return r->format; }
+
+bool td_reader_is_stream(const struct td_reader *r) { return r->pipe || strcmp(r->format, "live") == 0; }
 
 void td_reader_close(struct td_reader *r)
 {

@@ -26,9 +26,13 @@ struct held {
     size_t len;
 };
 
-/* What was rendered of a connection whose verdict comes later. */
+/* What was rendered of a connection whose verdict comes later; or, when
+ * verdicts go out at once (a pipe), of one whose verdict was shown and may be
+ * revised at the end (its JSON start, to give the record again). */
 struct kept {
     struct td_buf out;
+    bool given;
+    struct kept *next; /* pcap_run.given, freed with the summary */
 };
 
 struct pcap_run {
@@ -42,6 +46,8 @@ struct pcap_run {
     struct held *held;
     size_t num_held, held_bytes;
     bool streaming;
+    bool at_once;       /* a pipe or FIFO: verdicts given as they settle, revised at the end */
+    struct kept *given; /* shown at once, may be revised */
     bool progress_shown;
     uint64_t shown;    /* connections shown from this file */
     bool failed_shown; /* one of them failed, or was rejected after completing */
@@ -106,6 +112,9 @@ static void emit(struct pcap_run *r, uint32_t stream, struct td_buf *b)
 {
     if (r->streaming) {
         fwrite(b->data, 1, b->len, stdout);
+        if (r->at_once) {
+            fflush(stdout); /* the reader of the pipe sees it now */
+        }
         td_buf_free(b);
         return;
     }
@@ -135,6 +144,52 @@ static void finish(struct pcap_run *r, const struct td_conn_result *res, struct 
     emit(r, res->stream, out);
 }
 
+/* A verdict given at once that the end of the input may revise: shown now,
+ * its start kept to show the revision. */
+static void *show_given(struct pcap_run *r, const struct td_conn_result *res, struct kept *k)
+{
+    struct td_buf start = {0};
+    if (r->json) {
+        td_buf_append_slow(&start, k->out.data, k->out.len); /* start is empty: the inline path never applies */
+    }
+    finish(r, res, &k->out);
+    k->out = start;
+    k->given = true;
+    k->next = r->given;
+    r->given = k;
+    return k;
+}
+
+/* The revision of a verdict shown before: in JSON the record again with
+ * "revised"; in text a line naming the stream, then the new verdict. */
+static void show_revision(struct pcap_run *r, const struct td_conn_result *res, struct kept *k)
+{
+    struct td_buf b = k->out;
+    td_memzero(&k->out, sizeof k->out);
+    if (!r->json) {
+        td_buf_printf(&b, "tcp.stream %u  %s  %s\n\n", res->stream, res->desc ? res->desc : "",
+                      res->revised || res->outcome_revised
+                          ? "revised: the verdict shown earlier changed"
+                          : "the verdict shown earlier, now tied to a gateway's HTTP error");
+    }
+    finish(r, res, &b);
+}
+
+static void free_given(struct pcap_run *r)
+{
+    while (r->given) {
+        struct kept *k = r->given;
+        r->given = k->next;
+        td_buf_free(&k->out);
+        free(k);
+    }
+}
+
+static bool may_be_revised(const struct td_conn_result *res)
+{
+    return td_facts_outcome(res->facts) != TD_OUTCOME_OK || res->rejected_after || res->verdict->cause != TD_CAUSE_NONE;
+}
+
 static void *on_conn(void *ctx, const struct td_conn_result *res)
 {
     struct pcap_run *r = ctx;
@@ -155,6 +210,9 @@ static void *on_conn(void *ctx, const struct td_conn_result *res)
         return k;
     }
     shown(r, res);
+    if (r->at_once && may_be_revised(res)) {
+        return show_given(r, res, k);
+    }
     finish(r, res, &k->out);
     free(k);
     return NULL;
@@ -166,11 +224,18 @@ static void on_verdict(void *ctx, const struct td_conn_result *res, void *keep)
     if (!keep) {
         return; /* not shown */
     }
-    shown(r, res);
     if (keep == r) {
-        return; /* --summary: counted only */
+        if (!r->at_once) {
+            shown(r, res); /* --summary: counted only (at once: counted then) */
+        }
+        return;
     }
     struct kept *k = keep;
+    if (k->given) {
+        show_revision(r, res, k);
+        return;
+    }
+    shown(r, res);
     finish(r, res, &k->out);
     free(k);
 }
@@ -203,6 +268,7 @@ static void on_summary(void *ctx, const struct td_analysis_summary *s)
 {
     struct pcap_run *r = ctx;
     flush_held(r);
+    free_given(r);
     r->streaming = false;
     if (r->problems > MAX_PROBLEMS_SHOWN) {
         fprintf(stderr, "tlsdiag: %s: %llu more problems not shown\n", s->file,
@@ -489,6 +555,9 @@ int cmd_pcap(int argc, char **argv)
         r.problems = 0;
         r.shown = 0;
         r.failed_shown = false;
+        r.at_once = td_reader_is_stream(rd);
+        r.streaming = r.at_once;
+        td_analysis_set_verdicts_at_once(an, r.at_once);
         td_analyse_reader(an, rd, args.files[i]);
         td_reader_close(rd);
         any_failed |= r.failed_shown;
