@@ -69,6 +69,8 @@ struct td_analysis *td_analysis_new(const struct td_analysis_opts *o, const stru
 
 struct td_cert_cache *td_analysis_cert_cache(const struct td_analysis *a) { return a->o.diag.cert_cache; }
 
+const struct td_run_stats *td_analysis_stats(const struct td_analysis *a) { return &a->stats; }
+
 void td_analysis_set_verdicts_at_once(struct td_analysis *a, bool at_once) { a->o.verdicts_at_once = at_once; }
 
 static void reset(struct td_analysis *a)
@@ -360,10 +362,17 @@ static void engine_progress(void *ctx, uint64_t done, uint64_t total)
     }
 }
 
+static void engine_tick(void *ctx)
+{
+    struct td_analysis *a = ctx;
+    a->cb.on_tick(a->cb.ctx);
+}
+
 static struct td_engine_cb engine_cb(struct td_analysis *a)
 {
     struct td_engine_cb cb = {a, engine_conn, engine_problem, engine_progress, engine_http, a->o.keylog};
     cb.stop = a->o.stop;
+    cb.on_tick = a->cb.on_tick ? engine_tick : NULL;
     return cb;
 }
 

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <pcap/pcap.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,7 @@
 /* A block larger than this is damage, not data. */
 #define PCAPNG_BLOCK_MAX (16u << 20)
 #define PCAPNG_MAX_IFACES 4096
+#define LIVE_WAIT_MS 100
 
 struct iface {
     int dlt;
@@ -170,7 +172,12 @@ static int next_pcap(struct td_reader *r, struct td_frame *f, char *err, size_t 
         return 0;
     }
     if (rc == 0) {
-        return 2; /* live capture: the read timeout passed without a packet */
+        /* live capture, non-blocking: nothing in the ring yet. Wait up to
+         * LIVE_WAIT_MS (a signal ends the wait early), then let the caller
+         * look at its stop flag and clock. */
+        struct pollfd pfd = {.fd = pcap_get_selectable_fd(r->pcap), .events = POLLIN};
+        poll(&pfd, 1, LIVE_WAIT_MS);
+        return 2;
     }
     snprintf(err, err_len, "after frame %llu: %s", (unsigned long long)r->frame, pcap_geterr(r->pcap));
     return -1;
@@ -409,7 +416,8 @@ struct td_reader *td_reader_open_live(const char *iface, const char *filter, int
         snprintf(err, err_len, "%s: %s", iface ? iface : "any", perr);
         return NULL;
     }
-    /* 100 ms read timeout: the caller looks at its stop flag that often. */
+    /* 100 ms: the kernel hands a TPACKET_V3 block over at most that long
+     * after its first packet, so a verdict is out well within a second. */
     if (pcap_set_snaplen(p, snaplen > 0 ? snaplen : 262144) != 0 || pcap_set_timeout(p, 100) != 0 ||
         (buffer_bytes > 0 && pcap_set_buffer_size(p, buffer_bytes) != 0) ||
         pcap_set_tstamp_precision(p, PCAP_TSTAMP_PRECISION_NANO) != 0) {
@@ -432,6 +440,14 @@ struct td_reader *td_reader_open_live(const char *iface, const char *filter, int
             return NULL;
         }
         pcap_freecode(&prog);
+    }
+    /* Non-blocking, with our own poll (next_pcap): with TPACKET_V3 libpcap's
+     * blocking read waits for a block with no end when there is no traffic,
+     * and a signal does not end it. */
+    if (pcap_setnonblock(p, 1, perr) != 0) {
+        snprintf(err, err_len, "%s: %s", iface ? iface : "any", perr);
+        pcap_close(p);
+        return NULL;
     }
     struct td_reader *r = td_calloc(1, sizeof *r);
     r->format = "live";

@@ -354,6 +354,9 @@ int td_engine_run(struct td_reader *r, const char *name, const struct td_limits 
     while (!(cb->stop && *cb->stop)) {
         rc = td_reader_next(r, &f, err, sizeof err);
         if (rc == 2) {
+            if (cb->on_tick) {
+                cb->on_tick(cb->ctx);
+            }
             continue; /* a live capture's read timeout: look at stop again */
         }
         if (rc != 1) {
@@ -376,6 +379,9 @@ int td_engine_run(struct td_reader *r, const char *name, const struct td_limits 
             td_buf_free(&sec);
         }
         td_engine_frame(e, f.dlt, f.number, &f.ts, f.data, f.caplen, f.wirelen);
+        if (cb->on_tick && (f.number & 0xff) == 0) {
+            cb->on_tick(cb->ctx);
+        }
         if (cb->on_progress && (f.number & 0xffff) == 0) {
             uint64_t done, total;
             td_reader_progress(r, &done, &total);

@@ -51,6 +51,10 @@ struct td_engine_cb {
     /* Set asynchronously (a signal) to stop reading: what was read is
      * finished and reported. NULL: read to the end. */
     const volatile int *stop;
+    /* Called while reading a live capture or a pipe, at each read timeout
+     * (100 ms without a packet) and every 256 frames: time for the caller's
+     * periodic work (a rolling summary, a metrics server). NULL: none. */
+    void (*on_tick)(void *ctx);
 };
 
 /* Analyse one capture file ("-" for standard input). Returns 0 when the whole

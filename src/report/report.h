@@ -84,4 +84,14 @@ void td_render_lab_total(struct td_buf *out, size_t good, size_t ran, const char
 void td_render_cert_text(struct td_buf *out, const struct td_cert_report *r, const struct td_render_opts *o);
 void td_render_cert_json(struct td_buf *out, const struct td_cert_report *r);
 
+/* tlsdiag watch: the rolling summary (analyse/tally.h) and the drops. */
+struct td_tally;
+struct td_watch_drops {
+    bool kernel_known; /* pcap_stats answered */
+    uint64_t kernel_received, kernel_dropped;
+    uint64_t ours; /* connections tlsdiag gave up on (its memory bounds) */
+};
+void td_render_watch_text(struct td_buf *out, const struct td_tally *t, int64_t now, const struct td_watch_drops *d);
+void td_render_watch_json(struct td_buf *out, const struct td_tally *t, int64_t now, const struct td_watch_drops *d);
+
 #endif
