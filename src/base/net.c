@@ -2,6 +2,10 @@
 
 #include <arpa/inet.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/mem.h"
 
 #include "base/banned.h"
 
@@ -24,4 +28,29 @@ void td_addr_port_str(const struct td_addr *a, uint16_t port, char *out, size_t 
     } else {
         snprintf(out, out_len, "%s:%u", tmp, port);
     }
+}
+
+bool td_addr_port_parse(const char *s, struct td_addr *a, uint16_t *port)
+{
+    char host[INET6_ADDRSTRLEN];
+    const char *colon = strrchr(s, ':');
+    bool v6 = s[0] == '[';
+    const char *h = v6 ? s + 1 : s;
+    size_t n = colon ? (size_t)(colon - h) - (v6 ? 1 : 0) : 0;
+    if (!colon || n == 0 || n >= sizeof host || (v6 && colon[-1] != ']')) {
+        return false;
+    }
+    snprintf(host, sizeof host, "%.*s", (int)n, h);
+    char *end;
+    unsigned long p = strtoul(colon + 1, &end, 10);
+    if (end == colon + 1 || *end || p > 65535) {
+        return false;
+    }
+    td_memzero(a, sizeof *a);
+    a->family = v6 ? 6 : 4;
+    if (inet_pton(v6 ? AF_INET6 : AF_INET, host, a->a) != 1) {
+        return false;
+    }
+    *port = (uint16_t)p;
+    return true;
 }

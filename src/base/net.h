@@ -3,6 +3,7 @@
 #ifndef TD_BASE_NET_H
 #define TD_BASE_NET_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -26,5 +27,7 @@ struct td_addr {
 void td_addr_str(const struct td_addr *a, char *out, size_t out_len);
 /* "192.0.2.1:443", "[2001:db8::1]:443" */
 void td_addr_port_str(const struct td_addr *a, uint16_t port, char *out, size_t out_len);
+/* The reverse of td_addr_port_str; false when s is not of that form. */
+bool td_addr_port_parse(const char *s, struct td_addr *a, uint16_t *port);
 
 #endif

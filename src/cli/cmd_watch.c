@@ -18,6 +18,7 @@
 #include "base/mem.h"
 #include "cli/cli.h"
 #include "cli/opts.h"
+#include "crypto/crypto.h"
 #include "report/report.h"
 
 #include "base/banned.h"
@@ -27,6 +28,12 @@
 #define DEFAULT_FILTER                                                                                                 \
     "tcp port (443 or 465 or 563 or 636 or 853 or 989 or 990 or 992 or 993 or 994 or 995 or 1443 or 2376 or 3269 "     \
     "or 4433 or 4443 or 5061 or 5223 or 5671 or 5986 or 6443 or 6697 or 8443 or 9443 or 10443 or 80 or 8080)"
+
+/* A failure shown at once, remembered for its revision at the end. */
+struct shown {
+    char community_id[TD_COMMUNITY_ID_LEN];
+    struct shown *next;
+};
 
 struct watch_run {
     bool json, all;
@@ -38,6 +45,7 @@ struct watch_run {
     struct td_analysis *an;
     int64_t next_summary; /* monotonic seconds */
     bool failed_seen;
+    struct shown *shown; /* freed with the summary */
 };
 
 static int64_t now_wall(void) { return (int64_t)time(NULL); }
@@ -86,14 +94,24 @@ static void *on_conn(void *ctx, const struct td_conn_result *res)
     td_render_result_open(&b, res->conn, w->json, &o);
     td_render_result_close(&b, res, w->json, &o);
     write_out(&b);
-    return w;
+    if (!failed) {
+        return NULL;
+    }
+    struct shown *k = td_calloc(1, sizeof *k);
+    const struct td_tls_conn *c = res->conn;
+    td_community_id(&c->addr[TD_CLIENT], c->port[TD_CLIENT], &c->addr[TD_SERVER], c->port[TD_SERVER], TD_IPPROTO_TCP, 0,
+                    k->community_id);
+    k->next = w->shown;
+    w->shown = k;
+    return k;
 }
 
 /* A verdict given at once, revised with what came later (at the end). */
 static void on_verdict(void *ctx, const struct td_conn_result *res, void *keep)
 {
     struct watch_run *w = ctx;
-    if (!keep) {
+    const struct shown *k = keep;
+    if (!k) {
         return;
     }
     struct td_buf b = {0};
@@ -103,6 +121,7 @@ static void on_verdict(void *ctx, const struct td_conn_result *res, void *keep)
         td_json_obj_begin(&j, NULL);
         td_json_str(&j, "type", "revision");
         td_json_u64(&j, "stream", res->stream);
+        td_json_str(&j, "community_id", k->community_id[0] ? k->community_id : NULL);
         td_json_str(&j, "desc", res->desc);
     } else {
         td_buf_printf(&b, "tcp.stream %u  %s  revised: the verdict shown earlier changed\n\n", res->stream, res->desc);
@@ -150,6 +169,11 @@ static void on_summary(void *ctx, const struct td_analysis_summary *s)
     }
     write_out(&b);
     rolling_summary(w, true);
+    while (w->shown) {
+        struct shown *k = w->shown;
+        w->shown = k->next;
+        free(k);
+    }
 }
 
 static void on_problem(void *ctx, const char *file, uint64_t frame, long long offset, const char *what)

@@ -84,6 +84,11 @@ void td_render_lab_total(struct td_buf *out, size_t good, size_t ran, const char
 void td_render_cert_text(struct td_buf *out, const struct td_cert_report *r, const struct td_render_opts *o);
 void td_render_cert_json(struct td_buf *out, const struct td_cert_report *r);
 
+/* "community_id": the Community ID v1 of a TCP flow (seed 0), for joins
+ * with Zeek, Suricata and Arkime records; null when it cannot be computed. */
+void td_render_community_id(struct td_json *j, const struct td_addr *client, uint16_t client_port,
+                            const struct td_addr *server, uint16_t server_port);
+
 /* tlsdiag watch: the rolling summary (analyse/tally.h) and the drops. */
 struct td_tally;
 struct td_watch_drops {
