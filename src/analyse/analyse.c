@@ -368,11 +368,18 @@ static void engine_tick(void *ctx)
     a->cb.on_tick(a->cb.ctx);
 }
 
+static void engine_frame(void *ctx, const struct td_frame *f)
+{
+    struct td_analysis *a = ctx;
+    a->cb.on_frame(a->cb.ctx, f);
+}
+
 static struct td_engine_cb engine_cb(struct td_analysis *a)
 {
     struct td_engine_cb cb = {a, engine_conn, engine_problem, engine_progress, engine_http, a->o.keylog};
     cb.stop = a->o.stop;
     cb.on_tick = a->cb.on_tick ? engine_tick : NULL;
+    cb.on_frame = a->cb.on_frame ? engine_frame : NULL;
     return cb;
 }
 

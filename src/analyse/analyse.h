@@ -112,6 +112,9 @@ struct td_analysis_cb {
     void (*on_progress)(void *ctx, uint64_t done, uint64_t total);
     /* Periodic, while reading (struct td_engine_cb on_tick). NULL: none. */
     void (*on_tick)(void *ctx);
+    /* Each frame as read, before the analysis takes it (struct td_engine_cb
+     * on_frame). NULL: none. */
+    void (*on_frame)(void *ctx, const struct td_frame *f);
 };
 
 struct td_analysis;

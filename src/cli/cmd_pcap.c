@@ -12,6 +12,7 @@
 #include "cert/cert.h"
 #include "cli/cli.h"
 #include "cli/opts.h"
+#include "cli/write_failed.h"
 #include "report/report.h"
 
 #include "base/banned.h"
@@ -48,6 +49,7 @@ struct pcap_run {
     bool streaming;
     bool at_once;       /* a pipe or FIFO: verdicts given as they settle, revised at the end */
     struct kept *given; /* shown at once, may be revised */
+    struct cli_write_failed wf;
     bool progress_shown;
     uint64_t shown;    /* connections shown from this file */
     bool failed_shown; /* one of them failed, or was rejected after completing */
@@ -193,6 +195,7 @@ static bool may_be_revised(const struct td_conn_result *res)
 static void *on_conn(void *ctx, const struct td_conn_result *res)
 {
     struct pcap_run *r = ctx;
+    cli_write_failed_conn(&r->wf, res);
     if (!wanted(r, res->conn, res->facts)) {
         return NULL;
     }
@@ -243,6 +246,7 @@ static void on_verdict(void *ctx, const struct td_conn_result *res, void *keep)
 static void on_http(void *ctx, const struct td_http_result *h)
 {
     struct pcap_run *r = ctx;
+    cli_write_failed_http(&r->wf, h);
     if (r->summary_only) {
         return;
     }
@@ -321,6 +325,12 @@ static void on_progress(void *ctx, uint64_t done, uint64_t total)
             (unsigned long long)(done >> 20));
 }
 
+static void on_frame(void *ctx, const struct td_frame *f)
+{
+    struct pcap_run *r = ctx;
+    cli_write_failed_frame(&r->wf, f);
+}
+
 static void help(FILE *f)
 {
     fputs("usage: tlsdiag pcap [options] FILE...\n"
@@ -340,6 +350,8 @@ static void help(FILE *f)
           "      --keylog FILE    decrypt with the secrets of an NSS key log (SSLKEYLOGFILE); also read\n"
           "                       from $SSLKEYLOGFILE and from pcapng Decryption Secrets Blocks\n"
           "      --summary        only the summary\n"
+          "      --write-failed FILE  pcapng of the failed connections' frames (and of gateway HTTP\n"
+          "                       connections tied to them); -C MB / -G SECONDS rotate as tcpdump\n"
           "      --color WHEN     auto (default), always, never (NO_COLOR is honoured)\n"
           "  -h, --help           this help\n"
           "\n"
@@ -418,7 +430,18 @@ struct pcap_args {
 /* 0 to go on, else the exit status (help shown, or a usage error said). */
 static int parse_args(int argc, char **argv, struct pcap_run *r, struct pcap_args *a)
 {
-    enum { OPT_JSON = 256, OPT_STREAM, OPT_HOST, OPT_FAILED, OPT_SUMMARY, OPT_COLOR, OPT_CA, OPT_EXPECT, OPT_KEYLOG };
+    enum {
+        OPT_JSON = 256,
+        OPT_STREAM,
+        OPT_HOST,
+        OPT_FAILED,
+        OPT_SUMMARY,
+        OPT_COLOR,
+        OPT_CA,
+        OPT_EXPECT,
+        OPT_KEYLOG,
+        OPT_WRITE_FAILED
+    };
     static const struct option longopts[] = {
         {"json", no_argument, NULL, OPT_JSON},
         {"verbose", no_argument, NULL, 'v'},
@@ -431,12 +454,13 @@ static int parse_args(int argc, char **argv, struct pcap_run *r, struct pcap_arg
         {"ca", required_argument, NULL, OPT_CA},
         {"expect-host", required_argument, NULL, OPT_EXPECT},
         {"keylog", required_argument, NULL, OPT_KEYLOG},
+        {"write-failed", required_argument, NULL, OPT_WRITE_FAILED},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     int opt;
     optind = 1;
-    while ((opt = getopt_long(argc, argv, "r:vh", longopts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, "r:vhC:G:", longopts, NULL)) != -1) {
         switch (opt) {
         case 'r':
             a->files[a->num_files++] = optarg;
@@ -476,6 +500,19 @@ static int parse_args(int argc, char **argv, struct pcap_run *r, struct pcap_arg
             break;
         case OPT_KEYLOG:
             a->keylog_path = optarg;
+            break;
+        case OPT_WRITE_FAILED:
+            r->wf.path = optarg;
+            break;
+        case 'C':
+            if (!cli_parse_long("pcap", "-C", optarg, 1, 1L << 20, &r->wf.rotate_mb)) {
+                return TD_EXIT_USAGE;
+            }
+            break;
+        case 'G':
+            if (!cli_parse_long("pcap", "-G", optarg, 1, 1L << 30, &r->wf.rotate_secs)) {
+                return TD_EXIT_USAGE;
+            }
             break;
         case OPT_COLOR:
             if (!cli_parse_color("pcap", optarg, &a->color)) {
@@ -538,7 +575,14 @@ int cmd_pcap(int argc, char **argv)
 
     ao.stop = &stop_requested;
     catch_signals();
+    if (!cli_write_failed_open(&r.wf, "pcap")) {
+        td_castore_free(ca);
+        td_keylog_free(keylog);
+        free(args.files);
+        return TD_EXIT_USAGE;
+    }
     struct td_analysis_cb cb = {&r, on_conn, on_verdict, on_http, on_summary, on_problem, on_progress};
+    cb.on_frame = r.wf.path ? on_frame : NULL;
     struct td_analysis *an = td_analysis_new(&ao, &cb);
     r.ro.cert_cache = td_analysis_cert_cache(an);
     bool any_failed = false, input_error = false;
@@ -563,6 +607,7 @@ int cmd_pcap(int argc, char **argv)
         any_failed |= r.failed_shown;
     }
     td_analysis_free(an);
+    input_error |= !cli_write_failed_close(&r.wf, "pcap");
     free(args.files);
     td_castore_free(ca);
     td_keylog_free(keylog);

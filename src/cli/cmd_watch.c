@@ -18,6 +18,7 @@
 #include "base/mem.h"
 #include "cli/cli.h"
 #include "cli/opts.h"
+#include "cli/write_failed.h"
 #include "crypto/crypto.h"
 #include "report/report.h"
 
@@ -46,6 +47,7 @@ struct watch_run {
     int64_t next_summary; /* monotonic seconds */
     bool failed_seen;
     struct shown *shown; /* freed with the summary */
+    struct cli_write_failed wf;
 };
 
 static int64_t now_wall(void) { return (int64_t)time(NULL); }
@@ -79,6 +81,7 @@ static bool is_failure(const struct td_conn_result *res)
 static void *on_conn(void *ctx, const struct td_conn_result *res)
 {
     struct watch_run *w = ctx;
+    cli_write_failed_conn(&w->wf, res);
     if (!res->verdict) {
         return NULL; /* not with verdicts at once */
     }
@@ -133,6 +136,7 @@ static void on_verdict(void *ctx, const struct td_conn_result *res, void *keep)
 static void on_http(void *ctx, const struct td_http_result *h)
 {
     struct watch_run *w = ctx;
+    cli_write_failed_http(&w->wf, h);
     struct td_buf b = {0};
     if (w->json) {
         td_render_http_json(&b, h, &w->ro);
@@ -181,6 +185,12 @@ static void on_problem(void *ctx, const char *file, uint64_t frame, long long of
     (void)ctx;
     (void)offset;
     fprintf(stderr, "tlsdiag watch: %s: frame %llu: %s\n", file, (unsigned long long)frame, what);
+}
+
+static void on_frame(void *ctx, const struct td_frame *f)
+{
+    struct watch_run *w = ctx;
+    cli_write_failed_frame(&w->wf, f);
 }
 
 static void on_tick(void *ctx)
@@ -242,6 +252,8 @@ static void help(FILE *f)
           "      --json           JSON Lines: every connection (not only failures), then the summaries\n"
           "      --all            text: show completed handshakes too\n"
           "      --interval S     rolling summary every S seconds (default 10 when stderr is a terminal)\n"
+          "      --write-failed FILE  pcapng of the failed connections' frames (the first 256 KiB of each);\n"
+          "                       -C MB / -G SECONDS: a new file (FILE1, FILE2, ...) past that size or time\n"
           "  -v, --verbose        every field of each connection shown\n"
           "      --color WHEN     auto (default), always, never\n"
           "  -h, --help           this help\n"
@@ -272,7 +284,7 @@ static char *join_filter(int argc, char **argv)
 /* 0 to go on, -1 after help, else the exit status. */
 static int parse_args(int argc, char **argv, struct watch_run *w, struct watch_args *a)
 {
-    enum { OPT_JSON = 256, OPT_ALL, OPT_INTERVAL, OPT_COLOR };
+    enum { OPT_JSON = 256, OPT_ALL, OPT_INTERVAL, OPT_COLOR, OPT_WRITE_FAILED };
     static const struct option longopts[] = {
         {"json", no_argument, NULL, OPT_JSON},
         {"all", no_argument, NULL, OPT_ALL},
@@ -280,12 +292,13 @@ static int parse_args(int argc, char **argv, struct watch_run *w, struct watch_a
         {"verbose", no_argument, NULL, 'v'},
         {"color", required_argument, NULL, OPT_COLOR},
         {"colour", required_argument, NULL, OPT_COLOR},
+        {"write-failed", required_argument, NULL, OPT_WRITE_FAILED},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     int opt;
     optind = 1;
-    while ((opt = getopt_long(argc, argv, "+i:B:Z:vh", longopts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, "+i:B:Z:C:G:vh", longopts, NULL)) != -1) {
         switch (opt) {
         case 'i':
             a->iface = optarg;
@@ -309,6 +322,19 @@ static int parse_args(int argc, char **argv, struct watch_run *w, struct watch_a
             break;
         case OPT_ALL:
             w->all = true;
+            break;
+        case OPT_WRITE_FAILED:
+            w->wf.path = optarg;
+            break;
+        case 'C':
+            if (!cli_parse_long("watch", "-C", optarg, 1, 1L << 20, &w->wf.rotate_mb)) {
+                return TD_EXIT_USAGE;
+            }
+            break;
+        case 'G':
+            if (!cli_parse_long("watch", "-G", optarg, 1, 1L << 30, &w->wf.rotate_secs)) {
+                return TD_EXIT_USAGE;
+            }
             break;
         case OPT_INTERVAL:
             if (!cli_parse_long("watch", "--interval", optarg, 1, 86400, &w->interval)) {
@@ -343,7 +369,8 @@ int cmd_watch(int argc, char **argv)
         free(a.filter);
         return TD_EXIT_USAGE;
     }
-    if (a.user && !drop_privileges(a.user)) {
+    /* the files are created as USER, as tcpdump -Z -w does (rotation makes more of them later) */
+    if ((a.user && !drop_privileges(a.user)) || !cli_write_failed_open(&w.wf, "watch")) {
         td_reader_close(w.rd);
         free(a.filter);
         return TD_EXIT_USAGE;
@@ -360,11 +387,16 @@ int cmd_watch(int argc, char **argv)
     catch_signals();
     struct td_analysis_opts ao = {.verdicts_at_once = true, .stop = &stop_requested, .utf8 = w.term.utf8};
     struct td_analysis_cb cb = {&w, on_conn, on_verdict, on_http, on_summary, on_problem, NULL, on_tick};
+    cb.on_frame = w.wf.path ? on_frame : NULL;
     w.an = td_analysis_new(&ao, &cb);
     w.ro.cert_cache = td_analysis_cert_cache(w.an);
     td_analyse_reader(w.an, w.rd, a.iface ? a.iface : "any");
     td_analysis_free(w.an);
     td_reader_close(w.rd);
+    bool written = cli_write_failed_close(&w.wf, "watch");
     free(a.filter);
+    if (!written) {
+        return TD_EXIT_USAGE;
+    }
     return w.failed_seen ? TD_EXIT_FAILURES : TD_EXIT_OK;
 }

@@ -378,6 +378,9 @@ int td_engine_run(struct td_reader *r, const char *name, const struct td_limits 
             td_memzero(sec.data, sec.len);
             td_buf_free(&sec);
         }
+        if (cb->on_frame) {
+            cb->on_frame(cb->ctx, &f);
+        }
         td_engine_frame(e, f.dlt, f.number, &f.ts, f.data, f.caplen, f.wirelen);
         if (cb->on_tick && (f.number & 0xff) == 0) {
             cb->on_tick(cb->ctx);

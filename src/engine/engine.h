@@ -33,6 +33,8 @@ struct td_run_stats {
     uint16_t poor_port; /* server port of the first connection the capture missed part of */
 };
 
+struct td_frame;
+
 struct td_engine_cb {
     void *ctx;
     /* A finished connection (TLS, or not-TLS on a TLS port). Valid during the call only. */
@@ -55,6 +57,9 @@ struct td_engine_cb {
      * (100 ms without a packet) and every 256 frames: time for the caller's
      * periodic work (a rolling summary, a metrics server). NULL: none. */
     void (*on_tick)(void *ctx);
+    /* Each frame as read, before the engine takes it (--write-failed keeps
+     * frames with their flow). NULL: none. */
+    void (*on_frame)(void *ctx, const struct td_frame *f);
 };
 
 /* Analyse one capture file ("-" for standard input). Returns 0 when the whole
