@@ -1,9 +1,11 @@
 #include "capture/pcapng_write.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/builder.h"
 #include "base/mem.h"
@@ -15,7 +17,7 @@
 
 struct td_pcapngw {
     char *path;
-    FILE *f;
+    int fd; /* -1: none */
     unsigned files;
     uint64_t rotate_bytes, bytes;
     int64_t rotate_secs, first_sec;
@@ -24,6 +26,22 @@ struct td_pcapngw {
     size_t num_links;
     struct td_buf block;
 };
+
+static bool write_all(int fd, const uint8_t *p, size_t n)
+{
+    while (n) {
+        ssize_t k = write(fd, p, n);
+        if (k < 0 && errno == EINTR) {
+            continue;
+        }
+        if (k <= 0) {
+            return false;
+        }
+        p += k;
+        n -= (size_t)k;
+    }
+    return true;
+}
 
 /* One block (big-endian, as the Section Header's byte-order magic says): type, length, body, padding, length. */
 static void block(struct td_pcapngw *w, uint32_t type, const struct td_buf *body)
@@ -41,7 +59,7 @@ static void block(struct td_pcapngw *w, uint32_t type, const struct td_buf *body
     }
     td_bld_u32(&b, total);
     td_bld_finish(&b);
-    if (!w->failed && fwrite(w->block.data, 1, w->block.len, w->f) != w->block.len) {
+    if (!w->failed && !write_all(w->fd, w->block.data, w->block.len)) {
         w->failed = true;
     }
     w->bytes += w->block.len;
@@ -88,8 +106,8 @@ static bool open_file(struct td_pcapngw *w, char *err, size_t err_len)
     } else {
         snprintf(name, sizeof name, "%s%u", w->path, w->files);
     }
-    w->f = fopen(name, "wb");
-    if (!w->f) {
+    w->fd = open(name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (w->fd < 0) {
         snprintf(err, err_len, "%s: %s", name, strerror(errno));
         return false;
     }
@@ -105,6 +123,7 @@ struct td_pcapngw *td_pcapngw_open(const char *path, uint64_t rotate_bytes, int6
                                    size_t err_len)
 {
     struct td_pcapngw *w = td_calloc(1, sizeof *w);
+    w->fd = -1;
     w->path = td_memdup(path, strlen(path) + 1);
     w->rotate_bytes = rotate_bytes;
     w->rotate_secs = rotate_secs;
@@ -146,8 +165,8 @@ bool td_pcapngw_packet(struct td_pcapngw *w, int dlt, const struct td_time *ts, 
         return false;
     }
     if (rotate_due(w, ts)) {
-        bool ok = fclose(w->f) == 0;
-        w->f = NULL;
+        bool ok = close(w->fd) == 0;
+        w->fd = -1;
         if (!ok || !open_file(w, err, err_len)) {
             w->failed = true;
             return false;
@@ -187,8 +206,8 @@ bool td_pcapngw_close(struct td_pcapngw *w, char *err, size_t err_len)
     if (!w) {
         return true;
     }
-    bool ok = !w->failed && w->f && fflush(w->f) == 0;
-    if (w->f && fclose(w->f) != 0) {
+    bool ok = !w->failed && w->fd >= 0;
+    if (w->fd >= 0 && close(w->fd) != 0) {
         ok = false;
     }
     if (!ok) {
