@@ -17,6 +17,7 @@
 #include "analyse/tally.h"
 #include "base/mem.h"
 #include "cli/cli.h"
+#include "cli/metrics_http.h"
 #include "cli/opts.h"
 #include "cli/write_failed.h"
 #include "crypto/crypto.h"
@@ -48,6 +49,7 @@ struct watch_run {
     bool failed_seen;
     struct shown *shown; /* freed with the summary */
     struct cli_write_failed wf;
+    struct cli_metrics metrics;
 };
 
 static int64_t now_wall(void) { return (int64_t)time(NULL); }
@@ -193,9 +195,18 @@ static void on_frame(void *ctx, const struct td_frame *f)
     cli_write_failed_frame(&w->wf, f);
 }
 
+static void render_metrics(void *ctx, struct td_buf *out)
+{
+    struct watch_run *w = ctx;
+    struct td_watch_drops d;
+    drops(w, &d);
+    td_render_watch_metrics(out, &w->tally, &d);
+}
+
 static void on_tick(void *ctx)
 {
     struct watch_run *w = ctx;
+    cli_metrics_serve(&w->metrics, render_metrics, w);
     if (w->interval <= 0 || now_mono() < w->next_summary) {
         return;
     }
@@ -254,6 +265,8 @@ static void help(FILE *f)
           "      --interval S     rolling summary every S seconds (default 10 when stderr is a terminal)\n"
           "      --write-failed FILE  pcapng of the failed connections' frames (the first 256 KiB of each);\n"
           "                       -C MB / -G SECONDS: a new file (FILE1, FILE2, ...) past that size or time\n"
+          "      --metrics ADDR:PORT  serve Prometheus metrics (handshakes, failures by cause and server,\n"
+          "                       drops) on ADDR:PORT, e.g. 127.0.0.1:9464\n"
           "  -v, --verbose        every field of each connection shown\n"
           "      --color WHEN     auto (default), always, never\n"
           "  -h, --help           this help\n"
@@ -263,7 +276,7 @@ static void help(FILE *f)
 }
 
 struct watch_args {
-    const char *iface, *user, *color;
+    const char *iface, *user, *color, *metrics;
     long buffer_kib;
     char *filter;
 };
@@ -284,7 +297,7 @@ static char *join_filter(int argc, char **argv)
 /* 0 to go on, -1 after help, else the exit status. */
 static int parse_args(int argc, char **argv, struct watch_run *w, struct watch_args *a)
 {
-    enum { OPT_JSON = 256, OPT_ALL, OPT_INTERVAL, OPT_COLOR, OPT_WRITE_FAILED };
+    enum { OPT_JSON = 256, OPT_ALL, OPT_INTERVAL, OPT_COLOR, OPT_WRITE_FAILED, OPT_METRICS };
     static const struct option longopts[] = {
         {"json", no_argument, NULL, OPT_JSON},
         {"all", no_argument, NULL, OPT_ALL},
@@ -293,6 +306,7 @@ static int parse_args(int argc, char **argv, struct watch_run *w, struct watch_a
         {"color", required_argument, NULL, OPT_COLOR},
         {"colour", required_argument, NULL, OPT_COLOR},
         {"write-failed", required_argument, NULL, OPT_WRITE_FAILED},
+        {"metrics", required_argument, NULL, OPT_METRICS},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -325,6 +339,9 @@ static int parse_args(int argc, char **argv, struct watch_run *w, struct watch_a
             break;
         case OPT_WRITE_FAILED:
             w->wf.path = optarg;
+            break;
+        case OPT_METRICS:
+            a->metrics = optarg;
             break;
         case 'C':
             if (!cli_parse_long("watch", "-C", optarg, 1, 1L << 20, &w->wf.rotate_mb)) {
@@ -370,7 +387,10 @@ int cmd_watch(int argc, char **argv)
         return TD_EXIT_USAGE;
     }
     /* the files are created as USER, as tcpdump -Z -w does (rotation makes more of them later) */
-    if ((a.user && !drop_privileges(a.user)) || !cli_write_failed_open(&w.wf, "watch")) {
+    w.metrics.fd = -1; /* listening before the privileges go: a port below 1024 is fine */
+    if ((a.metrics && !cli_metrics_listen(&w.metrics, a.metrics)) || (a.user && !drop_privileges(a.user)) ||
+        !cli_write_failed_open(&w.wf, "watch")) {
+        cli_metrics_close(&w.metrics);
         td_reader_close(w.rd);
         free(a.filter);
         return TD_EXIT_USAGE;
@@ -380,6 +400,9 @@ int cmd_watch(int argc, char **argv)
     w.ro.utf8 = w.term.utf8;
     if (w.interval == 0 && w.term.stderr_tty) {
         w.interval = 10;
+    }
+    if (w.metrics.fd >= 0) {
+        fprintf(stderr, "tlsdiag watch: metrics on http://%s/metrics\n", w.metrics.addr);
     }
     fprintf(stderr, "tlsdiag watch: listening on %s, filter %s\n", a.iface ? a.iface : "any", a.filter);
     td_tally_init(&w.tally, now_wall());
@@ -394,6 +417,7 @@ int cmd_watch(int argc, char **argv)
     td_analysis_free(w.an);
     td_reader_close(w.rd);
     bool written = cli_write_failed_close(&w.wf, "watch");
+    cli_metrics_close(&w.metrics);
     free(a.filter);
     if (!written) {
         return TD_EXIT_USAGE;

@@ -123,3 +123,49 @@ void td_render_watch_json(struct td_buf *b, const struct td_tally *t, int64_t no
     td_json_obj_end(&j);
     td_buf_putc(b, '\n');
 }
+
+/* A Prometheus label value: backslash, double quote and newline escaped. */
+static void label(struct td_buf *b, const char *name, const char *v, bool last)
+{
+    td_buf_printf(b, "%s=\"", name);
+    for (; *v; v++) {
+        if (*v == '\\' || *v == '"') {
+            td_buf_putc(b, '\\');
+            td_buf_putc(b, *v);
+        } else if (*v == '\n') {
+            td_buf_puts(b, "\\n");
+        } else {
+            td_buf_putc(b, *v);
+        }
+    }
+    td_buf_puts(b, last ? "\"" : "\",");
+}
+
+void td_render_watch_metrics(struct td_buf *b, const struct td_tally *t, const struct td_watch_drops *d)
+{
+    static const char *const outcomes[] = {"ok", "failed", "incomplete"};
+    td_buf_puts(b, "# HELP tlsdiag_handshakes_total TLS connections seen, by outcome.\n"
+                   "# TYPE tlsdiag_handshakes_total counter\n");
+    for (int i = 0; i < 3; i++) {
+        td_buf_printf(b, "tlsdiag_handshakes_total{outcome=\"%s\"} %llu\n", outcomes[i],
+                      (unsigned long long)t->by_outcome[i]);
+    }
+    td_buf_puts(b, "# HELP tlsdiag_failures_total Failed handshakes (or refused right after), by cause and server.\n"
+                   "# TYPE tlsdiag_failures_total counter\n");
+    for (size_t k = 0; k < t->num_keys; k++) {
+        td_buf_puts(b, "tlsdiag_failures_total{");
+        label(b, "cause", td_cause_info(t->keys[k].cause)->slug, false);
+        label(b, "server", t->keys[k].server, true);
+        td_buf_printf(b, "} %llu\n", (unsigned long long)t->keys[k].total);
+    }
+    if (t->other_keys) {
+        td_buf_printf(b, "tlsdiag_failures_total{cause=\"other\",server=\"other\"} %llu\n",
+                      (unsigned long long)t->other_keys);
+    }
+    td_buf_puts(b, "# HELP tlsdiag_drops_total Packets the kernel dropped, connections tlsdiag gave up on.\n"
+                   "# TYPE tlsdiag_drops_total counter\n");
+    if (d->kernel_known) {
+        td_buf_printf(b, "tlsdiag_drops_total{where=\"kernel\"} %llu\n", (unsigned long long)d->kernel_dropped);
+    }
+    td_buf_printf(b, "tlsdiag_drops_total{where=\"tlsdiag\"} %llu\n", (unsigned long long)d->ours);
+}

@@ -98,5 +98,7 @@ struct td_watch_drops {
 };
 void td_render_watch_text(struct td_buf *out, const struct td_tally *t, int64_t now, const struct td_watch_drops *d);
 void td_render_watch_json(struct td_buf *out, const struct td_tally *t, int64_t now, const struct td_watch_drops *d);
+/* The same as Prometheus text exposition format (version 0.0.4). */
+void td_render_watch_metrics(struct td_buf *out, const struct td_tally *t, const struct td_watch_drops *d);
 
 #endif
