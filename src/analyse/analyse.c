@@ -380,6 +380,8 @@ static struct td_engine_cb engine_cb(struct td_analysis *a)
     cb.stop = a->o.stop;
     cb.on_tick = a->cb.on_tick ? engine_tick : NULL;
     cb.on_frame = a->cb.on_frame ? engine_frame : NULL;
+    cb.shard_k = a->o.shard_k;
+    cb.shard_n = a->o.shard_n;
     return cb;
 }
 

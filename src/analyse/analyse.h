@@ -41,6 +41,7 @@ struct td_analysis_opts {
      * was read is judged and summarised. NULL: never. */
     const volatile int *stop;
     bool utf8; /* "→" rather than "->" in result descriptions */
+    uint32_t shard_k, shard_n; /* --shard: struct td_engine_cb */
 };
 
 /* One connection, as the callbacks see it. */

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/hash.h"
 #include "base/mem.h"
 
 #include "base/banned.h"
@@ -53,4 +54,28 @@ bool td_addr_port_parse(const char *s, struct td_addr *a, uint16_t *port)
     }
     *port = (uint16_t)p;
     return true;
+}
+
+static uint32_t hash_endpoint(uint32_t h, const struct td_addr *a, uint16_t port)
+{
+    uint8_t p[2] = {(uint8_t)(port >> 8), (uint8_t)port};
+    h = td_hash32_bytes(h, a->a, a->family == 6 ? 16 : 4);
+    return td_hash32_bytes(h, p, 2);
+}
+
+uint32_t td_flow_sym_hash(const struct td_addr *a, uint16_t a_port, const struct td_addr *b, uint16_t b_port)
+{
+    size_t n = a->family == 6 ? 16 : 4;
+    int c = 0;
+    for (size_t i = 0; i < n && c == 0; i++) {
+        c = a->a[i] < b->a[i] ? -1 : a->a[i] > b->a[i];
+    }
+    if (c == 0) {
+        c = a_port < b_port ? -1 : a_port > b_port;
+    }
+    uint32_t h = TD_HASH32_INIT;
+    if (c <= 0) {
+        return hash_endpoint(hash_endpoint(h, a, a_port), b, b_port);
+    }
+    return hash_endpoint(hash_endpoint(h, b, b_port), a, a_port);
 }

@@ -350,6 +350,8 @@ static void help(FILE *f)
           "      --keylog FILE    decrypt with the secrets of an NSS key log (SSLKEYLOGFILE); also read\n"
           "                       from $SSLKEYLOGFILE and from pcapng Decryption Secrets Blocks\n"
           "      --summary        only the summary\n"
+          "      --shard K/N      only the flows whose symmetric 5-tuple hash is in shard K of N (1..N):\n"
+          "                       N processes split one capture, both directions of a flow in one shard\n"
           "      --write-failed FILE  pcapng of the failed connections' frames (and of gateway HTTP\n"
           "                       connections tied to them); -C MB / -G SECONDS rotate as tcpdump\n"
           "      --color WHEN     auto (default), always, never (NO_COLOR is honoured)\n"
@@ -425,6 +427,7 @@ struct pcap_args {
     const char **files;
     size_t num_files;
     const char *color, *ca_path, *keylog_path, *expect_host;
+    uint32_t shard_k, shard_n;
 };
 
 /* 0 to go on, else the exit status (help shown, or a usage error said). */
@@ -440,7 +443,8 @@ static int parse_args(int argc, char **argv, struct pcap_run *r, struct pcap_arg
         OPT_CA,
         OPT_EXPECT,
         OPT_KEYLOG,
-        OPT_WRITE_FAILED
+        OPT_WRITE_FAILED,
+        OPT_SHARD
     };
     static const struct option longopts[] = {
         {"json", no_argument, NULL, OPT_JSON},
@@ -455,6 +459,7 @@ static int parse_args(int argc, char **argv, struct pcap_run *r, struct pcap_arg
         {"expect-host", required_argument, NULL, OPT_EXPECT},
         {"keylog", required_argument, NULL, OPT_KEYLOG},
         {"write-failed", required_argument, NULL, OPT_WRITE_FAILED},
+        {"shard", required_argument, NULL, OPT_SHARD},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -504,6 +509,11 @@ static int parse_args(int argc, char **argv, struct pcap_run *r, struct pcap_arg
         case OPT_WRITE_FAILED:
             r->wf.path = optarg;
             break;
+        case OPT_SHARD:
+            if (!cli_parse_shard("pcap", optarg, &a->shard_k, &a->shard_n)) {
+                return TD_EXIT_USAGE;
+            }
+            break;
         case 'C':
             if (!cli_parse_long("pcap", "-C", optarg, 1, 1L << 20, &r->wf.rotate_mb)) {
                 return TD_EXIT_USAGE;
@@ -543,7 +553,7 @@ int cmd_pcap(int argc, char **argv)
         free(args.files);
         return rc < 0 ? TD_EXIT_OK : rc;
     }
-    struct td_analysis_opts ao = {.host_hint = r.host};
+    struct td_analysis_opts ao = {.host_hint = r.host, .shard_k = args.shard_k, .shard_n = args.shard_n};
     ao.diag.host = args.expect_host;
     struct td_certset *ca = NULL;
     struct td_keylog *keylog = NULL;

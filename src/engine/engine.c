@@ -187,6 +187,11 @@ static void maybe_done(struct td_engine *e, struct td_flow *f)
 static void on_new(void *ctx, struct td_flow *f)
 {
     struct td_engine *e = ctx;
+    if (e->cb.shard_n > 1 &&
+        td_flow_sym_hash(&f->addr[0], f->port[0], &f->addr[1], f->port[1]) % e->cb.shard_n != e->cb.shard_k) {
+        td_flow_release(e->tab, f); /* another shard's: numbered, not followed */
+        return;
+    }
     struct econn *ec = td_calloc(1, sizeof *ec);
     td_tls_conn_init(&ec->tls, &e->lim);
     ec->tls.keylog = e->keylog;

@@ -60,6 +60,10 @@ struct td_engine_cb {
     /* Each frame as read, before the engine takes it (--write-failed keeps
      * frames with their flow). NULL: none. */
     void (*on_frame)(void *ctx, const struct td_frame *f);
+    /* --shard K/N: only the flows whose td_flow_sym_hash % shard_n is
+     * shard_k (0-based) are followed; the others keep their tcp.stream
+     * number and nothing else. shard_n 0 or 1: all. */
+    uint32_t shard_k, shard_n;
 };
 
 /* Analyse one capture file ("-" for standard input). Returns 0 when the whole

@@ -79,6 +79,18 @@ static void test_addr_port_parse(void **state)
     }
 }
 
+/* --shard's hash: both directions the same, the endpoints told apart. */
+static void test_flow_sym_hash(void **state)
+{
+    (void)state;
+    struct td_addr a = addr("192.0.2.1"), b = addr("192.0.2.2"), c = addr("2001:db8::1"), d = addr("2001:db8::2");
+    assert_int_equal(td_flow_sym_hash(&a, 50000, &b, 443), td_flow_sym_hash(&b, 443, &a, 50000));
+    assert_int_equal(td_flow_sym_hash(&c, 50000, &d, 443), td_flow_sym_hash(&d, 443, &c, 50000));
+    assert_int_equal(td_flow_sym_hash(&a, 443, &a, 50000), td_flow_sym_hash(&a, 50000, &a, 443));
+    assert_int_not_equal(td_flow_sym_hash(&a, 50000, &b, 443), td_flow_sym_hash(&a, 50001, &b, 443));
+    assert_int_not_equal(td_flow_sym_hash(&a, 50000, &b, 443), td_flow_sym_hash(&a, 443, &b, 50000));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -86,6 +98,7 @@ int main(void)
         cmocka_unit_test(test_same_address_and_ipv6),
         cmocka_unit_test(test_unnamed_flows),
         cmocka_unit_test(test_addr_port_parse),
+        cmocka_unit_test(test_flow_sym_hash),
     };
     return tl_run_tests("crypto/community_id", tests);
 }
