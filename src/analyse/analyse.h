@@ -40,7 +40,7 @@ struct td_analysis_opts {
     /* Set asynchronously (a signal handler) to end the input cleanly: what
      * was read is judged and summarised. NULL: never. */
     const volatile int *stop;
-    bool utf8; /* "→" rather than "->" in result descriptions */
+    bool utf8;                 /* "→" rather than "->" in result descriptions */
     uint32_t shard_k, shard_n; /* --shard: struct td_engine_cb */
 };
 

@@ -94,10 +94,8 @@ static void test_flow_sym_hash(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_spec_vectors),
-        cmocka_unit_test(test_same_address_and_ipv6),
-        cmocka_unit_test(test_unnamed_flows),
-        cmocka_unit_test(test_addr_port_parse),
+        cmocka_unit_test(test_spec_vectors),  cmocka_unit_test(test_same_address_and_ipv6),
+        cmocka_unit_test(test_unnamed_flows), cmocka_unit_test(test_addr_port_parse),
         cmocka_unit_test(test_flow_sym_hash),
     };
     return tl_run_tests("crypto/community_id", tests);
