@@ -260,7 +260,9 @@ static void on_http(void *ctx, const struct td_http_result *h)
     struct td_buf b = {0};
     struct td_render_opts o = r->ro;
     o.file = r->file;
-    if (r->json) {
+    if (r->json && o.ecs) {
+        td_render_http_ecs(&b, h, &o);
+    } else if (r->json) {
         td_render_http_json(&b, h, &o);
     } else {
         td_render_http_text(&b, h, &o);
@@ -340,6 +342,7 @@ static void help(FILE *f)
           "\n"
           "  -r FILE              read FILE (as tcpdump/tshark; FILE may also be given bare)\n"
           "      --json           JSON Lines: one object per connection\n"
+          "      --ecs            JSON Lines under Elastic Common Schema names (implies --json)\n"
           "  -v, --verbose        every field: each suite, extension and certificate\n"
           "      --stream N       only tcp.stream N\n"
           "      --host NAME      only connections whose SNI or address is NAME\n"
@@ -444,7 +447,8 @@ static int parse_args(int argc, char **argv, struct pcap_run *r, struct pcap_arg
         OPT_EXPECT,
         OPT_KEYLOG,
         OPT_WRITE_FAILED,
-        OPT_SHARD
+        OPT_SHARD,
+        OPT_ECS
     };
     static const struct option longopts[] = {
         {"json", no_argument, NULL, OPT_JSON},
@@ -460,6 +464,7 @@ static int parse_args(int argc, char **argv, struct pcap_run *r, struct pcap_arg
         {"keylog", required_argument, NULL, OPT_KEYLOG},
         {"write-failed", required_argument, NULL, OPT_WRITE_FAILED},
         {"shard", required_argument, NULL, OPT_SHARD},
+        {"ecs", no_argument, NULL, OPT_ECS},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -478,6 +483,9 @@ static int parse_args(int argc, char **argv, struct pcap_run *r, struct pcap_arg
             return -1;
         case OPT_JSON:
             r->json = true;
+            break;
+        case OPT_ECS:
+            r->json = r->ro.ecs = true;
             break;
         case OPT_STREAM: {
             char *end;

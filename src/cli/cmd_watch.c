@@ -124,6 +124,9 @@ static void on_verdict(void *ctx, const struct td_conn_result *res, void *keep)
         struct td_json j;
         td_json_init(&j, &b);
         td_json_obj_begin(&j, NULL);
+        if (w->ro.ecs) {
+            td_json_obj_begin(&j, "tlsdiag"); /* td_render_result_close ends it, then the record */
+        }
         td_json_str(&j, "type", "revision");
         td_json_u64(&j, "stream", res->stream);
         td_json_str(&j, "community_id", k->community_id[0] ? k->community_id : NULL);
@@ -140,7 +143,9 @@ static void on_http(void *ctx, const struct td_http_result *h)
     struct watch_run *w = ctx;
     cli_write_failed_http(&w->wf, h);
     struct td_buf b = {0};
-    if (w->json) {
+    if (w->json && w->ro.ecs) {
+        td_render_http_ecs(&b, h, &w->ro);
+    } else if (w->json) {
         td_render_http_json(&b, h, &w->ro);
     } else {
         td_render_http_text(&b, h, &w->ro);
@@ -261,6 +266,8 @@ static void help(FILE *f)
           "  -B KiB               the kernel capture buffer, in KiB (default: libpcap's)\n"
           "  -Z USER              after opening the capture, become USER (as tcpdump -Z)\n"
           "      --json           JSON Lines: every connection (not only failures), then the summaries\n"
+          "      --ecs            JSON Lines under Elastic Common Schema names (implies --json)\n"
+          "      --observer NAME  the name each JSON record gives this machine (default: the host name)\n"
           "      --all            text: show completed handshakes too\n"
           "      --interval S     rolling summary every S seconds (default 10 when stderr is a terminal)\n"
           "      --write-failed FILE  pcapng of the failed connections' frames (the first 256 KiB of each);\n"
@@ -297,7 +304,7 @@ static char *join_filter(int argc, char **argv)
 /* 0 to go on, -1 after help, else the exit status. */
 static int parse_args(int argc, char **argv, struct watch_run *w, struct watch_args *a)
 {
-    enum { OPT_JSON = 256, OPT_ALL, OPT_INTERVAL, OPT_COLOR, OPT_WRITE_FAILED, OPT_METRICS };
+    enum { OPT_JSON = 256, OPT_ALL, OPT_INTERVAL, OPT_COLOR, OPT_WRITE_FAILED, OPT_METRICS, OPT_ECS, OPT_OBSERVER };
     static const struct option longopts[] = {
         {"json", no_argument, NULL, OPT_JSON},
         {"all", no_argument, NULL, OPT_ALL},
@@ -307,6 +314,8 @@ static int parse_args(int argc, char **argv, struct watch_run *w, struct watch_a
         {"colour", required_argument, NULL, OPT_COLOR},
         {"write-failed", required_argument, NULL, OPT_WRITE_FAILED},
         {"metrics", required_argument, NULL, OPT_METRICS},
+        {"ecs", no_argument, NULL, OPT_ECS},
+        {"observer", required_argument, NULL, OPT_OBSERVER},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -333,6 +342,12 @@ static int parse_args(int argc, char **argv, struct watch_run *w, struct watch_a
             return -1;
         case OPT_JSON:
             w->json = true;
+            break;
+        case OPT_ECS:
+            w->json = w->ro.ecs = true;
+            break;
+        case OPT_OBSERVER:
+            w->ro.observer = optarg;
             break;
         case OPT_ALL:
             w->all = true;
@@ -394,6 +409,10 @@ int cmd_watch(int argc, char **argv)
         td_reader_close(w.rd);
         free(a.filter);
         return TD_EXIT_USAGE;
+    }
+    char host[256] = "";
+    if (!w.ro.observer && gethostname(host, sizeof host - 1) == 0 && host[0]) {
+        w.ro.observer = host;
     }
     td_term_detect(&w.term, a.color);
     w.ro.color = w.term.color && !w.json;

@@ -24,6 +24,10 @@ struct td_render_opts {
     /* The connection's handshake completed and was then refused
      * (td_facts_settle): its outcome is shown as failed. */
     bool rejected_after_handshake;
+    bool ecs; /* JSON under Elastic Common Schema names (--ecs) */
+    /* The machine that saw the traffic (watch --observer, default the host
+     * name): "observer" (ECS observer.hostname) in each record; NULL: none. */
+    const char *observer;
 };
 
 void td_render_conn_json(struct td_buf *out, const struct td_tls_conn *c, const struct td_render_opts *o);
@@ -88,6 +92,12 @@ void td_render_cert_json(struct td_buf *out, const struct td_cert_report *r);
  * with Zeek, Suricata and Arkime records; null when it cannot be computed. */
 void td_render_community_id(struct td_json *j, const struct td_addr *client, uint16_t client_port,
                             const struct td_addr *server, uint16_t server_port);
+
+/* --ecs: the same records under Elastic Common Schema names (render_ecs.c):
+ * open while the connection is alive, close with its verdict. */
+void td_render_ecs_open(struct td_buf *out, const struct td_tls_conn *c, const struct td_render_opts *o);
+void td_render_ecs_close(struct td_buf *out, const struct td_conn_result *r, const struct td_render_opts *o);
+void td_render_http_ecs(struct td_buf *out, const struct td_http_result *r, const struct td_render_opts *o);
 
 /* tlsdiag watch: the rolling summary (analyse/tally.h) and the drops. */
 struct td_tally;
