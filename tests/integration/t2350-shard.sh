@@ -27,3 +27,19 @@ for T in $TLSDIAGS; do
       [ \$rc -eq 2 ] && grep -q -- '--shard takes K/N' '$W/e'"
   done
 done
+
+# probe --shard K/N: N machines split one target list, each target probed by exactly one
+# (in a namespace of its own: nothing listens, every probe is a quick "connection refused").
+for T in $TLSDIAGS; do
+  check "$T: probe -f LIST --shard K/3: each target in exactly one shard, together the whole list" bash -c "
+    for p in \$(seq 20001 20012); do echo 127.0.0.1:\$p; done > '$W/targets'
+    unshare -n sh -c \"ip link set lo up
+      for k in 1 2 3; do '$T' probe --json --timeout 200 -f '$W/targets' --shard \\\$k/3 > $W/p\\\$k.json; done\"
+    cat '$W'/p1.json '$W'/p2.json '$W'/p3.json | python3 -c '
+import json, sys
+got = [json.loads(l)[\"target\"] for l in sys.stdin]
+want = [l.strip() for l in open(sys.argv[1])]
+assert sorted(got) == sorted(want) and len(set(got)) == len(got), got
+print(len(got), \"targets in 3 shards\")' '$W/targets' &&
+    for k in 1 2 3; do [ -s '$W'/p\$k.json ] || echo \"shard \$k empty (possible, not with these 12)\"; done"
+done
