@@ -88,6 +88,17 @@ assert sys.argv[2] == '1', sys.argv[2]
 print(len(conns), 'connections', w[0])
 PY
 
+  watch_start "$W/f.out" --write-failed "$W/live-failed.pcapng"
+  curl_ok; s_client_fail </dev/null >/dev/null 2>&1; curl_ok; curl_fail
+  sleep 0.5
+  kill -INT "$WPID"; wait "$WPID"; rc=$?
+  check "$T: --write-failed live: the pcapng holds the 2 failed connections (to 9443), not the 2 completed ones" sh -c "
+    cat '$W/f.out.err' | tail -2; [ $rc -eq 1 ] || exit 1
+    grep -q -- '--write-failed $W/live-failed.pcapng: 2 connections' '$W/f.out.err' &&
+    tshark -n -r '$W/live-failed.pcapng' -T fields -e tcp.dstport -Y 'tcp.flags.syn == 1 && tcp.flags.ack == 0' > '$W/ports' &&
+    cat '$W/ports' && [ \"\$(sort '$W/ports' | tr '\\n' ' ')\" = '9443 9443 ' ] &&
+    '$T' pcap --json '$W/live-failed.pcapng' | grep -c '\"outcome\":\"failed\"' | grep -qx 2"
+
   watch_start "$W/z.out" -Z nobody
   uid=$(grep '^Uid:' /proc/$WPID/status); gid=$(grep '^Gid:' /proc/$WPID/status)
   groups=$(grep '^Groups:' /proc/$WPID/status)

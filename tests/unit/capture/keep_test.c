@@ -155,11 +155,44 @@ static void test_per_flow_bound(void **state)
     unlink(path);
 }
 
+/* -C: past rotate_bytes the next file is PATH1, PATH2, ...; each a whole pcapng, no frame lost. */
+static void test_rotation_by_size(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/keep_rotXXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    char err[256], name[64];
+    struct td_pcapngw *w = td_pcapngw_open(path, 2000, 0, err, sizeof err);
+    assert_non_null(w);
+    uint8_t f[1600];
+    for (int i = 0; i < 10; i++) {
+        size_t len = frame(f, 1, 40000, 2, 443, TD_TCP_ACK,
+                           500); /* 572-byte blocks: a file passes 2000 bytes with its 4th */
+        struct td_time ts = {1, (uint32_t)i};
+        assert_true(td_pcapngw_packet(w, DLT_RAW_IP, &ts, f, len, len, err, sizeof err));
+    }
+    unsigned files = td_pcapngw_files(w);
+    assert_true(td_pcapngw_close(w, err, sizeof err));
+    assert_int_equal(files, 3); /* 4 + 4 + 2, as tcpdump -C: checked before each write */
+    uint64_t total = frames_in(path);
+    assert_int_equal(total, 4);
+    for (unsigned i = 1; i < files; i++) {
+        snprintf(name, sizeof name, "%s%u", path, i);
+        total += frames_in(name);
+        unlink(name);
+    }
+    assert_int_equal(total, 10);
+    unlink(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_written_dropped_reused),
         cmocka_unit_test(test_per_flow_bound),
+        cmocka_unit_test(test_rotation_by_size),
     };
     return tl_run_tests("capture/keep", tests);
 }
