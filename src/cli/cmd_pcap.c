@@ -49,6 +49,7 @@ struct pcap_run {
     bool streaming;
     bool at_once;       /* a pipe or FIFO: verdicts given as they settle, revised at the end */
     struct kept *given; /* shown at once, may be revised */
+    size_t num_given;   /* at most TD_ANALYSIS_MAX_HELD: the analysis holds no more */
     struct cli_write_failed wf;
     bool progress_shown;
     uint64_t shown;    /* connections shown from this file */
@@ -159,6 +160,7 @@ static void *show_given(struct pcap_run *r, const struct td_conn_result *res, st
     k->given = true;
     k->next = r->given;
     r->given = k;
+    r->num_given++;
     return k;
 }
 
@@ -185,6 +187,7 @@ static void free_given(struct pcap_run *r)
         td_buf_free(&k->out);
         free(k);
     }
+    r->num_given = 0;
 }
 
 static bool may_be_revised(const struct td_conn_result *res)
@@ -213,7 +216,7 @@ static void *on_conn(void *ctx, const struct td_conn_result *res)
         return k;
     }
     shown(r, res);
-    if (r->at_once && may_be_revised(res)) {
+    if (r->at_once && may_be_revised(res) && r->num_given < TD_ANALYSIS_MAX_HELD) {
         return show_given(r, res, k);
     }
     finish(r, res, &k->out);

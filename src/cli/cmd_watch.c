@@ -48,6 +48,7 @@ struct watch_run {
     int64_t next_summary; /* monotonic seconds */
     bool failed_seen;
     struct shown *shown; /* freed with the summary */
+    size_t num_shown;    /* at most TD_ANALYSIS_MAX_HELD: the analysis holds (and revises) no more */
     struct cli_write_failed wf;
     struct cli_metrics metrics;
 };
@@ -99,9 +100,10 @@ static void *on_conn(void *ctx, const struct td_conn_result *res)
     td_render_result_open(&b, res->conn, w->json, &o);
     td_render_result_close(&b, res, w->json, &o);
     write_out(&b);
-    if (!failed) {
+    if (!failed || w->num_shown >= TD_ANALYSIS_MAX_HELD) {
         return NULL;
     }
+    w->num_shown++;
     struct shown *k = td_calloc(1, sizeof *k);
     const struct td_tls_conn *c = res->conn;
     td_community_id(&c->addr[TD_CLIENT], c->port[TD_CLIENT], &c->addr[TD_SERVER], c->port[TD_SERVER], TD_IPPROTO_TCP, 0,
