@@ -40,10 +40,11 @@ wait $(echo "$PIDS" | tr ' ' '\n' | tail -n "$CLIENTS")
 t1=$(date +%s.%N)
 sleep 1
 cpu=$(awk '{printf "%.2f", ($14 + $15) / 100}' /proc/$WPID/stat)
+rss=$(sed -n 's/^VmHWM: *//p' /proc/$WPID/status)
 kill -INT "$WPID"; wait "$WPID" || true
 bytes=$(awk '/lo:/ {print $2}' /proc/net/dev)
 made=$(cat "$W"/c*.out | sed -n 's/^\([0-9]*\) connections in .*real seconds.*/\1/p' | paste -sd+ | bc)
-python3 - "$W/w.json" "$made" "$t0" "$t1" "$bytes" "$cpu" <<'PY'
+python3 - "$W/w.json" "$made" "$t0" "$t1" "$bytes" "$cpu" "$rss" <<'PY'
 import json, sys
 recs = [json.loads(l) for l in open(sys.argv[1])]
 conns = [r for r in recs if 'stream' in r and 'outcome' in r]
@@ -54,7 +55,7 @@ print('handshakes made: %d in %.1f s = %.0f/s' % (made, secs, made / secs))
 print('watch counted: %d connections (%d ok), %.0f/s' % (len(conns), ok, len(conns) / secs))
 print('drops: kernel %s of %s packets, tlsdiag %s' % (w['drops']['kernel'], w['drops'].get('kernel_received'),
                                                       w['drops']['tlsdiag']))
-print('tlsdiag watch CPU: %s s (user + system) for %.1f s of traffic' % (sys.argv[6], secs))
+print('tlsdiag watch CPU: %s s (user + system) for %.1f s of traffic; peak RSS %s' % (sys.argv[6], secs, sys.argv[7]))
 print('lo bytes since boot of the namespace: %s (%.1f Mbit/s over the run)' % (sys.argv[5],
       int(sys.argv[5]) * 8 / secs / 1e6))
 PY
