@@ -449,7 +449,6 @@ static int parse_args(int argc, char **argv, struct pcap_run *r, struct pcap_arg
         OPT_CA,
         OPT_EXPECT,
         OPT_KEYLOG,
-        OPT_WRITE_FAILED,
         OPT_SHARD,
         OPT_ECS
     };
@@ -465,7 +464,7 @@ static int parse_args(int argc, char **argv, struct pcap_run *r, struct pcap_arg
         {"ca", required_argument, NULL, OPT_CA},
         {"expect-host", required_argument, NULL, OPT_EXPECT},
         {"keylog", required_argument, NULL, OPT_KEYLOG},
-        {"write-failed", required_argument, NULL, OPT_WRITE_FAILED},
+        {"write-failed", required_argument, NULL, CLI_OPT_WRITE_FAILED},
         {"shard", required_argument, NULL, OPT_SHARD},
         {"ecs", no_argument, NULL, OPT_ECS},
         {"help", no_argument, NULL, 'h'},
@@ -474,6 +473,13 @@ static int parse_args(int argc, char **argv, struct pcap_run *r, struct pcap_arg
     int opt;
     optind = 1;
     while ((opt = getopt_long(argc, argv, "r:vhC:G:", longopts, NULL)) != -1) {
+        bool bad = false;
+        if (cli_write_failed_opt(&r->wf, "pcap", opt, optarg, &bad)) {
+            if (bad) {
+                return TD_EXIT_USAGE;
+            }
+            continue;
+        }
         switch (opt) {
         case 'r':
             a->files[a->num_files++] = optarg;
@@ -517,21 +523,8 @@ static int parse_args(int argc, char **argv, struct pcap_run *r, struct pcap_arg
         case OPT_KEYLOG:
             a->keylog_path = optarg;
             break;
-        case OPT_WRITE_FAILED:
-            r->wf.path = optarg;
-            break;
         case OPT_SHARD:
             if (!cli_parse_shard("pcap", optarg, &a->shard_k, &a->shard_n)) {
-                return TD_EXIT_USAGE;
-            }
-            break;
-        case 'C':
-            if (!cli_parse_long("pcap", "-C", optarg, 1, 1L << 20, &r->wf.rotate_mb)) {
-                return TD_EXIT_USAGE;
-            }
-            break;
-        case 'G':
-            if (!cli_parse_long("pcap", "-G", optarg, 1, 1L << 30, &r->wf.rotate_secs)) {
                 return TD_EXIT_USAGE;
             }
             break;

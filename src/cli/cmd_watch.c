@@ -310,7 +310,7 @@ static char *join_filter(int argc, char **argv)
 /* 0 to go on, -1 after help, else the exit status. */
 static int parse_args(int argc, char **argv, struct watch_run *w, struct watch_args *a)
 {
-    enum { OPT_JSON = 256, OPT_ALL, OPT_INTERVAL, OPT_COLOR, OPT_WRITE_FAILED, OPT_METRICS, OPT_ECS, OPT_OBSERVER };
+    enum { OPT_JSON = 256, OPT_ALL, OPT_INTERVAL, OPT_COLOR, OPT_METRICS, OPT_ECS, OPT_OBSERVER };
     static const struct option longopts[] = {
         {"json", no_argument, NULL, OPT_JSON},
         {"all", no_argument, NULL, OPT_ALL},
@@ -318,7 +318,7 @@ static int parse_args(int argc, char **argv, struct watch_run *w, struct watch_a
         {"verbose", no_argument, NULL, 'v'},
         {"color", required_argument, NULL, OPT_COLOR},
         {"colour", required_argument, NULL, OPT_COLOR},
-        {"write-failed", required_argument, NULL, OPT_WRITE_FAILED},
+        {"write-failed", required_argument, NULL, CLI_OPT_WRITE_FAILED},
         {"metrics", required_argument, NULL, OPT_METRICS},
         {"ecs", no_argument, NULL, OPT_ECS},
         {"observer", required_argument, NULL, OPT_OBSERVER},
@@ -328,6 +328,13 @@ static int parse_args(int argc, char **argv, struct watch_run *w, struct watch_a
     int opt;
     optind = 1;
     while ((opt = getopt_long(argc, argv, "+i:B:Z:C:G:vh", longopts, NULL)) != -1) {
+        bool bad = false;
+        if (cli_write_failed_opt(&w->wf, "watch", opt, optarg, &bad)) {
+            if (bad) {
+                return TD_EXIT_USAGE;
+            }
+            continue;
+        }
         switch (opt) {
         case 'i':
             a->iface = optarg;
@@ -358,21 +365,8 @@ static int parse_args(int argc, char **argv, struct watch_run *w, struct watch_a
         case OPT_ALL:
             w->all = true;
             break;
-        case OPT_WRITE_FAILED:
-            w->wf.path = optarg;
-            break;
         case OPT_METRICS:
             a->metrics = optarg;
-            break;
-        case 'C':
-            if (!cli_parse_long("watch", "-C", optarg, 1, 1L << 20, &w->wf.rotate_mb)) {
-                return TD_EXIT_USAGE;
-            }
-            break;
-        case 'G':
-            if (!cli_parse_long("watch", "-G", optarg, 1, 1L << 30, &w->wf.rotate_secs)) {
-                return TD_EXIT_USAGE;
-            }
             break;
         case OPT_INTERVAL:
             if (!cli_parse_long("watch", "--interval", optarg, 1, 86400, &w->interval)) {

@@ -3,8 +3,26 @@
 #include <stdio.h>
 
 #include "capture/reader.h"
+#include "cli/opts.h"
 
 #include "base/banned.h"
+
+bool cli_write_failed_opt(struct cli_write_failed *wf, const char *cmd, int opt, const char *arg, bool *bad)
+{
+    switch (opt) {
+    case CLI_OPT_WRITE_FAILED:
+        wf->path = arg;
+        return true;
+    case 'C':
+        *bad = !cli_parse_long(cmd, "-C", arg, 1, 1L << 20, &wf->rotate_mb);
+        return true;
+    case 'G':
+        *bad = !cli_parse_long(cmd, "-G", arg, 1, 1L << 30, &wf->rotate_secs);
+        return true;
+    default:
+        return false;
+    }
+}
 
 bool cli_write_failed_open(struct cli_write_failed *wf, const char *cmd)
 {

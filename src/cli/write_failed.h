@@ -19,6 +19,11 @@ struct cli_write_failed {
     struct td_keep *k;
 };
 
+/* The long option value commands give --write-failed (getopt_long's val). */
+#define CLI_OPT_WRITE_FAILED 0x1000
+/* --write-failed FILE, -C MB, -G SECONDS: true when opt was one of them (a bad
+ * value is said on stderr and *bad set). */
+bool cli_write_failed_opt(struct cli_write_failed *wf, const char *cmd, int opt, const char *arg, bool *bad);
 /* false (said on stderr) when FILE cannot be created. */
 bool cli_write_failed_open(struct cli_write_failed *wf, const char *cmd);
 void cli_write_failed_frame(struct cli_write_failed *wf, const struct td_frame *f);
