@@ -27,7 +27,12 @@ static void help(FILE *f)
           "      --no-sni           send no SNI\n"
           "      --ca PATH          truststore for the chain (PEM, directory, JKS, PKCS#12); default: the\n"
           "                         system store\n"
-          "      --cert F --key F   a client certificate (PEM) to try\n"
+          "      --cert F --key F   a client certificate (PEM) to try: taken, or why not\n"
+          "      --http, --no-http  GET / after the handshake and read the status (default: on for\n"
+          "                         ports 443 and 8443): nginx refuses client certificates in HTTP\n"
+          "      --starttls PROTO   smtp, imap, pop3, ftp, ldap, xmpp, postgres, mysql, none (default:\n"
+          "                         from the port: 25, 587, 143, 110, 21, 389, 5222, 5432, 3306)\n"
+          "      --proxy HOST:PORT  through an HTTP CONNECT proxy\n"
           "      --timeout MS       per connection step (default 3000)\n"
           "  -f FILE                targets, one per line\n"
           "      --jobs N           probe up to N targets at once (default 8)\n"
@@ -144,17 +149,34 @@ struct probe_args {
 /* 0 to go on, -1 after --help, else the exit status of a usage error. */
 static int parse_args(int argc, char **argv, struct probe_args *a)
 {
-    enum { OPT_SNI = 256, OPT_NOSNI, OPT_CA, OPT_CERT, OPT_KEY, OPT_TIMEOUT, OPT_JSON, OPT_COLOR, OPT_JOBS };
+    enum {
+        OPT_SNI = 256,
+        OPT_NOSNI,
+        OPT_CA,
+        OPT_CERT,
+        OPT_KEY,
+        OPT_TIMEOUT,
+        OPT_JSON,
+        OPT_COLOR,
+        OPT_JOBS,
+        OPT_HTTP,
+        OPT_NOHTTP,
+        OPT_STARTTLS,
+        OPT_PROXY
+    };
     static const struct option longopts[] = {
         {"sni", required_argument, NULL, OPT_SNI},      {"no-sni", no_argument, NULL, OPT_NOSNI},
         {"ca", required_argument, NULL, OPT_CA},        {"cert", required_argument, NULL, OPT_CERT},
         {"key", required_argument, NULL, OPT_KEY},      {"timeout", required_argument, NULL, OPT_TIMEOUT},
         {"json", no_argument, NULL, OPT_JSON},          {"color", required_argument, NULL, OPT_COLOR},
         {"colour", required_argument, NULL, OPT_COLOR}, {"help", no_argument, NULL, 'h'},
-        {"jobs", required_argument, NULL, OPT_JOBS},    {NULL, 0, NULL, 0},
+        {"jobs", required_argument, NULL, OPT_JOBS},    {"http", no_argument, NULL, OPT_HTTP},
+        {"no-http", no_argument, NULL, OPT_NOHTTP},     {"starttls", required_argument, NULL, OPT_STARTTLS},
+        {"proxy", required_argument, NULL, OPT_PROXY},  {NULL, 0, NULL, 0},
     };
     struct td_probe_opts *o = &a->o;
     o->timeout_ms = 3000;
+    o->http = -1;
     a->color = "auto";
     a->jobs_max = 8;
     int opt;
@@ -192,6 +214,19 @@ static int parse_args(int argc, char **argv, struct probe_args *a)
         }
         case OPT_JSON:
             a->json = true;
+            break;
+        case OPT_HTTP:
+        case OPT_NOHTTP:
+            o->http = opt == OPT_HTTP;
+            break;
+        case OPT_STARTTLS:
+            if (!td_probe_starttls_parse(optarg, &o->starttls) || o->starttls == TD_STARTTLS_AUTO) {
+                return cli_usage_error("probe",
+                                       "--starttls: smtp, imap, pop3, ftp, ldap, xmpp, postgres, mysql or none");
+            }
+            break;
+        case OPT_PROXY:
+            o->proxy = optarg;
             break;
         case OPT_JOBS: {
             long v;
