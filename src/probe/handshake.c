@@ -212,11 +212,6 @@ void td_probe_handshake(struct td_probe_ctx *p, const struct td_probe_hs_req *q,
         if (q->chain || q->leaf_sha) {
             td_probe_take_chain(ssl, q->chain, q->leaf_sha);
         }
-        STACK_OF(X509_NAME) *cas = SSL_get_client_CA_list(ssl);
-        h->ca_names = cas ? (size_t)sk_X509_NAME_num(cas) : 0;
-        for (int i = 0; q->ca_names && i < sk_X509_NAME_num(cas) && i < 4; i++) {
-            X509_NAME_oneline(sk_X509_NAME_value(cas, i), q->ca_names[i], sizeof q->ca_names[0]);
-        }
         if (q->http || seen.requested || q->with_cert || q->read_after) {
             after_handshake(p, ssl, fd, q, h);
         }
@@ -224,6 +219,12 @@ void td_probe_handshake(struct td_probe_ctx *p, const struct td_probe_hs_req *q,
             h->session = SSL_get1_session(ssl);
         }
         h->ok = !h->failed_after;
+    }
+    /* the CertificateRequest's names, also when the handshake then failed (TLS 1.2) */
+    STACK_OF(X509_NAME) *cas = SSL_get_client_CA_list(ssl);
+    h->ca_names = cas ? (size_t)sk_X509_NAME_num(cas) : 0;
+    for (int i = 0; q->ca_names && i < sk_X509_NAME_num(cas) && i < 4; i++) {
+        X509_NAME_oneline(sk_X509_NAME_value(cas, i), q->ca_names[i], sizeof q->ca_names[0]);
     }
     if (h->ok) {
         SSL_shutdown(ssl); /* close_notify: servers drop sessions of connections closed without it */
