@@ -44,7 +44,9 @@ struct td_probe_exch {
     uint16_t version, suite, group;
     uint8_t alert_desc;
     bool cert_request;
-    bool reneg; /* renegotiation_info in the ServerHello */
+    bool reneg;     /* renegotiation_info in the ServerHello */
+    char first[64]; /* the server's first bytes, printable ones only ('.' for others) */
+    size_t first_len;
 };
 
 /* net.c */

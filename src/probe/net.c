@@ -69,7 +69,7 @@ int td_probe_dial(struct td_probe_ctx *p)
     if (fd < 0) {
         return -1;
     }
-    if ((proxied && !td_probe_proxy_connect(p, fd)) || (p->o->starttls && !td_probe_starttls(p, fd))) {
+    if ((proxied && !td_probe_proxy_connect(p, fd)) || (p->starttls != TD_STARTTLS_NONE && !td_probe_starttls(p, fd))) {
         close(fd);
         return -1;
     }
@@ -163,6 +163,9 @@ void td_probe_exchange(struct td_probe_ctx *p, const struct td_buf *hello, struc
             }
             x->reset = true;
             break;
+        }
+        for (ssize_t i = 0; i < n && x->first_len + 1 < sizeof x->first; i++) {
+            x->first[x->first_len++] = buf[i] >= 0x20 && buf[i] < 0x7f ? (char)buf[i] : '.';
         }
         total += (size_t)n;
         at.frame++;

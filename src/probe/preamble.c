@@ -430,7 +430,19 @@ static bool xmpp(struct talk *t)
         return false;
     }
     int a = until(t, answers, 3);
-    return a < 0 ? false : a == 0 ? accepted(t, "<proceed/>") : refused(t, a == 1 ? "<failure/>" : "</stream:stream>");
+    if (a != 0) {
+        return a < 0 ? false : refused(t, a == 1 ? "<failure/>" : "</stream:stream>");
+    }
+    static const char *const end[] = {"/>", "</proceed>"};
+    const char *at = strstr((const char *)t->buf, "<proceed");
+    while (at && !strstr(at, end[0]) && !strstr(at, end[1])) {
+        if (!fill(t)) {
+            return false;
+        }
+        at = strstr((const char *)t->buf, "<proceed");
+    }
+    t->len = 0; /* the element, whole: TLS starts after it */
+    return accepted(t, "<proceed/>");
 }
 
 bool td_probe_starttls(struct td_probe_ctx *p, int fd)

@@ -63,10 +63,11 @@ static bool transport_failed(struct td_probe_ctx *p, const struct td_probe_exch 
         connect_failed(p);
         return true;
     }
-    if (x->not_tls) {
+    bool plain = x->timeout && !x->sh && !x->alert && x->first_len > 0; /* e.g. an SMTP greeting */
+    if (x->not_tls || plain) {
         r->transport_cause = TD_CAUSE_NOT_TLS;
-        snprintf(r->error, sizeof r->error, "%s answers, but not in TLS%s", r->address,
-                 p->starttls == TD_STARTTLS_NONE ? "" : " after STARTTLS");
+        snprintf(r->error, sizeof r->error, "%s answers, but not in TLS%s: \"%s\"", r->address,
+                 p->starttls == TD_STARTTLS_NONE ? "" : " after STARTTLS", x->first);
         td_probe_add_finding(r, TD_CAUSE_NOT_TLS, TD_SEV_ERROR,
                              "Point clients at the TLS port, or enable TLS on this listener (a plain-text "
                              "protocol that upgrades: --starttls PROTO).",
