@@ -44,6 +44,8 @@ static const struct {
     {0x0401, "rsa_pkcs1_sha256", false},
     {0x0501, "rsa_pkcs1_sha384", false},
     {0x0601, "rsa_pkcs1_sha512", false},
+    {0x0301, "rsa_pkcs1_sha224", false},
+    {0x0303, "ecdsa_sha224", false},
     {0x0201, "rsa_pkcs1_sha1", false},
     {0x0203, "ecdsa_sha1", false},
 };
