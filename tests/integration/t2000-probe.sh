@@ -111,6 +111,10 @@ for T in $TLSDIAGS; do
   check "$T: the chain as sent, checked by tlsdiag cert: an expired leaf is expired_cert; a good one is trusted with --ca" \
     sh -c "$(declare -f pj); TD_ARGS='--ca $P/root.crt --sni expired.server.test' pj '$T' 127.0.0.1:7006 \"'expired_cert' in causes\" 'rc == 1' &&
            TD_ARGS='--ca $P/root.crt --sni rsa.server.test' pj '$T' 127.0.0.1:7001 'causes == []' 'rc == 0' \"d['chain'][0]['subject'] == 'CN=rsa.server.test'\""
+  check "$T: what is right is said too: ok lines for the trusted chain and the name covered (text and JSON)" \
+    sh -c "$(declare -f pj); TD_ARGS='--ca $P/root.crt --sni rsa.server.test' pj '$T' 127.0.0.1:7001 \"any(l.startswith('chain trusted: ') and 'tlsdiag Test Root CA' in l for l in d['ok'])\" \"any(l.startswith('name covered: ') and 'rsa.server.test' in l for l in d['ok'])\" &&
+           '$T' probe --timeout 1000 --ca '$P/root.crt' --sni rsa.server.test 127.0.0.1:7001 | grep -q '^  ok      name covered: .*covers rsa.server.test' &&
+           TD_ARGS='--sni wrong.example.org' pj '$T' 127.0.0.1:7001 \"not any(l.startswith(('chain trusted', 'name covered')) for l in d['ok'])\""
   check "$T: a name the certificate does not cover: hostname_mismatch" \
     sh -c "$(declare -f pj); TD_ARGS='--ca $P/root.crt --sni wrong.example.org' pj '$T' 127.0.0.1:7001 \"'hostname_mismatch' in causes\""
   check "$T: gnutls-serv: TLS 1.2 and 1.3, the same suites tlsdiag and sslscan find" \

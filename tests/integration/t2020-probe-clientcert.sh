@@ -20,8 +20,10 @@ ngx_start "$W/ngx" <<NGINX
            ssl_client_certificate $P/ca-bundle.crt; ssl_verify_client on; return 200 "ok\n"; }
   server { listen 127.0.0.1:7204 ssl; ssl_certificate $P/server-chain.crt; ssl_certificate_key $P/server.key;
            ssl_client_certificate $P/ca-bundle.crt; ssl_verify_client optional; return 200 "ok\n"; }
+  server { listen 127.0.0.1:443 ssl; ssl_certificate $P/server-chain.crt; ssl_certificate_key $P/server.key;
+           ssl_client_certificate $P/ca-bundle.crt; ssl_verify_client on; return 200 "ok\n"; }
 NGINX
-wait_port 7203; wait_port 7204
+wait_port 7203; wait_port 7204; wait_port 443
 
 pc() { # tlsdiag target "CERT KEY"|- expressions... (d, causes, rc)
   t=$1 target=$2 ck=$3; shift 3
@@ -67,6 +69,8 @@ for T in $TLSDIAGS; do
            pc '$T' 127.0.0.1:7203 '$OTHER' \"d['client_cert_accepted'] is False\" \"'client_cert_untrusted' in causes\" \"'SSL certificate error' in msgs\" 'rc == 1'"
   check "$T: nginx ssl_verify_client optional: optional, HTTP 200, no client_cert_missing" \
     pc "$T" 127.0.0.1:7204 - "d['client_auth'] == 'optional'" "d['http']['status'] == 200" "'client_cert_missing' not in causes"
+  check "$T: port 443: the HTTP request is on by default, so nginx on is found required without --http" \
+    sh -c "'$T' probe --json --timeout 1000 127.0.0.1:443 | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d[\"client_auth\"] == \"required\" and d[\"http\"][\"status\"] == 400, d'"
   check "$T: --no-http: nginx on is not seen as required (the handshake alone cannot tell)" \
     sh -c "'$T' probe --json --timeout 1000 --no-http 127.0.0.1:7203 | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d[\"client_auth\"] == \"optional\" and \"http\" not in d, d'"
 done
