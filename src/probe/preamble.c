@@ -384,8 +384,10 @@ static bool ldap(struct talk *t)
                                : "");
             return rc == 0 ? accepted(t, answer) : refused(t, answer);
         }
-        if (t->len >= 2 && t->buf[0] != 0x30) {
-            return fail(t, TD_CAUSE_NOT_TLS, "the server does not answer in LDAP (first byte 0x%02x)", t->buf[0]);
+        bool bad_len = t->len >= 2 && t->buf[1] > 0x82; /* lengths over 64 KiB: not a StartTLS answer */
+        if (t->len >= 2 && (t->buf[0] != 0x30 || bad_len)) {
+            return fail(t, TD_CAUSE_NOT_TLS, "the server does not answer in LDAP (bytes 0x%02x 0x%02x)", t->buf[0],
+                        t->buf[1]);
         }
         if (!fill(t)) {
             return false;

@@ -100,6 +100,27 @@ def handle(c, kind):
             c.sendall(os.urandom(3000))
         elif kind == "close":
             c.sendall(b"220 hi\r\n"); c.recv(100)
+        elif kind in ("imap-no", "imap-bad"):
+            c.sendall(b"* OK ready\r\n"); tag = c.recv(100).split(b" ")[0]
+            c.sendall(b"* BYE soon\r\n" + tag + (b" NO STARTTLS disabled\r\n" if kind == "imap-no" else b" BAD what\r\n"))
+            c.recv(100)
+        elif kind == "ftp-530":
+            c.sendall(b"220-hello\r\n220 ready\r\n"); c.recv(100); c.sendall(b"530 Please login with USER and PASS\r\n"); c.recv(100)
+        elif kind == "ldap-refuse":  # ExtendedResponse, resultCode protocolError (2)
+            c.recv(100); c.sendall(bytes.fromhex("300c02010178070a010204000400")); c.recv(100)
+        elif kind == "ldap-huge":  # a SEQUENCE claiming 4 GiB
+            c.recv(100); c.sendall(bytes.fromhex("3084ffffffff020101")); c.recv(100)
+        elif kind == "mysql-nossl":  # HandshakeV10 without CLIENT_SSL
+            body = b"\x0a5.7-test\x00" + b"\x07\x00\x00\x00" + b"abcdefgh\x00" + b"\xff\xf7" + b"\x21" + b"\x02\x00" + b"\x00" * 13
+            c.sendall(len(body).to_bytes(3, "little") + b"\x00" + body); c.recv(100)
+        elif kind == "mysql-huge":
+            c.sendall(b"\xff\xff\xff\x00\x0a" + b"x" * 100); c.recv(100)
+        elif kind == "pg-error":
+            c.recv(100); c.sendall(b"EFATAL: unsupported frontend protocol\x00"); c.recv(100)
+        elif kind == "xmpp-nostarttls":
+            c.recv(1000)
+            c.sendall(b"<?xml version='1.0'?><stream:stream xmlns='jabber:client' version='1.0'><stream:features>"
+                      b"<mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/></stream:features>"); c.recv(100)
     except OSError:
         pass
     c.close()
@@ -109,12 +130,14 @@ def serve(port, kind):
     while True:
         c, _ = s.accept()
         threading.Thread(target=handle, args=(c, kind), daemon=True).start()
-for port, kind in ((7311, "endless"), (7312, "noise"), (7313, "close")):
+for port, kind in ((7311, "endless"), (7312, "noise"), (7313, "close"), (7314, "imap-no"), (7315, "imap-bad"),
+                   (7316, "ftp-530"), (7317, "ldap-refuse"), (7318, "ldap-huge"), (7319, "mysql-nossl"),
+                   (7320, "mysql-huge"), (7321, "pg-error"), (7322, "xmpp-nostarttls")):
     threading.Thread(target=serve, args=(port, kind), daemon=True).start()
 threading.Event().wait(300)
 PY
 td_track $!
-for p in 2525 1143 1110 5433 2121 3389 5223 3307 2526 5434 25 7301 3128 7311 7312 7313; do wait_port $p || exit 1; done
+for p in 2525 1143 1110 5433 2121 3389 5223 3307 2526 5434 25 7301 3128 $(seq 7311 7322); do wait_port $p || exit 1; done
 
 ps() { # tlsdiag args-and-target expressions... (d, causes, msgs, rc)
   t=$1 args=$2; shift 2
@@ -166,6 +189,17 @@ for T in $TLSDIAGS; do
     sh -c "$(declare -f ps); ps '$T' '--starttls smtp 127.0.0.1:7311' \"causes == ['not_tls']\" \"'more than 100 lines' in msgs\" &&
            ps '$T' '--starttls smtp 127.0.0.1:7312' \"causes == ['not_tls']\" \"'does not speak smtp' in msgs\" &&
            ps '$T' '--starttls smtp 127.0.0.1:7313' \"causes == ['tcp_reset']\" \"'closed' in msgs\""
+  check "$T: refusals in each protocol: IMAP NO and BAD, FTP 530, LDAP protocolError, MySQL without CLIENT_SSL, XMPP without <starttls/>" \
+    sh -c "$(declare -f ps); ps '$T' '--starttls imap 127.0.0.1:7314' \"causes == ['upgrade_refused']\" \"'td1 NO STARTTLS disabled' in msgs\" &&
+           ps '$T' '--starttls imap 127.0.0.1:7315' \"causes == ['upgrade_refused']\" \"'td1 BAD' in msgs\" &&
+           ps '$T' '--starttls ftp 127.0.0.1:7316' \"causes == ['upgrade_refused']\" \"'530 Please login' in msgs\" &&
+           ps '$T' '--starttls ldap 127.0.0.1:7317' \"causes == ['upgrade_refused']\" \"'resultCode 2 (protocolError' in msgs\" &&
+           ps '$T' '--starttls mysql 127.0.0.1:7319' \"causes == ['upgrade_refused']\" \"'CLIENT_SSL' in msgs\" &&
+           ps '$T' '--starttls xmpp 127.0.0.1:7322' \"causes == ['upgrade_refused']\" \"'<starttls/> not among the stream features' in msgs\""
+  check "$T: hostile answers: LDAP claiming 4 GiB, a MySQL packet of 16 MiB, PostgreSQL 'E': not_tls, bounded, no crash" \
+    sh -c "$(declare -f ps); ps '$T' '--starttls ldap 127.0.0.1:7318' \"causes == ['not_tls']\" \"'does not answer in LDAP' in msgs\" &&
+           ps '$T' '--starttls mysql 127.0.0.1:7320' \"causes == ['not_tls']\" \"'a greeting of 16777215 bytes' in msgs\" &&
+           ps '$T' '--starttls postgres 127.0.0.1:7321' \"causes == ['not_tls']\" \"'answer 0x45' in msgs\""
   check "$T: --proxy: through HTTP CONNECT to s_server; a 403 is proxy_refused" \
     sh -c "$(declare -f ps); ps '$T' '--proxy 127.0.0.1:3128 127.0.0.1:7301' \"d['proxy'] == '127.0.0.1:3128'\" \"'TLSv1.3' in d['versions']\" &&
            ps '$T' '--proxy 127.0.0.1:3128 forbidden.test:443' \"causes == ['proxy_refused']\" \"'403 Forbidden' in msgs\" 'rc == 1'"
