@@ -193,6 +193,7 @@ void td_probe_chain(struct td_probe_ctx *p)
     if (h.requested) {
         r->client_auth = h.failed_after || !h.ok || nginx_no_cert(&h) ? "required" : "optional";
     }
+    r->client_cert_given = p->o->cert_path != NULL;
     if (p->o->cert_path && h.requested) {
         try_client_cert(p, http);
     }

@@ -41,7 +41,8 @@ static int client_cert_cb(SSL *ssl, X509 **x509, EVP_PKEY **pkey)
 static void info_cb(const SSL *ssl, int where, int ret)
 {
     struct ssl_seen *s = SSL_get_app_data(ssl);
-    if ((where & SSL_CB_READ_ALERT) && s) {
+    /* close_notify (0) ends a refusal sent in HTTP: not the reason itself */
+    if ((where & SSL_CB_READ_ALERT) && s && (ret & 0xff) != 0) {
         snprintf(s->alert, sizeof s->alert, "%s", SSL_alert_desc_string_long(ret));
     }
 }

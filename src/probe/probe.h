@@ -95,7 +95,8 @@ struct td_probe_result {
     const char *client_auth; /* "none", "optional", "required" */
     size_t num_ca_names;
     char ca_names[4][200];
-    bool client_cert_accepted, client_cert_tried;
+    bool client_cert_accepted, client_cert_tried; /* tried: --cert given and a certificate asked for */
+    bool client_cert_given;
     char client_cert_alert[64]; /* the server's alert to --cert, when refused */
     int http_status;            /* the answer to HEAD / (0: none) */
     char http_reason[160];      /* its reason phrase, or nginx's <title> when more telling */

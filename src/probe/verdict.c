@@ -86,8 +86,9 @@ static void check_findings(struct td_probe_result *r)
     for (size_t i = 0; i < r->chk.num_alpn_refused; i++) {
         td_probe_add_finding(r, TD_CAUSE_ALPN_REFUSED, TD_SEV_WARNING, td_cause_info(TD_CAUSE_ALPN_REFUSED)->resolution,
                              "offered ALPN %s alone, the server refused the handshake (no_application_protocol): "
-                             "clients that offer only %s fail",
-                             r->chk.alpn_refused[i], r->chk.alpn_refused[i]);
+                             "clients that offer only %s%s fail",
+                             r->chk.alpn_refused[i], r->chk.alpn_refused[i],
+                             strcmp(r->chk.alpn_refused[i], "h2") == 0 ? " (gRPC)" : "");
     }
 }
 

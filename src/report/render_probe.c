@@ -111,6 +111,9 @@ static void access_text(struct td_buf *b, const struct td_probe_result *r)
     if (r->num_ca_names) {
         td_buf_printf(b, " (%zu acceptable CA name%s)", r->num_ca_names, r->num_ca_names == 1 ? "" : "s");
     }
+    if (r->client_cert_given && !r->client_cert_tried) {
+        td_buf_puts(b, "; --cert not asked for");
+    }
     if (r->client_cert_tried) {
         td_buf_printf(b, "; --cert %s%s%s", r->client_cert_accepted ? "accepted" : "refused",
                       r->client_cert_alert[0] ? ": " : "", r->client_cert_alert);

@@ -67,6 +67,9 @@ for T in $TLSDIAGS; do
   check "$T: nginx on: a good certificate is accepted (HTTP 200); one from another CA is refused (400 SSL certificate error)" \
     sh -c "$(declare -f pc); pc '$T' 127.0.0.1:7203 '$GOOD' \"d['client_cert_accepted'] is True\" \"'client_cert_untrusted' not in causes\" &&
            pc '$T' 127.0.0.1:7203 '$OTHER' \"d['client_cert_accepted'] is False\" \"'client_cert_untrusted' in causes\" \"'SSL certificate error' in msgs\" 'rc == 1'"
+  check "$T: nginx on: an expired certificate and one without clientAuth (both 400 SSL certificate error): the reason found" \
+    sh -c "$(declare -f pc); pc '$T' 127.0.0.1:7203 '$OLD' \"causes[0] == 'client_cert_expired'\" \"'HTTP 400 The SSL certificate error' in msgs\" &&
+           pc '$T' 127.0.0.1:7203 '$NOEKU' \"causes[0] == 'wrong_usage'\" \"'lacks clientAuth' in msgs\""
   check "$T: nginx ssl_verify_client optional: optional, HTTP 200, no client_cert_missing" \
     pc "$T" 127.0.0.1:7204 - "d['client_auth'] == 'optional'" "d['http']['status'] == 200" "'client_cert_missing' not in causes"
   check "$T: port 443: the HTTP request is on by default, so nginx on is found required without --http" \

@@ -8,7 +8,7 @@
 # stapling (s_server -status_file; sslscan --ocsp agrees), session resumption
 # (s_server: ticket and id; nginx ssl_session_tickets off with a cache: id
 # only; nginx's defaults: ticket only), ALPN (nginx http2: h2 and http/1.1;
-# s_server -alpn h2 refuses http/1.1 alone: alpn_refused).
+# s_server -alpn h2 refuses http/1.1 alone, nginx without http2 h2 alone: alpn_refused).
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/suite.sh netns
 export W
@@ -95,9 +95,12 @@ for T in $TLSDIAGS; do
            openssl s_client -tls1_2 -no_ticket -reconnect -connect 127.0.0.1:7402 </dev/null 2>/dev/null | grep -q '^Reused' &&
            pk '$T' 127.0.0.1:7403 \"d['resumption'] == {'ticket': False, 'session_id': True}\" &&
            pk '$T' 127.0.0.1:7404 \"d['resumption'] == {'ticket': True, 'session_id': False}\""
-  check "$T: ALPN: nginx http2 selects h2 and http/1.1; s_server -alpn h2 refuses http/1.1 alone: alpn_refused" \
+  check "$T: ALPN: nginx http2 selects h2 and http/1.1; s_server -alpn h2 refuses http/1.1 alone, nginx without http2 h2: alpn_refused" \
     sh -c "$(declare -f pk); pk '$T' 127.0.0.1:7405 \"d['alpn'] == {'selected': ['h2', 'http/1.1'], 'refused': []}\" \"'alpn_refused' not in causes\" &&
-           pk '$T' 127.0.0.1:7401 \"d['alpn'] == {'selected': ['h2'], 'refused': ['http/1.1']}\" \"'alpn_refused' in causes\""
+           pk '$T' 127.0.0.1:7401 \"d['alpn'] == {'selected': ['h2'], 'refused': ['http/1.1']}\" \"'alpn_refused' in causes\" &&
+           pk '$T' 127.0.0.1:7404 \"d['alpn'] == {'selected': ['http/1.1'], 'refused': ['h2']}\" \"any('(gRPC)' in f['message'] for f in d['findings'])\""
+  check "$T: --cert to a server that asks for none: said so, not tried" \
+    sh -c "'$T' probe --timeout 1000 --cert '$P/client-chain.crt' --key '$P/client.key' 127.0.0.1:7402 | grep -q '^  client certificates: none; --cert not asked for'"
   check "$T: the text report prints each check" \
     sh -c "'$T' probe --timeout 1000 127.0.0.1:7402 > '$W/t.txt'; grep -q 'TLSv1.2 signature algorithms: .*rsa_pss_rsae_sha256' '$W/t.txt' &&
            grep -q 'TLS_FALLBACK_SCSV: honoured; secure renegotiation: yes; OCSP stapling: yes' '$W/t.txt' &&
