@@ -23,32 +23,37 @@ enum { V_TLS10 = 1, V_TLS12 = 3, V_TLS13 = 4 };
 /* RFC 7507: the signalling suite. */
 enum { TLS_FALLBACK_SCSV = 0x5600 };
 
-/* The signature schemes libssl can offer, by IANA code and OpenSSL name;
- * tls13 false: not allowed in TLS 1.3 CertificateVerify (RFC 8446 4.2.3). */
+/* The signature schemes libssl can offer, by IANA code and OpenSSL name, in
+ * families of one key type (a server without such a key refuses the whole
+ * family at once: one connection instead of one per scheme); tls13 false: not
+ * allowed in TLS 1.3 CertificateVerify (RFC 8446 4.2.3). */
+enum sig_family { F_ECDSA, F_EDDSA, F_RSAE_PSS, F_PSS_PSS, F_PKCS1, NUM_FAMILIES };
 static const struct {
     uint16_t code;
     const char *name;
+    enum sig_family family;
     bool tls13;
 } sigalgs[] = {
-    {0x0403, "ecdsa_secp256r1_sha256", true},
-    {0x0503, "ecdsa_secp384r1_sha384", true},
-    {0x0603, "ecdsa_secp521r1_sha512", true},
-    {0x0807, "ed25519", true},
-    {0x0808, "ed448", true},
-    {0x0804, "rsa_pss_rsae_sha256", true},
-    {0x0805, "rsa_pss_rsae_sha384", true},
-    {0x0806, "rsa_pss_rsae_sha512", true},
-    {0x0809, "rsa_pss_pss_sha256", true},
-    {0x080a, "rsa_pss_pss_sha384", true},
-    {0x080b, "rsa_pss_pss_sha512", true},
-    {0x0401, "rsa_pkcs1_sha256", false},
-    {0x0501, "rsa_pkcs1_sha384", false},
-    {0x0601, "rsa_pkcs1_sha512", false},
-    {0x0301, "rsa_pkcs1_sha224", false},
-    {0x0303, "ecdsa_sha224", false},
-    {0x0201, "rsa_pkcs1_sha1", false},
-    {0x0203, "ecdsa_sha1", false},
+    {0x0403, "ecdsa_secp256r1_sha256", F_ECDSA, true},
+    {0x0503, "ecdsa_secp384r1_sha384", F_ECDSA, true},
+    {0x0603, "ecdsa_secp521r1_sha512", F_ECDSA, true},
+    {0x0303, "ecdsa_sha224", F_ECDSA, false},
+    {0x0203, "ecdsa_sha1", F_ECDSA, false},
+    {0x0807, "ed25519", F_EDDSA, true},
+    {0x0808, "ed448", F_EDDSA, true},
+    {0x0804, "rsa_pss_rsae_sha256", F_RSAE_PSS, true},
+    {0x0805, "rsa_pss_rsae_sha384", F_RSAE_PSS, true},
+    {0x0806, "rsa_pss_rsae_sha512", F_RSAE_PSS, true},
+    {0x0809, "rsa_pss_pss_sha256", F_PSS_PSS, true},
+    {0x080a, "rsa_pss_pss_sha384", F_PSS_PSS, true},
+    {0x080b, "rsa_pss_pss_sha512", F_PSS_PSS, true},
+    {0x0401, "rsa_pkcs1_sha256", F_PKCS1, false},
+    {0x0501, "rsa_pkcs1_sha384", F_PKCS1, false},
+    {0x0601, "rsa_pkcs1_sha512", F_PKCS1, false},
+    {0x0301, "rsa_pkcs1_sha224", F_PKCS1, false},
+    {0x0201, "rsa_pkcs1_sha1", F_PKCS1, false},
 };
+#define NUM_SIGALGS (sizeof sigalgs / sizeof sigalgs[0])
 
 static int ssl_version(size_t vi)
 {
@@ -57,24 +62,41 @@ static int ssl_version(size_t vi)
     return v[vi];
 }
 
-/* Each scheme alone; in TLS 1.2 only with (EC)DHE suites, whose
+/* One handshake at version vi offering only the schemes in list (OpenSSL's
+ * colon-separated form); in TLS 1.2 only with (EC)DHE suites, whose
  * ServerKeyExchange is signed with it (RSA key exchange signs nothing). */
+static bool sigalgs_taken(struct td_probe_ctx *p, size_t vi, const char *list)
+{
+    struct td_probe_hs h;
+    struct td_probe_hs_req q = {.sni = p->sni,
+                                .with_cert = p->r->client_cert_accepted,
+                                .min_version = ssl_version(vi),
+                                .max_version = ssl_version(vi),
+                                .sigalgs = list,
+                                .kx_only = vi == V_TLS12};
+    td_probe_handshake(p, &q, &h);
+    return h.ok;
+}
+
+/* Each family at once, then each scheme of the families taken, alone. */
 static void scan_sigalgs(struct td_probe_ctx *p, size_t vi, uint16_t *out, size_t *num_out)
 {
-    for (size_t i = 0; i < sizeof sigalgs / sizeof sigalgs[0] && *num_out < TD_PROBE_MAX_SIGALGS; i++) {
-        if (vi == V_TLS13 && !sigalgs[i].tls13) {
+    for (int f = 0; f < NUM_FAMILIES; f++) {
+        char list[400] = "";
+        size_t used = 0;
+        for (size_t i = 0; i < NUM_SIGALGS; i++) {
+            if (sigalgs[i].family == (enum sig_family)f && (vi != V_TLS13 || sigalgs[i].tls13)) {
+                used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", used ? ":" : "", sigalgs[i].name);
+            }
+        }
+        if (!used || !sigalgs_taken(p, vi, list)) {
             continue;
         }
-        struct td_probe_hs h;
-        struct td_probe_hs_req q = {.sni = p->sni,
-                                    .with_cert = p->r->client_cert_accepted,
-                                    .min_version = ssl_version(vi),
-                                    .max_version = ssl_version(vi),
-                                    .sigalgs = sigalgs[i].name,
-                                    .kx_only = vi == V_TLS12};
-        td_probe_handshake(p, &q, &h);
-        if (h.ok) {
-            out[(*num_out)++] = sigalgs[i].code;
+        for (size_t i = 0; i < NUM_SIGALGS && *num_out < TD_PROBE_MAX_SIGALGS; i++) {
+            if (sigalgs[i].family == (enum sig_family)f && (vi != V_TLS13 || sigalgs[i].tls13) &&
+                sigalgs_taken(p, vi, sigalgs[i].name)) {
+                out[(*num_out)++] = sigalgs[i].code;
+            }
         }
     }
 }
