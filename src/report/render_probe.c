@@ -197,6 +197,33 @@ void td_render_probe_text(struct td_buf *b, const struct td_probe_result *r, con
     td_buf_putc(b, '\n');
 }
 
+/* Client certificates, HTTP, the plain-text upgrade, the proxy, the checks. */
+static void access_json(struct td_json *j, const struct td_probe_result *r)
+{
+    if (r->client_cert_tried) {
+        td_json_bool(j, "client_cert_accepted", r->client_cert_accepted);
+        td_json_str(j, "client_cert_alert", r->client_cert_alert);
+    }
+    if (r->http_status) {
+        td_json_obj_begin(j, "http");
+        td_json_u64(j, "status", (uint64_t)r->http_status);
+        td_json_str(j, "reason", r->http_reason);
+        td_json_obj_end(j);
+    }
+    if (r->starttls) {
+        td_json_obj_begin(j, "starttls");
+        td_json_name(j, "protocol", r->starttls);
+        td_json_str(j, "answer", r->upgrade);
+        td_json_obj_end(j);
+    }
+    if (r->proxy[0]) {
+        td_json_str(j, "proxy", r->proxy);
+    }
+    if (r->reachable) {
+        checks_json(j, &r->chk);
+    }
+}
+
 void td_render_probe_json(struct td_buf *b, const struct td_probe_result *r)
 {
     struct td_json j;
@@ -256,28 +283,7 @@ void td_render_probe_json(struct td_buf *b, const struct td_probe_result *r)
     td_json_obj_end(&j);
     td_json_name(&j, "client_auth", r->client_auth);
     td_json_u64(&j, "client_ca_names", r->num_ca_names);
-    if (r->client_cert_tried) {
-        td_json_bool(&j, "client_cert_accepted", r->client_cert_accepted);
-        td_json_str(&j, "client_cert_alert", r->client_cert_alert);
-    }
-    if (r->http_status) {
-        td_json_obj_begin(&j, "http");
-        td_json_u64(&j, "status", (uint64_t)r->http_status);
-        td_json_str(&j, "reason", r->http_reason);
-        td_json_obj_end(&j);
-    }
-    if (r->starttls) {
-        td_json_obj_begin(&j, "starttls");
-        td_json_name(&j, "protocol", r->starttls);
-        td_json_str(&j, "answer", r->upgrade);
-        td_json_obj_end(&j);
-    }
-    if (r->proxy[0]) {
-        td_json_str(&j, "proxy", r->proxy);
-    }
-    if (r->reachable) {
-        checks_json(&j, &r->chk);
-    }
+    access_json(&j, r);
     td_json_arr_begin(&j, "ok");
     for (size_t i = 0; i < r->num_good; i++) {
         td_json_str(&j, NULL, r->good[i]);
