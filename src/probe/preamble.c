@@ -131,6 +131,19 @@ static void consume(struct talk *t, size_t n)
     t->buf[t->len] = '\0';
 }
 
+/* The index of word in t->buf at or after from; false when absent. */
+static bool find(const struct talk *t, const char *word, size_t from, size_t *out_at)
+{
+    size_t n = strlen(word);
+    for (size_t i = from; n && i + n <= t->len; i++) {
+        if (td_mem_eq(&t->buf[i], word, n)) {
+            *out_at = i;
+            return true;
+        }
+    }
+    return false;
+}
+
 /* One line (without its CR LF) into line, NUL-terminated, consumed. Control
  * bytes are shown as '.', so that the line can go into a message. */
 static bool get_line(struct talk *t, char *line, size_t cap)
@@ -272,7 +285,7 @@ static bool postgres(struct talk *t)
 }
 
 /* Reads one MySQL packet (3-byte little-endian length, sequence id) into pl. */
-static bool mysql_packet(struct talk *t, struct td_cur *pl)
+static bool mysql_packet(struct talk *t, struct td_cur *pl, size_t *out_total)
 {
     for (;;) {
         struct td_cur c;
@@ -284,6 +297,7 @@ static bool mysql_packet(struct talk *t, struct td_cur *pl)
                 return fail(t, TD_CAUSE_NOT_TLS, "a greeting of %zu bytes", len);
             }
             if (td_cur_get_bytes(&c, pl, len)) {
+                *out_total = 4 + len;
                 return true; /* pl points into t->buf, read before the next fill */
             }
         }
@@ -300,7 +314,8 @@ static bool mysql(struct talk *t)
     enum { CLIENT_PROTOCOL_41 = 0x200, CLIENT_SSL = 0x800, CLIENT_SECURE_CONNECTION = 0x8000 };
     struct td_cur pl = {0}, ver;
     uint8_t proto, lo, hi;
-    if (!mysql_packet(t, &pl)) {
+    size_t total = 0;
+    if (!mysql_packet(t, &pl, &total)) {
         return false;
     }
     if (!td_cur_get_u8(&pl, &proto) || proto == 0xff) {
@@ -327,7 +342,7 @@ static bool mysql(struct talk *t)
     req[4] = (uint8_t)want, req[5] = (uint8_t)(want >> 8), req[6] = (uint8_t)(want >> 16);
     req[10] = 0x01; /* max packet 16 MiB */
     req[12] = 33;   /* utf8_general_ci */
-    t->len = 0;
+    consume(t, total);
     char answer[100];
     snprintf(answer, sizeof answer, "server %s offers CLIENT_SSL", version);
     return say(t, req, sizeof req) && accepted(t, answer);
@@ -419,13 +434,15 @@ static bool xmpp(struct talk *t)
                      "xmlns:stream='http://etherx.jabber.org/streams' version='1.0'>",
                      t->p->sni ? t->p->sni : t->p->r->host);
     static const char *const features[] = {"</stream:features>", "<stream:features/>", "</stream:stream>"};
-    if (!say(t, open, (size_t)n) || until(t, features, 3) < 0) {
+    int f = say(t, open, (size_t)n) ? until(t, features, 3) : -1;
+    size_t at = 0;
+    if (f < 0 || !find(t, features[f], 0, &at)) {
         return false;
     }
     if (!strstr((const char *)t->buf, "<starttls")) {
         return refused(t, "<starttls/> not among the stream features");
     }
-    t->len = 0;
+    consume(t, at + strlen(features[f]));
     static const char start[] = "<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>";
     static const char *const answers[] = {"<proceed", "<failure", "</stream:stream>"};
     if (!say(t, start, sizeof start - 1)) {
@@ -435,15 +452,15 @@ static bool xmpp(struct talk *t)
     if (a != 0) {
         return a < 0 ? false : refused(t, a == 1 ? "<failure/>" : "</stream:stream>");
     }
-    static const char *const end[] = {"/>", "</proceed>"};
-    const char *at = strstr((const char *)t->buf, "<proceed");
-    while (at && !strstr(at, end[0]) && !strstr(at, end[1])) {
+    /* the element, whole (<proceed .../> or <proceed ...></proceed>): TLS starts after it */
+    size_t p0 = 0, e = 0;
+    while (!find(t, "<proceed", 0, &p0) || !find(t, ">", p0, &e) ||
+           (t->buf[e - 1] != '/' && !find(t, "</proceed>", p0, &e))) {
         if (!fill(t)) {
             return false;
         }
-        at = strstr((const char *)t->buf, "<proceed");
     }
-    t->len = 0; /* the element, whole: TLS starts after it */
+    consume(t, e + (t->buf[e] == '>' ? 1 : strlen("</proceed>")));
     return accepted(t, "<proceed/>");
 }
 
