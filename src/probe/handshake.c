@@ -119,12 +119,23 @@ static void parse_http(const uint8_t *data, size_t len, struct td_probe_hs *h)
     }
     h->http_reason[k] = '\0';
     /* nginx: the body's <title> names the client-certificate refusal */
-    char text[HTTP_READ_MAX + 1];
-    snprintf(text, sizeof text, "%.*s", (int)len, (const char *)data);
-    const char *t = strstr(text, "<title>");
-    const char *e = t ? strstr(t, "</title>") : NULL;
-    if (t && e && e - t > 11) {
-        snprintf(h->http_reason, sizeof h->http_reason, "%.*s", (int)(e - t - 11), t + 11);
+    static const char tag_open[] = "<title>", tag_close[] = "</title>";
+    size_t from = 0, to = 0;
+    for (size_t i = 0; i + sizeof tag_open - 1 <= len && !from; i++) {
+        from = td_mem_eq(&data[i], tag_open, sizeof tag_open - 1) ? i + sizeof tag_open - 1 : 0;
+    }
+    for (size_t i = from; from && i + sizeof tag_close - 1 <= len && !to; i++) {
+        to = td_mem_eq(&data[i], tag_close, sizeof tag_close - 1) ? i : 0;
+    }
+    if (to > from + 4 && data[from + 3] == ' ' && td_mem_eq(&data[from], d, 3)) {
+        from += 4; /* "<title>400 No required...": the status again */
+    }
+    if (to > from) {
+        k = 0;
+        for (size_t i = from; i < to && k + 1 < sizeof h->http_reason; i++) {
+            h->http_reason[k++] = (data[i] < 0x20 || data[i] > 0x7e) ? '.' : (char)data[i];
+        }
+        h->http_reason[k] = '\0';
     }
 }
 
