@@ -3,7 +3,7 @@
 # where sslscan (or openssl s_client) reports the same thing, compared with it
 # on the same server: signature algorithms (TLS 1.2 and 1.3, equal sets with
 # sslscan --show-sigs), TLS_FALLBACK_SCSV (OpenSSL servers answer
-# inappropriate_fallback; sslscan agrees), secure renegotiation (gnutls-serv
+# inappropriate_fallback; sslscan agrees; a raw test server that ignores it: no_fallback_scsv), secure renegotiation (gnutls-serv
 # %DISABLE_SAFE_RENEGOTIATION: no_secure_renegotiation; s_client agrees), OCSP
 # stapling (s_server -status_file; sslscan --ocsp agrees), session resumption
 # (s_server: ticket and id; nginx ssl_session_tickets off with a cache: id
@@ -34,7 +34,39 @@ ngx_start "$W/ngx" <<NGINX
   server { listen 127.0.0.1:7405 ssl http2; ssl_certificate $P/server-chain.crt; ssl_certificate_key $P/server.key;
            return 200 "ok\n"; }
 NGINX
-for p in 7403 7404 7405 7406; do wait_port $p || exit 1; done
+# 7408: a raw TLS 1.1/1.2 server (Python, ServerHello and ServerHelloDone only, two suites) that ignores
+# TLS_FALLBACK_SCSV and sends no renegotiation_info: what no OpenSSL server can be configured to be
+python3 - <<'PY' >/dev/null 2>&1 &
+import os, socket, struct, threading
+TAKEN = (0xc02f, 0x002f)
+def answer(c):
+    try:
+        hdr = c.recv(5, socket.MSG_WAITALL)
+        body = c.recv(struct.unpack("!H", hdr[3:5])[0], socket.MSG_WAITALL)
+        version = struct.unpack("!H", body[4:6])[0]
+        sid = body[38]
+        n = struct.unpack("!H", body[39 + sid:41 + sid])[0]
+        suites = struct.unpack("!%dH" % (n // 2), body[41 + sid:41 + sid + n])
+        pick = [x for x in suites if x in TAKEN]
+        if version not in (0x0302, 0x0303) or not pick:
+            c.sendall(bytes([21, 3, 3, 0, 2, 2, 70 if pick else 40]))  # protocol_version, handshake_failure
+            return
+        sh = struct.pack("!H", version) + os.urandom(32) + b"\x00" + struct.pack("!H", pick[0]) + b"\x00"
+        msg = b"\x02" + struct.pack("!I", len(sh))[1:] + sh + b"\x0e\x00\x00\x00"
+        c.sendall(b"\x16" + struct.pack("!HH", version, len(msg)) + msg)
+        c.recv(100)
+    except (OSError, IndexError, struct.error):
+        pass
+    finally:
+        c.close()
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", 7408)); s.listen(64)
+while True:
+    c, _ = s.accept()
+    threading.Thread(target=answer, args=(c,), daemon=True).start()
+PY
+td_track $!
+for p in 7403 7404 7405 7406 7408; do wait_port $p || exit 1; done
 
 pk() { # tlsdiag target expressions... (d, k: the checks' JSON, causes, rc)
   t=$1 target=$2; shift 2
@@ -83,6 +115,9 @@ for T in $TLSDIAGS; do
   check "$T: TLS_FALLBACK_SCSV honoured by s_server (TLS 1.2 offered with the SCSV: inappropriate_fallback), as sslscan says" \
     sh -c "$(declare -f pk); pk '$T' 127.0.0.1:7402 \"d['fallback_scsv'] is True\" \"'no_fallback_scsv' not in causes\" &&
            sslscan --no-colour 127.0.0.1:7402 | grep -q 'Server supports TLS Fallback SCSV'"
+  check "$T: a server that ignores TLS_FALLBACK_SCSV (TLS 1.1 with the SCSV accepted): no_fallback_scsv; and no renegotiation_info" \
+    pk "$T" 127.0.0.1:7408 "d['versions'] == ['TLSv1.1', 'TLSv1.2']" "d['fallback_scsv'] is False" "'no_fallback_scsv' in causes" \
+      "d['secure_renegotiation'] is False"
   check "$T: gnutls-serv %DISABLE_SAFE_RENEGOTIATION: no_secure_renegotiation (error), as openssl s_client says; s_server has it" \
     sh -c "$(declare -f pk); pk '$T' 127.0.0.1:7406 \"d['secure_renegotiation'] is False\" \"'no_secure_renegotiation' in causes\" 'rc == 1' &&
            openssl s_client -tls1_2 -legacy_server_connect -connect 127.0.0.1:7406 </dev/null 2>/dev/null | grep -q 'Secure Renegotiation IS NOT supported' &&
