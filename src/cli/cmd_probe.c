@@ -297,7 +297,7 @@ int cmd_probe(int argc, char **argv)
     size_t nj = 0;
     struct probe_job *jobs = NULL;
     for (size_t i = 0; i < n; i++) {
-        size_t na = td_probe_num_addresses(targets[i]);
+        size_t na = a->o.proxy ? 1 : td_probe_num_addresses(targets[i]); /* the proxy resolves */
         for (size_t k = 0; k < (na ? na : 1); k++) {
             jobs = td_realloc(jobs, (nj + 1) * sizeof *jobs);
             jobs[nj].target = targets[i];
