@@ -120,7 +120,8 @@ static void access_text(struct td_buf *b, const struct td_probe_result *r)
     }
     td_buf_putc(b, '\n');
     if (r->http_status) {
-        td_buf_printf(b, "  HTTP after the handshake: %d %s\n", r->http_status, r->http_reason);
+        td_buf_printf(b, "  HTTP after a handshake without client certificate: %d %s\n", r->http_status,
+                      r->http_reason);
     }
 }
 
