@@ -221,9 +221,6 @@ void td_probe_handshake(struct td_probe_ctx *p, const struct td_probe_hs_req *q,
         snprintf(h->alpn, sizeof h->alpn, "%.*s", (int)sel_len, sel ? (const char *)sel : "");
         const unsigned char *ocsp = NULL;
         h->ocsp = SSL_get_tlsext_status_ocsp_resp(ssl, &ocsp) > 0 && ocsp;
-        if (q->chain || q->leaf_sha) {
-            td_probe_take_chain(ssl, q->chain, q->leaf_sha);
-        }
         if (q->http || seen.requested || q->with_cert || q->read_after) {
             after_handshake(p, ssl, fd, q, h);
         }
@@ -232,7 +229,11 @@ void td_probe_handshake(struct td_probe_ctx *p, const struct td_probe_hs_req *q,
         }
         h->ok = !h->failed_after;
     }
-    /* the CertificateRequest's names, also when the handshake then failed (TLS 1.2) */
+    /* the chain and the CertificateRequest's names, also when the handshake
+     * then failed (a TLS 1.2 server refusing the absence of a client certificate) */
+    if (q->chain || q->leaf_sha) {
+        td_probe_take_chain(ssl, q->chain, q->leaf_sha);
+    }
     STACK_OF(X509_NAME) *cas = SSL_get_client_CA_list(ssl);
     h->ca_names = cas ? (size_t)sk_X509_NAME_num(cas) : 0;
     for (int i = 0; q->ca_names && i < sk_X509_NAME_num(cas) && i < 4; i++) {

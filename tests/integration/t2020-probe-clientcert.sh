@@ -50,8 +50,8 @@ NOEKU="$P/noeku.crt $P/noeku.key"
 for T in $TLSDIAGS; do
   for port in 7201 7202; do
     v=$([ $port = 7201 ] && echo 1.2 || echo 1.3)
-    check "$T: s_server -Verify 1 (TLS $v): required without --cert; required and accepted with a good one" \
-      sh -c "$(declare -f pc); pc '$T' 127.0.0.1:$port - \"d['client_auth'] == 'required'\" \"'client_cert_missing' in causes\" &&
+    check "$T: s_server -Verify 1 (TLS $v): required without --cert (the chain still read); required and accepted with a good one" \
+      sh -c "$(declare -f pc); pc '$T' 127.0.0.1:$port - \"d['client_auth'] == 'required'\" \"'client_cert_missing' in causes\" \"d['chain'][0]['subject'] == 'CN=rsa.server.test'\" &&
              pc '$T' 127.0.0.1:$port '$GOOD' \"d['client_auth'] == 'required'\" \"d['client_cert_accepted'] is True\" \"not any(c.startswith('client_cert_') and c != 'client_cert_missing' for c in causes)\""
     check "$T: s_server -Verify 1 (TLS $v): a certificate from a CA the server does not list: client_cert_untrusted, naming it" \
       pc "$T" 127.0.0.1:$port "$OTHER" "d['client_auth'] == 'required'" "d['client_cert_accepted'] is False" \
