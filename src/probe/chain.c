@@ -180,9 +180,14 @@ void td_probe_chain(struct td_probe_ctx *p)
     struct td_certset *chain = td_certset_new();
     bool http = td_probe_wants_http(p);
     struct td_probe_hs h;
-    struct td_probe_hs_req q = {
-        .sni = p->sni, .http = http, .chain = chain, .leaf_sha = sha_sni, .ca_names = r->ca_names};
+    struct td_probe_hs_req q = {.sni = p->sni,
+                                .http = http,
+                                .status_request = true,
+                                .chain = chain,
+                                .leaf_sha = sha_sni,
+                                .ca_names = r->ca_names};
     td_probe_handshake(p, &q, &h);
+    r->chk.ocsp_stapling = h.ocsp ? TD_TRI_YES : h.ok ? TD_TRI_NO : TD_TRI_UNKNOWN;
     r->num_ca_names = h.ca_names;
     r->http_status = h.http_status;
     snprintf(r->http_reason, sizeof r->http_reason, "%s", h.http_reason);

@@ -219,10 +219,12 @@ void td_probe_checks(struct td_probe_ctx *p)
         scan_sigalgs(p, V_TLS13, r->chk.sigalgs13, &r->chk.num_sigalgs13);
     }
     fallback_and_reneg(p, best);
-    struct td_probe_hs h;
-    struct td_probe_hs_req q = {.sni = p->sni, .with_cert = r->client_cert_accepted, .status_request = true};
-    td_probe_handshake(p, &q, &h);
-    r->chk.ocsp_stapling = !h.ok ? TD_TRI_UNKNOWN : h.ocsp ? TD_TRI_YES : TD_TRI_NO;
+    if (r->chk.ocsp_stapling == TD_TRI_UNKNOWN) { /* the chain's handshake could not tell */
+        struct td_probe_hs h;
+        struct td_probe_hs_req q = {.sni = p->sni, .with_cert = r->client_cert_accepted, .status_request = true};
+        td_probe_handshake(p, &q, &h);
+        r->chk.ocsp_stapling = !h.ok ? TD_TRI_UNKNOWN : h.ocsp ? TD_TRI_YES : TD_TRI_NO;
+    }
     int rv = r->v[V_TLS12].accepted ? TLS1_2_VERSION : best == V_TLS13 ? TLS1_3_VERSION : 0;
     if (rv) {
         r->chk.resume_ticket = resumes(p, rv, true);

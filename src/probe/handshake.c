@@ -219,8 +219,6 @@ void td_probe_handshake(struct td_probe_ctx *p, const struct td_probe_hs_req *q,
         unsigned sel_len = 0;
         SSL_get0_alpn_selected(ssl, &sel, &sel_len);
         snprintf(h->alpn, sizeof h->alpn, "%.*s", (int)sel_len, sel ? (const char *)sel : "");
-        const unsigned char *ocsp = NULL;
-        h->ocsp = SSL_get_tlsext_status_ocsp_resp(ssl, &ocsp) > 0 && ocsp;
         if (q->http || seen.requested || q->with_cert || q->read_after) {
             after_handshake(p, ssl, fd, q, h);
         }
@@ -234,6 +232,8 @@ void td_probe_handshake(struct td_probe_ctx *p, const struct td_probe_hs_req *q,
     if (q->chain || q->leaf_sha) {
         td_probe_take_chain(ssl, q->chain, q->leaf_sha);
     }
+    const unsigned char *ocsp = NULL;
+    h->ocsp = q->status_request && SSL_get_tlsext_status_ocsp_resp(ssl, &ocsp) > 0 && ocsp;
     STACK_OF(X509_NAME) *cas = SSL_get_client_CA_list(ssl);
     h->ca_names = cas ? (size_t)sk_X509_NAME_num(cas) : 0;
     for (int i = 0; q->ca_names && i < sk_X509_NAME_num(cas) && i < 4; i++) {
