@@ -63,7 +63,8 @@ static bool transport_failed(struct td_probe_ctx *p, const struct td_probe_exch 
         connect_failed(p);
         return true;
     }
-    bool plain = x->timeout && !x->sh && !x->alert && x->first_len > 0; /* e.g. an SMTP greeting */
+    /* text where a record was due (an SMTP greeting), not a slow TLS record: its first byte is no content type */
+    bool plain = x->timeout && !x->sh && !x->alert && x->first_len > 0 && x->first[0] != '.';
     if (x->not_tls || plain) {
         r->transport_cause = TD_CAUSE_NOT_TLS;
         snprintf(r->error, sizeof r->error, "%s answers, but not in TLS%s: \"%s\"", r->address,

@@ -135,7 +135,7 @@ for T in $TLSDIAGS; do
     sh -c "$(declare -f pj); start=\$(date +%s)
       /usr/bin/time -f %M -o '$W/rss' '$T' probe --json --timeout 1000 127.0.0.1:7012 > '$W/g.json'; [ \$(tail -1 '$W/rss') -lt 204800 ] || exit 1
       grep -q '\"not_tls\"' '$W/g.json' || { cat '$W/g.json'; exit 1; }
-      pj '$T' 127.0.0.1:7013 \"d['versions'] == []\" 'rc == 1' && pj '$T' 127.0.0.1:7014 \"d['versions'] == []\" 'rc == 1' &&
+      pj '$T' 127.0.0.1:7013 \"d['versions'] == []\" \"causes == ['no_response']\" 'rc == 1' && pj '$T' 127.0.0.1:7014 \"d['versions'] == []\" 'rc == 1' &&
       [ \$((\$(date +%s) - start)) -le 60 ]"
   check "$T: usage: bad target, --cert without --key, bad --timeout exit 2; -f reads targets" \
     sh -c "'$T' probe 'host:99999' 2>/dev/null; a=\$?; '$T' probe --cert x 127.0.0.1 2>/dev/null; b=\$?; '$T' probe --timeout x 127.0.0.1 2>/dev/null; c=\$?;
