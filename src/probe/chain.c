@@ -158,18 +158,17 @@ static void try_client_cert(struct td_probe_ctx *p, bool http)
         return;
     }
     r->client_cert_accepted = h.ok && !nginx_cert_error(&h) && !nginx_no_cert(&h);
+    /* what the server answered: its alert, or its HTTP status (nginx) */
+    char al[300] = "";
+    if (h.http_status) {
+        snprintf(al, sizeof al, "HTTP %d %s", h.http_status, h.http_reason);
+    }
+    if (h.alert[0]) {
+        snprintf(al, sizeof al, "%s", h.alert);
+    }
+    snprintf(r->client_cert_alert, sizeof r->client_cert_alert, "%.*s", (int)sizeof r->client_cert_alert - 1, al);
     if (!r->client_cert_accepted) {
-        snprintf(r->client_cert_alert, sizeof r->client_cert_alert, "%s",
-                 h.alert[0]      ? h.alert
-                 : h.http_status ? "HTTP 400"
-                                 : "");
-        char al[300];
-        snprintf(al, sizeof al, "%s%s%s", h.alert, h.alert[0] && h.http_status ? ", " : "",
-                 h.http_status ? h.http_reason : "");
-        if (h.http_status && !h.alert[0]) {
-            snprintf(al, sizeof al, "HTTP %d %s", h.http_status, h.http_reason);
-        }
-        cert_refused(r, p->o->cert_path, al);
+        cert_refused(r, p->o->cert_path, al[0] ? al : "no alert");
     }
 }
 

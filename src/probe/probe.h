@@ -97,12 +97,12 @@ struct td_probe_result {
     char ca_names[4][200];
     bool client_cert_accepted, client_cert_tried; /* tried: --cert given and a certificate asked for */
     bool client_cert_given;
-    char client_cert_alert[64]; /* the server's alert to --cert, when refused */
-    int http_status;            /* the answer to HEAD / (0: none) */
-    char http_reason[160];      /* its reason phrase, or nginx's <title> when more telling */
-    const char *starttls;       /* "smtp" .. when TLS followed a plain-text upgrade, else NULL */
-    char upgrade[200];          /* the server's answer to the STARTTLS request */
-    char proxy[300];            /* "host:port" of the CONNECT proxy used */
+    char client_cert_alert[120]; /* the server's answer to --cert: its alert, or its HTTP status line */
+    int http_status;             /* the answer to HEAD / (0: none) */
+    char http_reason[160];       /* its reason phrase, or nginx's <title> when more telling */
+    const char *starttls;        /* "smtp" .. when TLS followed a plain-text upgrade, else NULL */
+    char upgrade[200];           /* the server's answer to the STARTTLS request */
+    char proxy[300];             /* "host:port" of the CONNECT proxy used */
     struct td_probe_checks chk;
     char good[8][300]; /* what is right, in plain words (the chain trusted, the name covered, ...) */
     size_t num_good;

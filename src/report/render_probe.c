@@ -115,8 +115,8 @@ static void access_text(struct td_buf *b, const struct td_probe_result *r)
         td_buf_puts(b, "; --cert not asked for");
     }
     if (r->client_cert_tried) {
-        td_buf_printf(b, "; --cert %s%s%s", r->client_cert_accepted ? "accepted" : "refused",
-                      r->client_cert_alert[0] ? ": " : "", r->client_cert_alert);
+        td_buf_printf(b, "; --cert %s%s%s%s", r->client_cert_accepted ? "accepted" : "refused",
+                      r->client_cert_alert[0] ? " (" : "", r->client_cert_alert, r->client_cert_alert[0] ? ")" : "");
     }
     td_buf_putc(b, '\n');
     if (r->http_status) {

@@ -55,7 +55,8 @@ for T in $TLSDIAGS; do
              pc '$T' 127.0.0.1:$port '$GOOD' \"d['client_auth'] == 'required'\" \"d['client_cert_accepted'] is True\" \"not any(c.startswith('client_cert_') and c != 'client_cert_missing' for c in causes)\""
     check "$T: s_server -Verify 1 (TLS $v): a certificate from a CA the server does not list: client_cert_untrusted, naming it" \
       pc "$T" 127.0.0.1:$port "$OTHER" "d['client_auth'] == 'required'" "d['client_cert_accepted'] is False" \
-        "'client_cert_untrusted' in causes" "'Other Intermediate CA is not among the 2 CA name(s)' in msgs" "rc == 1"
+        "'client_cert_untrusted' in causes" "'Other Intermediate CA is not among the 2 CA name(s)' in msgs" "rc == 1" \
+        "d['client_cert_alert'] == 'unknown CA'"
     check "$T: s_server -Verify 1 (TLS $v): an expired certificate: client_cert_expired" \
       pc "$T" 127.0.0.1:$port "$OLD" "d['client_cert_accepted'] is False" "'client_cert_expired' in causes" "'expired' in msgs" "rc == 1"
     check "$T: s_server -Verify 1 (TLS $v): a certificate without clientAuth: wrong_usage, saying so" \
@@ -66,7 +67,7 @@ for T in $TLSDIAGS; do
       "'No required SSL certificate was sent' in d['http']['reason']" "'client_cert_missing' in causes"
   check "$T: nginx on: a good certificate is accepted (HTTP 200); one from another CA is refused (400 SSL certificate error)" \
     sh -c "$(declare -f pc); pc '$T' 127.0.0.1:7203 '$GOOD' \"d['client_cert_accepted'] is True\" \"'client_cert_untrusted' not in causes\" &&
-           pc '$T' 127.0.0.1:7203 '$OTHER' \"d['client_cert_accepted'] is False\" \"'client_cert_untrusted' in causes\" \"'SSL certificate error' in msgs\" 'rc == 1'"
+           pc '$T' 127.0.0.1:7203 '$OTHER' \"d['client_cert_accepted'] is False\" \"'client_cert_untrusted' in causes\" \"'SSL certificate error' in msgs\" 'rc == 1' \"d['client_cert_alert'] == 'HTTP 400 The SSL certificate error'\""
   check "$T: nginx on: an expired certificate and one without clientAuth (both 400 SSL certificate error): the reason found" \
     sh -c "$(declare -f pc); pc '$T' 127.0.0.1:7203 '$OLD' \"causes[0] == 'client_cert_expired'\" \"'HTTP 400 The SSL certificate error' in msgs\" &&
            pc '$T' 127.0.0.1:7203 '$NOEKU' \"causes[0] == 'wrong_usage'\" \"'lacks clientAuth' in msgs\""
