@@ -69,9 +69,27 @@ static void positives(struct td_probe_result *r)
     }
 }
 
+/* Only SHA-1 signature schemes in TLS 1.2 (RFC 5246 ids 0x0201, 0x0203). */
+static bool sha1_only(const struct td_probe_checks *c)
+{
+    bool only = c->num_sigalgs12 > 0;
+    for (size_t i = 0; i < c->num_sigalgs12; i++) {
+        only &= c->sigalgs12[i] == 0x0201 || c->sigalgs12[i] == 0x0203;
+    }
+    return only;
+}
+
 /* Findings of the extra checks (checks.c) that make clients fail. */
 static void check_findings(struct td_probe_result *r)
 {
+    if (sha1_only(&r->chk)) {
+        bool tls13 = r->v[V_TLS12 + 1].accepted;
+        td_probe_add_finding(r, TD_CAUSE_WEAK_SIGALGS, tls13 ? TD_SEV_WARNING : TD_SEV_ERROR,
+                             td_cause_info(TD_CAUSE_WEAK_SIGALGS)->resolution,
+                             "in TLS 1.2 the server signs only with SHA-1: OpenSSL 3 clients at their defaults fail "
+                             "(handshake_failure)%s",
+                             tls13 ? "; TLS 1.3 clients are not concerned" : "");
+    }
     if (r->chk.secure_reneg == TD_TRI_NO) {
         td_probe_add_finding(r, TD_CAUSE_NO_SECURE_RENEGOTIATION, TD_SEV_ERROR,
                              td_cause_info(TD_CAUSE_NO_SECURE_RENEGOTIATION)->resolution,

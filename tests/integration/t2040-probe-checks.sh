@@ -25,6 +25,8 @@ gnutls-serv -p 7406 --x509certfile "$P/server-chain.crt" --x509keyfile "$P/serve
   --priority 'NORMAL:%DISABLE_SAFE_RENEGOTIATION' >/dev/null 2>&1 &
 td_track $!
 ossl_srv 7407 -cert "$P/server.crt" -key "$P/server.key" -cert_chain "$P/inter.crt"
+# 7409: TLS 1.2 signing only with SHA-1 (OpenSSL 3's s_client refuses it at its defaults)
+ossl_srv 7409 $C -tls1_2 -sigalgs RSA+SHA1 -cipher 'ECDHE-RSA-AES128-GCM-SHA256:@SECLEVEL=0'
 # 7403: tickets off, a session cache; 7404: nginx's defaults; 7405: http2
 ngx_start "$W/ngx" <<NGINX
   server { listen 127.0.0.1:7403 ssl; ssl_certificate $P/server-chain.crt; ssl_certificate_key $P/server.key;
@@ -112,6 +114,10 @@ for T in $TLSDIAGS; do
     sh -c "$(declare -f sigs_equal); sigs_equal '$T' 7402 && grep -q 'TLSv1.3 rsa_pss_rsae_sha256' '$W/ours.7402' && ! grep -q 'TLSv1.3 rsa_pkcs1' '$W/ours.7402'"
   check "$T: signature algorithms of an ECDSA P-256 server: ecdsa_secp256r1_sha256, as sslscan" \
     sh -c "$(declare -f sigs_equal); sigs_equal '$T' 7407 && grep -q 'TLSv1.3 ecdsa_secp256r1_sha256' '$W/ours.7407' && ! grep -q rsa '$W/ours.7407'"
+  check "$T: a TLS 1.2 server that signs only with SHA-1: weak_sigalgs (error), and s_client at its defaults fails" \
+    sh -c "$(declare -f pk); pk '$T' 127.0.0.1:7409 \"d['signature_algorithms']['TLSv1.2'] == ['rsa_pkcs1_sha1']\" \"'weak_sigalgs' in causes\" 'rc == 1' &&
+           ! openssl s_client -tls1_2 -connect 127.0.0.1:7409 </dev/null 2>/dev/null | grep -q '^New, TLSv1.2' &&
+           pk '$T' 127.0.0.1:7402 \"'weak_sigalgs' not in causes\""
   check "$T: TLS_FALLBACK_SCSV honoured by s_server (TLS 1.2 offered with the SCSV: inappropriate_fallback), as sslscan says" \
     sh -c "$(declare -f pk); pk '$T' 127.0.0.1:7402 \"d['fallback_scsv'] is True\" \"'no_fallback_scsv' not in causes\" &&
            sslscan --no-colour 127.0.0.1:7402 | grep -q 'Server supports TLS Fallback SCSV'"
