@@ -28,7 +28,12 @@ static void help(FILE *f)
           "      --no-sni           send no SNI\n"
           "      --ca PATH          truststore for the chain (PEM, directory, JKS, PKCS#12); default: the\n"
           "                         system store\n"
-          "      --cert F --key F   a client certificate (PEM) to try\n"
+          "      --cert F --key F   a client certificate (PEM) to try: taken, or why not\n"
+          "      --http, --no-http  GET / after the handshake and read the status (default: on for\n"
+          "                         ports 443 and 8443): nginx refuses client certificates in HTTP\n"
+          "      --starttls PROTO   smtp, imap, pop3, ftp, ldap, xmpp, postgres, mysql, none (default:\n"
+          "                         from the port: 25, 587, 143, 110, 21, 389, 5222, 5432, 3306)\n"
+          "      --proxy HOST:PORT  through an HTTP CONNECT proxy\n"
           "      --timeout MS       per connection step (default 3000)\n"
           "  -f FILE                targets, one per line\n"
           "      --jobs N           probe up to N targets at once (default 8)\n"
@@ -220,7 +225,11 @@ static int parse_args(int argc, char **argv, struct probe_args *a)
         OPT_COLOR,
         OPT_JOBS,
         OPT_HTML,
-        OPT_SHARD
+        OPT_SHARD,
+        OPT_HTTP,
+        OPT_NOHTTP,
+        OPT_STARTTLS,
+        OPT_PROXY
     };
     static const struct option longopts[] = {
         {"sni", required_argument, NULL, OPT_SNI},      {"no-sni", no_argument, NULL, OPT_NOSNI},
@@ -229,10 +238,13 @@ static int parse_args(int argc, char **argv, struct probe_args *a)
         {"json", no_argument, NULL, OPT_JSON},          {"color", required_argument, NULL, OPT_COLOR},
         {"colour", required_argument, NULL, OPT_COLOR}, {"help", no_argument, NULL, 'h'},
         {"jobs", required_argument, NULL, OPT_JOBS},    {"html", required_argument, NULL, OPT_HTML},
-        {"shard", required_argument, NULL, OPT_SHARD},  {NULL, 0, NULL, 0},
+        {"shard", required_argument, NULL, OPT_SHARD},  {"http", no_argument, NULL, OPT_HTTP},
+        {"no-http", no_argument, NULL, OPT_NOHTTP},     {"starttls", required_argument, NULL, OPT_STARTTLS},
+        {"proxy", required_argument, NULL, OPT_PROXY},  {NULL, 0, NULL, 0},
     };
     struct td_probe_opts *o = &a->o;
     o->timeout_ms = 3000;
+    o->http = -1;
     a->color = "auto";
     a->jobs_max = 8;
     int opt;
@@ -273,6 +285,19 @@ static int parse_args(int argc, char **argv, struct probe_args *a)
             break;
         case OPT_HTML:
             a->html = optarg;
+            break;
+        case OPT_HTTP:
+        case OPT_NOHTTP:
+            o->http = opt == OPT_HTTP;
+            break;
+        case OPT_STARTTLS:
+            if (!td_probe_starttls_parse(optarg, &o->starttls) || o->starttls == TD_STARTTLS_AUTO) {
+                return cli_usage_error("probe",
+                                       "--starttls: smtp, imap, pop3, ftp, ldap, xmpp, postgres, mysql or none");
+            }
+            break;
+        case OPT_PROXY:
+            o->proxy = optarg;
             break;
         case OPT_JOBS: {
             long v;
@@ -375,7 +400,7 @@ int cmd_probe(int argc, char **argv)
     size_t nj = 0;
     struct probe_job *jobs = NULL;
     for (size_t i = 0; i < n; i++) {
-        size_t na = td_probe_num_addresses(targets[i]);
+        size_t na = a->o.proxy ? 1 : td_probe_num_addresses(targets[i]); /* the proxy resolves */
         for (size_t k = 0; k < (na ? na : 1); k++) {
             jobs = td_realloc(jobs, (nj + 1) * sizeof *jobs);
             jobs[nj].target = targets[i];
