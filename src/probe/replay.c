@@ -213,6 +213,7 @@ bool td_replay(const struct td_replay_input *in, const struct td_replay_hints *h
     struct replay_run run = {.h = h, .o = o, .max_connections = o->max_connections ? o->max_connections : 40};
     run.p.o = &po;
     run.p.r = pr;
+    run.p.starttls = TD_STARTTLS_NONE; /* a hello after a preamble is not replayed (prepare) */
     td_limits_default(&run.p.lim);
     snprintf(r->server, sizeof r->server, "%s", target);
     if (!td_probe_parse_target(target, pr->host, sizeof pr->host, &pr->port)) {
