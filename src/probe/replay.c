@@ -154,11 +154,17 @@ static void conclude(struct td_replay_result *r, const struct td_rh *h, const ch
 static void run_all(struct replay_run *run, struct td_replay_result *r)
 {
     send_variant(run, &r->v[0], r->notes, sizeof r->notes);
+    if (!run->o->dry_run && r->v[0].got.answer == TD_RA_NO_CONNECT) {
+        r->skipped = true; /* unreachable from here: nothing is proven, nothing changed */
+        snprintf(r->skip_why, sizeof r->skip_why, "no TCP connection to %s (refused or no answer within %d ms)",
+                 r->server, run->p.o->timeout_ms);
+        return;
+    }
     if (!run->o->dry_run) {
         r->same_refusal = same_answer(&r->v[0].got, &r->captured);
         r->changed = !r->same_refusal;
-        if (r->v[0].got.answer == TD_RA_ACCEPTED || r->v[0].got.answer == TD_RA_NO_CONNECT) {
-            return; /* accepted as it is now, or unreachable: no variant can say more */
+        if (r->v[0].got.answer == TD_RA_ACCEPTED) {
+            return; /* accepted as it is now: no variant can say more */
         }
     }
     for (size_t i = 1; i < r->num_v; i++) {

@@ -181,6 +181,10 @@ r = [o for o in objs if o[\"type\"] == \"replay\"]
 assert r and all(o[\"connections\"] <= 2 for o in r), r
 assert any(o[\"budget_reached\"] for o in r)
 '"
+  check "$T: HOST:PORT where nothing listens: not replayed, said so, one connection each, nothing called changed" \
+    sh -c "'$T' probe --replay '$W/fail.pcap' --timeout 500 127.0.0.1:7699 > '$W/none.txt'; rc=\$?; tail -1 '$W/none.txt'
+      [ \$rc = 1 ] && [ \$(grep -c 'not replayed: no TCP connection to 127.0.0.1:7699' '$W/none.txt') = 7 ] &&
+      grep -q '^replayed 7 failed connections: 0 proven, 0 where the server changed, 7 not replayable; 7 TCP connections' '$W/none.txt'"
   check "$T: usage: --stream of no connection, a missing capture, two targets: exit 2" \
     sh -c "'$T' probe --replay '$W/fail.pcap' --stream 999 2>/dev/null; a=\$?
       '$T' probe --replay '$W/none.pcap' 2>/dev/null; b=\$?
