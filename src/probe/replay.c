@@ -155,9 +155,13 @@ static void run_all(struct replay_run *run, struct td_replay_result *r)
 {
     send_variant(run, &r->v[0], r->notes, sizeof r->notes);
     if (!run->o->dry_run && r->v[0].got.answer == TD_RA_NO_CONNECT) {
-        r->skipped = true; /* unreachable from here: nothing is proven, nothing changed */
-        snprintf(r->skip_why, sizeof r->skip_why, "no TCP connection to %s (refused or no answer within %d ms)",
-                 r->server, run->p.o->timeout_ms);
+        r->skipped = true;          /* unreachable from here: nothing is proven, nothing changed */
+        if (run->p.dial_error[0]) { /* the STARTTLS talk failed */
+            snprintf(r->skip_why, sizeof r->skip_why, "%s", run->p.dial_error);
+        } else {
+            snprintf(r->skip_why, sizeof r->skip_why, "no TCP connection to %s (refused or no answer within %d ms)",
+                     r->server, run->p.o->timeout_ms);
+        }
         return;
     }
     if (!run->o->dry_run) {
@@ -182,13 +186,30 @@ static void stamp(struct td_replay_result *r)
     strftime(r->when, sizeof r->when, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-static bool prepare(const struct td_replay_input *in, struct td_replay_result *r, struct td_rh *h)
+/* The probe's STARTTLS for the capture's preamble ("SMTP": smtp); false for
+ * the others (proxies, LMTP): a bare ClientHello would not be understood. */
+static bool starttls_of(const char *preamble, enum td_probe_starttls *out)
+{
+    *out = TD_STARTTLS_NONE;
+    if (!preamble) {
+        return true;
+    }
+    if (strcmp(preamble, "PostgreSQL") == 0) {
+        *out = TD_STARTTLS_POSTGRES;
+        return true;
+    }
+    return td_probe_starttls_parse(preamble, out) && *out != TD_STARTTLS_NONE && *out != TD_STARTTLS_AUTO;
+}
+
+static bool prepare(const struct td_replay_input *in, struct td_replay_result *r, struct td_rh *h,
+                    enum td_probe_starttls *starttls)
 {
     const char *err;
     size_t off;
-    if (in->preamble) {
+    if (!starttls_of(in->preamble, starttls)) {
         snprintf(r->skip_why, sizeof r->skip_why,
-                 "TLS began after a %s preamble: a bare ClientHello would not be understood, so it is not replayed",
+                 "TLS began after a %s preamble tlsdiag cannot speak: a bare ClientHello would not be understood, "
+                 "so it is not replayed",
                  in->preamble);
     } else if (in->answered) {
         snprintf(r->skip_why, sizeof r->skip_why,
@@ -219,7 +240,7 @@ bool td_replay(const struct td_replay_input *in, const struct td_replay_hints *h
     struct replay_run run = {.h = h, .o = o, .max_connections = o->max_connections ? o->max_connections : 40};
     run.p.o = &po;
     run.p.r = pr;
-    run.p.starttls = TD_STARTTLS_NONE; /* a hello after a preamble is not replayed (prepare) */
+    run.p.starttls = TD_STARTTLS_NONE; /* or the capture's STARTTLS (prepare) */
     td_limits_default(&run.p.lim);
     snprintf(r->server, sizeof r->server, "%s", target);
     if (!td_probe_parse_target(target, pr->host, sizeof pr->host, &pr->port)) {
@@ -229,7 +250,7 @@ bool td_replay(const struct td_replay_input *in, const struct td_replay_hints *h
         return false;
     }
     int64_t t0 = td_probe_now_ms();
-    if (prepare(in, r, h) && !td_probe_resolve(&run.p)) {
+    if (prepare(in, r, h, &run.p.starttls) && !td_probe_resolve(&run.p)) {
         r->skipped = true;
         snprintf(r->skip_why, sizeof r->skip_why, "%s", pr->error);
     } else if (!r->skipped) {
@@ -237,6 +258,10 @@ bool td_replay(const struct td_replay_input *in, const struct td_replay_hints *h
         run.sni = o->sni ? o->sni : hints && hints->sni[0] ? hints->sni : NULL;
         r->num_v = 1;
         snprintf(r->v[0].what, sizeof r->v[0].what, "the captured ClientHello (fresh random, session id, key shares)");
+        if (run.p.starttls != TD_STARTTLS_NONE) {
+            snprintf(r->notes, sizeof r->notes, "each hello sent after %s STARTTLS, as in the capture",
+                     td_probe_starttls_name(run.p.starttls));
+        }
         td_replay_plan(r, h, in, hints, run.sni);
         run_all(&run, r);
         conclude(r, h, run.sni);

@@ -5,7 +5,7 @@
 # change at a time: the verdict must become the right cause at high, with the
 # right fix. A server restarted with another configuration between the
 # capture and the replay must be seen as changed, and a stack intolerant of
-# one extension found by dropping it. Connections and wall time
+# one extension found by dropping it, and an SMTP STARTTLS failure replayed after STARTTLS. Connections and wall time
 # per replayed connection are measured and printed.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/suite.sh netns
@@ -31,6 +31,11 @@ CHANGING=$SRV
 # either an RSA key-exchange suite or the group X25519 would do (tlsdiag pcap alone says cipher_mismatch,
 # medium; the replay makes it group_mismatch, with the suite as the other fix)
 ossl_srv 7607 -cert "$P/rsa.crt" -key "$P/rsa.key" -groups X25519
+# 7608: SMTP with STARTTLS (tests/lib/preamble_server.py), TLS 1.2 with AEAD suites only
+PS_CIPHERS='ECDHE-ECDSA-AES128-GCM-SHA256' python3 tests/lib/preamble_server.py smtp 7608 \
+  "$P/server-chain.crt" "$P/server.key" >/dev/null 2>&1 &
+td_track $!
+wait_port 7608
 # 7606: a stack intolerant of one extension (encrypt_then_mac): it closes on any
 # ClientHello carrying it, and answers the others with a ServerHello
 python3 - <<'PY' >/dev/null 2>&1 &
@@ -66,7 +71,7 @@ PY
 td_track $!
 wait_port 7606
 
-cap_start lo "$W/fail.pcap" "tcp portrange 7601-7607"
+cap_start lo "$W/fail.pcap" "tcp portrange 7601-7608"
 openssl s_client -connect 127.0.0.1:7601 -groups P-384 </dev/null >/dev/null 2>&1
 curl -s -o /dev/null --cacert "$P/root.crt" --resolve server.test:7602:127.0.0.1 https://server.test:7602/
 curl -s -o /dev/null -k https://127.0.0.1:7602/
@@ -76,6 +81,7 @@ openssl s_client -connect 127.0.0.1:7604 -tls1_2 -cipher 'ECDHE-ECDSA-AES128-SHA
 openssl s_client -connect 127.0.0.1:7605 -groups P-384 </dev/null >/dev/null 2>&1
 openssl s_client -connect 127.0.0.1:7606 -tls1_2 </dev/null >/dev/null 2>&1
 openssl s_client -connect 127.0.0.1:7607 -tls1_2 -groups P-384 -cipher ECDHE-RSA-AES128-GCM-SHA256 </dev/null >/dev/null 2>&1
+openssl s_client -connect 127.0.0.1:7608 -starttls smtp -tls1_2 -cipher ECDHE-ECDSA-AES128-SHA </dev/null >/dev/null 2>&1
 cap_stop
 stop_pid "$CHANGING"
 ossl_srv 7605 -cert "$P/server.crt" -key "$P/server.key" -groups P-384:X25519
@@ -145,29 +151,31 @@ r = json.loads(sys.stdin.readline())
 f = sorted((x[\"cause\"], x[\"change\"]) for x in r[\"fixes\"])
 assert f == [(\"cipher_mismatch\", \"suite TLS_RSA_WITH_AES_128_GCM_SHA256 added\"), (\"group_mismatch\", \"group x25519 added\")], r
 ' && '$T' probe --replay '$W/fail.pcap' --stream \"\$s\" | grep -q 'each of these is enough'"
+  check "$T: SMTP STARTTLS, CBC suites against an AEAD-only server: replayed after the probe's STARTTLS, cipher_mismatch" \
+    rp "$T" 7608 cipher_mismatch "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"
   check "$T: a server restarted with another configuration: the behaviour changed since the capture" \
     sh -c "s=\$(build/tlsdiag pcap --json '$W/fail.pcap' | grep '\"server\":\"127.0.0.1:7605\"' | grep -o '\"stream\":[0-9]*' | head -1 | cut -d: -f2)
       '$T' probe --replay '$W/fail.pcap' --stream \"\$s\" > '$W/changed.txt'; cat '$W/changed.txt'
       grep -q \"behaviour changed since the capture: it now accepts\" '$W/changed.txt' &&
       '$T' probe --replay '$W/fail.pcap' --stream \"\$s\" --json | grep -q '\"changed\":true'"
-  check "$T: every failed connection at once: 7 replayed, 6 proven, 1 changed; connections and time measured" \
+  check "$T: every failed connection at once: 8 replayed, 7 proven, 1 changed; connections and time measured" \
     sh -c "'$T' probe --replay '$W/fail.pcap' --timeout 1000 | tee '$W/all.txt' | tail -1
-      grep -q '^replayed 7 failed connections: 6 proven, 1 where the server changed' '$W/all.txt' &&
+      grep -q '^replayed 8 failed connections: 7 proven, 1 where the server changed' '$W/all.txt' &&
       sed -n 's/^tcp.stream [0-9]*  replayed to [^ ]*  (\\([0-9]*\\) TCP connections*, \\([0-9.]*\\) s.*/\\1 \\2/p' '$W/all.txt' |
-        awk '{ n++; if (\$1 > 40 || \$2 > 2) bad++ } END { exit !(n == 7 && !bad) }'"
+        awk '{ n++; if (\$1 > 40 || \$2 > 2) bad++ } END { exit !(n == 8 && !bad) }'"
   # The figures (TAP comments): connections and wall time per replayed connection.
   [ -s "$W/all.txt" ] && grep -E '^(tcp.stream|replayed)' "$W/all.txt" | sed "s|^|# $T measured: |"
   check "$T: pcap --replay: the medium verdicts proven and rewritten at high (marked with the time), the high ones untouched" \
     sh -c "'$T' pcap --replay --json '$W/fail.pcap' | python3 -c '
 import json, sys
 v = {d[\"server\"].split(\":\")[-1]: d for d in map(json.loads, sys.stdin) if d.get(\"outcome\") == \"failed\"}
-for port, cause in ((\"7601\", \"group_mismatch\"), (\"7604\", \"cipher_mismatch\"), (\"7607\", \"group_mismatch\")):
+for port, cause in ((\"7601\", \"group_mismatch\"), (\"7604\", \"cipher_mismatch\"), (\"7607\", \"group_mismatch\"), (\"7608\", \"cipher_mismatch\")):
     assert v[port][\"cause\"] == cause and v[port][\"confidence\"] == \"high\", v[port]
     assert v[port][\"explanation\"].startswith(\"proven by replay at 20\"), v[port][\"explanation\"]
 for port in (\"7602\", \"7603\"):
     assert \"replay\" not in v[port][\"explanation\"], v[port]
 assert v[\"7605\"][\"confidence\"] == \"medium\" and \"behaviour changed since the capture\" in v[\"7605\"][\"explanation\"], v[\"7605\"]
-' && '$T' pcap --replay '$W/fail.pcap' | tail -1 | grep -q '^replay: 4 connections replayed, 3 proven'"
+' && '$T' pcap --replay '$W/fail.pcap' | tail -1 | grep -q '^replay: 5 connections replayed, 4 proven'"
   check "$T: --dry-run sends nothing: no TCP connection, the variants listed with their sizes" \
     sh -c "s=\$(build/tlsdiag pcap --json '$W/fail.pcap' | grep '\"server\":\"127.0.0.1:7601\"' | grep -o '\"stream\":[0-9]*' | head -1 | cut -d: -f2)
       cap_out=\$('$T' probe --replay '$W/fail.pcap' --stream \"\$s\" --dry-run); echo \"\$cap_out\" | head -5
@@ -183,8 +191,8 @@ assert any(o[\"budget_reached\"] for o in r)
 '"
   check "$T: HOST:PORT where nothing listens: not replayed, said so, one connection each, nothing called changed" \
     sh -c "'$T' probe --replay '$W/fail.pcap' --timeout 500 127.0.0.1:7699 > '$W/none.txt'; rc=\$?; tail -1 '$W/none.txt'
-      [ \$rc = 1 ] && [ \$(grep -c 'not replayed: no TCP connection to 127.0.0.1:7699' '$W/none.txt') = 7 ] &&
-      grep -q '^replayed 7 failed connections: 0 proven, 0 where the server changed, 7 not replayable; 7 TCP connections' '$W/none.txt'"
+      [ \$rc = 1 ] && [ \$(grep -c 'not replayed: .*127.0.0.1:7699' '$W/none.txt') = 8 ] &&
+      grep -q '^replayed 8 failed connections: 0 proven, 0 where the server changed, 8 not replayable; 8 TCP connections' '$W/none.txt'"
   check "$T: usage: --stream of no connection, a missing capture, two targets: exit 2" \
     sh -c "'$T' probe --replay '$W/fail.pcap' --stream 999 2>/dev/null; a=\$?
       '$T' probe --replay '$W/none.pcap' 2>/dev/null; b=\$?

@@ -8,8 +8,10 @@ or a proxy in front of an upstream TLS server on 127.0.0.1:UPSTREAM_PORT that re
   connect (HTTP CONNECT), socks5
 or plain TLS on a socket that accepts TCP Fast Open (data in the SYN):
   tfo
-Serves connections until killed. Loopback only.
+Serves connections until killed. Loopback only. With PS_CIPHERS set, the TLS server
+takes TLS 1.2 with those suites only (OpenSSL names).
 """
+import os
 import socket
 import ssl
 import struct
@@ -231,6 +233,9 @@ def main():
     upstream = int(sys.argv[5]) if len(sys.argv) > 5 else 0
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     ctx.load_cert_chain(cert, key)
+    if os.environ.get("PS_CIPHERS"):
+        ctx.maximum_version = ssl.TLSVersion.TLSv1_2
+        ctx.set_ciphers(os.environ["PS_CIPHERS"])
     ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     if mode == "tfo":

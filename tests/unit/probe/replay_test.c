@@ -1,7 +1,7 @@
 /* probe/replay.c and replay_plan.c without a network: the variants a hello
  * gets (in order, none twice, none for what it already offers), the cause
  * each proves, --dry-run sending nothing, and the hellos that are not
- * replayed (answered in the capture, malformed, after a preamble). */
+ * replayed (answered in the capture, malformed, after a proxy's preamble). */
 #include "testlib.h"
 
 #include <stdio.h>
@@ -100,9 +100,13 @@ static void test_not_replayed(void **state)
     assert_true(r->skipped);
     assert_non_null(strstr(r->skip_why, "ServerHello"));
     in.answered = false;
-    in.preamble = "SMTP";
+    in.preamble = "SOCKS5"; /* a proxy's preamble: not spoken by the replay */
     assert_true(td_replay(&in, NULL, &o, r, err, sizeof err));
-    assert_true(r->skipped && strstr(r->skip_why, "SMTP"));
+    assert_true(r->skipped && strstr(r->skip_why, "SOCKS5"));
+    in.preamble = "SMTP"; /* STARTTLS: replayed after the probe's own */
+    assert_true(td_replay(&in, NULL, &o, r, err, sizeof err));
+    assert_false(r->skipped);
+    assert_non_null(strstr(r->notes, "smtp STARTTLS"));
     in.preamble = NULL;
     in.hello_len = 40; /* cut inside the suites */
     assert_true(td_replay(&in, NULL, &o, r, err, sizeof err));
