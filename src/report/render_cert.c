@@ -11,12 +11,6 @@
 
 #include "base/banned.h"
 
-#define RED "\033[31m"
-#define YEL "\033[33m"
-#define GRN "\033[32m"
-#define BLD "\033[1m"
-#define RST "\033[0m"
-
 /* "07BCA7" -> "07:bc:a7", as certInfo writes serial numbers. */
 static void serial_colons(const char *hex, char *out, size_t cap)
 {
@@ -67,7 +61,10 @@ static void iso_time(int64_t t, char *out, size_t cap)
     }
 }
 
-static const char *sev_color(enum td_sev s) { return s == TD_SEV_ERROR ? RED : s == TD_SEV_WARNING ? YEL : ""; }
+static const char *sev_color(enum td_sev s)
+{
+    return s == TD_SEV_ERROR ? TD_COL_RED : s == TD_SEV_WARNING ? TD_COL_YELLOW : "";
+}
 
 static void field(struct td_buf *b, const char *k, const char *v)
 {
@@ -80,8 +77,8 @@ static void cert_text(struct td_buf *b, const struct td_cert_report *r, size_t i
 {
     const struct td_cert_node *n = &r->nodes[i];
     char tmp[400];
-    td_buf_printf(b, "%s[%zu] %s%s  %s%s\n", o->color ? BLD : "", i, n->role, n->degraded ? " (certInfo)" : "",
-                  n->origin, o->color ? RST : "");
+    td_buf_printf(b, "%s[%zu] %s%s  %s%s\n", td_col(o, TD_COL_BOLD), i, n->role, n->degraded ? " (certInfo)" : "",
+                  n->origin, td_col(o, TD_COL_RESET));
     field(b, "subject", n->info.subject);
     field(b, "issuer", n->info.issuer);
     serial_colons(n->info.serial, tmp, sizeof tmp);
@@ -89,8 +86,8 @@ static void cert_text(struct td_buf *b, const struct td_cert_report *r, size_t i
     field(b, "validFrom", n->info.not_before);
     field(b, "expiryDate", n->info.not_after);
     if (n->info.not_after[0]) {
-        snprintf(tmp, sizeof tmp, "%s%s%s", o->color ? (n->valid_at ? GRN : RED) : "", n->valid_at ? "Yes" : "No",
-                 o->color ? RST : "");
+        snprintf(tmp, sizeof tmp, "%s%s%s", td_col(o, n->valid_at ? TD_COL_GREEN : TD_COL_RED),
+                 n->valid_at ? "Yes" : "No", td_col(o, TD_COL_RESET));
         field(b, "isValid", tmp);
     }
     field(b, "sigAlgName", n->info.sig_alg);
@@ -130,20 +127,21 @@ static void chain_text(struct td_buf *b, const struct td_cert_report *r, size_t 
         td_buf_printf(b, "  [%zu] %s  (%s)\n", ch->nodes[i], n->info.subject, n->role);
         const char *l = n->link;
         if (strcmp(l, "good") == 0) {
-            td_buf_printf(b, "   %s  %s%s%s signed by [%d]\n", bar, o->color ? GRN : "", ok, o->color ? RST : "",
-                          n->issuer);
+            td_buf_printf(b, "   %s  %s%s%s signed by [%d]\n", bar, td_col(o, TD_COL_GREEN), ok,
+                          td_col(o, TD_COL_RESET), n->issuer);
         } else if (strcmp(l, "bad-signature") == 0) {
             td_buf_printf(b, "   %s  %s%s%s names %s as issuer, but its signature does not verify\n", bar,
-                          o->color ? RED : "", bad, o->color ? RST : "", n->info.issuer);
+                          td_col(o, TD_COL_RED), bad, td_col(o, TD_COL_RESET), n->info.issuer);
         } else if (strcmp(l, "self-signed") == 0) {
-            td_buf_printf(b, "       %s%s%s self-signed (root)\n", o->color ? GRN : "", ok, o->color ? RST : "");
+            td_buf_printf(b, "       %s%s%s self-signed (root)\n", td_col(o, TD_COL_GREEN), ok,
+                          td_col(o, TD_COL_RESET));
         } else if (strcmp(l, "anchor") == 0) {
-            td_buf_printf(b, "   %s  %s%s%s issued by %s, in the truststore\n", bar, o->color ? GRN : "", ok,
-                          o->color ? RST : "", r->anchor);
+            td_buf_printf(b, "   %s  %s%s%s issued by %s, in the truststore\n", bar, td_col(o, TD_COL_GREEN), ok,
+                          td_col(o, TD_COL_RESET), r->anchor);
         } else if (strcmp(l, "missing") == 0) {
-            td_buf_printf(b, "   %s  %s%s%s issuer not given: %s%s%s%s\n", bar, o->color ? YEL : "", bad,
-                          o->color ? RST : "", n->info.issuer, n->aia[0] ? " (caIssuers " : "", n->aia[0] ? n->aia : "",
-                          n->aia[0] ? ")" : "");
+            td_buf_printf(b, "   %s  %s%s%s issuer not given: %s%s%s%s\n", bar, td_col(o, TD_COL_YELLOW), bad,
+                          td_col(o, TD_COL_RESET), n->info.issuer, n->aia[0] ? " (caIssuers " : "",
+                          n->aia[0] ? n->aia : "", n->aia[0] ? ")" : "");
         }
     }
     td_buf_putc(b, '\n');
@@ -162,16 +160,16 @@ void td_render_cert_text(struct td_buf *b, const struct td_cert_report *r, const
     }
     if (r->compare) {
         td_buf_printf(b, "%sverdict: a peer holding this truststore would %s this chain%s\n\n",
-                      o->color ? (r->accepted ? GRN : RED) : "", r->accepted ? "ACCEPT" : "REJECT",
-                      o->color ? RST : "");
+                      td_col(o, r->accepted ? TD_COL_GREEN : TD_COL_RED), r->accepted ? "ACCEPT" : "REJECT",
+                      td_col(o, TD_COL_RESET));
     }
     if (r->num_findings) {
         td_buf_puts(b, "findings:\n");
     }
     for (size_t i = 0; i < r->num_findings; i++) {
         const struct td_cert_finding *f = &r->findings[i];
-        td_buf_printf(b, "  %s%-7s%s %-22s %s\n", o->color ? sev_color(f->sev) : "", td_sev_name(f->sev),
-                      o->color && f->sev != TD_SEV_INFO ? RST : "", td_cause_info(f->cause)->slug, f->message);
+        td_buf_printf(b, "  %s%-7s%s %-22s %s\n", td_col(o, sev_color(f->sev)), td_sev_name(f->sev),
+                      f->sev != TD_SEV_INFO ? td_col(o, TD_COL_RESET) : "", td_cause_info(f->cause)->slug, f->message);
         if (f->resolution[0] && f->sev != TD_SEV_INFO) {
             td_buf_printf(b, "  %-7s %-22s fix: %s\n", "", "", f->resolution);
         }
@@ -240,7 +238,7 @@ void td_render_cert_json(struct td_buf *b, const struct td_cert_report *r)
     td_render_findings_json(&j, r->findings, r->num_findings, true);
     if (r->compare) {
         td_json_bool(&j, "accepted", r->accepted);
-        td_json_str(&j, "anchor", r->anchor);
+        td_json_str(&j, "anchor", r->anchor[0] ? r->anchor : NULL);
     }
     td_json_u64(&j, "errors", td_cert_report_count(r, TD_SEV_ERROR));
     td_json_u64(&j, "warnings", td_cert_report_count(r, TD_SEV_WARNING));

@@ -74,8 +74,8 @@ void td_render_probe_text(struct td_buf *b, const struct td_probe_result *r, con
     for (size_t i = 0; i < r->num_findings; i++) {
         const struct td_cert_finding *f = &r->findings[i];
         bool err = f->sev == TD_SEV_ERROR;
-        td_buf_printf(b, "  %s%-7s%s %-22s %s\n", o->color ? (err ? "\033[31m" : "\033[33m") : "", td_sev_name(f->sev),
-                      o->color ? "\033[0m" : "", td_cause_info(f->cause)->slug, f->message);
+        td_buf_printf(b, "  %s%-7s%s %-22s %s\n", td_col(o, err ? TD_COL_RED : TD_COL_YELLOW), td_sev_name(f->sev),
+                      td_col(o, TD_COL_RESET), td_cause_info(f->cause)->slug, f->message);
         td_buf_printf(b, "  %-7s %-22s fix: %s\n", "", "", f->resolution);
     }
     td_buf_putc(b, '\n');

@@ -9,15 +9,6 @@
 
 #include "base/banned.h"
 
-#define RED "\033[31m"
-#define GREEN "\033[32m"
-#define YELLOW "\033[33m"
-#define BOLD "\033[1m"
-#define DIM "\033[2m"
-#define RESET "\033[0m"
-
-static const char *col(const struct td_render_opts *o, const char *c) { return o->color ? c : ""; }
-
 /* Lowest and highest non-GREASE version offered. */
 static void version_range(const struct td_client_hello *ch, char *out, size_t len)
 {
@@ -216,10 +207,10 @@ static void msg_line(struct td_buf *out, const struct td_msg *m, const struct td
     const char *color = "";
     if (m->kind == TD_M_ALERT || m->kind == TD_M_TCP_RST || m->kind == TD_M_MALFORMED || m->kind == TD_M_GAP ||
         m->kind == TD_M_NOT_TLS) {
-        color = col(o, RED);
+        color = td_col(o, TD_COL_RED);
     }
     td_buf_printf(out, "  #%-6llu %s  %s%-20s%s ", (unsigned long long)m->frame, arrow, color, td_msg_type_name(m),
-                  col(o, RESET));
+                  td_col(o, TD_COL_RESET));
     switch (m->kind) {
     case TD_M_HANDSHAKE:
         switch (td_msg_decoded(m) ? m->hs_type : 0xff) {
@@ -253,7 +244,7 @@ static void msg_line(struct td_buf *out, const struct td_msg *m, const struct td
             td_buf_printf(out, "%u bytes", m->length);
         }
         if (m->malformed && m->text) {
-            td_buf_printf(out, "  %smalformed: %s%s", col(o, RED), m->text, col(o, RESET));
+            td_buf_printf(out, "  %smalformed: %s%s", td_col(o, TD_COL_RED), m->text, td_col(o, TD_COL_RESET));
         }
         break;
     case TD_M_ENC_HANDSHAKE:
@@ -261,12 +252,12 @@ static void msg_line(struct td_buf *out, const struct td_msg *m, const struct td
         break;
     case TD_M_ALERT:
         if (m->encrypted) {
-            td_buf_printf(out, "%s(encrypted, %u bytes%s)%s", col(o, RED), m->length,
-                          m->inferred ? "; an alert by its size" : "", col(o, RESET));
+            td_buf_printf(out, "%s(encrypted, %u bytes%s)%s", td_col(o, TD_COL_RED), m->length,
+                          m->inferred ? "; an alert by its size" : "", td_col(o, TD_COL_RESET));
         } else {
             const char *lv = td_alert_level_name(m->alert_level);
-            td_buf_printf(out, "%s%s %s%s", col(o, m->alert_level == 2 ? RED : YELLOW), lv ? lv : "level?",
-                          td_alert_str(m->alert_desc, buf, sizeof buf), col(o, RESET));
+            td_buf_printf(out, "%s%s %s%s", td_col(o, m->alert_level == 2 ? TD_COL_RED : TD_COL_YELLOW),
+                          lv ? lv : "level?", td_alert_str(m->alert_desc, buf, sizeof buf), td_col(o, TD_COL_RESET));
             td_buf_printf(out, "   (record version %s)", td_version_str(m->record_version, buf, sizeof buf));
         }
         break;
@@ -291,7 +282,7 @@ static void msg_line(struct td_buf *out, const struct td_msg *m, const struct td
         break;
     }
     if (m->decrypted) {
-        td_buf_printf(out, "  %s[decrypted]%s", col(o, GREEN), col(o, RESET));
+        td_buf_printf(out, "  %s[decrypted]%s", td_col(o, TD_COL_GREEN), td_col(o, TD_COL_RESET));
     }
     td_buf_putc(out, '\n');
     if (o->verbose && m->kind == TD_M_HANDSHAKE && td_msg_decoded(m)) {
@@ -322,15 +313,15 @@ void td_render_conn_text(struct td_buf *out, const struct td_tls_conn *c, const 
     }
     td_addr_port_str(&c->addr[TD_CLIENT], c->port[TD_CLIENT], a, sizeof a);
     td_addr_port_str(&c->addr[TD_SERVER], c->port[TD_SERVER], b, sizeof b);
-    td_buf_printf(out, "%stcp.stream %u%s  %s %s %s", col(o, BOLD), c->stream, col(o, RESET), a, o->utf8 ? "→" : "->",
-                  b);
+    td_buf_printf(out, "%stcp.stream %u%s  %s %s %s", td_col(o, TD_COL_BOLD), c->stream, td_col(o, TD_COL_RESET), a,
+                  o->utf8 ? "→" : "->", b);
     td_buf_printf(out, "  SNI %s", c->sni ? c->sni : "(none)");
     if (c->version) {
         td_buf_printf(out, "  %s", td_version_str(c->version, buf, sizeof buf));
         td_buf_printf(out, " %s", td_suite_str(c->suite, buf, sizeof buf));
     }
-    const char *oc_col = oc == TD_OUTCOME_OK ? GREEN : oc == TD_OUTCOME_FAILED ? RED : YELLOW;
-    td_buf_printf(out, "  %s%s%s", col(o, oc_col), td_outcome_name(oc), col(o, RESET));
+    const char *oc_col = oc == TD_OUTCOME_OK ? TD_COL_GREEN : oc == TD_OUTCOME_FAILED ? TD_COL_RED : TD_COL_YELLOW;
+    td_buf_printf(out, "  %s%s%s", td_col(o, oc_col), td_outcome_name(oc), td_col(o, TD_COL_RESET));
     if (rejected) {
         td_buf_puts(out, " (rejected after the handshake)");
     } else if (oc != TD_OUTCOME_OK && c->fail_reason) {
@@ -340,10 +331,10 @@ void td_render_conn_text(struct td_buf *out, const struct td_tls_conn *c, const 
     char cw[400];
     td_coverage_words(&c->cov, cw, sizeof cw);
     if (cw[0]) {
-        td_buf_printf(out, "  %scapture: %s%s\n", col(o, YELLOW), cw, col(o, RESET));
+        td_buf_printf(out, "  %scapture: %s%s\n", td_col(o, TD_COL_YELLOW), cw, td_col(o, TD_COL_RESET));
     }
     if (c->note) {
-        td_buf_printf(out, "  %snote: %s%s\n", col(o, YELLOW), c->note, col(o, RESET));
+        td_buf_printf(out, "  %snote: %s%s\n", td_col(o, TD_COL_YELLOW), c->note, td_col(o, TD_COL_RESET));
     }
     if (c->keylog_status) {
         td_buf_printf(out, "  key log: %s\n", c->keylog_status);
@@ -361,10 +352,10 @@ void td_render_summary_text(struct td_buf *out, const struct td_run_stats *s, co
 {
     td_buf_printf(
         out, "%s%s%s: %llu frames, %llu TCP connections; TLS: %llu (%s%llu ok%s, %s%llu failed%s, %llu incomplete)",
-        col(o, BOLD), o->file ? o->file : "summary", col(o, RESET), (unsigned long long)s->frames,
-        (unsigned long long)s->tcp_streams, (unsigned long long)s->tls_conns, col(o, GREEN), (unsigned long long)s->ok,
-        col(o, RESET), col(o, s->failed ? RED : ""), (unsigned long long)s->failed, col(o, RESET),
-        (unsigned long long)s->incomplete);
+        td_col(o, TD_COL_BOLD), o->file ? o->file : "summary", td_col(o, TD_COL_RESET), (unsigned long long)s->frames,
+        (unsigned long long)s->tcp_streams, (unsigned long long)s->tls_conns, td_col(o, TD_COL_GREEN),
+        (unsigned long long)s->ok, td_col(o, TD_COL_RESET), td_col(o, s->failed ? TD_COL_RED : ""),
+        (unsigned long long)s->failed, td_col(o, TD_COL_RESET), (unsigned long long)s->incomplete);
     if (s->not_tls_on_tls_port) {
         td_buf_printf(out, "; %llu not TLS on a TLS port", (unsigned long long)s->not_tls_on_tls_port);
     }
@@ -382,7 +373,7 @@ void td_render_summary_text(struct td_buf *out, const struct td_run_stats *s, co
                       "  %scapture quality:%s %llu frames cut by the snap length (%llu connections), "
                       "%llu connections seen one way, %llu started mid-stream, %llu with %llu bytes ACKed but "
                       "not captured, %llu still open at the end\n",
-                      col(o, YELLOW), col(o, RESET), (unsigned long long)s->cut_frames,
+                      td_col(o, TD_COL_YELLOW), td_col(o, TD_COL_RESET), (unsigned long long)s->cut_frames,
                       (unsigned long long)s->snap_cut_conns, (unsigned long long)s->one_sided_conns,
                       (unsigned long long)s->midstream_conns, (unsigned long long)s->acked_missing_conns,
                       (unsigned long long)s->acked_missing_bytes, (unsigned long long)s->open_at_end_conns);

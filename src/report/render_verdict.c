@@ -7,14 +7,6 @@
 
 #include "base/banned.h"
 
-#define RED "\033[31m"
-#define GREEN "\033[32m"
-#define YELLOW "\033[33m"
-#define BOLD "\033[1m"
-#define RESET "\033[0m"
-
-static const char *col(const struct td_render_opts *o, const char *c) { return o->color ? c : ""; }
-
 void td_render_verdict_text(struct td_buf *out, const struct td_verdict *v, uint32_t stream,
                             const struct td_render_opts *o)
 {
@@ -22,8 +14,8 @@ void td_render_verdict_text(struct td_buf *out, const struct td_verdict *v, uint
     if (v->cause == TD_CAUSE_NONE && !v->explanation[0]) {
         return;
     }
-    td_buf_printf(out, "  %sCause%s    %s%s%s (%s)", col(o, BOLD), col(o, RESET),
-                  col(o, v->cause == TD_CAUSE_NONE ? GREEN : RED), ci->title, col(o, RESET),
+    td_buf_printf(out, "  %sCause%s    %s%s%s (%s)", td_col(o, TD_COL_BOLD), td_col(o, TD_COL_RESET),
+                  td_col(o, v->cause == TD_CAUSE_NONE ? TD_COL_GREEN : TD_COL_RED), ci->title, td_col(o, TD_COL_RESET),
                   td_confidence_name(v->confidence));
     if (v->explanation[0]) {
         td_buf_printf(out, ": %s", v->explanation);
@@ -37,8 +29,9 @@ void td_render_verdict_text(struct td_buf *out, const struct td_verdict *v, uint
         td_buf_putc(out, '\n');
     }
     for (size_t i = 0; i < v->num_also; i++) {
-        td_buf_printf(out, "  %s %s%s%s: %s  [%s]\n", i == 0 ? "Also    " : "        ", col(o, RED),
-                      td_cause_info(v->also[i])->title, col(o, RESET), v->also_why[i], td_cause_info(v->also[i])->slug);
+        td_buf_printf(out, "  %s %s%s%s: %s  [%s]\n", i == 0 ? "Also    " : "        ", td_col(o, TD_COL_RED),
+                      td_cause_info(v->also[i])->title, td_col(o, TD_COL_RESET), v->also_why[i],
+                      td_cause_info(v->also[i])->slug);
     }
     for (size_t i = 0; i < v->num_evidence; i++) {
         td_buf_printf(out, "  %s #%-6llu %s\n", i == 0 ? "Evidence" : "        ",
@@ -52,7 +45,7 @@ void td_render_verdict_text(struct td_buf *out, const struct td_verdict *v, uint
         td_buf_printf(out, "  Aborted  by the %s\n", td_side_name(v->aborted_by));
     }
     if (v->fix[0] || v->cause != TD_CAUSE_NONE) {
-        td_buf_printf(out, "  %sFix%s      %s\n", col(o, YELLOW), col(o, RESET), v->fix);
+        td_buf_printf(out, "  %sFix%s      %s\n", td_col(o, TD_COL_YELLOW), td_col(o, TD_COL_RESET), v->fix);
         td_buf_printf(out, "           %s\n", ci->resolution);
     }
     td_buf_printf(out, "  Look     tshark -r %s -Y 'tcp.stream eq %u'\n", o->file ? o->file : "FILE", stream);
@@ -117,7 +110,7 @@ void td_render_verdict_json(struct td_json *j, const struct td_verdict *v)
 void td_render_downstream_text(struct td_buf *out, const struct td_http_error *h, const struct td_render_opts *o)
 {
     td_buf_printf(out, "  %sEffect%s   the gateway answered its client %s HTTP %u %s (tcp.stream %u, #%llu)\n",
-                  col(o, BOLD), col(o, RESET), h->client, h->status, h->reason, h->stream,
+                  td_col(o, TD_COL_BOLD), td_col(o, TD_COL_RESET), h->client, h->status, h->reason, h->stream,
                   (unsigned long long)h->status_frame);
 }
 
