@@ -67,17 +67,12 @@ void td_text_escape(struct td_buf *out, const char *s, size_t n)
     const unsigned char *u = (const unsigned char *)s;
     for (size_t i = 0; i < n;) {
         size_t run = i;
-        while (run < n && u[run] >= 0x20 && u[run] < 0x7f && u[run] != '\\') {
+        while (run < n && u[run] >= 0x20 && u[run] < 0x7f) {
             run++;
         }
         if (run > i) {
             td_buf_append(out, u + i, run - i);
             i = run;
-            continue;
-        }
-        if (u[i] == '\\') {
-            td_buf_append(out, "\\\\", 2);
-            i++;
             continue;
         }
         size_t k = u[i] < 0x80 ? 0 : td_utf8_seq(u + i, n - i);

@@ -17,7 +17,9 @@ size_t td_utf8_seq(const unsigned char *s, size_t n);
 /* Appends s for a terminal: printable ASCII and valid UTF-8 as they are;
  * control characters (newline and tab included: a wire string never starts
  * a line of its own), DEL, C1 controls, bidirectional overrides and every
- * byte that is not valid UTF-8 as \xNN per byte; a backslash as \\. */
+ * byte that is not valid UTF-8 as \xNN per byte. A backslash stays as it is:
+ * the text is for eyes (the TLS layer's own \xNN of plain-text lines reads
+ * the same); JSON is the reversible form (base/json.h). */
 void td_text_escape(struct td_buf *out, const char *s, size_t n);
 
 /* Escaped copies of wire strings for printf arguments, valid until

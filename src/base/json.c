@@ -50,6 +50,14 @@ void td_json_obj_end(struct td_json *j) { json_close(j, '}'); }
 void td_json_arr_begin(struct td_json *j, const char *k) { json_open(j, k, '['); }
 void td_json_arr_end(struct td_json *j) { json_close(j, ']'); }
 
+static bool is_hex(unsigned char c) { return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f'); }
+
+/* s starts "\xNN" (any case): what the decoder below would take for a byte. */
+static bool looks_hex_escape(const unsigned char *s, size_t n)
+{
+    return n >= 4 && s[0] == '\\' && s[1] == 'x' && is_hex(s[2]) && is_hex(s[3]);
+}
+
 void td_json_escape(struct td_buf *out, const char *s, size_t n)
 {
     const unsigned char *u = (const unsigned char *)s;
@@ -70,8 +78,8 @@ void td_json_escape(struct td_buf *out, const char *s, size_t n)
             td_buf_puts(out, "\\\"");
             i++;
         } else if (c == '\\') {
-            /* doubled in the decoded string: what a lone \x means below */
-            td_buf_puts(out, "\\\\\\\\");
+            /* a backslash that would read as \xNN is itself written \x5c */
+            td_buf_puts(out, looks_hex_escape(u + i, n - i) ? "\\\\x5c" : "\\\\");
             i++;
         } else if (c == '\n') {
             td_buf_puts(out, "\\n");

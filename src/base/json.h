@@ -2,9 +2,9 @@
  * renderers read as a list of fields. Strings are escaped per RFC 8259 and
  * stay valid UTF-8 whatever the capture held, reversibly: valid UTF-8 is kept
  * (control characters as \u00XX), a byte that is not valid UTF-8 becomes the
- * four characters \xNN of the decoded string and a backslash is doubled, so
- * that replacing \\ by \ and \xNN by the byte gives back the bytes read
- * (tests/lib/wire_json.py; man/tlsdiag.1, JSON OUTPUT). */
+ * four characters \xNN of the decoded string, and a backslash that the bytes
+ * had before "xNN" becomes \x5c: replacing every \xNN of the decoded string
+ * by the byte NN gives back the bytes read (man/tlsdiag.1, JSON OUTPUT). */
 #ifndef TD_BASE_JSON_H
 #define TD_BASE_JSON_H
 

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/escape.h"
 #include "base/json.h"
 #include "base/mem.h"
 #include "report/internal.h"
@@ -66,10 +67,13 @@ static const char *sev_color(enum td_sev s)
     return s == TD_SEV_ERROR ? TD_COL_RED : s == TD_SEV_WARNING ? TD_COL_YELLOW : "";
 }
 
+/* Every value shown comes from a certificate or a file: escaped. */
 static void field(struct td_buf *b, const char *k, const char *v)
 {
     if (v && v[0]) {
-        td_buf_printf(b, "    %-18s %s\n", k, v);
+        td_buf_printf(b, "    %-18s ", k);
+        td_text_escape(b, v, strlen(v));
+        td_buf_putc(b, '\n');
     }
 }
 
@@ -77,8 +81,9 @@ static void cert_text(struct td_buf *b, const struct td_cert_report *r, size_t i
 {
     const struct td_cert_node *n = &r->nodes[i];
     char tmp[400];
-    td_buf_printf(b, "%s[%zu] %s%s  %s%s\n", td_col(o, TD_COL_BOLD), i, n->role, n->degraded ? " (certInfo)" : "",
-                  n->origin, td_col(o, TD_COL_RESET));
+    td_buf_printf(b, "%s[%zu] %s%s  ", td_col(o, TD_COL_BOLD), i, n->role, n->degraded ? " (certInfo)" : "");
+    td_text_escape(b, n->origin, strlen(n->origin));
+    td_buf_printf(b, "%s\n", td_col(o, TD_COL_RESET));
     field(b, "subject", n->info.subject);
     field(b, "issuer", n->info.issuer);
     serial_colons(n->info.serial, tmp, sizeof tmp);
@@ -88,7 +93,7 @@ static void cert_text(struct td_buf *b, const struct td_cert_report *r, size_t i
     if (n->info.not_after[0]) {
         snprintf(tmp, sizeof tmp, "%s%s%s", td_col(o, n->valid_at ? TD_COL_GREEN : TD_COL_RED),
                  n->valid_at ? "Yes" : "No", td_col(o, TD_COL_RESET));
-        field(b, "isValid", tmp);
+        td_buf_printf(b, "    %-18s %s\n", "isValid", tmp); /* colours of our own */
     }
     field(b, "sigAlgName", n->info.sig_alg);
     field(b, "publicKey", n->info.key);
@@ -98,7 +103,8 @@ static void cert_text(struct td_buf *b, const struct td_cert_report *r, size_t i
     if (n->info.num_sans) {
         td_buf_printf(b, "    %-18s ", "subjectAltNames");
         for (size_t k = 0; k < n->info.num_sans; k++) {
-            td_buf_printf(b, "%s%s", k ? ", " : "", n->info.sans[k]);
+            td_buf_puts(b, k ? ", " : "");
+            td_text_escape(b, n->info.sans[k], strlen(n->info.sans[k]));
         }
         if (n->info.num_sans_total > n->info.num_sans) {
             td_buf_printf(b, " (+%zu more)", n->info.num_sans_total - n->info.num_sans);
@@ -117,6 +123,7 @@ static void cert_text(struct td_buf *b, const struct td_cert_report *r, size_t i
 
 static void chain_text(struct td_buf *b, const struct td_cert_report *r, size_t k, const struct td_render_opts *o)
 {
+    struct td_esc e = {0};
     const struct td_cert_chain *ch = &r->chains[k];
     const char *ok = o->utf8 ? "✓" : "ok";
     const char *bad = o->utf8 ? "✗" : "BROKEN";
@@ -124,26 +131,27 @@ static void chain_text(struct td_buf *b, const struct td_cert_report *r, size_t 
     td_buf_printf(b, "chain %zu, leaf to root:\n", k + 1);
     for (size_t i = 0; i < ch->len; i++) {
         const struct td_cert_node *n = &r->nodes[ch->nodes[i]];
-        td_buf_printf(b, "  [%zu] %s  (%s)\n", ch->nodes[i], n->info.subject, n->role);
+        td_buf_printf(b, "  [%zu] %s  (%s)\n", ch->nodes[i], td_esc(&e, n->info.subject), n->role);
         const char *l = n->link;
         if (strcmp(l, "good") == 0) {
             td_buf_printf(b, "   %s  %s%s%s signed by [%d]\n", bar, td_col(o, TD_COL_GREEN), ok,
                           td_col(o, TD_COL_RESET), n->issuer);
         } else if (strcmp(l, "bad-signature") == 0) {
             td_buf_printf(b, "   %s  %s%s%s names %s as issuer, but its signature does not verify\n", bar,
-                          td_col(o, TD_COL_RED), bad, td_col(o, TD_COL_RESET), n->info.issuer);
+                          td_col(o, TD_COL_RED), bad, td_col(o, TD_COL_RESET), td_esc(&e, n->info.issuer));
         } else if (strcmp(l, "self-signed") == 0) {
             td_buf_printf(b, "       %s%s%s self-signed (root)\n", td_col(o, TD_COL_GREEN), ok,
                           td_col(o, TD_COL_RESET));
         } else if (strcmp(l, "anchor") == 0) {
             td_buf_printf(b, "   %s  %s%s%s issued by %s, in the truststore\n", bar, td_col(o, TD_COL_GREEN), ok,
-                          td_col(o, TD_COL_RESET), r->anchor);
+                          td_col(o, TD_COL_RESET), td_esc(&e, r->anchor));
         } else if (strcmp(l, "missing") == 0) {
             td_buf_printf(b, "   %s  %s%s%s issuer not given: %s%s%s%s\n", bar, td_col(o, TD_COL_YELLOW), bad,
-                          td_col(o, TD_COL_RESET), n->info.issuer, n->aia[0] ? " (caIssuers " : "",
-                          n->aia[0] ? n->aia : "", n->aia[0] ? ")" : "");
+                          td_col(o, TD_COL_RESET), td_esc(&e, n->info.issuer), n->aia[0] ? " (caIssuers " : "",
+                          td_esc(&e, n->aia), n->aia[0] ? ")" : "");
         }
     }
+    td_esc_free(&e);
     td_buf_putc(b, '\n');
 }
 
@@ -166,14 +174,17 @@ void td_render_cert_text(struct td_buf *b, const struct td_cert_report *r, const
     if (r->num_findings) {
         td_buf_puts(b, "findings:\n");
     }
+    struct td_esc esc = {0};
     for (size_t i = 0; i < r->num_findings; i++) {
         const struct td_cert_finding *f = &r->findings[i];
         td_buf_printf(b, "  %s%-7s%s %-22s %s\n", td_col(o, sev_color(f->sev)), td_sev_name(f->sev),
-                      f->sev != TD_SEV_INFO ? td_col(o, TD_COL_RESET) : "", td_cause_info(f->cause)->slug, f->message);
+                      f->sev != TD_SEV_INFO ? td_col(o, TD_COL_RESET) : "", td_cause_info(f->cause)->slug,
+                      td_esc(&esc, f->message));
         if (f->resolution[0] && f->sev != TD_SEV_INFO) {
-            td_buf_printf(b, "  %-7s %-22s fix: %s\n", "", "", f->resolution);
+            td_buf_printf(b, "  %-7s %-22s fix: %s\n", "", "", td_esc(&esc, f->resolution));
         }
     }
+    td_esc_free(&esc);
     size_t e = td_cert_report_count(r, TD_SEV_ERROR), w = td_cert_report_count(r, TD_SEV_WARNING);
     td_buf_printf(b, "%s%zu error(s), %zu warning(s)\n", r->num_findings ? "\n" : "", e, w);
 }

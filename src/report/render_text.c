@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/escape.h"
 #include "cert/cert.h"
 #include "report/internal.h"
 #include "tls/names.h"
@@ -48,14 +49,16 @@ static void ch_summary(struct td_buf *out, const struct td_client_hello *ch)
     version_range(ch, vr, sizeof vr);
     td_buf_printf(out, "%s, %zu suites", vr, ch->suites.n);
     if (ch->sni) {
-        td_buf_printf(out, ", SNI %s", ch->sni);
+        td_buf_puts(out, ", SNI ");
+        td_text_escape(out, ch->sni, strlen(ch->sni));
     } else {
         td_buf_puts(out, ", no SNI");
     }
     if (ch->alpn.n) {
         td_buf_puts(out, ", ALPN ");
         for (size_t i = 0; i < ch->alpn.n; i++) {
-            td_buf_printf(out, "%s%s", i ? "," : "", ch->alpn.v[i]);
+            td_buf_puts(out, i ? "," : "");
+            td_text_escape(out, ch->alpn.v[i], strlen(ch->alpn.v[i]));
         }
     }
     if (ch->sslv2_format) {
@@ -111,7 +114,8 @@ static void sh_summary(struct td_buf *out, const struct td_server_hello *sh)
         td_buf_printf(out, ", key_share %s", td_group_str(sh->key_share_group, g, sizeof g));
     }
     if (sh->alpn) {
-        td_buf_printf(out, ", ALPN %s", sh->alpn);
+        td_buf_puts(out, ", ALPN ");
+        td_text_escape(out, sh->alpn, strlen(sh->alpn));
     }
     if (sh->downgrade) {
         td_buf_printf(out, ", downgrade sentinel (%s)", sh->downgrade);
@@ -143,7 +147,10 @@ static void cert_summary(struct td_buf *out, const struct td_certificate *cert, 
     struct td_cert_info ci;
     td_cert_info_from_der_cached(cache, cert->certs[0].p, cert->certs[0].len, &ci);
     if (ci.ok) {
-        td_buf_printf(out, ": %s (issuer %s), %s..%s", ci.subject, ci.issuer, ci.not_before, ci.not_after);
+        struct td_esc e = {0};
+        td_buf_printf(out, ": %s (issuer %s), %s..%s", td_esc(&e, ci.subject), td_esc(&e, ci.issuer),
+                      td_esc(&e, ci.not_before), td_esc(&e, ci.not_after));
+        td_esc_free(&e);
     } else {
         td_buf_puts(out, ": first certificate is not valid DER");
     }
@@ -160,18 +167,20 @@ static void cert_detail(struct td_buf *out, const struct td_certificate *cert, s
             td_buf_printf(out, "undecodable (%zu bytes), sha256 %s\n", cert->certs[i].len, ci.sha256);
             continue;
         }
-        td_buf_printf(out, "subject %s\n", ci.subject);
-        td_buf_printf(out, "            issuer  %s\n", ci.issuer);
-        td_buf_printf(out, "            valid   %s .. %s\n", ci.not_before, ci.not_after);
+        struct td_esc e = {0};
+        td_buf_printf(out, "subject %s\n", td_esc(&e, ci.subject));
+        td_buf_printf(out, "            issuer  %s\n", td_esc(&e, ci.issuer));
+        td_buf_printf(out, "            valid   %s .. %s\n", td_esc(&e, ci.not_before), td_esc(&e, ci.not_after));
         if (ci.num_sans) {
             td_buf_puts(out, "            SAN    ");
             for (size_t k = 0; k < ci.num_sans; k++) {
-                td_buf_printf(out, " %s", ci.sans[k]);
+                td_buf_printf(out, " %s", td_esc(&e, ci.sans[k]));
             }
             td_buf_putc(out, '\n');
         }
-        td_buf_printf(out, "            key     %s, %s%s%s, serial %s\n", ci.key, ci.sig_alg, ci.is_ca ? ", CA" : "",
-                      ci.self_signed ? ", self-signed" : "", ci.serial);
+        td_buf_printf(out, "            key     %s, %s%s%s, serial %s\n", td_esc(&e, ci.key), td_esc(&e, ci.sig_alg),
+                      ci.is_ca ? ", CA" : "", ci.self_signed ? ", self-signed" : "", td_esc(&e, ci.serial));
+        td_esc_free(&e);
         td_buf_printf(out, "            sha256  %s\n", ci.sha256);
         td_cert_info_free(&ci);
     }
@@ -192,7 +201,8 @@ static void cr_summary(struct td_buf *out, const struct td_certificate_request *
         for (size_t i = 0; i < cr->num_ca_names; i++) {
             char dn[512];
             td_cert_dn_from_der(cr->ca_names[i].p, cr->ca_names[i].len, dn, sizeof dn);
-            td_buf_printf(out, "\n        CA: %s", dn);
+            td_buf_puts(out, "\n        CA: ");
+            td_text_escape(out, dn, strlen(dn));
         }
     }
 }
@@ -244,7 +254,9 @@ static void msg_line(struct td_buf *out, const struct td_msg *m, const struct td
             td_buf_printf(out, "%u bytes", m->length);
         }
         if (m->malformed && m->text) {
-            td_buf_printf(out, "  %smalformed: %s%s", td_col(o, TD_COL_RED), m->text, td_col(o, TD_COL_RESET));
+            td_buf_printf(out, "  %smalformed: ", td_col(o, TD_COL_RED));
+            td_text_escape(out, m->text, strlen(m->text));
+            td_buf_puts(out, td_col(o, TD_COL_RESET));
         }
         break;
     case TD_M_ENC_HANDSHAKE:
@@ -267,13 +279,15 @@ static void msg_line(struct td_buf *out, const struct td_msg *m, const struct td
         break;
     case TD_M_NOT_TLS: {
         size_t n = m->text ? strlen(m->text) : 0;
-        td_buf_printf(out, "\"%.*s%s\"", (int)(n > 72 ? 72 : n), m->text ? m->text : "", n > 72 ? "..." : "");
+        td_buf_putc(out, '"');
+        td_text_escape(out, m->text, n > 72 ? 72 : n);
+        td_buf_printf(out, "%s\"", n > 72 ? "..." : "");
         break;
     }
     case TD_M_GAP:
     case TD_M_MALFORMED:
     case TD_M_PREAMBLE:
-        td_buf_puts(out, m->text ? m->text : "");
+        td_text_escape(out, m->text, m->text ? strlen(m->text) : 0);
         break;
     case TD_M_CCS:
     case TD_M_HEARTBEAT:
@@ -315,7 +329,12 @@ void td_render_conn_text(struct td_buf *out, const struct td_tls_conn *c, const 
     td_addr_port_str(&c->addr[TD_SERVER], c->port[TD_SERVER], b, sizeof b);
     td_buf_printf(out, "%stcp.stream %u%s  %s %s %s", td_col(o, TD_COL_BOLD), c->stream, td_col(o, TD_COL_RESET), a,
                   o->utf8 ? "→" : "->", b);
-    td_buf_printf(out, "  SNI %s", c->sni ? c->sni : "(none)");
+    td_buf_puts(out, "  SNI ");
+    if (c->sni) {
+        td_text_escape(out, c->sni, strlen(c->sni));
+    } else {
+        td_buf_puts(out, "(none)");
+    }
     if (c->version) {
         td_buf_printf(out, "  %s", td_version_str(c->version, buf, sizeof buf));
         td_buf_printf(out, " %s", td_suite_str(c->suite, buf, sizeof buf));
@@ -325,7 +344,9 @@ void td_render_conn_text(struct td_buf *out, const struct td_tls_conn *c, const 
     if (rejected) {
         td_buf_puts(out, " (rejected after the handshake)");
     } else if (oc != TD_OUTCOME_OK && c->fail_reason) {
-        td_buf_printf(out, " (%s)", c->fail_reason);
+        struct td_esc e = {0};
+        td_buf_printf(out, " (%s)", td_esc(&e, c->fail_reason));
+        td_esc_free(&e);
     }
     td_buf_putc(out, '\n');
     char cw[400];
@@ -333,12 +354,14 @@ void td_render_conn_text(struct td_buf *out, const struct td_tls_conn *c, const 
     if (cw[0]) {
         td_buf_printf(out, "  %scapture: %s%s\n", td_col(o, TD_COL_YELLOW), cw, td_col(o, TD_COL_RESET));
     }
+    struct td_esc e = {0};
     if (c->note) {
-        td_buf_printf(out, "  %snote: %s%s\n", td_col(o, TD_COL_YELLOW), c->note, td_col(o, TD_COL_RESET));
+        td_buf_printf(out, "  %snote: %s%s\n", td_col(o, TD_COL_YELLOW), td_esc(&e, c->note), td_col(o, TD_COL_RESET));
     }
     if (c->keylog_status) {
-        td_buf_printf(out, "  key log: %s\n", c->keylog_status);
+        td_buf_printf(out, "  key log: %s\n", td_esc(&e, c->keylog_status));
     }
+    td_esc_free(&e);
     for (const struct td_msg *m = c->msgs; m; m = m->next) {
         msg_line(out, m, o);
     }

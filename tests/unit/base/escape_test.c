@@ -22,7 +22,7 @@ static void test_text_escapes_controls_and_invalid_utf8(void **state)
     expect_text("\xff\xfe", 2, "\\xff\\xfe");
     expect_text("\xc0\x80", 2, "\\xc0\\x80");          /* overlong NUL */
     expect_text("\xed\xa0\x80", 3, "\\xed\\xa0\\x80"); /* a surrogate */
-    expect_text("back\\slash", 10, "back\\\\slash");
+    expect_text("back\\slash", 10, "back\\slash");
 }
 
 static void test_text_keeps_utf8_but_not_terminal_controls(void **state)
