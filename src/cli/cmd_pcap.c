@@ -33,7 +33,8 @@ struct kept {
 
 struct pcap_run {
     bool json, verbose, failed_only, summary_only;
-    long long stream; /* -1: all */
+    bool fail_on_empty; /* port checks (no_client_hello) make the exit status 1 too */
+    long long stream;   /* -1: all */
     const char *host;
     struct td_term term;
     struct td_render_opts ro;
@@ -124,6 +125,9 @@ static void emit(struct pcap_run *r, uint32_t stream, struct td_buf *b)
 static void shown(struct pcap_run *r, const struct td_conn_result *res)
 {
     r->shown++;
+    if (res->verdict && res->verdict->cause == TD_CAUSE_NO_CLIENT_HELLO && !r->fail_on_empty) {
+        return; /* a port check: counted in the summary, not a failed handshake */
+    }
     r->failed_shown |= td_facts_outcome(res->facts) == TD_OUTCOME_FAILED || res->rejected_after;
 }
 
@@ -268,6 +272,7 @@ static void help(FILE *f)
           "      --stream N       only tcp.stream N\n"
           "      --host NAME      only connections whose SNI or address is NAME\n"
           "      --failed         only failed handshakes\n"
+          "      --fail-on-empty  port checks (TCP opened and closed without a byte) count as failures\n"
           "      --ca FILE|DIR    the peer's truststore (PEM, DER, PKCS#12, JKS, a directory): proves\n"
           "                       unknown_ca / incomplete_chain instead of inferring them\n"
           "      --expect-host NAME  the host name clients meant, for connections without SNI\n"
@@ -278,7 +283,7 @@ static void help(FILE *f)
           "  -h, --help           this help\n"
           "\n"
           "Exit status: 0 no failed handshake, 1 at least one failed (or was rejected right after it\n"
-          "completed), 2 usage or unreadable input.\n",
+          "completed; port checks only with --fail-on-empty), 2 usage or unreadable input.\n",
           f);
 }
 
@@ -352,13 +357,25 @@ struct pcap_args {
 /* 0 to go on, else the exit status (help shown, or a usage error said). */
 static int parse_args(int argc, char **argv, struct pcap_run *r, struct pcap_args *a)
 {
-    enum { OPT_JSON = 256, OPT_STREAM, OPT_HOST, OPT_FAILED, OPT_SUMMARY, OPT_COLOR, OPT_CA, OPT_EXPECT, OPT_KEYLOG };
+    enum {
+        OPT_JSON = 256,
+        OPT_STREAM,
+        OPT_HOST,
+        OPT_FAILED,
+        OPT_SUMMARY,
+        OPT_COLOR,
+        OPT_CA,
+        OPT_EXPECT,
+        OPT_KEYLOG,
+        OPT_FAIL_EMPTY
+    };
     static const struct option longopts[] = {
         {"json", no_argument, NULL, OPT_JSON},
         {"verbose", no_argument, NULL, 'v'},
         {"stream", required_argument, NULL, OPT_STREAM},
         {"host", required_argument, NULL, OPT_HOST},
         {"failed", no_argument, NULL, OPT_FAILED},
+        {"fail-on-empty", no_argument, NULL, OPT_FAIL_EMPTY},
         {"summary", no_argument, NULL, OPT_SUMMARY},
         {"color", required_argument, NULL, OPT_COLOR},
         {"colour", required_argument, NULL, OPT_COLOR},
@@ -401,6 +418,9 @@ static int parse_args(int argc, char **argv, struct pcap_run *r, struct pcap_arg
             break;
         case OPT_SUMMARY:
             r->summary_only = true;
+            break;
+        case OPT_FAIL_EMPTY:
+            r->fail_on_empty = true;
             break;
         case OPT_CA:
             a->ca_path = optarg;

@@ -391,7 +391,7 @@ void td_render_conn_json_open(struct td_json *jp, const struct td_tls_conn *c, c
 }
 
 void td_render_summary_json(struct td_buf *out, const struct td_run_stats *s, const uint32_t *causes,
-                            const struct td_render_opts *o)
+                            uint64_t port_checks, const struct td_render_opts *o)
 {
     struct td_json j;
     td_json_init(&j, out);
@@ -407,6 +407,7 @@ void td_render_summary_json(struct td_buf *out, const struct td_run_stats *s, co
     td_json_u64(&j, "failed", s->failed);
     td_json_u64(&j, "incomplete", s->incomplete);
     td_json_u64(&j, "not_tls_on_tls_port", s->not_tls_on_tls_port);
+    td_json_u64(&j, "port_checks", port_checks);
     td_json_u64(&j, "other_tcp_connections", s->other_conns);
     td_json_u64(&j, "ip_fragments", s->fragments);
     td_json_u64(&j, "truncated_frames", s->truncated);

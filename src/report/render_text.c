@@ -371,16 +371,24 @@ void td_render_conn_text(struct td_buf *out, const struct td_tls_conn *c, const 
     td_buf_putc(out, '\n');
 }
 
-void td_render_summary_text(struct td_buf *out, const struct td_run_stats *s, const struct td_render_opts *o)
+void td_render_summary_text(struct td_buf *out, const struct td_run_stats *s, uint64_t port_checks,
+                            const struct td_render_opts *o)
 {
+    struct td_esc e = {0};
     td_buf_printf(
         out, "%s%s%s: %llu frames, %llu TCP connections; TLS: %llu (%s%llu ok%s, %s%llu failed%s, %llu incomplete)",
-        td_col(o, TD_COL_BOLD), o->file ? o->file : "summary", td_col(o, TD_COL_RESET), (unsigned long long)s->frames,
-        (unsigned long long)s->tcp_streams, (unsigned long long)s->tls_conns, td_col(o, TD_COL_GREEN),
-        (unsigned long long)s->ok, td_col(o, TD_COL_RESET), td_col(o, s->failed ? TD_COL_RED : ""),
-        (unsigned long long)s->failed, td_col(o, TD_COL_RESET), (unsigned long long)s->incomplete);
+        td_col(o, TD_COL_BOLD), o->file ? td_esc(&e, o->file) : "summary", td_col(o, TD_COL_RESET),
+        (unsigned long long)s->frames, (unsigned long long)s->tcp_streams, (unsigned long long)s->tls_conns,
+        td_col(o, TD_COL_GREEN), (unsigned long long)s->ok, td_col(o, TD_COL_RESET),
+        td_col(o, s->failed ? TD_COL_RED : ""), (unsigned long long)s->failed, td_col(o, TD_COL_RESET),
+        (unsigned long long)s->incomplete);
+    td_esc_free(&e);
     if (s->not_tls_on_tls_port) {
         td_buf_printf(out, "; %llu not TLS on a TLS port", (unsigned long long)s->not_tls_on_tls_port);
+    }
+    if (port_checks) {
+        td_buf_printf(out, "; %llu port check%s (TCP opened and closed without a byte)",
+                      (unsigned long long)port_checks, port_checks == 1 ? "" : "s");
     }
     td_buf_printf(out, "; other TCP with data: %llu\n", (unsigned long long)s->other_conns);
     if (s->fragments || s->truncated || s->malformed_frames || s->evicted) {

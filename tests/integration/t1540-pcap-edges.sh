@@ -1,0 +1,66 @@
+#!/bin/bash
+# tlsdiag pcap as a new user meets it (issue 20): every Look command runs on
+# the installed tshark, --stream and --host say what they matched, port checks
+# are counted apart from failed handshakes.
+cd "$(dirname "$0")/../.." || exit 1
+. tests/lib/suite.sh
+
+for T in $TLSDIAGS; do
+  rm -rf "$W/lab"
+  "$T" lab -w "$W/lab" >/dev/null
+  check "$T: every Look command of the shipped and the lab captures runs on the installed tshark" \
+    python3 - "$T" tests/captures/*.pcap* "$W"/lab/*.pcap <<'PY'
+import shlex, subprocess, sys
+t, files = sys.argv[1], sys.argv[2:]
+n = 0
+for f in files:
+    out = subprocess.run([t, "pcap", f], capture_output=True, text=True).stdout
+    looks = [l.split("Look", 1)[1].strip() for l in out.splitlines() if l.startswith("  Look ")]
+    heads = [l for l in out.splitlines() if l.startswith("tcp.stream ") and " failed" in l]
+    assert len(looks) >= len(heads), f + ": failed connections without a Look line"
+    for cmd in looks:
+        argv = shlex.split(cmd)
+        assert argv[:2] == ["tshark", "-r"] and argv[2] == f and argv[3] == "-Y", cmd
+        r = subprocess.run(argv, capture_output=True, text=True)
+        assert r.returncode == 0 and "isn't a valid display filter" not in r.stderr, (cmd, r.stderr)
+        assert r.stdout.strip(), cmd + ": the filter shows no frame"
+        n += 1
+assert n > 60, n
+print(n, "Look commands run")
+PY
+  check "$T: a gateway's Look names both streams in tshark 4.0's set syntax" \
+    sh -c "'$T' pcap '$W/lab/gateway-503.pcap' | grep -qF \"Look     tshark -r $W/lab/gateway-503.pcap -Y 'tcp.stream in {0,1}'\""
+  check "$T: a file name with a quote and a space is quoted as one shell word" \
+    sh -c "cp '$W/lab/expired-tls12.pcap' \"$W/it's here.pcap\"; '$T' pcap \"$W/it's here.pcap\" | grep -F 'Look' | head -1 > '$W/look';
+           cmd=\$(sed 's/^  Look *//' '$W/look'); eval \"\$cmd\" > '$W/frames' && [ -s '$W/frames' ]"
+  check "$T: --stream N of a stream the file does not have: said on stderr, exit 2" \
+    sh -c "'$T' pcap --stream 999 '$LO' > '$W/out' 2> '$W/err'; [ \$? -eq 2 ] && grep -q 'there is no tcp.stream 999 (the capture has 35 TCP streams' '$W/err'"
+  check "$T: --stream of an ok connection exits 0 (the file has failures elsewhere); of a failed one 1" \
+    sh -c "'$T' pcap --stream 3 '$LO' > '$W/out'; a=\$?; '$T' pcap --stream 16 '$LO' >/dev/null; b=\$?;
+           [ \$a\$b = 01 ] && grep -q '^tcp.stream 3 .* ok' '$W/out' && [ \$(grep -c '^tcp.stream' '$W/out') -eq 1 ]"
+  check "$T: --stream of a connection that is not TLS says so on stderr" \
+    sh -c "'$T' pcap --stream 0 '$LO' 2> '$W/err' >/dev/null; grep -q 'tcp.stream 0 is not a TLS connection' '$W/err'"
+  check "$T: --host filters HTTP connections too (the gateway's 503 by its address)" \
+    sh -c "[ \$('$T' pcap --json --host 192.0.2.10 '$W/lab/gateway-503.pcap' | grep -c '\"protocol\":\"http\"') -eq 1 ] &&
+           [ \$('$T' pcap --json --host 192.0.2.10 '$W/lab/gateway-503.pcap' | wc -l) -eq 1 ] &&
+           [ \$('$T' pcap --json --host server.lab.test '$W/lab/gateway-503.pcap' | grep -c '\"protocol\":\"http\"') -eq 0 ] &&
+           [ \$('$T' pcap --json --host 203.0.113.5 '$W/lab/gateway-503.pcap' | wc -l) -eq 2 ]"
+  # streams 2 (a port check: TCP opened and closed, the server's alert) and 3 (a good TLS 1.3 handshake)
+  tshark -2 -r "$LO" -w "$W/check.pcap" -F pcap -R 'tcp.stream in {2,3}' 2>/dev/null
+  check "$T: a port check alone is not a failed handshake: exit 0, counted apart in the summary" \
+    sh -c "'$T' pcap '$W/check.pcap' > '$W/out'; [ \$? -eq 0 ] &&
+           grep -q 'TLS: 1 (1 ok, 0 failed, 0 incomplete); 1 port check (TCP opened and closed without a byte)' '$W/out' &&
+           ! grep -q 'causes:' '$W/out'"
+  check "$T: --fail-on-empty counts port checks as failures (exit 1)" \
+    sh -c "'$T' pcap --fail-on-empty '$W/check.pcap' >/dev/null; [ \$? -eq 1 ]"
+  check "$T: JSON summary: tls_connections only those that spoke TLS, port_checks apart" \
+    sh -c "'$T' pcap --summary --json '$LO' | python3 -c \"
+import json, sys
+s = json.loads(sys.stdin.read())
+assert (s['tls_connections'], s['ok'], s['failed'], s['port_checks'], s['not_tls_on_tls_port']) == (14, 8, 6, 7, 1), s
+assert s['causes']['no_client_hello'] == 7, s
+\""
+  check "$T: the summary's servers leave out those whose only failures are port checks" \
+    sh -c "'$T' pcap --summary '$LO' > '$W/out'; grep -q '^  127.0.0.1:4433: 1 ok, 1 failed: cipher_mismatch 1; 1 port check' '$W/out' &&
+           ! grep -q '127.0.0.1:4434' '$W/out' && ! grep -q 'no_client_hello' '$W/out'"
+done
