@@ -11,6 +11,7 @@
 #include "base/mem.h"
 #include "cert/cert.h"
 #include "cli/cli.h"
+#include "cli/export_certs.h"
 #include "cli/opts.h"
 #include "report/report.h"
 
@@ -36,6 +37,8 @@ struct pcap_run {
     bool fail_on_empty; /* port checks (no_client_hello) make the exit status 1 too */
     long long stream;   /* -1: all */
     const char *host;
+    const char *export_dir; /* --export-certs */
+    bool export_error;
     struct td_term term;
     struct td_render_opts ro;
     const char *file;
@@ -144,6 +147,9 @@ static void *on_conn(void *ctx, const struct td_conn_result *res)
     struct pcap_run *r = ctx;
     if (!wanted(r, res->conn, res->facts)) {
         return NULL;
+    }
+    if (r->export_dir && !cli_export_chains(r->export_dir, res->conn)) {
+        r->export_error = true;
     }
     if (r->summary_only) {
         if (res->verdict) {
@@ -278,6 +284,8 @@ static void help(FILE *f)
           "      --expect-host NAME  the host name clients meant, for connections without SNI\n"
           "      --keylog FILE    decrypt with the secrets of an NSS key log (SSLKEYLOGFILE); also read\n"
           "                       from $SSLKEYLOGFILE and from pcapng Decryption Secrets Blocks\n"
+          "      --export-certs DIR  write each certificate chain seen as PEM: DIR/STREAM-SERVER_PORT.pem,\n"
+          "                       DIR/STREAM-client.pem (for tlsdiag cert, openssl verify)\n"
           "      --summary        only the summary\n"
           "      --color WHEN     auto (default), always, never (NO_COLOR is honoured)\n"
           "  -h, --help           this help\n"
@@ -367,7 +375,8 @@ static int parse_args(int argc, char **argv, struct pcap_run *r, struct pcap_arg
         OPT_CA,
         OPT_EXPECT,
         OPT_KEYLOG,
-        OPT_FAIL_EMPTY
+        OPT_FAIL_EMPTY,
+        OPT_EXPORT
     };
     static const struct option longopts[] = {
         {"json", no_argument, NULL, OPT_JSON},
@@ -376,6 +385,7 @@ static int parse_args(int argc, char **argv, struct pcap_run *r, struct pcap_arg
         {"host", required_argument, NULL, OPT_HOST},
         {"failed", no_argument, NULL, OPT_FAILED},
         {"fail-on-empty", no_argument, NULL, OPT_FAIL_EMPTY},
+        {"export-certs", required_argument, NULL, OPT_EXPORT},
         {"summary", no_argument, NULL, OPT_SUMMARY},
         {"color", required_argument, NULL, OPT_COLOR},
         {"colour", required_argument, NULL, OPT_COLOR},
@@ -422,6 +432,9 @@ static int parse_args(int argc, char **argv, struct pcap_run *r, struct pcap_arg
         case OPT_FAIL_EMPTY:
             r->fail_on_empty = true;
             break;
+        case OPT_EXPORT:
+            r->export_dir = optarg;
+            break;
         case OPT_CA:
             a->ca_path = optarg;
             break;
@@ -445,6 +458,9 @@ static int parse_args(int argc, char **argv, struct pcap_run *r, struct pcap_arg
     }
     if (a->num_files == 0) {
         return cli_usage_error("pcap", "no capture file given");
+    }
+    if (r->export_dir && !cli_export_dir(r->export_dir)) {
+        return TD_EXIT_USAGE;
     }
     return 0;
 }
@@ -518,7 +534,7 @@ int cmd_pcap(int argc, char **argv)
     td_castore_free(ca);
     td_keylog_free(keylog);
     fflush(stdout);
-    if (input_error || r.filter_error) {
+    if (input_error || r.filter_error || r.export_error) {
         return TD_EXIT_USAGE;
     }
     return any_failed ? TD_EXIT_FAILURES : TD_EXIT_OK;

@@ -70,6 +70,12 @@ void td_render_http_json(struct td_buf *out, const struct td_http_result *r, con
 void td_render_downstream_text(struct td_buf *out, const struct td_http_error *h, const struct td_render_opts *o);
 void td_render_downstream_json(struct td_json *j, const struct td_http_error *h);
 
+/* --export-certs: the certificates side sent in c (every Certificate
+ * message, leaf first as sent) as PEM; returns how many. The file name:
+ * "STREAM-SERVERADDR_PORT.pem" for the server's, "STREAM-client.pem". */
+size_t td_render_chain_pem(struct td_buf *out, const struct td_tls_conn *c, enum td_role side);
+void td_chain_file_name(const struct td_tls_conn *c, enum td_role side, char *out, size_t len);
+
 /* tlsdiag probe: text, and one JSON object per target (with a newline). */
 void td_render_probe_text(struct td_buf *out, const struct td_probe_result *r, const struct td_render_opts *o);
 void td_render_probe_json(struct td_buf *out, const struct td_probe_result *r);

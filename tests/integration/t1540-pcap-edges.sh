@@ -63,4 +63,50 @@ assert s['causes']['no_client_hello'] == 7, s
   check "$T: the summary's servers leave out those whose only failures are port checks" \
     sh -c "'$T' pcap --summary '$LO' > '$W/out'; grep -q '^  127.0.0.1:4433: 1 ok, 1 failed: cipher_mismatch 1; 1 port check' '$W/out' &&
            ! grep -q '127.0.0.1:4434' '$W/out' && ! grep -q 'no_client_hello' '$W/out'"
+  check "$T: --export-certs writes every chain tshark sees, byte for byte, read back by openssl and tlsdiag cert" \
+    python3 - "$T" "$W/exp" tests/captures/*.pcap* "$W"/lab/*-tls12.pcap <<'PY'
+import glob, hashlib, os, shutil, subprocess, sys
+t, d, files = sys.argv[1], sys.argv[2], sys.argv[3:]
+total = 0
+for f in files:
+    shutil.rmtree(d, ignore_errors=True)
+    r = subprocess.run([t, "pcap", "--export-certs", d + "/new", f], capture_output=True)
+    assert r.returncode in (0, 1), (f, r.returncode, r.stderr)
+    want = {}
+    for line in subprocess.run(["tshark", "-r", f, "-Y", "tls.handshake.certificate", "-T", "fields", "-e", "tcp.stream",
+                                "-e", "tcp.srcport", "-e", "tcp.dstport", "-e", "tls.handshake.certificate"],
+                               capture_output=True, text=True).stdout.splitlines():
+        stream, sport, dport, certs = line.split("\t")
+        ders = [bytes.fromhex(h.replace(":", "")) for h in certs.split(",") if h]
+        want.setdefault((stream, sport), []).extend(hashlib.sha256(x).hexdigest() for x in ders)
+    got = {}
+    for pem in glob.glob(d + "/new/*.pem"):
+        name = os.path.basename(pem)[:-4]
+        stream, who = name.split("-", 1)
+        out = subprocess.run(["sh", "-c", "openssl crl2pkcs7 -nocrl -certfile '%s' | openssl pkcs7 -print_certs" % pem],
+                             capture_output=True, text=True).stdout
+        ders = []
+        for block in out.split("-----BEGIN CERTIFICATE-----")[1:]:
+            body = block.split("-----END CERTIFICATE-----")[0]
+            der = subprocess.run(["openssl", "x509", "-outform", "DER"], input=("-----BEGIN CERTIFICATE-----" + body +
+                                 "-----END CERTIFICATE-----\n").encode(), capture_output=True).stdout
+            ders.append(hashlib.sha256(der).hexdigest())
+        assert ders, pem
+        c = subprocess.run([t, "cert", "--json", pem], capture_output=True)
+        assert c.returncode in (0, 1), (pem, c.stderr)
+        port = who.rsplit("_", 1)[1] if who != "client" else None
+        got[(stream, port or "client")] = ders
+    # tshark names the sender by its port: the server's port, or the client's for its chain
+    norm = {}
+    for (stream, sport), v in want.items():
+        key = (stream, sport) if (stream, sport) in got else (stream, "client")
+        norm[key] = v
+    assert got == norm, (f, sorted(got), sorted(norm))
+    total += sum(len(v) for v in got.values())
+assert total > 30, total
+print(total, "certificates")
+PY
+  check "$T: --export-certs: an unwritable DIR is exit 2, said with the reason" \
+    sh -c "touch '$W/afile'; '$T' pcap --export-certs '$W/afile/x' '$LO' > /dev/null 2> '$W/err'; [ \$? -eq 2 ] && grep -q 'export-certs.*afile/x: Not a directory' '$W/err' &&
+           '$T' pcap --export-certs /proc/tlsdiag-x '$LO' > /dev/null 2> '$W/err'; [ \$? -eq 2 ] && grep -q '/proc/tlsdiag-x' '$W/err'"
 done
