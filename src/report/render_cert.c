@@ -189,6 +189,16 @@ void td_render_cert_text(struct td_buf *b, const struct td_cert_report *r, const
     td_buf_printf(b, "%s%zu error(s), %zu warning(s)\n", r->num_findings ? "\n" : "", e, w);
 }
 
+/* Every key always there, null when missing (man/tlsdiag.1, JSON OUTPUT). */
+static void opt_index(struct td_json *j, const char *key, long long v)
+{
+    if (v >= 0) {
+        td_json_i64(j, key, v);
+    } else {
+        td_json_null(j, key);
+    }
+}
+
 void td_render_cert_json(struct td_buf *b, const struct td_cert_report *r)
 {
     struct td_json j;
@@ -223,15 +233,9 @@ void td_render_cert_json(struct td_buf *b, const struct td_cert_report *r)
         td_json_arr_end(&j);
         td_json_str(&j, "caIssuers", n->aia);
         td_json_str(&j, "sha256", n->info.sha256);
-        if (n->chain >= 0) {
-            td_json_i64(&j, "chain_number", n->chain);
-        }
-        if (n->issuer >= 0) {
-            td_json_i64(&j, "issuer_index", n->issuer);
-        }
-        if (n->link[0]) {
-            td_json_name(&j, "link", n->link);
-        }
+        opt_index(&j, "chain_number", n->chain);
+        opt_index(&j, "issuer_index", n->issuer);
+        td_json_str(&j, "link", n->link[0] ? n->link : NULL);
         td_json_bool(&j, "private_key", n->key_given);
         td_json_bool(&j, "degraded", n->degraded);
         td_json_obj_end(&j);
@@ -249,8 +253,10 @@ void td_render_cert_json(struct td_buf *b, const struct td_cert_report *r)
     td_render_findings_json(&j, r->findings, r->num_findings, true);
     if (r->compare) {
         td_json_bool(&j, "accepted", r->accepted);
-        td_json_str(&j, "anchor", r->anchor[0] ? r->anchor : NULL);
+    } else {
+        td_json_null(&j, "accepted"); /* only --compare judges */
     }
+    td_json_str(&j, "anchor", r->anchor[0] ? r->anchor : NULL);
     td_json_u64(&j, "errors", td_cert_report_count(r, TD_SEV_ERROR));
     td_json_u64(&j, "warnings", td_cert_report_count(r, TD_SEV_WARNING));
     td_json_obj_end(&j);

@@ -165,9 +165,7 @@ void td_render_http_json(struct td_buf *out, const struct td_http_result *r, con
     struct td_json j;
     td_json_init(&j, out);
     td_json_obj_begin(&j, NULL);
-    if (o->file) {
-        td_json_str(&j, "file", o->file);
-    }
+    td_json_str(&j, "file", o->file);
     td_json_u64(&j, "stream", h->stream);
     td_json_str(&j, "client", h->client);
     td_json_str(&j, "server", h->server);
@@ -178,9 +176,7 @@ void td_render_http_json(struct td_buf *out, const struct td_http_result *r, con
     td_json_u64(&j, "status", h->status);
     td_json_str(&j, "reason", h->reason);
     td_json_u64(&j, "status_frame", h->status_frame);
-    if (h->body_says) {
-        td_json_str(&j, "body_says", h->body_says);
-    }
+    td_json_str(&j, "body_says", h->body_says);
     td_json_obj_end(&j);
     td_json_name(&j, "outcome", "failed");
     messages_json(&j, h);
@@ -190,8 +186,15 @@ void td_render_http_json(struct td_buf *out, const struct td_http_result *r, con
         link_json(&j, r);
         td_render_verdict_json(&j, &up);
     } else {
-        td_json_name(&j, "cause", "unknown");
-        td_json_str(&j, "explanation", "no failed TLS connection from this server in the capture explains the answer");
+        /* the same keys as a linked answer: an unknown verdict, no link */
+        struct td_verdict v;
+        td_memzero(&v, sizeof v);
+        v.cause = TD_CAUSE_UNKNOWN;
+        snprintf(v.explanation, sizeof v.explanation, "%s",
+                 "no failed TLS connection from this server in the capture explains the answer");
+        td_json_null(&j, "upstream_stream");
+        td_json_null(&j, "link");
+        td_render_verdict_json(&j, &v);
     }
     td_json_obj_end(&j);
     td_buf_putc(out, '\n');

@@ -43,17 +43,15 @@ void td_render_lab_json(struct td_buf *out, const struct td_lab_info *in, const 
     td_json_name(&j, "diagnosed", td_cause_info(r->v.cause)->slug);
     td_json_bool(&j, "ok", r->match);
     td_json_name(&j, "confidence", td_confidence_name(r->v.confidence));
-    if (r->alternative) {
-        td_json_bool(&j, "as_alternative", true);
-    }
+    td_json_bool(&j, "as_alternative", r->alternative);
     if (in->gateway) {
         td_json_bool(&j, "http_503_linked", r->http_linked);
+    } else {
+        td_json_null(&j, "http_503_linked"); /* not a gateway scenario */
     }
     td_json_u64(&j, "tcp_stream", r->stream);
     td_json_u64(&j, "connections", r->conns);
-    if (capture) {
-        td_json_str(&j, "capture", capture);
-    }
+    td_json_str(&j, "capture", capture);
     td_json_obj_end(&j);
     td_buf_putc(out, '\n');
 }

@@ -89,9 +89,7 @@ void td_render_verdict_json(struct td_json *j, const struct td_verdict *v)
     td_json_bool(j, "rejected_after_handshake", v->rejected_after_handshake);
     td_json_str(j, "aborted_by", v->aborted_by == TD_SIDE_NONE ? NULL : td_side_name(v->aborted_by));
     td_json_str(j, "fix_side", v->fix_side == TD_SIDE_NONE ? NULL : td_side_name(v->fix_side));
-    if (v->explanation[0]) {
-        td_json_str(j, "explanation", v->explanation);
-    }
+    td_json_str(j, "explanation", v->explanation[0] ? v->explanation : NULL);
     td_json_arr_begin(j, "evidence");
     for (size_t i = 0; i < v->num_evidence; i++) {
         td_json_obj_begin(j, NULL);
@@ -108,6 +106,8 @@ void td_render_verdict_json(struct td_json *j, const struct td_verdict *v)
         td_buf_puts(&r, ci->resolution);
         td_json_str(j, "resolution", td_buf_cstr(&r));
         td_buf_free(&r);
+    } else {
+        td_json_null(j, "resolution");
     }
     if (v->has_cert) {
         td_json_obj_begin(j, "certificate");
@@ -118,6 +118,8 @@ void td_render_verdict_json(struct td_json *j, const struct td_verdict *v)
         td_json_str(j, "not_before", v->cert.not_before);
         td_json_str(j, "not_after", v->cert.not_after);
         td_json_obj_end(j);
+    } else {
+        td_json_null(j, "certificate");
     }
 }
 

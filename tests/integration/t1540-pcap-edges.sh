@@ -109,4 +109,44 @@ PY
   check "$T: --export-certs: an unwritable DIR is exit 2, said with the reason" \
     sh -c "touch '$W/afile'; '$T' pcap --export-certs '$W/afile/x' '$LO' > /dev/null 2> '$W/err'; [ \$? -eq 2 ] && grep -q 'export-certs.*afile/x: Not a directory' '$W/err' &&
            '$T' pcap --export-certs /proc/tlsdiag-x '$LO' > /dev/null 2> '$W/err'; [ \$? -eq 2 ] && grep -q '/proc/tlsdiag-x' '$W/err'"
+  check "$T: JSON: every record of one type has the same keys (null when missing), nested objects too" \
+    python3 - "$T" "$W" tests/captures/*.pcap* "$W"/lab/*.pcap <<'PY'
+import collections, glob, json, os, subprocess, sys
+t, w, files = sys.argv[1], sys.argv[2], sys.argv[3:]
+recs = collections.defaultdict(list)
+def run(*args):
+    for line in subprocess.run([t] + list(args), capture_output=True, text=True).stdout.splitlines():
+        r = json.loads(line)
+        kind = r.get("type") or ("http" if r.get("protocol") == "http" else None)
+        if kind is None:
+            kind = "cert" if "chains" in r else "lab" if "scenario" in r else "connection"
+        recs[kind].append(r)
+for f in files:
+    keys = f[:-5] + ".keys"
+    extra = ["--keylog", keys] if os.path.exists(keys) else []
+    run("pcap", "--json", *extra, f)
+    run("pcap", "--json", "--summary", *extra, f)
+run("lab", "--json")
+run("lab", "--json", "-w", w + "/lab2", "expired-tls12", "gateway-503")
+subprocess.run([t, "pcap", "--export-certs", w + "/exp2", files[0]], capture_output=True)
+pems = sorted(glob.glob(w + "/exp2/*.pem"))
+assert pems
+for p in pems[:6]:
+    run("cert", "--json", p)
+run("cert", "--json", "--compare", pems[0], pems[0])
+def same(kind, objs):
+    sets = collections.Counter(tuple(sorted(o)) for o in objs)
+    assert len(sets) == 1, (kind, [sorted(set(s) ^ set(sets.most_common(1)[0][0])) for s in sets])
+for kind in ("connection", "http", "summary", "lab", "cert"):
+    assert recs[kind], kind + ": no record"
+    same(kind, recs[kind])
+for key in ("coverage", "preamble", "certificate", "downstream", "link", "http"):
+    same(key, [r[key] for v in recs.values() for r in v if isinstance(r.get(key), dict)] or [{}])
+for key in ("chain", "findings", "evidence", "also"):
+    same(key, [x for v in recs.values() for r in v for x in r.get(key) or []] or [{}])
+for k in ("reason", "note", "resolution", "certificate", "downstream", "explanation", "keylog", "version"):
+    assert any(r[k] is None for r in recs["connection"]), k + " never null"
+assert any(r["anchor"] is None for r in recs["cert"]), "anchor"
+print({k: len(v) for k, v in recs.items()})
+PY
 done
