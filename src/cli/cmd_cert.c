@@ -33,6 +33,9 @@ static void help(FILE *f)
           "      --purpose P        server (default) or client: the extended key usage required\n"
           "      --warn-days N      warn about certificates expiring within N days (30)\n"
           "      --password-file F  first line of F: the password of keystores and keys (repeatable)\n"
+          "      --password-env VAR the password from environment variable VAR (repeatable)\n"
+          "      --password-stdin   the password from the first line of standard input\n"
+          "                         (no option takes the password itself: ps would show it)\n"
           "      --compare          would a peer holding TRUSTSTORE accept what KEYSTORE presents?\n"
           "      --json             one JSON object: {\"chain\", \"chains\", \"findings\", ...}\n"
           "      --color WHEN       auto (default), always, never (NO_COLOR is honoured)\n"
@@ -74,13 +77,16 @@ struct cert_args {
     size_t num_passwords;
 };
 
+/* Passwords never need the command line (where ps shows them): a file, an
+ * environment variable or standard input; path NULL reads standard input. */
 static bool read_password(struct cert_args *a, const char *path)
 {
     if (a->num_passwords >= TD_MAX_PASSWORDS) {
-        fprintf(stderr, "tlsdiag cert: at most %d --password-file\n", TD_MAX_PASSWORDS);
+        fprintf(stderr, "tlsdiag cert: at most %d passwords (--password-file, --password-env, --password-stdin)\n",
+                TD_MAX_PASSWORDS);
         return false;
     }
-    FILE *f = fopen(path, "r");
+    FILE *f = path ? fopen(path, "r") : stdin;
     if (!f) {
         fprintf(stderr, "tlsdiag cert: %s: cannot read the password file\n", path);
         return false;
@@ -89,9 +95,26 @@ static bool read_password(struct cert_args *a, const char *path)
     if (!fgets(p, sizeof a->passwords[0], f)) {
         p[0] = '\0';
     }
-    fclose(f);
+    if (path) {
+        fclose(f);
+    }
     p[strcspn(p, "\r\n")] = '\0';
     a->num_passwords++;
+    return true;
+}
+
+static bool env_password(struct cert_args *a, const char *var)
+{
+    const char *v = getenv(var);
+    if (!v) {
+        fprintf(stderr, "tlsdiag cert: --password-env %s: the variable is not set\n", var);
+        return false;
+    }
+    if (a->num_passwords >= TD_MAX_PASSWORDS || strlen(v) >= sizeof a->passwords[0]) {
+        fprintf(stderr, "tlsdiag cert: --password-env %s: too many passwords, or too long\n", var);
+        return false;
+    }
+    snprintf(a->passwords[a->num_passwords++], sizeof a->passwords[0], "%s", v);
     return true;
 }
 
@@ -123,6 +146,8 @@ static int parse_args(int argc, char **argv, struct cert_args *a)
         OPT_AT,
         OPT_PURPOSE,
         OPT_PW,
+        OPT_PW_ENV,
+        OPT_PW_STDIN,
         OPT_COMPARE,
         OPT_JSON,
         OPT_COLOR,
@@ -136,6 +161,8 @@ static int parse_args(int argc, char **argv, struct cert_args *a)
         {"at", required_argument, NULL, OPT_AT},
         {"purpose", required_argument, NULL, OPT_PURPOSE},
         {"password-file", required_argument, NULL, OPT_PW},
+        {"password-env", required_argument, NULL, OPT_PW_ENV},
+        {"password-stdin", no_argument, NULL, OPT_PW_STDIN},
         {"compare", no_argument, NULL, OPT_COMPARE},
         {"json", no_argument, NULL, OPT_JSON},
         {"color", required_argument, NULL, OPT_COLOR},
@@ -202,7 +229,13 @@ static int parse_args(int argc, char **argv, struct cert_args *a)
             break;
         }
         case OPT_PW:
-            if (!read_password(a, optarg)) {
+        case OPT_PW_STDIN:
+            if (!read_password(a, opt == OPT_PW ? optarg : NULL)) {
+                return TD_EXIT_USAGE;
+            }
+            break;
+        case OPT_PW_ENV:
+            if (!env_password(a, optarg)) {
                 return TD_EXIT_USAGE;
             }
             break;

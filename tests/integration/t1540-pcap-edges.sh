@@ -107,7 +107,7 @@ assert total > 30, total
 print(total, "certificates")
 PY
   check "$T: --export-certs: an unwritable DIR is exit 2, said with the reason" \
-    sh -c "touch '$W/afile'; '$T' pcap --export-certs '$W/afile/x' '$LO' > /dev/null 2> '$W/err'; [ \$? -eq 2 ] && grep -q 'export-certs.*afile/x: Not a directory' '$W/err' &&
+    sh -c "touch '$W/afile'; '$T' pcap --export-certs '$W/afile/x' '$LO' > /dev/null 2> '$W/err'; [ \$? -eq 2 ] || exit 1; grep -q 'export-certs.*afile/x: Not a directory' '$W/err' || exit 1;
            '$T' pcap --export-certs /proc/tlsdiag-x '$LO' > /dev/null 2> '$W/err'; [ \$? -eq 2 ] && grep -q '/proc/tlsdiag-x' '$W/err'"
   check "$T: JSON: every record of one type has the same keys (null when missing), nested objects too" \
     python3 - "$T" "$W" tests/captures/*.pcap* "$W"/lab/*.pcap <<'PY'
