@@ -33,7 +33,7 @@ static void help(FILE *f)
           "      --purpose P        server (default) or client: the extended key usage required\n"
           "      --warn-days N      warn about certificates expiring within N days (30)\n"
           "      --password-file F  first line of F: the password of keystores and keys (repeatable)\n"
-          "      --password-env VAR the password from environment variable VAR (repeatable)\n"
+          "      --password-env VAR  the password from environment variable VAR (repeatable)\n"
           "      --password-stdin   the password from the first line of standard input\n"
           "                         (no option takes the password itself: ps would show it)\n"
           "      --compare          would a peer holding TRUSTSTORE accept what KEYSTORE presents?\n"

@@ -227,6 +227,11 @@ static void on_summary(void *ctx, const struct td_analysis_summary *s)
         }
     } else {
         td_render_analysis_text(&b, s, &so);
+        if (r->stream >= 0 || r->host || r->failed_only) {
+            /* the counts are the whole file's: say how many the filters kept */
+            td_buf_printf(&b, "  shown: %llu connection%s the filters kept; the counts above are the whole file's\n",
+                          (unsigned long long)r->shown, r->shown == 1 ? "" : "s");
+        }
     }
     cli_write_buf(&b);
     if (!check_filter(r, s->stats, s->file)) {

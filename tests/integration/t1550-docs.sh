@@ -1,0 +1,50 @@
+#!/bin/bash
+# The documentation says what the binary does: the man page's SYNOPSIS lists
+# exactly the options each command's --help lists (a command or an option
+# added later fails here until the man page has it), the README's lab count
+# is the lab's, and the demo's globs pick captures only.
+cd "$(dirname "$0")/../.." || exit 1
+. tests/lib/suite.sh
+
+for T in $TLSDIAGS; do
+  check "$T: man SYNOPSIS lists every option of every command, as --help does, and no other" \
+    python3 - "$T" man/tlsdiag.1 <<'PY'
+import re, subprocess, sys
+t, man = sys.argv[1], open(sys.argv[2]).read()
+top = subprocess.run([t, "--help"], capture_output=True, text=True).stdout
+cmds = re.findall(r"^  ([a-z]+)\s{2,}", top.split("commands:", 1)[1], re.M)
+assert len(cmds) >= 4, cmds
+OPT = re.compile(r"(?<![\w-])(--?[a-zA-Z][\w-]*)")
+def help_opts(cmd):
+    out = subprocess.run([t, cmd, "--help"], capture_output=True, text=True).stdout
+    opts = set()
+    for line in out.splitlines():
+        if re.match(r"^\s+-", line):
+            field = re.split(r"\s{2,}", line.strip(), 1)[0]
+            opts |= {o for o in OPT.findall(field)}
+    return opts
+syn = man.split(".SH SYNOPSIS", 1)[1].split("\n.SH ", 1)[0]
+syn = re.sub(r"^\.\\\".*$", "", syn, flags=re.M)                 # comments
+syn = re.sub(r"\\f[BIRP]", "", syn).replace("\\-", "-")
+paras = re.split(r"^\.br\s*$", syn, flags=re.M)
+bad = []
+for cmd in cmds:
+    text = " ".join(p for p in paras if re.search(r"^\.B tlsdiag %s\b" % cmd, p.strip(), re.M))
+    if not text:
+        bad.append("%s: no SYNOPSIS line" % cmd)
+        continue
+    in_man = set(OPT.findall(text.split(cmd, 1)[1]))
+    h = help_opts(cmd)
+    if in_man != h:
+        bad.append("%s: only in --help: %s; only in the man page: %s" % (cmd, sorted(h - in_man), sorted(in_man - h)))
+assert not bad, "\n".join(bad)
+print(len(cmds), "commands")
+PY
+  check "$T: the README's lab scenario count is the lab's" \
+    sh -c "n=\$('$T' lab --list | wc -l); grep -q \"stay valid forever. \$n\$\" README.md && grep -q \"so all \$n\$\" README.md"
+  check "$T: the demo's capture globs pick captures only" \
+    sh -c "C=tests/captures; for g in \$(grep -o '\\\$C/[^ \"]*' tools/demo.sh | sort -u); do
+             for f in \$(eval echo \$g); do case \$f in *.pcap | *.pcapng) ;; *) echo \"\$g picks \$f\"; exit 1 ;; esac; done; done"
+  check "$T: the demo's filtered run says its counts are the whole file's" \
+    sh -c "'$T' pcap --failed --host only13.server.test tests/captures/openssl-lo.pcap | tail -1 | grep -q '^  shown: 1 connection the filters kept; the counts above are the whole file'"
+done
