@@ -3,7 +3,8 @@
 # (openssl s_client), a certificate whose subject and SAN carry escape
 # sequences, BEL, DEL, C1 CSI, a right-to-left override and bytes that are not
 # UTF-8, and a gateway's 503 with such a reason phrase, through every renderer
-# (pcap, pcap -v, pcap --color always, pcap --json, cert, cert --json). Text
+# (pcap, pcap -v, pcap --color always, pcap --json, cert, cert --json, probe
+# against the server with that certificate and a hostile --sni). Text
 # holds no control byte but the newline; JSON parses and gives back the bytes.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/suite.sh netns
@@ -33,7 +34,6 @@ printf 'GET /\033[2J HTTP/1.1\r\nHost: x\r\n\r\n' | timeout 5 bash -c 'exec 3<>/
 printf 'GET /orders HTTP/1.1\r\nHost: x\r\n\r\n' | timeout 5 bash -c 'exec 3<>/dev/tcp/127.0.0.1/8080; cat >&3; cat <&3' \
   >/dev/null
 stop_pid "$GW"
-stop_pid "$SRV"
 cap_stop
 
 hex() { printf '%s' "$1" | od -An -tx1 | tr -d ' \n'; }
@@ -60,4 +60,9 @@ for T in $TLSDIAGS; do
   check "$T: cert --json parses and gives back the SAN's bytes" \
     sh -c "'$T' cert --json '$W/h.crt' > '$W/cert.json'; python3 $WS json '$W/cert.json' \
              chain.*.subjectAltNames.*=$(hex $'DNS:san\x1b[8m\xff\xfe\x07\xc2\x9bZZZZZZZZZZ.test')"
+  check "$T: probe with a hostile --sni against that server: no raw control byte; JSON parses" \
+    sh -c "'$T' probe --timeout 2000 --sni \"\$(printf 'p\\033[2Jq')\" 127.0.0.1:9443 > '$W/probe.out'; [ \$? -le 1 ] || exit 1
+           python3 $WS text '$W/probe.out' || exit 1; grep -qF 'p\\x1b[2Jq' '$W/probe.out' || exit 1
+           grep -qF 'san\\x1b[8m' '$W/probe.out' || grep -qF 'cn\\1B[2J' '$W/probe.out' || exit 1
+           '$T' probe --json --timeout 2000 --sni \"\$(printf 'p\\033[2Jq')\" 127.0.0.1:9443 > '$W/probe.json'; python3 $WS json '$W/probe.json'"
 done
