@@ -82,13 +82,13 @@ struct cert_args {
 static bool read_password(struct cert_args *a, const char *path)
 {
     if (a->num_passwords >= TD_MAX_PASSWORDS) {
-        fprintf(stderr, "tlsdiag cert: at most %d passwords (--password-file, --password-env, --password-stdin)\n",
-                TD_MAX_PASSWORDS);
+        cli_warn("tlsdiag cert: at most %d passwords (--password-file, --password-env, --password-stdin)",
+                 TD_MAX_PASSWORDS);
         return false;
     }
     FILE *f = path ? fopen(path, "r") : stdin;
     if (!f) {
-        fprintf(stderr, "tlsdiag cert: %s: cannot read the password file\n", path);
+        cli_warn("tlsdiag cert: %s: cannot read the password file", path);
         return false;
     }
     char *p = a->passwords[a->num_passwords];
@@ -107,11 +107,11 @@ static bool env_password(struct cert_args *a, const char *var)
 {
     const char *v = getenv(var);
     if (!v) {
-        fprintf(stderr, "tlsdiag cert: --password-env %s: the variable is not set\n", var);
+        cli_warn("tlsdiag cert: --password-env %s: the variable is not set", var);
         return false;
     }
     if (a->num_passwords >= TD_MAX_PASSWORDS || strlen(v) >= sizeof a->passwords[0]) {
-        fprintf(stderr, "tlsdiag cert: --password-env %s: too many passwords, or too long\n", var);
+        cli_warn("tlsdiag cert: --password-env %s: too many passwords, or too long", var);
         return false;
     }
     snprintf(a->passwords[a->num_passwords++], sizeof a->passwords[0], "%s", v);
@@ -121,7 +121,7 @@ static bool env_password(struct cert_args *a, const char *var)
 static void print_notes(const struct td_certset *s)
 {
     for (size_t i = 0; i < td_certset_num_notes(s); i++) {
-        fprintf(stderr, "tlsdiag cert: note: %s\n", td_certset_note(s, i));
+        cli_warn("tlsdiag cert: note: %s", td_certset_note(s, i));
     }
 }
 
@@ -205,8 +205,7 @@ static int parse_args(int argc, char **argv, struct cert_args *a)
             break;
         case OPT_AT:
             if (!parse_time(optarg, &ao->at)) {
-                fprintf(stderr, "tlsdiag cert: --at takes 2026-01-31, 2026-01-31T12:00:00Z or @EPOCH, not '%s'\n",
-                        optarg);
+                cli_warn("tlsdiag cert: --at takes 2026-01-31, 2026-01-31T12:00:00Z or @EPOCH, not '%s'", optarg);
                 return TD_EXIT_USAGE;
             }
             break;
@@ -216,7 +215,7 @@ static int parse_args(int argc, char **argv, struct cert_args *a)
             } else if (strcmp(optarg, "client") == 0) {
                 ao->purpose = TD_PURPOSE_CLIENT;
             } else {
-                fprintf(stderr, "tlsdiag cert: --purpose takes server or client, not '%s'\n", optarg);
+                cli_warn("tlsdiag cert: --purpose takes server or client, not '%s'", optarg);
                 return TD_EXIT_USAGE;
             }
             break;
@@ -272,14 +271,14 @@ static int run(int argc, char **argv, struct cert_args *a)
     int rc = TD_EXIT_OK;
     for (int i = optind; i < argc - (a->ao.compare ? 1 : 0); i++) {
         if (!td_certset_add_path(set, argv[i], err, sizeof err)) {
-            fprintf(stderr, "tlsdiag cert: %s\n", err);
+            cli_warn("tlsdiag cert: %s", err);
             rc = TD_EXIT_USAGE;
             goto out;
         }
     }
     for (size_t i = 0; i < a->nkeys; i++) {
         if (!td_certset_add_key_path(set, a->keys[i], err, sizeof err)) {
-            fprintf(stderr, "tlsdiag cert: --key %s\n", err);
+            cli_warn("tlsdiag cert: --key %s", err);
             rc = TD_EXIT_USAGE;
             goto out;
         }
@@ -289,7 +288,7 @@ static int run(int argc, char **argv, struct cert_args *a)
         for (size_t i = 0; i < (a->ao.compare ? 1 : a->ncas); i++) {
             const char *p = a->ao.compare ? argv[argc - 1] : a->cas[i];
             if (!td_certset_add_path(ca, p, err, sizeof err)) {
-                fprintf(stderr, "tlsdiag cert: %s%s\n", a->ao.compare ? "" : "--ca ", err);
+                cli_warn("tlsdiag cert: %s%s", a->ao.compare ? "" : "--ca ", err);
                 rc = TD_EXIT_USAGE;
                 goto out;
             }

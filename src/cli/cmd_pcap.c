@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "analyse/analyse.h"
+#include "base/escape.h"
 #include "base/mem.h"
 #include "cert/cert.h"
 #include "cli/cli.h"
@@ -215,8 +216,8 @@ static void on_summary(void *ctx, const struct td_analysis_summary *s)
     flush_held(r);
     r->streaming = false;
     if (r->problems > MAX_PROBLEMS_SHOWN) {
-        fprintf(stderr, "tlsdiag: %s: %llu more problems not shown\n", s->file,
-                (unsigned long long)(r->problems - MAX_PROBLEMS_SHOWN));
+        cli_warn("tlsdiag: %s: %llu more problems not shown", s->file,
+                 (unsigned long long)(r->problems - MAX_PROBLEMS_SHOWN));
     }
     struct td_buf b = {0};
     struct td_render_opts so = r->ro;
@@ -247,9 +248,9 @@ static void on_problem(void *ctx, const char *file, uint64_t frame, long long of
         return;
     }
     if (offset >= 0) {
-        fprintf(stderr, "tlsdiag: %s: frame %llu, offset %lld: %s\n", file, (unsigned long long)frame, offset, what);
+        cli_warn("tlsdiag: %s: frame %llu, offset %lld: %s", file, (unsigned long long)frame, offset, what);
     } else {
-        fprintf(stderr, "tlsdiag: %s: frame %llu: %s\n", file, (unsigned long long)frame, what);
+        cli_warn("tlsdiag: %s: frame %llu: %s", file, (unsigned long long)frame, what);
     }
 }
 
@@ -266,8 +267,10 @@ static void on_progress(void *ctx, uint64_t done, uint64_t total)
         return;
     }
     r->progress_shown = true;
-    fprintf(stderr, "\r%s: %3.0f%% (%llu MB)", r->file, 100.0 * (double)done / (double)total,
+    struct td_esc e = {0};
+    fprintf(stderr, "\r%s: %3.0f%% (%llu MB)", td_esc(&e, r->file), 100.0 * (double)done / (double)total,
             (unsigned long long)(done >> 20));
+    td_esc_free(&e);
 }
 
 static void help(FILE *f)
@@ -328,16 +331,15 @@ static bool check_filter(const struct pcap_run *r, const struct td_run_stats *st
         return true;
     }
     if (r->stream >= 0 && (uint64_t)r->stream >= st->tcp_streams) {
-        fprintf(stderr, "tlsdiag pcap: %s: there is no tcp.stream %lld (the capture has %llu TCP streams%s)\n", file,
-                r->stream, (unsigned long long)st->tcp_streams, st->tcp_streams ? ", numbered from 0" : "");
+        cli_warn("tlsdiag pcap: %s: there is no tcp.stream %lld (the capture has %llu TCP streams%s)", file, r->stream,
+                 (unsigned long long)st->tcp_streams, st->tcp_streams ? ", numbered from 0" : "");
         return false;
     }
     if (r->stream >= 0) {
-        fprintf(stderr, "tlsdiag pcap: %s: tcp.stream %lld is not a TLS connection%s\n", file, r->stream,
-                r->failed_only || r->host ? " that the other filters keep" : "");
+        cli_warn("tlsdiag pcap: %s: tcp.stream %lld is not a TLS connection%s", file, r->stream,
+                 r->failed_only || r->host ? " that the other filters keep" : "");
     } else if (r->host) {
-        fprintf(stderr, "tlsdiag pcap: %s: no connection to or from %s%s\n", file, r->host,
-                r->failed_only ? " failed" : "");
+        cli_warn("tlsdiag pcap: %s: no connection to or from %s%s", file, r->host, r->failed_only ? " failed" : "");
     }
     return true;
 }
@@ -347,15 +349,14 @@ static bool load_keylog(const char *path, struct td_keylog **out)
     char err[512];
     struct td_keylog *keylog = td_keylog_new();
     if (!td_keylog_load(keylog, path, err, sizeof err)) {
-        fprintf(stderr, "tlsdiag pcap: --keylog %s\n", err);
+        cli_warn("tlsdiag pcap: --keylog %s", err);
         td_keylog_free(keylog);
         return false;
     }
     if (td_keylog_count(keylog) == 0) {
-        fprintf(stderr, "tlsdiag pcap: %s: no TLS secrets in it (%zu malformed lines)\n", path,
-                td_keylog_bad_lines(keylog));
+        cli_warn("tlsdiag pcap: %s: no TLS secrets in it (%zu malformed lines)", path, td_keylog_bad_lines(keylog));
     } else if (td_keylog_bad_lines(keylog)) {
-        fprintf(stderr, "tlsdiag pcap: %s: %zu malformed lines skipped\n", path, td_keylog_bad_lines(keylog));
+        cli_warn("tlsdiag pcap: %s: %zu malformed lines skipped", path, td_keylog_bad_lines(keylog));
     }
     *out = keylog;
     return true;
@@ -420,7 +421,7 @@ static int parse_args(int argc, char **argv, struct pcap_run *r, struct pcap_arg
             char *end;
             r->stream = strtoll(optarg, &end, 10);
             if (end == optarg || *end || r->stream < 0) {
-                fprintf(stderr, "tlsdiag pcap: --stream takes a tcp.stream number, not '%s'\n", optarg);
+                cli_warn("tlsdiag pcap: --stream takes a tcp.stream number, not '%s'", optarg);
                 return TD_EXIT_USAGE;
             }
             break;
@@ -489,7 +490,7 @@ int cmd_pcap(int argc, char **argv)
         char err[512];
         ca = td_castore_load(args.ca_path, err, sizeof err);
         if (!ca) {
-            fprintf(stderr, "tlsdiag pcap: --ca %s\n", err);
+            cli_warn("tlsdiag pcap: --ca %s", err);
             free(args.files);
             return TD_EXIT_USAGE;
         }
@@ -521,7 +522,7 @@ int cmd_pcap(int argc, char **argv)
         char err[512] = "";
         struct td_reader *rd = td_reader_open(args.files[i], err, sizeof err);
         if (!rd) {
-            fprintf(stderr, "tlsdiag: %s: %s\n", args.files[i], err);
+            cli_warn("tlsdiag: %s: %s", args.files[i], err);
             input_error = true;
             continue;
         }

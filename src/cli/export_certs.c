@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cli/opts.h"
 #include "report/report.h"
 
 #include "base/banned.h"
@@ -48,7 +49,7 @@ bool cli_export_dir(const char *dir)
     snprintf(probe, sizeof probe, "%s/.tlsdiag-write-test", dir);
     FILE *f = NULL;
     if (!make_dirs(dir) || !(f = fopen(probe, "w"))) {
-        fprintf(stderr, "tlsdiag pcap: --export-certs %s: %s\n", dir, strerror(errno));
+        cli_warn("tlsdiag pcap: --export-certs %s: %s", dir, strerror(errno));
         return false;
     }
     fclose(f);
@@ -64,7 +65,7 @@ static bool write_file(const char *path, const struct td_buf *b)
         ok = false;
     }
     if (!ok) {
-        fprintf(stderr, "tlsdiag pcap: --export-certs: %s: %s\n", path, strerror(errno));
+        cli_warn("tlsdiag pcap: --export-certs: %s: %s", path, strerror(errno));
     }
     return ok;
 }

@@ -16,6 +16,10 @@ int cli_try_help(const char *cmd);
 bool cli_parse_color(const char *cmd, const char *arg, const char **out);
 /* A whole number in [lo, hi] for option opt. false (after saying so) otherwise. */
 bool cli_parse_long(const char *cmd, const char *opt, const char *arg, long lo, long hi, long *out);
+/* One line on stderr, formatted, then escaped as wire strings are in text
+ * (base/escape.h): file names, errors that quote a file or a peer never
+ * reach the terminal raw. fmt has no trailing newline. */
+void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Write b to standard output and free it; false when the write failed. */
 bool cli_write_buf(struct td_buf *b);
 

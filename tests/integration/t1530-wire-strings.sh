@@ -65,4 +65,10 @@ for T in $TLSDIAGS; do
            python3 $WS text '$W/probe.out' || exit 1; grep -qF 'p\\x1b[2Jq' '$W/probe.out' || exit 1
            grep -qF 'san\\x1b[8m' '$W/probe.out' || grep -qF 'cn\\1B[2J' '$W/probe.out' || exit 1
            '$T' probe --json --timeout 2000 --sni \"\$(printf 'p\\033[2Jq')\" 127.0.0.1:9443 > '$W/probe.json'; python3 $WS json '$W/probe.json'"
+  check "$T: file names never reach the terminal raw: stdout and stderr of pcap (damaged capture) and cert (cut PEM)" \
+    sh -c "F=\"$W/\$(printf 'cap\\033]0;x\\007.pcap')\"; head -c 3000 '$W/h.pcap' > \"\$F\";
+           '$T' pcap \"\$F\" > '$W/fn.out' 2>&1; [ \$? -le 2 ] || exit 1; python3 $WS text '$W/fn.out' || exit 1
+           grep -qF 'cap\\x1b]0;x\\x07.pcap' '$W/fn.out' || exit 1
+           P=\"$W/\$(printf 'c\\033[2Jx.pem')\"; head -n 3 '$W/h.crt' > \"\$P\"; '$T' cert \"\$P\" > '$W/fn.out' 2>&1; [ \$? -eq 2 ] || exit 1
+           python3 $WS text '$W/fn.out' && grep -qF 'c\\x1b[2Jx.pem: PEM block CERTIFICATE (line 1) truncated' '$W/fn.out'"
 done
