@@ -143,6 +143,13 @@ static void finish(struct pcap_run *r, const struct td_conn_result *res, struct 
     emit(r, res->stream, out);
 }
 
+/* --failed shows failed handshakes: a port check is not one (unless
+ * --fail-on-empty); known only with the verdict. */
+static bool hidden_port_check(const struct pcap_run *r, const struct td_conn_result *res)
+{
+    return r->failed_only && !r->fail_on_empty && res->verdict && res->verdict->cause == TD_CAUSE_NO_CLIENT_HELLO;
+}
+
 static void *on_conn(void *ctx, const struct td_conn_result *res)
 {
     struct pcap_run *r = ctx;
@@ -151,6 +158,9 @@ static void *on_conn(void *ctx, const struct td_conn_result *res)
     }
     if (r->export_dir && !cli_export_chains(r->export_dir, res->conn)) {
         r->export_error = true;
+    }
+    if (hidden_port_check(r, res)) {
+        return NULL;
     }
     if (r->summary_only) {
         if (res->verdict) {
@@ -176,6 +186,13 @@ static void on_verdict(void *ctx, const struct td_conn_result *res, void *keep)
     struct pcap_run *r = ctx;
     if (!keep) {
         return; /* not shown */
+    }
+    if (hidden_port_check(r, res)) {
+        if (keep != r) {
+            td_buf_free(&((struct kept *)keep)->out);
+            free(keep);
+        }
+        return;
     }
     shown(r, res);
     if (keep == r) {
@@ -285,7 +302,7 @@ static void help(FILE *f)
           "  -v, --verbose        every field: each suite, extension and certificate\n"
           "      --stream N       only tcp.stream N\n"
           "      --host NAME      only connections whose SNI or address is NAME\n"
-          "      --failed         only failed handshakes\n"
+          "      --failed         only failed handshakes (not port checks, unless --fail-on-empty)\n"
           "      --fail-on-empty  port checks (TCP opened and closed without a byte) count as failures\n"
           "      --ca FILE|DIR    the peer's truststore (PEM, DER, PKCS#12, JKS, a directory): proves\n"
           "                       unknown_ca / incomplete_chain instead of inferring them\n"

@@ -29,8 +29,10 @@ for o in objs:
     sh -c "[ \$('$T' pcap --json --stream 25 '$LO' | wc -l) -eq 1 ] &&
            [ \$('$T' pcap --json --host hrr.server.test '$LO' | wc -l) -eq 1 ] &&
            [ \$('$T' pcap --json --host ::1 '$ANY' | wc -l) -eq 1 ] &&
-           [ \$('$T' pcap --json --failed '$LO' | grep -c '\"outcome\":\"failed\"') -eq 14 ] &&
-           [ \$('$T' pcap --json --failed '$LO' | wc -l) -eq 14 ]"
+           [ \$('$T' pcap --json --failed '$LO' | grep -c '\"outcome\":\"failed\"') -eq 7 ] &&
+           [ \$('$T' pcap --json --failed '$LO' | wc -l) -eq 7 ] &&
+           [ \$('$T' pcap --json --failed --fail-on-empty '$LO' | grep -c '\"cause\":\"no_client_hello\"') -eq 7 ] &&
+           [ \$('$T' pcap --json --failed --fail-on-empty '$LO' | wc -l) -eq 14 ]"
   check "$T: -r FILE works like tcpdump/tshark; several files each get a summary" \
     sh -c "'$T' pcap -r '$LO' -r '$ANY' | grep -c '^tests/captures/.*frames' | grep -qx 2"
   check "$T: --summary prints only the summary; as JSON with --json" \
