@@ -68,17 +68,20 @@ assert s['causes']['no_client_hello'] == 7, s
   check "$T: the summary's servers leave out those whose only failures are port checks" \
     sh -c "'$T' pcap --summary '$LO' > '$W/out'; grep -q '^  127.0.0.1:4433: 1 ok, 1 failed: cipher_mismatch 1; 1 port check' '$W/out' &&
            ! grep -q '127.0.0.1:4434' '$W/out' && ! grep -q 'no_client_hello' '$W/out'"
-  check "$T: --export-certs writes every chain tshark sees, byte for byte, read back by openssl and tlsdiag cert" \
-    python3 - "$T" "$W/exp" tests/captures/*.pcap* "$W"/lab/*-tls12.pcap <<'PY'
+  check "$T: --export-certs writes every chain tshark sees (TLS 1.3 ones with the key log), byte for byte, read back by openssl and tlsdiag cert" \
+    python3 - "$T" "$W/exp" tests/captures/*.pcap* "$W"/lab/*.pcap <<'PY'
 import glob, hashlib, os, shutil, subprocess, sys
 t, d, files = sys.argv[1], sys.argv[2], sys.argv[3:]
-total = 0
+total = decrypted = 0
 for f in files:
     shutil.rmtree(d, ignore_errors=True)
-    r = subprocess.run([t, "pcap", "--export-certs", d + "/new", f], capture_output=True)
+    keys = f[:-5] + ".keys"
+    mine = ["--keylog", keys] if os.path.exists(keys) else []
+    theirs = ["-o", "tls.keylog_file:" + keys] if mine else []
+    r = subprocess.run([t, "pcap", "--export-certs", d + "/new"] + mine + [f], capture_output=True)
     assert r.returncode in (0, 1), (f, r.returncode, r.stderr)
     want = {}
-    for line in subprocess.run(["tshark", "-r", f, "-Y", "tls.handshake.certificate", "-T", "fields", "-e", "tcp.stream",
+    for line in subprocess.run(["tshark", "-r", f] + theirs + ["-Y", "tls.handshake.certificate", "-T", "fields", "-e", "tcp.stream",
                                 "-e", "tcp.srcport", "-e", "tcp.dstport", "-e", "tls.handshake.certificate"],
                                capture_output=True, text=True).stdout.splitlines():
         stream, sport, dport, certs = line.split("\t")
@@ -108,8 +111,9 @@ for f in files:
         norm[key] = v
     assert got == norm, (f, sorted(got), sorted(norm))
     total += sum(len(v) for v in got.values())
-assert total > 30, total
-print(total, "certificates")
+    decrypted += sum(len(v) for v in got.values()) if mine and "tls13" in f else 0
+assert total > 60 and decrypted > 5, (total, decrypted)
+print(total, "certificates,", decrypted, "from TLS 1.3 with the key log")
 PY
   check "$T: --export-certs: an unwritable DIR is exit 2, said with the reason" \
     sh -c "touch '$W/afile'; '$T' pcap --export-certs '$W/afile/x' '$LO' > /dev/null 2> '$W/err'; [ \$? -eq 2 ] || exit 1; grep -q 'export-certs.*afile/x: Not a directory' '$W/err' || exit 1;
