@@ -47,4 +47,19 @@ PY
              for f in \$(eval echo \$g); do case \$f in *.pcap | *.pcapng) ;; *) echo \"\$g picks \$f\"; exit 1 ;; esac; done; done"
   check "$T: the demo's filtered run says its counts are the whole file's" \
     sh -c "'$T' pcap --failed --host only13.server.test tests/captures/openssl-lo.pcap | tail -1 | grep -q '^  shown: 1 connection the filters kept; the counts above are the whole file'"
+  check "$T: the README's Look lines are tshark 4.0 filters that select frames (run on the captures they name)" \
+    python3 - "$T" "$W" <<'PY'
+import re, shlex, subprocess, sys
+t, w = sys.argv[1], sys.argv[2]
+subprocess.run([t, "lab", "-w", w + "/demo-captures", "gateway-503"], capture_output=True)
+looks = re.findall(r"^\s+Look\s+(tshark .*)$", open("README.md").read(), re.M)
+assert len(looks) >= 2, looks
+for cmd in looks:
+    argv = shlex.split(cmd)
+    if argv[2].startswith("demo-captures/"):
+        argv[2] = w + "/" + argv[2]
+    r = subprocess.run(argv, capture_output=True, text=True)
+    assert r.returncode == 0 and r.stdout.strip() and "isn't a valid" not in r.stderr, (cmd, r.stderr)
+print(len(looks), "Look lines")
+PY
 done
