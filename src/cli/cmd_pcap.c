@@ -290,36 +290,6 @@ static void on_progress(void *ctx, uint64_t done, uint64_t total)
     td_esc_free(&e);
 }
 
-static void help(FILE *f)
-{
-    fputs("usage: tlsdiag pcap [options] FILE...\n"
-          "\n"
-          "Reads pcap/pcapng captures (tcpdump -w, Wireshark, dumpcap; '-' is standard input)\n"
-          "and shows every TLS handshake as a ladder of messages with Wireshark's frame numbers.\n"
-          "\n"
-          "  -r FILE              read FILE (as tcpdump/tshark; FILE may also be given bare)\n"
-          "      --json           JSON Lines: one object per connection\n"
-          "  -v, --verbose        every field: each suite, extension and certificate\n"
-          "      --stream N       only tcp.stream N\n"
-          "      --host NAME      only connections whose SNI or address is NAME\n"
-          "      --failed         only failed handshakes (not port checks, unless --fail-on-empty)\n"
-          "      --fail-on-empty  port checks (TCP opened and closed without a byte) count as failures\n"
-          "      --ca FILE|DIR    the peer's truststore (PEM, DER, PKCS#12, JKS, a directory): proves\n"
-          "                       unknown_ca / incomplete_chain instead of inferring them\n"
-          "      --expect-host NAME  the host name clients meant, for connections without SNI\n"
-          "      --keylog FILE    decrypt with the secrets of an NSS key log (SSLKEYLOGFILE); also read\n"
-          "                       from $SSLKEYLOGFILE and from pcapng Decryption Secrets Blocks\n"
-          "      --export-certs DIR  write each certificate chain seen as PEM: DIR/STREAM-SERVER_PORT.pem,\n"
-          "                       DIR/STREAM-client.pem (for tlsdiag cert, openssl verify)\n"
-          "      --summary        only the summary\n"
-          "      --color WHEN     auto (default), always, never (NO_COLOR is honoured)\n"
-          "  -h, --help           this help\n"
-          "\n"
-          "Exit status: 0 no failed handshake, 1 at least one failed (or was rejected right after it\n"
-          "completed; port checks only with --fail-on-empty), 2 usage or unreadable input.\n",
-          f);
-}
-
 /* SIGINT, SIGTERM, SIGHUP end the input: what was read is judged and
  * summarised, and the exit status kept (tcpdump -w - | tlsdiag pcap -). */
 static volatile int stop_requested;
@@ -385,95 +355,149 @@ struct pcap_args {
     const char *color, *ca_path, *keylog_path, *expect_host;
 };
 
+enum {
+    OPT_JSON = 256,
+    OPT_STREAM,
+    OPT_HOST,
+    OPT_FAILED,
+    OPT_SUMMARY,
+    OPT_COLOR,
+    OPT_CA,
+    OPT_EXPECT,
+    OPT_KEYLOG,
+    OPT_FAIL_EMPTY,
+    OPT_EXPORT
+};
+
+static const struct option pcap_longopts[] = {
+    {"json", no_argument, NULL, OPT_JSON},
+    {"verbose", no_argument, NULL, 'v'},
+    {"stream", required_argument, NULL, OPT_STREAM},
+    {"host", required_argument, NULL, OPT_HOST},
+    {"failed", no_argument, NULL, OPT_FAILED},
+    {"fail-on-empty", no_argument, NULL, OPT_FAIL_EMPTY},
+    {"export-certs", required_argument, NULL, OPT_EXPORT},
+    {"summary", no_argument, NULL, OPT_SUMMARY},
+    {"color", required_argument, NULL, OPT_COLOR},
+    {"colour", required_argument, NULL, OPT_COLOR},
+    {"ca", required_argument, NULL, OPT_CA},
+    {"expect-host", required_argument, NULL, OPT_EXPECT},
+    {"keylog", required_argument, NULL, OPT_KEYLOG},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+/* What to show and what counts as a failure. 0, or a usage error's status. */
+static int filter_option(struct pcap_run *r, int opt, const char *arg)
+{
+    char *end;
+    switch (opt) {
+    case OPT_STREAM:
+        r->stream = strtoll(arg, &end, 10);
+        if (end == arg || *end || r->stream < 0) {
+            cli_warn("tlsdiag pcap: --stream takes a tcp.stream number, not '%s'", arg);
+            return TD_EXIT_USAGE;
+        }
+        break;
+    case OPT_HOST:
+        r->host = arg;
+        break;
+    case OPT_FAILED:
+        r->failed_only = true;
+        break;
+    case OPT_FAIL_EMPTY:
+        r->fail_on_empty = true;
+        break;
+    default:
+        break;
+    }
+    return 0;
+}
+
+/* How to show it: JSON, detail, summary, colour, exported chains. */
+static int output_option(struct pcap_run *r, struct pcap_args *a, int opt, const char *arg)
+{
+    switch (opt) {
+    case OPT_JSON:
+        r->json = true;
+        break;
+    case 'v':
+        r->verbose = true;
+        break;
+    case OPT_SUMMARY:
+        r->summary_only = true;
+        break;
+    case OPT_EXPORT:
+        r->export_dir = arg;
+        break;
+    case OPT_COLOR:
+        if (!cli_parse_color("pcap", arg, &a->color)) {
+            return TD_EXIT_USAGE;
+        }
+        break;
+    default:
+        break;
+    }
+    return 0;
+}
+
+/* What to read besides the captures: the captures given with -r, a
+ * truststore, the name meant, a key log. */
+static void input_option(struct pcap_args *a, int opt, const char *arg)
+{
+    switch (opt) {
+    case 'r':
+        a->files[a->num_files++] = arg;
+        break;
+    case OPT_CA:
+        a->ca_path = arg;
+        break;
+    case OPT_EXPECT:
+        a->expect_host = arg;
+        break;
+    case OPT_KEYLOG:
+        a->keylog_path = arg;
+        break;
+    default:
+        break;
+    }
+}
+
 /* 0 to go on, else the exit status (help shown, or a usage error said). */
 static int parse_args(int argc, char **argv, struct pcap_run *r, struct pcap_args *a)
 {
-    enum {
-        OPT_JSON = 256,
-        OPT_STREAM,
-        OPT_HOST,
-        OPT_FAILED,
-        OPT_SUMMARY,
-        OPT_COLOR,
-        OPT_CA,
-        OPT_EXPECT,
-        OPT_KEYLOG,
-        OPT_FAIL_EMPTY,
-        OPT_EXPORT
-    };
-    static const struct option longopts[] = {
-        {"json", no_argument, NULL, OPT_JSON},
-        {"verbose", no_argument, NULL, 'v'},
-        {"stream", required_argument, NULL, OPT_STREAM},
-        {"host", required_argument, NULL, OPT_HOST},
-        {"failed", no_argument, NULL, OPT_FAILED},
-        {"fail-on-empty", no_argument, NULL, OPT_FAIL_EMPTY},
-        {"export-certs", required_argument, NULL, OPT_EXPORT},
-        {"summary", no_argument, NULL, OPT_SUMMARY},
-        {"color", required_argument, NULL, OPT_COLOR},
-        {"colour", required_argument, NULL, OPT_COLOR},
-        {"ca", required_argument, NULL, OPT_CA},
-        {"expect-host", required_argument, NULL, OPT_EXPECT},
-        {"keylog", required_argument, NULL, OPT_KEYLOG},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     int opt;
     optind = 1;
-    while ((opt = getopt_long(argc, argv, "r:vh", longopts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, "r:vh", pcap_longopts, NULL)) != -1) {
+        int rc = 0;
         switch (opt) {
-        case 'r':
-            a->files[a->num_files++] = optarg;
-            break;
-        case 'v':
-            r->verbose = true;
-            break;
         case 'h':
-            help(stdout);
+            cli_pcap_help(stdout);
             return -1;
-        case OPT_JSON:
-            r->json = true;
-            break;
-        case OPT_STREAM: {
-            char *end;
-            r->stream = strtoll(optarg, &end, 10);
-            if (end == optarg || *end || r->stream < 0) {
-                cli_warn("tlsdiag pcap: --stream takes a tcp.stream number, not '%s'", optarg);
-                return TD_EXIT_USAGE;
-            }
-            break;
-        }
+        case OPT_STREAM:
         case OPT_HOST:
-            r->host = optarg;
-            break;
         case OPT_FAILED:
-            r->failed_only = true;
-            break;
-        case OPT_SUMMARY:
-            r->summary_only = true;
-            break;
         case OPT_FAIL_EMPTY:
-            r->fail_on_empty = true;
+            rc = filter_option(r, opt, optarg);
             break;
+        case OPT_JSON:
+        case 'v':
+        case OPT_SUMMARY:
         case OPT_EXPORT:
-            r->export_dir = optarg;
-            break;
-        case OPT_CA:
-            a->ca_path = optarg;
-            break;
-        case OPT_EXPECT:
-            a->expect_host = optarg;
-            break;
-        case OPT_KEYLOG:
-            a->keylog_path = optarg;
-            break;
         case OPT_COLOR:
-            if (!cli_parse_color("pcap", optarg, &a->color)) {
-                return TD_EXIT_USAGE;
-            }
+            rc = output_option(r, a, opt, optarg);
+            break;
+        case 'r':
+        case OPT_CA:
+        case OPT_EXPECT:
+        case OPT_KEYLOG:
+            input_option(a, opt, optarg);
             break;
         default:
             return cli_try_help("pcap");
+        }
+        if (rc) {
+            return rc;
         }
     }
     for (int i = optind; i < argc; i++) {
