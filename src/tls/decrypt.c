@@ -97,6 +97,42 @@ static void decrypted_answer(struct td_tls_conn *c, const uint8_t *p, size_t n, 
     }
 }
 
+/* Decrypted handshake bytes (a message may span records, several may share one). */
+static void decrypted_handshake(struct td_tls_conn *c, enum td_role from, size_t n, const struct td_at *at)
+{
+    struct td_tls_dir *d = &c->dir[from];
+    if (d->hs.len + n > c->lim->hs_message_max + 4) {
+        td_conn_malformed(c, from, at, d->rec_offset, "handshake", "reassembly buffer limit reached");
+        return;
+    }
+    if (d->hs.len == 0) {
+        d->hs_offset = d->rec_offset;
+    }
+    td_buf_append(&d->hs, d->rec.data, n);
+    d->appdata = NULL;
+    td_conn_drain_handshake(c, from, at);
+}
+
+static void decrypted_alerts(struct td_tls_conn *c, enum td_role from, size_t n, const struct td_at *at)
+{
+    struct td_tls_dir *d = &c->dir[from];
+    for (size_t i = 0; i + 1 < n; i += 2) {
+        d->alert[0] = d->rec.data[i];
+        d->alert[1] = d->rec.data[i + 1];
+        td_conn_on_alert(c, from, at);
+    }
+    if (c->complete && ++d->post_records == 1) {
+        /* Closing before any data is the same tell in clear (close_notify
+         * right after the handshake: curl after its own name check). */
+        td_conn_after_handshake_alert(c, from);
+        if (c->note && from == TD_CLIENT) {
+            c->note = "the client closed right after the handshake, before sending any data: it may have "
+                      "rejected the server's certificate or name after the handshake";
+        }
+    }
+    d->appdata = NULL;
+}
+
 /* An encrypted record opened with the key log's keys: its content goes
  * where the same content in clear would have gone. false when it does not
  * open (the record is then shown as encrypted, as without keys). */
@@ -125,33 +161,10 @@ bool td_conn_decrypted_record(struct td_tls_conn *c, enum td_role from, const st
     c->decrypting = true;
     switch (type) {
     case TD_CT_HANDSHAKE:
-        if (d->hs.len + n > c->lim->hs_message_max + 4) {
-            td_conn_malformed(c, from, at, d->rec_offset, "handshake", "reassembly buffer limit reached");
-            break;
-        }
-        if (d->hs.len == 0) {
-            d->hs_offset = d->rec_offset;
-        }
-        td_buf_append(&d->hs, d->rec.data, n);
-        d->appdata = NULL;
-        td_conn_drain_handshake(c, from, at);
+        decrypted_handshake(c, from, n, at);
         break;
     case TD_CT_ALERT:
-        for (size_t i = 0; i + 1 < n; i += 2) {
-            d->alert[0] = d->rec.data[i];
-            d->alert[1] = d->rec.data[i + 1];
-            td_conn_on_alert(c, from, at);
-        }
-        if (c->complete && ++d->post_records == 1) {
-            /* Closing before any data is the same tell in clear (close_notify
-             * right after the handshake: curl after its own name check). */
-            td_conn_after_handshake_alert(c, from);
-            if (c->note && from == TD_CLIENT) {
-                c->note = "the client closed right after the handshake, before sending any data: it may have "
-                          "rejected the server's certificate or name after the handshake";
-            }
-        }
-        d->appdata = NULL;
+        decrypted_alerts(c, from, n, at);
         break;
     case TD_CT_APPLICATION_DATA:
         if (c->complete) {

@@ -3,7 +3,6 @@
  * of speech, until TLS starts at a message boundary or the text is given up. */
 #include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
 
 #include "base/mem.h"
 #include "tls/internal.h"

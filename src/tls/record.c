@@ -2,7 +2,6 @@
  * framed across segments, each record handed on when its last byte arrives;
  * and where a capture that lost bytes may take up records again. */
 #include <stdio.h>
-#include <string.h>
 
 #include "base/mem.h"
 #include "tls/internal.h"

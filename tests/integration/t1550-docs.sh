@@ -15,10 +15,10 @@ top = subprocess.run([t, "--help"], capture_output=True, text=True).stdout
 cmds = re.findall(r"^  ([a-z]+)\s{2,}", top.split("commands:", 1)[1], re.M)
 assert len(cmds) >= 4, cmds
 OPT = re.compile(r"(?<![\w-])(--?[a-zA-Z][\w-]*)")
-def help_opts(cmd):
-    out = subprocess.run([t, cmd, "--help"], capture_output=True, text=True).stdout
+def help_opts(argv):
+    r = subprocess.run([t] + argv, capture_output=True, text=True)
     opts = set()
-    for line in out.splitlines():
+    for line in r.stdout.splitlines() if r.returncode == 0 else []:
         if re.match(r"^\s+-", line):
             field = re.split(r"\s{2,}", line.strip(), 1)[0]
             opts |= {o for o in OPT.findall(field)}
@@ -26,15 +26,21 @@ def help_opts(cmd):
 syn = man.split(".SH SYNOPSIS", 1)[1].split("\n.SH ", 1)[0]
 syn = re.sub(r"^\.\\\".*$", "", syn, flags=re.M)                 # comments
 syn = re.sub(r"\\f[BIRP]", "", syn).replace("\\-", "-")
-paras = re.split(r"^\.br\s*$", syn, flags=re.M)
+paras = [p.strip() for p in re.split(r"^\.br\s*$", syn, flags=re.M)]
 bad = []
 for cmd in cmds:
-    text = " ".join(p for p in paras if re.search(r"^\.B tlsdiag %s\b" % cmd, p.strip(), re.M))
-    if not text:
+    mine = [p for p in paras if re.match(r"\.B tlsdiag %s\b" % cmd, p)]
+    if not mine:
         bad.append("%s: no SYNOPSIS line" % cmd)
         continue
-    in_man = set(OPT.findall(text.split(cmd, 1)[1]))
-    h = help_opts(cmd)
+    in_man, h = set(), help_opts([cmd, "--help"])
+    for p in mine:
+        head, _, rest = p.partition("\n")
+        in_man |= set(OPT.findall(head.split(cmd, 1)[1] + " " + rest))
+        # a mode (".B tlsdiag probe --client"): its own --help, after the mode
+        # option with an argument (--client=x) or without (--compare)
+        for mode in OPT.findall(head.split(cmd, 1)[1]):
+            h |= help_opts([cmd, mode + "=x", "--help"]) or help_opts([cmd, mode, "--help"])
     if in_man != h:
         bad.append("%s: only in --help: %s; only in the man page: %s" % (cmd, sorted(h - in_man), sorted(in_man - h)))
 assert not bad, "\n".join(bad)
