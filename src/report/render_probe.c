@@ -48,13 +48,15 @@ static void checks_text(struct td_buf *b, const struct td_probe_checks *c)
                   tri(c->resume_id, "yes", "no"));
     td_buf_puts(b, "  ALPN:");
     for (size_t k = 0; k < c->num_alpn; k++) {
-        td_buf_printf(b, " %s", c->alpn[k]);
+        td_text_escape(b, " ", 1);
+        td_text_escape(b, c->alpn[k], strlen(c->alpn[k])); /* the server's choice */
     }
     if (!c->num_alpn) {
         td_buf_puts(b, " none selected");
     }
     for (size_t k = 0; k < c->num_alpn_refused; k++) {
-        td_buf_printf(b, "%s%s", k ? ", " : "; refused alone: ", c->alpn_refused[k]);
+        td_buf_puts(b, k ? ", " : "; refused alone: ");
+        td_text_escape(b, c->alpn_refused[k], strlen(c->alpn_refused[k]));
     }
     td_buf_putc(b, '\n');
 }
@@ -108,6 +110,7 @@ static void checks_json(struct td_json *j, const struct td_probe_checks *c)
 /* Client certificates, HTTP, the plain-text upgrade and the proxy. */
 static void access_text(struct td_buf *b, const struct td_probe_result *r)
 {
+    struct td_esc e = {0}; /* the alert or status line and the reason the server sent */
     td_buf_printf(b, "  client certificates: %s", r->client_auth);
     if (r->num_ca_names) {
         td_buf_printf(b, " (%zu acceptable CA name%s)", r->num_ca_names, r->num_ca_names == 1 ? "" : "s");
@@ -117,13 +120,15 @@ static void access_text(struct td_buf *b, const struct td_probe_result *r)
     }
     if (r->client_cert_tried) {
         td_buf_printf(b, "; --cert %s%s%s%s", r->client_cert_accepted ? "accepted" : "refused",
-                      r->client_cert_alert[0] ? " (" : "", r->client_cert_alert, r->client_cert_alert[0] ? ")" : "");
+                      r->client_cert_alert[0] ? " (" : "", td_esc(&e, r->client_cert_alert),
+                      r->client_cert_alert[0] ? ")" : "");
     }
     td_buf_putc(b, '\n');
     if (r->http_status) {
         td_buf_printf(b, "  HTTP after a handshake without client certificate: %d %s\n", r->http_status,
-                      r->http_reason);
+                      td_esc(&e, r->http_reason));
     }
+    td_esc_free(&e);
 }
 
 void td_render_probe_text(struct td_buf *b, const struct td_probe_result *r, const struct td_render_opts *o)
@@ -185,7 +190,8 @@ void td_render_probe_text(struct td_buf *b, const struct td_probe_result *r, con
         }
     }
     for (size_t i = 0; i < r->num_good; i++) {
-        td_buf_printf(b, "  %s%-7s%s %s\n", o->color ? "\033[32m" : "", "ok", o->color ? "\033[0m" : "", r->good[i]);
+        td_buf_printf(b, "  %s%-7s%s %s\n", td_col(o, TD_COL_GREEN), "ok", td_col(o, TD_COL_RESET),
+                      td_esc(&e, r->good[i]));
     }
     if (r->num_findings) {
         td_buf_puts(b, "findings:\n");
