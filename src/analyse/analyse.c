@@ -38,6 +38,7 @@ struct td_analysis {
     size_t num_held;
     uint32_t causes[TD_CAUSE_COUNT];
     uint64_t rejected_after;
+    uint64_t port_checks[3];
     struct td_http_error *http;
     size_t num_http;
     struct td_cert_cache *own_cache; /* when the caller gave none */
@@ -87,6 +88,7 @@ static void reset(struct td_analysis *a)
     td_servers_clear(&a->servers);
     td_memzero(a->causes, sizeof a->causes);
     a->rejected_after = 0;
+    td_memzero(a->port_checks, sizeof a->port_checks);
 }
 
 void td_analysis_free(struct td_analysis *a)
@@ -121,6 +123,9 @@ static bool has_addr(const struct td_tls_conn *c, const char *addr)
 static void count(struct td_analysis *a, const struct held *h, bool *rejected_after)
 {
     a->causes[h->v.cause]++;
+    if (h->v.cause == TD_CAUSE_NO_CLIENT_HELLO && (unsigned)h->facts.outcome < 3) {
+        a->port_checks[h->facts.outcome]++;
+    }
     *rejected_after = h->facts.rejected_after_handshake ||
                       (h->v.cause != TD_CAUSE_NONE && h->facts.outcome == TD_OUTCOME_OK);
     a->rejected_after += *rejected_after;
@@ -315,6 +320,7 @@ static void summarise(struct td_analysis *a, const struct td_run_stats *stats, s
     s.stats = stats ? stats : &a->stats;
     td_memcopy(s.causes, a->causes, sizeof s.causes);
     s.rejected_after = a->rejected_after;
+    td_memcopy(s.port_checks, a->port_checks, sizeof s.port_checks);
     s.num_http = a->num_http;
     s.http_linked = linked;
     size_t n = 0;

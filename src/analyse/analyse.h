@@ -91,7 +91,10 @@ struct td_analysis_summary {
     const struct td_run_stats *stats;
     uint32_t causes[TD_CAUSE_COUNT]; /* verdicts by cause */
     uint64_t rejected_after;         /* completed handshakes whose verdict names a fault */
-    size_t num_http, http_linked;    /* HTTP 5xx answers, and those tied to a failed TLS connection */
+    /* Port checks (no_client_hello: TCP opened and closed without a byte of
+     * the client), by the outcome the run's counts gave them (enum td_outcome). */
+    uint64_t port_checks[3];
+    size_t num_http, http_linked; /* HTTP 5xx answers, and those tied to a failed TLS connection */
     /* Every server endpoint seen, in a stable order. */
     const struct td_server_stat *const *servers;
     size_t num_servers;

@@ -20,6 +20,7 @@ struct td_term {
 void td_term_detect(struct td_term *t, const char *color_opt);
 
 int cmd_pcap(int argc, char **argv);
+void cli_pcap_help(FILE *f);
 int cmd_cert(int argc, char **argv);
 int cmd_lab(int argc, char **argv);
 int cmd_probe(int argc, char **argv);

@@ -8,11 +8,14 @@
 #include <string.h>
 
 #include "analyse/analyse.h"
+#include "base/escape.h"
 #include "base/mem.h"
 #include "cert/cert.h"
 #include "cli/cli.h"
+#include "cli/export_certs.h"
 #include "cli/opts.h"
 #include "cli/write_failed.h"
+#include "cli/pcap_run.h"
 #include "report/report.h"
 
 #include "base/banned.h"
@@ -20,53 +23,6 @@
 #define MAX_PROBLEMS_SHOWN 20
 /* Output is held back and sorted by tcp.stream up to this size, then streamed. */
 #define SORT_BUFFER_MAX (4u << 20)
-
-struct held {
-    uint32_t stream;
-    char *text;
-    size_t len;
-};
-
-/* What was rendered of a connection whose verdict comes later; or, when
- * verdicts go out at once (a pipe), of one whose verdict was shown and may be
- * revised at the end (its JSON start, to give the record again). */
-struct kept {
-    struct td_buf out;
-    bool given;
-    struct kept *next;              /* pcap_run.given, freed with the summary */
-    struct td_replay_input *replay; /* --replay: its ClientHello, when it failed; NULL once replayed */
-};
-
-struct pcap_run {
-    bool json, verbose, failed_only, summary_only;
-    long long stream; /* -1: all */
-    const char *host;
-    struct td_term term;
-    struct td_render_opts ro;
-    const char *file;
-    uint64_t problems;
-    struct held *held;
-    size_t num_held, held_bytes;
-    bool streaming;
-    bool at_once;            /* a pipe or FIFO: verdicts given as they settle, revised at the end */
-    struct kept *given;      /* shown at once, may be revised */
-    size_t num_given;        /* at most TD_ANALYSIS_MAX_HELD: the analysis holds no more */
-    struct both *given_both; /* --html: the wrappers of given ones */
-    struct cli_write_failed wf;
-    bool progress_shown;
-    uint64_t shown;                 /* connections shown from this file */
-    bool failed_shown;              /* one of them failed, or was rejected after completing */
-    bool filter_error;              /* --stream named a stream the file does not have */
-    struct td_html *html;           /* --html: the page's collector, or NULL */
-    bool text_off;                  /* --html -: the page replaces the text on stdout */
-    struct cli_pcap_replay *replay; /* --replay, or NULL */
-};
-
-/* What on_conn kept for a verdict to come, when --html also waits for it. */
-struct both {
-    void *text, *html;
-    struct both *next; /* pcap_run.given_both, when text is a given verdict */
-};
 
 static bool check_filter(const struct pcap_run *r, const struct td_run_stats *st, const char *file);
 
@@ -147,6 +103,9 @@ static void emit(struct pcap_run *r, uint32_t stream, struct td_buf *b)
 static void shown(struct pcap_run *r, const struct td_conn_result *res)
 {
     r->shown++;
+    if (res->verdict && res->verdict->cause == TD_CAUSE_NO_CLIENT_HELLO && !r->fail_on_empty) {
+        return; /* a port check: counted in the summary, not a failed handshake */
+    }
     r->failed_shown |= td_facts_outcome(res->facts) == TD_OUTCOME_FAILED || res->rejected_after;
 }
 
@@ -230,9 +189,16 @@ static bool may_be_revised(const struct td_conn_result *res)
     return td_facts_outcome(res->facts) != TD_OUTCOME_OK || res->rejected_after || res->verdict->cause != TD_CAUSE_NONE;
 }
 
+/* --failed shows failed handshakes: a port check is not one (unless
+ * --fail-on-empty); known only with the verdict. */
+static bool hidden_port_check(const struct pcap_run *r, const struct td_conn_result *res)
+{
+    return r->failed_only && !r->fail_on_empty && res->verdict && res->verdict->cause == TD_CAUSE_NO_CLIENT_HELLO;
+}
+
 static void *text_conn(struct pcap_run *r, const struct td_conn_result *res)
 {
-    if (!wanted(r, res->conn, res->facts)) {
+    if (!wanted(r, res->conn, res->facts) || hidden_port_check(r, res)) {
         return NULL;
     }
     if (r->summary_only) {
@@ -263,6 +229,14 @@ static void text_verdict(struct pcap_run *r, const struct td_conn_result *res, v
     if (!keep) {
         return; /* not shown */
     }
+    if (hidden_port_check(r, res)) {
+        if (keep != r && !((struct kept *)keep)->given) { /* given ones are freed with the summary */
+            td_buf_free(&((struct kept *)keep)->out);
+            drop_replay(&((struct kept *)keep)->replay);
+            free(keep);
+        }
+        return;
+    }
     if (keep == r) {
         if (!r->at_once) {
             shown(r, res); /* --summary: counted only (at once: counted then) */
@@ -279,8 +253,6 @@ static void text_verdict(struct pcap_run *r, const struct td_conn_result *res, v
     free(k);
 }
 
-/* --html goes with the text (or JSON), as tcpdump's -w: both see the same
- * connections, the filters apply to both. */
 /* A text record shown at once and kept for a revision that may never come
  * (freed with the summary, as its struct kept). */
 static bool given_text(const struct pcap_run *r, const void *t)
@@ -288,12 +260,17 @@ static bool given_text(const struct pcap_run *r, const void *t)
     return t && t != r && ((const struct kept *)t)->given;
 }
 
+/* --html goes with the text (or JSON), as tcpdump's -w: both see the same
+ * connections, the filters apply to both. */
 static void *on_conn(void *ctx, const struct td_conn_result *res)
 {
     struct pcap_run *r = ctx;
     cli_write_failed_conn(&r->wf, res);
     if (r->replay) {
         cli_pcap_replay_learn(r->replay, res->conn);
+    }
+    if (r->export_dir && wanted(r, res->conn, res->facts) && !cli_export_chains(r->export_dir, res->conn)) {
+        r->export_error = true;
     }
     void *t = text_conn(r, res); /* --html -: counts only (summary_only) */
     if (!r->html) {
@@ -370,8 +347,8 @@ static void on_summary(void *ctx, const struct td_analysis_summary *s)
         td_html_summary(r->html, s);
     }
     if (r->problems > MAX_PROBLEMS_SHOWN) {
-        fprintf(stderr, "tlsdiag: %s: %llu more problems not shown\n", s->file,
-                (unsigned long long)(r->problems - MAX_PROBLEMS_SHOWN));
+        cli_warn("tlsdiag: %s: %llu more problems not shown", s->file,
+                 (unsigned long long)(r->problems - MAX_PROBLEMS_SHOWN));
     }
     struct td_buf b = {0};
     struct td_render_opts so = r->ro;
@@ -384,6 +361,11 @@ static void on_summary(void *ctx, const struct td_analysis_summary *s)
         }
     } else {
         td_render_analysis_text(&b, s, &so);
+        if (r->stream >= 0 || r->host || r->failed_only) {
+            /* the counts are the whole file's: say how many the filters kept */
+            td_buf_printf(&b, "  shown: %llu connection%s the filters kept; the counts above are the whole file's\n",
+                          (unsigned long long)r->shown, r->shown == 1 ? "" : "s");
+        }
     }
     cli_write_buf(&b);
     if (!check_filter(r, s->stats, s->file)) {
@@ -399,9 +381,9 @@ static void on_problem(void *ctx, const char *file, uint64_t frame, long long of
         return;
     }
     if (offset >= 0) {
-        fprintf(stderr, "tlsdiag: %s: frame %llu, offset %lld: %s\n", file, (unsigned long long)frame, offset, what);
+        cli_warn("tlsdiag: %s: frame %llu, offset %lld: %s", file, (unsigned long long)frame, offset, what);
     } else {
-        fprintf(stderr, "tlsdiag: %s: frame %llu: %s\n", file, (unsigned long long)frame, what);
+        cli_warn("tlsdiag: %s: frame %llu: %s", file, (unsigned long long)frame, what);
     }
 }
 
@@ -418,53 +400,16 @@ static void on_progress(void *ctx, uint64_t done, uint64_t total)
         return;
     }
     r->progress_shown = true;
-    fprintf(stderr, "\r%s: %3.0f%% (%llu MB)", r->file, 100.0 * (double)done / (double)total,
+    struct td_esc e = {0};
+    fprintf(stderr, "\r%s: %3.0f%% (%llu MB)", td_esc(&e, r->file), 100.0 * (double)done / (double)total,
             (unsigned long long)(done >> 20));
+    td_esc_free(&e);
 }
 
 static void on_frame(void *ctx, const struct td_frame *f)
 {
     struct pcap_run *r = ctx;
     cli_write_failed_frame(&r->wf, f);
-}
-
-static void help(FILE *f)
-{
-    fputs("usage: tlsdiag pcap [options] FILE...\n"
-          "\n"
-          "Reads pcap/pcapng captures (tcpdump -w, Wireshark, dumpcap; '-' is standard input)\n"
-          "and shows every TLS handshake as a ladder of messages with Wireshark's frame numbers.\n"
-          "\n"
-          "  -r FILE              read FILE (as tcpdump/tshark; FILE may also be given bare)\n"
-          "      --json           JSON Lines: one object per connection\n"
-          "      --ecs            JSON Lines under Elastic Common Schema names (implies --json)\n"
-          "  -v, --verbose        every field: each suite, extension and certificate\n"
-          "      --stream N       only tcp.stream N\n"
-          "      --host NAME      only connections whose SNI or address is NAME\n"
-          "      --failed         only failed handshakes\n"
-          "      --ca FILE|DIR    the peer's truststore (PEM, DER, PKCS#12, JKS, a directory): proves\n"
-          "                       unknown_ca / incomplete_chain instead of inferring them\n"
-          "      --expect-host NAME  the host name clients meant, for connections without SNI\n"
-          "      --keylog FILE    decrypt with the secrets of an NSS key log (SSLKEYLOGFILE); also read\n"
-          "                       from $SSLKEYLOGFILE and from pcapng Decryption Secrets Blocks\n"
-          "      --summary        only the summary\n"
-          "      --html FILE      also write a self-contained HTML page (no script, loads nothing): ladders,\n"
-          "                       verdicts, chains, fixes, failures over time; '-': the page instead of text\n"
-          "      --html-all       in that page, a ladder for every connection (default: for failed ones,\n"
-          "                       and for all only in captures under 500 connections)\n"
-          "      --replay         send each failed ClientHello whose verdict is not high again to its server,\n"
-          "                       one change at a time (as tlsdiag probe --replay), and rewrite the verdict\n"
-          "                       the first accepted change proves (the text and JSON; not the HTML page)\n"
-          "      --shard K/N      only the flows whose symmetric 5-tuple hash is in shard K of N (1..N):\n"
-          "                       N processes split one capture, both directions of a flow in one shard\n"
-          "      --write-failed FILE  pcapng of the failed connections' frames (and of gateway HTTP\n"
-          "                       connections tied to them); -C MB / -G SECONDS rotate as tcpdump\n"
-          "      --color WHEN     auto (default), always, never (NO_COLOR is honoured)\n"
-          "  -h, --help           this help\n"
-          "\n"
-          "Exit status: 0 no failed handshake, 1 at least one failed (or was rejected right after it\n"
-          "completed), 2 usage or unreadable input.\n",
-          f);
 }
 
 /* SIGINT, SIGTERM, SIGHUP end the input: what was read is judged and
@@ -495,16 +440,15 @@ static bool check_filter(const struct pcap_run *r, const struct td_run_stats *st
         return true;
     }
     if (r->stream >= 0 && (uint64_t)r->stream >= st->tcp_streams) {
-        fprintf(stderr, "tlsdiag pcap: %s: there is no tcp.stream %lld (the capture has %llu TCP streams%s)\n", file,
-                r->stream, (unsigned long long)st->tcp_streams, st->tcp_streams ? ", numbered from 0" : "");
+        cli_warn("tlsdiag pcap: %s: there is no tcp.stream %lld (the capture has %llu TCP streams%s)", file, r->stream,
+                 (unsigned long long)st->tcp_streams, st->tcp_streams ? ", numbered from 0" : "");
         return false;
     }
     if (r->stream >= 0) {
-        fprintf(stderr, "tlsdiag pcap: %s: tcp.stream %lld is not a TLS connection%s\n", file, r->stream,
-                r->failed_only || r->host ? " that the other filters keep" : "");
+        cli_warn("tlsdiag pcap: %s: tcp.stream %lld is not a TLS connection%s", file, r->stream,
+                 r->failed_only || r->host ? " that the other filters keep" : "");
     } else if (r->host) {
-        fprintf(stderr, "tlsdiag pcap: %s: no connection to or from %s%s\n", file, r->host,
-                r->failed_only ? " failed" : "");
+        cli_warn("tlsdiag pcap: %s: no connection to or from %s%s", file, r->host, r->failed_only ? " failed" : "");
     }
     return true;
 }
@@ -514,159 +458,17 @@ static bool load_keylog(const char *path, struct td_keylog **out)
     char err[512];
     struct td_keylog *keylog = td_keylog_new();
     if (!td_keylog_load(keylog, path, err, sizeof err)) {
-        fprintf(stderr, "tlsdiag pcap: --keylog %s\n", err);
+        cli_warn("tlsdiag pcap: --keylog %s", err);
         td_keylog_free(keylog);
         return false;
     }
     if (td_keylog_count(keylog) == 0) {
-        fprintf(stderr, "tlsdiag pcap: %s: no TLS secrets in it (%zu malformed lines)\n", path,
-                td_keylog_bad_lines(keylog));
+        cli_warn("tlsdiag pcap: %s: no TLS secrets in it (%zu malformed lines)", path, td_keylog_bad_lines(keylog));
     } else if (td_keylog_bad_lines(keylog)) {
-        fprintf(stderr, "tlsdiag pcap: %s: %zu malformed lines skipped\n", path, td_keylog_bad_lines(keylog));
+        cli_warn("tlsdiag pcap: %s: %zu malformed lines skipped", path, td_keylog_bad_lines(keylog));
     }
     *out = keylog;
     return true;
-}
-
-struct pcap_args {
-    const char **files;
-    size_t num_files;
-    const char *color, *ca_path, *keylog_path, *expect_host, *html;
-    bool html_all, replay;
-    uint32_t shard_k, shard_n;
-};
-
-/* 0 to go on, else the exit status (help shown, or a usage error said). */
-static int parse_args(int argc, char **argv, struct pcap_run *r, struct pcap_args *a)
-{
-    enum {
-        OPT_JSON = 256,
-        OPT_STREAM,
-        OPT_HOST,
-        OPT_FAILED,
-        OPT_SUMMARY,
-        OPT_COLOR,
-        OPT_CA,
-        OPT_EXPECT,
-        OPT_KEYLOG,
-        OPT_HTML,
-        OPT_HTML_ALL,
-        OPT_SHARD,
-        OPT_ECS,
-        OPT_REPLAY
-    };
-    static const struct option longopts[] = {
-        {"json", no_argument, NULL, OPT_JSON},
-        {"verbose", no_argument, NULL, 'v'},
-        {"stream", required_argument, NULL, OPT_STREAM},
-        {"host", required_argument, NULL, OPT_HOST},
-        {"failed", no_argument, NULL, OPT_FAILED},
-        {"summary", no_argument, NULL, OPT_SUMMARY},
-        {"color", required_argument, NULL, OPT_COLOR},
-        {"colour", required_argument, NULL, OPT_COLOR},
-        {"ca", required_argument, NULL, OPT_CA},
-        {"expect-host", required_argument, NULL, OPT_EXPECT},
-        {"keylog", required_argument, NULL, OPT_KEYLOG},
-        {"html", required_argument, NULL, OPT_HTML},
-        {"html-all", no_argument, NULL, OPT_HTML_ALL},
-        {"write-failed", required_argument, NULL, CLI_OPT_WRITE_FAILED},
-        {"shard", required_argument, NULL, OPT_SHARD},
-        {"ecs", no_argument, NULL, OPT_ECS},
-        {"replay", no_argument, NULL, OPT_REPLAY},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    int opt;
-    optind = 1;
-    while ((opt = getopt_long(argc, argv, "r:vhC:G:", longopts, NULL)) != -1) {
-        bool bad = false;
-        if (cli_write_failed_opt(&r->wf, "pcap", opt, optarg, &bad)) {
-            if (bad) {
-                return TD_EXIT_USAGE;
-            }
-            continue;
-        }
-        switch (opt) {
-        case 'r':
-            a->files[a->num_files++] = optarg;
-            break;
-        case 'v':
-            r->verbose = true;
-            break;
-        case 'h':
-            help(stdout);
-            return -1;
-        case OPT_JSON:
-            r->json = true;
-            break;
-        case OPT_ECS:
-            r->json = r->ro.ecs = true;
-            break;
-        case OPT_REPLAY:
-            a->replay = true;
-            break;
-        case OPT_STREAM: {
-            char *end;
-            r->stream = strtoll(optarg, &end, 10);
-            if (end == optarg || *end || r->stream < 0) {
-                fprintf(stderr, "tlsdiag pcap: --stream takes a tcp.stream number, not '%s'\n", optarg);
-                return TD_EXIT_USAGE;
-            }
-            break;
-        }
-        case OPT_HOST:
-            r->host = optarg;
-            break;
-        case OPT_FAILED:
-            r->failed_only = true;
-            break;
-        case OPT_SUMMARY:
-            r->summary_only = true;
-            break;
-        case OPT_CA:
-            a->ca_path = optarg;
-            break;
-        case OPT_EXPECT:
-            a->expect_host = optarg;
-            break;
-        case OPT_KEYLOG:
-            a->keylog_path = optarg;
-            break;
-        case OPT_HTML:
-            a->html = optarg;
-            break;
-        case OPT_HTML_ALL:
-            a->html_all = true;
-            break;
-        case OPT_SHARD:
-            if (!cli_parse_shard("pcap", optarg, &a->shard_k, &a->shard_n)) {
-                return TD_EXIT_USAGE;
-            }
-            break;
-        case OPT_COLOR:
-            if (!cli_parse_color("pcap", optarg, &a->color)) {
-                return TD_EXIT_USAGE;
-            }
-            break;
-        default:
-            return cli_try_help("pcap");
-        }
-    }
-    for (int i = optind; i < argc; i++) {
-        a->files[a->num_files++] = argv[i];
-    }
-    if (a->num_files == 0) {
-        return cli_usage_error("pcap", "no capture file given");
-    }
-    if (a->html_all && !a->html) {
-        return cli_usage_error("pcap", "--html-all goes with --html FILE");
-    }
-    for (size_t i = 0; a->html && i < a->num_files; i++) {
-        if (strcmp(a->html, a->files[i]) == 0 && strcmp(a->html, "-") != 0) {
-            return cli_usage_error("pcap", "--html %s is a capture being read: choose another file", a->html);
-        }
-    }
-    return 0;
 }
 
 int cmd_pcap(int argc, char **argv)
@@ -675,7 +477,7 @@ int cmd_pcap(int argc, char **argv)
     struct pcap_args args = {.color = "auto"};
     args.files = td_calloc((size_t)argc + 1, sizeof *args.files);
     r.stream = -1;
-    int rc = parse_args(argc, argv, &r, &args);
+    int rc = pcap_parse_args(argc, argv, &r, &args);
     if (rc != 0) {
         free(args.files);
         return rc < 0 ? TD_EXIT_OK : rc;
@@ -688,7 +490,7 @@ int cmd_pcap(int argc, char **argv)
         char err[512];
         ca = td_castore_load(args.ca_path, err, sizeof err);
         if (!ca) {
-            fprintf(stderr, "tlsdiag pcap: --ca %s\n", err);
+            cli_warn("tlsdiag pcap: --ca %s", err);
             free(args.files);
             return TD_EXIT_USAGE;
         }
@@ -747,7 +549,7 @@ int cmd_pcap(int argc, char **argv)
         char err[512] = "";
         struct td_reader *rd = td_reader_open(args.files[i], err, sizeof err);
         if (!rd) {
-            fprintf(stderr, "tlsdiag: %s: %s\n", args.files[i], err);
+            cli_warn("tlsdiag: %s: %s", args.files[i], err);
             input_error = true;
             continue;
         }
@@ -785,7 +587,7 @@ int cmd_pcap(int argc, char **argv)
     td_castore_free(ca);
     td_keylog_free(keylog);
     fflush(stdout);
-    if (input_error || r.filter_error || !html_ok) {
+    if (input_error || r.filter_error || !html_ok || r.export_error) {
         return TD_EXIT_USAGE;
     }
     return any_failed ? TD_EXIT_FAILURES : TD_EXIT_OK;

@@ -1,3 +1,4 @@
+#include "base/escape.h"
 #include "cli/opts.h"
 
 #include <errno.h>
@@ -50,6 +51,21 @@ bool cli_parse_long(const char *cmd, const char *opt, const char *arg, long lo, 
     }
     *out = v;
     return true;
+}
+
+void cli_warn(const char *fmt, ...)
+{
+    char msg[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    size_t len = n < 0 ? 0 : (size_t)n < sizeof msg ? (size_t)n : sizeof msg - 1;
+    struct td_buf b = {0};
+    td_text_escape(&b, msg, len);
+    td_buf_putc(&b, '\n');
+    fwrite(b.data, 1, b.len, stderr);
+    td_buf_free(&b);
 }
 
 bool cli_write_buf(struct td_buf *b)

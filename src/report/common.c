@@ -1,7 +1,9 @@
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
+#include "base/escape.h"
 #include "base/mem.h"
 
 #include "crypto/crypto.h"
@@ -46,6 +48,22 @@ void td_time_str(const struct td_time *t, char *out, size_t len)
     size_t k = sizeof tmp - n < len ? sizeof tmp - n : len - 1;
     td_memcopy(out, tmp + n, k);
     out[k] = '\0';
+}
+
+void td_shell_word(struct td_buf *out, const char *s)
+{
+    size_t n = strlen(s);
+    if (n && strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_./:@%+,=-") == n) {
+        td_buf_append(out, s, n);
+        return;
+    }
+    td_buf_putc(out, '\'');
+    for (const char *q; (q = strchr(s, '\'')) != NULL; s = q + 1) {
+        td_text_escape(out, s, (size_t)(q - s));
+        td_buf_puts(out, "'\\''");
+    }
+    td_text_escape(out, s, strlen(s));
+    td_buf_putc(out, '\'');
 }
 
 const char *td_cert_type_name(uint8_t t)

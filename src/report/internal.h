@@ -12,6 +12,11 @@
 #define TD_COL_RESET "\033[0m"
 static inline const char *td_col(const struct td_render_opts *o, const char *c) { return o->color ? c : ""; }
 
+/* A file name as one shell word for the Look lines: bare when it holds only
+ * [A-Za-z0-9_./:@%+,=-], else in single quotes (a quote as '\'', the bytes
+ * td_text_escape would escape as \xNN: safe to paste, never raw). */
+void td_shell_word(struct td_buf *out, const char *s);
+
 const char *td_cert_type_name(uint8_t t);
 const char *td_alert_level_name(uint8_t l);
 bool td_msg_decoded(const struct td_msg *m);

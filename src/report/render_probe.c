@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "base/json.h"
+#include "base/escape.h"
 #include "report/internal.h"
 #include "tls/names.h"
 
@@ -47,13 +48,15 @@ static void checks_text(struct td_buf *b, const struct td_probe_checks *c)
                   tri(c->resume_id, "yes", "no"));
     td_buf_puts(b, "  ALPN:");
     for (size_t k = 0; k < c->num_alpn; k++) {
-        td_buf_printf(b, " %s", c->alpn[k]);
+        td_text_escape(b, " ", 1);
+        td_text_escape(b, c->alpn[k], strlen(c->alpn[k])); /* the server's choice */
     }
     if (!c->num_alpn) {
         td_buf_puts(b, " none selected");
     }
     for (size_t k = 0; k < c->num_alpn_refused; k++) {
-        td_buf_printf(b, "%s%s", k ? ", " : "; refused alone: ", c->alpn_refused[k]);
+        td_buf_puts(b, k ? ", " : "; refused alone: ");
+        td_text_escape(b, c->alpn_refused[k], strlen(c->alpn_refused[k]));
     }
     td_buf_putc(b, '\n');
 }
@@ -107,6 +110,7 @@ static void checks_json(struct td_json *j, const struct td_probe_checks *c)
 /* Client certificates, HTTP, the plain-text upgrade and the proxy. */
 static void access_text(struct td_buf *b, const struct td_probe_result *r)
 {
+    struct td_esc e = {0}; /* the alert or status line and the reason the server sent */
     td_buf_printf(b, "  client certificates: %s", r->client_auth);
     if (r->num_ca_names) {
         td_buf_printf(b, " (%zu acceptable CA name%s)", r->num_ca_names, r->num_ca_names == 1 ? "" : "s");
@@ -116,26 +120,29 @@ static void access_text(struct td_buf *b, const struct td_probe_result *r)
     }
     if (r->client_cert_tried) {
         td_buf_printf(b, "; --cert %s%s%s%s", r->client_cert_accepted ? "accepted" : "refused",
-                      r->client_cert_alert[0] ? " (" : "", r->client_cert_alert, r->client_cert_alert[0] ? ")" : "");
+                      r->client_cert_alert[0] ? " (" : "", td_esc(&e, r->client_cert_alert),
+                      r->client_cert_alert[0] ? ")" : "");
     }
     td_buf_putc(b, '\n');
     if (r->http_status) {
         td_buf_printf(b, "  HTTP after a handshake without client certificate: %d %s\n", r->http_status,
-                      r->http_reason);
+                      td_esc(&e, r->http_reason));
     }
+    td_esc_free(&e);
 }
 
 void td_render_probe_text(struct td_buf *b, const struct td_probe_result *r, const struct td_render_opts *o)
 {
     char buf[64];
-    td_buf_printf(b, "%s  %s%s%s  SNI %s  (%u TCP connections, %.2f s)\n", r->target, r->address,
+    struct td_esc e = {0}; /* the target and SNI as given, what the server sent */
+    td_buf_printf(b, "%s  %s%s%s  SNI %s  (%u TCP connections, %.2f s)\n", td_esc(&e, r->target), r->address,
                   strchr(r->addresses, ' ') ? "  all: " : "", strchr(r->addresses, ' ') ? r->addresses : "",
-                  r->sni_sent ? r->sni : "(none)", r->connections, r->seconds);
+                  r->sni_sent ? td_esc(&e, r->sni) : "(none)", r->connections, r->seconds);
     if (r->proxy[0]) {
-        td_buf_printf(b, "  through the HTTP CONNECT proxy %s\n", r->proxy);
+        td_buf_printf(b, "  through the HTTP CONNECT proxy %s\n", td_esc(&e, r->proxy));
     }
     if (r->starttls) {
-        td_buf_printf(b, "  STARTTLS %s%s%s\n", r->starttls, r->upgrade[0] ? ": " : "", r->upgrade);
+        td_buf_printf(b, "  STARTTLS %s%s%s\n", r->starttls, r->upgrade[0] ? ": " : "", td_esc(&e, r->upgrade));
     }
     if (r->reachable) {
         td_buf_puts(b, "  versions  ");
@@ -172,18 +179,19 @@ void td_render_probe_text(struct td_buf *b, const struct td_probe_result *r, con
         access_text(b, r);
         checks_text(b, &r->chk);
     } else if (r->error[0]) {
-        td_buf_printf(b, "  %s\n", r->error);
+        td_buf_printf(b, "  %s\n", td_esc(&e, r->error));
     }
     if (r->have_chain) {
         td_buf_puts(b, "  chain as sent:\n");
         for (size_t i = 0; i < r->chain.num_nodes; i++) {
             const struct td_cert_node *n = &r->chain.nodes[i];
-            td_buf_printf(b, "    [%zu] %s (%s), issuer %s, valid %s to %s\n", i, n->info.subject, n->role,
-                          n->info.issuer, n->info.not_before, n->info.not_after);
+            td_buf_printf(b, "    [%zu] %s (%s), issuer %s, valid %s to %s\n", i, td_esc(&e, n->info.subject), n->role,
+                          td_esc(&e, n->info.issuer), n->info.not_before, n->info.not_after);
         }
     }
     for (size_t i = 0; i < r->num_good; i++) {
-        td_buf_printf(b, "  %s%-7s%s %s\n", o->color ? "\033[32m" : "", "ok", o->color ? "\033[0m" : "", r->good[i]);
+        td_buf_printf(b, "  %s%-7s%s %s\n", td_col(o, TD_COL_GREEN), "ok", td_col(o, TD_COL_RESET),
+                      td_esc(&e, r->good[i]));
     }
     if (r->num_findings) {
         td_buf_puts(b, "findings:\n");
@@ -191,10 +199,11 @@ void td_render_probe_text(struct td_buf *b, const struct td_probe_result *r, con
     for (size_t i = 0; i < r->num_findings; i++) {
         const struct td_cert_finding *f = &r->findings[i];
         bool err = f->sev == TD_SEV_ERROR;
-        td_buf_printf(b, "  %s%-7s%s %-22s %s\n", o->color ? (err ? "\033[31m" : "\033[33m") : "", td_sev_name(f->sev),
-                      o->color ? "\033[0m" : "", td_cause_info(f->cause)->slug, f->message);
-        td_buf_printf(b, "  %-7s %-22s fix: %s\n", "", "", f->resolution);
+        td_buf_printf(b, "  %s%-7s%s %-22s %s\n", td_col(o, err ? TD_COL_RED : TD_COL_YELLOW), td_sev_name(f->sev),
+                      td_col(o, TD_COL_RESET), td_cause_info(f->cause)->slug, td_esc(&e, f->message));
+        td_buf_printf(b, "  %-7s %-22s fix: %s\n", "", "", td_esc(&e, f->resolution));
     }
+    td_esc_free(&e);
     td_buf_putc(b, '\n');
 }
 

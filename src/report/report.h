@@ -33,10 +33,14 @@ struct td_render_opts {
 
 void td_render_conn_json(struct td_buf *out, const struct td_tls_conn *c, const struct td_render_opts *o);
 void td_render_conn_text(struct td_buf *out, const struct td_tls_conn *c, const struct td_render_opts *o);
-void td_render_summary_text(struct td_buf *out, const struct td_run_stats *s, const struct td_render_opts *o);
+/* s: the counts of connections that spoke TLS (td_render_analysis_* take
+ * port checks and plain text out of the run's counts); port_checks: TCP
+ * connections opened and closed without a byte, counted apart. */
+void td_render_summary_text(struct td_buf *out, const struct td_run_stats *s, uint64_t port_checks,
+                            const struct td_render_opts *o);
 /* causes: counts per enum td_cause (TD_CAUSE_COUNT entries), or NULL. */
 void td_render_summary_json(struct td_buf *out, const struct td_run_stats *s, const uint32_t *causes,
-                            const struct td_render_opts *o);
+                            uint64_t port_checks, const struct td_render_opts *o);
 
 /* A connection result: open renders the ladder (text) or opens the JSON
  * object; close appends the verdict (and the gateway answer it caused) and
@@ -70,6 +74,12 @@ void td_render_http_text(struct td_buf *out, const struct td_http_result *r, con
 void td_render_http_json(struct td_buf *out, const struct td_http_result *r, const struct td_render_opts *o);
 void td_render_downstream_text(struct td_buf *out, const struct td_http_error *h, const struct td_render_opts *o);
 void td_render_downstream_json(struct td_json *j, const struct td_http_error *h);
+
+/* --export-certs: the certificates side sent in c (every Certificate
+ * message, leaf first as sent) as PEM; returns how many. The file name:
+ * "STREAM-SERVERADDR_PORT.pem" for the server's, "STREAM-client.pem". */
+size_t td_render_chain_pem(struct td_buf *out, const struct td_tls_conn *c, enum td_role side);
+void td_chain_file_name(const struct td_tls_conn *c, enum td_role side, char *out, size_t len);
 
 /* tlsdiag probe: text, and one JSON object per target (with a newline). */
 void td_render_probe_text(struct td_buf *out, const struct td_probe_result *r, const struct td_render_opts *o);

@@ -1,12 +1,15 @@
 #!/bin/bash
 # tlsdiag probe when the connection itself fails: each kernel error named as
 # the kernel names it, with its own cause and fix, and a name that does not
-# resolve (dns_failure). In a private network namespace with only lo up: the
-# documentation addresses used below have no route (ENETUNREACH) or an
-# "unreachable" route added here (EHOSTUNREACH), so no packet leaves.
+# resolve (dns_failure). In a private network namespace with only lo up and
+# loopback addresses only: the namespace's local route shrinks from 127.0.0.0/8
+# to 127.0.0.0/9, so 127.200.0.1 has no route (ENETUNREACH) and 127.201.0.0/16
+# gets an "unreachable" route (EHOSTUNREACH); nothing can leave the namespace.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/suite.sh netns
-ip route add unreachable 198.51.100.0/24
+ip route add local 127.0.0.0/9 dev lo table local
+ip route del local 127.0.0.0/8 dev lo table local
+ip route add unreachable 127.201.0.0/16
 # 7101: a listener whose accept queue is full: the kernel drops further SYNs
 python3 - <<'PY' >/dev/null 2>&1 &
 import socket, threading
@@ -43,9 +46,9 @@ for T in $TLSDIAGS; do
   check "$T: nothing listens: connect_refused (ECONNREFUSED), exit 1" \
     pe "$T" 127.0.0.1:7199 connect_refused ECONNREFUSED "start the server"
   check "$T: no route to the network: net_unreachable (ENETUNREACH)" \
-    pe "$T" 192.0.2.1:443 net_unreachable ENETUNREACH "ip route get"
+    pe "$T" 127.200.0.1:443 net_unreachable ENETUNREACH "ip route get"
   check "$T: an unreachable route: host_unreachable (EHOSTUNREACH)" \
-    pe "$T" 198.51.100.7:443 host_unreachable EHOSTUNREACH "firewall"
+    pe "$T" 127.201.0.7:443 host_unreachable EHOSTUNREACH "firewall"
   check "$T: SYN dropped (accept queue full): connect_timeout within the timeout" \
     sh -c "$(declare -f pe); start=\$(date +%s%N); pe '$T' 127.0.0.1:7101 connect_timeout 'no answer to the SYN' 'within 1000 ms' || exit 1
            ms=\$(( (\$(date +%s%N) - start) / 1000000 )); echo \"\$ms ms\"; [ \$ms -lt 3000 ]"
