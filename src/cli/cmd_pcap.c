@@ -47,14 +47,23 @@ struct pcap_run {
     struct held *held;
     size_t num_held, held_bytes;
     bool streaming;
-    bool at_once;       /* a pipe or FIFO: verdicts given as they settle, revised at the end */
-    struct kept *given; /* shown at once, may be revised */
-    size_t num_given;   /* at most TD_ANALYSIS_MAX_HELD: the analysis holds no more */
+    bool at_once;            /* a pipe or FIFO: verdicts given as they settle, revised at the end */
+    struct kept *given;      /* shown at once, may be revised */
+    size_t num_given;        /* at most TD_ANALYSIS_MAX_HELD: the analysis holds no more */
+    struct both *given_both; /* --html: the wrappers of given ones */
     struct cli_write_failed wf;
     bool progress_shown;
-    uint64_t shown;    /* connections shown from this file */
-    bool failed_shown; /* one of them failed, or was rejected after completing */
-    bool filter_error; /* --stream named a stream the file does not have */
+    uint64_t shown;       /* connections shown from this file */
+    bool failed_shown;    /* one of them failed, or was rejected after completing */
+    bool filter_error;    /* --stream named a stream the file does not have */
+    struct td_html *html; /* --html: the page's collector, or NULL */
+    bool text_off;        /* --html -: the page replaces the text on stdout */
+};
+
+/* What on_conn kept for a verdict to come, when --html also waits for it. */
+struct both {
+    void *text, *html;
+    struct both *next; /* pcap_run.given_both, when text is a given verdict */
 };
 
 static bool check_filter(const struct pcap_run *r, const struct td_run_stats *st, const char *file);
@@ -188,6 +197,11 @@ static void free_given(struct pcap_run *r)
         free(k);
     }
     r->num_given = 0;
+    while (r->given_both) {
+        struct both *b = r->given_both;
+        r->given_both = b->next;
+        free(b);
+    }
 }
 
 static bool may_be_revised(const struct td_conn_result *res)
@@ -195,10 +209,8 @@ static bool may_be_revised(const struct td_conn_result *res)
     return td_facts_outcome(res->facts) != TD_OUTCOME_OK || res->rejected_after || res->verdict->cause != TD_CAUSE_NONE;
 }
 
-static void *on_conn(void *ctx, const struct td_conn_result *res)
+static void *text_conn(struct pcap_run *r, const struct td_conn_result *res)
 {
-    struct pcap_run *r = ctx;
-    cli_write_failed_conn(&r->wf, res);
     if (!wanted(r, res->conn, res->facts)) {
         return NULL;
     }
@@ -224,9 +236,8 @@ static void *on_conn(void *ctx, const struct td_conn_result *res)
     return NULL;
 }
 
-static void on_verdict(void *ctx, const struct td_conn_result *res, void *keep)
+static void text_verdict(struct pcap_run *r, const struct td_conn_result *res, void *keep)
 {
-    struct pcap_run *r = ctx;
     if (!keep) {
         return; /* not shown */
     }
@@ -246,17 +257,68 @@ static void on_verdict(void *ctx, const struct td_conn_result *res, void *keep)
     free(k);
 }
 
+/* --html goes with the text (or JSON), as tcpdump's -w: both see the same
+ * connections, the filters apply to both. */
+/* A text record shown at once and kept for a revision that may never come
+ * (freed with the summary, as its struct kept). */
+static bool given_text(const struct pcap_run *r, const void *t)
+{
+    return t && t != r && ((const struct kept *)t)->given;
+}
+
+static void *on_conn(void *ctx, const struct td_conn_result *res)
+{
+    struct pcap_run *r = ctx;
+    cli_write_failed_conn(&r->wf, res);
+    void *t = text_conn(r, res); /* --html -: counts only (summary_only) */
+    if (!r->html) {
+        return t;
+    }
+    void *h = wanted(r, res->conn, res->facts) ? td_html_conn(r->html, res) : NULL;
+    if (!t && !h) {
+        return NULL;
+    }
+    struct both *b = td_calloc(1, sizeof *b);
+    b->text = t;
+    b->html = h;
+    if (given_text(r, t)) {
+        b->next = r->given_both;
+        r->given_both = b;
+    }
+    return b;
+}
+
+static void on_verdict(void *ctx, const struct td_conn_result *res, void *keep)
+{
+    struct pcap_run *r = ctx;
+    if (!r->html) {
+        text_verdict(r, res, keep);
+        return;
+    }
+    struct both *b = keep;
+    if (b) {
+        td_html_verdict(r->html, res, b->html);
+        text_verdict(r, res, b->text);
+        if (!given_text(r, b->text)) {
+            free(b);
+        }
+    }
+}
+
 static void on_http(void *ctx, const struct td_http_result *h)
 {
     struct pcap_run *r = ctx;
     cli_write_failed_http(&r->wf, h);
-    if (r->summary_only) {
-        return;
-    }
     if (r->stream >= 0 && h->http->stream != r->stream && !(h->up && h->up_stream == r->stream)) {
         return;
     }
     if (r->host && !host_is(r, h->http->client) && !host_is(r, h->http->server)) {
+        return;
+    }
+    if (r->html) {
+        td_html_http(r->html, h);
+    }
+    if (r->summary_only || r->text_off) {
         return;
     }
     r->shown++;
@@ -279,6 +341,9 @@ static void on_summary(void *ctx, const struct td_analysis_summary *s)
     flush_held(r);
     free_given(r);
     r->streaming = false;
+    if (r->html) {
+        td_html_summary(r->html, s);
+    }
     if (r->problems > MAX_PROBLEMS_SHOWN) {
         fprintf(stderr, "tlsdiag: %s: %llu more problems not shown\n", s->file,
                 (unsigned long long)(r->problems - MAX_PROBLEMS_SHOWN));
@@ -286,7 +351,9 @@ static void on_summary(void *ctx, const struct td_analysis_summary *s)
     struct td_buf b = {0};
     struct td_render_opts so = r->ro;
     so.file = s->file;
-    if (r->json) {
+    if (r->text_off) {
+        /* the page is the output */
+    } else if (r->json) {
         if (r->summary_only) {
             td_render_analysis_json(&b, s, &so);
         }
@@ -356,6 +423,10 @@ static void help(FILE *f)
           "      --keylog FILE    decrypt with the secrets of an NSS key log (SSLKEYLOGFILE); also read\n"
           "                       from $SSLKEYLOGFILE and from pcapng Decryption Secrets Blocks\n"
           "      --summary        only the summary\n"
+          "      --html FILE      also write a self-contained HTML page (no script, loads nothing): ladders,\n"
+          "                       verdicts, chains, fixes, failures over time; '-': the page instead of text\n"
+          "      --html-all       in that page, a ladder for every connection (default: for failed ones,\n"
+          "                       and for all only in captures under 500 connections)\n"
           "      --shard K/N      only the flows whose symmetric 5-tuple hash is in shard K of N (1..N):\n"
           "                       N processes split one capture, both directions of a flow in one shard\n"
           "      --write-failed FILE  pcapng of the failed connections' frames (and of gateway HTTP\n"
@@ -432,7 +503,8 @@ static bool load_keylog(const char *path, struct td_keylog **out)
 struct pcap_args {
     const char **files;
     size_t num_files;
-    const char *color, *ca_path, *keylog_path, *expect_host;
+    const char *color, *ca_path, *keylog_path, *expect_host, *html;
+    bool html_all;
     uint32_t shard_k, shard_n;
 };
 
@@ -449,6 +521,8 @@ static int parse_args(int argc, char **argv, struct pcap_run *r, struct pcap_arg
         OPT_CA,
         OPT_EXPECT,
         OPT_KEYLOG,
+        OPT_HTML,
+        OPT_HTML_ALL,
         OPT_SHARD,
         OPT_ECS
     };
@@ -464,6 +538,8 @@ static int parse_args(int argc, char **argv, struct pcap_run *r, struct pcap_arg
         {"ca", required_argument, NULL, OPT_CA},
         {"expect-host", required_argument, NULL, OPT_EXPECT},
         {"keylog", required_argument, NULL, OPT_KEYLOG},
+        {"html", required_argument, NULL, OPT_HTML},
+        {"html-all", no_argument, NULL, OPT_HTML_ALL},
         {"write-failed", required_argument, NULL, CLI_OPT_WRITE_FAILED},
         {"shard", required_argument, NULL, OPT_SHARD},
         {"ecs", no_argument, NULL, OPT_ECS},
@@ -523,6 +599,12 @@ static int parse_args(int argc, char **argv, struct pcap_run *r, struct pcap_arg
         case OPT_KEYLOG:
             a->keylog_path = optarg;
             break;
+        case OPT_HTML:
+            a->html = optarg;
+            break;
+        case OPT_HTML_ALL:
+            a->html_all = true;
+            break;
         case OPT_SHARD:
             if (!cli_parse_shard("pcap", optarg, &a->shard_k, &a->shard_n)) {
                 return TD_EXIT_USAGE;
@@ -542,6 +624,14 @@ static int parse_args(int argc, char **argv, struct pcap_run *r, struct pcap_arg
     }
     if (a->num_files == 0) {
         return cli_usage_error("pcap", "no capture file given");
+    }
+    if (a->html_all && !a->html) {
+        return cli_usage_error("pcap", "--html-all goes with --html FILE");
+    }
+    for (size_t i = 0; a->html && i < a->num_files; i++) {
+        if (strcmp(a->html, a->files[i]) == 0 && strcmp(a->html, "-") != 0) {
+            return cli_usage_error("pcap", "--html %s is a capture being read: choose another file", a->html);
+        }
     }
     return 0;
 }
@@ -587,6 +677,13 @@ int cmd_pcap(int argc, char **argv)
     r.ro.utf8 = r.term.utf8;
     ao.utf8 = r.term.utf8;
 
+    struct cli_out html_out;
+    if (args.html && !cli_out_open("pcap", "--html", args.html, &html_out)) {
+        td_castore_free(ca);
+        td_keylog_free(keylog);
+        free(args.files);
+        return TD_EXIT_USAGE;
+    }
     ao.stop = &stop_requested;
     catch_signals();
     if (!cli_write_failed_open(&r.wf, "pcap")) {
@@ -599,6 +696,12 @@ int cmd_pcap(int argc, char **argv)
     cb.on_frame = r.wf.path ? on_frame : NULL;
     struct td_analysis *an = td_analysis_new(&ao, &cb);
     r.ro.cert_cache = td_analysis_cert_cache(an);
+    if (args.html) {
+        struct td_html_opts ho = {.all = args.html_all, .utf8 = r.term.utf8};
+        r.html = td_html_new(&ho, r.ro.cert_cache);
+        r.text_off = strcmp(args.html, "-") == 0;
+        r.summary_only |= r.text_off;
+    }
     bool any_failed = false, input_error = false;
     for (size_t i = 0; i < args.num_files && !stop_requested; i++) {
         char err[512] = "";
@@ -613,6 +716,9 @@ int cmd_pcap(int argc, char **argv)
         r.problems = 0;
         r.shown = 0;
         r.failed_shown = false;
+        if (r.html) {
+            td_html_file(r.html, args.files[i]);
+        }
         r.at_once = td_reader_is_stream(rd);
         r.streaming = r.at_once;
         td_analysis_set_verdicts_at_once(an, r.at_once);
@@ -620,13 +726,20 @@ int cmd_pcap(int argc, char **argv)
         td_reader_close(rd);
         any_failed |= r.failed_shown;
     }
+    bool html_ok = true;
+    if (r.html) {
+        struct td_buf page = {0};
+        td_html_page(r.html, &page);
+        html_ok = cli_out_commit("pcap", "--html", &html_out, &page);
+        td_html_free(r.html);
+    }
     td_analysis_free(an);
     input_error |= !cli_write_failed_close(&r.wf, "pcap");
     free(args.files);
     td_castore_free(ca);
     td_keylog_free(keylog);
     fflush(stdout);
-    if (input_error || r.filter_error) {
+    if (input_error || r.filter_error || !html_ok) {
         return TD_EXIT_USAGE;
     }
     return any_failed ? TD_EXIT_FAILURES : TD_EXIT_OK;
