@@ -19,5 +19,6 @@ int cmd_pcap(int argc, char **argv);
 int cmd_cert(int argc, char **argv);
 int cmd_lab(int argc, char **argv);
 int cmd_probe(int argc, char **argv);
+int cmd_log(int argc, char **argv);
 
 #endif

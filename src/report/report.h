@@ -13,6 +13,7 @@
 #include "diag/diag.h"
 #include "probe/probe.h"
 #include "engine/engine.h"
+#include "log/log.h"
 #include "tls/tls.h"
 
 struct td_render_opts {
@@ -83,5 +84,11 @@ void td_render_lab_total(struct td_buf *out, size_t good, size_t ran, const char
 /* tlsdiag cert: text, and one JSON object (with a newline). */
 void td_render_cert_text(struct td_buf *out, const struct td_cert_report *r, const struct td_render_opts *o);
 void td_render_cert_json(struct td_buf *out, const struct td_cert_report *r);
+
+/* tlsdiag log: each failure found in one input (text blocks like the pcap
+ * verdicts, or one JSON object per failure), then the input's summary (a
+ * JSON object of "type": "summary"). */
+void td_render_log_text(struct td_buf *out, const char *file, const struct td_log *lg, const struct td_render_opts *o);
+void td_render_log_json(struct td_buf *out, const char *file, const struct td_log *lg);
 
 #endif

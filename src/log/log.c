@@ -1,0 +1,344 @@
+/* The line reader and the per-failure accumulator. Lines come from a bounded
+ * buffer (a line longer than TD_LOG_LINE_MAX is cut there and the rest of it
+ * skipped, counted in the stats); each is matched (match.c); a failure line
+ * joins the open finding when it belongs to the same transcript (within
+ * MERGE_GAP lines, no new connection started between, neither line a
+ * self-contained log line), otherwise it opens a new one. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "log/internal.h"
+
+#include "base/banned.h"
+
+#define MERGE_GAP 40 /* lines of a transcript between two lines of one failure */
+
+struct td_log {
+    uint8_t line[TD_LOG_LINE_MAX];
+    size_t line_len;
+    bool skipping; /* inside the cut part of a long line */
+    char norm[TD_LOG_LINE_MAX + 512];
+    struct td_log_stats stats;
+    /* the transcript so far (since its last START) */
+    enum td_log_party role;
+    bool saw_creq, saw_shello, offline;
+    const char *family;           /* the first format recognised in the transcript */
+    struct td_log_finding target; /* host/port/name seen, for the next finding */
+    /* the open finding */
+    bool open, open_line_mode;
+    int open_rank;
+    uint64_t last_line;
+    struct td_log_finding cur;
+    /* settled findings */
+    struct td_log_finding *findings;
+    size_t num_findings, cap_findings;
+};
+
+const char *td_log_party_name(enum td_log_party p)
+{
+    static const char *const names[] = {"nobody", "client", "server", "local", "peer"};
+    return (unsigned)p < sizeof names / sizeof names[0] ? names[p] : "nobody";
+}
+
+const char *td_log_formats(void)
+{
+    return "Java JSSE exceptions and -Djavax.net.debug output (JDK 8 and 11+), openssl s_client and verify, curl "
+           "(OpenSSL, GnuTLS, Schannel, Secure Transport), nginx, Apache httpd and HAProxy error logs, Envoy/Istio "
+           "logs (BoringSSL codes), Apigee faults and Message Processor logs, Go crypto/tls and crypto/x509, Python "
+           "ssl, Node.js TLS codes, .NET and Windows Schannel messages";
+}
+
+struct td_log *td_log_new(void)
+{
+    struct td_log *lg = td_calloc(1, sizeof *lg);
+    lg->cur.alert = -1;
+    return lg;
+}
+
+void td_log_free(struct td_log *lg)
+{
+    if (lg) {
+        free(lg->findings);
+        free(lg);
+    }
+}
+
+size_t td_log_num_findings(const struct td_log *lg) { return lg->num_findings; }
+const struct td_log_finding *td_log_finding_at(const struct td_log *lg, size_t i)
+{
+    return i < lg->num_findings ? &lg->findings[i] : NULL;
+}
+const struct td_log_stats *td_log_stats(const struct td_log *lg) { return &lg->stats; }
+
+static enum td_log_party resolve(enum td_log_party role, enum td_log_dec d)
+{
+    if (d == TD_LOG_DEC_ANY) {
+        return TD_LOG_NOBODY;
+    }
+    if (role == TD_LOG_NOBODY) {
+        return d == TD_LOG_DEC_LOCAL ? TD_LOG_LOCAL : TD_LOG_PEER;
+    }
+    bool local = d == TD_LOG_DEC_LOCAL;
+    return (role == TD_LOG_CLIENT) == local ? TD_LOG_CLIENT : TD_LOG_SERVER;
+}
+
+/* A verification failure about the client's certificate is a client-certificate cause. */
+static enum td_cause client_cert_cause(enum td_cause c)
+{
+    switch (c) {
+    case TD_CAUSE_UNKNOWN_CA:
+    case TD_CAUSE_SELF_SIGNED:
+    case TD_CAUSE_INCOMPLETE_CHAIN:
+    case TD_CAUSE_CERTIFICATE_REJECTED:
+    case TD_CAUSE_CERT_UNUSABLE:
+        return TD_CAUSE_CLIENT_CERT_UNTRUSTED;
+    case TD_CAUSE_EXPIRED_CERT:
+    case TD_CAUSE_NOT_YET_VALID_CERT:
+        return TD_CAUSE_CLIENT_CERT_EXPIRED;
+    default:
+        return c;
+    }
+}
+
+static void add_candidate(struct td_log_finding *f, enum td_cause c)
+{
+    if (c == f->cause || c == TD_CAUSE_NONE || c == TD_CAUSE_UNKNOWN) {
+        return;
+    }
+    for (size_t i = 0; i < f->num_candidates; i++) {
+        if (f->candidates[i] == c) {
+            return;
+        }
+    }
+    if (f->num_candidates < TD_LOG_CANDIDATES_MAX) {
+        f->candidates[f->num_candidates++] = c;
+    }
+}
+
+static void add_also(struct td_log_finding *f, enum td_cause c)
+{
+    for (size_t i = 0; i < f->num_also; i++) {
+        if (f->also[i] == c) {
+            return;
+        }
+    }
+    if (c != f->cause && f->num_also < TD_LOG_CANDIDATES_MAX) {
+        f->also[f->num_also++] = c;
+    }
+}
+
+static void settle(struct td_log *lg)
+{
+    if (!lg->open) {
+        return;
+    }
+    lg->open = false;
+    struct td_log_finding *f = &lg->cur;
+    if (f->confidence != TD_CONF_HIGH) {
+        enum td_cause d[TD_LOG_CANDIDATES_MAX];
+        size_t n = td_log_default_candidates(f->cause, d, TD_LOG_CANDIDATES_MAX);
+        for (size_t i = 0; i < n; i++) {
+            add_candidate(f, d[i]);
+        }
+    } else {
+        f->num_candidates = 0;
+    }
+    if (!f->host[0] || (f->host_weak && lg->target.host[0])) {
+        td_memcopy(f->host, lg->target.host, sizeof f->host);
+        td_memcopy(f->port, lg->target.port, sizeof f->port);
+    }
+    if (!f->name[0]) {
+        td_memcopy(f->name, lg->target.name, sizeof f->name);
+    }
+    if (!f->family) {
+        f->family = lg->family ? lg->family : "log";
+    }
+    f->rules_out = td_log_rules_out(f, lg->saw_shello);
+    td_log_next_step(f, lg->role, lg->offline);
+    if (lg->num_findings >= TD_LOG_FINDINGS_MAX) {
+        lg->stats.findings_dropped++;
+        return;
+    }
+    if (lg->num_findings == lg->cap_findings) {
+        lg->cap_findings = lg->cap_findings ? lg->cap_findings * 2 : 8;
+        lg->findings = td_realloc(lg->findings, lg->cap_findings * sizeof *lg->findings);
+    }
+    lg->findings[lg->num_findings++] = *f;
+}
+
+static void add_evidence(struct td_log *lg, const uint8_t *line, size_t len, bool cut)
+{
+    struct td_log_finding *f = &lg->cur;
+    if (f->num_evidence == TD_LOG_EVIDENCE_MAX) {
+        f->more_evidence++;
+        return;
+    }
+    struct td_log_evidence *e = &f->evidence[f->num_evidence++];
+    e->line = lg->stats.lines;
+    e->text_len = len < sizeof e->text ? len : sizeof e->text;
+    e->cut = cut || len > sizeof e->text;
+    td_memcopy(e->text, line, e->text_len);
+}
+
+/* The line's cause: the row's or the alert's, whichever says more. */
+static void line_cause(struct td_log *lg, struct td_log_hit *h)
+{
+    if (h->alert >= 0) {
+        struct td_log_hit a = *h;
+        td_log_alert_cause(h->alert, h->alert_received, lg->role, lg->saw_creq, lg->saw_shello, &a);
+        if (td_log_rank(a.cause, a.confidence) > td_log_rank(h->cause, h->confidence)) {
+            h->cause = a.cause;
+            h->confidence = a.confidence;
+            h->why = a.why;
+            h->decided = a.decided;
+        } else if (h->decided == TD_LOG_DEC_ANY) {
+            h->decided = a.decided;
+        }
+    }
+    if ((h->flags & TD_LF_CCERT) || (lg->role == TD_LOG_SERVER && h->decided == TD_LOG_DEC_LOCAL &&
+                                     h->cause != TD_CAUSE_NONE && !(h->flags & TD_LF_VERIFY))) {
+        h->cause = client_cert_cause(h->cause);
+    }
+}
+
+static void open_finding(struct td_log *lg, const struct td_log_hit *h, bool line_mode)
+{
+    settle(lg);
+    td_memzero(&lg->cur, sizeof lg->cur);
+    lg->cur.alert = -1;
+    lg->cur.family = h->family;
+    lg->open = true;
+    lg->open_line_mode = line_mode;
+    lg->open_rank = -1;
+}
+
+static void merge(struct td_log *lg, const struct td_log_hit *h)
+{
+    struct td_log_finding *f = &lg->cur;
+    int r = td_log_rank(h->cause, h->confidence);
+    if (r > lg->open_rank) {
+        if (lg->open_rank >= 10) {
+            add_candidate(f, f->cause);
+        }
+        f->cause = h->cause;
+        f->confidence = h->confidence;
+        f->explanation = h->why;
+        f->decided_by = resolve(lg->role, h->decided);
+        lg->open_rank = r;
+    } else if (r >= 10 && h->cause != f->cause) {
+        if (h->confidence == TD_CONF_HIGH && f->confidence == TD_CONF_HIGH) {
+            add_also(f, h->cause);
+        } else {
+            add_candidate(f, h->cause);
+        }
+    }
+    if (f->decided_by == TD_LOG_NOBODY && h->decided != TD_LOG_DEC_ANY) {
+        f->decided_by = resolve(lg->role, h->decided);
+    }
+    if (h->alert >= 0 && f->alert < 0) {
+        f->alert = h->alert;
+        f->alert_sent_by = resolve(lg->role, h->alert_received ? TD_LOG_DEC_PEER : TD_LOG_DEC_LOCAL);
+    }
+}
+
+static void update_context(struct td_log *lg, const struct td_log_hit *h, uint64_t n)
+{
+    bool gap = lg->last_line && n - lg->last_line > MERGE_GAP;
+    if ((h->flags & TD_LF_START) || gap) {
+        if (lg->open && !lg->open_line_mode && (h->flags & TD_LF_START)) {
+            settle(lg);
+        }
+        lg->role = TD_LOG_NOBODY;
+        lg->saw_creq = lg->saw_shello = lg->offline = false;
+        lg->family = NULL;
+        td_memzero(&lg->target, sizeof lg->target);
+    }
+    if (!lg->family) {
+        lg->family = h->family;
+    }
+    if (h->flags & TD_LF_CLI) {
+        lg->role = TD_LOG_CLIENT;
+    } else if ((h->flags & TD_LF_SRV) && lg->role == TD_LOG_NOBODY) {
+        lg->role = TD_LOG_SERVER;
+    }
+    lg->saw_creq |= (h->flags & TD_LF_CREQ) != 0;
+    lg->saw_shello |= (h->flags & TD_LF_SHELLO) != 0;
+    lg->offline |= (h->flags & TD_LF_VERIFY) != 0;
+}
+
+static void on_line(struct td_log *lg, const uint8_t *line, size_t len, bool cut)
+{
+    uint64_t n = ++lg->stats.lines;
+    lg->stats.cut_lines += cut;
+    td_log_normalize(line, len, lg->norm, sizeof lg->norm);
+    struct td_log_hit h;
+    td_log_match(lg->norm, &h);
+    if (h.flags == 0 && h.cause == TD_CAUSE_NONE && h.alert < 0) {
+        return;
+    }
+    bool line_mode = (h.flags & TD_LF_LINE) != 0;
+    if (line_mode) { /* a self-contained line: its own role, its own transcript */
+        lg->role = TD_LOG_NOBODY;
+        lg->saw_creq = lg->saw_shello = false;
+        lg->family = NULL;
+        td_memzero(&lg->target, sizeof lg->target);
+    }
+    update_context(lg, &h, n);
+    td_log_extract(line, len, &lg->target);
+    line_cause(lg, &h);
+    if (h.cause == TD_CAUSE_NONE) {
+        return;
+    }
+    bool join = lg->open && !line_mode && !lg->open_line_mode && n - lg->last_line <= MERGE_GAP;
+    if (!join) {
+        open_finding(lg, &h, line_mode);
+    }
+    /* the format: the transcript's (curl around OpenSSL's words), else the line's */
+    if (!lg->cur.family || (strcmp(lg->cur.family, "openssl") == 0 && h.family)) {
+        lg->cur.family = lg->family && strcmp(lg->family, "openssl") != 0 ? lg->family : h.family;
+    }
+    merge(lg, &h);
+    td_log_extract(line, len, &lg->cur);
+    add_evidence(lg, line, len, cut);
+    lg->last_line = n;
+    if (line_mode) {
+        settle(lg);
+    }
+}
+
+void td_log_push(struct td_log *lg, const uint8_t *data, size_t len)
+{
+    lg->stats.bytes += len;
+    for (size_t i = 0; i < len; i++) {
+        uint8_t c = data[i];
+        if (c == '\n') {
+            if (!lg->skipping) {
+                size_t l = lg->line_len;
+                if (l > 0 && lg->line[l - 1] == '\r') {
+                    l--;
+                }
+                on_line(lg, lg->line, l, false);
+            }
+            lg->line_len = 0;
+            lg->skipping = false;
+        } else if (!lg->skipping) {
+            if (lg->line_len == sizeof lg->line) {
+                on_line(lg, lg->line, lg->line_len, true);
+                lg->skipping = true;
+                lg->line_len = 0;
+            } else {
+                lg->line[lg->line_len++] = c;
+            }
+        }
+    }
+}
+
+void td_log_end(struct td_log *lg)
+{
+    if (lg->line_len > 0 && !lg->skipping) {
+        on_line(lg, lg->line, lg->line_len, false);
+    }
+    lg->line_len = 0;
+    lg->skipping = false;
+    settle(lg);
+}
