@@ -27,6 +27,7 @@ struct td_log {
     /* the open finding */
     bool open, open_line_mode;
     int open_rank;
+    enum td_log_dec open_dec, open_alert_dec; /* resolved to client/server when settled */
     uint64_t last_line;
     struct td_log_finding cur;
     /* settled findings */
@@ -153,6 +154,8 @@ static void settle(struct td_log *lg)
     if (!f->family) {
         f->family = lg->family ? lg->family : "log";
     }
+    f->decided_by = resolve(lg->role, lg->open_dec);
+    f->alert_sent_by = f->alert >= 0 ? resolve(lg->role, lg->open_alert_dec) : TD_LOG_NOBODY;
     f->rules_out = td_log_rules_out(f, lg->saw_shello);
     td_log_next_step(f, lg->role, lg->offline);
     if (lg->num_findings >= TD_LOG_FINDINGS_MAX) {
@@ -210,6 +213,7 @@ static void open_finding(struct td_log *lg, const struct td_log_hit *h, bool lin
     lg->open = true;
     lg->open_line_mode = line_mode;
     lg->open_rank = -1;
+    lg->open_dec = lg->open_alert_dec = TD_LOG_DEC_ANY;
 }
 
 static void merge(struct td_log *lg, const struct td_log_hit *h)
@@ -223,7 +227,7 @@ static void merge(struct td_log *lg, const struct td_log_hit *h)
         f->cause = h->cause;
         f->confidence = h->confidence;
         f->explanation = h->why;
-        f->decided_by = resolve(lg->role, h->decided);
+        lg->open_dec = h->decided;
         lg->open_rank = r;
     } else if (r >= 10 && h->cause != f->cause) {
         if (h->confidence == TD_CONF_HIGH && f->confidence == TD_CONF_HIGH) {
@@ -232,12 +236,12 @@ static void merge(struct td_log *lg, const struct td_log_hit *h)
             add_candidate(f, h->cause);
         }
     }
-    if (f->decided_by == TD_LOG_NOBODY && h->decided != TD_LOG_DEC_ANY) {
-        f->decided_by = resolve(lg->role, h->decided);
+    if (lg->open_dec == TD_LOG_DEC_ANY) {
+        lg->open_dec = h->decided;
     }
     if (h->alert >= 0 && f->alert < 0) {
         f->alert = h->alert;
-        f->alert_sent_by = resolve(lg->role, h->alert_received ? TD_LOG_DEC_PEER : TD_LOG_DEC_LOCAL);
+        lg->open_alert_dec = h->alert_received ? TD_LOG_DEC_PEER : TD_LOG_DEC_LOCAL;
     }
 }
 

@@ -132,7 +132,8 @@ void td_log_match(const char *norm, struct td_log_hit *hit)
             hit->family = p->family;
         }
         int r = td_log_rank(p->cause, p->confidence);
-        if (r > best) {
+        /* equal: the row that says who decided (curl's "(35)" says nothing) */
+        if (r > best || (r == best && r >= 0 && hit->decided == TD_LOG_DEC_ANY && p->decided != TD_LOG_DEC_ANY)) {
             best = r;
             hit->row = p;
             hit->cause = p->cause;

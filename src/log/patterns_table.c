@@ -46,10 +46,11 @@ const struct td_log_pattern td_log_patterns[] = {
     /* ---- context: roles, new connections, how far the handshake got ---- */
     {"curl", "* trying ", CTX, L, ANY, START | CLI, NULL},
     {"curl", "* connected to ", CTX, L, ANY, CLI, NULL},
+    {"curl", "curl: (", CTX, L, ANY, CLI, NULL},
     {"curl", "(out), tls handshake, client hello", CTX, L, ANY, CLI, NULL},
-    {"curl", "(in), tls handshake, server hello", CTX, L, ANY, SHELLO, NULL},
-    {"curl", "(in), tls handshake, request cert", CTX, L, ANY, CREQ | SHELLO, NULL},
-    {"curl", "(in), tls handshake, certificate (11)", CTX, L, ANY, SHELLO, NULL},
+    {"curl", "(in), tls handshake, server hello", CTX, L, ANY, CLI | SHELLO, NULL},
+    {"curl", "(in), tls handshake, request cert", CTX, L, ANY, CLI | CREQ | SHELLO, NULL},
+    {"curl", "(in), tls handshake, certificate (11)", CTX, L, ANY, CLI | SHELLO, NULL},
     {"openssl", "connected(0", CTX, L, ANY, START | CLI, NULL},
     {"openssl", "acceptable client certificate ca names", CTX, L, ANY, CREQ | SHELLO, NULL},
     {"openssl", "server certificate", CTX, L, ANY, SHELLO, NULL},
@@ -70,7 +71,7 @@ const struct td_log_pattern td_log_patterns[] = {
     {"nginx", "ssl do handshake() failed", CTX, L, ANY, LINE, NULL},
     {"envoy", "upstream connect error or disconnect/reset before headers", CTX, L, ANY, LINE | CLI, NULL},
     {"envoy", "upstream transport failure reason", CTX, L, ANY, LINE | CLI, NULL},
-    {"envoy", "transport failure reason: tls error", CTX, L, ANY, LINE | CLI, NULL},
+    {"envoy", "transport failure reason: tls error", CTX, L, ANY, LINE, NULL},
     {"envoy", "downstream transport failure reason", CTX, L, ANY, LINE | SRV, NULL},
     {"envoy", "openssl internal:", CTX, L, ANY, LINE, NULL},
     {"haproxy", "layer6 invalid response", CTX, L, ANY, LINE | CLI, NULL},
@@ -101,6 +102,9 @@ const struct td_log_pattern td_log_patterns[] = {
      CLI, NULL},
 
     /* ---- X.509 verification: OpenSSL/BoringSSL texts (s_client, curl, Python, nginx, Apache, Envoy) ---- */
+    /* Go's "has expired or is not yet valid" says which by "is after"/"is before" */
+    {"go", "x509: certificate has expired or is not yet valid&is after", TD_CAUSE_EXPIRED_CERT, H, LOC, 0, NULL},
+    {"go", "x509: certificate has expired or is not yet valid&is before", TD_CAUSE_NOT_YET_VALID_CERT, H, LOC, 0, NULL},
     {"openssl", "self signed certificate in certificate chain", TD_CAUSE_UNKNOWN_CA, H, LOC, 0,
      "the chain ends in a root the verifier does not trust"},
     {"openssl", "self signed certificate", TD_CAUSE_SELF_SIGNED, H, LOC, 0, NULL},
@@ -262,8 +266,6 @@ const struct td_log_pattern td_log_patterns[] = {
     {"go", "doesn't contain any ip sans", TD_CAUSE_HOSTNAME_MISMATCH, H, LOC, 0, NULL},
     {"go", "x509: certificate relies on legacy common name field", TD_CAUSE_HOSTNAME_MISMATCH, H, LOC, 0,
      "the certificate names the host in its Common Name only: no subjectAltName"},
-    {"go", "x509: certificate has expired or is not yet valid&is after", TD_CAUSE_EXPIRED_CERT, H, LOC, 0, NULL},
-    {"go", "x509: certificate has expired or is not yet valid&is before", TD_CAUSE_NOT_YET_VALID_CERT, H, LOC, 0, NULL},
     {"go", "x509: certificate has expired or is not yet valid", TD_CAUSE_EXPIRED_CERT, M, LOC, 0, NULL},
     {"go", "x509: certificate specifies an incompatible key usage", TD_CAUSE_CERT_UNUSABLE, H, LOC, 0, NULL},
     {"go", "x509: cannot verify signature: insecure algorithm", TD_CAUSE_CERT_UNUSABLE, H, LOC, 0, NULL},

@@ -89,7 +89,7 @@ void td_log_alert_cause(int desc, bool received, enum td_log_party role, bool sa
 {
     /* Who sent the alert, as client or server (unknown: assume the usual
      * case, a client logging what its server answered). */
-    bool sender_is_client = received ? role == TD_LOG_SERVER : role == TD_LOG_CLIENT;
+    bool sender_is_client = received ? role == TD_LOG_SERVER : role != TD_LOG_SERVER;
     h->decided = received ? TD_LOG_DEC_PEER : TD_LOG_DEC_LOCAL;
     switch (desc) {
     case 40:
