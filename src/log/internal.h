@@ -57,8 +57,12 @@ struct td_log_hit {
  * names of packed OpenSSL/BoringSSL error codes; writes at most cap-1 bytes
  * and a NUL. Returns the length. */
 size_t td_log_normalize(const uint8_t *line, size_t len, char *out, size_t cap);
-/* Matches a normalized line: the best cause row, every row's flags, the alert. */
-void td_log_match(const char *norm, struct td_log_hit *hit);
+/* Matches a normalized line: the best cause row, every row's flags, the alert.
+ * bits: the caller's zeroed scratch of 2^TD_LOG_GRAM_BITS bits (left zeroed):
+ * a row is tried only when the 4 bytes its text starts with are on the line. */
+#define TD_LOG_GRAM_BITS 16
+void td_log_match(const char *norm, uint64_t *bits, struct td_log_hit *hit);
+uint32_t td_log_row_gram(const struct td_log_pattern *p);
 /* How much a cause at a confidence says (named causes above unknown); -1 for none. */
 int td_log_rank(enum td_cause c, enum td_confidence conf);
 

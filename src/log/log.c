@@ -18,6 +18,7 @@ struct td_log {
     size_t line_len;
     bool skipping; /* inside the cut part of a long line */
     char norm[TD_LOG_LINE_MAX + 512];
+    uint64_t grams[(1u << TD_LOG_GRAM_BITS) / 64]; /* td_log_match's scratch, zero between lines */
     struct td_log_stats stats;
     /* the transcript so far (since its last START) */
     enum td_log_party role;
@@ -276,7 +277,7 @@ static void on_line(struct td_log *lg, const uint8_t *line, size_t len, bool cut
     lg->stats.cut_lines += cut;
     td_log_normalize(line, len, lg->norm, sizeof lg->norm);
     struct td_log_hit h;
-    td_log_match(lg->norm, &h);
+    td_log_match(lg->norm, lg->grams, &h);
     if (h.flags == 0 && h.cause == TD_CAUSE_NONE && h.alert < 0) {
         return;
     }

@@ -90,6 +90,9 @@ size_t td_log_normalize(const uint8_t *line, size_t len, char *out, size_t cap)
 /* All '&'-joined parts of m are in s. */
 static bool matches(const char *s, const char *m)
 {
+    if (!strchr(m, '&')) {
+        return strstr(s, m) != NULL;
+    }
     char part[160];
     while (*m) {
         const char *amp = strchr(m, '&');
@@ -117,14 +120,40 @@ int td_log_rank(enum td_cause c, enum td_confidence conf)
     return (c == TD_CAUSE_UNKNOWN ? 0 : 10) + (2 - (int)conf) * 3;
 }
 
-void td_log_match(const char *norm, struct td_log_hit *hit)
+/* A hash of the 4 bytes at p: the prefilter's key (TD_LOG_GRAM_BITS bits). */
+static uint32_t gram(const char *p)
+{
+    uint32_t v = (uint32_t)(uint8_t)p[0] << 24 | (uint32_t)(uint8_t)p[1] << 16 | (uint32_t)(uint8_t)p[2] << 8 |
+                 (uint8_t)p[3];
+    return (v * 2654435761u) >> (32 - TD_LOG_GRAM_BITS);
+}
+
+uint32_t td_log_row_gram(const struct td_log_pattern *p) { return gram(p->match); }
+
+/* Sets (on) or clears the bit of every 4-byte window of the line. */
+static void mark(uint64_t *bits, const char *norm, size_t n, bool on)
+{
+    for (size_t i = 0; i + 4 <= n; i++) {
+        uint32_t g = gram(norm + i);
+        if (on) {
+            bits[g >> 6] |= 1ull << (g & 63);
+        } else {
+            bits[g >> 6] = 0;
+        }
+    }
+}
+
+void td_log_match(const char *norm, uint64_t *bits, struct td_log_hit *hit)
 {
     td_memzero(hit, sizeof *hit);
     hit->alert = -1;
     int best = -1;
+    size_t n = strlen(norm);
+    mark(bits, norm, n, true);
     for (size_t i = 0; i < td_log_num_patterns; i++) {
         const struct td_log_pattern *p = &td_log_patterns[i];
-        if (!matches(norm, p->match)) {
+        uint32_t g = gram(p->match); /* every row's text starts with 4 bytes that must be on the line */
+        if (!(bits[g >> 6] & (1ull << (g & 63))) || !matches(norm, p->match)) {
             continue;
         }
         hit->flags |= p->flags;
@@ -143,6 +172,7 @@ void td_log_match(const char *norm, struct td_log_hit *hit)
             hit->family = p->family;
         }
     }
+    mark(bits, norm, n, false);
     int desc;
     bool received;
     if (td_log_find_alert(norm, &desc, &received)) {

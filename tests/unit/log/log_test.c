@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "log/internal.h"
 #include "log/log.h"
 
 #include "base/banned.h"
@@ -426,11 +427,31 @@ static void test_cuts(void **state)
     }
 }
 
+/* Every row is written as lines are normalized (else it could never match),
+ * and its first part has the 4 bytes the prefilter keys on. */
+static void test_table(void **state)
+{
+    (void)state;
+    assert_true(td_log_num_patterns > 250);
+    for (size_t i = 0; i < td_log_num_patterns; i++) {
+        const char *m = td_log_patterns[i].match;
+        char norm[512];
+        td_log_normalize((const uint8_t *)m, strlen(m), norm, sizeof norm);
+        if (strcmp(norm, m) != 0) {
+            fail_msg("row %zu \"%s\" is not normalized (\"%s\")", i, m, norm);
+        }
+        if (strcspn(m, "&") < 4) {
+            fail_msg("row %zu \"%s\": its first part is shorter than 4 bytes", i, m);
+        }
+        assert_non_null(td_log_patterns[i].family);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_samples), cmocka_unit_test(test_targets), cmocka_unit_test(test_separate),
-        cmocka_unit_test(test_reader),  cmocka_unit_test(test_cuts),
+        cmocka_unit_test(test_reader),  cmocka_unit_test(test_cuts),    cmocka_unit_test(test_table),
     };
     return tl_run_tests("log/log", tests);
 }
