@@ -102,10 +102,19 @@ static void extract_target(const uint8_t *s, size_t len, struct td_log_finding *
 static void extract_name(const uint8_t *s, size_t len, struct td_log_finding *f)
 {
     static const char *const after[] = {
-        "target host name '",   "target hostname '", "does not match target host name '",
-        "dns name matching ",   "no name matching ", ", not ",
-        "but wanted to match ", "not valid for '",   "host: ",
-        "servername ",          "does not match \"", "peer certificate cn mismatch",
+        "target host name '",
+        "target hostname '",
+        "does not match target host name '",
+        "dns name matching ",
+        "no name matching ",
+        ", not ",
+        "but wanted to match ",
+        "not valid for '",
+        "host: ",
+        "servername ",
+        "does not match \"",
+        "peer certificate cn mismatch",
+        "type=host_name (0), value=",
     };
     for (size_t i = 0; i < sizeof after / sizeof after[0]; i++) {
         const uint8_t *p = find(s, len, after[i]);

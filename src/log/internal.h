@@ -48,9 +48,11 @@ struct td_log_hit {
     enum td_log_dec decided;
     const char *why;
     unsigned flags; /* every matching row's */
+    size_t rows;    /* how many rows matched */
     int alert;      /* -1: none */
     bool alert_received;
-    const char *family;
+    const char *family;     /* the best row's */
+    const char *ctx_family; /* the first context row's (nginx around OpenSSL's words) */
 };
 
 /* Lower-cases, maps _ and letter-letter - to blanks, folds blanks, appends the

@@ -11,7 +11,8 @@
 
 #include "base/banned.h"
 
-#define MERGE_GAP 40 /* lines of a transcript between two lines of one failure */
+#define MERGE_GAP 40    /* lines of a transcript between two lines of one failure */
+#define CONTEXT_GAP 400 /* unrecognised lines after which a transcript's role and names are forgotten */
 
 struct td_log {
     uint8_t line[TD_LOG_LINE_MAX];
@@ -29,7 +30,8 @@ struct td_log {
     bool open, open_line_mode;
     int open_rank;
     enum td_log_dec open_dec, open_alert_dec; /* resolved to client/server when settled */
-    uint64_t last_line;
+    uint64_t last_line;                       /* of the open finding's last evidence */
+    uint64_t last_seen;                       /* the last line any row recognised */
     struct td_log_finding cur;
     /* settled findings */
     struct td_log_finding *findings;
@@ -248,7 +250,8 @@ static void merge(struct td_log *lg, const struct td_log_hit *h)
 
 static void update_context(struct td_log *lg, const struct td_log_hit *h, uint64_t n)
 {
-    bool gap = lg->last_line && n - lg->last_line > MERGE_GAP;
+    bool gap = lg->last_seen && n - lg->last_seen > CONTEXT_GAP;
+    lg->last_seen = n;
     if ((h->flags & TD_LF_START) || gap) {
         if (lg->open && !lg->open_line_mode && (h->flags & TD_LF_START)) {
             settle(lg);
@@ -259,7 +262,7 @@ static void update_context(struct td_log *lg, const struct td_log_hit *h, uint64
         td_memzero(&lg->target, sizeof lg->target);
     }
     if (!lg->family) {
-        lg->family = h->family;
+        lg->family = h->ctx_family ? h->ctx_family : h->family;
     }
     if (h->flags & TD_LF_CLI) {
         lg->role = TD_LOG_CLIENT;
@@ -278,7 +281,7 @@ static void on_line(struct td_log *lg, const uint8_t *line, size_t len, bool cut
     td_log_normalize(line, len, lg->norm, sizeof lg->norm);
     struct td_log_hit h;
     td_log_match(lg->norm, lg->grams, &h);
-    if (h.flags == 0 && h.cause == TD_CAUSE_NONE && h.alert < 0) {
+    if (h.rows == 0 && h.alert < 0) {
         return;
     }
     bool line_mode = (h.flags & TD_LF_LINE) != 0;

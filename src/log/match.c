@@ -157,8 +157,13 @@ void td_log_match(const char *norm, uint64_t *bits, struct td_log_hit *hit)
             continue;
         }
         hit->flags |= p->flags;
+        hit->rows++;
         if (!hit->family) {
             hit->family = p->family;
+        }
+        /* the program's format: OpenSSL's words appear inside most of the others */
+        if (p->cause == TD_CAUSE_NONE && (!hit->ctx_family || strcmp(hit->ctx_family, "openssl") == 0)) {
+            hit->ctx_family = p->family;
         }
         int r = td_log_rank(p->cause, p->confidence);
         /* equal: the row that says who decided (curl's "(35)" says nothing) */

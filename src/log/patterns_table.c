@@ -51,7 +51,9 @@ const struct td_log_pattern td_log_patterns[] = {
     {"curl", "(in), tls handshake, server hello", CTX, L, ANY, CLI | SHELLO, NULL},
     {"curl", "(in), tls handshake, request cert", CTX, L, ANY, CLI | CREQ | SHELLO, NULL},
     {"curl", "(in), tls handshake, certificate (11)", CTX, L, ANY, CLI | SHELLO, NULL},
-    {"openssl", "connected(0", CTX, L, ANY, START | CLI, NULL},
+    {"openssl", "connected(0", CTX, L, ANY, CLI, NULL}, /* not a START: s_client's stderr comes first */
+    {"openssl", "ssl routines", CTX, L, ANY, 0, NULL},
+    {"python", "[ssl: ", CTX, L, ANY, 0, NULL},
     {"openssl", "acceptable client certificate ca names", CTX, L, ANY, CREQ | SHELLO, NULL},
     {"openssl", "server certificate", CTX, L, ANY, SHELLO, NULL},
     {"openssl", "depth lookup", CTX, L, ANY, VERIFY, NULL},
@@ -60,6 +62,7 @@ const struct td_log_pattern td_log_patterns[] = {
     {"java", "consuming serverhello handshake message", CTX, L, ANY, SHELLO, NULL},
     {"java", "consuming certificaterequest handshake message", CTX, L, ANY, CREQ | SHELLO, NULL},
     {"java", "produced certificaterequest handshake message", CTX, L, ANY, SRV | CREQ | SHELLO, NULL},
+    {"java", "type=host name (0), value=", CTX, L, ANY, 0, NULL}, /* the SNI sent, named for the next step */
     {"java", "no x.509 certificate for client authentication", CTX, L, ANY, CLI | CREQ | SHELLO, NULL},
     {"java", "*** clienthello", CTX, L, ANY, START, NULL},
     {"java", "*** serverhello", CTX, L, ANY, SHELLO, NULL},

@@ -170,7 +170,7 @@ const char *td_log_rules_out(const struct td_log_finding *f, bool saw_shello)
 /* HOST:PORT and NAME for a command, placeholders when the lines did not say. */
 static void target(const struct td_log_finding *f, char *hp, size_t hp_len, const char **name)
 {
-    const char *host = f->host[0] ? f->host : "HOST";
+    const char *host = f->host[0] ? f->host : f->name[0] ? f->name : "HOST"; /* the SNI is the host, usually */
     const char *port = f->port[0] ? f->port : "443";
     bool v6 = strchr(host, ':') != NULL;
     snprintf(hp, hp_len, "%s%s%s:%s", v6 ? "[" : "", host, v6 ? "]" : "", port);
@@ -182,7 +182,7 @@ void td_log_next_step(struct td_log_finding *f, enum td_log_party role, bool off
     char hp[300];
     const char *name;
     target(f, hp, sizeof hp, &name);
-    const char *host = f->host[0] ? f->host : "HOST";
+    const char *host = f->host[0] ? f->host : f->name[0] ? f->name : "HOST";
     const char *port = f->port[0] ? f->port : "443";
     switch (f->cause) {
     case TD_CAUSE_UNKNOWN_CA:

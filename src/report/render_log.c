@@ -109,8 +109,8 @@ void td_render_log_text(struct td_buf *out, const char *file, const struct td_lo
         td_buf_printf(out, "%s: no TLS failure recognised (%llu lines read).\n  Formats known: %s.\n", file,
                       (unsigned long long)st->lines, td_log_formats());
     } else {
-        td_buf_printf(out, "%s: %zu TLS failure%s recognised in %llu lines\n", file, n, n == 1 ? "" : "s",
-                      (unsigned long long)st->lines);
+        td_buf_printf(out, "%s: %zu TLS failure%s recognised in %llu line%s\n", file, n, n == 1 ? "" : "s",
+                      (unsigned long long)st->lines, st->lines == 1 ? "" : "s");
     }
     if (st->cut_lines) {
         td_buf_printf(out, "%s: %llu line%s longer than %d bytes cut there\n", file, (unsigned long long)st->cut_lines,

@@ -220,6 +220,11 @@ for T in $TLSDIAGS; do
       "all(x['cause'] == 'unknown' and x['confidence'] == 'low' and x['next'].startswith('tcpdump') for x in fs if 'SSL handshake failure' in x['evidence'][0]['text'])" \
       "len([x for x in fs if 'fe/1: SSL handshake failure' in x['evidence'][0]['text']]) == 1" \
       "any('be_bad' in x['evidence'][0]['text'] for x in fs)"
+  check "$T: the next step names the server the lines name (curl's Connected to, Java's SNI, Go's wanted name)" sh -c "
+    python3 tests/lib/assert_log.py '$T' '$L/curl-untrusted.log' \"'-connect server.test:5201 -servername server.test' in f['next']\" &&
+    python3 tests/lib/assert_log.py '$T' '$L/java-untrusted.log' \"'-connect server.test:443 -servername server.test' in f['next']\" &&
+    python3 tests/lib/assert_log.py '$T' '$L/go-name.log' \"f['name'] == 'wrong.example.org'\" &&
+    python3 tests/lib/assert_log.py '$T' '$L/curl-version.log' \"f['next'] == 'tlsdiag probe --sni server.test server.test:5204'\""
   check "$T: a file with nothing recognisable: exit 0, says so and names the formats" sh -c "
     printf 'GET / HTTP/1.1 200\nall is well\n' > '$W/none.log' && '$T' log '$W/none.log' > '$W/none.out';
     test \$? -eq 0 && grep -q 'no TLS failure recognised' '$W/none.out' && grep -q 'curl' '$W/none.out' &&
