@@ -85,6 +85,16 @@ void td_log_extract(const uint8_t *line, size_t len, struct td_log_finding *f);
 void td_log_next_step(struct td_log_finding *f, enum td_log_party role, bool offline);
 const char *td_log_rules_out(const struct td_log_finding *f, bool saw_shello);
 
+/* openssl s_client/s_server -msg traces (trace.c). */
+struct td_log_trace;
+struct td_log_trace *td_log_trace_new(void);
+void td_log_trace_free(struct td_log_trace *t);
+/* true when the line is part of a trace (a ">>>"/"<<<" header or its hex). */
+bool td_log_trace_line(struct td_log_trace *t, const uint8_t *line, size_t len, uint64_t lineno, bool local_is_server);
+/* The pcap rules' verdict on the handshake traced so far; false when the
+ * trace held no ClientHello or the rules found no fault. Resets the trace. */
+bool td_log_trace_verdict(struct td_log_trace *t, struct td_verdict *v);
+
 extern const struct td_log_pattern td_log_patterns[];
 extern const size_t td_log_num_patterns;
 

@@ -4,6 +4,7 @@
  * joins the open finding when it belongs to the same transcript (within
  * MERGE_GAP lines, no new connection started between, neither line a
  * self-contained log line), otherwise it opens a new one. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,6 +34,7 @@ struct td_log {
     uint64_t last_line;                       /* of the open finding's last evidence */
     uint64_t last_seen;                       /* the last line any row recognised */
     struct td_log_finding cur;
+    struct td_log_trace *trace; /* the s_client -msg trace of the transcript */
     /* settled findings */
     struct td_log_finding *findings;
     size_t num_findings, cap_findings;
@@ -56,12 +58,14 @@ struct td_log *td_log_new(void)
 {
     struct td_log *lg = td_calloc(1, sizeof *lg);
     lg->cur.alert = -1;
+    lg->trace = td_log_trace_new();
     return lg;
 }
 
 void td_log_free(struct td_log *lg)
 {
     if (lg) {
+        td_log_trace_free(lg->trace);
         free(lg->findings);
         free(lg);
     }
@@ -73,6 +77,11 @@ const struct td_log_finding *td_log_finding_at(const struct td_log *lg, size_t i
     return i < lg->num_findings ? &lg->findings[i] : NULL;
 }
 const struct td_log_stats *td_log_stats(const struct td_log *lg) { return &lg->stats; }
+
+const char *td_log_explanation(const struct td_log_finding *f)
+{
+    return f->trace_why[0] ? f->trace_why : f->explanation;
+}
 
 static enum td_log_party resolve(enum td_log_party role, enum td_log_dec d)
 {
@@ -131,6 +140,60 @@ static void add_also(struct td_log_finding *f, enum td_cause c)
     }
 }
 
+static void add_evidence_text(struct td_log_finding *f, uint64_t line, const char *text)
+{
+    if (f->num_evidence == TD_LOG_EVIDENCE_MAX) {
+        f->more_evidence++;
+        return;
+    }
+    size_t i = f->num_evidence++;
+    while (i > 0 && f->evidence[i - 1].line > line) { /* kept in line order */
+        f->evidence[i] = f->evidence[i - 1];
+        i--;
+    }
+    struct td_log_evidence *e = &f->evidence[i];
+    size_t n = strlen(text);
+    e->line = line;
+    e->text_len = n < sizeof e->text ? n : sizeof e->text;
+    e->cut = n > sizeof e->text;
+    td_memcopy(e->text, text, e->text_len);
+}
+
+/* A handshake trace in the lines: the pcap rules' verdict on it, when it
+ * says more than the words. */
+static void judge_trace(struct td_log *lg, struct td_log_finding *f)
+{
+    struct td_verdict *v = td_calloc(1, sizeof *v);
+    if (td_log_trace_verdict(lg->trace, v)) {
+        f->traced = true;
+        int r = td_log_rank(v->cause, v->confidence);
+        if (r > lg->open_rank) {
+            if (lg->open_rank >= 10) {
+                add_candidate(f, f->cause);
+            }
+            f->cause = v->cause;
+            f->confidence = v->confidence;
+            snprintf(f->trace_why, sizeof f->trace_why, "the handshake traced, judged by the pcap rules: %s",
+                     v->explanation);
+            f->num_candidates = 0;
+            for (size_t i = 0; i < v->num_candidates; i++) {
+                add_candidate(f, v->candidates[i]);
+            }
+            lg->open_rank = r;
+            if (v->aborted_by == TD_SIDE_CLIENT || v->aborted_by == TD_SIDE_SERVER) {
+                bool local = (v->aborted_by == TD_SIDE_SERVER) == (lg->role == TD_LOG_SERVER);
+                lg->open_dec = local ? TD_LOG_DEC_LOCAL : TD_LOG_DEC_PEER;
+            }
+        }
+        for (size_t i = 0; i < v->num_evidence; i++) {
+            char text[sizeof v->evidence[i].what + 16];
+            snprintf(text, sizeof text, "[trace] %s", v->evidence[i].what);
+            add_evidence_text(f, v->evidence[i].frame, text);
+        }
+    }
+    free(v);
+}
+
 static void settle(struct td_log *lg)
 {
     if (!lg->open) {
@@ -138,6 +201,7 @@ static void settle(struct td_log *lg)
     }
     lg->open = false;
     struct td_log_finding *f = &lg->cur;
+    judge_trace(lg, f);
     if (f->confidence != TD_CONF_HIGH) {
         enum td_cause d[TD_LOG_CANDIDATES_MAX];
         size_t n = td_log_default_candidates(f->cause, d, TD_LOG_CANDIDATES_MAX);
@@ -278,6 +342,10 @@ static void on_line(struct td_log *lg, const uint8_t *line, size_t len, bool cut
 {
     uint64_t n = ++lg->stats.lines;
     lg->stats.cut_lines += cut;
+    if (td_log_trace_line(lg->trace, line, len, n, lg->role == TD_LOG_SERVER)) {
+        lg->last_seen = n;
+        return;
+    }
     td_log_normalize(line, len, lg->norm, sizeof lg->norm);
     struct td_log_hit h;
     td_log_match(lg->norm, lg->grams, &h);

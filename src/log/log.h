@@ -49,7 +49,9 @@ struct td_log_finding {
     enum td_log_party alert_sent_by;    /* TD_LOG_NOBODY: no alert seen */
     int alert;                          /* TLS alert description, -1 when none */
     const char *family;                 /* the format first recognised ("curl", "java", ...) */
-    const char *explanation;            /* tlsdiag's words (static) */
+    const char *explanation;            /* tlsdiag words (static); see td_log_explanation */
+    char trace_why[700];                /* the pcap rules words when a handshake trace was judged */
+    bool traced;                        /* the lines held a handshake trace (s_client -msg) and it was judged */
     const char *rules_out;              /* what the lines rule out (static), "" when nothing */
     char host[128], port[8], name[128]; /* pulled out of the lines, checked to be pasteable */
     bool host_weak;                     /* host from a line a later one may better (curl "Trying IP") */
@@ -77,6 +79,8 @@ void td_log_end(struct td_log *lg);
 size_t td_log_num_findings(const struct td_log *lg);
 const struct td_log_finding *td_log_finding_at(const struct td_log *lg, size_t i);
 const struct td_log_stats *td_log_stats(const struct td_log *lg);
+/* The explanation to show (the trace's when judged), or NULL. */
+const char *td_log_explanation(const struct td_log_finding *f);
 /* The formats recognised, for "no TLS failure recognised" (static text). */
 const char *td_log_formats(void);
 

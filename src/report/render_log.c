@@ -69,8 +69,8 @@ static void render_finding_text(struct td_buf *out, const char *file, const stru
     td_buf_printf(out, "  %s\n", f->family);
     td_buf_printf(out, "  %sCause%s    %s%s%s (%s)", td_col(o, TD_COL_BOLD), td_col(o, TD_COL_RESET),
                   td_col(o, TD_COL_RED), ci->title, td_col(o, TD_COL_RESET), td_confidence_name(f->confidence));
-    if (f->explanation) {
-        td_buf_printf(out, ": %s", f->explanation);
+    if (td_log_explanation(f)) {
+        td_buf_printf(out, ": %s", td_log_explanation(f));
     }
     td_buf_printf(out, "  [%s]\n", ci->slug);
     for (size_t i = 0; i < f->num_candidates; i++) {
@@ -152,8 +152,9 @@ static void render_finding_json(struct td_buf *out, const char *file, const stru
     }
     td_json_arr_end(&j);
     td_json_name(&j, "format", f->family);
-    if (f->explanation) {
-        td_json_str(&j, "explanation", f->explanation);
+    td_json_bool(&j, "trace_judged", f->traced);
+    if (td_log_explanation(f)) {
+        td_json_str(&j, "explanation", td_log_explanation(f));
     } else {
         td_json_null(&j, "explanation");
     }

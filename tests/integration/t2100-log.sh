@@ -66,6 +66,10 @@ py_log version 5204 server.test min13
 java_log version 5204 server.test TLSv1.3
 curl_log cipher 5205 server.test --tls-max 1.2 --ciphers ECDHE-ECDSA-AES256-GCM-SHA384
 sclient_log cipher 5205 server.test -tls1_2 -cipher ECDHE-ECDSA-AES256-GCM-SHA384
+sclient_log msg-version 5204 server.test -tls1_3 -msg
+sclient_log msg-cipher 5205 server.test -tls1_2 -cipher ECDHE-ECDSA-AES256-GCM-SHA384 -msg
+sclient_log msg-nocert12 5207 server.test -msg
+sclient_log msg-expired 5202 expired.server.test -msg
 curl_log nocert12 5207 server.test
 curl_log nocert13 5208 server.test
 java_log nocert12 5207 server.test
@@ -187,6 +191,19 @@ for T in $TLSDIAGS; do
       python3 tests/lib/assert_log.py '$T' '$L/$c-cipher.log' \"f['decided_by'] in ('server', 'peer')\" \
         \"'tlsdiag probe' in f['next']\""
   done
+  check "$T: s_client -msg traces rebuilt and judged by the pcap rules: a missing client certificate proven, high" sh -c "
+    $(declare -f logis); logis '$T' '$L/sclient-msg-nocert12.log' client_cert_missing high &&
+    python3 tests/lib/assert_log.py '$T' '$L/sclient-msg-nocert12.log' \"f['trace_judged']\" \
+      \"any('[trace] CertificateRequest' in e['text'] for e in f['evidence'])\""
+  check "$T: s_client -msg, TLS 1.3 only against TLS 1.2: the offer read from the trace proves protocol_mismatch" sh -c "
+    $(declare -f logis); logis '$T' '$L/sclient-msg-version.log' protocol_mismatch high &&
+    python3 tests/lib/assert_log.py '$T' '$L/sclient-msg-version.log' \"f['trace_judged']\" \
+      \"any('[trace] ClientHello' in e['text'] for e in f['evidence'])\""
+  check "$T: s_client -msg, no common suite: the rules read the offer (cipher_mismatch), never worse than the words" \
+    python3 tests/lib/assert_log.py "$T" "$L/sclient-msg-cipher.log" "rc == 1" "f['trace_judged']" \
+      "f['cause'] == 'cipher_mismatch'"
+  check "$T: s_client -msg, an expired leaf (TLS 1.3: the trace stops at the encrypted part): the words still prove it" \
+    logis "$T" "$L/sclient-msg-expired.log" expired_cert high
   check "$T: curl without a client certificate, TLS 1.2 (Request CERT, then handshake_failure): client_cert_missing" \
     logis "$T" "$L/curl-nocert12.log" client_cert_missing medium
   check "$T: curl without a client certificate, TLS 1.3 (certificate_required): client_cert_missing, high" \

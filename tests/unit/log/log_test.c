@@ -427,6 +427,58 @@ static void test_cuts(void **state)
     }
 }
 
+/* openssl s_client -msg (OpenSSL 3.0): a TLS 1.2 offer without SNI refused
+ * with handshake_failure. The trace is rebuilt and judged by the pcap rules. */
+static const char msg_trace[] = "CONNECTED(00000003)\n"
+                                ">>> TLS 1.0, RecordHeader [length 0005]\n"
+                                "    16 03 01 00 83\n"
+                                ">>> TLS 1.2, Handshake [length 0083], ClientHello\n"
+                                "    01 00 00 7f 03 03 cf 2d e5 60 3e 89 70 54 4d 0b\n"
+                                "    e6 9e 49 2d 1e 6c 14 b1 a3 5b 42 d0 63 65 19 20\n"
+                                "    02 e8 83 d1 6f e1 00 00 04 c0 2c 00 ff 01 00 00\n"
+                                "    52 00 0b 00 04 03 00 01 02 00 0a 00 0c 00 0a 00\n"
+                                "    1d 00 17 00 1e 00 19 00 18 00 23 00 00 00 16 00\n"
+                                "    00 00 17 00 00 00 0d 00 2a 00 28 04 03 05 03 06\n"
+                                "    03 08 07 08 08 08 09 08 0a 08 0b 08 04 08 05 08\n"
+                                "    06 04 01 05 01 06 01 03 03 03 01 03 02 04 02 05\n"
+                                "    02 06 02\n"
+                                "<<< TLS 1.2, RecordHeader [length 0005]\n"
+                                "    15 03 03 00 02\n"
+                                "<<< TLS 1.2, Alert [length 0002], fatal handshake_failure\n"
+                                "    02 28\n"
+                                "803B759EE07F0000:error:0A000410:SSL routines:ssl3_read_bytes:sslv3 alert handshake "
+                                "failure:../ssl/record/rec_layer_s3.c:1601:SSL alert number 40\n";
+
+static void test_trace(void **state)
+{
+    (void)state;
+    struct td_log *lg = scan(msg_trace, strlen(msg_trace), 4096);
+    assert_int_equal(td_log_num_findings(lg), 1);
+    const struct td_log_finding *f = td_log_finding_at(lg, 0);
+    assert_true(f->traced);
+    assert_true(f->cause == TD_CAUSE_SNI_REQUIRED || f->cause == TD_CAUSE_CIPHER_MISMATCH);
+    assert_true(f->confidence != TD_CONF_HIGH);
+    assert_int_equal(f->evidence[0].line, 4); /* the ClientHello's header line */
+    assert_non_null(strstr(f->evidence[0].text, "[trace] ClientHello offers up to TLSv1.2"));
+    assert_non_null(strstr(td_log_explanation(f), "pcap rules"));
+    td_log_free(lg);
+    /* the same in pieces; cut anywhere: no crash, never more */
+    size_t len = strlen(msg_trace);
+    for (size_t cut = 0; cut <= len; cut++) {
+        lg = scan(msg_trace, cut, cut % 7 + 1);
+        assert_true(td_log_num_findings(lg) <= 1);
+        td_log_free(lg);
+    }
+    /* hex that lies about its length, and a header with no hex: nothing fed, no crash */
+    const char *bad = ">>> TLS 1.2, Handshake [length ffff], ClientHello\n    01 00 00 7f 03 03\n"
+                      "<<< TLS 1.2, Alert [length 0002], fatal handshake_failure\n"
+                      "error:0A000410:SSL routines::sslv3 alert handshake failure\n";
+    lg = scan(bad, strlen(bad), 3);
+    assert_int_equal(td_log_num_findings(lg), 1);
+    assert_false(td_log_finding_at(lg, 0)->traced);
+    td_log_free(lg);
+}
+
 /* Every row is written as lines are normalized (else it could never match),
  * and its first part has the 4 bytes the prefilter keys on. */
 static void test_table(void **state)
@@ -452,6 +504,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_samples), cmocka_unit_test(test_targets), cmocka_unit_test(test_separate),
         cmocka_unit_test(test_reader),  cmocka_unit_test(test_cuts),    cmocka_unit_test(test_table),
+        cmocka_unit_test(test_trace),
     };
     return tl_run_tests("log/log", tests);
 }
