@@ -114,6 +114,7 @@ static const struct {
     {"recv tlsv1 alert: fatal,", true},
     {"recv sslv3 alert: fatal,", true},
     {"received alert [", true},
+    {"handshake alert: ", true}, /* JDK 7/8: "SSLProtocolException: handshake alert: unrecognized_name" */
     {"sent a tls alert:", true},
     {"fatal alert code is", true}, /* "received from the remote endpoint"; the sent form is below */
     {"tlsv13 alert ", true},

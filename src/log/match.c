@@ -87,7 +87,7 @@ size_t td_log_normalize(const uint8_t *line, size_t len, char *out, size_t cap)
     return decode_codes(out, n, cap, out);
 }
 
-/* All '&'-joined parts of m are in s. */
+/* All '&'-joined parts of m are in s (a part "!words": not in s). */
 static bool matches(const char *s, const char *m)
 {
     if (!strchr(m, '&')) {
@@ -102,7 +102,8 @@ static bool matches(const char *s, const char *m)
         }
         td_memcopy(part, m, l);
         part[l] = '\0';
-        if (!strstr(s, part)) {
+        bool absent = part[0] == '!'; /* "!words": must not be on the line */
+        if ((strstr(s, part + absent) != NULL) == absent) {
             return false;
         }
         m += l + (amp ? 1 : 0);

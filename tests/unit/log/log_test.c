@@ -280,6 +280,46 @@ static const struct sample samples[] = {
      "*** Fatal error: A TLS fatal alert has been received.\n*** Received alert [112]: The server name "
      "sent was not recognized\n",
      TD_CAUSE_SNI_REQUIRED, ME, PE, PE},
+    /* more stacks and versions */
+    {"dotnet-framework-trust",
+     "System.Net.WebException: The underlying connection was closed: Could not establish "
+     "trust relationship for the SSL/TLS secure channel.\n",
+     TD_CAUSE_UNKNOWN_CA, ME, CL, NB},
+    {"dotnet-framework-channel",
+     "Invoke-WebRequest : The request was aborted: Could not create SSL/TLS secure "
+     "channel.\n",
+     TD_CAUSE_PROTOCOL_MISMATCH, LW, NB, NB},
+    {"nss-issuer", "curl: (60) Peer's Certificate issuer is not recognized.\n", TD_CAUSE_UNKNOWN_CA, ME, CL, NB},
+    {"nss-version", "curl: (35) Peer reports incompatible or unsupported protocol version.\n",
+     TD_CAUSE_PROTOCOL_MISMATCH, ME, SV, NB},
+    {"chrome-date", "NET::ERR_CERT_DATE_INVALID\n", TD_CAUSE_EXPIRED_CERT, ME, CL, NB},
+    {"jdk8-server-chose",
+     "javax.net.ssl.SSLHandshakeException: Server chose TLSv1, but that protocol version is not "
+     "enabled or not supported by the client.\n",
+     TD_CAUSE_PROTOCOL_MISMATCH, HI, CL, NB},
+    {"jdk7-unrecognized", "javax.net.ssl.SSLProtocolException: handshake alert:  unrecognized_name\n",
+     TD_CAUSE_SNI_REQUIRED, ME, PE, PE},
+    {"okhttp-name", "javax.net.ssl.SSLPeerUnverifiedException: Hostname api.test not verified:\n",
+     TD_CAUSE_HOSTNAME_MISMATCH, HI, CL, NB},
+    {"android-anchor",
+     "javax.net.ssl.SSLHandshakeException: java.security.cert.CertPathValidatorException: Trust "
+     "anchor for certification path not found.\n",
+     TD_CAUSE_UNKNOWN_CA, ME, CL, NB},
+    {"go-macos", "x509: \xe2\x80\x9clocalhost\xe2\x80\x9d certificate is not trusted\n", TD_CAUSE_UNKNOWN_CA, ME, LO,
+     NB},
+    {"psql", "psql: error: server does not support SSL, but SSL was required\n", TD_CAUSE_UPGRADE_REFUSED, HI, SV, NB},
+    {"gnutls-dh",
+     "*** Fatal error: The Diffie-Hellman prime sent by the server is not acceptable (not long "
+     "enough).\n",
+     TD_CAUSE_GROUP_MISMATCH, HI, CL, NB},
+    {"python-unrecognized", "ssl.SSLError: [SSL: TLSV1_UNRECOGNIZED_NAME] tlsv1 unrecognized name (_ssl.c:852)\n",
+     TD_CAUSE_SNI_REQUIRED, ME, PE, NB},
+    {"ruby-name", "OpenSSL::SSL::SSLError: hostname \"api.test\" does not match the server certificate\n",
+     TD_CAUSE_HOSTNAME_MISMATCH, HI, CL, NB},
+    {"mbedtls-alert",
+     "mbedtls_ssl_handshake returned - mbedTLS: (-0x7780) SSL - A fatal alert message was received "
+     "from our peer\n",
+     TD_CAUSE_UNKNOWN, LW, SV, NB},
     {"unrelated", "GET /index.html 200\nthe weather is fine\n", TD_CAUSE_NONE, ANYC, NB, NB},
 };
 
