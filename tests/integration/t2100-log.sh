@@ -73,6 +73,10 @@ sclient_log msg-expired 5202 expired.server.test -msg
 curl_log nocert12 5207 server.test
 curl_log nocert13 5208 server.test
 java_log nocert12 5207 server.test
+java_log nocert13 5208 server.test
+py_log nocert13 5208 server.test
+node_log nocert13 5208 server.test
+go_log nocert12 5207 server.test
 curl_log plain 5209 server.test
 java_log plain 5209 server.test
 py_log plain 5209 server.test
@@ -83,6 +87,8 @@ ngx_start "$N" <<NGX
   server { listen 127.0.0.1:5210 ssl; server_name server.test;
            ssl_certificate $P/server-chain.crt; ssl_certificate_key $P/server.key; return 200 "ok\n"; }
   server { listen 127.0.0.1:5211 ssl; server_name server.test; ssl_protocols TLSv1.3;
+           ssl_certificate $P/server-chain.crt; ssl_certificate_key $P/server.key; return 200 "ok\n"; }
+  server { listen 127.0.0.1:5217 ssl; server_name server.test; ssl_verify_client on; ssl_client_certificate $R;
            ssl_certificate $P/server-chain.crt; ssl_certificate_key $P/server.key; return 200 "ok\n"; }
   server { listen 127.0.0.1:5212; location / { proxy_pass https://127.0.0.1:5201; proxy_ssl_verify on;
            proxy_ssl_trusted_certificate $R; proxy_ssl_server_name on; proxy_ssl_name server.test; } }
@@ -96,7 +102,7 @@ sed -i "s|error_log $N/logs/error.log;|error_log $N/logs/error.log info;|" "$N/n
 kill "$SRV" 2>/dev/null; wait "$SRV" 2>/dev/null
 nginx -p "$N" -c "$N/nginx.conf" >/dev/null 2>&1 &
 SRV=$!; td_track "$SRV"
-wait_port 5215
+wait_port 5217
 ngx_case() { # name command...
   n=$1; shift
   : > "$N/logs/error.log"
@@ -108,6 +114,10 @@ ngx_case client-untrusted curl -s --max-time 5 --cacert "$P/other/root.crt" --re
   https://server.test:5210/
 ngx_case client-version curl -s --max-time 5 --cacert "$R" --tls-max 1.2 --resolve server.test:5211:127.0.0.1 \
   https://server.test:5211/
+ngx_case client-nocert curl -s --max-time 5 --cacert "$R" --resolve server.test:5217:127.0.0.1 \
+  https://server.test:5217/
+ngx_case client-ccself curl -s --max-time 5 --cacert "$R" --cert "$P/self.crt" --key "$P/self.key" \
+  --resolve server.test:5217:127.0.0.1 https://server.test:5217/
 ngx_case upstream-untrusted curl -s --max-time 5 http://127.0.0.1:5212/
 ngx_case upstream-expired curl -s --max-time 5 http://127.0.0.1:5213/
 ngx_case upstream-version curl -s --max-time 5 http://127.0.0.1:5214/
@@ -210,6 +220,18 @@ for T in $TLSDIAGS; do
     logis "$T" "$L/curl-nocert13.log" client_cert_missing high
   check "$T: java (debug trace) without a client certificate, TLS 1.2: client_cert_missing" \
     logis "$T" "$L/java-nocert12.log" client_cert_missing medium low
+  for c in java python node; do
+    check "$T: $c without a client certificate, TLS 1.3 (certificate_required after the handshake): high" \
+      logis "$T" "$L/$c-nocert13.log" client_cert_missing high
+  done
+  check "$T: go without a client certificate, TLS 1.2: only 'remote error: tls: handshake failure': low, the cause a candidate" \
+    python3 tests/lib/assert_log.py "$T" "$L/go-nocert12.log" "rc == 1" "f['confidence'] == 'low'" \
+      "'client_cert_missing' in [f['cause']] + f['candidates']" "f['alert_sent_by'] == 'peer'"
+  check "$T: nginx error log, a client with no certificate (ssl_verify_client on): client_cert_missing, high" \
+    logis "$T" "$L/nginx-client-nocert.log" client_cert_missing high
+  check "$T: nginx error log, a self-signed client certificate: client_cert_untrusted, decided by nginx" sh -c "
+    $(declare -f logis); logis '$T' '$L/nginx-client-ccself.log' client_cert_untrusted high medium &&
+    python3 tests/lib/assert_log.py '$T' '$L/nginx-client-ccself.log' \"f['decided_by'] == 'server'\""
   for c in curl java python; do
     check "$T: $c speaking TLS to a plain HTTP port: not_tls" logis "$T" "$L/$c-plain.log" not_tls medium high
   done
