@@ -76,11 +76,41 @@ static void take_host_port(const uint8_t *p, const uint8_t *end, struct td_log_f
     }
 }
 
+/* Hosts of the help pages error messages link to ("see https://curl.se/..."): never the server. */
+static bool doc_host(const char *h)
+{
+    static const char *const docs[] = {"curl.haxx.se", "curl.se",   "www.openssl.org",   "docs.python.org",
+                                       "aka.ms",       "nginx.org", "stackoverflow.com", "github.com"};
+    for (size_t i = 0; i < sizeof docs / sizeof docs[0]; i++) {
+        if (strcasecmp(h, docs[i]) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The first URL on the line that is not a help page. */
+static bool take_url(const uint8_t *s, size_t len, struct td_log_finding *f)
+{
+    const uint8_t *end = s + len, *p = s;
+    while ((p = find(p, (size_t)(end - p), "https://")) != NULL) {
+        struct td_log_finding t;
+        t.host[0] = t.port[0] = '\0';
+        take_host_port(p, end, &t);
+        if (t.host[0] && !doc_host(t.host)) {
+            td_memcopy(f->host, t.host, sizeof f->host);
+            td_memcopy(f->port, t.port, sizeof f->port);
+            return true;
+        }
+    }
+    return false;
+}
+
 static void extract_target(const uint8_t *s, size_t len, struct td_log_finding *f)
 {
     const uint8_t *end = s + len, *p;
-    if ((p = find(s, len, "https://")) || (p = find(s, len, "wss://"))) {
-        take_host_port(p, end, f);
+    if (take_url(s, len, f)) {
+        return;
     } else if ((p = find(s, len, "connected to "))) {
         take_host(p, end, f->host, sizeof f->host, false);
         const uint8_t *q = find(p, (size_t)(end - p), " port ");
@@ -139,6 +169,10 @@ void td_log_extract(const uint8_t *line, size_t len, struct td_log_finding *f)
     }
     if (!f->name[0]) {
         extract_name(line, len, f);
+    }
+    if (strcmp(f->host, "0.0.0.0") == 0 || strcmp(f->host, "::") == 0) {
+        f->host[0] = '\0'; /* a listen address: the server is this host */
+        td_memcopy(f->host, "localhost", sizeof "localhost");
     }
     if (f->port[0] && !f->host[0]) {
         f->port[0] = '\0';

@@ -25,7 +25,8 @@ struct td_log {
     /* the transcript so far (since its last START) */
     enum td_log_party role;
     bool saw_creq, saw_shello, offline;
-    const char *family;           /* the first format recognised in the transcript */
+    const char *family;           /* the transcript's format: its program's (a context row's) if known */
+    bool family_ctx;              /* family came from a context row (curl, nginx, java around OpenSSL's words) */
     struct td_log_finding target; /* host/port/name seen, for the next finding */
     /* the open finding */
     bool open, open_line_mode;
@@ -218,7 +219,7 @@ static void settle(struct td_log *lg)
     if (!f->name[0]) {
         td_memcopy(f->name, lg->target.name, sizeof f->name);
     }
-    if (!f->family) {
+    if (lg->family_ctx || !f->family) {
         f->family = lg->family ? lg->family : "log";
     }
     f->decided_by = resolve(lg->role, lg->open_dec);
@@ -264,6 +265,15 @@ static void line_cause(struct td_log *lg, struct td_log_hit *h)
         } else if (h->decided == TD_LOG_DEC_ANY) {
             h->decided = a.decided;
         }
+    }
+    /* nginx sends no SNI to its upstreams unless proxy_ssl_server_name on: a
+     * refusal without a reason is most often that */
+    if (h->alert_received && (h->alert == 40 || h->alert == 112) && lg->role == TD_LOG_CLIENT && lg->family &&
+        strcmp(lg->family, "nginx") == 0 && td_log_rank(h->cause, h->confidence) <= 13) {
+        h->cause = TD_CAUSE_SNI_REQUIRED;
+        h->confidence = TD_CONF_LOW;
+        h->why = "nginx sends no SNI to an upstream unless proxy_ssl_server_name is on (and proxy_ssl_name names it): "
+                 "servers behind CDNs and virtual hosts refuse such a ClientHello";
     }
     if ((h->flags & TD_LF_CCERT) || (lg->role == TD_LOG_SERVER && h->decided == TD_LOG_DEC_LOCAL &&
                                      h->cause != TD_CAUSE_NONE && !(h->flags & TD_LF_VERIFY))) {
@@ -323,10 +333,14 @@ static void update_context(struct td_log *lg, const struct td_log_hit *h, uint64
         lg->role = TD_LOG_NOBODY;
         lg->saw_creq = lg->saw_shello = lg->offline = false;
         lg->family = NULL;
+        lg->family_ctx = false;
         td_memzero(&lg->target, sizeof lg->target);
     }
-    if (!lg->family) {
-        lg->family = h->ctx_family ? h->ctx_family : h->family;
+    if (h->ctx_family && !lg->family_ctx) {
+        lg->family = h->ctx_family;
+        lg->family_ctx = true;
+    } else if (!lg->family) {
+        lg->family = h->family;
     }
     if (h->flags & TD_LF_CLI) {
         lg->role = TD_LOG_CLIENT;
@@ -357,6 +371,7 @@ static void on_line(struct td_log *lg, const uint8_t *line, size_t len, bool cut
         lg->role = TD_LOG_NOBODY;
         lg->saw_creq = lg->saw_shello = false;
         lg->family = NULL;
+        lg->family_ctx = false;
         td_memzero(&lg->target, sizeof lg->target);
     }
     update_context(lg, &h, n);
@@ -370,8 +385,8 @@ static void on_line(struct td_log *lg, const uint8_t *line, size_t len, bool cut
         open_finding(lg, &h, line_mode);
     }
     /* the format: the transcript's (curl around OpenSSL's words), else the line's */
-    if (!lg->cur.family || (strcmp(lg->cur.family, "openssl") == 0 && h.family)) {
-        lg->cur.family = lg->family && strcmp(lg->family, "openssl") != 0 ? lg->family : h.family;
+    if (td_log_rank(h.cause, h.confidence) > lg->open_rank && h.family) {
+        lg->cur.family = h.family; /* the words that name the cause, unless the program is known (settle) */
     }
     merge(lg, &h);
     td_log_extract(line, len, &lg->cur);

@@ -167,6 +167,8 @@ const char *td_log_rules_out(const struct td_log_finding *f, bool saw_shello)
     }
 }
 
+static bool is_ip(const char *s) { return strspn(s, "0123456789.") == strlen(s) || strchr(s, ':') != NULL; }
+
 /* HOST:PORT and NAME for a command, placeholders when the lines did not say. */
 static void target(const struct td_log_finding *f, char *hp, size_t hp_len, const char **name)
 {
@@ -216,7 +218,11 @@ void td_log_next_step(struct td_log_finding *f, enum td_log_party role, bool off
     case TD_CAUSE_SNI_REQUIRED:
     case TD_CAUSE_NOT_TLS:
     case TD_CAUSE_LEGACY_RENEGOTIATION:
-        snprintf(f->next, sizeof f->next, "tlsdiag probe --sni %s %s", name, hp);
+        if (f->name[0] && !is_ip(f->name)) {
+            snprintf(f->next, sizeof f->next, "tlsdiag probe --sni %s %s", f->name, hp);
+        } else {
+            snprintf(f->next, sizeof f->next, "tlsdiag probe %s", hp);
+        }
         break;
     default:
         snprintf(f->next, sizeof f->next,

@@ -320,6 +320,25 @@ static const struct sample samples[] = {
      "mbedtls_ssl_handshake returned - mbedTLS: (-0x7780) SSL - A fatal alert message was received "
      "from our peer\n",
      TD_CAUSE_UNKNOWN, LW, SV, NB},
+    /* shapes seen in public bug reports */
+    {"guzzle-doc-url",
+     "cURL error 35: OpenSSL/3.0.2: error:0A00010B:SSL routines::wrong version number (see "
+     "https://curl.haxx.se/libcurl/c/libcurl-errors.html)\n",
+     TD_CAUSE_NOT_TLS, ME, CL, NB},
+    {"nginx-upstream-nosni",
+     "*10 SSL_do_handshake() failed (SSL: error:0A000410:SSL routines::sslv3 alert handshake "
+     "failure:SSL alert number 40) while SSL handshaking to upstream, client: 172.19.0.1, upstream: "
+     "\"https://192.0.2.1/x\", host: \"example.org\"\n",
+     TD_CAUSE_SNI_REQUIRED, LW, SV, SV},
+    {"nginx-sigalg",
+     "[crit] 24#24: *110 SSL_do_handshake() failed (SSL: error:14201044:SSL "
+     "routines:tls_choose_sigalg:internal error) while SSL handshaking, client: 192.0.2.9, server: 0.0.0.0:443\n",
+     TD_CAUSE_CIPHER_MISMATCH, ME, SV, NB},
+    {"envoy-revoked",
+     "upstream connect error or disconnect/reset before headers. reset reason: remote connection "
+     "failure, transport failure reason: TLS error: 268436500:SSL "
+     "routines:OPENSSL_internal:SSLV3_ALERT_CERTIFICATE_REVOKED\n",
+     TD_CAUSE_CLIENT_CERT_UNTRUSTED, ME, SV, SV},
     {"unrelated", "GET /index.html 200\nthe weather is fine\n", TD_CAUSE_NONE, ANYC, NB, NB},
 };
 
@@ -395,6 +414,15 @@ static void test_targets(void **state)
     assert_null(strstr(f->next, "rm$"));
     assert_null(strstr(f->next, "IFS"));
     assert_string_equal(f->host, "a.test");
+    td_log_free(lg);
+    /* the help page an error message links to is not the server */
+    const char *g = "cURL error 60: SSL certificate problem: certificate has expired (see "
+                    "https://curl.haxx.se/libcurl/c/libcurl-errors.html) for https://api.test:8443/v1\n";
+    lg = scan(g, strlen(g), 4096);
+    f = td_log_finding_at(lg, 0);
+    assert_non_null(f);
+    assert_string_equal(f->host, "api.test");
+    assert_string_equal(f->port, "8443");
     td_log_free(lg);
 }
 
