@@ -107,6 +107,7 @@ static const struct {
 } markers[] = {
     {"received fatal alert:", true},
     {"remote error: tls:", true},
+    {"remote error: ", true}, /* Go before 1.6: "remote error: bad certificate" */
     {"(in), tls alert,", true},
     {"recv tlsv1.3 alert: fatal,", true},
     {"recv tlsv1.2 alert: fatal,", true},

@@ -67,6 +67,9 @@ const struct td_log_pattern td_log_patterns[] = {
     {"java", "type=host name (0), value=", CTX, L, ANY, 0, NULL}, /* the SNI sent, named for the next step */
     {"java", "no x.509 certificate for client authentication", CTX, L, ANY, CLI | CREQ | SHELLO, NULL},
     {"java", "*** clienthello", CTX, L, ANY, START, NULL},
+    {"java", "javax.net.ssl.", CTX, L, ANY, 0, NULL},
+    {"node", "tlssocket.", CTX, L, ANY, 0, NULL},
+    {"node", "tls wrap", CTX, L, ANY, 0, NULL},
     {"java", "*** serverhello", CTX, L, ANY, SHELLO, NULL},
     {"java", "*** certificaterequest", CTX, L, ANY, CREQ | SHELLO, NULL},
     {"apigee", "sslclientchannel", CTX, L, ANY, CLI, NULL},
@@ -272,7 +275,7 @@ const struct td_log_pattern td_log_patterns[] = {
     /* ---- Go crypto/tls and crypto/x509 ---- */
     {"go", "x509: certificate signed by unknown authority", TD_CAUSE_UNKNOWN_CA, M, LOC, 0, NULL},
     {"go", "x509: certificate is valid for", TD_CAUSE_HOSTNAME_MISMATCH, H, LOC, 0, NULL},
-    {"go", "x509: certificate is not valid for any names", TD_CAUSE_HOSTNAME_MISMATCH, H, LOC, 0, NULL},
+    {"go", "certificate is not valid for any names", TD_CAUSE_HOSTNAME_MISMATCH, H, LOC, 0, NULL},
     {"go", "doesn't contain any ip sans", TD_CAUSE_HOSTNAME_MISMATCH, H, LOC, 0, NULL},
     {"go", "x509: certificate relies on legacy common name field", TD_CAUSE_HOSTNAME_MISMATCH, H, LOC, 0,
      "the certificate names the host in its Common Name only: no subjectAltName"},

@@ -23,7 +23,8 @@ size_t td_log_default_candidates(enum td_cause c, enum td_cause *out, size_t max
          {TD_CAUSE_PROTOCOL_MISMATCH, TD_CAUSE_GROUP_MISMATCH, TD_CAUSE_SNI_REQUIRED, TD_CAUSE_CLIENT_CERT_MISSING}},
         {TD_CAUSE_PROTOCOL_MISMATCH, {TD_CAUSE_CIPHER_MISMATCH}},
         {TD_CAUSE_NOT_TLS, {TD_CAUSE_PROXY_REFUSED, TD_CAUSE_PROTOCOL_MISMATCH}},
-        {TD_CAUSE_CLIENT_CERT_UNTRUSTED, {TD_CAUSE_CLIENT_CERT_EXPIRED, TD_CAUSE_CLIENT_CERT_MISSING}},
+        {TD_CAUSE_CLIENT_CERT_UNTRUSTED,
+         {TD_CAUSE_CLIENT_CERT_EXPIRED, TD_CAUSE_CLIENT_CERT_MISSING, TD_CAUSE_CERTIFICATE_REJECTED}},
         {TD_CAUSE_CLIENT_CERT_MISSING, {TD_CAUSE_CIPHER_MISMATCH}},
         {TD_CAUSE_SNI_REQUIRED, {TD_CAUSE_HOSTNAME_MISMATCH}},
         {TD_CAUSE_UNKNOWN,
@@ -68,8 +69,12 @@ static void handshake_failure(bool received, enum td_log_party role, bool saw_cr
 }
 
 /* A certificate alert: whose certificate was refused depends on who sent it. */
-static void cert_alert(int desc, bool peer_is_client, struct td_log_hit *h)
+static void cert_alert(int desc, bool peer_is_client, bool role_known, struct td_log_hit *h)
 {
+    if (!role_known && desc != 48 && desc != 45) { /* whose certificate: the log does not say */
+        set(h, TD_CAUSE_CERTIFICATE_REJECTED, TD_CONF_MEDIUM, "a certificate was refused; the log does not say whose");
+        return;
+    }
     if (!peer_is_client) { /* the server refused the client's certificate */
         set(h, desc == 45 ? TD_CAUSE_CLIENT_CERT_EXPIRED : TD_CAUSE_CLIENT_CERT_UNTRUSTED, TD_CONF_MEDIUM,
             "the server refused the client's certificate");
@@ -104,7 +109,7 @@ void td_log_alert_cause(int desc, bool received, enum td_log_party role, bool sa
     case 45:
     case 46:
     case 48:
-        cert_alert(desc, sender_is_client, h);
+        cert_alert(desc, sender_is_client, role != TD_LOG_NOBODY, h);
         break;
     case 70:
         set(h, TD_CAUSE_PROTOCOL_MISMATCH, TD_CONF_MEDIUM, "the alert protocol_version: no TLS version in common");
