@@ -14,7 +14,7 @@ size_t td_log_default_candidates(enum td_cause c, enum td_cause *out, size_t max
         enum td_cause cause;
         enum td_cause cands[TD_LOG_CANDIDATES_MAX];
     } table[] = {
-        {TD_CAUSE_UNKNOWN_CA, {TD_CAUSE_INCOMPLETE_CHAIN, TD_CAUSE_SELF_SIGNED}},
+        {TD_CAUSE_UNKNOWN_CA, {TD_CAUSE_INCOMPLETE_CHAIN, TD_CAUSE_SELF_SIGNED, TD_CAUSE_CLIENT_CERT_UNTRUSTED}},
         {TD_CAUSE_INCOMPLETE_CHAIN, {TD_CAUSE_UNKNOWN_CA}},
         {TD_CAUSE_EXPIRED_CERT, {TD_CAUSE_NOT_YET_VALID_CERT}},
         {TD_CAUSE_CERTIFICATE_REJECTED,
@@ -71,7 +71,13 @@ static void handshake_failure(bool received, enum td_log_party role, bool saw_cr
 /* A certificate alert: whose certificate was refused depends on who sent it. */
 static void cert_alert(int desc, bool peer_is_client, bool role_known, struct td_log_hit *h)
 {
-    if (!role_known && desc != 48 && desc != 45) { /* whose certificate: the log does not say */
+    if (!role_known && desc == 48) { /* "a CA the peer does not trust": the title holds for either side */
+        set(h, TD_CAUSE_UNKNOWN_CA, TD_CONF_MEDIUM,
+            "the peer does not trust the CA of the certificate it was sent (the server's chain, or the client's "
+            "certificate when the log is a client's)");
+        return;
+    }
+    if (!role_known && desc != 45) { /* whose certificate: the log does not say */
         set(h, TD_CAUSE_CERTIFICATE_REJECTED, TD_CONF_MEDIUM, "a certificate was refused; the log does not say whose");
         return;
     }
