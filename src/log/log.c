@@ -352,6 +352,26 @@ static void update_context(struct td_log *lg, const struct td_log_hit *h, uint64
     lg->offline |= (h->flags & TD_LF_VERIFY) != 0;
 }
 
+/* A frame of a stack trace between the lines of one failure: Java's and
+ * Node's "    at pkg.Class.method(File.java:12)", "... 17 more", Python's
+ * '  File "x.py", line 3, in f'. They keep the failure open however deep the
+ * trace. */
+static bool stack_frame(const uint8_t *p, size_t n)
+{
+    size_t i = 0;
+    while (i < n && (p[i] == ' ' || p[i] == '\t')) {
+        i++;
+    }
+    if (i == 0) {
+        return false;
+    }
+    const char *s = (const char *)p + i;
+    size_t rest = n - i;
+    return (rest > 3 && strncmp(s, "at ", 3) == 0 && memchr(s, '(', rest)) ||
+           (rest > 4 && strncmp(s, "... ", 4) == 0 && rest >= 5 && strncmp(s + rest - 4, "more", 4) == 0) ||
+           (rest > 6 && strncmp(s, "File \"", 6) == 0);
+}
+
 static void on_line(struct td_log *lg, const uint8_t *line, size_t len, bool cut)
 {
     uint64_t n = ++lg->stats.lines;
@@ -364,6 +384,10 @@ static void on_line(struct td_log *lg, const uint8_t *line, size_t len, bool cut
     struct td_log_hit h;
     td_log_match(lg->norm, lg->grams, &h);
     if (h.rows == 0 && h.alert < 0) {
+        if (lg->open && !lg->open_line_mode && n - lg->last_line <= MERGE_GAP && stack_frame(line, len)) {
+            lg->last_line = n; /* the trace goes on */
+            lg->last_seen = n;
+        }
         return;
     }
     bool line_mode = (h.flags & TD_LF_LINE) != 0;

@@ -446,6 +446,24 @@ static void test_separate(void **state)
     td_log_free(lg);
 }
 
+/* A deep stack trace is one failure: its frames keep it open. */
+static void test_stack(void **state)
+{
+    (void)state;
+    struct td_buf b = {0};
+    td_buf_puts(&b, "javax.net.ssl.SSLHandshakeException: PKIX path building failed\n");
+    for (int i = 0; i < 200; i++) {
+        td_buf_printf(&b, "\tat org.example.Layer%d.call(Layer%d.java:%d)\n", i, i, i + 10);
+    }
+    td_buf_puts(&b, "Caused by: sun.security.provider.certpath.SunCertPathBuilderException: unable to find valid "
+                    "certification path to requested target\n\t... 57 more\n");
+    struct td_log *lg = scan((const char *)b.data, b.len, 4096);
+    assert_int_equal(td_log_num_findings(lg), 1);
+    assert_int_equal(td_log_finding_at(lg, 0)->num_evidence, 2);
+    td_log_free(lg);
+    td_buf_free(&b);
+}
+
 /* Lines of any length, NUL bytes, CR LF, invalid UTF-8: data, not errors. */
 static void test_reader(void **state)
 {
@@ -572,7 +590,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_samples), cmocka_unit_test(test_targets), cmocka_unit_test(test_separate),
         cmocka_unit_test(test_reader),  cmocka_unit_test(test_cuts),    cmocka_unit_test(test_table),
-        cmocka_unit_test(test_trace),
+        cmocka_unit_test(test_trace),   cmocka_unit_test(test_stack),
     };
     return tl_run_tests("log/log", tests);
 }
