@@ -163,6 +163,86 @@ sleep 1.2
 stop_pid "$HPID"
 cp "$H/out.log" "$L/haproxy.log"
 
+# ---- Apache httpd: a TLS server (client certificates required; TLS 1.3 only) and a proxy to failing backends ----
+A=$W/apache
+mkdir -p "$A"
+M=/usr/lib/apache2/modules
+cat > "$A/httpd.conf" <<APC
+ServerRoot "$A"
+ServerName localhost
+Listen 127.0.0.1:5230
+Listen 127.0.0.1:5231
+Listen 127.0.0.1:5233
+Listen 127.0.0.1:5234
+Listen 127.0.0.1:5235
+PidFile $A/httpd.pid
+ErrorLog $A/error.log
+LogLevel info ssl:info
+User nobody
+Group nogroup
+LoadModule mpm_event_module $M/mod_mpm_event.so
+LoadModule authz_core_module $M/mod_authz_core.so
+LoadModule ssl_module $M/mod_ssl.so
+LoadModule proxy_module $M/mod_proxy.so
+LoadModule proxy_http_module $M/mod_proxy_http.so
+Mutex posixsem default
+SSLSessionCache none
+<VirtualHost 127.0.0.1:5230>
+  SSLEngine on
+  SSLCertificateFile $P/server.crt
+  SSLCertificateKeyFile $P/server.key
+  SSLCertificateChainFile $P/inter.crt
+  SSLVerifyClient require
+  SSLCACertificateFile $R
+</VirtualHost>
+<VirtualHost 127.0.0.1:5233>
+  SSLEngine on
+  SSLProtocol TLSv1.3
+  SSLCertificateFile $P/server.crt
+  SSLCertificateKeyFile $P/server.key
+  SSLCertificateChainFile $P/inter.crt
+</VirtualHost>
+<VirtualHost 127.0.0.1:5231>
+  SSLProxyEngine on
+  SSLProxyVerify require
+  SSLProxyCACertificateFile $R
+  ProxyPass / https://127.0.0.1:5201/
+</VirtualHost>
+<VirtualHost 127.0.0.1:5234>
+  SSLProxyEngine on
+  SSLProxyVerify require
+  SSLProxyCACertificateFile $R
+  SSLProxyVerifyDepth 3
+  ProxyPass / https://127.0.0.1:5202/
+</VirtualHost>
+<VirtualHost 127.0.0.1:5235>
+  SSLProxyEngine on
+  SSLProxyVerify require
+  SSLProxyCACertificateFile $R
+  ProxyPass / https://127.0.0.1:5203/
+</VirtualHost>
+APC
+apache2 -f "$A/httpd.conf" -DFOREGROUND >"$A/out.log" 2>&1 &
+APID=$!; td_track "$APID"
+wait_port 5235
+apache_case() { # name command...
+  n=$1; shift
+  : > "$A/error.log"
+  "$@" >/dev/null 2>&1
+  sleep 0.3
+  cp "$A/error.log" "$L/apache-$n.log"
+}
+apache_case client-nocert curl -s --max-time 5 --cacert "$R" --resolve server.test:5230:127.0.0.1 \
+  https://server.test:5230/
+apache_case client-ccself curl -s --max-time 5 --cacert "$R" --cert "$P/self.crt" --key "$P/self.key" \
+  --resolve server.test:5230:127.0.0.1 https://server.test:5230/
+apache_case client-version curl -s --max-time 5 --cacert "$R" --tls-max 1.2 --resolve server.test:5233:127.0.0.1 \
+  https://server.test:5233/
+apache_case proxy-untrusted curl -s --max-time 5 http://127.0.0.1:5231/
+apache_case proxy-expired curl -s --max-time 5 http://127.0.0.1:5234/
+apache_case proxy-depth curl -s --max-time 5 http://127.0.0.1:5235/
+stop_pid "$APID"
+
 # ---- the checks ----
 # log NAME is CAUSE at one of CONFIDENCES, and tlsdiag exits 1
 logis() { # tlsdiag log cause confidences...
@@ -253,6 +333,22 @@ for T in $TLSDIAGS; do
     python3 tests/lib/assert_log.py '$T' '$L/nginx-upstream-version.log' \"f['alert_sent_by'] == 'server'\""
   check "$T: nginx as a proxy, an upstream certificate for another name: hostname_mismatch" \
     logis "$T" "$L/nginx-upstream-name.log" hostname_mismatch high
+  check "$T: Apache error log, no client certificate (SSLVerifyClient require): client_cert_missing, high, by the server" \
+    sh -c "$(declare -f logis); logis '$T' '$L/apache-client-nocert.log' client_cert_missing high &&
+      python3 tests/lib/assert_log.py '$T' '$L/apache-client-nocert.log' \"f['decided_by'] == 'server'\" \"len(fs) == 1\" \
+        \"f['format'] == 'apache'\""
+  check "$T: Apache error log, a self-signed client certificate: client_cert_untrusted" \
+    logis "$T" "$L/apache-client-ccself.log" client_cert_untrusted high medium
+  check "$T: Apache error log, a TLS 1.2 client against SSLProtocol TLSv1.3: protocol_mismatch, high" \
+    logis "$T" "$L/apache-client-version.log" protocol_mismatch high
+  check "$T: Apache as a proxy ([remote ...]), an untrusted backend chain: unknown_ca decided by Apache as the client" sh -c "
+    $(declare -f logis); logis '$T' '$L/apache-proxy-untrusted.log' unknown_ca medium low &&
+    python3 tests/lib/assert_log.py '$T' '$L/apache-proxy-untrusted.log' \"f['decided_by'] == 'client'\""
+  check "$T: Apache as a proxy, an expired backend certificate: expired_cert, high" \
+    logis "$T" "$L/apache-proxy-expired.log" expired_cert high
+  check "$T: Apache as a proxy, a good backend chain over SSLProxyVerifyDepth 1: certificate_rejected naming the setting" sh -c "
+    $(declare -f logis); logis '$T' '$L/apache-proxy-depth.log' certificate_rejected high &&
+    python3 tests/lib/assert_log.py '$T' '$L/apache-proxy-depth.log' \"'SSLProxyVerifyDepth' in f['explanation']\""
   check "$T: HAProxy's log: an untrusted client certificate is named; its bare 'SSL handshake failure' lines never pass low" \
     python3 tests/lib/assert_log.py "$T" "$L/haproxy.log" "rc == 1" \
       "any(x['cause'] == 'client_cert_untrusted' and x['confidence'] == 'high' and x['format'] == 'haproxy' for x in fs)" \

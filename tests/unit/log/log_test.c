@@ -231,9 +231,22 @@ static const struct sample samples[] = {
      "reading client request headers\n",
      TD_CAUSE_CLIENT_CERT_EXPIRED, HI, SV, NB},
     {"apache-ccert",
-     "[ssl:info] [pid 9] AH02039: Certificate Verification: Error (20): unable to get local issuer "
-     "certificate\n",
+     "[ssl:info] [pid 9] [client 10.0.0.1:5000] AH02039: Certificate Verification: Error (20): unable to "
+     "get local issuer certificate\n",
      TD_CAUSE_CLIENT_CERT_UNTRUSTED, ME, SV, NB},
+    {"apache-proxy",
+     "[ssl:info] [pid 9:tid 9] [remote 10.0.0.5:443] AH02276: Certificate Verification: Error (10): "
+     "certificate has expired [subject: CN=a.test]\n[ssl:info] [pid 9:tid 9] [remote 10.0.0.5:443] AH02003: SSL Proxy "
+     "connect failed\n[ssl:info] [pid 9:tid 9] SSL Library Error: error:0A000086:SSL routines::certificate verify "
+     "failed\n[proxy:error] [pid 9:tid 9] [client 127.0.0.1:39034] AH00898: Error during SSL Handshake with remote "
+     "server returned by /\n",
+     TD_CAUSE_EXPIRED_CERT, HI, CL, NB},
+    {"apache-nocert",
+     "[ssl:info] [pid 9:tid 9] [client 127.0.0.1:42378] AH01964: Connection to child 128 established "
+     "(server localhost:5330)\n[ssl:info] [pid 9:tid 9] [client 127.0.0.1:42378] AH02008: SSL library error 1 in "
+     "handshake (server localhost:5330)\n[ssl:info] [pid 9:tid 9] SSL Library Error: error:0A0000C7:SSL "
+     "routines::peer did not return a certificate -- No CAs known to server for verification?\n",
+     TD_CAUSE_CLIENT_CERT_MISSING, HI, SV, NB},
     {"apache-version",
      "[ssl:info] [pid 9] SSL Library Error: error:0A000102:SSL routines::unsupported protocol -- "
      "AH02008: SSL library error 1 in handshake (server a.test:443)\n",
