@@ -364,6 +364,9 @@ for T in $TLSDIAGS; do
     printf 'GET / HTTP/1.1 200\nall is well\n' > '$W/none.log' && '$T' log '$W/none.log' > '$W/none.out';
     test \$? -eq 0 && grep -q 'no TLS failure recognised' '$W/none.out' && grep -q 'curl' '$W/none.out' &&
     python3 tests/lib/assert_log.py '$T' '$W/none.log' 'rc == 0' 'fs == []' \"summary['message'] == 'no TLS failure recognised'\""
+  check "$T: --help (exit 0), an unknown option (exit 2), the command listed by tlsdiag --help" sh -c "
+    '$T' log --help | grep -q 'usage: tlsdiag log' && '$T' --help | grep -q '^  log ' &&
+    { '$T' log --frobnicate /dev/null 2>'$W/opt.err'; test \$? -eq 2; } && grep -q 'tlsdiag log --help' '$W/opt.err'"
   check "$T: a missing file: exit 2, named on stderr" sh -c "
     '$T' log '$W/nope.log' 2>'$W/nope.err'; test \$? -eq 2 && grep -q nope.log '$W/nope.err'"
   check "$T: several files and stdin: one summary each, the verdicts of each file alone" sh -c "
