@@ -367,6 +367,13 @@ for T in $TLSDIAGS; do
   check "$T: --help (exit 0), an unknown option (exit 2), the command listed by tlsdiag --help" sh -c "
     '$T' log --help | grep -q 'usage: tlsdiag log' && '$T' --help | grep -q '^  log ' &&
     { '$T' log --frobnicate /dev/null 2>'$W/opt.err'; test \$? -eq 2; } && grep -q 'tlsdiag log --help' '$W/opt.err'"
+  check "$T: hostile input: 2 MB of random bytes, a 20 MB line, NULs: exit 0 or 1, never a signal, the cut counted" sh -c "
+    head -c 2000000 /dev/urandom > '$W/rand.log'; '$T' log --json '$W/rand.log' > /dev/null; rc=\$?;
+    test \$rc -eq 0 -o \$rc -eq 1 || exit 1
+    { head -c 20000000 /dev/zero; printf ' certificate has expired\\n'; head -c 3000 /dev/zero;
+      printf '\\ncurl: (60) SSL certificate problem: certificate has expired\\n'; } > '$W/long.log'
+    python3 tests/lib/assert_log.py '$T' '$W/long.log' 'rc == 1' 'summary[\"cut_lines\"] == 1' 'len(fs) == 1' \
+      'f[\"evidence\"][0][\"line\"] == 3'"
   check "$T: a missing file: exit 2, named on stderr" sh -c "
     '$T' log '$W/nope.log' 2>'$W/nope.err'; test \$? -eq 2 && grep -q nope.log '$W/nope.err'"
   check "$T: several files and stdin: one summary each, the verdicts of each file alone" sh -c "
