@@ -1,4 +1,4 @@
-/* A handshake trace in a log: openssl s_client/s_server -msg prints every
+/* A handshake trace in a log: openssl s_client -msg (s_server -msg when the log says it is a server) prints every
  * message it sends (">>>") and receives ("<<<") with its bytes in hex, e.g.
  *     >>> TLS 1.2, Handshake [length 0083], ClientHello
  *         01 00 00 7f 03 03 cf 2d ...
