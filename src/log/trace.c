@@ -37,12 +37,18 @@ struct td_log_trace {
 
 struct td_log_trace *td_log_trace_new(void) { return td_calloc(1, sizeof(struct td_log_trace)); }
 
-static void trace_close(struct td_log_trace *t)
+/* Forgets the connection traced so far (the block being read stays). */
+static void conn_reset(struct td_log_trace *t)
 {
     if (t->active) {
         td_tls_conn_free(&t->conn);
     }
     t->active = t->stopped = t->fed_hello = t->server_hello = false;
+}
+
+static void trace_close(struct td_log_trace *t)
+{
+    conn_reset(t);
     t->dir = -1;
 }
 
@@ -56,6 +62,9 @@ void td_log_trace_free(struct td_log_trace *t)
 
 static void feed(struct td_log_trace *t)
 {
+    if (t->dir != TD_CLIENT && t->dir != TD_SERVER) {
+        return;
+    }
     if (!t->active) {
         td_limits_default(&t->lim);
         td_tls_conn_init(&t->conn, &t->lim);
@@ -82,7 +91,7 @@ static void block_end(struct td_log_trace *t)
     } else if (!t->stopped && t->len == t->want && t->len > 0 && t->len <= 0xffff) {
         if (t->type == 22 && t->buf[0] == 1 && t->dir == TD_CLIENT) {
             if (t->fed_hello) {
-                trace_close(t); /* a new connection: the trace is of the last one */
+                conn_reset(t); /* a new connection: the trace is of the last one */
             }
             t->fed_hello = true;
         }

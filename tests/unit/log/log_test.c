@@ -568,6 +568,15 @@ static void test_trace(void **state)
         assert_true(td_log_num_findings(lg) <= 1);
         td_log_free(lg);
     }
+    /* a second ClientHello starts a new traced connection (found by fuzz_log: it was fed with no direction) */
+    struct td_buf two = {0};
+    td_buf_puts(&two, msg_trace);
+    td_buf_puts(&two, msg_trace);
+    lg = scan((const char *)two.data, two.len, 4096);
+    assert_true(td_log_num_findings(lg) >= 1);
+    assert_true(td_log_finding_at(lg, td_log_num_findings(lg) - 1)->traced);
+    td_log_free(lg);
+    td_buf_free(&two);
     /* hex that lies about its length, and a header with no hex: nothing fed, no crash */
     const char *bad = ">>> TLS 1.2, Handshake [length ffff], ClientHello\n    01 00 00 7f 03 03\n"
                       "<<< TLS 1.2, Alert [length 0002], fatal handshake_failure\n"
