@@ -32,13 +32,14 @@ table() { # name file
 
 # enum TAG PREFIX FILE HEXDIGITS STYLE: one constant per registry row, named
 # PREFIX + the registry name in upper case (STYLE camel: ClientHello -> CLIENT_HELLO;
-# version: TLSv1.2 -> TLS1_2). HEXDIGITS 0: decimal values. Two rows giving the
+# version: TLSv1.2 -> TLS1_2; suite: TLS_AES_128_GCM_SHA256 -> AES_128_GCM_SHA256). HEXDIGITS 0: decimal values. Two rows giving the
 # same constant name fail the build.
 enum_of() {
   echo "enum $1 {"
   extract "$3" | awk -v prefix="$2" -v hex="$4" -v style="$5" '
     function cname(s,   out, i, c, prev, next_c) {
       if (style == "version") { sub(/v/, "", s) }
+      if (style == "suite") { sub(/^TLS_/, "", s) }
       if (style == "camel") {
         out = ""
         for (i = 1; i <= length(s); i++) {
@@ -69,6 +70,14 @@ if [ "$mode" = h ]; then
   echo "/* TLS HandshakeType (RFC 8446 4). TD_HS_HELLO_RETRY_REQUEST is never on the wire (RFC 8446: a"
   echo " * ServerHello with a special random): tlsdiag gives that type to such ServerHellos. */"
   enum_of td_hs_type TD_HS_ "$dir/tls-handshaketype.csv" 0 camel
+  echo "/* AlertLevel (RFC 8446 6): no IANA registry holds it, so it is written here, once. */"
+  echo "enum td_alert_level {"
+  echo "    TD_ALERT_LEVEL_WARNING = 1,"
+  echo "    TD_ALERT_LEVEL_FATAL = 2,"
+  echo "};"
+  echo
+  echo "/* TLS ContentType (RFC 8446 5.1). */"
+  enum_of td_content_type TD_CT_ "$dir/tls-content-types.csv" 0 snake
   echo "/* TLS Alerts: AlertDescription (RFC 8446 6). */"
   enum_of td_alert_desc TD_ALERT_ "$dir/tls-alerts.csv" 0 snake
   echo "/* TLS ExtensionType Values (RFC 8446 4.2). */"
@@ -77,6 +86,8 @@ if [ "$mode" = h ]; then
   enum_of td_named_group TD_GROUP_ "$dir/tls-supported-groups.csv" 0 snake
   echo "/* TLS SignatureScheme (RFC 8446 4.2.3). */"
   enum_of td_sig_scheme TD_SIGSCHEME_ "$dir/tls-signaturescheme.csv" 4 snake
+  echo "/* TLS Cipher Suites (RFC 8446 B.4, RFC 5246 A.5), without the names' TLS_ prefix. */"
+  enum_of td_cipher_suite TD_SUITE_ "$dir/tls-cipher-suites.csv" 4 suite
   echo "/* ProtocolVersion (RFC 8446 4.2.1, RFC 5246, RFC 6101, RFC 6347). */"
   enum_of td_version TD_VERSION_ "$dir/tls-versions.csv" 4 version
   echo "#endif"

@@ -190,58 +190,66 @@ void td_check_crypto(struct td_audit *c, int node, bool self)
     }
 }
 
-void td_check_usage(struct td_audit *c, int node, size_t depth, bool leaf)
+/* A certInfo (degraded) entry: only its basicConstraints text is known. */
+static void degraded_usage(struct td_audit *c, int node, bool leaf)
+{
+    const struct td_entry *e = &c->s->e[c->entry_of[node]];
+    char w[600];
+    if (!leaf && strstr(e->bc, "CA:FALSE")) {
+        td_audit_add(c->r, TD_CAUSE_INVALID_CA, TD_SEV_ERROR, node,
+                     "Use the CA's real intermediate certificate (CA:TRUE).",
+                     "%s signs another certificate of the chain but is not a CA (basicConstraints %s)",
+                     td_audit_who(c, node, w, sizeof w), e->bc);
+    }
+}
+
+/* The leaf: an end-entity certificate usable for the purpose. */
+static void leaf_usage(struct td_audit *c, int node, uint32_t flags, bool client)
 {
     const struct td_entry *e = &c->s->e[c->entry_of[node]];
     const struct td_cert_node *n = &c->r->nodes[node];
     char w[600];
-    bool client = c->o->purpose == TD_PURPOSE_CLIENT;
-    if (!e->x) {
-        if (!leaf && strstr(e->bc, "CA:FALSE")) {
-            td_audit_add(c->r, TD_CAUSE_INVALID_CA, TD_SEV_ERROR, node,
-                         "Use the CA's real intermediate certificate (CA:TRUE).",
-                         "%s signs another certificate of the chain but is not a CA (basicConstraints %s)",
-                         td_audit_who(c, node, w, sizeof w), e->bc);
-        }
-        return;
+    if (n->info.is_ca && c->r->nodes[node].chain >= 0 && !td_entry_self_signed(e)) {
+        td_audit_add(c->r, TD_CAUSE_LEAF_IS_CA, TD_SEV_WARNING, node,
+                     "Issue end-entity certificates with basicConstraints CA:FALSE.",
+                     "%s is an end-entity certificate marked CA:TRUE; some clients refuse it",
+                     td_audit_who(c, node, w, sizeof w));
     }
-    uint32_t flags = X509_get_extension_flags(e->x);
-    if (leaf) {
-        if (n->info.is_ca && c->r->nodes[node].chain >= 0 && !td_entry_self_signed(e)) {
-            td_audit_add(c->r, TD_CAUSE_LEAF_IS_CA, TD_SEV_WARNING, node,
-                         "Issue end-entity certificates with basicConstraints CA:FALSE.",
-                         "%s is an end-entity certificate marked CA:TRUE; some clients refuse it",
-                         td_audit_who(c, node, w, sizeof w));
+    if (flags & EXFLAG_XKUSAGE) {
+        uint32_t x = X509_get_extended_key_usage(e->x);
+        uint32_t need = client ? XKU_SSL_CLIENT : XKU_SSL_SERVER;
+        if (!(x & (need | XKU_ANYEKU))) {
+            td_audit_add(c->r, TD_CAUSE_WRONG_USAGE, TD_SEV_ERROR, node,
+                         client ? "Reissue it with extendedKeyUsage clientAuth."
+                                : "Reissue it with extendedKeyUsage serverAuth.",
+                         "%s has extendedKeyUsage %s but not %s: peers refuse it as a %s certificate",
+                         td_audit_who(c, node, w, sizeof w), n->ext_key_usage, client ? "clientAuth" : "serverAuth",
+                         client ? "client" : "server");
         }
-        if (flags & EXFLAG_XKUSAGE) {
-            uint32_t x = X509_get_extended_key_usage(e->x);
-            uint32_t need = client ? XKU_SSL_CLIENT : XKU_SSL_SERVER;
-            if (!(x & (need | XKU_ANYEKU))) {
-                td_audit_add(c->r, TD_CAUSE_WRONG_USAGE, TD_SEV_ERROR, node,
-                             client ? "Reissue it with extendedKeyUsage clientAuth."
-                                    : "Reissue it with extendedKeyUsage serverAuth.",
-                             "%s has extendedKeyUsage %s but not %s: peers refuse it as a %s certificate",
-                             td_audit_who(c, node, w, sizeof w), n->ext_key_usage, client ? "clientAuth" : "serverAuth",
-                             client ? "client" : "server");
-            }
-        }
-        if (flags & EXFLAG_KUSAGE) {
-            uint32_t u = X509_get_key_usage(e->x);
-            bool rsa = strncmp(n->info.key, "RSA", 3) == 0;
-            if (!(u & KU_DIGITAL_SIGNATURE) && !(rsa && !client && (u & KU_KEY_ENCIPHERMENT))) {
-                td_audit_add(c->r, TD_CAUSE_WRONG_USAGE, TD_SEV_ERROR, node,
-                             "Reissue it with keyUsage digitalSignature (and keyEncipherment for RSA).",
-                             "%s has keyUsage %s, without digitalSignature: it cannot sign a TLS handshake",
-                             td_audit_who(c, node, w, sizeof w), n->key_usage[0] ? n->key_usage : "(none)");
-            } else if (!(u & KU_DIGITAL_SIGNATURE)) {
-                td_audit_add(
-                    c->r, TD_CAUSE_WRONG_USAGE, TD_SEV_WARNING, node, "Reissue it with keyUsage digitalSignature.",
-                    "%s has keyUsage %s without digitalSignature: only RSA key exchange works (no ECDHE, no TLS 1.3)",
-                    td_audit_who(c, node, w, sizeof w), n->key_usage);
-            }
-        }
-        return;
     }
+    if (flags & EXFLAG_KUSAGE) {
+        uint32_t u = X509_get_key_usage(e->x);
+        bool rsa = strncmp(n->info.key, "RSA", 3) == 0;
+        if (!(u & KU_DIGITAL_SIGNATURE) && !(rsa && !client && (u & KU_KEY_ENCIPHERMENT))) {
+            td_audit_add(c->r, TD_CAUSE_WRONG_USAGE, TD_SEV_ERROR, node,
+                         "Reissue it with keyUsage digitalSignature (and keyEncipherment for RSA).",
+                         "%s has keyUsage %s, without digitalSignature: it cannot sign a TLS handshake",
+                         td_audit_who(c, node, w, sizeof w), n->key_usage[0] ? n->key_usage : "(none)");
+        } else if (!(u & KU_DIGITAL_SIGNATURE)) {
+            td_audit_add(
+                c->r, TD_CAUSE_WRONG_USAGE, TD_SEV_WARNING, node, "Reissue it with keyUsage digitalSignature.",
+                "%s has keyUsage %s without digitalSignature: only RSA key exchange works (no ECDHE, no TLS 1.3)",
+                td_audit_who(c, node, w, sizeof w), n->key_usage);
+        }
+    }
+}
+
+/* A CA certificate of the chain: allowed to issue what is below it, for the purpose. */
+static void ca_usage(struct td_audit *c, int node, uint32_t flags, size_t depth, bool client)
+{
+    const struct td_entry *e = &c->s->e[c->entry_of[node]];
+    const struct td_cert_node *n = &c->r->nodes[node];
+    char w[600];
     if (X509_check_ca(e->x) == 0) {
         td_audit_add(
             c->r, TD_CAUSE_INVALID_CA, TD_SEV_ERROR, node,
@@ -274,6 +282,22 @@ void td_check_usage(struct td_audit *c, int node, size_t depth, bool leaf)
     }
 }
 
+void td_check_usage(struct td_audit *c, int node, size_t depth, bool leaf)
+{
+    const struct td_entry *e = &c->s->e[c->entry_of[node]];
+    bool client = c->o->purpose == TD_PURPOSE_CLIENT;
+    if (!e->x) {
+        degraded_usage(c, node, leaf);
+        return;
+    }
+    uint32_t flags = X509_get_extension_flags(e->x);
+    if (leaf) {
+        leaf_usage(c, node, flags, client);
+    } else {
+        ca_usage(c, node, flags, depth, client);
+    }
+}
+
 void td_check_keys(struct td_audit *c, const struct td_cert_chain *ch, int leaf_entry)
 {
     const struct td_entry *e = &c->s->e[leaf_entry];
@@ -302,14 +326,9 @@ void td_check_keys(struct td_audit *c, const struct td_cert_chain *ch, int leaf_
     }
 }
 
-/* The order as stored: in a PEM chain file or a keystore key entry the chain
- * goes out as stored, and RFC 5246 7.4.2 wants each certificate to certify the
- * one before it (RFC 8446 4.4.2 tolerates disorder, many clients do not). */
-void td_check_order(struct td_audit *c, const struct td_cert_chain *ch, int group)
+/* Each certificate stored after one it certifies: the first one is reported. */
+static bool stored_out_of_order(struct td_audit *c, const struct td_cert_chain *ch, int group)
 {
-    if (group < 0 || !c->s->groups[group].order_matters) {
-        return;
-    }
     char w[600], w2[600];
     int last_pos = -1;
     int prev_node = -1;
@@ -330,6 +349,70 @@ void td_check_order(struct td_audit *c, const struct td_cert_chain *ch, int grou
         last_pos = e->pos;
         prev_node = (int)ch->nodes[i];
     }
+    return reported;
+}
+
+/* Entry i of the chain's file, when the chain does not hold it: another
+ * intermediate sent in place of the right one, a CA certificate above the
+ * gap, or one that certifies nothing. */
+static void stray_entry(struct td_audit *c, const struct td_cert_chain *ch, size_t i)
+{
+    char w[600], w2[600];
+    const struct td_entry *e = &c->s->e[i];
+    bool in = false;
+    for (size_t k = 0; k < ch->len; k++) {
+        in = in || c->entry_of[ch->nodes[k]] == (int)i;
+    }
+    const struct td_cert_node *top = &c->r->nodes[ch->nodes[ch->len - 1]];
+    bool gap = strcmp(top->link, "missing") == 0 || strcmp(top->link, "bad-signature") == 0;
+    /* A CA certificate that did not issue the top and cannot sit above
+     * the gap (pathLenConstraint 0: it issues no CA, so not the missing
+     * intermediate either): another intermediate (of the same CA,
+     * typically) sent in place of the one that signed the leaf. */
+    bool other_intermediate = !in && gap && e->x && e->info.is_ca && !e->info.self_signed &&
+                              !td_dn_eq(e->info.subject, top->info.issuer) && ch->len == 1 &&
+                              X509_get_pathlen(e->x) == 0;
+    if (other_intermediate) {
+        int node = c->node_of[i] >= 0 ? c->node_of[i] : td_audit_new_node(c, i, "other", -1);
+        td_audit_add(c->r, TD_CAUSE_INCORRECT_CHAIN, TD_SEV_ERROR, node,
+                     "Send the intermediate that issued the leaf instead (its caIssuers URL names it).",
+                     "%s did not issue %s (whose issuer is %s): a different intermediate sent in place of the "
+                     "right one",
+                     td_audit_who(c, node, w, sizeof w), td_audit_who(c, (int)ch->nodes[0], w2, sizeof w2),
+                     top->info.issuer);
+        return;
+    }
+    if (!in && gap && (e->info.is_ca || td_dn_eq(e->info.subject, top->info.issuer))) {
+        int node = c->node_of[i] >= 0 ? c->node_of[i] : td_audit_new_node(c, i, "other", -1);
+        if (td_dn_eq(e->info.subject, top->info.issuer)) {
+            td_audit_add(c->r, TD_CAUSE_INCORRECT_CHAIN, TD_SEV_ERROR, node,
+                         "Replace it with the CA certificate that really issued the one below (the CA's current "
+                         "intermediate; its caIssuers URL names it).",
+                         "%s has the name of the issuer of %s but not its key: a different or re-keyed CA certificate",
+                         td_audit_who(c, node, w, sizeof w),
+                         td_audit_who(c, (int)ch->nodes[ch->len - 1], w2, sizeof w2));
+        }
+        return; /* it sits above the gap */
+    }
+    if (!in && !e->trusted_entry && !(c->node_of[i] >= 0 && c->r->nodes[c->node_of[i]].chain >= 0)) {
+        int node = c->node_of[i] >= 0 ? c->node_of[i] : td_audit_new_node(c, i, "other", -1);
+        td_audit_add(c->r, TD_CAUSE_INCORRECT_CHAIN, TD_SEV_ERROR, node,
+                     "Remove it from the chain file (or keystore entry).",
+                     "%s is stored with the chain of %s but certifies nothing in it",
+                     td_audit_who(c, node, w, sizeof w), td_audit_who(c, (int)ch->nodes[0], w2, sizeof w2));
+    }
+}
+
+/* The order as stored: in a PEM chain file or a keystore key entry the chain
+ * goes out as stored, and RFC 5246 7.4.2 wants each certificate to certify the
+ * one before it (RFC 8446 4.4.2 tolerates disorder, many clients do not). */
+void td_check_order(struct td_audit *c, const struct td_cert_chain *ch, int group)
+{
+    if (group < 0 || !c->s->groups[group].order_matters) {
+        return;
+    }
+    char w[600];
+    bool reported = stored_out_of_order(c, ch, group);
     const struct td_entry *leaf = &c->s->e[c->entry_of[ch->nodes[0]]];
     if (!reported && leaf->group == group && leaf->pos != 0) {
         td_audit_add(
@@ -345,47 +428,6 @@ void td_check_order(struct td_audit *c, const struct td_cert_chain *ch, int grou
         if (e->group != group || c->dup_of[i] >= 0) {
             continue;
         }
-        bool in = false;
-        for (size_t k = 0; k < ch->len; k++) {
-            in = in || c->entry_of[ch->nodes[k]] == (int)i;
-        }
-        const struct td_cert_node *top = &c->r->nodes[ch->nodes[ch->len - 1]];
-        bool gap = strcmp(top->link, "missing") == 0 || strcmp(top->link, "bad-signature") == 0;
-        /* A CA certificate that did not issue the top and cannot sit above
-         * the gap (pathLenConstraint 0: it issues no CA, so not the missing
-         * intermediate either): another intermediate (of the same CA,
-         * typically) sent in place of the one that signed the leaf. */
-        bool other_intermediate = !in && gap && e->x && e->info.is_ca && !e->info.self_signed &&
-                                  !td_dn_eq(e->info.subject, top->info.issuer) && ch->len == 1 &&
-                                  X509_get_pathlen(e->x) == 0;
-        if (other_intermediate) {
-            int node = c->node_of[i] >= 0 ? c->node_of[i] : td_audit_new_node(c, i, "other", -1);
-            td_audit_add(c->r, TD_CAUSE_INCORRECT_CHAIN, TD_SEV_ERROR, node,
-                         "Send the intermediate that issued the leaf instead (its caIssuers URL names it).",
-                         "%s did not issue %s (whose issuer is %s): a different intermediate sent in place of the "
-                         "right one",
-                         td_audit_who(c, node, w, sizeof w), td_audit_who(c, (int)ch->nodes[0], w2, sizeof w2),
-                         top->info.issuer);
-            continue;
-        }
-        if (!in && gap && (e->info.is_ca || td_dn_eq(e->info.subject, top->info.issuer))) {
-            int node = c->node_of[i] >= 0 ? c->node_of[i] : td_audit_new_node(c, i, "other", -1);
-            if (td_dn_eq(e->info.subject, top->info.issuer)) {
-                td_audit_add(
-                    c->r, TD_CAUSE_INCORRECT_CHAIN, TD_SEV_ERROR, node,
-                    "Replace it with the CA certificate that really issued the one below (the CA's current "
-                    "intermediate; its caIssuers URL names it).",
-                    "%s has the name of the issuer of %s but not its key: a different or re-keyed CA certificate",
-                    td_audit_who(c, node, w, sizeof w), td_audit_who(c, (int)ch->nodes[ch->len - 1], w2, sizeof w2));
-            }
-            continue; /* it sits above the gap */
-        }
-        if (!in && !e->trusted_entry && !(c->node_of[i] >= 0 && c->r->nodes[c->node_of[i]].chain >= 0)) {
-            int node = c->node_of[i] >= 0 ? c->node_of[i] : td_audit_new_node(c, i, "other", -1);
-            td_audit_add(c->r, TD_CAUSE_INCORRECT_CHAIN, TD_SEV_ERROR, node,
-                         "Remove it from the chain file (or keystore entry).",
-                         "%s is stored with the chain of %s but certifies nothing in it",
-                         td_audit_who(c, node, w, sizeof w), td_audit_who(c, (int)ch->nodes[0], w2, sizeof w2));
-        }
+        stray_entry(c, ch, i);
     }
 }

@@ -111,117 +111,133 @@ static struct td_certset *new_set(const struct cert_args *a)
     return s;
 }
 
-/* Long by nature: one case per option, each a few lines (getopt_long). */
-/* 0 to go on, -1 after --help, else the exit status of a usage error. */
-static int parse_args(int argc, char **argv, struct cert_args *a)
+enum {
+    OPT_HOST = 256,
+    OPT_CA,
+    OPT_SYSCA,
+    OPT_KEY,
+    OPT_AT,
+    OPT_PURPOSE,
+    OPT_PW,
+    OPT_COMPARE,
+    OPT_JSON,
+    OPT_COLOR,
+    OPT_WARN
+};
+
+static const struct option cert_longopts[] = {
+    {"host", required_argument, NULL, OPT_HOST},
+    {"ca", required_argument, NULL, OPT_CA},
+    {"system-ca", no_argument, NULL, OPT_SYSCA},
+    {"key", required_argument, NULL, OPT_KEY},
+    {"at", required_argument, NULL, OPT_AT},
+    {"purpose", required_argument, NULL, OPT_PURPOSE},
+    {"password-file", required_argument, NULL, OPT_PW},
+    {"compare", no_argument, NULL, OPT_COMPARE},
+    {"json", no_argument, NULL, OPT_JSON},
+    {"color", required_argument, NULL, OPT_COLOR},
+    {"colour", required_argument, NULL, OPT_COLOR},
+    {"warn-days", required_argument, NULL, OPT_WARN},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+/* What to read besides the files: truststores, keys, passwords. 0, or the
+ * exit status of a usage error. */
+static int input_option(struct cert_args *a, int opt, const char *arg)
 {
-    enum {
-        OPT_HOST = 256,
-        OPT_CA,
-        OPT_SYSCA,
-        OPT_KEY,
-        OPT_AT,
-        OPT_PURPOSE,
-        OPT_PW,
-        OPT_COMPARE,
-        OPT_JSON,
-        OPT_COLOR,
-        OPT_WARN
-    };
-    static const struct option longopts[] = {
-        {"host", required_argument, NULL, OPT_HOST},
-        {"ca", required_argument, NULL, OPT_CA},
-        {"system-ca", no_argument, NULL, OPT_SYSCA},
-        {"key", required_argument, NULL, OPT_KEY},
-        {"at", required_argument, NULL, OPT_AT},
-        {"purpose", required_argument, NULL, OPT_PURPOSE},
-        {"password-file", required_argument, NULL, OPT_PW},
-        {"compare", no_argument, NULL, OPT_COMPARE},
-        {"json", no_argument, NULL, OPT_JSON},
-        {"color", required_argument, NULL, OPT_COLOR},
-        {"colour", required_argument, NULL, OPT_COLOR},
-        {"warn-days", required_argument, NULL, OPT_WARN},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    struct td_audit_opts *ao = &a->ao;
-    ao->at = (int64_t)time(NULL);
-    ao->warn_days = 30;
-    ao->purpose = TD_PURPOSE_SERVER;
-    a->color = "auto";
-    int opt;
-    optind = 1;
-    while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-        switch (opt) {
-        case 'h':
-            help(stdout);
-            return -1;
-        case OPT_HOST:
-            ao->host = optarg;
-            break;
-        case OPT_CA:
-            if (a->ncas == sizeof a->cas / sizeof a->cas[0]) {
-                fputs("tlsdiag cert: too many --ca\n", stderr);
-                return TD_EXIT_USAGE;
-            }
-            a->cas[a->ncas++] = optarg;
-            break;
-        case OPT_SYSCA:
-            ao->system_ca = true;
-            break;
-        case OPT_KEY:
-            if (a->nkeys == sizeof a->keys / sizeof a->keys[0]) {
-                fputs("tlsdiag cert: too many --key\n", stderr);
-                return TD_EXIT_USAGE;
-            }
-            a->keys[a->nkeys++] = optarg;
-            break;
-        case OPT_AT:
-            if (!parse_time(optarg, &ao->at)) {
-                fprintf(stderr, "tlsdiag cert: --at takes 2026-01-31, 2026-01-31T12:00:00Z or @EPOCH, not '%s'\n",
-                        optarg);
-                return TD_EXIT_USAGE;
-            }
-            break;
-        case OPT_PURPOSE:
-            if (strcmp(optarg, "server") == 0) {
-                ao->purpose = TD_PURPOSE_SERVER;
-            } else if (strcmp(optarg, "client") == 0) {
-                ao->purpose = TD_PURPOSE_CLIENT;
-            } else {
-                fprintf(stderr, "tlsdiag cert: --purpose takes server or client, not '%s'\n", optarg);
-                return TD_EXIT_USAGE;
-            }
-            break;
-        case OPT_WARN: {
-            long v;
-            if (!cli_parse_long("cert", "--warn-days", optarg, 0, 36500, &v)) {
-                return TD_EXIT_USAGE;
-            }
-            ao->warn_days = (int)v;
-            break;
+    switch (opt) {
+    case OPT_CA:
+        if (a->ncas == sizeof a->cas / sizeof a->cas[0]) {
+            fputs("tlsdiag cert: too many --ca\n", stderr);
+            return TD_EXIT_USAGE;
         }
-        case OPT_PW:
-            if (!read_password(a, optarg)) {
-                return TD_EXIT_USAGE;
-            }
-            break;
-        case OPT_COMPARE:
-            ao->compare = true;
-            break;
-        case OPT_JSON:
-            a->json = true;
-            break;
-        case OPT_COLOR:
-            if (!cli_parse_color("cert", optarg, &a->color)) {
-                return TD_EXIT_USAGE;
-            }
-            break;
-        default:
-            return cli_try_help("cert");
+        a->cas[a->ncas++] = arg;
+        break;
+    case OPT_SYSCA:
+        a->ao.system_ca = true;
+        break;
+    case OPT_KEY:
+        if (a->nkeys == sizeof a->keys / sizeof a->keys[0]) {
+            fputs("tlsdiag cert: too many --key\n", stderr);
+            return TD_EXIT_USAGE;
         }
+        a->keys[a->nkeys++] = arg;
+        break;
+    case OPT_PW:
+        if (!read_password(a, arg)) {
+            return TD_EXIT_USAGE;
+        }
+        break;
+    default:
+        break;
     }
-    int nfiles = argc - optind;
+    return 0;
+}
+
+/* --purpose server|client. */
+static bool parse_purpose(const char *arg, enum td_purpose *out)
+{
+    if (strcmp(arg, "server") == 0) {
+        *out = TD_PURPOSE_SERVER;
+    } else if (strcmp(arg, "client") == 0) {
+        *out = TD_PURPOSE_CLIENT;
+    } else {
+        fprintf(stderr, "tlsdiag cert: --purpose takes server or client, not '%s'\n", arg);
+        return false;
+    }
+    return true;
+}
+
+/* What to check the certificates against: name, time, purpose, a peer's
+ * truststore. 0, or the exit status of a usage error. */
+static int check_option(struct td_audit_opts *ao, int opt, const char *arg)
+{
+    long v;
+    switch (opt) {
+    case OPT_HOST:
+        ao->host = arg;
+        break;
+    case OPT_AT:
+        if (!parse_time(arg, &ao->at)) {
+            fprintf(stderr, "tlsdiag cert: --at takes 2026-01-31, 2026-01-31T12:00:00Z or @EPOCH, not '%s'\n", arg);
+            return TD_EXIT_USAGE;
+        }
+        break;
+    case OPT_PURPOSE:
+        if (!parse_purpose(arg, &ao->purpose)) {
+            return TD_EXIT_USAGE;
+        }
+        break;
+    case OPT_WARN:
+        if (!cli_parse_long("cert", "--warn-days", arg, 0, 36500, &v)) {
+            return TD_EXIT_USAGE;
+        }
+        ao->warn_days = (int)v;
+        break;
+    case OPT_COMPARE:
+        ao->compare = true;
+        break;
+    default:
+        break;
+    }
+    return 0;
+}
+
+/* How to show the report. 0, or the exit status of a usage error. */
+static int output_option(struct cert_args *a, int opt, const char *arg)
+{
+    if (opt == OPT_JSON) {
+        a->json = true;
+    } else if (opt == OPT_COLOR && !cli_parse_color("cert", arg, &a->color)) {
+        return TD_EXIT_USAGE;
+    }
+    return 0;
+}
+
+/* The files after the options: one or more, exactly two with --compare. */
+static int check_files(const struct cert_args *a, int nfiles)
+{
     if (a->ao.compare && (nfiles != 2 || a->ncas)) {
         return cli_usage_error("cert", "--compare takes exactly KEYSTORE TRUSTSTORE (and no --ca)");
     }
@@ -229,6 +245,49 @@ static int parse_args(int argc, char **argv, struct cert_args *a)
         return cli_usage_error("cert", "no certificate file given");
     }
     return 0;
+}
+
+/* 0 to go on, -1 after --help, else the exit status of a usage error. */
+static int parse_args(int argc, char **argv, struct cert_args *a)
+{
+    struct td_audit_opts *ao = &a->ao;
+    ao->at = (int64_t)time(NULL);
+    ao->warn_days = 30;
+    ao->purpose = TD_PURPOSE_SERVER;
+    a->color = "auto";
+    int opt;
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "h", cert_longopts, NULL)) != -1) {
+        int rc;
+        switch (opt) {
+        case 'h':
+            help(stdout);
+            return -1;
+        case OPT_CA:
+        case OPT_SYSCA:
+        case OPT_KEY:
+        case OPT_PW:
+            rc = input_option(a, opt, optarg);
+            break;
+        case OPT_HOST:
+        case OPT_AT:
+        case OPT_PURPOSE:
+        case OPT_WARN:
+        case OPT_COMPARE:
+            rc = check_option(ao, opt, optarg);
+            break;
+        case OPT_JSON:
+        case OPT_COLOR:
+            rc = output_option(a, opt, optarg);
+            break;
+        default:
+            return cli_try_help("cert");
+        }
+        if (rc) {
+            return rc;
+        }
+    }
+    return check_files(a, argc - optind);
 }
 
 /* Load what was given, audit it, render the report. */

@@ -43,9 +43,16 @@ struct pcap_run {
     size_t num_held, held_bytes;
     bool streaming;
     bool progress_shown;
-    uint64_t shown;    /* connections shown from this file */
-    bool failed_shown; /* one of them failed, or was rejected after completing */
-    bool filter_error; /* --stream named a stream the file does not have */
+    uint64_t shown;       /* connections shown from this file */
+    bool failed_shown;    /* one of them failed, or was rejected after completing */
+    bool filter_error;    /* --stream named a stream the file does not have */
+    struct td_html *html; /* --html: the page's collector, or NULL */
+    bool text_off;        /* --html -: the page replaces the text on stdout */
+};
+
+/* What on_conn kept for a verdict to come, when --html also waits for it. */
+struct both {
+    void *text, *html;
 };
 
 static bool check_filter(const struct pcap_run *r, const struct td_run_stats *st, const char *file);
@@ -135,9 +142,8 @@ static void finish(struct pcap_run *r, const struct td_conn_result *res, struct 
     emit(r, res->stream, out);
 }
 
-static void *on_conn(void *ctx, const struct td_conn_result *res)
+static void *text_conn(struct pcap_run *r, const struct td_conn_result *res)
 {
-    struct pcap_run *r = ctx;
     if (!wanted(r, res->conn, res->facts)) {
         return NULL;
     }
@@ -160,9 +166,8 @@ static void *on_conn(void *ctx, const struct td_conn_result *res)
     return NULL;
 }
 
-static void on_verdict(void *ctx, const struct td_conn_result *res, void *keep)
+static void text_verdict(struct pcap_run *r, const struct td_conn_result *res, void *keep)
 {
-    struct pcap_run *r = ctx;
     if (!keep) {
         return; /* not shown */
     }
@@ -175,16 +180,53 @@ static void on_verdict(void *ctx, const struct td_conn_result *res, void *keep)
     free(k);
 }
 
+/* --html goes with the text (or JSON), as tcpdump's -w: both see the same
+ * connections, the filters apply to both. */
+static void *on_conn(void *ctx, const struct td_conn_result *res)
+{
+    struct pcap_run *r = ctx;
+    void *t = text_conn(r, res); /* --html -: counts only (summary_only) */
+    if (!r->html) {
+        return t;
+    }
+    void *h = wanted(r, res->conn, res->facts) ? td_html_conn(r->html, res) : NULL;
+    if (!t && !h) {
+        return NULL;
+    }
+    struct both *b = td_calloc(1, sizeof *b);
+    b->text = t;
+    b->html = h;
+    return b;
+}
+
+static void on_verdict(void *ctx, const struct td_conn_result *res, void *keep)
+{
+    struct pcap_run *r = ctx;
+    if (!r->html) {
+        text_verdict(r, res, keep);
+        return;
+    }
+    struct both *b = keep;
+    if (b) {
+        td_html_verdict(r->html, res, b->html);
+        text_verdict(r, res, b->text);
+        free(b);
+    }
+}
+
 static void on_http(void *ctx, const struct td_http_result *h)
 {
     struct pcap_run *r = ctx;
-    if (r->summary_only) {
-        return;
-    }
     if (r->stream >= 0 && h->http->stream != r->stream && !(h->up && h->up_stream == r->stream)) {
         return;
     }
     if (r->host && !host_is(r, h->http->client) && !host_is(r, h->http->server)) {
+        return;
+    }
+    if (r->html) {
+        td_html_http(r->html, h);
+    }
+    if (r->summary_only || r->text_off) {
         return;
     }
     r->shown++;
@@ -204,6 +246,9 @@ static void on_summary(void *ctx, const struct td_analysis_summary *s)
     struct pcap_run *r = ctx;
     flush_held(r);
     r->streaming = false;
+    if (r->html) {
+        td_html_summary(r->html, s);
+    }
     if (r->problems > MAX_PROBLEMS_SHOWN) {
         fprintf(stderr, "tlsdiag: %s: %llu more problems not shown\n", s->file,
                 (unsigned long long)(r->problems - MAX_PROBLEMS_SHOWN));
@@ -211,7 +256,9 @@ static void on_summary(void *ctx, const struct td_analysis_summary *s)
     struct td_buf b = {0};
     struct td_render_opts so = r->ro;
     so.file = s->file;
-    if (r->json) {
+    if (r->text_off) {
+        /* the page is the output */
+    } else if (r->json) {
         if (r->summary_only) {
             td_render_analysis_json(&b, s, &so);
         }
@@ -274,6 +321,10 @@ static void help(FILE *f)
           "      --keylog FILE    decrypt with the secrets of an NSS key log (SSLKEYLOGFILE); also read\n"
           "                       from $SSLKEYLOGFILE and from pcapng Decryption Secrets Blocks\n"
           "      --summary        only the summary\n"
+          "      --html FILE      also write a self-contained HTML page (no script, loads nothing): ladders,\n"
+          "                       verdicts, chains, fixes, failures over time; '-': the page instead of text\n"
+          "      --html-all       in that page, a ladder for every connection (default: for failed ones,\n"
+          "                       and for all only in captures under 500 connections)\n"
           "      --color WHEN     auto (default), always, never (NO_COLOR is honoured)\n"
           "  -h, --help           this help\n"
           "\n"
@@ -346,13 +397,26 @@ static bool load_keylog(const char *path, struct td_keylog **out)
 struct pcap_args {
     const char **files;
     size_t num_files;
-    const char *color, *ca_path, *keylog_path, *expect_host;
+    const char *color, *ca_path, *keylog_path, *expect_host, *html;
+    bool html_all;
 };
 
 /* 0 to go on, else the exit status (help shown, or a usage error said). */
 static int parse_args(int argc, char **argv, struct pcap_run *r, struct pcap_args *a)
 {
-    enum { OPT_JSON = 256, OPT_STREAM, OPT_HOST, OPT_FAILED, OPT_SUMMARY, OPT_COLOR, OPT_CA, OPT_EXPECT, OPT_KEYLOG };
+    enum {
+        OPT_JSON = 256,
+        OPT_STREAM,
+        OPT_HOST,
+        OPT_FAILED,
+        OPT_SUMMARY,
+        OPT_COLOR,
+        OPT_CA,
+        OPT_EXPECT,
+        OPT_KEYLOG,
+        OPT_HTML,
+        OPT_HTML_ALL
+    };
     static const struct option longopts[] = {
         {"json", no_argument, NULL, OPT_JSON},
         {"verbose", no_argument, NULL, 'v'},
@@ -365,6 +429,8 @@ static int parse_args(int argc, char **argv, struct pcap_run *r, struct pcap_arg
         {"ca", required_argument, NULL, OPT_CA},
         {"expect-host", required_argument, NULL, OPT_EXPECT},
         {"keylog", required_argument, NULL, OPT_KEYLOG},
+        {"html", required_argument, NULL, OPT_HTML},
+        {"html-all", no_argument, NULL, OPT_HTML_ALL},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -411,6 +477,12 @@ static int parse_args(int argc, char **argv, struct pcap_run *r, struct pcap_arg
         case OPT_KEYLOG:
             a->keylog_path = optarg;
             break;
+        case OPT_HTML:
+            a->html = optarg;
+            break;
+        case OPT_HTML_ALL:
+            a->html_all = true;
+            break;
         case OPT_COLOR:
             if (!cli_parse_color("pcap", optarg, &a->color)) {
                 return TD_EXIT_USAGE;
@@ -425,6 +497,14 @@ static int parse_args(int argc, char **argv, struct pcap_run *r, struct pcap_arg
     }
     if (a->num_files == 0) {
         return cli_usage_error("pcap", "no capture file given");
+    }
+    if (a->html_all && !a->html) {
+        return cli_usage_error("pcap", "--html-all goes with --html FILE");
+    }
+    for (size_t i = 0; a->html && i < a->num_files; i++) {
+        if (strcmp(a->html, a->files[i]) == 0 && strcmp(a->html, "-") != 0) {
+            return cli_usage_error("pcap", "--html %s is a capture being read: choose another file", a->html);
+        }
     }
     return 0;
 }
@@ -470,11 +550,24 @@ int cmd_pcap(int argc, char **argv)
     r.ro.utf8 = r.term.utf8;
     ao.utf8 = r.term.utf8;
 
+    struct cli_out html_out;
+    if (args.html && !cli_out_open("pcap", "--html", args.html, &html_out)) {
+        td_castore_free(ca);
+        td_keylog_free(keylog);
+        free(args.files);
+        return TD_EXIT_USAGE;
+    }
     ao.stop = &stop_requested;
     catch_signals();
     struct td_analysis_cb cb = {&r, on_conn, on_verdict, on_http, on_summary, on_problem, on_progress};
     struct td_analysis *an = td_analysis_new(&ao, &cb);
     r.ro.cert_cache = td_analysis_cert_cache(an);
+    if (args.html) {
+        struct td_html_opts ho = {.all = args.html_all, .utf8 = r.term.utf8};
+        r.html = td_html_new(&ho, r.ro.cert_cache);
+        r.text_off = strcmp(args.html, "-") == 0;
+        r.summary_only |= r.text_off;
+    }
     bool any_failed = false, input_error = false;
     for (size_t i = 0; i < args.num_files && !stop_requested; i++) {
         char err[512] = "";
@@ -489,16 +582,26 @@ int cmd_pcap(int argc, char **argv)
         r.problems = 0;
         r.shown = 0;
         r.failed_shown = false;
+        if (r.html) {
+            td_html_file(r.html, args.files[i]);
+        }
         td_analyse_reader(an, rd, args.files[i]);
         td_reader_close(rd);
         any_failed |= r.failed_shown;
+    }
+    bool html_ok = true;
+    if (r.html) {
+        struct td_buf page = {0};
+        td_html_page(r.html, &page);
+        html_ok = cli_out_commit("pcap", "--html", &html_out, &page);
+        td_html_free(r.html);
     }
     td_analysis_free(an);
     free(args.files);
     td_castore_free(ca);
     td_keylog_free(keylog);
     fflush(stdout);
-    if (input_error || r.filter_error) {
+    if (input_error || r.filter_error || !html_ok) {
         return TD_EXIT_USAGE;
     }
     return any_failed ? TD_EXIT_FAILURES : TD_EXIT_OK;

@@ -5,6 +5,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/mem.h"
 
 #include "base/banned.h"
 
@@ -55,5 +59,55 @@ bool cli_write_buf(struct td_buf *b)
         ok = fwrite(b->data, 1, b->len, stdout) == b->len;
     }
     td_buf_free(b);
+    return ok;
+}
+
+/* mkstemp makes the file 0600: give it what a plain fopen would. */
+static void fchmod_umask(const char *path)
+{
+    mode_t m = umask(0);
+    umask(m);
+    chmod(path, 0666 & ~m);
+}
+
+bool cli_out_open(const char *cmd, const char *opt, const char *path, struct cli_out *o)
+{
+    td_memzero(o, sizeof *o);
+    o->path = path;
+    if (strcmp(path, "-") == 0) {
+        o->f = stdout;
+        return true;
+    }
+    size_t n = strlen(path);
+    o->tmp = td_malloc(n + 8);
+    td_memcopy(o->tmp, path, n);
+    td_memcopy(o->tmp + n, ".XXXXXX", 8);
+    int fd = mkstemp(o->tmp);
+    if (fd < 0 || !(o->f = fdopen(fd, "w"))) {
+        fprintf(stderr, "tlsdiag %s: %s %s: cannot write: %s\n", cmd, opt, path, strerror(errno));
+        free(o->tmp);
+        o->tmp = NULL;
+        return false;
+    }
+    return true;
+}
+
+bool cli_out_commit(const char *cmd, const char *opt, struct cli_out *o, struct td_buf *b)
+{
+    bool ok = b->len == 0 || fwrite(b->data, 1, b->len, o->f) == b->len;
+    td_buf_free(b);
+    if (o->f == stdout) {
+        return fflush(stdout) == 0 && ok;
+    }
+    ok = fclose(o->f) == 0 && ok;
+    if (ok) {
+        fchmod_umask(o->tmp);
+        ok = rename(o->tmp, o->path) == 0;
+    }
+    if (!ok) {
+        fprintf(stderr, "tlsdiag %s: %s %s: cannot write: %s\n", cmd, opt, o->path, strerror(errno));
+        unlink(o->tmp);
+    }
+    free(o->tmp);
     return ok;
 }

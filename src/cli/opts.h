@@ -4,6 +4,7 @@
 #define TD_CLI_OPTS_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "base/mem.h"
 
@@ -18,5 +19,18 @@ bool cli_parse_color(const char *cmd, const char *arg, const char **out);
 bool cli_parse_long(const char *cmd, const char *opt, const char *arg, long lo, long hi, long *out);
 /* Write b to standard output and free it; false when the write failed. */
 bool cli_write_buf(struct td_buf *b);
+
+/* An output file written whole or not at all (tlsdiag pcap --html FILE):
+ * a temporary file next to PATH, renamed into place by cli_out_commit; "-"
+ * is standard output. Both say on stderr why they failed ("tlsdiag CMD: OPT
+ * PATH: cannot write: ..."). */
+struct cli_out {
+    const char *path;
+    char *tmp;
+    FILE *f;
+};
+bool cli_out_open(const char *cmd, const char *opt, const char *path, struct cli_out *o);
+/* Writes b (freed) and renames the file into place. */
+bool cli_out_commit(const char *cmd, const char *opt, struct cli_out *o, struct td_buf *b);
 
 #endif

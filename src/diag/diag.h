@@ -1,6 +1,7 @@
 /* Diagnosis: names the cause of a failed handshake from facts about the
  * connection and what the capture showed about the same server. Rules are
- * pure functions of those facts (rules.c); facts.c extracts them. */
+ * pure functions of those facts (rules_*.c, run in order by rules.c); facts.c
+ * extracts them. */
 #ifndef TD_DIAG_H
 #define TD_DIAG_H
 
@@ -109,7 +110,7 @@ struct td_facts {
     bool client_cert_unlisted;      /* the CertificateRequest names CAs, and no certificate of the client's
                                      * chain is issued by (or is) one of them */
     uint32_t client_flight_records; /* TLS 1.3 encrypted records before the client's Finished */
-    /* alerts: the first fatal (or first) alert of each side */
+    /* alerts: the first fatal (or first) alert of each side; [2] arrays are indexed by enum td_role */
     bool alert[2];
     uint8_t alert_level[2], alert_desc[2];
     uint16_t alert_version[2];

@@ -10,9 +10,6 @@
 
 #include "base/banned.h"
 
-/* RFC 8446 4 HandshakeType values used here. */
-enum { HS_CH = 1, HS_SH = 2, HS_HRR = 6, HS_CERT = 11, HS_SKE = 12, HS_CR = 13, HS_FIN = 20 };
-
 static void copy_u16s(struct td_u16s *dst, const struct td_u16s *src)
 {
     dst->n = src->n;
@@ -114,10 +111,10 @@ static bool client_cert_listed(const struct td_certificate_request *cr, const st
 
 static void version_span(const struct td_client_hello *ch, uint16_t *lo, uint16_t *hi)
 {
-    *lo = 0xffff, *hi = 0;
+    *lo = UINT16_MAX, *hi = 0;
     for (size_t i = 0; i < ch->versions.n; i++) {
         uint16_t v = ch->versions.v[i];
-        if (td_is_grease(v) || (v >> 8) != 3) {
+        if (td_is_grease(v) || (v >> 8) != (TD_VERSION_SSL3 >> 8)) { /* SSL 3.0 and TLS: major version 3 */
             continue;
         }
         *lo = v < *lo ? v : *lo;
@@ -125,11 +122,24 @@ static void version_span(const struct td_client_hello *ch, uint16_t *lo, uint16_
     }
     if (*hi == 0) { /* no supported_versions: legacy_version is the highest, SSL 3.0 the floor */
         *hi = ch->legacy_version;
-        *lo = 0x0300;
+        *lo = TD_VERSION_SSL3;
     }
 }
 
-void td_facts_from_conn(struct td_facts *f, const struct td_tls_conn *c, const struct td_diag_opts *o, bool with_chains)
+/* What td_facts_from_conn carries from one message to the next. */
+struct walk {
+    struct td_facts *f;
+    const struct td_tls_conn *c;
+    const struct td_diag_opts *o;
+    bool with_chains;
+    const char *host; /* the name the server's certificate is checked against */
+    bool client_fin_seen;
+    const struct td_certificate_request *cr;
+    const struct td_certificate *client_cert;
+};
+
+/* Everything but the chains, which are most of the struct: zeroed only when checked. */
+static void facts_reset(struct td_facts *f, bool with_chains)
 {
     td_memzero(f, offsetof(struct td_facts, chain));
     f->chain.num_certs = f->client_chain.num_certs = 0;
@@ -139,6 +149,11 @@ void td_facts_from_conn(struct td_facts *f, const struct td_tls_conn *c, const s
         f->chain.leaf_self_signed = f->chain.ends_self_signed = false;
         f->client_chain.expired = f->client_chain.not_yet_valid = false;
     }
+}
+
+/* What the connection itself holds: addresses, outcome, coverage, preamble. */
+static void conn_facts(struct td_facts *f, const struct td_tls_conn *c)
+{
     f->tls = c->tls_seen;
     f->outcome = td_tls_outcome(c);
     f->reason = c->fail_reason;
@@ -155,16 +170,9 @@ void td_facts_from_conn(struct td_facts *f, const struct td_tls_conn *c, const s
     f->http_cert_error = c->http_cert_error;
     f->first_ns = time_ns(&c->first_ts);
     f->cov = c->cov;
-    f->skipped[0] = c->dir[TD_CLIENT].resync_skipped;
-    f->skipped[1] = c->dir[TD_SERVER].resync_skipped;
+    f->skipped[TD_CLIENT] = c->dir[TD_CLIENT].resync_skipped;
+    f->skipped[TD_SERVER] = c->dir[TD_SERVER].resync_skipped;
     f->gap_in_handshake = c->gap_in_handshake;
-    /* Without SNI or --host the client named nothing but the address it
-     * connected to: clients then check the certificate's IP SANs. */
-    const char *host = c->sni ? c->sni : (o && o->host) ? o->host : f->server_ip;
-    f->name_is_address = !c->sni && !(o && o->host);
-    bool client_fin_seen = false;
-    const struct td_certificate_request *cr = NULL;
-    const struct td_certificate *client_cert = NULL;
     if (c->pre.proto) {
         f->preamble = true;
         f->preamble_proxy = c->pre.proxy;
@@ -173,160 +181,212 @@ void td_facts_from_conn(struct td_facts *f, const struct td_tls_conn *c, const s
         f->refused_frame = c->pre_refused_frame;
         snprintf(f->refused_text, sizeof f->refused_text, "%s", c->pre.refusal);
     }
+}
+
+/* What any message tells: the first malformed one, the first of each side,
+ * the client going on after its ClientHello, gaps, the server's count. */
+static void any_message(struct td_facts *f, const struct td_msg *m, enum td_role side)
+{
+    if ((m->kind == TD_M_MALFORMED || m->malformed) && !f->malformed && !f->over_limit) {
+        f->malformed = !m->over_limit;
+        f->over_limit = m->over_limit;
+        f->over_limit_len = m->length;
+        f->malformed_side = side;
+        f->malformed_frame = m->frame;
+        snprintf(f->malformed_text, sizeof f->malformed_text, "%s", m->text ? m->text : "");
+    }
+    if (m->kind != TD_M_TCP_FIN && m->kind != TD_M_TCP_RST && m->kind != TD_M_GAP) {
+        uint64_t *first = side == TD_CLIENT ? &f->first_client_frame : &f->first_server_frame;
+        if (!*first) {
+            *first = m->frame;
+        }
+        if (side == TD_CLIENT) {
+            f->client_msgs++;
+            if (m->kind == TD_M_APPDATA && !f->client_appdata_frame) {
+                f->client_appdata_frame = m->frame;
+            }
+            if (f->have_ch && !f->client_later_frame && m->kind != TD_M_NOT_TLS && m->kind != TD_M_MALFORMED) {
+                f->client_later_frame = m->frame;
+                snprintf(f->client_later, sizeof f->client_later, "%s", td_msg_type_name(m));
+            }
+        }
+    }
+    if (m->kind == TD_M_GAP && !f->gap_side[side]) {
+        f->gap_side[side] = true;
+        f->gap_side_frame[side] = m->frame;
+    }
+    if (m->from == TD_SERVER && m->kind != TD_M_TCP_FIN && m->kind != TD_M_TCP_RST) {
+        f->server_msgs++;
+        f->last_server_frame = m->frame;
+    }
+}
+
+static void client_hello(struct td_facts *f, const struct td_msg *m)
+{
+    const struct td_client_hello *ch = m->u.ch;
+    f->have_ch = true;
+    f->sslv2_hello = ch->sslv2_format;
+    f->ch_frame = m->frame;
+    version_span(ch, &f->ch_min, &f->ch_max);
+    f->ch_supported_versions = ch->versions.n > 0;
+    copy_u16s(&f->ch_suites, &ch->suites);
+    copy_u16s(&f->ch_groups, &ch->groups);
+    copy_u16s(&f->ch_key_shares, &ch->key_shares);
+    f->sni = ch->has_sni && ch->sni;
+    snprintf(f->sni_name, sizeof f->sni_name, "%s", ch->sni ? ch->sni : "");
+}
+
+/* A Certificate: the server's (order, roots, chain checks) or the client's. */
+static void certificate(struct walk *w, const struct td_msg *m)
+{
+    struct td_facts *f = w->f;
+    const struct td_tls_conn *c = w->c;
+    const struct td_diag_opts *o = w->o;
+    if (m->from == TD_SERVER && !f->have_cert) {
+        f->have_cert = true;
+        f->cert_frame = m->frame;
+        if (!m->u.cert->tls13) {
+            order_check(m->u.cert, o ? o->cert_cache : NULL, f);
+        }
+        root_check(m->u.cert, f);
+        if (w->with_chains) {
+            chain_of(m->u.cert, w->host, f->when, o, false, &f->chain);
+        }
+    } else if (m->from == TD_CLIENT && !f->client_cert_seen) {
+        f->client_cert_seen = true;
+        f->client_cert_frame = m->frame;
+        f->client_cert_empty = m->u.cert->num_certs_total == 0;
+        w->client_cert = m->u.cert;
+        /* nginx's 400 after a completed handshake: which fault of the client's chain */
+        if (w->with_chains || c->http_cert_error) {
+            chain_of(m->u.cert, NULL, f->when, o, true, &f->client_chain);
+        }
+    }
+}
+
+static void handshake(struct walk *w, const struct td_msg *m)
+{
+    struct td_facts *f = w->f;
+    if (m->hs_type == TD_HS_CLIENT_HELLO && !f->have_ch && m->u.ch) {
+        client_hello(f, m);
+    } else if (m->hs_type == TD_HS_HELLO_RETRY_REQUEST && m->u.sh) {
+        f->hrr = true;
+        f->hrr_frame = m->frame;
+        f->hrr_group = m->u.sh->key_share_group;
+    } else if (m->hs_type == TD_HS_SERVER_HELLO && m->u.sh && !f->have_sh) {
+        f->have_sh = true;
+        f->sh_frame = m->frame;
+        f->version = m->u.sh->version;
+        f->suite = m->u.sh->suite;
+        f->sh_group = m->u.sh->key_share_group;
+    } else if (m->hs_type == TD_HS_SERVER_KEY_EXCHANGE && m->u.ske && m->u.ske->kind == TD_SKE_ECDHE && !f->sh_group) {
+        f->sh_group = m->u.ske->group; /* TLS 1.2: the curve the server chose */
+    } else if (m->hs_type == TD_HS_CERTIFICATE && m->u.cert) {
+        certificate(w, m);
+    } else if (m->hs_type == TD_HS_CERTIFICATE_REQUEST) {
+        f->cert_request = true;
+        f->cr_frame = m->frame;
+        w->cr = m->u.cr;
+    }
+}
+
+/* TLS 1.3 encrypted handshake records: the server's flight, and the client's
+ * records before its Finished. */
+static void enc_handshake(struct walk *w, const struct td_msg *m)
+{
+    struct td_facts *f = w->f;
+    if (m->from == TD_SERVER) {
+        f->server_flight_frame = m->frame;
+        f->server_flight_records++;
+    }
+    if (m->from == TD_CLIENT && w->c->tls13 && !w->client_fin_seen) {
+        if (m->hs_type == TD_HS_FINISHED) {
+            w->client_fin_seen = true;
+            f->client_finished = true;
+        } else {
+            if (!f->client_flight_records) {
+                f->client_first_enc_len = m->length;
+                f->client_first_enc_frame = m->frame;
+            }
+            f->client_flight_records++;
+        }
+    }
+}
+
+/* The first alert, fin, reset, gap and plain text of each side. */
+static void first_of_kind(struct td_facts *f, const struct td_msg *m, enum td_role side)
+{
+    switch (m->kind) {
+    case TD_M_ALERT:
+        /* the first fatal alert of a side, else its first alert */
+        if (!f->alert[side] ||
+            (f->alert_level[side] != TD_ALERT_LEVEL_FATAL && m->alert_level == TD_ALERT_LEVEL_FATAL)) {
+            f->alert[side] = true;
+            f->alert_level[side] = m->alert_level;
+            f->alert_desc[side] = m->alert_desc;
+            f->alert_version[side] = m->record_version;
+            f->alert_encrypted[side] = m->encrypted;
+            f->alert_frame[side] = m->frame;
+        }
+        break;
+    case TD_M_NOT_TLS:
+        if (!f->not_tls[side]) {
+            f->not_tls[side] = true;
+            f->not_tls_frame[side] = m->frame;
+            snprintf(f->not_tls_text[side], sizeof f->not_tls_text[side], "%s", m->text ? m->text : "");
+        }
+        break;
+    case TD_M_GAP:
+        if (!f->gap) {
+            f->gap = true;
+            f->gap_frame = m->frame;
+        }
+        break;
+    case TD_M_TCP_FIN:
+        if (!f->fin[side]) {
+            f->fin[side] = true;
+            f->fin_frame[side] = m->frame;
+        }
+        break;
+    case TD_M_TCP_RST:
+        if (!f->rst[side]) {
+            f->rst[side] = true;
+            f->rst_frame[side] = m->frame;
+        }
+        break;
+    default:
+        break;
+    }
+}
+
+void td_facts_from_conn(struct td_facts *f, const struct td_tls_conn *c, const struct td_diag_opts *o, bool with_chains)
+{
+    facts_reset(f, with_chains);
+    conn_facts(f, c);
+    /* Without SNI or --host the client named nothing but the address it
+     * connected to: clients then check the certificate's IP SANs. */
+    const char *host = c->sni ? c->sni : (o && o->host) ? o->host : f->server_ip;
+    f->name_is_address = !c->sni && !(o && o->host);
+    struct walk w = {.f = f, .c = c, .o = o, .with_chains = with_chains, .host = host};
     for (const struct td_msg *m = c->msgs; m; m = m->next) {
-        int side = m->from == TD_CLIENT ? 0 : 1;
-        if ((m->kind == TD_M_MALFORMED || m->malformed) && !f->malformed && !f->over_limit) {
-            f->malformed = !m->over_limit;
-            f->over_limit = m->over_limit;
-            f->over_limit_len = m->length;
-            f->malformed_side = side;
-            f->malformed_frame = m->frame;
-            snprintf(f->malformed_text, sizeof f->malformed_text, "%s", m->text ? m->text : "");
-        }
-        if (m->kind != TD_M_TCP_FIN && m->kind != TD_M_TCP_RST && m->kind != TD_M_GAP) {
-            uint64_t *first = side == 0 ? &f->first_client_frame : &f->first_server_frame;
-            if (!*first) {
-                *first = m->frame;
-            }
-            if (side == 0) {
-                f->client_msgs++;
-                if (m->kind == TD_M_APPDATA && !f->client_appdata_frame) {
-                    f->client_appdata_frame = m->frame;
-                }
-                if (f->have_ch && !f->client_later_frame && m->kind != TD_M_NOT_TLS && m->kind != TD_M_MALFORMED) {
-                    f->client_later_frame = m->frame;
-                    snprintf(f->client_later, sizeof f->client_later, "%s", td_msg_type_name(m));
-                }
-            }
-        }
-        if (m->kind == TD_M_GAP && !f->gap_side[side]) {
-            f->gap_side[side] = true;
-            f->gap_side_frame[side] = m->frame;
-        }
-        if (m->from == TD_SERVER && m->kind != TD_M_TCP_FIN && m->kind != TD_M_TCP_RST) {
-            f->server_msgs++;
-            f->last_server_frame = m->frame;
-        }
-        switch (m->kind) {
-        case TD_M_HANDSHAKE:
-            if (m->hs_type == HS_CH && !f->have_ch && m->u.ch) {
-                const struct td_client_hello *ch = m->u.ch;
-                f->have_ch = true;
-                f->sslv2_hello = ch->sslv2_format;
-                f->ch_frame = m->frame;
-                version_span(ch, &f->ch_min, &f->ch_max);
-                f->ch_supported_versions = ch->versions.n > 0;
-                copy_u16s(&f->ch_suites, &ch->suites);
-                copy_u16s(&f->ch_groups, &ch->groups);
-                copy_u16s(&f->ch_key_shares, &ch->key_shares);
-                f->sni = ch->has_sni && ch->sni;
-                snprintf(f->sni_name, sizeof f->sni_name, "%s", ch->sni ? ch->sni : "");
-            } else if (m->hs_type == HS_HRR && m->u.sh) {
-                f->hrr = true;
-                f->hrr_frame = m->frame;
-                f->hrr_group = m->u.sh->key_share_group;
-            } else if (m->hs_type == HS_SH && m->u.sh && !f->have_sh) {
-                f->have_sh = true;
-                f->sh_frame = m->frame;
-                f->version = m->u.sh->version;
-                f->suite = m->u.sh->suite;
-                f->sh_group = m->u.sh->key_share_group;
-            } else if (m->hs_type == HS_SKE && m->u.ske && m->u.ske->kind == TD_SKE_ECDHE && !f->sh_group) {
-                f->sh_group = m->u.ske->group; /* TLS 1.2: the curve the server chose */
-            } else if (m->hs_type == HS_CERT && m->u.cert) {
-                if (m->from == TD_SERVER && !f->have_cert) {
-                    f->have_cert = true;
-                    f->cert_frame = m->frame;
-                    if (!m->u.cert->tls13) {
-                        order_check(m->u.cert, o ? o->cert_cache : NULL, f);
-                    }
-                    root_check(m->u.cert, f);
-                    if (with_chains) {
-                        chain_of(m->u.cert, host, f->when, o, false, &f->chain);
-                    }
-                } else if (m->from == TD_CLIENT && !f->client_cert_seen) {
-                    f->client_cert_seen = true;
-                    f->client_cert_frame = m->frame;
-                    f->client_cert_empty = m->u.cert->num_certs_total == 0;
-                    client_cert = m->u.cert;
-                    /* nginx's 400 after a completed handshake: which fault of the client's chain */
-                    if (with_chains || c->http_cert_error) {
-                        chain_of(m->u.cert, NULL, f->when, o, true, &f->client_chain);
-                    }
-                }
-            } else if (m->hs_type == HS_CR) {
-                f->cert_request = true;
-                f->cr_frame = m->frame;
-                cr = m->u.cr;
-            }
-            break;
-        case TD_M_APPDATA:
+        enum td_role side = m->from == TD_CLIENT ? TD_CLIENT : TD_SERVER;
+        any_message(f, m, side);
+        if (m->kind == TD_M_HANDSHAKE) {
+            handshake(&w, m);
+        } else if (m->kind == TD_M_APPDATA) {
             if (!f->appdata[side]) {
                 f->appdata_frame[side] = m->frame;
             }
             f->appdata[side] += m->count ? m->count : 1;
-            break;
-        case TD_M_ENC_HANDSHAKE:
-            if (m->from == TD_SERVER) {
-                f->server_flight_frame = m->frame;
-                f->server_flight_records++;
-            }
-            if (m->from == TD_CLIENT && c->tls13 && !client_fin_seen) {
-                if (m->hs_type == HS_FIN) {
-                    client_fin_seen = true;
-                    f->client_finished = true;
-                } else {
-                    if (!f->client_flight_records) {
-                        f->client_first_enc_len = m->length;
-                        f->client_first_enc_frame = m->frame;
-                    }
-                    f->client_flight_records++;
-                }
-            }
-            break;
-        case TD_M_ALERT:
-            /* the first fatal alert of a side, else its first alert */
-            if (!f->alert[side] || (f->alert_level[side] != 2 && m->alert_level == 2)) {
-                f->alert[side] = true;
-                f->alert_level[side] = m->alert_level;
-                f->alert_desc[side] = m->alert_desc;
-                f->alert_version[side] = m->record_version;
-                f->alert_encrypted[side] = m->encrypted;
-                f->alert_frame[side] = m->frame;
-            }
-            break;
-        case TD_M_NOT_TLS:
-            if (!f->not_tls[side]) {
-                f->not_tls[side] = true;
-                f->not_tls_frame[side] = m->frame;
-                snprintf(f->not_tls_text[side], sizeof f->not_tls_text[side], "%s", m->text ? m->text : "");
-            }
-            break;
-        case TD_M_GAP:
-            if (!f->gap) {
-                f->gap = true;
-                f->gap_frame = m->frame;
-            }
-            break;
-        case TD_M_TCP_FIN:
-            if (!f->fin[side]) {
-                f->fin[side] = true;
-                f->fin_frame[side] = m->frame;
-            }
-            break;
-        case TD_M_TCP_RST:
-            if (!f->rst[side]) {
-                f->rst[side] = true;
-                f->rst_frame[side] = m->frame;
-            }
-            break;
-        default:
-            break;
+        } else if (m->kind == TD_M_ENC_HANDSHAKE) {
+            enc_handshake(&w, m);
+        } else {
+            first_of_kind(f, m, side);
         }
     }
-    if (cr && client_cert) {
-        f->cr_num_ca_names = cr->num_ca_names;
-        f->client_cert_unlisted = !client_cert_listed(cr, client_cert);
+    if (w.cr && w.client_cert) {
+        f->cr_num_ca_names = w.cr->num_ca_names;
+        f->client_cert_unlisted = !client_cert_listed(w.cr, w.client_cert);
     }
 }
 
@@ -380,13 +440,13 @@ void td_server_view_add(struct td_server_view *v, const struct td_facts *f)
     } else {
         v->ok_without_sni++;
     }
-    if ((f->version >> 8) == 3 && (f->version & 0xff) <= 4) {
+    if (f->version >= TD_VERSION_SSL3 && f->version <= TD_VERSION_TLS1_3) { /* bit = the minor version */
         v->versions_ok |= (uint16_t)(1u << (f->version & 0xff));
     }
     size_t before = v->num_suites;
     add_u16(v->suites, &v->num_suites, TD_SRV_MAX_SUITES, f->suite);
     if (v->num_suites > before) {
-        v->suite_is13[before] = f->version >= 0x0304;
+        v->suite_is13[before] = f->version >= TD_VERSION_TLS1_3;
     }
     if (f->sh_group) {
         add_u16(v->groups, &v->num_groups, 16, f->sh_group);
@@ -407,8 +467,9 @@ void td_facts_settle(struct td_facts *f)
     }
     /* A fatal alert can only come after the handshake in a connection whose
      * handshake completed. */
-    bool refused = f->note || f->http_cert_error || (f->alert[0] && f->alert_level[0] == 2) ||
-                   (f->alert[1] && f->alert_level[1] == 2);
+    bool refused = f->note || f->http_cert_error ||
+                   (f->alert[TD_CLIENT] && f->alert_level[TD_CLIENT] == TD_ALERT_LEVEL_FATAL) ||
+                   (f->alert[TD_SERVER] && f->alert_level[TD_SERVER] == TD_ALERT_LEVEL_FATAL);
     if (!refused) { /* td_diagnose decides the rest; this only spares it most connections */
         return;
     }

@@ -206,11 +206,10 @@ static void cr_summary(struct td_buf *out, const struct td_certificate_request *
     }
 }
 
-/* Long by nature: one case per message kind and handshake type, each the
- * one line Wireshark would show for it; a table would need a function per row. */
+static void msg_detail(struct td_buf *out, const struct td_msg *m, const struct td_render_opts *o);
+
 static void msg_line(struct td_buf *out, const struct td_msg *m, const struct td_render_opts *o)
 {
-    char buf[48];
     const char *arrow = m->from == TD_CLIENT ? (o->utf8 ? "client → server" : "client -> server")
                                              : (o->utf8 ? "client ← server" : "client <- server");
     const char *color = "";
@@ -220,6 +219,18 @@ static void msg_line(struct td_buf *out, const struct td_msg *m, const struct td
     }
     td_buf_printf(out, "  #%-6llu %s  %s%-20s%s ", (unsigned long long)m->frame, arrow, color, td_msg_type_name(m),
                   col(o, RESET));
+    td_render_msg_summary(out, m, o);
+    td_buf_putc(out, '\n');
+    if (o->verbose && m->kind == TD_M_HANDSHAKE && td_msg_decoded(m)) {
+        msg_detail(out, m, o);
+    }
+}
+
+/* Long by nature: one case per message kind and handshake type, each the
+ * one line Wireshark would show for it; a table would need a function per row. */
+void td_render_msg_summary(struct td_buf *out, const struct td_msg *m, const struct td_render_opts *o)
+{
+    char buf[48];
     switch (m->kind) {
     case TD_M_HANDSHAKE:
         switch (td_msg_decoded(m) ? m->hs_type : 0xff) {
@@ -293,22 +304,23 @@ static void msg_line(struct td_buf *out, const struct td_msg *m, const struct td
     if (m->decrypted) {
         td_buf_printf(out, "  %s[decrypted]%s", col(o, GREEN), col(o, RESET));
     }
-    td_buf_putc(out, '\n');
-    if (o->verbose && m->kind == TD_M_HANDSHAKE && td_msg_decoded(m)) {
-        switch (m->hs_type) {
-        case TD_HS_CLIENT_HELLO:
-            ch_detail(out, m->u.ch);
-            break;
-        case TD_HS_SERVER_HELLO:
-        case TD_HS_HELLO_RETRY_REQUEST:
-            sh_detail(out, m->u.sh);
-            break;
-        case TD_HS_CERTIFICATE:
-            cert_detail(out, m->u.cert, o->cert_cache);
-            break;
-        default:
-            break;
-        }
+}
+
+static void msg_detail(struct td_buf *out, const struct td_msg *m, const struct td_render_opts *o)
+{
+    switch (m->hs_type) {
+    case TD_HS_CLIENT_HELLO:
+        ch_detail(out, m->u.ch);
+        break;
+    case TD_HS_SERVER_HELLO:
+    case TD_HS_HELLO_RETRY_REQUEST:
+        sh_detail(out, m->u.sh);
+        break;
+    case TD_HS_CERTIFICATE:
+        cert_detail(out, m->u.cert, o->cert_cache);
+        break;
+    default:
+        break;
     }
 }
 

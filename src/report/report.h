@@ -85,6 +85,46 @@ void td_render_lab_total(struct td_buf *out, size_t good, size_t ran, const char
 void td_render_cert_text(struct td_buf *out, const struct td_cert_report *r, const struct td_render_opts *o);
 void td_render_cert_json(struct td_buf *out, const struct td_cert_report *r);
 
+/* HTML pages (tlsdiag pcap --html, tlsdiag probe --html): one self-contained
+ * file, inline CSS and SVG, no script, a Content-Security-Policy that fetches
+ * nothing. Every string from the wire, a certificate or a file goes through
+ * td_html_esc: &<>"' as entities, control characters and bytes that are not
+ * valid UTF-8 as the text \xNN. */
+void td_html_esc(struct td_buf *out, const char *s);
+void td_html_esc_n(struct td_buf *out, const char *s, size_t n);
+/* The page's start (doctype, CSP, CSS, title escaped, <body>) and end. */
+void td_html_page_begin(struct td_buf *out, const char *title);
+void td_html_page_end(struct td_buf *out);
+
+/* tlsdiag pcap --html: a collector fed from the analysis callbacks, with
+ * bounded memory: full detail (ladder, verdict, evidence, chain) for the
+ * first max_failed failed connections, counts for the rest and for ok ones;
+ * ok ladders (<details>) only for captures under small connections, or all
+ * with --html-all. */
+struct td_html_opts {
+    bool all;          /* --html-all: a ladder for every connection */
+    size_t max_failed; /* 0: 2000 */
+    size_t small;      /* 0: 500 */
+    bool utf8;
+};
+struct td_html;
+struct td_html *td_html_new(const struct td_html_opts *o, struct td_cert_cache *cache);
+void td_html_free(struct td_html *h);
+/* A new input (capture file) begins. */
+void td_html_file(struct td_html *h, const char *file);
+/* on_conn: returns what to give back to td_html_verdict when r->verdict is
+ * NULL (NULL: nothing waits). */
+void *td_html_conn(struct td_html *h, const struct td_conn_result *r);
+void td_html_verdict(struct td_html *h, const struct td_conn_result *r, void *keep);
+void td_html_http(struct td_html *h, const struct td_http_result *r);
+void td_html_summary(struct td_html *h, const struct td_analysis_summary *s);
+/* The whole page. */
+void td_html_page(struct td_html *h, struct td_buf *out);
+
+/* tlsdiag probe --html: one target's section (versions, suites and groups
+ * table, the chain as a tree, the findings). */
+void td_render_probe_html(struct td_buf *out, const struct td_probe_result *r);
+
 /* tlsdiag log: each failure found in one input (text blocks like the pcap
  * verdicts, or one JSON object per failure), then the input's summary (a
  * JSON object of "type": "summary"). */
