@@ -190,6 +190,48 @@ static void target(const struct td_log_finding *f, char *hp, size_t hp_len, cons
     *name = f->name[0] ? f->name : f->host[0] ? f->host : "NAME";
 }
 
+/* The client profile of tlsdiag probe --client that speaks like the program
+ * that wrote the log, or NULL (a server's log, a program with no profile). */
+static const char *client_profile(const struct td_log_finding *f)
+{
+    static const struct {
+        const char *family, *profile;
+    } profiles[] = {
+        {"curl", "curl"},
+        {"java", "java17"},
+        {"apigee", "java8"},
+        {"go", "go-1.22"},
+        {"python", "python-3.12"},
+        {"node", "node-20"},
+        {"dotnet", "windows-schannel-2012r2"},
+        {"windows", "windows-schannel-2012r2"},
+        {"nss", "firefox"},
+        {"openssl", "openssl-3.0"},
+    };
+    for (size_t i = 0; f->family && i < sizeof profiles / sizeof profiles[0]; i++) {
+        if (strcmp(f->family, profiles[i].family) == 0) {
+            return profiles[i].profile;
+        }
+    }
+    return NULL;
+}
+
+/* A version, suite or SNI refusal: what the server accepts, and whether this
+ * client's ClientHello gets through (tlsdiag probe --client). */
+static void probe_step(struct td_log_finding *f, const char *hp)
+{
+    const char *profile = f->decided_by == TD_LOG_SERVER && f->alert < 0 ? NULL : client_profile(f);
+    char sni[160] = "";
+    if (f->name[0] && !is_ip(f->name)) {
+        snprintf(sni, sizeof sni, "--sni %s ", f->name);
+    }
+    if (profile) { /* --client takes no --sni: the host name is the SNI, as for the client */
+        snprintf(f->next, sizeof f->next, "tlsdiag probe --client %s %s", profile, hp);
+    } else {
+        snprintf(f->next, sizeof f->next, "tlsdiag probe %s%s", sni, hp);
+    }
+}
+
 void td_log_next_step(struct td_log_finding *f, enum td_log_party role, bool offline)
 {
     char hp[300];
@@ -229,11 +271,7 @@ void td_log_next_step(struct td_log_finding *f, enum td_log_party role, bool off
     case TD_CAUSE_SNI_REQUIRED:
     case TD_CAUSE_NOT_TLS:
     case TD_CAUSE_LEGACY_RENEGOTIATION:
-        if (f->name[0] && !is_ip(f->name)) {
-            snprintf(f->next, sizeof f->next, "tlsdiag probe --sni %s %s", f->name, hp);
-        } else {
-            snprintf(f->next, sizeof f->next, "tlsdiag probe %s", hp);
-        }
+        probe_step(f, hp);
         break;
     default:
         snprintf(f->next, sizeof f->next,

@@ -359,7 +359,7 @@ for T in $TLSDIAGS; do
     python3 tests/lib/assert_log.py '$T' '$L/curl-untrusted.log' \"'-connect server.test:5201 -servername server.test' in f['next']\" &&
     python3 tests/lib/assert_log.py '$T' '$L/java-untrusted.log' \"'-connect server.test:443 -servername server.test' in f['next']\" &&
     python3 tests/lib/assert_log.py '$T' '$L/go-name.log' \"f['name'] == 'wrong.example.org'\" &&
-    python3 tests/lib/assert_log.py '$T' '$L/curl-version.log' \"f['next'] == 'tlsdiag probe server.test:5204'\""
+    python3 tests/lib/assert_log.py '$T' '$L/curl-version.log' \"f['next'] == 'tlsdiag probe --client curl server.test:5204'\""
   check "$T: a file with nothing recognisable: exit 0, says so and names the formats" sh -c "
     printf 'GET / HTTP/1.1 200\nall is well\n' > '$W/none.log' && '$T' log '$W/none.log' > '$W/none.out';
     test \$? -eq 0 && grep -q 'no TLS failure recognised' '$W/none.out' && grep -q 'curl' '$W/none.out' &&
