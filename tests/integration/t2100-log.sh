@@ -360,6 +360,10 @@ for T in $TLSDIAGS; do
     python3 tests/lib/assert_log.py '$T' '$L/java-untrusted.log' \"'-connect server.test:443 -servername server.test' in f['next']\" &&
     python3 tests/lib/assert_log.py '$T' '$L/go-name.log' \"f['name'] == 'wrong.example.org'\" &&
     python3 tests/lib/assert_log.py '$T' '$L/curl-version.log' \"f['next'] == 'tlsdiag probe --client curl server.test:5204'\""
+  check "$T: the next step is a command that runs: nginx refusing TLS 1.2, then tlsdiag probe on what the log named" sh -c "
+    next=\$('$T' log --json '$L/nginx-client-version.log' | python3 -c 'import json,sys; print(json.loads(sys.stdin.readline())[\"next\"])')
+    test \"\$next\" = 'tlsdiag probe 127.0.0.1:5211' || { echo \"next: \$next\"; exit 1; }
+    '$T' \${next#tlsdiag } > '$W/next.out' 2>&1; rc=\$?; test \$rc -le 1 && grep -q 'TLSv1.3' '$W/next.out' || { cat '$W/next.out'; exit 1; }"
   check "$T: a file with nothing recognisable: exit 0, says so and names the formats" sh -c "
     printf 'GET / HTTP/1.1 200\nall is well\n' > '$W/none.log' && '$T' log '$W/none.log' > '$W/none.out';
     test \$? -eq 0 && grep -q 'no TLS failure recognised' '$W/none.out' && grep -q 'curl' '$W/none.out' &&
