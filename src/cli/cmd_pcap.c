@@ -12,6 +12,7 @@
 #include "cert/cert.h"
 #include "cli/cli.h"
 #include "cli/opts.h"
+#include "cli/write_failed.h"
 #include "report/report.h"
 
 #include "base/banned.h"
@@ -26,9 +27,13 @@ struct held {
     size_t len;
 };
 
-/* What was rendered of a connection whose verdict comes later. */
+/* What was rendered of a connection whose verdict comes later; or, when
+ * verdicts go out at once (a pipe), of one whose verdict was shown and may be
+ * revised at the end (its JSON start, to give the record again). */
 struct kept {
     struct td_buf out;
+    bool given;
+    struct kept *next; /* pcap_run.given, freed with the summary */
 };
 
 struct pcap_run {
@@ -42,6 +47,11 @@ struct pcap_run {
     struct held *held;
     size_t num_held, held_bytes;
     bool streaming;
+    bool at_once;            /* a pipe or FIFO: verdicts given as they settle, revised at the end */
+    struct kept *given;      /* shown at once, may be revised */
+    size_t num_given;        /* at most TD_ANALYSIS_MAX_HELD: the analysis holds no more */
+    struct both *given_both; /* --html: the wrappers of given ones */
+    struct cli_write_failed wf;
     bool progress_shown;
     uint64_t shown;       /* connections shown from this file */
     bool failed_shown;    /* one of them failed, or was rejected after completing */
@@ -53,6 +63,7 @@ struct pcap_run {
 /* What on_conn kept for a verdict to come, when --html also waits for it. */
 struct both {
     void *text, *html;
+    struct both *next; /* pcap_run.given_both, when text is a given verdict */
 };
 
 static bool check_filter(const struct pcap_run *r, const struct td_run_stats *st, const char *file);
@@ -113,6 +124,9 @@ static void emit(struct pcap_run *r, uint32_t stream, struct td_buf *b)
 {
     if (r->streaming) {
         fwrite(b->data, 1, b->len, stdout);
+        if (r->at_once) {
+            fflush(stdout); /* the reader of the pipe sees it now */
+        }
         td_buf_free(b);
         return;
     }
@@ -142,6 +156,59 @@ static void finish(struct pcap_run *r, const struct td_conn_result *res, struct 
     emit(r, res->stream, out);
 }
 
+/* A verdict given at once that the end of the input may revise: shown now,
+ * its start kept to show the revision. */
+static void *show_given(struct pcap_run *r, const struct td_conn_result *res, struct kept *k)
+{
+    struct td_buf start = {0};
+    if (r->json) {
+        td_buf_append_slow(&start, k->out.data, k->out.len); /* start is empty: the inline path never applies */
+    }
+    finish(r, res, &k->out);
+    k->out = start;
+    k->given = true;
+    k->next = r->given;
+    r->given = k;
+    r->num_given++;
+    return k;
+}
+
+/* The revision of a verdict shown before: in JSON the record again with
+ * "revised"; in text a line naming the stream, then the new verdict. */
+static void show_revision(struct pcap_run *r, const struct td_conn_result *res, struct kept *k)
+{
+    struct td_buf b = k->out;
+    td_memzero(&k->out, sizeof k->out);
+    if (!r->json) {
+        td_buf_printf(&b, "tcp.stream %u  %s  %s\n\n", res->stream, res->desc ? res->desc : "",
+                      res->revised || res->outcome_revised
+                          ? "revised: the verdict shown earlier changed"
+                          : "the verdict shown earlier, now tied to a gateway's HTTP error");
+    }
+    finish(r, res, &b);
+}
+
+static void free_given(struct pcap_run *r)
+{
+    while (r->given) {
+        struct kept *k = r->given;
+        r->given = k->next;
+        td_buf_free(&k->out);
+        free(k);
+    }
+    r->num_given = 0;
+    while (r->given_both) {
+        struct both *b = r->given_both;
+        r->given_both = b->next;
+        free(b);
+    }
+}
+
+static bool may_be_revised(const struct td_conn_result *res)
+{
+    return td_facts_outcome(res->facts) != TD_OUTCOME_OK || res->rejected_after || res->verdict->cause != TD_CAUSE_NONE;
+}
+
 static void *text_conn(struct pcap_run *r, const struct td_conn_result *res)
 {
     if (!wanted(r, res->conn, res->facts)) {
@@ -161,6 +228,9 @@ static void *text_conn(struct pcap_run *r, const struct td_conn_result *res)
         return k;
     }
     shown(r, res);
+    if (r->at_once && may_be_revised(res) && r->num_given < TD_ANALYSIS_MAX_HELD) {
+        return show_given(r, res, k);
+    }
     finish(r, res, &k->out);
     free(k);
     return NULL;
@@ -171,20 +241,35 @@ static void text_verdict(struct pcap_run *r, const struct td_conn_result *res, v
     if (!keep) {
         return; /* not shown */
     }
-    shown(r, res);
     if (keep == r) {
-        return; /* --summary: counted only */
+        if (!r->at_once) {
+            shown(r, res); /* --summary: counted only (at once: counted then) */
+        }
+        return;
     }
     struct kept *k = keep;
+    if (k->given) {
+        show_revision(r, res, k);
+        return;
+    }
+    shown(r, res);
     finish(r, res, &k->out);
     free(k);
 }
 
 /* --html goes with the text (or JSON), as tcpdump's -w: both see the same
  * connections, the filters apply to both. */
+/* A text record shown at once and kept for a revision that may never come
+ * (freed with the summary, as its struct kept). */
+static bool given_text(const struct pcap_run *r, const void *t)
+{
+    return t && t != r && ((const struct kept *)t)->given;
+}
+
 static void *on_conn(void *ctx, const struct td_conn_result *res)
 {
     struct pcap_run *r = ctx;
+    cli_write_failed_conn(&r->wf, res);
     void *t = text_conn(r, res); /* --html -: counts only (summary_only) */
     if (!r->html) {
         return t;
@@ -196,6 +281,10 @@ static void *on_conn(void *ctx, const struct td_conn_result *res)
     struct both *b = td_calloc(1, sizeof *b);
     b->text = t;
     b->html = h;
+    if (given_text(r, t)) {
+        b->next = r->given_both;
+        r->given_both = b;
+    }
     return b;
 }
 
@@ -210,13 +299,16 @@ static void on_verdict(void *ctx, const struct td_conn_result *res, void *keep)
     if (b) {
         td_html_verdict(r->html, res, b->html);
         text_verdict(r, res, b->text);
-        free(b);
+        if (!given_text(r, b->text)) {
+            free(b);
+        }
     }
 }
 
 static void on_http(void *ctx, const struct td_http_result *h)
 {
     struct pcap_run *r = ctx;
+    cli_write_failed_http(&r->wf, h);
     if (r->stream >= 0 && h->http->stream != r->stream && !(h->up && h->up_stream == r->stream)) {
         return;
     }
@@ -233,7 +325,9 @@ static void on_http(void *ctx, const struct td_http_result *h)
     struct td_buf b = {0};
     struct td_render_opts o = r->ro;
     o.file = r->file;
-    if (r->json) {
+    if (r->json && o.ecs) {
+        td_render_http_ecs(&b, h, &o);
+    } else if (r->json) {
         td_render_http_json(&b, h, &o);
     } else {
         td_render_http_text(&b, h, &o);
@@ -245,6 +339,7 @@ static void on_summary(void *ctx, const struct td_analysis_summary *s)
 {
     struct pcap_run *r = ctx;
     flush_held(r);
+    free_given(r);
     r->streaming = false;
     if (r->html) {
         td_html_summary(r->html, s);
@@ -302,6 +397,12 @@ static void on_progress(void *ctx, uint64_t done, uint64_t total)
             (unsigned long long)(done >> 20));
 }
 
+static void on_frame(void *ctx, const struct td_frame *f)
+{
+    struct pcap_run *r = ctx;
+    cli_write_failed_frame(&r->wf, f);
+}
+
 static void help(FILE *f)
 {
     fputs("usage: tlsdiag pcap [options] FILE...\n"
@@ -311,6 +412,7 @@ static void help(FILE *f)
           "\n"
           "  -r FILE              read FILE (as tcpdump/tshark; FILE may also be given bare)\n"
           "      --json           JSON Lines: one object per connection\n"
+          "      --ecs            JSON Lines under Elastic Common Schema names (implies --json)\n"
           "  -v, --verbose        every field: each suite, extension and certificate\n"
           "      --stream N       only tcp.stream N\n"
           "      --host NAME      only connections whose SNI or address is NAME\n"
@@ -325,6 +427,10 @@ static void help(FILE *f)
           "                       verdicts, chains, fixes, failures over time; '-': the page instead of text\n"
           "      --html-all       in that page, a ladder for every connection (default: for failed ones,\n"
           "                       and for all only in captures under 500 connections)\n"
+          "      --shard K/N      only the flows whose symmetric 5-tuple hash is in shard K of N (1..N):\n"
+          "                       N processes split one capture, both directions of a flow in one shard\n"
+          "      --write-failed FILE  pcapng of the failed connections' frames (and of gateway HTTP\n"
+          "                       connections tied to them); -C MB / -G SECONDS rotate as tcpdump\n"
           "      --color WHEN     auto (default), always, never (NO_COLOR is honoured)\n"
           "  -h, --help           this help\n"
           "\n"
@@ -399,6 +505,7 @@ struct pcap_args {
     size_t num_files;
     const char *color, *ca_path, *keylog_path, *expect_host, *html;
     bool html_all;
+    uint32_t shard_k, shard_n;
 };
 
 /* 0 to go on, else the exit status (help shown, or a usage error said). */
@@ -415,7 +522,9 @@ static int parse_args(int argc, char **argv, struct pcap_run *r, struct pcap_arg
         OPT_EXPECT,
         OPT_KEYLOG,
         OPT_HTML,
-        OPT_HTML_ALL
+        OPT_HTML_ALL,
+        OPT_SHARD,
+        OPT_ECS
     };
     static const struct option longopts[] = {
         {"json", no_argument, NULL, OPT_JSON},
@@ -431,12 +540,22 @@ static int parse_args(int argc, char **argv, struct pcap_run *r, struct pcap_arg
         {"keylog", required_argument, NULL, OPT_KEYLOG},
         {"html", required_argument, NULL, OPT_HTML},
         {"html-all", no_argument, NULL, OPT_HTML_ALL},
+        {"write-failed", required_argument, NULL, CLI_OPT_WRITE_FAILED},
+        {"shard", required_argument, NULL, OPT_SHARD},
+        {"ecs", no_argument, NULL, OPT_ECS},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     int opt;
     optind = 1;
-    while ((opt = getopt_long(argc, argv, "r:vh", longopts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, "r:vhC:G:", longopts, NULL)) != -1) {
+        bool bad = false;
+        if (cli_write_failed_opt(&r->wf, "pcap", opt, optarg, &bad)) {
+            if (bad) {
+                return TD_EXIT_USAGE;
+            }
+            continue;
+        }
         switch (opt) {
         case 'r':
             a->files[a->num_files++] = optarg;
@@ -449,6 +568,9 @@ static int parse_args(int argc, char **argv, struct pcap_run *r, struct pcap_arg
             return -1;
         case OPT_JSON:
             r->json = true;
+            break;
+        case OPT_ECS:
+            r->json = r->ro.ecs = true;
             break;
         case OPT_STREAM: {
             char *end;
@@ -482,6 +604,11 @@ static int parse_args(int argc, char **argv, struct pcap_run *r, struct pcap_arg
             break;
         case OPT_HTML_ALL:
             a->html_all = true;
+            break;
+        case OPT_SHARD:
+            if (!cli_parse_shard("pcap", optarg, &a->shard_k, &a->shard_n)) {
+                return TD_EXIT_USAGE;
+            }
             break;
         case OPT_COLOR:
             if (!cli_parse_color("pcap", optarg, &a->color)) {
@@ -520,7 +647,7 @@ int cmd_pcap(int argc, char **argv)
         free(args.files);
         return rc < 0 ? TD_EXIT_OK : rc;
     }
-    struct td_analysis_opts ao = {.host_hint = r.host};
+    struct td_analysis_opts ao = {.host_hint = r.host, .shard_k = args.shard_k, .shard_n = args.shard_n};
     ao.diag.host = args.expect_host;
     struct td_certset *ca = NULL;
     struct td_keylog *keylog = NULL;
@@ -559,7 +686,14 @@ int cmd_pcap(int argc, char **argv)
     }
     ao.stop = &stop_requested;
     catch_signals();
+    if (!cli_write_failed_open(&r.wf, "pcap")) {
+        td_castore_free(ca);
+        td_keylog_free(keylog);
+        free(args.files);
+        return TD_EXIT_USAGE;
+    }
     struct td_analysis_cb cb = {&r, on_conn, on_verdict, on_http, on_summary, on_problem, on_progress};
+    cb.on_frame = r.wf.path ? on_frame : NULL;
     struct td_analysis *an = td_analysis_new(&ao, &cb);
     r.ro.cert_cache = td_analysis_cert_cache(an);
     if (args.html) {
@@ -585,6 +719,9 @@ int cmd_pcap(int argc, char **argv)
         if (r.html) {
             td_html_file(r.html, args.files[i]);
         }
+        r.at_once = td_reader_is_stream(rd);
+        r.streaming = r.at_once;
+        td_analysis_set_verdicts_at_once(an, r.at_once);
         td_analyse_reader(an, rd, args.files[i]);
         td_reader_close(rd);
         any_failed |= r.failed_shown;
@@ -597,6 +734,7 @@ int cmd_pcap(int argc, char **argv)
         td_html_free(r.html);
     }
     td_analysis_free(an);
+    input_error |= !cli_write_failed_close(&r.wf, "pcap");
     free(args.files);
     td_castore_free(ca);
     td_keylog_free(keylog);

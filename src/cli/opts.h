@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdint.h>
 
 #include "base/mem.h"
 
@@ -17,6 +18,8 @@ int cli_try_help(const char *cmd);
 bool cli_parse_color(const char *cmd, const char *arg, const char **out);
 /* A whole number in [lo, hi] for option opt. false (after saying so) otherwise. */
 bool cli_parse_long(const char *cmd, const char *opt, const char *arg, long lo, long hi, long *out);
+/* --shard K/N with 1 <= K <= N <= 4096: *k = K - 1 (0-based), *n = N. false (after saying so) otherwise. */
+bool cli_parse_shard(const char *cmd, const char *arg, uint32_t *k, uint32_t *n);
 /* Write b to standard output and free it; false when the write failed. */
 bool cli_write_buf(struct td_buf *b);
 

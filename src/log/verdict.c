@@ -26,6 +26,7 @@ size_t td_log_default_candidates(enum td_cause c, enum td_cause *out, size_t max
         {TD_CAUSE_CLIENT_CERT_UNTRUSTED,
          {TD_CAUSE_CLIENT_CERT_EXPIRED, TD_CAUSE_CLIENT_CERT_MISSING, TD_CAUSE_CERTIFICATE_REJECTED}},
         {TD_CAUSE_CLIENT_CERT_MISSING, {TD_CAUSE_CIPHER_MISMATCH}},
+        {TD_CAUSE_CLIENT_CERT_REJECTED, {TD_CAUSE_CLIENT_CERT_UNTRUSTED, TD_CAUSE_CLIENT_CERT_EXPIRED}},
         {TD_CAUSE_SNI_REQUIRED, {TD_CAUSE_HOSTNAME_MISMATCH}},
         {TD_CAUSE_UNKNOWN,
          {TD_CAUSE_PROTOCOL_MISMATCH, TD_CAUSE_CIPHER_MISMATCH, TD_CAUSE_SNI_REQUIRED, TD_CAUSE_CERTIFICATE_REJECTED}},
@@ -82,8 +83,11 @@ static void cert_alert(int desc, bool peer_is_client, bool role_known, struct td
         return;
     }
     if (!peer_is_client) { /* the server refused the client's certificate */
-        set(h, desc == 45 ? TD_CAUSE_CLIENT_CERT_EXPIRED : TD_CAUSE_CLIENT_CERT_UNTRUSTED, TD_CONF_MEDIUM,
-            "the server refused the client's certificate");
+        set(h,
+            desc == 45   ? TD_CAUSE_CLIENT_CERT_EXPIRED
+            : desc == 48 ? TD_CAUSE_CLIENT_CERT_UNTRUSTED
+                         : TD_CAUSE_CLIENT_CERT_REJECTED,
+            TD_CONF_MEDIUM, "the server refused the client's certificate");
         return;
     }
     if (desc == 48) {
@@ -171,7 +175,7 @@ const char *td_log_rules_out(const struct td_log_finding *f, bool saw_shello)
         return f->confidence == TD_CONF_HIGH ? "certificates and trust: none was sent or checked yet" : "";
     case TD_CAUSE_NOT_TLS:
         return "certificates, versions and suites: the peer did not speak TLS";
-    case TD_CAUSE_LEGACY_RENEGOTIATION:
+    case TD_CAUSE_NO_SECURE_RENEGOTIATION:
         return "certificates and suites: the client refused the ServerHello itself";
     default:
         return saw_shello ? "a TLS version or cipher suite mismatch: the server answered the ClientHello" : "";
@@ -270,7 +274,7 @@ void td_log_next_step(struct td_log_finding *f, enum td_log_party role, bool off
     case TD_CAUSE_GROUP_MISMATCH:
     case TD_CAUSE_SNI_REQUIRED:
     case TD_CAUSE_NOT_TLS:
-    case TD_CAUSE_LEGACY_RENEGOTIATION:
+    case TD_CAUSE_NO_SECURE_RENEGOTIATION:
         probe_step(f, hp);
         break;
     default:

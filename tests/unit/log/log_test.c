@@ -112,7 +112,7 @@ static const struct sample samples[] = {
     {"s_client-reneg",
      "CONNECTED(00000003)\n"
      "error:0A000152:SSL routines:final_renegotiate:unsafe legacy renegotiation disabled\n",
-     TD_CAUSE_LEGACY_RENEGOTIATION, HI, CL, NB},
+     TD_CAUSE_NO_SECURE_RENEGOTIATION, HI, CL, NB},
     {"verify-expired", "error 10 at 0 depth lookup: certificate has expired\nerror leaf.pem: verification failed\n",
      TD_CAUSE_EXPIRED_CERT, HI, LO, NB},
     {"verify-102", "leaf.pem: CN = a.test\nerror 20 at 0 depth lookup:unable to get local issuer certificate\n",
@@ -351,7 +351,17 @@ static const struct sample samples[] = {
      "upstream connect error or disconnect/reset before headers. reset reason: remote connection "
      "failure, transport failure reason: TLS error: 268436500:SSL "
      "routines:OPENSSL_internal:SSLV3_ALERT_CERTIFICATE_REVOKED\n",
-     TD_CAUSE_CLIENT_CERT_UNTRUSTED, ME, SV, SV},
+     TD_CAUSE_CLIENT_CERT_REJECTED, ME, SV, SV},
+    /* the connection before TLS, as tlsdiag probe names it */
+    {"curl-dns", "curl: (6) Could not resolve host: api.test\n", TD_CAUSE_DNS_FAILURE, HI, CL, NB},
+    {"go-dns", "Get \"https://api.test/\": dial tcp: lookup api.test on 127.0.0.53:53: no such host\n",
+     TD_CAUSE_DNS_FAILURE, HI, CL, NB},
+    {"curl-refused", "curl: (7) Failed to connect to 127.0.0.1 port 9 after 0 ms: Connection refused\n",
+     TD_CAUSE_CONNECT_REFUSED, HI, SV, NB},
+    {"client-rejected",
+     "* TLSv1.2 (IN), TLS alert, bad certificate (554):\ncurl: (35) error:0A000412:SSL "
+     "routines::sslv3 alert bad certificate\n",
+     TD_CAUSE_CLIENT_CERT_REJECTED, ME, SV, SV},
     {"unrelated", "GET /index.html 200\nthe weather is fine\n", TD_CAUSE_NONE, ANYC, NB, NB},
 };
 
