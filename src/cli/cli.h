@@ -24,5 +24,6 @@ int cmd_config(int argc, char **argv);
 /* tlsdiag probe --client (cmd_probe_client.c): cmd_probe hands over when it sees --client. */
 int cmd_probe_client(int argc, char **argv);
 int cmd_watch(int argc, char **argv);
+int cmd_log(int argc, char **argv);
 
 #endif

@@ -13,6 +13,7 @@
 #include "diag/diag.h"
 #include "probe/probe.h"
 #include "engine/engine.h"
+#include "log/log.h"
 #include "tls/tls.h"
 
 struct td_render_opts {
@@ -159,5 +160,11 @@ void td_render_watch_text(struct td_buf *out, const struct td_tally *t, int64_t 
 void td_render_watch_json(struct td_buf *out, const struct td_tally *t, int64_t now, const struct td_watch_drops *d);
 /* The same as Prometheus text exposition format (version 0.0.4). */
 void td_render_watch_metrics(struct td_buf *out, const struct td_tally *t, const struct td_watch_drops *d);
+
+/* tlsdiag log: each failure found in one input (text blocks like the pcap
+ * verdicts, or one JSON object per failure), then the input's summary (a
+ * JSON object of "type": "summary"). */
+void td_render_log_text(struct td_buf *out, const char *file, const struct td_log *lg, const struct td_render_opts *o);
+void td_render_log_json(struct td_buf *out, const char *file, const struct td_log *lg);
 
 #endif
