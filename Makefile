@@ -49,7 +49,7 @@ $(B)/%.o: %.c $(GEN_SRC) $(GEN_HDR)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
 
-$(B)/tests/lib/%.o: tests/lib/%.c $(GEN_SRC)
+$(B)/tests/lib/%.o: tests/lib/%.c $(GEN_SRC) $(GEN_HDR)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Itests/lib -MMD -MP -c $< -o $@
 
