@@ -28,6 +28,7 @@ int cmd_config(int argc, char **argv);
 /* tlsdiag probe --client (cmd_probe_client.c): cmd_probe hands over when it sees --client. */
 int cmd_probe_client(int argc, char **argv);
 int cmd_watch(int argc, char **argv);
+int cmd_log(int argc, char **argv);
 /* tlsdiag probe --replay CAPTURE ... (cmd_replay.c) */
 int cmd_probe_replay(int argc, char **argv);
 

@@ -125,6 +125,7 @@ static void on_verdict(void *ctx, const struct td_conn_result *res, void *keep)
     if (!k) {
         return;
     }
+    w->failed_seen |= is_failure(res) || res->outcome_revised;
     struct td_buf b = {0};
     if (w->json) {
         struct td_json j;
@@ -148,6 +149,7 @@ static void on_http(void *ctx, const struct td_http_result *h)
 {
     struct watch_run *w = ctx;
     cli_write_failed_http(&w->wf, h);
+    w->failed_seen |= h->up != NULL; /* a gateway's 5xx owed to a failed handshake */
     struct td_buf b = {0};
     if (w->json && w->ro.ecs) {
         td_render_http_ecs(&b, h, &w->ro);

@@ -14,6 +14,7 @@
 #include "probe/probe.h"
 #include "probe/replay.h"
 #include "engine/engine.h"
+#include "log/log.h"
 #include "tls/tls.h"
 
 struct td_render_opts {
@@ -165,5 +166,10 @@ void td_render_watch_metrics(struct td_buf *out, const struct td_tally *t, const
 void td_render_replay_text(struct td_buf *b, const struct td_replay_result *r, bool dry_run,
                            const struct td_render_opts *o);
 void td_render_replay_json(struct td_buf *b, const struct td_replay_result *r, bool dry_run);
+/* tlsdiag log: each failure found in one input (text blocks like the pcap
+ * verdicts, or one JSON object per failure), then the input's summary (a
+ * JSON object of "type": "summary"). */
+void td_render_log_text(struct td_buf *out, const char *file, const struct td_log *lg, const struct td_render_opts *o);
+void td_render_log_json(struct td_buf *out, const char *file, const struct td_log *lg);
 
 #endif

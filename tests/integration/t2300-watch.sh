@@ -14,6 +14,14 @@ ngx_start "$W/ngx" <<NGINX
            ssl_certificate $P/server-chain.crt; ssl_certificate_key $P/server.key; return 200 "ok\n"; }
 NGINX
 wait_port 8443
+# 8080: nginx as a gateway in front of 9443 (its handshake to the backend fails: it answers 502)
+mkdir -p "$W/gw"
+ngx_start "$W/gw" <<NGINX
+  server { listen 127.0.0.1:8080;
+           location / { proxy_pass https://127.0.0.1:9443; proxy_ssl_verify on;
+                        proxy_ssl_trusted_certificate $P/root.crt; proxy_ssl_server_name on; proxy_ssl_name server.test; } }
+NGINX
+wait_port 8080
 
 # watch_start OUT ARGS...: tlsdiag watch -i lo ARGS, stdout to OUT, stderr to OUT.err; its PID in WPID.
 watch_start() {
@@ -98,6 +106,21 @@ PY
     tshark -n -r '$W/live-failed.pcapng' -T fields -e tcp.dstport -Y 'tcp.flags.syn == 1 && tcp.flags.ack == 0' > '$W/ports' &&
     cat '$W/ports' && [ \"\$(sort '$W/ports' | tr '\\n' ' ')\" = '9443 9443 ' ] &&
     '$T' pcap --json '$W/live-failed.pcapng' | grep -c '\"outcome\":\"failed\"' | grep -qx 2"
+
+  watch_start "$W/g.out"
+  curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:8080/orders > "$W/g.status"
+  t0=$(date +%s%N); gms=none
+  while [ $(( $(date +%s%N) - t0 )) -lt 3000000000 ]; do
+    if grep -q 'HTTP  *502' "$W/g.out" && grep -q "gateway's own TLS connection" "$W/g.out"; then
+      gms=$(( ($(date +%s%N) - t0) / 1000000 )); break
+    fi
+    sleep 0.01
+  done
+  kill -INT "$WPID"; wait "$WPID"; rc=$?
+  check "$T: a gateway's 502 is shown live ($gms ms after curl's exit), tied to its failed backend handshake" sh -c "
+    grep -v '^  #\\|^           ' '$W/g.out' | head -40; echo rc=$rc
+    [ \"\$(cat '$W/g.status')\" = 502 ] && [ '$gms' != none ] && [ '$gms' -lt 1000 ] &&
+    [ \$(grep -c '^tcp.stream .* HTTP  *502' '$W/g.out') -eq 1 ] && [ $rc -eq 1 ]"
 
   watch_start "$W/z.out" -Z nobody
   uid=$(grep '^Uid:' /proc/$WPID/status); gid=$(grep '^Gid:' /proc/$WPID/status)

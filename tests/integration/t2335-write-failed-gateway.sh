@@ -37,3 +37,20 @@ for T in $TLSDIAGS; do
     tshark -n -r '$W/f.pcapng' -Y 'http.response.code == 502' | grep -q . &&
     grep -q -- '--write-failed $W/f.pcapng: 2 connections' '$W/err'"
 done
+
+# The same capture read from a pipe: the 502 record is given as soon as it can be tied (verdicts at once),
+# tied to the same failed handshake as when the file is read whole, and only once.
+for T in $TLSDIAGS; do
+  check "$T: from a pipe, the gateway's HTTP record is the file run's (same upstream and cause), once" bash -c "
+    '$T' pcap --json '$W/gw.pcap' | grep '\"protocol\":\"http\"' > '$W/file.http'
+    cat '$W/gw.pcap' | '$T' pcap --json - | grep '\"protocol\":\"http\"' > '$W/pipe.http'
+    python3 - '$W/file.http' '$W/pipe.http' <<'PY'
+import json, sys
+f = [json.loads(l) for l in open(sys.argv[1])]
+p = [json.loads(l) for l in open(sys.argv[2])]
+assert len(f) == 1 and len(p) == 1, (len(f), len(p))
+for k in ('stream', 'upstream_stream', 'cause', 'community_id'):
+    assert f[0].get(k) == p[0].get(k), (k, f[0].get(k), p[0].get(k))
+print('HTTP record', {k: p[0].get(k) for k in ('stream', 'upstream_stream', 'cause')})
+PY"
+done

@@ -39,7 +39,7 @@ static void test_table(void **state)
         }
         assert_true(a->severity == TD_SEV_INFO || a->severity == TD_SEV_WARNING || a->severity == TD_SEV_ERROR);
         assert_true(a->sides != 0 && (a->sides & ~0xFu) == 0);
-        assert_true(a->commands != 0 && (a->commands & ~0xFu) == 0);
+        assert_true(a->commands != 0 && (a->commands & ~0x1Fu) == 0);
         for (int j = i + 1; j < TD_CAUSE_COUNT; j++) {
             if (strcmp(a->slug, td_cause_info((enum td_cause)j)->slug) == 0) {
                 fail_msg("slug %s twice", a->slug);
@@ -112,6 +112,7 @@ static void check_dir(const char *dir, unsigned command)
                                  command == TD_CMD_PCAP    ? "PCAP"
                                  : command == TD_CMD_CERT  ? "CERT"
                                  : command == TD_CMD_PROBE ? "PROBE"
+                                 : command == TD_CMD_LOG   ? "LOG"
                                                            : "CONFIG");
                     }
                 }
@@ -147,6 +148,7 @@ static void test_emitters(void **state)
     check_dir("src/cert", TD_CMD_CERT);
     check_dir("src/probe", TD_CMD_PROBE);
     check_dir("src/config", TD_CMD_CONFIG);
+    check_dir("src/log", TD_CMD_LOG);
     /* probe passes on the warnings and errors of the cert checks */
     for (int i = 0; i < TD_CAUSE_COUNT; i++) {
         const struct td_cause_info *a = td_cause_info((enum td_cause)i);
