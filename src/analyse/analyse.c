@@ -70,6 +70,10 @@ struct td_analysis *td_analysis_new(const struct td_analysis_opts *o, const stru
 
 struct td_cert_cache *td_analysis_cert_cache(const struct td_analysis *a) { return a->o.diag.cert_cache; }
 
+const struct td_run_stats *td_analysis_stats(const struct td_analysis *a) { return &a->stats; }
+
+void td_analysis_set_verdicts_at_once(struct td_analysis *a, bool at_once) { a->o.verdicts_at_once = at_once; }
+
 static void reset(struct td_analysis *a)
 {
     for (size_t i = 0; i < a->num_held; i++) {
@@ -364,10 +368,26 @@ static void engine_progress(void *ctx, uint64_t done, uint64_t total)
     }
 }
 
+static void engine_tick(void *ctx)
+{
+    struct td_analysis *a = ctx;
+    a->cb.on_tick(a->cb.ctx);
+}
+
+static void engine_frame(void *ctx, const struct td_frame *f)
+{
+    struct td_analysis *a = ctx;
+    a->cb.on_frame(a->cb.ctx, f);
+}
+
 static struct td_engine_cb engine_cb(struct td_analysis *a)
 {
     struct td_engine_cb cb = {a, engine_conn, engine_problem, engine_progress, engine_http, a->o.keylog};
     cb.stop = a->o.stop;
+    cb.on_tick = a->cb.on_tick ? engine_tick : NULL;
+    cb.on_frame = a->cb.on_frame ? engine_frame : NULL;
+    cb.shard_k = a->o.shard_k;
+    cb.shard_n = a->o.shard_n;
     return cb;
 }
 

@@ -14,7 +14,7 @@
 #include "cli/cli.h"
 #include "cli/export_certs.h"
 #include "cli/opts.h"
-#include "cli/pcap_run.h"
+#include "cli/write_failed.h"
 #include "report/report.h"
 
 #include "base/banned.h"
@@ -22,6 +22,54 @@
 #define MAX_PROBLEMS_SHOWN 20
 /* Output is held back and sorted by tcp.stream up to this size, then streamed. */
 #define SORT_BUFFER_MAX (4u << 20)
+
+struct held {
+    uint32_t stream;
+    char *text;
+    size_t len;
+};
+
+/* What was rendered of a connection whose verdict comes later; or, when
+ * verdicts go out at once (a pipe), of one whose verdict was shown and may be
+ * revised at the end (its JSON start, to give the record again). */
+struct kept {
+    struct td_buf out;
+    bool given;
+    struct kept *next; /* pcap_run.given, freed with the summary */
+};
+
+struct pcap_run {
+    bool json, verbose, failed_only, summary_only;
+    bool fail_on_empty;     /* port checks (no_client_hello) make the exit status 1 too */
+    const char *export_dir; /* --export-certs */
+    bool export_error;
+    long long stream; /* -1: all */
+    const char *host;
+    struct td_term term;
+    struct td_render_opts ro;
+    const char *file;
+    uint64_t problems;
+    struct held *held;
+    size_t num_held, held_bytes;
+    bool streaming;
+    bool at_once;            /* a pipe or FIFO: verdicts given as they settle, revised at the end */
+    struct kept *given;      /* shown at once, may be revised */
+    size_t num_given;        /* at most TD_ANALYSIS_MAX_HELD: the analysis holds no more */
+    struct both *given_both; /* --html: the wrappers of given ones */
+    struct cli_write_failed wf;
+    bool progress_shown;
+    uint64_t shown;       /* connections shown from this file */
+    bool failed_shown;    /* one of them failed, or was rejected after completing */
+    bool filter_error;    /* --stream named a stream the file does not have */
+    struct td_html *html; /* --html: the page's collector, or NULL */
+    bool text_off;        /* --html -: the page replaces the text on stdout */
+};
+
+/* What on_conn kept for a verdict to come, when --html also waits for it. */
+struct both {
+    void *text, *html;
+    struct both *next; /* pcap_run.given_both, when text is a given verdict */
+};
 
 static bool check_filter(const struct pcap_run *r, const struct td_run_stats *st, const char *file);
 
@@ -81,6 +129,9 @@ static void emit(struct pcap_run *r, uint32_t stream, struct td_buf *b)
 {
     if (r->streaming) {
         fwrite(b->data, 1, b->len, stdout);
+        if (r->at_once) {
+            fflush(stdout); /* the reader of the pipe sees it now */
+        }
         td_buf_free(b);
         return;
     }
@@ -113,6 +164,59 @@ static void finish(struct pcap_run *r, const struct td_conn_result *res, struct 
     emit(r, res->stream, out);
 }
 
+/* A verdict given at once that the end of the input may revise: shown now,
+ * its start kept to show the revision. */
+static void *show_given(struct pcap_run *r, const struct td_conn_result *res, struct kept *k)
+{
+    struct td_buf start = {0};
+    if (r->json) {
+        td_buf_append_slow(&start, k->out.data, k->out.len); /* start is empty: the inline path never applies */
+    }
+    finish(r, res, &k->out);
+    k->out = start;
+    k->given = true;
+    k->next = r->given;
+    r->given = k;
+    r->num_given++;
+    return k;
+}
+
+/* The revision of a verdict shown before: in JSON the record again with
+ * "revised"; in text a line naming the stream, then the new verdict. */
+static void show_revision(struct pcap_run *r, const struct td_conn_result *res, struct kept *k)
+{
+    struct td_buf b = k->out;
+    td_memzero(&k->out, sizeof k->out);
+    if (!r->json) {
+        td_buf_printf(&b, "tcp.stream %u  %s  %s\n\n", res->stream, res->desc ? res->desc : "",
+                      res->revised || res->outcome_revised
+                          ? "revised: the verdict shown earlier changed"
+                          : "the verdict shown earlier, now tied to a gateway's HTTP error");
+    }
+    finish(r, res, &b);
+}
+
+static void free_given(struct pcap_run *r)
+{
+    while (r->given) {
+        struct kept *k = r->given;
+        r->given = k->next;
+        td_buf_free(&k->out);
+        free(k);
+    }
+    r->num_given = 0;
+    while (r->given_both) {
+        struct both *b = r->given_both;
+        r->given_both = b->next;
+        free(b);
+    }
+}
+
+static bool may_be_revised(const struct td_conn_result *res)
+{
+    return td_facts_outcome(res->facts) != TD_OUTCOME_OK || res->rejected_after || res->verdict->cause != TD_CAUSE_NONE;
+}
+
 /* --failed shows failed handshakes: a port check is not one (unless
  * --fail-on-empty); known only with the verdict. */
 static bool hidden_port_check(const struct pcap_run *r, const struct td_conn_result *res)
@@ -139,6 +243,9 @@ static void *text_conn(struct pcap_run *r, const struct td_conn_result *res)
         return k;
     }
     shown(r, res);
+    if (r->at_once && may_be_revised(res) && r->num_given < TD_ANALYSIS_MAX_HELD) {
+        return show_given(r, res, k);
+    }
     finish(r, res, &k->out);
     free(k);
     return NULL;
@@ -150,26 +257,41 @@ static void text_verdict(struct pcap_run *r, const struct td_conn_result *res, v
         return; /* not shown */
     }
     if (hidden_port_check(r, res)) {
-        if (keep != r) {
+        if (keep != r && !((struct kept *)keep)->given) {
             td_buf_free(&((struct kept *)keep)->out);
             free(keep);
         }
         return;
     }
-    shown(r, res);
     if (keep == r) {
-        return; /* --summary: counted only */
+        if (!r->at_once) {
+            shown(r, res); /* --summary: counted only (at once: counted then) */
+        }
+        return;
     }
     struct kept *k = keep;
+    if (k->given) {
+        show_revision(r, res, k);
+        return;
+    }
+    shown(r, res);
     finish(r, res, &k->out);
     free(k);
 }
 
 /* --html goes with the text (or JSON), as tcpdump's -w: both see the same
  * connections, the filters apply to both. */
+/* A text record shown at once and kept for a revision that may never come
+ * (freed with the summary, as its struct kept). */
+static bool given_text(const struct pcap_run *r, const void *t)
+{
+    return t && t != r && ((const struct kept *)t)->given;
+}
+
 static void *on_conn(void *ctx, const struct td_conn_result *res)
 {
     struct pcap_run *r = ctx;
+    cli_write_failed_conn(&r->wf, res);
     if (r->export_dir && wanted(r, res->conn, res->facts) && !cli_export_chains(r->export_dir, res->conn)) {
         r->export_error = true;
     }
@@ -184,6 +306,10 @@ static void *on_conn(void *ctx, const struct td_conn_result *res)
     struct both *b = td_calloc(1, sizeof *b);
     b->text = t;
     b->html = h;
+    if (given_text(r, t)) {
+        b->next = r->given_both;
+        r->given_both = b;
+    }
     return b;
 }
 
@@ -198,13 +324,16 @@ static void on_verdict(void *ctx, const struct td_conn_result *res, void *keep)
     if (b) {
         td_html_verdict(r->html, res, b->html);
         text_verdict(r, res, b->text);
-        free(b);
+        if (!given_text(r, b->text)) {
+            free(b);
+        }
     }
 }
 
 static void on_http(void *ctx, const struct td_http_result *h)
 {
     struct pcap_run *r = ctx;
+    cli_write_failed_http(&r->wf, h);
     if (r->stream >= 0 && h->http->stream != r->stream && !(h->up && h->up_stream == r->stream)) {
         return;
     }
@@ -221,7 +350,9 @@ static void on_http(void *ctx, const struct td_http_result *h)
     struct td_buf b = {0};
     struct td_render_opts o = r->ro;
     o.file = r->file;
-    if (r->json) {
+    if (r->json && o.ecs) {
+        td_render_http_ecs(&b, h, &o);
+    } else if (r->json) {
         td_render_http_json(&b, h, &o);
     } else {
         td_render_http_text(&b, h, &o);
@@ -233,6 +364,7 @@ static void on_summary(void *ctx, const struct td_analysis_summary *s)
 {
     struct pcap_run *r = ctx;
     flush_held(r);
+    free_given(r);
     r->streaming = false;
     if (r->html) {
         td_html_summary(r->html, s);
@@ -297,6 +429,51 @@ static void on_progress(void *ctx, uint64_t done, uint64_t total)
     td_esc_free(&e);
 }
 
+static void on_frame(void *ctx, const struct td_frame *f)
+{
+    struct pcap_run *r = ctx;
+    cli_write_failed_frame(&r->wf, f);
+}
+
+static void help(FILE *f)
+{
+    fputs("usage: tlsdiag pcap [options] FILE...\n"
+          "\n"
+          "Reads pcap/pcapng captures (tcpdump -w, Wireshark, dumpcap; '-' is standard input)\n"
+          "and shows every TLS handshake as a ladder of messages with Wireshark's frame numbers.\n"
+          "\n"
+          "  -r FILE              read FILE (as tcpdump/tshark; FILE may also be given bare)\n"
+          "      --json           JSON Lines: one object per connection\n"
+          "      --ecs            JSON Lines under Elastic Common Schema names (implies --json)\n"
+          "  -v, --verbose        every field: each suite, extension and certificate\n"
+          "      --stream N       only tcp.stream N\n"
+          "      --host NAME      only connections whose SNI or address is NAME\n"
+          "      --failed         only failed handshakes (not port checks, unless --fail-on-empty)\n"
+          "      --fail-on-empty  port checks (TCP opened and closed without a byte) count as failures\n"
+          "      --ca FILE|DIR    the peer's truststore (PEM, DER, PKCS#12, JKS, a directory): proves\n"
+          "                       unknown_ca / incomplete_chain instead of inferring them\n"
+          "      --expect-host NAME  the host name clients meant, for connections without SNI\n"
+          "      --keylog FILE    decrypt with the secrets of an NSS key log (SSLKEYLOGFILE); also read\n"
+          "                       from $SSLKEYLOGFILE and from pcapng Decryption Secrets Blocks\n"
+          "      --export-certs DIR  write each certificate chain seen as PEM: DIR/STREAM-SERVER_PORT.pem,\n"
+          "                       DIR/STREAM-client.pem (for tlsdiag cert, openssl verify)\n"
+          "      --summary        only the summary\n"
+          "      --html FILE      also write a self-contained HTML page (no script, loads nothing): ladders,\n"
+          "                       verdicts, chains, fixes, failures over time; '-': the page instead of text\n"
+          "      --html-all       in that page, a ladder for every connection (default: for failed ones,\n"
+          "                       and for all only in captures under 500 connections)\n"
+          "      --shard K/N      only the flows whose symmetric 5-tuple hash is in shard K of N (1..N):\n"
+          "                       N processes split one capture, both directions of a flow in one shard\n"
+          "      --write-failed FILE  pcapng of the failed connections' frames (and of gateway HTTP\n"
+          "                       connections tied to them); -C MB / -G SECONDS rotate as tcpdump\n"
+          "      --color WHEN     auto (default), always, never (NO_COLOR is honoured)\n"
+          "  -h, --help           this help\n"
+          "\n"
+          "Exit status: 0 no failed handshake, 1 at least one failed (or was rejected right after it\n"
+          "completed; port checks only with --fail-on-empty), 2 usage or unreadable input.\n",
+          f);
+}
+
 /* SIGINT, SIGTERM, SIGHUP end the input: what was read is judged and
  * summarised, and the exit status kept (tcpdump -w - | tlsdiag pcap -). */
 static volatile int stop_requested;
@@ -356,18 +533,167 @@ static bool load_keylog(const char *path, struct td_keylog **out)
     return true;
 }
 
+struct pcap_args {
+    const char **files;
+    size_t num_files;
+    const char *color, *ca_path, *keylog_path, *expect_host, *html;
+    bool html_all;
+    uint32_t shard_k, shard_n;
+};
+
+/* 0 to go on, else the exit status (help shown, or a usage error said). */
+static int parse_args(int argc, char **argv, struct pcap_run *r, struct pcap_args *a)
+{
+    enum {
+        OPT_JSON = 256,
+        OPT_STREAM,
+        OPT_HOST,
+        OPT_FAILED,
+        OPT_SUMMARY,
+        OPT_COLOR,
+        OPT_CA,
+        OPT_EXPECT,
+        OPT_KEYLOG,
+        OPT_HTML,
+        OPT_HTML_ALL,
+        OPT_SHARD,
+        OPT_ECS,
+        OPT_FAIL_EMPTY,
+        OPT_EXPORT
+    };
+    static const struct option longopts[] = {
+        {"json", no_argument, NULL, OPT_JSON},
+        {"verbose", no_argument, NULL, 'v'},
+        {"stream", required_argument, NULL, OPT_STREAM},
+        {"host", required_argument, NULL, OPT_HOST},
+        {"failed", no_argument, NULL, OPT_FAILED},
+        {"fail-on-empty", no_argument, NULL, OPT_FAIL_EMPTY},
+        {"export-certs", required_argument, NULL, OPT_EXPORT},
+        {"summary", no_argument, NULL, OPT_SUMMARY},
+        {"color", required_argument, NULL, OPT_COLOR},
+        {"colour", required_argument, NULL, OPT_COLOR},
+        {"ca", required_argument, NULL, OPT_CA},
+        {"expect-host", required_argument, NULL, OPT_EXPECT},
+        {"keylog", required_argument, NULL, OPT_KEYLOG},
+        {"html", required_argument, NULL, OPT_HTML},
+        {"html-all", no_argument, NULL, OPT_HTML_ALL},
+        {"write-failed", required_argument, NULL, CLI_OPT_WRITE_FAILED},
+        {"shard", required_argument, NULL, OPT_SHARD},
+        {"ecs", no_argument, NULL, OPT_ECS},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    int opt;
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "r:vhC:G:", longopts, NULL)) != -1) {
+        bool bad = false;
+        if (cli_write_failed_opt(&r->wf, "pcap", opt, optarg, &bad)) {
+            if (bad) {
+                return TD_EXIT_USAGE;
+            }
+            continue;
+        }
+        switch (opt) {
+        case 'r':
+            a->files[a->num_files++] = optarg;
+            break;
+        case 'v':
+            r->verbose = true;
+            break;
+        case 'h':
+            help(stdout);
+            return -1;
+        case OPT_JSON:
+            r->json = true;
+            break;
+        case OPT_ECS:
+            r->json = r->ro.ecs = true;
+            break;
+        case OPT_STREAM: {
+            char *end;
+            r->stream = strtoll(optarg, &end, 10);
+            if (end == optarg || *end || r->stream < 0) {
+                cli_warn("tlsdiag pcap: --stream takes a tcp.stream number, not '%s'", optarg);
+                return TD_EXIT_USAGE;
+            }
+            break;
+        }
+        case OPT_HOST:
+            r->host = optarg;
+            break;
+        case OPT_FAILED:
+            r->failed_only = true;
+            break;
+        case OPT_SUMMARY:
+            r->summary_only = true;
+            break;
+        case OPT_CA:
+            a->ca_path = optarg;
+            break;
+        case OPT_EXPECT:
+            a->expect_host = optarg;
+            break;
+        case OPT_KEYLOG:
+            a->keylog_path = optarg;
+            break;
+        case OPT_HTML:
+            a->html = optarg;
+            break;
+        case OPT_HTML_ALL:
+            a->html_all = true;
+            break;
+        case OPT_FAIL_EMPTY:
+            r->fail_on_empty = true;
+            break;
+        case OPT_EXPORT:
+            r->export_dir = optarg;
+            break;
+        case OPT_SHARD:
+            if (!cli_parse_shard("pcap", optarg, &a->shard_k, &a->shard_n)) {
+                return TD_EXIT_USAGE;
+            }
+            break;
+        case OPT_COLOR:
+            if (!cli_parse_color("pcap", optarg, &a->color)) {
+                return TD_EXIT_USAGE;
+            }
+            break;
+        default:
+            return cli_try_help("pcap");
+        }
+    }
+    for (int i = optind; i < argc; i++) {
+        a->files[a->num_files++] = argv[i];
+    }
+    if (a->num_files == 0) {
+        return cli_usage_error("pcap", "no capture file given");
+    }
+    if (a->html_all && !a->html) {
+        return cli_usage_error("pcap", "--html-all goes with --html FILE");
+    }
+    for (size_t i = 0; a->html && i < a->num_files; i++) {
+        if (strcmp(a->html, a->files[i]) == 0 && strcmp(a->html, "-") != 0) {
+            return cli_usage_error("pcap", "--html %s is a capture being read: choose another file", a->html);
+        }
+    }
+    if (r->export_dir && !cli_export_dir(r->export_dir)) {
+        return TD_EXIT_USAGE;
+    }
+    return 0;
+}
+
 int cmd_pcap(int argc, char **argv)
 {
     struct pcap_run r = {0};
     struct pcap_args args = {.color = "auto"};
     args.files = td_calloc((size_t)argc + 1, sizeof *args.files);
     r.stream = -1;
-    int rc = pcap_parse_args(argc, argv, &r, &args);
+    int rc = parse_args(argc, argv, &r, &args);
     if (rc != 0) {
         free(args.files);
         return rc < 0 ? TD_EXIT_OK : rc;
     }
-    struct td_analysis_opts ao = {.host_hint = r.host};
+    struct td_analysis_opts ao = {.host_hint = r.host, .shard_k = args.shard_k, .shard_n = args.shard_n};
     ao.diag.host = args.expect_host;
     struct td_certset *ca = NULL;
     struct td_keylog *keylog = NULL;
@@ -406,7 +732,14 @@ int cmd_pcap(int argc, char **argv)
     }
     ao.stop = &stop_requested;
     catch_signals();
+    if (!cli_write_failed_open(&r.wf, "pcap")) {
+        td_castore_free(ca);
+        td_keylog_free(keylog);
+        free(args.files);
+        return TD_EXIT_USAGE;
+    }
     struct td_analysis_cb cb = {&r, on_conn, on_verdict, on_http, on_summary, on_problem, on_progress};
+    cb.on_frame = r.wf.path ? on_frame : NULL;
     struct td_analysis *an = td_analysis_new(&ao, &cb);
     r.ro.cert_cache = td_analysis_cert_cache(an);
     if (args.html) {
@@ -432,6 +765,9 @@ int cmd_pcap(int argc, char **argv)
         if (r.html) {
             td_html_file(r.html, args.files[i]);
         }
+        r.at_once = td_reader_is_stream(rd);
+        r.streaming = r.at_once;
+        td_analysis_set_verdicts_at_once(an, r.at_once);
         td_analyse_reader(an, rd, args.files[i]);
         td_reader_close(rd);
         any_failed |= r.failed_shown;
@@ -444,6 +780,7 @@ int cmd_pcap(int argc, char **argv)
         td_html_free(r.html);
     }
     td_analysis_free(an);
+    input_error |= !cli_write_failed_close(&r.wf, "pcap");
     free(args.files);
     td_castore_free(ca);
     td_keylog_free(keylog);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/hash.h"
 #include "base/mem.h"
 #include "cert/audit.h"
 #include "cli/cli.h"
@@ -27,10 +28,17 @@ static void help(FILE *f)
           "      --no-sni           send no SNI\n"
           "      --ca PATH          truststore for the chain (PEM, directory, JKS, PKCS#12); default: the\n"
           "                         system store\n"
-          "      --cert F --key F   a client certificate (PEM) to try\n"
+          "      --cert F --key F   a client certificate (PEM) to try: taken, or why not\n"
+          "      --http, --no-http  GET / after the handshake and read the status (default: on for\n"
+          "                         ports 443 and 8443): nginx refuses client certificates in HTTP\n"
+          "      --starttls PROTO   smtp, imap, pop3, ftp, ldap, xmpp, postgres, mysql, none (default:\n"
+          "                         from the port: 25, 587, 143, 110, 21, 389, 5222, 5432, 3306)\n"
+          "      --proxy HOST:PORT  through an HTTP CONNECT proxy\n"
           "      --timeout MS       per connection step (default 3000)\n"
           "  -f FILE                targets, one per line\n"
           "      --jobs N           probe up to N targets at once (default 8)\n"
+          "      --shard K/N        only the targets whose name hashes into shard K of N (1..N): N machines\n"
+          "                         split one list, each target probed by exactly one\n"
           "      --json             one JSON object per target\n"
           "      --html FILE        also write a self-contained HTML page of the reports ('-': the page\n"
           "                         instead of text)\n"
@@ -200,29 +208,43 @@ struct probe_args {
     const char *ca_path, *list, *color, *html;
     bool json;
     size_t jobs_max;
+    uint32_t shard_k, shard_n; /* --shard K/N; shard_n 0: all */
 };
 
 /* 0 to go on, -1 after --help, else the exit status of a usage error. */
 static int parse_args(int argc, char **argv, struct probe_args *a)
 {
-    enum { OPT_SNI = 256, OPT_NOSNI, OPT_CA, OPT_CERT, OPT_KEY, OPT_TIMEOUT, OPT_JSON, OPT_COLOR, OPT_JOBS, OPT_HTML };
+    enum {
+        OPT_SNI = 256,
+        OPT_NOSNI,
+        OPT_CA,
+        OPT_CERT,
+        OPT_KEY,
+        OPT_TIMEOUT,
+        OPT_JSON,
+        OPT_COLOR,
+        OPT_JOBS,
+        OPT_HTML,
+        OPT_SHARD,
+        OPT_HTTP,
+        OPT_NOHTTP,
+        OPT_STARTTLS,
+        OPT_PROXY
+    };
     static const struct option longopts[] = {
-        {"sni", required_argument, NULL, OPT_SNI},
-        {"no-sni", no_argument, NULL, OPT_NOSNI},
-        {"ca", required_argument, NULL, OPT_CA},
-        {"cert", required_argument, NULL, OPT_CERT},
-        {"key", required_argument, NULL, OPT_KEY},
-        {"timeout", required_argument, NULL, OPT_TIMEOUT},
-        {"json", no_argument, NULL, OPT_JSON},
-        {"color", required_argument, NULL, OPT_COLOR},
-        {"colour", required_argument, NULL, OPT_COLOR},
-        {"help", no_argument, NULL, 'h'},
-        {"jobs", required_argument, NULL, OPT_JOBS},
-        {"html", required_argument, NULL, OPT_HTML},
-        {NULL, 0, NULL, 0},
+        {"sni", required_argument, NULL, OPT_SNI},      {"no-sni", no_argument, NULL, OPT_NOSNI},
+        {"ca", required_argument, NULL, OPT_CA},        {"cert", required_argument, NULL, OPT_CERT},
+        {"key", required_argument, NULL, OPT_KEY},      {"timeout", required_argument, NULL, OPT_TIMEOUT},
+        {"json", no_argument, NULL, OPT_JSON},          {"color", required_argument, NULL, OPT_COLOR},
+        {"colour", required_argument, NULL, OPT_COLOR}, {"help", no_argument, NULL, 'h'},
+        {"jobs", required_argument, NULL, OPT_JOBS},    {"html", required_argument, NULL, OPT_HTML},
+        {"shard", required_argument, NULL, OPT_SHARD},  {"http", no_argument, NULL, OPT_HTTP},
+        {"no-http", no_argument, NULL, OPT_NOHTTP},     {"starttls", required_argument, NULL, OPT_STARTTLS},
+        {"proxy", required_argument, NULL, OPT_PROXY},  {NULL, 0, NULL, 0},
     };
     struct td_probe_opts *o = &a->o;
     o->timeout_ms = 3000;
+    o->http = -1;
     a->color = "auto";
     a->jobs_max = 8;
     int opt;
@@ -264,6 +286,19 @@ static int parse_args(int argc, char **argv, struct probe_args *a)
         case OPT_HTML:
             a->html = optarg;
             break;
+        case OPT_HTTP:
+        case OPT_NOHTTP:
+            o->http = opt == OPT_HTTP;
+            break;
+        case OPT_STARTTLS:
+            if (!td_probe_starttls_parse(optarg, &o->starttls) || o->starttls == TD_STARTTLS_AUTO) {
+                return cli_usage_error("probe",
+                                       "--starttls: smtp, imap, pop3, ftp, ldap, xmpp, postgres, mysql or none");
+            }
+            break;
+        case OPT_PROXY:
+            o->proxy = optarg;
+            break;
         case OPT_JOBS: {
             long v;
             if (!cli_parse_long("probe", "--jobs", optarg, 1, 256, &v)) {
@@ -272,6 +307,11 @@ static int parse_args(int argc, char **argv, struct probe_args *a)
             a->jobs_max = (size_t)v;
             break;
         }
+        case OPT_SHARD:
+            if (!cli_parse_shard("probe", optarg, &a->shard_k, &a->shard_n)) {
+                return TD_EXIT_USAGE;
+            }
+            break;
         case OPT_COLOR:
             if (!cli_parse_color("probe", optarg, &a->color)) {
                 return TD_EXIT_USAGE;
@@ -286,6 +326,23 @@ static int parse_args(int argc, char **argv, struct probe_args *a)
         return TD_EXIT_USAGE;
     }
     return 0;
+}
+
+/* --shard: the targets of this shard first (in their order); returns how many. */
+static size_t shard_targets(const struct probe_args *a, char **targets, size_t n)
+{
+    if (a->shard_n <= 1) {
+        return n;
+    }
+    size_t kept = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (td_hash32_str(targets[i]) % a->shard_n == a->shard_k) {
+            char *t = targets[kept];
+            targets[kept++] = targets[i];
+            targets[i] = t;
+        }
+    }
+    return kept;
 }
 
 int cmd_probe(int argc, char **argv)
@@ -314,12 +371,16 @@ int cmd_probe(int argc, char **argv)
         free(targets);
         return TD_EXIT_USAGE;
     }
+    size_t ntargets = n;
+    n = shard_targets(a, targets, n);
     int rc = TD_EXIT_OK;
     struct td_certset *ca = NULL;
-    size_t ntargets = n;
-    if (n == 0) {
+    if (ntargets == 0) {
         rc = cli_usage_error("probe", "no target given");
         goto out;
+    }
+    if (n == 0) {
+        goto out; /* none in this shard */
     }
     if (a->ca_path) {
         char err[600];
@@ -339,7 +400,7 @@ int cmd_probe(int argc, char **argv)
     size_t nj = 0;
     struct probe_job *jobs = NULL;
     for (size_t i = 0; i < n; i++) {
-        size_t na = td_probe_num_addresses(targets[i]);
+        size_t na = a->o.proxy ? 1 : td_probe_num_addresses(targets[i]); /* the proxy resolves */
         for (size_t k = 0; k < (na ? na : 1); k++) {
             jobs = td_realloc(jobs, (nj + 1) * sizeof *jobs);
             jobs[nj].target = targets[i];

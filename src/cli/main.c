@@ -27,6 +27,7 @@ static const struct cmd commands[] = {
     {"probe", cmd_probe, "find out against a live server what it accepts and why clients fail"},
     {"lab", cmd_lab, "reproduce each failure in-process, as captures, and check the diagnosis"},
     {"config", cmd_config, "lint gateway and client TLS configuration files (Apigee, Java, nginx, HAProxy, Envoy)"},
+    {"watch", cmd_watch, "capture live and show each failed handshake as it happens, with a rolling summary"},
 };
 
 void td_term_detect(struct td_term *t, const char *color_opt)

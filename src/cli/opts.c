@@ -127,3 +127,24 @@ bool cli_out_commit(const char *cmd, const char *opt, struct cli_out *o, struct 
     free(o->tmp);
     return ok;
 }
+
+bool cli_parse_shard(const char *cmd, const char *arg, uint32_t *k, uint32_t *n)
+{
+    char *end;
+    errno = 0;
+    unsigned long kk = strtoul(arg, &end, 10);
+    unsigned long nn = 0;
+    bool ok = end != arg && *end == '/' && arg[0] != '-';
+    if (ok) {
+        const char *ns = end + 1;
+        nn = strtoul(ns, &end, 10);
+        ok = end != ns && !*end && ns[0] != '-' && !errno && nn >= 1 && nn <= 4096 && kk >= 1 && kk <= nn;
+    }
+    if (!ok) {
+        fprintf(stderr, "tlsdiag %s: --shard takes K/N with 1 <= K <= N <= 4096 (e.g. 1/4), not '%s'\n", cmd, arg);
+        return false;
+    }
+    *k = (uint32_t)(kk - 1);
+    *n = (uint32_t)nn;
+    return true;
+}

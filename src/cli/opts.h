@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdint.h>
 
 #include "base/mem.h"
 
@@ -21,6 +22,8 @@ bool cli_parse_long(const char *cmd, const char *opt, const char *arg, long lo, 
  * (base/escape.h): file names, errors that quote a file or a peer never
  * reach the terminal raw. fmt has no trailing newline. */
 void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* --shard K/N with 1 <= K <= N <= 4096: *k = K - 1 (0-based), *n = N. false (after saying so) otherwise. */
+bool cli_parse_shard(const char *cmd, const char *arg, uint32_t *k, uint32_t *n);
 /* Write b to standard output and free it; false when the write failed. */
 bool cli_write_buf(struct td_buf *b);
 

@@ -6,6 +6,7 @@
 #include "base/escape.h"
 #include "base/mem.h"
 
+#include "crypto/crypto.h"
 #include "report/internal.h"
 #include "tls/names.h"
 
@@ -195,4 +196,15 @@ bool td_capture_advice(const struct td_run_stats *s, char *out, size_t len)
     snprintf(out, len, "tcpdump -i any -s 0 -B 65536 -w capture.pcap 'tcp port %u'%s",
              s->poor_port ? s->poor_port : 443u, s->midstream_conns ? "  (started before the connections open)" : "");
     return any;
+}
+
+void td_render_community_id(struct td_json *j, const struct td_addr *client, uint16_t client_port,
+                            const struct td_addr *server, uint16_t server_port)
+{
+    char cid[TD_COMMUNITY_ID_LEN];
+    if (td_community_id(client, client_port, server, server_port, TD_IPPROTO_TCP, 0, cid)) {
+        td_json_str(j, "community_id", cid);
+    } else {
+        td_json_null(j, "community_id");
+    }
 }

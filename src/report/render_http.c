@@ -166,9 +166,17 @@ void td_render_http_json(struct td_buf *out, const struct td_http_result *r, con
     td_json_init(&j, out);
     td_json_obj_begin(&j, NULL);
     td_json_str(&j, "file", o->file);
+    td_json_str(&j, "observer", o->observer);
     td_json_u64(&j, "stream", h->stream);
     td_json_str(&j, "client", h->client);
     td_json_str(&j, "server", h->server);
+    struct td_addr ca, sa;
+    uint16_t cp, sp;
+    if (td_addr_port_parse(h->client, &ca, &cp) && td_addr_port_parse(h->server, &sa, &sp)) {
+        td_render_community_id(&j, &ca, cp, &sa, sp);
+    } else {
+        td_json_null(&j, "community_id");
+    }
     td_json_name(&j, "protocol", "http");
     td_json_obj_begin(&j, "http");
     td_json_str(&j, "request", h->request);

@@ -365,11 +365,13 @@ void td_render_conn_json_open(struct td_json *jp, const struct td_tls_conn *c, c
     char a[80], buf[48], t[40];
     td_json_obj_begin(&j, NULL);
     td_json_str(&j, "file", o->file);
+    td_json_str(&j, "observer", o->observer);
     td_json_u64(&j, "stream", c->stream);
     td_addr_port_str(&c->addr[TD_CLIENT], c->port[TD_CLIENT], a, sizeof a);
     td_json_str(&j, "client", a);
     td_addr_port_str(&c->addr[TD_SERVER], c->port[TD_SERVER], a, sizeof a);
     td_json_str(&j, "server", a);
+    td_render_community_id(&j, &c->addr[TD_CLIENT], c->port[TD_CLIENT], &c->addr[TD_SERVER], c->port[TD_SERVER]);
     td_json_str(&j, "sni", c->sni);
     td_json_bool(&j, "tls", c->tls_seen);
     bool rejected = o->rejected_after_handshake && td_tls_outcome(c) == TD_OUTCOME_OK;

@@ -7,7 +7,9 @@
 
 void td_render_result_open(struct td_buf *out, const struct td_tls_conn *c, bool json, const struct td_render_opts *o)
 {
-    if (json) {
+    if (json && o->ecs) {
+        td_render_ecs_open(out, c, o);
+    } else if (json) {
         struct td_json j;
         td_json_init(&j, out);
         td_render_conn_json_open(&j, c, o);
@@ -19,6 +21,10 @@ void td_render_result_open(struct td_buf *out, const struct td_tls_conn *c, bool
 void td_render_result_close(struct td_buf *out, const struct td_conn_result *r, bool json,
                             const struct td_render_opts *o)
 {
+    if (json && o->ecs) {
+        td_render_ecs_close(out, r, o);
+        return;
+    }
     if (json) {
         /* Resume the object td_render_conn_json_open left open: one level
          * deep, with members already written. */

@@ -24,6 +24,10 @@ struct td_render_opts {
     /* The connection's handshake completed and was then refused
      * (td_facts_settle): its outcome is shown as failed. */
     bool rejected_after_handshake;
+    bool ecs; /* JSON under Elastic Common Schema names (--ecs) */
+    /* The machine that saw the traffic (watch --observer, default the host
+     * name): "observer" (ECS observer.hostname) in each record; NULL: none. */
+    const char *observer;
 };
 
 void td_render_conn_json(struct td_buf *out, const struct td_tls_conn *c, const struct td_render_opts *o);
@@ -133,5 +137,27 @@ void td_html_page(struct td_html *h, struct td_buf *out);
 /* tlsdiag probe --html: one target's section (versions, suites and groups
  * table, the chain as a tree, the findings). */
 void td_render_probe_html(struct td_buf *out, const struct td_probe_result *r);
+/* "community_id": the Community ID v1 of a TCP flow (seed 0), for joins
+ * with Zeek, Suricata and Arkime records; null when it cannot be computed. */
+void td_render_community_id(struct td_json *j, const struct td_addr *client, uint16_t client_port,
+                            const struct td_addr *server, uint16_t server_port);
+
+/* --ecs: the same records under Elastic Common Schema names (render_ecs.c):
+ * open while the connection is alive, close with its verdict. */
+void td_render_ecs_open(struct td_buf *out, const struct td_tls_conn *c, const struct td_render_opts *o);
+void td_render_ecs_close(struct td_buf *out, const struct td_conn_result *r, const struct td_render_opts *o);
+void td_render_http_ecs(struct td_buf *out, const struct td_http_result *r, const struct td_render_opts *o);
+
+/* tlsdiag watch: the rolling summary (analyse/tally.h) and the drops. */
+struct td_tally;
+struct td_watch_drops {
+    bool kernel_known; /* pcap_stats answered */
+    uint64_t kernel_received, kernel_dropped;
+    uint64_t ours; /* connections tlsdiag gave up on (its memory bounds) */
+};
+void td_render_watch_text(struct td_buf *out, const struct td_tally *t, int64_t now, const struct td_watch_drops *d);
+void td_render_watch_json(struct td_buf *out, const struct td_tally *t, int64_t now, const struct td_watch_drops *d);
+/* The same as Prometheus text exposition format (version 0.0.4). */
+void td_render_watch_metrics(struct td_buf *out, const struct td_tally *t, const struct td_watch_drops *d);
 
 #endif

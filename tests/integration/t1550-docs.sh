@@ -18,9 +18,11 @@ OPT = re.compile(r"(?<![\w-])(--?[a-zA-Z][\w-]*)")
 def help_opts(argv):
     r = subprocess.run([t] + argv, capture_output=True, text=True)
     opts = set()
-    for line in r.stdout.splitlines() if r.returncode == 0 else []:
-        if re.match(r"^\s+-", line):
-            field = re.split(r"\s{2,}", line.strip(), 1)[0]
+    # option lines ("  -r FILE   text") and their continuations ("   ...; -C MB / -G S rotate"):
+    # every option token outside the usage line
+    for line in r.stdout.splitlines()[1:] if r.returncode == 0 else []:
+        if re.match(r"^\s{2,}\S", line):
+            field = re.split(r"\s{2,}", line.strip(), 1)[0] if line.strip().startswith("-") else line
             opts |= {o for o in OPT.findall(field)}
     return opts
 syn = man.split(".SH SYNOPSIS", 1)[1].split("\n.SH ", 1)[0]
