@@ -166,9 +166,7 @@ void td_render_http_json(struct td_buf *out, const struct td_http_result *r, con
     td_json_init(&j, out);
     td_json_obj_begin(&j, NULL);
     td_json_str(&j, "file", o->file);
-    if (o->observer) {
-        td_json_str(&j, "observer", o->observer);
-    }
+    td_json_str(&j, "observer", o->observer); /* null outside watch */
     td_json_u64(&j, "stream", h->stream);
     td_json_str(&j, "client", h->client);
     td_json_str(&j, "server", h->server);

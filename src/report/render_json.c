@@ -365,9 +365,7 @@ void td_render_conn_json_open(struct td_json *jp, const struct td_tls_conn *c, c
     char a[80], buf[48], t[40];
     td_json_obj_begin(&j, NULL);
     td_json_str(&j, "file", o->file);
-    if (o->observer) {
-        td_json_str(&j, "observer", o->observer);
-    }
+    td_json_str(&j, "observer", o->observer); /* null outside watch */
     td_json_u64(&j, "stream", c->stream);
     td_addr_port_str(&c->addr[TD_CLIENT], c->port[TD_CLIENT], a, sizeof a);
     td_json_str(&j, "client", a);
