@@ -27,6 +27,14 @@ struct td_evidence {
     char what[240];
 };
 
+/* A default change a cause matches (diag/changes.c): what changed, in which
+ * versions, and the switch that restores the old default. Static. */
+struct td_change {
+    enum td_cause cause;
+    const char *what, *restore;
+};
+const struct td_change *td_change_find(enum td_cause c); /* NULL: none known */
+
 struct td_verdict {
     enum td_cause cause;
     enum td_confidence confidence;
@@ -48,6 +56,7 @@ struct td_verdict {
     enum td_cause also[TD_MAX_ALSO];
     char also_why[TD_MAX_ALSO][200];
     size_t num_also;
+    const struct td_change *changed; /* the default change this cause matches, or NULL */
 };
 
 /* What the whole capture shows about one server endpoint. */

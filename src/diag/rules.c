@@ -54,6 +54,7 @@ static const td_rule rules[] = {
     td_rule_server_cert,
     td_rule_group,
     td_rule_unusable_offer,
+    td_rule_rsa_kex,
     td_rule_sni,
     td_rule_cipher,
     td_rule_tls13_rejected,
@@ -168,5 +169,6 @@ void td_diagnose(const struct td_facts *f, const struct td_server_view *sv, stru
         }
     }
     settle_aborted_by(f, out);
+    out->changed = td_change_find(out->cause);
     out->rejected_after_handshake = after && out->cause != TD_CAUSE_NONE;
 }

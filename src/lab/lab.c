@@ -157,6 +157,10 @@ static const struct scenario table[] = {
       "the server asks for an optional client certificate and sends its leaf alone"},
      {V12, .chain = CHAIN_LEAF_ONLY, .client_auth = true, .client_auth_optional = true},
      {CLI(V12, NAME)}},
+    {{"rsa-kex-removed-tls12", TD_CAUSE_RSA_KEX_REMOVED, "TLS 1.2",
+      "a client without RSA key exchange (as Go 1.22, JDK 24) against a server that takes nothing else"},
+     {V12, .cert = LC_RSA, .ciphers = "AES128-GCM-SHA256:AES256-GCM-SHA384"},
+     {CLI(V12, NAME), CLI(V12, NAME, .ciphers = "ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES128-GCM-SHA256")}},
     {{"plain-http", TD_CAUSE_NOT_TLS, "-", "plain HTTP sent to the TLS port"}, {0}, {CLI(NAME, .plain_http = true)}},
     {{"reset", TD_CAUSE_TCP_RESET, "-", "the server resets the connection after the ClientHello"},
      {.mode = SM_RESET},
@@ -496,6 +500,10 @@ bool td_lab_write(struct td_lab *lab, size_t i, const char *path, const char *ke
         return false;
     }
     const struct scenario *sc = &table[i];
+    if (sc->srv.cert == LC_RSA && !td_lab_pki_rsa(&lab->pki, lab->t0)) {
+        snprintf(err, err_len, "%s: could not make the RSA certificate (OpenSSL)", sc->info.name);
+        return false;
+    }
     struct td_pcapw *w = td_pcapw_open(path, err, err_len);
     if (!w) {
         return false;

@@ -117,6 +117,22 @@ bool td_lab_pki_make(struct td_lab_pki *p, int64_t t0)
     return p->root && p->inter && p->oroot && p->ointer;
 }
 
+bool td_lab_pki_rsa(struct td_lab_pki *p, int64_t t0)
+{
+    if (p->cert[LC_RSA]) {
+        return true;
+    }
+    /* 2048 bits: a modulus of exactly that size, so that the certificate
+     * and the ClientKeyExchange have the same length on every run. */
+    p->key[LC_RSA] = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)2048);
+    if (!p->key[LC_RSA]) {
+        return false;
+    }
+    p->cert[LC_RSA] = new_cert("server.lab.test", p->key[LC_RSA], p->inter, p->inter_key, t0 - 30 * DAY, t0 + 365 * DAY,
+                               false, "DNS:server.lab.test", "serverAuth", 120);
+    return p->cert[LC_RSA] != NULL;
+}
+
 void td_lab_pki_free(struct td_lab_pki *p)
 {
     EVP_PKEY_free(p->root_key);

@@ -55,6 +55,9 @@ void td_render_verdict_text(struct td_buf *out, const struct td_verdict *v, uint
         td_buf_printf(out, "  %sFix%s      %s\n", col(o, YELLOW), col(o, RESET), v->fix);
         td_buf_printf(out, "           %s\n", ci->resolution);
     }
+    if (v->changed) {
+        td_buf_printf(out, "  Changed  %s; to restore it: %s\n", v->changed->what, v->changed->restore);
+    }
     td_buf_printf(out, "  Look     tshark -r %s -Y 'tcp.stream eq %u'\n", o->file ? o->file : "FILE", stream);
 }
 
@@ -99,6 +102,12 @@ void td_render_verdict_json(struct td_json *j, const struct td_verdict *v)
         td_buf_puts(&r, ci->resolution);
         td_json_str(j, "resolution", td_buf_cstr(&r));
         td_buf_free(&r);
+    }
+    if (v->changed) { /* the default change that broke it, and the switch that restores it */
+        td_json_obj_begin(j, "changed");
+        td_json_str(j, "what", v->changed->what);
+        td_json_str(j, "restore", v->changed->restore);
+        td_json_obj_end(j);
     }
     if (v->has_cert) {
         td_json_obj_begin(j, "certificate");

@@ -1,0 +1,26 @@
+/* "What changed": the default changes of 2020-2026 that a cause matches, so
+ * that a verdict names the upgrade that broke the handshake, the versions, and
+ * the switch that restores the old behaviour until the peer is fixed. One row
+ * per cause; td_diagnose attaches it to the verdict. */
+#include "diag/diag.h"
+
+#include "base/banned.h"
+
+static const struct td_change changes[] = {
+    {TD_CAUSE_RSA_KEX_REMOVED,
+     "RSA key exchange (TLS_RSA_*) left the client defaults: Go 1.22 (Feb 2024), JDK 24 (Mar 2025, "
+     "jdk.tls.disabledAlgorithms), Mozilla's intermediate and hardened OpenSSL cipher strings",
+     "Go: GODEBUG=tlsrsakex=1 (or list the suites in tls.Config.CipherSuites); Java: remove TLS_RSA_* from "
+     "jdk.tls.disabledAlgorithms in java.security; OpenSSL: add kRSA suites (AES128-GCM-SHA256) to the cipher "
+     "string"},
+};
+
+const struct td_change *td_change_find(enum td_cause c)
+{
+    for (size_t i = 0; i < sizeof changes / sizeof changes[0]; i++) {
+        if (changes[i].cause == c) {
+            return &changes[i];
+        }
+    }
+    return NULL;
+}
