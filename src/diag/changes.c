@@ -13,6 +13,11 @@ static const struct td_change changes[] = {
      "Go: GODEBUG=tlsrsakex=1 (or list the suites in tls.Config.CipherSuites); Java: remove TLS_RSA_* from "
      "jdk.tls.disabledAlgorithms in java.security; OpenSSL: add kRSA suites (AES128-GCM-SHA256) to the cipher "
      "string"},
+    {TD_CAUSE_ALPN_MISMATCH,
+     "servers refuse a ClientHello whose ALPN list has no protocol in common (Go crypto/tls since 1.17 with "
+     "NextProtos set); grpc-go 1.67 (Oct 2024) refuses TLS peers that negotiate no ALPN at all",
+     "offer the server's protocol (h2 for gRPC); grpc-go: GRPC_ENFORCE_ALPN_ENABLED=false (temporary, or "
+     "experimental/credentials.NewTLSWithALPNDisabled)"},
 };
 
 const struct td_change *td_change_find(enum td_cause c)

@@ -98,10 +98,15 @@ struct td_facts {
     bool sni;
     char sni_name[256];
     bool name_is_address; /* no SNI nor --host: the certificate was checked against server_ip */
+    size_t ch_num_alpn;
+    char ch_alpn[128];     /* the protocols offered, "h2, http/1.1" (cut at 127 bytes) */
+    bool ch_reneg, ch_ems; /* renegotiation_info (or its SCSV), extended_master_secret */
+    bool ch_ech;           /* encrypted_client_hello (0xfe0d): the SNI above is the outer one */
     /* ServerHello / HelloRetryRequest */
     bool have_sh, hrr;
     uint64_t sh_frame, hrr_frame;
     uint16_t version, suite, hrr_group, sh_group;
+    bool sh_reneg, sh_ems; /* the ServerHello's renegotiation_info, extended_master_secret */
     /* server certificate */
     bool have_cert;
     uint64_t cert_frame;

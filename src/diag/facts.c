@@ -221,6 +221,16 @@ static void any_message(struct td_facts *f, const struct td_msg *m, enum td_role
     }
 }
 
+static bool has_suite(const struct td_u16s *s, uint16_t x)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        if (s->v[i] == x) {
+            return true;
+        }
+    }
+    return false;
+}
+
 static void client_hello(struct td_facts *f, const struct td_msg *m)
 {
     const struct td_client_hello *ch = m->u.ch;
@@ -234,6 +244,14 @@ static void client_hello(struct td_facts *f, const struct td_msg *m)
     copy_u16s(&f->ch_key_shares, &ch->key_shares);
     f->sni = ch->has_sni && ch->sni;
     snprintf(f->sni_name, sizeof f->sni_name, "%s", ch->sni ? ch->sni : "");
+    f->ch_num_alpn = ch->alpn.n;
+    for (size_t i = 0; i < ch->alpn.n; i++) {
+        size_t n = strlen(f->ch_alpn);
+        snprintf(f->ch_alpn + n, sizeof f->ch_alpn - n, "%s%s", i ? ", " : "", ch->alpn.v[i]);
+    }
+    f->ch_reneg = ch->has_reneg || has_suite(&ch->suites, TD_SUITE_EMPTY_RENEGOTIATION_INFO_SCSV);
+    f->ch_ems = ch->has_ems;
+    f->ch_ech = ch->has_ech;
 }
 
 /* A Certificate: the server's (order, roots, chain checks) or the client's. */
@@ -279,6 +297,8 @@ static void handshake(struct walk *w, const struct td_msg *m)
         f->version = m->u.sh->version;
         f->suite = m->u.sh->suite;
         f->sh_group = m->u.sh->key_share_group;
+        f->sh_reneg = m->u.sh->has_reneg;
+        f->sh_ems = m->u.sh->has_ems;
     } else if (m->hs_type == TD_HS_SERVER_KEY_EXCHANGE && m->u.ske && m->u.ske->kind == TD_SKE_ECDHE && !f->sh_group) {
         f->sh_group = m->u.ske->group; /* TLS 1.2: the curve the server chose */
     } else if (m->hs_type == TD_HS_CERTIFICATE && m->u.cert) {

@@ -31,6 +31,8 @@ bool td_rule_group(const struct td_facts *f, const struct td_server_view *sv, st
 bool td_rule_unusable_offer(const struct td_facts *f, const struct td_server_view *sv, struct td_verdict *v);
 bool td_rule_sni(const struct td_facts *f, const struct td_server_view *sv, struct td_verdict *v);
 bool td_rule_cipher(const struct td_facts *f, const struct td_server_view *sv, struct td_verdict *v);
+/* rules_alerts.c: refusals whose alert names the ClientHello field (ALPN, SNI, fallback SCSV). */
+bool td_rule_alert_named(const struct td_facts *f, const struct td_server_view *sv, struct td_verdict *v);
 /* rules_defaults.c: a default one side dropped in an upgrade (RSA key exchange). */
 bool td_rule_rsa_kex(const struct td_facts *f, const struct td_server_view *sv, struct td_verdict *v);
 bool td_suite_is_rsa_kex(uint16_t s);

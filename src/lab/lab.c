@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "base/mem.h"
+#include "lab/hooks.h"
 #include "lab/lab.h"
 #include "lab/pki.h"
 #include "lab/tcpsim.h"
@@ -26,6 +27,8 @@ struct srv_cfg {
     bool need_sni, client_auth;
     bool client_auth_optional; /* with client_auth: ask, do not require (GnuTLS's, Java's, IIS's default) */
     enum srv_mode mode;
+    const char *alpn; /* the one application protocol served: no_application_protocol otherwise */
+    bool only_name;   /* serves server.lab.test only: unrecognized_name for another SNI (-servername_fatal) */
 };
 
 struct cli_cfg {
@@ -36,6 +39,8 @@ struct cli_cfg {
     const char *host;      /* the name checked against the certificate */
     enum td_lab_cert cert; /* client certificate */
     bool plain_http;       /* speaks HTTP to the TLS port */
+    const char *alpn;      /* ALPN offered, one protocol */
+    bool fallback_scsv;    /* a retry after a failed attempt: TLS_FALLBACK_SCSV (RFC 7507) */
 };
 
 struct scenario {
@@ -161,6 +166,26 @@ static const struct scenario table[] = {
       "a client without RSA key exchange (as Go 1.22, JDK 24) against a server that takes nothing else"},
      {V12, .cert = LC_RSA, .ciphers = "AES128-GCM-SHA256:AES256-GCM-SHA384"},
      {CLI(V12, NAME), CLI(V12, NAME, .ciphers = "ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES128-GCM-SHA256")}},
+    {{"alpn-mismatch-tls12", TD_CAUSE_ALPN_MISMATCH, "TLS 1.2",
+      "an HTTP/1.1-only client against an h2-only server (no_application_protocol)"},
+     {V12, .alpn = "h2"},
+     {CLI(V12, NAME, .alpn = "http/1.1")}},
+    {{"alpn-mismatch-tls13", TD_CAUSE_ALPN_MISMATCH, "TLS 1.3",
+      "an HTTP/1.1-only client against an h2-only server (no_application_protocol)"},
+     {V13, .alpn = "h2"},
+     {CLI(V13, NAME, .alpn = "h2"), CLI(V13, NAME, .alpn = "http/1.1")}},
+    {{"unrecognized-name-tls12", TD_CAUSE_UNRECOGNIZED_NAME, "TLS 1.2",
+      "the client asks for a name the server does not serve (unrecognized_name)"},
+     {V12, .only_name = true},
+     {CLI(V12, .sni = "other.lab.test", .host = "other.lab.test")}},
+    {{"unrecognized-name-tls13", TD_CAUSE_UNRECOGNIZED_NAME, "TLS 1.3",
+      "the client asks for a name the server does not serve (unrecognized_name)"},
+     {V13, .only_name = true},
+     {CLI(V13, NAME), CLI(V13, .sni = "other.lab.test", .host = "other.lab.test")}},
+    {{"inappropriate-fallback-tls11", TD_CAUSE_INAPPROPRIATE_FALLBACK, "TLS 1.1",
+      "a client retrying with TLS 1.1 and TLS_FALLBACK_SCSV against a TLS 1.2 server"},
+     {.min = TLS1_VERSION, .max = TLS1_2_VERSION, .ciphers = "DEFAULT:@SECLEVEL=0"},
+     {CLI(.min = TLS1_VERSION, .max = TLS1_1_VERSION, NAME, .ciphers = "DEFAULT:@SECLEVEL=0", .fallback_scsv = true)}},
     {{"plain-http", TD_CAUSE_NOT_TLS, "-", "plain HTTP sent to the TLS port"}, {0}, {CLI(NAME, .plain_http = true)}},
     {{"reset", TD_CAUSE_TCP_RESET, "-", "the server resets the connection after the ClientHello"},
      {.mode = SM_RESET},
@@ -223,16 +248,6 @@ struct peer {
     bool client, done, failed, sent, got, closed;
 };
 
-static int need_sni_cb(SSL *s, int *alert, void *arg)
-{
-    (void)arg;
-    if (!SSL_get_servername(s, TLSEXT_NAMETYPE_host_name)) {
-        *alert = SSL_AD_UNRECOGNIZED_NAME; /* as nginx's ssl_reject_handshake */
-        return SSL_TLSEXT_ERR_ALERT_FATAL;
-    }
-    return SSL_TLSEXT_ERR_OK;
-}
-
 static void keylog_cb(const SSL *s, const char *line)
 {
     struct td_buf *b = SSL_get_app_data(s);
@@ -267,7 +282,13 @@ static SSL_CTX *server_ctx(const struct td_lab *lab, const struct srv_cfg *s)
     ok = ok && (!s->suites || SSL_CTX_set_ciphersuites(ctx, s->suites));
     ok = ok && (!s->groups || SSL_CTX_set1_groups_list(ctx, s->groups));
     if (ok && s->need_sni) {
-        SSL_CTX_set_tlsext_servername_callback(ctx, need_sni_cb);
+        SSL_CTX_set_tlsext_servername_callback(ctx, td_lab_need_sni_cb);
+    }
+    if (ok && s->only_name) {
+        SSL_CTX_set_tlsext_servername_callback(ctx, td_lab_only_name_cb);
+    }
+    if (ok && s->alpn) {
+        SSL_CTX_set_alpn_select_cb(ctx, td_lab_alpn_select_cb, (void *)s->alpn);
     }
     if (ok && s->client_auth) {
         X509_STORE *st = SSL_CTX_get_cert_store(ctx);
@@ -421,6 +442,14 @@ static bool run_tls(const struct td_lab *lab, const struct scenario *sc, const s
     }
     if (cc->host) {
         SSL_set1_host(c.ssl, cc->host);
+    }
+    if (cc->fallback_scsv) {
+        SSL_set_mode(c.ssl, SSL_MODE_SEND_FALLBACK_SCSV);
+    }
+    if (cc->alpn && !td_lab_client_alpn(c.ssl, cc->alpn)) {
+        snprintf(err, err_len, "%s: cannot set ALPN", sc->info.name);
+        ok = false;
+        goto out;
     }
     int first_fail = -1;
     if (cc->plain_http) {

@@ -1,0 +1,20 @@
+/* The OpenSSL callbacks and settings that make a lab peer behave like a given
+ * real server or client (nginx's ssl_reject_handshake, s_server -alpn, ...). */
+#ifndef TD_LAB_HOOKS_H
+#define TD_LAB_HOOKS_H
+
+#include <openssl/ssl.h>
+#include <stdbool.h>
+
+/* servername callbacks: unrecognized_name without SNI (need_sni), or for an
+ * SNI other than server.lab.test (only_name, as s_server -servername_fatal). */
+int td_lab_need_sni_cb(SSL *s, int *alert, void *arg);
+int td_lab_only_name_cb(SSL *s, int *alert, void *arg);
+/* ALPN select callback: arg is the one protocol served (NUL-terminated);
+ * no_application_protocol when the client offers it not (s_server -alpn). */
+int td_lab_alpn_select_cb(SSL *s, const unsigned char **out, unsigned char *outlen, const unsigned char *in,
+                          unsigned int inlen, void *arg);
+/* The client offers one protocol in ALPN. */
+bool td_lab_client_alpn(SSL *ssl, const char *proto);
+
+#endif
