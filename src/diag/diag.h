@@ -80,6 +80,10 @@ struct td_server_view {
      * a lone leaf issued by one of them lacks a root, not an intermediate. */
     char roots[4][160];
     size_t num_roots;
+    /* The schemes it signed its TLS 1.2 ServerKeyExchange with: they tell its key type. */
+    uint16_t sigalgs[8];
+    size_t num_sigalgs;
+    uint64_t sigalg_frame; /* the first such ServerKeyExchange */
 };
 
 /* Everything the rules look at, copied out of the connection (it is freed
@@ -99,14 +103,17 @@ struct td_facts {
     char sni_name[256];
     bool name_is_address; /* no SNI nor --host: the certificate was checked against server_ip */
     size_t ch_num_alpn;
-    char ch_alpn[128];     /* the protocols offered, "h2, http/1.1" (cut at 127 bytes) */
-    bool ch_reneg, ch_ems; /* renegotiation_info (or its SCSV), extended_master_secret */
-    bool ch_ech;           /* encrypted_client_hello (0xfe0d): the SNI above is the outer one */
+    char ch_alpn[128];         /* the protocols offered, "h2, http/1.1" (cut at 127 bytes) */
+    bool ch_reneg, ch_ems;     /* renegotiation_info (or its SCSV), extended_master_secret */
+    bool ch_ech;               /* encrypted_client_hello (0xfe0d): the SNI above is the outer one */
+    struct td_u16s ch_sigalgs; /* signature_algorithms */
     /* ServerHello / HelloRetryRequest */
     bool have_sh, hrr;
     uint64_t sh_frame, hrr_frame;
     uint16_t version, suite, hrr_group, sh_group;
     bool sh_reneg, sh_ems; /* the ServerHello's renegotiation_info, extended_master_secret */
+    uint16_t ske_sigalg;   /* TLS 1.2 ServerKeyExchange: the scheme the server signed with (0: none seen) */
+    uint64_t ske_frame;
     /* server certificate */
     bool have_cert;
     uint64_t cert_frame;

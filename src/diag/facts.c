@@ -242,6 +242,7 @@ static void client_hello(struct td_facts *f, const struct td_msg *m)
     copy_u16s(&f->ch_suites, &ch->suites);
     copy_u16s(&f->ch_groups, &ch->groups);
     copy_u16s(&f->ch_key_shares, &ch->key_shares);
+    copy_u16s(&f->ch_sigalgs, &ch->sigalgs);
     f->sni = ch->has_sni && ch->sni;
     snprintf(f->sni_name, sizeof f->sni_name, "%s", ch->sni ? ch->sni : "");
     f->ch_num_alpn = ch->alpn.n;
@@ -299,6 +300,12 @@ static void handshake(struct walk *w, const struct td_msg *m)
         f->sh_group = m->u.sh->key_share_group;
         f->sh_reneg = m->u.sh->has_reneg;
         f->sh_ems = m->u.sh->has_ems;
+    } else if (m->hs_type == TD_HS_SERVER_KEY_EXCHANGE && m->u.ske && m->u.ske->sigalg && !f->ske_sigalg) {
+        f->ske_sigalg = m->u.ske->sigalg;
+        f->ske_frame = m->frame;
+        if (m->u.ske->kind == TD_SKE_ECDHE && !f->sh_group) {
+            f->sh_group = m->u.ske->group;
+        }
     } else if (m->hs_type == TD_HS_SERVER_KEY_EXCHANGE && m->u.ske && m->u.ske->kind == TD_SKE_ECDHE && !f->sh_group) {
         f->sh_group = m->u.ske->group; /* TLS 1.2: the curve the server chose */
     } else if (m->hs_type == TD_HS_CERTIFICATE && m->u.cert) {
@@ -415,7 +422,8 @@ void td_facts_free(struct td_facts *f)
     free(f->ch_suites.v);
     free(f->ch_groups.v);
     free(f->ch_key_shares.v);
-    f->ch_suites.v = f->ch_groups.v = f->ch_key_shares.v = NULL;
+    free(f->ch_sigalgs.v);
+    f->ch_suites.v = f->ch_groups.v = f->ch_key_shares.v = f->ch_sigalgs.v = NULL;
 }
 
 static void add_u16(uint16_t *set, size_t *n, size_t cap, uint16_t v)
@@ -470,6 +478,12 @@ void td_server_view_add(struct td_server_view *v, const struct td_facts *f)
     }
     if (f->sh_group) {
         add_u16(v->groups, &v->num_groups, 16, f->sh_group);
+    }
+    if (f->ske_sigalg && !v->sigalg_frame) {
+        v->sigalg_frame = f->ske_frame;
+    }
+    if (f->ske_sigalg) {
+        add_u16(v->sigalgs, &v->num_sigalgs, sizeof v->sigalgs / sizeof v->sigalgs[0], f->ske_sigalg);
     }
     if (!v->example_frame) {
         char a[48], b[48];

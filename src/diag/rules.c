@@ -56,6 +56,7 @@ static const td_rule rules[] = {
     td_rule_group,
     td_rule_unusable_offer,
     td_rule_rsa_kex,
+    td_rule_signature,
     td_rule_sni,
     td_rule_cipher,
     td_rule_tls13_rejected,

@@ -38,6 +38,8 @@ bool td_rule_rsa_kex(const struct td_facts *f, const struct td_server_view *sv, 
 bool td_suite_is_rsa_kex(uint16_t s);
 /* A ClientHello that could negotiate TLS 1.2 or older without any TLS_RSA_* suite. */
 bool td_offer_lacks_rsa_kex(const struct td_facts *f);
+/* rules_signature.c: no signature scheme both sides accept. */
+bool td_rule_signature(const struct td_facts *f, const struct td_server_view *sv, struct td_verdict *v);
 /* rules_cert.c: the client's and the server's certificates. */
 bool td_rule_client_cert(const struct td_facts *f, const struct td_server_view *sv, struct td_verdict *v);
 bool td_rule_server_cert(const struct td_facts *f, const struct td_server_view *sv, struct td_verdict *v);

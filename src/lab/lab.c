@@ -41,6 +41,7 @@ struct cli_cfg {
     bool plain_http;       /* speaks HTTP to the TLS port */
     const char *alpn;      /* ALPN offered, one protocol */
     bool fallback_scsv;    /* a retry after a failed attempt: TLS_FALLBACK_SCSV (RFC 7507) */
+    const char *sigalgs;   /* signature_algorithms (OpenSSL -sigalgs form) */
 };
 
 struct scenario {
@@ -186,6 +187,10 @@ static const struct scenario table[] = {
       "a client retrying with TLS 1.1 and TLS_FALLBACK_SCSV against a TLS 1.2 server"},
      {.min = TLS1_VERSION, .max = TLS1_2_VERSION, .ciphers = "DEFAULT:@SECLEVEL=0"},
      {CLI(.min = TLS1_VERSION, .max = TLS1_1_VERSION, NAME, .ciphers = "DEFAULT:@SECLEVEL=0", .fallback_scsv = true)}},
+    {{"signature-mismatch-tls12", TD_CAUSE_SIGNATURE_MISMATCH, "TLS 1.2",
+      "a client offering only ECDSA and RSA-PSS signatures against a server with an Ed25519 key"},
+     {V12},
+     {CLI(V12, NAME), CLI(V12, NAME, .sigalgs = "ECDSA+SHA256:RSA-PSS+SHA256")}},
     {{"plain-http", TD_CAUSE_NOT_TLS, "-", "plain HTTP sent to the TLS port"}, {0}, {CLI(NAME, .plain_http = true)}},
     {{"reset", TD_CAUSE_TCP_RESET, "-", "the server resets the connection after the ClientHello"},
      {.mode = SM_RESET},
@@ -314,6 +319,7 @@ static SSL_CTX *client_ctx(const struct td_lab *lab, const struct cli_cfg *c)
     ok = ok && (!c->ciphers || SSL_CTX_set_cipher_list(ctx, c->ciphers));
     ok = ok && (!c->suites || SSL_CTX_set_ciphersuites(ctx, c->suites));
     ok = ok && (!c->groups || SSL_CTX_set1_groups_list(ctx, c->groups));
+    ok = ok && (!c->sigalgs || SSL_CTX_set1_sigalgs_list(ctx, c->sigalgs));
     if (ok && c->cert) {
         ok = SSL_CTX_use_certificate(ctx, lab->pki.cert[c->cert]) &&
              SSL_CTX_use_PrivateKey(ctx, lab->pki.key[c->cert]) && SSL_CTX_add1_chain_cert(ctx, chain_ca(lab, c->cert));
