@@ -219,7 +219,9 @@ static void leaf_usage(struct td_audit *c, int node, uint32_t flags, bool client
         uint32_t x = X509_get_extended_key_usage(e->x);
         uint32_t need = client ? XKU_SSL_CLIENT : XKU_SSL_SERVER;
         if (!(x & (need | XKU_ANYEKU))) {
-            td_audit_add(c->r, TD_CAUSE_WRONG_USAGE, TD_SEV_ERROR, node,
+            /* A client certificate without clientAuth: since 2026 mostly a
+             * renewed public TLS certificate (serverAuth only). */
+            td_audit_add(c->r, client ? TD_CAUSE_CLIENT_CERT_NO_CLIENT_AUTH : TD_CAUSE_WRONG_USAGE, TD_SEV_ERROR, node,
                          client ? "Reissue it with extendedKeyUsage clientAuth."
                                 : "Reissue it with extendedKeyUsage serverAuth.",
                          "%s has extendedKeyUsage %s but not %s: peers refuse it as a %s certificate",
@@ -231,7 +233,8 @@ static void leaf_usage(struct td_audit *c, int node, uint32_t flags, bool client
         uint32_t u = X509_get_key_usage(e->x);
         bool rsa = strncmp(n->info.key, "RSA", 3) == 0;
         if (!(u & KU_DIGITAL_SIGNATURE) && !(rsa && !client && (u & KU_KEY_ENCIPHERMENT))) {
-            td_audit_add(c->r, TD_CAUSE_WRONG_USAGE, TD_SEV_ERROR, node,
+            /* a client signs its CertificateVerify: digitalSignature it must have */
+            td_audit_add(c->r, client ? TD_CAUSE_CLIENT_CERT_NO_CLIENT_AUTH : TD_CAUSE_WRONG_USAGE, TD_SEV_ERROR, node,
                          "Reissue it with keyUsage digitalSignature (and keyEncipherment for RSA).",
                          "%s has keyUsage %s, without digitalSignature: it cannot sign a TLS handshake",
                          td_audit_who(c, node, w, sizeof w), n->key_usage[0] ? n->key_usage : "(none)");

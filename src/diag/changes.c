@@ -18,6 +18,12 @@ static const struct td_change changes[] = {
      "NextProtos set); grpc-go 1.67 (Oct 2024) refuses TLS peers that negotiate no ALPN at all",
      "offer the server's protocol (h2 for gRPC); grpc-go: GRPC_ENFORCE_ALPN_ENABLED=false (temporary, or "
      "experimental/credentials.NewTLSWithALPNDisabled)"},
+    {TD_CAUSE_CLIENT_CERT_NO_CLIENT_AUTH,
+     "public CAs stopped putting clientAuth in TLS certificates (Chrome Root Program: serverAuth-only hierarchies "
+     "by June 2026; Let's Encrypt's default profile from 11 Feb 2026, DigiCert and Sectigo by May 2026): a "
+     "renewed public certificate no longer authenticates a client",
+     "none on the CA side: issue client certificates from a private CA (clientAuth, digitalSignature) and trust "
+     "it on the server (nginx ssl_client_certificate)"},
 };
 
 const struct td_change *td_change_find(enum td_cause c)

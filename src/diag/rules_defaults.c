@@ -1,7 +1,8 @@
 /* The rules for a default one side changed in an upgrade against a peer that
  * still lives by the old one (issue 18): RSA key exchange dropped by the
  * client (Go 1.22, JDK 24, hardened OpenSSL) against a server that takes
- * nothing else. */
+ * nothing else; a client certificate without clientAuth, as public CAs issue
+ * them since 2026, refused by a server that checks the purpose. */
 #include <string.h>
 
 #include "diag/rules_internal.h"
@@ -76,5 +77,20 @@ bool td_rule_rsa_kex(const struct td_facts *f, const struct td_server_view *sv, 
         "or client, until then: re-enable %s.",
         td_suite_str(sv->suites[ex], s, sizeof s), td_suite_str(sv->suites[ex], s, sizeof s));
     td_verdict_candidate(v, TD_CAUSE_CIPHER_MISMATCH);
+    return true;
+}
+
+bool td_client_cert_no_client_auth(const struct td_facts *f, struct td_verdict *v)
+{
+    /* OpenSSL maps X509_V_ERR_INVALID_PURPOSE to unsupported_certificate;
+     * Java and GnuTLS say certificate_unknown or bad_certificate. */
+    bool says = f->alert[TD_SERVER] && (f->alert_desc[TD_SERVER] == TD_ALERT_UNSUPPORTED_CERTIFICATE ||
+                                        f->alert_desc[TD_SERVER] == TD_ALERT_BAD_CERTIFICATE ||
+                                        f->alert_desc[TD_SERVER] == TD_ALERT_CERTIFICATE_UNKNOWN);
+    verdict(v, TD_CAUSE_CLIENT_CERT_NO_CLIENT_AUTH, says ? TD_CONF_HIGH : TD_CONF_MEDIUM, TD_SIDE_CLIENT);
+    SAY(v, "the client's certificate %s cannot authenticate a client: %s; %s refused it", f->client_chain.leaf.subject,
+        f->client_chain.unusable_msg, f->server);
+    FIX(v, "client: %s", f->client_chain.unusable_fix);
+    td_verdict_candidate(v, TD_CAUSE_CLIENT_CERT_UNTRUSTED);
     return true;
 }

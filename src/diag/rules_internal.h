@@ -40,6 +40,10 @@ bool td_suite_is_rsa_kex(uint16_t s);
 bool td_offer_lacks_rsa_kex(const struct td_facts *f);
 /* rules_signature.c: no signature scheme both sides accept. */
 bool td_rule_signature(const struct td_facts *f, const struct td_server_view *sv, struct td_verdict *v);
+/* rules_defaults.c, called by the client-certificate rule: a client
+ * certificate without clientAuth (or digitalSignature), refused (v has the
+ * CertificateRequest, the Certificate and the alert already). */
+bool td_client_cert_no_client_auth(const struct td_facts *f, struct td_verdict *v);
 /* rules_cert.c: the client's and the server's certificates. */
 bool td_rule_client_cert(const struct td_facts *f, const struct td_server_view *sv, struct td_verdict *v);
 bool td_rule_server_cert(const struct td_facts *f, const struct td_server_view *sv, struct td_verdict *v);

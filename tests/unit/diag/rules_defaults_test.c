@@ -180,6 +180,58 @@ static void test_rsa_kex_removed_not_when(void **state)
     assert_int_not_equal(v.cause, TD_CAUSE_RSA_KEX_REMOVED);
 }
 
+/* TLS 1.2 client authentication: the server asked (frame 8), the client sent
+ * a certificate (frame 10) the pcap's checks find without clientAuth, the
+ * server alerted (frame 12). */
+static void refused_client_cert(struct td_facts *f, uint8_t desc)
+{
+    refused(f);
+    f->ch_max = 0x0303;
+    f->ch_supported_versions = false;
+    f->have_sh = true;
+    f->sh_frame = 6;
+    f->version = 0x0303;
+    f->suite = 0xc02f;
+    f->cert_request = true;
+    f->cr_frame = 8;
+    f->client_cert_seen = true;
+    f->client_cert_frame = 10;
+    strcpy(f->client_chain.leaf.subject, "CN=api-client.example.com");
+    strcpy(f->client_chain.leaf.issuer, "CN=Public TLS CA");
+    f->client_chain.unusable = TD_CAUSE_CLIENT_CERT_NO_CLIENT_AUTH;
+    strcpy(f->client_chain.unusable_msg, "certificate 0 has extendedKeyUsage serverAuth but not clientAuth");
+    strcpy(f->client_chain.unusable_fix, "Reissue it with extendedKeyUsage clientAuth.");
+    f->alert_desc[1] = desc;
+    f->alert_frame[1] = 12;
+}
+
+static void test_client_cert_no_client_auth(void **state)
+{
+    (void)state;
+    struct td_facts f;
+    struct td_verdict v;
+    refused_client_cert(&f, 43); /* unsupported_certificate: OpenSSL's word for a wrong purpose */
+    td_diagnose(&f, NULL, &v);
+    assert_int_equal(v.cause, TD_CAUSE_CLIENT_CERT_NO_CLIENT_AUTH);
+    assert_int_equal(v.confidence, TD_CONF_HIGH);
+    assert_int_equal(v.fix_side, TD_SIDE_CLIENT);
+    assert_true(evidence_at(&v, 10) && evidence_at(&v, 12));
+    assert_string_equal(v.cert_role, "client");
+    assert_non_null(strstr(v.explanation, "not clientAuth"));
+    assert_non_null(v.changed);
+    assert_non_null(strstr(v.changed->what, "2026"));
+    /* an alert that says nothing of the certificate: medium */
+    refused_client_cert(&f, 40);
+    td_diagnose(&f, NULL, &v);
+    assert_int_equal(v.cause, TD_CAUSE_CLIENT_CERT_NO_CLIENT_AUTH);
+    assert_int_equal(v.confidence, TD_CONF_MEDIUM);
+    /* any other defect of the client's certificate stays cert_unusable */
+    refused_client_cert(&f, 43);
+    f.client_chain.unusable = TD_CAUSE_WEAK_KEY;
+    td_diagnose(&f, NULL, &v);
+    assert_int_equal(v.cause, TD_CAUSE_CERT_UNUSABLE);
+}
+
 static void test_change_table(void **state)
 {
     (void)state;
@@ -200,6 +252,7 @@ int main(void)
         cmocka_unit_test(test_rsa_kex_removed_with_the_server_view),
         cmocka_unit_test(test_rsa_kex_removed_alone_is_a_candidate),
         cmocka_unit_test(test_rsa_kex_removed_not_when),
+        cmocka_unit_test(test_client_cert_no_client_auth),
         cmocka_unit_test(test_change_table),
     };
     return tl_run_tests("rules_defaults", tests);
