@@ -6,30 +6,38 @@
 
 #include "base/banned.h"
 
+/* The hello carries a post-quantum key share: the change that made it grow. */
+static bool pq_hello(const struct td_facts *f) { return f->ch_pq_share != 0; }
+
 static const struct td_change changes[] = {
-    {TD_CAUSE_RSA_KEX_REMOVED,
+    {TD_CAUSE_RSA_KEX_REMOVED, NULL,
      "RSA key exchange (TLS_RSA_*) left the client defaults: Go 1.22 (Feb 2024), JDK 24 (Mar 2025, "
      "jdk.tls.disabledAlgorithms), Mozilla's intermediate and hardened OpenSSL cipher strings",
      "Go: GODEBUG=tlsrsakex=1 (or list the suites in tls.Config.CipherSuites); Java: remove TLS_RSA_* from "
      "jdk.tls.disabledAlgorithms in java.security; OpenSSL: add kRSA suites (AES128-GCM-SHA256) to the cipher "
      "string"},
-    {TD_CAUSE_ALPN_MISMATCH,
+    {TD_CAUSE_ALPN_MISMATCH, NULL,
      "servers refuse a ClientHello whose ALPN list has no protocol in common (Go crypto/tls since 1.17 with "
      "NextProtos set); grpc-go 1.67 (Oct 2024) refuses TLS peers that negotiate no ALPN at all",
      "offer the server's protocol (h2 for gRPC); grpc-go: GRPC_ENFORCE_ALPN_ENABLED=false (temporary, or "
      "experimental/credentials.NewTLSWithALPNDisabled)"},
-    {TD_CAUSE_CLIENT_CERT_NO_CLIENT_AUTH,
+    {TD_CAUSE_CLIENT_CERT_NO_CLIENT_AUTH, NULL,
      "public CAs stopped putting clientAuth in TLS certificates (Chrome Root Program: serverAuth-only hierarchies "
      "by June 2026; Let's Encrypt's default profile from 11 Feb 2026, DigiCert and Sectigo by May 2026): a "
      "renewed public certificate no longer authenticates a client",
      "none on the CA side: issue client certificates from a private CA (clientAuth, digitalSignature) and trust "
      "it on the server (nginx ssl_client_certificate)"},
+    {TD_CAUSE_HELLO_TOO_LARGE, pq_hello,
+     "ClientHellos grew past one TCP segment with post-quantum key shares: Chrome 124 (Apr 2024, "
+     "X25519Kyber768), Chrome 131 and Firefox 132 (X25519MLKEM768), Go 1.24 (Feb 2025), OpenSSL 3.5 (Apr 2025)",
+     "OpenSSL: -groups X25519:P-256 (no MLKEM key share); Go: GODEBUG=tlsmlkem=0; Chrome: policy "
+     "PostQuantumKeyAgreementEnabled=false"},
 };
 
-const struct td_change *td_change_find(enum td_cause c)
+const struct td_change *td_change_find(enum td_cause c, const struct td_facts *f)
 {
     for (size_t i = 0; i < sizeof changes / sizeof changes[0]; i++) {
-        if (changes[i].cause == c) {
+        if (changes[i].cause == c && (!changes[i].applies || (f && changes[i].applies(f)))) {
             return &changes[i];
         }
     }

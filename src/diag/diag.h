@@ -29,11 +29,14 @@ struct td_evidence {
 
 /* A default change a cause matches (diag/changes.c): what changed, in which
  * versions, and the switch that restores the old default. Static. */
+struct td_facts;
 struct td_change {
     enum td_cause cause;
+    bool (*applies)(const struct td_facts *f); /* NULL: whenever the cause is the verdict */
     const char *what, *restore;
 };
-const struct td_change *td_change_find(enum td_cause c); /* NULL: none known */
+/* The change the verdict's cause and facts match; NULL: none known. */
+const struct td_change *td_change_find(enum td_cause c, const struct td_facts *f);
 
 struct td_verdict {
     enum td_cause cause;
@@ -107,6 +110,8 @@ struct td_facts {
     bool ch_reneg, ch_ems;     /* renegotiation_info (or its SCSV), extended_master_secret */
     bool ch_ech;               /* encrypted_client_hello (0xfe0d): the SNI above is the outer one */
     struct td_u16s ch_sigalgs; /* signature_algorithms */
+    uint32_t ch_len;           /* the ClientHello on the wire: record header, handshake header, body */
+    uint16_t ch_pq_share;      /* the first post-quantum (hybrid) key share offered, 0: none */
     /* ServerHello / HelloRetryRequest */
     bool have_sh, hrr;
     uint64_t sh_frame, hrr_frame;

@@ -221,6 +221,26 @@ static void any_message(struct td_facts *f, const struct td_msg *m, enum td_role
     }
 }
 
+/* The post-quantum key-exchange groups (ML-KEM, FIPS 203; the Kyber drafts
+ * Chrome 124-130 sent): each key share is 800 bytes or more, and pushes the
+ * ClientHello past one TCP segment. */
+static bool group_is_pq(uint16_t g)
+{
+    switch (g) {
+    case TD_GROUP_MLKEM512:
+    case TD_GROUP_MLKEM768:
+    case TD_GROUP_MLKEM1024:
+    case TD_GROUP_SECP256R1MLKEM768:
+    case TD_GROUP_X25519MLKEM768:
+    case TD_GROUP_SECP384R1MLKEM1024:
+    case TD_GROUP_X25519KYBER768DRAFT00:
+    case TD_GROUP_SECP256R1KYBER768DRAFT00:
+        return true;
+    default:
+        return false;
+    }
+}
+
 static bool has_suite(const struct td_u16s *s, uint16_t x)
 {
     for (size_t i = 0; i < s->n; i++) {
@@ -253,6 +273,10 @@ static void client_hello(struct td_facts *f, const struct td_msg *m)
     f->ch_reneg = ch->has_reneg || has_suite(&ch->suites, TD_SUITE_EMPTY_RENEGOTIATION_INFO_SCSV);
     f->ch_ems = ch->has_ems;
     f->ch_ech = ch->has_ech;
+    f->ch_len = m->length + 4 + 5; /* one record: its header and the handshake header */
+    for (size_t i = 0; i < ch->key_shares.n && !f->ch_pq_share; i++) {
+        f->ch_pq_share = group_is_pq(ch->key_shares.v[i]) ? ch->key_shares.v[i] : 0;
+    }
 }
 
 /* A Certificate: the server's (order, roots, chain checks) or the client's. */

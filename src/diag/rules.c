@@ -47,6 +47,7 @@ static const td_rule rules[] = {
     td_rule_not_tls,
     td_rule_malformed,
     td_rule_no_hello,
+    td_rule_hello_too_large,
     td_rule_silence,
     td_rule_gap,
     td_rule_client_cert,
@@ -171,6 +172,6 @@ void td_diagnose(const struct td_facts *f, const struct td_server_view *sv, stru
         }
     }
     settle_aborted_by(f, out);
-    out->changed = td_change_find(out->cause);
+    out->changed = td_change_find(out->cause, f);
     out->rejected_after_handshake = after && out->cause != TD_CAUSE_NONE;
 }

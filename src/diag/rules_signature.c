@@ -147,12 +147,12 @@ static bool ske_not_offered(const struct td_facts *f, struct td_verdict *v)
         !f->alert[TD_CLIENT] || f->alert_level[TD_CLIENT] != TD_ALERT_LEVEL_FATAL) {
         return false;
     }
-    char a[200], s[48];
+    char a[200], sbuf[48];
+    const char *s = td_sigscheme_str(f->ske_sigalg, sbuf, sizeof sbuf); /* the registry's name, or sbuf */
     verdict(v, TD_CAUSE_SIGNATURE_MISMATCH, TD_CONF_HIGH, TD_SIDE_SERVER);
     td_verdict_evidence(v, f->ch_frame, "ClientHello signature_algorithms: %s",
                         list(f->ch_sigalgs.v, f->ch_sigalgs.n, a, sizeof a));
-    td_verdict_evidence(v, f->ske_frame, "ServerKeyExchange signed with %s, which the client did not offer",
-                        td_sigscheme_str(f->ske_sigalg, s, sizeof s));
+    td_verdict_evidence(v, f->ske_frame, "ServerKeyExchange signed with %s, which the client did not offer", s);
     td_verdict_alert(v, f, TD_CLIENT);
     SAY(v,
         "the server signed its key exchange with %s, outside the client's signature_algorithms; the client refused it",

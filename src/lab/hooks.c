@@ -65,3 +65,23 @@ bool td_lab_client_alpn(SSL *ssl, const char *proto)
     unsigned int wl;
     return wire_one(proto, wire, sizeof wire, &wl) && SSL_set_alpn_protos(ssl, wire, wl) == 0; /* 0: success */
 }
+
+static const unsigned char zeros[4096];
+
+static int grow_add_cb(SSL *s, unsigned int ext_type, const unsigned char **out, size_t *outlen, int *al, void *arg)
+{
+    (void)s, (void)ext_type, (void)al;
+    *out = zeros;
+    *outlen = *(const size_t *)arg;
+    return 1;
+}
+
+bool td_lab_client_grow(SSL_CTX *ctx, size_t n)
+{
+    static size_t len; /* the callback's argument outlives the call; every scenario passes the same table value */
+    if (n > sizeof zeros) {
+        return false;
+    }
+    len = n;
+    return SSL_CTX_add_client_custom_ext(ctx, 0xea60, grow_add_cb, NULL, &len, NULL, NULL) == 1;
+}

@@ -17,4 +17,8 @@ int td_lab_alpn_select_cb(SSL *s, const unsigned char **out, unsigned char *outl
 /* The client offers one protocol in ALPN. */
 bool td_lab_client_alpn(SSL *ssl, const char *proto);
 
+/* The client's ClientHello grows by an unassigned extension (0xea60) of n
+ * zero bytes. */
+bool td_lab_client_grow(SSL_CTX *ctx, size_t n);
+
 #endif

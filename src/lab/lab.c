@@ -17,7 +17,9 @@
 #include "base/banned.h"
 
 enum chain_kind { CHAIN_FULL, CHAIN_LEAF_ONLY, CHAIN_WRONG_ORDER };
-enum srv_mode { SM_TLS, SM_RESET, SM_SILENT };
+/* SM_DROP_SECOND: a middlebox on the path loses every client segment after
+ * the first (the capture, on the client's side, still holds them). */
+enum srv_mode { SM_TLS, SM_RESET, SM_SILENT, SM_DROP_SECOND };
 
 struct srv_cfg {
     int min, max;
@@ -42,6 +44,7 @@ struct cli_cfg {
     const char *alpn;      /* ALPN offered, one protocol */
     bool fallback_scsv;    /* a retry after a failed attempt: TLS_FALLBACK_SCSV (RFC 7507) */
     const char *sigalgs;   /* signature_algorithms (OpenSSL -sigalgs form) */
+    size_t grow;           /* bytes of an unassigned extension that grow the ClientHello (as a PQ key share would) */
 };
 
 struct scenario {
@@ -195,6 +198,10 @@ static const struct scenario table[] = {
       "a server certificate (serverAuth only, as public CAs issue them since 2026) used as a client certificate"},
      {V12, .client_auth = true},
      {CLI(V12, NAME, .cert = LC_GOOD)}},
+    {{"hello-too-large-tls13", TD_CAUSE_HELLO_TOO_LARGE, "TLS 1.3",
+      "a ClientHello of two segments (grown as a post-quantum key share grows it); the path loses the second"},
+     {.mode = SM_DROP_SECOND},
+     {CLI(V13, NAME, .grow = 1300)}},
     {{"plain-http", TD_CAUSE_NOT_TLS, "-", "plain HTTP sent to the TLS port"}, {0}, {CLI(NAME, .plain_http = true)}},
     {{"reset", TD_CAUSE_TCP_RESET, "-", "the server resets the connection after the ClientHello"},
      {.mode = SM_RESET},
@@ -324,6 +331,7 @@ static SSL_CTX *client_ctx(const struct td_lab *lab, const struct cli_cfg *c)
     ok = ok && (!c->suites || SSL_CTX_set_ciphersuites(ctx, c->suites));
     ok = ok && (!c->groups || SSL_CTX_set1_groups_list(ctx, c->groups));
     ok = ok && (!c->sigalgs || SSL_CTX_set1_sigalgs_list(ctx, c->sigalgs));
+    ok = ok && (!c->grow || td_lab_client_grow(ctx, c->grow));
     if (ok && c->cert) {
         ok = SSL_CTX_use_certificate(ctx, lab->pki.cert[c->cert]) &&
              SSL_CTX_use_PrivateKey(ctx, lab->pki.key[c->cert]) && SSL_CTX_add1_chain_cert(ctx, chain_ca(lab, c->cert));
@@ -360,7 +368,7 @@ static bool peer_init(struct peer *p, SSL_CTX *ctx, bool client)
 }
 
 /* What from has written goes on the wire as one flight, and to the peer. */
-static size_t pump(struct td_tcpsim *sim, struct peer *from, struct peer *to)
+static size_t pump(struct td_tcpsim *sim, struct peer *from, struct peer *to, bool lose_rest)
 {
     struct td_buf flight = {0};
     uint8_t buf[16384];
@@ -370,7 +378,11 @@ static size_t pump(struct td_tcpsim *sim, struct peer *from, struct peer *to)
     }
     size_t len = flight.len;
     if (len) {
-        td_tcpsim_data(sim, from->dir, flight.data, len);
+        if (lose_rest) {
+            td_tcpsim_data_lost(sim, from->dir, flight.data, len);
+        } else {
+            td_tcpsim_data(sim, from->dir, flight.data, len);
+        }
         if (to && to->ssl) {
             BIO_write(to->in, flight.data, (int)len);
         }
@@ -466,14 +478,14 @@ static bool run_tls(const struct td_lab *lab, const struct scenario *sc, const s
         td_tcpsim_data(sim, TD_SIM_C2S, (const uint8_t *)request, sizeof request - 1);
         BIO_write(s.in, request, (int)(sizeof request - 1));
         step(&s);
-        pump(sim, &s, NULL);
+        pump(sim, &s, NULL, false);
         td_tcpsim_close(sim, TD_SIM_S2C);
         *failed = true;
         goto out;
     }
     if (sc->srv.mode != SM_TLS) {
         step(&c);
-        pump(sim, &c, NULL);
+        pump(sim, &c, NULL, sc->srv.mode == SM_DROP_SECOND);
         if (sc->srv.mode == SM_RESET) {
             td_tcpsim_rst(sim, TD_SIM_S2C);
         } else {
@@ -488,12 +500,12 @@ static bool run_tls(const struct td_lab *lab, const struct scenario *sc, const s
         if (c.failed && first_fail < 0) {
             first_fail = TD_SIM_C2S;
         }
-        moved |= pump(sim, &c, &s) > 0;
+        moved |= pump(sim, &c, &s, false) > 0;
         moved |= step(&s);
         if (s.failed && first_fail < 0) {
             first_fail = TD_SIM_S2C;
         }
-        moved |= pump(sim, &s, &c) > 0;
+        moved |= pump(sim, &s, &c, false) > 0;
         if (!moved) {
             break;
         }
@@ -503,10 +515,10 @@ static bool run_tls(const struct td_lab *lab, const struct scenario *sc, const s
         td_tcpsim_close(sim, first_fail >= 0 ? first_fail : TD_SIM_C2S);
     } else {
         SSL_shutdown(c.ssl);
-        pump(sim, &c, &s);
+        pump(sim, &c, &s, false);
         step(&s);
         SSL_shutdown(s.ssl);
-        pump(sim, &s, &c);
+        pump(sim, &s, &c, false);
         td_tcpsim_close(sim, TD_SIM_C2S);
     }
 out:

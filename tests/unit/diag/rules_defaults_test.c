@@ -235,10 +235,16 @@ static void test_client_cert_no_client_auth(void **state)
 static void test_change_table(void **state)
 {
     (void)state;
-    assert_null(td_change_find(TD_CAUSE_NONE));
-    assert_null(td_change_find(TD_CAUSE_EXPIRED_CERT));
+    struct td_facts f;
+    memset(&f, 0, sizeof f);
+    assert_null(td_change_find(TD_CAUSE_NONE, &f));
+    assert_null(td_change_find(TD_CAUSE_EXPIRED_CERT, &f));
+    /* hello_too_large names the post-quantum change only with a PQ share */
+    assert_null(td_change_find(TD_CAUSE_HELLO_TOO_LARGE, &f));
+    f.ch_pq_share = 0x11ec;
+    assert_non_null(td_change_find(TD_CAUSE_HELLO_TOO_LARGE, &f));
     for (int i = 0; i < TD_CAUSE_COUNT; i++) {
-        const struct td_change *c = td_change_find((enum td_cause)i);
+        const struct td_change *c = td_change_find((enum td_cause)i, &f);
         if (c) {
             assert_int_equal(c->cause, i);
             assert_true(c->what[0] && c->restore[0]);

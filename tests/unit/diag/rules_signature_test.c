@@ -168,6 +168,7 @@ static void test_server_key_exchange_not_offered(void **state)
     assert_int_equal(v.fix_side, TD_SIDE_SERVER);
     assert_int_equal(v.aborted_by, TD_SIDE_CLIENT);
     assert_true(evidence_says(&v, 7, "rsa_pkcs1_sha1"));
+    assert_non_null(strstr(v.explanation, "with rsa_pkcs1_sha1, outside"));
     /* a scheme the client offered: not this */
     f.ske_sigalg = 0x0401;
     td_diagnose(&f, NULL, &v);
