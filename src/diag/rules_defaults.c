@@ -2,7 +2,8 @@
  * still lives by the old one (issue 18): RSA key exchange dropped by the
  * client (Go 1.22, JDK 24, hardened OpenSSL) against a server that takes
  * nothing else; a client certificate without clientAuth, as public CAs issue
- * them since 2026, refused by a server that checks the purpose. */
+ * them since 2026, refused by a server that checks the purpose; a server
+ * without RFC 5746 secure renegotiation, refused by OpenSSL 3.0 clients. */
 #include <string.h>
 
 #include "diag/rules_internal.h"
@@ -92,5 +93,36 @@ bool td_client_cert_no_client_auth(const struct td_facts *f, struct td_verdict *
         f->client_chain.unusable_msg, f->server);
     FIX(v, "client: %s", f->client_chain.unusable_fix);
     td_verdict_candidate(v, TD_CAUSE_CLIENT_CERT_UNTRUSTED);
+    return true;
+}
+
+/* RFC 5746 3.4: a client that offered secure renegotiation (the extension or
+ * TLS_EMPTY_RENEGOTIATION_INFO_SCSV) and gets a ServerHello without
+ * renegotiation_info talks to a server that predates 2010; OpenSSL >= 3.0
+ * aborts then (handshake_failure: "unsafe legacy renegotiation disabled").
+ * Other alerts are left to the certificate rules: Go and Java connect to such
+ * servers and refuse for other reasons. */
+bool td_rule_insecure_reneg(const struct td_facts *f, const struct td_server_view *sv, struct td_verdict *v)
+{
+    (void)sv;
+    if (!f->have_sh || f->hrr || f->version >= TD_VERSION_TLS1_3 || !f->ch_reneg || f->sh_reneg ||
+        !f->alert[TD_CLIENT] || f->alert_level[TD_CLIENT] != TD_ALERT_LEVEL_FATAL ||
+        f->alert_desc[TD_CLIENT] != TD_ALERT_HANDSHAKE_FAILURE) {
+        return false;
+    }
+    verdict(v, TD_CAUSE_INSECURE_RENEGOTIATION, TD_CONF_HIGH, TD_SIDE_SERVER);
+    td_verdict_evidence(v, f->ch_frame, "ClientHello offers secure renegotiation (%s)",
+                        has_u16(&f->ch_suites, TD_SUITE_EMPTY_RENEGOTIATION_INFO_SCSV)
+                            ? "TLS_EMPTY_RENEGOTIATION_INFO_SCSV"
+                            : "renegotiation_info");
+    td_verdict_evidence(v, f->sh_frame, "ServerHello without renegotiation_info");
+    td_verdict_alert(v, f, TD_CLIENT);
+    SAY(v,
+        "%s answers without renegotiation_info: it predates RFC 5746 secure renegotiation (2010), and the client "
+        "(OpenSSL 3.0 or later, which refuses such servers by default) aborted",
+        f->server);
+    FIX(v, "server: upgrade its TLS stack or enable RFC 5746 (GnuTLS: drop %%DISABLE_SAFE_RENEGOTIATION); client, "
+           "until then: openssl.cnf Options = UnsafeLegacyServerConnect (s_client -legacy_server_connect).");
+    v->aborted_by = TD_SIDE_CLIENT;
     return true;
 }

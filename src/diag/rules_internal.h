@@ -35,9 +35,10 @@ bool td_rule_sni(const struct td_facts *f, const struct td_server_view *sv, stru
 bool td_rule_cipher(const struct td_facts *f, const struct td_server_view *sv, struct td_verdict *v);
 /* rules_alerts.c: refusals whose alert names the ClientHello field (ALPN, SNI, fallback SCSV). */
 bool td_rule_alert_named(const struct td_facts *f, const struct td_server_view *sv, struct td_verdict *v);
-/* rules_defaults.c: a default one side dropped in an upgrade (RSA key exchange). */
+/* rules_defaults.c: a default one side changed in an upgrade (RSA key exchange, secure renegotiation). */
 bool td_rule_rsa_kex(const struct td_facts *f, const struct td_server_view *sv, struct td_verdict *v);
 bool td_suite_is_rsa_kex(uint16_t s);
+bool td_rule_insecure_reneg(const struct td_facts *f, const struct td_server_view *sv, struct td_verdict *v);
 /* A ClientHello that could negotiate TLS 1.2 or older without any TLS_RSA_* suite. */
 bool td_offer_lacks_rsa_kex(const struct td_facts *f);
 /* rules_signature.c: no signature scheme both sides accept. */

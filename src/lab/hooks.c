@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+#include "base/builder.h"
+#include "base/cursor.h"
 #include "base/mem.h"
 
 #include "base/banned.h"
@@ -84,4 +86,67 @@ bool td_lab_client_grow(SSL_CTX *ctx, size_t n)
     }
     len = n;
     return SSL_CTX_add_client_custom_ext(ctx, 0xea60, grow_add_cb, NULL, &len, NULL, NULL) == 1;
+}
+
+/* RFC 5246 7.4.1.3, the ServerHello up to its extensions:
+ *   ProtocolVersion server_version; Random random; SessionID session_id<0..32>;
+ *   CipherSuite cipher_suite; CompressionMethod compression_method;
+ *   Extension extensions<0..2^16-1>; */
+static bool sh_without_reneg(struct td_cur *sh, struct td_bld *b)
+{
+    struct td_cur head, sid, exts;
+    uint16_t suite;
+    uint8_t comp;
+    if (!td_cur_get_bytes(sh, &head, 2 + 32) || !td_cur_get_u8_prefixed(sh, &sid) || !td_cur_get_u16(sh, &suite) ||
+        !td_cur_get_u8(sh, &comp) || !td_cur_get_u16_prefixed(sh, &exts) || td_cur_len(sh) != 0) {
+        return false;
+    }
+    td_bld_bytes(b, td_cur_data(&head), td_cur_len(&head));
+    td_bld_open(b, 1);
+    td_bld_bytes(b, td_cur_data(&sid), td_cur_len(&sid));
+    td_bld_close(b);
+    td_bld_u16(b, suite);
+    td_bld_u8(b, comp);
+    td_bld_open(b, 2);
+    while (td_cur_len(&exts) > 0) {
+        uint16_t type;
+        struct td_cur body;
+        if (!td_cur_get_u16(&exts, &type) || !td_cur_get_u16_prefixed(&exts, &body)) {
+            return false;
+        }
+        if (type != 0xff01) { /* renegotiation_info (RFC 5746) */
+            td_bld_u16(b, type);
+            td_bld_open(b, 2);
+            td_bld_bytes(b, td_cur_data(&body), td_cur_len(&body));
+            td_bld_close(b);
+        }
+    }
+    td_bld_close(b);
+    return true;
+}
+
+bool td_lab_strip_reneg(const uint8_t *p, size_t len, struct td_buf *out)
+{
+    struct td_cur in, rec, msg;
+    uint8_t type, hs;
+    uint16_t version;
+    td_cur_init(&in, p, len);
+    /* the flight's first record, holding the ServerHello alone */
+    if (!td_cur_get_u8(&in, &type) || type != 22 || !td_cur_get_u16(&in, &version) ||
+        !td_cur_get_u16_prefixed(&in, &rec) || !td_cur_get_u8(&rec, &hs) || hs != 2 ||
+        !td_cur_get_u24_prefixed(&rec, &msg) || td_cur_len(&rec) != 0) {
+        return false;
+    }
+    struct td_bld b;
+    td_bld_init(&b, out);
+    td_bld_u8(&b, type);
+    td_bld_u16(&b, version);
+    td_bld_open(&b, 2);
+    td_bld_u8(&b, hs);
+    td_bld_open(&b, 3);
+    bool ok = sh_without_reneg(&msg, &b);
+    td_bld_close(&b);
+    td_bld_close(&b);
+    td_bld_bytes(&b, td_cur_data(&in), td_cur_len(&in)); /* the rest of the flight as it was */
+    return ok && td_bld_finish(&b);
 }

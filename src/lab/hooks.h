@@ -5,6 +5,8 @@
 
 #include <openssl/ssl.h>
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 /* servername callbacks: unrecognized_name without SNI (need_sni), or for an
  * SNI other than server.lab.test (only_name, as s_server -servername_fatal). */
@@ -20,5 +22,11 @@ bool td_lab_client_alpn(SSL *ssl, const char *proto);
 /* The client's ClientHello grows by an unassigned extension (0xea60) of n
  * zero bytes. */
 bool td_lab_client_grow(SSL_CTX *ctx, size_t n);
+
+/* The server's first flight with renegotiation_info taken out of its
+ * ServerHello (a server from before RFC 5746) into out; false when the
+ * flight does not begin with a record holding a ServerHello alone. */
+struct td_buf;
+bool td_lab_strip_reneg(const uint8_t *p, size_t len, struct td_buf *out);
 
 #endif

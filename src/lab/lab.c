@@ -1,4 +1,4 @@
-/* The lab: a scenario is a row of the table below (server settings, up to
+/* The lab: a scenario is a row of the table in scenarios.c (server settings, up to
  * three client connections). run_tls() drives a real OpenSSL client and a
  * real OpenSSL server through memory BIOs; every flight each one writes goes
  * through the TCP simulator into the capture, and into the other's input. */
@@ -10,224 +10,10 @@
 
 #include "base/mem.h"
 #include "lab/hooks.h"
-#include "lab/lab.h"
-#include "lab/pki.h"
+#include "lab/internal.h"
 #include "lab/tcpsim.h"
 
 #include "base/banned.h"
-
-enum chain_kind { CHAIN_FULL, CHAIN_LEAF_ONLY, CHAIN_WRONG_ORDER };
-/* SM_DROP_SECOND: a middlebox on the path loses every client segment after
- * the first (the capture, on the client's side, still holds them). */
-enum srv_mode { SM_TLS, SM_RESET, SM_SILENT, SM_DROP_SECOND };
-
-struct srv_cfg {
-    int min, max;
-    const char *ciphers, *suites, *groups;
-    enum td_lab_cert cert; /* LC_NONE: LC_GOOD */
-    enum chain_kind chain;
-    bool need_sni, client_auth;
-    bool client_auth_optional; /* with client_auth: ask, do not require (GnuTLS's, Java's, IIS's default) */
-    enum srv_mode mode;
-    const char *alpn; /* the one application protocol served: no_application_protocol otherwise */
-    bool only_name;   /* serves server.lab.test only: unrecognized_name for another SNI (-servername_fatal) */
-};
-
-struct cli_cfg {
-    bool used;
-    int min, max;
-    const char *ciphers, *suites, *groups;
-    const char *sni;       /* NULL: no server_name */
-    const char *host;      /* the name checked against the certificate */
-    enum td_lab_cert cert; /* client certificate */
-    bool plain_http;       /* speaks HTTP to the TLS port */
-    const char *alpn;      /* ALPN offered, one protocol */
-    bool fallback_scsv;    /* a retry after a failed attempt: TLS_FALLBACK_SCSV (RFC 7507) */
-    const char *sigalgs;   /* signature_algorithms (OpenSSL -sigalgs form) */
-    size_t grow;           /* bytes of an unassigned extension that grow the ClientHello (as a PQ key share would) */
-};
-
-struct scenario {
-    struct td_lab_info info;
-    struct srv_cfg srv;
-    struct cli_cfg cli[3];
-};
-
-#define V12 .min = TLS1_2_VERSION, .max = TLS1_2_VERSION
-#define V13 .min = TLS1_3_VERSION, .max = TLS1_3_VERSION
-#define NAME .sni = "server.lab.test", .host = "server.lab.test"
-#define CLI(...)                                                                                                       \
-    {                                                                                                                  \
-        .used = true, __VA_ARGS__                                                                                      \
-    }
-
-static const struct scenario table[] = {
-    {{"ok-tls12", TD_CAUSE_NONE, "TLS 1.2", "control: a good handshake"}, {V12}, {CLI(V12, NAME)}},
-    {{"ok-tls13", TD_CAUSE_NONE, "TLS 1.3", "control: a good handshake"}, {V13}, {CLI(V13, NAME)}},
-    {{"ok-mtls-tls13", TD_CAUSE_NONE, "TLS 1.3", "control: mutual TLS with a good client certificate"},
-     {V13, .client_auth = true},
-     {CLI(V13, NAME, .cert = LC_CLIENT)}},
-    {{"protocol-tls10-server", TD_CAUSE_PROTOCOL_MISMATCH, "TLS 1.0", "a TLS 1.0-only server, a TLS 1.2+ client"},
-     {.min = TLS1_VERSION, .max = TLS1_VERSION, .ciphers = "DEFAULT:@SECLEVEL=0"},
-     {CLI(.min = TLS1_2_VERSION, NAME)}},
-    {{"protocol-tls13-server", TD_CAUSE_PROTOCOL_MISMATCH, "TLS 1.3", "a TLS 1.3-only server, a TLS 1.2 client"},
-     {V13},
-     {CLI(V12, NAME)}},
-    {{"cipher-tls12", TD_CAUSE_CIPHER_MISMATCH, "TLS 1.2", "no cipher suite in common"},
-     {V12, .ciphers = "ECDHE-ECDSA-AES256-GCM-SHA384"},
-     {CLI(V12, NAME, .ciphers = "ECDHE-ECDSA-CHACHA20-POLY1305")}},
-    {{"cipher-tls13", TD_CAUSE_CIPHER_MISMATCH, "TLS 1.3", "no TLS 1.3 cipher suite in common"},
-     {V13, .suites = "TLS_AES_256_GCM_SHA384"},
-     {CLI(V13, NAME), CLI(V13, NAME, .suites = "TLS_CHACHA20_POLY1305_SHA256")}},
-    {{"group-tls12", TD_CAUSE_GROUP_MISMATCH, "TLS 1.2", "no key-exchange group in common"},
-     {V12, .groups = "secp384r1"},
-     {CLI(V12, NAME), CLI(V12, NAME, .groups = "X25519")}},
-    {{"group-tls13", TD_CAUSE_GROUP_MISMATCH, "TLS 1.3", "no key-exchange group in common"},
-     {V13, .groups = "secp384r1"},
-     {CLI(V13, NAME), CLI(V13, NAME, .groups = "X25519")}},
-    {{"sni-required-tls12", TD_CAUSE_SNI_REQUIRED, "TLS 1.2", "the server refuses clients without SNI"},
-     {V12, .need_sni = true},
-     {CLI(V12, NAME), CLI(V12, .host = "server.lab.test")}},
-    {{"sni-required-tls13", TD_CAUSE_SNI_REQUIRED, "TLS 1.3", "the server refuses clients without SNI"},
-     {V13, .need_sni = true},
-     {CLI(V13, NAME), CLI(V13, .host = "server.lab.test")}},
-    {{"hostname-tls12", TD_CAUSE_HOSTNAME_MISMATCH, "TLS 1.2", "the certificate does not name the host"},
-     {V12},
-     {CLI(V12, .sni = "wrong.lab.test", .host = "wrong.lab.test")}},
-    {{"wildcard-tls12", TD_CAUSE_HOSTNAME_MISMATCH, "TLS 1.2", "*.wild.lab.test does not cover a.b.wild.lab.test"},
-     {V12},
-     {CLI(V12, .sni = "a.b.wild.lab.test", .host = "a.b.wild.lab.test")}},
-    {{"incomplete-chain-tls12", TD_CAUSE_INCOMPLETE_CHAIN, "TLS 1.2",
-      "the server sends its leaf without the intermediate"},
-     {V12, .chain = CHAIN_LEAF_ONLY},
-     {CLI(V12, NAME)}},
-    {{"wrong-order-tls12", TD_CAUSE_INCORRECT_CHAIN, "TLS 1.2", "the server sends leaf, root, intermediate"},
-     {V12, .chain = CHAIN_WRONG_ORDER},
-     {CLI(V12, NAME)}},
-    {{"expired-tls12", TD_CAUSE_EXPIRED_CERT, "TLS 1.2", "the server's certificate has expired"},
-     {V12, .cert = LC_EXPIRED},
-     {CLI(V12, NAME)}},
-    {{"not-yet-valid-tls12", TD_CAUSE_NOT_YET_VALID_CERT, "TLS 1.2", "the server's certificate is not valid yet"},
-     {V12, .cert = LC_FUTURE},
-     {CLI(V12, NAME)}},
-    {{"unknown-ca-tls12", TD_CAUSE_UNKNOWN_CA, "TLS 1.2", "the server's CA is not in the client's truststore"},
-     {V12, .cert = LC_OTHER_CA},
-     {CLI(V12, NAME)}},
-    {{"self-signed-tls12", TD_CAUSE_SELF_SIGNED, "TLS 1.2", "a self-signed server certificate"},
-     {V12, .cert = LC_SELF},
-     {CLI(V12, NAME)}},
-    {{"wrong-usage-tls12", TD_CAUSE_CERT_UNUSABLE, "TLS 1.2",
-      "the server's certificate is for clients (extendedKeyUsage clientAuth)"},
-     {V12, .cert = LC_WRONG_EKU},
-     {CLI(V12, NAME)}},
-    {{"expired-tls13", TD_CAUSE_EXPIRED_CERT, "TLS 1.3",
-      "the server's certificate has expired (the client's alert is in clear)"},
-     {V13, .cert = LC_EXPIRED},
-     {CLI(V13, NAME)}},
-    {{"unknown-ca-tls13", TD_CAUSE_UNKNOWN_CA, "TLS 1.3", "the server's CA is not in the client's truststore"},
-     {V13, .cert = LC_OTHER_CA},
-     {CLI(V13, NAME)}},
-    {{"client-cert-missing-tls12", TD_CAUSE_CLIENT_CERT_MISSING, "TLS 1.2", "the server requires a client certificate"},
-     {V12, .client_auth = true},
-     {CLI(V12, NAME)}},
-    {{"client-cert-missing-tls13", TD_CAUSE_CLIENT_CERT_MISSING, "TLS 1.3", "the server requires a client certificate"},
-     {V13, .client_auth = true},
-     {CLI(V13, NAME)}},
-    {{"client-cert-untrusted-tls12", TD_CAUSE_CLIENT_CERT_UNTRUSTED, "TLS 1.2", "a client certificate from another CA"},
-     {V12, .client_auth = true},
-     {CLI(V12, NAME, .cert = LC_CLIENT_OTHER)}},
-    {{"client-cert-untrusted-tls13", TD_CAUSE_CLIENT_CERT_UNTRUSTED, "TLS 1.3", "a client certificate from another CA"},
-     {V13, .client_auth = true},
-     {CLI(V13, NAME, .cert = LC_CLIENT_OTHER)}},
-    {{"client-cert-expired-tls12", TD_CAUSE_CLIENT_CERT_EXPIRED, "TLS 1.2", "an expired client certificate"},
-     {V12, .client_auth = true},
-     {CLI(V12, NAME, .cert = LC_CLIENT_EXPIRED)}},
-    {{"client-cert-expired-tls13", TD_CAUSE_CLIENT_CERT_EXPIRED, "TLS 1.3", "an expired client certificate", false,
-      true},
-     {V13, .client_auth = true},
-     {CLI(V13, NAME, .cert = LC_CLIENT_EXPIRED)}},
-    {{"cipher-null-only-tls12", TD_CAUSE_CIPHER_MISMATCH, "TLS 1.2",
-      "a client offering only NULL suites, without SNI: the suites, not the missing SNI"},
-     {V12},
-     {CLI(V12, .host = "server.lab.test", .ciphers = "NULL-SHA256:NULL-SHA:@SECLEVEL=0")}},
-    {{"group-p384-only-tls13", TD_CAUSE_GROUP_MISMATCH, "TLS 1.3",
-      "a TLS 1.3 client offering only P-384 to an X25519-only server"},
-     {V13, .groups = "X25519"},
-     {CLI(V13, NAME, .groups = "secp384r1")}},
-    {{"expired-and-wrong-name-tls12", TD_CAUSE_EXPIRED_CERT, "TLS 1.2",
-      "an expired certificate that does not name the host either: both faults listed, in fix order"},
-     {V12, .cert = LC_EXPIRED},
-     {CLI(V12, .sni = "wrong.lab.test", .host = "wrong.lab.test")}},
-    {{"optcert-expired-tls12", TD_CAUSE_EXPIRED_CERT, "TLS 1.2",
-      "the server asks for an optional client certificate; the client refuses its expired certificate"},
-     {V12, .cert = LC_EXPIRED, .client_auth = true, .client_auth_optional = true},
-     {CLI(V12, NAME)}},
-    {{"optcert-leaf-only-tls12", TD_CAUSE_INCOMPLETE_CHAIN, "TLS 1.2",
-      "the server asks for an optional client certificate and sends its leaf alone"},
-     {V12, .chain = CHAIN_LEAF_ONLY, .client_auth = true, .client_auth_optional = true},
-     {CLI(V12, NAME)}},
-    {{"rsa-kex-removed-tls12", TD_CAUSE_RSA_KEX_REMOVED, "TLS 1.2",
-      "a client without RSA key exchange (as Go 1.22, JDK 24) against a server that takes nothing else"},
-     {V12, .cert = LC_RSA, .ciphers = "AES128-GCM-SHA256:AES256-GCM-SHA384"},
-     {CLI(V12, NAME), CLI(V12, NAME, .ciphers = "ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES128-GCM-SHA256")}},
-    {{"alpn-mismatch-tls12", TD_CAUSE_ALPN_MISMATCH, "TLS 1.2",
-      "an HTTP/1.1-only client against an h2-only server (no_application_protocol)"},
-     {V12, .alpn = "h2"},
-     {CLI(V12, NAME, .alpn = "http/1.1")}},
-    {{"alpn-mismatch-tls13", TD_CAUSE_ALPN_MISMATCH, "TLS 1.3",
-      "an HTTP/1.1-only client against an h2-only server (no_application_protocol)"},
-     {V13, .alpn = "h2"},
-     {CLI(V13, NAME, .alpn = "h2"), CLI(V13, NAME, .alpn = "http/1.1")}},
-    {{"unrecognized-name-tls12", TD_CAUSE_UNRECOGNIZED_NAME, "TLS 1.2",
-      "the client asks for a name the server does not serve (unrecognized_name)"},
-     {V12, .only_name = true},
-     {CLI(V12, .sni = "other.lab.test", .host = "other.lab.test")}},
-    {{"unrecognized-name-tls13", TD_CAUSE_UNRECOGNIZED_NAME, "TLS 1.3",
-      "the client asks for a name the server does not serve (unrecognized_name)"},
-     {V13, .only_name = true},
-     {CLI(V13, NAME), CLI(V13, .sni = "other.lab.test", .host = "other.lab.test")}},
-    {{"inappropriate-fallback-tls11", TD_CAUSE_INAPPROPRIATE_FALLBACK, "TLS 1.1",
-      "a client retrying with TLS 1.1 and TLS_FALLBACK_SCSV against a TLS 1.2 server"},
-     {.min = TLS1_VERSION, .max = TLS1_2_VERSION, .ciphers = "DEFAULT:@SECLEVEL=0"},
-     {CLI(.min = TLS1_VERSION, .max = TLS1_1_VERSION, NAME, .ciphers = "DEFAULT:@SECLEVEL=0", .fallback_scsv = true)}},
-    {{"signature-mismatch-tls12", TD_CAUSE_SIGNATURE_MISMATCH, "TLS 1.2",
-      "a client offering only ECDSA and RSA-PSS signatures against a server with an Ed25519 key"},
-     {V12},
-     {CLI(V12, NAME), CLI(V12, NAME, .sigalgs = "ECDSA+SHA256:RSA-PSS+SHA256")}},
-    {{"client-cert-no-client-auth-tls12", TD_CAUSE_CLIENT_CERT_NO_CLIENT_AUTH, "TLS 1.2",
-      "a server certificate (serverAuth only, as public CAs issue them since 2026) used as a client certificate"},
-     {V12, .client_auth = true},
-     {CLI(V12, NAME, .cert = LC_GOOD)}},
-    {{"hello-too-large-tls13", TD_CAUSE_HELLO_TOO_LARGE, "TLS 1.3",
-      "a ClientHello of two segments (grown as a post-quantum key share grows it); the path loses the second"},
-     {.mode = SM_DROP_SECOND},
-     {CLI(V13, NAME, .grow = 1300)}},
-    {{"plain-http", TD_CAUSE_NOT_TLS, "-", "plain HTTP sent to the TLS port"}, {0}, {CLI(NAME, .plain_http = true)}},
-    {{"reset", TD_CAUSE_TCP_RESET, "-", "the server resets the connection after the ClientHello"},
-     {.mode = SM_RESET},
-     {CLI(NAME)}},
-    {{"silent", TD_CAUSE_NO_RESPONSE, "-", "nothing answers the ClientHello"}, {.mode = SM_SILENT}, {CLI(NAME)}},
-    {{"gateway-503", TD_CAUSE_UNKNOWN_CA, "TLS 1.2",
-      "client -> gateway (HTTP) -> backend (TLS): the backend's CA is unknown, the gateway answers 503", true},
-     {V12, .cert = LC_OTHER_CA},
-     {CLI(V12, NAME)}},
-};
-
-#define NUM_SCENARIOS (sizeof table / sizeof table[0])
-
-size_t td_lab_count(void) { return NUM_SCENARIOS; }
-
-const struct td_lab_info *td_lab_info(size_t i) { return i < NUM_SCENARIOS ? &table[i].info : NULL; }
-
-long td_lab_find(const char *name)
-{
-    for (size_t i = 0; i < NUM_SCENARIOS; i++) {
-        if (strcmp(table[i].info.name, name) == 0) {
-            return (long)i;
-        }
-    }
-    return -1;
-}
 
 struct td_lab {
     struct td_lab_pki pki;
@@ -262,6 +48,7 @@ struct peer {
     BIO *in, *out;
     int dir;
     bool client, done, failed, sent, got, closed;
+    bool strip_reneg; /* the next flight's ServerHello loses renegotiation_info */
 };
 
 static void keylog_cb(const SSL *s, const char *line)
@@ -376,6 +163,14 @@ static size_t pump(struct td_tcpsim *sim, struct peer *from, struct peer *to, bo
     while ((n = BIO_read(from->out, buf, sizeof buf)) > 0) {
         td_buf_append(&flight, buf, (size_t)n);
     }
+    struct td_buf old = {0};
+    if (from->strip_reneg && td_lab_strip_reneg(flight.data, flight.len, &old)) {
+        struct td_buf t = flight; /* the flight as the pre-RFC 5746 server would have sent it */
+        flight = old;
+        old = t;
+        from->strip_reneg = false;
+    }
+    td_buf_free(&old);
     size_t len = flight.len;
     if (len) {
         if (lose_rest) {
@@ -458,6 +253,7 @@ static bool run_tls(const struct td_lab *lab, const struct scenario *sc, const s
         goto out;
     }
     s.dir = TD_SIM_S2C;
+    s.strip_reneg = sc->srv.no_reneg;
     SSL_set_app_data(c.ssl, keylog);
     if (cc->sni) {
         SSL_set_tlsext_host_name(c.ssl, cc->sni);
@@ -546,11 +342,11 @@ static const char gw_200[] = "HTTP/1.1 200 OK\r\nContent-Length: 3\r\nConnection
 
 bool td_lab_write(struct td_lab *lab, size_t i, const char *path, const char *keylog_path, char *err, size_t err_len)
 {
-    if (i >= NUM_SCENARIOS) {
+    if (i >= td_lab_table_len) {
         snprintf(err, err_len, "no scenario %zu", i);
         return false;
     }
-    const struct scenario *sc = &table[i];
+    const struct scenario *sc = &td_lab_table[i];
     if (sc->srv.cert == LC_RSA && !td_lab_pki_rsa(&lab->pki, lab->t0)) {
         snprintf(err, err_len, "%s: could not make the RSA certificate (OpenSSL)", sc->info.name);
         return false;

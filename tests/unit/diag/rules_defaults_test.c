@@ -232,6 +232,53 @@ static void test_client_cert_no_client_auth(void **state)
     assert_int_equal(v.cause, TD_CAUSE_CERT_UNUSABLE);
 }
 
+static void test_insecure_renegotiation(void **state)
+{
+    (void)state;
+    struct td_facts f;
+    struct td_verdict v;
+    refused(&f); /* its suites carry the renegotiation SCSV */
+    f.alert[1] = false;
+    f.ch_reneg = true;
+    f.have_sh = true;
+    f.sh_frame = 6;
+    f.version = 0x0303;
+    f.suite = 0xc02f;
+    f.alert[0] = true;
+    f.alert_level[0] = 2;
+    f.alert_desc[0] = 40;
+    f.alert_version[0] = 0x0303;
+    f.alert_frame[0] = 8;
+    td_diagnose(&f, NULL, &v);
+    assert_int_equal(v.cause, TD_CAUSE_INSECURE_RENEGOTIATION);
+    assert_int_equal(v.confidence, TD_CONF_HIGH);
+    assert_int_equal(v.fix_side, TD_SIDE_SERVER);
+    assert_int_equal(v.aborted_by, TD_SIDE_CLIENT);
+    assert_true(evidence_at(&v, 6) && evidence_at(&v, 8));
+    assert_non_null(strstr(v.evidence[0].what, "TLS_EMPTY_RENEGOTIATION_INFO_SCSV"));
+    assert_non_null(v.changed);
+    assert_non_null(strstr(v.changed->restore, "UnsafeLegacyServerConnect"));
+    /* the server sent renegotiation_info: something else */
+    f.sh_reneg = true;
+    td_diagnose(&f, NULL, &v);
+    assert_int_not_equal(v.cause, TD_CAUSE_INSECURE_RENEGOTIATION);
+    /* another alert (a certificate refused by Go or Java): not this */
+    f.sh_reneg = false;
+    f.alert_desc[0] = 46;
+    td_diagnose(&f, NULL, &v);
+    assert_int_not_equal(v.cause, TD_CAUSE_INSECURE_RENEGOTIATION);
+    /* TLS 1.3 has no renegotiation */
+    f.alert_desc[0] = 40;
+    f.version = 0x0304;
+    td_diagnose(&f, NULL, &v);
+    assert_int_not_equal(v.cause, TD_CAUSE_INSECURE_RENEGOTIATION);
+    /* a client that did not offer it does not require it */
+    f.version = 0x0303;
+    f.ch_reneg = false;
+    td_diagnose(&f, NULL, &v);
+    assert_int_not_equal(v.cause, TD_CAUSE_INSECURE_RENEGOTIATION);
+}
+
 static void test_change_table(void **state)
 {
     (void)state;
@@ -259,6 +306,7 @@ int main(void)
         cmocka_unit_test(test_rsa_kex_removed_alone_is_a_candidate),
         cmocka_unit_test(test_rsa_kex_removed_not_when),
         cmocka_unit_test(test_client_cert_no_client_auth),
+        cmocka_unit_test(test_insecure_renegotiation),
         cmocka_unit_test(test_change_table),
     };
     return tl_run_tests("rules_defaults", tests);
