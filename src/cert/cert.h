@@ -88,6 +88,10 @@ struct td_chain_check {
  * tlsdiag cert --ca, probe --ca and pcap --ca. td_castore_load reads one from
  * PATH in any format td_certset_add_path reads (no password: JKS trusted
  * entries and unencrypted PKCS#12 only); NULL with err when it holds none. */
+/* The TLS-inspection product whose CA issued a certificate, from its issuer
+ * (or subject) DN: "Zscaler", "Netskope", ...; NULL when none matches. */
+const char *td_inspection_vendor(const char *dn);
+
 struct td_certset;
 struct td_certset *td_castore_load(const char *path, char *err, size_t err_len);
 void td_castore_free(struct td_certset *s);

@@ -434,3 +434,21 @@ void td_check_order(struct td_audit *c, const struct td_cert_chain *ch, int grou
         stray_entry(c, ch, i);
     }
 }
+
+void td_check_inspection(struct td_audit *c, const struct td_cert_chain *ch)
+{
+    char w[600];
+    for (size_t i = 0; i < ch->len; i++) {
+        int node = (int)ch->nodes[i];
+        const struct td_cert_info *ci = &c->r->nodes[node].info;
+        const char *vendor = td_inspection_vendor(ci->issuer);
+        if (vendor) {
+            td_audit_add(c->r, TD_CAUSE_TLS_INSPECTION_CA, TD_SEV_WARNING, node,
+                         "Trust the proxy's CA on the client (its truststore), or have the proxy bypass this host.",
+                         "%s is issued by %s, the CA of a TLS-inspection proxy (%s): the certificate the client sees "
+                         "is the proxy's, not the server's",
+                         td_audit_who(c, node, w, sizeof w), ci->issuer, vendor);
+            return; /* once per chain: the lowest such certificate */
+        }
+    }
+}

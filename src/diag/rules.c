@@ -54,6 +54,7 @@ static const td_rule rules[] = {
     td_rule_alert_named,
     td_rule_insecure_reneg,
     td_rule_version,
+    td_rule_inspection_ca,
     td_rule_server_cert,
     td_rule_group,
     td_rule_unusable_offer,

@@ -27,6 +27,8 @@ bool td_rule_silence(const struct td_facts *f, const struct td_server_view *sv, 
 bool td_rule_gap(const struct td_facts *f, const struct td_server_view *sv, struct td_verdict *v);
 /* rules_middlebox.c: a ClientHello of several segments the path never took whole. */
 bool td_rule_hello_too_large(const struct td_facts *f, const struct td_server_view *sv, struct td_verdict *v);
+/* ... and a server certificate re-signed by a TLS-inspection proxy the client does not trust. */
+bool td_rule_inspection_ca(const struct td_facts *f, const struct td_server_view *sv, struct td_verdict *v);
 /* rules_offer.c: what the ClientHello offers against what the server takes. */
 bool td_rule_version(const struct td_facts *f, const struct td_server_view *sv, struct td_verdict *v);
 bool td_rule_group(const struct td_facts *f, const struct td_server_view *sv, struct td_verdict *v);

@@ -1,4 +1,4 @@
-/* hello_too_large: a ClientHello of several TCP segments that the path or
+/* What a box on the path does to TLS. hello_too_large: a ClientHello of several TCP segments that the path or
  * the server never took whole. A post-quantum hybrid key share
  * (X25519MLKEM768, 0x11EC: 1,216 bytes; X25519Kyber768Draft00, 0x6399) or
  * many extensions push it past one segment, and a middlebox that expects the
@@ -81,5 +81,37 @@ bool td_rule_hello_too_large(const struct td_facts *f, const struct td_server_vi
         "then: %s.",
         f->ch_pq_share ? "offer classic key shares only (OpenSSL -groups X25519:P-256, Go GODEBUG=tlsmlkem=0)"
                        : "send a smaller ClientHello (fewer extensions, suites, ALPN names)");
+    return true;
+}
+
+/* The server's certificate was issued by a TLS-inspection proxy's CA (the
+ * proxy ended TLS and re-signed it) and the client refused it: the client
+ * does not trust the proxy's root. A client that trusts it succeeds, and
+ * needs no verdict. */
+bool td_rule_inspection_ca(const struct td_facts *f, const struct td_server_view *sv, struct td_verdict *v)
+{
+    (void)sv;
+    const char *vendor = f->have_cert ? td_inspection_vendor(f->chain.leaf.issuer) : NULL;
+    bool refused = f->alert[TD_CLIENT] && f->alert_level[TD_CLIENT] == TD_ALERT_LEVEL_FATAL &&
+                   (f->alert_desc[TD_CLIENT] == TD_ALERT_UNKNOWN_CA ||
+                    f->alert_desc[TD_CLIENT] == TD_ALERT_BAD_CERTIFICATE ||
+                    f->alert_desc[TD_CLIENT] == TD_ALERT_CERTIFICATE_UNKNOWN);
+    if (!vendor || !refused || (f->chain.trust_checked && f->chain.trusted)) {
+        return false;
+    }
+    verdict(v, TD_CAUSE_TLS_INSPECTION_CA, TD_CONF_HIGH, TD_SIDE_CLIENT);
+    td_verdict_evidence(v, f->cert_frame, "Certificate: %s issued by %s", f->chain.leaf.subject, f->chain.leaf.issuer);
+    td_verdict_alert(v, f, TD_CLIENT);
+    cert_named(v, &f->chain.leaf);
+    SAY(v,
+        "the certificate for %s was issued by %s, a TLS-inspection proxy's CA (%s): the proxy between ends TLS and "
+        "re-signs, and this client does not trust the proxy's root",
+        f->sni ? f->sni_name : f->server, f->chain.leaf.issuer, vendor);
+    FIX(v,
+        "client: add the %s root CA to its truststore (Java cacerts, the image's CA bundle, NODE_EXTRA_CA_CERTS, "
+        "REQUESTS_CA_BUNDLE); or proxy: bypass inspection for %s.",
+        vendor, f->sni ? f->sni_name : f->server);
+    td_verdict_candidate(v, TD_CAUSE_UNKNOWN_CA);
+    v->aborted_by = TD_SIDE_CLIENT;
     return true;
 }

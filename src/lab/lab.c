@@ -67,6 +67,9 @@ static bool versions(SSL_CTX *ctx, int min, int max)
 
 static X509 *chain_ca(const struct td_lab *lab, enum td_lab_cert c)
 {
+    if (c == LC_INSPECTED) {
+        return lab->pki.zinter;
+    }
     return c == LC_OTHER_CA || c == LC_CLIENT_OTHER ? lab->pki.ointer : lab->pki.inter;
 }
 
@@ -347,6 +350,10 @@ bool td_lab_write(struct td_lab *lab, size_t i, const char *path, const char *ke
         return false;
     }
     const struct scenario *sc = &td_lab_table[i];
+    if (sc->srv.cert == LC_INSPECTED && !td_lab_pki_inspected(&lab->pki, lab->t0)) {
+        snprintf(err, err_len, "%s: could not make the inspection proxy's certificates (OpenSSL)", sc->info.name);
+        return false;
+    }
     if (sc->srv.cert == LC_RSA && !td_lab_pki_rsa(&lab->pki, lab->t0)) {
         snprintf(err, err_len, "%s: could not make the RSA certificate (OpenSSL)", sc->info.name);
         return false;

@@ -122,12 +122,50 @@ static void test_not_when(void **state)
     assert_int_not_equal(v.cause, TD_CAUSE_HELLO_TOO_LARGE);
 }
 
+static void test_inspection_ca(void **state)
+{
+    (void)state;
+    struct td_facts f;
+    struct td_verdict v;
+    stalled(&f, 0);
+    f.ch_len = 300;
+    f.ch_min = 0x0303; /* a TLS 1.2-1.3 client, TLS 1.2 chosen: the certificate in clear */
+    f.have_sh = true;
+    f.sh_frame = 6;
+    f.version = 0x0303;
+    f.server_msgs = 3;
+    f.have_cert = true;
+    f.cert_frame = 6;
+    strcpy(f.chain.leaf.subject, "CN=api.example.com");
+    strcpy(f.chain.leaf.issuer, "CN=Zscaler Intermediate Root CA (zscaler.net),O=Zscaler Inc.");
+    f.alert[0] = true;
+    f.alert_level[0] = 2;
+    f.alert_desc[0] = 48; /* unknown_ca */
+    f.alert_frame[0] = 8;
+    td_diagnose(&f, NULL, &v);
+    assert_int_equal(v.cause, TD_CAUSE_TLS_INSPECTION_CA);
+    assert_int_equal(v.confidence, TD_CONF_HIGH);
+    assert_int_equal(v.fix_side, TD_SIDE_CLIENT);
+    assert_non_null(strstr(v.explanation, "Zscaler"));
+    assert_non_null(strstr(v.fix, "truststore"));
+    /* a client that trusts the proxy's root has nothing to refuse */
+    f.chain.trust_checked = f.chain.trusted = true;
+    td_diagnose(&f, NULL, &v);
+    assert_int_not_equal(v.cause, TD_CAUSE_TLS_INSPECTION_CA);
+    /* an ordinary CA: the certificate rules decide */
+    f.chain.trust_checked = f.chain.trusted = false;
+    strcpy(f.chain.leaf.issuer, "CN=R11,O=Let's Encrypt");
+    td_diagnose(&f, NULL, &v);
+    assert_int_not_equal(v.cause, TD_CAUSE_TLS_INSPECTION_CA);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_second_segment_never_acknowledged),
         cmocka_unit_test(test_nothing_acknowledged),
         cmocka_unit_test(test_not_when),
+        cmocka_unit_test(test_inspection_ca),
     };
     return tl_run_tests("rules_middlebox", tests);
 }

@@ -1,0 +1,34 @@
+/* The TLS-inspection CA table (cert/inspection.c). */
+#include "testlib.h"
+
+#include <string.h>
+
+#include "cert/cert.h"
+
+static void test_vendors(void **state)
+{
+    (void)state;
+    assert_string_equal(td_inspection_vendor("CN=Zscaler Intermediate Root CA (zscaler.net) (t),O=Zscaler Inc."),
+                        "Zscaler");
+    assert_string_equal(td_inspection_vendor("CN=caas.goskope.com,O=Netskope Inc"), "Netskope");
+    assert_string_equal(td_inspection_vendor("CN=Fortinet_CA_SSL,O=Fortinet Ltd."), "Fortinet (FortiGate)");
+    assert_string_equal(td_inspection_vendor("CN=FORTIGATE,O=x"), "Fortinet (FortiGate)"); /* case ignored */
+    assert_string_equal(td_inspection_vendor("CN=Cisco Umbrella Secondary SubCA ash-SG"), "Cisco Umbrella");
+    assert_string_equal(td_inspection_vendor("O=Palo Alto Networks,CN=PA-VM Forward Trust"), "Palo Alto Networks");
+    assert_non_null(td_inspection_vendor("CN=Sophos SSL CA_C1234"));
+    assert_non_null(td_inspection_vendor("CN=Check Point Gateway CA"));
+    /* public and private CAs are not inspection CAs */
+    assert_null(td_inspection_vendor("CN=R11,O=Let's Encrypt,C=US"));
+    assert_null(td_inspection_vendor("CN=DigiCert Global G2 TLS RSA SHA256 2020 CA1,O=DigiCert Inc,C=US"));
+    assert_null(td_inspection_vendor("CN=tlsdiag Test Intermediate CA"));
+    assert_null(td_inspection_vendor(""));
+    assert_null(td_inspection_vendor(NULL));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_vendors),
+    };
+    return tl_run_tests("inspection", tests);
+}
