@@ -3,13 +3,28 @@
  * the switch that restores the old behaviour until the peer is fixed. One row
  * per cause; td_diagnose attaches it to the verdict. */
 #include "diag/diag.h"
+#include "tls/names.h"
 
 #include "base/banned.h"
 
 /* The hello carries a post-quantum key share: the change that made it grow. */
 static bool pq_hello(const struct td_facts *f) { return f->ch_pq_share != 0; }
 
+/* One side is limited to TLS 1.1 or older. */
+static bool old_version(const struct td_facts *f)
+{
+    bool old_server = f->alert[TD_SERVER] && f->alert_version[TD_SERVER] &&
+                      f->alert_version[TD_SERVER] <= TD_VERSION_TLS1_1;
+    bool chose_old = f->have_sh && f->version && f->version <= TD_VERSION_TLS1_1;
+    return (f->have_ch && f->ch_max <= TD_VERSION_TLS1_1) || old_server || chose_old;
+}
+
 static const struct td_change changes[] = {
+    {TD_CAUSE_PROTOCOL_MISMATCH, old_version,
+     "TLS 1.0 and 1.1 left the defaults: JDK 8u291/11.0.11/16 (Apr 2021, jdk.tls.disabledAlgorithms), OpenSSL 3.0 "
+     "(security level 1 refuses them), Chrome 84, Firefox 78, Windows 11 and Server 2025 (Schannel)",
+     "Java: remove TLSv1, TLSv1.1 from jdk.tls.disabledAlgorithms; OpenSSL: -cipher DEFAULT@SECLEVEL=0 with "
+     "-tls1 / MinProtocol = TLSv1 (a stopgap: upgrade the old side to TLS 1.2)"},
     {TD_CAUSE_RSA_KEX_REMOVED, NULL,
      "RSA key exchange (TLS_RSA_*) left the client defaults: Go 1.22 (Feb 2024), JDK 24 (Mar 2025, "
      "jdk.tls.disabledAlgorithms), Mozilla's intermediate and hardened OpenSSL cipher strings",

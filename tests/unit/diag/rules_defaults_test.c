@@ -290,6 +290,15 @@ static void test_change_table(void **state)
     assert_null(td_change_find(TD_CAUSE_HELLO_TOO_LARGE, &f));
     f.ch_pq_share = 0x11ec;
     assert_non_null(td_change_find(TD_CAUSE_HELLO_TOO_LARGE, &f));
+    /* protocol_mismatch names the TLS 1.0/1.1 removal only when one side is that old */
+    f.have_ch = true;
+    f.ch_min = 0x0303;
+    f.ch_max = 0x0304;
+    assert_null(td_change_find(TD_CAUSE_PROTOCOL_MISMATCH, &f));
+    f.ch_min = 0x0301;
+    f.ch_max = 0x0301;
+    assert_non_null(td_change_find(TD_CAUSE_PROTOCOL_MISMATCH, &f));
+    assert_non_null(strstr(td_change_find(TD_CAUSE_PROTOCOL_MISMATCH, &f)->what, "JDK 8u291"));
     for (int i = 0; i < TD_CAUSE_COUNT; i++) {
         const struct td_change *c = td_change_find((enum td_cause)i, &f);
         if (c) {
