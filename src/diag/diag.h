@@ -116,6 +116,8 @@ struct td_facts {
     bool have_sh, hrr;
     uint64_t sh_frame, hrr_frame;
     uint16_t version, suite, hrr_group, sh_group;
+    bool ch2_seen, ch2_has_hrr_share; /* the ClientHello after the HelloRetryRequest; its key share for hrr_group */
+    uint64_t ch2_frame;
     bool sh_reneg, sh_ems; /* the ServerHello's renegotiation_info, extended_master_secret */
     uint16_t ske_sigalg;   /* TLS 1.2 ServerKeyExchange: the scheme the server signed with (0: none seen) */
     uint64_t ske_frame;

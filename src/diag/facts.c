@@ -312,6 +312,11 @@ static void handshake(struct walk *w, const struct td_msg *m)
     struct td_facts *f = w->f;
     if (m->hs_type == TD_HS_CLIENT_HELLO && !f->have_ch && m->u.ch) {
         client_hello(f, m);
+    } else if (m->hs_type == TD_HS_CLIENT_HELLO && f->hrr && !f->ch2_seen && m->u.ch) {
+        /* the second ClientHello, after the HelloRetryRequest (RFC 8446 4.1.2) */
+        f->ch2_seen = true;
+        f->ch2_frame = m->frame;
+        f->ch2_has_hrr_share = has_suite(&m->u.ch->key_shares, f->hrr_group);
     } else if (m->hs_type == TD_HS_HELLO_RETRY_REQUEST && m->u.sh) {
         f->hrr = true;
         f->hrr_frame = m->frame;

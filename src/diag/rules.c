@@ -57,6 +57,7 @@ static const td_rule rules[] = {
     td_rule_inspection_ca,
     td_rule_server_cert,
     td_rule_group,
+    td_rule_hrr,
     td_rule_unusable_offer,
     td_rule_rsa_kex,
     td_rule_signature,

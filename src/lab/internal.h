@@ -40,6 +40,7 @@ struct cli_cfg {
     bool fallback_scsv;    /* a retry after a failed attempt: TLS_FALLBACK_SCSV (RFC 7507) */
     const char *sigalgs;   /* signature_algorithms (OpenSSL -sigalgs form) */
     size_t grow;           /* bytes of an unassigned extension that grow the ClientHello (as a PQ key share would) */
+    int lose_flight;       /* its n-th flight (1: the ClientHello) is lost on the path after the capture point */
 };
 
 struct scenario {

@@ -48,7 +48,9 @@ struct peer {
     BIO *in, *out;
     int dir;
     bool client, done, failed, sent, got, closed;
-    bool strip_reneg; /* the next flight's ServerHello loses renegotiation_info */
+    bool strip_reneg;         /* the next flight's ServerHello loses renegotiation_info */
+    int flights, lose_flight; /* flights written; the one lost on the path (0: none) */
+    bool lost;
 };
 
 static void keylog_cb(const SSL *s, const char *line)
@@ -175,6 +177,12 @@ static size_t pump(struct td_tcpsim *sim, struct peer *from, struct peer *to, bo
     }
     td_buf_free(&old);
     size_t len = flight.len;
+    if (len && ++from->flights == from->lose_flight) {
+        td_tcpsim_data_unacked(sim, from->dir, flight.data, len); /* the peer never gets it */
+        from->lost = true;
+        td_buf_free(&flight);
+        return 0;
+    }
     if (len) {
         if (lose_rest) {
             td_tcpsim_data_lost(sim, from->dir, flight.data, len);
@@ -257,6 +265,7 @@ static bool run_tls(const struct td_lab *lab, const struct scenario *sc, const s
     }
     s.dir = TD_SIM_S2C;
     s.strip_reneg = sc->srv.no_reneg;
+    c.lose_flight = cc->lose_flight;
     SSL_set_app_data(c.ssl, keylog);
     if (cc->sni) {
         SSL_set_tlsext_host_name(c.ssl, cc->sni);
@@ -310,7 +319,10 @@ static bool run_tls(const struct td_lab *lab, const struct scenario *sc, const s
         }
     }
     *failed = first_fail >= 0 || !c.done || !s.done;
-    if (*failed) {
+    if (c.lost) {
+        td_tcpsim_wait(sim, 10000000000LL); /* the client gives up after 10 s; the server still waits */
+        td_tcpsim_fin(sim, TD_SIM_C2S);
+    } else if (*failed) {
         td_tcpsim_close(sim, first_fail >= 0 ? first_fail : TD_SIM_C2S);
     } else {
         SSL_shutdown(c.ssl);

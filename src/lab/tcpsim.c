@@ -155,6 +155,18 @@ void td_tcpsim_data_lost(struct td_tcpsim *s, int dir, const uint8_t *p, size_t 
     s->seq[dir] = end;
 }
 
+void td_tcpsim_data_unacked(struct td_tcpsim *s, int dir, const uint8_t *p, size_t len)
+{
+    size_t n = len < s->mss ? len : s->mss;
+    uint32_t start = s->seq[dir];
+    frame(s, dir, 0x18, p, n);
+    for (int64_t rto = 200000000; rto <= 400000000; rto *= 2) {
+        s->t_ns += rto;
+        s->seq[dir] = start;
+        frame(s, dir, 0x18, p, n);
+    }
+}
+
 void td_tcpsim_fin(struct td_tcpsim *s, int dir) { frame(s, dir, 0x11, NULL, 0); }
 
 void td_tcpsim_close(struct td_tcpsim *s, int first)
