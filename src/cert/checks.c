@@ -435,6 +435,27 @@ void td_check_order(struct td_audit *c, const struct td_cert_chain *ch, int grou
     }
 }
 
+/* The leaf issued by a public CA the stores distrust for certificates issued
+ * after a date (the root itself is still trusted: path validation passes). */
+static void check_distrusted(struct td_audit *c, const struct td_cert_chain *ch)
+{
+    char w[600];
+    for (size_t i = 0; i < ch->len; i++) {
+        const struct td_cert_info *ci = &c->r->nodes[ch->nodes[i]].info;
+        const struct td_cert_info *leaf = &c->r->nodes[ch->nodes[0]].info;
+        const char *who = NULL;
+        const char *owner = td_distrusted_ca(ci->issuer, leaf->not_before_epoch, &who);
+        if (owner) {
+            td_audit_add(c->r, TD_CAUSE_DISTRUSTED_CA, TD_SEV_WARNING, (int)ch->nodes[0],
+                         "Replace it with a certificate from a CA the clients still trust for new certificates.",
+                         "%s chains to %s (%s), whose certificates issued after the cut-off are distrusted: %s; it "
+                         "was issued %s",
+                         td_audit_who(c, (int)ch->nodes[0], w, sizeof w), ci->issuer, owner, who, leaf->not_before);
+            return;
+        }
+    }
+}
+
 void td_check_inspection(struct td_audit *c, const struct td_cert_chain *ch)
 {
     char w[600];
@@ -451,4 +472,5 @@ void td_check_inspection(struct td_audit *c, const struct td_cert_chain *ch)
             return; /* once per chain: the lowest such certificate */
         }
     }
+    check_distrusted(c, ch);
 }
