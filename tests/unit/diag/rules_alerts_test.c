@@ -99,6 +99,12 @@ static void test_unrecognized_name(void **state)
     assert_non_null(strstr(v.fix, "api.example.com"));
     assert_true(evidence_says(&v, 6, "unrecognized_name"));
     assert_null(v.changed);
+    /* with ECH the SNI in clear is the outer name: the evidence says so */
+    f.ch_ech = true;
+    td_diagnose(&f, NULL, &v);
+    assert_int_equal(v.cause, TD_CAUSE_UNRECOGNIZED_NAME);
+    assert_true(evidence_says(&v, 4, "ECH: the outer, public name"));
+    f.ch_ech = false;
     /* without SNI the name is missing, not unknown: sni_required */
     f.sni = false;
     f.sni_name[0] = '\0';
