@@ -18,7 +18,7 @@ SAN = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover
 B ?= build
 # Parallel jobs for make test / make check (builds and suites).
 J ?= $(shell nproc 2>/dev/null || echo 2)
-LIB_SRCS := $(sort $(wildcard src/base/*.c src/crypto/*.c src/capture/*.c src/reasm/*.c src/tls/*.c src/cert/*.c src/lab/*.c src/probe/*.c src/diag/*.c src/report/*.c src/engine/*.c src/analyse/*.c))
+LIB_SRCS := $(sort $(wildcard src/base/*.c src/crypto/*.c src/capture/*.c src/reasm/*.c src/tls/*.c src/cert/*.c src/lab/*.c src/probe/*.c src/diag/*.c src/config/*.c src/report/*.c src/engine/*.c src/analyse/*.c src/log/*.c))
 CLI_SRCS := $(sort $(wildcard src/cli/*.c))
 GEN_SRC := $(B)/gen/names_gen.c
 GEN_HDR := $(B)/gen/iana.h
@@ -28,7 +28,7 @@ UNIT_SRCS := $(sort $(wildcard tests/unit/*/*_test.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
 TESTLIB_SRCS := $(sort $(wildcard tests/lib/*.c))
 TESTLIB_OBJS := $(TESTLIB_SRCS:%.c=$(B)/%.o)
-FUZZ_TARGETS := pcap tls hello cert probe preamble
+FUZZ_TARGETS := pcap tls hello cert probe preamble config log
 REPLAY_BINS := $(FUZZ_TARGETS:%=$(B)/replay/%)
 FUZZ_SECONDS ?= 60
 FUZZ_FLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
@@ -49,7 +49,7 @@ $(B)/%.o: %.c $(GEN_SRC) $(GEN_HDR)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
 
-$(B)/tests/lib/%.o: tests/lib/%.c $(GEN_SRC)
+$(B)/tests/lib/%.o: tests/lib/%.c $(GEN_SRC) $(GEN_HDR)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Itests/lib -MMD -MP -c $< -o $@
 

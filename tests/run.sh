@@ -27,7 +27,7 @@ jobs_max=${TD_JOBS:-$(nproc 2>/dev/null || echo 2)}
 if [ "${1:-}" = -j ]; then jobs_max=$2; shift 2; fi
 case $jobs_max in '' | *[!0-9]* | 0) echo "run.sh: bad job count '$jobs_max'" >&2; exit 2 ;; esac
 # Suites that take longest start first (output order is unchanged).
-SLOW="t1600 t1700 t1410 t2000 t1800 t1400 t1200"
+SLOW="t1600 t1700 t1410 t2000 t1800 t1400 t1540 t1200"
 
 builds=()
 for t in $TLSDIAGS; do builds+=("${t%/*}"); done

@@ -37,9 +37,11 @@ allowed() {
     probe) echo "base capture reasm crypto tls cert probe" ;;
     engine) echo "base capture reasm crypto tls engine" ;;
     diag) echo "base crypto tls cert diag" ;;
+    config) echo "base crypto tls cert config" ;;
+    log) echo "base crypto tls cert diag log" ;;
     analyse) echo "base capture reasm crypto tls cert lab engine diag analyse" ;;
-    report) echo "base capture reasm crypto tls cert lab engine diag probe analyse report" ;;
-    cli) echo "base capture reasm crypto tls cert lab probe engine diag analyse report cli" ;;
+    report) echo "base capture reasm crypto tls cert lab engine diag probe config analyse log report" ;;
+    cli) echo "base capture reasm crypto tls cert lab probe engine diag config analyse log report cli" ;;
     *) echo "" ;;
   esac
 }

@@ -10,8 +10,8 @@ echo "== tlsdiag lab -w demo-captures   (each failure reproduced, captured and d
 echo
 echo "== tlsdiag pcap demo-captures/gateway-503.pcap   (a 503 from a gateway whose backend handshake failed)"
 "$T" pcap demo-captures/gateway-503.pcap
-echo "== tlsdiag pcap --summary $C/*   (real captures: connections, causes, servers)"
-"$T" pcap --summary $C/openssl-lo.pcap $C/stacks-any.pcapng $C/failures-lo.pcap
+echo "== tlsdiag pcap --summary $C/*.pcap*   (real captures: connections, causes, servers)"
+"$T" pcap --summary $C/*.pcap*
 echo
 echo "== tlsdiag pcap --failed --host only13.server.test $C/openssl-lo.pcap   (a version mismatch)"
 "$T" pcap --failed --host only13.server.test $C/openssl-lo.pcap

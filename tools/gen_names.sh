@@ -76,6 +76,8 @@ if [ "$mode" = h ]; then
   echo "    TD_ALERT_LEVEL_FATAL = 2,"
   echo "};"
   echo
+  echo "/* TLS ContentType (RFC 8446 5.1). */"
+  enum_of td_content_type TD_CT_ "$dir/tls-content-types.csv" 0 snake
   echo "/* TLS Alerts: AlertDescription (RFC 8446 6). */"
   enum_of td_alert_desc TD_ALERT_ "$dir/tls-alerts.csv" 0 snake
   echo "/* TLS ExtensionType Values (RFC 8446 4.2). */"

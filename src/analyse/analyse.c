@@ -1,5 +1,6 @@
 #include "analyse/analyse.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,8 +39,11 @@ struct td_analysis {
     size_t num_held;
     uint32_t causes[TD_CAUSE_COUNT];
     uint64_t rejected_after;
+    uint64_t port_checks[3];
     struct td_http_error *http;
-    size_t num_http;
+    bool *http_done;                 /* given at once (live): not again at the end */
+    size_t num_http, http_pending;   /* live: errors not yet given */
+    int64_t now_ns;                  /* live: the time of the last frame read */
     struct td_cert_cache *own_cache; /* when the caller gave none */
 };
 
@@ -69,6 +73,10 @@ struct td_analysis *td_analysis_new(const struct td_analysis_opts *o, const stru
 
 struct td_cert_cache *td_analysis_cert_cache(const struct td_analysis *a) { return a->o.diag.cert_cache; }
 
+const struct td_run_stats *td_analysis_stats(const struct td_analysis *a) { return &a->stats; }
+
+void td_analysis_set_verdicts_at_once(struct td_analysis *a, bool at_once) { a->o.verdicts_at_once = at_once; }
+
 static void reset(struct td_analysis *a)
 {
     for (size_t i = 0; i < a->num_held; i++) {
@@ -79,10 +87,13 @@ static void reset(struct td_analysis *a)
     a->num_held = 0;
     free(a->http);
     a->http = NULL;
-    a->num_http = 0;
+    free(a->http_done);
+    a->http_done = NULL;
+    a->num_http = a->http_pending = 0;
     td_servers_clear(&a->servers);
     td_memzero(a->causes, sizeof a->causes);
     a->rejected_after = 0;
+    td_memzero(a->port_checks, sizeof a->port_checks);
 }
 
 void td_analysis_free(struct td_analysis *a)
@@ -117,6 +128,9 @@ static bool has_addr(const struct td_tls_conn *c, const char *addr)
 static void count(struct td_analysis *a, const struct held *h, bool *rejected_after)
 {
     a->causes[h->v.cause]++;
+    if (h->v.cause == TD_CAUSE_NO_CLIENT_HELLO && (unsigned)h->facts.outcome < 3) {
+        a->port_checks[h->facts.outcome]++;
+    }
     *rejected_after = h->facts.rejected_after_handshake ||
                       (h->v.cause != TD_CAUSE_NONE && h->facts.outcome == TD_OUTCOME_OK);
     a->rejected_after += *rejected_after;
@@ -131,7 +145,18 @@ static void diagnose(const struct td_analysis *a, struct held *h)
     snprintf(h->desc, sizeof h->desc, "%s %s %s", h->facts.client_ip, a->o.utf8 ? "→" : "->", h->facts.server);
 }
 
+static void add_conn(struct td_analysis *a, const struct td_tls_conn *c);
+static void retry_http(struct td_analysis *a, bool timed_out);
+
 void td_analysis_add_conn(struct td_analysis *a, const struct td_tls_conn *c)
+{
+    add_conn(a, c);
+    if (a->http_pending) {
+        retry_http(a, false); /* the failure a pending 5xx waited for may be this one */
+    }
+}
+
+static void add_conn(struct td_analysis *a, const struct td_tls_conn *c)
 {
     struct held h;
     td_memzero(&h, sizeof h);
@@ -204,8 +229,14 @@ void td_analysis_add_http(struct td_analysis *a, const struct td_tls_conn *c)
     }
     if (a->num_http % 64 == 0) {
         a->http = td_realloc(a->http, (a->num_http + 64) * sizeof *a->http);
+        a->http_done = td_realloc(a->http_done, (a->num_http + 64) * sizeof *a->http_done);
     }
+    a->http_done[a->num_http] = false;
     td_http_error_from_conn(&a->http[a->num_http++], c);
+    if (a->o.verdicts_at_once) {
+        a->http_pending++;
+        retry_http(a, false);
+    }
 }
 
 /* The final verdict of a held connection, with everything the input showed. */
@@ -275,29 +306,74 @@ static void link_gateways(struct td_analysis *a, const struct td_facts **fs, str
 
 /* The HTTP answers, each with the verdict it inherits; returns how many
  * were tied to a TLS connection. */
+static void report_one(struct td_analysis *a, size_t k, const struct td_link *l)
+{
+    const struct held *up = l->n ? &a->held[l->idx[0]] : NULL;
+    struct td_http_result hr = {&a->http[k], up ? &up->v : NULL, up ? up->stream : 0, up ? up->desc : ""};
+    hr.link_confidence = l->confidence;
+    hr.up_after_request_ns = l->n ? l->after_request_ns[0] : 0;
+    hr.in_window = l->in_window;
+    for (size_t i = 1; i < l->n; i++) {
+        const struct held *o = &a->held[l->idx[i]];
+        hr.others[hr.num_others].stream = o->stream;
+        hr.others[hr.num_others].cause = o->v.cause;
+        hr.others[hr.num_others].after_request_ns = l->after_request_ns[i];
+        hr.num_others++;
+    }
+    if (a->cb.on_http) {
+        a->cb.on_http(a->cb.ctx, &hr);
+    }
+}
+
 static size_t report_http(struct td_analysis *a, const struct td_link *link)
 {
     size_t linked = 0;
     for (size_t k = 0; k < a->num_http; k++) {
-        const struct td_link *l = &link[k];
-        const struct held *up = l->n ? &a->held[l->idx[0]] : NULL;
-        linked += up != NULL;
-        struct td_http_result hr = {&a->http[k], up ? &up->v : NULL, up ? up->stream : 0, up ? up->desc : ""};
-        hr.link_confidence = l->confidence;
-        hr.up_after_request_ns = l->n ? l->after_request_ns[0] : 0;
-        hr.in_window = l->in_window;
-        for (size_t i = 1; i < l->n; i++) {
-            const struct held *o = &a->held[l->idx[i]];
-            hr.others[hr.num_others].stream = o->stream;
-            hr.others[hr.num_others].cause = o->v.cause;
-            hr.others[hr.num_others].after_request_ns = l->after_request_ns[i];
-            hr.num_others++;
-        }
-        if (a->cb.on_http) {
-            a->cb.on_http(a->cb.ctx, &hr);
+        linked += link[k].n != 0;
+        if (!a->http_done[k]) {
+            report_one(a, k, &link[k]);
         }
     }
     return linked;
+}
+
+/* Live input: an HTTP error is given as soon as its connection is over, tied
+ * to the failures seen so far (a gateway answers after its own handshake
+ * failed, so that failure is already in). The end of the input links it
+ * again for the verdicts (the downstream a failure caused), silently. */
+static bool link_now(struct td_analysis *a, size_t k, bool anyway)
+{
+    static const struct td_facts not_linkable;
+    const struct td_facts **fs = td_calloc(a->num_held + 1, sizeof *fs);
+    bool cert_page = a->http[k].body_says && td_http_cert_page(a->http[k].body_says);
+    for (size_t i = 0; i < a->num_held; i++) {
+        fs[i] = a->held[i].cert_page_only && !cert_page ? &not_linkable : &a->held[i].facts;
+    }
+    struct td_link link;
+    td_memzero(&link, sizeof link);
+    td_link_candidates(&a->http[k], fs, a->num_held, &link);
+    free(fs);
+    if (!link.n && !anyway) {
+        return false;
+    }
+    a->http_done[k] = true;
+    a->http_pending--;
+    report_one(a, k, &link);
+    return true;
+}
+
+/* The gateway may close its client's connection (and so its 5xx is read)
+ * before its own failed handshake to the backend is over: a 5xx without a
+ * failure to tie it to waits for the next connections, at most
+ * LIVE_HTTP_WAIT_NS of capture time, then is given alone. */
+#define LIVE_HTTP_WAIT_NS 2000000000LL
+static void retry_http(struct td_analysis *a, bool timed_out)
+{
+    for (size_t k = 0; k < a->num_http && a->http_pending; k++) {
+        if (!a->http_done[k]) {
+            link_now(a, k, timed_out && a->now_ns - a->http[k].status_ns > LIVE_HTTP_WAIT_NS);
+        }
+    }
 }
 
 static void summarise(struct td_analysis *a, const struct td_run_stats *stats, size_t linked)
@@ -311,6 +387,7 @@ static void summarise(struct td_analysis *a, const struct td_run_stats *stats, s
     s.stats = stats ? stats : &a->stats;
     td_memcopy(s.causes, a->causes, sizeof s.causes);
     s.rejected_after = a->rejected_after;
+    td_memcopy(s.port_checks, a->port_checks, sizeof s.port_checks);
     s.num_http = a->num_http;
     s.http_linked = linked;
     size_t n = 0;
@@ -358,10 +435,37 @@ static void engine_progress(void *ctx, uint64_t done, uint64_t total)
     }
 }
 
+static void engine_tick(void *ctx)
+{
+    struct td_analysis *a = ctx;
+    if (a->http_pending) {
+        retry_http(a, true);
+    }
+    if (a->cb.on_tick) {
+        a->cb.on_tick(a->cb.ctx);
+    }
+}
+
+static void engine_frame(void *ctx, const struct td_frame *f)
+{
+    struct td_analysis *a = ctx;
+    /* clamped as diag/facts.c clamps the HTTP times (a hostile capture's seconds) */
+    const int64_t lim = INT64_MAX / 1000000000LL - 100;
+    int64_t sec = f->ts.sec > lim ? lim : f->ts.sec < -lim ? -lim : f->ts.sec;
+    a->now_ns = sec * 1000000000LL + (int64_t)(f->ts.nsec % 1000000000u);
+    if (a->cb.on_frame) {
+        a->cb.on_frame(a->cb.ctx, f);
+    }
+}
+
 static struct td_engine_cb engine_cb(struct td_analysis *a)
 {
     struct td_engine_cb cb = {a, engine_conn, engine_problem, engine_progress, engine_http, a->o.keylog};
     cb.stop = a->o.stop;
+    cb.on_tick = a->cb.on_tick || a->o.verdicts_at_once ? engine_tick : NULL;
+    cb.on_frame = a->cb.on_frame || a->o.verdicts_at_once ? engine_frame : NULL;
+    cb.shard_k = a->o.shard_k;
+    cb.shard_n = a->o.shard_n;
     return cb;
 }
 

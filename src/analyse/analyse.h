@@ -40,7 +40,8 @@ struct td_analysis_opts {
     /* Set asynchronously (a signal handler) to end the input cleanly: what
      * was read is judged and summarised. NULL: never. */
     const volatile int *stop;
-    bool utf8; /* "→" rather than "->" in result descriptions */
+    bool utf8;                 /* "→" rather than "->" in result descriptions */
+    uint32_t shard_k, shard_n; /* --shard: struct td_engine_cb */
 };
 
 /* One connection, as the callbacks see it. */
@@ -90,7 +91,10 @@ struct td_analysis_summary {
     const struct td_run_stats *stats;
     uint32_t causes[TD_CAUSE_COUNT]; /* verdicts by cause */
     uint64_t rejected_after;         /* completed handshakes whose verdict names a fault */
-    size_t num_http, http_linked;    /* HTTP 5xx answers, and those tied to a failed TLS connection */
+    /* Port checks (no_client_hello: TCP opened and closed without a byte of
+     * the client), by the outcome the run's counts gave them (enum td_outcome). */
+    uint64_t port_checks[3];
+    size_t num_http, http_linked; /* HTTP 5xx answers, and those tied to a failed TLS connection */
     /* Every server endpoint seen, in a stable order. */
     const struct td_server_stat *const *servers;
     size_t num_servers;
@@ -110,6 +114,11 @@ struct td_analysis_cb {
     void (*on_summary)(void *ctx, const struct td_analysis_summary *s);
     void (*on_problem)(void *ctx, const char *file, uint64_t frame, long long offset, const char *what);
     void (*on_progress)(void *ctx, uint64_t done, uint64_t total);
+    /* Periodic, while reading (struct td_engine_cb on_tick). NULL: none. */
+    void (*on_tick)(void *ctx);
+    /* Each frame as read, before the analysis takes it (struct td_engine_cb
+     * on_frame). NULL: none. */
+    void (*on_frame)(void *ctx, const struct td_frame *f);
 };
 
 struct td_analysis;
@@ -119,6 +128,10 @@ struct td_analysis *td_analysis_new(const struct td_analysis_opts *o, const stru
  * or its own, freed with it): renderers of its results may share it. */
 struct td_cert_cache *td_analysis_cert_cache(const struct td_analysis *a);
 void td_analysis_free(struct td_analysis *a);
+/* The counts of the input being read, so far (frames, handshakes, evictions). */
+const struct td_run_stats *td_analysis_stats(const struct td_analysis *a);
+/* Change opts.verdicts_at_once between inputs (a pipe after a file). */
+void td_analysis_set_verdicts_at_once(struct td_analysis *a, bool at_once);
 
 /* One capture file ("-": standard input) from start to summary. Returns 0
  * when the whole input was read, 1 when reading stopped early (damage, told

@@ -12,6 +12,8 @@
 #define PCAP TD_CMD_PCAP
 #define CERT TD_CMD_CERT
 #define PROBE TD_CMD_PROBE
+#define CONFIG TD_CMD_CONFIG
+#define LOG TD_CMD_LOG
 
 static const struct td_cause_info table[] = {
 #define CAUSE(id, sev, sides, cmds, slug, title, fix) {slug, title, fix, TD_SEV_##sev, sides, cmds},
@@ -26,6 +28,8 @@ static const struct td_cause_info table[] = {
 #undef PCAP
 #undef CERT
 #undef PROBE
+#undef CONFIG
+#undef LOG
 
 _Static_assert(sizeof table / sizeof table[0] == TD_CAUSE_COUNT, "one row per cause");
 

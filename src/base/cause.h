@@ -28,9 +28,11 @@ enum {
 
 /* Which commands may emit a cause (bits). */
 enum {
-    TD_CMD_PCAP = 1u << 0,  /* a verdict of tlsdiag pcap (and lab) */
-    TD_CMD_CERT = 1u << 1,  /* a finding of tlsdiag cert */
-    TD_CMD_PROBE = 1u << 2, /* a finding of tlsdiag probe */
+    TD_CMD_PCAP = 1u << 0,   /* a verdict of tlsdiag pcap (and lab) */
+    TD_CMD_CERT = 1u << 1,   /* a finding of tlsdiag cert */
+    TD_CMD_PROBE = 1u << 2,  /* a finding of tlsdiag probe */
+    TD_CMD_CONFIG = 1u << 3, /* a finding of tlsdiag config */
+    TD_CMD_LOG = 1u << 4,    /* a failure recognised by tlsdiag log */
 };
 
 struct td_cause_info {

@@ -3,6 +3,8 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "base/escape.h"
+
 #include "base/banned.h"
 
 void td_json_init(struct td_json *j, struct td_buf *out)
@@ -48,36 +50,12 @@ void td_json_obj_end(struct td_json *j) { json_close(j, '}'); }
 void td_json_arr_begin(struct td_json *j, const char *k) { json_open(j, k, '['); }
 void td_json_arr_end(struct td_json *j) { json_close(j, ']'); }
 
-/* Length of the valid UTF-8 sequence at s (1-4), or 0 if it is not valid. */
-static size_t utf8_seq(const unsigned char *s, size_t n)
+static bool is_hex(unsigned char c) { return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f'); }
+
+/* s starts "\xNN" (any case): what the decoder below would take for a byte. */
+static bool looks_hex_escape(const unsigned char *s, size_t n)
 {
-    unsigned char c = s[0];
-    size_t need;
-    uint32_t min, cp;
-    if (c < 0x80) {
-        return 1;
-    } else if ((c & 0xe0) == 0xc0) {
-        need = 2, min = 0x80, cp = c & 0x1f;
-    } else if ((c & 0xf0) == 0xe0) {
-        need = 3, min = 0x800, cp = c & 0x0f;
-    } else if ((c & 0xf8) == 0xf0) {
-        need = 4, min = 0x10000, cp = c & 0x07;
-    } else {
-        return 0;
-    }
-    if (n < need) {
-        return 0;
-    }
-    for (size_t i = 1; i < need; i++) {
-        if ((s[i] & 0xc0) != 0x80) {
-            return 0;
-        }
-        cp = (cp << 6) | (s[i] & 0x3f);
-    }
-    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
-        return 0;
-    }
-    return need;
+    return n >= 4 && s[0] == '\\' && s[1] == 'x' && is_hex(s[2]) && is_hex(s[3]);
 }
 
 void td_json_escape(struct td_buf *out, const char *s, size_t n)
@@ -96,9 +74,12 @@ void td_json_escape(struct td_buf *out, const char *s, size_t n)
             continue;
         }
         unsigned char c = u[i];
-        if (c == '"' || c == '\\') {
-            td_buf_putc(out, '\\');
-            td_buf_putc(out, (char)c);
+        if (c == '"') {
+            td_buf_puts(out, "\\\"");
+            i++;
+        } else if (c == '\\') {
+            /* a backslash that would read as \xNN is itself written \x5c */
+            td_buf_puts(out, looks_hex_escape(u + i, n - i) ? "\\\\x5c" : "\\\\");
             i++;
         } else if (c == '\n') {
             td_buf_puts(out, "\\n");
@@ -113,9 +94,9 @@ void td_json_escape(struct td_buf *out, const char *s, size_t n)
             td_buf_printf(out, "\\u%04x", c);
             i++;
         } else {
-            size_t k = utf8_seq(u + i, n - i);
-            if (k == 0) {
-                td_buf_printf(out, "\\u%04x", c);
+            size_t k = td_utf8_seq(u + i, n - i);
+            if (k == 0) { /* the decoded string holds the 4 characters \xNN */
+                td_buf_printf(out, "\\\\x%02x", c);
                 i++;
             } else {
                 td_buf_append(out, u + i, k);

@@ -1,7 +1,10 @@
 /* A small JSON writer into a td_buf. It tracks whether a comma is due, so that
- * renderers read as a list of fields. Strings are escaped per RFC 8259; bytes
- * that are not valid UTF-8 are written as \u00XX escapes of their Latin-1 value
- * so that the output is always valid JSON, whatever the capture held. */
+ * renderers read as a list of fields. Strings are escaped per RFC 8259 and
+ * stay valid UTF-8 whatever the capture held, reversibly: valid UTF-8 is kept
+ * (control characters as \u00XX), a byte that is not valid UTF-8 becomes the
+ * four characters \xNN of the decoded string, and a backslash that the bytes
+ * had before "xNN" becomes \x5c: replacing every \xNN of the decoded string
+ * by the byte NN gives back the bytes read (man/tlsdiag.1, JSON OUTPUT). */
 #ifndef TD_BASE_JSON_H
 #define TD_BASE_JSON_H
 

@@ -2,10 +2,12 @@
 
 #include <errno.h>
 #include <pcap/pcap.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "base/cursor.h"
 #include "base/mem.h"
@@ -23,6 +25,7 @@
 /* A block larger than this is damage, not data. */
 #define PCAPNG_BLOCK_MAX (16u << 20)
 #define PCAPNG_MAX_IFACES 4096
+#define LIVE_WAIT_MS 100
 
 struct iface {
     int dlt;
@@ -40,6 +43,7 @@ struct td_reader {
     /* pcapng */
     FILE *f;
     bool own_file;
+    bool pipe; /* not a regular file: read what is there, unbuffered (tcpdump -w - | tlsdiag pcap -) */
     uint64_t pos;
     bool big_endian;
     bool in_section;
@@ -62,10 +66,15 @@ static ssize_t replay_read(void *cookie, char *buf, size_t size)
     while (n < size && r->head_pos < r->head_len) {
         buf[n++] = (char)r->head[r->head_pos++];
     }
-    if (n < size) {
-        n += fread(buf + n, 1, size - n, r->f);
+    if (n > 0) {
+        return (ssize_t)n;
     }
-    return (ssize_t)n;
+    if (!r->pipe) {
+        return (ssize_t)fread(buf, 1, size, r->f);
+    }
+    /* One read: what a pipe holds now reaches libpcap now, not when a
+     * buffer's worth has come. A signal (EINTR) ends the read. */
+    return read(fileno(r->f), buf, size);
 }
 
 static int replay_close(void *cookie)
@@ -91,6 +100,7 @@ struct td_reader *td_reader_open(const char *path, char *err, size_t err_len)
     struct stat st;
     if (strcmp(path, "-") == 0) {
         r->f = stdin;
+        r->pipe = fstat(fileno(stdin), &st) == 0 && !S_ISREG(st.st_mode);
     } else {
         r->f = fopen(path, "rb");
         r->own_file = true;
@@ -107,7 +117,11 @@ struct td_reader *td_reader_open(const char *path, char *err, size_t err_len)
                 return NULL;
             }
             r->total = (uint64_t)st.st_size;
+            r->pipe = !S_ISREG(st.st_mode);
         }
+    }
+    if (r->pipe) {
+        setvbuf(r->f, NULL, _IONBF, 0); /* no bytes wait in stdio for a buffer to fill */
     }
     r->head_len = fread(r->head, 1, 4, r->f);
     if (r->head_len < 4) {
@@ -158,7 +172,12 @@ static int next_pcap(struct td_reader *r, struct td_frame *f, char *err, size_t 
         return 0;
     }
     if (rc == 0) {
-        return 2; /* live capture: the read timeout passed without a packet */
+        /* live capture, non-blocking: nothing in the ring yet. Wait up to
+         * LIVE_WAIT_MS (a signal ends the wait early), then let the caller
+         * look at its stop flag and clock. */
+        struct pollfd pfd = {.fd = pcap_get_selectable_fd(r->pcap), .events = POLLIN};
+        poll(&pfd, 1, LIVE_WAIT_MS);
+        return 2;
     }
     snprintf(err, err_len, "after frame %llu: %s", (unsigned long long)r->frame, pcap_geterr(r->pcap));
     return -1;
@@ -397,7 +416,8 @@ struct td_reader *td_reader_open_live(const char *iface, const char *filter, int
         snprintf(err, err_len, "%s: %s", iface ? iface : "any", perr);
         return NULL;
     }
-    /* 100 ms read timeout: the caller looks at its stop flag that often. */
+    /* 100 ms: the kernel hands a TPACKET_V3 block over at most that long
+     * after its first packet, so a verdict is out well within a second. */
     if (pcap_set_snaplen(p, snaplen > 0 ? snaplen : 262144) != 0 || pcap_set_timeout(p, 100) != 0 ||
         (buffer_bytes > 0 && pcap_set_buffer_size(p, buffer_bytes) != 0) ||
         pcap_set_tstamp_precision(p, PCAP_TSTAMP_PRECISION_NANO) != 0) {
@@ -420,6 +440,14 @@ struct td_reader *td_reader_open_live(const char *iface, const char *filter, int
             return NULL;
         }
         pcap_freecode(&prog);
+    }
+    /* Non-blocking, with our own poll (next_pcap): with TPACKET_V3 libpcap's
+     * blocking read waits for a block with no end when there is no traffic,
+     * and a signal does not end it. */
+    if (pcap_setnonblock(p, 1, perr) != 0) {
+        snprintf(err, err_len, "%s: %s", iface ? iface : "any", perr);
+        pcap_close(p);
+        return NULL;
     }
     struct td_reader *r = td_calloc(1, sizeof *r);
     r->format = "live";
@@ -450,6 +478,8 @@ void td_reader_progress(const struct td_reader *r, uint64_t *done, uint64_t *tot
 }
 
 const char *td_reader_format(const struct td_reader *r) { return r->format; }
+
+bool td_reader_is_stream(const struct td_reader *r) { return r->pipe || strcmp(r->format, "live") == 0; }
 
 void td_reader_close(struct td_reader *r)
 {

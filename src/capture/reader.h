@@ -37,6 +37,9 @@ int td_reader_next(struct td_reader *r, struct td_frame *f, char *err, size_t er
 /* Bytes consumed so far and the file size (0 if unknown), for progress. */
 void td_reader_progress(const struct td_reader *r, uint64_t *done, uint64_t *total);
 const char *td_reader_format(const struct td_reader *r);
+/* A pipe, a FIFO, a terminal or a live capture, not a regular file: its
+ * end is not in sight, so results are best given as they settle. */
+bool td_reader_is_stream(const struct td_reader *r);
 void td_reader_close(struct td_reader *r);
 /* Key log lines found so far in pcapng Decryption Secrets Blocks (appended to
  * out, then forgotten by the reader). false when there are none. */

@@ -135,4 +135,8 @@ void td_verify_chain(const struct td_certset *ca, bool system, X509 *leaf, STACK
                      bool partial_chain, struct td_verify *out);
 void td_verify_free(struct td_verify *v);
 
+/* Every "-----BEGIN X-----" of a PEM file has its END; false, with "PATH:
+ * PEM block X (line B) truncated at line N" in err, when one is cut short. */
+bool td_pem_blocks_whole(const uint8_t *p, size_t len, const char *path, char *err, size_t err_len);
+
 #endif

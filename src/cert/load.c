@@ -244,6 +244,9 @@ static EVP_PKEY *pem_key(struct td_certset *s, const char *name, const char *hea
 static bool load_pem(struct td_certset *s, const uint8_t *p, size_t len, const char *path, int group, char *err,
                      size_t err_len)
 {
+    if (!td_pem_blocks_whole(p, len, path, err, err_len)) {
+        return false;
+    }
     BIO *b = BIO_new_mem_buf(p, (int)len);
     size_t found = 0, index = 0;
     char *name = NULL, *header = NULL;

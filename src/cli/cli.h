@@ -16,8 +16,14 @@ struct td_term {
 void td_term_detect(struct td_term *t, const char *color_opt);
 
 int cmd_pcap(int argc, char **argv);
+void cli_pcap_help(FILE *f);
 int cmd_cert(int argc, char **argv);
 int cmd_lab(int argc, char **argv);
 int cmd_probe(int argc, char **argv);
+int cmd_config(int argc, char **argv);
+/* tlsdiag probe --client (cmd_probe_client.c): cmd_probe hands over when it sees --client. */
+int cmd_probe_client(int argc, char **argv);
+int cmd_watch(int argc, char **argv);
+int cmd_log(int argc, char **argv);
 
 #endif

@@ -33,6 +33,9 @@ static void help(FILE *f)
           "      --purpose P        server (default) or client: the extended key usage required\n"
           "      --warn-days N      warn about certificates expiring within N days (30)\n"
           "      --password-file F  first line of F: the password of keystores and keys (repeatable)\n"
+          "      --password-env VAR  the password from environment variable VAR (repeatable)\n"
+          "      --password-stdin   the password from the first line of standard input\n"
+          "                         (no option takes the password itself: ps would show it)\n"
           "      --compare          would a peer holding TRUSTSTORE accept what KEYSTORE presents?\n"
           "      --json             one JSON object: {\"chain\", \"chains\", \"findings\", ...}\n"
           "      --color WHEN       auto (default), always, never (NO_COLOR is honoured)\n"
@@ -74,31 +77,51 @@ struct cert_args {
     size_t num_passwords;
 };
 
+/* Passwords never need the command line (where ps shows them): a file, an
+ * environment variable or standard input; path NULL reads standard input. */
 static bool read_password(struct cert_args *a, const char *path)
 {
     if (a->num_passwords >= TD_MAX_PASSWORDS) {
-        fprintf(stderr, "tlsdiag cert: at most %d --password-file\n", TD_MAX_PASSWORDS);
+        cli_warn("tlsdiag cert: at most %d passwords (--password-file, --password-env, --password-stdin)",
+                 TD_MAX_PASSWORDS);
         return false;
     }
-    FILE *f = fopen(path, "r");
+    FILE *f = path ? fopen(path, "r") : stdin;
     if (!f) {
-        fprintf(stderr, "tlsdiag cert: %s: cannot read the password file\n", path);
+        cli_warn("tlsdiag cert: %s: cannot read the password file", path);
         return false;
     }
     char *p = a->passwords[a->num_passwords];
     if (!fgets(p, sizeof a->passwords[0], f)) {
         p[0] = '\0';
     }
-    fclose(f);
+    if (path) {
+        fclose(f);
+    }
     p[strcspn(p, "\r\n")] = '\0';
     a->num_passwords++;
+    return true;
+}
+
+static bool env_password(struct cert_args *a, const char *var)
+{
+    const char *v = getenv(var);
+    if (!v) {
+        cli_warn("tlsdiag cert: --password-env %s: the variable is not set", var);
+        return false;
+    }
+    if (a->num_passwords >= TD_MAX_PASSWORDS || strlen(v) >= sizeof a->passwords[0]) {
+        cli_warn("tlsdiag cert: --password-env %s: too many passwords, or too long", var);
+        return false;
+    }
+    snprintf(a->passwords[a->num_passwords++], sizeof a->passwords[0], "%s", v);
     return true;
 }
 
 static void print_notes(const struct td_certset *s)
 {
     for (size_t i = 0; i < td_certset_num_notes(s); i++) {
-        fprintf(stderr, "tlsdiag cert: note: %s\n", td_certset_note(s, i));
+        cli_warn("tlsdiag cert: note: %s", td_certset_note(s, i));
     }
 }
 
@@ -119,6 +142,8 @@ enum {
     OPT_AT,
     OPT_PURPOSE,
     OPT_PW,
+    OPT_PW_ENV,
+    OPT_PW_STDIN,
     OPT_COMPARE,
     OPT_JSON,
     OPT_COLOR,
@@ -133,6 +158,8 @@ static const struct option cert_longopts[] = {
     {"at", required_argument, NULL, OPT_AT},
     {"purpose", required_argument, NULL, OPT_PURPOSE},
     {"password-file", required_argument, NULL, OPT_PW},
+    {"password-env", required_argument, NULL, OPT_PW_ENV},
+    {"password-stdin", no_argument, NULL, OPT_PW_STDIN},
     {"compare", no_argument, NULL, OPT_COMPARE},
     {"json", no_argument, NULL, OPT_JSON},
     {"color", required_argument, NULL, OPT_COLOR},
@@ -165,7 +192,13 @@ static int input_option(struct cert_args *a, int opt, const char *arg)
         a->keys[a->nkeys++] = arg;
         break;
     case OPT_PW:
-        if (!read_password(a, arg)) {
+    case OPT_PW_STDIN:
+        if (!read_password(a, opt == OPT_PW ? arg : NULL)) {
+            return TD_EXIT_USAGE;
+        }
+        break;
+    case OPT_PW_ENV:
+        if (!env_password(a, arg)) {
             return TD_EXIT_USAGE;
         }
         break;
@@ -183,7 +216,7 @@ static bool parse_purpose(const char *arg, enum td_purpose *out)
     } else if (strcmp(arg, "client") == 0) {
         *out = TD_PURPOSE_CLIENT;
     } else {
-        fprintf(stderr, "tlsdiag cert: --purpose takes server or client, not '%s'\n", arg);
+        cli_warn("tlsdiag cert: --purpose takes server or client, not '%s'", arg);
         return false;
     }
     return true;
@@ -200,7 +233,7 @@ static int check_option(struct td_audit_opts *ao, int opt, const char *arg)
         break;
     case OPT_AT:
         if (!parse_time(arg, &ao->at)) {
-            fprintf(stderr, "tlsdiag cert: --at takes 2026-01-31, 2026-01-31T12:00:00Z or @EPOCH, not '%s'\n", arg);
+            cli_warn("tlsdiag cert: --at takes 2026-01-31, 2026-01-31T12:00:00Z or @EPOCH, not '%s'", arg);
             return TD_EXIT_USAGE;
         }
         break;
@@ -267,6 +300,8 @@ static int parse_args(int argc, char **argv, struct cert_args *a)
         case OPT_SYSCA:
         case OPT_KEY:
         case OPT_PW:
+        case OPT_PW_ENV:
+        case OPT_PW_STDIN:
             rc = input_option(a, opt, optarg);
             break;
         case OPT_HOST:
@@ -298,14 +333,14 @@ static int run(int argc, char **argv, struct cert_args *a)
     int rc = TD_EXIT_OK;
     for (int i = optind; i < argc - (a->ao.compare ? 1 : 0); i++) {
         if (!td_certset_add_path(set, argv[i], err, sizeof err)) {
-            fprintf(stderr, "tlsdiag cert: %s\n", err);
+            cli_warn("tlsdiag cert: %s", err);
             rc = TD_EXIT_USAGE;
             goto out;
         }
     }
     for (size_t i = 0; i < a->nkeys; i++) {
         if (!td_certset_add_key_path(set, a->keys[i], err, sizeof err)) {
-            fprintf(stderr, "tlsdiag cert: --key %s\n", err);
+            cli_warn("tlsdiag cert: --key %s", err);
             rc = TD_EXIT_USAGE;
             goto out;
         }
@@ -315,7 +350,7 @@ static int run(int argc, char **argv, struct cert_args *a)
         for (size_t i = 0; i < (a->ao.compare ? 1 : a->ncas); i++) {
             const char *p = a->ao.compare ? argv[argc - 1] : a->cas[i];
             if (!td_certset_add_path(ca, p, err, sizeof err)) {
-                fprintf(stderr, "tlsdiag cert: %s%s\n", a->ao.compare ? "" : "--ca ", err);
+                cli_warn("tlsdiag cert: %s%s", a->ao.compare ? "" : "--ca ", err);
                 rc = TD_EXIT_USAGE;
                 goto out;
             }

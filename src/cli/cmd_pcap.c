@@ -8,10 +8,14 @@
 #include <string.h>
 
 #include "analyse/analyse.h"
+#include "base/escape.h"
 #include "base/mem.h"
 #include "cert/cert.h"
 #include "cli/cli.h"
+#include "cli/export_certs.h"
 #include "cli/opts.h"
+#include "cli/write_failed.h"
+#include "cli/pcap_run.h"
 #include "report/report.h"
 
 #include "base/banned.h"
@@ -19,34 +23,6 @@
 #define MAX_PROBLEMS_SHOWN 20
 /* Output is held back and sorted by tcp.stream up to this size, then streamed. */
 #define SORT_BUFFER_MAX (4u << 20)
-
-struct held {
-    uint32_t stream;
-    char *text;
-    size_t len;
-};
-
-/* What was rendered of a connection whose verdict comes later. */
-struct kept {
-    struct td_buf out;
-};
-
-struct pcap_run {
-    bool json, verbose, failed_only, summary_only;
-    long long stream; /* -1: all */
-    const char *host;
-    struct td_term term;
-    struct td_render_opts ro;
-    const char *file;
-    uint64_t problems;
-    struct held *held;
-    size_t num_held, held_bytes;
-    bool streaming;
-    bool progress_shown;
-    uint64_t shown;    /* connections shown from this file */
-    bool failed_shown; /* one of them failed, or was rejected after completing */
-    bool filter_error; /* --stream named a stream the file does not have */
-};
 
 static bool check_filter(const struct pcap_run *r, const struct td_run_stats *st, const char *file);
 
@@ -106,6 +82,9 @@ static void emit(struct pcap_run *r, uint32_t stream, struct td_buf *b)
 {
     if (r->streaming) {
         fwrite(b->data, 1, b->len, stdout);
+        if (r->at_once) {
+            fflush(stdout); /* the reader of the pipe sees it now */
+        }
         td_buf_free(b);
         return;
     }
@@ -124,6 +103,9 @@ static void emit(struct pcap_run *r, uint32_t stream, struct td_buf *b)
 static void shown(struct pcap_run *r, const struct td_conn_result *res)
 {
     r->shown++;
+    if (res->verdict && res->verdict->cause == TD_CAUSE_NO_CLIENT_HELLO && !r->fail_on_empty) {
+        return; /* a port check: counted in the summary, not a failed handshake */
+    }
     r->failed_shown |= td_facts_outcome(res->facts) == TD_OUTCOME_FAILED || res->rejected_after;
 }
 
@@ -135,10 +117,69 @@ static void finish(struct pcap_run *r, const struct td_conn_result *res, struct 
     emit(r, res->stream, out);
 }
 
-static void *on_conn(void *ctx, const struct td_conn_result *res)
+/* A verdict given at once that the end of the input may revise: shown now,
+ * its start kept to show the revision. */
+static void *show_given(struct pcap_run *r, const struct td_conn_result *res, struct kept *k)
 {
-    struct pcap_run *r = ctx;
-    if (!wanted(r, res->conn, res->facts)) {
+    struct td_buf start = {0};
+    if (r->json) {
+        td_buf_append_slow(&start, k->out.data, k->out.len); /* start is empty: the inline path never applies */
+    }
+    finish(r, res, &k->out);
+    k->out = start;
+    k->given = true;
+    k->next = r->given;
+    r->given = k;
+    r->num_given++;
+    return k;
+}
+
+/* The revision of a verdict shown before: in JSON the record again with
+ * "revised"; in text a line naming the stream, then the new verdict. */
+static void show_revision(struct pcap_run *r, const struct td_conn_result *res, struct kept *k)
+{
+    struct td_buf b = k->out;
+    td_memzero(&k->out, sizeof k->out);
+    if (!r->json) {
+        td_buf_printf(&b, "tcp.stream %u  %s  %s\n\n", res->stream, res->desc ? res->desc : "",
+                      res->revised || res->outcome_revised
+                          ? "revised: the verdict shown earlier changed"
+                          : "the verdict shown earlier, now tied to a gateway's HTTP error");
+    }
+    finish(r, res, &b);
+}
+
+static void free_given(struct pcap_run *r)
+{
+    while (r->given) {
+        struct kept *k = r->given;
+        r->given = k->next;
+        td_buf_free(&k->out);
+        free(k);
+    }
+    r->num_given = 0;
+    while (r->given_both) {
+        struct both *b = r->given_both;
+        r->given_both = b->next;
+        free(b);
+    }
+}
+
+static bool may_be_revised(const struct td_conn_result *res)
+{
+    return td_facts_outcome(res->facts) != TD_OUTCOME_OK || res->rejected_after || res->verdict->cause != TD_CAUSE_NONE;
+}
+
+/* --failed shows failed handshakes: a port check is not one (unless
+ * --fail-on-empty); known only with the verdict. */
+static bool hidden_port_check(const struct pcap_run *r, const struct td_conn_result *res)
+{
+    return r->failed_only && !r->fail_on_empty && res->verdict && res->verdict->cause == TD_CAUSE_NO_CLIENT_HELLO;
+}
+
+static void *text_conn(struct pcap_run *r, const struct td_conn_result *res)
+{
+    if (!wanted(r, res->conn, res->facts) || hidden_port_check(r, res)) {
         return NULL;
     }
     if (r->summary_only) {
@@ -155,43 +196,116 @@ static void *on_conn(void *ctx, const struct td_conn_result *res)
         return k;
     }
     shown(r, res);
+    if (r->at_once && may_be_revised(res) && r->num_given < TD_ANALYSIS_MAX_HELD) {
+        return show_given(r, res, k);
+    }
     finish(r, res, &k->out);
     free(k);
     return NULL;
 }
 
-static void on_verdict(void *ctx, const struct td_conn_result *res, void *keep)
+static void text_verdict(struct pcap_run *r, const struct td_conn_result *res, void *keep)
 {
-    struct pcap_run *r = ctx;
     if (!keep) {
         return; /* not shown */
     }
-    shown(r, res);
+    if (hidden_port_check(r, res)) {
+        if (keep != r && !((struct kept *)keep)->given) { /* given ones are freed with the summary */
+            td_buf_free(&((struct kept *)keep)->out);
+            free(keep);
+        }
+        return;
+    }
     if (keep == r) {
-        return; /* --summary: counted only */
+        if (!r->at_once) {
+            shown(r, res); /* --summary: counted only (at once: counted then) */
+        }
+        return;
     }
     struct kept *k = keep;
+    if (k->given) {
+        show_revision(r, res, k);
+        return;
+    }
+    shown(r, res);
     finish(r, res, &k->out);
     free(k);
+}
+
+/* A text record shown at once and kept for a revision that may never come
+ * (freed with the summary, as its struct kept). */
+static bool given_text(const struct pcap_run *r, const void *t)
+{
+    return t && t != r && ((const struct kept *)t)->given;
+}
+
+/* --html goes with the text (or JSON), as tcpdump's -w: both see the same
+ * connections, the filters apply to both. */
+static void *on_conn(void *ctx, const struct td_conn_result *res)
+{
+    struct pcap_run *r = ctx;
+    cli_write_failed_conn(&r->wf, res);
+    if (r->export_dir && wanted(r, res->conn, res->facts) && !cli_export_chains(r->export_dir, res->conn)) {
+        r->export_error = true;
+    }
+    void *t = text_conn(r, res); /* --html -: counts only (summary_only) */
+    if (!r->html) {
+        return t;
+    }
+    void *h = wanted(r, res->conn, res->facts) ? td_html_conn(r->html, res) : NULL;
+    if (!t && !h) {
+        return NULL;
+    }
+    struct both *b = td_calloc(1, sizeof *b);
+    b->text = t;
+    b->html = h;
+    if (given_text(r, t)) {
+        b->next = r->given_both;
+        r->given_both = b;
+    }
+    return b;
+}
+
+static void on_verdict(void *ctx, const struct td_conn_result *res, void *keep)
+{
+    struct pcap_run *r = ctx;
+    if (!r->html) {
+        text_verdict(r, res, keep);
+        return;
+    }
+    struct both *b = keep;
+    if (b) {
+        td_html_verdict(r->html, res, b->html);
+        text_verdict(r, res, b->text);
+        if (!given_text(r, b->text)) {
+            free(b);
+        }
+    }
 }
 
 static void on_http(void *ctx, const struct td_http_result *h)
 {
     struct pcap_run *r = ctx;
-    if (r->summary_only) {
-        return;
-    }
+    cli_write_failed_http(&r->wf, h);
     if (r->stream >= 0 && h->http->stream != r->stream && !(h->up && h->up_stream == r->stream)) {
         return;
     }
     if (r->host && !host_is(r, h->http->client) && !host_is(r, h->http->server)) {
         return;
     }
+    if (r->html) {
+        td_html_http(r->html, h);
+    }
+    if (r->summary_only || r->text_off) {
+        return;
+    }
     r->shown++;
     struct td_buf b = {0};
     struct td_render_opts o = r->ro;
     o.file = r->file;
-    if (r->json) {
+    if (r->json && o.ecs) {
+        td_render_http_ecs(&b, h, &o);
+    } else if (r->json) {
         td_render_http_json(&b, h, &o);
     } else {
         td_render_http_text(&b, h, &o);
@@ -203,20 +317,31 @@ static void on_summary(void *ctx, const struct td_analysis_summary *s)
 {
     struct pcap_run *r = ctx;
     flush_held(r);
+    free_given(r);
     r->streaming = false;
+    if (r->html) {
+        td_html_summary(r->html, s);
+    }
     if (r->problems > MAX_PROBLEMS_SHOWN) {
-        fprintf(stderr, "tlsdiag: %s: %llu more problems not shown\n", s->file,
-                (unsigned long long)(r->problems - MAX_PROBLEMS_SHOWN));
+        cli_warn("tlsdiag: %s: %llu more problems not shown", s->file,
+                 (unsigned long long)(r->problems - MAX_PROBLEMS_SHOWN));
     }
     struct td_buf b = {0};
     struct td_render_opts so = r->ro;
     so.file = s->file;
-    if (r->json) {
+    if (r->text_off) {
+        /* the page is the output */
+    } else if (r->json) {
         if (r->summary_only) {
             td_render_analysis_json(&b, s, &so);
         }
     } else {
         td_render_analysis_text(&b, s, &so);
+        if (r->stream >= 0 || r->host || r->failed_only) {
+            /* the counts are the whole file's: say how many the filters kept */
+            td_buf_printf(&b, "  shown: %llu connection%s the filters kept; the counts above are the whole file's\n",
+                          (unsigned long long)r->shown, r->shown == 1 ? "" : "s");
+        }
     }
     cli_write_buf(&b);
     if (!check_filter(r, s->stats, s->file)) {
@@ -232,9 +357,9 @@ static void on_problem(void *ctx, const char *file, uint64_t frame, long long of
         return;
     }
     if (offset >= 0) {
-        fprintf(stderr, "tlsdiag: %s: frame %llu, offset %lld: %s\n", file, (unsigned long long)frame, offset, what);
+        cli_warn("tlsdiag: %s: frame %llu, offset %lld: %s", file, (unsigned long long)frame, offset, what);
     } else {
-        fprintf(stderr, "tlsdiag: %s: frame %llu: %s\n", file, (unsigned long long)frame, what);
+        cli_warn("tlsdiag: %s: frame %llu: %s", file, (unsigned long long)frame, what);
     }
 }
 
@@ -251,35 +376,16 @@ static void on_progress(void *ctx, uint64_t done, uint64_t total)
         return;
     }
     r->progress_shown = true;
-    fprintf(stderr, "\r%s: %3.0f%% (%llu MB)", r->file, 100.0 * (double)done / (double)total,
+    struct td_esc e = {0};
+    fprintf(stderr, "\r%s: %3.0f%% (%llu MB)", td_esc(&e, r->file), 100.0 * (double)done / (double)total,
             (unsigned long long)(done >> 20));
+    td_esc_free(&e);
 }
 
-static void help(FILE *f)
+static void on_frame(void *ctx, const struct td_frame *f)
 {
-    fputs("usage: tlsdiag pcap [options] FILE...\n"
-          "\n"
-          "Reads pcap/pcapng captures (tcpdump -w, Wireshark, dumpcap; '-' is standard input)\n"
-          "and shows every TLS handshake as a ladder of messages with Wireshark's frame numbers.\n"
-          "\n"
-          "  -r FILE              read FILE (as tcpdump/tshark; FILE may also be given bare)\n"
-          "      --json           JSON Lines: one object per connection\n"
-          "  -v, --verbose        every field: each suite, extension and certificate\n"
-          "      --stream N       only tcp.stream N\n"
-          "      --host NAME      only connections whose SNI or address is NAME\n"
-          "      --failed         only failed handshakes\n"
-          "      --ca FILE|DIR    the peer's truststore (PEM, DER, PKCS#12, JKS, a directory): proves\n"
-          "                       unknown_ca / incomplete_chain instead of inferring them\n"
-          "      --expect-host NAME  the host name clients meant, for connections without SNI\n"
-          "      --keylog FILE    decrypt with the secrets of an NSS key log (SSLKEYLOGFILE); also read\n"
-          "                       from $SSLKEYLOGFILE and from pcapng Decryption Secrets Blocks\n"
-          "      --summary        only the summary\n"
-          "      --color WHEN     auto (default), always, never (NO_COLOR is honoured)\n"
-          "  -h, --help           this help\n"
-          "\n"
-          "Exit status: 0 no failed handshake, 1 at least one failed (or was rejected right after it\n"
-          "completed), 2 usage or unreadable input.\n",
-          f);
+    struct pcap_run *r = ctx;
+    cli_write_failed_frame(&r->wf, f);
 }
 
 /* SIGINT, SIGTERM, SIGHUP end the input: what was read is judged and
@@ -310,16 +416,15 @@ static bool check_filter(const struct pcap_run *r, const struct td_run_stats *st
         return true;
     }
     if (r->stream >= 0 && (uint64_t)r->stream >= st->tcp_streams) {
-        fprintf(stderr, "tlsdiag pcap: %s: there is no tcp.stream %lld (the capture has %llu TCP streams%s)\n", file,
-                r->stream, (unsigned long long)st->tcp_streams, st->tcp_streams ? ", numbered from 0" : "");
+        cli_warn("tlsdiag pcap: %s: there is no tcp.stream %lld (the capture has %llu TCP streams%s)", file, r->stream,
+                 (unsigned long long)st->tcp_streams, st->tcp_streams ? ", numbered from 0" : "");
         return false;
     }
     if (r->stream >= 0) {
-        fprintf(stderr, "tlsdiag pcap: %s: tcp.stream %lld is not a TLS connection%s\n", file, r->stream,
-                r->failed_only || r->host ? " that the other filters keep" : "");
+        cli_warn("tlsdiag pcap: %s: tcp.stream %lld is not a TLS connection%s", file, r->stream,
+                 r->failed_only || r->host ? " that the other filters keep" : "");
     } else if (r->host) {
-        fprintf(stderr, "tlsdiag pcap: %s: no connection to or from %s%s\n", file, r->host,
-                r->failed_only ? " failed" : "");
+        cli_warn("tlsdiag pcap: %s: no connection to or from %s%s", file, r->host, r->failed_only ? " failed" : "");
     }
     return true;
 }
@@ -329,104 +434,17 @@ static bool load_keylog(const char *path, struct td_keylog **out)
     char err[512];
     struct td_keylog *keylog = td_keylog_new();
     if (!td_keylog_load(keylog, path, err, sizeof err)) {
-        fprintf(stderr, "tlsdiag pcap: --keylog %s\n", err);
+        cli_warn("tlsdiag pcap: --keylog %s", err);
         td_keylog_free(keylog);
         return false;
     }
     if (td_keylog_count(keylog) == 0) {
-        fprintf(stderr, "tlsdiag pcap: %s: no TLS secrets in it (%zu malformed lines)\n", path,
-                td_keylog_bad_lines(keylog));
+        cli_warn("tlsdiag pcap: %s: no TLS secrets in it (%zu malformed lines)", path, td_keylog_bad_lines(keylog));
     } else if (td_keylog_bad_lines(keylog)) {
-        fprintf(stderr, "tlsdiag pcap: %s: %zu malformed lines skipped\n", path, td_keylog_bad_lines(keylog));
+        cli_warn("tlsdiag pcap: %s: %zu malformed lines skipped", path, td_keylog_bad_lines(keylog));
     }
     *out = keylog;
     return true;
-}
-
-struct pcap_args {
-    const char **files;
-    size_t num_files;
-    const char *color, *ca_path, *keylog_path, *expect_host;
-};
-
-/* 0 to go on, else the exit status (help shown, or a usage error said). */
-static int parse_args(int argc, char **argv, struct pcap_run *r, struct pcap_args *a)
-{
-    enum { OPT_JSON = 256, OPT_STREAM, OPT_HOST, OPT_FAILED, OPT_SUMMARY, OPT_COLOR, OPT_CA, OPT_EXPECT, OPT_KEYLOG };
-    static const struct option longopts[] = {
-        {"json", no_argument, NULL, OPT_JSON},
-        {"verbose", no_argument, NULL, 'v'},
-        {"stream", required_argument, NULL, OPT_STREAM},
-        {"host", required_argument, NULL, OPT_HOST},
-        {"failed", no_argument, NULL, OPT_FAILED},
-        {"summary", no_argument, NULL, OPT_SUMMARY},
-        {"color", required_argument, NULL, OPT_COLOR},
-        {"colour", required_argument, NULL, OPT_COLOR},
-        {"ca", required_argument, NULL, OPT_CA},
-        {"expect-host", required_argument, NULL, OPT_EXPECT},
-        {"keylog", required_argument, NULL, OPT_KEYLOG},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    int opt;
-    optind = 1;
-    while ((opt = getopt_long(argc, argv, "r:vh", longopts, NULL)) != -1) {
-        switch (opt) {
-        case 'r':
-            a->files[a->num_files++] = optarg;
-            break;
-        case 'v':
-            r->verbose = true;
-            break;
-        case 'h':
-            help(stdout);
-            return -1;
-        case OPT_JSON:
-            r->json = true;
-            break;
-        case OPT_STREAM: {
-            char *end;
-            r->stream = strtoll(optarg, &end, 10);
-            if (end == optarg || *end || r->stream < 0) {
-                fprintf(stderr, "tlsdiag pcap: --stream takes a tcp.stream number, not '%s'\n", optarg);
-                return TD_EXIT_USAGE;
-            }
-            break;
-        }
-        case OPT_HOST:
-            r->host = optarg;
-            break;
-        case OPT_FAILED:
-            r->failed_only = true;
-            break;
-        case OPT_SUMMARY:
-            r->summary_only = true;
-            break;
-        case OPT_CA:
-            a->ca_path = optarg;
-            break;
-        case OPT_EXPECT:
-            a->expect_host = optarg;
-            break;
-        case OPT_KEYLOG:
-            a->keylog_path = optarg;
-            break;
-        case OPT_COLOR:
-            if (!cli_parse_color("pcap", optarg, &a->color)) {
-                return TD_EXIT_USAGE;
-            }
-            break;
-        default:
-            return cli_try_help("pcap");
-        }
-    }
-    for (int i = optind; i < argc; i++) {
-        a->files[a->num_files++] = argv[i];
-    }
-    if (a->num_files == 0) {
-        return cli_usage_error("pcap", "no capture file given");
-    }
-    return 0;
 }
 
 int cmd_pcap(int argc, char **argv)
@@ -435,12 +453,12 @@ int cmd_pcap(int argc, char **argv)
     struct pcap_args args = {.color = "auto"};
     args.files = td_calloc((size_t)argc + 1, sizeof *args.files);
     r.stream = -1;
-    int rc = parse_args(argc, argv, &r, &args);
+    int rc = pcap_parse_args(argc, argv, &r, &args);
     if (rc != 0) {
         free(args.files);
         return rc < 0 ? TD_EXIT_OK : rc;
     }
-    struct td_analysis_opts ao = {.host_hint = r.host};
+    struct td_analysis_opts ao = {.host_hint = r.host, .shard_k = args.shard_k, .shard_n = args.shard_n};
     ao.diag.host = args.expect_host;
     struct td_certset *ca = NULL;
     struct td_keylog *keylog = NULL;
@@ -448,7 +466,7 @@ int cmd_pcap(int argc, char **argv)
         char err[512];
         ca = td_castore_load(args.ca_path, err, sizeof err);
         if (!ca) {
-            fprintf(stderr, "tlsdiag pcap: --ca %s\n", err);
+            cli_warn("tlsdiag pcap: --ca %s", err);
             free(args.files);
             return TD_EXIT_USAGE;
         }
@@ -470,17 +488,37 @@ int cmd_pcap(int argc, char **argv)
     r.ro.utf8 = r.term.utf8;
     ao.utf8 = r.term.utf8;
 
+    struct cli_out html_out;
+    if (args.html && !cli_out_open("pcap", "--html", args.html, &html_out)) {
+        td_castore_free(ca);
+        td_keylog_free(keylog);
+        free(args.files);
+        return TD_EXIT_USAGE;
+    }
     ao.stop = &stop_requested;
     catch_signals();
+    if (!cli_write_failed_open(&r.wf, "pcap")) {
+        td_castore_free(ca);
+        td_keylog_free(keylog);
+        free(args.files);
+        return TD_EXIT_USAGE;
+    }
     struct td_analysis_cb cb = {&r, on_conn, on_verdict, on_http, on_summary, on_problem, on_progress};
+    cb.on_frame = r.wf.path ? on_frame : NULL;
     struct td_analysis *an = td_analysis_new(&ao, &cb);
     r.ro.cert_cache = td_analysis_cert_cache(an);
+    if (args.html) {
+        struct td_html_opts ho = {.all = args.html_all, .utf8 = r.term.utf8};
+        r.html = td_html_new(&ho, r.ro.cert_cache);
+        r.text_off = strcmp(args.html, "-") == 0;
+        r.summary_only |= r.text_off;
+    }
     bool any_failed = false, input_error = false;
     for (size_t i = 0; i < args.num_files && !stop_requested; i++) {
         char err[512] = "";
         struct td_reader *rd = td_reader_open(args.files[i], err, sizeof err);
         if (!rd) {
-            fprintf(stderr, "tlsdiag: %s: %s\n", args.files[i], err);
+            cli_warn("tlsdiag: %s: %s", args.files[i], err);
             input_error = true;
             continue;
         }
@@ -489,16 +527,30 @@ int cmd_pcap(int argc, char **argv)
         r.problems = 0;
         r.shown = 0;
         r.failed_shown = false;
+        if (r.html) {
+            td_html_file(r.html, args.files[i]);
+        }
+        r.at_once = td_reader_is_stream(rd);
+        r.streaming = r.at_once;
+        td_analysis_set_verdicts_at_once(an, r.at_once);
         td_analyse_reader(an, rd, args.files[i]);
         td_reader_close(rd);
         any_failed |= r.failed_shown;
     }
+    bool html_ok = true;
+    if (r.html) {
+        struct td_buf page = {0};
+        td_html_page(r.html, &page);
+        html_ok = cli_out_commit("pcap", "--html", &html_out, &page);
+        td_html_free(r.html);
+    }
     td_analysis_free(an);
+    input_error |= !cli_write_failed_close(&r.wf, "pcap");
     free(args.files);
     td_castore_free(ca);
     td_keylog_free(keylog);
     fflush(stdout);
-    if (input_error || r.filter_error) {
+    if (input_error || r.filter_error || !html_ok || r.export_error) {
         return TD_EXIT_USAGE;
     }
     return any_failed ? TD_EXIT_FAILURES : TD_EXIT_OK;

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/hash.h"
 #include "base/mem.h"
 #include "cert/audit.h"
 #include "cli/cli.h"
@@ -27,11 +28,20 @@ static void help(FILE *f)
           "      --no-sni           send no SNI\n"
           "      --ca PATH          truststore for the chain (PEM, directory, JKS, PKCS#12); default: the\n"
           "                         system store\n"
-          "      --cert F --key F   a client certificate (PEM) to try\n"
+          "      --cert F --key F   a client certificate (PEM) to try: taken, or why not\n"
+          "      --http, --no-http  GET / after the handshake and read the status (default: on for\n"
+          "                         ports 443 and 8443): nginx refuses client certificates in HTTP\n"
+          "      --starttls PROTO   smtp, imap, pop3, ftp, ldap, xmpp, postgres, mysql, none (default:\n"
+          "                         from the port: 25, 587, 143, 110, 21, 389, 5222, 5432, 3306)\n"
+          "      --proxy HOST:PORT  through an HTTP CONNECT proxy\n"
           "      --timeout MS       per connection step (default 3000)\n"
           "  -f FILE                targets, one per line\n"
           "      --jobs N           probe up to N targets at once (default 8)\n"
+          "      --shard K/N        only the targets whose name hashes into shard K of N (1..N): N machines\n"
+          "                         split one list, each target probed by exactly one\n"
           "      --json             one JSON object per target\n"
+          "      --html FILE        also write a self-contained HTML page of the reports ('-': the page\n"
+          "                         instead of text)\n"
           "      --color WHEN       auto (default), always, never\n"
           "  -h, --help             this help\n"
           "\n"
@@ -53,6 +63,8 @@ struct probe_run {
     const struct td_render_opts *ro;
     bool progress; /* "probed N of M targets" on a terminal */
     int rc;
+    FILE **html; /* --html: each job's section, in a file made before the jobs fork; or NULL */
+    bool text_off;
 };
 
 static int merge_rc(int rc, int c)
@@ -64,9 +76,9 @@ static int merge_rc(int rc, int c)
 }
 
 /* One target, its report written to out; the exit status it deserves. */
-static int probe_one(const char *target, size_t addr, const struct td_probe_opts *o, bool json,
-                     const struct td_render_opts *ro, FILE *out)
+static int probe_one(const char *target, size_t addr, const struct probe_run *pr, FILE *out, FILE *html)
 {
+    const struct td_probe_opts *o = pr->o;
     struct td_probe_result r;
     char err[400];
     struct td_probe_opts oa = *o;
@@ -76,12 +88,25 @@ static int probe_one(const char *target, size_t addr, const struct td_probe_opts
         return TD_EXIT_USAGE;
     }
     struct td_buf b = {0};
-    if (json) {
+    if (pr->text_off) {
+        /* the page is the output */
+    } else if (pr->json) {
         td_render_probe_json(&b, &r);
     } else {
-        td_render_probe_text(&b, &r, ro);
+        td_render_probe_text(&b, &r, pr->ro);
     }
-    fwrite(b.data, 1, b.len, out);
+    if (html) {
+        struct td_buf h = {0};
+        td_render_probe_html(&h, &r);
+        if (h.len) {
+            fwrite(h.data, 1, h.len, html);
+        }
+        fflush(html);
+        td_buf_free(&h);
+    }
+    if (b.len) {
+        fwrite(b.data, 1, b.len, out);
+    }
     td_buf_free(&b);
     int c = td_probe_errors(&r) ? TD_EXIT_FAILURES : TD_EXIT_OK;
     td_probe_result_free(&r);
@@ -91,7 +116,7 @@ static int probe_one(const char *target, size_t addr, const struct td_probe_opts
 static int run_job(void *ctx, size_t i, FILE *out)
 {
     struct probe_run *pr = ctx;
-    return probe_one(pr->jobs[i].target, pr->jobs[i].addr, pr->o, pr->json, pr->ro, out);
+    return probe_one(pr->jobs[i].target, pr->jobs[i].addr, pr, out, pr->html ? pr->html[i] : NULL);
 }
 
 static void job_done(void *ctx, size_t i, int status)
@@ -101,6 +126,50 @@ static void job_done(void *ctx, size_t i, int status)
     if (pr->progress) {
         fprintf(stderr, "probed %zu of %zu targets\r", i + 1, pr->n);
     }
+}
+
+/* --html: the page's file, and one temporary file per job for its section
+ * (jobs run in child processes: the files are opened before they fork). */
+static bool html_begin(const char *path, struct cli_out *o, struct probe_run *pr)
+{
+    if (!cli_out_open("probe", "--html", path, o)) {
+        return false;
+    }
+    pr->text_off = strcmp(path, "-") == 0;
+    pr->html = td_calloc(pr->n ? pr->n : 1, sizeof *pr->html);
+    for (size_t i = 0; i < pr->n; i++) {
+        pr->html[i] = tmpfile();
+    }
+    return true;
+}
+
+static bool html_end(struct cli_out *o, struct probe_run *pr, char **targets, size_t n)
+{
+    struct td_buf page = {0}, title = {0};
+    td_buf_puts(&title, "tlsdiag probe:");
+    for (size_t i = 0; i < n; i++) {
+        td_buf_printf(&title, " %s", targets[i]);
+    }
+    td_html_page_begin(&page, td_buf_cstr(&title));
+    td_buf_puts(&page, "<h1>");
+    td_html_esc(&page, td_buf_cstr(&title));
+    td_buf_puts(&page, "</h1>\n");
+    td_buf_free(&title);
+    for (size_t i = 0; i < pr->n; i++) {
+        char chunk[8192];
+        size_t k;
+        if (!pr->html[i]) {
+            continue;
+        }
+        rewind(pr->html[i]);
+        while ((k = fread(chunk, 1, sizeof chunk, pr->html[i])) > 0) {
+            td_buf_append(&page, chunk, k);
+        }
+        fclose(pr->html[i]);
+    }
+    free(pr->html);
+    td_html_page_end(&page);
+    return cli_out_commit("probe", "--html", o, &page);
 }
 
 /* Appends the targets of file LIST ("-": stdin), one per line, # comments. */
@@ -136,25 +205,46 @@ static bool read_targets(const char *list, char ***targets, size_t *n, size_t *c
 /* Longer than a page: its option switch, which cli/opts.c (issue 12) is to shorten. */
 struct probe_args {
     struct td_probe_opts o;
-    const char *ca_path, *list, *color;
+    const char *ca_path, *list, *color, *html;
     bool json;
     size_t jobs_max;
+    uint32_t shard_k, shard_n; /* --shard K/N; shard_n 0: all */
 };
 
 /* 0 to go on, -1 after --help, else the exit status of a usage error. */
 static int parse_args(int argc, char **argv, struct probe_args *a)
 {
-    enum { OPT_SNI = 256, OPT_NOSNI, OPT_CA, OPT_CERT, OPT_KEY, OPT_TIMEOUT, OPT_JSON, OPT_COLOR, OPT_JOBS };
+    enum {
+        OPT_SNI = 256,
+        OPT_NOSNI,
+        OPT_CA,
+        OPT_CERT,
+        OPT_KEY,
+        OPT_TIMEOUT,
+        OPT_JSON,
+        OPT_COLOR,
+        OPT_JOBS,
+        OPT_HTML,
+        OPT_SHARD,
+        OPT_HTTP,
+        OPT_NOHTTP,
+        OPT_STARTTLS,
+        OPT_PROXY
+    };
     static const struct option longopts[] = {
         {"sni", required_argument, NULL, OPT_SNI},      {"no-sni", no_argument, NULL, OPT_NOSNI},
         {"ca", required_argument, NULL, OPT_CA},        {"cert", required_argument, NULL, OPT_CERT},
         {"key", required_argument, NULL, OPT_KEY},      {"timeout", required_argument, NULL, OPT_TIMEOUT},
         {"json", no_argument, NULL, OPT_JSON},          {"color", required_argument, NULL, OPT_COLOR},
         {"colour", required_argument, NULL, OPT_COLOR}, {"help", no_argument, NULL, 'h'},
-        {"jobs", required_argument, NULL, OPT_JOBS},    {NULL, 0, NULL, 0},
+        {"jobs", required_argument, NULL, OPT_JOBS},    {"html", required_argument, NULL, OPT_HTML},
+        {"shard", required_argument, NULL, OPT_SHARD},  {"http", no_argument, NULL, OPT_HTTP},
+        {"no-http", no_argument, NULL, OPT_NOHTTP},     {"starttls", required_argument, NULL, OPT_STARTTLS},
+        {"proxy", required_argument, NULL, OPT_PROXY},  {NULL, 0, NULL, 0},
     };
     struct td_probe_opts *o = &a->o;
     o->timeout_ms = 3000;
+    o->http = -1;
     a->color = "auto";
     a->jobs_max = 8;
     int opt;
@@ -193,6 +283,22 @@ static int parse_args(int argc, char **argv, struct probe_args *a)
         case OPT_JSON:
             a->json = true;
             break;
+        case OPT_HTML:
+            a->html = optarg;
+            break;
+        case OPT_HTTP:
+        case OPT_NOHTTP:
+            o->http = opt == OPT_HTTP;
+            break;
+        case OPT_STARTTLS:
+            if (!td_probe_starttls_parse(optarg, &o->starttls) || o->starttls == TD_STARTTLS_AUTO) {
+                return cli_usage_error("probe",
+                                       "--starttls: smtp, imap, pop3, ftp, ldap, xmpp, postgres, mysql or none");
+            }
+            break;
+        case OPT_PROXY:
+            o->proxy = optarg;
+            break;
         case OPT_JOBS: {
             long v;
             if (!cli_parse_long("probe", "--jobs", optarg, 1, 256, &v)) {
@@ -201,6 +307,11 @@ static int parse_args(int argc, char **argv, struct probe_args *a)
             a->jobs_max = (size_t)v;
             break;
         }
+        case OPT_SHARD:
+            if (!cli_parse_shard("probe", optarg, &a->shard_k, &a->shard_n)) {
+                return TD_EXIT_USAGE;
+            }
+            break;
         case OPT_COLOR:
             if (!cli_parse_color("probe", optarg, &a->color)) {
                 return TD_EXIT_USAGE;
@@ -217,8 +328,31 @@ static int parse_args(int argc, char **argv, struct probe_args *a)
     return 0;
 }
 
+/* --shard: the targets of this shard first (in their order); returns how many. */
+static size_t shard_targets(const struct probe_args *a, char **targets, size_t n)
+{
+    if (a->shard_n <= 1) {
+        return n;
+    }
+    size_t kept = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (td_hash32_str(targets[i]) % a->shard_n == a->shard_k) {
+            char *t = targets[kept];
+            targets[kept++] = targets[i];
+            targets[i] = t;
+        }
+    }
+    return kept;
+}
+
 int cmd_probe(int argc, char **argv)
 {
+    for (int i = 1; i < argc; i++) { /* --client NAME: as that client would connect (cmd_probe_client.c) */
+        if (strcmp(argv[i], "--client") == 0 || strncmp(argv[i], "--client=", 9) == 0 ||
+            strncmp(argv[i], "--client-config", 15) == 0) {
+            return cmd_probe_client(argc, argv);
+        }
+    }
     struct probe_args args, *a = &args;
     td_memzero(a, sizeof *a);
     int prc = parse_args(argc, argv, a);
@@ -237,12 +371,16 @@ int cmd_probe(int argc, char **argv)
         free(targets);
         return TD_EXIT_USAGE;
     }
+    size_t ntargets = n;
+    n = shard_targets(a, targets, n);
     int rc = TD_EXIT_OK;
     struct td_certset *ca = NULL;
-    size_t ntargets = n;
-    if (n == 0) {
+    if (ntargets == 0) {
         rc = cli_usage_error("probe", "no target given");
         goto out;
+    }
+    if (n == 0) {
+        goto out; /* none in this shard */
     }
     if (a->ca_path) {
         char err[600];
@@ -262,7 +400,7 @@ int cmd_probe(int argc, char **argv)
     size_t nj = 0;
     struct probe_job *jobs = NULL;
     for (size_t i = 0; i < n; i++) {
-        size_t na = td_probe_num_addresses(targets[i]);
+        size_t na = a->o.proxy ? 1 : td_probe_num_addresses(targets[i]); /* the proxy resolves */
         for (size_t k = 0; k < (na ? na : 1); k++) {
             jobs = td_realloc(jobs, (nj + 1) * sizeof *jobs);
             jobs[nj].target = targets[i];
@@ -272,9 +410,18 @@ int cmd_probe(int argc, char **argv)
     }
     bool parallel = nj > 1 && a->jobs_max > 1;
     struct probe_run pr = {jobs, nj, &a->o, a->json, &ro, parallel && term.stderr_tty && !a->json, TD_EXIT_OK};
+    struct cli_out html_out;
+    if (a->html && !html_begin(a->html, &html_out, &pr)) {
+        free(jobs);
+        rc = TD_EXIT_USAGE;
+        goto out;
+    }
     struct cli_jobs cj = {nj, a->jobs_max, run_job, job_done, &pr};
     cli_run_jobs(&cj);
     rc = pr.rc;
+    if (a->html && !html_end(&html_out, &pr, targets, n)) {
+        rc = TD_EXIT_USAGE;
+    }
     if (pr.progress) {
         fputs("\033[K", stderr);
     }

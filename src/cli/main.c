@@ -25,7 +25,10 @@ static const struct cmd commands[] = {
     {"pcap", cmd_pcap, "reconstruct and check every TLS handshake in a capture"},
     {"cert", cmd_cert, "check certificates, chains, keystores and truststores (no network)"},
     {"probe", cmd_probe, "find out against a live server what it accepts and why clients fail"},
+    {"log", cmd_log, "name the TLS failure in error messages and logs (curl, Java, nginx, Go, ...)"},
     {"lab", cmd_lab, "reproduce each failure in-process, as captures, and check the diagnosis"},
+    {"config", cmd_config, "lint gateway and client TLS configuration files (Apigee, Java, nginx, HAProxy, Envoy)"},
+    {"watch", cmd_watch, "capture live and show each failed handshake as it happens, with a rolling summary"},
 };
 
 void td_term_detect(struct td_term *t, const char *color_opt)

@@ -4,6 +4,8 @@
 #define TD_CLI_OPTS_H
 
 #include <stdbool.h>
+#include <stdio.h>
+#include <stdint.h>
 
 #include "base/mem.h"
 
@@ -16,7 +18,26 @@ int cli_try_help(const char *cmd);
 bool cli_parse_color(const char *cmd, const char *arg, const char **out);
 /* A whole number in [lo, hi] for option opt. false (after saying so) otherwise. */
 bool cli_parse_long(const char *cmd, const char *opt, const char *arg, long lo, long hi, long *out);
+/* --shard K/N with 1 <= K <= N <= 4096: *k = K - 1 (0-based), *n = N. false (after saying so) otherwise. */
+bool cli_parse_shard(const char *cmd, const char *arg, uint32_t *k, uint32_t *n);
+/* One line on stderr, formatted, then escaped as wire strings are in text
+ * (base/escape.h): file names, errors that quote a file or a peer never
+ * reach the terminal raw. fmt has no trailing newline. */
+void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Write b to standard output and free it; false when the write failed. */
 bool cli_write_buf(struct td_buf *b);
+
+/* An output file written whole or not at all (tlsdiag pcap --html FILE):
+ * a temporary file next to PATH, renamed into place by cli_out_commit; "-"
+ * is standard output. Both say on stderr why they failed ("tlsdiag CMD: OPT
+ * PATH: cannot write: ..."). */
+struct cli_out {
+    const char *path;
+    char *tmp;
+    FILE *f;
+};
+bool cli_out_open(const char *cmd, const char *opt, const char *path, struct cli_out *o);
+/* Writes b (freed) and renames the file into place. */
+bool cli_out_commit(const char *cmd, const char *opt, struct cli_out *o, struct td_buf *b);
 
 #endif

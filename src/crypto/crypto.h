@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/net.h"
+
 /* --- the key log --------------------------------------------------------- */
 
 struct td_keylog;
@@ -47,5 +49,17 @@ struct td_aead *td_aead_tls12(const struct td_keylog *k, const uint8_t client_ra
  * advances the sequence number. */
 bool td_aead_open(struct td_aead *a, const uint8_t hdr[5], uint8_t *body, size_t len, size_t *out_len);
 void td_aead_free(struct td_aead *a);
+
+/* --- Community ID --------------------------------------------------------- */
+
+/* "1:" and the base64 of a SHA-1 (28 characters), NUL-terminated. */
+#define TD_COMMUNITY_ID_LEN 31
+#define TD_IPPROTO_TCP 6
+
+/* The Community ID v1 of a flow between endpoints a and b (either order
+ * gives the same), with the given seed (0 is everyone's default). false
+ * (out empty) when the addresses are not both IPv4 or both IPv6. */
+bool td_community_id(const struct td_addr *a, uint16_t a_port, const struct td_addr *b, uint16_t b_port, uint8_t proto,
+                     uint16_t seed, char out[TD_COMMUNITY_ID_LEN]);
 
 #endif

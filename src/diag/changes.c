@@ -47,7 +47,7 @@ static const struct td_change changes[] = {
      "X25519Kyber768), Chrome 131 and Firefox 132 (X25519MLKEM768), Go 1.24 (Feb 2025), OpenSSL 3.5 (Apr 2025)",
      "OpenSSL: -groups X25519:P-256 (no MLKEM key share); Go: GODEBUG=tlsmlkem=0; Chrome: policy "
      "PostQuantumKeyAgreementEnabled=false"},
-    {TD_CAUSE_INSECURE_RENEGOTIATION, NULL,
+    {TD_CAUSE_NO_SECURE_RENEGOTIATION, NULL,
      "OpenSSL 3.0 (Sep 2021) refuses servers without RFC 5746 secure renegotiation by default "
      "(SSL_OP_LEGACY_SERVER_CONNECT no longer set)",
      "openssl.cnf [system_default_sect] Options = UnsafeLegacyServerConnect; s_client -legacy_server_connect; "

@@ -52,7 +52,7 @@ static const td_rule rules[] = {
     td_rule_gap,
     td_rule_client_cert,
     td_rule_alert_named,
-    td_rule_insecure_reneg,
+    td_rule_no_secure_reneg,
     td_rule_version,
     td_rule_inspection_ca,
     td_rule_server_cert,

@@ -102,7 +102,7 @@ bool td_client_cert_no_client_auth(const struct td_facts *f, struct td_verdict *
  * aborts then (handshake_failure: "unsafe legacy renegotiation disabled").
  * Other alerts are left to the certificate rules: Go and Java connect to such
  * servers and refuse for other reasons. */
-bool td_rule_insecure_reneg(const struct td_facts *f, const struct td_server_view *sv, struct td_verdict *v)
+bool td_rule_no_secure_reneg(const struct td_facts *f, const struct td_server_view *sv, struct td_verdict *v)
 {
     (void)sv;
     if (!f->have_sh || f->hrr || f->version >= TD_VERSION_TLS1_3 || !f->ch_reneg || f->sh_reneg ||
@@ -110,7 +110,7 @@ bool td_rule_insecure_reneg(const struct td_facts *f, const struct td_server_vie
         f->alert_desc[TD_CLIENT] != TD_ALERT_HANDSHAKE_FAILURE) {
         return false;
     }
-    verdict(v, TD_CAUSE_INSECURE_RENEGOTIATION, TD_CONF_HIGH, TD_SIDE_SERVER);
+    verdict(v, TD_CAUSE_NO_SECURE_RENEGOTIATION, TD_CONF_HIGH, TD_SIDE_SERVER);
     td_verdict_evidence(v, f->ch_frame, "ClientHello offers secure renegotiation (%s)",
                         has_u16(&f->ch_suites, TD_SUITE_EMPTY_RENEGOTIATION_INFO_SCSV)
                             ? "TLS_EMPTY_RENEGOTIATION_INFO_SCSV"

@@ -40,7 +40,7 @@ bool td_rule_alert_named(const struct td_facts *f, const struct td_server_view *
 /* rules_defaults.c: a default one side changed in an upgrade (RSA key exchange, secure renegotiation). */
 bool td_rule_rsa_kex(const struct td_facts *f, const struct td_server_view *sv, struct td_verdict *v);
 bool td_suite_is_rsa_kex(uint16_t s);
-bool td_rule_insecure_reneg(const struct td_facts *f, const struct td_server_view *sv, struct td_verdict *v);
+bool td_rule_no_secure_reneg(const struct td_facts *f, const struct td_server_view *sv, struct td_verdict *v);
 /* A ClientHello that could negotiate TLS 1.2 or older without any TLS_RSA_* suite. */
 bool td_offer_lacks_rsa_kex(const struct td_facts *f);
 /* rules_signature.c: no signature scheme both sides accept. */

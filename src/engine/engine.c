@@ -187,6 +187,11 @@ static void maybe_done(struct td_engine *e, struct td_flow *f)
 static void on_new(void *ctx, struct td_flow *f)
 {
     struct td_engine *e = ctx;
+    if (e->cb.shard_n > 1 &&
+        td_flow_sym_hash(&f->addr[0], f->port[0], &f->addr[1], f->port[1]) % e->cb.shard_n != e->cb.shard_k) {
+        td_flow_release(e->tab, f); /* another shard's: numbered, not followed */
+        return;
+    }
     struct econn *ec = td_calloc(1, sizeof *ec);
     td_tls_conn_init(&ec->tls, &e->lim);
     ec->tls.keylog = e->keylog;
@@ -354,6 +359,9 @@ int td_engine_run(struct td_reader *r, const char *name, const struct td_limits 
     while (!(cb->stop && *cb->stop)) {
         rc = td_reader_next(r, &f, err, sizeof err);
         if (rc == 2) {
+            if (cb->on_tick) {
+                cb->on_tick(cb->ctx);
+            }
             continue; /* a live capture's read timeout: look at stop again */
         }
         if (rc != 1) {
@@ -375,7 +383,13 @@ int td_engine_run(struct td_reader *r, const char *name, const struct td_limits 
             td_memzero(sec.data, sec.len);
             td_buf_free(&sec);
         }
+        if (cb->on_frame) {
+            cb->on_frame(cb->ctx, &f);
+        }
         td_engine_frame(e, f.dlt, f.number, &f.ts, f.data, f.caplen, f.wirelen);
+        if (cb->on_tick && (f.number & 0xff) == 0) {
+            cb->on_tick(cb->ctx);
+        }
         if (cb->on_progress && (f.number & 0xffff) == 0) {
             uint64_t done, total;
             td_reader_progress(r, &done, &total);

@@ -33,6 +33,8 @@ struct td_run_stats {
     uint16_t poor_port; /* server port of the first connection the capture missed part of */
 };
 
+struct td_frame;
+
 struct td_engine_cb {
     void *ctx;
     /* A finished connection (TLS, or not-TLS on a TLS port). Valid during the call only. */
@@ -51,6 +53,17 @@ struct td_engine_cb {
     /* Set asynchronously (a signal) to stop reading: what was read is
      * finished and reported. NULL: read to the end. */
     const volatile int *stop;
+    /* Called while reading a live capture or a pipe, at each read timeout
+     * (100 ms without a packet) and every 256 frames: time for the caller's
+     * periodic work (a rolling summary, a metrics server). NULL: none. */
+    void (*on_tick)(void *ctx);
+    /* Each frame as read, before the engine takes it (--write-failed keeps
+     * frames with their flow). NULL: none. */
+    void (*on_frame)(void *ctx, const struct td_frame *f);
+    /* --shard K/N: only the flows whose td_flow_sym_hash % shard_n is
+     * shard_k (0-based) are followed; the others keep their tcp.stream
+     * number and nothing else. shard_n 0 or 1: all. */
+    uint32_t shard_k, shard_n;
 };
 
 /* Analyse one capture file ("-" for standard input). Returns 0 when the whole

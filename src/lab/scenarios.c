@@ -146,7 +146,7 @@ const struct scenario td_lab_table[] = {
       "a ClientHello of two segments (grown as a post-quantum key share grows it); the path loses the second"},
      {.mode = SM_DROP_SECOND},
      {CLI(V13, NAME, .grow = 1300)}},
-    {{"insecure-renegotiation-tls12", TD_CAUSE_INSECURE_RENEGOTIATION, "TLS 1.2",
+    {{"no-secure-renegotiation-tls12", TD_CAUSE_NO_SECURE_RENEGOTIATION, "TLS 1.2",
       "a server from before RFC 5746 (no renegotiation_info) and an OpenSSL 3 client, which refuses it"},
      {V12, .no_reneg = true},
      {CLI(V12, NAME)}},

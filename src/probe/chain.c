@@ -5,10 +5,13 @@
 #include <fcntl.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
+#include <openssl/pem.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
+#include <openssl/x509v3.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <time.h>
@@ -20,63 +23,15 @@
 
 #include "base/banned.h"
 
-/* TLS 1.3 servers refuse a client certificate (or its absence) after the
- * handshake: how long their alert is waited for. */
-#define AFTER_HANDSHAKE_WAIT_US 500000
-
-struct ssl_seen {
-    bool requested;
-};
-
-static int client_cert_cb(SSL *ssl, X509 **x509, EVP_PKEY **pkey)
-{
-    (void)x509, (void)pkey;
-    struct ssl_seen *s = SSL_get_app_data(ssl);
-    if (s) {
-        s->requested = true;
-    }
-    return 0; /* no certificate */
-}
-
-/* What one handshake saw. */
-struct hs_result {
-    bool ok;           /* the handshake and a first read went through */
-    bool requested;    /* a client certificate was asked for */
-    bool failed_after; /* refused after the handshake (TLS 1.3) */
-    size_t ca_names;
-};
-
-static SSL_CTX *client_ctx(const struct td_probe_opts *o, bool *with_cert)
-{
-    SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
-    if (!ctx) {
-        return NULL;
-    }
-    SSL_CTX_set_security_level(ctx, 0);
-    SSL_CTX_set_cipher_list(ctx, "ALL:@SECLEVEL=0");
-    SSL_CTX_set_min_proto_version(ctx, TLS1_VERSION);
-    SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
-    *with_cert = o->cert_path && o->key_path;
-    if (*with_cert) {
-        if (SSL_CTX_use_certificate_chain_file(ctx, o->cert_path) != 1 ||
-            SSL_CTX_use_PrivateKey_file(ctx, o->key_path, SSL_FILETYPE_PEM) != 1) {
-            *with_cert = false;
-        }
-    } else {
-        SSL_CTX_set_client_cert_cb(ctx, client_cert_cb);
-    }
-    return ctx;
-}
-
 /* The certificates as sent into chain (when not NULL), the leaf's SHA-256. */
-static void take_chain(SSL *ssl, struct td_certset *chain, uint8_t leaf_sha[32])
+void td_probe_take_chain(SSL *ssl, struct td_certset *chain, uint8_t leaf_sha[32])
 {
     STACK_OF(X509) *sk = SSL_get_peer_cert_chain(ssl);
     int n = sk ? sk_X509_num(sk) : 0;
     struct td_der *der = td_calloc((size_t)n + 1, sizeof *der);
     for (int i = 0; i < n; i++) {
         X509 *x = sk_X509_value(sk, i);
-        if (i == 0) {
+        if (i == 0 && leaf_sha) {
             unsigned int l = 0;
             X509_digest(x, EVP_sha256(), leaf_sha, &l);
         }
@@ -94,92 +49,162 @@ static void take_chain(SSL *ssl, struct td_certset *chain, uint8_t leaf_sha[32])
     free(der);
 }
 
-/* One real handshake (SNI sni, or none). */
-static struct hs_result libssl_handshake(struct td_probe_ctx *p, const char *sni, struct td_certset *chain,
-                                         uint8_t leaf_sha[32])
+bool td_probe_wants_http(const struct td_probe_ctx *p)
 {
-    struct hs_result res = {false};
-    bool with_cert, timeout, refused;
-    SSL_CTX *ctx = client_ctx(p->o, &with_cert);
-    if (!ctx) {
-        return res;
+    if (p->starttls != TD_STARTTLS_NONE) {
+        return false;
     }
-    int fd = td_probe_dial(p, &timeout, &refused);
-    if (fd < 0) {
-        SSL_CTX_free(ctx);
-        return res;
+    return p->o->http > 0 || (p->o->http < 0 && (p->r->port == 443 || p->r->port == 8443));
+}
+
+/* nginx's answers to a missing or refused client certificate (HTTP 400). */
+static bool nginx_no_cert(const struct td_probe_hs *h)
+{
+    return h->http_status == 400 && strstr(h->http_reason, "No required SSL certificate");
+}
+
+static bool nginx_cert_error(const struct td_probe_hs *h)
+{
+    return h->http_status == 400 && strstr(h->http_reason, "SSL certificate error");
+}
+
+/* Whether name is one of the server's acceptable client-CA names. */
+static bool ca_listed(const struct td_probe_result *r, const X509_NAME *name)
+{
+    char s[200];
+    X509_NAME_oneline(name, s, sizeof s);
+    bool found = false;
+    for (size_t i = 0; i < r->num_ca_names && i < 4; i++) {
+        found |= strcmp(r->ca_names[i], s) == 0;
     }
-    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
-    struct timeval tv = {p->o->timeout_ms / 1000, (p->o->timeout_ms % 1000) * 1000};
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-    struct ssl_seen seen = {false};
-    SSL *ssl = SSL_new(ctx);
-    SSL_set_app_data(ssl, &seen);
-    SSL_set_fd(ssl, fd);
-    if (sni) {
-        SSL_set_tlsext_host_name(ssl, sni);
-    }
-    if (SSL_connect(ssl) == 1) {
-        take_chain(ssl, chain, leaf_sha);
-        STACK_OF(X509_NAME) *cas = SSL_get_client_CA_list(ssl);
-        res.ca_names = cas ? (size_t)sk_X509_NAME_num(cas) : 0;
-        /* TLS 1.3 servers refuse a client certificate (or its absence) only
-         * after the handshake: their alert comes at once, or never. */
-        if (seen.requested || with_cert) {
-            struct timeval tv2 = {0, AFTER_HANDSHAKE_WAIT_US};
-            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv2, sizeof tv2);
-            static const char req[] = "HEAD / HTTP/1.0\r\n\r\n";
-            char b[64];
-            SSL_write(ssl, req, sizeof req - 1);
-            int r = SSL_read(ssl, b, sizeof b);
-            int e = r > 0 ? SSL_ERROR_NONE : SSL_get_error(ssl, r);
-            res.failed_after = e == SSL_ERROR_SSL;
+    return found;
+}
+
+/* The server refused --cert: why, from the certificate itself against what
+ * the server said (its CA names, its alert). */
+static void cert_refused(struct td_probe_result *r, const char *cert_path, const char *alert)
+{
+    BIO *bio = BIO_new_file(cert_path, "r");
+    X509 *x = bio ? PEM_read_bio_X509(bio, NULL, NULL, NULL) : NULL;
+    bool listed = false;
+    for (X509 *c = x; c && !listed; c = PEM_read_bio_X509(bio, NULL, NULL, NULL)) {
+        listed = ca_listed(r, X509_get_issuer_name(c)) || ca_listed(r, X509_get_subject_name(c));
+        if (c != x) {
+            X509_free(c);
         }
-        res.ok = !res.failed_after;
     }
-    res.requested = seen.requested || (with_cert && SSL_get_client_CA_list(ssl) != NULL);
-    SSL_free(ssl);
-    close(fd);
-    SSL_CTX_free(ctx);
-    ERR_clear_error();
-    return res;
+    BIO_free(bio);
+    char subject[200] = "?", issuer[200] = "?";
+    if (x) {
+        X509_NAME_oneline(X509_get_subject_name(x), subject, sizeof subject);
+        X509_NAME_oneline(X509_get_issuer_name(x), issuer, sizeof issuer);
+    }
+    const char *al = alert[0] ? alert : "no alert";
+    if (x && X509_cmp_current_time(X509_get0_notAfter(x)) < 0) {
+        td_probe_add_finding(r, TD_CAUSE_CLIENT_CERT_EXPIRED, TD_SEV_ERROR,
+                             td_cause_info(TD_CAUSE_CLIENT_CERT_EXPIRED)->resolution,
+                             "the server refused the client certificate %s (%s): it has expired", subject, al);
+    } else if (x && r->num_ca_names > 0 && !listed) {
+        td_probe_add_finding(r, TD_CAUSE_CLIENT_CERT_UNTRUSTED, TD_SEV_ERROR,
+                             td_cause_info(TD_CAUSE_CLIENT_CERT_UNTRUSTED)->resolution,
+                             "the server refused the client certificate %s (%s): its issuer %s is not among the "
+                             "%zu CA name(s) the server lists",
+                             subject, al, issuer, r->num_ca_names);
+    } else if (x && X509_check_purpose(x, X509_PURPOSE_SSL_CLIENT, 0) != 1) {
+        td_probe_add_finding(r, TD_CAUSE_WRONG_USAGE, TD_SEV_ERROR, td_cause_info(TD_CAUSE_WRONG_USAGE)->resolution,
+                             "the server refused the client certificate %s (%s): its extendedKeyUsage lacks "
+                             "clientAuth",
+                             subject, al);
+    } else if (strstr(al, "unknown CA")) {
+        td_probe_add_finding(
+            r, TD_CAUSE_CLIENT_CERT_UNTRUSTED, TD_SEV_ERROR, td_cause_info(TD_CAUSE_CLIENT_CERT_UNTRUSTED)->resolution,
+            "the server refused the client certificate %s (%s): its issuer %s is not trusted", subject, al, issuer);
+    } else {
+        td_probe_add_finding(r, TD_CAUSE_CLIENT_CERT_REJECTED, TD_SEV_ERROR,
+                             td_cause_info(TD_CAUSE_CLIENT_CERT_REJECTED)->resolution,
+                             "the server refused the client certificate %s (%s)", subject, al);
+    }
+    X509_free(x);
+}
+
+/* The chain as checked by tlsdiag cert's module. */
+static void audit_chain(struct td_probe_ctx *p, struct td_certset *chain)
+{
+    struct td_probe_result *r = p->r;
+    struct td_audit_opts ao;
+    td_memzero(&ao, sizeof ao);
+    ao.host = p->o->sni ? p->o->sni : r->host;
+    ao.at = (int64_t)time(NULL);
+    ao.warn_days = 30;
+    ao.ca = p->o->ca;
+    ao.system_ca = p->o->ca == NULL;
+    td_cert_audit(chain, &ao, &r->chain);
+    r->have_chain = true;
+}
+
+/* --cert/--key offered to a server that asks for a certificate. */
+static void try_client_cert(struct td_probe_ctx *p, bool http)
+{
+    struct td_probe_result *r = p->r;
+    struct td_probe_hs h;
+    struct td_probe_hs_req q = {.sni = p->sni, .with_cert = true, .http = http};
+    td_probe_handshake(p, &q, &h);
+    r->client_cert_tried = true;
+    if (h.unusable) {
+        td_probe_add_finding(r, TD_CAUSE_KEY_MISMATCH, TD_SEV_ERROR, td_cause_info(TD_CAUSE_KEY_MISMATCH)->resolution,
+                             "--cert %s / --key %s: libssl cannot use them (unreadable, or the key is not the "
+                             "certificate's)",
+                             p->o->cert_path, p->o->key_path);
+        return;
+    }
+    r->client_cert_accepted = h.ok && !nginx_cert_error(&h) && !nginx_no_cert(&h);
+    /* what the server answered: its alert, or its HTTP status (nginx) */
+    char al[300] = "";
+    if (h.http_status) {
+        snprintf(al, sizeof al, "HTTP %d %s", h.http_status, h.http_reason);
+    }
+    if (h.alert[0]) {
+        snprintf(al, sizeof al, "%s", h.alert);
+    }
+    snprintf(r->client_cert_alert, sizeof r->client_cert_alert, "%.*s", (int)sizeof r->client_cert_alert - 1, al);
+    if (!r->client_cert_accepted) {
+        cert_refused(r, p->o->cert_path, al[0] ? al : "no alert");
+    }
 }
 
 void td_probe_chain(struct td_probe_ctx *p)
 {
     struct td_probe_result *r = p->r;
-    const struct td_probe_opts *o = p->o;
     uint8_t sha_sni[32] = {0}, sha_other[32] = {0};
     struct td_certset *chain = td_certset_new();
-    struct hs_result hs = libssl_handshake(p, p->sni, chain, sha_sni);
-    r->num_ca_names = hs.ca_names;
+    bool http = td_probe_wants_http(p);
+    struct td_probe_hs h;
+    struct td_probe_hs_req q = {.sni = p->sni,
+                                .http = http,
+                                .status_request = true,
+                                .chain = chain,
+                                .leaf_sha = sha_sni,
+                                .ca_names = r->ca_names};
+    td_probe_handshake(p, &q, &h);
+    r->chk.ocsp_stapling = h.ocsp ? TD_TRI_YES : h.ok ? TD_TRI_NO : TD_TRI_UNKNOWN;
+    r->num_ca_names = h.ca_names;
+    r->http_status = h.http_status;
+    snprintf(r->http_reason, sizeof r->http_reason, "%s", h.http_reason);
     if (td_certset_num_certs(chain) > 0) {
-        struct td_audit_opts ao;
-        td_memzero(&ao, sizeof ao);
-        ao.host = o->sni ? o->sni : r->host;
-        ao.at = (int64_t)time(NULL);
-        ao.warn_days = 30;
-        ao.ca = o->ca;
-        ao.system_ca = o->ca == NULL;
-        td_cert_audit(chain, &ao, &r->chain);
-        r->have_chain = true;
+        audit_chain(p, chain);
     }
     td_certset_free(chain);
-    if (hs.requested) {
-        r->client_auth = hs.failed_after || !hs.ok ? "required" : "optional";
+    if (h.requested) {
+        r->client_auth = h.failed_after || !h.ok || nginx_no_cert(&h) ? "required" : "optional";
     }
-    if (o->cert_path) {
-        r->client_cert_tried = true;
-        r->client_cert_accepted = hs.ok;
+    r->client_cert_given = p->o->cert_path != NULL;
+    if (p->o->cert_path && h.requested) {
+        try_client_cert(p, http);
     }
     /* SNI and the certificate: the same handshake without SNI (and without --cert) */
     if (!r->sni_required && p->sni) {
-        struct td_probe_opts o2 = *o;
-        o2.cert_path = o2.key_path = NULL;
-        p->o = &o2;
-        libssl_handshake(p, NULL, NULL, sha_other);
-        p->o = o;
+        struct td_probe_hs_req q2 = {.leaf_sha = sha_other};
+        td_probe_handshake(p, &q2, &h);
         r->sni_selects_cert = !td_mem_eq(sha_sni, sha_other, 32);
     }
 }

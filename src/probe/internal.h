@@ -2,6 +2,8 @@
  *   net.c      the target, its addresses, one TCP connection and one exchange
  *   scan.c     the ClientHellos sent and the scans: versions, suites, groups, SNI
  *   chain.c    the libssl handshake: the chain, client authentication
+ *   preamble.c the plain-text talk before TLS: an HTTP CONNECT proxy, STARTTLS
+ *   checks.c   signature algorithms, fallback SCSV, renegotiation, OCSP, resumption, ALPN
  *   verdict.c  findings from what was seen
  *   probe.c    td_probe: the steps in order */
 #ifndef TD_PROBE_INTERNAL_H
@@ -26,6 +28,14 @@ struct td_probe_ctx {
     socklen_t addr_len;
     const char *sni; /* sent, or NULL */
     struct td_limits lim;
+    enum td_probe_starttls starttls;    /* the one in effect (o->starttls, or from the port) */
+    struct sockaddr_storage proxy_addr; /* --proxy */
+    socklen_t proxy_addr_len;
+    /* Why the last td_probe_dial failed: the kernel's errno (ETIMEDOUT for a
+     * SYN left unanswered), or the plain-text talk's cause and message. */
+    int dial_errno;
+    enum td_cause dial_cause;
+    char dial_error[300];
 };
 
 /* What the server answered to one ClientHello. */
@@ -34,12 +44,16 @@ struct td_probe_exch {
     uint16_t version, suite, group;
     uint8_t alert_desc;
     bool cert_request;
+    bool reneg;     /* renegotiation_info in the ServerHello */
+    char first[64]; /* the server's first bytes, printable ones only ('.' for others) */
+    size_t first_len;
 };
 
 /* net.c */
 int64_t td_probe_now_ms(void);
-/* A connected socket, or -1 (*timeout or *refused say why). Counts the connection. */
-int td_probe_dial(struct td_probe_ctx *p, bool *timeout, bool *refused);
+/* A connected socket (through --proxy, after STARTTLS), or -1 (p->dial_errno
+ * or p->dial_cause say why). Counts the connection. */
+int td_probe_dial(struct td_probe_ctx *p);
 /* Sends hello on a new connection and reads the server's first flight, bounded in
  * bytes (TD_PROBE_MAX_FLIGHT) and time (the --timeout). */
 void td_probe_exchange(struct td_probe_ctx *p, const struct td_buf *hello, struct td_probe_exch *x);
@@ -49,6 +63,12 @@ bool td_probe_parse_target(const char *t, char *host, size_t host_len, uint16_t 
  * o->address_index-th distinct one). false with r->error when it does not resolve. */
 bool td_probe_resolve(struct td_probe_ctx *p);
 bool td_probe_is_ip(const char *host);
+
+/* preamble.c: the plain-text talk before TLS, on a connected socket. false
+ * with p->dial_cause and p->dial_error when the server refuses or fails. */
+bool td_probe_proxy_connect(struct td_probe_ctx *p, int fd);
+bool td_probe_starttls(struct td_probe_ctx *p, int fd);
+enum td_probe_starttls td_probe_starttls_for_port(uint16_t port);
 
 /* scan.c: versions[i] is what r->v[i] is about (SSLv3 .. TLS 1.3). */
 extern const uint16_t td_probe_versions[TD_PROBE_VERSIONS];
@@ -61,9 +81,53 @@ bool td_probe_sni_refused(struct td_probe_ctx *p, size_t vi);
 /* Index of the highest version accepted, -1 for none. */
 int td_probe_best_version(const struct td_probe_result *r);
 
+/* handshake.c: one real libssl handshake, as the request says. */
+struct td_probe_hs_req {
+    const char *sni;
+    bool with_cert;               /* offer --cert/--key */
+    bool http;                    /* GET / after the handshake, its status read */
+    int min_version, max_version; /* TLS1_VERSION..; 0: libssl's bounds */
+    const char *sigalgs;          /* an OpenSSL signature algorithms list, NULL: libssl's */
+    const uint8_t *alpn;          /* wire format; alpn_len 0: no ALPN */
+    size_t alpn_len;
+    bool status_request;           /* ask for a stapled OCSP response */
+    struct ssl_session_st *resume; /* a session to resume (not taken) */
+    bool no_ticket;                /* resumption by session id only */
+    bool kx_only;                  /* TLS 1.2: only (EC)DHE suites, whose key exchange is signed */
+    bool read_after;               /* one read after the handshake (TLS 1.3 session tickets come then) */
+    bool want_session;             /* h->session: the session, the caller frees it */
+    struct td_certset *chain;      /* the certificates as sent go here when not NULL */
+    uint8_t *leaf_sha;             /* 32 bytes: the leaf's SHA-256, when not NULL */
+    char (*ca_names)[200];         /* up to 4 acceptable client-CA names, when not NULL */
+};
+
+struct td_probe_hs {
+    bool unusable;     /* libssl refused the request itself (an unknown sigalg, an unreadable --cert) */
+    bool connected;    /* TCP (and any preamble) went through */
+    bool ok;           /* the handshake completed and was not refused right after */
+    bool requested;    /* a CertificateRequest was received */
+    bool failed_after; /* refused after the handshake (TLS 1.3 client certificates) */
+    bool reused, ocsp;
+    int version;
+    size_t ca_names;
+    char alert[64]; /* the last alert received, in OpenSSL's words */
+    char alpn[32];  /* selected */
+    int http_status;
+    char http_reason[160];
+    struct ssl_session_st *session;
+};
+void td_probe_handshake(struct td_probe_ctx *p, const struct td_probe_hs_req *q, struct td_probe_hs *h);
+
 /* chain.c: the chain as sent (checked as tlsdiag cert does), client
  * authentication, and whether the certificate depends on SNI. */
 void td_probe_chain(struct td_probe_ctx *p);
+struct ssl_st;
+void td_probe_take_chain(struct ssl_st *ssl, struct td_certset *chain, uint8_t leaf_sha[32]);
+/* HTTP after the handshake: --http, or by the port (443, 8443). */
+bool td_probe_wants_http(const struct td_probe_ctx *p);
+
+/* checks.c: signature algorithms, fallback SCSV, renegotiation, OCSP, resumption, ALPN. */
+void td_probe_checks(struct td_probe_ctx *p);
 
 /* verdict.c */
 void td_probe_add_finding(struct td_probe_result *r, enum td_cause cause, enum td_sev sev, const char *fix,

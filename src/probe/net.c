@@ -30,17 +30,20 @@ int64_t td_probe_now_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-int td_probe_dial(struct td_probe_ctx *p, bool *timeout, bool *refused)
+/* A TCP connection to p->addr (or to --proxy, then CONNECT), and the
+ * STARTTLS talk when asked: -1 with p->dial_errno (the kernel's errno,
+ * ETIMEDOUT for a SYN left unanswered) or p->dial_cause (the preamble's refusal). */
+static int tcp_connect(struct td_probe_ctx *p, const struct sockaddr_storage *to, socklen_t to_len)
 {
-    *timeout = *refused = false;
-    int fd = socket(p->addr.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    int fd = socket(to->ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0) {
+        p->dial_errno = errno;
         return -1;
     }
     p->r->connections++;
     fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
-    if (connect(fd, (struct sockaddr *)&p->addr, p->addr_len) != 0 && errno != EINPROGRESS) {
-        *refused = errno == ECONNREFUSED;
+    if (connect(fd, (const struct sockaddr *)to, to_len) != 0 && errno != EINPROGRESS) {
+        p->dial_errno = errno;
         close(fd);
         return -1;
     }
@@ -49,8 +52,24 @@ int td_probe_dial(struct td_probe_ctx *p, bool *timeout, bool *refused)
     int soerr = 0;
     socklen_t sl = sizeof soerr;
     if (n <= 0 || getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) != 0 || soerr) {
-        *timeout = n == 0;
-        *refused = soerr == ECONNREFUSED || soerr == ECONNRESET;
+        p->dial_errno = n == 0 ? ETIMEDOUT : soerr ? soerr : errno;
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+int td_probe_dial(struct td_probe_ctx *p)
+{
+    p->dial_errno = 0;
+    p->dial_cause = TD_CAUSE_NONE;
+    p->dial_error[0] = '\0';
+    bool proxied = p->o->proxy != NULL;
+    int fd = tcp_connect(p, proxied ? &p->proxy_addr : &p->addr, proxied ? p->proxy_addr_len : p->addr_len);
+    if (fd < 0) {
+        return -1;
+    }
+    if ((proxied && !td_probe_proxy_connect(p, fd)) || (p->starttls != TD_STARTTLS_NONE && !td_probe_starttls(p, fd))) {
         close(fd);
         return -1;
     }
@@ -71,6 +90,7 @@ static void look(struct td_tls_conn *c, struct td_probe_exch *x)
                 x->version = m->u.sh->version;
                 x->suite = m->u.sh->suite;
                 x->group = m->u.sh->key_share_group ? m->u.sh->key_share_group : x->group;
+                x->reneg = m->u.sh->has_reneg;
                 if (m->u.sh->version >= TD_VERSION_TLS1_3) {
                     x->done = true; /* the rest is encrypted */
                 }
@@ -107,11 +127,8 @@ static void look(struct td_tls_conn *c, struct td_probe_exch *x)
 void td_probe_exchange(struct td_probe_ctx *p, const struct td_buf *hello, struct td_probe_exch *x)
 {
     td_memzero(x, sizeof *x);
-    bool timeout, refused;
-    int fd = td_probe_dial(p, &timeout, &refused);
+    int fd = td_probe_dial(p);
     if (fd < 0) {
-        x->timeout = timeout;
-        x->reset = refused;
         return;
     }
     x->connected = true;
@@ -146,6 +163,9 @@ void td_probe_exchange(struct td_probe_ctx *p, const struct td_buf *hello, struc
             }
             x->reset = true;
             break;
+        }
+        for (ssize_t i = 0; i < n && x->first_len + 1 < sizeof x->first; i++) {
+            x->first[x->first_len++] = buf[i] >= 0x20 && buf[i] < 0x7f ? (char)buf[i] : '.';
         }
         total += (size_t)n;
         at.frame++;
@@ -215,9 +235,42 @@ static size_t distinct_addresses(struct addrinfo *ai, size_t index, struct addri
     return n;
 }
 
+/* --proxy HOST:PORT into p->proxy_addr; the target is resolved by the proxy. */
+static bool resolve_proxy(struct td_probe_ctx *p)
+{
+    struct td_probe_result *r = p->r;
+    char host[256];
+    uint16_t port;
+    struct addrinfo hints, *ai = NULL;
+    td_memzero(&hints, sizeof hints);
+    hints.ai_socktype = SOCK_STREAM;
+    if (!td_probe_parse_target(p->o->proxy, host, sizeof host, &port)) {
+        snprintf(r->error, sizeof r->error, "--proxy %s: not HOST:PORT", p->o->proxy);
+        return false;
+    }
+    char ports[8];
+    snprintf(ports, sizeof ports, "%u", port);
+    int gai = getaddrinfo(host, ports, &hints, &ai);
+    if (gai != 0 || !ai) {
+        snprintf(r->error, sizeof r->error, "cannot resolve the proxy %s: %s", host, gai_strerror(gai));
+        return false;
+    }
+    td_memcopy(&p->proxy_addr, ai->ai_addr, ai->ai_addrlen);
+    p->proxy_addr_len = ai->ai_addrlen;
+    freeaddrinfo(ai);
+    snprintf(r->proxy, sizeof r->proxy, "%s", p->o->proxy);
+    bool v6 = strchr(r->host, ':') != NULL;
+    snprintf(r->address, sizeof r->address, v6 ? "[%s]:%u" : "%s:%u", r->host, r->port);
+    snprintf(r->addresses, sizeof r->addresses, "%s", r->host);
+    return true;
+}
+
 bool td_probe_resolve(struct td_probe_ctx *p)
 {
     struct td_probe_result *r = p->r;
+    if (p->o->proxy) {
+        return resolve_proxy(p);
+    }
     struct addrinfo hints, *ai = NULL;
     td_memzero(&hints, sizeof hints);
     hints.ai_socktype = SOCK_STREAM;
@@ -225,7 +278,10 @@ bool td_probe_resolve(struct td_probe_ctx *p)
     snprintf(port, sizeof port, "%u", r->port);
     int gai = getaddrinfo(r->host, port, &hints, &ai);
     if (gai != 0 || !ai) {
-        snprintf(r->error, sizeof r->error, "cannot resolve %s: %s", r->host, gai_strerror(gai));
+        snprintf(r->error, sizeof r->error, "cannot resolve %s: %s (%s)", r->host, gai_strerror(gai),
+                 gai == EAI_NONAME  ? "the name does not exist, or has no address"
+                 : gai == EAI_AGAIN ? "no DNS server answered: temporary failure"
+                                    : "resolver error");
         return false;
     }
     size_t used = 0;

@@ -14,6 +14,23 @@
 #define TD_PROBE_MAX_SUITES 128
 #define TD_PROBE_MAX_GROUPS 16
 
+/* The plain-text protocol spoken before TLS (openssl s_client -starttls). */
+enum td_probe_starttls {
+    TD_STARTTLS_AUTO, /* from the port: 25/587 smtp, 143 imap, 110 pop3, 21 ftp, 389 ldap, 5222 xmpp, ... */
+    TD_STARTTLS_NONE,
+    TD_STARTTLS_SMTP,
+    TD_STARTTLS_IMAP,
+    TD_STARTTLS_POP3,
+    TD_STARTTLS_FTP,
+    TD_STARTTLS_LDAP,
+    TD_STARTTLS_XMPP,
+    TD_STARTTLS_POSTGRES,
+    TD_STARTTLS_MYSQL,
+};
+/* "smtp" .. "mysql", "none": false for another word. */
+bool td_probe_starttls_parse(const char *name, enum td_probe_starttls *out);
+const char *td_probe_starttls_name(enum td_probe_starttls s);
+
 struct td_probe_opts {
     const char *sni; /* NULL: the host name (none for an IP address) */
     bool no_sni;
@@ -21,6 +38,31 @@ struct td_probe_opts {
     const struct td_certset *ca; /* NULL: the system store */
     const char *cert_path, *key_path;
     size_t address_index; /* which of the name's addresses (A and AAAA, in resolver order) */
+    enum td_probe_starttls starttls;
+    const char *proxy; /* "host:port" of an HTTP CONNECT proxy, or NULL */
+    int http;          /* HEAD / after the handshake: 1 yes, 0 no, -1 by the port (443, 8443) */
+};
+
+/* What an extra check found: yes, no, or not known (not applicable, or the
+ * server refused the probe for another reason). */
+enum td_probe_tri { TD_TRI_UNKNOWN, TD_TRI_YES, TD_TRI_NO };
+
+#define TD_PROBE_MAX_SIGALGS 24
+#define TD_PROBE_MAX_ALPN 4
+
+/* The checks sslscan and testssl.sh users look for. */
+struct td_probe_checks {
+    uint16_t sigalgs12[TD_PROBE_MAX_SIGALGS], sigalgs13[TD_PROBE_MAX_SIGALGS]; /* accepted, one offered at a time */
+    size_t num_sigalgs12, num_sigalgs13;
+    enum td_probe_tri fallback_scsv;     /* a lower version with TLS_FALLBACK_SCSV refused (inappropriate_fallback) */
+    enum td_probe_tri secure_reneg;      /* renegotiation_info in the TLS 1.2 (or lower) ServerHello */
+    enum td_probe_tri ocsp_stapling;     /* a stapled OCSP response to status_request */
+    enum td_probe_tri resume_ticket;     /* a second connection resumed with the session ticket */
+    enum td_probe_tri resume_id;         /* ... with the session id (TLS 1.2, tickets off) */
+    const char *alpn[TD_PROBE_MAX_ALPN]; /* selected when offered alone (h2, http/1.1) */
+    size_t num_alpn;
+    const char *alpn_refused[TD_PROBE_MAX_ALPN]; /* handshake refused (no_application_protocol) */
+    size_t num_alpn_refused;
 };
 
 /* index 0 SSLv3 .. 4 TLS 1.3 */
@@ -53,7 +95,17 @@ struct td_probe_result {
     const char *client_auth; /* "none", "optional", "required" */
     size_t num_ca_names;
     char ca_names[4][200];
-    bool client_cert_accepted, client_cert_tried;
+    bool client_cert_accepted, client_cert_tried; /* tried: --cert given and a certificate asked for */
+    bool client_cert_given;
+    char client_cert_alert[120]; /* the server's answer to --cert: its alert, or its HTTP status line */
+    int http_status;             /* the answer to HEAD / (0: none) */
+    char http_reason[160];       /* its reason phrase, or nginx's <title> when more telling */
+    const char *starttls;        /* "smtp" .. when TLS followed a plain-text upgrade, else NULL */
+    char upgrade[200];           /* the server's answer to the STARTTLS request */
+    char proxy[300];             /* "host:port" of the CONNECT proxy used */
+    struct td_probe_checks chk;
+    char good[8][300]; /* what is right, in plain words (the chain trusted, the name covered, ...) */
+    size_t num_good;
     struct td_cert_report chain; /* the chain as sent, checked as tlsdiag cert does */
     bool have_chain;
     struct td_cert_finding *findings; /* the verdict: what will make clients fail */

@@ -29,8 +29,91 @@ void td_probe_add_finding(struct td_probe_result *r, enum td_cause cause, enum t
     snprintf(f->resolution, sizeof f->resolution, "%s", fix);
 }
 
+static void good(struct td_probe_result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void good(struct td_probe_result *r, const char *fmt, ...)
+{
+    if (r->num_good >= sizeof r->good / sizeof r->good[0]) {
+        return;
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(r->good[r->num_good++], sizeof r->good[0], fmt, ap);
+    va_end(ap);
+}
+
+/* What is right, as tlsdiag cert prints it: the chain's trust and name, and
+ * the probe's own (versions, client certificate taken, the checks). */
+static void positives(struct td_probe_result *r)
+{
+    for (size_t i = 0; r->have_chain && i < r->chain.num_findings; i++) {
+        const struct td_cert_finding *f = &r->chain.findings[i];
+        if (f->cause == TD_CAUSE_TRUSTED) {
+            good(r, "chain trusted: %s", f->message);
+        } else if (f->cause == TD_CAUSE_HOSTNAME_OK) {
+            good(r, "name covered: %s", f->message);
+        }
+    }
+    if (r->v[V_TLS12].accepted || r->v[V_TLS12 + 1].accepted) {
+        good(r, "speaks %s%s%s", r->v[V_TLS12].accepted ? "TLS 1.2" : "",
+             r->v[V_TLS12].accepted && r->v[V_TLS12 + 1].accepted ? " and " : "",
+             r->v[V_TLS12 + 1].accepted ? "TLS 1.3" : "");
+    }
+    if (r->client_cert_tried && r->client_cert_accepted) {
+        good(r, "the client certificate given with --cert was accepted");
+    }
+    if (r->chk.secure_reneg == TD_TRI_YES) {
+        good(r, "secure renegotiation (RFC 5746)");
+    }
+    if (r->chk.fallback_scsv == TD_TRI_YES) {
+        good(r, "downgrade protection: TLS_FALLBACK_SCSV honoured");
+    }
+}
+
+/* Only SHA-1 signature schemes in TLS 1.2 (RFC 5246 ids 0x0201, 0x0203). */
+static bool sha1_only(const struct td_probe_checks *c)
+{
+    bool only = c->num_sigalgs12 > 0;
+    for (size_t i = 0; i < c->num_sigalgs12; i++) {
+        only &= c->sigalgs12[i] == 0x0201 || c->sigalgs12[i] == 0x0203;
+    }
+    return only;
+}
+
+/* Findings of the extra checks (checks.c) that make clients fail. */
+static void check_findings(struct td_probe_result *r)
+{
+    if (sha1_only(&r->chk)) {
+        bool tls13 = r->v[V_TLS12 + 1].accepted;
+        td_probe_add_finding(r, TD_CAUSE_WEAK_SIGALGS, tls13 ? TD_SEV_WARNING : TD_SEV_ERROR,
+                             td_cause_info(TD_CAUSE_WEAK_SIGALGS)->resolution,
+                             "in TLS 1.2 the server signs only with SHA-1: OpenSSL 3 clients at their defaults fail "
+                             "(handshake_failure)%s",
+                             tls13 ? "; TLS 1.3 clients are not concerned" : "");
+    }
+    if (r->chk.secure_reneg == TD_TRI_NO) {
+        td_probe_add_finding(r, TD_CAUSE_NO_SECURE_RENEGOTIATION, TD_SEV_ERROR,
+                             td_cause_info(TD_CAUSE_NO_SECURE_RENEGOTIATION)->resolution,
+                             "the server's ServerHello has no renegotiation_info: OpenSSL 3 clients fail with "
+                             "\"unsafe legacy renegotiation disabled\"");
+    }
+    if (r->chk.fallback_scsv == TD_TRI_NO) {
+        td_probe_add_finding(r, TD_CAUSE_NO_FALLBACK_SCSV, TD_SEV_WARNING,
+                             td_cause_info(TD_CAUSE_NO_FALLBACK_SCSV)->resolution,
+                             "a lower version offered with TLS_FALLBACK_SCSV was accepted");
+    }
+    for (size_t i = 0; i < r->chk.num_alpn_refused; i++) {
+        td_probe_add_finding(r, TD_CAUSE_ALPN_REFUSED, TD_SEV_WARNING, td_cause_info(TD_CAUSE_ALPN_REFUSED)->resolution,
+                             "offered ALPN %s alone, the server refused the handshake (no_application_protocol): "
+                             "clients that offer only %s%s fail",
+                             r->chk.alpn_refused[i], r->chk.alpn_refused[i],
+                             strcmp(r->chk.alpn_refused[i], "h2") == 0 ? " (gRPC)" : "");
+    }
+}
+
 void td_probe_verdict(struct td_probe_result *r)
 {
+    positives(r);
+    check_findings(r);
     int best = td_probe_best_version(r);
     if (best < 0) {
         td_probe_add_finding(
@@ -69,13 +152,6 @@ void td_probe_verdict(struct td_probe_result *r)
             "Clients need a certificate from one of the CAs the server lists (a keystore for Java/Apigee).",
             "the server requires a client certificate (%zu acceptable CA name(s)): clients without one fail",
             r->num_ca_names);
-    }
-    if (r->client_cert_tried && !r->client_cert_accepted) {
-        td_probe_add_finding(
-            r, TD_CAUSE_CLIENT_CERT_UNTRUSTED, TD_SEV_ERROR,
-            "Use a client certificate from a CA the server lists, or add its CA to the server's client-CA "
-            "truststore.",
-            "the server refused the client certificate given with --cert");
     }
     for (size_t i = 0; r->have_chain && i < r->chain.num_findings; i++) {
         const struct td_cert_finding *f = &r->chain.findings[i];

@@ -1,9 +1,12 @@
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
+#include "base/escape.h"
 #include "base/mem.h"
 
+#include "crypto/crypto.h"
 #include "report/internal.h"
 #include "tls/names.h"
 
@@ -45,6 +48,22 @@ void td_time_str(const struct td_time *t, char *out, size_t len)
     size_t k = sizeof tmp - n < len ? sizeof tmp - n : len - 1;
     td_memcopy(out, tmp + n, k);
     out[k] = '\0';
+}
+
+void td_shell_word(struct td_buf *out, const char *s)
+{
+    size_t n = strlen(s);
+    if (n && strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_./:@%+,=-") == n) {
+        td_buf_append(out, s, n);
+        return;
+    }
+    td_buf_putc(out, '\'');
+    for (const char *q; (q = strchr(s, '\'')) != NULL; s = q + 1) {
+        td_text_escape(out, s, (size_t)(q - s));
+        td_buf_puts(out, "'\\''");
+    }
+    td_text_escape(out, s, strlen(s));
+    td_buf_putc(out, '\'');
 }
 
 const char *td_cert_type_name(uint8_t t)
@@ -177,4 +196,15 @@ bool td_capture_advice(const struct td_run_stats *s, char *out, size_t len)
     snprintf(out, len, "tcpdump -i any -s 0 -B 65536 -w capture.pcap 'tcp port %u'%s",
              s->poor_port ? s->poor_port : 443u, s->midstream_conns ? "  (started before the connections open)" : "");
     return any;
+}
+
+void td_render_community_id(struct td_json *j, const struct td_addr *client, uint16_t client_port,
+                            const struct td_addr *server, uint16_t server_port)
+{
+    char cid[TD_COMMUNITY_ID_LEN];
+    if (td_community_id(client, client_port, server, server_port, TD_IPPROTO_TCP, 0, cid)) {
+        td_json_str(j, "community_id", cid);
+    } else {
+        td_json_null(j, "community_id");
+    }
 }

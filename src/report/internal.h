@@ -12,9 +12,18 @@
 #define TD_COL_RESET "\033[0m"
 static inline const char *td_col(const struct td_render_opts *o, const char *c) { return o->color ? c : ""; }
 
+/* A file name as one shell word for the Look lines: bare when it holds only
+ * [A-Za-z0-9_./:@%+,=-], else in single quotes (a quote as '\'', the bytes
+ * td_text_escape would escape as \xNN: safe to paste, never raw). */
+void td_shell_word(struct td_buf *out, const char *s);
+
 const char *td_cert_type_name(uint8_t t);
 const char *td_alert_level_name(uint8_t l);
 bool td_msg_decoded(const struct td_msg *m);
+/* What the ladder shows after a message's name ("up to TLSv1.2, 28 suites,
+ * SNI a.test"; "fatal protocol_version (record version TLSv1.2)"): the text
+ * ladder's and the HTML ladder's words. */
+void td_render_msg_summary(struct td_buf *out, const struct td_msg *m, const struct td_render_opts *o);
 /* The "findings" array of tlsdiag cert and tlsdiag probe. */
 void td_render_findings_json(struct td_json *j, const struct td_cert_finding *f, size_t n, bool with_cert);
 /* What the capture lacks of a connection, in words ("" when it holds all

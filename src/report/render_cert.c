@@ -5,17 +5,12 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/escape.h"
 #include "base/json.h"
 #include "base/mem.h"
 #include "report/internal.h"
 
 #include "base/banned.h"
-
-#define RED "\033[31m"
-#define YEL "\033[33m"
-#define GRN "\033[32m"
-#define BLD "\033[1m"
-#define RST "\033[0m"
 
 /* "07BCA7" -> "07:bc:a7", as certInfo writes serial numbers. */
 static void serial_colons(const char *hex, char *out, size_t cap)
@@ -67,12 +62,18 @@ static void iso_time(int64_t t, char *out, size_t cap)
     }
 }
 
-static const char *sev_color(enum td_sev s) { return s == TD_SEV_ERROR ? RED : s == TD_SEV_WARNING ? YEL : ""; }
+static const char *sev_color(enum td_sev s)
+{
+    return s == TD_SEV_ERROR ? TD_COL_RED : s == TD_SEV_WARNING ? TD_COL_YELLOW : "";
+}
 
+/* Every value shown comes from a certificate or a file: escaped. */
 static void field(struct td_buf *b, const char *k, const char *v)
 {
     if (v && v[0]) {
-        td_buf_printf(b, "    %-18s %s\n", k, v);
+        td_buf_printf(b, "    %-18s ", k);
+        td_text_escape(b, v, strlen(v));
+        td_buf_putc(b, '\n');
     }
 }
 
@@ -80,8 +81,9 @@ static void cert_text(struct td_buf *b, const struct td_cert_report *r, size_t i
 {
     const struct td_cert_node *n = &r->nodes[i];
     char tmp[400];
-    td_buf_printf(b, "%s[%zu] %s%s  %s%s\n", o->color ? BLD : "", i, n->role, n->degraded ? " (certInfo)" : "",
-                  n->origin, o->color ? RST : "");
+    td_buf_printf(b, "%s[%zu] %s%s  ", td_col(o, TD_COL_BOLD), i, n->role, n->degraded ? " (certInfo)" : "");
+    td_text_escape(b, n->origin, strlen(n->origin));
+    td_buf_printf(b, "%s\n", td_col(o, TD_COL_RESET));
     field(b, "subject", n->info.subject);
     field(b, "issuer", n->info.issuer);
     serial_colons(n->info.serial, tmp, sizeof tmp);
@@ -89,9 +91,9 @@ static void cert_text(struct td_buf *b, const struct td_cert_report *r, size_t i
     field(b, "validFrom", n->info.not_before);
     field(b, "expiryDate", n->info.not_after);
     if (n->info.not_after[0]) {
-        snprintf(tmp, sizeof tmp, "%s%s%s", o->color ? (n->valid_at ? GRN : RED) : "", n->valid_at ? "Yes" : "No",
-                 o->color ? RST : "");
-        field(b, "isValid", tmp);
+        snprintf(tmp, sizeof tmp, "%s%s%s", td_col(o, n->valid_at ? TD_COL_GREEN : TD_COL_RED),
+                 n->valid_at ? "Yes" : "No", td_col(o, TD_COL_RESET));
+        td_buf_printf(b, "    %-18s %s\n", "isValid", tmp); /* colours of our own */
     }
     field(b, "sigAlgName", n->info.sig_alg);
     field(b, "publicKey", n->info.key);
@@ -101,7 +103,8 @@ static void cert_text(struct td_buf *b, const struct td_cert_report *r, size_t i
     if (n->info.num_sans) {
         td_buf_printf(b, "    %-18s ", "subjectAltNames");
         for (size_t k = 0; k < n->info.num_sans; k++) {
-            td_buf_printf(b, "%s%s", k ? ", " : "", n->info.sans[k]);
+            td_buf_puts(b, k ? ", " : "");
+            td_text_escape(b, n->info.sans[k], strlen(n->info.sans[k]));
         }
         if (n->info.num_sans_total > n->info.num_sans) {
             td_buf_printf(b, " (+%zu more)", n->info.num_sans_total - n->info.num_sans);
@@ -120,6 +123,7 @@ static void cert_text(struct td_buf *b, const struct td_cert_report *r, size_t i
 
 static void chain_text(struct td_buf *b, const struct td_cert_report *r, size_t k, const struct td_render_opts *o)
 {
+    struct td_esc e = {0};
     const struct td_cert_chain *ch = &r->chains[k];
     const char *ok = o->utf8 ? "✓" : "ok";
     const char *bad = o->utf8 ? "✗" : "BROKEN";
@@ -127,25 +131,27 @@ static void chain_text(struct td_buf *b, const struct td_cert_report *r, size_t 
     td_buf_printf(b, "chain %zu, leaf to root:\n", k + 1);
     for (size_t i = 0; i < ch->len; i++) {
         const struct td_cert_node *n = &r->nodes[ch->nodes[i]];
-        td_buf_printf(b, "  [%zu] %s  (%s)\n", ch->nodes[i], n->info.subject, n->role);
+        td_buf_printf(b, "  [%zu] %s  (%s)\n", ch->nodes[i], td_esc(&e, n->info.subject), n->role);
         const char *l = n->link;
         if (strcmp(l, "good") == 0) {
-            td_buf_printf(b, "   %s  %s%s%s signed by [%d]\n", bar, o->color ? GRN : "", ok, o->color ? RST : "",
-                          n->issuer);
+            td_buf_printf(b, "   %s  %s%s%s signed by [%d]\n", bar, td_col(o, TD_COL_GREEN), ok,
+                          td_col(o, TD_COL_RESET), n->issuer);
         } else if (strcmp(l, "bad-signature") == 0) {
             td_buf_printf(b, "   %s  %s%s%s names %s as issuer, but its signature does not verify\n", bar,
-                          o->color ? RED : "", bad, o->color ? RST : "", n->info.issuer);
+                          td_col(o, TD_COL_RED), bad, td_col(o, TD_COL_RESET), td_esc(&e, n->info.issuer));
         } else if (strcmp(l, "self-signed") == 0) {
-            td_buf_printf(b, "       %s%s%s self-signed (root)\n", o->color ? GRN : "", ok, o->color ? RST : "");
+            td_buf_printf(b, "       %s%s%s self-signed (root)\n", td_col(o, TD_COL_GREEN), ok,
+                          td_col(o, TD_COL_RESET));
         } else if (strcmp(l, "anchor") == 0) {
-            td_buf_printf(b, "   %s  %s%s%s issued by %s, in the truststore\n", bar, o->color ? GRN : "", ok,
-                          o->color ? RST : "", r->anchor);
+            td_buf_printf(b, "   %s  %s%s%s issued by %s, in the truststore\n", bar, td_col(o, TD_COL_GREEN), ok,
+                          td_col(o, TD_COL_RESET), td_esc(&e, r->anchor));
         } else if (strcmp(l, "missing") == 0) {
-            td_buf_printf(b, "   %s  %s%s%s issuer not given: %s%s%s%s\n", bar, o->color ? YEL : "", bad,
-                          o->color ? RST : "", n->info.issuer, n->aia[0] ? " (caIssuers " : "", n->aia[0] ? n->aia : "",
-                          n->aia[0] ? ")" : "");
+            td_buf_printf(b, "   %s  %s%s%s issuer not given: %s%s%s%s\n", bar, td_col(o, TD_COL_YELLOW), bad,
+                          td_col(o, TD_COL_RESET), td_esc(&e, n->info.issuer), n->aia[0] ? " (caIssuers " : "",
+                          td_esc(&e, n->aia), n->aia[0] ? ")" : "");
         }
     }
+    td_esc_free(&e);
     td_buf_putc(b, '\n');
 }
 
@@ -162,22 +168,35 @@ void td_render_cert_text(struct td_buf *b, const struct td_cert_report *r, const
     }
     if (r->compare) {
         td_buf_printf(b, "%sverdict: a peer holding this truststore would %s this chain%s\n\n",
-                      o->color ? (r->accepted ? GRN : RED) : "", r->accepted ? "ACCEPT" : "REJECT",
-                      o->color ? RST : "");
+                      td_col(o, r->accepted ? TD_COL_GREEN : TD_COL_RED), r->accepted ? "ACCEPT" : "REJECT",
+                      td_col(o, TD_COL_RESET));
     }
     if (r->num_findings) {
         td_buf_puts(b, "findings:\n");
     }
+    struct td_esc esc = {0};
     for (size_t i = 0; i < r->num_findings; i++) {
         const struct td_cert_finding *f = &r->findings[i];
-        td_buf_printf(b, "  %s%-7s%s %-22s %s\n", o->color ? sev_color(f->sev) : "", td_sev_name(f->sev),
-                      o->color && f->sev != TD_SEV_INFO ? RST : "", td_cause_info(f->cause)->slug, f->message);
+        td_buf_printf(b, "  %s%-7s%s %-22s %s\n", td_col(o, sev_color(f->sev)), td_sev_name(f->sev),
+                      f->sev != TD_SEV_INFO ? td_col(o, TD_COL_RESET) : "", td_cause_info(f->cause)->slug,
+                      td_esc(&esc, f->message));
         if (f->resolution[0] && f->sev != TD_SEV_INFO) {
-            td_buf_printf(b, "  %-7s %-22s fix: %s\n", "", "", f->resolution);
+            td_buf_printf(b, "  %-7s %-22s fix: %s\n", "", "", td_esc(&esc, f->resolution));
         }
     }
+    td_esc_free(&esc);
     size_t e = td_cert_report_count(r, TD_SEV_ERROR), w = td_cert_report_count(r, TD_SEV_WARNING);
     td_buf_printf(b, "%s%zu error(s), %zu warning(s)\n", r->num_findings ? "\n" : "", e, w);
+}
+
+/* Every key always there, null when missing (man/tlsdiag.1, JSON OUTPUT). */
+static void opt_index(struct td_json *j, const char *key, long long v)
+{
+    if (v >= 0) {
+        td_json_i64(j, key, v);
+    } else {
+        td_json_null(j, key);
+    }
 }
 
 void td_render_cert_json(struct td_buf *b, const struct td_cert_report *r)
@@ -214,15 +233,9 @@ void td_render_cert_json(struct td_buf *b, const struct td_cert_report *r)
         td_json_arr_end(&j);
         td_json_str(&j, "caIssuers", n->aia);
         td_json_str(&j, "sha256", n->info.sha256);
-        if (n->chain >= 0) {
-            td_json_i64(&j, "chain_number", n->chain);
-        }
-        if (n->issuer >= 0) {
-            td_json_i64(&j, "issuer_index", n->issuer);
-        }
-        if (n->link[0]) {
-            td_json_name(&j, "link", n->link);
-        }
+        opt_index(&j, "chain_number", n->chain);
+        opt_index(&j, "issuer_index", n->issuer);
+        td_json_str(&j, "link", n->link[0] ? n->link : NULL);
         td_json_bool(&j, "private_key", n->key_given);
         td_json_bool(&j, "degraded", n->degraded);
         td_json_obj_end(&j);
@@ -240,8 +253,10 @@ void td_render_cert_json(struct td_buf *b, const struct td_cert_report *r)
     td_render_findings_json(&j, r->findings, r->num_findings, true);
     if (r->compare) {
         td_json_bool(&j, "accepted", r->accepted);
-        td_json_str(&j, "anchor", r->anchor);
+    } else {
+        td_json_null(&j, "accepted"); /* only --compare judges */
     }
+    td_json_str(&j, "anchor", r->anchor[0] ? r->anchor : NULL);
     td_json_u64(&j, "errors", td_cert_report_count(r, TD_SEV_ERROR));
     td_json_u64(&j, "warnings", td_cert_report_count(r, TD_SEV_WARNING));
     td_json_obj_end(&j);

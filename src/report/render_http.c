@@ -2,6 +2,7 @@
  * owed to: the verdict it inherits, capped by how sure the link is. */
 #include <stdio.h>
 
+#include "base/escape.h"
 #include "base/json.h"
 #include "report/internal.h"
 
@@ -54,21 +55,25 @@ static void link_text(struct td_buf *out, const struct td_http_result *r, const 
     (void)o;
 }
 
-void td_render_http_text(struct td_buf *out, const struct td_http_result *r, const struct td_render_opts *o)
+/* The request line, the reason phrase, the page's words and the upstream
+ * texts come from the wire: escaped through e. */
+static void http_text(struct td_buf *out, const struct td_http_result *r, const struct td_render_opts *o,
+                      struct td_esc *e)
 {
     const struct td_http_error *h = r->http;
     const char *arrow = o->utf8 ? "→" : "->", *larrow = o->utf8 ? "←" : "<-";
     td_buf_printf(out, "tcp.stream %u  %s %s %s  HTTP  %s%u %s%s\n", h->stream, h->client, arrow, h->server,
-                  td_col(o, TD_COL_RED), h->status, h->reason, td_col(o, TD_COL_RESET));
+                  td_col(o, TD_COL_RED), h->status, td_esc(e, h->reason), td_col(o, TD_COL_RESET));
     if (h->request_frame) {
-        td_buf_printf(out, "  #%-6llu client %s server  %s\n", (unsigned long long)h->request_frame, arrow, h->request);
+        td_buf_printf(out, "  #%-6llu client %s server  %s\n", (unsigned long long)h->request_frame, arrow,
+                      td_esc(e, h->request));
     }
     td_buf_printf(out, "  #%-6llu client %s server  HTTP/1.1 %u %s\n", (unsigned long long)h->status_frame, larrow,
-                  h->status, h->reason);
+                  h->status, td_esc(e, h->reason));
     if (!r->up) {
         if (h->body_says) {
             td_buf_printf(out, "  Evidence #%-6llu its page says \"%s\": a TLS failure\n",
-                          (unsigned long long)h->status_frame, h->body_says);
+                          (unsigned long long)h->status_frame, td_esc(e, h->body_says));
         }
         td_buf_printf(out,
                       "  %sCause%s    HTTP %u from %s; no failed TLS connection from it in this capture explains "
@@ -84,15 +89,24 @@ void td_render_http_text(struct td_buf *out, const struct td_http_result *r, con
                   td_col(o, TD_COL_BOLD), td_col(o, TD_COL_RESET), td_col(o, TD_COL_RED), ci->title,
                   td_col(o, TD_COL_RESET), td_confidence_name(up.confidence), h->status, ci->slug);
     td_buf_printf(out, "  Evidence #%-6llu HTTP %u from %s to its client%s%s%s\n", (unsigned long long)h->status_frame,
-                  h->status, h->server, h->body_says ? "; its page says \"" : "", h->body_says ? h->body_says : "",
-                  h->body_says ? "\"" : "");
-    td_buf_printf(out, "           tcp.stream %u  %s failed: %s\n", r->up_stream, r->up_desc, up.explanation);
+                  h->status, h->server, h->body_says ? "; its page says \"" : "",
+                  h->body_says ? td_esc(e, h->body_says) : "", h->body_says ? "\"" : "");
+    td_buf_printf(out, "           tcp.stream %u  %s failed: %s\n", r->up_stream, td_esc(e, r->up_desc),
+                  td_esc(e, up.explanation));
     link_text(out, r, o);
     td_buf_printf(out, "  %sFix%s      southbound (gateway %s backend): %s\n", td_col(o, TD_COL_YELLOW),
-                  td_col(o, TD_COL_RESET), arrow, up.fix);
+                  td_col(o, TD_COL_RESET), arrow, td_esc(e, up.fix));
     td_buf_printf(out, "           %s\n", ci->resolution);
-    td_buf_printf(out, "  Look     tshark -r %s -Y 'tcp.stream in {%u,%u}'\n\n", o->file ? o->file : "FILE", h->stream,
-                  r->up_stream);
+    td_buf_puts(out, "  Look     tshark -r ");
+    td_shell_word(out, o->file ? o->file : "FILE");
+    td_buf_printf(out, " -Y 'tcp.stream in {%u,%u}'\n\n", h->stream, r->up_stream);
+}
+
+void td_render_http_text(struct td_buf *out, const struct td_http_result *r, const struct td_render_opts *o)
+{
+    struct td_esc e = {0};
+    http_text(out, r, o, &e);
+    td_esc_free(&e);
 }
 
 static void messages_json(struct td_json *j, const struct td_http_error *h)
@@ -151,12 +165,20 @@ void td_render_http_json(struct td_buf *out, const struct td_http_result *r, con
     struct td_json j;
     td_json_init(&j, out);
     td_json_obj_begin(&j, NULL);
-    if (o->file) {
-        td_json_str(&j, "file", o->file);
+    td_json_str(&j, "file", o->file);
+    if (o->observer) {
+        td_json_str(&j, "observer", o->observer);
     }
     td_json_u64(&j, "stream", h->stream);
     td_json_str(&j, "client", h->client);
     td_json_str(&j, "server", h->server);
+    struct td_addr ca, sa;
+    uint16_t cp, sp;
+    if (td_addr_port_parse(h->client, &ca, &cp) && td_addr_port_parse(h->server, &sa, &sp)) {
+        td_render_community_id(&j, &ca, cp, &sa, sp);
+    } else {
+        td_json_null(&j, "community_id");
+    }
     td_json_name(&j, "protocol", "http");
     td_json_obj_begin(&j, "http");
     td_json_str(&j, "request", h->request);
@@ -164,9 +186,7 @@ void td_render_http_json(struct td_buf *out, const struct td_http_result *r, con
     td_json_u64(&j, "status", h->status);
     td_json_str(&j, "reason", h->reason);
     td_json_u64(&j, "status_frame", h->status_frame);
-    if (h->body_says) {
-        td_json_str(&j, "body_says", h->body_says);
-    }
+    td_json_str(&j, "body_says", h->body_says);
     td_json_obj_end(&j);
     td_json_name(&j, "outcome", "failed");
     messages_json(&j, h);
@@ -176,8 +196,15 @@ void td_render_http_json(struct td_buf *out, const struct td_http_result *r, con
         link_json(&j, r);
         td_render_verdict_json(&j, &up);
     } else {
-        td_json_name(&j, "cause", "unknown");
-        td_json_str(&j, "explanation", "no failed TLS connection from this server in the capture explains the answer");
+        /* the same keys as a linked answer: an unknown verdict, no link */
+        struct td_verdict v;
+        td_memzero(&v, sizeof v);
+        v.cause = TD_CAUSE_UNKNOWN;
+        snprintf(v.explanation, sizeof v.explanation, "%s",
+                 "no failed TLS connection from this server in the capture explains the answer");
+        td_json_null(&j, "upstream_stream");
+        td_json_null(&j, "link");
+        td_render_verdict_json(&j, &v);
     }
     td_json_obj_end(&j);
     td_buf_putc(out, '\n');

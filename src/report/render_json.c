@@ -308,98 +308,107 @@ void td_render_conn_json_close(struct td_json *j)
     td_buf_putc(j->out, '\n');
 }
 
+/* Every key of a connection object is always there, null when the value is
+ * missing (man/tlsdiag.1, JSON OUTPUT). */
+static void preamble_json(struct td_json *j, const struct td_tls_conn *c)
+{
+    if (!c->pre.proto) {
+        td_json_null(j, "preamble");
+        return;
+    }
+    /* plain text before TLS: "preamble": {"protocol", "upgrade": requested|accepted|refused|none} */
+    td_json_obj_begin(j, "preamble");
+    td_json_str(j, "protocol", c->pre.name);
+    td_json_str(j, "kind", c->pre.proxy ? "proxy" : "starttls");
+    td_json_str(j, "upgrade",
+                c->pre.refused    ? "refused"
+                : c->pre.accepted ? "accepted"
+                : c->pre.asked    ? "requested"
+                                  : "none");
+    td_json_str(j, "answer", c->pre.refused ? c->pre.refusal : NULL);
+    if (c->pre.refused) {
+        td_json_u64(j, "answer_frame", c->pre_refused_frame);
+    } else {
+        td_json_null(j, "answer_frame");
+    }
+    td_json_obj_end(j);
+}
+
+static void coverage_json(struct td_json *j, const struct td_coverage *cov)
+{
+    if (!cov->valid) {
+        td_json_null(j, "coverage");
+        return;
+    }
+    td_json_obj_begin(j, "coverage");
+    for (int r = 0; r < 2; r++) {
+        const struct td_dir_coverage *d = &cov->dir[r];
+        td_json_obj_begin(j, r == TD_CLIENT ? "client" : "server");
+        td_json_bool(j, "seen", d->segments > 0);
+        td_json_u64(j, "segments", d->segments);
+        td_json_u64(j, "payload_bytes", d->payload_bytes);
+        td_json_bool(j, "syn", d->syn);
+        td_json_bool(j, "from_start", d->payload_bytes || d->snap_frames ? d->from_start : d->syn);
+        td_json_u64(j, "snap_cut_frames", d->snap_frames);
+        td_json_u64(j, "acked_missing_bytes", d->acked_missing);
+        td_json_u64(j, "gap_bytes", d->gap_bytes);
+        td_json_obj_end(j);
+    }
+    td_json_bool(j, "midstream", cov->midstream);
+    td_json_bool(j, "open_at_end", cov->open_at_end);
+    td_json_obj_end(j);
+}
+
 void td_render_conn_json_open(struct td_json *jp, const struct td_tls_conn *c, const struct td_render_opts *o)
 {
     struct td_json j = *jp;
     char a[80], buf[48], t[40];
     td_json_obj_begin(&j, NULL);
-    if (o->file) {
-        td_json_str(&j, "file", o->file);
+    td_json_str(&j, "file", o->file);
+    if (o->observer) {
+        td_json_str(&j, "observer", o->observer);
     }
     td_json_u64(&j, "stream", c->stream);
     td_addr_port_str(&c->addr[TD_CLIENT], c->port[TD_CLIENT], a, sizeof a);
     td_json_str(&j, "client", a);
     td_addr_port_str(&c->addr[TD_SERVER], c->port[TD_SERVER], a, sizeof a);
     td_json_str(&j, "server", a);
+    td_render_community_id(&j, &c->addr[TD_CLIENT], c->port[TD_CLIENT], &c->addr[TD_SERVER], c->port[TD_SERVER]);
     td_json_str(&j, "sni", c->sni);
     td_json_bool(&j, "tls", c->tls_seen);
     bool rejected = o->rejected_after_handshake && td_tls_outcome(c) == TD_OUTCOME_OK;
     td_json_str(&j, "outcome", td_outcome_name(rejected ? TD_OUTCOME_FAILED : td_tls_outcome(c)));
-    if (rejected) {
-        td_json_str(&j, "reason", "rejected after the handshake");
-    } else if (c->fail_reason && td_tls_outcome(c) != TD_OUTCOME_OK) {
-        td_json_str(&j, "reason", c->fail_reason);
-    }
-    if (c->note) {
-        td_json_str(&j, "note", c->note);
-    }
-    if (c->pre.proto) {
-        /* plain text before TLS: "preamble": {"protocol", "upgrade": requested|accepted|refused|none} */
-        td_json_obj_begin(&j, "preamble");
-        td_json_str(&j, "protocol", c->pre.name);
-        td_json_str(&j, "kind", c->pre.proxy ? "proxy" : "starttls");
-        td_json_str(&j, "upgrade",
-                    c->pre.refused    ? "refused"
-                    : c->pre.accepted ? "accepted"
-                    : c->pre.asked    ? "requested"
-                                      : "none");
-        if (c->pre.refused) {
-            td_json_str(&j, "answer", c->pre.refusal);
-            td_json_u64(&j, "answer_frame", c->pre_refused_frame);
-        }
-        td_json_obj_end(&j);
-    }
-    if (c->keylog_status) {
-        td_json_str(&j, "keylog", c->keylog_status);
-    }
-    if (c->version) {
-        td_json_str(&j, "version", td_version_str(c->version, buf, sizeof buf));
-        td_json_str(&j, "cipher_suite", td_suite_str(c->suite, buf, sizeof buf));
-    }
+    td_json_str(&j, "reason",
+                rejected                                               ? "rejected after the handshake"
+                : c->fail_reason && td_tls_outcome(c) != TD_OUTCOME_OK ? c->fail_reason
+                                                                       : NULL);
+    td_json_str(&j, "note", c->note);
+    preamble_json(&j, c);
+    td_json_str(&j, "keylog", c->keylog_status);
+    td_json_str(&j, "version", c->version ? td_version_str(c->version, buf, sizeof buf) : NULL);
+    td_json_str(&j, "cipher_suite", c->version ? td_suite_str(c->suite, buf, sizeof buf) : NULL);
     td_json_bool(&j, "roles_from_syn", c->roles_from_syn);
     td_json_u64(&j, "first_frame", c->first_frame);
     td_time_str(&c->first_ts, t, sizeof t);
     td_json_raw(&j, "first_time", t);
-    if (c->cov.valid) {
-        td_json_obj_begin(&j, "coverage");
-        for (int r = 0; r < 2; r++) {
-            const struct td_dir_coverage *d = &c->cov.dir[r];
-            td_json_obj_begin(&j, r == TD_CLIENT ? "client" : "server");
-            td_json_bool(&j, "seen", d->segments > 0);
-            td_json_u64(&j, "segments", d->segments);
-            td_json_u64(&j, "payload_bytes", d->payload_bytes);
-            td_json_bool(&j, "syn", d->syn);
-            td_json_bool(&j, "from_start", d->payload_bytes || d->snap_frames ? d->from_start : d->syn);
-            td_json_u64(&j, "snap_cut_frames", d->snap_frames);
-            td_json_u64(&j, "acked_missing_bytes", d->acked_missing);
-            td_json_u64(&j, "gap_bytes", d->gap_bytes);
-            td_json_obj_end(&j);
-        }
-        td_json_bool(&j, "midstream", c->cov.midstream);
-        td_json_bool(&j, "open_at_end", c->cov.open_at_end);
-        td_json_obj_end(&j);
-    }
+    coverage_json(&j, &c->cov);
     td_json_arr_begin(&j, "messages");
     for (const struct td_msg *m = c->msgs; m; m = m->next) {
         message(&j, m, o->cert_cache);
     }
     td_json_arr_end(&j);
-    if (c->dropped_msgs) {
-        td_json_u64(&j, "messages_not_listed", c->dropped_msgs);
-    }
+    td_json_u64(&j, "messages_not_listed", c->dropped_msgs);
     *jp = j;
 }
 
 void td_render_summary_json(struct td_buf *out, const struct td_run_stats *s, const uint32_t *causes,
-                            const struct td_render_opts *o)
+                            uint64_t port_checks, const struct td_render_opts *o)
 {
     struct td_json j;
     td_json_init(&j, out);
     td_json_obj_begin(&j, NULL);
     td_json_str(&j, "type", "summary");
-    if (o->file) {
-        td_json_str(&j, "file", o->file);
-    }
+    td_json_str(&j, "file", o->file);
     td_json_u64(&j, "frames", s->frames);
     td_json_u64(&j, "tcp_streams", s->tcp_streams);
     td_json_u64(&j, "tls_connections", s->tls_conns);
@@ -407,6 +416,7 @@ void td_render_summary_json(struct td_buf *out, const struct td_run_stats *s, co
     td_json_u64(&j, "failed", s->failed);
     td_json_u64(&j, "incomplete", s->incomplete);
     td_json_u64(&j, "not_tls_on_tls_port", s->not_tls_on_tls_port);
+    td_json_u64(&j, "port_checks", port_checks);
     td_json_u64(&j, "other_tcp_connections", s->other_conns);
     td_json_u64(&j, "ip_fragments", s->fragments);
     td_json_u64(&j, "truncated_frames", s->truncated);

@@ -1,7 +1,7 @@
 /* tlsdiag lab: the scenario list and one line (or JSON object) per scenario. */
 #include <stdio.h>
 
-#include "report/report.h"
+#include "report/internal.h"
 
 #include "base/banned.h"
 
@@ -43,17 +43,15 @@ void td_render_lab_json(struct td_buf *out, const struct td_lab_info *in, const 
     td_json_name(&j, "diagnosed", td_cause_info(r->v.cause)->slug);
     td_json_bool(&j, "ok", r->match);
     td_json_name(&j, "confidence", td_confidence_name(r->v.confidence));
-    if (r->alternative) {
-        td_json_bool(&j, "as_alternative", true);
-    }
+    td_json_bool(&j, "as_alternative", r->alternative);
     if (in->gateway) {
         td_json_bool(&j, "http_503_linked", r->http_linked);
+    } else {
+        td_json_null(&j, "http_503_linked"); /* not a gateway scenario */
     }
     td_json_u64(&j, "tcp_stream", r->stream);
     td_json_u64(&j, "connections", r->conns);
-    if (capture) {
-        td_json_str(&j, "capture", capture);
-    }
+    td_json_str(&j, "capture", capture);
     td_json_obj_end(&j);
     td_buf_putc(out, '\n');
 }
@@ -69,8 +67,8 @@ void td_render_lab_text(struct td_buf *out, const struct td_lab_info *in, const 
                       : in->gateway                   ? "  (the 503 is NOT linked to it)"
                                                       : "";
     td_buf_printf(out, "%-28s %-8s %-22s %-22s %s%s%s%s\n", in->name, in->version, td_cause_info(in->cause)->slug,
-                  td_cause_info(r->v.cause)->slug, o->color ? (r->match ? "\033[32m" : "\033[31m") : "", mark,
-                  o->color ? "\033[0m" : "", why);
+                  td_cause_info(r->v.cause)->slug, td_col(o, r->match ? TD_COL_GREEN : TD_COL_RED), mark,
+                  td_col(o, TD_COL_RESET), why);
 }
 
 void td_render_lab_total(struct td_buf *out, size_t good, size_t ran, const char *kept_in)

@@ -7,7 +7,9 @@
 
 void td_render_result_open(struct td_buf *out, const struct td_tls_conn *c, bool json, const struct td_render_opts *o)
 {
-    if (json) {
+    if (json && o->ecs) {
+        td_render_ecs_open(out, c, o);
+    } else if (json) {
         struct td_json j;
         td_json_init(&j, out);
         td_render_conn_json_open(&j, c, o);
@@ -19,6 +21,10 @@ void td_render_result_open(struct td_buf *out, const struct td_tls_conn *c, bool
 void td_render_result_close(struct td_buf *out, const struct td_conn_result *r, bool json,
                             const struct td_render_opts *o)
 {
+    if (json && o->ecs) {
+        td_render_ecs_close(out, r, o);
+        return;
+    }
     if (json) {
         /* Resume the object td_render_conn_json_open left open: one level
          * deep, with members already written. */
@@ -27,14 +33,13 @@ void td_render_result_close(struct td_buf *out, const struct td_conn_result *r, 
         j.depth = 1;
         j.need_comma[1] = true;
         td_render_verdict_json(&j, r->verdict);
-        if (r->revised) {
-            td_json_bool(&j, "revised", true);
-        }
-        if (r->outcome_revised) {
-            td_json_name(&j, "outcome_revised", "failed");
-        }
+        /* every key always there, null when missing (man/tlsdiag.1) */
+        td_json_bool(&j, "revised", r->revised);
+        td_json_str(&j, "outcome_revised", r->outcome_revised ? "failed" : NULL);
         if (r->downstream) {
             td_render_downstream_json(&j, r->downstream);
+        } else {
+            td_json_null(&j, "downstream");
         }
         td_render_conn_json_close(&j);
         return;

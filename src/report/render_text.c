@@ -3,20 +3,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/escape.h"
 #include "cert/cert.h"
 #include "report/internal.h"
 #include "tls/names.h"
 
 #include "base/banned.h"
-
-#define RED "\033[31m"
-#define GREEN "\033[32m"
-#define YELLOW "\033[33m"
-#define BOLD "\033[1m"
-#define DIM "\033[2m"
-#define RESET "\033[0m"
-
-static const char *col(const struct td_render_opts *o, const char *c) { return o->color ? c : ""; }
 
 /* Lowest and highest non-GREASE version offered. */
 static void version_range(const struct td_client_hello *ch, char *out, size_t len)
@@ -57,14 +49,16 @@ static void ch_summary(struct td_buf *out, const struct td_client_hello *ch)
     version_range(ch, vr, sizeof vr);
     td_buf_printf(out, "%s, %zu suites", vr, ch->suites.n);
     if (ch->sni) {
-        td_buf_printf(out, ", SNI %s", ch->sni);
+        td_buf_puts(out, ", SNI ");
+        td_text_escape(out, ch->sni, strlen(ch->sni));
     } else {
         td_buf_puts(out, ", no SNI");
     }
     if (ch->alpn.n) {
         td_buf_puts(out, ", ALPN ");
         for (size_t i = 0; i < ch->alpn.n; i++) {
-            td_buf_printf(out, "%s%s", i ? "," : "", ch->alpn.v[i]);
+            td_buf_puts(out, i ? "," : "");
+            td_text_escape(out, ch->alpn.v[i], strlen(ch->alpn.v[i]));
         }
     }
     if (ch->sslv2_format) {
@@ -120,7 +114,8 @@ static void sh_summary(struct td_buf *out, const struct td_server_hello *sh)
         td_buf_printf(out, ", key_share %s", td_group_str(sh->key_share_group, g, sizeof g));
     }
     if (sh->alpn) {
-        td_buf_printf(out, ", ALPN %s", sh->alpn);
+        td_buf_puts(out, ", ALPN ");
+        td_text_escape(out, sh->alpn, strlen(sh->alpn));
     }
     if (sh->downgrade) {
         td_buf_printf(out, ", downgrade sentinel (%s)", sh->downgrade);
@@ -152,7 +147,10 @@ static void cert_summary(struct td_buf *out, const struct td_certificate *cert, 
     struct td_cert_info ci;
     td_cert_info_from_der_cached(cache, cert->certs[0].p, cert->certs[0].len, &ci);
     if (ci.ok) {
-        td_buf_printf(out, ": %s (issuer %s), %s..%s", ci.subject, ci.issuer, ci.not_before, ci.not_after);
+        struct td_esc e = {0};
+        td_buf_printf(out, ": %s (issuer %s), %s..%s", td_esc(&e, ci.subject), td_esc(&e, ci.issuer),
+                      td_esc(&e, ci.not_before), td_esc(&e, ci.not_after));
+        td_esc_free(&e);
     } else {
         td_buf_puts(out, ": first certificate is not valid DER");
     }
@@ -169,18 +167,20 @@ static void cert_detail(struct td_buf *out, const struct td_certificate *cert, s
             td_buf_printf(out, "undecodable (%zu bytes), sha256 %s\n", cert->certs[i].len, ci.sha256);
             continue;
         }
-        td_buf_printf(out, "subject %s\n", ci.subject);
-        td_buf_printf(out, "            issuer  %s\n", ci.issuer);
-        td_buf_printf(out, "            valid   %s .. %s\n", ci.not_before, ci.not_after);
+        struct td_esc e = {0};
+        td_buf_printf(out, "subject %s\n", td_esc(&e, ci.subject));
+        td_buf_printf(out, "            issuer  %s\n", td_esc(&e, ci.issuer));
+        td_buf_printf(out, "            valid   %s .. %s\n", td_esc(&e, ci.not_before), td_esc(&e, ci.not_after));
         if (ci.num_sans) {
             td_buf_puts(out, "            SAN    ");
             for (size_t k = 0; k < ci.num_sans; k++) {
-                td_buf_printf(out, " %s", ci.sans[k]);
+                td_buf_printf(out, " %s", td_esc(&e, ci.sans[k]));
             }
             td_buf_putc(out, '\n');
         }
-        td_buf_printf(out, "            key     %s, %s%s%s, serial %s\n", ci.key, ci.sig_alg, ci.is_ca ? ", CA" : "",
-                      ci.self_signed ? ", self-signed" : "", ci.serial);
+        td_buf_printf(out, "            key     %s, %s%s%s, serial %s\n", td_esc(&e, ci.key), td_esc(&e, ci.sig_alg),
+                      ci.is_ca ? ", CA" : "", ci.self_signed ? ", self-signed" : "", td_esc(&e, ci.serial));
+        td_esc_free(&e);
         td_buf_printf(out, "            sha256  %s\n", ci.sha256);
         td_cert_info_free(&ci);
     }
@@ -201,25 +201,37 @@ static void cr_summary(struct td_buf *out, const struct td_certificate_request *
         for (size_t i = 0; i < cr->num_ca_names; i++) {
             char dn[512];
             td_cert_dn_from_der(cr->ca_names[i].p, cr->ca_names[i].len, dn, sizeof dn);
-            td_buf_printf(out, "\n        CA: %s", dn);
+            td_buf_puts(out, "\n        CA: ");
+            td_text_escape(out, dn, strlen(dn));
         }
     }
 }
 
-/* Long by nature: one case per message kind and handshake type, each the
- * one line Wireshark would show for it; a table would need a function per row. */
+static void msg_detail(struct td_buf *out, const struct td_msg *m, const struct td_render_opts *o);
+
 static void msg_line(struct td_buf *out, const struct td_msg *m, const struct td_render_opts *o)
 {
-    char buf[48];
     const char *arrow = m->from == TD_CLIENT ? (o->utf8 ? "client → server" : "client -> server")
                                              : (o->utf8 ? "client ← server" : "client <- server");
     const char *color = "";
     if (m->kind == TD_M_ALERT || m->kind == TD_M_TCP_RST || m->kind == TD_M_MALFORMED || m->kind == TD_M_GAP ||
         m->kind == TD_M_NOT_TLS) {
-        color = col(o, RED);
+        color = td_col(o, TD_COL_RED);
     }
     td_buf_printf(out, "  #%-6llu %s  %s%-20s%s ", (unsigned long long)m->frame, arrow, color, td_msg_type_name(m),
-                  col(o, RESET));
+                  td_col(o, TD_COL_RESET));
+    td_render_msg_summary(out, m, o);
+    td_buf_putc(out, '\n');
+    if (o->verbose && m->kind == TD_M_HANDSHAKE && td_msg_decoded(m)) {
+        msg_detail(out, m, o);
+    }
+}
+
+/* Long by nature: one case per message kind and handshake type, each the
+ * one line Wireshark would show for it; a table would need a function per row. */
+void td_render_msg_summary(struct td_buf *out, const struct td_msg *m, const struct td_render_opts *o)
+{
+    char buf[48];
     switch (m->kind) {
     case TD_M_HANDSHAKE:
         switch (td_msg_decoded(m) ? m->hs_type : 0xff) {
@@ -253,7 +265,9 @@ static void msg_line(struct td_buf *out, const struct td_msg *m, const struct td
             td_buf_printf(out, "%u bytes", m->length);
         }
         if (m->malformed && m->text) {
-            td_buf_printf(out, "  %smalformed: %s%s", col(o, RED), m->text, col(o, RESET));
+            td_buf_printf(out, "  %smalformed: ", td_col(o, TD_COL_RED));
+            td_text_escape(out, m->text, strlen(m->text));
+            td_buf_puts(out, td_col(o, TD_COL_RESET));
         }
         break;
     case TD_M_ENC_HANDSHAKE:
@@ -261,12 +275,12 @@ static void msg_line(struct td_buf *out, const struct td_msg *m, const struct td
         break;
     case TD_M_ALERT:
         if (m->encrypted) {
-            td_buf_printf(out, "%s(encrypted, %u bytes%s)%s", col(o, RED), m->length,
-                          m->inferred ? "; an alert by its size" : "", col(o, RESET));
+            td_buf_printf(out, "%s(encrypted, %u bytes%s)%s", td_col(o, TD_COL_RED), m->length,
+                          m->inferred ? "; an alert by its size" : "", td_col(o, TD_COL_RESET));
         } else {
             const char *lv = td_alert_level_name(m->alert_level);
-            td_buf_printf(out, "%s%s %s%s", col(o, m->alert_level == 2 ? RED : YELLOW), lv ? lv : "level?",
-                          td_alert_str(m->alert_desc, buf, sizeof buf), col(o, RESET));
+            td_buf_printf(out, "%s%s %s%s", td_col(o, m->alert_level == 2 ? TD_COL_RED : TD_COL_YELLOW),
+                          lv ? lv : "level?", td_alert_str(m->alert_desc, buf, sizeof buf), td_col(o, TD_COL_RESET));
             td_buf_printf(out, "   (record version %s)", td_version_str(m->record_version, buf, sizeof buf));
         }
         break;
@@ -276,13 +290,15 @@ static void msg_line(struct td_buf *out, const struct td_msg *m, const struct td
         break;
     case TD_M_NOT_TLS: {
         size_t n = m->text ? strlen(m->text) : 0;
-        td_buf_printf(out, "\"%.*s%s\"", (int)(n > 72 ? 72 : n), m->text ? m->text : "", n > 72 ? "..." : "");
+        td_buf_putc(out, '"');
+        td_text_escape(out, m->text, n > 72 ? 72 : n);
+        td_buf_printf(out, "%s\"", n > 72 ? "..." : "");
         break;
     }
     case TD_M_GAP:
     case TD_M_MALFORMED:
     case TD_M_PREAMBLE:
-        td_buf_puts(out, m->text ? m->text : "");
+        td_text_escape(out, m->text, m->text ? strlen(m->text) : 0);
         break;
     case TD_M_CCS:
     case TD_M_HEARTBEAT:
@@ -291,24 +307,25 @@ static void msg_line(struct td_buf *out, const struct td_msg *m, const struct td
         break;
     }
     if (m->decrypted) {
-        td_buf_printf(out, "  %s[decrypted]%s", col(o, GREEN), col(o, RESET));
+        td_buf_printf(out, "  %s[decrypted]%s", td_col(o, TD_COL_GREEN), td_col(o, TD_COL_RESET));
     }
-    td_buf_putc(out, '\n');
-    if (o->verbose && m->kind == TD_M_HANDSHAKE && td_msg_decoded(m)) {
-        switch (m->hs_type) {
-        case TD_HS_CLIENT_HELLO:
-            ch_detail(out, m->u.ch);
-            break;
-        case TD_HS_SERVER_HELLO:
-        case TD_HS_HELLO_RETRY_REQUEST:
-            sh_detail(out, m->u.sh);
-            break;
-        case TD_HS_CERTIFICATE:
-            cert_detail(out, m->u.cert, o->cert_cache);
-            break;
-        default:
-            break;
-        }
+}
+
+static void msg_detail(struct td_buf *out, const struct td_msg *m, const struct td_render_opts *o)
+{
+    switch (m->hs_type) {
+    case TD_HS_CLIENT_HELLO:
+        ch_detail(out, m->u.ch);
+        break;
+    case TD_HS_SERVER_HELLO:
+    case TD_HS_HELLO_RETRY_REQUEST:
+        sh_detail(out, m->u.sh);
+        break;
+    case TD_HS_CERTIFICATE:
+        cert_detail(out, m->u.cert, o->cert_cache);
+        break;
+    default:
+        break;
     }
 }
 
@@ -322,32 +339,41 @@ void td_render_conn_text(struct td_buf *out, const struct td_tls_conn *c, const 
     }
     td_addr_port_str(&c->addr[TD_CLIENT], c->port[TD_CLIENT], a, sizeof a);
     td_addr_port_str(&c->addr[TD_SERVER], c->port[TD_SERVER], b, sizeof b);
-    td_buf_printf(out, "%stcp.stream %u%s  %s %s %s", col(o, BOLD), c->stream, col(o, RESET), a, o->utf8 ? "→" : "->",
-                  b);
-    td_buf_printf(out, "  SNI %s", c->sni ? c->sni : "(none)");
+    td_buf_printf(out, "%stcp.stream %u%s  %s %s %s", td_col(o, TD_COL_BOLD), c->stream, td_col(o, TD_COL_RESET), a,
+                  o->utf8 ? "→" : "->", b);
+    td_buf_puts(out, "  SNI ");
+    if (c->sni) {
+        td_text_escape(out, c->sni, strlen(c->sni));
+    } else {
+        td_buf_puts(out, "(none)");
+    }
     if (c->version) {
         td_buf_printf(out, "  %s", td_version_str(c->version, buf, sizeof buf));
         td_buf_printf(out, " %s", td_suite_str(c->suite, buf, sizeof buf));
     }
-    const char *oc_col = oc == TD_OUTCOME_OK ? GREEN : oc == TD_OUTCOME_FAILED ? RED : YELLOW;
-    td_buf_printf(out, "  %s%s%s", col(o, oc_col), td_outcome_name(oc), col(o, RESET));
+    const char *oc_col = oc == TD_OUTCOME_OK ? TD_COL_GREEN : oc == TD_OUTCOME_FAILED ? TD_COL_RED : TD_COL_YELLOW;
+    td_buf_printf(out, "  %s%s%s", td_col(o, oc_col), td_outcome_name(oc), td_col(o, TD_COL_RESET));
     if (rejected) {
         td_buf_puts(out, " (rejected after the handshake)");
     } else if (oc != TD_OUTCOME_OK && c->fail_reason) {
-        td_buf_printf(out, " (%s)", c->fail_reason);
+        struct td_esc e = {0};
+        td_buf_printf(out, " (%s)", td_esc(&e, c->fail_reason));
+        td_esc_free(&e);
     }
     td_buf_putc(out, '\n');
     char cw[400];
     td_coverage_words(&c->cov, cw, sizeof cw);
     if (cw[0]) {
-        td_buf_printf(out, "  %scapture: %s%s\n", col(o, YELLOW), cw, col(o, RESET));
+        td_buf_printf(out, "  %scapture: %s%s\n", td_col(o, TD_COL_YELLOW), cw, td_col(o, TD_COL_RESET));
     }
+    struct td_esc e = {0};
     if (c->note) {
-        td_buf_printf(out, "  %snote: %s%s\n", col(o, YELLOW), c->note, col(o, RESET));
+        td_buf_printf(out, "  %snote: %s%s\n", td_col(o, TD_COL_YELLOW), td_esc(&e, c->note), td_col(o, TD_COL_RESET));
     }
     if (c->keylog_status) {
-        td_buf_printf(out, "  key log: %s\n", c->keylog_status);
+        td_buf_printf(out, "  key log: %s\n", td_esc(&e, c->keylog_status));
     }
+    td_esc_free(&e);
     for (const struct td_msg *m = c->msgs; m; m = m->next) {
         msg_line(out, m, o);
     }
@@ -357,16 +383,24 @@ void td_render_conn_text(struct td_buf *out, const struct td_tls_conn *c, const 
     td_buf_putc(out, '\n');
 }
 
-void td_render_summary_text(struct td_buf *out, const struct td_run_stats *s, const struct td_render_opts *o)
+void td_render_summary_text(struct td_buf *out, const struct td_run_stats *s, uint64_t port_checks,
+                            const struct td_render_opts *o)
 {
+    struct td_esc e = {0};
     td_buf_printf(
         out, "%s%s%s: %llu frames, %llu TCP connections; TLS: %llu (%s%llu ok%s, %s%llu failed%s, %llu incomplete)",
-        col(o, BOLD), o->file ? o->file : "summary", col(o, RESET), (unsigned long long)s->frames,
-        (unsigned long long)s->tcp_streams, (unsigned long long)s->tls_conns, col(o, GREEN), (unsigned long long)s->ok,
-        col(o, RESET), col(o, s->failed ? RED : ""), (unsigned long long)s->failed, col(o, RESET),
+        td_col(o, TD_COL_BOLD), o->file ? td_esc(&e, o->file) : "summary", td_col(o, TD_COL_RESET),
+        (unsigned long long)s->frames, (unsigned long long)s->tcp_streams, (unsigned long long)s->tls_conns,
+        td_col(o, TD_COL_GREEN), (unsigned long long)s->ok, td_col(o, TD_COL_RESET),
+        td_col(o, s->failed ? TD_COL_RED : ""), (unsigned long long)s->failed, td_col(o, TD_COL_RESET),
         (unsigned long long)s->incomplete);
+    td_esc_free(&e);
     if (s->not_tls_on_tls_port) {
         td_buf_printf(out, "; %llu not TLS on a TLS port", (unsigned long long)s->not_tls_on_tls_port);
+    }
+    if (port_checks) {
+        td_buf_printf(out, "; %llu port check%s (TCP opened and closed without a byte)",
+                      (unsigned long long)port_checks, port_checks == 1 ? "" : "s");
     }
     td_buf_printf(out, "; other TCP with data: %llu\n", (unsigned long long)s->other_conns);
     if (s->fragments || s->truncated || s->malformed_frames || s->evicted) {
@@ -382,7 +416,7 @@ void td_render_summary_text(struct td_buf *out, const struct td_run_stats *s, co
                       "  %scapture quality:%s %llu frames cut by the snap length (%llu connections), "
                       "%llu connections seen one way, %llu started mid-stream, %llu with %llu bytes ACKed but "
                       "not captured, %llu still open at the end\n",
-                      col(o, YELLOW), col(o, RESET), (unsigned long long)s->cut_frames,
+                      td_col(o, TD_COL_YELLOW), td_col(o, TD_COL_RESET), (unsigned long long)s->cut_frames,
                       (unsigned long long)s->snap_cut_conns, (unsigned long long)s->one_sided_conns,
                       (unsigned long long)s->midstream_conns, (unsigned long long)s->acked_missing_conns,
                       (unsigned long long)s->acked_missing_bytes, (unsigned long long)s->open_at_end_conns);

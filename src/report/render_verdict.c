@@ -2,18 +2,22 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/escape.h"
 #include "base/json.h"
 #include "report/internal.h"
 
 #include "base/banned.h"
 
-#define RED "\033[31m"
-#define GREEN "\033[32m"
-#define YELLOW "\033[33m"
-#define BOLD "\033[1m"
-#define RESET "\033[0m"
-
-static const char *col(const struct td_render_opts *o, const char *c) { return o->color ? c : ""; }
+/* The verdict's texts embed what the wire said (names, subjects, alert and
+ * HTTP texts): each is escaped whole. */
+static void cert_line(struct td_buf *out, const struct td_verdict *v)
+{
+    struct td_esc e = {0};
+    td_buf_printf(out, "  Cert     %s certificate %s, issuer %s, serial %s, valid %s to %s\n", v->cert_role,
+                  td_esc(&e, v->cert.subject), td_esc(&e, v->cert.issuer), td_esc(&e, v->cert.serial),
+                  td_esc(&e, v->cert.not_before), td_esc(&e, v->cert.not_after));
+    td_esc_free(&e);
+}
 
 void td_render_verdict_text(struct td_buf *out, const struct td_verdict *v, uint32_t stream,
                             const struct td_render_opts *o)
@@ -22,11 +26,12 @@ void td_render_verdict_text(struct td_buf *out, const struct td_verdict *v, uint
     if (v->cause == TD_CAUSE_NONE && !v->explanation[0]) {
         return;
     }
-    td_buf_printf(out, "  %sCause%s    %s%s%s (%s)", col(o, BOLD), col(o, RESET),
-                  col(o, v->cause == TD_CAUSE_NONE ? GREEN : RED), ci->title, col(o, RESET),
+    struct td_esc e = {0};
+    td_buf_printf(out, "  %sCause%s    %s%s%s (%s)", td_col(o, TD_COL_BOLD), td_col(o, TD_COL_RESET),
+                  td_col(o, v->cause == TD_CAUSE_NONE ? TD_COL_GREEN : TD_COL_RED), ci->title, td_col(o, TD_COL_RESET),
                   td_confidence_name(v->confidence));
     if (v->explanation[0]) {
-        td_buf_printf(out, ": %s", v->explanation);
+        td_buf_printf(out, ": %s", td_esc(&e, v->explanation));
     }
     td_buf_printf(out, "  [%s]\n", ci->slug);
     if (v->num_candidates) {
@@ -37,28 +42,32 @@ void td_render_verdict_text(struct td_buf *out, const struct td_verdict *v, uint
         td_buf_putc(out, '\n');
     }
     for (size_t i = 0; i < v->num_also; i++) {
-        td_buf_printf(out, "  %s %s%s%s: %s  [%s]\n", i == 0 ? "Also    " : "        ", col(o, RED),
-                      td_cause_info(v->also[i])->title, col(o, RESET), v->also_why[i], td_cause_info(v->also[i])->slug);
+        td_buf_printf(out, "  %s %s%s%s: %s  [%s]\n", i == 0 ? "Also    " : "        ", td_col(o, TD_COL_RED),
+                      td_cause_info(v->also[i])->title, td_col(o, TD_COL_RESET), td_esc(&e, v->also_why[i]),
+                      td_cause_info(v->also[i])->slug);
     }
     for (size_t i = 0; i < v->num_evidence; i++) {
         td_buf_printf(out, "  %s #%-6llu %s\n", i == 0 ? "Evidence" : "        ",
-                      (unsigned long long)v->evidence[i].frame, v->evidence[i].what);
+                      (unsigned long long)v->evidence[i].frame, td_esc(&e, v->evidence[i].what));
     }
     if (v->has_cert) {
-        td_buf_printf(out, "  Cert     %s certificate %s, issuer %s, serial %s, valid %s to %s\n", v->cert_role,
-                      v->cert.subject, v->cert.issuer, v->cert.serial, v->cert.not_before, v->cert.not_after);
+        cert_line(out, v);
     }
     if (v->aborted_by != TD_SIDE_NONE) {
         td_buf_printf(out, "  Aborted  by the %s\n", td_side_name(v->aborted_by));
     }
     if (v->fix[0] || v->cause != TD_CAUSE_NONE) {
-        td_buf_printf(out, "  %sFix%s      %s\n", col(o, YELLOW), col(o, RESET), v->fix);
+        td_buf_printf(out, "  %sFix%s      %s\n", td_col(o, TD_COL_YELLOW), td_col(o, TD_COL_RESET),
+                      td_esc(&e, v->fix));
         td_buf_printf(out, "           %s\n", ci->resolution);
     }
     if (v->changed) {
         td_buf_printf(out, "  Changed  %s; to restore it: %s\n", v->changed->what, v->changed->restore);
     }
-    td_buf_printf(out, "  Look     tshark -r %s -Y 'tcp.stream eq %u'\n", o->file ? o->file : "FILE", stream);
+    td_esc_free(&e);
+    td_buf_puts(out, "  Look     tshark -r ");
+    td_shell_word(out, o->file ? o->file : "FILE");
+    td_buf_printf(out, " -Y 'tcp.stream eq %u'\n", stream);
 }
 
 void td_render_verdict_json(struct td_json *j, const struct td_verdict *v)
@@ -83,9 +92,7 @@ void td_render_verdict_json(struct td_json *j, const struct td_verdict *v)
     td_json_bool(j, "rejected_after_handshake", v->rejected_after_handshake);
     td_json_str(j, "aborted_by", v->aborted_by == TD_SIDE_NONE ? NULL : td_side_name(v->aborted_by));
     td_json_str(j, "fix_side", v->fix_side == TD_SIDE_NONE ? NULL : td_side_name(v->fix_side));
-    if (v->explanation[0]) {
-        td_json_str(j, "explanation", v->explanation);
-    }
+    td_json_str(j, "explanation", v->explanation[0] ? v->explanation : NULL);
     td_json_arr_begin(j, "evidence");
     for (size_t i = 0; i < v->num_evidence; i++) {
         td_json_obj_begin(j, NULL);
@@ -102,12 +109,16 @@ void td_render_verdict_json(struct td_json *j, const struct td_verdict *v)
         td_buf_puts(&r, ci->resolution);
         td_json_str(j, "resolution", td_buf_cstr(&r));
         td_buf_free(&r);
+    } else {
+        td_json_null(j, "resolution");
     }
     if (v->changed) { /* the default change that broke it, and the switch that restores it */
         td_json_obj_begin(j, "changed");
         td_json_str(j, "what", v->changed->what);
         td_json_str(j, "restore", v->changed->restore);
         td_json_obj_end(j);
+    } else {
+        td_json_null(j, "changed");
     }
     if (v->has_cert) {
         td_json_obj_begin(j, "certificate");
@@ -118,6 +129,8 @@ void td_render_verdict_json(struct td_json *j, const struct td_verdict *v)
         td_json_str(j, "not_before", v->cert.not_before);
         td_json_str(j, "not_after", v->cert.not_after);
         td_json_obj_end(j);
+    } else {
+        td_json_null(j, "certificate");
     }
 }
 
@@ -125,9 +138,11 @@ void td_render_verdict_json(struct td_json *j, const struct td_verdict *v)
  * connection's verdict, or a JSON object. */
 void td_render_downstream_text(struct td_buf *out, const struct td_http_error *h, const struct td_render_opts *o)
 {
+    struct td_esc e = {0};
     td_buf_printf(out, "  %sEffect%s   the gateway answered its client %s HTTP %u %s (tcp.stream %u, #%llu)\n",
-                  col(o, BOLD), col(o, RESET), h->client, h->status, h->reason, h->stream,
-                  (unsigned long long)h->status_frame);
+                  td_col(o, TD_COL_BOLD), td_col(o, TD_COL_RESET), h->client, h->status, td_esc(&e, h->reason),
+                  h->stream, (unsigned long long)h->status_frame);
+    td_esc_free(&e);
 }
 
 void td_render_downstream_json(struct td_json *j, const struct td_http_error *h)

@@ -306,3 +306,77 @@ const char *td_msg_type_name(const struct td_msg *m)
     }
     return "?";
 }
+
+/* RFC 8446 4.6.1: extensions<0..2^16-2>, each { ExtensionType; opaque data<0..2^16-1>; };
+ * early_data is { uint32 max_early_data_size; } (4.2.10). */
+static bool ticket_exts(struct td_cur *c, struct td_new_session_ticket *out, const char **err, size_t *err_off)
+{
+    struct td_cur block;
+    if (!td_cur_get_u16_prefixed(c, &block)) {
+        *err = "NewSessionTicket extensions run past the message";
+        *err_off = td_cur_offset(c);
+        return false;
+    }
+    while (td_cur_len(&block) > 0) {
+        uint16_t type;
+        struct td_cur data;
+        if (!td_cur_get_u16(&block, &type) || !td_cur_get_u16_prefixed(&block, &data)) {
+            *err = "NewSessionTicket extension runs past the extensions block";
+            *err_off = td_cur_offset(&block);
+            return false;
+        }
+        if (type == TD_EXT_EARLY_DATA) {
+            uint32_t max_early_data;
+            if (!td_cur_get_u32(&data, &max_early_data) || td_cur_len(&data) != 0) {
+                *err = "NewSessionTicket early_data extension is not 4 bytes";
+                *err_off = td_cur_offset(&data);
+                return false;
+            }
+            out->early_data = true;
+        }
+    }
+    return true;
+}
+
+/*
+ * RFC 8446 4.6.1: struct { uint32 ticket_lifetime; uint32 ticket_age_add; opaque ticket_nonce<0..255>;
+ *                          opaque ticket<1..2^16-1>; Extension extensions<0..2^16-2>; } NewSessionTicket;
+ * RFC 5077 3.3:   struct { uint32 ticket_lifetime_hint; opaque ticket<0..2^16-1>; } NewSessionTicket;
+ */
+bool td_parse_new_session_ticket(struct td_cur *c, bool tls13, struct td_new_session_ticket *out, const char **err,
+                                 size_t *err_off)
+{
+    struct td_cur nonce, ticket;
+    uint32_t age_add;
+    td_memzero(out, sizeof *out);
+    if (!td_cur_get_u32(c, &out->lifetime) || (tls13 && !td_cur_get_u32(c, &age_add))) {
+        *err = "NewSessionTicket cut short";
+        goto bad;
+    }
+    if (tls13 && !td_cur_get_u8_prefixed(c, &nonce)) {
+        *err = "NewSessionTicket nonce runs past the message";
+        goto bad;
+    }
+    out->nonce_len = tls13 ? (uint8_t)td_cur_len(&nonce) : 0;
+    if (!td_cur_get_u16_prefixed(c, &ticket)) {
+        *err = "NewSessionTicket ticket runs past the message";
+        goto bad;
+    }
+    out->ticket_len = (uint16_t)td_cur_len(&ticket);
+    if (tls13 && out->ticket_len == 0) {
+        *err = "NewSessionTicket ticket is empty (RFC 8446 4.6.1: ticket<1..2^16-1>)";
+        goto bad;
+    }
+    if (tls13 && !ticket_exts(c, out, err, err_off)) {
+        return false;
+    }
+    if (td_cur_len(c) != 0) {
+        *err = tls13 ? "NewSessionTicket has bytes after its extensions"
+                     : "NewSessionTicket has bytes after the ticket";
+        goto bad;
+    }
+    return true;
+bad:
+    *err_off = td_cur_offset(c);
+    return false;
+}

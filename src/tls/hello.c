@@ -6,9 +6,6 @@
 
 #include "base/banned.h"
 
-/* SSL 2.0 message type CLIENT-HELLO (RFC 5246 E.2; not the TLS HandshakeType registry). */
-enum { SSL2_MT_CLIENT_HELLO = 1 };
-
 void td_client_hello_free(struct td_client_hello *ch)
 {
     if (!ch) {
@@ -129,7 +126,7 @@ struct td_client_hello *td_parse_sslv2_client_hello(struct td_cur *c, const char
     uint16_t spec_len, sid_len, chal_len;
     struct td_cur specs, sid, chal;
     ch->sslv2_format = true;
-    if (!td_cur_get_u8(c, &type) || type != SSL2_MT_CLIENT_HELLO || !td_cur_get_u16(c, &ch->legacy_version) ||
+    if (!td_cur_get_u8(c, &type) || type != TD_SSL2_MT_CLIENT_HELLO || !td_cur_get_u16(c, &ch->legacy_version) ||
         !td_cur_get_u16(c, &spec_len) || !td_cur_get_u16(c, &sid_len) || !td_cur_get_u16(c, &chal_len)) {
         *err = "SSLv2-format ClientHello header cut short or not a CLIENT-HELLO";
         goto bad;
@@ -174,9 +171,9 @@ struct td_server_hello *td_parse_sslv2_server_hello(struct td_cur *c, struct td_
     uint8_t type, hit, cert_type;
     uint16_t cert_len, specs_len, cid_len;
     struct td_cur specs, cid;
-    if (!td_cur_get_u8(c, &type) || type != 4 || !td_cur_get_u8(c, &hit) || !td_cur_get_u8(c, &cert_type) ||
-        !td_cur_get_u16(c, &sh->legacy_version) || !td_cur_get_u16(c, &cert_len) || !td_cur_get_u16(c, &specs_len) ||
-        !td_cur_get_u16(c, &cid_len)) {
+    if (!td_cur_get_u8(c, &type) || type != TD_SSL2_MT_SERVER_HELLO || !td_cur_get_u8(c, &hit) ||
+        !td_cur_get_u8(c, &cert_type) || !td_cur_get_u16(c, &sh->legacy_version) || !td_cur_get_u16(c, &cert_len) ||
+        !td_cur_get_u16(c, &specs_len) || !td_cur_get_u16(c, &cid_len)) {
         *err = "SSLv2 SERVER-HELLO header cut short";
         goto bad;
     }
@@ -185,7 +182,7 @@ struct td_server_hello *td_parse_sslv2_server_hello(struct td_cur *c, struct td_
         *err = "SSLv2 SERVER-HELLO lengths do not add up";
         goto bad;
     }
-    if (cert_type != 1) {
+    if (cert_type != TD_SSL2_CT_X509_CERTIFICATE) {
         cert->len = 0; /* only X.509 certificates are decoded */
     }
     sh->version = sh->legacy_version;
@@ -244,7 +241,7 @@ static struct td_server_hello *parse_server_hello(struct td_cur *c, const char *
     /* draft-ietf-tls-tls13-21 and before: ServerHello { server_version; random;
      * cipher_suite; extensions } with no session id echo nor compression
      * (the legacy fields came back in draft 22). */
-    sh->tls13_draft = (sh->legacy_version >> 8) == 0x7f && (sh->legacy_version & 0xff) < 22;
+    sh->tls13_draft = (sh->legacy_version >> 8) == TD_VERSION_TLS13_DRAFT_MAJOR && (sh->legacy_version & 0xff) < 22;
     if (sh->tls13_draft) {
         if (!td_cur_get_u16(c, &sh->suite)) {
             *err = "TLS 1.3 draft ServerHello cut short before cipher_suite";

@@ -49,17 +49,25 @@ const char *td_group_str(uint16_t v, char *buf, size_t len) { return fmt(td_grou
 const char *td_sigscheme_str(uint16_t v, char *buf, size_t len) { return fmt(td_sigscheme_name(v), v, "", buf, len); }
 const char *td_ext_str(uint16_t v, char *buf, size_t len) { return fmt(td_ext_name(v), v, "unknown_", buf, len); }
 
+bool td_version_is_tls13_experiment(uint16_t v)
+{
+    return (v >> 8) == TD_VERSION_TLS13_DRAFT_MAJOR || (v >> 8) == TD_VERSION_FIZZ_MAJOR ||
+           (v >= TD_VERSION_GOOGLE_EXP_FIRST && v <= TD_VERSION_GOOGLE_EXP_LAST);
+}
+
+bool td_version_is_tls13_family(uint16_t v) { return v == TD_VERSION_TLS1_3 || td_version_is_tls13_experiment(v); }
+
 const char *td_version_str(uint16_t v, char *buf, size_t len)
 {
     const char *n = td_version_name(v);
     if (n) {
         return n;
     }
-    if ((v >> 8) == 0x7f) { /* TLS 1.3 drafts */
+    if ((v >> 8) == TD_VERSION_TLS13_DRAFT_MAJOR) { /* TLS 1.3 drafts */
         snprintf(buf, len, "TLSv1.3-draft%u", v & 0xff);
         return buf;
     }
-    if ((v >> 8) == 0xfb || (v >= 0x7e01 && v <= 0x7e03)) {
+    if (td_version_is_tls13_experiment(v)) {
         /* Facebook's (Fizz, 0xfb17 = draft 23) and Google's TLS 1.3 experiments:
          * read as TLS 1.3, named by number as Wireshark does */
         snprintf(buf, len, "0x%04x", v);

@@ -36,6 +36,20 @@ const char *td_group_name(uint16_t v);
 const char *td_sigscheme_name(uint16_t v);
 const char *td_version_name(uint16_t v);
 
+/* Versions outside the registry that tlsdiag reads as TLS 1.3: the drafts
+ * (0x7fNN, draft NN), Facebook's Fizz experiments (0xfbNN) and Google's
+ * (0x7e01..0x7e03). */
+enum {
+    TD_VERSION_TLS13_DRAFT_MAJOR = 0x7f,
+    TD_VERSION_FIZZ_MAJOR = 0xfb,
+    TD_VERSION_GOOGLE_EXP_FIRST = 0x7e01,
+    TD_VERSION_GOOGLE_EXP_LAST = 0x7e03,
+};
+/* TLS 1.3 or one of those drafts and experiments. */
+bool td_version_is_tls13_family(uint16_t v);
+/* A draft or experiment version, not TLS 1.3 itself. */
+bool td_version_is_tls13_experiment(uint16_t v);
+
 /* Always a printable name: the registry's, "GREASE", or a hex form such as
  * "0x1234" / "unknown_ext_0x1234". buf must hold at least 32 bytes. */
 const char *td_suite_str(uint16_t v, char *buf, size_t len);

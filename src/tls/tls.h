@@ -116,6 +116,15 @@ struct td_certificate_request {
     size_t num_ca_names;
 };
 
+/* RFC 8446 4.6.1 (TLS 1.3; age_add and the extensions other than early_data are
+ * checked, not kept) and RFC 5077 3.3 (TLS 1.2, lifetime and ticket only). */
+struct td_new_session_ticket { /* 8 bytes: no bigger than the pointers beside it in td_msg's union */
+    uint32_t lifetime;         /* ticket_lifetime (1.3) or ticket_lifetime_hint (1.2), seconds */
+    uint16_t ticket_len;
+    uint8_t nonce_len;
+    bool early_data; /* the early_data extension is there (0-RTT allowed) */
+};
+
 enum td_msg_kind {
     TD_M_HANDSHAKE,     /* a decoded handshake message (hs_type) */
     TD_M_ENC_HANDSHAKE, /* an encrypted handshake record */
@@ -144,8 +153,8 @@ struct td_msg {
     uint32_t count;  /* folded records (application data) */
     uint64_t frame;  /* frame in which the last byte arrived */
     struct td_time ts;
-    uint64_t offset; /* stream offset of the first byte (record or message) */
-    uint8_t alert_level, alert_desc;
+    uint64_t offset;                 /* stream offset of the first byte (record or message) */
+    uint8_t alert_level, alert_desc; /* enum td_alert_level, enum td_alert_desc */
     char *text;
     const char *label; /* TD_M_PREAMBLE: the protocol ("SMTP"); static */
     bool malformed;    /* TD_M_HANDSHAKE decoded only up to an error (text says where) */
@@ -156,10 +165,7 @@ struct td_msg {
         struct td_certificate *cert;
         struct td_server_key_exchange *ske;
         struct td_certificate_request *cr;
-        struct {
-            uint32_t lifetime;
-            uint16_t ticket_len;
-        } nst;
+        struct td_new_session_ticket nst;
     } u;
 };
 
@@ -342,6 +348,10 @@ struct td_server_key_exchange *td_parse_server_key_exchange(struct td_cur *body,
                                                             const char **err, size_t *err_off);
 struct td_certificate_request *td_parse_certificate_request(struct td_cur *body, uint16_t version, const char **err,
                                                             size_t *err_off);
+/* A NewSessionTicket body in the TLS 1.3 form (tls13) or the TLS 1.2 one;
+ * false with *err and *err_off (in body) when malformed. */
+bool td_parse_new_session_ticket(struct td_cur *body, bool tls13, struct td_new_session_ticket *out, const char **err,
+                                 size_t *err_off);
 void td_client_hello_free(struct td_client_hello *ch);
 void td_server_hello_free(struct td_server_hello *sh);
 void td_certificate_free(struct td_certificate *c);

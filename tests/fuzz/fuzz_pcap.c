@@ -1,6 +1,7 @@
 /* A whole capture file (pcap or pcapng) through the analysis pipeline (the
  * engine, the per-server view, held failures, gateway links, the diagnosis)
- * and both renderers of every result and summary. */
+ * and the renderers of every result and summary: text, JSON and the HTML
+ * page (its collector and the page). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,6 +11,11 @@
 
 struct kept {
     struct td_buf text, json;
+    void *html; /* what the page's collector waits with */
+};
+
+struct run {
+    struct td_html *html;
 };
 
 static const struct td_render_opts ro = {.verbose = true};
@@ -25,7 +31,7 @@ static void close_kept(struct kept *k, const struct td_conn_result *r)
 
 static void *on_conn(void *ctx, const struct td_conn_result *r)
 {
-    (void)ctx;
+    struct run *run = ctx;
     struct kept *k = calloc(1, sizeof *k);
     if (!k) {
         abort();
@@ -34,6 +40,7 @@ static void *on_conn(void *ctx, const struct td_conn_result *r)
     lo.rejected_after_handshake = r->facts->rejected_after_handshake;
     td_render_result_open(&k->text, r->conn, false, &lo);
     td_render_result_open(&k->json, r->conn, true, &lo);
+    k->html = td_html_conn(run->html, r);
     if (!r->verdict) {
         return k;
     }
@@ -43,15 +50,17 @@ static void *on_conn(void *ctx, const struct td_conn_result *r)
 
 static void on_verdict(void *ctx, const struct td_conn_result *r, void *keep)
 {
-    (void)ctx;
+    struct run *run = ctx;
     if (keep) {
+        td_html_verdict(run->html, r, ((struct kept *)keep)->html);
         close_kept(keep, r);
     }
 }
 
 static void on_http(void *ctx, const struct td_http_result *h)
 {
-    (void)ctx;
+    struct run *run = ctx;
+    td_html_http(run->html, h);
     struct td_buf b = {0};
     td_render_http_text(&b, h, &ro);
     td_render_http_json(&b, h, &ro);
@@ -60,7 +69,8 @@ static void on_http(void *ctx, const struct td_http_result *h)
 
 static void on_summary(void *ctx, const struct td_analysis_summary *s)
 {
-    (void)ctx;
+    struct run *run = ctx;
+    td_html_summary(run->html, s);
     struct td_buf b = {0};
     td_render_analysis_text(&b, s, &ro);
     td_render_analysis_json(&b, s, &ro);
@@ -75,11 +85,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     struct td_keylog *kl = td_keylog_new();
     struct td_analysis_opts o = {.keylog = kl};
+    struct run run = {0};
     struct td_analysis_cb cb = {
-        .on_conn = on_conn, .on_verdict = on_verdict, .on_http = on_http, .on_summary = on_summary};
+        .ctx = &run, .on_conn = on_conn, .on_verdict = on_verdict, .on_http = on_http, .on_summary = on_summary};
     struct td_analysis *a = td_analysis_new(&o, &cb);
+    struct td_html_opts ho = {.small = 4, .max_failed = 8}; /* the large-capture paths too */
+    run.html = td_html_new(&ho, td_analysis_cert_cache(a));
+    td_html_file(run.html, "fuzz <input>");
     char err[256];
     td_analyse_file(a, path, err, sizeof err);
+    struct td_buf page = {0};
+    td_html_page(run.html, &page);
+    td_buf_free(&page);
+    td_html_free(run.html);
     td_analysis_free(a);
     td_keylog_free(kl);
     return 0;

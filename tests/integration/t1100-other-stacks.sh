@@ -14,7 +14,7 @@ for T in $TLSDIAGS; do
       'conn(sni="gnutls.server.test")["outcome"] == "ok" and conn(sni="gnutls.server.test")["version"] == "TLSv1.3"' \
       'conn(sni="gnutls12.server.test")["version"] == "TLSv1.2" and conn(sni="gnutls12.server.test")["outcome"] == "ok"' \
       'msgs(conn(sni="gnutls12.server.test"), "Certificate")[0]["num_certificates"] == 2' \
-      'conn(sni="wronghost.example")["outcome"] == "ok" and "note" in conn(sni="wronghost.example")' \
+      'conn(sni="wronghost.example")["outcome"] == "ok" and conn(sni="wronghost.example")["note"]' \
       'msgs(conn(sni="gnutls.server.test"), "Finished")[0]["from"] == "client"' \
       'conn(sni="ossl.gnutls.test")["outcome"] == "ok"'
   check "$T: nginx with curl over IPv4 and IPv6, TLS 1.2 and 1.3; curl's after-handshake name check is noted" \

@@ -93,7 +93,7 @@ for T in $TLSDIAGS; do
              grep -q \"\$f\" '$W/err' || { cat '$W/err'; exit 1; }
            done"
   check "$T: a bad file among good ones: the good ones are analysed, exit 2" \
-    sh -c "'$T' pcap '$W/nope' '$LO' > '$W/out' 2>/dev/null; rc=\$?; [ \$rc -eq 2 ] && grep -q 'TLS: 22 ' '$W/out'"
+    sh -c "'$T' pcap '$W/nope' '$LO' > '$W/out' 2>/dev/null; rc=\$?; [ \$rc -eq 2 ] && grep -q 'TLS: 14 ' '$W/out'"
   check "$T: pcapng block with an impossible length: message with the byte offset" \
     sh -c "python3 -c \"
 import struct; d = bytearray(open('$ANY','rb').read()); n = struct.unpack('<I', d[4:8])[0]; d[n+4:n+8] = struct.pack('<I', 0x7ffffff0); open('$W/badlen','wb').write(d)\";

@@ -115,7 +115,7 @@ for T in $TLSDIAGS; do
       'conn(port=3128, sni="server.test")["outcome"] == "ok"' \
       'msgs(conn(port=3128, sni="server.test"), "HTTP-CONNECT")[0]["data"].startswith("CONNECT server.test:4443")' \
       'conn(port=1080)["preamble"]["protocol"] == "SOCKS5" and conn(port=1080)["outcome"] == "ok"' \
-      '[c for c in conns if c.get("preamble", {}).get("upgrade") == "refused" and c["server"].endswith(":3128")][0]["cause"] == "proxy_refused"' \
+      '[c for c in conns if (c["preamble"] or {}).get("upgrade") == "refused" and c["server"].endswith(":3128")][0]["cause"] == "proxy_refused"' \
       'len([c for c in conns if c["server"].endswith(":4443") and c["outcome"] == "ok"]) == 2'
   check "$T: TCP Fast Open: a ClientHello carried in the SYN is read (and agrees with tshark)" \
     python3 tests/lib/assert_json.py "$T" "$CAP" \

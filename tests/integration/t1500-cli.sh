@@ -29,13 +29,15 @@ for o in objs:
     sh -c "[ \$('$T' pcap --json --stream 25 '$LO' | wc -l) -eq 1 ] &&
            [ \$('$T' pcap --json --host hrr.server.test '$LO' | wc -l) -eq 1 ] &&
            [ \$('$T' pcap --json --host ::1 '$ANY' | wc -l) -eq 1 ] &&
-           [ \$('$T' pcap --json --failed '$LO' | grep -c '\"outcome\":\"failed\"') -eq 14 ] &&
-           [ \$('$T' pcap --json --failed '$LO' | wc -l) -eq 14 ]"
+           [ \$('$T' pcap --json --failed '$LO' | grep -c '\"outcome\":\"failed\"') -eq 7 ] &&
+           [ \$('$T' pcap --json --failed '$LO' | wc -l) -eq 7 ] &&
+           [ \$('$T' pcap --json --failed --fail-on-empty '$LO' | grep -c '\"cause\":\"no_client_hello\"') -eq 7 ] &&
+           [ \$('$T' pcap --json --failed --fail-on-empty '$LO' | wc -l) -eq 14 ]"
   check "$T: -r FILE works like tcpdump/tshark; several files each get a summary" \
     sh -c "'$T' pcap -r '$LO' -r '$ANY' | grep -c '^tests/captures/.*frames' | grep -qx 2"
   check "$T: --summary prints only the summary; as JSON with --json" \
-    sh -c "'$T' pcap --summary '$LO' > '$W/s'; head -1 '$W/s' | grep -q 'TLS: 22 ' && ! grep -q 'tcp.stream' '$W/s' && grep -q '^  causes: .*protocol_mismatch 3' '$W/s' &&
-           '$T' pcap --summary --json '$LO' | grep -q '\"type\":\"summary\",.*\"failed\":14.*\"causes\":{.*\"client_cert_missing\":2'"
+    sh -c "'$T' pcap --summary '$LO' > '$W/s'; head -1 '$W/s' | grep -q 'TLS: 14 (8 ok, 6 failed, 0 incomplete); 1 not TLS on a TLS port; 7 port checks ' && ! grep -q 'tcp.stream' '$W/s' && grep -q '^  causes: .*protocol_mismatch 3' '$W/s' &&
+           '$T' pcap --summary --json '$LO' | grep -q '\"type\":\"summary\",.*\"failed\":6,.*\"port_checks\":7,.*\"causes\":{.*\"client_cert_missing\":2'"
   check "$T: text ladder shows Wireshark frame numbers, directions and alerts" \
     sh -c "'$T' pcap --host only13.server.test '$LO' | grep -Eq '^  #[0-9]+ +client ← server +Alert +fatal protocol_version'"
   check "$T: -v lists every suite and each certificate's fields" \

@@ -171,7 +171,7 @@ objs = [json.loads(l) for l in subprocess.run([t, "pcap", "--json", cap], captur
 h = [o for o in objs if o.get("protocol") == "http"]
 assert len(h) == 1 and h[0]["http"]["status"] == 400, h
 assert h[0]["http"]["body_says"] == "No required SSL certificate was sent", h[0]["http"]
-assert "upstream_stream" in h[0], "not linked"
+assert h[0]["upstream_stream"] is not None, "not linked"
 assert h[0]["cause"] == "client_cert_missing", h[0]["cause"]
 up = [o for o in objs if o.get("stream") == h[0]["upstream_stream"] and o.get("protocol") != "http"][0]
 assert up["cause"] == "client_cert_missing" and up["rejected_after_handshake"], up.get("cause")

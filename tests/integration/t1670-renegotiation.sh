@@ -1,5 +1,5 @@
 #!/bin/bash
-# insecure_renegotiation (issue 18): a server without RFC 5746 secure
+# no_secure_renegotiation (issue 18): a server without RFC 5746 secure
 # renegotiation (gnutls-serv with %DISABLE_SAFE_RENEGOTIATION: no
 # renegotiation_info in its ServerHello) refused by OpenSSL 3 s_client and
 # curl (handshake_failure, "unsafe legacy renegotiation disabled");
@@ -26,9 +26,9 @@ for T in $TLSDIAGS; do
     sh -c "tshark -d tcp.port==5801,tls -r '$CAP' -Y 'tls.handshake.type == 1 && (tls.handshake.extension.type == 65281 || tls.handshake.ciphersuite == 0x00ff)' -T fields -e frame.number 2>/dev/null | wc -l | grep -qx 3 &&
       tshark -d tcp.port==5801,tls -r '$CAP' -Y 'tls.handshake.type == 2' -T fields -e frame.number 2>/dev/null | wc -l | grep -qx 3 &&
       [ \$(tshark -d tcp.port==5801,tls -r '$CAP' -Y 'tls.handshake.type == 2 && tls.handshake.extension.type == 65281' -T fields -e frame.number 2>/dev/null | wc -l) = 0 ]"
-  check "$T: s_client and curl (OpenSSL 3) against a server without RFC 5746: insecure_renegotiation, high, fixed on the server" \
+  check "$T: s_client and curl (OpenSSL 3) against a server without RFC 5746: no_secure_renegotiation, high, fixed on the server" \
     python3 tests/lib/assert_json.py "$T" "$CAP" \
-      "all(conn(sni=s)['cause'] == 'insecure_renegotiation' and conn(sni=s)['confidence'] == 'high' and conn(sni=s)['fix_side'] == 'server' for s in ('strict.server.test', 'curl.server.test'))" \
+      "all(conn(sni=s)['cause'] == 'no_secure_renegotiation' and conn(sni=s)['confidence'] == 'high' and conn(sni=s)['fix_side'] == 'server' for s in ('strict.server.test', 'curl.server.test'))" \
       "conn(sni='strict.server.test')['aborted_by'] == 'client'" \
       "'UnsafeLegacyServerConnect' in conn(sni='curl.server.test')['changed']['restore']" \
       "conn(sni='legacy.server.test')['cause'] == 'none'"

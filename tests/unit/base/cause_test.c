@@ -39,7 +39,7 @@ static void test_table(void **state)
         }
         assert_true(a->severity == TD_SEV_INFO || a->severity == TD_SEV_WARNING || a->severity == TD_SEV_ERROR);
         assert_true(a->sides != 0 && (a->sides & ~0xFu) == 0);
-        assert_true(a->commands != 0 && (a->commands & ~0x7u) == 0);
+        assert_true(a->commands != 0 && (a->commands & ~0x1Fu) == 0);
         for (int j = i + 1; j < TD_CAUSE_COUNT; j++) {
             if (strcmp(a->slug, td_cause_info((enum td_cause)j)->slug) == 0) {
                 fail_msg("slug %s twice", a->slug);
@@ -109,9 +109,11 @@ static void check_dir(const char *dir, unsigned command)
                     found = true;
                     if (!(td_cause_info(ids[i].cause)->commands & command)) {
                         fail_msg("%s names TD_CAUSE_%s, which base/causes.def does not mark as emitted by %s", path, id,
-                                 command == TD_CMD_PCAP   ? "PCAP"
-                                 : command == TD_CMD_CERT ? "CERT"
-                                                          : "PROBE");
+                                 command == TD_CMD_PCAP    ? "PCAP"
+                                 : command == TD_CMD_CERT  ? "CERT"
+                                 : command == TD_CMD_PROBE ? "PROBE"
+                                 : command == TD_CMD_LOG   ? "LOG"
+                                                           : "CONFIG");
                     }
                 }
             }
@@ -145,6 +147,8 @@ static void test_emitters(void **state)
     check_dir("src/lab", TD_CMD_PCAP);
     check_dir("src/cert", TD_CMD_CERT);
     check_dir("src/probe", TD_CMD_PROBE);
+    check_dir("src/config", TD_CMD_CONFIG);
+    check_dir("src/log", TD_CMD_LOG);
     /* probe passes on the warnings and errors of the cert checks */
     for (int i = 0; i < TD_CAUSE_COUNT; i++) {
         const struct td_cause_info *a = td_cause_info((enum td_cause)i);

@@ -75,10 +75,12 @@ static void test_json_escapes_hostile_bytes(void **state)
 {
     (void)state;
     struct td_buf out = {0};
-    /* quote, backslash, control byte, invalid UTF-8 (0xff, overlong c0 80), valid é */
-    static const char s[] = "a\"b\\c\x01\xff\xc0\x80\xc3\xa9";
+    /* quote, backslash, control byte, invalid UTF-8 (0xff, overlong c0 80), valid é,
+     * and a backslash the bytes had before "x41" */
+    static const char s[] = "a\"b\\c\x01\xff\xc0\x80\xc3\xa9\\x41";
     td_json_escape(&out, s, sizeof s - 1);
-    assert_string_equal(td_buf_cstr(&out), "\"a\\\"b\\\\c\\u0001\\u00ff\\u00c0\\u0080\xc3\xa9\"");
+    /* reversible: each invalid byte the text \xNN (JSON "\\xNN"), that backslash \x5c */
+    assert_string_equal(td_buf_cstr(&out), "\"a\\\"b\\\\c\\u0001\\\\xff\\\\xc0\\\\x80\xc3\xa9\\\\x5cx41\"");
     td_buf_free(&out);
 }
 

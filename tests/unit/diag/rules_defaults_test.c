@@ -232,7 +232,7 @@ static void test_client_cert_no_client_auth(void **state)
     assert_int_equal(v.cause, TD_CAUSE_CERT_UNUSABLE);
 }
 
-static void test_insecure_renegotiation(void **state)
+static void test_no_secure_renegotiation(void **state)
 {
     (void)state;
     struct td_facts f;
@@ -250,7 +250,7 @@ static void test_insecure_renegotiation(void **state)
     f.alert_version[0] = 0x0303;
     f.alert_frame[0] = 8;
     td_diagnose(&f, NULL, &v);
-    assert_int_equal(v.cause, TD_CAUSE_INSECURE_RENEGOTIATION);
+    assert_int_equal(v.cause, TD_CAUSE_NO_SECURE_RENEGOTIATION);
     assert_int_equal(v.confidence, TD_CONF_HIGH);
     assert_int_equal(v.fix_side, TD_SIDE_SERVER);
     assert_int_equal(v.aborted_by, TD_SIDE_CLIENT);
@@ -261,22 +261,22 @@ static void test_insecure_renegotiation(void **state)
     /* the server sent renegotiation_info: something else */
     f.sh_reneg = true;
     td_diagnose(&f, NULL, &v);
-    assert_int_not_equal(v.cause, TD_CAUSE_INSECURE_RENEGOTIATION);
+    assert_int_not_equal(v.cause, TD_CAUSE_NO_SECURE_RENEGOTIATION);
     /* another alert (a certificate refused by Go or Java): not this */
     f.sh_reneg = false;
     f.alert_desc[0] = 46;
     td_diagnose(&f, NULL, &v);
-    assert_int_not_equal(v.cause, TD_CAUSE_INSECURE_RENEGOTIATION);
+    assert_int_not_equal(v.cause, TD_CAUSE_NO_SECURE_RENEGOTIATION);
     /* TLS 1.3 has no renegotiation */
     f.alert_desc[0] = 40;
     f.version = 0x0304;
     td_diagnose(&f, NULL, &v);
-    assert_int_not_equal(v.cause, TD_CAUSE_INSECURE_RENEGOTIATION);
+    assert_int_not_equal(v.cause, TD_CAUSE_NO_SECURE_RENEGOTIATION);
     /* a client that did not offer it does not require it */
     f.version = 0x0303;
     f.ch_reneg = false;
     td_diagnose(&f, NULL, &v);
-    assert_int_not_equal(v.cause, TD_CAUSE_INSECURE_RENEGOTIATION);
+    assert_int_not_equal(v.cause, TD_CAUSE_NO_SECURE_RENEGOTIATION);
 }
 
 static void test_change_table(void **state)
@@ -315,7 +315,7 @@ int main(void)
         cmocka_unit_test(test_rsa_kex_removed_alone_is_a_candidate),
         cmocka_unit_test(test_rsa_kex_removed_not_when),
         cmocka_unit_test(test_client_cert_no_client_auth),
-        cmocka_unit_test(test_insecure_renegotiation),
+        cmocka_unit_test(test_no_secure_renegotiation),
         cmocka_unit_test(test_change_table),
     };
     return tl_run_tests("rules_defaults", tests);

@@ -1,0 +1,246 @@
+/* tlsdiag probe --client NAME|all HOST[:PORT]: as that client would connect. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/mem.h"
+#include "cli/cli.h"
+#include "cli/opts.h"
+#include "config/config.h"
+#include "config/client_config.h"
+#include "config/profiles.h"
+#include "probe/client.h"
+#include "report/render_client.h"
+
+#include "base/banned.h"
+
+static void help(FILE *f)
+{
+    fputs("usage: tlsdiag probe --client NAME|all [options] HOST[:PORT]...\n"
+          "\n"
+          "Sends each client profile's ClientHello (its versions, suites in order, groups, SNI rule) and\n"
+          "says whether that client connects, and if not why and what to change.\n"
+          "\n"
+          "      --client NAME      a profile (--client list shows them; with --json what each\n"
+          "                         sends), or all: the matrix\n"
+          "      --client-config F  build the client from configuration files (repeatable; Apigee\n"
+          "                         TargetEndpoint/TargetServer, Java properties, nginx, HAProxy,\n"
+          "                         Envoy) on top of --client NAME (default java8 for Apigee and Java\n"
+          "                         files, else openssl-3.0); a failure names the line to change\n"
+          "      --timeout MS       per connection (3000)\n"
+          "      --json             one JSON object per client and target\n"
+          "      --color WHEN       auto (default), always, never\n"
+          "\n"
+          "Exit status: 0 every client connects, 1 one does not, 2 usage error.\n",
+          f);
+}
+
+static int list(bool json)
+{
+    struct td_buf out = {0};
+    for (size_t i = 0; i < td_client_profile_count(); i++) {
+        const struct td_client_profile *p = td_client_profile_at(i);
+        struct td_client_plan plan;
+        char err[300];
+        if (!json) {
+            td_buf_printf(&out, "%-24s %s\n", p->name, p->stack);
+        } else if (td_client_profile_plan(p, &plan, err, sizeof err)) {
+            td_render_client_profile_json(&out, p, &plan);
+        }
+    }
+    return cli_write_buf(&out) ? TD_EXIT_OK : TD_EXIT_USAGE;
+}
+
+/* One profile against one target; its line into out. */
+static bool run_one(const struct td_client_profile *p, const char *target, const struct td_probe_opts *po, bool json,
+                    const struct td_render_opts *ro, struct td_buf *out, struct td_client_outcome *oc)
+{
+    struct td_client_plan plan;
+    char err[300], host[256] = "";
+    if (!td_client_profile_plan(p, &plan, err, sizeof err)) {
+        fprintf(stderr, "tlsdiag probe: profile %s: %s\n", p->name, err);
+        return false;
+    }
+    snprintf(host, sizeof host, "%s", target[0] == '[' ? target + 1 : target);
+    host[strcspn(host, target[0] == '[' ? "]" : ":")] = '\0';
+    struct td_client_spec spec = {p->name,         plan.versions,   plan.suites,
+                                  plan.num_suites, plan.suites13,   plan.num_suites13,
+                                  plan.groups,     plan.num_groups, td_client_sends_sni(p, host)};
+    if (!td_probe_client(target, po, &spec, oc, err, sizeof err)) {
+        fprintf(stderr, "tlsdiag probe: %s\n", err);
+        return false;
+    }
+    if (json) {
+        td_render_client_json(out, target, p, oc);
+    } else {
+        td_render_client_text(out, p, oc, ro);
+    }
+    return true;
+}
+
+static int run(const char *client, int argc, char **argv, const struct td_probe_opts *po, bool json, const char *color)
+{
+    struct td_term term;
+    td_term_detect(&term, color);
+    struct td_render_opts ro = {.color = term.color, .utf8 = term.utf8};
+    int rc = TD_EXIT_OK;
+    for (int t = optind; t < argc; t++) {
+        size_t ok = 0, n = 0;
+        unsigned conns = 0;
+        double secs = 0;
+        struct td_buf out = {0};
+        if (!json) {
+            td_render_client_header(&out, argv[t]);
+        }
+        for (size_t i = 0; i < td_client_profile_count(); i++) {
+            const struct td_client_profile *p = td_client_profile_at(i);
+            struct td_client_outcome oc;
+            if (strcmp(client, "all") != 0 && strcmp(client, p->name) != 0) {
+                continue;
+            }
+            if (!run_one(p, argv[t], po, json, &ro, &out, &oc)) {
+                td_buf_free(&out);
+                return TD_EXIT_USAGE;
+            }
+            n++, ok += oc.connects, conns += oc.connections, secs += oc.seconds;
+            cli_write_buf(&out);
+            fflush(stdout);
+        }
+        if (!json) {
+            td_render_client_total(&out, ok, n, conns, secs);
+            cli_write_buf(&out);
+        }
+        rc = ok < n ? TD_EXIT_FAILURES : rc;
+    }
+    return rc;
+}
+
+static void host_of(const char *target, char *host, size_t len)
+{
+    snprintf(host, len, "%s", target[0] == '[' ? target + 1 : target);
+    host[strcspn(host, target[0] == '[' ? "]" : ":")] = '\0';
+}
+
+/* --client-config: one client, from the files, against each target. */
+static int run_configured(const char *const *files, size_t nfiles, const char *base, int argc, char **argv,
+                          const struct td_probe_opts *po, bool json, const char *color)
+{
+    struct td_client_config *cc = td_calloc(1, sizeof *cc);
+    char err[600];
+    int rc = TD_EXIT_OK;
+    if (!td_client_config_build(files, nfiles, base, cc, err, sizeof err)) {
+        fprintf(stderr, "tlsdiag probe: %s\n", err);
+        td_client_config_free(cc);
+        free(cc);
+        return TD_EXIT_USAGE;
+    }
+    struct td_term term;
+    td_term_detect(&term, color);
+    struct td_render_opts ro = {.color = term.color, .utf8 = term.utf8};
+    for (int t = optind; t < argc && rc != TD_EXIT_USAGE; t++) {
+        char host[256];
+        host_of(argv[t], host, sizeof host);
+        struct td_client_spec spec = {
+            "the configured client", cc->plan.versions,   cc->plan.suites,
+            cc->plan.num_suites,     cc->plan.suites13,   cc->plan.num_suites13,
+            cc->plan.groups,         cc->plan.num_groups, !cc->sni_off && td_client_sends_sni(cc->base, host)};
+        struct td_client_outcome oc;
+        struct td_conf_finding blame;
+        if (!td_probe_client(argv[t], po, &spec, &oc, err, sizeof err)) {
+            fprintf(stderr, "tlsdiag probe: %s\n", err);
+            rc = TD_EXIT_USAGE;
+            break;
+        }
+        enum td_blame what = oc.connects                              ? TD_BLAME_NONE
+                             : oc.cause == TD_CAUSE_PROTOCOL_MISMATCH ? TD_BLAME_PROTOCOLS
+                             : oc.cause == TD_CAUSE_CIPHER_MISMATCH   ? TD_BLAME_CIPHERS
+                             : oc.cause == TD_CAUSE_SNI_REQUIRED      ? TD_BLAME_SNI
+                                                                      : TD_BLAME_NONE;
+        td_client_config_blame(cc, what, oc.server_versions, oc.server_suite, &blame);
+        struct td_buf out = {0};
+        if (json) {
+            td_render_client_config_json(&out, argv[t], cc, &oc, &blame);
+        } else {
+            td_render_client_config_text(&out, argv[t], cc, &oc, &blame, &ro);
+        }
+        cli_write_buf(&out);
+        rc = oc.connects ? rc : TD_EXIT_FAILURES;
+    }
+    td_client_config_free(cc);
+    free(cc);
+    return rc;
+}
+
+int cmd_probe_client(int argc, char **argv)
+{
+    enum { OPT_CLIENT = 256, OPT_TIMEOUT, OPT_JSON, OPT_COLOR, OPT_CONFIG };
+    static const struct option longopts[] = {
+        {"client", required_argument, NULL, OPT_CLIENT},
+        {"client-config", required_argument, NULL, OPT_CONFIG},
+        {"timeout", required_argument, NULL, OPT_TIMEOUT},
+        {"json", no_argument, NULL, OPT_JSON},
+        {"color", required_argument, NULL, OPT_COLOR},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    struct td_probe_opts po = {.timeout_ms = 3000};
+    const char *client = NULL, *color = "auto", *files[32];
+    size_t nfiles = 0;
+    bool json = false;
+    int opt;
+    long v;
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+        switch (opt) {
+        case 'h':
+            help(stdout);
+            return TD_EXIT_OK;
+        case OPT_CLIENT:
+            client = optarg;
+            break;
+        case OPT_CONFIG:
+            if (nfiles == sizeof files / sizeof files[0]) {
+                return cli_usage_error("probe", "at most 32 --client-config files");
+            }
+            files[nfiles++] = optarg;
+            break;
+        case OPT_TIMEOUT:
+            if (!cli_parse_long("probe", "--timeout", optarg, 1, 600000, &v)) {
+                return TD_EXIT_USAGE;
+            }
+            po.timeout_ms = (int)v;
+            break;
+        case OPT_JSON:
+            json = true;
+            break;
+        case OPT_COLOR:
+            if (!cli_parse_color("probe", optarg, &color)) {
+                return TD_EXIT_USAGE;
+            }
+            break;
+        default:
+            return cli_try_help("probe");
+        }
+    }
+    if (nfiles) {
+        if (optind >= argc) {
+            return cli_usage_error("probe", "no target given");
+        }
+        if (client && !td_client_profile_find(client)) {
+            return cli_usage_error("probe", "--client with --client-config takes a profile name (%s is none)", client);
+        }
+        return run_configured(files, nfiles, client, argc, argv, &po, json, color);
+    }
+    if (client && strcmp(client, "list") == 0) {
+        return list(json);
+    }
+    if (!client || (strcmp(client, "all") != 0 && !td_client_profile_find(client))) {
+        return cli_usage_error("probe", "--client takes all, list or a profile name (%s is none)",
+                               client ? client : "");
+    }
+    if (optind >= argc) {
+        return cli_usage_error("probe", "no target given");
+    }
+    return run(client, argc, argv, &po, json, color);
+}

@@ -1,0 +1,212 @@
+/* A handshake trace in a log: openssl s_client -msg (s_server -msg when the log says it is a server) prints every
+ * message it sends (">>>") and receives ("<<<") with its bytes in hex, e.g.
+ *     >>> TLS 1.2, Handshake [length 0083], ClientHello
+ *         01 00 00 7f 03 03 cf 2d ...
+ * The messages are rebuilt into records and fed to the TLS layer (its public
+ * API, as a capture would be), and the pcap rules judge the connection: the
+ * same facts and the same verdict as from a capture, with log line numbers as
+ * frame numbers. TLS 1.3 records are encrypted after the ServerHello (-msg
+ * prints them decrypted, not as sent): the trace stops there, as a capture
+ * without keys would. */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag/diag.h"
+#include "log/internal.h"
+#include "tls/tls.h"
+
+#include "base/banned.h"
+
+#define TRACE_MSG_MAX 65536 /* bytes of one message kept (a longer one is not fed) */
+
+struct td_log_trace {
+    struct td_limits lim;
+    struct td_tls_conn conn;
+    bool active;       /* conn initialised */
+    bool stopped;      /* an encrypted record: what follows is not what was sent */
+    bool fed_hello;    /* a ClientHello was fed */
+    bool server_hello; /* ... and a ServerHello */
+    int dir;           /* the block being read: -1 none, else enum td_role */
+    uint8_t type;      /* its record content type; 0: a record header */
+    uint16_t version;  /* record version */
+    size_t want, len;  /* bytes announced, read */
+    uint64_t line;     /* the block's first line */
+    uint8_t buf[TRACE_MSG_MAX];
+};
+
+struct td_log_trace *td_log_trace_new(void) { return td_calloc(1, sizeof(struct td_log_trace)); }
+
+/* Forgets the connection traced so far (the block being read stays). */
+static void conn_reset(struct td_log_trace *t)
+{
+    if (t->active) {
+        td_tls_conn_free(&t->conn);
+    }
+    t->active = t->stopped = t->fed_hello = t->server_hello = false;
+}
+
+static void trace_close(struct td_log_trace *t)
+{
+    conn_reset(t);
+    t->dir = -1;
+}
+
+void td_log_trace_free(struct td_log_trace *t)
+{
+    if (t) {
+        trace_close(t);
+        free(t);
+    }
+}
+
+static void feed(struct td_log_trace *t)
+{
+    if (t->dir != TD_CLIENT && t->dir != TD_SERVER) {
+        return;
+    }
+    if (!t->active) {
+        td_limits_default(&t->lim);
+        td_tls_conn_init(&t->conn, &t->lim);
+        struct td_addr c = {.family = 4, .a = {192, 0, 2, 1}}, s = {.family = 4, .a = {192, 0, 2, 2}};
+        td_tls_set_roles(&t->conn, &c, 40000, &s, 443, true);
+        t->active = true;
+    }
+    uint8_t hdr[5] = {t->type, (uint8_t)(t->version >> 8), (uint8_t)t->version, (uint8_t)(t->len >> 8),
+                      (uint8_t)t->len};
+    struct td_at at = {.frame = t->line};
+    td_tls_feed(&t->conn, (enum td_role)t->dir, hdr, sizeof hdr, &at);
+    td_tls_feed(&t->conn, (enum td_role)t->dir, t->buf, t->len, &at);
+}
+
+/* The block just read is complete: a record header (tells whether records
+ * are encrypted from now on) or a message to feed. */
+static void block_end(struct td_log_trace *t)
+{
+    if (t->dir < 0) {
+        return;
+    }
+    if (t->type == 0) {
+        t->stopped |= t->len >= 1 && t->buf[0] == 23 && t->server_hello;
+    } else if (!t->stopped && t->len == t->want && t->len > 0 && t->len <= 0xffff) {
+        if (t->type == 22 && t->buf[0] == 1 && t->dir == TD_CLIENT) {
+            if (t->fed_hello) {
+                conn_reset(t); /* a new connection: the trace is of the last one */
+            }
+            t->fed_hello = true;
+        }
+        t->server_hello |= t->type == 22 && t->buf[0] == 2;
+        if (t->fed_hello) {
+            feed(t);
+        }
+    }
+    t->dir = -1;
+}
+
+/* ">>> TLS 1.2, Handshake [length 0083], ClientHello": direction, version,
+ * content type, length. s is NUL-terminated. */
+static bool header(struct td_log_trace *t, const char *s, bool local_is_server, uint64_t lineno)
+{
+    bool out = strncmp(s, ">>> ", 4) == 0;
+    if (!out && strncmp(s, "<<< ", 4) != 0) {
+        return false;
+    }
+    static const struct {
+        const char *label;
+        uint8_t type;
+    } labels[] = {{", RecordHeader [length ", 0},
+                  {", Handshake [length ", 22},
+                  {", Alert [length ", 21},
+                  {", ChangeCipherSpec [length ", 20}};
+    const char *len_at = NULL;
+    for (size_t i = 0; i < sizeof labels / sizeof labels[0] && !len_at; i++) {
+        const char *p = strstr(s, labels[i].label);
+        if (p) {
+            len_at = p + strlen(labels[i].label);
+            t->type = labels[i].type;
+        }
+    }
+    if (!len_at) {
+        t->dir = -1; /* another block (inner content type, ...): its bytes are not fed */
+        return true;
+    }
+    char *end;
+    unsigned long want = strtoul(len_at, &end, 16);
+    if (end == len_at || *end != ']') {
+        t->dir = -1;
+        return true;
+    }
+    t->version = strncmp(s + 4, "TLS 1.0", 7) == 0   ? 0x0301
+                 : strncmp(s + 4, "TLS 1.1", 7) == 0 ? 0x0302
+                 : strncmp(s + 4, "SSL 3.0", 7) == 0 ? 0x0300
+                                                     : 0x0303;
+    t->want = want;
+    t->len = 0;
+    t->line = lineno;
+    /* s_client's ">>>" is the client's; s_server's the server's */
+    t->dir = out != local_is_server ? TD_CLIENT : TD_SERVER;
+    return true;
+}
+
+/* "    01 00 00 7f 03 03": appends the bytes; false when the line is not hex. */
+static bool hex_line(struct td_log_trace *t, const uint8_t *p, size_t n)
+{
+    size_t i = 0, got = 0;
+    while (i < n && p[i] == ' ') {
+        i++;
+    }
+    if (i < 4) {
+        return false;
+    }
+    while (i < n) {
+        if (i + 1 >= n || !isxdigit(p[i]) || !isxdigit(p[i + 1]) || (i + 2 < n && p[i + 2] != ' ')) {
+            return false;
+        }
+        char h[3] = {(char)p[i], (char)p[i + 1], 0};
+        if (t->dir >= 0 && t->len < sizeof t->buf) {
+            t->buf[t->len++] = (uint8_t)strtoul(h, NULL, 16);
+        }
+        got++;
+        i += 3;
+    }
+    return got > 0;
+}
+
+bool td_log_trace_line(struct td_log_trace *t, const uint8_t *line, size_t len, uint64_t lineno, bool local_is_server)
+{
+    if (len >= 4 && (line[0] == '>' || line[0] == '<')) {
+        char s[160];
+        size_t n = len < sizeof s - 1 ? len : sizeof s - 1;
+        td_memcopy(s, line, n);
+        s[n] = '\0';
+        block_end(t);
+        return header(t, s, local_is_server, lineno);
+    }
+    if (t->dir >= 0 && hex_line(t, line, len)) {
+        if (t->len >= t->want) {
+            block_end(t);
+        }
+        return true;
+    }
+    block_end(t);
+    return false;
+}
+
+bool td_log_trace_verdict(struct td_log_trace *t, struct td_verdict *v)
+{
+    block_end(t);
+    bool judged = false;
+    if (t->active && t->fed_hello) {
+        td_tls_end(&t->conn, "end of the trace");
+        struct td_facts *f = td_calloc(1, sizeof *f);
+        struct td_diag_opts o = {0};
+        td_facts_from_conn(f, &t->conn, &o, true);
+        td_facts_settle(f);
+        td_diagnose(f, NULL, v);
+        judged = v->cause != TD_CAUSE_NONE;
+        td_facts_free(f);
+        free(f);
+    }
+    trace_close(t);
+    return judged;
+}

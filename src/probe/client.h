@@ -1,0 +1,45 @@
+/* tlsdiag probe --client: will this client get through? The client is given
+ * as what its ClientHello carries (config/profiles.h resolves a profile into
+ * it); tlsdiag sends that ClientHello with its own builder (tls/hello_build.h)
+ * and, when the server refuses it, finds out why with a few more hellos: the
+ * same with SNI, every suite, every group, each other version. */
+#ifndef TD_PROBE_CLIENT_H
+#define TD_PROBE_CLIENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/cause.h"
+#include "probe/probe.h"
+
+struct td_client_spec {
+    const char *name;
+    unsigned versions;      /* bits: 1 SSLv3, 2 TLS 1.0, 4 TLS 1.1, 8 TLS 1.2, 16 TLS 1.3 */
+    const uint16_t *suites; /* TLS 1.2 and below, in order */
+    size_t num_suites;
+    const uint16_t *suites13;
+    size_t num_suites13;
+    const uint16_t *groups;
+    size_t num_groups;
+    bool send_sni; /* does this client send server_name for this host */
+};
+
+struct td_client_outcome {
+    bool reachable;
+    bool connects;
+    uint16_t version, suite, group; /* what the server chose when it connects */
+    enum td_cause cause;            /* why not: protocol_mismatch, cipher_mismatch, group_mismatch, sni_required, ... */
+    unsigned server_versions;       /* protocol_mismatch: the versions the server accepts (bits as above) */
+    uint16_t server_suite;          /* cipher_mismatch: a suite the server accepts */
+    char why[600];
+    char fix[600];
+    unsigned connections;
+    double seconds;
+};
+
+/* false only for a target that is not HOST[:PORT] (err filled). */
+bool td_probe_client(const char *target, const struct td_probe_opts *o, const struct td_client_spec *c,
+                     struct td_client_outcome *out, char *err, size_t err_len);
+
+#endif

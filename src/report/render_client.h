@@ -1,0 +1,29 @@
+/* tlsdiag probe --client: one line (or JSON object) per client profile:
+ * connects or not, what was negotiated, and for a failure the cause and fix. */
+#ifndef TD_REPORT_RENDER_CLIENT_H
+#define TD_REPORT_RENDER_CLIENT_H
+
+#include "base/mem.h"
+#include "config/client_config.h"
+#include "config/profiles.h"
+#include "probe/client.h"
+#include "report/report.h"
+
+void td_render_client_header(struct td_buf *out, const char *target);
+void td_render_client_text(struct td_buf *out, const struct td_client_profile *p, const struct td_client_outcome *c,
+                           const struct td_render_opts *o);
+/* One JSON object and a newline. */
+void td_render_client_json(struct td_buf *out, const char *target, const struct td_client_profile *p,
+                           const struct td_client_outcome *c);
+/* --client list --json: a profile as its ClientHello carries it (names), one object and a newline. */
+void td_render_client_profile_json(struct td_buf *out, const struct td_client_profile *p,
+                                   const struct td_client_plan *plan);
+/* --client-config: the client the files make, and for a failure the setting to change. */
+void td_render_client_config_text(struct td_buf *out, const char *target, const struct td_client_config *cc,
+                                  const struct td_client_outcome *c, const struct td_conf_finding *blame,
+                                  const struct td_render_opts *o);
+void td_render_client_config_json(struct td_buf *out, const char *target, const struct td_client_config *cc,
+                                  const struct td_client_outcome *c, const struct td_conf_finding *blame);
+void td_render_client_total(struct td_buf *out, size_t ok, size_t n, unsigned connections, double seconds);
+
+#endif

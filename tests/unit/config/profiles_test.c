@@ -1,0 +1,90 @@
+/* The client profiles: every name of every row resolves (a typo in a suite or
+ * group name fails here, not at a customer's), each row offers something for
+ * each version it claims, names are unique, and the SNI rules hold. */
+#include "testlib.h"
+
+#include <string.h>
+
+#include "config/config.h"
+#include "config/profiles.h"
+#include "tls/names.h"
+
+static void test_rows(void **state)
+{
+    (void)state;
+    static const char *const required[] = {
+        "java8",       "java11",      "java17", "java21",  "openssl-1.0.2", "openssl-1.1.1",
+        "openssl-3.0", "openssl-3.5", "curl",   "go-1.21", "go-1.22",       "go-1.24",
+        "python-3.12", "node-20",     "chrome", "firefox", "android-7",     "windows-schannel-2012r2"};
+    for (size_t i = 0; i < sizeof required / sizeof required[0]; i++) {
+        if (!td_client_profile_find(required[i])) {
+            fail_msg("no profile %s", required[i]);
+        }
+    }
+    for (size_t i = 0; i < td_client_profile_count(); i++) {
+        const struct td_client_profile *p = td_client_profile_at(i);
+        struct td_client_plan plan;
+        char err[200];
+        if (!td_client_profile_plan(p, &plan, err, sizeof err)) {
+            fail_msg("%s: %s", p->name, err);
+        }
+        assert_true(plan.num_groups > 0);
+        if (p->versions & (TD_V_TLS12 | TD_V_TLS11 | TD_V_TLS10)) {
+            assert_true(plan.num_suites > 0);
+        }
+        if (p->versions & TD_V_TLS13) {
+            assert_true(plan.num_suites13 > 0);
+        }
+        for (size_t k = 0; k < plan.num_suites13; k++) {
+            assert_int_equal(td_conf_suite_versions(plan.suites13[k]), TD_V_TLS13);
+        }
+        for (size_t j = i + 1; j < td_client_profile_count(); j++) {
+            assert_string_not_equal(p->name, td_client_profile_at(j)->name);
+        }
+    }
+    assert_null(td_client_profile_find("java7"));
+}
+
+static bool offers(const char *profile, uint16_t suite)
+{
+    struct td_client_plan plan;
+    char err[200];
+    assert_true(td_client_profile_plan(td_client_profile_find(profile), &plan, err, sizeof err));
+    for (size_t i = 0; i < plan.num_suites; i++) {
+        if (plan.suites[i] == suite) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The facts the playbook's failures turn on. */
+static void test_facts(void **state)
+{
+    (void)state;
+    assert_true(offers("go-1.21", 0x009c));        /* TLS_RSA_WITH_AES_128_GCM_SHA256 */
+    assert_false(offers("go-1.22", 0x009c));       /* RSA key exchange gone from the defaults */
+    assert_false(offers("python-3.12", 0x009c));   /* ECDH+/DHE+ only */
+    assert_true(offers("node-20", 0x009c));        /* HIGH */
+    assert_true(offers("java8", 0xc030));          /* ECDHE-RSA-AES256-GCM-SHA384 */
+    assert_false(offers("java8-limited", 0xc030)); /* no AES-256 without the unlimited policy */
+    assert_false(offers("java8", 0xcca8));         /* no ChaCha20 before JDK 12 */
+    assert_true(offers("java17", 0xcca8));
+    assert_false(offers("windows-schannel-2012r2", 0xc02f)); /* no ECDHE_RSA with GCM */
+    const struct td_client_profile *j = td_client_profile_find("java17"), *o = td_client_profile_find("openssl-3.0");
+    assert_false(td_client_sends_sni(j, "localhost")); /* Java: none for dot-less names */
+    assert_true(td_client_sends_sni(o, "localhost"));
+    assert_true(td_client_sends_sni(j, "api.example.com"));
+    assert_false(td_client_sends_sni(o, "192.0.2.1"));
+    assert_false(td_client_sends_sni(o, "2001:db8::1"));
+    assert_false(td_client_profile_find("java8")->versions & TD_V_TLS13);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_rows),
+        cmocka_unit_test(test_facts),
+    };
+    return tl_run_tests("config/profiles", tests);
+}
