@@ -19,6 +19,8 @@ struct td_dir_coverage {
     uint64_t acked_missing; /* bytes the peer acknowledged that the capture does not hold */
     uint64_t gap_bytes;     /* bytes missing for any reason */
     bool acked;             /* the peer's ACKs for this direction were captured */
+    uint64_t unacked_bytes; /* bytes captured at the end of this direction that the peer's highest ACK never
+                             * covered (a segment lost on the path after the capture point) */
 };
 
 struct td_coverage {

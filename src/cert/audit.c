@@ -52,6 +52,7 @@ static void check_chain(struct td_audit *c, const struct td_cert_chain *ch)
         td_check_crypto(c, node, td_entry_self_signed(e));
         td_check_usage(c, node, i, i == 0);
     }
+    td_check_inspection(c, ch);
     if (c->o->host && c->o->host[0]) {
         td_check_name(c, (int)ch->nodes[0]);
     }

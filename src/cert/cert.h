@@ -88,6 +88,14 @@ struct td_chain_check {
  * tlsdiag cert --ca, probe --ca and pcap --ca. td_castore_load reads one from
  * PATH in any format td_certset_add_path reads (no password: JKS trusted
  * entries and unencrypted PKCS#12 only); NULL with err when it holds none. */
+/* The TLS-inspection product whose CA issued a certificate, from its issuer
+ * (or subject) DN: "Zscaler", "Netskope", ...; NULL when none matches. */
+const char *td_inspection_vendor(const char *dn);
+/* A public CA whose certificates issued after a cut-off (not_before, epoch)
+ * browser and Java stores distrust although its root is still there: its
+ * owner ("Entrust", ...) and, in *who, which stores since when; NULL: none. */
+const char *td_distrusted_ca(const char *dn, int64_t not_before, const char **who);
+
 struct td_certset;
 struct td_certset *td_castore_load(const char *path, char *err, size_t err_len);
 void td_castore_free(struct td_certset *s);

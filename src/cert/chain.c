@@ -160,6 +160,7 @@ static bool is_unusable(enum td_cause c)
     switch (c) {
     case TD_CAUSE_WEAK_SIGNATURE:
     case TD_CAUSE_WRONG_USAGE:
+    case TD_CAUSE_CLIENT_CERT_NO_CLIENT_AUTH:
     case TD_CAUSE_INVALID_CA:
     case TD_CAUSE_WEAK_KEY:
         return true;

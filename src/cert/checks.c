@@ -219,7 +219,9 @@ static void leaf_usage(struct td_audit *c, int node, uint32_t flags, bool client
         uint32_t x = X509_get_extended_key_usage(e->x);
         uint32_t need = client ? XKU_SSL_CLIENT : XKU_SSL_SERVER;
         if (!(x & (need | XKU_ANYEKU))) {
-            td_audit_add(c->r, TD_CAUSE_WRONG_USAGE, TD_SEV_ERROR, node,
+            /* A client certificate without clientAuth: since 2026 mostly a
+             * renewed public TLS certificate (serverAuth only). */
+            td_audit_add(c->r, client ? TD_CAUSE_CLIENT_CERT_NO_CLIENT_AUTH : TD_CAUSE_WRONG_USAGE, TD_SEV_ERROR, node,
                          client ? "Reissue it with extendedKeyUsage clientAuth."
                                 : "Reissue it with extendedKeyUsage serverAuth.",
                          "%s has extendedKeyUsage %s but not %s: peers refuse it as a %s certificate",
@@ -231,7 +233,8 @@ static void leaf_usage(struct td_audit *c, int node, uint32_t flags, bool client
         uint32_t u = X509_get_key_usage(e->x);
         bool rsa = strncmp(n->info.key, "RSA", 3) == 0;
         if (!(u & KU_DIGITAL_SIGNATURE) && !(rsa && !client && (u & KU_KEY_ENCIPHERMENT))) {
-            td_audit_add(c->r, TD_CAUSE_WRONG_USAGE, TD_SEV_ERROR, node,
+            /* a client signs its CertificateVerify: digitalSignature it must have */
+            td_audit_add(c->r, client ? TD_CAUSE_CLIENT_CERT_NO_CLIENT_AUTH : TD_CAUSE_WRONG_USAGE, TD_SEV_ERROR, node,
                          "Reissue it with keyUsage digitalSignature (and keyEncipherment for RSA).",
                          "%s has keyUsage %s, without digitalSignature: it cannot sign a TLS handshake",
                          td_audit_who(c, node, w, sizeof w), n->key_usage[0] ? n->key_usage : "(none)");
@@ -430,4 +433,44 @@ void td_check_order(struct td_audit *c, const struct td_cert_chain *ch, int grou
         }
         stray_entry(c, ch, i);
     }
+}
+
+/* The leaf issued by a public CA the stores distrust for certificates issued
+ * after a date (the root itself is still trusted: path validation passes). */
+static void check_distrusted(struct td_audit *c, const struct td_cert_chain *ch)
+{
+    char w[600];
+    for (size_t i = 0; i < ch->len; i++) {
+        const struct td_cert_info *ci = &c->r->nodes[ch->nodes[i]].info;
+        const struct td_cert_info *leaf = &c->r->nodes[ch->nodes[0]].info;
+        const char *who = NULL;
+        const char *owner = td_distrusted_ca(ci->issuer, leaf->not_before_epoch, &who);
+        if (owner) {
+            td_audit_add(c->r, TD_CAUSE_DISTRUSTED_CA, TD_SEV_WARNING, (int)ch->nodes[0],
+                         "Replace it with a certificate from a CA the clients still trust for new certificates.",
+                         "%s chains to %s (%s), whose certificates issued after the cut-off are distrusted: %s; it "
+                         "was issued %s",
+                         td_audit_who(c, (int)ch->nodes[0], w, sizeof w), ci->issuer, owner, who, leaf->not_before);
+            return;
+        }
+    }
+}
+
+void td_check_inspection(struct td_audit *c, const struct td_cert_chain *ch)
+{
+    char w[600];
+    for (size_t i = 0; i < ch->len; i++) {
+        int node = (int)ch->nodes[i];
+        const struct td_cert_info *ci = &c->r->nodes[node].info;
+        const char *vendor = td_inspection_vendor(ci->issuer);
+        if (vendor) {
+            td_audit_add(c->r, TD_CAUSE_TLS_INSPECTION_CA, TD_SEV_WARNING, node,
+                         "Trust the proxy's CA on the client (its truststore), or have the proxy bypass this host.",
+                         "%s is issued by %s, the CA of a TLS-inspection proxy (%s): the certificate the client sees "
+                         "is the proxy's, not the server's",
+                         td_audit_who(c, node, w, sizeof w), ci->issuer, vendor);
+            return; /* once per chain: the lowest such certificate */
+        }
+    }
+    check_distrusted(c, ch);
 }

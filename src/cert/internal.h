@@ -102,6 +102,8 @@ void td_check_validity(struct td_audit *c, int node, bool in_chain, bool leaf);
 void td_check_name(struct td_audit *c, int node);
 void td_check_crypto(struct td_audit *c, int node, bool self);
 void td_check_usage(struct td_audit *c, int node, size_t depth, bool leaf);
+/* A certificate of the chain issued by a TLS-inspection proxy's CA (inspection.c's table). */
+void td_check_inspection(struct td_audit *c, const struct td_cert_chain *ch);
 void td_check_keys(struct td_audit *c, const struct td_cert_chain *ch, int leaf_entry);
 void td_check_order(struct td_audit *c, const struct td_cert_chain *ch, int group);
 /* X509_check_ip_asc, else X509_check_host (RFC 6125, no partial wildcards);

@@ -27,6 +27,17 @@ struct td_evidence {
     char what[240];
 };
 
+/* A default change a cause matches (diag/changes.c): what changed, in which
+ * versions, and the switch that restores the old default. Static. */
+struct td_facts;
+struct td_change {
+    enum td_cause cause;
+    bool (*applies)(const struct td_facts *f); /* NULL: whenever the cause is the verdict */
+    const char *what, *restore;
+};
+/* The change the verdict's cause and facts match; NULL: none known. */
+const struct td_change *td_change_find(enum td_cause c, const struct td_facts *f);
+
 struct td_verdict {
     enum td_cause cause;
     enum td_confidence confidence;
@@ -48,6 +59,7 @@ struct td_verdict {
     enum td_cause also[TD_MAX_ALSO];
     char also_why[TD_MAX_ALSO][200];
     size_t num_also;
+    const struct td_change *changed; /* the default change this cause matches, or NULL */
 };
 
 /* What the whole capture shows about one server endpoint. */
@@ -71,6 +83,10 @@ struct td_server_view {
      * a lone leaf issued by one of them lacks a root, not an intermediate. */
     char roots[4][160];
     size_t num_roots;
+    /* The schemes it signed its TLS 1.2 ServerKeyExchange with: they tell its key type. */
+    uint16_t sigalgs[8];
+    size_t num_sigalgs;
+    uint64_t sigalg_frame; /* the first such ServerKeyExchange */
 };
 
 /* Everything the rules look at, copied out of the connection (it is freed
@@ -89,10 +105,22 @@ struct td_facts {
     bool sni;
     char sni_name[256];
     bool name_is_address; /* no SNI nor --host: the certificate was checked against server_ip */
+    size_t ch_num_alpn;
+    char ch_alpn[128];         /* the protocols offered, "h2, http/1.1" (cut at 127 bytes) */
+    bool ch_reneg, ch_ems;     /* renegotiation_info (or its SCSV), extended_master_secret */
+    bool ch_ech;               /* encrypted_client_hello (0xfe0d): the SNI above is the outer one */
+    struct td_u16s ch_sigalgs; /* signature_algorithms */
+    uint32_t ch_len;           /* the ClientHello on the wire: record header, handshake header, body */
+    uint16_t ch_pq_share;      /* the first post-quantum (hybrid) key share offered, 0: none */
     /* ServerHello / HelloRetryRequest */
     bool have_sh, hrr;
     uint64_t sh_frame, hrr_frame;
     uint16_t version, suite, hrr_group, sh_group;
+    bool ch2_seen, ch2_has_hrr_share; /* the ClientHello after the HelloRetryRequest; its key share for hrr_group */
+    uint64_t ch2_frame;
+    bool sh_reneg, sh_ems; /* the ServerHello's renegotiation_info, extended_master_secret */
+    uint16_t ske_sigalg;   /* TLS 1.2 ServerKeyExchange: the scheme the server signed with (0: none seen) */
+    uint64_t ske_frame;
     /* server certificate */
     bool have_cert;
     uint64_t cert_frame;

@@ -221,6 +221,36 @@ static void any_message(struct td_facts *f, const struct td_msg *m, enum td_role
     }
 }
 
+/* The post-quantum key-exchange groups (ML-KEM, FIPS 203; the Kyber drafts
+ * Chrome 124-130 sent): each key share is 800 bytes or more, and pushes the
+ * ClientHello past one TCP segment. */
+static bool group_is_pq(uint16_t g)
+{
+    switch (g) {
+    case TD_GROUP_MLKEM512:
+    case TD_GROUP_MLKEM768:
+    case TD_GROUP_MLKEM1024:
+    case TD_GROUP_SECP256R1MLKEM768:
+    case TD_GROUP_X25519MLKEM768:
+    case TD_GROUP_SECP384R1MLKEM1024:
+    case TD_GROUP_X25519KYBER768DRAFT00:
+    case TD_GROUP_SECP256R1KYBER768DRAFT00:
+        return true;
+    default:
+        return false;
+    }
+}
+
+static bool has_suite(const struct td_u16s *s, uint16_t x)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        if (s->v[i] == x) {
+            return true;
+        }
+    }
+    return false;
+}
+
 static void client_hello(struct td_facts *f, const struct td_msg *m)
 {
     const struct td_client_hello *ch = m->u.ch;
@@ -232,8 +262,21 @@ static void client_hello(struct td_facts *f, const struct td_msg *m)
     copy_u16s(&f->ch_suites, &ch->suites);
     copy_u16s(&f->ch_groups, &ch->groups);
     copy_u16s(&f->ch_key_shares, &ch->key_shares);
+    copy_u16s(&f->ch_sigalgs, &ch->sigalgs);
     f->sni = ch->has_sni && ch->sni;
     snprintf(f->sni_name, sizeof f->sni_name, "%s", ch->sni ? ch->sni : "");
+    f->ch_num_alpn = ch->alpn.n;
+    for (size_t i = 0; i < ch->alpn.n; i++) {
+        size_t n = strlen(f->ch_alpn);
+        snprintf(f->ch_alpn + n, sizeof f->ch_alpn - n, "%s%s", i ? ", " : "", ch->alpn.v[i]);
+    }
+    f->ch_reneg = ch->has_reneg || has_suite(&ch->suites, TD_SUITE_EMPTY_RENEGOTIATION_INFO_SCSV);
+    f->ch_ems = ch->has_ems;
+    f->ch_ech = ch->has_ech;
+    f->ch_len = m->length + 4 + 5; /* one record: its header and the handshake header */
+    for (size_t i = 0; i < ch->key_shares.n && !f->ch_pq_share; i++) {
+        f->ch_pq_share = group_is_pq(ch->key_shares.v[i]) ? ch->key_shares.v[i] : 0;
+    }
 }
 
 /* A Certificate: the server's (order, roots, chain checks) or the client's. */
@@ -269,6 +312,11 @@ static void handshake(struct walk *w, const struct td_msg *m)
     struct td_facts *f = w->f;
     if (m->hs_type == TD_HS_CLIENT_HELLO && !f->have_ch && m->u.ch) {
         client_hello(f, m);
+    } else if (m->hs_type == TD_HS_CLIENT_HELLO && f->hrr && !f->ch2_seen && m->u.ch) {
+        /* the second ClientHello, after the HelloRetryRequest (RFC 8446 4.1.2) */
+        f->ch2_seen = true;
+        f->ch2_frame = m->frame;
+        f->ch2_has_hrr_share = has_suite(&m->u.ch->key_shares, f->hrr_group);
     } else if (m->hs_type == TD_HS_HELLO_RETRY_REQUEST && m->u.sh) {
         f->hrr = true;
         f->hrr_frame = m->frame;
@@ -279,6 +327,14 @@ static void handshake(struct walk *w, const struct td_msg *m)
         f->version = m->u.sh->version;
         f->suite = m->u.sh->suite;
         f->sh_group = m->u.sh->key_share_group;
+        f->sh_reneg = m->u.sh->has_reneg;
+        f->sh_ems = m->u.sh->has_ems;
+    } else if (m->hs_type == TD_HS_SERVER_KEY_EXCHANGE && m->u.ske && m->u.ske->sigalg && !f->ske_sigalg) {
+        f->ske_sigalg = m->u.ske->sigalg;
+        f->ske_frame = m->frame;
+        if (m->u.ske->kind == TD_SKE_ECDHE && !f->sh_group) {
+            f->sh_group = m->u.ske->group;
+        }
     } else if (m->hs_type == TD_HS_SERVER_KEY_EXCHANGE && m->u.ske && m->u.ske->kind == TD_SKE_ECDHE && !f->sh_group) {
         f->sh_group = m->u.ske->group; /* TLS 1.2: the curve the server chose */
     } else if (m->hs_type == TD_HS_CERTIFICATE && m->u.cert) {
@@ -395,7 +451,8 @@ void td_facts_free(struct td_facts *f)
     free(f->ch_suites.v);
     free(f->ch_groups.v);
     free(f->ch_key_shares.v);
-    f->ch_suites.v = f->ch_groups.v = f->ch_key_shares.v = NULL;
+    free(f->ch_sigalgs.v);
+    f->ch_suites.v = f->ch_groups.v = f->ch_key_shares.v = f->ch_sigalgs.v = NULL;
 }
 
 static void add_u16(uint16_t *set, size_t *n, size_t cap, uint16_t v)
@@ -450,6 +507,12 @@ void td_server_view_add(struct td_server_view *v, const struct td_facts *f)
     }
     if (f->sh_group) {
         add_u16(v->groups, &v->num_groups, 16, f->sh_group);
+    }
+    if (f->ske_sigalg && !v->sigalg_frame) {
+        v->sigalg_frame = f->ske_frame;
+    }
+    if (f->ske_sigalg) {
+        add_u16(v->sigalgs, &v->num_sigalgs, sizeof v->sigalgs / sizeof v->sigalgs[0], f->ske_sigalg);
     }
     if (!v->example_frame) {
         char a[48], b[48];

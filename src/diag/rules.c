@@ -47,13 +47,20 @@ static const td_rule rules[] = {
     td_rule_not_tls,
     td_rule_malformed,
     td_rule_no_hello,
+    td_rule_hello_too_large,
     td_rule_silence,
     td_rule_gap,
     td_rule_client_cert,
+    td_rule_alert_named,
+    td_rule_no_secure_reneg,
     td_rule_version,
+    td_rule_inspection_ca,
     td_rule_server_cert,
     td_rule_group,
+    td_rule_hrr,
     td_rule_unusable_offer,
+    td_rule_rsa_kex,
+    td_rule_signature,
     td_rule_sni,
     td_rule_cipher,
     td_rule_tls13_rejected,
@@ -168,5 +175,6 @@ void td_diagnose(const struct td_facts *f, const struct td_server_view *sv, stru
         }
     }
     settle_aborted_by(f, out);
+    out->changed = td_change_find(out->cause, f);
     out->rejected_after_handshake = after && out->cause != TD_CAUSE_NONE;
 }

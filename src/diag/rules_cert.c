@@ -150,6 +150,9 @@ bool td_rule_client_cert(const struct td_facts *f, const struct td_server_view *
         FIX(v, "client: renew the certificate %s (serial %s).", v->cert.subject, v->cert.serial);
         return true;
     }
+    if (f->client_chain.unusable == TD_CAUSE_CLIENT_CERT_NO_CLIENT_AUTH) {
+        return td_client_cert_no_client_auth(f, v);
+    }
     if (f->client_chain.unusable != TD_CAUSE_NONE &&
         !(f->alert[TD_SERVER] && f->alert_desc[TD_SERVER] == TD_ALERT_UNKNOWN_CA)) {
         verdict(v, TD_CAUSE_CERT_UNUSABLE, TD_CONF_MEDIUM, TD_SIDE_CLIENT);

@@ -25,12 +25,32 @@ bool td_rule_malformed(const struct td_facts *f, const struct td_server_view *sv
 bool td_rule_no_hello(const struct td_facts *f, const struct td_server_view *sv, struct td_verdict *v);
 bool td_rule_silence(const struct td_facts *f, const struct td_server_view *sv, struct td_verdict *v);
 bool td_rule_gap(const struct td_facts *f, const struct td_server_view *sv, struct td_verdict *v);
+/* rules_middlebox.c: a ClientHello of several segments the path never took whole. */
+bool td_rule_hello_too_large(const struct td_facts *f, const struct td_server_view *sv, struct td_verdict *v);
+/* ... and a server certificate re-signed by a TLS-inspection proxy the client does not trust. */
+bool td_rule_inspection_ca(const struct td_facts *f, const struct td_server_view *sv, struct td_verdict *v);
 /* rules_offer.c: what the ClientHello offers against what the server takes. */
 bool td_rule_version(const struct td_facts *f, const struct td_server_view *sv, struct td_verdict *v);
 bool td_rule_group(const struct td_facts *f, const struct td_server_view *sv, struct td_verdict *v);
 bool td_rule_unusable_offer(const struct td_facts *f, const struct td_server_view *sv, struct td_verdict *v);
 bool td_rule_sni(const struct td_facts *f, const struct td_server_view *sv, struct td_verdict *v);
 bool td_rule_cipher(const struct td_facts *f, const struct td_server_view *sv, struct td_verdict *v);
+/* rules_alerts.c: refusals whose alert names the ClientHello field (ALPN, SNI, fallback SCSV). */
+bool td_rule_alert_named(const struct td_facts *f, const struct td_server_view *sv, struct td_verdict *v);
+/* rules_defaults.c: a default one side changed in an upgrade (RSA key exchange, secure renegotiation). */
+bool td_rule_rsa_kex(const struct td_facts *f, const struct td_server_view *sv, struct td_verdict *v);
+bool td_suite_is_rsa_kex(uint16_t s);
+bool td_rule_no_secure_reneg(const struct td_facts *f, const struct td_server_view *sv, struct td_verdict *v);
+/* A ClientHello that could negotiate TLS 1.2 or older without any TLS_RSA_* suite. */
+bool td_offer_lacks_rsa_kex(const struct td_facts *f);
+/* rules_signature.c: no signature scheme both sides accept. */
+bool td_rule_signature(const struct td_facts *f, const struct td_server_view *sv, struct td_verdict *v);
+/* rules_defaults.c, called by the client-certificate rule: a client
+ * certificate without clientAuth (or digitalSignature), refused (v has the
+ * CertificateRequest, the Certificate and the alert already). */
+bool td_client_cert_no_client_auth(const struct td_facts *f, struct td_verdict *v);
+/* rules_hrr.c: the handshake died after a HelloRetryRequest for a group the client lists. */
+bool td_rule_hrr(const struct td_facts *f, const struct td_server_view *sv, struct td_verdict *v);
 /* rules_cert.c: the client's and the server's certificates. */
 bool td_rule_client_cert(const struct td_facts *f, const struct td_server_view *sv, struct td_verdict *v);
 bool td_rule_server_cert(const struct td_facts *f, const struct td_server_view *sv, struct td_verdict *v);

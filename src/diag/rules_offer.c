@@ -404,6 +404,12 @@ bool td_rule_cipher(const struct td_facts *f, const struct td_server_view *sv, s
             f->alert[TD_SERVER] ? "handshake_failure" : "a close", td_offered(f, o, sizeof o));
         FIX(v, "compare the client's %zu suites (tlsdiag pcap -v) with the server's configured ciphers.",
             f->ch_suites.n);
+        if (td_offer_lacks_rsa_kex(f)) {
+            /* A client without TLS_RSA_* (Go >= 1.22, JDK 24) against a
+             * server that takes only RSA key exchange: the commonest cipher
+             * mismatch since 2024, unprovable without the server's view. */
+            td_verdict_candidate(v, TD_CAUSE_RSA_KEX_REMOVED);
+        }
         td_verdict_candidate(v, TD_CAUSE_GROUP_MISMATCH);
         if (!f->sni) {
             td_verdict_candidate(v, TD_CAUSE_SNI_REQUIRED);

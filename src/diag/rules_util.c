@@ -115,8 +115,11 @@ const char *td_offered(const struct td_facts *f, char *out, size_t len)
 void td_verdict_hello(struct td_verdict *v, const struct td_facts *f)
 {
     char o[100];
-    td_verdict_evidence(v, f->ch_frame, "ClientHello offers %s, %zu suites, %s", td_offered(f, o, sizeof o),
-                        f->ch_suites.n, f->sni ? f->sni_name : "no SNI");
+    /* With encrypted_client_hello (0xfe0d) the SNI in clear is the outer,
+     * public name: the name the client wants is inside, unseen without keys. */
+    td_verdict_evidence(v, f->ch_frame, "ClientHello offers %s, %zu suites, %s%s", td_offered(f, o, sizeof o),
+                        f->ch_suites.n, f->sni ? f->sni_name : "no SNI",
+                        f->ch_ech ? " (ECH: the outer, public name; the real one is encrypted)" : "");
 }
 
 /* "the capture holds the server's direction only; ..." */

@@ -1,4 +1,4 @@
-/* The lab: a scenario is a row of the table below (server settings, up to
+/* The lab: a scenario is a row of the table in scenarios.c (server settings, up to
  * three client connections). run_tls() drives a real OpenSSL client and a
  * real OpenSSL server through memory BIOs; every flight each one writes goes
  * through the TCP simulator into the capture, and into the other's input. */
@@ -9,180 +9,11 @@
 #include <string.h>
 
 #include "base/mem.h"
-#include "lab/lab.h"
-#include "lab/pki.h"
+#include "lab/hooks.h"
+#include "lab/internal.h"
 #include "lab/tcpsim.h"
 
 #include "base/banned.h"
-
-enum chain_kind { CHAIN_FULL, CHAIN_LEAF_ONLY, CHAIN_WRONG_ORDER };
-enum srv_mode { SM_TLS, SM_RESET, SM_SILENT };
-
-struct srv_cfg {
-    int min, max;
-    const char *ciphers, *suites, *groups;
-    enum td_lab_cert cert; /* LC_NONE: LC_GOOD */
-    enum chain_kind chain;
-    bool need_sni, client_auth;
-    bool client_auth_optional; /* with client_auth: ask, do not require (GnuTLS's, Java's, IIS's default) */
-    enum srv_mode mode;
-};
-
-struct cli_cfg {
-    bool used;
-    int min, max;
-    const char *ciphers, *suites, *groups;
-    const char *sni;       /* NULL: no server_name */
-    const char *host;      /* the name checked against the certificate */
-    enum td_lab_cert cert; /* client certificate */
-    bool plain_http;       /* speaks HTTP to the TLS port */
-};
-
-struct scenario {
-    struct td_lab_info info;
-    struct srv_cfg srv;
-    struct cli_cfg cli[3];
-};
-
-#define V12 .min = TLS1_2_VERSION, .max = TLS1_2_VERSION
-#define V13 .min = TLS1_3_VERSION, .max = TLS1_3_VERSION
-#define NAME .sni = "server.lab.test", .host = "server.lab.test"
-#define CLI(...)                                                                                                       \
-    {                                                                                                                  \
-        .used = true, __VA_ARGS__                                                                                      \
-    }
-
-static const struct scenario table[] = {
-    {{"ok-tls12", TD_CAUSE_NONE, "TLS 1.2", "control: a good handshake"}, {V12}, {CLI(V12, NAME)}},
-    {{"ok-tls13", TD_CAUSE_NONE, "TLS 1.3", "control: a good handshake"}, {V13}, {CLI(V13, NAME)}},
-    {{"ok-mtls-tls13", TD_CAUSE_NONE, "TLS 1.3", "control: mutual TLS with a good client certificate"},
-     {V13, .client_auth = true},
-     {CLI(V13, NAME, .cert = LC_CLIENT)}},
-    {{"protocol-tls10-server", TD_CAUSE_PROTOCOL_MISMATCH, "TLS 1.0", "a TLS 1.0-only server, a TLS 1.2+ client"},
-     {.min = TLS1_VERSION, .max = TLS1_VERSION, .ciphers = "DEFAULT:@SECLEVEL=0"},
-     {CLI(.min = TLS1_2_VERSION, NAME)}},
-    {{"protocol-tls13-server", TD_CAUSE_PROTOCOL_MISMATCH, "TLS 1.3", "a TLS 1.3-only server, a TLS 1.2 client"},
-     {V13},
-     {CLI(V12, NAME)}},
-    {{"cipher-tls12", TD_CAUSE_CIPHER_MISMATCH, "TLS 1.2", "no cipher suite in common"},
-     {V12, .ciphers = "ECDHE-ECDSA-AES256-GCM-SHA384"},
-     {CLI(V12, NAME, .ciphers = "ECDHE-ECDSA-CHACHA20-POLY1305")}},
-    {{"cipher-tls13", TD_CAUSE_CIPHER_MISMATCH, "TLS 1.3", "no TLS 1.3 cipher suite in common"},
-     {V13, .suites = "TLS_AES_256_GCM_SHA384"},
-     {CLI(V13, NAME), CLI(V13, NAME, .suites = "TLS_CHACHA20_POLY1305_SHA256")}},
-    {{"group-tls12", TD_CAUSE_GROUP_MISMATCH, "TLS 1.2", "no key-exchange group in common"},
-     {V12, .groups = "secp384r1"},
-     {CLI(V12, NAME), CLI(V12, NAME, .groups = "X25519")}},
-    {{"group-tls13", TD_CAUSE_GROUP_MISMATCH, "TLS 1.3", "no key-exchange group in common"},
-     {V13, .groups = "secp384r1"},
-     {CLI(V13, NAME), CLI(V13, NAME, .groups = "X25519")}},
-    {{"sni-required-tls12", TD_CAUSE_SNI_REQUIRED, "TLS 1.2", "the server refuses clients without SNI"},
-     {V12, .need_sni = true},
-     {CLI(V12, NAME), CLI(V12, .host = "server.lab.test")}},
-    {{"sni-required-tls13", TD_CAUSE_SNI_REQUIRED, "TLS 1.3", "the server refuses clients without SNI"},
-     {V13, .need_sni = true},
-     {CLI(V13, NAME), CLI(V13, .host = "server.lab.test")}},
-    {{"hostname-tls12", TD_CAUSE_HOSTNAME_MISMATCH, "TLS 1.2", "the certificate does not name the host"},
-     {V12},
-     {CLI(V12, .sni = "wrong.lab.test", .host = "wrong.lab.test")}},
-    {{"wildcard-tls12", TD_CAUSE_HOSTNAME_MISMATCH, "TLS 1.2", "*.wild.lab.test does not cover a.b.wild.lab.test"},
-     {V12},
-     {CLI(V12, .sni = "a.b.wild.lab.test", .host = "a.b.wild.lab.test")}},
-    {{"incomplete-chain-tls12", TD_CAUSE_INCOMPLETE_CHAIN, "TLS 1.2",
-      "the server sends its leaf without the intermediate"},
-     {V12, .chain = CHAIN_LEAF_ONLY},
-     {CLI(V12, NAME)}},
-    {{"wrong-order-tls12", TD_CAUSE_INCORRECT_CHAIN, "TLS 1.2", "the server sends leaf, root, intermediate"},
-     {V12, .chain = CHAIN_WRONG_ORDER},
-     {CLI(V12, NAME)}},
-    {{"expired-tls12", TD_CAUSE_EXPIRED_CERT, "TLS 1.2", "the server's certificate has expired"},
-     {V12, .cert = LC_EXPIRED},
-     {CLI(V12, NAME)}},
-    {{"not-yet-valid-tls12", TD_CAUSE_NOT_YET_VALID_CERT, "TLS 1.2", "the server's certificate is not valid yet"},
-     {V12, .cert = LC_FUTURE},
-     {CLI(V12, NAME)}},
-    {{"unknown-ca-tls12", TD_CAUSE_UNKNOWN_CA, "TLS 1.2", "the server's CA is not in the client's truststore"},
-     {V12, .cert = LC_OTHER_CA},
-     {CLI(V12, NAME)}},
-    {{"self-signed-tls12", TD_CAUSE_SELF_SIGNED, "TLS 1.2", "a self-signed server certificate"},
-     {V12, .cert = LC_SELF},
-     {CLI(V12, NAME)}},
-    {{"wrong-usage-tls12", TD_CAUSE_CERT_UNUSABLE, "TLS 1.2",
-      "the server's certificate is for clients (extendedKeyUsage clientAuth)"},
-     {V12, .cert = LC_WRONG_EKU},
-     {CLI(V12, NAME)}},
-    {{"expired-tls13", TD_CAUSE_EXPIRED_CERT, "TLS 1.3",
-      "the server's certificate has expired (the client's alert is in clear)"},
-     {V13, .cert = LC_EXPIRED},
-     {CLI(V13, NAME)}},
-    {{"unknown-ca-tls13", TD_CAUSE_UNKNOWN_CA, "TLS 1.3", "the server's CA is not in the client's truststore"},
-     {V13, .cert = LC_OTHER_CA},
-     {CLI(V13, NAME)}},
-    {{"client-cert-missing-tls12", TD_CAUSE_CLIENT_CERT_MISSING, "TLS 1.2", "the server requires a client certificate"},
-     {V12, .client_auth = true},
-     {CLI(V12, NAME)}},
-    {{"client-cert-missing-tls13", TD_CAUSE_CLIENT_CERT_MISSING, "TLS 1.3", "the server requires a client certificate"},
-     {V13, .client_auth = true},
-     {CLI(V13, NAME)}},
-    {{"client-cert-untrusted-tls12", TD_CAUSE_CLIENT_CERT_UNTRUSTED, "TLS 1.2", "a client certificate from another CA"},
-     {V12, .client_auth = true},
-     {CLI(V12, NAME, .cert = LC_CLIENT_OTHER)}},
-    {{"client-cert-untrusted-tls13", TD_CAUSE_CLIENT_CERT_UNTRUSTED, "TLS 1.3", "a client certificate from another CA"},
-     {V13, .client_auth = true},
-     {CLI(V13, NAME, .cert = LC_CLIENT_OTHER)}},
-    {{"client-cert-expired-tls12", TD_CAUSE_CLIENT_CERT_EXPIRED, "TLS 1.2", "an expired client certificate"},
-     {V12, .client_auth = true},
-     {CLI(V12, NAME, .cert = LC_CLIENT_EXPIRED)}},
-    {{"client-cert-expired-tls13", TD_CAUSE_CLIENT_CERT_EXPIRED, "TLS 1.3", "an expired client certificate", false,
-      true},
-     {V13, .client_auth = true},
-     {CLI(V13, NAME, .cert = LC_CLIENT_EXPIRED)}},
-    {{"cipher-null-only-tls12", TD_CAUSE_CIPHER_MISMATCH, "TLS 1.2",
-      "a client offering only NULL suites, without SNI: the suites, not the missing SNI"},
-     {V12},
-     {CLI(V12, .host = "server.lab.test", .ciphers = "NULL-SHA256:NULL-SHA:@SECLEVEL=0")}},
-    {{"group-p384-only-tls13", TD_CAUSE_GROUP_MISMATCH, "TLS 1.3",
-      "a TLS 1.3 client offering only P-384 to an X25519-only server"},
-     {V13, .groups = "X25519"},
-     {CLI(V13, NAME, .groups = "secp384r1")}},
-    {{"expired-and-wrong-name-tls12", TD_CAUSE_EXPIRED_CERT, "TLS 1.2",
-      "an expired certificate that does not name the host either: both faults listed, in fix order"},
-     {V12, .cert = LC_EXPIRED},
-     {CLI(V12, .sni = "wrong.lab.test", .host = "wrong.lab.test")}},
-    {{"optcert-expired-tls12", TD_CAUSE_EXPIRED_CERT, "TLS 1.2",
-      "the server asks for an optional client certificate; the client refuses its expired certificate"},
-     {V12, .cert = LC_EXPIRED, .client_auth = true, .client_auth_optional = true},
-     {CLI(V12, NAME)}},
-    {{"optcert-leaf-only-tls12", TD_CAUSE_INCOMPLETE_CHAIN, "TLS 1.2",
-      "the server asks for an optional client certificate and sends its leaf alone"},
-     {V12, .chain = CHAIN_LEAF_ONLY, .client_auth = true, .client_auth_optional = true},
-     {CLI(V12, NAME)}},
-    {{"plain-http", TD_CAUSE_NOT_TLS, "-", "plain HTTP sent to the TLS port"}, {0}, {CLI(NAME, .plain_http = true)}},
-    {{"reset", TD_CAUSE_TCP_RESET, "-", "the server resets the connection after the ClientHello"},
-     {.mode = SM_RESET},
-     {CLI(NAME)}},
-    {{"silent", TD_CAUSE_NO_RESPONSE, "-", "nothing answers the ClientHello"}, {.mode = SM_SILENT}, {CLI(NAME)}},
-    {{"gateway-503", TD_CAUSE_UNKNOWN_CA, "TLS 1.2",
-      "client -> gateway (HTTP) -> backend (TLS): the backend's CA is unknown, the gateway answers 503", true},
-     {V12, .cert = LC_OTHER_CA},
-     {CLI(V12, NAME)}},
-};
-
-#define NUM_SCENARIOS (sizeof table / sizeof table[0])
-
-size_t td_lab_count(void) { return NUM_SCENARIOS; }
-
-const struct td_lab_info *td_lab_info(size_t i) { return i < NUM_SCENARIOS ? &table[i].info : NULL; }
-
-long td_lab_find(const char *name)
-{
-    for (size_t i = 0; i < NUM_SCENARIOS; i++) {
-        if (strcmp(table[i].info.name, name) == 0) {
-            return (long)i;
-        }
-    }
-    return -1;
-}
 
 struct td_lab {
     struct td_lab_pki pki;
@@ -217,17 +48,10 @@ struct peer {
     BIO *in, *out;
     int dir;
     bool client, done, failed, sent, got, closed;
+    bool strip_reneg;         /* the next flight's ServerHello loses renegotiation_info */
+    int flights, lose_flight; /* flights written; the one lost on the path (0: none) */
+    bool lost;
 };
-
-static int need_sni_cb(SSL *s, int *alert, void *arg)
-{
-    (void)arg;
-    if (!SSL_get_servername(s, TLSEXT_NAMETYPE_host_name)) {
-        *alert = SSL_AD_UNRECOGNIZED_NAME; /* as nginx's ssl_reject_handshake */
-        return SSL_TLSEXT_ERR_ALERT_FATAL;
-    }
-    return SSL_TLSEXT_ERR_OK;
-}
 
 static void keylog_cb(const SSL *s, const char *line)
 {
@@ -245,6 +69,9 @@ static bool versions(SSL_CTX *ctx, int min, int max)
 
 static X509 *chain_ca(const struct td_lab *lab, enum td_lab_cert c)
 {
+    if (c == LC_INSPECTED) {
+        return lab->pki.zinter;
+    }
     return c == LC_OTHER_CA || c == LC_CLIENT_OTHER ? lab->pki.ointer : lab->pki.inter;
 }
 
@@ -263,7 +90,13 @@ static SSL_CTX *server_ctx(const struct td_lab *lab, const struct srv_cfg *s)
     ok = ok && (!s->suites || SSL_CTX_set_ciphersuites(ctx, s->suites));
     ok = ok && (!s->groups || SSL_CTX_set1_groups_list(ctx, s->groups));
     if (ok && s->need_sni) {
-        SSL_CTX_set_tlsext_servername_callback(ctx, need_sni_cb);
+        SSL_CTX_set_tlsext_servername_callback(ctx, td_lab_need_sni_cb);
+    }
+    if (ok && s->only_name) {
+        SSL_CTX_set_tlsext_servername_callback(ctx, td_lab_only_name_cb);
+    }
+    if (ok && s->alpn) {
+        SSL_CTX_set_alpn_select_cb(ctx, td_lab_alpn_select_cb, (void *)s->alpn);
     }
     if (ok && s->client_auth) {
         X509_STORE *st = SSL_CTX_get_cert_store(ctx);
@@ -289,6 +122,8 @@ static SSL_CTX *client_ctx(const struct td_lab *lab, const struct cli_cfg *c)
     ok = ok && (!c->ciphers || SSL_CTX_set_cipher_list(ctx, c->ciphers));
     ok = ok && (!c->suites || SSL_CTX_set_ciphersuites(ctx, c->suites));
     ok = ok && (!c->groups || SSL_CTX_set1_groups_list(ctx, c->groups));
+    ok = ok && (!c->sigalgs || SSL_CTX_set1_sigalgs_list(ctx, c->sigalgs));
+    ok = ok && (!c->grow || td_lab_client_grow(ctx, c->grow));
     if (ok && c->cert) {
         ok = SSL_CTX_use_certificate(ctx, lab->pki.cert[c->cert]) &&
              SSL_CTX_use_PrivateKey(ctx, lab->pki.key[c->cert]) && SSL_CTX_add1_chain_cert(ctx, chain_ca(lab, c->cert));
@@ -325,7 +160,7 @@ static bool peer_init(struct peer *p, SSL_CTX *ctx, bool client)
 }
 
 /* What from has written goes on the wire as one flight, and to the peer. */
-static size_t pump(struct td_tcpsim *sim, struct peer *from, struct peer *to)
+static size_t pump(struct td_tcpsim *sim, struct peer *from, struct peer *to, bool lose_rest)
 {
     struct td_buf flight = {0};
     uint8_t buf[16384];
@@ -333,9 +168,27 @@ static size_t pump(struct td_tcpsim *sim, struct peer *from, struct peer *to)
     while ((n = BIO_read(from->out, buf, sizeof buf)) > 0) {
         td_buf_append(&flight, buf, (size_t)n);
     }
+    struct td_buf old = {0};
+    if (from->strip_reneg && td_lab_strip_reneg(flight.data, flight.len, &old)) {
+        struct td_buf t = flight; /* the flight as the pre-RFC 5746 server would have sent it */
+        flight = old;
+        old = t;
+        from->strip_reneg = false;
+    }
+    td_buf_free(&old);
     size_t len = flight.len;
+    if (len && ++from->flights == from->lose_flight) {
+        td_tcpsim_data_unacked(sim, from->dir, flight.data, len); /* the peer never gets it */
+        from->lost = true;
+        td_buf_free(&flight);
+        return 0;
+    }
     if (len) {
-        td_tcpsim_data(sim, from->dir, flight.data, len);
+        if (lose_rest) {
+            td_tcpsim_data_lost(sim, from->dir, flight.data, len);
+        } else {
+            td_tcpsim_data(sim, from->dir, flight.data, len);
+        }
         if (to && to->ssl) {
             BIO_write(to->in, flight.data, (int)len);
         }
@@ -411,6 +264,8 @@ static bool run_tls(const struct td_lab *lab, const struct scenario *sc, const s
         goto out;
     }
     s.dir = TD_SIM_S2C;
+    s.strip_reneg = sc->srv.no_reneg;
+    c.lose_flight = cc->lose_flight;
     SSL_set_app_data(c.ssl, keylog);
     if (cc->sni) {
         SSL_set_tlsext_host_name(c.ssl, cc->sni);
@@ -418,19 +273,27 @@ static bool run_tls(const struct td_lab *lab, const struct scenario *sc, const s
     if (cc->host) {
         SSL_set1_host(c.ssl, cc->host);
     }
+    if (cc->fallback_scsv) {
+        SSL_set_mode(c.ssl, SSL_MODE_SEND_FALLBACK_SCSV);
+    }
+    if (cc->alpn && !td_lab_client_alpn(c.ssl, cc->alpn)) {
+        snprintf(err, err_len, "%s: cannot set ALPN", sc->info.name);
+        ok = false;
+        goto out;
+    }
     int first_fail = -1;
     if (cc->plain_http) {
         td_tcpsim_data(sim, TD_SIM_C2S, (const uint8_t *)request, sizeof request - 1);
         BIO_write(s.in, request, (int)(sizeof request - 1));
         step(&s);
-        pump(sim, &s, NULL);
+        pump(sim, &s, NULL, false);
         td_tcpsim_close(sim, TD_SIM_S2C);
         *failed = true;
         goto out;
     }
     if (sc->srv.mode != SM_TLS) {
         step(&c);
-        pump(sim, &c, NULL);
+        pump(sim, &c, NULL, sc->srv.mode == SM_DROP_SECOND);
         if (sc->srv.mode == SM_RESET) {
             td_tcpsim_rst(sim, TD_SIM_S2C);
         } else {
@@ -445,25 +308,28 @@ static bool run_tls(const struct td_lab *lab, const struct scenario *sc, const s
         if (c.failed && first_fail < 0) {
             first_fail = TD_SIM_C2S;
         }
-        moved |= pump(sim, &c, &s) > 0;
+        moved |= pump(sim, &c, &s, false) > 0;
         moved |= step(&s);
         if (s.failed && first_fail < 0) {
             first_fail = TD_SIM_S2C;
         }
-        moved |= pump(sim, &s, &c) > 0;
+        moved |= pump(sim, &s, &c, false) > 0;
         if (!moved) {
             break;
         }
     }
     *failed = first_fail >= 0 || !c.done || !s.done;
-    if (*failed) {
+    if (c.lost) {
+        td_tcpsim_wait(sim, 10000000000LL); /* the client gives up after 10 s; the server still waits */
+        td_tcpsim_fin(sim, TD_SIM_C2S);
+    } else if (*failed) {
         td_tcpsim_close(sim, first_fail >= 0 ? first_fail : TD_SIM_C2S);
     } else {
         SSL_shutdown(c.ssl);
-        pump(sim, &c, &s);
+        pump(sim, &c, &s, false);
         step(&s);
         SSL_shutdown(s.ssl);
-        pump(sim, &s, &c);
+        pump(sim, &s, &c, false);
         td_tcpsim_close(sim, TD_SIM_C2S);
     }
 out:
@@ -491,11 +357,19 @@ static const char gw_200[] = "HTTP/1.1 200 OK\r\nContent-Length: 3\r\nConnection
 
 bool td_lab_write(struct td_lab *lab, size_t i, const char *path, const char *keylog_path, char *err, size_t err_len)
 {
-    if (i >= NUM_SCENARIOS) {
+    if (i >= td_lab_table_len) {
         snprintf(err, err_len, "no scenario %zu", i);
         return false;
     }
-    const struct scenario *sc = &table[i];
+    const struct scenario *sc = &td_lab_table[i];
+    if (sc->srv.cert == LC_INSPECTED && !td_lab_pki_inspected(&lab->pki, lab->t0)) {
+        snprintf(err, err_len, "%s: could not make the inspection proxy's certificates (OpenSSL)", sc->info.name);
+        return false;
+    }
+    if (sc->srv.cert == LC_RSA && !td_lab_pki_rsa(&lab->pki, lab->t0)) {
+        snprintf(err, err_len, "%s: could not make the RSA certificate (OpenSSL)", sc->info.name);
+        return false;
+    }
     struct td_pcapw *w = td_pcapw_open(path, err, err_len);
     if (!w) {
         return false;

@@ -117,8 +117,46 @@ bool td_lab_pki_make(struct td_lab_pki *p, int64_t t0)
     return p->root && p->inter && p->oroot && p->ointer;
 }
 
+bool td_lab_pki_rsa(struct td_lab_pki *p, int64_t t0)
+{
+    if (p->cert[LC_RSA]) {
+        return true;
+    }
+    /* 2048 bits: a modulus of exactly that size, so that the certificate
+     * and the ClientKeyExchange have the same length on every run. */
+    p->key[LC_RSA] = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)2048);
+    if (!p->key[LC_RSA]) {
+        return false;
+    }
+    p->cert[LC_RSA] = new_cert("server.lab.test", p->key[LC_RSA], p->inter, p->inter_key, t0 - 30 * DAY, t0 + 365 * DAY,
+                               false, "DNS:server.lab.test", "serverAuth", 120);
+    return p->cert[LC_RSA] != NULL;
+}
+
+bool td_lab_pki_inspected(struct td_lab_pki *p, int64_t t0)
+{
+    if (p->cert[LC_INSPECTED]) {
+        return true;
+    }
+    p->zinter_key = new_key();
+    p->key[LC_INSPECTED] = new_key();
+    if (!p->zinter_key || !p->key[LC_INSPECTED]) {
+        return false;
+    }
+    /* the CN a Zscaler tenant's intermediate carries; O stays the lab's */
+    p->zinter = new_cert("Zscaler Intermediate Root CA (lab)", p->zinter_key, p->oroot, p->oroot_key, t0 - 1000 * DAY,
+                         t0 + 2000 * DAY, true, NULL, NULL, 5);
+    p->cert[LC_INSPECTED] = p->zinter
+                                ? new_cert("server.lab.test", p->key[LC_INSPECTED], p->zinter, p->zinter_key,
+                                           t0 - 1 * DAY, t0 + 13 * DAY, false, "DNS:server.lab.test", "serverAuth", 121)
+                                : NULL;
+    return p->cert[LC_INSPECTED] != NULL;
+}
+
 void td_lab_pki_free(struct td_lab_pki *p)
 {
+    EVP_PKEY_free(p->zinter_key);
+    X509_free(p->zinter);
     EVP_PKEY_free(p->root_key);
     EVP_PKEY_free(p->inter_key);
     EVP_PKEY_free(p->oroot_key);

@@ -134,6 +134,39 @@ void td_tcpsim_data(struct td_tcpsim *s, int dir, const uint8_t *p, size_t len)
     s->t_ns += 1000000; /* processing before the next flight */
 }
 
+void td_tcpsim_data_lost(struct td_tcpsim *s, int dir, const uint8_t *p, size_t len)
+{
+    if (len <= s->mss) {
+        td_tcpsim_data(s, dir, p, len);
+        return;
+    }
+    uint32_t start = s->seq[dir], end;
+    frame(s, dir, 0x10, p, s->mss);
+    frame(s, dir, 0x18, p + s->mss, len - s->mss > s->mss ? s->mss : len - s->mss);
+    end = s->seq[dir];
+    s->t_ns += 200000;
+    s->seq[dir] = start + s->mss; /* the ACK frame acknowledges seq[dir]: the first segment only */
+    frame(s, 1 - dir, 0x10, NULL, 0);
+    for (int64_t rto = 200000000; rto <= 400000000; rto *= 2) {
+        s->t_ns += rto;
+        frame(s, dir, 0x18, p + s->mss, len - s->mss > s->mss ? s->mss : len - s->mss);
+        s->seq[dir] = start + s->mss;
+    }
+    s->seq[dir] = end;
+}
+
+void td_tcpsim_data_unacked(struct td_tcpsim *s, int dir, const uint8_t *p, size_t len)
+{
+    size_t n = len < s->mss ? len : s->mss;
+    uint32_t start = s->seq[dir];
+    frame(s, dir, 0x18, p, n);
+    for (int64_t rto = 200000000; rto <= 400000000; rto *= 2) {
+        s->t_ns += rto;
+        s->seq[dir] = start;
+        frame(s, dir, 0x18, p, n);
+    }
+}
+
 void td_tcpsim_fin(struct td_tcpsim *s, int dir) { frame(s, dir, 0x11, NULL, 0); }
 
 void td_tcpsim_close(struct td_tcpsim *s, int first)

@@ -28,6 +28,13 @@ void td_tcpsim_init(struct td_tcpsim *s, struct td_pcapw *w, int64_t t_ns, uint3
 void td_tcpsim_open(struct td_tcpsim *s);
 /* Data from dir, cut into MSS segments, then the other side's ACK. */
 void td_tcpsim_data(struct td_tcpsim *s, int dir, const uint8_t *p, size_t len);
+/* The same, but every segment after the first is lost on the path after the
+ * capture point: the peer acknowledges the first only; the sender
+ * retransmits the rest twice (after 200 ms, then 400 ms), in vain. */
+void td_tcpsim_data_lost(struct td_tcpsim *s, int dir, const uint8_t *p, size_t len);
+/* A flight of at most one segment lost on the path after the capture point:
+ * no ACK; the sender retransmits it twice (200 ms, 400 ms), in vain. */
+void td_tcpsim_data_unacked(struct td_tcpsim *s, int dir, const uint8_t *p, size_t len);
 void td_tcpsim_fin(struct td_tcpsim *s, int dir);
 /* FIN from first, FIN from the other, the last ACK. */
 void td_tcpsim_close(struct td_tcpsim *s, int first);

@@ -309,5 +309,7 @@ void td_flow_dir_coverage(const struct td_flow *f, int ep, struct td_dir_coverag
         if (beyond > 0 && beyond < (1 << 30)) {
             out->acked_missing += (uint64_t)beyond;
         }
+        int32_t short_of = d->data_seen ? td_seq_diff(d->next_seq, d->ack_max) : 0;
+        out->unacked_bytes = short_of > 0 && short_of < (1 << 30) ? (uint64_t)short_of : 0;
     }
 }

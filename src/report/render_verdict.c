@@ -61,6 +61,9 @@ void td_render_verdict_text(struct td_buf *out, const struct td_verdict *v, uint
                       td_esc(&e, v->fix));
         td_buf_printf(out, "           %s\n", ci->resolution);
     }
+    if (v->changed) {
+        td_buf_printf(out, "  Changed  %s; to restore it: %s\n", v->changed->what, v->changed->restore);
+    }
     td_esc_free(&e);
     td_buf_puts(out, "  Look     tshark -r ");
     td_shell_word(out, o->file ? o->file : "FILE");
@@ -108,6 +111,14 @@ void td_render_verdict_json(struct td_json *j, const struct td_verdict *v)
         td_buf_free(&r);
     } else {
         td_json_null(j, "resolution");
+    }
+    if (v->changed) { /* the default change that broke it, and the switch that restores it */
+        td_json_obj_begin(j, "changed");
+        td_json_str(j, "what", v->changed->what);
+        td_json_str(j, "restore", v->changed->restore);
+        td_json_obj_end(j);
+    } else {
+        td_json_null(j, "changed");
     }
     if (v->has_cert) {
         td_json_obj_begin(j, "certificate");

@@ -168,6 +168,12 @@ static void test_cipher_needs_the_server_view(void **state)
     sv.suites[0] = 0x009c; /* TLS_RSA_WITH_AES_128_GCM_SHA256: not offered */
     sv.num_suites = 1;
     td_diagnose(&f, &sv, &v);
+    /* an ECDHE-only client against a server that took only RSA key
+     * exchange: the named cause (rules_defaults_test.c has the rest) */
+    assert_int_equal(v.cause, TD_CAUSE_RSA_KEX_REMOVED);
+    assert_int_equal(v.confidence, TD_CONF_HIGH);
+    sv.suites[0] = 0xc02b; /* TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256: not offered either */
+    td_diagnose(&f, &sv, &v);
     assert_int_equal(v.cause, TD_CAUSE_CIPHER_MISMATCH);
     assert_int_equal(v.confidence, TD_CONF_HIGH);
     sv.suites[1] = 0xc030; /* offered: then it is not the suites */
