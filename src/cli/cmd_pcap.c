@@ -299,9 +299,10 @@ static void on_verdict(void *ctx, const struct td_conn_result *res, void *keep)
     }
     struct both *b = keep;
     if (b) {
+        bool given = given_text(r, b->text); /* text_verdict may free b->text */
         td_html_verdict(r->html, res, b->html);
         text_verdict(r, res, b->text);
-        if (!given_text(r, b->text)) {
+        if (!given) {
             free(b);
         }
     }

@@ -419,6 +419,7 @@ int cmd_watch(int argc, char **argv)
     td_term_detect(&w.term, a.color);
     w.ro.color = w.term.color && !w.json;
     w.ro.utf8 = w.term.utf8;
+    w.ro.file = a.iface ? a.iface : "any"; /* JSON "file": what was read, as pcap names its capture */
     if (w.interval == 0 && w.term.stderr_tty) {
         w.interval = 10;
     }
