@@ -133,6 +133,8 @@ static const char *work_dir(const char *dir, char *tmpdir, size_t len)
     return d;
 }
 
+/* One option loop, then the scenarios in order and their checks: 81 lines
+ * read top to bottom as the command runs. */
 int cmd_lab(int argc, char **argv)
 {
     enum { OPT_JSON = 256, OPT_LIST, OPT_COLOR };

@@ -472,54 +472,107 @@ static bool load_keylog(const char *path, struct td_keylog **out)
     return true;
 }
 
+/* The truststore and key log the analysis reads besides the captures. false
+ * (after saying why) when one cannot be read. */
+static bool load_extras(struct pcap_args *args, struct td_analysis_opts *ao, struct td_certset **ca,
+                        struct td_keylog **keylog)
+{
+    if (args->ca_path) {
+        char err[512];
+        *ca = td_castore_load(args->ca_path, err, sizeof err);
+        if (!*ca) {
+            cli_warn("tlsdiag pcap: --ca %s", err);
+            return false;
+        }
+        ao->diag.ca = *ca;
+    }
+    if (!args->keylog_path) {
+        const char *env = getenv("SSLKEYLOGFILE");
+        args->keylog_path = env && env[0] ? env : NULL;
+    }
+    if (args->keylog_path && !load_keylog(args->keylog_path, keylog)) {
+        return false;
+    }
+    ao->keylog = *keylog;
+    return true;
+}
+
+/* Each capture in turn through the one analysis. true if one could not be opened. */
+static bool analyse_files(struct pcap_run *r, struct td_analysis *an, const struct pcap_args *args, bool *any_failed)
+{
+    bool input_error = false;
+    for (size_t i = 0; i < args->num_files && !stop_requested; i++) {
+        char err[512] = "";
+        struct td_reader *rd = td_reader_open(args->files[i], err, sizeof err);
+        if (!rd) {
+            cli_warn("tlsdiag: %s: %s", args->files[i], err);
+            input_error = true;
+            continue;
+        }
+        r->file = args->files[i];
+        r->ro.file = args->num_files > 1 || r->json ? args->files[i] : NULL;
+        r->problems = 0;
+        r->shown = 0;
+        r->failed_shown = false;
+        if (r->html) {
+            td_html_file(r->html, args->files[i]);
+        }
+        r->at_once = td_reader_is_stream(rd);
+        r->streaming = r->at_once;
+        td_analysis_set_verdicts_at_once(an, r->at_once);
+        td_analyse_reader(an, rd, args->files[i]);
+        td_reader_close(rd);
+        *any_failed |= r->failed_shown;
+    }
+    return input_error;
+}
+
+/* After the last capture: the page, the replay summary, the failed-connection
+ * file. false when one of them could not be written. */
+static bool finish_outputs(struct pcap_run *r, struct cli_out *html_out)
+{
+    bool ok = true;
+    if (r->html) {
+        struct td_buf page = {0};
+        td_html_page(r->html, &page);
+        ok = cli_out_commit("pcap", "--html", html_out, &page);
+        td_html_free(r->html);
+    }
+    if (r->replay && !r->json && !r->text_off) {
+        struct td_buf rb = {0};
+        cli_pcap_replay_summary(r->replay, &rb);
+        cli_write_buf(&rb);
+    }
+    cli_pcap_replay_free(r->replay);
+    return cli_write_failed_close(&r->wf, "pcap") && ok;
+}
+
 int cmd_pcap(int argc, char **argv)
 {
-    struct pcap_run r = {0};
+    struct pcap_run r = {.stream = -1};
     struct pcap_args args = {.color = "auto"};
     args.files = td_calloc((size_t)argc + 1, sizeof *args.files);
-    r.stream = -1;
     int rc = pcap_parse_args(argc, argv, &r, &args);
-    if (rc != 0) {
-        free(args.files);
-        return rc < 0 ? TD_EXIT_OK : rc;
-    }
     struct td_analysis_opts ao = {.host_hint = r.host, .shard_k = args.shard_k, .shard_n = args.shard_n};
     ao.diag.host = args.expect_host;
     struct td_certset *ca = NULL;
     struct td_keylog *keylog = NULL;
-    if (args.ca_path) {
-        char err[512];
-        ca = td_castore_load(args.ca_path, err, sizeof err);
-        if (!ca) {
-            cli_warn("tlsdiag pcap: --ca %s", err);
-            free(args.files);
-            return TD_EXIT_USAGE;
-        }
-        ao.diag.ca = ca;
-    }
-    if (!args.keylog_path) {
-        const char *env = getenv("SSLKEYLOGFILE");
-        args.keylog_path = env && env[0] ? env : NULL;
-    }
-    if (args.keylog_path && !load_keylog(args.keylog_path, &keylog)) {
-        td_castore_free(ca);
-        free(args.files);
-        return TD_EXIT_USAGE;
-    }
-    ao.keylog = keylog;
-    td_term_detect(&r.term, args.color);
-    r.ro.verbose = r.verbose;
-    r.ro.color = r.term.color && !r.json;
-    r.ro.utf8 = r.term.utf8;
-    ao.utf8 = r.term.utf8;
-
     struct cli_out html_out;
-    if (args.html && !cli_out_open("pcap", "--html", args.html, &html_out)) {
+    if (rc == 0 && (!load_extras(&args, &ao, &ca, &keylog) ||
+                    (args.html && !cli_out_open("pcap", "--html", args.html, &html_out)) ||
+                    !cli_write_failed_open(&r.wf, "pcap"))) {
+        rc = TD_EXIT_USAGE;
+    }
+    if (rc != 0) {
         td_castore_free(ca);
         td_keylog_free(keylog);
         free(args.files);
-        return TD_EXIT_USAGE;
+        return rc < 0 ? TD_EXIT_OK : rc;
     }
+    td_term_detect(&r.term, args.color);
+    r.ro.verbose = r.verbose;
+    r.ro.color = r.term.color && !r.json;
+    r.ro.utf8 = ao.utf8 = r.term.utf8;
     struct td_limits lim;
     td_limits_default(&lim);
     if (args.replay) { /* the failed hellos kept, sent again (cmd_replay.c) */
@@ -529,12 +582,6 @@ int cmd_pcap(int argc, char **argv)
     }
     ao.stop = &stop_requested;
     catch_signals();
-    if (!cli_write_failed_open(&r.wf, "pcap")) {
-        td_castore_free(ca);
-        td_keylog_free(keylog);
-        free(args.files);
-        return TD_EXIT_USAGE;
-    }
     struct td_analysis_cb cb = {&r, on_conn, on_verdict, on_http, on_summary, on_problem, on_progress};
     cb.on_frame = r.wf.path ? on_frame : NULL;
     struct td_analysis *an = td_analysis_new(&ao, &cb);
@@ -545,50 +592,15 @@ int cmd_pcap(int argc, char **argv)
         r.text_off = strcmp(args.html, "-") == 0;
         r.summary_only |= r.text_off;
     }
-    bool any_failed = false, input_error = false;
-    for (size_t i = 0; i < args.num_files && !stop_requested; i++) {
-        char err[512] = "";
-        struct td_reader *rd = td_reader_open(args.files[i], err, sizeof err);
-        if (!rd) {
-            cli_warn("tlsdiag: %s: %s", args.files[i], err);
-            input_error = true;
-            continue;
-        }
-        r.file = args.files[i];
-        r.ro.file = args.num_files > 1 || r.json ? args.files[i] : NULL;
-        r.problems = 0;
-        r.shown = 0;
-        r.failed_shown = false;
-        if (r.html) {
-            td_html_file(r.html, args.files[i]);
-        }
-        r.at_once = td_reader_is_stream(rd);
-        r.streaming = r.at_once;
-        td_analysis_set_verdicts_at_once(an, r.at_once);
-        td_analyse_reader(an, rd, args.files[i]);
-        td_reader_close(rd);
-        any_failed |= r.failed_shown;
-    }
-    bool html_ok = true;
-    if (r.html) {
-        struct td_buf page = {0};
-        td_html_page(r.html, &page);
-        html_ok = cli_out_commit("pcap", "--html", &html_out, &page);
-        td_html_free(r.html);
-    }
+    bool any_failed = false;
+    bool input_error = analyse_files(&r, an, &args, &any_failed);
+    input_error |= !finish_outputs(&r, &html_out);
     td_analysis_free(an);
-    if (r.replay && !r.json && !r.text_off) {
-        struct td_buf rb = {0};
-        cli_pcap_replay_summary(r.replay, &rb);
-        cli_write_buf(&rb);
-    }
-    cli_pcap_replay_free(r.replay);
-    input_error |= !cli_write_failed_close(&r.wf, "pcap");
     free(args.files);
     td_castore_free(ca);
     td_keylog_free(keylog);
     fflush(stdout);
-    if (input_error || r.filter_error || !html_ok || r.export_error) {
+    if (input_error || r.filter_error || r.export_error) {
         return TD_EXIT_USAGE;
     }
     return any_failed ? TD_EXIT_FAILURES : TD_EXIT_OK;

@@ -203,7 +203,6 @@ static bool read_targets(const char *list, char ***targets, size_t *n, size_t *c
     return true;
 }
 
-/* Longer than a page: its option switch, which cli/opts.c (issue 12) is to shorten. */
 struct probe_args {
     struct td_probe_opts o;
     const char *ca_path, *list, *color, *html;
@@ -212,114 +211,137 @@ struct probe_args {
     uint32_t shard_k, shard_n; /* --shard K/N; shard_n 0: all */
 };
 
+enum {
+    OPT_SNI = 256,
+    OPT_NOSNI,
+    OPT_CA,
+    OPT_CERT,
+    OPT_KEY,
+    OPT_TIMEOUT,
+    OPT_JSON,
+    OPT_COLOR,
+    OPT_JOBS,
+    OPT_HTML,
+    OPT_SHARD,
+    OPT_HTTP,
+    OPT_NOHTTP,
+    OPT_STARTTLS,
+    OPT_PROXY
+};
+
+static const struct option probe_longopts[] = {
+    {"sni", required_argument, NULL, OPT_SNI},      {"no-sni", no_argument, NULL, OPT_NOSNI},
+    {"ca", required_argument, NULL, OPT_CA},        {"cert", required_argument, NULL, OPT_CERT},
+    {"key", required_argument, NULL, OPT_KEY},      {"timeout", required_argument, NULL, OPT_TIMEOUT},
+    {"json", no_argument, NULL, OPT_JSON},          {"color", required_argument, NULL, OPT_COLOR},
+    {"colour", required_argument, NULL, OPT_COLOR}, {"help", no_argument, NULL, 'h'},
+    {"jobs", required_argument, NULL, OPT_JOBS},    {"html", required_argument, NULL, OPT_HTML},
+    {"shard", required_argument, NULL, OPT_SHARD},  {"http", no_argument, NULL, OPT_HTTP},
+    {"no-http", no_argument, NULL, OPT_NOHTTP},     {"starttls", required_argument, NULL, OPT_STARTTLS},
+    {"proxy", required_argument, NULL, OPT_PROXY},  {NULL, 0, NULL, 0},
+};
+
+/* How to connect: the name, the trust, the client certificate, the timeout,
+ * what to speak before and after TLS. 0, 1 if opt is not one of these, else a
+ * usage error's status. */
+static int connect_option(struct probe_args *a, int opt, const char *arg)
+{
+    struct td_probe_opts *o = &a->o;
+    long v;
+    switch (opt) {
+    case OPT_SNI:
+        o->sni = arg;
+        break;
+    case OPT_NOSNI:
+        o->no_sni = true;
+        break;
+    case OPT_CA:
+        a->ca_path = arg;
+        break;
+    case OPT_CERT:
+        o->cert_path = arg;
+        break;
+    case OPT_KEY:
+        o->key_path = arg;
+        break;
+    case OPT_TIMEOUT:
+        if (!cli_parse_long("probe", "--timeout (milliseconds)", arg, 10, 600000, &v)) {
+            return TD_EXIT_USAGE;
+        }
+        o->timeout_ms = (int)v;
+        break;
+    case OPT_HTTP:
+    case OPT_NOHTTP:
+        o->http = opt == OPT_HTTP;
+        break;
+    case OPT_STARTTLS:
+        if (!td_probe_starttls_parse(arg, &o->starttls) || o->starttls == TD_STARTTLS_AUTO) {
+            return cli_usage_error("probe", "--starttls: smtp, imap, pop3, ftp, ldap, xmpp, postgres, mysql or none");
+        }
+        break;
+    case OPT_PROXY:
+        o->proxy = arg;
+        break;
+    default:
+        return 1;
+    }
+    return 0;
+}
+
+/* What to probe and how to show it: the target list, jobs, shard, JSON,
+ * the page, colour. 0, 1 if opt is not one of these, else a usage error's status. */
+static int run_option(struct probe_args *a, int opt, const char *arg)
+{
+    long v;
+    switch (opt) {
+    case 'f':
+        a->list = arg;
+        break;
+    case OPT_JSON:
+        a->json = true;
+        break;
+    case OPT_HTML:
+        a->html = arg;
+        break;
+    case OPT_JOBS:
+        if (!cli_parse_long("probe", "--jobs", arg, 1, 256, &v)) {
+            return TD_EXIT_USAGE;
+        }
+        a->jobs_max = (size_t)v;
+        break;
+    case OPT_SHARD:
+        return cli_parse_shard("probe", arg, &a->shard_k, &a->shard_n) ? 0 : TD_EXIT_USAGE;
+    case OPT_COLOR:
+        return cli_parse_color("probe", arg, &a->color) ? 0 : TD_EXIT_USAGE;
+    default:
+        return 1;
+    }
+    return 0;
+}
+
 /* 0 to go on, -1 after --help, else the exit status of a usage error. */
 static int parse_args(int argc, char **argv, struct probe_args *a)
 {
-    enum {
-        OPT_SNI = 256,
-        OPT_NOSNI,
-        OPT_CA,
-        OPT_CERT,
-        OPT_KEY,
-        OPT_TIMEOUT,
-        OPT_JSON,
-        OPT_COLOR,
-        OPT_JOBS,
-        OPT_HTML,
-        OPT_SHARD,
-        OPT_HTTP,
-        OPT_NOHTTP,
-        OPT_STARTTLS,
-        OPT_PROXY
-    };
-    static const struct option longopts[] = {
-        {"sni", required_argument, NULL, OPT_SNI},      {"no-sni", no_argument, NULL, OPT_NOSNI},
-        {"ca", required_argument, NULL, OPT_CA},        {"cert", required_argument, NULL, OPT_CERT},
-        {"key", required_argument, NULL, OPT_KEY},      {"timeout", required_argument, NULL, OPT_TIMEOUT},
-        {"json", no_argument, NULL, OPT_JSON},          {"color", required_argument, NULL, OPT_COLOR},
-        {"colour", required_argument, NULL, OPT_COLOR}, {"help", no_argument, NULL, 'h'},
-        {"jobs", required_argument, NULL, OPT_JOBS},    {"html", required_argument, NULL, OPT_HTML},
-        {"shard", required_argument, NULL, OPT_SHARD},  {"http", no_argument, NULL, OPT_HTTP},
-        {"no-http", no_argument, NULL, OPT_NOHTTP},     {"starttls", required_argument, NULL, OPT_STARTTLS},
-        {"proxy", required_argument, NULL, OPT_PROXY},  {NULL, 0, NULL, 0},
-    };
-    struct td_probe_opts *o = &a->o;
-    o->timeout_ms = 3000;
-    o->http = -1;
+    a->o.timeout_ms = 3000;
+    a->o.http = -1;
     a->color = "auto";
     a->jobs_max = 8;
     int opt;
     optind = 1;
-    while ((opt = getopt_long(argc, argv, "f:h", longopts, NULL)) != -1) {
-        switch (opt) {
-        case 'h':
+    while ((opt = getopt_long(argc, argv, "f:h", probe_longopts, NULL)) != -1) {
+        if (opt == 'h') {
             help(stdout);
             return -1;
-        case 'f':
-            a->list = optarg;
-            break;
-        case OPT_SNI:
-            o->sni = optarg;
-            break;
-        case OPT_NOSNI:
-            o->no_sni = true;
-            break;
-        case OPT_CA:
-            a->ca_path = optarg;
-            break;
-        case OPT_CERT:
-            o->cert_path = optarg;
-            break;
-        case OPT_KEY:
-            o->key_path = optarg;
-            break;
-        case OPT_TIMEOUT: {
-            long v;
-            if (!cli_parse_long("probe", "--timeout (milliseconds)", optarg, 10, 600000, &v)) {
-                return TD_EXIT_USAGE;
-            }
-            o->timeout_ms = (int)v;
-            break;
         }
-        case OPT_JSON:
-            a->json = true;
-            break;
-        case OPT_HTML:
-            a->html = optarg;
-            break;
-        case OPT_HTTP:
-        case OPT_NOHTTP:
-            o->http = opt == OPT_HTTP;
-            break;
-        case OPT_STARTTLS:
-            if (!td_probe_starttls_parse(optarg, &o->starttls) || o->starttls == TD_STARTTLS_AUTO) {
-                return cli_usage_error("probe",
-                                       "--starttls: smtp, imap, pop3, ftp, ldap, xmpp, postgres, mysql or none");
-            }
-            break;
-        case OPT_PROXY:
-            o->proxy = optarg;
-            break;
-        case OPT_JOBS: {
-            long v;
-            if (!cli_parse_long("probe", "--jobs", optarg, 1, 256, &v)) {
-                return TD_EXIT_USAGE;
-            }
-            a->jobs_max = (size_t)v;
-            break;
+        int rc = connect_option(a, opt, optarg);
+        if (rc == 1) {
+            rc = run_option(a, opt, optarg);
         }
-        case OPT_SHARD:
-            if (!cli_parse_shard("probe", optarg, &a->shard_k, &a->shard_n)) {
-                return TD_EXIT_USAGE;
-            }
-            break;
-        case OPT_COLOR:
-            if (!cli_parse_color("probe", optarg, &a->color)) {
-                return TD_EXIT_USAGE;
-            }
-            break;
-        default:
+        if (rc == 1) {
             return cli_try_help("probe");
+        }
+        if (rc != 0) {
+            return rc;
         }
     }
     if ((a->o.cert_path != NULL) != (a->o.key_path != NULL)) {
@@ -346,6 +368,41 @@ static size_t shard_targets(const struct probe_args *a, char **targets, size_t n
     return kept;
 }
 
+/* The targets on the command line, then those of -f. NULL (after saying why) if -f cannot be read. */
+static char **gather_targets(const struct probe_args *a, int argc, char **argv, size_t *n)
+{
+    char **targets = td_calloc((size_t)argc + 1, sizeof *targets);
+    size_t cap = (size_t)argc + 1;
+    for (int i = optind; i < argc; i++) {
+        targets[(*n)++] = td_strndup(argv[i], strlen(argv[i]));
+    }
+    if (a->list && !read_targets(a->list, &targets, n, &cap)) {
+        for (size_t i = 0; i < *n; i++) {
+            free(targets[i]);
+        }
+        free(targets);
+        return NULL;
+    }
+    return targets;
+}
+
+/* One job per address of each target (a name with A and AAAA records is
+ * probed on each: they may be different servers). */
+static struct probe_job *make_jobs(const struct probe_args *a, char **targets, size_t n, size_t *nj)
+{
+    struct probe_job *jobs = NULL;
+    for (size_t i = 0; i < n; i++) {
+        size_t na = a->o.proxy ? 1 : td_probe_num_addresses(targets[i]); /* the proxy resolves */
+        for (size_t k = 0; k < (na ? na : 1); k++) {
+            jobs = td_realloc(jobs, (*nj + 1) * sizeof *jobs);
+            jobs[*nj].target = targets[i];
+            jobs[*nj].addr = k;
+            (*nj)++;
+        }
+    }
+    return jobs;
+}
+
 int cmd_probe(int argc, char **argv)
 {
     for (int i = 1; i < argc; i++) { /* --replay CAPTURE: another command in all but name (cmd_replay.c) */
@@ -365,16 +422,9 @@ int cmd_probe(int argc, char **argv)
     if (prc != 0) {
         return prc < 0 ? TD_EXIT_OK : prc;
     }
-    char **targets = td_calloc((size_t)argc + 1, sizeof *targets);
-    size_t n = 0, cap = (size_t)argc + 1;
-    for (int i = optind; i < argc; i++) {
-        targets[n++] = td_strndup(argv[i], strlen(argv[i]));
-    }
-    if (a->list && !read_targets(a->list, &targets, &n, &cap)) {
-        for (size_t i = 0; i < n; i++) {
-            free(targets[i]);
-        }
-        free(targets);
+    size_t n = 0;
+    char **targets = gather_targets(a, argc, argv, &n);
+    if (!targets) {
         return TD_EXIT_USAGE;
     }
     size_t ntargets = n;
@@ -401,19 +451,8 @@ int cmd_probe(int argc, char **argv)
     struct td_term term;
     td_term_detect(&term, a->color);
     struct td_render_opts ro = {.color = term.color, .utf8 = term.utf8};
-    /* One job per address of each target (a name with A and AAAA records is
-     * probed on each: they may be different servers). */
     size_t nj = 0;
-    struct probe_job *jobs = NULL;
-    for (size_t i = 0; i < n; i++) {
-        size_t na = a->o.proxy ? 1 : td_probe_num_addresses(targets[i]); /* the proxy resolves */
-        for (size_t k = 0; k < (na ? na : 1); k++) {
-            jobs = td_realloc(jobs, (nj + 1) * sizeof *jobs);
-            jobs[nj].target = targets[i];
-            jobs[nj].addr = k;
-            nj++;
-        }
-    }
+    struct probe_job *jobs = make_jobs(a, targets, n, &nj);
     bool parallel = nj > 1 && a->jobs_max > 1;
     struct probe_run pr = {jobs, nj, &a->o, a->json, &ro, parallel && term.stderr_tty && !a->json, TD_EXIT_OK};
     struct cli_out html_out;

@@ -197,6 +197,9 @@ static void data(struct td_flowtab *t, struct td_flow *f, int from, uint32_t seq
     }
 }
 
+/* Long by nature: the order of the checks on one segment (flags, sequence
+ * space, retransmission, overlap, out of order, snap cut) is the algorithm;
+ * split, each piece would need the others' state (t1300 tests every path). */
 void td_tcpdir_segment(struct td_flowtab *t, struct td_flow *f, int from, const struct td_tcpseg *s)
 {
     struct td_tcpdir *d = &f->dir[from];

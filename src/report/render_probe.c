@@ -234,57 +234,61 @@ static void access_json(struct td_json *j, const struct td_probe_result *r)
     }
 }
 
+/* What the server accepts: versions, suites (in the server's order when it has one), groups. */
+static void offer_json(struct td_json *jp, const struct td_probe_result *r)
+{
+    char buf[64];
+    td_json_arr_begin(jp, "versions");
+    for (int i = 0; i < TD_PROBE_VERSIONS; i++) {
+        if (r->v[i].accepted) {
+            td_json_name(jp, NULL, vname(r->v[i].version));
+        }
+    }
+    td_json_arr_end(jp);
+    td_json_obj_begin(jp, "suites");
+    for (int i = TD_PROBE_VERSIONS - 1; i >= 0; i--) {
+        if (!r->v[i].accepted) {
+            continue;
+        }
+        td_json_arr_begin(jp, vname(r->v[i].version));
+        for (size_t k = 0; k < r->v[i].num_suites; k++) {
+            td_json_str(jp, NULL, td_suite_str(r->v[i].suites[k], buf, sizeof buf));
+        }
+        td_json_arr_end(jp);
+    }
+    td_json_obj_end(jp);
+    td_json_obj_begin(jp, "server_order");
+    for (int i = TD_PROBE_VERSIONS - 1; i >= 0; i--) {
+        if (r->v[i].accepted && r->v[i].num_suites >= 2) {
+            td_json_bool(jp, vname(r->v[i].version), r->v[i].server_order);
+        }
+    }
+    td_json_obj_end(jp);
+    td_json_obj_begin(jp, "groups");
+    for (int i = TD_PROBE_VERSIONS - 1; i >= 0; i--) {
+        if (!r->v[i].num_groups) {
+            continue;
+        }
+        td_json_arr_begin(jp, vname(r->v[i].version));
+        for (size_t k = 0; k < r->v[i].num_groups; k++) {
+            td_json_str(jp, NULL, td_group_str(r->v[i].groups[k], buf, sizeof buf));
+        }
+        td_json_arr_end(jp);
+    }
+    td_json_obj_end(jp);
+}
+
 void td_render_probe_json(struct td_buf *b, const struct td_probe_result *r)
 {
     struct td_json j;
-    char buf[64];
     td_json_init(&j, b);
     td_json_obj_begin(&j, NULL);
     td_json_str(&j, "target", r->target);
     td_json_str(&j, "address", r->address);
     td_json_str(&j, "addresses", r->addresses);
     td_json_bool(&j, "reachable", r->reachable);
-    if (r->error[0]) {
-        td_json_str(&j, "error", r->error);
-    }
-    td_json_arr_begin(&j, "versions");
-    for (int i = 0; i < TD_PROBE_VERSIONS; i++) {
-        if (r->v[i].accepted) {
-            td_json_name(&j, NULL, vname(r->v[i].version));
-        }
-    }
-    td_json_arr_end(&j);
-    td_json_obj_begin(&j, "suites");
-    for (int i = TD_PROBE_VERSIONS - 1; i >= 0; i--) {
-        if (!r->v[i].accepted) {
-            continue;
-        }
-        td_json_arr_begin(&j, vname(r->v[i].version));
-        for (size_t k = 0; k < r->v[i].num_suites; k++) {
-            td_json_str(&j, NULL, td_suite_str(r->v[i].suites[k], buf, sizeof buf));
-        }
-        td_json_arr_end(&j);
-    }
-    td_json_obj_end(&j);
-    td_json_obj_begin(&j, "server_order");
-    for (int i = TD_PROBE_VERSIONS - 1; i >= 0; i--) {
-        if (r->v[i].accepted && r->v[i].num_suites >= 2) {
-            td_json_bool(&j, vname(r->v[i].version), r->v[i].server_order);
-        }
-    }
-    td_json_obj_end(&j);
-    td_json_obj_begin(&j, "groups");
-    for (int i = TD_PROBE_VERSIONS - 1; i >= 0; i--) {
-        if (!r->v[i].num_groups) {
-            continue;
-        }
-        td_json_arr_begin(&j, vname(r->v[i].version));
-        for (size_t k = 0; k < r->v[i].num_groups; k++) {
-            td_json_str(&j, NULL, td_group_str(r->v[i].groups[k], buf, sizeof buf));
-        }
-        td_json_arr_end(&j);
-    }
-    td_json_obj_end(&j);
+    td_json_str(&j, "error", r->error[0] ? r->error : NULL);
+    offer_json(&j, r);
     td_json_obj_begin(&j, "sni");
     td_json_bool(&j, "sent", r->sni_sent);
     td_json_str(&j, "name", r->sni);
