@@ -178,6 +178,6 @@ assert up["cause"] == "client_cert_missing" and up["rejected_after_handshake"], 
 assert up.get("outcome_revised") == "failed", up.get("outcome_revised")
 PY
   check "$T: with --stream on the HTTP connection the link is still made (filters choose what is shown)" sh -c "
-    s=\$('$T' pcap --json '$W/nginx.pcap' | python3 -c 'import json,sys; print([json.loads(l) for l in sys.stdin if \"http\" in l][0][\"stream\"])')
+    s=\$('$T' pcap --json '$W/nginx.pcap' | python3 -c 'import json,sys; print([d for d in map(json.loads, sys.stdin) if d.get(\"protocol\") == \"http\"][0][\"stream\"])')
     '$T' pcap --json --stream \$s '$W/nginx.pcap' | grep -q '\"upstream_stream\"'"
 done
