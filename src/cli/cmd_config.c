@@ -72,7 +72,7 @@ static bool read_password(struct config_args *a, const char *path)
     }
     FILE *f = fopen(path, "r");
     if (!f) {
-        fprintf(stderr, "tlsdiag config: %s: cannot read the password file\n", path);
+        cli_warn("tlsdiag config: %s: cannot read the password file", path);
         return false;
     }
     char *p = a->passwords[a->o.num_passwords];
@@ -163,7 +163,7 @@ int cmd_config(int argc, char **argv)
     td_config_lint((const char *const *)(argv + optind), (size_t)(argc - optind), &a->o, &r);
     for (size_t i = 0; i < r.num_files; i++) {
         if (!r.files[i].ok) {
-            fprintf(stderr, "tlsdiag config: %s: %s\n", r.files[i].path, r.files[i].err);
+            cli_warn("tlsdiag config: %s: %s", r.files[i].path, r.files[i].err);
         }
     }
     struct td_term term;

@@ -77,7 +77,7 @@ static int run_one(struct lab_run *l, size_t i)
     snprintf(path, sizeof path, "%s/%s.pcap", l->dir, in->name);
     snprintf(keys, sizeof keys, "%s/%s.keys", l->dir, in->name);
     if (!td_lab_write(l->lab, i, path, keys, err, sizeof err)) {
-        fprintf(stderr, "tlsdiag lab: %s\n", err);
+        cli_warn("tlsdiag lab: %s", err);
         return TD_EXIT_USAGE;
     }
     struct td_lab_outcome res;
@@ -85,8 +85,8 @@ static int run_one(struct lab_run *l, size_t i)
      * user would (tlsdiag pcap --keylog). */
     td_lab_check(path, in->hidden ? keys : NULL, in, &res, err, sizeof err);
     if (res.problems) {
-        fprintf(stderr, "tlsdiag lab: %s: frame %llu, offset %lld: %s\n", path, (unsigned long long)res.problem_frame,
-                res.problem_offset, res.problem);
+        cli_warn("tlsdiag lab: %s: frame %llu, offset %lld: %s", path, (unsigned long long)res.problem_frame,
+                 res.problem_offset, res.problem);
     }
     l->ran++;
     l->good += res.match;
@@ -111,7 +111,7 @@ static bool pick(int argc, char **argv, bool *want, bool *any)
     for (int i = optind; i < argc; i++) {
         long k = td_lab_find(argv[i]);
         if (k < 0) {
-            fprintf(stderr, "tlsdiag lab: no scenario '%s' (tlsdiag lab --list shows them)\n", argv[i]);
+            cli_warn("tlsdiag lab: no scenario '%s' (tlsdiag lab --list shows them)", argv[i]);
             return false;
         }
         want[k] = *any = true;
@@ -127,7 +127,7 @@ static const char *work_dir(const char *dir, char *tmpdir, size_t len)
     snprintf(tmpdir, len, "%s/tlsdiag-lab.XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
     const char *d = dir ? dir : mkdtemp(tmpdir);
     if (!d || !make_dir(d)) {
-        fprintf(stderr, "tlsdiag lab: %s: cannot create the directory: %s\n", d ? d : tmpdir, strerror(errno));
+        cli_warn("tlsdiag lab: %s: cannot create the directory: %s", d ? d : tmpdir, strerror(errno));
         return NULL;
     }
     return d;
@@ -185,7 +185,7 @@ int cmd_lab(int argc, char **argv)
         return TD_EXIT_USAGE;
     }
     if (!(l.lab = td_lab_new(LAB_T0, err, sizeof err))) {
-        fprintf(stderr, "tlsdiag lab: %s\n", err);
+        cli_warn("tlsdiag lab: %s", err);
         free(want);
         return TD_EXIT_USAGE;
     }

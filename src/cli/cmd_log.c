@@ -72,7 +72,7 @@ static bool read_input(const char *path, struct td_log *lg)
     bool is_stdin = strcmp(path, "-") == 0;
     FILE *f = is_stdin ? stdin : fopen(path, "rb");
     if (!f) {
-        fprintf(stderr, "tlsdiag log: %s: %s\n", path, strerror(errno));
+        cli_warn("tlsdiag log: %s: %s", path, strerror(errno));
         return false;
     }
     uint8_t chunk[65536];
@@ -82,7 +82,7 @@ static bool read_input(const char *path, struct td_log *lg)
     }
     bool ok = !ferror(f);
     if (!ok) {
-        fprintf(stderr, "tlsdiag log: %s: read error: %s\n", path, strerror(errno));
+        cli_warn("tlsdiag log: %s: read error: %s", path, strerror(errno));
     }
     if (!is_stdin) {
         fclose(f);

@@ -85,7 +85,7 @@ static int probe_one(const char *target, size_t addr, const struct probe_run *pr
     struct td_probe_opts oa = *o;
     oa.address_index = addr;
     if (!td_probe(target, &oa, &r, err, sizeof err)) {
-        fprintf(stderr, "tlsdiag probe: %s\n", err);
+        cli_warn("tlsdiag probe: %s", err);
         return TD_EXIT_USAGE;
     }
     struct td_buf b = {0};
@@ -178,7 +178,7 @@ static bool read_targets(const char *list, char ***targets, size_t *n, size_t *c
 {
     FILE *f = strcmp(list, "-") == 0 ? stdin : fopen(list, "r");
     if (!f) {
-        fprintf(stderr, "tlsdiag probe: -f %s: cannot read\n", list);
+        cli_warn("tlsdiag probe: -f %s: cannot read", list);
         return false;
     }
     char line[512];
@@ -442,7 +442,7 @@ int cmd_probe(int argc, char **argv)
         char err[600];
         ca = td_certset_new();
         if (!td_certset_add_path(ca, a->ca_path, err, sizeof err)) {
-            fprintf(stderr, "tlsdiag probe: --ca %s\n", err);
+            cli_warn("tlsdiag probe: --ca %s", err);
             rc = TD_EXIT_USAGE;
             goto out;
         }

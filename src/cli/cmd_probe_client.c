@@ -59,7 +59,7 @@ static bool run_one(const struct td_client_profile *p, const char *target, const
     struct td_client_plan plan;
     char err[300], host[256] = "";
     if (!td_client_profile_plan(p, &plan, err, sizeof err)) {
-        fprintf(stderr, "tlsdiag probe: profile %s: %s\n", p->name, err);
+        cli_warn("tlsdiag probe: profile %s: %s", p->name, err);
         return false;
     }
     snprintf(host, sizeof host, "%s", target[0] == '[' ? target + 1 : target);
@@ -68,7 +68,7 @@ static bool run_one(const struct td_client_profile *p, const char *target, const
                                   plan.num_suites, plan.suites13,   plan.num_suites13,
                                   plan.groups,     plan.num_groups, td_client_sends_sni(p, host)};
     if (!td_probe_client(target, po, &spec, oc, err, sizeof err)) {
-        fprintf(stderr, "tlsdiag probe: %s\n", err);
+        cli_warn("tlsdiag probe: %s", err);
         return false;
     }
     if (json) {
@@ -130,7 +130,7 @@ static int run_configured(const char *const *files, size_t nfiles, const char *b
     char err[600];
     int rc = TD_EXIT_OK;
     if (!td_client_config_build(files, nfiles, base, cc, err, sizeof err)) {
-        fprintf(stderr, "tlsdiag probe: %s\n", err);
+        cli_warn("tlsdiag probe: %s", err);
         td_client_config_free(cc);
         free(cc);
         return TD_EXIT_USAGE;
@@ -148,7 +148,7 @@ static int run_configured(const char *const *files, size_t nfiles, const char *b
         struct td_client_outcome oc;
         struct td_conf_finding blame;
         if (!td_probe_client(argv[t], po, &spec, &oc, err, sizeof err)) {
-            fprintf(stderr, "tlsdiag probe: %s\n", err);
+            cli_warn("tlsdiag probe: %s", err);
             rc = TD_EXIT_USAGE;
             break;
         }

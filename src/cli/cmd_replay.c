@@ -106,7 +106,7 @@ static void on_verdict(void *ctx, const struct td_conn_result *res, void *keep)
 static void on_problem(void *ctx, const char *file, uint64_t frame, long long offset, const char *what)
 {
     (void)ctx;
-    fprintf(stderr, "tlsdiag: %s: frame %llu, offset %lld: %s\n", file, (unsigned long long)frame, offset, what);
+    cli_warn("tlsdiag: %s: frame %llu, offset %lld: %s", file, (unsigned long long)frame, offset, what);
 }
 
 /* 0 when the capture was read, else the exit status. */
@@ -122,7 +122,7 @@ static int collect_capture(const char *path, struct collect *c)
     int rc = td_analyse_file(an, path, err, sizeof err);
     td_analysis_free(an);
     if (rc == 2) {
-        fprintf(stderr, "tlsdiag: %s: %s\n", path, err);
+        cli_warn("tlsdiag: %s: %s", path, err);
         return TD_EXIT_USAGE;
     }
     if (c->stream >= 0 && !c->stream_seen) {

@@ -199,7 +199,7 @@ static void on_problem(void *ctx, const char *file, uint64_t frame, long long of
 {
     (void)ctx;
     (void)offset;
-    fprintf(stderr, "tlsdiag watch: %s: frame %llu: %s\n", file, (unsigned long long)frame, what);
+    cli_warn("tlsdiag watch: %s: frame %llu: %s", file, (unsigned long long)frame, what);
 }
 
 static void on_frame(void *ctx, const struct td_frame *f)
@@ -251,12 +251,12 @@ static bool drop_privileges(const char *user)
 {
     struct passwd *pw = getpwnam(user);
     if (!pw) {
-        fprintf(stderr, "tlsdiag watch: -Z %s: no such user\n", user);
+        cli_warn("tlsdiag watch: -Z %s: no such user", user);
         return false;
     }
     if (initgroups(pw->pw_name, pw->pw_gid) != 0 || setgid(pw->pw_gid) != 0 || setuid(pw->pw_uid) != 0) {
-        fprintf(stderr, "tlsdiag watch: -Z %s: cannot become %s (uid %u, gid %u)\n", user, user, (unsigned)pw->pw_uid,
-                (unsigned)pw->pw_gid);
+        cli_warn("tlsdiag watch: -Z %s: cannot become %s (uid %u, gid %u)", user, user, (unsigned)pw->pw_uid,
+                 (unsigned)pw->pw_gid);
         return false;
     }
     return true;
@@ -399,7 +399,7 @@ int cmd_watch(int argc, char **argv)
     char err[512] = "";
     w.rd = td_reader_open_live(a.iface, a.filter, 0, (int)(a.buffer_kib * 1024), err, sizeof err);
     if (!w.rd) {
-        fprintf(stderr, "tlsdiag watch: %s\n", err);
+        cli_warn("tlsdiag watch: %s", err);
         free(a.filter);
         return TD_EXIT_USAGE;
     }
@@ -424,9 +424,9 @@ int cmd_watch(int argc, char **argv)
         w.interval = 10;
     }
     if (w.metrics.fd >= 0) {
-        fprintf(stderr, "tlsdiag watch: metrics on http://%s/metrics\n", w.metrics.addr);
+        cli_warn("tlsdiag watch: metrics on http://%s/metrics", w.metrics.addr);
     }
-    fprintf(stderr, "tlsdiag watch: listening on %s, filter %s\n", a.iface ? a.iface : "any", a.filter);
+    cli_warn("tlsdiag watch: listening on %s, filter %s", a.iface ? a.iface : "any", a.filter);
     td_tally_init(&w.tally, now_wall());
     w.next_summary = now_mono() + w.interval;
     catch_signals();
