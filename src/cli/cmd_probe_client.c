@@ -30,6 +30,8 @@ static void help(FILE *f)
           "                         files, else openssl-3.0); a failure names the line to change\n"
           "      --timeout MS       per connection (3000)\n"
           "      --json             one JSON object per client and target\n"
+          "      --html FILE        also write a self-contained HTML page of the matrix ('-': the page\n"
+          "                         instead of text)\n"
           "      --color WHEN       auto (default), always, never\n"
           "\n"
           "Exit status: 0 every client connects, 1 one does not, 2 usage error.\n",
@@ -52,9 +54,16 @@ static int list(bool json)
     return cli_write_buf(&out) ? TD_EXIT_OK : TD_EXIT_USAGE;
 }
 
-/* One profile against one target; its line into out. */
-static bool run_one(const struct td_client_profile *p, const char *target, const struct td_probe_opts *po, bool json,
-                    const struct td_render_opts *ro, struct td_buf *out, struct td_client_outcome *oc)
+/* Where the results go: text or JSON on stdout (unless --html -), and the page. */
+struct client_out {
+    bool json, text_off;
+    struct td_render_opts ro;
+    struct td_buf *html; /* --html: the page being built, or NULL */
+};
+
+/* One profile against one target; its line into out, its row into the page. */
+static bool run_one(const struct td_client_profile *p, const char *target, const struct td_probe_opts *po,
+                    const struct client_out *co, struct td_buf *out, struct td_client_outcome *oc)
 {
     struct td_client_plan plan;
     char err[300], host[256] = "";
@@ -71,27 +80,34 @@ static bool run_one(const struct td_client_profile *p, const char *target, const
         cli_warn("tlsdiag probe: %s", err);
         return false;
     }
-    if (json) {
+    if (co->html) {
+        td_html_client_row(co->html, p, oc);
+    }
+    if (co->text_off) {
+        return true;
+    }
+    if (co->json) {
         td_render_client_json(out, target, p, oc);
     } else {
-        td_render_client_text(out, p, oc, ro);
+        td_render_client_text(out, p, oc, &co->ro);
     }
     return true;
 }
 
-static int run(const char *client, int argc, char **argv, const struct td_probe_opts *po, bool json, const char *color)
+static int run(const char *client, int argc, char **argv, const struct td_probe_opts *po, const struct client_out *co)
 {
-    struct td_term term;
-    td_term_detect(&term, color);
-    struct td_render_opts ro = {.color = term.color, .utf8 = term.utf8};
+    bool text = !co->json && !co->text_off;
     int rc = TD_EXIT_OK;
     for (int t = optind; t < argc; t++) {
         size_t ok = 0, n = 0;
         unsigned conns = 0;
         double secs = 0;
         struct td_buf out = {0};
-        if (!json) {
+        if (text) {
             td_render_client_header(&out, argv[t]);
+        }
+        if (co->html) {
+            td_html_client_begin(co->html, argv[t]);
         }
         for (size_t i = 0; i < td_client_profile_count(); i++) {
             const struct td_client_profile *p = td_client_profile_at(i);
@@ -99,7 +115,7 @@ static int run(const char *client, int argc, char **argv, const struct td_probe_
             if (strcmp(client, "all") != 0 && strcmp(client, p->name) != 0) {
                 continue;
             }
-            if (!run_one(p, argv[t], po, json, &ro, &out, &oc)) {
+            if (!run_one(p, argv[t], po, co, &out, &oc)) {
                 td_buf_free(&out);
                 return TD_EXIT_USAGE;
             }
@@ -107,9 +123,12 @@ static int run(const char *client, int argc, char **argv, const struct td_probe_
             cli_write_buf(&out);
             fflush(stdout);
         }
-        if (!json) {
+        if (text) {
             td_render_client_total(&out, ok, n, conns, secs);
             cli_write_buf(&out);
+        }
+        if (co->html) {
+            td_html_client_end(co->html, ok, n, conns, secs);
         }
         rc = ok < n ? TD_EXIT_FAILURES : rc;
     }
@@ -124,7 +143,7 @@ static void host_of(const char *target, char *host, size_t len)
 
 /* --client-config: one client, from the files, against each target. */
 static int run_configured(const char *const *files, size_t nfiles, const char *base, int argc, char **argv,
-                          const struct td_probe_opts *po, bool json, const char *color)
+                          const struct td_probe_opts *po, const struct client_out *co)
 {
     struct td_client_config *cc = td_calloc(1, sizeof *cc);
     char err[600];
@@ -135,9 +154,6 @@ static int run_configured(const char *const *files, size_t nfiles, const char *b
         free(cc);
         return TD_EXIT_USAGE;
     }
-    struct td_term term;
-    td_term_detect(&term, color);
-    struct td_render_opts ro = {.color = term.color, .utf8 = term.utf8};
     for (int t = optind; t < argc && rc != TD_EXIT_USAGE; t++) {
         char host[256];
         host_of(argv[t], host, sizeof host);
@@ -159,10 +175,17 @@ static int run_configured(const char *const *files, size_t nfiles, const char *b
                                                                       : TD_BLAME_NONE;
         td_client_config_blame(cc, what, oc.server_versions, oc.server_suite, &blame);
         struct td_buf out = {0};
-        if (json) {
+        if (co->html) {
+            td_html_client_begin(co->html, argv[t]);
+            td_html_client_config_row(co->html, cc, &oc, &blame);
+            td_html_client_end(co->html, oc.connects, 1, oc.connections, oc.seconds);
+        }
+        if (co->text_off) {
+            /* the page only */
+        } else if (co->json) {
             td_render_client_config_json(&out, argv[t], cc, &oc, &blame);
         } else {
-            td_render_client_config_text(&out, argv[t], cc, &oc, &blame, &ro);
+            td_render_client_config_text(&out, argv[t], cc, &oc, &blame, &co->ro);
         }
         cli_write_buf(&out);
         rc = oc.connects ? rc : TD_EXIT_FAILURES;
@@ -172,20 +195,46 @@ static int run_configured(const char *const *files, size_t nfiles, const char *b
     return rc;
 }
 
+/* The page around the sections run() or run_configured() left in co->html,
+ * written whole (cli_out_commit) or, after a usage error, not at all. */
+static int finish_page(struct cli_out *o, struct td_buf *sections, char **targets, int n, int rc)
+{
+    if (rc == TD_EXIT_USAGE) {
+        td_buf_free(sections);
+        cli_out_discard(o);
+        return rc;
+    }
+    struct td_buf page = {0}, title = {0};
+    td_buf_puts(&title, "tlsdiag probe --client:");
+    for (int i = 0; i < n; i++) {
+        td_buf_printf(&title, " %s", targets[i]);
+    }
+    td_html_page_begin(&page, td_buf_cstr(&title));
+    td_buf_puts(&page, "<h1>");
+    td_html_esc(&page, td_buf_cstr(&title));
+    td_buf_puts(&page, "</h1>\n");
+    td_buf_free(&title);
+    td_buf_append(&page, sections->data, sections->len);
+    td_buf_free(sections);
+    td_html_page_end(&page);
+    return cli_out_commit("probe", "--html", o, &page) ? rc : TD_EXIT_USAGE;
+}
+
 int cmd_probe_client(int argc, char **argv)
 {
-    enum { OPT_CLIENT = 256, OPT_TIMEOUT, OPT_JSON, OPT_COLOR, OPT_CONFIG };
+    enum { OPT_CLIENT = 256, OPT_TIMEOUT, OPT_JSON, OPT_COLOR, OPT_CONFIG, OPT_HTML };
     static const struct option longopts[] = {
         {"client", required_argument, NULL, OPT_CLIENT},
         {"client-config", required_argument, NULL, OPT_CONFIG},
         {"timeout", required_argument, NULL, OPT_TIMEOUT},
         {"json", no_argument, NULL, OPT_JSON},
         {"color", required_argument, NULL, OPT_COLOR},
+        {"html", required_argument, NULL, OPT_HTML},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     struct td_probe_opts po = {.timeout_ms = 3000};
-    const char *client = NULL, *color = "auto", *files[32];
+    const char *client = NULL, *color = "auto", *html = NULL, *files[32];
     size_t nfiles = 0;
     bool json = false;
     int opt;
@@ -214,6 +263,9 @@ int cmd_probe_client(int argc, char **argv)
         case OPT_JSON:
             json = true;
             break;
+        case OPT_HTML:
+            html = optarg;
+            break;
         case OPT_COLOR:
             if (!cli_parse_color("probe", optarg, &color)) {
                 return TD_EXIT_USAGE;
@@ -223,24 +275,31 @@ int cmd_probe_client(int argc, char **argv)
             return cli_try_help("probe");
         }
     }
-    if (nfiles) {
-        if (optind >= argc) {
-            return cli_usage_error("probe", "no target given");
-        }
-        if (client && !td_client_profile_find(client)) {
-            return cli_usage_error("probe", "--client with --client-config takes a profile name (%s is none)", client);
-        }
-        return run_configured(files, nfiles, client, argc, argv, &po, json, color);
+    if (!nfiles && client && strcmp(client, "list") == 0) {
+        return html ? cli_usage_error("probe", "--html goes with --client all or NAME, not list") : list(json);
     }
-    if (client && strcmp(client, "list") == 0) {
-        return list(json);
+    if (nfiles && client && !td_client_profile_find(client)) {
+        return cli_usage_error("probe", "--client with --client-config takes a profile name (%s is none)", client);
     }
-    if (!client || (strcmp(client, "all") != 0 && !td_client_profile_find(client))) {
+    if (!nfiles && (!client || (strcmp(client, "all") != 0 && !td_client_profile_find(client)))) {
         return cli_usage_error("probe", "--client takes all, list or a profile name (%s is none)",
                                client ? client : "");
     }
     if (optind >= argc) {
         return cli_usage_error("probe", "no target given");
     }
-    return run(client, argc, argv, &po, json, color);
+    struct td_term term;
+    td_term_detect(&term, color);
+    struct client_out co = {.json = json, .ro = {.color = term.color, .utf8 = term.utf8}};
+    struct td_buf sections = {0};
+    struct cli_out page;
+    if (html) {
+        if (!cli_out_open("probe", "--html", html, &page)) {
+            return TD_EXIT_USAGE;
+        }
+        co.html = &sections;
+        co.text_off = strcmp(html, "-") == 0;
+    }
+    int rc = nfiles ? run_configured(files, nfiles, client, argc, argv, &po, &co) : run(client, argc, argv, &po, &co);
+    return html ? finish_page(&page, &sections, argv + optind, argc - optind, rc) : rc;
 }

@@ -128,6 +128,16 @@ bool cli_out_commit(const char *cmd, const char *opt, struct cli_out *o, struct 
     return ok;
 }
 
+void cli_out_discard(struct cli_out *o)
+{
+    if (o->f == stdout) {
+        return;
+    }
+    fclose(o->f);
+    unlink(o->tmp);
+    free(o->tmp);
+}
+
 bool cli_parse_shard(const char *cmd, const char *arg, uint32_t *k, uint32_t *n)
 {
     char *end;

@@ -39,5 +39,7 @@ struct cli_out {
 bool cli_out_open(const char *cmd, const char *opt, const char *path, struct cli_out *o);
 /* Writes b (freed) and renames the file into place. */
 bool cli_out_commit(const char *cmd, const char *opt, struct cli_out *o, struct td_buf *b);
+/* Leaves PATH as it was (after an error): the temporary file removed. */
+void cli_out_discard(struct cli_out *o);
 
 #endif

@@ -26,4 +26,12 @@ void td_render_client_config_json(struct td_buf *out, const char *target, const 
                                   const struct td_client_outcome *c, const struct td_conf_finding *blame);
 void td_render_client_total(struct td_buf *out, size_t ok, size_t n, unsigned connections, double seconds);
 
+/* --html: a target's matrix as a <section> with a table: _begin, a _row per
+ * profile (or the _config_row of --client-config), _end with the totals. */
+void td_html_client_begin(struct td_buf *out, const char *target);
+void td_html_client_row(struct td_buf *out, const struct td_client_profile *p, const struct td_client_outcome *c);
+void td_html_client_config_row(struct td_buf *out, const struct td_client_config *cc, const struct td_client_outcome *c,
+                               const struct td_conf_finding *blame);
+void td_html_client_end(struct td_buf *out, size_t ok, size_t n, unsigned connections, double seconds);
+
 #endif

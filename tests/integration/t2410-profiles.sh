@@ -73,7 +73,52 @@ cause_is() { # tlsdiag profile port cause
   p=$(predict "$1" "$2" "$3"); echo "tlsdiag: $p"; [ "$p" = "$4" ]
 }
 
+export HOME=$W/home
+mkdir -p "$HOME"
+# matrix_page T PORT: --client all --html, opened in headless Chromium (nothing reachable): the DOM's
+# table has one row per profile of --client list --json, each failing row the cause slug the text gives
+# that profile, the connecting rows none; no script element; the text beside the page unchanged.
+matrix_page() {
+  "$1" probe --client all --html "$W/m$2.html" "localhost:$2" >"$W/m$2.txt"
+  [ $? = 1 ] || { echo "exit status not 1"; return 1; }
+  "$1" probe --client all "localhost:$2" | grep -v ' connections, ' | cmp - <(grep -v ' connections, ' "$W/m$2.txt") ||
+    { echo "the text differs with --html"; return 1; }
+  timeout 120 chromium --headless=new --no-sandbox --disable-gpu --disable-background-networking \
+    --disable-component-update --disable-sync --disable-extensions --no-first-run --user-data-dir="$W/chrome" \
+    --host-resolver-rules='MAP * ~NOTFOUND' --dump-dom "file://$W/m$2.html" >"$W/m$2.dom" 2>"$W/m$2.log" ||
+    { tail "$W/m$2.log"; return 1; }
+  "$1" probe --client list --json >"$W/list.json"
+  python3 - "$W/m$2.dom" "$W/list.json" "$W/m$2.txt" "$W/m$2.html" <<'PY'
+import html, json, re, sys
+dom, raw = open(sys.argv[1]).read(), open(sys.argv[4]).read()
+profiles = [json.loads(l)["client"] for l in open(sys.argv[2]) if l.strip()]
+text = {}
+for l in open(sys.argv[3]):
+    m = re.match(r"(\S+)\s+(connects|fails)\s+\S+\s+(\S+?):?\s", l)
+    if m:
+        text[m.group(1)] = m.group(3) if m.group(2) == "fails" else None
+assert "<script" not in dom.lower() and "<script" not in raw.lower(), "a script element"
+assert "Content-Security-Policy" in raw and "default-src 'none'" in raw, "no CSP"
+rows = re.findall(r'<tr class="client"><td class="mono">(.*?)</td><td class="(good|bad)">(connects|fails)</td>'
+                  r'<td class="slug">(.*?)</td>', dom)
+names = [html.unescape(r[0]) for r in rows]
+assert names == profiles, "rows %s, profiles %s" % (names, profiles)
+assert set(text) == set(profiles), "text lines %s" % sorted(text)
+for name, _, result, slug in rows:
+    want = text[html.unescape(name)]
+    got = html.unescape(slug) if result == "fails" else None
+    assert got == want, "%s: page %r, text %r" % (name, got, want)
+fails = sum(1 for r in rows if r[2] == "fails")
+assert fails > 0, "no failing row"
+print("%d rows, %d failing" % (len(rows), fails))
+PY
+}
+
 for T in $TLSDIAGS; do
+  check "$T: TLS 1.0-only server: --client all --html: a row per profile, the text's causes, no script" matrix_page "$T" 7101
+  check "$T: RSA-key-exchange-only server: --client all --html: a row per profile, the text's causes" matrix_page "$T" 7105
+  check "$T: --client list --html: exit 2, no file" \
+    sh -c "$T probe --client list --html $W/none.html >/dev/null 2>&1; [ \$? = 2 ] && [ ! -e $W/none.html ]"
   for s in $SERVERS; do
     port=${s%%:*} name=${s#*:}
     for prof in openssl-3.0 curl python-3.12 node-20 java17 java8 java8-limited; do
