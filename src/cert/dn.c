@@ -30,10 +30,7 @@ static bool raw_text_type(int type)
            type == V_ASN1_T61STRING || type == V_ASN1_VISIBLESTRING;
 }
 
-static bool rfc2253_special(unsigned char c)
-{
-    return c != '\0' && strchr(",+\"\\<>;", c) != NULL;
-}
+static bool rfc2253_special(unsigned char c) { return c != '\0' && strchr(",+\"\\<>;", c) != NULL; }
 
 /* One value's bytes with OpenSSL's RFC 2253 escaping: a one-byte value
  * counts as last only (as do_buf has it), bytes past 0x7f are not escaped. */

@@ -20,7 +20,9 @@ static void openssl_str(const X509_NAME *n, char *out, size_t len)
     long l = BIO_get_mem_data(b, &p);
     assert_true(l >= 0 && (size_t)l < len);
     memset(out, 0, len);
-    memcpy(out, p, (size_t)l);
+    if (l > 0) {
+        memcpy(out, p, (size_t)l);
+    }
     BIO_free(b);
 }
 
