@@ -139,4 +139,7 @@ void td_verify_free(struct td_verify *v);
  * PEM block X (line B) truncated at line N" in err, when one is cut short. */
 bool td_pem_blocks_whole(const uint8_t *p, size_t len, const char *path, char *err, size_t err_len);
 
+/* A name as an RFC 2253 string keeping the certificate's own bytes (dn.c). */
+void td_cert_name_str(const X509_NAME *n, char *out, size_t out_len);
+
 #endif

@@ -11,26 +11,9 @@
 
 #include "base/mem.h"
 #include "cert/cert.h"
+#include "cert/internal.h"
 
 #include "base/banned.h"
-
-static void name_str(const X509_NAME *n, char *out, size_t out_len)
-{
-    out[0] = '\0';
-    BIO *b = BIO_new(BIO_s_mem());
-    if (!b) {
-        return;
-    }
-    X509_NAME_print_ex(b, n, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB);
-    char *p;
-    long len = BIO_get_mem_data(b, &p);
-    if (len > 0) {
-        size_t n2 = (size_t)len < out_len - 1 ? (size_t)len : out_len - 1;
-        td_memcopy(out, p, n2);
-        out[n2] = '\0';
-    }
-    BIO_free(b);
-}
 
 static void time_str(const ASN1_TIME *t, char *out, size_t out_len, int64_t *epoch)
 {
@@ -216,8 +199,8 @@ static void decode_uncached(const uint8_t *der, size_t len, struct td_cert_info 
         return;
     }
     info->ok = true;
-    name_str(X509_get_subject_name(x), info->subject, sizeof info->subject);
-    name_str(X509_get_issuer_name(x), info->issuer, sizeof info->issuer);
+    td_cert_name_str(X509_get_subject_name(x), info->subject, sizeof info->subject);
+    td_cert_name_str(X509_get_issuer_name(x), info->issuer, sizeof info->issuer);
     BIGNUM *bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(x), NULL);
     if (bn) {
         char *hex = BN_bn2hex(bn);
@@ -257,7 +240,7 @@ bool td_cert_dn_from_der(const uint8_t *der, size_t len, char *out, size_t out_l
         snprintf(out, out_len, "(undecodable name)");
         return false;
     }
-    name_str(n, out, out_len);
+    td_cert_name_str(n, out, out_len);
     X509_NAME_free(n);
     return true;
 }

@@ -37,6 +37,10 @@ stop_pid "$GW"
 cap_stop
 
 hex() { printf '%s' "$1" | od -An -tx1 | tr -d ' \n'; }
+# The subject as RFC 2253 writes it over the certificate's own bytes: the
+# backslash and ";" escaped, controls as \XX, the bytes that are not UTF-8
+# (\xff\xfe) and the right-to-left override as they are in the certificate.
+SUBJ=$'O=o\\\\x41\xe2\x80\xaeZZZZZZZZZZ,CN=cn\\1B[2J\\07\xff\xfe\\1B]0\\;t\\07\\7FZZZZZZZ'
 
 for T in $TLSDIAGS; do
   for mode in "" -v "--color always" "-v --color always"; do
@@ -55,6 +59,13 @@ for T in $TLSDIAGS; do
   check "$T: cert: no raw control byte in subjects, SANs, findings" \
     sh -c "'$T' cert '$W/h.crt' > '$W/cert.out'; [ \$? -le 1 ] && python3 $WS text '$W/cert.out' &&
            grep -qF 'DNS:san\\x1b[8m\\xff\\xfe\\x07\\xc2\\x9b' '$W/cert.out'"
+  check "$T: cert and pcap -v show the subject's bytes that are not UTF-8 as \\xff\\xfe" \
+    sh -c "'$T' cert '$W/h.crt' | grep -qF 'CN=cn\\1B[2J\\07\\xff\\xfe\\1B]0\\;t' &&
+           '$T' pcap -v '$W/h.pcap' | grep -qF 'CN=cn\\1B[2J\\07\\xff\\xfe\\1B]0\\;t'"
+  check "$T: cert --json and pcap --json give back exactly the subject's bytes" \
+    sh -c "'$T' cert --json '$W/h.crt' > '$W/subj.json'; python3 $WS json '$W/subj.json' chain.*.subject=$(hex "$SUBJ") || exit 1
+           '$T' pcap --json '$W/h.pcap' > '$W/subj.json'; python3 $WS json '$W/subj.json' \
+             messages.*.certificates.*.subject=$(hex "$SUBJ")"
   check "$T: cert --color always: only tlsdiag's own colours" \
     sh -c "'$T' cert --color always '$W/h.crt' > '$W/cert.out'; python3 $WS text '$W/cert.out'"
   check "$T: cert --json parses and gives back the SAN's bytes" \
