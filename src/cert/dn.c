@@ -1,8 +1,9 @@
 /* A certificate's subject or issuer as an RFC 2253 string that keeps the
- * certificate's own bytes. X509_NAME_print_ex reads PrintableString,
- * IA5String and T61String bytes as Latin-1 (0xff becomes "ÿ"), so a
- * reader could not tell the wire bytes; here the string types meant as text
- * give their bytes unchanged and the escapers (base/escape.h, base/json.h)
+ * certificate's own bytes. X509_NAME_print_ex reads PrintableString and
+ * IA5String bytes as Latin-1 (0xff becomes "ÿ"), so a reader could not tell
+ * the wire bytes; here the string types meant as ASCII or UTF-8 text give
+ * their bytes unchanged (T61String is Latin-1 in practice, as OpenSSL reads
+ * it: converted, like BMPString and UniversalString) and the escapers (base/escape.h, base/json.h)
  * write the ones that are not UTF-8 as \xNN. Everything else matches
  * XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB byte for byte: entries in reverse
  * order, "," between RDNs and "+" inside one, OpenSSL's short names (dotted
@@ -23,11 +24,11 @@
 
 #define DN_FLAGS (XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB)
 
-/* The string types whose bytes are meant as text: given as they are. */
+/* The string types whose bytes are meant as ASCII or UTF-8 text: given as they are. */
 static bool raw_text_type(int type)
 {
     return type == V_ASN1_UTF8STRING || type == V_ASN1_PRINTABLESTRING || type == V_ASN1_IA5STRING ||
-           type == V_ASN1_T61STRING || type == V_ASN1_VISIBLESTRING;
+           type == V_ASN1_VISIBLESTRING;
 }
 
 static bool rfc2253_special(unsigned char c) { return c != '\0' && strchr(",+\"\\<>;", c) != NULL; }
@@ -65,7 +66,7 @@ static bool put_value(BIO *b, const ASN1_STRING *v, bool unknown_field)
     if (!unknown_field && raw_text_type(type)) {
         return put_escaped(b, ASN1_STRING_get0_data(v), (size_t)ASN1_STRING_length(v));
     }
-    if (!unknown_field && (type == V_ASN1_BMPSTRING || type == V_ASN1_UNIVERSALSTRING)) {
+    if (!unknown_field && (type == V_ASN1_BMPSTRING || type == V_ASN1_UNIVERSALSTRING || type == V_ASN1_T61STRING)) {
         unsigned char *u = NULL;
         int len = ASN1_STRING_to_UTF8(&u, v);
         if (len < 0) {
