@@ -12,28 +12,22 @@ Runs `TLSDIAG cert --json ARGS` and evaluates each Python expression with:
   cert(i)        the certificate object i of d["chain"]
 Exits 1, printing the expression, the findings and stderr, when one is false.
 """
-import json
-import subprocess
+import os
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import expect_json  # noqa: E402
 
 
 def main():
     binary = sys.argv[1]
     sep = sys.argv.index("--")
     exprs, args = sys.argv[2:sep], sys.argv[sep + 1:]
-    r = subprocess.run([binary, "cert", "--json"] + args, capture_output=True, text=True)
-    if r.returncode >= 128 or r.returncode < 0:
-        print("tlsdiag died with", r.returncode, r.stderr)
+    got = expect_json.run(binary, "cert", args)
+    if got is None:
         return 1
-    try:
-        d = json.loads(r.stdout) if r.stdout.strip() else {}
-    except ValueError as e:
-        print("not JSON:", e, r.stdout[:400])
-        return 1
-    findings = d.get("findings", [])
-
-    def f(cause, sev=None):
-        return [x for x in findings if x["cause"] == cause and (sev is None or x["severity"] == sev)]
+    r, d, findings = got
+    f = expect_json.finder(findings)
 
     env = {
         "d": d, "rc": r.returncode, "err": r.stderr, "f": f,
@@ -42,22 +36,12 @@ def main():
         "errors": [x["cause"] for x in findings if x["severity"] == "error"],
         "cert": lambda i: d["chain"][i],
     }
-    ok = True
-    for e in exprs:
-        try:
-            good = eval(e, env)
-        except Exception as ex:  # an expression that cannot be evaluated is a failure
-            good = False
-            print("exception:", ex)
-        if not good:
-            ok = False
-            print("FALSE:", e)
-    if not ok:
-        print("rc:", r.returncode)
+
+    def show():
         for x in findings:
             print("  %-8s %-22s %s | %s" % (x["severity"], x["cause"], x["message"], x["resolution"]))
-        print("stderr:", r.stderr)
-    return 0 if ok else 1
+
+    return expect_json.check(exprs, env, r, show)
 
 
 if __name__ == "__main__":

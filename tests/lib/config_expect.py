@@ -12,28 +12,22 @@ Runs `TLSDIAG config --json ARGS` and evaluates each Python expression with:
   setting(file, key) the settings of that key read from that file
 Exits 1, printing the expression, the findings and stderr, when one is false.
 """
-import json
-import subprocess
+import os
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import expect_json  # noqa: E402
 
 
 def main():
     binary = sys.argv[1]
     sep = sys.argv.index("--")
     exprs, args = sys.argv[2:sep], sys.argv[sep + 1:]
-    r = subprocess.run([binary, "config", "--json"] + args, capture_output=True, text=True)
-    if r.returncode >= 128 or r.returncode < 0:
-        print("tlsdiag died with", r.returncode, r.stderr)
+    got = expect_json.run(binary, "config", args)
+    if got is None:
         return 1
-    try:
-        d = json.loads(r.stdout) if r.stdout.strip() else {}
-    except ValueError as e:
-        print("not JSON:", e, r.stdout[:400])
-        return 1
-    findings = d.get("findings", [])
-
-    def f(cause, sev=None):
-        return [x for x in findings if x["cause"] == cause and (sev is None or x["severity"] == sev)]
+    r, d, findings = got
+    f = expect_json.finder(findings)
 
     def has(cause, sev=None, line=None, file=None):
         return any((line is None or x["line"] == line) and (file is None or x["file"].endswith(file))
@@ -51,22 +45,12 @@ def main():
 
     env = {"d": d, "rc": r.returncode, "err": r.stderr, "f": f, "has": has, "at": at, "setting": setting,
            "causes": [(x["cause"], x["severity"], x["file"], x["line"]) for x in findings]}
-    ok = True
-    for e in exprs:
-        try:
-            good = eval(e, env)
-        except Exception as ex:  # an expression that cannot be evaluated is a failure
-            good = False
-            print("error in", e, ":", ex)
-        if not good:
-            ok = False
-            print("false:", e)
-    if not ok:
-        print("rc:", r.returncode)
+
+    def show():
         for x in findings:
             print(" ", x["severity"], x["cause"], x["file"], x["line"], x["element"], "|", x["change"])
-        print("stderr:", r.stderr[:600])
-    return 0 if ok else 1
+
+    return expect_json.check(exprs, env, r, show)
 
 
 if __name__ == "__main__":

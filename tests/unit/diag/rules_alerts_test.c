@@ -5,37 +5,17 @@
 #include <string.h>
 
 #include "diag/diag.h"
+#include "facts_fixture.h"
 
 static uint16_t suites_a[] = {0xc02f, 0xc030};
 static uint16_t suites_fallback[] = {0xc02f, 0x5600}; /* TLS_FALLBACK_SCSV */
-static uint16_t groups_a[] = {29, 23};
 
 /* A TLS 1.2-1.3 ClientHello (frame 4) with SNI api.example.com, refused with
  * the fatal alert desc (frame 6). */
 static void refused_with(struct td_facts *f, uint8_t desc)
 {
-    memset(f, 0, sizeof *f);
-    f->tls = true;
-    f->outcome = TD_OUTCOME_FAILED;
-    f->have_ch = true;
-    f->ch_frame = 4;
-    f->ch_min = 0x0303;
-    f->ch_max = 0x0304;
-    f->ch_supported_versions = true;
-    f->ch_suites.v = suites_a;
-    f->ch_suites.n = 2;
-    f->ch_groups.v = groups_a;
-    f->ch_groups.n = 2;
-    f->sni = true;
-    strcpy(f->sni_name, "api.example.com"); /* test code: banned.h is not included */
-    strcpy(f->server, "10.0.0.2:443");
-    f->server_port = 443;
-    f->alert[1] = true;
-    f->alert_level[1] = 2;
-    f->alert_desc[1] = desc;
-    f->alert_version[1] = 0x0303;
-    f->alert_frame[1] = 6;
-    f->server_msgs = 1;
+    fx_hello(f, suites_a, 2, "api.example.com");
+    fx_server_alert(f, desc, 0x0303);
 }
 
 static bool evidence_says(const struct td_verdict *v, uint64_t frame, const char *what)

@@ -5,38 +5,18 @@
 #include <string.h>
 
 #include "diag/diag.h"
+#include "facts_fixture.h"
 
 static uint16_t ecdhe_only[] = {0xc02f, 0xc030, 0x00ff}; /* ECDHE-RSA-AES-GCM, the renegotiation SCSV */
 static uint16_t with_rsa[] = {0xc02f, 0x002f};           /* and TLS_RSA_WITH_AES_128_CBC_SHA */
 static uint16_t with_rsa_psk[] = {0xc02f, 0x00ac};       /* TLS_RSA_PSK_WITH_AES_128_GCM_SHA256: not RSA kex */
-static uint16_t groups_a[] = {29, 23};
 
 /* A TLS 1.2-1.3 ClientHello (frame 4) without TLS_RSA_*, refused with a
  * handshake_failure (frame 6). */
 static void refused(struct td_facts *f)
 {
-    memset(f, 0, sizeof *f);
-    f->tls = true;
-    f->outcome = TD_OUTCOME_FAILED;
-    f->have_ch = true;
-    f->ch_frame = 4;
-    f->ch_min = 0x0303;
-    f->ch_max = 0x0304;
-    f->ch_supported_versions = true;
-    f->ch_suites.v = ecdhe_only;
-    f->ch_suites.n = 3;
-    f->ch_groups.v = groups_a;
-    f->ch_groups.n = 2;
-    f->sni = true;
-    strcpy(f->sni_name, "legacy.example.com"); /* test code: banned.h is not included */
-    strcpy(f->server, "10.0.0.2:443");
-    f->server_port = 443;
-    f->alert[1] = true;
-    f->alert_level[1] = 2;
-    f->alert_desc[1] = 40;
-    f->alert_version[1] = 0x0303;
-    f->alert_frame[1] = 6;
-    f->server_msgs = 1;
+    fx_hello(f, ecdhe_only, 3, "legacy.example.com");
+    fx_server_alert(f, 40, 0x0303);
 }
 
 /* A server that negotiated TLS_RSA_WITH_AES_128_GCM_SHA256 with 3 clients. */

@@ -5,49 +5,19 @@
 #include <stdio.h>
 
 #include "diag/diag.h"
+#include "facts_fixture.h"
 
 static uint16_t suites_a[] = {0xc02f, 0xc030};
-static uint16_t groups_a[] = {29, 23};
 
 /* A TLS 1.2-1.3 ClientHello at frame 4 with SNI, to 10.0.0.2:443. */
-static void base(struct td_facts *f)
-{
-    memset(f, 0, sizeof *f);
-    f->tls = true;
-    f->outcome = TD_OUTCOME_FAILED;
-    f->have_ch = true;
-    f->ch_frame = 4;
-    f->ch_min = 0x0303;
-    f->ch_max = 0x0304;
-    f->ch_supported_versions = true;
-    f->ch_suites.v = suites_a;
-    f->ch_suites.n = 2;
-    f->ch_groups.v = groups_a;
-    f->ch_groups.n = 2;
-    f->sni = true;
-    strcpy(f->sni_name, "api.example.com"); /* test code: banned.h is not included */
-    strcpy(f->server, "10.0.0.2:443");
-    f->server_port = 443;
-}
+static void base(struct td_facts *f) { fx_hello(f, suites_a, 2, "api.example.com"); }
 
 static void server_alert(struct td_facts *f, uint8_t desc, uint16_t rec_version)
 {
-    f->alert[1] = true;
-    f->alert_level[1] = 2;
-    f->alert_desc[1] = desc;
-    f->alert_version[1] = rec_version;
-    f->alert_frame[1] = 6;
-    f->server_msgs = 1;
+    fx_server_alert(f, desc, rec_version);
 }
 
-static void client_alert(struct td_facts *f, uint8_t desc)
-{
-    f->alert[0] = true;
-    f->alert_level[0] = 2;
-    f->alert_desc[0] = desc;
-    f->alert_version[0] = 0x0303;
-    f->alert_frame[0] = 9;
-}
+static void client_alert(struct td_facts *f, uint8_t desc) { fx_client_alert(f, desc); }
 
 static bool evidence_at(const struct td_verdict *v, uint64_t frame)
 {
@@ -544,7 +514,7 @@ static void test_refusal_candidates_weighed(void **state)
     td_diagnose(&f, NULL, &v);
     assert_int_equal(v.cause, TD_CAUSE_GROUP_MISMATCH);
     /* a mainstream offer without SNI: SNI is the favourite */
-    f.ch_groups.v = groups_a;
+    f.ch_groups.v = fx_groups;
     f.ch_groups.n = 2;
     td_diagnose(&f, NULL, &v);
     assert_int_equal(v.cause, TD_CAUSE_SNI_REQUIRED);
