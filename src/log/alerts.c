@@ -143,7 +143,7 @@ bool td_log_find_alert(const char *norm, int *out_desc, bool *out_received)
         if (strstr(norm, "generated and sent to the remote endpoint")) {
             *out_received = false;
         }
-        if (*out_desc == 0 || *out_desc == 90) {
+        if (*out_desc == TD_ALERT_CLOSE_NOTIFY || *out_desc == TD_ALERT_USER_CANCELED) {
             continue; /* close_notify, user_canceled: not a refusal */
         }
         return true;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "log/internal.h"
+#include "tls/names.h"
 
 #include "base/banned.h"
 
@@ -72,7 +73,8 @@ static void handshake_failure(bool received, enum td_log_party role, bool saw_cr
 /* A certificate alert: whose certificate was refused depends on who sent it. */
 static void cert_alert(int desc, bool peer_is_client, bool role_known, struct td_log_hit *h)
 {
-    if (!role_known && desc == 48) { /* "a CA the peer does not trust": the title holds for either side */
+    if (!role_known &&
+        desc == TD_ALERT_UNKNOWN_CA) { /* "a CA the peer does not trust": the title holds for either side */
         set(h, TD_CAUSE_UNKNOWN_CA, TD_CONF_MEDIUM,
             "the peer does not trust the CA of the certificate it was sent (the server's chain, or the client's "
             "certificate when the log is a client's)");
@@ -84,15 +86,15 @@ static void cert_alert(int desc, bool peer_is_client, bool role_known, struct td
     }
     if (!peer_is_client) { /* the server refused the client's certificate */
         set(h,
-            desc == 45   ? TD_CAUSE_CLIENT_CERT_EXPIRED
-            : desc == 48 ? TD_CAUSE_CLIENT_CERT_UNTRUSTED
-                         : TD_CAUSE_CLIENT_CERT_REJECTED,
+            desc == TD_ALERT_CERTIFICATE_EXPIRED ? TD_CAUSE_CLIENT_CERT_EXPIRED
+            : desc == TD_ALERT_UNKNOWN_CA        ? TD_CAUSE_CLIENT_CERT_UNTRUSTED
+                                                 : TD_CAUSE_CLIENT_CERT_REJECTED,
             TD_CONF_MEDIUM, "the server refused the client's certificate");
         return;
     }
-    if (desc == 48) {
+    if (desc == TD_ALERT_UNKNOWN_CA) {
         set(h, TD_CAUSE_UNKNOWN_CA, TD_CONF_MEDIUM, "the client does not trust the CA of the server's chain");
-    } else if (desc == 45) {
+    } else if (desc == TD_ALERT_CERTIFICATE_EXPIRED) {
         set(h, TD_CAUSE_EXPIRED_CERT, TD_CONF_MEDIUM, "the client says the server's certificate expired");
     } else {
         set(h, TD_CAUSE_CERTIFICATE_REJECTED, TD_CONF_MEDIUM, "the client refused the server's certificate");
@@ -107,43 +109,43 @@ void td_log_alert_cause(int desc, bool received, enum td_log_party role, bool sa
     bool sender_is_client = received ? role == TD_LOG_SERVER : role != TD_LOG_SERVER;
     h->decided = received ? TD_LOG_DEC_PEER : TD_LOG_DEC_LOCAL;
     switch (desc) {
-    case 40:
+    case TD_ALERT_HANDSHAKE_FAILURE:
         handshake_failure(received, role, saw_creq, saw_shello, h);
         break;
-    case 41:
+    case TD_ALERT_NO_CERTIFICATE:
         set(h, TD_CAUSE_CLIENT_CERT_MISSING, TD_CONF_MEDIUM, NULL);
         break;
-    case 42:
-    case 43:
-    case 44:
-    case 45:
-    case 46:
-    case 48:
+    case TD_ALERT_BAD_CERTIFICATE:
+    case TD_ALERT_UNSUPPORTED_CERTIFICATE:
+    case TD_ALERT_CERTIFICATE_REVOKED:
+    case TD_ALERT_CERTIFICATE_EXPIRED:
+    case TD_ALERT_CERTIFICATE_UNKNOWN:
+    case TD_ALERT_UNKNOWN_CA:
         cert_alert(desc, sender_is_client, role != TD_LOG_NOBODY, h);
         break;
-    case 70:
+    case TD_ALERT_PROTOCOL_VERSION:
         set(h, TD_CAUSE_PROTOCOL_MISMATCH, TD_CONF_MEDIUM, "the alert protocol_version: no TLS version in common");
         break;
-    case 71:
+    case TD_ALERT_INSUFFICIENT_SECURITY:
         set(h, TD_CAUSE_CIPHER_MISMATCH, TD_CONF_MEDIUM, "insufficient_security: the suites offered are too weak");
         break;
-    case 86:
+    case TD_ALERT_INAPPROPRIATE_FALLBACK:
         set(h, TD_CAUSE_PROTOCOL_MISMATCH, TD_CONF_LOW, "inappropriate_fallback: a retry at a lower version");
         break;
-    case 112:
+    case TD_ALERT_UNRECOGNIZED_NAME:
         set(h, TD_CAUSE_SNI_REQUIRED, TD_CONF_MEDIUM, "unrecognized_name: the server knows no such name (or none)");
         break;
-    case 116:
+    case TD_ALERT_CERTIFICATE_REQUIRED:
         set(h, TD_CAUSE_CLIENT_CERT_MISSING, TD_CONF_HIGH, "certificate_required: the server says so");
         break;
-    case 10:
-    case 20:
-    case 47:
-    case 50:
-    case 51:
+    case TD_ALERT_UNEXPECTED_MESSAGE:
+    case TD_ALERT_BAD_RECORD_MAC:
+    case TD_ALERT_ILLEGAL_PARAMETER:
+    case TD_ALERT_DECODE_ERROR:
+    case TD_ALERT_DECRYPT_ERROR:
         set(h, TD_CAUSE_MALFORMED_MESSAGE, TD_CONF_LOW, "the alert says a message could not be read");
         break;
-    case 120:
+    case TD_ALERT_NO_APPLICATION_PROTOCOL:
         set(h, TD_CAUSE_UNKNOWN, TD_CONF_MEDIUM, "no_application_protocol: no ALPN protocol in common");
         break;
     default:
