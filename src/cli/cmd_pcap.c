@@ -276,7 +276,7 @@ static void *on_conn(void *ctx, const struct td_conn_result *res)
     if (!r->html) {
         return t;
     }
-    void *h = wanted(r, res->conn, res->facts) ? td_html_conn(r->html, res) : NULL;
+    void *h = wanted(r, res->conn, res->facts) && !hidden_port_check(r, res) ? td_html_conn(r->html, res) : NULL;
     if (!t && !h) {
         return NULL;
     }
@@ -300,7 +300,11 @@ static void on_verdict(void *ctx, const struct td_conn_result *res, void *keep)
     struct both *b = keep;
     if (b) {
         bool given = given_text(r, b->text); /* text_verdict may free b->text */
-        td_html_verdict(r->html, res, b->html);
+        if (hidden_port_check(r, res)) {
+            td_html_drop(r->html, b->html);
+        } else {
+            td_html_verdict(r->html, res, b->html);
+        }
         text_verdict(r, res, b->text);
         if (!given) {
             free(b);

@@ -266,6 +266,29 @@ void td_html_verdict(struct td_html *h, const struct td_conn_result *r, void *ke
     got_verdict(h, hc, r);
 }
 
+static bool list_remove(struct td_html_conn **list, size_t *n, const struct td_html_conn *hc)
+{
+    for (size_t i = 0; i < *n; i++) {
+        if (list[i] == hc) {
+            memmove(&list[i], &list[i + 1], (*n - i - 1) * sizeof *list);
+            (*n)--;
+            return true;
+        }
+    }
+    return false;
+}
+
+void td_html_drop(struct td_html *h, void *keep)
+{
+    if (!keep || keep == h) {
+        return;
+    }
+    struct td_html_conn *hc = keep;
+    if (list_remove(h->failed, &h->num_failed, hc) || list_remove(h->ok, &h->num_ok, hc)) {
+        conn_free(hc);
+    }
+}
+
 void td_html_http(struct td_html *h, const struct td_http_result *r)
 {
     if (h->num_http == MAX_HTTP) {

@@ -131,6 +131,9 @@ void td_html_file(struct td_html *h, const char *file);
  * NULL (NULL: nothing waits). */
 void *td_html_conn(struct td_html *h, const struct td_conn_result *r);
 void td_html_verdict(struct td_html *h, const struct td_conn_result *r, void *keep);
+/* Instead of td_html_verdict: the connection is not to be shown after all
+ * (a port check under --failed, known only with its verdict). */
+void td_html_drop(struct td_html *h, void *keep);
 void td_html_http(struct td_html *h, const struct td_http_result *r);
 void td_html_summary(struct td_html *h, const struct td_analysis_summary *s);
 /* The whole page. */

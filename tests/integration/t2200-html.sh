@@ -141,6 +141,16 @@ unwritable_ok() {
   [ $? = 2 ] && [ "$(md5sum <"$LO")" = "$sum" ] || { echo "--html onto the capture read"; return 1; }
 }
 
+failed_only_ok() { # --failed: port checks are not failed handshakes, on the page as in the text
+  f=tests/captures/failures-lo.pcap
+  "$1" pcap --html "$W/every.html" "$f" >/dev/null
+  "$1" pcap --failed --html "$W/failed.html" "$f" >"$W/failed.txt"
+  [ $? = 1 ] || { echo "exit status: not 1"; return 1; }
+  [ "$(grep -c '\[no_client_hello\]' "$W/every.html")" -gt 0 ] || { echo "no port check drawn without --failed"; return 1; }
+  ! grep -q '\[no_client_hello\]' "$W/failed.html" && ! grep -q 'no_client_hello' "$W/failed.txt" &&
+    [ "$(grep -c '<section class="conn failed"' "$W/failed.html")" = "$(grep -c '^tcp.stream' "$W/failed.txt")" ]
+}
+
 all_ok() {
   "$1" pcap --html-all --html "$W/all.html" "$ANY" >/dev/null
   chrome "$W/all.html" "$W/all.dom" --dump-dom &&
@@ -199,6 +209,7 @@ for T in $TLSDIAGS; do
   check "$T: --html - writes the page instead of the text, with the same exit status" stdout_ok "$T"
   check "$T: an unwritable --html path (or the capture itself) is exit 2 naming the file, and leaves nothing" \
     unwritable_ok "$T"
+  check "$T: --failed leaves the port checks out of the page as out of the text" failed_only_ok "$T"
   check "$T: --html-all draws the connections that did not fail too" all_ok "$T"
   check "$T: probe --html: two targets probed at once; versions, suites, chain, findings" probe_ok "$T"
 done
