@@ -4,7 +4,9 @@
 # log option) decrypts their TLS 1.3 certificates and alerts and tlsdiag pcap
 # gives the verdicts it gives with --keylog; the blocks hold exactly the lines
 # of the written connections (not those of the successful ones), each once;
-# with -G each rotated file holds those of its own connections. Real peers:
+# with -G each rotated file holds those of its own connections; the file
+# written again keeps them (from its own blocks; once each with the same key
+# log given again). Real peers:
 # openssl s_server (TLS 1.3 mutual TLS, an expired server certificate, TLS 1.2
 # AES-GCM) and nginx (TLS 1.3 ssl_verify_client on) with s_client and curl
 # writing the key log, captured by tcpdump.
@@ -140,6 +142,11 @@ for T in $TLSDIAGS; do
   check "$T: tlsdiag pcap on the written file, no --keylog: the verdicts given with the key log, decrypted" sh -c "
     '$T' pcap --json '$W/f.pcapng' > '$W/written.json'; [ \$? -eq 1 ] || exit 1
     python3 '$W/verdicts.py' '$W/keyed.json' '$W/written.json'"
+  check "$T: the written file written again (its own secrets, and those with --keylog too): the same lines, each once" sh -c "
+    '$T' pcap --write-failed '$W/again.pcapng' '$W/f.pcapng' > /dev/null 2> '$W/again.err'; cat '$W/again.err'
+    grep -q 'key log lines of 4 in' '$W/again.err' && python3 '$W/dsb.py' '$K' '$CAP' '$W/again.pcapng' || exit 1
+    '$T' pcap --keylog '$K' --write-failed '$W/both.pcapng' '$W/f.pcapng' > /dev/null 2>&1
+    python3 '$W/dsb.py' '$K' '$CAP' '$W/both.pcapng'"
   check "$T: -G 1: each rotated file holds its own connections' lines, and decrypts alone" sh -c "
     rm -f '$W/rot'*
     '$T' pcap --keylog '$K' -G 1 --write-failed '$W/rot' '$CAP' > /dev/null 2> '$W/rot.err'; cat '$W/rot.err'
