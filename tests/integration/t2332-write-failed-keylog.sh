@@ -93,7 +93,7 @@ for row in subprocess.run(['tshark', '-n', '-r', sys.argv[2], '-Y', 'tls.handsha
                           text=True).stdout.splitlines():
     port, r = row.split('\t')
     rnd[port] = r.replace(':', '').lower()
-assert len(rnd) >= 7 and all(r in keys for r in rnd.values()), 'every ClientHello has key log lines'
+assert len(rnd) == 7 and all(r in keys for r in rnd.values()), ('every ClientHello has key log lines', rnd, list(keys))
 written = set()
 for path in sys.argv[3:]:
     ports = {p for row in fields(path, 'tcp.srcport', 'tcp.dstport') for p in row}
