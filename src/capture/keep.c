@@ -26,7 +26,7 @@ struct flow {
     int64_t last_sec;
     struct td_buf frames;           /* PENDING: the frames so far */
     struct td_pcapngw_secrets keys; /* WRITE: key log lines for its files */
-    struct flow *next;    /* hash chain */
+    struct flow *next;              /* hash chain */
     struct flow *older, *newer;
 };
 

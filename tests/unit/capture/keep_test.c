@@ -114,9 +114,9 @@ static void test_written_dropped_reused(void **state)
     feed(k, 1, 1, 40000, 2, 443, TD_TCP_SYN, 0); /* A: 3 frames */
     feed(k, 1, 2, 443, 1, 40000, TD_TCP_SYN | TD_TCP_ACK, 0);
     feed(k, 1, 1, 40000, 2, 443, TD_TCP_ACK, 100);
-    feed(k, 1, 1, 40001, 2, 443, TD_TCP_SYN, 0);              /* B: 1 frame */
+    feed(k, 1, 1, 40001, 2, 443, TD_TCP_SYN, 0);                       /* B: 1 frame */
     assert_true(td_keep_decide(k, &s, 443, &c, 40000, true, NULL, 0)); /* either order of the endpoints */
-    feed(k, 2, 2, 443, 1, 40000, TD_TCP_RST, 0);              /* after the decision: written at once */
+    feed(k, 2, 2, 443, 1, 40000, TD_TCP_RST, 0);                       /* after the decision: written at once */
     assert_true(td_keep_decide(k, &c, 40001, &s, 443, false, NULL, 0));
     feed(k, 2, 1, 40001, 2, 443, TD_TCP_FIN | TD_TCP_ACK, 0); /* dropped flow: never written */
     feed(k, 3, 1, 40001, 2, 443, TD_TCP_SYN, 0);              /* the 5-tuple again: a new connection */
@@ -191,7 +191,10 @@ static void test_rotation_by_size(void **state)
     unlink(path);
 }
 
-static uint32_t be32(const uint8_t *p) { return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]; }
+static uint32_t be32(const uint8_t *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
 
 struct blocks {
     unsigned dsb, epb;
@@ -333,10 +336,8 @@ static void test_keep_keys_per_file(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_written_dropped_reused),
-        cmocka_unit_test(test_per_flow_bound),
-        cmocka_unit_test(test_rotation_by_size),
-        cmocka_unit_test(test_dsb_layout),
+        cmocka_unit_test(test_written_dropped_reused), cmocka_unit_test(test_per_flow_bound),
+        cmocka_unit_test(test_rotation_by_size),       cmocka_unit_test(test_dsb_layout),
         cmocka_unit_test(test_keep_keys_per_file),
     };
     return tl_run_tests("capture/keep", tests);
