@@ -24,8 +24,9 @@ struct flow {
     enum state state;
     bool cut;
     int64_t last_sec;
-    struct td_buf frames; /* PENDING: the frames so far */
-    struct flow *next;    /* hash chain */
+    struct td_buf frames;           /* PENDING: the frames so far */
+    struct td_pcapngw_secrets keys; /* WRITE: key log lines for its files */
+    struct flow *next;              /* hash chain */
     struct flow *older, *newer;
 };
 
@@ -117,12 +118,20 @@ static void release_frames(struct td_keep *k, struct flow *f)
     td_buf_free(&f->frames);
 }
 
+static void release_keys(struct td_keep *k, struct flow *f)
+{
+    k->bytes -= f->keys.lines.len;
+    td_memzero(f->keys.lines.data, f->keys.lines.len);
+    td_buf_free(&f->keys.lines);
+}
+
 static void forget(struct td_keep *k, struct flow *f)
 {
     if (f->state == PENDING) {
         k->st.flows_forgotten++;
     }
     release_frames(k, f);
+    release_keys(k, f);
     struct flow **p = &k->buckets[key_hash(f->ep)];
     while (*p != f) {
         p = &(*p)->next;
@@ -189,11 +198,11 @@ static void put_frame(struct td_keep *k, struct flow *f, int dlt, const struct t
     k->bytes += FRAME_HDR + caplen;
 }
 
-static void write_frame(struct td_keep *k, int dlt, const struct td_time *ts, const uint8_t *data, size_t caplen,
-                        size_t wirelen)
+static void write_frame(struct td_keep *k, struct flow *f, int dlt, const struct td_time *ts, const uint8_t *data,
+                        size_t caplen, size_t wirelen)
 {
     char err[256];
-    if (!td_pcapngw_packet(k->w, dlt, ts, data, caplen, wirelen, err, sizeof err)) {
+    if (!td_pcapngw_packet(k->w, dlt, ts, data, caplen, wirelen, &f->keys, err, sizeof err)) {
         k->st.write_error = true;
         return;
     }
@@ -233,14 +242,36 @@ void td_keep_frame(struct td_keep *k, int dlt, const struct td_time *ts, const u
     }
     f->last_sec = ts->sec;
     if (f->state == WRITE) {
-        write_frame(k, dlt, ts, data, caplen, wirelen);
+        write_frame(k, f, dlt, ts, data, caplen, wirelen);
     } else if (f->state == PENDING) {
         put_frame(k, f, dlt, ts, data, caplen, wirelen);
     }
 }
 
+/* The lines go with the flow until a frame of it is written; kept after
+ * that only for the files a rotation may open, within the bounds. */
+static void take_keys(struct td_keep *k, struct flow *f, const uint8_t *secrets, size_t len)
+{
+    if (!secrets || len == 0) {
+        return;
+    }
+    k->st.conns_keyed++;
+    td_buf_append(&f->keys.lines, secrets, len);
+    k->bytes += len;
+}
+
+static void settle_keys(struct td_keep *k, struct flow *f)
+{
+    if (f->keys.lines.len == 0 || (f->keys.in_file && !td_pcapngw_rotates(k->w))) {
+        release_keys(k, f);
+    } else if (f->keys.lines.len > TD_KEEP_MAX_SECRETS || k->bytes > TD_KEEP_MAX_BYTES) {
+        k->st.keys_let_go++;
+        release_keys(k, f);
+    }
+}
+
 bool td_keep_decide(struct td_keep *k, const struct td_addr *a, uint16_t a_port, const struct td_addr *b,
-                    uint16_t b_port, bool write)
+                    uint16_t b_port, bool write, const uint8_t *secrets, size_t secrets_len)
 {
     struct endpoint key[2];
     make_key(key, a, a_port, b, b_port);
@@ -252,13 +283,15 @@ bool td_keep_decide(struct td_keep *k, const struct td_addr *a, uint16_t a_port,
     if (write) {
         k->st.conns_written++;
         k->st.conns_cut += f->cut;
+        take_keys(k, f, secrets, secrets_len);
         const uint8_t *p = f->frames.data, *end = p + f->frames.len;
         while (p && p + FRAME_HDR <= end) {
             struct td_time ts = {(int64_t)((uint64_t)get_u32(p + 4) << 32 | get_u32(p + 8)), get_u32(p + 12)};
             size_t caplen = get_u32(p + 16);
-            write_frame(k, (int)get_u32(p), &ts, p + FRAME_HDR, caplen, get_u32(p + 20));
+            write_frame(k, f, (int)get_u32(p), &ts, p + FRAME_HDR, caplen, get_u32(p + 20));
             p += FRAME_HDR + caplen;
         }
+        settle_keys(k, f);
     }
     release_frames(k, f);
     return true;

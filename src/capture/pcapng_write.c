@@ -14,6 +14,8 @@
 
 #define MAX_LINKS 16
 #define SNAPLEN 262144u
+#define BLOCK_DSB 0x0000000Au
+#define SECRETS_TLS_KEYLOG 0x544c534bu /* "TLSK": NSS key log lines */
 
 struct td_pcapngw {
     char *path;
@@ -135,6 +137,32 @@ struct td_pcapngw *td_pcapngw_open(const char *path, uint64_t rotate_bytes, int6
     return w;
 }
 
+/* Decryption Secrets Block (draft-ietf-opsawg-pcapng): block type and
+ * length, secrets type and length, the secrets padded to 32 bits, no
+ * options, the length again. Written in three pieces so that the secrets
+ * are never copied (no copy of them left in freed memory). */
+static void secrets(struct td_pcapngw *w, const struct td_buf *lines)
+{
+    size_t pad = (4 - lines->len % 4) % 4;
+    uint32_t total = (uint32_t)(20 + lines->len + pad);
+    static const uint8_t zeros[3];
+    struct td_buf frame = {0}; /* the 16 bytes before the secrets, then the 4 after */
+    struct td_bld b;
+    td_bld_init(&b, &frame);
+    td_bld_u32(&b, BLOCK_DSB);
+    td_bld_u32(&b, total);
+    td_bld_u32(&b, SECRETS_TLS_KEYLOG);
+    td_bld_u32(&b, (uint32_t)lines->len);
+    td_bld_u32(&b, total);
+    td_bld_finish(&b);
+    if (!w->failed && !(write_all(w->fd, frame.data, 16) && write_all(w->fd, lines->data, lines->len) &&
+                        write_all(w->fd, zeros, pad) && write_all(w->fd, frame.data + 16, 4))) {
+        w->failed = true;
+    }
+    td_buf_free(&frame);
+    w->bytes += total;
+}
+
 static bool rotate_due(const struct td_pcapngw *w, const struct td_time *ts)
 {
     if (!w->any_packet) {
@@ -159,7 +187,7 @@ static size_t link_index(struct td_pcapngw *w, int dlt)
 }
 
 bool td_pcapngw_packet(struct td_pcapngw *w, int dlt, const struct td_time *ts, const uint8_t *data, size_t caplen,
-                       size_t wirelen, char *err, size_t err_len)
+                       size_t wirelen, struct td_pcapngw_secrets *sec, char *err, size_t err_len)
 {
     if (w->failed) {
         return false;
@@ -175,6 +203,10 @@ bool td_pcapngw_packet(struct td_pcapngw *w, int dlt, const struct td_time *ts, 
     size_t ifc = link_index(w, dlt);
     if (ifc == MAX_LINKS) {
         return true; /* more link types than a file gets: the packet is left out */
+    }
+    if (sec && sec->lines.len && sec->in_file != w->files) {
+        secrets(w, &sec->lines);
+        sec->in_file = w->files;
     }
     if (!w->any_packet) {
         w->any_packet = true;
@@ -200,6 +232,8 @@ bool td_pcapngw_packet(struct td_pcapngw *w, int dlt, const struct td_time *ts, 
 }
 
 unsigned td_pcapngw_files(const struct td_pcapngw *w) { return w->files; }
+
+bool td_pcapngw_rotates(const struct td_pcapngw *w) { return w->rotate_bytes || w->rotate_secs; }
 
 bool td_pcapngw_close(struct td_pcapngw *w, char *err, size_t err_len)
 {

@@ -2,8 +2,10 @@
 
 #include <stdio.h>
 
+#include "base/mem.h"
 #include "capture/reader.h"
 #include "cli/opts.h"
+#include "crypto/crypto.h"
 
 #include "base/banned.h"
 
@@ -46,6 +48,21 @@ void cli_write_failed_frame(struct cli_write_failed *wf, const struct td_frame *
     }
 }
 
+/* A session's key log lines, in place (never reallocated: no copy left behind). */
+struct keys {
+    uint8_t text[TD_KEEP_MAX_SECRETS];
+    size_t len;
+};
+
+static void add_line(void *ctx, const char *line, size_t len)
+{
+    struct keys *k = ctx;
+    if (len <= sizeof k->text - k->len) {
+        td_memcopy(k->text + k->len, line, len);
+        k->len += len;
+    }
+}
+
 void cli_write_failed_conn(struct cli_write_failed *wf, const struct td_conn_result *res)
 {
     if (!wf->k || !res->conn) {
@@ -54,7 +71,14 @@ void cli_write_failed_conn(struct cli_write_failed *wf, const struct td_conn_res
     const struct td_tls_conn *c = res->conn;
     bool failed = td_facts_outcome(res->facts) == TD_OUTCOME_FAILED || res->rejected_after ||
                   (res->verdict && res->verdict->cause != TD_CAUSE_NONE);
-    td_keep_decide(wf->k, &c->addr[TD_CLIENT], c->port[TD_CLIENT], &c->addr[TD_SERVER], c->port[TD_SERVER], failed);
+    struct keys keys; /* for the files' Decryption Secrets Blocks */
+    keys.len = 0;
+    if (failed && c->have_client_random) {
+        td_keylog_lines(c->keylog, c->client_random, add_line, &keys);
+    }
+    td_keep_decide(wf->k, &c->addr[TD_CLIENT], c->port[TD_CLIENT], &c->addr[TD_SERVER], c->port[TD_SERVER], failed,
+                   keys.text, keys.len);
+    td_memzero(keys.text, keys.len);
 }
 
 void cli_write_failed_http(struct cli_write_failed *wf, const struct td_http_result *h)
@@ -64,7 +88,7 @@ void cli_write_failed_http(struct cli_write_failed *wf, const struct td_http_res
     if (!wf->k || !td_addr_port_parse(h->http->client, &ca, &cp) || !td_addr_port_parse(h->http->server, &sa, &sp)) {
         return;
     }
-    td_keep_decide(wf->k, &ca, cp, &sa, sp, h->up != NULL);
+    td_keep_decide(wf->k, &ca, cp, &sa, sp, h->up != NULL, NULL, 0);
 }
 
 bool cli_write_failed_close(struct cli_write_failed *wf, const char *cmd)
@@ -85,6 +109,12 @@ bool cli_write_failed_close(struct cli_write_failed *wf, const char *cmd)
             (unsigned long long)st.conns_written, (unsigned long long)st.packets_written);
     if (files > 1) {
         fprintf(stderr, " in %u files (%s, %s1, ...)", files, wf->path, wf->path);
+    }
+    if (st.conns_keyed) {
+        fprintf(stderr, "; key log lines of %llu in Decryption Secrets Blocks", (unsigned long long)st.conns_keyed);
+    }
+    if (st.keys_let_go) {
+        fprintf(stderr, " (%llu past the memory bound left out of later files)", (unsigned long long)st.keys_let_go);
     }
     if (st.conns_cut) {
         fprintf(stderr, "; %llu connections cut to their first %u KiB", (unsigned long long)st.conns_cut,

@@ -1,8 +1,9 @@
 /* Decrypting TLS records with secrets from an NSS key log (SSLKEYLOGFILE):
  * the key log itself, the TLS 1.3 key schedule (RFC 8446 7.1, 7.3) and the
  * TLS 1.2 key block (RFC 5246 6.3), and AEAD record protection (AES-GCM,
- * ChaCha20-Poly1305) through libcrypto. Secrets never leave this layer: no
- * function returns or prints one. */
+ * ChaCha20-Poly1305) through libcrypto. Secrets leave this layer only through
+ * td_keylog_lines, as key log lines for a capture file's Decryption Secrets
+ * Block (--write-failed): no function prints one. */
 #ifndef TD_CRYPTO_H
 #define TD_CRYPTO_H
 
@@ -26,6 +27,15 @@ bool td_keylog_load(struct td_keylog *k, const char *path, char *err, size_t err
 size_t td_keylog_count(const struct td_keylog *k);
 size_t td_keylog_bad_lines(const struct td_keylog *k);
 bool td_keylog_has(const struct td_keylog *k, const char *label, const uint8_t client_random[32]);
+/* The key log lines known for one session (its ClientHello random) in the
+ * NSS key log format, "LABEL <random hex> <secret hex>\n" (lowercase hex),
+ * each distinct line once, given one by one to fn: what a pcapng Decryption
+ * Secrets Block holds so that the session decrypts without the key log.
+ * At most TD_KEYLOG_MAX_LINES (a session has 1 to 8: a hostile log more).
+ * line is valid during the call only (wiped after it). Returns the count. */
+#define TD_KEYLOG_MAX_LINES 16
+size_t td_keylog_lines(const struct td_keylog *k, const uint8_t client_random[32],
+                       void (*fn)(void *ctx, const char *line, size_t len), void *ctx);
 
 /* --- record protection ---------------------------------------------------- */
 

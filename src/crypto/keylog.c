@@ -154,18 +154,60 @@ bool td_keylog_load(struct td_keylog *k, const char *path, char *err, size_t err
     return ok;
 }
 
+static int bytes_cmp(const uint8_t *x, const uint8_t *y, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (x[i] != y[i]) {
+            return x[i] < y[i] ? -1 : 1;
+        }
+    }
+    return 0;
+}
+
+/* By client random, label, then secret: the lines of one session are
+ * together, and the same line twice comes twice in a row. */
 static int entry_cmp(const void *a, const void *b)
 {
     const struct td_keylog_entry *x = a, *y = b;
-    for (int i = 0; i < 32; i++) {
-        if (x->random[i] != y->random[i]) {
-            return x->random[i] < y->random[i] ? -1 : 1;
-        }
+    int c = bytes_cmp(x->random, y->random, 32);
+    if (c || x->label != y->label) {
+        return c ? c : (int)x->label - (int)y->label;
     }
-    return (int)x->label - (int)y->label;
+    if (x->secret_len != y->secret_len) {
+        return x->secret_len < y->secret_len ? -1 : 1;
+    }
+    return bytes_cmp(x->secret, y->secret, x->secret_len);
 }
 
-/* Sorted by (client random, label) on first use, then found by bisection:
+static void sort_once(const struct td_keylog *k)
+{
+    struct td_keylog *m = (struct td_keylog *)k; /* sorting does not change what it holds */
+    if (!m->sorted) {
+        qsort(m->e, m->n, sizeof *m->e, entry_cmp);
+        m->sorted = true;
+    }
+}
+
+/* The first entry not below (client_random, label id): k->n when none. */
+static size_t lower_bound(const struct td_keylog *k, const uint8_t client_random[32], int id)
+{
+    struct td_keylog_entry key;
+    td_memzero(&key, sizeof key);
+    td_memcopy(key.random, client_random, 32);
+    key.label = (uint8_t)id;
+    size_t lo = 0, hi = k->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (entry_cmp(&k->e[mid], &key) < 0) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    return lo;
+}
+
+/* Sorted on first use, then found by bisection:
  * key logs of busy machines hold thousands of sessions. */
 const struct td_keylog_entry *td_keylog_find(const struct td_keylog *k, const char *label,
                                              const uint8_t client_random[32])
@@ -174,16 +216,54 @@ const struct td_keylog_entry *td_keylog_find(const struct td_keylog *k, const ch
     if (!k || id < 0 || k->n == 0) {
         return NULL;
     }
-    struct td_keylog *m = (struct td_keylog *)k; /* sorting does not change what it holds */
-    if (!m->sorted) {
-        qsort(m->e, m->n, sizeof *m->e, entry_cmp);
-        m->sorted = true;
+    sort_once(k);
+    size_t i = lower_bound(k, client_random, id);
+    if (i == k->n || k->e[i].label != id || !td_mem_eq(k->e[i].random, client_random, 32)) {
+        return NULL;
     }
-    struct td_keylog_entry key;
-    td_memzero(&key, sizeof key);
-    td_memcopy(key.random, client_random, 32);
-    key.label = (uint8_t)id;
-    return bsearch(&key, k->e, k->n, sizeof *k->e, entry_cmp);
+    return &k->e[i];
+}
+
+static size_t put_hex(char *out, const uint8_t *p, size_t n)
+{
+    static const char digits[] = "0123456789abcdef";
+    for (size_t i = 0; i < n; i++) {
+        out[2 * i] = digits[p[i] >> 4];
+        out[2 * i + 1] = digits[p[i] & 15];
+    }
+    return 2 * n;
+}
+
+size_t td_keylog_lines(const struct td_keylog *k, const uint8_t client_random[32],
+                       void (*fn)(void *ctx, const char *line, size_t len), void *ctx)
+{
+    if (!k || k->n == 0) {
+        return 0;
+    }
+    sort_once(k);
+    /* the longest label, the random, the longest secret, two spaces, the newline */
+    char line[32 + 2 * 32 + 2 * 64 + 3];
+    size_t count = 0, first = lower_bound(k, client_random, 0);
+    for (size_t i = first; i < k->n && td_mem_eq(k->e[i].random, client_random, 32); i++) {
+        const struct td_keylog_entry *e = &k->e[i];
+        if (i > first && entry_cmp(&k->e[i - 1], e) == 0) {
+            continue; /* the same line twice (two clients' logs, a DSB and --keylog) */
+        }
+        if (count == TD_KEYLOG_MAX_LINES) {
+            break;
+        }
+        size_t n = strlen(labels[e->label]);
+        td_memcopy(line, labels[e->label], n);
+        line[n++] = ' ';
+        n += put_hex(line + n, e->random, 32);
+        line[n++] = ' ';
+        n += put_hex(line + n, e->secret, e->secret_len);
+        line[n++] = '\n';
+        fn(ctx, line, n);
+        td_memzero(line, sizeof line);
+        count++;
+    }
+    return count;
 }
 
 bool td_keylog_has(const struct td_keylog *k, const char *label, const uint8_t client_random[32])
