@@ -98,6 +98,9 @@ static void apply(struct td_client_config *cc, const struct td_conf_file *f, con
         take(&cc->cipher_file, &cc->cipher_item, f, it);
         break;
     }
+    case TD_CK_TRUSTSTORE:
+        take(&cc->trust_file, &cc->trust_item, f, it);
+        break;
     case TD_CK_SNI_ENABLED:
         if (td_conf_ieq(it->value, strlen(it->value), "false") || td_conf_ieq(it->value, strlen(it->value), "off")) {
             cc->sni_off = true;

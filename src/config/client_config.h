@@ -18,8 +18,9 @@ struct td_client_config {
     struct td_client_plan plan;
     bool sni_off; /* a setting turned SNI off */
     /* the settings that made the client what it is (NULL: the base profile's default) */
-    const struct td_conf_file *proto_file, *cipher_file, *sni_file;
+    const struct td_conf_file *proto_file, *cipher_file, *sni_file, *trust_file;
     const struct td_conf_item *proto_item, *cipher_item, *sni_item;
+    const struct td_conf_item *trust_item; /* the client's truststore (TrustStore, javax.net.ssl.trustStore) */
 };
 
 /* Reads the files and builds the client. base_name NULL: java8 when a file is

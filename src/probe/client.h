@@ -42,4 +42,12 @@ struct td_client_outcome {
 bool td_probe_client(const char *target, const struct td_probe_opts *o, const struct td_client_spec *c,
                      struct td_client_outcome *out, char *err, size_t err_len);
 
+/* The chain a full libssl handshake with sni (NULL: none) gets from target
+ * (TLS 1.3 encrypts it, so the client's own hello cannot see it), added to
+ * chain as sent (leaf first); the connections it took added to *connections.
+ * false only for a target that is not HOST[:PORT]; no handshake: chain stays empty. */
+struct td_certset;
+bool td_probe_fetch_chain(const char *target, const struct td_probe_opts *o, const char *sni, struct td_certset *chain,
+                          unsigned *connections, char *err, size_t err_len);
+
 #endif
