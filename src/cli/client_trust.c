@@ -12,11 +12,17 @@
 
 bool cli_trust_set_user(struct cli_trust *t, const char *path, const char *name, char *err, size_t err_len)
 {
-    struct td_certset *s = td_castore_load(path, err, err_len);
-    if (!s) {
+    struct td_certset *s = td_certset_new();
+    err[0] = '\0';
+    td_certset_add_password(s, "changeit"); /* Java's default store password */
+    if (!td_certset_add_path(s, path, err, err_len) || td_certset_num_certs(s) == 0) {
+        if (td_certset_num_certs(s) == 0 && !err[0]) {
+            snprintf(err, err_len, "%s: no certificates could be loaded", path);
+        }
+        td_certset_free(s);
         return false;
     }
-    td_castore_free(t->user);
+    td_certset_free(t->user);
     t->user = s;
     snprintf(t->user_name, sizeof t->user_name, "%s", name);
     return true;
@@ -64,7 +70,12 @@ static void store_for(struct cli_trust *t, enum td_trust_source src, struct td_c
     if (src == TD_TRUST_JAVA && !t->java_tried) {
         char err[300];
         t->java_tried = true;
-        t->java = td_castore_load(TD_JAVA_CACERTS, err, sizeof err);
+        t->java = td_certset_new();
+        td_certset_add_password(t->java, "changeit");
+        if (!td_certset_add_path(t->java, TD_JAVA_CACERTS, err, sizeof err) || td_certset_num_certs(t->java) == 0) {
+            td_certset_free(t->java);
+            t->java = NULL;
+        }
     }
     if (src == TD_TRUST_JAVA && t->java) {
         st->set = t->java;
@@ -98,8 +109,8 @@ void cli_trust_judge(struct cli_trust *t, const char *target, const char *profil
 
 void cli_trust_free(struct cli_trust *t)
 {
-    td_castore_free(t->user);
-    td_castore_free(t->java);
+    td_certset_free(t->user);
+    td_certset_free(t->java);
     for (int i = 0; i < 2; i++) {
         td_certset_free(t->chain[i]);
     }
