@@ -76,4 +76,4 @@ name="s_server TLS 1.2+1.3, chain judged"
 r=$(measure 9445 "$T" probe --client all --trust "$P/root.crt" 127.0.0.1:9445)
 printf '%-34s %-22s %8s %12s %s\n' "$name" "tlsdiag --client all" ${r% *} ${r#* } "$(tail -1 "$W/out")"
 r=$(measure 9445 testssl --quiet --color 0 -c 127.0.0.1:9445)
-printf '%-34s %-22s %8s %12s %s\n' "$name" "testssl.sh -c" ${r% *} ${r#* } "$(grep -cE 'TLSv1|No connection' "$W/out") clients listed"
+printf '%-34s %-22s %8s %12s %s\n' "$name" "testssl.sh -c" ${r% *} ${r#* } "$(grep -cE 'TLSv1|No connection' "$W/out") result lines"
