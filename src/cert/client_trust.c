@@ -77,8 +77,8 @@ static void untrusted(X509 **x, size_t n, const struct td_verify *v, const char 
     if (e->err == X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT) {
         snprintf(why, sizeof why, "the server's certificate %s is self-signed, and %s does not hold it", subj,
                  st->name);
-        snprintf(fix, sizeof fix, "Add it to %s (%s), or give the server a certificate from a CA %s trusts.",
-                 st->name, st->add, client);
+        snprintf(fix, sizeof fix, "Add it to %s (%s), or give the server a certificate from a CA %s trusts.", st->name,
+                 st->add, client);
         verdict(out, TD_CAUSE_SELF_SIGNED, why, fix);
     } else if (e->err == X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN) {
         snprintf(why, sizeof why, "the chain ends at the root %s, which %s does not hold", subj, st->name);
@@ -87,8 +87,8 @@ static void untrusted(X509 **x, size_t n, const struct td_verify *v, const char 
     } else if (e->err == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY ||
                e->err == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT || e->err == X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE) {
         bool leaf = e->depth == 0 && n == 1;
-        snprintf(why, sizeof why, "%s is issued by %s, which is neither in the chain the server sends nor in %s",
-                 subj, iss, st->name);
+        snprintf(why, sizeof why, "%s is issued by %s, which is neither in the chain the server sends nor in %s", subj,
+                 iss, st->name);
         snprintf(fix, sizeof fix, "%s%s to %s (%s).",
                  leaf ? "Send the intermediate after the leaf (ssl_certificate with the chain); if it is a root, add "
                       : "Add the root ",
@@ -135,8 +135,9 @@ static void client_rules(X509 **x, size_t n, X509 *anchor, const char *client, c
         X509_NAME_oneline(X509_get_issuer_name(x[i]), iss, sizeof iss);
         const char *owner = td_distrusted_ca(iss, nb, &who);
         if (owner && who && strstr(who, ru->distrust)) {
-            snprintf(why, sizeof why, "the leaf chains to %s, whose certificates issued after the cut-off %s distrusts (%s)",
-                     owner, client, who);
+            snprintf(why, sizeof why,
+                     "the leaf chains to %s, whose certificates issued after the cut-off %s distrusts (%s)", owner,
+                     client, who);
             verdict(out, TD_CAUSE_DISTRUSTED_CA, why,
                     "Replace the certificate with one from a CA the client still trusts for new certificates.");
         }

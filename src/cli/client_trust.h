@@ -14,7 +14,7 @@ struct cli_trust {
     char user_name[600];     /* how the messages name it */
     struct td_certset *java; /* Java's cacerts, read on first use */
     bool java_tried;
-    char target[300]; /* the chains below are this target's */
+    char target[300];            /* the chains below are this target's */
     struct td_certset *chain[2]; /* [0] without SNI, [1] with */
     bool fetched[2];
 };

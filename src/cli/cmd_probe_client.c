@@ -62,7 +62,7 @@ static int list(bool json)
 struct client_out {
     bool json, text_off;
     struct td_render_opts ro;
-    struct td_buf *html; /* --html: the page being built, or NULL */
+    struct td_buf *html;     /* --html: the page being built, or NULL */
     struct cli_trust *trust; /* the chain as each client judges it */
 };
 

@@ -25,8 +25,14 @@
 
 #include "base/banned.h"
 
-#define X1(absent) {"ISRG Root X1", "0b9fa5a59eed715c26c1020c711b4f6ec42d58b0015e14337a39dad301c5afc3", absent}
-#define X2(absent) {"ISRG Root X2", "762195c225586ee6c0237456e2107dc54f1efc21f61a792ebd515913cce68332", absent}
+#define X1(absent)                                                                                                     \
+    {                                                                                                                  \
+        "ISRG Root X1", "0b9fa5a59eed715c26c1020c711b4f6ec42d58b0015e14337a39dad301c5afc3", absent                     \
+    }
+#define X2(absent)                                                                                                     \
+    {                                                                                                                  \
+        "ISRG Root X2", "762195c225586ee6c0237456e2107dc54f1efc21f61a792ebd515913cce68332", absent                     \
+    }
 
 /* One row per (profile, root it lacks). */
 static const struct {

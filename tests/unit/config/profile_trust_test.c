@@ -63,7 +63,7 @@ static void test_rules(void **state)
     assert_true(r.reject_sha1 && r.cn_fallback && !r.sha1_public_only);
     r = rules_of("node-20", &src);
     assert_int_equal(src, TD_TRUST_BUNDLED_MOZILLA);
-    assert_int_equal(rules_of("java17", &src).num_gaps, 1);   /* ISRG Root X2 */
+    assert_int_equal(rules_of("java17", &src).num_gaps, 1);    /* ISRG Root X2 */
     assert_int_equal(rules_of("android-7", &src).num_gaps, 2); /* X1 and X2 */
     assert_int_equal(rules_of("curl", &src).num_gaps, 0);
 }
