@@ -79,7 +79,8 @@ static bool run_one(const struct td_client_profile *p, const char *target, const
     cli_host_of(target, host, sizeof host);
     struct td_client_spec spec = {p->name,         plan.versions,   plan.suites,
                                   plan.num_suites, plan.suites13,   plan.num_suites13,
-                                  plan.groups,     plan.num_groups, td_client_sends_sni(p, host)};
+                                  plan.groups,     plan.num_groups, td_client_sends_sni(p, host),
+                                  plan.sigalgs,    plan.num_sigalgs};
     if (!td_probe_client(target, po, &spec, oc, err, sizeof err)) {
         cli_warn("tlsdiag probe: %s", err);
         return false;
@@ -165,7 +166,8 @@ static int run_configured(const char *const *files, size_t nfiles, const char *b
         struct td_client_spec spec = {
             "the configured client", cc->plan.versions,   cc->plan.suites,
             cc->plan.num_suites,     cc->plan.suites13,   cc->plan.num_suites13,
-            cc->plan.groups,         cc->plan.num_groups, !cc->sni_off && td_client_sends_sni(cc->base, host)};
+            cc->plan.groups,         cc->plan.num_groups, !cc->sni_off && td_client_sends_sni(cc->base, host),
+            cc->plan.sigalgs,        cc->plan.num_sigalgs};
         struct td_client_outcome oc;
         struct td_conf_finding blame;
         if (!td_probe_client(argv[t], po, &spec, &oc, err, sizeof err)) {

@@ -22,16 +22,19 @@ struct td_client_spec {
     size_t num_suites13;
     const uint16_t *groups;
     size_t num_groups;
-    bool send_sni; /* does this client send server_name for this host */
+    bool send_sni;           /* does this client send server_name for this host */
+    const uint16_t *sigalgs; /* signature_algorithms in its order; num_sigalgs 0: tlsdiag's own (every scheme) */
+    size_t num_sigalgs;
 };
 
 struct td_client_outcome {
     bool reachable;
     bool connects;
     uint16_t version, suite, group; /* what the server chose when it connects */
-    enum td_cause cause;            /* why not: protocol_mismatch, cipher_mismatch, group_mismatch, sni_required, ... */
-    unsigned server_versions;       /* protocol_mismatch: the versions the server accepts (bits as above) */
-    uint16_t server_suite;          /* cipher_mismatch: a suite the server accepts */
+    enum td_cause
+        cause; /* why not: protocol_mismatch, cipher_mismatch, group_mismatch, sni_required, signature_mismatch, ... */
+    unsigned server_versions; /* protocol_mismatch: the versions the server accepts (bits as above) */
+    uint16_t server_suite;    /* cipher_mismatch: a suite the server accepts */
     char why[600];
     char fix[600];
     unsigned connections;

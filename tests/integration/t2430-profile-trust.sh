@@ -10,7 +10,8 @@
 #   openssl-3.0  s_client -CAfile -verify_return_error -verify_hostname
 #   go-1.21      a Go client built here (Debian's Go 1.19: the SHA-1 and CN rules are those of 1.18 and 1.15)
 # A SHA-1 signed leaf (refused by OpenSSL 3 clients and Go, accepted by Java with a private root) and a
-# leaf without subjectAltName (Go refuses it, the others match the CN).
+# leaf without subjectAltName (Go refuses it, the others match the CN). Each profile's own signature_algorithms:
+# a server that signs only with rsa_pkcs1_sha1 (OpenSSL 3 clients offer no SHA-1 scheme; Java 17 and Go do).
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/suite.sh netns
 P=$W/pki
@@ -45,6 +46,9 @@ mkdir -p "$P" "$P/other"
 for s in 7301:good 7302:sha1 7303:cnonly; do
   ossl_srv "${s%%:*}" -cert "$P/${s#*:}.crt" -key "$P/${s#*:}.key" -cert_chain "$P/inter.crt" -cipher 'DEFAULT:@SECLEVEL=0'
 done
+# A TLS 1.2 server that signs its key exchange with rsa_pkcs1_sha1 only: the profiles' own signature_algorithms.
+ossl_srv 7304 -cert "$P/good.crt" -key "$P/good.key" -cert_chain "$P/inter.crt" -tls1_2 -sigalgs RSA+SHA1 \
+  -cipher 'ECDHE+AESGCM:@SECLEVEL=0'
 GOC=$W/go_tls_client
 GOCACHE=$W/gocache GOPATH=$W/gopath GO111MODULE=off go build -o "$GOC" tests/lib/go/tls_client.go ||
   echo "go build failed" >&2
@@ -99,6 +103,14 @@ for T in $TLSDIAGS; do
   done
   check "$T: leaf without subjectAltName: go-1.21 fails with hostname_mismatch, as the real Go client" \
     agree "$T" go-1.21 7303 trusted hostname_mismatch
+  for prof in curl python-3.12 node-20 openssl-3.0; do
+    check "$T: server signing with SHA-1 only: $prof (no SHA-1 scheme offered) fails with signature_mismatch, as the real client" \
+      agree "$T" $prof 7304 trusted signature_mismatch
+  done
+  for prof in java17 go-1.21; do
+    check "$T: server signing with SHA-1 only: $prof (offers rsa_pkcs1_sha1) connects, as the real client" \
+      agree "$T" $prof 7304 trusted connects
+  done
   check "$T: unknown root: the text names the root, the store and keytool for java17" \
     sh -c "$T probe --client java17 --trust $P/other/trust.jks localhost:7301 | grep -q 'unknown_ca: the handshake completes, but the chain fails: Trust Test Intermediate is issued by Trust Test Root, which is neither in the chain the server sends nor in the truststore $P/other/trust.jks (--trust)'"
   check "$T: --client all, the root trusted: 19 of 19 connect, one chain fetch per SNI variant" \
