@@ -180,7 +180,10 @@ static int run_configured(const char *const *files, size_t nfiles, const char *b
                              : oc.cause == TD_CAUSE_PROTOCOL_MISMATCH ? TD_BLAME_PROTOCOLS
                              : oc.cause == TD_CAUSE_CIPHER_MISMATCH   ? TD_BLAME_CIPHERS
                              : oc.cause == TD_CAUSE_SNI_REQUIRED      ? TD_BLAME_SNI
-                                                                      : TD_BLAME_NONE;
+                             : oc.cause == TD_CAUSE_UNKNOWN_CA || oc.cause == TD_CAUSE_SELF_SIGNED ||
+                                     oc.cause == TD_CAUSE_INCOMPLETE_CHAIN
+                                 ? TD_BLAME_TRUST
+                                 : TD_BLAME_NONE;
         td_client_config_blame(cc, what, oc.server_versions, oc.server_suite, &blame);
         struct td_buf out = {0};
         if (co->html) {

@@ -123,7 +123,10 @@ bad = sorted(d['client'] for d in map(json.loads, sys.stdin) if not d['connects'
 assert bad == ['chrome', 'firefox', 'go-1.21', 'go-1.22', 'go-1.24'], bad\""
   check "$T: --client-config system.properties naming javax.net.ssl.trustStore: that store judges the chain" \
     sh -c "printf 'javax.net.ssl.trustStore=$P/other/trust.jks\n' >$W/other.properties; printf 'javax.net.ssl.trustStore=$P/trust.jks\n' >$W/good.properties
-      $T probe --client-config $W/other.properties localhost:7301 | grep -q 'fails: unknown_ca' && $T probe --client-config $W/good.properties localhost:7301 | grep -q connects"
+      $T probe --client-config $W/other.properties localhost:7301 >$W/other.out; grep -q 'fails: unknown_ca' $W/other.out &&
+      $T probe --client-config $W/good.properties localhost:7301 | grep -q connects"
+  check "$T: --client-config: the chain refused: the truststore's file, line and setting, and the keytool import" \
+    sh -c "grep -qF '\`$W/other.properties\` line 1 \`javax.net.ssl.trustStore=$P/other/trust.jks\`: this truststore does not accept the backend'\''s chain: import the backend'\''s root into \`$P/other/trust.jks\` (keytool -importcert' $W/other.out"
   check "$T: --trust with a file holding no certificate: exit 2" \
     sh -c "echo junk >$W/junk.pem; $T probe --client curl --trust $W/junk.pem localhost:7301 >/dev/null 2>&1; [ \$? = 2 ]"
 done
