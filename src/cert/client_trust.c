@@ -127,8 +127,16 @@ static void client_rules(X509 **x, size_t n, X509 *anchor, const char *client, c
     }
     struct td_cert_info li;
     td_x509_info(x[0], &li);
-    int64_t nb = li.not_before_epoch;
+    int64_t nb = li.not_before_epoch, days = (li.not_after_epoch - nb + 86399) / 86400;
     td_cert_info_free(&li);
+    /* Chromium net/docs/certificate_lifetimes.md: notBefore from 2020-09-01, notBefore..notAfter inclusive */
+    if (ru->max_398_days && !st->user && nb >= 1598918400 && days > 398) {
+        snprintf(why, sizeof why,
+                 "the leaf (issued on or after 2020-09-01) is valid for %lld days: %s refuses more than 398 for "
+                 "certificates of publicly trusted CAs",
+                 (long long)days, client);
+        verdict(out, TD_CAUSE_VALIDITY_TOO_LONG, why, td_cause_info(TD_CAUSE_VALIDITY_TOO_LONG)->resolution);
+    }
     for (size_t i = 0; ru->distrust && i < n; i++) {
         const char *who = NULL;
         char iss[520];

@@ -29,6 +29,7 @@ struct td_client_rules {
     bool sha1_public_only; /* ... only in chains to the stack's own roots (Java's "SHA1 jdkCA") */
     bool cn_fallback;      /* a leaf without subjectAltName matched by its CN */
     bool partial_chain;    /* any truststore entry ends a chain (Java), not only self-signed roots */
+    bool max_398_days;     /* a leaf issued from 2020-09-01 valid for more than 398 days refused (public roots only) */
     const char *distrust;  /* the word td_distrusted_ca's stores name this client by ("Java", "Chrome"), or NULL */
     const struct td_root_gap *gaps[TD_CLIENT_MAX_GAPS];
     size_t num_gaps;

@@ -15,10 +15,11 @@
  *                      only for certificates issued before 2016-08-23). Java's HostnameChecker, curl's
  *                      verifyhost, OpenSSL's X509_check_host (Python), Node's checkServerIdentity fall back to
  *                      the CN when no DNS name is in subjectAltName.
+ *  398 days            Chromium net/docs/certificate_lifetimes.md: Chrome 85+ refuses leaves with notBefore
+ *                      from 2020-09-01 valid more than 398 days, from publicly trusted CAs only.
  *  partial chains      Java's PKIX: any trustedCertEntry is a trust anchor (RFC 5280 6.1).
  *  distrusted CAs      cert/inspection.c's table (td_distrusted_ca), the stores named by the words here.
- * Not modelled (no source at hand): Android's and Schannel's SHA-1 and CN rules, Chrome's and Apple's
- * 398-day validity limit. */
+ * Not modelled (no source at hand): Android's and Schannel's SHA-1 and CN rules. */
 #include <string.h>
 
 #include "config/profile_trust.h"
@@ -54,6 +55,7 @@ struct row {
     enum td_trust_source source;
     bool sha1, sha1_public_only, cn, partial;
     const char *distrust;
+    bool max_398;
 };
 
 static const struct row rows[] = {
@@ -72,7 +74,7 @@ static const struct row rows[] = {
     {"go-1.24", TD_TRUST_SYSTEM, true, false, false, false, NULL},
     {"python-3.12", TD_TRUST_SYSTEM, true, false, true, false, NULL},
     {"node-20", TD_TRUST_BUNDLED_MOZILLA, true, false, true, false, NULL},
-    {"chrome", TD_TRUST_PLATFORM, true, false, false, false, "Chrome"},
+    {"chrome", TD_TRUST_PLATFORM, true, false, false, false, "Chrome", true},
     {"firefox", TD_TRUST_BUNDLED_MOZILLA, true, false, false, false, "Firefox"},
     {"android-7", TD_TRUST_PLATFORM, false, false, true, false, NULL},
     {"windows-schannel-2012r2", TD_TRUST_PLATFORM, false, false, true, false, NULL},
@@ -95,6 +97,7 @@ bool td_profile_trust(const char *profile, enum td_trust_source *source, struct 
     rules->cn_fallback = r->cn;
     rules->partial_chain = r->partial;
     rules->distrust = r->distrust;
+    rules->max_398_days = r->max_398;
     for (size_t i = 0; i < sizeof gaps / sizeof gaps[0] && rules->num_gaps < TD_CLIENT_MAX_GAPS; i++) {
         if (strcmp(gaps[i].profile, profile) == 0) {
             rules->gaps[rules->num_gaps++] = &gaps[i].gap;

@@ -6,8 +6,11 @@
 
 #include <openssl/pem.h>
 #include <openssl/x509.h>
+#include <openssl/x509v3.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "cert/client_trust.h"
 #include "config/profile_trust.h"
@@ -137,13 +140,84 @@ static void test_judge_gap(void **state)
     OPENSSL_free(der);
 }
 
+/* A certificate for subject, signed by issuer's key (itself when NULL), valid from now for days. */
+static X509 *make_cert(const char *cn, EVP_PKEY *key, X509 *issuer, EVP_PKEY *ikey, long days, bool ca)
+{
+    X509 *x = X509_new();
+    X509_set_version(x, 2);
+    ASN1_INTEGER_set(X509_get_serialNumber(x), ca ? 1 : 2);
+    X509_gmtime_adj(X509_getm_notBefore(x), -3600);
+    X509_gmtime_adj(X509_getm_notAfter(x), days * 86400);
+    X509_NAME *nm = X509_get_subject_name(x);
+    X509_NAME_add_entry_by_txt(nm, "CN", MBSTRING_ASC, (const unsigned char *)cn, -1, -1, 0);
+    X509_set_issuer_name(x, issuer ? X509_get_subject_name(issuer) : nm);
+    X509_set_pubkey(x, key);
+    X509V3_CTX ctx;
+    X509V3_set_ctx(&ctx, issuer ? issuer : x, x, NULL, NULL, 0);
+    const char *ext[][2] = {{"basicConstraints", "critical,CA:TRUE"},
+                            {"keyUsage", "critical,keyCertSign,cRLSign"},
+                            {"subjectAltName", "DNS:localhost"},
+                            {"extendedKeyUsage", "serverAuth"}};
+    for (size_t i = ca ? 0 : 2; i < (ca ? 2u : 4u); i++) {
+        X509_EXTENSION *e = X509V3_EXT_conf(NULL, &ctx, ext[i][0], ext[i][1]);
+        X509_add_ext(x, e, -1);
+        X509_EXTENSION_free(e);
+    }
+    assert_true(X509_sign(x, ikey ? ikey : key, EVP_sha256()) > 0);
+    return x;
+}
+
+static void add_x509(struct td_certset *s, X509 *x)
+{
+    unsigned char *der = NULL;
+    int n = i2d_X509(x, &der);
+    struct td_der d = {der, (size_t)n};
+    td_certset_add_sent_chain(s, "as sent", &d, 1);
+    OPENSSL_free(der);
+}
+
+/* Chrome (public roots only) refuses a leaf valid 730 days; curl takes it; a store the user gave exempts it. */
+static void test_judge_398(void **state)
+{
+    (void)state;
+    EVP_PKEY *rk = EVP_EC_gen("P-256"), *lk = EVP_EC_gen("P-256");
+    X509 *root = make_cert("398 Test Root", rk, NULL, NULL, 3650, true);
+    X509 *leaf = make_cert("localhost", lk, root, rk, 730, false);
+    X509 *short_leaf = make_cert("localhost", lk, root, rk, 397, false);
+    struct td_certset *store = td_certset_new(), *sent = td_certset_new(), *sent_short = td_certset_new();
+    add_x509(store, root);
+    add_x509(sent, leaf);
+    add_x509(sent_short, short_leaf);
+    struct td_client_store st = {store, "the platform's store", "install it", false};
+    enum td_trust_source src;
+    struct td_client_rules chrome = rules_of("chrome", &src), curl = rules_of("curl", &src);
+    struct td_trust_verdict v;
+    int64_t now = (int64_t)time(NULL);
+    td_client_trust_judge(sent, "chrome", "localhost", now, &st, &chrome, &v);
+    assert_int_equal(v.cause, TD_CAUSE_VALIDITY_TOO_LONG);
+    assert_non_null(strstr(v.why, "valid for 731 days"));
+    td_client_trust_judge(sent_short, "chrome", "localhost", now, &st, &chrome, &v);
+    assert_true(v.ok);
+    td_client_trust_judge(sent, "curl", "localhost", now, &st, &curl, &v);
+    assert_true(v.ok);
+    st.user = true;
+    td_client_trust_judge(sent, "chrome", "localhost", now, &st, &chrome, &v);
+    assert_true(v.ok);
+    td_certset_free(store);
+    td_certset_free(sent);
+    td_certset_free(sent_short);
+    X509_free(root);
+    X509_free(leaf);
+    X509_free(short_leaf);
+    EVP_PKEY_free(rk);
+    EVP_PKEY_free(lk);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_every_profile),
-        cmocka_unit_test(test_rules),
-        cmocka_unit_test(test_gap_keys),
-        cmocka_unit_test(test_judge_gap),
+        cmocka_unit_test(test_every_profile), cmocka_unit_test(test_rules),     cmocka_unit_test(test_gap_keys),
+        cmocka_unit_test(test_judge_gap),     cmocka_unit_test(test_judge_398),
     };
     return tl_run_tests("config/profile_trust", tests);
 }
