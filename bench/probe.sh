@@ -65,3 +65,15 @@ for target in "nginx TLS 1.2+1.3 (DEFAULT):9443" "s_server TLS 1.2 (ALL:@SECLEVE
   r=$(measure "$port" nmap -Pn -p "$port" --script ssl-enum-ciphers 127.0.0.1); printf '%-34s %-10s %8s %12s %7s\n' "$name" nmap ${r% *} ${r#* } "$(suites_nmap)"
   r=$(measure "$port" testssl --quiet --color 0 -p -e 127.0.0.1:$port); printf '%-34s %-10s %8s %12s %7s\n' "$name" testssl.sh ${r% *} ${r#* } "$(suites_testssl)"
 done
+
+# Client simulation, the chain judged: tlsdiag probe --client all (19 profiles, the test root given as the
+# truststore) next to testssl.sh -c (its client simulation), on one s_server (TLS 1.2+1.3, EC leaf for 127.0.0.1).
+openssl s_server -accept 9445 -www -quiet -cert "$P/server.crt" -key "$P/server.key" -cert_chain "$P/inter.crt" \
+  >/dev/null 2>&1 & PIDS="$PIDS $!"
+sleep 1
+printf '\n%-34s %-22s %8s %12s %s\n' "server" "tool" "wall s" "connections" "result"
+name="s_server TLS 1.2+1.3, chain judged"
+r=$(measure 9445 "$T" probe --client all --trust "$P/root.crt" 127.0.0.1:9445)
+printf '%-34s %-22s %8s %12s %s\n' "$name" "tlsdiag --client all" ${r% *} ${r#* } "$(tail -1 "$W/out")"
+r=$(measure 9445 testssl --quiet --color 0 -c 127.0.0.1:9445)
+printf '%-34s %-22s %8s %12s %s\n' "$name" "testssl.sh -c" ${r% *} ${r#* } "$(grep -cE 'TLSv1|No connection' "$W/out") result lines"

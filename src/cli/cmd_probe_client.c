@@ -6,6 +6,7 @@
 
 #include "base/mem.h"
 #include "cli/cli.h"
+#include "cli/client_trust.h"
 #include "cli/opts.h"
 #include "config/config.h"
 #include "config/client_config.h"
@@ -20,7 +21,8 @@ static void help(FILE *f)
     fputs("usage: tlsdiag probe --client NAME|all [options] HOST[:PORT]...\n"
           "\n"
           "Sends each client profile's ClientHello (its versions, suites in order, groups, SNI rule) and\n"
-          "says whether that client connects, and if not why and what to change.\n"
+          "says whether that client connects, and if not why and what to change; when the hello is\n"
+          "accepted, the chain is judged with that client's trust store and certificate rules.\n"
           "\n"
           "      --client NAME      a profile (--client list shows them; with --json what each\n"
           "                         sends), or all: the matrix\n"
@@ -28,6 +30,8 @@ static void help(FILE *f)
           "                         TargetEndpoint/TargetServer, Java properties, nginx, HAProxy,\n"
           "                         Envoy) on top of --client NAME (default java8 for Apigee and Java\n"
           "                         files, else openssl-3.0); a failure names the line to change\n"
+          "      --trust FILE       judge the chain with this truststore (PEM bundle, JKS, PKCS#12)\n"
+          "                         instead of each client's own (system store, Java's cacerts)\n"
           "      --timeout MS       per connection (3000)\n"
           "      --json             one JSON object per client and target\n"
           "      --html FILE        also write a self-contained HTML page of the matrix ('-': the page\n"
@@ -58,7 +62,8 @@ static int list(bool json)
 struct client_out {
     bool json, text_off;
     struct td_render_opts ro;
-    struct td_buf *html; /* --html: the page being built, or NULL */
+    struct td_buf *html;     /* --html: the page being built, or NULL */
+    struct cli_trust *trust; /* the chain as each client judges it */
 };
 
 /* One profile against one target; its line into out, its row into the page. */
@@ -71,15 +76,16 @@ static bool run_one(const struct td_client_profile *p, const char *target, const
         cli_warn("tlsdiag probe: profile %s: %s", p->name, err);
         return false;
     }
-    snprintf(host, sizeof host, "%s", target[0] == '[' ? target + 1 : target);
-    host[strcspn(host, target[0] == '[' ? "]" : ":")] = '\0';
+    cli_host_of(target, host, sizeof host);
     struct td_client_spec spec = {p->name,         plan.versions,   plan.suites,
                                   plan.num_suites, plan.suites13,   plan.num_suites13,
-                                  plan.groups,     plan.num_groups, td_client_sends_sni(p, host)};
+                                  plan.groups,     plan.num_groups, td_client_sends_sni(p, host),
+                                  plan.sigalgs,    plan.num_sigalgs};
     if (!td_probe_client(target, po, &spec, oc, err, sizeof err)) {
         cli_warn("tlsdiag probe: %s", err);
         return false;
     }
+    cli_trust_judge(co->trust, target, p->name, spec.send_sni, po, oc);
     if (co->html) {
         td_html_client_row(co->html, p, oc);
     }
@@ -135,12 +141,6 @@ static int run(const char *client, int argc, char **argv, const struct td_probe_
     return rc;
 }
 
-static void host_of(const char *target, char *host, size_t len)
-{
-    snprintf(host, len, "%s", target[0] == '[' ? target + 1 : target);
-    host[strcspn(host, target[0] == '[' ? "]" : ":")] = '\0';
-}
-
 /* --client-config: one client, from the files, against each target. */
 static int run_configured(const char *const *files, size_t nfiles, const char *base, int argc, char **argv,
                           const struct td_probe_opts *po, const struct client_out *co)
@@ -154,13 +154,20 @@ static int run_configured(const char *const *files, size_t nfiles, const char *b
         free(cc);
         return TD_EXIT_USAGE;
     }
+    char tn[600];
+    if (cc->trust_item && !co->trust->user) { /* a store the files name, when it is a file here */
+        snprintf(tn, sizeof tn, "the truststore %.200s (`%.200s` line %u)", cc->trust_item->value, cc->trust_file->path,
+                 cc->trust_item->line);
+        (void)cli_trust_set_user(co->trust, cc->trust_item->value, tn, err, sizeof err);
+    }
     for (int t = optind; t < argc && rc != TD_EXIT_USAGE; t++) {
         char host[256];
-        host_of(argv[t], host, sizeof host);
+        cli_host_of(argv[t], host, sizeof host);
         struct td_client_spec spec = {
             "the configured client", cc->plan.versions,   cc->plan.suites,
             cc->plan.num_suites,     cc->plan.suites13,   cc->plan.num_suites13,
-            cc->plan.groups,         cc->plan.num_groups, !cc->sni_off && td_client_sends_sni(cc->base, host)};
+            cc->plan.groups,         cc->plan.num_groups, !cc->sni_off && td_client_sends_sni(cc->base, host),
+            cc->plan.sigalgs,        cc->plan.num_sigalgs};
         struct td_client_outcome oc;
         struct td_conf_finding blame;
         if (!td_probe_client(argv[t], po, &spec, &oc, err, sizeof err)) {
@@ -168,11 +175,15 @@ static int run_configured(const char *const *files, size_t nfiles, const char *b
             rc = TD_EXIT_USAGE;
             break;
         }
+        cli_trust_judge(co->trust, argv[t], cc->base->name, spec.send_sni, po, &oc);
         enum td_blame what = oc.connects                              ? TD_BLAME_NONE
                              : oc.cause == TD_CAUSE_PROTOCOL_MISMATCH ? TD_BLAME_PROTOCOLS
                              : oc.cause == TD_CAUSE_CIPHER_MISMATCH   ? TD_BLAME_CIPHERS
                              : oc.cause == TD_CAUSE_SNI_REQUIRED      ? TD_BLAME_SNI
-                                                                      : TD_BLAME_NONE;
+                             : oc.cause == TD_CAUSE_UNKNOWN_CA || oc.cause == TD_CAUSE_SELF_SIGNED ||
+                                     oc.cause == TD_CAUSE_INCOMPLETE_CHAIN
+                                 ? TD_BLAME_TRUST
+                                 : TD_BLAME_NONE;
         td_client_config_blame(cc, what, oc.server_versions, oc.server_suite, &blame);
         struct td_buf out = {0};
         if (co->html) {
@@ -222,7 +233,7 @@ static int finish_page(struct cli_out *o, struct td_buf *sections, char **target
 
 int cmd_probe_client(int argc, char **argv)
 {
-    enum { OPT_CLIENT = 256, OPT_TIMEOUT, OPT_JSON, OPT_COLOR, OPT_CONFIG, OPT_HTML };
+    enum { OPT_CLIENT = 256, OPT_TIMEOUT, OPT_JSON, OPT_COLOR, OPT_CONFIG, OPT_HTML, OPT_TRUST };
     static const struct option longopts[] = {
         {"client", required_argument, NULL, OPT_CLIENT},
         {"client-config", required_argument, NULL, OPT_CONFIG},
@@ -230,11 +241,12 @@ int cmd_probe_client(int argc, char **argv)
         {"json", no_argument, NULL, OPT_JSON},
         {"color", required_argument, NULL, OPT_COLOR},
         {"html", required_argument, NULL, OPT_HTML},
+        {"trust", required_argument, NULL, OPT_TRUST},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     struct td_probe_opts po = {.timeout_ms = 3000};
-    const char *client = NULL, *color = "auto", *html = NULL, *files[32];
+    const char *client = NULL, *color = "auto", *html = NULL, *trust = NULL, *files[32];
     size_t nfiles = 0;
     bool json = false;
     int opt;
@@ -266,6 +278,9 @@ int cmd_probe_client(int argc, char **argv)
         case OPT_HTML:
             html = optarg;
             break;
+        case OPT_TRUST:
+            trust = optarg;
+            break;
         case OPT_COLOR:
             if (!cli_parse_color("probe", optarg, &color)) {
                 return TD_EXIT_USAGE;
@@ -290,16 +305,24 @@ int cmd_probe_client(int argc, char **argv)
     }
     struct td_term term;
     td_term_detect(&term, color);
-    struct client_out co = {.json = json, .ro = {.color = term.color, .utf8 = term.utf8}};
+    struct cli_trust ct = {0};
+    struct client_out co = {.json = json, .ro = {.color = term.color, .utf8 = term.utf8}, .trust = &ct};
     struct td_buf sections = {0};
     struct cli_out page;
+    char err[700], name[600];
+    snprintf(name, sizeof name, "the truststore %s (--trust)", trust ? trust : "");
+    if (trust && !cli_trust_set_user(&ct, trust, name, err, sizeof err)) {
+        return cli_usage_error("probe", "--trust: %s", err);
+    }
     if (html) {
         if (!cli_out_open("probe", "--html", html, &page)) {
+            cli_trust_free(&ct);
             return TD_EXIT_USAGE;
         }
         co.html = &sections;
         co.text_off = strcmp(html, "-") == 0;
     }
     int rc = nfiles ? run_configured(files, nfiles, client, argc, argv, &po, &co) : run(client, argc, argv, &po, &co);
+    cli_trust_free(&ct);
     return html ? finish_page(&page, &sections, argv + optind, argc - optind, rc) : rc;
 }

@@ -98,6 +98,9 @@ static void apply(struct td_client_config *cc, const struct td_conf_file *f, con
         take(&cc->cipher_file, &cc->cipher_item, f, it);
         break;
     }
+    case TD_CK_TRUSTSTORE:
+        take(&cc->trust_file, &cc->trust_item, f, it);
+        break;
     case TD_CK_SNI_ENABLED:
         if (td_conf_ieq(it->value, strlen(it->value), "false") || td_conf_ieq(it->value, strlen(it->value), "off")) {
             cc->sni_off = true;
@@ -179,9 +182,11 @@ void td_client_config_blame(const struct td_client_config *cc, enum td_blame wha
     out->sev = TD_SEV_ERROR;
     const struct td_conf_file *f = what == TD_BLAME_PROTOCOLS ? cc->proto_file
                                    : what == TD_BLAME_CIPHERS ? cc->cipher_file
+                                   : what == TD_BLAME_TRUST   ? cc->trust_file
                                                               : cc->sni_file;
     const struct td_conf_item *it = what == TD_BLAME_PROTOCOLS ? cc->proto_item
                                     : what == TD_BLAME_CIPHERS ? cc->cipher_item
+                                    : what == TD_BLAME_TRUST   ? cc->trust_item
                                                                : cc->sni_item;
     if (what == TD_BLAME_NONE) {
         return; /* not a TLS setting's doing (no answer, a group mismatch): no line to name */
@@ -211,6 +216,13 @@ void td_client_config_blame(const struct td_client_config *cc, enum td_blame wha
         snprintf(out->message, sizeof out->message, "the backend accepts %s, which this list does not hold", sn);
         td_conf_show(f, it, sn, v, sizeof v);
         snprintf(out->change, sizeof out->change, "add `%s`", v);
+    } else if (what == TD_BLAME_TRUST) {
+        snprintf(out->message, sizeof out->message, "this truststore does not accept the backend's chain");
+        snprintf(
+            out->change, sizeof out->change,
+            "import the backend's root into `%.200s` (keytool -importcert -trustcacerts -alias ROOT -file ROOT.pem "
+            "-keystore %.200s; Apigee: upload it to that TrustStore)",
+            it->value, it->value);
     } else {
         snprintf(out->message, sizeof out->message, "the backend requires SNI and this setting turns it off");
         td_conf_show(f, it, f->kind == TD_CONF_NGINX ? "on" : "true", v, sizeof v);

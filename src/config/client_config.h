@@ -18,8 +18,9 @@ struct td_client_config {
     struct td_client_plan plan;
     bool sni_off; /* a setting turned SNI off */
     /* the settings that made the client what it is (NULL: the base profile's default) */
-    const struct td_conf_file *proto_file, *cipher_file, *sni_file;
+    const struct td_conf_file *proto_file, *cipher_file, *sni_file, *trust_file;
     const struct td_conf_item *proto_item, *cipher_item, *sni_item;
+    const struct td_conf_item *trust_item; /* the client's truststore (TrustStore, javax.net.ssl.trustStore) */
 };
 
 /* Reads the files and builds the client. base_name NULL: java8 when a file is
@@ -30,8 +31,9 @@ bool td_client_config_build(const char *const *paths, size_t n, const char *base
 void td_client_config_free(struct td_client_config *cc);
 
 /* Which settings a failure of the probe is about (the probe's cause,
- * protocol_mismatch, cipher_mismatch or sni_required, mapped by the caller). */
-enum td_blame { TD_BLAME_NONE, TD_BLAME_PROTOCOLS, TD_BLAME_CIPHERS, TD_BLAME_SNI };
+ * protocol_mismatch, cipher_mismatch or sni_required, or a chain the
+ * truststore does not accept, mapped by the caller). */
+enum td_blame { TD_BLAME_NONE, TD_BLAME_PROTOCOLS, TD_BLAME_CIPHERS, TD_BLAME_SNI, TD_BLAME_TRUST };
 
 /* The setting to change for such a failure, with its file and line, and the
  * change (out->cause is left TD_CAUSE_NONE: the probe's cause is the caller's).

@@ -29,6 +29,8 @@
  *  chrome, firefox  the ClientHellos of current stable releases (cipher suites in their order, groups;
  *            GREASE values left out), as published by their TLS stacks (BoringSSL, NSS).
  *  android-7 Android 7.0/7.1 (BoringSSL) SSLSocket defaults, developer.android.com SSLSocket table.
+ *  signature_algorithms  captured here (see OSSL3_SIGS below) for openssl-3.0, curl, python-3.12, node-20,
+ *            java17 and go-*; the other rows send tlsdiag's own list (every scheme) until a source is at hand.
  *  windows-schannel-2012r2  Microsoft "TLS Cipher Suites in Windows 8.1" (the order of Windows Server
  *            2012 R2 with the 2015 updates): no ECDHE_RSA with AES-GCM, no ChaCha20, no x25519. */
 #include <stdio.h>
@@ -92,6 +94,22 @@
 #define OSSL13 "TLS_AES_256_GCM_SHA384,TLS_CHACHA20_POLY1305_SHA256,TLS_AES_128_GCM_SHA256"
 #define OSSL3_GROUPS "x25519,secp256r1,x448,secp521r1,secp384r1,ffdhe2048,ffdhe3072,ffdhe4096,ffdhe6144,ffdhe8192"
 #define JAVA_GROUPS "x25519,secp256r1,secp384r1,secp521r1,x448,ffdhe2048,ffdhe3072,ffdhe4096,ffdhe6144,ffdhe8192"
+/* signature_algorithms as these clients sent them here (tshark on loopback): OpenSSL 3.0.19 at Debian's
+ * security level 2 (s_client, curl, Python and Node 20 alike: no SHA-1 schemes), OpenJDK 17.0.15, and Go
+ * 1.19, whose crypto/tls supportedSignatureAlgorithms list (common.go) Go 1.21 to 1.24 keep. */
+#define OSSL3_SIGS                                                                                                     \
+    "ecdsa_secp256r1_sha256,ecdsa_secp384r1_sha384,ecdsa_secp521r1_sha512,ed25519,ed448,rsa_pss_pss_sha256,"           \
+    "rsa_pss_pss_sha384,rsa_pss_pss_sha512,rsa_pss_rsae_sha256,rsa_pss_rsae_sha384,rsa_pss_rsae_sha512,"               \
+    "rsa_pkcs1_sha256,rsa_pkcs1_sha384,rsa_pkcs1_sha512,ecdsa_sha224,rsa_sha224,dsa_sha224,dsa_sha256,dsa_sha384,dsa_" \
+    "sha512"
+#define JAVA17_SIGS                                                                                                    \
+    "ecdsa_secp256r1_sha256,ecdsa_secp384r1_sha384,ecdsa_secp521r1_sha512,ed25519,ed448,rsa_pss_rsae_sha256,"          \
+    "rsa_pss_rsae_sha384,rsa_pss_rsae_sha512,rsa_pss_pss_sha256,rsa_pss_pss_sha384,rsa_pss_pss_sha512,"                \
+    "rsa_pkcs1_sha256,rsa_pkcs1_sha384,rsa_pkcs1_sha512,dsa_sha256,ecdsa_sha224,rsa_sha224,dsa_sha224,ecdsa_sha1,rsa_" \
+    "pkcs1_sha1,dsa_sha1"
+#define GO_SIGS                                                                                                        \
+    "rsa_pss_rsae_sha256,ecdsa_secp256r1_sha256,ed25519,rsa_pss_rsae_sha384,rsa_pss_rsae_sha512,rsa_pkcs1_sha256,"     \
+    "rsa_pkcs1_sha384,rsa_pkcs1_sha512,ecdsa_secp384r1_sha384,ecdsa_secp521r1_sha512,rsa_pkcs1_sha1,ecdsa_sha1"
 #define V12 TD_V_TLS12
 #define V1213 (TD_V_TLS12 | TD_V_TLS13)
 #define V10_12 (TD_V_TLS10 | TD_V_TLS11 | TD_V_TLS12)
@@ -112,7 +130,7 @@ static const struct td_client_profile profiles[] = {
      TD_SNI_DOTTED, JCACERTS, JCHECKS},
     {"java17", "Java 17 (SunJSSE)", V1213, JAVA17_12, false,
      "TLS_AES_256_GCM_SHA384,TLS_AES_128_GCM_SHA256,TLS_CHACHA20_POLY1305_SHA256", JAVA_GROUPS, TD_SNI_DOTTED, JCACERTS,
-     JCHECKS},
+     JCHECKS, JAVA17_SIGS},
     {"java21", "Java 21 (SunJSSE)", V1213, JAVA17_12, false,
      "TLS_AES_256_GCM_SHA384,TLS_AES_128_GCM_SHA256,TLS_CHACHA20_POLY1305_SHA256", JAVA_GROUPS, TD_SNI_DOTTED, JCACERTS,
      JCHECKS},
@@ -121,34 +139,34 @@ static const struct td_client_profile profiles[] = {
     {"openssl-1.1.1", "OpenSSL 1.1.1 (libssl defaults)", V10_12 | TD_V_TLS13, "DEFAULT", true, OSSL13,
      "x25519,secp256r1,x448,secp521r1,secp384r1", TD_SNI_HOSTNAMES, "the OS store (/etc/ssl/certs)", OCHECKS},
     {"openssl-3.0", "OpenSSL 3.0 (libssl defaults, Debian's MinProtocol TLSv1.2)", V1213, "DEFAULT", true, OSSL13,
-     OSSL3_GROUPS, TD_SNI_HOSTNAMES, "the OS store (/etc/ssl/certs)", OCHECKS},
+     OSSL3_GROUPS, TD_SNI_HOSTNAMES, "the OS store (/etc/ssl/certs)", OCHECKS, OSSL3_SIGS},
     {"openssl-3.5", "OpenSSL 3.5 (libssl defaults)", V1213, "DEFAULT", true, OSSL13, "X25519MLKEM768," OSSL3_GROUPS,
      TD_SNI_HOSTNAMES, "the OS store (/etc/ssl/certs)", OCHECKS},
     {"curl", "curl 7.88.1 on OpenSSL 3.0.19 (this machine's)", V1213, "DEFAULT", true, OSSL13, OSSL3_GROUPS,
-     TD_SNI_HOSTNAMES, "the OS store (/etc/ssl/certs/ca-certificates.crt)", OCHECKS},
+     TD_SNI_HOSTNAMES, "the OS store (/etc/ssl/certs/ca-certificates.crt)", OCHECKS, OSSL3_SIGS},
     {"go-1.21", "Go 1.21 crypto/tls", V1213,
      GO_ECDHE "," GO_RSA ",TLS_ECDHE_RSA_WITH_3DES_EDE_CBC_SHA,TLS_RSA_WITH_3DES_EDE_CBC_SHA", false,
      "TLS_AES_128_GCM_SHA256,TLS_AES_256_GCM_SHA384,TLS_CHACHA20_POLY1305_SHA256",
      "x25519,secp256r1,secp384r1,secp521r1", TD_SNI_HOSTNAMES, "the OS store",
-     "x509.Verify: validity, EKU, no SHA-1, host name"},
+     "x509.Verify: validity, EKU, no SHA-1, host name", GO_SIGS},
     {"go-1.22", "Go 1.22 crypto/tls (no RSA key exchange)", V1213, GO_ECDHE ",TLS_ECDHE_RSA_WITH_3DES_EDE_CBC_SHA",
      false, "TLS_AES_128_GCM_SHA256,TLS_AES_256_GCM_SHA384,TLS_CHACHA20_POLY1305_SHA256",
      "x25519,secp256r1,secp384r1,secp521r1", TD_SNI_HOSTNAMES, "the OS store",
-     "x509.Verify: validity, EKU, no SHA-1, host name"},
+     "x509.Verify: validity, EKU, no SHA-1, host name", GO_SIGS},
     {"go-1.24", "Go 1.24 crypto/tls", V1213, GO_ECDHE, false,
      "TLS_AES_128_GCM_SHA256,TLS_AES_256_GCM_SHA384,TLS_CHACHA20_POLY1305_SHA256",
      "X25519MLKEM768,x25519,secp256r1,secp384r1,secp521r1", TD_SNI_HOSTNAMES, "the OS store",
-     "x509.Verify: validity, EKU, no SHA-1, host name"},
+     "x509.Verify: validity, EKU, no SHA-1, host name", GO_SIGS},
     {"python-3.12", "Python 3.12 ssl.create_default_context (OpenSSL 3)", V1213,
      "ECDH+AESGCM:ECDH+CHACHA20:ECDH+AES:DHE+AES:!aNULL:!eNULL:!aDSS:!SHA1:!AESCCM", true, OSSL13, OSSL3_GROUPS,
-     TD_SNI_HOSTNAMES, "the OS store (load_default_certs)", OCHECKS},
+     TD_SNI_HOSTNAMES, "the OS store (load_default_certs)", OCHECKS, OSSL3_SIGS},
     {"node-20", "Node.js 20 tls (OpenSSL 3)", V1213,
      "ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-AES256-GCM-"
      "SHA384:"
      "DHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-SHA256:DHE-RSA-AES128-SHA256:ECDHE-RSA-AES256-SHA384:DHE-RSA-AES256-"
      "SHA384:"
      "ECDHE-RSA-AES256-SHA256:DHE-RSA-AES256-SHA256:HIGH:!aNULL:!eNULL:!EXPORT:!DES:!RC4:!MD5:!PSK:!SRP:!CAMELLIA",
-     true, OSSL13, OSSL3_GROUPS, TD_SNI_HOSTNAMES, "Node's bundled Mozilla roots", OCHECKS},
+     true, OSSL13, OSSL3_GROUPS, TD_SNI_HOSTNAMES, "Node's bundled Mozilla roots", OCHECKS, OSSL3_SIGS},
     {"chrome", "Chrome (BoringSSL), current stable", V1213, BROWSER_12, false,
      "TLS_AES_128_GCM_SHA256,TLS_AES_256_GCM_SHA384,TLS_CHACHA20_POLY1305_SHA256",
      "X25519MLKEM768,x25519,secp256r1,secp384r1", TD_SNI_HOSTNAMES, "Chrome Root Store",
@@ -205,15 +223,25 @@ const struct td_client_profile *td_client_profile_find(const char *name)
     return NULL;
 }
 
-static bool group_by_name(const char *n, size_t len, uint16_t *out)
+static bool in_table(const struct td_name *t, size_t tlen, const char *n, size_t len, uint16_t *out)
 {
-    for (size_t i = 0; i < td_group_names_len; i++) {
-        if (td_conf_ieq(n, len, td_group_names[i].name)) {
-            *out = (uint16_t)td_group_names[i].value;
+    for (size_t i = 0; i < tlen; i++) {
+        if (td_conf_ieq(n, len, t[i].name)) {
+            *out = (uint16_t)t[i].value;
             return true;
         }
     }
     return false;
+}
+
+static bool group_by_name(const char *n, size_t len, uint16_t *out)
+{
+    return in_table(td_group_names, td_group_names_len, n, len, out);
+}
+
+static bool sigscheme_by_name(const char *n, size_t len, uint16_t *out)
+{
+    return in_table(td_sigscheme_names, td_sigscheme_names_len, n, len, out);
 }
 
 /* Each comma-separated name of list through lookup into out. */
@@ -248,7 +276,9 @@ bool td_client_profile_plan(const struct td_client_profile *p, struct td_client_
         return false;
     }
     return resolve(p->suites13, td_conf_suite_by_name, out->suites13, 8, &out->num_suites13, err, err_len) &&
-           resolve(p->groups, group_by_name, out->groups, TD_PLAN_MAX_GROUPS, &out->num_groups, err, err_len);
+           resolve(p->groups, group_by_name, out->groups, TD_PLAN_MAX_GROUPS, &out->num_groups, err, err_len) &&
+           resolve(p->sigalgs ? p->sigalgs : "", sigscheme_by_name, out->sigalgs, TD_PLAN_MAX_SIGALGS,
+                   &out->num_sigalgs, err, err_len);
 }
 
 bool td_client_sends_sni(const struct td_client_profile *p, const char *host)

@@ -28,6 +28,7 @@ struct td_client_profile {
     enum td_sni_rule sni;
     const char *trust;       /* the trust store it uses */
     const char *cert_checks; /* what it checks of the server's chain, in words */
+    const char *sigalgs;     /* signature_algorithms, IANA names in order; NULL: not modelled (tlsdiag's own) */
 };
 
 size_t td_client_profile_count(void);
@@ -37,6 +38,7 @@ const struct td_client_profile *td_client_profile_find(const char *name);
 
 #define TD_PLAN_MAX_SUITES 160
 #define TD_PLAN_MAX_GROUPS 16
+#define TD_PLAN_MAX_SIGALGS 32
 
 /* A profile resolved into what its ClientHello carries. */
 struct td_client_plan {
@@ -47,6 +49,8 @@ struct td_client_plan {
     size_t num_suites13;
     uint16_t groups[TD_PLAN_MAX_GROUPS];
     size_t num_groups;
+    uint16_t sigalgs[TD_PLAN_MAX_SIGALGS]; /* none: tlsdiag's own list */
+    size_t num_sigalgs;
 };
 
 /* false with the first name that does not resolve in err. */

@@ -29,6 +29,7 @@ static const struct {
     {"jdk.tls.server.cipherSuites", TD_CK_CIPHER_LIST, true},
     {"jdk.tls.disabledAlgorithms", TD_CK_DISABLED_ALGS, false},
     {"jdk.tls.namedGroups", TD_CK_GROUPS, false},
+    {"javax.net.ssl.trustStore", TD_CK_TRUSTSTORE, false},
 };
 
 /* Apigee's ways of writing a JVM property in a component's .properties file. */

@@ -19,6 +19,7 @@
 
 #include "base/mem.h"
 #include "cert/audit.h"
+#include "probe/client.h"
 #include "probe/internal.h"
 
 #include "base/banned.h"
@@ -207,4 +208,29 @@ void td_probe_chain(struct td_probe_ctx *p)
         td_probe_handshake(p, &q2, &h);
         r->sni_selects_cert = !td_mem_eq(sha_sni, sha_other, 32);
     }
+}
+
+bool td_probe_fetch_chain(const char *target, const struct td_probe_opts *o, const char *sni, struct td_certset *chain,
+                          unsigned *connections, char *err, size_t err_len)
+{
+    struct td_probe_result *r = td_calloc(1, sizeof *r);
+    bool ok = td_probe_parse_target(target, r->host, sizeof r->host, &r->port);
+    if (!ok) {
+        snprintf(err, err_len, "%s: not HOST, HOST:PORT or [IPv6]:PORT", target);
+    } else {
+        struct td_probe_ctx p;
+        td_memzero(&p, sizeof p);
+        p.o = o;
+        p.r = r;
+        td_limits_default(&p.lim);
+        if (td_probe_resolve(&p)) {
+            struct td_probe_hs h;
+            struct td_probe_hs_req q = {.sni = sni, .chain = chain};
+            td_probe_handshake(&p, &q, &h);
+        }
+    }
+    *connections += r->connections;
+    td_probe_result_free(r);
+    free(r);
+    return ok;
 }

@@ -32,6 +32,8 @@ struct offer {
     const uint16_t *suites, *groups;
     size_t num_suites, num_groups;
     const char *sni;
+    const uint16_t *sigalgs; /* NULL: the probe's (every scheme) */
+    size_t num_sigalgs;
 };
 
 static void exchange(struct td_probe_ctx *p, const struct offer *o, struct td_probe_exch *x)
@@ -49,6 +51,8 @@ static void exchange(struct td_probe_ctx *p, const struct offer *o, struct td_pr
         .groups = o->groups,
         .num_groups = o->num_groups,
         .sni = o->sni,
+        .sigalgs = o->sigalgs,
+        .num_sigalgs = o->num_sigalgs,
     };
     struct td_buf h = {0};
     (void)td_build_client_hello(&h, &spec); /* only an SNI over 64 KiB overflows: sent cut, refused */
@@ -99,8 +103,10 @@ static bool try_client(struct td_probe_ctx *p, const struct td_client_spec *c, u
                        struct td_client_outcome *out, struct td_probe_exch *x)
 {
     bool t13 = version == TD_VERSION_TLS1_3;
-    struct offer o = {
-        version, t13 ? c->suites13 : c->suites, c->groups, t13 ? c->num_suites13 : c->num_suites, c->num_groups, sni};
+    struct offer o = {version,       t13 ? c->suites13 : c->suites,
+                      c->groups,     t13 ? c->num_suites13 : c->num_suites,
+                      c->num_groups, sni,
+                      c->sigalgs,    c->num_sigalgs};
     exchange(p, &o, x);
     if (!took(x, version)) {
         return false;
@@ -236,6 +242,18 @@ static void diagnose(struct td_probe_ctx *p, const struct td_client_spec *c, con
         snprintf(out->fix, sizeof out->fix,
                  "Connect with a fully qualified host name (Java sends no SNI for IP "
                  "addresses or dot-less names), or give the server a default certificate for clients without SNI.");
+        out->version = out->suite = out->group = 0;
+        return;
+    }
+    struct td_client_spec every = *c; /* the same hello with every signature scheme */
+    every.num_sigalgs = 0;
+    if (c->num_sigalgs && connect_as(p, &every, sni, out, &x)) {
+        out->cause = TD_CAUSE_SIGNATURE_MISMATCH;
+        snprintf(out->why, sizeof out->why,
+                 "the server takes %s's versions, suites and groups, but signs with none of the %zu signature "
+                 "schemes %s offers (the same hello with every scheme is accepted)",
+                 c->name, c->num_sigalgs, c->name);
+        snprintf(out->fix, sizeof out->fix, "%s", td_cause_info(TD_CAUSE_SIGNATURE_MISMATCH)->resolution);
         out->version = out->suite = out->group = 0;
         return;
     }

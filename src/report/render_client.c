@@ -88,6 +88,12 @@ void td_render_client_profile_json(struct td_buf *out, const struct td_client_pr
     names_json(&j, "suites", plan->suites, plan->num_suites, false);
     names_json(&j, "suites13", plan->suites13, plan->num_suites13, false);
     names_json(&j, "groups", plan->groups, plan->num_groups, true);
+    td_json_arr_begin(&j, "signature_algorithms"); /* empty: tlsdiag's own list (every scheme) */
+    for (size_t i = 0; i < plan->num_sigalgs; i++) {
+        char b[48];
+        td_json_name(&j, NULL, td_sigscheme_str(plan->sigalgs[i], b, sizeof b));
+    }
+    td_json_arr_end(&j);
     td_json_name(&j, "sni", p->sni == TD_SNI_DOTTED ? "names with a dot" : "host names");
     td_json_str(&j, "trust_store", p->trust);
     td_json_str(&j, "certificate_checks", p->cert_checks);

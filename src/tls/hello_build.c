@@ -153,7 +153,11 @@ static void add_signature_algorithms(const struct hello_ctx *h)
 {
     td_bld_u16(h->b, TD_EXT_SIGNATURE_ALGORITHMS);
     td_bld_open(h->b, 2);
-    u16_list(h->b, 2, h->prof->sigalgs, h->prof->num_sigalgs);
+    if (h->spec->num_sigalgs) {
+        u16_list(h->b, 2, h->spec->sigalgs, h->spec->num_sigalgs);
+    } else {
+        u16_list(h->b, 2, h->prof->sigalgs, h->prof->num_sigalgs);
+    }
     td_bld_close(h->b);
 }
 

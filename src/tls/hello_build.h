@@ -38,6 +38,8 @@ struct td_hello_spec {
     uint16_t key_share_group; /* profiles with a key_share: 0 sends an empty client_shares */
     const uint8_t *key_share;
     size_t key_share_len;
+    const uint16_t *sigalgs; /* signature_algorithms in place of the profile's (num_sigalgs 0: the profile's) */
+    size_t num_sigalgs;
 };
 
 /* Appends the ClientHello that spec describes to out: a TLSPlaintext record

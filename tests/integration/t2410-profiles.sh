@@ -56,7 +56,7 @@ real() { # profile port -> 0 when the real client completes the handshake
 }
 
 predict() { # tlsdiag profile port -> "connects" or the cause
-  "$1" probe --client "$2" --json "localhost:$3" | python3 -c \
+  "$1" probe --trust $W/lh.crt --client "$2" --json "localhost:$3" | python3 -c \
     "import json,sys; d=json.loads(sys.stdin.readline()); print('connects' if d['connects'] else d['cause'])"
 }
 
@@ -79,9 +79,9 @@ mkdir -p "$HOME"
 # table has one row per profile of --client list --json, each failing row the cause slug the text gives
 # that profile, the connecting rows none; no script element; the text beside the page unchanged.
 matrix_page() {
-  "$1" probe --client all --html "$W/m$2.html" "localhost:$2" >"$W/m$2.txt"
+  "$1" probe --trust $W/lh.crt --client all --html "$W/m$2.html" "localhost:$2" >"$W/m$2.txt"
   [ $? = 1 ] || { echo "exit status not 1"; return 1; }
-  "$1" probe --client all "localhost:$2" | grep -v ' connections, ' | cmp - <(grep -v ' connections, ' "$W/m$2.txt") ||
+  "$1" probe --trust $W/lh.crt --client all "localhost:$2" | grep -v ' connections, ' | cmp - <(grep -v ' connections, ' "$W/m$2.txt") ||
     { echo "the text differs with --html"; return 1; }
   timeout 120 chromium --headless=new --no-sandbox --disable-gpu --disable-background-networking \
     --disable-component-update --disable-sync --disable-extensions --no-first-run --user-data-dir="$W/chrome" \
@@ -131,13 +131,13 @@ for T in $TLSDIAGS; do
   check "$T: RSA-key-exchange-only server: python-3.12 fails with cipher_mismatch" cause_is "$T" python-3.12 7105 cipher_mismatch
   check "$T: RSA-key-exchange-only server: go-1.21 connects" cause_is "$T" go-1.21 7105 connects
   check "$T: AES-256-only server: java8-limited fails with cipher_mismatch, java8 connects" \
-    sh -c "[ \"\$($T probe --client java8-limited --json localhost:7103 | grep -o '\"cause\":\"[a-z_]*\"')\" = '\"cause\":\"cipher_mismatch\"' ] && $T probe --client java8 localhost:7103 >/dev/null"
+    sh -c "[ \"\$($T probe --trust $W/lh.crt --client java8-limited --json localhost:7103 | grep -o '\"cause\":\"[a-z_]*\"')\" = '\"cause\":\"cipher_mismatch\"' ] && $T probe --trust $W/lh.crt --client java8 localhost:7103 >/dev/null"
   check "$T: ChaCha20-only server: windows-schannel-2012r2 fails with cipher_mismatch" cause_is "$T" windows-schannel-2012r2 7104 cipher_mismatch
   check "$T: SNI-required server: java17 to the dot-less 'localhost' fails with sni_required, and says so" \
-    sh -c "$T probe --client java17 localhost:7106 | grep -q 'sni_required: the server refuses clients that send no server_name'"
+    sh -c "$T probe --trust $W/lh.crt --client java17 localhost:7106 | grep -q 'sni_required: the server refuses clients that send no server_name'"
   check "$T: --client all: one line per profile, exit 1 when one fails, the totals line" \
-    sh -c "out=\$($T probe --client all localhost:7105); rc=\$?; [ \$rc = 1 ] && [ \$(printf '%s\n' \"\$out\" | grep -cE ' (connects|fails) ') = 19 ] && printf '%s\n' \"\$out\" | grep -q '^16 of 19 clients connect'"
-  check "$T: --client with an unknown profile: exit 2" sh -c "$T probe --client java7 localhost:7105 >/dev/null 2>&1; [ \$? = 2 ]"
+    sh -c "out=\$($T probe --trust $W/lh.crt --client all localhost:7105); rc=\$?; [ \$rc = 1 ] && [ \$(printf '%s\n' \"\$out\" | grep -cE ' (connects|fails) ') = 19 ] && printf '%s\n' \"\$out\" | grep -q '^16 of 19 clients connect'"
+  check "$T: --client with an unknown profile: exit 2" sh -c "$T probe --trust $W/lh.crt --client java7 localhost:7105 >/dev/null 2>&1; [ \$? = 2 ]"
 done
 
 # Measured: --client all on the RSA-key-exchange-only server, next to testssl.sh's client simulation
@@ -145,7 +145,7 @@ done
 [ -n "${TD_CASE:-}" ] && exit 0
 T=${TLSDIAGS%% *}
 t0=$(date +%s.%N)
-line=$("$T" probe --client all localhost:7105 | tail -1)
+line=$("$T" probe --trust $W/lh.crt --client all localhost:7105 | tail -1)
 t1=$(date +%s.%N)
 echo "# measured: tlsdiag probe --client all: $(python3 -c "print(round($t1 - $t0, 2))") s wall; $line"
 if command -v testssl >/dev/null 2>&1 || command -v testssl.sh >/dev/null 2>&1; then

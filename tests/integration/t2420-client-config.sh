@@ -24,7 +24,7 @@ wait_port 7202
 # tlsdiag's answer as JSON, then python expressions on it (d).
 pc() { # tlsdiag port file expr...
   t=$1 port=$2 file=$3; shift 3
-  "$t" probe --client-config "$file" --json "localhost:$port" > "$W/out.json"; echo "rc=$?" >> "$W/out.json"
+  "$t" probe --trust $W/lh.crt --client-config "$file" --json "localhost:$port" > "$W/out.json"; echo "rc=$?" >> "$W/out.json"
   python3 - "$W/out.json" "$file" "$@" <<'PY'
 import json, sys
 lines = open(sys.argv[1]).read().splitlines()
@@ -50,7 +50,7 @@ java_connects() { ! java_fails "$@"; }
 
 # The change tlsdiag names, made: the element in the file replaced by the one in the change.
 apply_change() { # tlsdiag port file -> the changed file's path
-  "$1" probe --client-config "$3" --json "localhost:$2" | python3 -c "
+  "$1" probe --trust $W/lh.crt --client-config "$3" --json "localhost:$2" | python3 -c "
 import json, re, sys
 d = json.loads(sys.stdin.readline())
 new = re.search(r'\`([^\`]*)\`', d['change']).group(1)
@@ -64,7 +64,7 @@ open(sys.argv[2], 'w').write(src)" "$3" "$W/fixed-$(basename "$3")"
 }
 
 fixed_connects() { # tlsdiag port file text-the-fixed-file-holds
-  g=$(apply_change "$1" "$2" "$3") && grep -qF "$4" "$g" && "$1" probe --client-config "$g" "localhost:$2"
+  g=$(apply_change "$1" "$2" "$3") && grep -qF "$4" "$g" && "$1" probe --trust $W/lh.crt --client-config "$g" "localhost:$2"
 }
 suite_added_java() { # tlsdiag port file
   g=$(apply_change "$1" "$2" "$3") || return 1
@@ -95,7 +95,7 @@ for T in $TLSDIAGS; do
       "d['change'] == 'write \`conf_system_jsse.enableSNIExtension=true\`'"
   check "$T: ... and OpenJDK 17 sending no SNI fails too" java_fails 7202 -
   check "$T: a configuration that works: connects, exit 0" \
-    sh -c "'$T' probe --client-config tests/data/config/targets/good.xml localhost:7201 | grep -q 'connects: TLSv1.2'"
+    sh -c "'$T' probe --trust $W/lh.crt --client-config tests/data/config/targets/good.xml localhost:7201 | grep -q 'connects: TLSv1.2'"
   check "$T: --client-config with an unreadable file: exit 2 naming it" \
-    sh -c "'$T' probe --client-config '$W/nope.xml' localhost:7201 2>'$W/err'; [ \$? = 2 ] && grep -q 'nope.xml' '$W/err'"
+    sh -c "'$T' probe --trust $W/lh.crt --client-config '$W/nope.xml' localhost:7201 2>'$W/err'; [ \$? = 2 ] && grep -q 'nope.xml' '$W/err'"
 done

@@ -45,18 +45,23 @@ static void test_rows(void **state)
     assert_null(td_client_profile_find("java7"));
 }
 
-static bool offers(const char *profile, uint16_t suite)
+/* Does the profile's plan hold v among its suites (sig false) or its signature schemes? */
+static bool in_plan(const char *profile, bool sig, uint16_t v)
 {
     struct td_client_plan plan;
     char err[200];
     assert_true(td_client_profile_plan(td_client_profile_find(profile), &plan, err, sizeof err));
-    for (size_t i = 0; i < plan.num_suites; i++) {
-        if (plan.suites[i] == suite) {
+    const uint16_t *list = sig ? plan.sigalgs : plan.suites;
+    for (size_t i = 0, n = sig ? plan.num_sigalgs : plan.num_suites; i < n; i++) {
+        if (list[i] == v) {
             return true;
         }
     }
     return false;
 }
+
+static bool offers(const char *profile, uint16_t suite) { return in_plan(profile, false, suite); }
+static bool offers_sig(const char *profile, uint16_t scheme) { return in_plan(profile, true, scheme); }
 
 /* The facts the playbook's failures turn on. */
 static void test_facts(void **state)
@@ -78,6 +83,19 @@ static void test_facts(void **state)
     assert_false(td_client_sends_sni(o, "192.0.2.1"));
     assert_false(td_client_sends_sni(o, "2001:db8::1"));
     assert_false(td_client_profile_find("java8")->versions & TD_V_TLS13);
+    /* signature_algorithms as captured: OpenSSL 3 at level 2 offers no SHA-1, Java 17 and Go do; Go puts
+     * rsa_pss_rsae_sha256 first */
+    assert_false(offers_sig("openssl-3.0", TD_SIGSCHEME_RSA_PKCS1_SHA1));
+    assert_true(offers_sig("openssl-3.0", TD_SIGSCHEME_ED448));
+    assert_true(offers_sig("java17", TD_SIGSCHEME_RSA_PKCS1_SHA1));
+    assert_true(offers_sig("go-1.21", TD_SIGSCHEME_ECDSA_SHA1));
+    assert_false(offers_sig("go-1.24", TD_SIGSCHEME_ED448));
+    struct td_client_plan g;
+    char err[200];
+    assert_true(td_client_profile_plan(td_client_profile_find("go-1.22"), &g, err, sizeof err));
+    assert_int_equal(g.num_sigalgs, 12);
+    assert_int_equal(g.sigalgs[0], TD_SIGSCHEME_RSA_PSS_RSAE_SHA256);
+    assert_false(offers_sig("chrome", TD_SIGSCHEME_RSA_PKCS1_SHA256)); /* not modelled: tlsdiag's own list */
 }
 
 int main(void)

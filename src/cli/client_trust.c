@@ -1,0 +1,117 @@
+/* The chain as each client judges it (cli/client_trust.h). */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "cert/cert.h"
+#include "cert/client_trust.h"
+#include "cli/client_trust.h"
+#include "config/profile_trust.h"
+
+#include "base/banned.h"
+
+bool cli_trust_set_user(struct cli_trust *t, const char *path, const char *name, char *err, size_t err_len)
+{
+    struct td_certset *s = td_certset_new();
+    err[0] = '\0';
+    td_certset_add_password(s, "changeit"); /* Java's default store password */
+    if (!td_certset_add_path(s, path, err, err_len) || td_certset_num_certs(s) == 0) {
+        if (td_certset_num_certs(s) == 0 && !err[0]) {
+            snprintf(err, err_len, "%s: no certificates could be loaded", path);
+        }
+        td_certset_free(s);
+        return false;
+    }
+    td_certset_free(t->user);
+    t->user = s;
+    snprintf(t->user_name, sizeof t->user_name, "%s", name);
+    return true;
+}
+
+void cli_host_of(const char *target, char *host, size_t len)
+{
+    snprintf(host, len, "%s", target[0] == '[' ? target + 1 : target);
+    host[strcspn(host, target[0] == '[' ? "]" : ":")] = '\0';
+}
+
+/* The chain of this target with or without SNI, fetched once. */
+static const struct td_certset *chain_of(struct cli_trust *t, const char *target, const char *host, bool sni,
+                                         const struct td_probe_opts *po, struct td_client_outcome *oc)
+{
+    if (strcmp(t->target, target) != 0) {
+        for (int i = 0; i < 2; i++) {
+            td_certset_free(t->chain[i]);
+            t->chain[i] = NULL;
+            t->fetched[i] = false;
+        }
+        snprintf(t->target, sizeof t->target, "%s", target);
+    }
+    if (!t->fetched[sni]) {
+        char err[300];
+        t->chain[sni] = td_certset_new();
+        t->fetched[sni] = true;
+        (void)td_probe_fetch_chain(target, po, sni ? host : NULL, t->chain[sni], &oc->connections, err, sizeof err);
+    }
+    return t->chain[sni];
+}
+
+/* The store the profile uses: --trust, else its source's (Java's cacerts when readable). */
+static void store_for(struct cli_trust *t, enum td_trust_source src, struct td_client_store *st)
+{
+    td_trust_store_words(src, &st->name, &st->add);
+    st->set = NULL;
+    st->user = t->user != NULL;
+    if (t->user) {
+        st->set = t->user;
+        st->name = t->user_name;
+        st->add = "add it to that file (PEM: append it; JKS: keytool -importcert)";
+        return;
+    }
+    if (src == TD_TRUST_JAVA && !t->java_tried) {
+        char err[300];
+        t->java_tried = true;
+        t->java = td_certset_new();
+        td_certset_add_password(t->java, "changeit");
+        if (!td_certset_add_path(t->java, TD_JAVA_CACERTS, err, sizeof err) || td_certset_num_certs(t->java) == 0) {
+            td_certset_free(t->java);
+            t->java = NULL;
+        }
+    }
+    if (src == TD_TRUST_JAVA && t->java) {
+        st->set = t->java;
+    } else if (src == TD_TRUST_JAVA) {
+        td_trust_store_words(TD_TRUST_SYSTEM, &st->name, &st->add); /* no cacerts here: the system's roots */
+    }
+}
+
+void cli_trust_judge(struct cli_trust *t, const char *target, const char *profile, bool sni,
+                     const struct td_probe_opts *po, struct td_client_outcome *oc)
+{
+    enum td_trust_source src = TD_TRUST_SYSTEM;
+    struct td_client_rules rules;
+    if (!oc->connects || !td_profile_trust(profile, &src, &rules)) {
+        return;
+    }
+    char host[256];
+    cli_host_of(target, host, sizeof host);
+    const struct td_certset *chain = chain_of(t, target, host, sni, po, oc);
+    struct td_client_store st;
+    store_for(t, src, &st);
+    struct td_trust_verdict v;
+    td_client_trust_judge(chain, profile, host, (int64_t)time(NULL), &st, &rules, &v);
+    if (v.checked && !v.ok) {
+        oc->connects = false;
+        oc->cause = v.cause;
+        snprintf(oc->why, sizeof oc->why, "the handshake completes, but the chain fails: %.499s", v.why);
+        snprintf(oc->fix, sizeof oc->fix, "%s", v.fix);
+    }
+}
+
+void cli_trust_free(struct cli_trust *t)
+{
+    td_certset_free(t->user);
+    td_certset_free(t->java);
+    for (int i = 0; i < 2; i++) {
+        td_certset_free(t->chain[i]);
+    }
+}
