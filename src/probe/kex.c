@@ -40,6 +40,8 @@ static void send_probe_hello(struct td_probe_ctx *p, uint16_t version, const uin
     td_buf_free(&b);
 }
 
+static bool pq_group(uint16_t g) { return g == TD_GROUP_X25519MLKEM768 || g == TD_GROUP_X25519KYBER768DRAFT00; }
+
 /* Only TLS_RSA_* below TLS 1.3 (and no TLS 1.3): YES after the ECDHE hello is refused. */
 static void rsa_kex_only(struct td_probe_ctx *p)
 {
@@ -74,22 +76,33 @@ static void rsa_kex_only(struct td_probe_ctx *p)
     r->kex.rsa_refusal_desc = x.alert_desc;
 }
 
-static bool pq_group(uint16_t g) { return g == TD_GROUP_X25519MLKEM768 || g == TD_GROUP_X25519KYBER768DRAFT00; }
-
-/* The group named by the HelloRetryRequest to post-quantum groups first. */
+/* The group named by the HelloRetryRequest to post-quantum groups first,
+ * then x25519, secp256r1 and the other TLS 1.3 groups the scan found (so that
+ * a refusal is about the post-quantum code points, not a group mismatch). */
 static void pq_choice(struct td_probe_ctx *p)
 {
-    const struct td_probe_version *v = &p->r->v[V_TLS13];
+    struct td_probe_result *r = p->r;
+    const struct td_probe_version *v = &r->v[V_TLS13];
     if (!v->accepted || !v->num_suites) {
         return;
     }
-    static const uint16_t groups[] = {TD_GROUP_X25519MLKEM768, TD_GROUP_X25519KYBER768DRAFT00, TD_GROUP_X25519,
-                                      TD_GROUP_SECP256R1};
+    uint16_t groups[4 + TD_PROBE_MAX_GROUPS] = {TD_GROUP_X25519MLKEM768, TD_GROUP_X25519KYBER768DRAFT00,
+                                                TD_GROUP_X25519, TD_GROUP_SECP256R1};
+    size_t n = 4;
+    for (size_t i = 0; i < v->num_groups; i++) {
+        if (v->groups[i] != TD_GROUP_X25519 && v->groups[i] != TD_GROUP_SECP256R1 && !pq_group(v->groups[i])) {
+            groups[n++] = v->groups[i];
+        }
+    }
     struct td_probe_exch x;
-    send_probe_hello(p, TD_VERSION_TLS1_3, v->suites, v->num_suites, groups, sizeof groups / sizeof groups[0], &x);
+    send_probe_hello(p, TD_VERSION_TLS1_3, v->suites, v->num_suites, groups, n, &x);
     if (x.hrr && x.group) {
-        p->r->kex.pq_group = x.group;
-        p->r->kex.pq_selected = pq_group(x.group) ? TD_TRI_YES : TD_TRI_NO;
+        r->kex.pq_group = x.group;
+        r->kex.pq_selected = pq_group(x.group) ? TD_TRI_YES : TD_TRI_NO;
+    } else if (x.connected && !(x.sh && x.version == TD_VERSION_TLS1_3)) {
+        r->kex.pq_refused = true;
+        r->kex.pq_refusal_alert = x.alert;
+        r->kex.pq_refusal_desc = x.alert_desc;
     }
 }
 
@@ -99,8 +112,35 @@ void td_probe_kex(struct td_probe_ctx *p)
     pq_choice(p);
 }
 
+/* "alert handshake_failure (40)", or "no ServerHello" for silence or a close. */
+static void refusal_words(bool alert, uint8_t desc, char *out, size_t len)
+{
+    const char *an = alert ? td_alert_name(desc) : NULL;
+    if (alert) {
+        snprintf(out, len, "alert %s (%u)", an ? an : "?", desc);
+    } else {
+        snprintf(out, len, "no ServerHello");
+    }
+}
+
+/* TLS 1.3 spoken, the hello with post-quantum groups listed first refused. */
+static void pq_refused(struct td_probe_result *r)
+{
+    char why[80];
+    refusal_words(r->kex.pq_refusal_alert, r->kex.pq_refusal_desc, why, sizeof why);
+    td_probe_add_finding(r, TD_CAUSE_HELLO_INTOLERANCE, TD_SEV_ERROR,
+                         td_cause_info(TD_CAUSE_HELLO_INTOLERANCE)->resolution,
+                         "the server speaks TLS 1.3 but refused a ClientHello whose supported_groups lists "
+                         "X25519MLKEM768 and X25519Kyber768Draft00 before its own groups (%s): clients that offer "
+                         "post-quantum groups (Chrome 124+, Firefox 132+, Go 1.24, OpenSSL 3.5) fail",
+                         why);
+}
+
 void td_probe_kex_verdict(struct td_probe_result *r)
 {
+    if (r->kex.pq_refused) {
+        pq_refused(r);
+    }
     if (r->kex.rsa_kex_only != TD_TRI_YES) {
         return;
     }
@@ -113,12 +153,7 @@ void td_probe_kex_verdict(struct td_probe_result *r)
     if (r->v[V_TLS12].num_suites > 4 && used < sizeof list) {
         snprintf(list + used, sizeof list - used, ", ...");
     }
-    const char *an = r->kex.rsa_refusal_alert ? td_alert_name(r->kex.rsa_refusal_desc) : NULL;
-    if (r->kex.rsa_refusal_alert) {
-        snprintf(why, sizeof why, "alert %s (%u)", an ? an : "?", r->kex.rsa_refusal_desc);
-    } else {
-        snprintf(why, sizeof why, "no ServerHello");
-    }
+    refusal_words(r->kex.rsa_refusal_alert, r->kex.rsa_refusal_desc, why, sizeof why);
     td_probe_add_finding(r, TD_CAUSE_RSA_KEX_REMOVED, TD_SEV_ERROR, td_cause_info(TD_CAUSE_RSA_KEX_REMOVED)->resolution,
                          "the server accepts only RSA key exchange (%s; no TLS 1.3) and refused a TLS 1.2 "
                          "ClientHello with ECDHE suites alone (%s): clients without TLS_RSA_* suites fail",

@@ -73,7 +73,10 @@ struct td_probe_kex {
     bool rsa_refusal_alert;         /* that refusal was an alert (rsa_refusal_desc), else no answer */
     uint8_t rsa_refusal_desc;
     enum td_probe_tri pq_selected; /* X25519MLKEM768 or X25519Kyber768Draft00 named by the HelloRetryRequest */
-    uint16_t pq_group;             /* the group it named (0: not tested, TLS 1.3 not spoken) */
+    uint16_t pq_group;             /* the group it named (0: not tested, TLS 1.3 not spoken, or refused) */
+    bool pq_refused;               /* TLS 1.3 spoken, but that hello got no HelloRetryRequest */
+    bool pq_refusal_alert;         /* ... but an alert (pq_refusal_desc) */
+    uint8_t pq_refusal_desc;
 };
 
 /* The middlebox check (middlebox.c, --check middlebox): one browser-like

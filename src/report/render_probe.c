@@ -120,7 +120,9 @@ static void kex_text(struct td_buf *b, const struct td_probe_result *r)
 {
     char g[64];
     td_buf_printf(b, "  RSA key exchange only: %s; post-quantum group: ", tri(r->kex.rsa_kex_only, "YES", "no"));
-    if (r->kex.pq_selected == TD_TRI_UNKNOWN) {
+    if (r->kex.pq_refused) {
+        td_buf_puts(b, "REFUSED (no HelloRetryRequest when listed first)\n");
+    } else if (r->kex.pq_selected == TD_TRI_UNKNOWN) {
         td_buf_puts(b, "not tested (no TLS 1.3)\n");
     } else {
         td_buf_printf(b, "%s%s%s\n", r->kex.pq_selected == TD_TRI_YES ? "" : "none (server picks ",
@@ -146,6 +148,7 @@ static void kex_json(struct td_json *j, const struct td_probe_result *r)
     td_json_obj_begin(j, "post_quantum");
     tri_json(j, "selected", r->kex.pq_selected);
     td_json_str(j, "group", r->kex.pq_group ? td_group_str(r->kex.pq_group, g, sizeof g) : NULL);
+    td_json_bool(j, "refused", r->kex.pq_refused);
     td_json_obj_end(j);
     if (!r->mb.run) {
         td_json_null(j, "middlebox");

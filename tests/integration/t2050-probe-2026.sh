@@ -35,6 +35,9 @@ ngx_start "$W/ngx" <<NGINX
 NGINX
 python3 tests/lib/split_reset_proxy.py 7515 7512 >/dev/null 2>&1 &
 td_track $!
+# 7516: a raw TLS 1.3 server that answers HelloRetryRequests but refuses hellos listing post-quantum groups
+python3 tests/lib/pq_intolerant_server.py 7516 >/dev/null 2>&1 &
+td_track $!
 # The packet filter: 7513 drops segments over 1000 bytes (IP length), 7514 those whose TCP payload
 # (after a 32-byte header: doff 8, Linux with timestamps) starts a handshake record of 0x01XX bytes
 # holding a ClientHello (type 1). Counters prove the kernel dropped them.
@@ -47,7 +50,7 @@ table inet mb {
   }
 }
 NFT
-for p in 7511 7512 7515; do wait_port $p || exit 1; done
+for p in 7511 7512 7515 7516; do wait_port $p || exit 1; done
 
 pk() { # tlsdiag target [--check middlebox] -- expressions... (d: the JSON, causes, f: findings by cause, rc)
   python3 - "$@" <<'PY'
@@ -91,13 +94,16 @@ for T in $TLSDIAGS; do
            pk '$T' 127.0.0.1:7512 -- \"d['rsa_kex_only'] is False\" \"'rsa_kex_removed' not in causes\""
   check "$T: post-quantum groups offered first: s_server picks none, its HelloRetryRequest names the group s_client sees (x25519)" \
     sh -c "$(declare -f pk sclient_group); g=\$(sclient_group 7502); [ \"\$g\" = x25519 ] &&
-           pk '$T' 127.0.0.1:7502 -- \"d['post_quantum'] == {'selected': False, 'group': '\$g'}\""
+           pk '$T' 127.0.0.1:7502 -- \"d['post_quantum'] == {'selected': False, 'group': '\$g', 'refused': False}\""
   check "$T: s_server -groups P-256: post-quantum none, it picks secp256r1, as s_client sees; nginx picks x25519" \
     sh -c "$(declare -f pk sclient_group); g=\$(sclient_group 7503); [ \"\$g\" = secp256r1 ] &&
-           pk '$T' 127.0.0.1:7503 -- \"d['post_quantum'] == {'selected': False, 'group': '\$g'}\" &&
+           pk '$T' 127.0.0.1:7503 -- \"d['post_quantum'] == {'selected': False, 'group': '\$g', 'refused': False}\" &&
            g=\$(sclient_group 7512); [ \"\$g\" = x25519 ] && pk '$T' 127.0.0.1:7512 -- \"d['post_quantum']['group'] == '\$g'\""
+  check "$T: a TLS 1.3 server that refuses hellos listing post-quantum groups (handshake_failure): refused, hello_intolerance naming the alert" \
+    pk "$T" 127.0.0.1:7516 -- "d['versions'] == ['TLSv1.3']" "d['post_quantum'] == {'selected': None, 'group': None, 'refused': True}" \
+      "any(x['cause'] == 'hello_intolerance' and 'X25519MLKEM768' in x['message'] and 'handshake_failure (40)' in x['message'] for x in d['findings'])" 'rc == 1'
   check "$T: no TLS 1.3: the post-quantum check is not run (null); the text says so" \
-    sh -c "$(declare -f pk); pk '$T' 127.0.0.1:7501 -- \"d['post_quantum'] == {'selected': None, 'group': None}\" &&
+    sh -c "$(declare -f pk); pk '$T' 127.0.0.1:7501 -- \"d['post_quantum'] == {'selected': None, 'group': None, 'refused': False}\" &&
            '$T' probe --timeout 1000 127.0.0.1:7501 | grep -q '^  RSA key exchange only: YES; post-quantum group: not tested (no TLS 1.3)' &&
            '$T' probe --timeout 1000 127.0.0.1:7502 | grep -q '^  RSA key exchange only: no; post-quantum group: none (server picks x25519)'"
   check "$T: without --check middlebox: middlebox null, every finding has changed (null or the change), five connections fewer than with it" \

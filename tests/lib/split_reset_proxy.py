@@ -12,6 +12,8 @@ import struct
 import sys
 import threading
 
+from tcp_serve import serve_forever
+
 LISTEN, UPSTREAM = int(sys.argv[1]), int(sys.argv[2])
 RESET = struct.pack("ii", 1, 0)
 
@@ -50,10 +52,4 @@ def serve(c):
     pipe(c, u)
 
 
-s = socket.socket()
-s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("127.0.0.1", LISTEN))
-s.listen(64)
-while True:
-    conn, _ = s.accept()
-    threading.Thread(target=serve, args=(conn,), daemon=True).start()
+serve_forever(LISTEN, serve)

@@ -57,6 +57,26 @@ static void test_rsa_kex_removed(void **state)
     }
 }
 
+/* TLS 1.3 spoken, the hello with post-quantum groups first refused: hello_intolerance; not refused: nothing. */
+static void test_pq_refused(void **state)
+{
+    (void)state;
+    struct td_probe_result *r = calloc(1, sizeof *r);
+    r->kex.pq_refused = true;
+    td_probe_kex_verdict(r);
+    assert_int_equal(r->num_findings, 1);
+    assert_int_equal(r->findings[0].cause, TD_CAUSE_HELLO_INTOLERANCE);
+    assert_non_null(strstr(r->findings[0].message, "X25519MLKEM768 and X25519Kyber768Draft00 before its own groups "
+                                                   "(no ServerHello)"));
+    done(r);
+    r = calloc(1, sizeof *r);
+    r->kex.pq_selected = TD_TRI_NO;
+    r->kex.pq_group = TD_GROUP_X25519;
+    td_probe_kex_verdict(r);
+    assert_int_equal(r->num_findings, 0);
+    done(r);
+}
+
 /* A run of the five forms: each answer given in order base, pq, split, f5, large. */
 static struct td_probe_result *mb(enum td_probe_answer base, enum td_probe_answer pq, enum td_probe_answer split,
                                   enum td_probe_answer f5, enum td_probe_answer large)
@@ -127,6 +147,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rsa_kex_removed),
+        cmocka_unit_test(test_pq_refused),
         cmocka_unit_test(test_middlebox_verdicts),
     };
     return tl_run_tests("probe/kex_middlebox", tests);
