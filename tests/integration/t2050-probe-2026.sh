@@ -87,6 +87,9 @@ for T in $TLSDIAGS; do
              \"'tlsrsakex=1' in f['rsa_kex_removed']['changed']['restore']\" &&
            ! openssl s_client -tls1_2 -cipher ECDHE-RSA-AES128-GCM-SHA256 -connect 127.0.0.1:7501 </dev/null 2>/dev/null | grep -q '^New, .*Cipher is ECDHE' &&
            openssl s_client -tls1_2 -cipher AES128-SHA -connect 127.0.0.1:7501 </dev/null 2>/dev/null | grep -q '^New, .*Cipher is AES128-SHA$'"
+  check "$T: the text and the HTML page name the change for rsa_kex_removed (Go 1.22, GODEBUG=tlsrsakex=1)" \
+    sh -c "'$T' probe --timeout 1000 127.0.0.1:7501 | grep -q '^ *changed: RSA key exchange (TLS_RSA_\*) left the client defaults: Go 1.22 .*; to restore it: Go: GODEBUG=tlsrsakex=1' &&
+           '$T' probe --timeout 1000 --html - 127.0.0.1:7501 | grep -q 'Changed: RSA key exchange (TLS_RSA_\*) left the client defaults: Go 1.22'"
   check "$T: s_server's defaults: not RSA key exchange only, no rsa_kex_removed" \
     pk "$T" 127.0.0.1:7502 -- "d['rsa_kex_only'] is False" "'rsa_kex_removed' not in causes"
   check "$T: nginx with TLS_RSA_* suites only: rsa_kex_removed; nginx's defaults: none" \
