@@ -5,7 +5,7 @@
 #   tools/install-deps.sh fuzz|memcheck -- and clang (make fuzz) or valgrind (make memcheck)
 set -eu
 build="gcc make pkg-config libc6-dev libssl-dev libpcap-dev openssl"
-test="$build libcmocka-dev clang-format tshark tcpdump gnutls-bin nginx-light haproxy apache2 curl python3 iproute2 util-linux openjdk-17-jdk-headless nodejs golang-go sslscan chromium testssl.sh prometheus clickhouse-server clickhouse-client postfix dovecot-imapd dovecot-pop3d postgresql-15"
+test="$build libcmocka-dev clang-format tshark tcpdump gnutls-bin nginx-light haproxy apache2 curl python3 iproute2 util-linux nftables openjdk-17-jdk-headless nodejs golang-go sslscan chromium testssl.sh prometheus clickhouse-server clickhouse-client postfix dovecot-imapd dovecot-pop3d postgresql-15"
 case "${1:-build}" in
   build) want=$build ;;
   test) want=$test ;;

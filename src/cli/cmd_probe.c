@@ -34,6 +34,9 @@ static void help(FILE *f)
           "      --starttls PROTO   smtp, imap, pop3, ftp, ldap, xmpp, postgres, mysql, none (default:\n"
           "                         from the port: 25, 587, 143, 110, 21, 389, 5222, 5432, 3306)\n"
           "      --proxy HOST:PORT  through an HTTP CONNECT proxy\n"
+          "      --check middlebox  also send one hello with a post-quantum key share, split in two TCP\n"
+          "                         segments, padded to 300 and 1500 bytes: what the path and server take\n"
+          "                         (five more connections)\n"
           "      --timeout MS       per connection step (default 3000)\n"
           "  -f FILE                targets, one per line\n"
           "      --jobs N           probe up to N targets at once (default 8)\n"
@@ -226,19 +229,30 @@ enum {
     OPT_HTTP,
     OPT_NOHTTP,
     OPT_STARTTLS,
-    OPT_PROXY
+    OPT_PROXY,
+    OPT_CHECK
 };
 
 static const struct option probe_longopts[] = {
-    {"sni", required_argument, NULL, OPT_SNI},      {"no-sni", no_argument, NULL, OPT_NOSNI},
-    {"ca", required_argument, NULL, OPT_CA},        {"cert", required_argument, NULL, OPT_CERT},
-    {"key", required_argument, NULL, OPT_KEY},      {"timeout", required_argument, NULL, OPT_TIMEOUT},
-    {"json", no_argument, NULL, OPT_JSON},          {"color", required_argument, NULL, OPT_COLOR},
-    {"colour", required_argument, NULL, OPT_COLOR}, {"help", no_argument, NULL, 'h'},
-    {"jobs", required_argument, NULL, OPT_JOBS},    {"html", required_argument, NULL, OPT_HTML},
-    {"shard", required_argument, NULL, OPT_SHARD},  {"http", no_argument, NULL, OPT_HTTP},
-    {"no-http", no_argument, NULL, OPT_NOHTTP},     {"starttls", required_argument, NULL, OPT_STARTTLS},
-    {"proxy", required_argument, NULL, OPT_PROXY},  {NULL, 0, NULL, 0},
+    {"sni", required_argument, NULL, OPT_SNI},
+    {"no-sni", no_argument, NULL, OPT_NOSNI},
+    {"ca", required_argument, NULL, OPT_CA},
+    {"cert", required_argument, NULL, OPT_CERT},
+    {"key", required_argument, NULL, OPT_KEY},
+    {"timeout", required_argument, NULL, OPT_TIMEOUT},
+    {"json", no_argument, NULL, OPT_JSON},
+    {"color", required_argument, NULL, OPT_COLOR},
+    {"colour", required_argument, NULL, OPT_COLOR},
+    {"help", no_argument, NULL, 'h'},
+    {"jobs", required_argument, NULL, OPT_JOBS},
+    {"html", required_argument, NULL, OPT_HTML},
+    {"shard", required_argument, NULL, OPT_SHARD},
+    {"http", no_argument, NULL, OPT_HTTP},
+    {"no-http", no_argument, NULL, OPT_NOHTTP},
+    {"starttls", required_argument, NULL, OPT_STARTTLS},
+    {"proxy", required_argument, NULL, OPT_PROXY},
+    {"check", required_argument, NULL, OPT_CHECK},
+    {NULL, 0, NULL, 0},
 };
 
 /* How to connect: the name, the trust, the client certificate, the timeout,
@@ -281,6 +295,12 @@ static int connect_option(struct probe_args *a, int opt, const char *arg)
         break;
     case OPT_PROXY:
         o->proxy = arg;
+        break;
+    case OPT_CHECK:
+        if (strcmp(arg, "middlebox") != 0) {
+            return cli_usage_error("probe", "--check: middlebox");
+        }
+        o->check_middlebox = true;
         break;
     default:
         return 1;

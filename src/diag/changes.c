@@ -63,3 +63,13 @@ const struct td_change *td_change_find(enum td_cause c, const struct td_facts *f
     }
     return NULL;
 }
+
+const struct td_change *td_change_of_cause(enum td_cause c)
+{
+    for (size_t i = 0; i < sizeof changes / sizeof changes[0]; i++) {
+        if (changes[i].cause == c) {
+            return &changes[i];
+        }
+    }
+    return NULL;
+}

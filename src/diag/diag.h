@@ -37,6 +37,9 @@ struct td_change {
 };
 /* The change the verdict's cause and facts match; NULL: none known. */
 const struct td_change *td_change_find(enum td_cause c, const struct td_facts *f);
+/* The change a cause is known for, whatever the facts: for tlsdiag probe's
+ * findings, whose experiment itself showed the cause (the first row of c). */
+const struct td_change *td_change_of_cause(enum td_cause c);
 
 struct td_verdict {
     enum td_cause cause;

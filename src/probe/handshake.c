@@ -77,8 +77,10 @@ static SSL_CTX *client_ctx(const struct td_probe_opts *o, const struct td_probe_
     SSL_CTX_set_info_callback(ctx, info_cb);
     SSL_CTX_set_msg_callback(ctx, msg_cb);
     /* a server without RFC 5746 is a finding (no_secure_renegotiation), not a
-     * reason to see nothing else of it */
-    SSL_CTX_set_options(ctx, SSL_OP_LEGACY_SERVER_CONNECT | (q->no_ticket ? SSL_OP_NO_TICKET : 0));
+     * reason to see nothing else of it; padding (RFC 7685) keeps the hello out
+     * of the 256-511 bytes F5 BIG-IP hangs on, as the probe's own hellos */
+    SSL_CTX_set_options(ctx,
+                        SSL_OP_LEGACY_SERVER_CONNECT | SSL_OP_TLSEXT_PADDING | (q->no_ticket ? SSL_OP_NO_TICKET : 0));
     if (q->sigalgs && SSL_CTX_set1_sigalgs_list(ctx, q->sigalgs) != 1) {
         SSL_CTX_free(ctx);
         return NULL; /* not one this libssl knows */

@@ -4,6 +4,8 @@
  *   chain.c    the libssl handshake: the chain, client authentication
  *   preamble.c the plain-text talk before TLS: an HTTP CONNECT proxy, STARTTLS
  *   checks.c   signature algorithms, fallback SCSV, renegotiation, OCSP, resumption, ALPN
+ *   kex.c      RSA key exchange only, the group chosen among post-quantum ones
+ *   middlebox.c the same hello with a post-quantum share, split, padded (--check middlebox)
  *   verdict.c  findings from what was seen
  *   probe.c    td_probe: the steps in order */
 #ifndef TD_PROBE_INTERNAL_H
@@ -36,7 +38,13 @@ struct td_probe_ctx {
     int dial_errno;
     enum td_cause dial_cause;
     char dial_error[300];
-    size_t split_at; /* td_probe_exchange sends the hello in two TCP segments, the first this long (0: one) */
+    size_t split_at;    /* td_probe_exchange sends the hello in two TCP segments, the first this long (0: one) */
+    int split_delay_ms; /* between them (0: 20 ms) */
+    int mss;            /* TCP_MAXSEG set before connecting (0: the kernel's) */
+    /* td_probe_exchange resets (SO_LINGER 0) a connection whose hello got no
+     * answer: a server that waits for the rest of a hello dropped on the way
+     * (a one-connection-at-a-time s_server) is let go. */
+    bool reset_on_timeout;
 };
 
 /* What the server answered to one ClientHello. */
@@ -73,6 +81,10 @@ enum td_probe_starttls td_probe_starttls_for_port(uint16_t port);
 
 /* scan.c: versions[i] is what r->v[i] is about (SSLv3 .. TLS 1.3). */
 extern const uint16_t td_probe_versions[TD_PROBE_VERSIONS];
+/* The ClientHello for VERSION (a row of tls/hello_build.c's probe profiles:
+ * TLS 1.3 with an empty key_share, TLS 1.2, older), appended to out. */
+void td_probe_hello(struct td_buf *out, uint16_t version, const uint16_t *suites, size_t num_suites,
+                    const uint16_t *groups, size_t num_groups, const char *sni);
 /* The first contact: TLS 1.2, every registered suite. */
 void td_probe_first_contact(struct td_probe_ctx *p, struct td_probe_exch *x);
 void td_probe_scan_version(struct td_probe_ctx *p, size_t vi);
@@ -129,6 +141,13 @@ bool td_probe_wants_http(const struct td_probe_ctx *p);
 
 /* checks.c: signature algorithms, fallback SCSV, renegotiation, OCSP, resumption, ALPN. */
 void td_probe_checks(struct td_probe_ctx *p);
+
+/* kex.c: r->kex, and its findings (rsa_kex_removed). */
+void td_probe_kex(struct td_probe_ctx *p);
+void td_probe_kex_verdict(struct td_probe_result *r);
+/* middlebox.c: r->mb, and its findings (hello_too_large, hello_intolerance). */
+void td_probe_middlebox(struct td_probe_ctx *p);
+void td_probe_middlebox_verdict(struct td_probe_result *r);
 
 /* verdict.c */
 void td_probe_add_finding(struct td_probe_result *r, enum td_cause cause, enum td_sev sev, const char *fix,

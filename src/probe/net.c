@@ -42,6 +42,9 @@ static int tcp_connect(struct td_probe_ctx *p, const struct sockaddr_storage *to
         return -1;
     }
     p->r->connections++;
+    if (p->mss > 0) { /* before connect: also the MSS announced in the SYN */
+        setsockopt(fd, IPPROTO_TCP, TCP_MAXSEG, &p->mss, sizeof p->mss);
+    }
     fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
     if (connect(fd, (const struct sockaddr *)to, to_len) != 0 && errno != EINPROGRESS) {
         p->dial_errno = errno;
@@ -136,7 +139,8 @@ static bool send_hello(int fd, const struct td_probe_ctx *p, const struct td_buf
     if (send(fd, hello->data, first, MSG_NOSIGNAL) != (ssize_t)first) {
         return false;
     }
-    struct timespec pause = {0, 20 * 1000 * 1000}; /* the first segment leaves alone */
+    long ms = p->split_delay_ms > 0 ? p->split_delay_ms : 20;
+    struct timespec pause = {ms / 1000, (ms % 1000) * 1000 * 1000}; /* the first segment leaves alone */
     if (first < hello->len && nanosleep(&pause, NULL) != 0) {
         return false;
     }
@@ -194,6 +198,10 @@ void td_probe_exchange(struct td_probe_ctx *p, const struct td_buf *hello, struc
     }
     look(&c, x);
     td_tls_conn_free(&c);
+    if (x->timeout && p->reset_on_timeout) {
+        struct linger now = {1, 0};
+        setsockopt(fd, SOL_SOCKET, SO_LINGER, &now, sizeof now);
+    }
     close(fd);
 }
 

@@ -145,7 +145,13 @@ bool td_probe(const char *target, const struct td_probe_opts *o, struct td_probe
     }
     td_probe_chain(&p);
     td_probe_checks(&p);
+    td_probe_kex(&p);
+    if (o->check_middlebox) {
+        td_probe_middlebox(&p);
+    }
     td_probe_verdict(r);
+    td_probe_kex_verdict(r);
+    td_probe_middlebox_verdict(r);
     finish(&p, t0);
     return true;
 }

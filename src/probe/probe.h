@@ -39,8 +39,9 @@ struct td_probe_opts {
     const char *cert_path, *key_path;
     size_t address_index; /* which of the name's addresses (A and AAAA, in resolver order) */
     enum td_probe_starttls starttls;
-    const char *proxy; /* "host:port" of an HTTP CONNECT proxy, or NULL */
-    int http;          /* HEAD / after the handshake: 1 yes, 0 no, -1 by the port (443, 8443) */
+    const char *proxy;    /* "host:port" of an HTTP CONNECT proxy, or NULL */
+    int http;             /* HEAD / after the handshake: 1 yes, 0 no, -1 by the port (443, 8443) */
+    bool check_middlebox; /* --check middlebox: the hellos of middlebox.c (five more connections) */
 };
 
 /* What an extra check found: yes, no, or not known (not applicable, or the
@@ -63,6 +64,42 @@ struct td_probe_checks {
     size_t num_alpn;
     const char *alpn_refused[TD_PROBE_MAX_ALPN]; /* handshake refused (no_application_protocol) */
     size_t num_alpn_refused;
+};
+
+/* The key exchange of 2024-2026 (kex.c): RSA key exchange only, and the
+ * group picked when post-quantum ones are offered first. */
+struct td_probe_kex {
+    enum td_probe_tri rsa_kex_only; /* only TLS_RSA_* suites, and a hello with ECDHE suites alone refused */
+    bool rsa_refusal_alert;         /* that refusal was an alert (rsa_refusal_desc), else no answer */
+    uint8_t rsa_refusal_desc;
+    enum td_probe_tri pq_selected; /* X25519MLKEM768 or X25519Kyber768Draft00 named by the HelloRetryRequest */
+    uint16_t pq_group;             /* the group it named (0: not tested, TLS 1.3 not spoken, or refused) */
+    bool pq_refused;               /* TLS 1.3 spoken, but that hello got no HelloRetryRequest */
+    bool pq_refusal_alert;         /* ... but an alert (pq_refusal_desc) */
+    uint8_t pq_refusal_desc;
+};
+
+/* The middlebox check (middlebox.c, --check middlebox): one browser-like
+ * hello in several forms, each on its own connection, with TCP segments of
+ * at most TD_PROBE_MB_MSS bytes. */
+#define TD_PROBE_MB_MSS 1460
+enum td_probe_mb_form {
+    TD_MB_BASE,  /* padded to 512 bytes (RFC 7685, as OpenSSL and browsers do) */
+    TD_MB_PQ,    /* the same with an X25519MLKEM768 share (1,216 bytes) before the x25519 one */
+    TD_MB_SPLIT, /* the base hello in two TCP segments, 200 ms apart */
+    TD_MB_F5,    /* padded to 300 bytes: in the 256-511 range F5 BIG-IP hangs on */
+    TD_MB_LARGE, /* padded to 1,500 bytes, no post-quantum share */
+    TD_MB_FORMS
+};
+enum td_probe_answer { TD_ANS_NOT_RUN, TD_ANS_ANSWERED, TD_ANS_RESET, TD_ANS_CLOSED, TD_ANS_TIMEOUT };
+struct td_probe_mb_try {
+    enum td_probe_answer answer;
+    size_t bytes;      /* the handshake message with its header (the record's payload) */
+    unsigned segments; /* TCP segments it took at TD_PROBE_MB_MSS */
+};
+struct td_probe_middlebox {
+    bool run;
+    struct td_probe_mb_try t[TD_MB_FORMS];
 };
 
 /* index 0 SSLv3 .. 4 TLS 1.3 */
@@ -104,6 +141,8 @@ struct td_probe_result {
     char upgrade[200];           /* the server's answer to the STARTTLS request */
     char proxy[300];             /* "host:port" of the CONNECT proxy used */
     struct td_probe_checks chk;
+    struct td_probe_kex kex;
+    struct td_probe_middlebox mb;
     char good[8][300]; /* what is right, in plain words (the chain trusted, the name covered, ...) */
     size_t num_good;
     struct td_cert_report chain; /* the chain as sent, checked as tlsdiag cert does */

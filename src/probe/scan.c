@@ -28,9 +28,8 @@ static const uint16_t all_groups[] = {TD_GROUP_X25519,    TD_GROUP_SECP256R1, TD
 /* RFC 8446 B.4: the TLS 1.3 suites are 0x1301 to 0x1305. */
 enum { TLS13_SUITE_FIRST = 0x1301, TLS13_SUITE_LAST = 0x1305 };
 
-/* The ClientHello for VERSION: a row of tls/hello_build.c's profiles. */
-static void probe_hello(struct td_buf *out, uint16_t version, const uint16_t *suites, size_t num_suites,
-                        const uint16_t *groups, size_t num_groups, const char *sni)
+void td_probe_hello(struct td_buf *out, uint16_t version, const uint16_t *suites, size_t num_suites,
+                    const uint16_t *groups, size_t num_groups, const char *sni)
 {
     uint8_t random[32];
     RAND_bytes(random, sizeof random);
@@ -102,7 +101,7 @@ void td_probe_first_contact(struct td_probe_ctx *p, struct td_probe_exch *x)
     struct td_buf hb = {0};
     uint16_t all[MAX_OFFER];
     size_t na = suites_for(TD_VERSION_TLS1_2, all, MAX_OFFER);
-    probe_hello(&hb, TD_VERSION_TLS1_2, all, na, all_groups, NUM_ALL_GROUPS, p->sni);
+    td_probe_hello(&hb, TD_VERSION_TLS1_2, all, na, all_groups, NUM_ALL_GROUPS, p->sni);
     td_probe_exchange(p, &hb, x);
     td_buf_free(&hb);
 }
@@ -119,7 +118,7 @@ void td_probe_scan_version(struct td_probe_ctx *p, size_t vi)
     /* elimination: what the server picks, removed, until it refuses */
     while (n > 0 && pv->num_suites < TD_PROBE_MAX_SUITES) {
         td_buf_reset(&h);
-        probe_hello(&h, version, offer, n, all_groups, NUM_ALL_GROUPS, p->sni);
+        td_probe_hello(&h, version, offer, n, all_groups, NUM_ALL_GROUPS, p->sni);
         td_probe_exchange(p, &h, &x);
         if (!took(&x, version)) {
             break;
@@ -138,7 +137,7 @@ void td_probe_scan_version(struct td_probe_ctx *p, size_t vi)
             rev[i] = pv->suites[pv->num_suites - 1 - i];
         }
         td_buf_reset(&h);
-        probe_hello(&h, version, rev, pv->num_suites, all_groups, NUM_ALL_GROUPS, p->sni);
+        td_probe_hello(&h, version, rev, pv->num_suites, all_groups, NUM_ALL_GROUPS, p->sni);
         td_probe_exchange(p, &h, &x);
         pv->server_order = took(&x, version) && x.suite == pv->suites[0];
     }
@@ -164,7 +163,7 @@ void td_probe_scan_groups(struct td_probe_ctx *p, size_t vi)
     struct td_probe_exch x;
     while (n > 0 && ns > 0 && pv->num_groups < TD_PROBE_MAX_GROUPS) {
         td_buf_reset(&h);
-        probe_hello(&h, version, suites, ns, offer, n, p->sni);
+        td_probe_hello(&h, version, suites, ns, offer, n, p->sni);
         td_probe_exchange(p, &h, &x);
         if (!took(&x, version) || !x.group || !contains_u16(offer, n, x.group)) {
             break;
@@ -180,7 +179,7 @@ bool td_probe_sni_refused(struct td_probe_ctx *p, size_t vi)
     struct td_buf h = {0};
     struct td_probe_exch x;
     uint16_t s0 = p->r->v[vi].suites[0];
-    probe_hello(&h, td_probe_versions[vi], &s0, 1, all_groups, NUM_ALL_GROUPS, NULL);
+    td_probe_hello(&h, td_probe_versions[vi], &s0, 1, all_groups, NUM_ALL_GROUPS, NULL);
     td_probe_exchange(p, &h, &x);
     td_buf_free(&h);
     return !took(&x, td_probe_versions[vi]);

@@ -108,7 +108,8 @@ bool td_msg_decoded(const struct td_msg *m)
     }
 }
 
-void td_render_findings_json(struct td_json *j, const struct td_cert_finding *f, size_t n, bool with_cert)
+void td_render_findings_json(struct td_json *j, const struct td_cert_finding *f, size_t n, bool with_cert,
+                             bool with_changed)
 {
     td_json_arr_begin(j, "findings");
     for (size_t i = 0; i < n; i++) {
@@ -124,6 +125,15 @@ void td_render_findings_json(struct td_json *j, const struct td_cert_finding *f,
         }
         td_json_str(j, "message", f[i].message);
         td_json_str(j, "resolution", f[i].resolution);
+        const struct td_change *ch = with_changed ? td_change_of_cause(f[i].cause) : NULL;
+        if (ch) {
+            td_json_obj_begin(j, "changed");
+            td_json_str(j, "what", ch->what);
+            td_json_str(j, "restore", ch->restore);
+            td_json_obj_end(j);
+        } else if (with_changed) {
+            td_json_null(j, "changed");
+        }
         td_json_obj_end(j);
     }
     td_json_arr_end(j);

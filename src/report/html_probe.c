@@ -112,6 +112,14 @@ static void findings(struct td_buf *out, const struct td_probe_result *r)
         td_html_esc(out, f->message);
         td_buf_puts(out, "</td><td>");
         td_html_esc(out, f->resolution);
+        const struct td_change *ch = td_change_of_cause(f->cause);
+        if (ch) { /* the default change the cause is known for (diag/changes.c) */
+            td_buf_puts(out, "<br><span class=\"note\">Changed: ");
+            td_html_esc(out, ch->what);
+            td_buf_puts(out, "; to restore it: ");
+            td_html_esc(out, ch->restore);
+            td_buf_puts(out, "</span>");
+        }
         td_buf_puts(out, "</td></tr>\n");
     }
     td_buf_puts(out, "</table>\n");

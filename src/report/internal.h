@@ -24,8 +24,11 @@ bool td_msg_decoded(const struct td_msg *m);
  * SNI a.test"; "fatal protocol_version (record version TLSv1.2)"): the text
  * ladder's and the HTML ladder's words. */
 void td_render_msg_summary(struct td_buf *out, const struct td_msg *m, const struct td_render_opts *o);
-/* The "findings" array of tlsdiag cert and tlsdiag probe. */
-void td_render_findings_json(struct td_json *j, const struct td_cert_finding *f, size_t n, bool with_cert);
+/* The "findings" array of tlsdiag cert (with_cert: each finding's cert) and
+ * tlsdiag probe (with_changed: "changed", the default change its cause is
+ * known for, diag/changes.c, or null). */
+void td_render_findings_json(struct td_json *j, const struct td_cert_finding *f, size_t n, bool with_cert,
+                             bool with_changed);
 /* What the capture lacks of a connection, in words ("" when it holds all
  * of it, from the SYNs, both ways, whole). */
 void td_coverage_words(const struct td_coverage *cov, char *out, size_t len);

@@ -250,7 +250,7 @@ void td_render_cert_json(struct td_buf *b, const struct td_cert_report *r)
         td_json_arr_end(&j);
     }
     td_json_arr_end(&j);
-    td_render_findings_json(&j, r->findings, r->num_findings, true);
+    td_render_findings_json(&j, r->findings, r->num_findings, true, false);
     if (r->compare) {
         td_json_bool(&j, "accepted", r->accepted);
     } else {

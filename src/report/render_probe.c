@@ -107,6 +107,66 @@ static void checks_json(struct td_json *j, const struct td_probe_checks *c)
     td_json_obj_end(j);
 }
 
+static const char *const mb_forms[TD_MB_FORMS] = {"base", "post_quantum", "split", "f5_size", "large"};
+
+static const char *answer_name(enum td_probe_answer a)
+{
+    static const char *const names[] = {"not_run", "answered", "reset", "closed", "timeout"};
+    return (size_t)a < sizeof names / sizeof names[0] ? names[a] : "not_run";
+}
+
+/* RSA key exchange only, the post-quantum group, the middlebox hellos (probe/kex.c, middlebox.c). */
+static void kex_text(struct td_buf *b, const struct td_probe_result *r)
+{
+    char g[64];
+    td_buf_printf(b, "  RSA key exchange only: %s; post-quantum group: ", tri(r->kex.rsa_kex_only, "YES", "no"));
+    if (r->kex.pq_refused) {
+        td_buf_puts(b, "REFUSED (no HelloRetryRequest when listed first)\n");
+    } else if (r->kex.pq_selected == TD_TRI_UNKNOWN) {
+        td_buf_puts(b, "not tested (no TLS 1.3)\n");
+    } else {
+        td_buf_printf(b, "%s%s%s\n", r->kex.pq_selected == TD_TRI_YES ? "" : "none (server picks ",
+                      td_group_str(r->kex.pq_group, g, sizeof g), r->kex.pq_selected == TD_TRI_YES ? "" : ")");
+    }
+    if (!r->mb.run) {
+        td_buf_puts(b, "  middlebox: not tested (--check middlebox)\n");
+        return;
+    }
+    td_buf_printf(b, "  middlebox (TCP segments of %u bytes at most):", TD_PROBE_MB_MSS);
+    for (int f = 0; f < TD_MB_FORMS; f++) {
+        const struct td_probe_mb_try *t = &r->mb.t[f];
+        td_buf_printf(b, "%s %s %zu bytes, %u segment%s: %s", f ? ";" : "", mb_forms[f], t->bytes, t->segments,
+                      t->segments == 1 ? "" : "s", answer_name(t->answer));
+    }
+    td_buf_putc(b, '\n');
+}
+
+static void kex_json(struct td_json *j, const struct td_probe_result *r)
+{
+    char g[64];
+    tri_json(j, "rsa_kex_only", r->kex.rsa_kex_only);
+    td_json_obj_begin(j, "post_quantum");
+    tri_json(j, "selected", r->kex.pq_selected);
+    td_json_str(j, "group", r->kex.pq_group ? td_group_str(r->kex.pq_group, g, sizeof g) : NULL);
+    td_json_bool(j, "refused", r->kex.pq_refused);
+    td_json_obj_end(j);
+    if (!r->mb.run) {
+        td_json_null(j, "middlebox");
+        return;
+    }
+    td_json_obj_begin(j, "middlebox");
+    td_json_u64(j, "mss", TD_PROBE_MB_MSS);
+    for (int f = 0; f < TD_MB_FORMS; f++) {
+        const struct td_probe_mb_try *t = &r->mb.t[f];
+        td_json_obj_begin(j, mb_forms[f]);
+        td_json_name(j, "answer", answer_name(t->answer));
+        td_json_u64(j, "bytes", t->bytes);
+        td_json_u64(j, "segments", t->segments);
+        td_json_obj_end(j);
+    }
+    td_json_obj_end(j);
+}
+
 /* Client certificates, HTTP, the plain-text upgrade and the proxy. */
 static void access_text(struct td_buf *b, const struct td_probe_result *r)
 {
@@ -178,6 +238,7 @@ void td_render_probe_text(struct td_buf *b, const struct td_probe_result *r, con
                       r->sni_selects_cert ? "is chosen" : "is not chosen");
         access_text(b, r);
         checks_text(b, &r->chk);
+        kex_text(b, r);
     } else if (r->error[0]) {
         td_buf_printf(b, "  %s\n", td_esc(&e, r->error));
     }
@@ -202,6 +263,10 @@ void td_render_probe_text(struct td_buf *b, const struct td_probe_result *r, con
         td_buf_printf(b, "  %s%-7s%s %-22s %s\n", td_col(o, err ? TD_COL_RED : TD_COL_YELLOW), td_sev_name(f->sev),
                       td_col(o, TD_COL_RESET), td_cause_info(f->cause)->slug, td_esc(&e, f->message));
         td_buf_printf(b, "  %-7s %-22s fix: %s\n", "", "", td_esc(&e, f->resolution));
+        const struct td_change *ch = td_change_of_cause(f->cause);
+        if (ch) {
+            td_buf_printf(b, "  %-7s %-22s changed: %s; to restore it: %s\n", "", "", ch->what, ch->restore);
+        }
     }
     td_esc_free(&e);
     td_buf_putc(b, '\n');
@@ -232,6 +297,7 @@ static void access_json(struct td_json *j, const struct td_probe_result *r)
     if (r->reachable) {
         checks_json(j, &r->chk);
     }
+    kex_json(j, r);
 }
 
 /* What the server accepts: versions, suites (in the server's order when it has one), groups. */
@@ -316,7 +382,7 @@ void td_render_probe_json(struct td_buf *b, const struct td_probe_result *r)
         td_json_obj_end(&j);
     }
     td_json_arr_end(&j);
-    td_render_findings_json(&j, r->findings, r->num_findings, false);
+    td_render_findings_json(&j, r->findings, r->num_findings, false, true);
     td_json_u64(&j, "connections", r->connections);
     char secs[32];
     snprintf(secs, sizeof secs, "%.3f", r->seconds);

@@ -70,6 +70,7 @@ static const uint16_t probe_tls13_exts[] = {
     TD_EXT_SUPPORTED_VERSIONS,   TD_EXT_PSK_KEY_EXCHANGE_MODES, TD_EXT_KEY_SHARE,
 };
 static const uint16_t probe_tls13_versions[] = {TD_VERSION_TLS1_3};
+static const uint16_t probe_modern_versions[] = {TD_VERSION_TLS1_3, TD_VERSION_TLS1_2};
 
 static const uint16_t sample_exts[] = {
     TD_EXT_SERVER_NAME,
@@ -90,6 +91,11 @@ static const struct hello_profile hello_profiles[] = {
                               .exts = LIST(probe_tls13_exts),
                               .versions = LIST(probe_tls13_versions),
                               .sigalgs = LIST(probe_sigalgs)},
+    [TD_HELLO_PROBE_MODERN] = {.record = true,
+                               .compat_session_id = true,
+                               .exts = LIST(probe_tls13_exts),
+                               .versions = LIST(probe_modern_versions),
+                               .sigalgs = LIST(probe_sigalgs)},
     [TD_HELLO_SAMPLE_TLS13] = {.compat_session_id = true,
                                .exts = LIST(sample_exts),
                                .versions = LIST(sample_versions),
@@ -190,19 +196,51 @@ static void add_psk_key_exchange_modes(const struct hello_ctx *h)
     td_bld_close(h->b);
 }
 
-/* RFC 8446 4.2.8: KeyShareClientHello, one share or none. */
+static void key_share_entry(struct td_bld *b, uint16_t group, const uint8_t *share, size_t len)
+{
+    td_bld_u16(b, group);
+    td_bld_open(b, 2);
+    td_bld_bytes(b, share, len);
+    td_bld_close(b);
+}
+
+/* RFC 8446 4.2.8: KeyShareClientHello, up to two shares, or none. */
 static void add_key_share(const struct hello_ctx *h)
 {
     td_bld_u16(h->b, TD_EXT_KEY_SHARE);
     td_bld_open(h->b, 2);
     td_bld_open(h->b, 2);
     if (h->spec->key_share_group) {
-        td_bld_u16(h->b, h->spec->key_share_group);
-        td_bld_open(h->b, 2);
-        td_bld_bytes(h->b, h->spec->key_share, h->spec->key_share_len);
-        td_bld_close(h->b);
+        key_share_entry(h->b, h->spec->key_share_group, h->spec->key_share, h->spec->key_share_len);
+    }
+    if (h->spec->key_share2_group) {
+        key_share_entry(h->b, h->spec->key_share2_group, h->spec->key_share2, h->spec->key_share2_len);
     }
     td_bld_close(h->b);
+    td_bld_close(h->b);
+}
+
+/* RFC 7685 3: zero bytes, up to spec->pad_to bytes of handshake message, or
+ * with pad_to 0 a hello of 256-511 bytes to 512 (F5 BIG-IP hangs on those:
+ * BoringSSL and OpenSSL's SSL_OP_TLSEXT_PADDING pad the same way). The record
+ * (5 bytes) began at start. */
+static void add_padding(const struct hello_ctx *h, size_t start)
+{
+    enum { F5_LOW = 256, F5_HIGH = 511 };
+    size_t now = h->b->out->len - start - 5;
+    size_t want = h->spec->pad_to ? h->spec->pad_to : now >= F5_LOW && now <= F5_HIGH ? F5_HIGH + 1 : 0;
+    if (!h->prof->record || !want || now > want) {
+        return;
+    }
+    size_t left = now + 4 > want ? 0 : want - now - 4; /* 509-511: the extension alone leaves the range */
+    static const uint8_t zeros[64];
+    td_bld_u16(h->b, TD_EXT_PADDING);
+    td_bld_open(h->b, 2);
+    while (left > 0) {
+        size_t k = left < sizeof zeros ? left : sizeof zeros;
+        td_bld_bytes(h->b, zeros, k);
+        left -= k;
+    }
     td_bld_close(h->b);
 }
 
@@ -270,6 +308,7 @@ bool td_build_client_hello(struct td_buf *out, const struct td_hello_spec *spec)
     const struct hello_profile *prof = &hello_profiles[spec->profile];
     struct td_bld b;
     struct hello_ctx h = {&b, spec, prof};
+    size_t start = out->len;
     td_bld_init(&b, out);
     if (prof->record) {
         /* Record version: TLS 1.0 unless SSLv3 is all that is offered, since
@@ -295,6 +334,7 @@ bool td_build_client_hello(struct td_buf *out, const struct td_hello_spec *spec)
     for (size_t i = 0; i < prof->num_exts; i++) {
         add_ext(&h, prof->exts[i]);
     }
+    add_padding(&h, start);
     td_bld_close(&b);
     if (prof->record) {
         td_bld_close(&b);

@@ -24,6 +24,9 @@ enum td_hello_profile {
     /* A TLS 1.3+1.2 client with a key share, ALPN "h2" and an unassigned
      * extension (0x1234): what the parsers' unit tests read. */
     TD_HELLO_SAMPLE_TLS13,
+    /* tlsdiag probe's middlebox check: TLS 1.3 and 1.2 with key shares, as a
+     * browser sends it, so that any current server answers with a ServerHello. */
+    TD_HELLO_PROBE_MODERN,
 };
 
 struct td_hello_spec {
@@ -40,6 +43,14 @@ struct td_hello_spec {
     size_t key_share_len;
     const uint16_t *sigalgs; /* signature_algorithms in place of the profile's (num_sigalgs 0: the profile's) */
     size_t num_sigalgs;
+    uint16_t key_share2_group; /* a second share after the first (a post-quantum one, then x25519); 0: none */
+    const uint8_t *key_share2;
+    size_t key_share2_len;
+    /* Probe profiles: a padding extension (RFC 7685) last, so that the record's
+     * payload (the handshake message with its 4-byte header) is pad_to bytes
+     * (a hello already longer: none); 0: a hello of 256-511 bytes is padded to
+     * 512, out of the range F5 BIG-IP hangs on, as BoringSSL does. */
+    size_t pad_to;
 };
 
 /* Appends the ClientHello that spec describes to out: a TLSPlaintext record

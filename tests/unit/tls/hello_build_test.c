@@ -8,8 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/cursor.h"
 #include "tls/hello_build.h"
 #include "tls/names.h"
+#include "tls/tls.h"
 
 static const uint16_t all_groups[] = {TD_GROUP_X25519,    TD_GROUP_SECP256R1, TD_GROUP_SECP384R1, TD_GROUP_SECP521R1,
                                       TD_GROUP_X448,      TD_GROUP_FFDHE2048, TD_GROUP_FFDHE3072, TD_GROUP_FFDHE4096,
@@ -228,6 +230,102 @@ static void test_overlong_sni_fails(void **state)
     free(sni);
 }
 
+/* A probe hello as the TLS layer reads it: its record payload's length and the parsed ClientHello. */
+static struct td_client_hello *parsed(const struct td_buf *b, size_t *payload)
+{
+    assert_true(b->len > 9);
+    *payload = ((size_t)b->data[3] << 8) | b->data[4];
+    assert_int_equal(*payload + 5, b->len);
+    struct td_cur c;
+    td_cur_init(&c, b->data + 9, b->len - 9);
+    const char *err = NULL;
+    size_t off = 0;
+    struct td_client_hello *ch = td_parse_client_hello(&c, &err, &off);
+    assert_non_null(ch);
+    return ch;
+}
+
+/* RFC 7685: pad_to 0 pads a hello of 256-511 bytes to 512 (F5), leaves others;
+ * pad_to N pads to exactly N, and never a hello already longer. */
+static void test_padding(void **state)
+{
+    (void)state;
+    uint8_t random[32];
+    fixed_random(random);
+    uint16_t s13[] = {0x1301, 0x1302, 0x1303, 0x1304, 0x1305};
+    struct td_hello_spec spec = {.profile = TD_HELLO_PROBE_TLS13, .version = TD_VERSION_TLS1_3, .random = random};
+    spec.suites = s13;
+    spec.num_suites = 5;
+    spec.groups = all_groups;
+    spec.num_groups = sizeof all_groups / sizeof all_groups[0];
+    spec.sni = "a-name-long-enough-to-put-the-hello-over-256-bytes.example";
+    static const struct {
+        size_t pad_to, want;
+        bool padded;
+    } cases[] = {{0, 512, true}, {300, 300, true}, {1500, 1500, true}, {100, 0, false}};
+    size_t natural = 0;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct td_buf b = {0};
+        spec.pad_to = cases[i].pad_to;
+        assert_true(td_build_client_hello(&b, &spec));
+        size_t len;
+        struct td_client_hello *ch = parsed(&b, &len);
+        assert_int_equal(ch->exts.v[ch->exts.n - 1].type == TD_EXT_PADDING, cases[i].padded);
+        if (cases[i].padded) {
+            assert_int_equal(len, cases[i].want);
+        } else {
+            natural = len;
+        }
+        td_client_hello_free(ch);
+        td_buf_free(&b);
+    }
+    assert_true(natural >= 256 && natural <= 511); /* the case pad_to 0 had to pad */
+    spec.sni = NULL;
+    spec.num_groups = 1;
+    spec.pad_to = 0;
+    struct td_buf b = {0};
+    assert_true(td_build_client_hello(&b, &spec));
+    size_t len;
+    struct td_client_hello *ch = parsed(&b, &len);
+    assert_true(len < 256 && ch->exts.v[ch->exts.n - 1].type != TD_EXT_PADDING); /* small: as before */
+    td_client_hello_free(ch);
+    td_buf_free(&b);
+}
+
+/* Two key shares, in order: a post-quantum one (1,216 bytes) then x25519, with TLS 1.3 and 1.2. */
+static void test_two_key_shares(void **state)
+{
+    (void)state;
+    uint8_t random[32], pq[1216] = {1}, x[32] = {2};
+    fixed_random(random);
+    uint16_t groups[] = {TD_GROUP_X25519MLKEM768, TD_GROUP_X25519};
+    struct td_hello_spec spec = {.profile = TD_HELLO_PROBE_MODERN,
+                                 .version = TD_VERSION_TLS1_3,
+                                 .random = random,
+                                 .suites = suites13,
+                                 .num_suites = 3,
+                                 .groups = groups,
+                                 .num_groups = 2,
+                                 .key_share_group = TD_GROUP_X25519MLKEM768,
+                                 .key_share = pq,
+                                 .key_share_len = sizeof pq,
+                                 .key_share2_group = TD_GROUP_X25519,
+                                 .key_share2 = x,
+                                 .key_share2_len = sizeof x};
+    struct td_buf b = {0};
+    assert_true(td_build_client_hello(&b, &spec));
+    size_t len;
+    struct td_client_hello *ch = parsed(&b, &len);
+    assert_true(len > 1216 + 200);
+    assert_int_equal(ch->key_shares.n, 2);
+    assert_int_equal(ch->key_shares.v[0], TD_GROUP_X25519MLKEM768);
+    assert_int_equal(ch->key_shares.v[1], TD_GROUP_X25519);
+    assert_int_equal(ch->versions.n, 2);
+    assert_int_equal(ch->versions.v[1], TD_VERSION_TLS1_2);
+    td_client_hello_free(ch);
+    td_buf_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -235,6 +333,8 @@ int main(void)
         cmocka_unit_test(test_probe_long_lists_as_before),
         cmocka_unit_test(test_sample_as_testlib_had),
         cmocka_unit_test(test_overlong_sni_fails),
+        cmocka_unit_test(test_padding),
+        cmocka_unit_test(test_two_key_shares),
     };
     return tl_run_tests("tls/hello_build", tests);
 }
