@@ -53,6 +53,7 @@ static void exchange(struct td_probe_ctx *p, const struct offer *o, struct td_pr
         .sni = o->sni,
         .sigalgs = o->sigalgs,
         .num_sigalgs = o->num_sigalgs,
+        .no_pad = true, /* Java, OpenSSL, Go, curl and Python send no padding by default */
     };
     struct td_buf h = {0};
     (void)td_build_client_hello(&h, &spec); /* only an SNI over 64 KiB overflows: sent cut, refused */

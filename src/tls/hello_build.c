@@ -229,7 +229,7 @@ static void add_padding(const struct hello_ctx *h, size_t start)
     enum { F5_LOW = 256, F5_HIGH = 511 };
     size_t now = h->b->out->len - start - 5;
     size_t want = h->spec->pad_to ? h->spec->pad_to : now >= F5_LOW && now <= F5_HIGH ? F5_HIGH + 1 : 0;
-    if (!h->prof->record || !want || now > want) {
+    if (!h->prof->record || h->spec->no_pad || !want || now > want) {
         return;
     }
     size_t left = now + 4 > want ? 0 : want - now - 4; /* 509-511: the extension alone leaves the range */

@@ -51,6 +51,7 @@ struct td_hello_spec {
      * (a hello already longer: none); 0: a hello of 256-511 bytes is padded to
      * 512, out of the range F5 BIG-IP hangs on, as BoringSSL does. */
     size_t pad_to;
+    bool no_pad; /* no padding at all: a client's own hello (tlsdiag probe --client), as most stacks send */
 };
 
 /* Appends the ClientHello that spec describes to out: a TLSPlaintext record

@@ -280,6 +280,19 @@ static void test_padding(void **state)
         td_buf_free(&b);
     }
     assert_true(natural >= 256 && natural <= 511); /* the case pad_to 0 had to pad */
+    spec.pad_to = 0;
+    spec.no_pad = true; /* a client's own hello (probe --client): never padded */
+    {
+        struct td_buf nb = {0};
+        assert_true(td_build_client_hello(&nb, &spec));
+        size_t nlen;
+        struct td_client_hello *nch = parsed(&nb, &nlen);
+        assert_int_equal(nlen, natural);
+        assert_int_not_equal(nch->exts.v[nch->exts.n - 1].type, TD_EXT_PADDING);
+        td_client_hello_free(nch);
+        td_buf_free(&nb);
+    }
+    spec.no_pad = false;
     spec.sni = NULL;
     spec.num_groups = 1;
     spec.pad_to = 0;
