@@ -87,7 +87,16 @@ struct td_server_view {
     uint16_t sigalgs[8];
     size_t num_sigalgs;
     uint64_t sigalg_frame; /* the first such ServerKeyExchange */
+    /* Handshakes below TLS 1.3 with and without extended_master_secret (RFC
+     * 7627), and the shapes (td_hello_shape) of the hellos it accepted with it. */
+    uint32_t ok12_ems, ok12_no_ems;
+    uint32_t ems_shapes[8];
+    size_t num_ems_shapes;
+    uint64_t ems_frame; /* a ServerHello with extended_master_secret */
 };
+/* A hash of what a ClientHello offers: versions, suites, groups, signature
+ * schemes, ALPN (not its extensions' presence, nor the SNI's name). */
+uint32_t td_hello_shape(const struct td_facts *f);
 
 /* Everything the rules look at, copied out of the connection (it is freed
  * before the end of the capture, when the rules run). */

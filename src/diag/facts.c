@@ -467,6 +467,26 @@ static void add_u16(uint16_t *set, size_t *n, size_t cap, uint16_t v)
     }
 }
 
+static void server_view_ems(struct td_server_view *v, const struct td_facts *f)
+{
+    if (!f->sh_ems) {
+        v->ok12_no_ems++;
+        return;
+    }
+    v->ok12_ems++;
+    v->ems_frame = v->ems_frame ? v->ems_frame : f->sh_frame;
+    uint32_t shape = td_hello_shape(f);
+    size_t n = v->num_ems_shapes, cap = sizeof v->ems_shapes / sizeof v->ems_shapes[0];
+    for (size_t i = 0; i < n; i++) {
+        if (v->ems_shapes[i] == shape) {
+            return;
+        }
+    }
+    if (n < cap) {
+        v->ems_shapes[v->num_ems_shapes++] = shape;
+    }
+}
+
 void td_server_view_add(struct td_server_view *v, const struct td_facts *f)
 {
     if (!f->tls) {
@@ -513,6 +533,9 @@ void td_server_view_add(struct td_server_view *v, const struct td_facts *f)
     }
     if (f->ske_sigalg) {
         add_u16(v->sigalgs, &v->num_sigalgs, sizeof v->sigalgs / sizeof v->sigalgs[0], f->ske_sigalg);
+    }
+    if (f->version < TD_VERSION_TLS1_3) {
+        server_view_ems(v, f);
     }
     if (!v->example_frame) {
         char a[48], b[48];

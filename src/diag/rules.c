@@ -62,6 +62,7 @@ static const td_rule rules[] = {
     td_rule_rsa_kex,
     td_rule_signature,
     td_rule_sni,
+    td_rule_ems,
     td_rule_cipher,
     td_rule_tls13_rejected,
     td_rule_closed_after_handshake,

@@ -31,6 +31,18 @@ int td_lab_only_name_cb(SSL *s, int *alert, void *arg)
     return SSL_TLSEXT_ERR_OK;
 }
 
+int td_lab_need_ems_cb(SSL *s, int *alert, void *arg)
+{
+    (void)arg;
+    const unsigned char *ext;
+    size_t len;
+    if (!SSL_client_hello_get0_ext(s, TLSEXT_TYPE_extended_master_secret, &ext, &len)) {
+        *alert = SSL_AD_HANDSHAKE_FAILURE; /* as Java: "Extended Master Secret extension is required" */
+        return SSL_CLIENT_HELLO_ERROR;
+    }
+    return SSL_CLIENT_HELLO_SUCCESS;
+}
+
 /* A protocol list in ALPN's wire form (RFC 7301 3.1): length-prefixed names. */
 static bool wire_one(const char *proto, unsigned char *wire, size_t cap, unsigned int *len)
 {

@@ -12,6 +12,9 @@
  * SNI other than server.lab.test (only_name, as s_server -servername_fatal). */
 int td_lab_need_sni_cb(SSL *s, int *alert, void *arg);
 int td_lab_only_name_cb(SSL *s, int *alert, void *arg);
+/* client_hello callback: handshake_failure for a ClientHello without
+ * extended_master_secret, as a FIPS-mode server (RFC 7627 5.2). */
+int td_lab_need_ems_cb(SSL *s, int *alert, void *arg);
 /* ALPN select callback: arg is the one protocol served (NUL-terminated);
  * no_application_protocol when the client offers it not (s_server -alpn). */
 int td_lab_alpn_select_cb(SSL *s, const unsigned char **out, unsigned char *outlen, const unsigned char *in,

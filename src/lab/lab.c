@@ -95,6 +95,9 @@ static SSL_CTX *server_ctx(const struct td_lab *lab, const struct srv_cfg *s)
     if (ok && s->only_name) {
         SSL_CTX_set_tlsext_servername_callback(ctx, td_lab_only_name_cb);
     }
+    if (ok && s->need_ems) {
+        SSL_CTX_set_client_hello_cb(ctx, td_lab_need_ems_cb, NULL);
+    }
     if (ok && s->alpn) {
         SSL_CTX_set_alpn_select_cb(ctx, td_lab_alpn_select_cb, (void *)s->alpn);
     }
@@ -127,6 +130,9 @@ static SSL_CTX *client_ctx(const struct td_lab *lab, const struct cli_cfg *c)
     if (ok && c->cert) {
         ok = SSL_CTX_use_certificate(ctx, lab->pki.cert[c->cert]) &&
              SSL_CTX_use_PrivateKey(ctx, lab->pki.key[c->cert]) && SSL_CTX_add1_chain_cert(ctx, chain_ca(lab, c->cert));
+    }
+    if (c->no_ems) {
+        SSL_CTX_set_options(ctx, SSL_OP_NO_EXTENDED_MASTER_SECRET);
     }
     SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
     X509_VERIFY_PARAM_set_time(SSL_CTX_get0_param(ctx), (time_t)lab->t0);
