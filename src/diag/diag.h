@@ -147,6 +147,9 @@ struct td_facts {
     bool client_cert_unlisted;      /* the CertificateRequest names CAs, and no certificate of the client's
                                      * chain is issued by (or is) one of them */
     uint32_t client_flight_records; /* TLS 1.3 encrypted records before the client's Finished */
+    char cr_ca_list[320];           /* the CertificateRequest's CA names (DNs), "; "-joined, cut to fit */
+    uint16_t cr_sigalgs[24];        /* its signature_algorithms (the first 24) */
+    size_t cr_num_sigalgs;
     /* alerts: the first fatal (or first) alert of each side; [2] arrays are indexed by enum td_role */
     bool alert[2];
     uint8_t alert_level[2], alert_desc[2];
@@ -224,6 +227,12 @@ struct td_diag_opts {
 void td_facts_from_conn(struct td_facts *f, const struct td_tls_conn *c, const struct td_diag_opts *o,
                         bool with_chains);
 void td_facts_free(struct td_facts *f);
+/* diag/facts_cr.c: what a CertificateRequest asks (its CA names and
+ * signature schemes), and whether the client's certificate (NULL: none seen)
+ * is issued by one of the CAs it names. */
+struct td_certificate_request;
+struct td_certificate;
+void td_facts_cr(struct td_facts *f, const struct td_certificate_request *cr, const struct td_certificate *client_cert);
 /* A completed handshake that was then refused: an alert after it, the
  * client leaving before any data, an HTTP 400 about the client certificate;
  * and a fault the rules name. Sets f->rejected_after_handshake. Call it

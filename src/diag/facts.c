@@ -85,30 +85,6 @@ static int64_t time_ns(const struct td_time *t)
     return sec * 1000000000LL + (int64_t)(t->nsec % 1000000000u);
 }
 
-/* RFC 5246 7.4.4: certificate_authorities names the CAs whose certificates
- * the server accepts; a client certificate issued by (or being) none of them
- * is refused by servers that check (nginx ssl_verify_client). An empty list
- * accepts any. */
-static bool client_cert_listed(const struct td_certificate_request *cr, const struct td_certificate *cert)
-{
-    if (cr->num_ca_names == 0 || cert->num_certs == 0) {
-        return true;
-    }
-    bool listed = false;
-    for (size_t i = 0; i < cert->num_certs && i < 8 && !listed; i++) {
-        struct td_cert_info info;
-        td_cert_info_from_der(cert->certs[i].p, cert->certs[i].len, &info);
-        for (size_t k = 0; info.ok && k < cr->num_ca_names && k < 64 && !listed; k++) {
-            char dn[512];
-            if (td_cert_dn_from_der(cr->ca_names[k].p, cr->ca_names[k].len, dn, sizeof dn)) {
-                listed = strcmp(dn, info.issuer) == 0 || strcmp(dn, info.subject) == 0;
-            }
-        }
-        td_cert_info_free(&info);
-    }
-    return listed;
-}
-
 static void version_span(const struct td_client_hello *ch, uint16_t *lo, uint16_t *hi)
 {
     *lo = UINT16_MAX, *hi = 0;
@@ -440,9 +416,8 @@ void td_facts_from_conn(struct td_facts *f, const struct td_tls_conn *c, const s
             first_of_kind(f, m, side);
         }
     }
-    if (w.cr && w.client_cert) {
-        f->cr_num_ca_names = w.cr->num_ca_names;
-        f->client_cert_unlisted = !client_cert_listed(w.cr, w.client_cert);
+    if (w.cr) {
+        td_facts_cr(f, w.cr, w.client_cert);
     }
 }
 

@@ -38,6 +38,7 @@ struct td_hello_spec {
     uint16_t key_share_group; /* profiles with a key_share: 0 sends an empty client_shares */
     const uint8_t *key_share;
     size_t key_share_len;
+    bool no_ems; /* leave extended_master_secret out (the profile's other extensions stay) */
 };
 
 /* Appends the ClientHello that spec describes to out: a TLSPlaintext record
