@@ -147,6 +147,16 @@ struct td_facts {
     bool client_cert_unlisted;      /* the CertificateRequest names CAs, and no certificate of the client's
                                      * chain is issued by (or is) one of them */
     uint32_t client_flight_records; /* TLS 1.3 encrypted records before the client's Finished */
+    /* What each side's first fatal alert answered (diag/facts_alert.c): the
+     * peer's last message before it, and the application data records the
+     * alerting side had received by then. */
+    char before_alert[2][32];
+    uint64_t before_alert_frame[2];
+    uint32_t appdata_before_alert[2];
+    bool ch_psk;  /* the ClientHello offers pre_shared_key (RFC 8446 4.2.11) */
+    bool resumed; /* TLS 1.2 abbreviated handshake: the server's ChangeCipherSpec before the client's second flight */
+    char last_msg[2][32];         /* walk scratch: each side's last message so far */
+    uint64_t last_msg_frame[2];
     char cr_ca_list[320];           /* the CertificateRequest's CA names (DNs), "; "-joined, cut to fit */
     uint16_t cr_sigalgs[24];        /* its signature_algorithms (the first 24) */
     size_t cr_num_sigalgs;
@@ -232,6 +242,10 @@ void td_facts_free(struct td_facts *f);
  * is issued by one of the CAs it names. */
 struct td_certificate_request;
 struct td_certificate;
+struct td_msg;
+/* diag/facts_alert.c: called for each message in order, after the walk of
+ * facts.c has taken it in: what each side's alert answered. */
+void td_facts_alert_context(struct td_facts *f, const struct td_msg *m, enum td_role side);
 void td_facts_cr(struct td_facts *f, const struct td_certificate_request *cr, const struct td_certificate *client_cert);
 /* A completed handshake that was then refused: an alert after it, the
  * client leaving before any data, an HTTP 400 about the client certificate;

@@ -415,6 +415,7 @@ void td_facts_from_conn(struct td_facts *f, const struct td_tls_conn *c, const s
         } else {
             first_of_kind(f, m, side);
         }
+        td_facts_alert_context(f, m, side);
     }
     if (w.cr) {
         td_facts_cr(f, w.cr, w.client_cert);

@@ -49,6 +49,8 @@ bool td_rule_signature(const struct td_facts *f, const struct td_server_view *sv
  * certificate without clientAuth (or digitalSignature), refused (v has the
  * CertificateRequest, the Certificate and the alert already). */
 bool td_client_cert_no_client_auth(const struct td_facts *f, struct td_verdict *v);
+/* rules_integrity.c: bad_record_mac and decrypt_error, by what they answer. */
+bool td_rule_integrity(const struct td_facts *f, const struct td_server_view *sv, struct td_verdict *v);
 /* rules_ems.c: a server that requires extended_master_secret, a ClientHello without it. */
 bool td_rule_ems(const struct td_facts *f, const struct td_server_view *sv, struct td_verdict *v);
 /* rules_hrr.c: the handshake died after a HelloRetryRequest for a group the client lists. */
