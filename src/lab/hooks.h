@@ -32,4 +32,17 @@ bool td_lab_client_grow(SSL_CTX *ctx, size_t n);
 struct td_buf;
 bool td_lab_strip_reneg(const uint8_t *p, size_t len, struct td_buf *out);
 
+/* The last byte of the ServerKeyExchange in a flight flipped (its
+ * signature then fails to verify, as a server signing with a key that is not
+ * its certificate's); false when the flight holds none. */
+bool td_lab_flip_ske(uint8_t *p, size_t len);
+
+/* PSK callbacks (TLS 1.2 PSK suites): the server knows one key for the
+ * identity "lab"; the client sends that key (good) or another (wrong). */
+unsigned int td_lab_psk_server_cb(SSL *s, const char *identity, unsigned char *psk, unsigned int max_psk_len);
+unsigned int td_lab_psk_good_cb(SSL *s, const char *hint, char *identity, unsigned int max_identity_len,
+                                unsigned char *psk, unsigned int max_psk_len);
+unsigned int td_lab_psk_wrong_cb(SSL *s, const char *hint, char *identity, unsigned int max_identity_len,
+                                 unsigned char *psk, unsigned int max_psk_len);
+
 #endif
