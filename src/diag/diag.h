@@ -118,6 +118,7 @@ struct td_facts {
     char ch_alpn[128];         /* the protocols offered, "h2, http/1.1" (cut at 127 bytes) */
     bool ch_reneg, ch_ems;     /* renegotiation_info (or its SCSV), extended_master_secret */
     bool ch_ech;               /* encrypted_client_hello (0xfe0d): the SNI above is the outer one */
+    bool hrr_ech;              /* the HelloRetryRequest carries encrypted_client_hello: ECH accepted */
     struct td_u16s ch_sigalgs; /* signature_algorithms */
     uint32_t ch_len;           /* the ClientHello on the wire: record header, handshake header, body */
     uint16_t ch_pq_share;      /* the first post-quantum (hybrid) key share offered, 0: none */

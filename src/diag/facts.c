@@ -297,6 +297,7 @@ static void handshake(struct walk *w, const struct td_msg *m)
         f->hrr = true;
         f->hrr_frame = m->frame;
         f->hrr_group = m->u.sh->key_share_group;
+        f->hrr_ech = m->u.sh->has_ech;
     } else if (m->hs_type == TD_HS_SERVER_HELLO && m->u.sh && !f->have_sh) {
         f->have_sh = true;
         f->sh_frame = m->frame;

@@ -120,6 +120,15 @@ void td_verdict_hello(struct td_verdict *v, const struct td_facts *f)
     td_verdict_evidence(v, f->ch_frame, "ClientHello offers %s, %zu suites, %s%s", td_offered(f, o, sizeof o),
                         f->ch_suites.n, f->sni ? f->sni_name : "no SNI",
                         f->ch_ech ? " (ECH: the outer, public name; the real one is encrypted)" : "");
+    /* draft-ietf-tls-esni 7.2.1: a server that accepts ECH puts the
+     * extension in its HelloRetryRequest; in a ServerHello acceptance is its
+     * random's last 8 bytes, made with the inner hello: not seen without keys. */
+    if (f->ch_ech && f->hrr) {
+        td_verdict_evidence(v, f->hrr_frame, "%s",
+                            f->hrr_ech ? "HelloRetryRequest with encrypted_client_hello: the server accepted ECH"
+                                       : "HelloRetryRequest without encrypted_client_hello: the server did not "
+                                         "accept ECH (it answered the outer ClientHello)");
+    }
 }
 
 /* "the capture holds the server's direction only; ..." */

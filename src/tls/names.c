@@ -85,3 +85,26 @@ const char *td_alert_str(uint8_t v, char *buf, size_t len)
     snprintf(buf, len, "unknown_alert_%u", v);
     return buf;
 }
+
+const char *td_hpke_kdf_str(uint16_t v, char *buf, size_t len)
+{
+    static const char *const kdf[] = {NULL, "HKDF-SHA256", "HKDF-SHA384", "HKDF-SHA512"};
+    if (v < sizeof kdf / sizeof kdf[0] && kdf[v]) {
+        return kdf[v];
+    }
+    snprintf(buf, len, "0x%04x", v);
+    return buf;
+}
+
+const char *td_hpke_aead_str(uint16_t v, char *buf, size_t len)
+{
+    static const char *const aead[] = {NULL, "AES-128-GCM", "AES-256-GCM", "ChaCha20Poly1305"};
+    if (v < sizeof aead / sizeof aead[0] && aead[v]) {
+        return aead[v];
+    }
+    if (v == 0xffff) {
+        return "export-only";
+    }
+    snprintf(buf, len, "0x%04x", v);
+    return buf;
+}
