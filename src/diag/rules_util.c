@@ -227,3 +227,34 @@ void td_verdict_capture_limited(struct td_verdict *v, const struct td_facts *f, 
         FIX(v, "capture again with a larger buffer (tcpdump -s 0 -B 65536), on the host itself.");
     }
 }
+
+/* Hops a packet crossed: from the usual initial TTLs (Linux and macOS 64,
+ * Windows 128, network gear 255, old stacks 32), the nearest at or above. */
+static unsigned hops(uint8_t ttl)
+{
+    unsigned init = ttl <= 32 ? 32 : ttl <= 64 ? 64 : ttl <= 128 ? 128 : 255;
+    return init - ttl;
+}
+
+enum td_rst_origin td_verdict_rst_origin(struct td_verdict *v, const struct td_facts *f)
+{
+    const struct td_ip_mark *syn = &f->cov.dir[TD_SERVER].syn_ip, *rst = &f->cov.dir[TD_SERVER].rst_ip;
+    if (!f->cov.valid || !f->rst[TD_SERVER] || !syn->seen || !rst->seen) {
+        return TD_RST_UNKNOWN;
+    }
+    char ids[64] = "";
+    if (syn->has_id && rst->has_id) {
+        snprintf(ids, sizeof ids, ", IP ID %u against the SYN-ACK's %u", rst->id, syn->id);
+    }
+    if (rst->ttl == syn->ttl) {
+        td_verdict_evidence(v, f->rst_frame[TD_SERVER], "the RST has the SYN-ACK's TTL (%u)%s: sent from the server's "
+                            "hop, %u hop%s from the capture point", rst->ttl, ids, hops(rst->ttl),
+                            hops(rst->ttl) == 1 ? "" : "s");
+        return TD_RST_SERVER_HOP;
+    }
+    td_verdict_evidence(v, f->rst_frame[TD_SERVER],
+                        "the RST's TTL is %u, the SYN-ACK's %u%s: not sent by the server but by a device %u hop%s "
+                        "from the capture point (the server is %u)",
+                        rst->ttl, syn->ttl, ids, hops(rst->ttl), hops(rst->ttl) == 1 ? "" : "s", hops(syn->ttl));
+    return TD_RST_OTHER_HOP;
+}
