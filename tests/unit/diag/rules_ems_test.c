@@ -40,15 +40,6 @@ static void server(struct td_server_view *sv, bool no_ems)
     }
 }
 
-static bool evidence_has(const struct td_verdict *v, const char *what)
-{
-    for (size_t i = 0; i < v->num_evidence; i++) {
-        if (strstr(v->evidence[i].what, what)) {
-            return true;
-        }
-    }
-    return false;
-}
 
 static void test_same_hello_accepted_with_ems_is_high(void **state)
 {
@@ -63,8 +54,8 @@ static void test_same_hello_accepted_with_ems_is_high(void **state)
     assert_int_equal(v.confidence, TD_CONF_HIGH);
     assert_int_equal(v.fix_side, TD_SIDE_CLIENT);
     assert_int_equal(v.aborted_by, TD_SIDE_SERVER);
-    assert_true(evidence_has(&v, "without extended_master_secret"));
-    assert_true(evidence_has(&v, "same versions, suites"));
+    assert_true(fx_evidence_has(&v, "without extended_master_secret"));
+    assert_true(fx_evidence_has(&v, "same versions, suites"));
     assert_int_equal(v.num_candidates, 0);
     assert_non_null(v.changed);
     assert_non_null(strstr(v.changed->restore, "NO-ENFORCE-EMS"));

@@ -21,15 +21,6 @@ static void tls12(struct td_facts *f, uint16_t suite)
     f->server_msgs = 4; /* ServerHello, Certificate, ServerKeyExchange, ServerHelloDone */
 }
 
-static bool evidence_has(const struct td_verdict *v, const char *what)
-{
-    for (size_t i = 0; i < v->num_evidence; i++) {
-        if (strstr(v->evidence[i].what, what)) {
-            return true;
-        }
-    }
-    return false;
-}
 
 static void test_psk_binder(void **state)
 {
@@ -42,7 +33,7 @@ static void test_psk_binder(void **state)
     td_diagnose(&f, NULL, &v);
     assert_int_equal(v.cause, TD_CAUSE_KEYS_DIFFER);
     assert_int_equal(v.confidence, TD_CONF_HIGH);
-    assert_true(evidence_has(&v, "pre_shared_key"));
+    assert_true(fx_evidence_has(&v, "pre_shared_key"));
     f.alert_desc[1] = 47; /* OpenSSL's illegal_parameter: other faults give it too */
     td_diagnose(&f, NULL, &v);
     assert_int_equal(v.cause, TD_CAUSE_KEYS_DIFFER);
@@ -137,7 +128,7 @@ static void test_record_after_handshake(void **state)
     assert_int_equal(v.cause, TD_CAUSE_RECORD_CORRUPTED);
     assert_int_equal(v.fix_side, TD_SIDE_NETWORK);
     assert_true(v.rejected_after_handshake); /* the session died of it, data had flowed or not */
-    assert_true(evidence_has(&v, "application data record 3 from it"));
+    assert_true(fx_evidence_has(&v, "application data record 3 from it"));
     f.outcome = TD_OUTCOME_FAILED; /* the connection layer calls it failed: the application data tells */
     td_diagnose(&f, NULL, &v);
     assert_int_equal(v.cause, TD_CAUSE_RECORD_CORRUPTED);

@@ -27,15 +27,6 @@ static void reset(struct td_facts *f, uint8_t rst_ttl)
     f->cov.dir[1].rst_ip = (struct td_ip_mark){.seen = true, .has_id = true, .ttl = rst_ttl, .id = 4660};
 }
 
-static bool evidence_has(const struct td_verdict *v, const char *what)
-{
-    for (size_t i = 0; i < v->num_evidence; i++) {
-        if (strstr(v->evidence[i].what, what)) {
-            return true;
-        }
-    }
-    return false;
-}
 
 static void test_reset_from_another_hop(void **state)
 {
@@ -47,7 +38,7 @@ static void test_reset_from_another_hop(void **state)
     assert_int_equal(v.cause, TD_CAUSE_TCP_RESET);
     assert_int_equal(v.confidence, TD_CONF_MEDIUM);
     assert_int_equal(v.fix_side, TD_SIDE_NETWORK);
-    assert_true(evidence_has(&v, "the RST's TTL is 64, the SYN-ACK's 63, IP ID 4660 against the SYN-ACK's 0: not "
+    assert_true(fx_evidence_has(&v, "the RST's TTL is 64, the SYN-ACK's 63, IP ID 4660 against the SYN-ACK's 0: not "
                                  "sent by the server but by a device 0 hops from the capture point (the server is 1)"));
     assert_int_equal(v.candidates[0], TD_CAUSE_HELLO_INTOLERANCE);
 }
@@ -62,8 +53,8 @@ static void test_reset_from_the_server(void **state)
     assert_int_equal(v.cause, TD_CAUSE_TCP_RESET);
     assert_int_equal(v.confidence, TD_CONF_HIGH);
     assert_int_equal(v.fix_side, TD_SIDE_SERVER);
-    assert_true(evidence_has(&v, "the RST has the SYN-ACK's TTL (63)"));
-    assert_true(evidence_has(&v, "1 hop from the capture point"));
+    assert_true(fx_evidence_has(&v, "the RST has the SYN-ACK's TTL (63)"));
+    assert_true(fx_evidence_has(&v, "1 hop from the capture point"));
 }
 
 static void test_unknown_without_marks(void **state)
@@ -76,11 +67,11 @@ static void test_unknown_without_marks(void **state)
     td_diagnose(&f, NULL, &v);
     assert_int_equal(v.cause, TD_CAUSE_TCP_RESET);
     assert_int_equal(v.fix_side, TD_SIDE_SERVER);
-    assert_false(evidence_has(&v, "TTL"));
+    assert_false(fx_evidence_has(&v, "TTL"));
     reset(&f, 200); /* IPv6: no ID; a 255-based device 55 hops away */
     f.cov.dir[1].rst_ip.has_id = false;
     td_diagnose(&f, NULL, &v);
-    assert_true(evidence_has(&v, "the RST's TTL is 200, the SYN-ACK's 63: not sent by the server but by a device 55 "
+    assert_true(fx_evidence_has(&v, "the RST's TTL is 200, the SYN-ACK's 63: not sent by the server but by a device 55 "
                                  "hops"));
 }
 

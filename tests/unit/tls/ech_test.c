@@ -188,15 +188,6 @@ static void test_hrr_confirmation(void **state)
     td_buf_free(&body);
 }
 
-static bool evidence_has(const struct td_verdict *v, const char *what)
-{
-    for (size_t i = 0; i < v->num_evidence; i++) {
-        if (strstr(v->evidence[i].what, what)) {
-            return true;
-        }
-    }
-    return false;
-}
 
 static void test_verdict_says_what_is_seen(void **state)
 {
@@ -214,11 +205,11 @@ static void test_verdict_says_what_is_seen(void **state)
     f.server_msgs = 1;
     fx_client_alert(&f, 40);
     td_diagnose(&f, NULL, &v);
-    assert_true(evidence_has(&v, "outer, public name"));
-    assert_true(evidence_has(&v, "HelloRetryRequest without encrypted_client_hello: the server did not accept ECH"));
+    assert_true(fx_evidence_has(&v, "outer, public name"));
+    assert_true(fx_evidence_has(&v, "HelloRetryRequest without encrypted_client_hello: the server did not accept ECH"));
     f.hrr_ech = true;
     td_diagnose(&f, NULL, &v);
-    assert_true(evidence_has(&v, "the server accepted ECH"));
+    assert_true(fx_evidence_has(&v, "the server accepted ECH"));
     assert_int_equal(v.cause, TD_CAUSE_HRR_FAILED); /* ECH itself is no cause: nothing proves it failed */
 }
 
