@@ -23,7 +23,7 @@ ossl_srv 5912 -cert "$P/server.crt" -key "$P/server.key" -cert_chain "$P/inter.c
 jc 5911 self.server.test TLSv1.2 self
 jc 5911 ok.server.test TLSv1.2 client
 jc 5912 self13.server.test TLSv1.3 self
-sleep 0.3
+sleep 1
 stop_pid "$S12"; stop_pid "$SRV"
 cap_stop
 

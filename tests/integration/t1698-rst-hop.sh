@@ -38,8 +38,12 @@ threading.Thread(target=serve, args=(7001, False), daemon=True).start()
 serve(7002, True)
 PY
 nsenter -t $S -n python3 "$W/srv.py" & td_track $!
-nsenter -t $R -n python3 tests/lib/rst_injector.py r0 7001 & td_track $!
-sleep 0.5
+nsenter -t $R -n python3 tests/lib/rst_injector.py r0 7001 > "$W/inj.log" 2>&1 & td_track $!
+up() { # port: the server listens (a connection the server then drops)
+  i=0; while [ $i -lt 100 ] && ! (exec 3<>/dev/tcp/10.18.2.1/$1) 2>/dev/null; do sleep 0.1; i=$((i + 1)); done
+}
+up 7001; up 7002
+i=0; while [ $i -lt 100 ] && ! grep -q listening "$W/inj.log"; do sleep 0.1; i=$((i + 1)); done
 cap_start c0 "$CAP" "tcp port 7001 or tcp port 7002"
 for p in 7001:ips 7002:rst; do
   echo | timeout 5 openssl s_client -connect 10.18.2.1:${p%%:*} -servername ${p##*:}.server.test > "$W/${p##*:}.out" 2>&1

@@ -6,7 +6,8 @@ clients, AF_PACKET), each TCP segment to PORT whose payload begins a TLS
 handshake record (a ClientHello) is answered by a RST sent to the client in
 the server's name, as IPS and firewalls that refuse a hello do. The RST is
 an IPv4 packet this host sends (TTL 64, IP ID 0x4242), so it crosses fewer
-hops than the server's own packets. Runs until killed.
+hops than the server's own packets. Says "listening on IFACE" once it
+sniffs; runs until killed.
 """
 import socket
 import struct
@@ -39,6 +40,7 @@ def main():
     sniff = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0800))
     sniff.bind((iface, 0))
     out = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
+    print("listening on", iface, flush=True)
     while True:
         frame, addr = sniff.recvfrom(65535)
         if addr[2] == socket.PACKET_OUTGOING:
