@@ -267,6 +267,15 @@ static bool step(struct peer *p)
     return true;
 }
 
+/* What the scenario makes the path (or a broken peer) do to the flights. */
+static void path_faults(struct peer *c, struct peer *s, const struct scenario *sc, const struct cli_cfg *cc)
+{
+    s->strip_reneg = sc->srv.no_reneg;
+    s->flip_ske = sc->srv.bad_ske;
+    c->corrupt = cc->corrupt;
+    c->lose_flight = cc->lose_flight;
+}
+
 /* One TLS connection of a scenario on an opened TCP connection. Returns false
  * on a set-up error; *failed says whether the handshake (or what followed)
  * failed. */
@@ -285,10 +294,7 @@ static bool run_tls(const struct td_lab *lab, const struct scenario *sc, const s
         goto out;
     }
     s.dir = TD_SIM_S2C;
-    s.strip_reneg = sc->srv.no_reneg;
-    s.flip_ske = sc->srv.bad_ske;
-    c.corrupt = cc->corrupt;
-    c.lose_flight = cc->lose_flight;
+    path_faults(&c, &s, sc, cc);
     SSL_set_app_data(c.ssl, keylog);
     if (cc->sni) {
         SSL_set_tlsext_host_name(c.ssl, cc->sni);
