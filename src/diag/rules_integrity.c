@@ -6,7 +6,9 @@
  *   - decrypt_error as the client's first answer to a TLS 1.2 flight with a
  *     ServerKeyExchange: the only check made so far is that signature
  *     (RFC 5246 7.4.3): key_mismatch; the same from the server after the
- *     client's CertificateVerify (7.4.8), the client's key.
+ *     client's CertificateVerify (7.4.8), the client's key; in TLS 1.3, read
+ *     with a key log, the client's after the server's CertificateVerify and
+ *     Finished (RFC 8446 4.4.3, 4.4.4: one of the two).
  *   - either alert to the first record under the new keys (the TLS 1.2
  *     Finished), before the handshake completed: the keys differ (a PSK, a
  *     resumed session, a middlebox rewriting the handshake): keys_differ.
@@ -51,6 +53,28 @@ static bool psk_binder(const struct td_facts *f, struct td_verdict *v)
     return true;
 }
 
+/* TLS 1.3, the alert decrypted with a key log: the client's decrypt_error
+ * to the server's flight (its CertificateVerify, then its Finished). */
+static bool server_flight13(const struct td_facts *f, struct td_verdict *v)
+{
+    if (!f->tls13 || f->client_finished || !fatal(f, TD_CLIENT, TD_ALERT_DECRYPT_ERROR, TD_ALERT_DECRYPT_ERROR) ||
+        strcmp(f->before_alert[TD_CLIENT], "Finished") != 0) {
+        return false;
+    }
+    verdict(v, TD_CAUSE_KEY_MISMATCH, TD_CONF_MEDIUM, TD_SIDE_SERVER);
+    td_verdict_evidence(v, f->before_alert_frame[TD_CLIENT], "the server's CertificateVerify and Finished");
+    td_verdict_alert(v, f, TD_CLIENT);
+    SAY(v,
+        "the client answered %s's encrypted flight with decrypt_error (read with the key log): its "
+        "CertificateVerify did not verify with the certificate's key (a key that is not the certificate's), or its "
+        "Finished did not match (RFC 8446 4.4.3, 4.4.4); the alert does not say which",
+        f->server);
+    FIX(v, "server: check that the key and the certificate belong together (tlsdiag cert CERT --key KEY).");
+    td_verdict_candidate(v, TD_CAUSE_KEYS_DIFFER);
+    v->aborted_by = TD_SIDE_CLIENT;
+    return true;
+}
+
 /* decrypt_error right after a signature the alerting side had to verify. */
 static bool bad_signature(const struct td_facts *f, struct td_verdict *v)
 {
@@ -60,7 +84,7 @@ static bool bad_signature(const struct td_facts *f, struct td_verdict *v)
     bool cv = !ske && f->version < TD_VERSION_TLS1_3 && f->client_cert_seen && !f->client_cert_empty &&
               fatal(f, TD_SERVER, TD_ALERT_DECRYPT_ERROR, TD_ALERT_DECRYPT_ERROR) && f->outcome != TD_OUTCOME_OK;
     if (!ske && !cv) {
-        return false;
+        return server_flight13(f, v);
     }
     verdict(v, TD_CAUSE_KEY_MISMATCH, TD_CONF_MEDIUM, ske ? TD_SIDE_SERVER : TD_SIDE_CLIENT);
     td_verdict_evidence(v, ske ? f->ske_frame : f->client_cert_frame, "%s",

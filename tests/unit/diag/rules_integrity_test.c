@@ -84,6 +84,26 @@ static void test_client_certificate_verify(void **state)
     assert_int_equal(v.candidates[0], TD_CAUSE_KEYS_DIFFER);
 }
 
+static void test_tls13_server_flight_with_keys(void **state)
+{
+    (void)state;
+    struct td_facts f;
+    struct td_verdict v;
+    tls12(&f, 0x1301);
+    f.version = 0x0304;
+    f.tls13 = true;
+    fx_client_alert(&f, 51); /* decrypted with the key log */
+    strcpy(f.before_alert[0], "Finished");
+    f.before_alert_frame[0] = 7;
+    td_diagnose(&f, NULL, &v);
+    assert_int_equal(v.cause, TD_CAUSE_KEY_MISMATCH);
+    assert_int_equal(v.confidence, TD_CONF_MEDIUM);
+    assert_int_equal(v.candidates[0], TD_CAUSE_KEYS_DIFFER);
+    f.alert_encrypted[0] = true; /* without keys: nothing said */
+    td_diagnose(&f, NULL, &v);
+    assert_int_not_equal(v.cause, TD_CAUSE_KEY_MISMATCH);
+}
+
 static void test_first_protected_record(void **state)
 {
     (void)state;
@@ -144,6 +164,7 @@ int main(void)
         cmocka_unit_test(test_psk_binder),
         cmocka_unit_test(test_server_key_exchange_signature),
         cmocka_unit_test(test_client_certificate_verify),
+        cmocka_unit_test(test_tls13_server_flight_with_keys),
         cmocka_unit_test(test_first_protected_record),
         cmocka_unit_test(test_record_after_handshake),
     };
