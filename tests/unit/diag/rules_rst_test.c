@@ -77,24 +77,24 @@ static void test_unknown_without_marks(void **state)
 
 /* A hello of two segments whose second was never acknowledged, then the
  * reset: hello_too_large, with who reset it as evidence. */
+static void too_large(struct td_facts *f, struct td_verdict *v, uint8_t rst_ttl)
+{
+    reset(f, rst_ttl);
+    f->ch_len = 1800;
+    f->cov.dir[0].payload_bytes = 1800;
+    f->cov.dir[0].unacked_bytes = 400;
+    td_diagnose(f, NULL, v);
+    assert_int_equal(v->cause, TD_CAUSE_HELLO_TOO_LARGE);
+}
+
 static void test_hello_too_large_names_the_hop(void **state)
 {
     (void)state;
     struct td_facts f;
     struct td_verdict v;
-    reset(&f, 64);
-    f.ch_len = 1800;
-    f.cov.dir[0].payload_bytes = 1800;
-    f.cov.dir[0].unacked_bytes = 400;
-    td_diagnose(&f, NULL, &v);
-    assert_int_equal(v.cause, TD_CAUSE_HELLO_TOO_LARGE);
+    too_large(&f, &v, 64);
     assert_true(fx_evidence_has(&v, "not sent by the server but by a device 0 hops from the capture point"));
-    reset(&f, 63);
-    f.ch_len = 1800;
-    f.cov.dir[0].payload_bytes = 1800;
-    f.cov.dir[0].unacked_bytes = 400;
-    td_diagnose(&f, NULL, &v);
-    assert_int_equal(v.cause, TD_CAUSE_HELLO_TOO_LARGE);
+    too_large(&f, &v, 63);
     assert_true(fx_evidence_has(&v, "the RST has the SYN-ACK's TTL (63)"));
 }
 
