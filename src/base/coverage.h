@@ -6,6 +6,14 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* The IP header fields that tell which hop sent a packet: its TTL (IPv6
+ * hop limit) and IPv4 identification. */
+struct td_ip_mark {
+    bool seen, has_id; /* has_id false: IPv6 */
+    uint8_t ttl;
+    uint16_t id;
+};
+
 /* What the capture holds of one direction of a connection, from TCP alone:
  * never claim what was not seen. */
 struct td_dir_coverage {
@@ -21,6 +29,7 @@ struct td_dir_coverage {
     bool acked;             /* the peer's ACKs for this direction were captured */
     uint64_t unacked_bytes; /* bytes captured at the end of this direction that the peer's highest ACK never
                              * covered (a segment lost on the path after the capture point) */
+    struct td_ip_mark syn_ip, rst_ip; /* its SYN (or SYN-ACK) and its first RST */
 };
 
 struct td_coverage {

@@ -21,6 +21,9 @@ struct td_tcpseg {
     struct td_cur payload;     /* captured payload bytes (a view into the frame) */
     uint32_t payload_wire_len; /* payload length on the wire (>= captured when snaplen cut it) */
     struct td_cur frag_ip;     /* TD_DEC_FRAGMENT: the IP fragment, headers included (a view into the frame) */
+    uint8_t ttl;               /* the (innermost) IP header's TTL or IPv6 hop limit */
+    bool has_ip_id;            /* IPv4: ip_id holds its identification */
+    uint16_t ip_id;
 };
 
 enum td_decode_result {

@@ -271,7 +271,10 @@ static enum td_decode_result decode_ipv4(struct dec *d, struct td_cur *c, struct
         !td_cur_get_u16(c, &csum)) {
         return fail(d, TD_DEC_TRUNCATED, "IPv4 header cut short");
     }
-    (void)tos, (void)id, (void)ttl, (void)csum;
+    (void)tos, (void)csum;
+    seg->ttl = ttl; /* which hop sent it (a reset from a middlebox has another TTL than the server's) */
+    seg->has_ip_id = true;
+    seg->ip_id = id;
     if ((vihl >> 4) != 4) {
         return fail(d, TD_DEC_MALFORMED, "IPv4 version field is not 4");
     }
@@ -313,7 +316,8 @@ static enum td_decode_result decode_ipv6(struct dec *d, struct td_cur *c, struct
         !td_cur_get_u8(c, &hlim)) {
         return fail(d, TD_DEC_TRUNCATED, "IPv6 header cut short");
     }
-    (void)hlim;
+    seg->ttl = hlim;
+    seg->has_ip_id = false;
     if ((vtcfl >> 28) != 6) {
         return fail(d, TD_DEC_MALFORMED, "IPv6 version field is not 6");
     }

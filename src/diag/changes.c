@@ -52,6 +52,11 @@ static const struct td_change changes[] = {
      "(SSL_OP_LEGACY_SERVER_CONNECT no longer set)",
      "openssl.cnf [system_default_sect] Options = UnsafeLegacyServerConnect; s_client -legacy_server_connect; "
      "SSL_CTX_set_options(ctx, SSL_OP_LEGACY_SERVER_CONNECT)"},
+    {TD_CAUSE_EMS_REQUIRED, NULL,
+     "FIPS 140-3 made extended_master_secret (RFC 7627) mandatory for TLS 1.2: RHEL 9.2 FIPS mode (2023), "
+     "OpenSSL's FIPS provider with ems_check (fipsinstall -ems_check, OpenSSL 3.1 and later)",
+     "RHEL: update-crypto-policies --set FIPS:NO-ENFORCE-EMS; Java: -Djdk.tls.allowLegacyMasterSecret=true; "
+     "better: a client that sends the extension (every stack since 2015), or TLS 1.3"},
 };
 
 const struct td_change *td_change_find(enum td_cause c, const struct td_facts *f)

@@ -90,7 +90,16 @@ struct td_server_view {
     uint16_t sigalgs[8];
     size_t num_sigalgs;
     uint64_t sigalg_frame; /* the first such ServerKeyExchange */
+    /* Handshakes below TLS 1.3 with and without extended_master_secret (RFC
+     * 7627), and the shapes (td_hello_shape) of the hellos it accepted with it. */
+    uint32_t ok12_ems, ok12_no_ems;
+    uint32_t ems_shapes[8];
+    size_t num_ems_shapes;
+    uint64_t ems_frame; /* a ServerHello with extended_master_secret */
 };
+/* A hash of what a ClientHello offers: versions, suites, groups, signature
+ * schemes, ALPN (not its extensions' presence, nor the SNI's name). */
+uint32_t td_hello_shape(const struct td_facts *f);
 
 /* Everything the rules look at, copied out of the connection (it is freed
  * before the end of the capture, when the rules run). */
@@ -112,6 +121,7 @@ struct td_facts {
     char ch_alpn[128];         /* the protocols offered, "h2, http/1.1" (cut at 127 bytes) */
     bool ch_reneg, ch_ems;     /* renegotiation_info (or its SCSV), extended_master_secret */
     bool ch_ech;               /* encrypted_client_hello (0xfe0d): the SNI above is the outer one */
+    bool hrr_ech;              /* the HelloRetryRequest carries encrypted_client_hello: ECH accepted */
     struct td_u16s ch_sigalgs; /* signature_algorithms */
     uint32_t ch_len;           /* the ClientHello on the wire: record header, handshake header, body */
     uint16_t ch_pq_share;      /* the first post-quantum (hybrid) key share offered, 0: none */
@@ -141,6 +151,19 @@ struct td_facts {
     bool client_cert_unlisted;      /* the CertificateRequest names CAs, and no certificate of the client's
                                      * chain is issued by (or is) one of them */
     uint32_t client_flight_records; /* TLS 1.3 encrypted records before the client's Finished */
+    /* What each side's first fatal alert answered (diag/facts_alert.c): the
+     * peer's last message before it, and the application data records the
+     * alerting side had received by then. */
+    char before_alert[2][32];
+    uint64_t before_alert_frame[2];
+    uint32_t appdata_before_alert[2];
+    bool ch_psk;  /* the ClientHello offers pre_shared_key (RFC 8446 4.2.11) */
+    bool resumed; /* TLS 1.2 abbreviated handshake: the server's ChangeCipherSpec before the client's second flight */
+    char last_msg[2][32];         /* walk scratch: each side's last message so far */
+    uint64_t last_msg_frame[2];
+    char cr_ca_list[320];           /* the CertificateRequest's CA names (DNs), "; "-joined, cut to fit */
+    uint16_t cr_sigalgs[24];        /* its signature_algorithms (the first 24) */
+    size_t cr_num_sigalgs;
     /* alerts: the first fatal (or first) alert of each side; [2] arrays are indexed by enum td_role */
     bool alert[2];
     uint8_t alert_level[2], alert_desc[2];
@@ -218,6 +241,16 @@ struct td_diag_opts {
 void td_facts_from_conn(struct td_facts *f, const struct td_tls_conn *c, const struct td_diag_opts *o,
                         bool with_chains);
 void td_facts_free(struct td_facts *f);
+/* diag/facts_cr.c: what a CertificateRequest asks (its CA names and
+ * signature schemes), and whether the client's certificate (NULL: none seen)
+ * is issued by one of the CAs it names. */
+struct td_certificate_request;
+struct td_certificate;
+struct td_msg;
+/* diag/facts_alert.c: called for each message in order, after the walk of
+ * facts.c has taken it in: what each side's alert answered. */
+void td_facts_alert_context(struct td_facts *f, const struct td_msg *m, enum td_role side);
+void td_facts_cr(struct td_facts *f, const struct td_certificate_request *cr, const struct td_certificate *client_cert);
 /* A completed handshake that was then refused: an alert after it, the
  * client leaving before any data, an HTTP 400 about the client certificate;
  * and a fault the rules name. Sets f->rejected_after_handshake. Call it

@@ -85,30 +85,6 @@ static int64_t time_ns(const struct td_time *t)
     return sec * 1000000000LL + (int64_t)(t->nsec % 1000000000u);
 }
 
-/* RFC 5246 7.4.4: certificate_authorities names the CAs whose certificates
- * the server accepts; a client certificate issued by (or being) none of them
- * is refused by servers that check (nginx ssl_verify_client). An empty list
- * accepts any. */
-static bool client_cert_listed(const struct td_certificate_request *cr, const struct td_certificate *cert)
-{
-    if (cr->num_ca_names == 0 || cert->num_certs == 0) {
-        return true;
-    }
-    bool listed = false;
-    for (size_t i = 0; i < cert->num_certs && i < 8 && !listed; i++) {
-        struct td_cert_info info;
-        td_cert_info_from_der(cert->certs[i].p, cert->certs[i].len, &info);
-        for (size_t k = 0; info.ok && k < cr->num_ca_names && k < 64 && !listed; k++) {
-            char dn[512];
-            if (td_cert_dn_from_der(cr->ca_names[k].p, cr->ca_names[k].len, dn, sizeof dn)) {
-                listed = strcmp(dn, info.issuer) == 0 || strcmp(dn, info.subject) == 0;
-            }
-        }
-        td_cert_info_free(&info);
-    }
-    return listed;
-}
-
 static void version_span(const struct td_client_hello *ch, uint16_t *lo, uint16_t *hi)
 {
     *lo = UINT16_MAX, *hi = 0;
@@ -321,6 +297,7 @@ static void handshake(struct walk *w, const struct td_msg *m)
         f->hrr = true;
         f->hrr_frame = m->frame;
         f->hrr_group = m->u.sh->key_share_group;
+        f->hrr_ech = m->u.sh->has_ech;
     } else if (m->hs_type == TD_HS_SERVER_HELLO && m->u.sh && !f->have_sh) {
         f->have_sh = true;
         f->sh_frame = m->frame;
@@ -439,10 +416,10 @@ void td_facts_from_conn(struct td_facts *f, const struct td_tls_conn *c, const s
         } else {
             first_of_kind(f, m, side);
         }
+        td_facts_alert_context(f, m, side);
     }
-    if (w.cr && w.client_cert) {
-        f->cr_num_ca_names = w.cr->num_ca_names;
-        f->client_cert_unlisted = !client_cert_listed(w.cr, w.client_cert);
+    if (w.cr) {
+        td_facts_cr(f, w.cr, w.client_cert);
     }
 }
 
@@ -464,6 +441,26 @@ static void add_u16(uint16_t *set, size_t *n, size_t cap, uint16_t v)
     }
     if (*n < cap) {
         set[(*n)++] = v;
+    }
+}
+
+static void server_view_ems(struct td_server_view *v, const struct td_facts *f)
+{
+    if (!f->sh_ems) {
+        v->ok12_no_ems++;
+        return;
+    }
+    v->ok12_ems++;
+    v->ems_frame = v->ems_frame ? v->ems_frame : f->sh_frame;
+    uint32_t shape = td_hello_shape(f);
+    size_t n = v->num_ems_shapes, cap = sizeof v->ems_shapes / sizeof v->ems_shapes[0];
+    for (size_t i = 0; i < n; i++) {
+        if (v->ems_shapes[i] == shape) {
+            return;
+        }
+    }
+    if (n < cap) {
+        v->ems_shapes[v->num_ems_shapes++] = shape;
     }
 }
 
@@ -513,6 +510,9 @@ void td_server_view_add(struct td_server_view *v, const struct td_facts *f)
     }
     if (f->ske_sigalg) {
         add_u16(v->sigalgs, &v->num_sigalgs, sizeof v->sigalgs / sizeof v->sigalgs[0], f->ske_sigalg);
+    }
+    if (f->version < TD_VERSION_TLS1_3) {
+        server_view_ems(v, f);
     }
     if (!v->example_frame) {
         char a[48], b[48];

@@ -19,8 +19,13 @@ static bool refused_after_handshake(const struct td_facts *f)
         return false;
     }
     /* A fatal alert before that side sent any data; one after is a failure
-     * of the session, not of the handshake. */
-    return f->note ||
+     * of the session, not of the handshake, except bad_record_mac: the
+     * session died of a record altered on the way (rules_integrity.c). */
+    bool bad_mac = (f->alert[TD_CLIENT] && f->alert_level[TD_CLIENT] == TD_ALERT_LEVEL_FATAL &&
+                    f->alert_desc[TD_CLIENT] == TD_ALERT_BAD_RECORD_MAC && !f->alert_encrypted[TD_CLIENT]) ||
+                   (f->alert[TD_SERVER] && f->alert_level[TD_SERVER] == TD_ALERT_LEVEL_FATAL &&
+                    f->alert_desc[TD_SERVER] == TD_ALERT_BAD_RECORD_MAC && !f->alert_encrypted[TD_SERVER]);
+    return f->note || bad_mac ||
            (f->alert[TD_CLIENT] && f->alert_level[TD_CLIENT] == TD_ALERT_LEVEL_FATAL && f->appdata[TD_CLIENT] == 0) ||
            (f->alert[TD_SERVER] && f->alert_level[TD_SERVER] == TD_ALERT_LEVEL_FATAL && f->appdata[TD_SERVER] == 0) ||
            client_cert_refused_after(f);
@@ -50,6 +55,7 @@ static const td_rule rules[] = {
     td_rule_hello_too_large,
     td_rule_silence,
     td_rule_gap,
+    td_rule_integrity,
     td_rule_client_cert,
     td_rule_alert_named,
     td_rule_no_secure_reneg,
@@ -62,6 +68,7 @@ static const td_rule rules[] = {
     td_rule_rsa_kex,
     td_rule_signature,
     td_rule_sni,
+    td_rule_ems,
     td_rule_cipher,
     td_rule_tls13_rejected,
     td_rule_closed_after_handshake,

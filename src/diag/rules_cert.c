@@ -7,6 +7,60 @@
 
 #include "base/banned.h"
 
+/* The key types a list of signature schemes allows ("RSA, ECDSA"), by the
+ * IANA names' prefixes (RFC 8446 4.2.3). */
+static const char *key_types(const uint16_t *s, size_t n, char *out, size_t len)
+{
+    static const struct {
+        const char *prefix, *type;
+    } kinds[] = {{"rsa_", "RSA"}, {"ecdsa_", "ECDSA"}, {"ed25519", "Ed25519"}, {"ed448", "Ed448"}, {"dsa_", "DSA"}};
+    out[0] = '\0';
+    for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+        for (size_t i = 0; i < n; i++) {
+            const char *name = td_sigscheme_name(s[i]);
+            if (name && strncmp(name, kinds[k].prefix, strlen(kinds[k].prefix)) == 0) {
+                size_t u = strlen(out);
+                snprintf(out + u, len - u, "%s%s", u ? ", " : "", kinds[k].type);
+                break;
+            }
+        }
+    }
+    return out;
+}
+
+/* An empty client Certificate: what the CertificateRequest asked, which is
+ * what the client chose by (Java's and Go's key managers send none
+ * when no certificate of theirs is issued by a listed CA or has a key for the
+ * listed schemes; OpenSSL and GnuTLS clients send theirs regardless). */
+static void empty_client_cert(const struct td_facts *f, struct td_verdict *v)
+{
+    char kt[64];
+    key_types(f->cr_sigalgs, f->cr_num_sigalgs, kt, sizeof kt);
+    td_verdict_evidence(v, f->cr_frame, "CertificateRequest from the server");
+    if (f->cr_num_ca_names) {
+        td_verdict_evidence(v, f->cr_frame, "CertificateRequest lists %zu CA%s: %.180s", f->cr_num_ca_names,
+                            f->cr_num_ca_names == 1 ? "" : "s", f->cr_ca_list);
+    }
+    if (f->cr_num_sigalgs) {
+        td_verdict_evidence(v, f->cr_frame, "CertificateRequest accepts %zu signature scheme%s (keys: %s)",
+                            f->cr_num_sigalgs, f->cr_num_sigalgs == 1 ? "" : "s", kt[0] ? kt : "none tlsdiag knows");
+    }
+    td_verdict_evidence(v, f->client_cert_frame, "client Certificate is empty");
+    SAY(v,
+        "%s requires a client certificate and the client sent an empty Certificate: it has none, or none %s%.200s%s%s%s "
+        "(Java and Go clients then send none; OpenSSL and GnuTLS clients send theirs anyway)",
+        f->server, f->cr_num_ca_names ? "issued by the CAs the server lists (" : "",
+        f->cr_num_ca_names ? f->cr_ca_list : "", f->cr_num_ca_names ? ")" : "",
+        kt[0] ? (f->cr_num_ca_names ? " with a key of a type it accepts: " : "with a key of a type it accepts: ") : "",
+        kt);
+    FIX(v,
+        "client: configure a certificate and key issued by %.160s%s (a Java keystore entry whose chain reaches "
+        "that CA); or server: add the client certificate's CA to the list it sends (OpenSSL -CAfile, nginx "
+        "ssl_client_certificate).",
+        f->cr_num_ca_names ? f->cr_ca_list : "a CA the server trusts",
+        f->cr_num_ca_names > 1 ? " (one of them)" : "");
+}
+
 /* TLS 1.3 client authentication, seen without keys: the client's encrypted
  * flight has one record per message (Certificate, CertificateVerify,
  * Finished); an empty Certificate needs no CertificateVerify. */
@@ -20,9 +74,14 @@ static bool client_auth_tls13(const struct td_facts *f, struct td_verdict *v)
     td_verdict_alert(v, f, TD_SERVER);
     if (f->client_flight_records == 1 || f->alert_desc[TD_SERVER] == TD_ALERT_CERTIFICATE_REQUIRED) {
         verdict(v, TD_CAUSE_CLIENT_CERT_MISSING, TD_CONF_HIGH, TD_SIDE_CLIENT);
+        if (f->client_cert_seen && f->client_cert_empty) { /* decrypted with a key log: what was asked is known */
+            empty_client_cert(f, v);
+            return true;
+        }
         SAY(v,
             "%s asked for a client certificate; the client sent an empty Certificate (no CertificateVerify "
-            "followed) and the server refused the handshake",
+            "followed) and the server refused the handshake (the CA names it asked for are encrypted: --keylog "
+            "shows them)",
             f->server);
         FIX(v, "client: configure a certificate and key issued by a CA the server trusts.");
         return true;
@@ -127,15 +186,13 @@ bool td_rule_client_cert(const struct td_facts *f, const struct td_server_view *
     if (!server_gave_up || (f->alert[TD_CLIENT] && f->alert_desc[TD_CLIENT] != TD_ALERT_CLOSE_NOTIFY)) {
         return false;
     }
-    td_verdict_evidence(v, f->cr_frame, "CertificateRequest from the server");
     if (f->client_cert_empty) {
         verdict(v, TD_CAUSE_CLIENT_CERT_MISSING, TD_CONF_HIGH, TD_SIDE_CLIENT);
-        td_verdict_evidence(v, f->client_cert_frame, "client Certificate is empty");
+        empty_client_cert(f, v);
         td_verdict_alert(v, f, TD_SERVER);
-        SAY(v, "%s requires a client certificate; the client sent none", f->server);
-        FIX(v, "client: configure a certificate and key issued by a CA the server lists in its CertificateRequest.");
         return true;
     }
+    td_verdict_evidence(v, f->cr_frame, "CertificateRequest from the server");
     td_verdict_evidence(v, f->client_cert_frame, "client Certificate: %s (issuer %s)", f->client_chain.leaf.subject,
                         f->client_chain.leaf.issuer);
     td_verdict_alert(v, f, TD_SERVER);

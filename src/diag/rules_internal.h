@@ -49,6 +49,10 @@ bool td_rule_signature(const struct td_facts *f, const struct td_server_view *sv
  * certificate without clientAuth (or digitalSignature), refused (v has the
  * CertificateRequest, the Certificate and the alert already). */
 bool td_client_cert_no_client_auth(const struct td_facts *f, struct td_verdict *v);
+/* rules_integrity.c: bad_record_mac and decrypt_error, by what they answer. */
+bool td_rule_integrity(const struct td_facts *f, const struct td_server_view *sv, struct td_verdict *v);
+/* rules_ems.c: a server that requires extended_master_secret, a ClientHello without it. */
+bool td_rule_ems(const struct td_facts *f, const struct td_server_view *sv, struct td_verdict *v);
 /* rules_hrr.c: the handshake died after a HelloRetryRequest for a group the client lists. */
 bool td_rule_hrr(const struct td_facts *f, const struct td_server_view *sv, struct td_verdict *v);
 /* rules_cert.c: the client's and the server's certificates. */
@@ -76,6 +80,10 @@ void td_verdict_hello(struct td_verdict *v, const struct td_facts *f);
 /* A verdict bounded by coverage: the capture cannot show the cause. */
 void td_verdict_capture_limited(struct td_verdict *v, const struct td_facts *f, enum td_confidence conf,
                                 const char *what_unseen);
+/* Who sent the server side's RST, from its IP TTL against the server's
+ * SYN-ACK (evidence added; nothing when either was not captured). */
+enum td_rst_origin { TD_RST_UNKNOWN, TD_RST_SERVER_HOP, TD_RST_OTHER_HOP };
+enum td_rst_origin td_verdict_rst_origin(struct td_verdict *v, const struct td_facts *f);
 /* "TLSv1.2-TLSv1.3" from supported_versions, or "up to TLSv1.0" from legacy_version alone. */
 const char *td_offered(const struct td_facts *f, char *out, size_t len);
 /* The side that gave up first during the handshake, and the frame. */

@@ -57,6 +57,7 @@ bool td_rule_hello_too_large(const struct td_facts *f, const struct td_server_vi
                         f->ch_pq_share ? ", with a post-quantum key share " : "", g);
     if (f->rst[TD_SERVER]) {
         td_verdict_evidence(v, f->rst_frame[TD_SERVER], "TCP RST from the server's side");
+        td_verdict_rst_origin(v, f);
     }
     char why[120] = "";
     if (f->ch_pq_share) {

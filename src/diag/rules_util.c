@@ -120,6 +120,15 @@ void td_verdict_hello(struct td_verdict *v, const struct td_facts *f)
     td_verdict_evidence(v, f->ch_frame, "ClientHello offers %s, %zu suites, %s%s", td_offered(f, o, sizeof o),
                         f->ch_suites.n, f->sni ? f->sni_name : "no SNI",
                         f->ch_ech ? " (ECH: the outer, public name; the real one is encrypted)" : "");
+    /* draft-ietf-tls-esni 7.2.1: a server that accepts ECH puts the
+     * extension in its HelloRetryRequest; in a ServerHello acceptance is its
+     * random's last 8 bytes, made with the inner hello: not seen without keys. */
+    if (f->ch_ech && f->hrr) {
+        td_verdict_evidence(v, f->hrr_frame, "%s",
+                            f->hrr_ech ? "HelloRetryRequest with encrypted_client_hello: the server accepted ECH"
+                                       : "HelloRetryRequest without encrypted_client_hello: the server did not "
+                                         "accept ECH (it answered the outer ClientHello)");
+    }
 }
 
 /* "the capture holds the server's direction only; ..." */
@@ -217,4 +226,35 @@ void td_verdict_capture_limited(struct td_verdict *v, const struct td_facts *f, 
     } else {
         FIX(v, "capture again with a larger buffer (tcpdump -s 0 -B 65536), on the host itself.");
     }
+}
+
+/* Hops a packet crossed: from the usual initial TTLs (Linux and macOS 64,
+ * Windows 128, network gear 255, old stacks 32), the nearest at or above. */
+static unsigned hops(uint8_t ttl)
+{
+    unsigned init = ttl <= 32 ? 32 : ttl <= 64 ? 64 : ttl <= 128 ? 128 : 255;
+    return init - ttl;
+}
+
+enum td_rst_origin td_verdict_rst_origin(struct td_verdict *v, const struct td_facts *f)
+{
+    const struct td_ip_mark *syn = &f->cov.dir[TD_SERVER].syn_ip, *rst = &f->cov.dir[TD_SERVER].rst_ip;
+    if (!f->cov.valid || !f->rst[TD_SERVER] || !syn->seen || !rst->seen) {
+        return TD_RST_UNKNOWN;
+    }
+    char ids[64] = "";
+    if (syn->has_id && rst->has_id) {
+        snprintf(ids, sizeof ids, ", IP ID %u against the SYN-ACK's %u", rst->id, syn->id);
+    }
+    if (rst->ttl == syn->ttl) {
+        td_verdict_evidence(v, f->rst_frame[TD_SERVER], "the RST has the SYN-ACK's TTL (%u)%s: sent from the server's "
+                            "hop, %u hop%s from the capture point", rst->ttl, ids, hops(rst->ttl),
+                            hops(rst->ttl) == 1 ? "" : "s");
+        return TD_RST_SERVER_HOP;
+    }
+    td_verdict_evidence(v, f->rst_frame[TD_SERVER],
+                        "the RST's TTL is %u, the SYN-ACK's %u%s: not sent by the server but by a device %u hop%s "
+                        "from the capture point (the server is %u)",
+                        rst->ttl, syn->ttl, ids, hops(rst->ttl), hops(rst->ttl) == 1 ? "" : "s", hops(syn->ttl));
+    return TD_RST_OTHER_HOP;
 }

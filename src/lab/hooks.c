@@ -31,6 +31,18 @@ int td_lab_only_name_cb(SSL *s, int *alert, void *arg)
     return SSL_TLSEXT_ERR_OK;
 }
 
+int td_lab_need_ems_cb(SSL *s, int *alert, void *arg)
+{
+    (void)arg;
+    const unsigned char *ext;
+    size_t len;
+    if (!SSL_client_hello_get0_ext(s, TLSEXT_TYPE_extended_master_secret, &ext, &len)) {
+        *alert = SSL_AD_HANDSHAKE_FAILURE; /* as Java: "Extended Master Secret extension is required" */
+        return SSL_CLIENT_HELLO_ERROR;
+    }
+    return SSL_CLIENT_HELLO_SUCCESS;
+}
+
 /* A protocol list in ALPN's wire form (RFC 7301 3.1): length-prefixed names. */
 static bool wire_one(const char *proto, unsigned char *wire, size_t cap, unsigned int *len)
 {
@@ -149,4 +161,59 @@ bool td_lab_strip_reneg(const uint8_t *p, size_t len, struct td_buf *out)
     td_bld_close(&b);
     td_bld_bytes(&b, td_cur_data(&in), td_cur_len(&in)); /* the rest of the flight as it was */
     return ok && td_bld_finish(&b);
+}
+
+bool td_lab_flip_ske(uint8_t *p, size_t len)
+{
+    struct td_cur in, rec, body;
+    uint8_t type, hs;
+    uint16_t version;
+    td_cur_init(&in, p, len);
+    while (td_cur_get_u8(&in, &type) && td_cur_get_u16(&in, &version) && td_cur_get_u16_prefixed(&in, &rec)) {
+        while (type == 22 && td_cur_get_u8(&rec, &hs) && td_cur_get_u24_prefixed(&rec, &body)) {
+            if (hs == 12 && td_cur_len(&body) > 0) { /* RFC 5246 7.4.3: the signature ends the message */
+                p[(size_t)(td_cur_data(&body) - p) + td_cur_len(&body) - 1] ^= 0x01;
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+static const unsigned char lab_psk[] = "lab-pre-shared-key-0123456789ab";
+static const unsigned char other_psk[] = "another-pre-shared-key-01234567";
+
+unsigned int td_lab_psk_server_cb(SSL *s, const char *identity, unsigned char *psk, unsigned int max_psk_len)
+{
+    (void)s;
+    if (!identity || strcmp(identity, "lab") != 0 || max_psk_len < sizeof lab_psk - 1) {
+        return 0;
+    }
+    td_memcopy(psk, lab_psk, sizeof lab_psk - 1);
+    return sizeof lab_psk - 1;
+}
+
+static unsigned int client_psk(const unsigned char *key, char *identity, unsigned int max_identity_len,
+                               unsigned char *psk, unsigned int max_psk_len)
+{
+    if (max_identity_len < 4 || max_psk_len < sizeof lab_psk - 1) {
+        return 0;
+    }
+    td_memcopy(identity, "lab", 4);
+    td_memcopy(psk, key, sizeof lab_psk - 1);
+    return sizeof lab_psk - 1;
+}
+
+unsigned int td_lab_psk_good_cb(SSL *s, const char *hint, char *identity, unsigned int max_identity_len,
+                                unsigned char *psk, unsigned int max_psk_len)
+{
+    (void)s, (void)hint;
+    return client_psk(lab_psk, identity, max_identity_len, psk, max_psk_len);
+}
+
+unsigned int td_lab_psk_wrong_cb(SSL *s, const char *hint, char *identity, unsigned int max_identity_len,
+                                 unsigned char *psk, unsigned int max_psk_len)
+{
+    (void)s, (void)hint;
+    return client_psk(other_psk, identity, max_identity_len, psk, max_psk_len);
 }

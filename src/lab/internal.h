@@ -26,6 +26,9 @@ struct srv_cfg {
     const char *alpn; /* the one application protocol served: no_application_protocol otherwise */
     bool only_name;   /* serves server.lab.test only: unrecognized_name for another SNI (-servername_fatal) */
     bool no_reneg;    /* its ServerHello loses renegotiation_info on the way (a server from before RFC 5746) */
+    bool need_ems;    /* refuses a ClientHello without extended_master_secret (a FIPS-mode server) */
+    bool bad_ske;     /* its ServerKeyExchange's signature does not verify (a key that is not the certificate's) */
+    bool psk;         /* TLS 1.2 PSK: one key for the identity "lab" */
 };
 
 struct cli_cfg {
@@ -41,6 +44,9 @@ struct cli_cfg {
     const char *sigalgs;   /* signature_algorithms (OpenSSL -sigalgs form) */
     size_t grow;           /* bytes of an unassigned extension that grow the ClientHello (as a PQ key share would) */
     int lose_flight;       /* its n-th flight (1: the ClientHello) is lost on the path after the capture point */
+    bool no_ems;           /* offers no extended_master_secret (SSL_OP_NO_EXTENDED_MASTER_SECRET) */
+    int psk;               /* 1: the server's PSK, 2: another one */
+    bool corrupt;          /* its first application data is altered on the path, after the capture point */
 };
 
 struct scenario {

@@ -49,6 +49,8 @@ struct peer {
     int dir;
     bool client, done, failed, sent, got, closed;
     bool strip_reneg;         /* the next flight's ServerHello loses renegotiation_info */
+    bool flip_ske;            /* the next flight's ServerKeyExchange has a bad signature */
+    bool corrupt;             /* its first flight after the handshake reaches the peer altered */
     int flights, lose_flight; /* flights written; the one lost on the path (0: none) */
     bool lost;
 };
@@ -95,6 +97,12 @@ static SSL_CTX *server_ctx(const struct td_lab *lab, const struct srv_cfg *s)
     if (ok && s->only_name) {
         SSL_CTX_set_tlsext_servername_callback(ctx, td_lab_only_name_cb);
     }
+    if (ok && s->psk) {
+        SSL_CTX_set_psk_server_callback(ctx, td_lab_psk_server_cb);
+    }
+    if (ok && s->need_ems) {
+        SSL_CTX_set_client_hello_cb(ctx, td_lab_need_ems_cb, NULL);
+    }
     if (ok && s->alpn) {
         SSL_CTX_set_alpn_select_cb(ctx, td_lab_alpn_select_cb, (void *)s->alpn);
     }
@@ -127,6 +135,12 @@ static SSL_CTX *client_ctx(const struct td_lab *lab, const struct cli_cfg *c)
     if (ok && c->cert) {
         ok = SSL_CTX_use_certificate(ctx, lab->pki.cert[c->cert]) &&
              SSL_CTX_use_PrivateKey(ctx, lab->pki.key[c->cert]) && SSL_CTX_add1_chain_cert(ctx, chain_ca(lab, c->cert));
+    }
+    if (c->psk) {
+        SSL_CTX_set_psk_client_callback(ctx, c->psk == 1 ? td_lab_psk_good_cb : td_lab_psk_wrong_cb);
+    }
+    if (c->no_ems) {
+        SSL_CTX_set_options(ctx, SSL_OP_NO_EXTENDED_MASTER_SECRET);
     }
     SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
     X509_VERIFY_PARAM_set_time(SSL_CTX_get0_param(ctx), (time_t)lab->t0);
@@ -176,6 +190,9 @@ static size_t pump(struct td_tcpsim *sim, struct peer *from, struct peer *to, bo
         from->strip_reneg = false;
     }
     td_buf_free(&old);
+    if (from->flip_ske && td_lab_flip_ske(flight.data, flight.len)) {
+        from->flip_ske = false;
+    }
     size_t len = flight.len;
     if (len && ++from->flights == from->lose_flight) {
         td_tcpsim_data_unacked(sim, from->dir, flight.data, len); /* the peer never gets it */
@@ -188,6 +205,10 @@ static size_t pump(struct td_tcpsim *sim, struct peer *from, struct peer *to, bo
             td_tcpsim_data_lost(sim, from->dir, flight.data, len);
         } else {
             td_tcpsim_data(sim, from->dir, flight.data, len);
+        }
+        if (from->corrupt && from->done) {
+            flight.data[len - 1] ^= 0x01; /* the capture has it as sent; the peer gets it altered */
+            from->corrupt = false;
         }
         if (to && to->ssl) {
             BIO_write(to->in, flight.data, (int)len);
@@ -246,6 +267,15 @@ static bool step(struct peer *p)
     return true;
 }
 
+/* What the scenario makes the path (or a broken peer) do to the flights. */
+static void path_faults(struct peer *c, struct peer *s, const struct scenario *sc, const struct cli_cfg *cc)
+{
+    s->strip_reneg = sc->srv.no_reneg;
+    s->flip_ske = sc->srv.bad_ske;
+    c->corrupt = cc->corrupt;
+    c->lose_flight = cc->lose_flight;
+}
+
 /* One TLS connection of a scenario on an opened TCP connection. Returns false
  * on a set-up error; *failed says whether the handshake (or what followed)
  * failed. */
@@ -264,8 +294,7 @@ static bool run_tls(const struct td_lab *lab, const struct scenario *sc, const s
         goto out;
     }
     s.dir = TD_SIM_S2C;
-    s.strip_reneg = sc->srv.no_reneg;
-    c.lose_flight = cc->lose_flight;
+    path_faults(&c, &s, sc, cc);
     SSL_set_app_data(c.ssl, keylog);
     if (cc->sni) {
         SSL_set_tlsext_host_name(c.ssl, cc->sni);

@@ -16,7 +16,7 @@ struct td_lab_info {
     const char *version; /* "TLS 1.2", "TLS 1.3", "-" */
     const char *about;
     bool gateway; /* a client -> gateway -> backend pair */
-    bool hidden;  /* TLS 1.3 encrypts what proves it: diagnosed with the client's key log */
+    bool hidden;  /* encrypted what proves it (TLS 1.3, an alert after the handshake): read with the key log */
 };
 
 size_t td_lab_count(void);

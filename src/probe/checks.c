@@ -101,9 +101,8 @@ static void scan_sigalgs(struct td_probe_ctx *p, size_t vi, uint16_t *out, size_
     }
 }
 
-/* One raw ClientHello at version VERSION with suites; what came back. */
-static void raw_hello(struct td_probe_ctx *p, uint16_t version, const uint16_t *suites, size_t n,
-                      struct td_probe_exch *x)
+void td_probe_raw_hello(struct td_probe_ctx *p, uint16_t version, const uint16_t *suites, size_t n, bool no_ems,
+                        struct td_probe_exch *x)
 {
     static const uint16_t groups[] = {TD_GROUP_X25519, TD_GROUP_SECP256R1, TD_GROUP_SECP384R1, TD_GROUP_SECP521R1,
                                       TD_GROUP_FFDHE2048};
@@ -118,6 +117,7 @@ static void raw_hello(struct td_probe_ctx *p, uint16_t version, const uint16_t *
         .groups = groups,
         .num_groups = sizeof groups / sizeof groups[0],
         .sni = p->sni,
+        .no_ems = no_ems,
     };
     struct td_buf b = {0};
     (void)td_build_client_hello(&b, &spec); /* only an SNI over 64 KiB overflows: refused */
@@ -138,7 +138,7 @@ static void fallback_and_reneg(struct td_probe_ctx *p, int best)
         if (vi > V_TLS12 || !v->accepted || !v->num_suites) {
             continue;
         }
-        raw_hello(p, v->version, v->suites, v->num_suites, &x);
+        td_probe_raw_hello(p, v->version, v->suites, v->num_suites, false, &x);
         r->chk.secure_reneg = !x.sh ? TD_TRI_UNKNOWN : x.reneg ? TD_TRI_YES : TD_TRI_NO;
         break;
     }
@@ -150,7 +150,7 @@ static void fallback_and_reneg(struct td_probe_ctx *p, int best)
         uint16_t suites[TD_PROBE_MAX_SUITES + 1];
         td_memcopy(suites, v->suites, v->num_suites * sizeof suites[0]);
         suites[v->num_suites] = TLS_FALLBACK_SCSV;
-        raw_hello(p, v->version, suites, v->num_suites + 1, &x);
+        td_probe_raw_hello(p, v->version, suites, v->num_suites + 1, false, &x);
         r->chk.fallback_scsv = x.alert && x.alert_desc == 86 ? TD_TRI_YES : x.sh ? TD_TRI_NO : TD_TRI_UNKNOWN;
         break;
     }
@@ -219,6 +219,7 @@ void td_probe_checks(struct td_probe_ctx *p)
         scan_sigalgs(p, V_TLS13, r->chk.sigalgs13, &r->chk.num_sigalgs13);
     }
     fallback_and_reneg(p, best);
+    td_probe_check_ems(p, best);
     if (r->chk.ocsp_stapling == TD_TRI_UNKNOWN) { /* the chain's handshake could not tell */
         struct td_probe_hs h;
         struct td_probe_hs_req q = {.sni = p->sni, .with_cert = r->client_cert_accepted, .status_request = true};

@@ -94,6 +94,14 @@ bool td_probe_sni_refused(struct td_probe_ctx *p, size_t vi);
 /* Index of the highest version accepted, -1 for none. */
 int td_probe_best_version(const struct td_probe_result *r);
 
+/* checks.c: one ClientHello of the probe's own (TLS 1.2 profile at TLS 1.2,
+ * the legacy one below) with suites; no_ems leaves extended_master_secret out. */
+void td_probe_raw_hello(struct td_probe_ctx *p, uint16_t version, const uint16_t *suites, size_t n, bool no_ems,
+                        struct td_probe_exch *x);
+/* ems.c: r->chk.ems_required, from one hello without extended_master_secret
+ * after the secure renegotiation check's hello (which has it) was accepted. */
+void td_probe_check_ems(struct td_probe_ctx *p, int best);
+
 /* handshake.c: one real libssl handshake, as the request says. */
 struct td_probe_hs_req {
     const char *sni;

@@ -57,6 +57,8 @@ struct td_probe_checks {
     size_t num_sigalgs12, num_sigalgs13;
     enum td_probe_tri fallback_scsv;     /* a lower version with TLS_FALLBACK_SCSV refused (inappropriate_fallback) */
     enum td_probe_tri secure_reneg;      /* renegotiation_info in the TLS 1.2 (or lower) ServerHello */
+    enum td_probe_tri ems_required;      /* that hello accepted, the same without extended_master_secret refused */
+    uint8_t ems_alert;                   /* the alert that refused it, 0: none (a close) */
     enum td_probe_tri ocsp_stapling;     /* a stapled OCSP response to status_request */
     enum td_probe_tri resume_ticket;     /* a second connection resumed with the session ticket */
     enum td_probe_tri resume_id;         /* ... with the session id (TLS 1.2, tickets off) */

@@ -96,6 +96,14 @@ static void check_findings(struct td_probe_result *r)
                              "the server's ServerHello has no renegotiation_info: OpenSSL 3 clients fail with "
                              "\"unsafe legacy renegotiation disabled\"");
     }
+    if (r->chk.ems_required == TD_TRI_YES) {
+        char a[48];
+        td_probe_add_finding(r, TD_CAUSE_EMS_REQUIRED, TD_SEV_WARNING, td_cause_info(TD_CAUSE_EMS_REQUIRED)->resolution,
+                             "the server accepted the TLS 1.2 ClientHello with extended_master_secret and refused "
+                             "the same without it (%s): clients that do not send it (GnuTLS %%NO_SESSION_HASH, "
+                             "embedded stacks) fail, as with FIPS-mode servers",
+                             r->chk.ems_alert ? td_alert_str(r->chk.ems_alert, a, sizeof a) : "the server closed");
+    }
     if (r->chk.fallback_scsv == TD_TRI_NO) {
         td_probe_add_finding(r, TD_CAUSE_NO_FALLBACK_SCSV, TD_SEV_WARNING,
                              td_cause_info(TD_CAUSE_NO_FALLBACK_SCSV)->resolution,

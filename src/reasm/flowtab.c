@@ -218,6 +218,18 @@ static struct td_flow *create(struct td_flowtab *t, const struct td_tcpseg *s, u
     return f;
 }
 
+/* The first such packet's TTL and IP ID: a reset from another hop than the
+ * server's SYN-ACK has another TTL (rules_middlebox.c, rules_transport.c). */
+static void ip_mark(struct td_ip_mark *m, const struct td_tcpseg *s)
+{
+    if (!m->seen) {
+        m->seen = true;
+        m->ttl = s->ttl;
+        m->has_id = s->has_ip_id;
+        m->id = s->ip_id;
+    }
+}
+
 void td_flowtab_segment(struct td_flowtab *t, const struct td_tcpseg *s, const struct td_time *ts, uint64_t frame)
 {
     t->frame = t->data_frame = frame;
@@ -266,6 +278,10 @@ void td_flowtab_segment(struct td_flowtab *t, const struct td_tcpseg *s, const s
     }
     if (s->flags & TD_TCP_RST) {
         f->rst = true;
+        ip_mark(&fwd->rst_ip, s);
+    }
+    if (s->flags & TD_TCP_SYN) {
+        ip_mark(&fwd->syn_ip, s);
     }
     if (s->flags & TD_TCP_FIN) {
         f->fin[from] = true;

@@ -57,6 +57,7 @@ struct td_tcpdir {
      * first acknowledgement minus one. */
     bool ws_base_set;
     uint32_t ws_base;
+    struct td_ip_mark syn_ip, rst_ip; /* the IP TTL and ID of its SYN (or SYN-ACK) and of its first RST */
 };
 
 enum td_flow_state { TD_FLOW_LIVE, TD_FLOW_RELEASED };

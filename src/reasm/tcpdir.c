@@ -301,6 +301,8 @@ void td_flow_dir_coverage(const struct td_flow *f, int ep, struct td_dir_coverag
     out->gap_bytes = d->gap_bytes;
     out->acked_missing = d->acked_gap_bytes;
     out->acked = d->ack_seen;
+    out->syn_ip = d->syn_ip;
+    out->rst_ip = d->rst_ip;
     if (d->ack_seen) {
         /* Acknowledged beyond the last byte captured (or, for a direction not
          * captured at all, beyond the peer's first acknowledgement). */

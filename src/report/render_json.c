@@ -34,6 +34,34 @@ static void exts(struct td_json *j, const struct td_exts *e)
     td_json_arr_end(j);
 }
 
+/* The clear fields of an outer ECH (every key present; null when the
+ * extension did not parse, or for an inner one). */
+static void ech_json(struct td_json *j, const struct td_client_hello *ch)
+{
+    char k[16], a[16];
+    bool outer = ch->ech.parsed && ch->ech.type == 0;
+    td_json_obj_begin(j, "ech");
+    if (ch->ech.parsed) {
+        td_json_str(j, "type", ch->ech.type == 0 ? "outer" : "inner");
+    } else {
+        td_json_null(j, "type");
+    }
+    if (outer) {
+        td_json_u64(j, "config_id", ch->ech.config_id);
+        td_json_str(j, "kdf", td_hpke_kdf_str(ch->ech.kdf_id, k, sizeof k));
+        td_json_str(j, "aead", td_hpke_aead_str(ch->ech.aead_id, a, sizeof a));
+        td_json_u64(j, "enc_length", ch->ech.enc_len);
+        td_json_u64(j, "payload_length", ch->ech.payload_len);
+    } else {
+        td_json_null(j, "config_id");
+        td_json_null(j, "kdf");
+        td_json_null(j, "aead");
+        td_json_null(j, "enc_length");
+        td_json_null(j, "payload_length");
+    }
+    td_json_obj_end(j);
+}
+
 static void client_hello(struct td_json *j, const struct td_client_hello *ch)
 {
     char buf[48];
@@ -103,6 +131,7 @@ static void client_hello(struct td_json *j, const struct td_client_hello *ch)
     }
     if (ch->has_ech) {
         td_json_bool(j, "encrypted_client_hello", true);
+        ech_json(j, ch);
     }
     exts(j, &ch->exts);
 }
@@ -127,6 +156,9 @@ static void server_hello(struct td_json *j, const struct td_server_hello *sh)
     }
     td_json_bool(j, "extended_master_secret", sh->has_ems);
     td_json_bool(j, "renegotiation_info", sh->has_reneg);
+    if (sh->has_ech) {
+        td_json_bool(j, "encrypted_client_hello", true); /* a HelloRetryRequest's: ECH accepted */
+    }
     exts(j, &sh->exts);
 }
 

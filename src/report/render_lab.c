@@ -62,7 +62,7 @@ void td_render_lab_text(struct td_buf *out, const struct td_lab_info *in, const 
     bool alt = r->alternative;
     const char *mark = r->match ? (alt ? (o->utf8 ? "≈" : "~") : (o->utf8 ? "✓" : "ok")) : (o->utf8 ? "✗" : "FAIL");
     const char *why = alt                             ? "  (TLS 1.3 hides it: listed as the alternative)"
-                      : in->hidden                    ? "  (TLS 1.3 hides it: read with the key log)"
+                      : in->hidden                    ? "  (encrypted: read with the key log)"
                       : in->gateway && r->http_linked ? "  (the 503 is linked to it)"
                       : in->gateway                   ? "  (the 503 is NOT linked to it)"
                                                       : "";

@@ -44,6 +44,7 @@ static void checks_text(struct td_buf *b, const struct td_probe_checks *c)
     td_buf_printf(b, "  TLS_FALLBACK_SCSV: %s; secure renegotiation: %s; OCSP stapling: %s\n",
                   tri(c->fallback_scsv, "honoured", "ignored"), tri(c->secure_reneg, "yes", "NO"),
                   tri(c->ocsp_stapling, "yes", "no"));
+    td_buf_printf(b, "  extended_master_secret required: %s\n", tri(c->ems_required, "YES", "no"));
     td_buf_printf(b, "  session resumption: ticket %s, session id %s\n", tri(c->resume_ticket, "yes", "no"),
                   tri(c->resume_id, "yes", "no"));
     td_buf_puts(b, "  ALPN:");
@@ -88,6 +89,7 @@ static void checks_json(struct td_json *j, const struct td_probe_checks *c)
     td_json_obj_end(j);
     tri_json(j, "fallback_scsv", c->fallback_scsv);
     tri_json(j, "secure_renegotiation", c->secure_reneg);
+    tri_json(j, "ems_required", c->ems_required);
     tri_json(j, "ocsp_stapling", c->ocsp_stapling);
     td_json_obj_begin(j, "resumption");
     tri_json(j, "ticket", c->resume_ticket);

@@ -66,6 +66,27 @@ static void ch_summary(struct td_buf *out, const struct td_client_hello *ch)
     }
 }
 
+/* What an encrypted_client_hello shows in clear, and what it does not. */
+static void ech_detail(struct td_buf *out, const struct td_client_hello *ch)
+{
+    char k[16], a[16];
+    if (!ch->has_ech) {
+        return;
+    }
+    if (!ch->ech.parsed) {
+        td_buf_puts(out, "        encrypted_client_hello: not of the draft-ietf-tls-esni form (left unread)\n");
+    } else if (ch->ech.type == 1) {
+        td_buf_puts(out, "        encrypted_client_hello: inner (an inner ClientHello sent in clear)\n");
+    } else {
+        td_buf_printf(out,
+                      "        encrypted_client_hello: outer, config_id %u, HPKE %s/%s, enc %u bytes, payload %u "
+                      "bytes; the SNI above is the outer one; a real ECH and a GREASE one look the same without "
+                      "the server's ECH key\n",
+                      ch->ech.config_id, td_hpke_kdf_str(ch->ech.kdf_id, k, sizeof k),
+                      td_hpke_aead_str(ch->ech.aead_id, a, sizeof a), ch->ech.enc_len, ch->ech.payload_len);
+    }
+}
+
 static void ch_detail(struct td_buf *out, const struct td_client_hello *ch)
 {
     char buf[48];
@@ -91,6 +112,7 @@ static void ch_detail(struct td_buf *out, const struct td_client_hello *ch)
     if (ch->sigalgs_cert.n) {
         list_u16(out, "signature_algorithms_cert", &ch->sigalgs_cert, td_sigscheme_str);
     }
+    ech_detail(out, ch);
     td_buf_printf(out, "        extensions (%zu):", ch->exts.n);
     for (size_t i = 0; i < ch->exts.n; i++) {
         td_buf_printf(out, "%s%s(%u)", i ? ", " : " ", td_ext_str(ch->exts.v[i].type, buf, sizeof buf),
@@ -127,6 +149,10 @@ static void sh_detail(struct td_buf *out, const struct td_server_hello *sh)
     char buf[48];
     td_buf_printf(out, "        legacy_version: %s, session_id: %u bytes, compression: %u\n",
                   td_version_str(sh->legacy_version, buf, sizeof buf), sh->session_id_len, sh->compression);
+    if (sh->hrr && sh->has_ech) {
+        td_buf_puts(out, "        encrypted_client_hello: the server accepted ECH (its 8-byte confirmation is "
+                         "made with the inner ClientHello's random: not checked without keys)\n");
+    }
     td_buf_printf(out, "        extensions (%zu):", sh->exts.n);
     for (size_t i = 0; i < sh->exts.n; i++) {
         td_buf_printf(out, "%s%s(%u)", i ? ", " : " ", td_ext_str(sh->exts.v[i].type, buf, sizeof buf),

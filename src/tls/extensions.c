@@ -247,11 +247,39 @@ static bool ch_signature_algorithms_cert(struct td_pctx *p, struct td_cur *e, st
     return get_u16_list(p, e, 2, &ch->sigalgs_cert, "signature_algorithms_cert: odd or overlong list");
 }
 
+/* draft-ietf-tls-esni 5: struct { ECHClientHelloType type; select (type) {
+ * case outer: HpkeSymmetricCipherSuite cipher_suite; uint8 config_id;
+ * opaque enc<0..2^16-1>; opaque payload<1..2^16-1>; case inner: Empty; } }.
+ * What does not parse is left unread: the extension's trailing bytes (a
+ * finding), not a malformed ClientHello, since ECH drafts have changed it. */
 static bool ch_ech(struct td_pctx *p, struct td_cur *e, struct td_client_hello *ch)
 {
     (void)p;
+    struct td_cur enc, payload, probe = *e;
     ch->has_ech = true;
-    skip_all(e); /* encrypted: nothing to read */
+    if (!td_cur_get_u8(&probe, &ch->ech.type)) {
+        return true;
+    }
+    if (ch->ech.type == 1) {
+        ch->ech.parsed = td_cur_len(&probe) == 0;
+    } else if (ch->ech.type == 0 && td_cur_get_u16(&probe, &ch->ech.kdf_id) && td_cur_get_u16(&probe, &ch->ech.aead_id) &&
+               td_cur_get_u8(&probe, &ch->ech.config_id) && td_cur_get_u16_prefixed(&probe, &enc) &&
+               td_cur_get_u16_prefixed(&probe, &payload) && td_cur_len(&payload) > 0) {
+        ch->ech.enc_len = (uint16_t)td_cur_len(&enc);
+        ch->ech.payload_len = (uint16_t)td_cur_len(&payload);
+        ch->ech.parsed = true;
+    }
+    if (ch->ech.parsed) {
+        *e = probe;
+    }
+    return true;
+}
+
+static bool sh_ech(struct td_pctx *p, struct td_cur *e, struct td_server_hello *sh)
+{
+    (void)p;
+    sh->has_ech = true;
+    skip_all(e); /* HRR: the confirmation, 8 bytes made with the inner ClientHello's random */
     return true;
 }
 
@@ -377,7 +405,7 @@ static const struct ext_parser {
     {TD_EXT_POST_HANDSHAKE_AUTH, ch_post_handshake_auth, NULL},
     {TD_EXT_SIGNATURE_ALGORITHMS_CERT, ch_signature_algorithms_cert, NULL},
     {TD_EXT_KEY_SHARE, ch_key_share, sh_key_share},
-    {TD_EXT_ENCRYPTED_CLIENT_HELLO, ch_ech, NULL},
+    {TD_EXT_ENCRYPTED_CLIENT_HELLO, ch_ech, sh_ech},
     {TD_EXT_RENEGOTIATION_INFO, ch_renegotiation_info, sh_renegotiation_info},
 };
 

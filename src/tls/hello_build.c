@@ -332,7 +332,9 @@ bool td_build_client_hello(struct td_buf *out, const struct td_hello_spec *spec)
     td_bld_close(&b);
     td_bld_open(&b, 2);
     for (size_t i = 0; i < prof->num_exts; i++) {
-        add_ext(&h, prof->exts[i]);
+        if (!(spec->no_ems && prof->exts[i] == TD_EXT_EXTENDED_MASTER_SECRET)) {
+            add_ext(&h, prof->exts[i]);
+        }
     }
     add_padding(&h, start);
     td_bld_close(&b);

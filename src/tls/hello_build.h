@@ -52,6 +52,7 @@ struct td_hello_spec {
      * 512, out of the range F5 BIG-IP hangs on, as BoringSSL does. */
     size_t pad_to;
     bool no_pad; /* no padding at all: a client's own hello (tlsdiag probe --client), as most stacks send */
+    bool no_ems; /* leave extended_master_secret out (the profile's other extensions stay) */
 };
 
 /* Appends the ClientHello that spec describes to out: a TLSPlaintext record

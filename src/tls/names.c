@@ -85,3 +85,25 @@ const char *td_alert_str(uint8_t v, char *buf, size_t len)
     snprintf(buf, len, "unknown_alert_%u", v);
     return buf;
 }
+
+/* A name from a table indexed by id, else "0x1234". */
+static const char *by_index(const char *const *names, size_t n, uint16_t v, char *buf, size_t len)
+{
+    if (v < n && names[v]) {
+        return names[v];
+    }
+    snprintf(buf, len, "0x%04x", v);
+    return buf;
+}
+
+const char *td_hpke_kdf_str(uint16_t v, char *buf, size_t len)
+{
+    static const char *const kdf[] = {NULL, "HKDF-SHA256", "HKDF-SHA384", "HKDF-SHA512"};
+    return by_index(kdf, sizeof kdf / sizeof kdf[0], v, buf, len);
+}
+
+const char *td_hpke_aead_str(uint16_t v, char *buf, size_t len)
+{
+    static const char *const aead[] = {NULL, "AES-128-GCM", "AES-256-GCM", "ChaCha20Poly1305"};
+    return v == 0xffff ? "export-only" : by_index(aead, sizeof aead / sizeof aead[0], v, buf, len);
+}

@@ -58,5 +58,9 @@ const char *td_sigscheme_str(uint16_t v, char *buf, size_t len);
 const char *td_ext_str(uint16_t v, char *buf, size_t len);
 const char *td_version_str(uint16_t v, char *buf, size_t len);
 const char *td_alert_str(uint8_t v, char *buf, size_t len);
+/* HPKE (RFC 9180 7.2, 7.3) KDF and AEAD ids of an ECH cipher suite:
+ * "HKDF-SHA256", "AES-128-GCM", ... or "0x1234". */
+const char *td_hpke_kdf_str(uint16_t v, char *buf, size_t len);
+const char *td_hpke_aead_str(uint16_t v, char *buf, size_t len);
 
 #endif

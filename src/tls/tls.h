@@ -73,6 +73,17 @@ struct td_client_hello {
     uint16_t session_ticket_len;
     bool has_sni, has_status_request, has_ems, has_etm, has_reneg, has_session_ticket, has_early_data,
         has_post_handshake_auth, has_ech;
+    /* encrypted_client_hello (draft-ietf-tls-esni 5): the clear fields of
+     * its outer form; the payload is sealed to the server's ECH key, and a
+     * GREASE ECH (random bytes of the same form) looks the same. */
+    struct {
+        bool parsed;       /* read whole (else the extension's trailing bytes say where it broke) */
+        uint8_t type;      /* 0 outer, 1 inner (only inside the encrypted payload) */
+        uint16_t kdf_id;   /* HPKE KDF (RFC 9180 7.2) */
+        uint16_t aead_id;  /* HPKE AEAD (RFC 9180 7.3) */
+        uint8_t config_id; /* the ECHConfig it was sealed to */
+        uint16_t enc_len, payload_len;
+    } ech;
 };
 
 /* RFC 8446 4.1.3 (ServerHello and HelloRetryRequest). */
@@ -90,6 +101,7 @@ struct td_server_hello {
     uint16_t key_share_group; /* selected (SH) or requested (HRR) group; 0 if none */
     char *alpn;
     bool has_ems, has_etm, has_reneg, has_session_ticket, has_status_request, has_sni_ack;
+    bool has_ech; /* HelloRetryRequest: encrypted_client_hello with the 8-byte acceptance confirmation */
     const char *downgrade; /* "TLS 1.2" / "TLS 1.1 or below" when the RFC 8446 4.1.3 sentinel is set */
 };
 

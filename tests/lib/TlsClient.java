@@ -1,6 +1,9 @@
 // A Java (JSSE) TLS client for the tests: java tests/lib/TlsClient.java HOST PORT NAME|- CAFILE [PROTOCOLS]
 // NAME is sent as SNI and checked against the certificate (HTTPS endpoint identification); "-" sends no
 // SNI (as jsse.enableSNIExtension=false would) and checks no name. CAFILE is a PEM bundle of trusted roots.
+// KEYSTORE (a PKCS#12 file, password "changeit") holds a client certificate and key: JSSE's key manager offers
+// it only when its issuer is among the CAs the CertificateRequest lists (else an empty Certificate).
+// Usage: java tests/lib/TlsClient.java HOST PORT NAME|- CAFILE [PROTOCOLS|- [KEYSTORE]]
 import java.io.FileInputStream;
 import java.io.InputStream;
 import java.net.Socket;
@@ -8,6 +11,7 @@ import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.util.List;
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
@@ -28,7 +32,16 @@ public class TlsClient {
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(ks);
         SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(null, tmf.getTrustManagers(), null);
+        KeyManagerFactory kmf = null;
+        if (a.length > 5) {
+            KeyStore cs = KeyStore.getInstance("PKCS12");
+            try (InputStream in = new FileInputStream(a[5])) {
+                cs.load(in, "changeit".toCharArray());
+            }
+            kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(cs, "changeit".toCharArray());
+        }
+        ctx.init(kmf == null ? null : kmf.getKeyManagers(), tmf.getTrustManagers(), null);
         boolean noName = a[2].equals("-");
         Socket raw = new Socket(a[0], Integer.parseInt(a[1]));
         raw.setSoTimeout(5000);
@@ -37,7 +50,7 @@ public class TlsClient {
             SSLParameters p = s.getSSLParameters();
             p.setServerNames(noName ? List.of() : List.of(new SNIHostName(a[2])));
             p.setEndpointIdentificationAlgorithm(noName ? null : "HTTPS");
-            if (a.length > 4) {
+            if (a.length > 4 && !a[4].equals("-")) {
                 p.setProtocols(a[4].split(","));
             }
             s.setSSLParameters(p);

@@ -77,6 +77,11 @@ static void check_tcp(int dlt, const struct td_buf *frame, int family)
     assert_int_equal(s.dport, 443);
     assert_int_equal(td_cur_len(&s.payload), 2);
     assert_true(td_mem_eq(td_cur_data(&s.payload), "hi", 2));
+    assert_int_equal(s.ttl, 64); /* the innermost IP header's TTL / hop limit, and IPv4's ID */
+    assert_int_equal(s.has_ip_id, family == 4);
+    if (family == 4) {
+        assert_int_equal(s.ip_id, 1);
+    }
     /* every truncation of the headers is reported, never read past */
     for (size_t n = 0; n < frame->len - 2; n++) {
         uint8_t *copy = td_memdup(frame->data, n);

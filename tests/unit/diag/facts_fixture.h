@@ -49,4 +49,15 @@ static inline void fx_client_alert(struct td_facts *f, uint8_t desc)
     f->alert_frame[0] = 9;
 }
 
+/* One of the verdict's evidence lines contains what. */
+static inline bool fx_evidence_has(const struct td_verdict *v, const char *what)
+{
+    for (size_t i = 0; i < v->num_evidence; i++) {
+        if (strstr(v->evidence[i].what, what)) {
+            return true;
+        }
+    }
+    return false;
+}
+
 #endif

@@ -339,9 +339,45 @@ static void test_two_key_shares(void **state)
     td_buf_free(&b);
 }
 
+/* no_ems leaves extended_master_secret out, and only it (probe/ems.c). */
+static void test_no_ems(void **state)
+{
+    (void)state;
+    uint8_t random[32] = {0};
+    uint16_t suite = 0xc02f;
+    struct td_hello_spec spec = {.profile = TD_HELLO_PROBE_TLS12,
+                                 .version = TD_VERSION_TLS1_2,
+                                 .random = random,
+                                 .suites = &suite,
+                                 .num_suites = 1,
+                                 .groups = all_groups,
+                                 .num_groups = 1,
+                                 .sni = "server.test"};
+    struct td_client_hello *ch[2];
+    for (int no_ems = 0; no_ems < 2; no_ems++) {
+        struct td_buf b = {0};
+        struct td_cur c;
+        const char *err = NULL;
+        size_t off = 0;
+        spec.no_ems = no_ems;
+        assert_true(td_build_client_hello(&b, &spec));
+        td_cur_init(&c, b.data + 9, b.len - 9); /* past the record and handshake headers */
+        ch[no_ems] = td_parse_client_hello(&c, &err, &off);
+        assert_non_null(ch[no_ems]);
+        td_buf_free(&b);
+    }
+    assert_true(ch[0]->has_ems);
+    assert_false(ch[1]->has_ems);
+    assert_int_equal(ch[1]->exts.n, ch[0]->exts.n - 1);
+    assert_true(ch[1]->has_reneg && ch[1]->has_sni);
+    td_client_hello_free(ch[0]);
+    td_client_hello_free(ch[1]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_no_ems),
         cmocka_unit_test(test_probe_profiles_as_before),
         cmocka_unit_test(test_probe_long_lists_as_before),
         cmocka_unit_test(test_sample_as_testlib_had),
