@@ -376,9 +376,13 @@ static void on_line(struct td_log *lg, const uint8_t *line, size_t len, bool cut
 {
     uint64_t n = ++lg->stats.lines;
     lg->stats.cut_lines += cut;
-    if (td_log_trace_line(lg->trace, line, len, n, lg->role == TD_LOG_SERVER)) {
+    bool in_text;
+    if (td_log_trace_line(lg->trace, line, len, n, lg->role == TD_LOG_SERVER, &in_text)) {
         lg->last_seen = n;
         return;
+    }
+    if (in_text && lg->open && !lg->open_line_mode && n - lg->last_line <= MERGE_GAP) {
+        lg->last_line = n; /* a handshake trace between the lines of one failure */
     }
     td_log_normalize(line, len, lg->norm, sizeof lg->norm);
     struct td_log_hit h;

@@ -273,7 +273,7 @@ const struct td_log_pattern td_log_patterns[] = {
     {"java", "no appropriate cipher suite", TD_CAUSE_CIPHER_MISMATCH, M, LOC, 0, NULL},
     {"java", "no supported signature algorithm", TD_CAUSE_SIGNATURE_MISMATCH, M, LOC, 0,
      "no signature scheme of the peer's list fits the local certificate's key"},
-    {"java", "no available authentication scheme", TD_CAUSE_SIGNATURE_MISMATCH, L, LOC, 0,
+    {"java", "no available authentication scheme&!certificaterequest.java", TD_CAUSE_SIGNATURE_MISMATCH, L, LOC, 0,
      "no signature scheme fits the certificate's key and the peer's list"},
     {"java", "no appropriate protocol", TD_CAUSE_PROTOCOL_MISMATCH, M, LOC, 0,
      "every version (or every suite of them) is disabled locally: jdk.tls.disabledAlgorithms, setEnabledProtocols"},

@@ -260,10 +260,11 @@ static bool hex_line(struct td_log_trace *t, const uint8_t *p, size_t n)
     return got > 0;
 }
 
-bool td_log_trace_line(struct td_log_trace *t, const uint8_t *line, size_t len, uint64_t lineno, bool local_is_server)
+bool td_log_trace_line(struct td_log_trace *t, const uint8_t *line, size_t len, uint64_t lineno, bool local_is_server,
+                       bool *in_text)
 {
-    td_log_jtrace_line(t->java, t, (const char *)line, len, lineno);
-    td_log_otrace_line(t->otrace, t, (const char *)line, len, lineno);
+    bool java = td_log_jtrace_line(t->java, t, (const char *)line, len, lineno);
+    *in_text = td_log_otrace_line(t->otrace, t, (const char *)line, len, lineno) || java;
     if (len >= 4 && (line[0] == '>' || line[0] == '<')) {
         char s[160];
         size_t n = len < sizeof s - 1 ? len : sizeof s - 1;

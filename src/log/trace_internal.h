@@ -78,14 +78,15 @@ uint16_t td_log_version_value(const char *s, size_t n);
 int td_log_dump_line(const char *s, size_t n, uint8_t *out, size_t max);
 
 /* The two text trace formats: each reads every line of the log (never
- * consuming it: the recognisers see it too). */
+ * consuming it: the recognisers see it too); true when the line is part of
+ * a trace (it keeps the failure's transcript open, as a stack frame does). */
 struct td_log_jtrace;
 struct td_log_jtrace *td_log_jtrace_new(void);
 void td_log_jtrace_free(struct td_log_jtrace *j);
-void td_log_jtrace_line(struct td_log_jtrace *j, struct td_log_trace *t, const char *s, size_t n, uint64_t line);
+bool td_log_jtrace_line(struct td_log_jtrace *j, struct td_log_trace *t, const char *s, size_t n, uint64_t line);
 struct td_log_otrace;
 struct td_log_otrace *td_log_otrace_new(void);
 void td_log_otrace_free(struct td_log_otrace *o);
-void td_log_otrace_line(struct td_log_otrace *o, struct td_log_trace *t, const char *s, size_t n, uint64_t line);
+bool td_log_otrace_line(struct td_log_otrace *o, struct td_log_trace *t, const char *s, size_t n, uint64_t line);
 
 #endif

@@ -354,16 +354,17 @@ static void alert_line(struct td_log_jtrace *j, const char *s, size_t n)
     }
 }
 
-void td_log_jtrace_line(struct td_log_jtrace *j, struct td_log_trace *t, const char *s, size_t n, uint64_t line)
+bool td_log_jtrace_line(struct td_log_jtrace *j, struct td_log_trace *t, const char *s, size_t n, uint64_t line)
 {
     if (td_log_jdk8_line(j, t, s, n, line)) {
-        return;
+        return true;
     }
     if (n >= 14 && memcmp(s, "javax.net.ssl|", 14) == 0) {
         block_end(j, t);
         header_line(j, t, s, n, line);
-        return;
+        return true;
     }
+    bool in = j->block != JB_NONE;
     if (j->block != JB_NONE && n == 1 && s[0] == ')') {
         block_end(j, t);
     } else if (j->block == JB_MSG) {
@@ -373,4 +374,5 @@ void td_log_jtrace_line(struct td_log_jtrace *j, struct td_log_trace *t, const c
     } else if (j->block == JB_RAW) {
         td_log_jraw(j, t, s, n);
     }
+    return in;
 }

@@ -258,20 +258,21 @@ static bool record_line(struct td_log_otrace *o, struct td_log_trace *t, const c
     return false;
 }
 
-void td_log_otrace_line(struct td_log_otrace *o, struct td_log_trace *t, const char *s, size_t n, uint64_t line)
+bool td_log_otrace_line(struct td_log_otrace *o, struct td_log_trace *t, const char *s, size_t n, uint64_t line)
 {
     bool sent = starts(s, n, "Sent Record"), recv = starts(s, n, "Received Record");
-    if (sent || recv || n == 0 || starts(s, n, "---")) {
+    if (sent || recv || starts(s, n, "---")) {
         msg_end(o, t);
         o->dir = sent ? TD_CLIENT : recv ? TD_SERVER : -1;
         o->ctype = 0;
         o->line = line;
-        return;
+        return o->dir >= 0;
     }
-    if (o->dir < 0 || record_line(o, t, s, n) || msg_header(o, t, s, n, line)) {
-        return;
+    if (o->dir < 0) {
+        return false;
     }
-    if (o->msg.hs_type) {
+    if (!record_line(o, t, s, n) && !msg_header(o, t, s, n, line) && o->msg.hs_type) {
         msg_line(o, s, n);
     }
+    return true;
 }
