@@ -30,6 +30,7 @@ struct td_log_trace {
     bool server_hello; /* ... and a ServerHello */
     bool raw;          /* raw records fed (Java's Raw write/read): rebuilt messages are not */
     bool ccs[2];       /* a side's ChangeCipherSpec: what it sends next is encrypted */
+    bool from_server;  /* something the server sent was fed */
     struct td_log_jtrace *java;
     struct td_log_otrace *otrace;
     int dir;           /* the block being read: -1 none, else enum td_role */
@@ -56,6 +57,7 @@ static void conn_reset(struct td_log_trace *t)
         td_tls_conn_free(&t->conn);
     }
     t->active = t->stopped = t->fed_hello = t->server_hello = t->raw = t->ccs[0] = t->ccs[1] = false;
+    t->from_server = false;
 }
 
 static void trace_close(struct td_log_trace *t)
@@ -91,6 +93,7 @@ static void feed(struct td_log_trace *t)
         return;
     }
     conn_start(t);
+    t->from_server |= t->dir == TD_SERVER;
     uint8_t hdr[5] = {t->type, (uint8_t)(t->version >> 8), (uint8_t)t->version, (uint8_t)(t->len >> 8),
                       (uint8_t)t->len};
     struct td_at at = {.frame = t->line};
@@ -172,6 +175,7 @@ void td_log_trace_raw(struct td_log_trace *t, int dir, const uint8_t *p, size_t 
         return;
     }
     conn_start(t);
+    t->from_server |= dir == TD_SERVER;
     struct td_at at = {.frame = line};
     td_tls_feed(&t->conn, (enum td_role)dir, p, n, &at);
 }
@@ -294,7 +298,10 @@ bool td_log_trace_verdict(struct td_log_trace *t, struct td_verdict *v)
         td_facts_from_conn(f, &t->conn, &o, true);
         td_facts_settle(f);
         td_diagnose(f, NULL, v);
-        judged = v->cause != TD_CAUSE_NONE;
+        /* a trace prints the messages a program read, not every byte it got
+         * (an HTTP answer, a reset): what the server did not send is no proof */
+        judged = v->cause != TD_CAUSE_NONE && t->from_server && v->cause != TD_CAUSE_NO_RESPONSE &&
+                 v->cause != TD_CAUSE_TCP_RESET;
         td_facts_free(f);
         free(f);
     }
