@@ -64,6 +64,10 @@ void td_log_trace_ccs(struct td_log_trace *t, int dir, uint64_t line);
  * of a connection forgets what was rebuilt of it. */
 void td_log_trace_raw(struct td_log_trace *t, int dir, const uint8_t *p, size_t n, uint64_t line);
 
+/* The message a trace names ("ClientHello", "ServerHelloDone", ...) at s,
+ * when the name is the whole of s[0..n) or followed by `after`; 0 if none. */
+uint8_t td_log_msg_named(const char *s, size_t n, const char *after);
+
 /* The value of an IANA name in a table (td_suite_names, ...), case
  * insensitive; false when not there. */
 bool td_log_name_value(const struct td_name *table, size_t len, const char *s, size_t n, uint32_t *out);

@@ -267,16 +267,6 @@ static void block_end(struct td_log_jtrace *j, struct td_log_trace *t)
     j->alert_desc = -1;
 }
 
-static const struct {
-    const char *name;
-    uint8_t type;
-} jmsgs[] = {{"ClientHello", TD_HS_CLIENT_HELLO},
-             {"ServerHello", TD_HS_SERVER_HELLO},
-             {"CertificateRequest", TD_HS_CERTIFICATE_REQUEST},
-             {"ServerHelloDone", TD_HS_SERVER_HELLO_DONE},
-             {"client Certificate", TD_HS_CERTIFICATE},
-             {"server Certificate", TD_HS_CERTIFICATE}};
-
 /* "...|Produced ClientHello handshake message (": the message and its sender. */
 static void msg_start(struct td_log_jtrace *j, const char *s, size_t n, uint64_t line)
 {
@@ -290,15 +280,17 @@ static void msg_start(struct td_log_jtrace *j, const char *s, size_t n, uint64_t
         return;
     }
     j->block = JB_OTHER;
-    for (size_t i = 0; i < sizeof jmsgs / sizeof jmsgs[0]; i++) {
-        if (strlen(jmsgs[i].name) == end && memcmp(s + at, jmsgs[i].name, end) == 0) {
-            if (jmsgs[i].type == TD_HS_CLIENT_HELLO) {
-                j->local = produced ? TD_CLIENT : TD_SERVER;
-            }
-            int dir = produced ? j->local : 1 - j->local;
-            td_log_msg_begin(&j->msg, jmsgs[i].type, dir, line);
-            j->block = JB_MSG;
+    if (end > 7 && (memcmp(s + at, "client ", 7) == 0 || memcmp(s + at, "server ", 7) == 0)) {
+        at += 7; /* "client Certificate" */
+        end -= 7;
+    }
+    uint8_t type = td_log_msg_named(s + at, end, NULL);
+    if (type) {
+        if (type == TD_HS_CLIENT_HELLO) {
+            j->local = produced ? TD_CLIENT : TD_SERVER;
         }
+        td_log_msg_begin(&j->msg, type, produced ? j->local : 1 - j->local, line);
+        j->block = JB_MSG;
     }
 }
 

@@ -212,6 +212,24 @@ void td_log_msg_feed(struct td_log_trace *t, struct td_log_msg *m)
     m->hs_type = 0;
 }
 
+uint8_t td_log_msg_named(const char *s, size_t n, const char *after)
+{
+    static const struct td_name msgs[] = {{TD_HS_CLIENT_HELLO, "ClientHello"},
+                                          {TD_HS_SERVER_HELLO, "ServerHello"},
+                                          {TD_HS_CERTIFICATE_REQUEST, "CertificateRequest"},
+                                          {TD_HS_SERVER_HELLO_DONE, "ServerHelloDone"},
+                                          {TD_HS_CERTIFICATE, "Certificate"}};
+    size_t a = after ? strlen(after) : 0;
+    for (size_t i = 0; i < sizeof msgs / sizeof msgs[0]; i++) {
+        size_t k = strlen(msgs[i].name);
+        if (n >= k && memcmp(s, msgs[i].name, k) == 0 &&
+            (after ? n >= k + a && memcmp(s + k, after, a) == 0 : n == k)) {
+            return (uint8_t)msgs[i].value;
+        }
+    }
+    return 0;
+}
+
 bool td_log_name_value(const struct td_name *table, size_t len, const char *s, size_t n, uint32_t *out)
 {
     for (size_t i = 0; i < len; i++) {

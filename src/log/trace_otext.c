@@ -214,14 +214,6 @@ static void msg_line(struct td_log_otrace *o, const char *s, size_t n)
 /* "    ClientHello, Length=308": a message of the record. */
 static bool msg_header(struct td_log_otrace *o, struct td_log_trace *t, const char *s, size_t n, uint64_t line)
 {
-    static const struct {
-        const char *name;
-        uint8_t type;
-    } msgs[] = {{"ClientHello, Length=", TD_HS_CLIENT_HELLO},
-                {"ServerHello, Length=", TD_HS_SERVER_HELLO},
-                {"CertificateRequest, Length=", TD_HS_CERTIFICATE_REQUEST},
-                {"ServerHelloDone, Length=", TD_HS_SERVER_HELLO_DONE},
-                {"Certificate, Length=", TD_HS_CERTIFICATE}};
     size_t i = 0;
     while (i < n && s[i] == ' ') {
         i++;
@@ -230,10 +222,9 @@ static bool msg_header(struct td_log_otrace *o, struct td_log_trace *t, const ch
         return false;
     }
     msg_end(o, t);
-    for (size_t k = 0; k < sizeof msgs / sizeof msgs[0]; k++) {
-        if (starts(s + i, n - i, msgs[k].name) && o->ctype == TD_CT_HANDSHAKE) {
-            td_log_msg_begin(&o->msg, msgs[k].type, o->dir, line);
-        }
+    uint8_t type = td_log_msg_named(s + i, n - i, ", Length=");
+    if (type && o->ctype == TD_CT_HANDSHAKE) {
+        td_log_msg_begin(&o->msg, type, o->dir, line);
     }
     return true;
 }
