@@ -59,6 +59,24 @@ ossl_srv 5506 -cert "$P/other/leaf.crt" -key "$P/other/leaf.key" -cert_chain "$P
 case_run java-untrusted 5506 jv 5506 ssl:handshake "" ""
 case_run sctrace-untrusted 5506 sc 5506 -verify_return_error
 stop_pid "$SRV"
+# RSA key exchange only (an RSA certificate, AES128-GCM-SHA256), clients that offer ECDHE only
+ossl_srv 5507 -cert "$P/rsa.crt" -key "$P/rsa.key" -tls1_2 -cipher AES128-GCM-SHA256
+case_run java-rsakex 5507 jv 5507 ssl:handshake -Dtc.ciphers=TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 TLSv1.2
+case_run sctrace-rsakex 5507 sc 5507 -tls1_2 -cipher ECDHE-RSA-AES128-GCM-SHA256
+stop_pid "$SRV"
+# Java as the server (TLS 1.3 only), s_client offering TLS 1.2: the trace is the server's
+openssl pkcs12 -export -in "$P/server-chain.crt" -inkey "$P/server.key" -out "$W/server.p12" -passout pass:pw
+javac -d "$W/java" tests/lib/TlsServer.java
+java -Djavax.net.debug=ssl:handshake -cp "$W/java" TlsServer 5508 "$W/server.p12" pw TLSv1.3 >>"$L/javasrv-version.log" 2>&1 &
+SRV=$!
+td_track "$SRV"
+wait_port 5508
+sleep 1
+: >"$L/javasrv-version.log" # what wait_port's connection made it write
+cap_start lo "$L/javasrv-version.pcap" "tcp port 5508"
+timeout 5 openssl s_client -connect 127.0.0.1:5508 -servername server.test -tls1_2 </dev/null >/dev/null 2>&1
+cap_stop
+stop_pid "$SRV"
 
 same() { python3 tests/lib/log_vs_pcap.py "$@"; }
 for T in $TLSDIAGS; do
@@ -72,9 +90,9 @@ for T in $TLSDIAGS; do
     check "$T: $c, SNI refused (s_server -servername_fatal): unrecognized_name, high, as pcap says" \
       same "$T" "$L/$c-sni.log" "$L/$c-sni.pcap" unrecognized_name high
     check "$T: $c, an untrusted chain (TLS 1.2): the cause pcap gives" \
-      sh -c "python3 tests/lib/log_vs_pcap.py '$T' '$L/$c-untrusted.log' '$L/$c-untrusted.pcap' \
-        \$('$T' pcap --json '$L/$c-untrusted.pcap' | python3 -c 'import json,sys
-print([o for o in map(json.loads, sys.stdin) if o[\"outcome\"] != \"ok\"][0][\"cause\"])')"
+      same "$T" "$L/$c-untrusted.log" "$L/$c-untrusted.pcap" "pcap:unknown_ca certificate_rejected"
+    check "$T: $c, ECDHE only against RSA key exchange only: the cause pcap gives (as strong as the bytes)" \
+      same "$T" "$L/$c-rsakex.log" "$L/$c-rsakex.pcap" "pcap:rsa_kex_removed cipher_mismatch"
   done
   for c in java java-alpn12 sctrace; do
     l=$c-alpn; [ "$c" = java-alpn12 ] && l=java-alpn12
@@ -85,6 +103,10 @@ print([o for o in map(json.loads, sys.stdin) if o[\"outcome\"] != \"ok\"][0][\"c
     check "$T: $c, no client certificate (TLS 1.2, -Verify): client_cert_missing, high, as pcap says" \
       same "$T" "$L/$c-ccert.log" "$L/$c-ccert.pcap" client_cert_missing high
   done
+  check "$T: Java as the server, a TLS 1.2 client against TLS 1.3 only: protocol_mismatch, decided and sent by Java" sh -c "
+    python3 tests/lib/log_vs_pcap.py '$T' '$L/javasrv-version.log' '$L/javasrv-version.pcap' protocol_mismatch high &&
+    python3 tests/lib/assert_log.py '$T' '$L/javasrv-version.log' \"f['decided_by'] == 'server'\" \
+      \"f['alert_sent_by'] == 'server'\""
   check "$T: the trace's evidence carries log line numbers (the ClientHello's line is 'Produced ClientHello')" sh -c "
     n=\$(grep -n 'Produced ClientHello' '$L/java-sni.log' | head -1 | cut -d: -f1)
     python3 tests/lib/assert_log.py '$T' '$L/java-sni.log' \

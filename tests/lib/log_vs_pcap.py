@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
-"""log_vs_pcap.py TLSDIAG LOGFILE PCAP CAUSE [CONFIDENCES]
+"""log_vs_pcap.py TLSDIAG LOGFILE PCAP CAUSE|pcap:CAUSES [CONFIDENCES]
 
 The handshake trace in LOGFILE is judged by the pcap rules: `TLSDIAG log --json LOGFILE` names CAUSE (at one of
 CONFIDENCES, space separated, when given) with trace_judged true, and `TLSDIAG pcap --json PCAP` (a tcpdump capture
-of the same connection) names the same cause for its failed connection. Prints both when not.
+of the same connection) names the same cause for its failed connection. "pcap:A B": whatever pcap names, if it
+is one of A, B. Prints both when not.
 """
 import json
 import subprocess
@@ -23,6 +24,11 @@ def main():
     conns, pout = run([binary, "pcap", "--json", pcap])
     failed = [c for c in conns if c.get("outcome") not in ("ok", None) and c.get("cause") != "no_client_hello"]
     errs = []
+    if cause.startswith("pcap:"):
+        allowed = cause[5:].split()
+        cause = failed[0]["cause"] if failed else "?"
+        if cause not in allowed:
+            errs.append("pcap: %s, not one of %s" % (cause, allowed))
     if len(fs) != 1:
         errs.append("log: %d failures, not 1" % len(fs))
     elif fs[0]["cause"] != cause or not fs[0]["trace_judged"] or (confs and fs[0]["confidence"] not in confs):
