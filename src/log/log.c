@@ -195,6 +195,19 @@ static void judge_trace(struct td_log *lg, struct td_log_finding *f)
     free(v);
 }
 
+/* unrecognized_name from the words: the name the lines show (the SNI, else
+ * a host name connected to, which clients send as SNI) is the one refused. */
+static void name_why(struct td_log_finding *f)
+{
+    const char *n = f->name[0] ? f->name : strpbrk(f->host, "abcdefghijklmnopqrstuvwxyz") ? f->host : "";
+    if (f->cause == TD_CAUSE_UNRECOGNIZED_NAME && !f->trace_why[0] && n[0]) {
+        snprintf(f->trace_why, sizeof f->trace_why,
+                 "unrecognized_name: the server serves no such name as %s, the name the lines show the client "
+                 "asking for (SNI)",
+                 n);
+    }
+}
+
 static void settle(struct td_log *lg)
 {
     if (!lg->open) {
@@ -224,6 +237,7 @@ static void settle(struct td_log *lg)
     }
     f->decided_by = resolve(lg->role, lg->open_dec);
     f->alert_sent_by = f->alert >= 0 ? resolve(lg->role, lg->open_alert_dec) : TD_LOG_NOBODY;
+    name_why(f);
     f->rules_out = td_log_rules_out(f, lg->saw_shello);
     td_log_next_step(f, lg->role, lg->offline);
     if (lg->num_findings >= TD_LOG_FINDINGS_MAX) {

@@ -44,11 +44,14 @@ stop_pid "$SRV"
 ossl_srv 5503 $S -servername known.server.test -cert2 "$P/server.crt" -key2 "$P/server.key" -servername_fatal
 case_run java-sni 5503 jv 5503 ssl:handshake "" ""
 case_run sctrace-sni 5503 sc 5503
+case_run words-sni 5503 timeout 5 openssl s_client -connect 127.0.0.1:5503 -servername server.test
 stop_pid "$SRV"
 ossl_srv 5504 $S -alpn h2
 case_run java-alpn 5504 jv 5504 ssl:handshake -Dtc.alpn=http/1.1 ""
 case_run java-alpn12 5504 jv 5504 ssl:handshake -Dtc.alpn=http/1.1 TLSv1.2
 case_run sctrace-alpn 5504 sc 5504 -alpn http/1.1
+case_run words-alpn 5504 curl -sv --max-time 5 --cacert "$R" --http1.1 --resolve server.test:5504:127.0.0.1 \
+  https://server.test:5504/
 stop_pid "$SRV"
 ossl_srv 5505 $S -tls1_2 -Verify 1 -CAfile "$R"
 case_run java-ccert 5505 jv 5505 ssl:handshake "" ""
@@ -102,6 +105,13 @@ for T in $TLSDIAGS; do
   for c in java javaall sctrace; do
     check "$T: $c, no client certificate (TLS 1.2, -Verify): client_cert_missing, high, as pcap says" \
       same "$T" "$L/$c-ccert.log" "$L/$c-ccert.pcap" client_cert_missing high
+  done
+  for c in sni alpn; do
+    check "$T: $c refused, no trace (s_client, curl -v): the words name the cause pcap gives, at medium" sh -c "
+      cause=\$('$T' pcap --json '$L/words-$c.pcap' | python3 -c 'import json,sys
+print([o for o in map(json.loads, sys.stdin) if o[\"outcome\"] != \"ok\"][0][\"cause\"])')
+      python3 tests/lib/assert_log.py '$T' '$L/words-$c.log' \"f['cause'] == '\$cause'\" \
+        \"f['cause'] in ('unrecognized_name', 'alpn_mismatch')\" \"f['confidence'] == 'medium'\" \"not f['trace_judged']\""
   done
   check "$T: Java as the server, a TLS 1.2 client against TLS 1.3 only: protocol_mismatch, decided and sent by Java" sh -c "
     python3 tests/lib/log_vs_pcap.py '$T' '$L/javasrv-version.log' '$L/javasrv-version.pcap' protocol_mismatch high &&

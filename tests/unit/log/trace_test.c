@@ -215,6 +215,45 @@ static void test_jdk8_raw(void **state)
     cut_everywhere(jdk8_raw);
 }
 
+/* The newer alerts name the newer causes, as pcap has them, at medium from
+ * the words alone (no offer seen); the SNI the lines show is named. */
+static void test_newer_alerts(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text;
+        enum td_cause cause;
+    } words[] = {
+        {"javax.net.ssl.SSLHandshakeException: Received fatal alert: unrecognized_name\n", TD_CAUSE_UNRECOGNIZED_NAME},
+        {"ssl.SSLError: [SSL: TLSV1_UNRECOGNIZED_NAME] tlsv1 unrecognized name (_ssl.c:1006)\n",
+         TD_CAUSE_UNRECOGNIZED_NAME},
+        {"curl: (35) OpenSSL/3.0.11: error:0A000460:SSL routines::tlsv1 alert no application protocol\n",
+         TD_CAUSE_ALPN_MISMATCH},
+        {"javax.net.ssl.SSLHandshakeException: Received fatal alert: no_application_protocol\n", TD_CAUSE_ALPN_MISMATCH},
+        {"error:0A000056:SSL routines::inappropriate fallback\n", TD_CAUSE_INAPPROPRIATE_FALLBACK},
+        {"javax.net.ssl.SSLHandshakeException: Received fatal alert: inappropriate_fallback\n",
+         TD_CAUSE_INAPPROPRIATE_FALLBACK},
+        {"javax.net.ssl.SSLHandshakeException: No supported signature algorithm\n", TD_CAUSE_SIGNATURE_MISMATCH},
+        {"SSL_do_handshake() failed (SSL: error:0A000076:SSL routines::no suitable signature algorithm) (SSL: "
+         "error:0A0000D8:SSL routines::no common signature algorithms)\n",
+         TD_CAUSE_SIGNATURE_MISMATCH},
+    };
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
+        struct td_log *lg = scan(words[i].text, strlen(words[i].text), 4096);
+        assert_int_equal(td_log_num_findings(lg), 1);
+        const struct td_log_finding *f = td_log_finding_at(lg, 0);
+        if (f->cause != words[i].cause || f->confidence != TD_CONF_MEDIUM) {
+            fail_msg("%s: %d at %d", words[i].text, f->cause, f->confidence);
+        }
+        td_log_free(lg);
+    }
+    const char *named = "* Connected to old.example.com (192.0.2.7) port 443 (#0)\n"
+                        "curl: (35) error:0A000458:SSL routines::tlsv1 unrecognized name\n";
+    struct td_log *lg = scan(named, strlen(named), 4096);
+    assert_non_null(strstr(td_log_explanation(td_log_finding_at(lg, 0)), "old.example.com"));
+    td_log_free(lg);
+}
+
 static void test_dump_line(void **state)
 {
     (void)state;
@@ -261,7 +300,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_jdk8_offer), cmocka_unit_test(test_jdk8_client_cert), cmocka_unit_test(test_jdk8_raw),
-        cmocka_unit_test(test_dump_line),  cmocka_unit_test(test_hostile),
+        cmocka_unit_test(test_dump_line),  cmocka_unit_test(test_hostile),   cmocka_unit_test(test_newer_alerts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
