@@ -102,9 +102,15 @@ void td_log_msg_ext_alpn(struct td_log_msg *m, const char *names, size_t len, co
     }
 }
 
-static size_t share_len(uint16_t g)
+static size_t share_len(uint16_t g, bool server)
 {
     switch (g) {
+    case 0x11ec: /* X25519MLKEM768: ML-KEM's encapsulation key or ciphertext, then X25519's */
+        return server ? 1120 : 1216;
+    case 0x11eb: /* SecP256r1MLKEM768 */
+        return server ? 1153 : 1249;
+    case 0x11ed: /* SecP384r1MLKEM1024 */
+        return 1665; /* key and ciphertext: 97 + 1568 */
     case TD_GROUP_SECP256R1:
         return 65;
     case TD_GROUP_SECP384R1:
@@ -120,7 +126,7 @@ static size_t share_len(uint16_t g)
 
 void td_log_msg_ext_key_share(struct td_log_msg *m, const uint16_t *groups, size_t n, bool server)
 {
-    static const uint8_t zero[1024];
+    static const uint8_t zero[2048];
     struct td_buf buf = {0};
     struct td_bld b;
     td_bld_init(&b, &buf);
@@ -128,7 +134,7 @@ void td_log_msg_ext_key_share(struct td_log_msg *m, const uint16_t *groups, size
         td_bld_open(&b, 2);
     }
     for (size_t i = 0; i < n && i < 8; i++) {
-        size_t k = share_len(groups[i]);
+        size_t k = share_len(groups[i], server);
         td_bld_u16(&b, groups[i]);
         td_bld_open(&b, 2);
         td_bld_bytes(&b, zero, k < sizeof zero ? k : sizeof zero);
