@@ -160,6 +160,27 @@ static void add_evidence_text(struct td_log_finding *f, uint64_t line, const cha
     td_memcopy(e->text, text, e->text_len);
 }
 
+/* The rules name the endpoints by the placeholder addresses the trace was
+ * fed with (log/trace.c): a log does not hold them, so they are said in words. */
+static void unplace(char *s, size_t cap)
+{
+    static const struct {
+        const char *addr, *words;
+    } places[] = {{"192.0.2.2:443", "the server"}, {"192.0.2.1:40000", "the client"}};
+    for (size_t i = 0; i < sizeof places / sizeof places[0]; i++) {
+        char *p;
+        size_t a = strlen(places[i].addr), w = strlen(places[i].words);
+        while ((p = strstr(s, places[i].addr)) != NULL) {
+            size_t rest = strlen(p + a) + 1;
+            if ((size_t)(p - s) + w + rest > cap) {
+                break;
+            }
+            memmove(p + w, p + a, rest);
+            td_memcopy(p, places[i].words, w);
+        }
+    }
+}
+
 /* A handshake trace in the lines: the pcap rules' verdict on it, when it
  * says more than the words. */
 static void judge_trace(struct td_log *lg, struct td_log_finding *f)
@@ -176,6 +197,7 @@ static void judge_trace(struct td_log *lg, struct td_log_finding *f)
             f->confidence = v->confidence;
             snprintf(f->trace_why, sizeof f->trace_why, "the handshake traced, judged by the pcap rules: %s",
                      v->explanation);
+            unplace(f->trace_why, sizeof f->trace_why);
             f->num_candidates = 0;
             for (size_t i = 0; i < v->num_candidates; i++) {
                 add_candidate(f, v->candidates[i]);

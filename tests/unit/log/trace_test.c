@@ -160,6 +160,7 @@ static const struct td_log_finding *judged(struct td_log *lg, enum td_cause c, e
     assert_int_equal(f->confidence, conf);
     assert_true(hello_line == 0 || has_evidence(f, hello_line, "[trace] ClientHello"));
     assert_non_null(strstr(td_log_explanation(f), "pcap rules"));
+    assert_null(strstr(td_log_explanation(f), "192.0.2.")); /* the trace's placeholder addresses, never shown */
     return f;
 }
 
