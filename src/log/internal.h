@@ -89,8 +89,11 @@ const char *td_log_rules_out(const struct td_log_finding *f, bool saw_shello);
 struct td_log_trace;
 struct td_log_trace *td_log_trace_new(void);
 void td_log_trace_free(struct td_log_trace *t);
-/* true when the line is part of a trace (a ">>>"/"<<<" header or its hex). */
-bool td_log_trace_line(struct td_log_trace *t, const uint8_t *line, size_t len, uint64_t lineno, bool local_is_server);
+/* true when the line is part of a -msg trace (a ">>>"/"<<<" header or its
+ * hex): taken. *in_text: the line is part of a text trace (Java's, s_client
+ * -trace), read there and left to the recognisers too. */
+bool td_log_trace_line(struct td_log_trace *t, const uint8_t *line, size_t len, uint64_t lineno, bool local_is_server,
+                       bool *in_text);
 /* The pcap rules' verdict on the handshake traced so far; false when the
  * trace held no ClientHello or the rules found no fault. Resets the trace. */
 bool td_log_trace_verdict(struct td_log_trace *t, struct td_verdict *v);

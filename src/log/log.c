@@ -160,6 +160,27 @@ static void add_evidence_text(struct td_log_finding *f, uint64_t line, const cha
     td_memcopy(e->text, text, e->text_len);
 }
 
+/* The rules name the endpoints by the placeholder addresses the trace was
+ * fed with (log/trace.c): a log does not hold them, so they are said in words. */
+static void unplace(char *s, size_t cap)
+{
+    static const struct {
+        const char *addr, *words;
+    } places[] = {{"192.0.2.2:443", "the server"}, {"192.0.2.1:40000", "the client"}};
+    for (size_t i = 0; i < sizeof places / sizeof places[0]; i++) {
+        char *p;
+        size_t a = strlen(places[i].addr), w = strlen(places[i].words);
+        while ((p = strstr(s, places[i].addr)) != NULL) {
+            size_t rest = strlen(p + a) + 1;
+            if ((size_t)(p - s) + w + rest > cap) {
+                break;
+            }
+            memmove(p + w, p + a, rest);
+            td_memcopy(p, places[i].words, w);
+        }
+    }
+}
+
 /* A handshake trace in the lines: the pcap rules' verdict on it, when it
  * says more than the words. */
 static void judge_trace(struct td_log *lg, struct td_log_finding *f)
@@ -176,6 +197,7 @@ static void judge_trace(struct td_log *lg, struct td_log_finding *f)
             f->confidence = v->confidence;
             snprintf(f->trace_why, sizeof f->trace_why, "the handshake traced, judged by the pcap rules: %s",
                      v->explanation);
+            unplace(f->trace_why, sizeof f->trace_why);
             f->num_candidates = 0;
             for (size_t i = 0; i < v->num_candidates; i++) {
                 add_candidate(f, v->candidates[i]);
@@ -193,6 +215,19 @@ static void judge_trace(struct td_log *lg, struct td_log_finding *f)
         }
     }
     free(v);
+}
+
+/* unrecognized_name from the words: the name the lines show (the SNI, else
+ * a host name connected to, which clients send as SNI) is the one refused. */
+static void name_why(struct td_log_finding *f)
+{
+    const char *n = f->name[0] ? f->name : strpbrk(f->host, "abcdefghijklmnopqrstuvwxyz") ? f->host : "";
+    if (f->cause == TD_CAUSE_UNRECOGNIZED_NAME && !f->trace_why[0] && n[0]) {
+        snprintf(f->trace_why, sizeof f->trace_why,
+                 "unrecognized_name: the server serves no such name as %s, the name the lines show the client "
+                 "asking for (SNI)",
+                 n);
+    }
 }
 
 static void settle(struct td_log *lg)
@@ -224,6 +259,7 @@ static void settle(struct td_log *lg)
     }
     f->decided_by = resolve(lg->role, lg->open_dec);
     f->alert_sent_by = f->alert >= 0 ? resolve(lg->role, lg->open_alert_dec) : TD_LOG_NOBODY;
+    name_why(f);
     f->rules_out = td_log_rules_out(f, lg->saw_shello);
     td_log_next_step(f, lg->role, lg->offline);
     if (lg->num_findings >= TD_LOG_FINDINGS_MAX) {
@@ -376,9 +412,13 @@ static void on_line(struct td_log *lg, const uint8_t *line, size_t len, bool cut
 {
     uint64_t n = ++lg->stats.lines;
     lg->stats.cut_lines += cut;
-    if (td_log_trace_line(lg->trace, line, len, n, lg->role == TD_LOG_SERVER)) {
+    bool in_text;
+    if (td_log_trace_line(lg->trace, line, len, n, lg->role == TD_LOG_SERVER, &in_text)) {
         lg->last_seen = n;
         return;
+    }
+    if (in_text && lg->open && !lg->open_line_mode && n - lg->last_line <= MERGE_GAP) {
+        lg->last_line = n; /* a handshake trace between the lines of one failure */
     }
     td_log_normalize(line, len, lg->norm, sizeof lg->norm);
     struct td_log_hit h;

@@ -14,6 +14,7 @@
 
 #include "diag/diag.h"
 #include "log/internal.h"
+#include "log/trace_internal.h"
 #include "tls/tls.h"
 
 #include "base/banned.h"
@@ -27,6 +28,11 @@ struct td_log_trace {
     bool stopped;      /* an encrypted record: what follows is not what was sent */
     bool fed_hello;    /* a ClientHello was fed */
     bool server_hello; /* ... and a ServerHello */
+    bool raw;          /* raw records fed (Java's Raw write/read): rebuilt messages are not */
+    bool ccs[2];       /* a side's ChangeCipherSpec: what it sends next is encrypted */
+    bool from_server;  /* something the server sent was fed */
+    struct td_log_jtrace *java;
+    struct td_log_otrace *otrace;
     int dir;           /* the block being read: -1 none, else enum td_role */
     uint8_t type;      /* its record content type; 0: a record header */
     uint16_t version;  /* record version */
@@ -35,7 +41,14 @@ struct td_log_trace {
     uint8_t buf[TRACE_MSG_MAX];
 };
 
-struct td_log_trace *td_log_trace_new(void) { return td_calloc(1, sizeof(struct td_log_trace)); }
+struct td_log_trace *td_log_trace_new(void)
+{
+    struct td_log_trace *t = td_calloc(1, sizeof(struct td_log_trace));
+    t->dir = -1;
+    t->java = td_log_jtrace_new();
+    t->otrace = td_log_otrace_new();
+    return t;
+}
 
 /* Forgets the connection traced so far (the block being read stays). */
 static void conn_reset(struct td_log_trace *t)
@@ -43,7 +56,8 @@ static void conn_reset(struct td_log_trace *t)
     if (t->active) {
         td_tls_conn_free(&t->conn);
     }
-    t->active = t->stopped = t->fed_hello = t->server_hello = false;
+    t->active = t->stopped = t->fed_hello = t->server_hello = t->raw = t->ccs[0] = t->ccs[1] = false;
+    t->from_server = false;
 }
 
 static void trace_close(struct td_log_trace *t)
@@ -56,7 +70,20 @@ void td_log_trace_free(struct td_log_trace *t)
 {
     if (t) {
         trace_close(t);
+        td_log_jtrace_free(t->java);
+        td_log_otrace_free(t->otrace);
         free(t);
+    }
+}
+
+static void conn_start(struct td_log_trace *t)
+{
+    if (!t->active) {
+        td_limits_default(&t->lim);
+        td_tls_conn_init(&t->conn, &t->lim);
+        struct td_addr c = {.family = 4, .a = {192, 0, 2, 1}}, s = {.family = 4, .a = {192, 0, 2, 2}};
+        td_tls_set_roles(&t->conn, &c, 40000, &s, 443, true);
+        t->active = true;
     }
 }
 
@@ -65,18 +92,92 @@ static void feed(struct td_log_trace *t)
     if (t->dir != TD_CLIENT && t->dir != TD_SERVER) {
         return;
     }
-    if (!t->active) {
-        td_limits_default(&t->lim);
-        td_tls_conn_init(&t->conn, &t->lim);
-        struct td_addr c = {.family = 4, .a = {192, 0, 2, 1}}, s = {.family = 4, .a = {192, 0, 2, 2}};
-        td_tls_set_roles(&t->conn, &c, 40000, &s, 443, true);
-        t->active = true;
-    }
+    conn_start(t);
+    t->from_server |= t->dir == TD_SERVER;
     uint8_t hdr[5] = {t->type, (uint8_t)(t->version >> 8), (uint8_t)t->version, (uint8_t)(t->len >> 8),
                       (uint8_t)t->len};
     struct td_at at = {.frame = t->line};
     td_tls_feed(&t->conn, (enum td_role)t->dir, hdr, sizeof hdr, &at);
     td_tls_feed(&t->conn, (enum td_role)t->dir, t->buf, t->len, &at);
+}
+
+static void block_end(struct td_log_trace *t);
+
+/* The message in buf: a ClientHello starts a connection (a second one
+ * forgets the first: the trace is of the last). */
+static void put_message(struct td_log_trace *t)
+{
+    if (t->type == 22 && t->buf[0] == 1 && t->dir == TD_CLIENT) {
+        if (t->fed_hello) {
+            conn_reset(t);
+        }
+        t->fed_hello = true;
+    }
+    t->server_hello |= t->type == 22 && t->buf[0] == 2;
+    if (t->fed_hello) {
+        feed(t);
+    }
+}
+
+void td_log_trace_message(struct td_log_trace *t, int dir, uint8_t type, const uint8_t *body, size_t len,
+                          uint64_t line, bool then_encrypted)
+{
+    block_end(t);
+    if ((dir != TD_CLIENT && dir != TD_SERVER) || len == 0 || len > 0xffff || t->raw) {
+        return;
+    }
+    if (type == 22 && body[0] == 1 && dir == TD_CLIENT) {
+        t->stopped = t->ccs[0] = t->ccs[1] = false; /* a new connection */
+    }
+    if (t->stopped || t->ccs[dir]) {
+        return; /* a capture would hold encrypted records here */
+    }
+    t->dir = dir;
+    t->type = type;
+    t->version = 0x0303;
+    t->line = line;
+    td_memcopy(t->buf, body, len);
+    t->len = t->want = len;
+    put_message(t);
+    t->dir = -1;
+    t->stopped |= then_encrypted;
+    if (type == 20) {
+        t->ccs[dir] = true;
+    }
+}
+
+void td_log_trace_alert(struct td_log_trace *t, int dir, uint8_t level, uint8_t desc, uint64_t line)
+{
+    uint8_t a[2] = {level, desc};
+    td_log_trace_message(t, dir, 21, a, 2, line, false);
+}
+
+void td_log_trace_ccs(struct td_log_trace *t, int dir, uint64_t line)
+{
+    uint8_t c = 1;
+    td_log_trace_message(t, dir, 20, &c, 1, line, false);
+}
+
+void td_log_trace_raw(struct td_log_trace *t, int dir, const uint8_t *p, size_t n, uint64_t line)
+{
+    block_end(t);
+    if ((dir != TD_CLIENT && dir != TD_SERVER) || n == 0) {
+        return;
+    }
+    /* a ClientHello record: a new connection (the rebuilt one forgotten) */
+    bool hello = dir == TD_CLIENT && n >= 6 && p[0] == 22 && p[5] == 1;
+    if (!t->raw || (hello && t->fed_hello)) {
+        conn_reset(t);
+        t->raw = true;
+    }
+    t->fed_hello |= hello;
+    if (!t->fed_hello) {
+        return;
+    }
+    conn_start(t);
+    t->from_server |= dir == TD_SERVER;
+    struct td_at at = {.frame = line};
+    td_tls_feed(&t->conn, (enum td_role)dir, p, n, &at);
 }
 
 /* The block just read is complete: a record header (tells whether records
@@ -89,16 +190,7 @@ static void block_end(struct td_log_trace *t)
     if (t->type == 0) {
         t->stopped |= t->len >= 1 && t->buf[0] == 23 && t->server_hello;
     } else if (!t->stopped && t->len == t->want && t->len > 0 && t->len <= 0xffff) {
-        if (t->type == 22 && t->buf[0] == 1 && t->dir == TD_CLIENT) {
-            if (t->fed_hello) {
-                conn_reset(t); /* a new connection: the trace is of the last one */
-            }
-            t->fed_hello = true;
-        }
-        t->server_hello |= t->type == 22 && t->buf[0] == 2;
-        if (t->fed_hello) {
-            feed(t);
-        }
+        put_message(t);
     }
     t->dir = -1;
 }
@@ -172,8 +264,11 @@ static bool hex_line(struct td_log_trace *t, const uint8_t *p, size_t n)
     return got > 0;
 }
 
-bool td_log_trace_line(struct td_log_trace *t, const uint8_t *line, size_t len, uint64_t lineno, bool local_is_server)
+bool td_log_trace_line(struct td_log_trace *t, const uint8_t *line, size_t len, uint64_t lineno, bool local_is_server,
+                       bool *in_text)
 {
+    bool java = td_log_jtrace_line(t->java, t, (const char *)line, len, lineno);
+    *in_text = td_log_otrace_line(t->otrace, t, (const char *)line, len, lineno) || java;
     if (len >= 4 && (line[0] == '>' || line[0] == '<')) {
         char s[160];
         size_t n = len < sizeof s - 1 ? len : sizeof s - 1;
@@ -203,7 +298,10 @@ bool td_log_trace_verdict(struct td_log_trace *t, struct td_verdict *v)
         td_facts_from_conn(f, &t->conn, &o, true);
         td_facts_settle(f);
         td_diagnose(f, NULL, v);
-        judged = v->cause != TD_CAUSE_NONE;
+        /* a trace prints the messages a program read, not every byte it got
+         * (an HTTP answer, a reset): what the server did not send is no proof */
+        judged = v->cause != TD_CAUSE_NONE && t->from_server && v->cause != TD_CAUSE_NO_RESPONSE &&
+                 v->cause != TD_CAUSE_TCP_RESET;
         td_facts_free(f);
         free(f);
     }

@@ -29,6 +29,9 @@ size_t td_log_default_candidates(enum td_cause c, enum td_cause *out, size_t max
         {TD_CAUSE_CLIENT_CERT_MISSING, {TD_CAUSE_CIPHER_MISMATCH}},
         {TD_CAUSE_CLIENT_CERT_REJECTED, {TD_CAUSE_CLIENT_CERT_UNTRUSTED, TD_CAUSE_CLIENT_CERT_EXPIRED}},
         {TD_CAUSE_SNI_REQUIRED, {TD_CAUSE_HOSTNAME_MISMATCH}},
+        {TD_CAUSE_UNRECOGNIZED_NAME, {TD_CAUSE_SNI_REQUIRED, TD_CAUSE_HOSTNAME_MISMATCH}},
+        {TD_CAUSE_INAPPROPRIATE_FALLBACK, {TD_CAUSE_PROTOCOL_MISMATCH}},
+        {TD_CAUSE_SIGNATURE_MISMATCH, {TD_CAUSE_CIPHER_MISMATCH}},
         {TD_CAUSE_UNKNOWN,
          {TD_CAUSE_PROTOCOL_MISMATCH, TD_CAUSE_CIPHER_MISMATCH, TD_CAUSE_SNI_REQUIRED, TD_CAUSE_CERTIFICATE_REJECTED}},
         {TD_CAUSE_TCP_RESET, {TD_CAUSE_NOT_TLS, TD_CAUSE_PROTOCOL_MISMATCH}},
@@ -130,10 +133,14 @@ void td_log_alert_cause(int desc, bool received, enum td_log_party role, bool sa
         set(h, TD_CAUSE_CIPHER_MISMATCH, TD_CONF_MEDIUM, "insufficient_security: the suites offered are too weak");
         break;
     case TD_ALERT_INAPPROPRIATE_FALLBACK:
-        set(h, TD_CAUSE_PROTOCOL_MISMATCH, TD_CONF_LOW, "inappropriate_fallback: a retry at a lower version");
+        set(h, TD_CAUSE_INAPPROPRIATE_FALLBACK, TD_CONF_MEDIUM,
+            "inappropriate_fallback: the client retried at a lower version (TLS_FALLBACK_SCSV) and the server, which "
+            "has a higher one, refused the downgrade: the first attempt's failure is the one to fix");
         break;
     case TD_ALERT_UNRECOGNIZED_NAME:
-        set(h, TD_CAUSE_SNI_REQUIRED, TD_CONF_MEDIUM, "unrecognized_name: the server knows no such name (or none)");
+        set(h, TD_CAUSE_UNRECOGNIZED_NAME, TD_CONF_MEDIUM,
+            "unrecognized_name: the server serves no such name as the client asked for (SNI); the words do not show "
+            "whether a name was sent (none sent: sni_required)");
         break;
     case TD_ALERT_CERTIFICATE_REQUIRED:
         set(h, TD_CAUSE_CLIENT_CERT_MISSING, TD_CONF_HIGH, "certificate_required: the server says so");
@@ -146,7 +153,8 @@ void td_log_alert_cause(int desc, bool received, enum td_log_party role, bool sa
         set(h, TD_CAUSE_MALFORMED_MESSAGE, TD_CONF_LOW, "the alert says a message could not be read");
         break;
     case TD_ALERT_NO_APPLICATION_PROTOCOL:
-        set(h, TD_CAUSE_UNKNOWN, TD_CONF_MEDIUM, "no_application_protocol: no ALPN protocol in common");
+        set(h, TD_CAUSE_ALPN_MISMATCH, TD_CONF_MEDIUM,
+            "no_application_protocol: the server serves none of the application protocols (ALPN) the client offers");
         break;
     default:
         set(h, TD_CAUSE_UNKNOWN, TD_CONF_LOW, NULL);

@@ -1,4 +1,5 @@
 // A Java (JSSE) TLS client for the tests: java tests/lib/TlsClient.java HOST PORT NAME|- CAFILE [PROTOCOLS]
+// (-Dtc.ciphers=..., -Dtc.alpn=... set the suites and ALPN protocols offered)
 // NAME is sent as SNI and checked against the certificate (HTTPS endpoint identification); "-" sends no
 // SNI (as jsse.enableSNIExtension=false would) and checks no name. CAFILE is a PEM bundle of trusted roots.
 // KEYSTORE (a PKCS#12 file, password "changeit") holds a client certificate and key: JSSE's key manager offers
@@ -52,6 +53,12 @@ public class TlsClient {
             p.setEndpointIdentificationAlgorithm(noName ? null : "HTTPS");
             if (a.length > 4 && !a[4].equals("-")) {
                 p.setProtocols(a[4].split(","));
+            }
+            if (System.getProperty("tc.ciphers") != null) { // -Dtc.ciphers=TLS_A,TLS_B: the suites offered
+                p.setCipherSuites(System.getProperty("tc.ciphers").split(","));
+            }
+            if (System.getProperty("tc.alpn") != null) { // -Dtc.alpn=http/1.1,h2: the ALPN protocols offered
+                p.setApplicationProtocols(System.getProperty("tc.alpn").split(","));
             }
             s.setSSLParameters(p);
             s.startHandshake();

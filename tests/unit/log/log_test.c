@@ -311,7 +311,7 @@ static const struct sample samples[] = {
      "enabled or not supported by the client.\n",
      TD_CAUSE_PROTOCOL_MISMATCH, HI, CL, NB},
     {"jdk7-unrecognized", "javax.net.ssl.SSLProtocolException: handshake alert:  unrecognized_name\n",
-     TD_CAUSE_SNI_REQUIRED, ME, PE, PE},
+     TD_CAUSE_UNRECOGNIZED_NAME, ME, PE, PE},
     {"okhttp-name", "javax.net.ssl.SSLPeerUnverifiedException: Hostname api.test not verified:\n",
      TD_CAUSE_HOSTNAME_MISMATCH, HI, CL, NB},
     {"android-anchor",
@@ -326,7 +326,7 @@ static const struct sample samples[] = {
      "enough).\n",
      TD_CAUSE_GROUP_MISMATCH, HI, CL, NB},
     {"python-unrecognized", "ssl.SSLError: [SSL: TLSV1_UNRECOGNIZED_NAME] tlsv1 unrecognized name (_ssl.c:852)\n",
-     TD_CAUSE_SNI_REQUIRED, ME, PE, NB},
+     TD_CAUSE_UNRECOGNIZED_NAME, ME, PE, NB},
     {"ruby-name", "OpenSSL::SSL::SSLError: hostname \"api.test\" does not match the server certificate\n",
      TD_CAUSE_HOSTNAME_MISMATCH, HI, CL, NB},
     {"mbedtls-alert",
@@ -346,7 +346,7 @@ static const struct sample samples[] = {
     {"nginx-sigalg",
      "[crit] 24#24: *110 SSL_do_handshake() failed (SSL: error:14201044:SSL "
      "routines:tls_choose_sigalg:internal error) while SSL handshaking, client: 192.0.2.9, server: 0.0.0.0:443\n",
-     TD_CAUSE_CIPHER_MISMATCH, ME, SV, NB},
+     TD_CAUSE_SIGNATURE_MISMATCH, ME, SV, NB},
     {"envoy-revoked",
      "upstream connect error or disconnect/reset before headers. reset reason: remote connection "
      "failure, transport failure reason: TLS error: 268436500:SSL "
