@@ -159,10 +159,10 @@ struct td_facts {
     uint32_t appdata_before_alert[2];
     bool ch_psk;  /* the ClientHello offers pre_shared_key (RFC 8446 4.2.11) */
     bool resumed; /* TLS 1.2 abbreviated handshake: the server's ChangeCipherSpec before the client's second flight */
-    char last_msg[2][32];         /* walk scratch: each side's last message so far */
+    char last_msg[2][32]; /* walk scratch: each side's last message so far */
     uint64_t last_msg_frame[2];
-    char cr_ca_list[320];           /* the CertificateRequest's CA names (DNs), "; "-joined, cut to fit */
-    uint16_t cr_sigalgs[24];        /* its signature_algorithms (the first 24) */
+    char cr_ca_list[320];    /* the CertificateRequest's CA names (DNs), "; "-joined, cut to fit */
+    uint16_t cr_sigalgs[24]; /* its signature_algorithms (the first 24) */
     size_t cr_num_sigalgs;
     /* alerts: the first fatal (or first) alert of each side; [2] arrays are indexed by enum td_role */
     bool alert[2];

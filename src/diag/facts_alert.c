@@ -24,7 +24,8 @@ void td_facts_alert_context(struct td_facts *f, const struct td_msg *m, enum td_
     }
     if (m->kind == TD_M_ALERT && f->alert[side] && f->alert_frame[side] == m->frame &&
         f->alert_desc[side] == m->alert_desc && !f->before_alert_frame[side]) {
-        td_memcopy(f->before_alert[side], f->last_msg[peer], sizeof f->before_alert[side]); /* both NUL-terminated, same size */
+        td_memcopy(f->before_alert[side], f->last_msg[peer],
+                   sizeof f->before_alert[side]); /* both NUL-terminated, same size */
         f->before_alert_frame[side] = f->last_msg_frame[peer];
         f->appdata_before_alert[side] = f->appdata[peer];
     }

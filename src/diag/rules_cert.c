@@ -47,7 +47,8 @@ static void empty_client_cert(const struct td_facts *f, struct td_verdict *v)
     }
     td_verdict_evidence(v, f->client_cert_frame, "client Certificate is empty");
     SAY(v,
-        "%s requires a client certificate and the client sent an empty Certificate: it has none, or none %s%.200s%s%s%s "
+        "%s requires a client certificate and the client sent an empty Certificate: it has none, or none "
+        "%s%.200s%s%s%s "
         "(Java and Go clients then send none; OpenSSL and GnuTLS clients send theirs anyway)",
         f->server, f->cr_num_ca_names ? "issued by the CAs the server lists (" : "",
         f->cr_num_ca_names ? f->cr_ca_list : "", f->cr_num_ca_names ? ")" : "",
@@ -57,8 +58,7 @@ static void empty_client_cert(const struct td_facts *f, struct td_verdict *v)
         "client: configure a certificate and key issued by %.160s%s (a Java keystore entry whose chain reaches "
         "that CA); or server: add the client certificate's CA to the list it sends (OpenSSL -CAfile, nginx "
         "ssl_client_certificate).",
-        f->cr_num_ca_names ? f->cr_ca_list : "a CA the server trusts",
-        f->cr_num_ca_names > 1 ? " (one of them)" : "");
+        f->cr_num_ca_names ? f->cr_ca_list : "a CA the server trusts", f->cr_num_ca_names > 1 ? " (one of them)" : "");
 }
 
 /* TLS 1.3 client authentication, seen without keys: the client's encrypted

@@ -88,11 +88,10 @@ bool td_rule_ems(const struct td_facts *f, const struct td_server_view *sv, stru
         "the client offers no extended_master_secret (RFC 7627) and %s refused it; the same server completed every "
         "TLS 1.2 handshake that had it%s: it requires the extension, as FIPS-mode peers do",
         f->server, same ? ", including one offering exactly what this client offers" : "");
-    FIX(v,
-        "client: offer extended_master_secret (GnuTLS: drop %%NO_SESSION_HASH; OpenSSL: remove Options = "
-        "-ExtendedMasterSecret / SSL_OP_NO_EXTENDED_MASTER_SECRET; Java: jdk.tls.useExtendedMasterSecret=true), "
-        "or offer TLS 1.3; server, until then: allow legacy master secrets (Java "
-        "jdk.tls.allowLegacyMasterSecret=true; RHEL: update-crypto-policies --set FIPS:NO-ENFORCE-EMS).");
+    FIX(v, "client: offer extended_master_secret (GnuTLS: drop %%NO_SESSION_HASH; OpenSSL: remove Options = "
+           "-ExtendedMasterSecret / SSL_OP_NO_EXTENDED_MASTER_SECRET; Java: jdk.tls.useExtendedMasterSecret=true), "
+           "or offer TLS 1.3; server, until then: allow legacy master secrets (Java "
+           "jdk.tls.allowLegacyMasterSecret=true; RHEL: update-crypto-policies --set FIPS:NO-ENFORCE-EMS).");
     if (!same) {
         td_verdict_candidate(v, TD_CAUSE_CIPHER_MISMATCH);
     }

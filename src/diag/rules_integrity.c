@@ -118,8 +118,8 @@ static bool bad_signature(const struct td_facts *f, struct td_verdict *v)
 static bool first_protected(const struct td_facts *f, struct td_verdict *v)
 {
     enum td_role s = fatal(f, TD_SERVER, TD_ALERT_BAD_RECORD_MAC, TD_ALERT_DECRYPT_ERROR) ? TD_SERVER : TD_CLIENT;
-    if (f->outcome == TD_OUTCOME_OK || !f->have_sh ||
-        !fatal(f, s, TD_ALERT_BAD_RECORD_MAC, TD_ALERT_DECRYPT_ERROR) || strcmp(f->before_alert[s], "Finished") != 0) {
+    if (f->outcome == TD_OUTCOME_OK || !f->have_sh || !fatal(f, s, TD_ALERT_BAD_RECORD_MAC, TD_ALERT_DECRYPT_ERROR) ||
+        strcmp(f->before_alert[s], "Finished") != 0) {
         return false;
     }
     const char *suite = td_suite_name(f->suite);
@@ -132,9 +132,10 @@ static bool first_protected(const struct td_facts *f, struct td_verdict *v)
     SAY(v,
         "the %s could not verify the %s's Finished, the first record protected with the keys just negotiated "
         "(%s): the two sides hold different keys (proven). %s",
-        s == TD_SERVER ? "server" : "client", s == TD_SERVER ? "client" : "server", td_suite_str(f->suite, sb, sizeof sb),
-        psk       ? "The suite takes its keys from the pre-shared key: the PSKs (or the identity they are looked up by) "
-                    "differ"
+        s == TD_SERVER ? "server" : "client", s == TD_SERVER ? "client" : "server",
+        td_suite_str(f->suite, sb, sizeof sb),
+        psk ? "The suite takes its keys from the pre-shared key: the PSKs (or the identity they are looked up by) "
+              "differ"
         : f->resumed ? "The session was resumed (no Certificate): the resumed session's secret differs, a session "
                        "cache or ticket key shared wrongly between servers (suspected)"
                      : "Suspected: a middlebox that rewrote the handshake, or stacks that disagree on "
@@ -158,9 +159,8 @@ static bool first_protected(const struct td_facts *f, struct td_verdict *v)
 static bool corrupted(const struct td_facts *f, struct td_verdict *v)
 {
     enum td_role s = fatal(f, TD_SERVER, TD_ALERT_BAD_RECORD_MAC, TD_ALERT_BAD_RECORD_MAC) ? TD_SERVER : TD_CLIENT;
-    bool after = f->outcome == TD_OUTCOME_OK ||
-                 (strcmp(f->before_alert[s], "ApplicationData") == 0 && f->appdata_before_alert[s] &&
-                  (!f->tls13 || f->client_finished));
+    bool after = f->outcome == TD_OUTCOME_OK || (strcmp(f->before_alert[s], "ApplicationData") == 0 &&
+                                                 f->appdata_before_alert[s] && (!f->tls13 || f->client_finished));
     if (!after || !fatal(f, s, TD_ALERT_BAD_RECORD_MAC, TD_ALERT_BAD_RECORD_MAC)) {
         return false;
     }
@@ -168,7 +168,8 @@ static bool corrupted(const struct td_facts *f, struct td_verdict *v)
     verdict(v, TD_CAUSE_RECORD_CORRUPTED, TD_CONF_MEDIUM, TD_SIDE_NETWORK);
     td_verdict_evidence(v, f->sh_frame, "the handshake completed: both Finished verified, so the keys matched");
     if (f->before_alert_frame[s]) {
-        td_verdict_evidence(v, f->before_alert_frame[s], "%s's %s, the record before the alert (application "
+        td_verdict_evidence(v, f->before_alert_frame[s],
+                            "%s's %s, the record before the alert (application "
                             "data record %u from it)",
                             peer, f->before_alert[s], (unsigned)f->appdata_before_alert[s]);
     }

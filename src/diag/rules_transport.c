@@ -194,10 +194,14 @@ bool td_rule_silence(const struct td_facts *f, const struct td_server_view *sv, 
         if (td_verdict_rst_origin(v, f) == TD_RST_OTHER_HOP) {
             /* the reset is proven; who sent it is read from a TTL: medium */
             verdict(v, TD_CAUSE_TCP_RESET, TD_CONF_MEDIUM, TD_SIDE_NETWORK);
-            SAY(v, "the connection to %s was reset after the ClientHello, by a device between (its TTL is not the "
-                   "server's): a firewall, IPS or load balancer refusing the hello", f->server);
-            FIX(v, "network: find the device at that hop (traceroute -T -p %u) and why it refuses the ClientHello "
-                   "(SNI filtering, TLS inspection, a hello it cannot parse).", f->server_port);
+            SAY(v,
+                "the connection to %s was reset after the ClientHello, by a device between (its TTL is not the "
+                "server's): a firewall, IPS or load balancer refusing the hello",
+                f->server);
+            FIX(v,
+                "network: find the device at that hop (traceroute -T -p %u) and why it refuses the ClientHello "
+                "(SNI filtering, TLS inspection, a hello it cannot parse).",
+                f->server_port);
             td_verdict_candidate(v, TD_CAUSE_HELLO_INTOLERANCE);
             v->aborted_by = TD_SIDE_NETWORK;
             return true;

@@ -247,9 +247,10 @@ enum td_rst_origin td_verdict_rst_origin(struct td_verdict *v, const struct td_f
         snprintf(ids, sizeof ids, ", IP ID %u against the SYN-ACK's %u", rst->id, syn->id);
     }
     if (rst->ttl == syn->ttl) {
-        td_verdict_evidence(v, f->rst_frame[TD_SERVER], "the RST has the SYN-ACK's TTL (%u)%s: sent from the server's "
-                            "hop, %u hop%s from the capture point", rst->ttl, ids, hops(rst->ttl),
-                            hops(rst->ttl) == 1 ? "" : "s");
+        td_verdict_evidence(v, f->rst_frame[TD_SERVER],
+                            "the RST has the SYN-ACK's TTL (%u)%s: sent from the server's "
+                            "hop, %u hop%s from the capture point",
+                            rst->ttl, ids, hops(rst->ttl), hops(rst->ttl) == 1 ? "" : "s");
         return TD_RST_SERVER_HOP;
     }
     td_verdict_evidence(v, f->rst_frame[TD_SERVER],

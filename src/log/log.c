@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/mem.h"
 #include "log/internal.h"
 
 #include "base/banned.h"
@@ -175,7 +176,7 @@ static void unplace(char *s, size_t cap)
             if ((size_t)(p - s) + w + rest > cap) {
                 break;
             }
-            memmove(p + w, p + a, rest);
+            td_memmove(p + w, p + a, rest);
             td_memcopy(p, places[i].words, w);
         }
     }

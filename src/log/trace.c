@@ -33,11 +33,11 @@ struct td_log_trace {
     bool from_server;  /* something the server sent was fed */
     struct td_log_jtrace *java;
     struct td_log_otrace *otrace;
-    int dir;           /* the block being read: -1 none, else enum td_role */
-    uint8_t type;      /* its record content type; 0: a record header */
-    uint16_t version;  /* record version */
-    size_t want, len;  /* bytes announced, read */
-    uint64_t line;     /* the block's first line */
+    int dir;          /* the block being read: -1 none, else enum td_role */
+    uint8_t type;     /* its record content type; 0: a record header */
+    uint16_t version; /* record version */
+    size_t want, len; /* bytes announced, read */
+    uint64_t line;    /* the block's first line */
     uint8_t buf[TRACE_MSG_MAX];
 };
 
@@ -119,8 +119,8 @@ static void put_message(struct td_log_trace *t)
     }
 }
 
-void td_log_trace_message(struct td_log_trace *t, int dir, uint8_t type, const uint8_t *body, size_t len,
-                          uint64_t line, bool then_encrypted)
+void td_log_trace_message(struct td_log_trace *t, int dir, uint8_t type, const uint8_t *body, size_t len, uint64_t line,
+                          bool then_encrypted)
 {
     block_end(t);
     if ((dir != TD_CLIENT && dir != TD_SERVER) || len == 0 || len > 0xffff || t->raw) {

@@ -33,8 +33,8 @@ struct td_log_msg {
     size_t ext_len;
     uint16_t sigalgs[TD_LOG_MSG_LIST]; /* CertificateRequest's */
     size_t num_sigalgs;
-    bool tls13;   /* a ServerHello that selects TLS 1.3 */
-    bool bad;     /* something did not fit: not fed */
+    bool tls13; /* a ServerHello that selects TLS 1.3 */
+    bool bad;   /* something did not fit: not fed */
 };
 
 void td_log_msg_begin(struct td_log_msg *m, uint8_t hs_type, int dir, uint64_t line);
@@ -42,8 +42,7 @@ void td_log_msg_ext(struct td_log_msg *m, uint16_t type, const uint8_t *body, si
 /* An extension holding a list of 1- or 2-byte values (width) under a
  * prefix_bytes length (0: the bare values, as a ServerHello's
  * supported_versions). */
-void td_log_msg_ext_list(struct td_log_msg *m, uint16_t type, int prefix_bytes, int width, const uint16_t *v,
-                         size_t n);
+void td_log_msg_ext_list(struct td_log_msg *m, uint16_t type, int prefix_bytes, int width, const uint16_t *v, size_t n);
 void td_log_msg_ext_sni(struct td_log_msg *m, const char *name, size_t len);
 /* ALPN from names separated by any of seps. */
 void td_log_msg_ext_alpn(struct td_log_msg *m, const char *names, size_t len, const char *seps);
@@ -55,8 +54,8 @@ void td_log_msg_feed(struct td_log_trace *t, struct td_log_msg *m);
 /* A whole message of content type `type` from dir (a record of its own);
  * then_encrypted: what follows it is encrypted on the wire (a TLS 1.3
  * ServerHello), so it is not fed, as a capture without keys would not show it. */
-void td_log_trace_message(struct td_log_trace *t, int dir, uint8_t type, const uint8_t *body, size_t len,
-                          uint64_t line, bool then_encrypted);
+void td_log_trace_message(struct td_log_trace *t, int dir, uint8_t type, const uint8_t *body, size_t len, uint64_t line,
+                          bool then_encrypted);
 /* An alert, a ChangeCipherSpec. */
 void td_log_trace_alert(struct td_log_trace *t, int dir, uint8_t level, uint8_t desc, uint64_t line);
 void td_log_trace_ccs(struct td_log_trace *t, int dir, uint64_t line);

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/mem.h"
 #include "log/internal.h"
 #include "log/trace_internal.h"
 #include "log/trace_java.h"
@@ -32,7 +33,7 @@ bool td_log_jfind(const char *s, size_t n, const char *word, size_t *at)
 {
     size_t w = strlen(word);
     for (size_t i = 0; i + w <= n; i++) {
-        if (memcmp(s + i, word, w) == 0) {
+        if (td_mem_eq(s + i, word, w)) {
             if (at) {
                 *at = i;
             }
@@ -228,7 +229,8 @@ static void msg_line(struct td_log_jtrace *j, const char *s, size_t n)
         } else {
             td_log_jtext(j, s, n);
         }
-    } else if (td_log_jvalue(s, n, "\"client version\"", &v, &vn) || td_log_jvalue(s, n, "\"server version\"", &v, &vn)) {
+    } else if (td_log_jvalue(s, n, "\"client version\"", &v, &vn) ||
+               td_log_jvalue(s, n, "\"server version\"", &v, &vn)) {
         uint16_t ver = td_log_version_value(v, vn);
         m->version = ver ? ver : m->version;
     } else if (td_log_jfind(s, n, "\"cipher suite", NULL)) {
@@ -280,7 +282,7 @@ static void msg_start(struct td_log_jtrace *j, const char *s, size_t n, uint64_t
         return;
     }
     j->block = JB_OTHER;
-    if (end > 7 && (memcmp(s + at, "client ", 7) == 0 || memcmp(s + at, "server ", 7) == 0)) {
+    if (end > 7 && (td_mem_eq(s + at, "client ", 7) || td_mem_eq(s + at, "server ", 7))) {
         at += 7; /* "client Certificate" */
         end -= 7;
     }
@@ -351,7 +353,7 @@ bool td_log_jtrace_line(struct td_log_jtrace *j, struct td_log_trace *t, const c
     if (td_log_jdk8_line(j, t, s, n, line)) {
         return true;
     }
-    if (n >= 14 && memcmp(s, "javax.net.ssl|", 14) == 0) {
+    if (n >= 14 && td_mem_eq(s, "javax.net.ssl|", 14)) {
         block_end(j, t);
         header_line(j, t, s, n, line);
         return true;

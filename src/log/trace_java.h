@@ -13,13 +13,13 @@ struct td_log_jtrace {
     int dir;                  /* the sender of the block's message or records */
     uint64_t line;            /* the block's first line */
     struct td_log_msg msg;
-    bool in_ext;         /* JDK 11+: inside an extension's body */
+    bool in_ext; /* JDK 11+: inside an extension's body */
     uint16_t ext_type;
-    char text[4096];     /* the extension's lines */
+    char text[4096]; /* the extension's lines */
     size_t text_len;
-    bool empty_cert;     /* "Certificates": <empty list> */
+    bool empty_cert; /* "Certificates": <empty list> */
     int alert_level, alert_desc;
-    bool shd;            /* JDK 8: ServerHelloDone seen (a certificate chain next is the client's) */
+    bool shd; /* JDK 8: ServerHelloDone seen (a certificate chain next is the client's) */
 };
 
 bool td_log_jfind(const char *s, size_t n, const char *word, size_t *at);

@@ -14,6 +14,7 @@
  * not say which side it is: the client is assumed (the usual paste). */
 #include <string.h>
 
+#include "base/mem.h"
 #include "log/internal.h"
 #include "log/trace_java.h"
 
@@ -21,10 +22,10 @@
 
 /* JDK 8's names of the signature algorithms (TLS 1.2 hash/signature pairs). */
 static const struct td_name jdk8_sigalgs[] = {
-    {0x0603, "SHA512withECDSA"}, {0x0601, "SHA512withRSA"}, {0x0602, "SHA512withDSA"}, {0x0503, "SHA384withECDSA"},
-    {0x0501, "SHA384withRSA"},   {0x0502, "SHA384withDSA"}, {0x0403, "SHA256withECDSA"}, {0x0401, "SHA256withRSA"},
-    {0x0402, "SHA256withDSA"},   {0x0303, "SHA224withECDSA"}, {0x0301, "SHA224withRSA"}, {0x0302, "SHA224withDSA"},
-    {0x0203, "SHA1withECDSA"},   {0x0201, "SHA1withRSA"},   {0x0202, "SHA1withDSA"},    {0x0101, "MD5withRSA"},
+    {0x0603, "SHA512withECDSA"}, {0x0601, "SHA512withRSA"},   {0x0602, "SHA512withDSA"},   {0x0503, "SHA384withECDSA"},
+    {0x0501, "SHA384withRSA"},   {0x0502, "SHA384withDSA"},   {0x0403, "SHA256withECDSA"}, {0x0401, "SHA256withRSA"},
+    {0x0402, "SHA256withDSA"},   {0x0303, "SHA224withECDSA"}, {0x0301, "SHA224withRSA"},   {0x0302, "SHA224withDSA"},
+    {0x0203, "SHA1withECDSA"},   {0x0201, "SHA1withRSA"},     {0x0202, "SHA1withDSA"},     {0x0101, "MD5withRSA"},
 };
 
 /* Suite names; JDK 8 spells some old ones SSL_ (SSL_RSA_WITH_3DES_EDE_CBC_SHA). */
@@ -45,8 +46,8 @@ static void suites(struct td_log_msg *m, const char *s, size_t n)
             continue;
         }
         td_memcopy(name, s + st, k);
-        if (memcmp(name, "SSL_", 4) == 0) {
-            memcpy(name, "TLS_", 4);
+        if (td_mem_eq(name, "SSL_", 4)) {
+            td_memcopy(name, "TLS_", 4);
         }
         uint32_t v;
         if (td_log_name_value(td_suite_names, td_suite_names_len, name, k, &v)) {
@@ -93,12 +94,12 @@ static void msg_line(struct td_log_jtrace *j, const char *s, size_t n)
     size_t at;
     if (td_log_jfind(s, n, "Cipher Suite", &at) && at == 0) {
         suites(m, s + 12, n - 12);
-    } else if (n > 10 && memcmp(s, "Extension ", 10) == 0) {
+    } else if (n > 10 && td_mem_eq(s, "Extension ", 10)) {
         extension(m, s, n);
     } else if (td_log_jfind(s, n, "Supported Signature Algorithms:", &at)) {
         m->num_sigalgs = td_log_names_in(s + at, n - at, jdk8_sigalgs, sizeof jdk8_sigalgs / sizeof jdk8_sigalgs[0],
                                          m->sigalgs, 0, TD_LOG_MSG_LIST);
-    } else if (n == 7 && memcmp(s, "<Empty>", 7) == 0) {
+    } else if (n == 7 && td_mem_eq(s, "<Empty>", 7)) {
         j->empty_cert = true;
     }
 }
@@ -129,7 +130,7 @@ static void star_line(struct td_log_jtrace *j, struct td_log_trace *t, const cha
     td_log_jdk8_end(j, t);
     for (size_t i = 0; i < sizeof msgs / sizeof msgs[0]; i++) {
         size_t k = strlen(msgs[i].name);
-        if (n < k || memcmp(s, msgs[i].name, k) != 0) {
+        if (n < k || !td_mem_eq(s, msgs[i].name, k)) {
             continue;
         }
         int dir = msgs[i].type == TD_HS_CERTIFICATE && j->shd ? TD_CLIENT : msgs[i].dir;
@@ -157,13 +158,13 @@ static bool record_line(struct td_log_jtrace *j, struct td_log_trace *t, const c
         bool sent = td_log_jfind(s, n, ", SEND ", NULL);
         const char *r = s + at + 9;
         size_t rn = n - at - 9, c;
-        uint8_t level = rn >= 5 && memcmp(r, "fatal", 5) == 0 ? 2 : 1;
+        uint8_t level = rn >= 5 && td_mem_eq(r, "fatal", 5) ? 2 : 1;
         if (!td_log_jfind(r, rn, ", ", &c)) {
             return true;
         }
         r += c + 2;
         rn -= c + 2;
-        if (rn > 14 && memcmp(r, "description = ", 14) == 0) {
+        if (rn > 14 && td_mem_eq(r, "description = ", 14)) {
             r += 14;
             rn -= 14;
         }
@@ -191,11 +192,11 @@ bool td_log_jdk8_line(struct td_log_jtrace *j, struct td_log_trace *t, const cha
         }
         j->block = JB_NONE;
     }
-    if (n >= 3 && memcmp(s, "***", 3) == 0 && (n == 3 || s[3] == ' ')) {
+    if (n >= 3 && td_mem_eq(s, "***", 3) && (n == 3 || s[3] == ' ')) {
         star_line(j, t, s, n, line);
         return true;
     }
-    if (n > 11 && (memcmp(s, "[Raw write", 10) == 0 || memcmp(s, "[Raw read", 9) == 0)) {
+    if (n > 11 && (td_mem_eq(s, "[Raw write", 10) || td_mem_eq(s, "[Raw read", 9))) {
         td_log_jdk8_end(j, t);
         j->block = JB_OLD_RAW;
         j->dir = s[5] == 'w' ? j->local : 1 - j->local;

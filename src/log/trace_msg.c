@@ -6,6 +6,7 @@
 #include <ctype.h>
 #include <string.h>
 
+#include "base/mem.h"
 #include "base/builder.h"
 #include "log/internal.h"
 #include "log/trace_internal.h"
@@ -43,8 +44,7 @@ void td_log_msg_ext(struct td_log_msg *m, uint16_t type, const uint8_t *body, si
     m->ext_len += 4 + len;
 }
 
-void td_log_msg_ext_list(struct td_log_msg *m, uint16_t type, int prefix_bytes, int width, const uint16_t *v,
-                         size_t n)
+void td_log_msg_ext_list(struct td_log_msg *m, uint16_t type, int prefix_bytes, int width, const uint16_t *v, size_t n)
 {
     uint8_t b[2 + 2 * TD_LOG_MSG_SUITES];
     size_t len = (size_t)prefix_bytes;
@@ -109,7 +109,7 @@ static size_t share_len(uint16_t g, bool server)
         return server ? 1120 : 1216;
     case 0x11eb: /* SecP256r1MLKEM768 */
         return server ? 1153 : 1249;
-    case 0x11ed: /* SecP384r1MLKEM1024 */
+    case 0x11ed:     /* SecP384r1MLKEM1024 */
         return 1665; /* key and ciphertext: 97 + 1568 */
     case TD_GROUP_SECP256R1:
         return 65;
@@ -228,8 +228,7 @@ uint8_t td_log_msg_named(const char *s, size_t n, const char *after)
     size_t a = after ? strlen(after) : 0;
     for (size_t i = 0; i < sizeof msgs / sizeof msgs[0]; i++) {
         size_t k = strlen(msgs[i].name);
-        if (n >= k && memcmp(s, msgs[i].name, k) == 0 &&
-            (after ? n >= k + a && memcmp(s + k, after, a) == 0 : n == k)) {
+        if (n >= k && td_mem_eq(s, msgs[i].name, k) && (after ? n >= k + a && td_mem_eq(s + k, after, a) : n == k)) {
             return (uint8_t)msgs[i].value;
         }
     }

@@ -24,14 +24,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/mem.h"
 #include "log/internal.h"
 #include "log/trace_internal.h"
 
 #include "base/banned.h"
 
 struct td_log_otrace {
-    int dir;      /* the record's sender, -1: none */
-    int ctype;    /* its content type */
+    int dir;   /* the record's sender, -1: none */
+    int ctype; /* its content type */
     uint64_t line;
     struct td_log_msg msg;
     bool in_ext, empty_cert;
@@ -57,7 +58,7 @@ void td_log_otrace_free(struct td_log_otrace *o) { free(o); }
 static bool starts(const char *s, size_t n, const char *w)
 {
     size_t k = strlen(w);
-    return n >= k && memcmp(s, w, k) == 0;
+    return n >= k && td_mem_eq(s, w, k);
 }
 
 /* The number in the parentheses that end the line: "(29)", "(0x0403)". */

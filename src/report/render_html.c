@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/mem.h"
 #include "cert/cert.h"
 #include "report/html_internal.h"
 #include "report/internal.h"
@@ -270,7 +271,7 @@ static bool list_remove(struct td_html_conn **list, size_t *n, const struct td_h
 {
     for (size_t i = 0; i < *n; i++) {
         if (list[i] == hc) {
-            memmove(&list[i], &list[i + 1], (*n - i - 1) * sizeof *list);
+            td_memmove(&list[i], &list[i + 1], (*n - i - 1) * sizeof *list);
             (*n)--;
             return true;
         }

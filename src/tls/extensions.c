@@ -262,9 +262,10 @@ static bool ch_ech(struct td_pctx *p, struct td_cur *e, struct td_client_hello *
     }
     if (ch->ech.type == 1) {
         ch->ech.parsed = td_cur_len(&probe) == 0;
-    } else if (ch->ech.type == 0 && td_cur_get_u16(&probe, &ch->ech.kdf_id) && td_cur_get_u16(&probe, &ch->ech.aead_id) &&
-               td_cur_get_u8(&probe, &ch->ech.config_id) && td_cur_get_u16_prefixed(&probe, &enc) &&
-               td_cur_get_u16_prefixed(&probe, &payload) && td_cur_len(&payload) > 0) {
+    } else if (ch->ech.type == 0 && td_cur_get_u16(&probe, &ch->ech.kdf_id) &&
+               td_cur_get_u16(&probe, &ch->ech.aead_id) && td_cur_get_u8(&probe, &ch->ech.config_id) &&
+               td_cur_get_u16_prefixed(&probe, &enc) && td_cur_get_u16_prefixed(&probe, &payload) &&
+               td_cur_len(&payload) > 0) {
         ch->ech.enc_len = (uint16_t)td_cur_len(&enc);
         ch->ech.payload_len = (uint16_t)td_cur_len(&payload);
         ch->ech.parsed = true;

@@ -101,7 +101,7 @@ struct td_server_hello {
     uint16_t key_share_group; /* selected (SH) or requested (HRR) group; 0 if none */
     char *alpn;
     bool has_ems, has_etm, has_reneg, has_session_ticket, has_status_request, has_sni_ack;
-    bool has_ech; /* HelloRetryRequest: encrypted_client_hello with the 8-byte acceptance confirmation */
+    bool has_ech;          /* HelloRetryRequest: encrypted_client_hello with the 8-byte acceptance confirmation */
     const char *downgrade; /* "TLS 1.2" / "TLS 1.1 or below" when the RFC 8446 4.1.3 sentinel is set */
 };
 

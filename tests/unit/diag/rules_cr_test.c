@@ -55,7 +55,8 @@ static void test_ca_list_and_key_types_named(void **state)
     assert_true(evidence_is(&v, "CertificateRequest lists 2 CAs: CN=Corp Root,O=Corp; CN=Partner CA"));
     assert_true(evidence_is(&v, "CertificateRequest accepts 2 signature schemes (keys: RSA, ECDSA)"));
     assert_true(evidence_is(&v, "client Certificate is empty"));
-    assert_non_null(strstr(v.explanation, "none issued by the CAs the server lists (CN=Corp Root,O=Corp; CN=Partner CA)"));
+    assert_non_null(
+        strstr(v.explanation, "none issued by the CAs the server lists (CN=Corp Root,O=Corp; CN=Partner CA)"));
     assert_non_null(strstr(v.fix, "issued by CN=Corp Root,O=Corp; CN=Partner CA (one of them)"));
 }
 
@@ -130,5 +131,5 @@ int main(void)
         cmocka_unit_test(test_no_ca_list),
         cmocka_unit_test(test_facts_cr_cuts_the_list),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return tl_run_tests("diag/rules_cr", tests);
 }

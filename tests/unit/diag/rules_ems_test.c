@@ -40,7 +40,6 @@ static void server(struct td_server_view *sv, bool no_ems)
     }
 }
 
-
 static void test_same_hello_accepted_with_ems_is_high(void **state)
 {
     (void)state;
@@ -140,5 +139,5 @@ int main(void)
         cmocka_unit_test(test_not_ems),
         cmocka_unit_test(test_shape),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return tl_run_tests("diag/rules_ems", tests);
 }

@@ -21,7 +21,6 @@ static void tls12(struct td_facts *f, uint16_t suite)
     f->server_msgs = 4; /* ServerHello, Certificate, ServerKeyExchange, ServerHelloDone */
 }
 
-
 static void test_psk_binder(void **state)
 {
     (void)state;
@@ -168,5 +167,5 @@ int main(void)
         cmocka_unit_test(test_first_protected_record),
         cmocka_unit_test(test_record_after_handshake),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return tl_run_tests("diag/rules_integrity", tests);
 }

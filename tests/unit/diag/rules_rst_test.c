@@ -27,7 +27,6 @@ static void reset(struct td_facts *f, uint8_t rst_ttl)
     f->cov.dir[1].rst_ip = (struct td_ip_mark){.seen = true, .has_id = true, .ttl = rst_ttl, .id = 4660};
 }
 
-
 static void test_reset_from_another_hop(void **state)
 {
     (void)state;
@@ -38,8 +37,9 @@ static void test_reset_from_another_hop(void **state)
     assert_int_equal(v.cause, TD_CAUSE_TCP_RESET);
     assert_int_equal(v.confidence, TD_CONF_MEDIUM);
     assert_int_equal(v.fix_side, TD_SIDE_NETWORK);
-    assert_true(fx_evidence_has(&v, "the RST's TTL is 64, the SYN-ACK's 63, IP ID 4660 against the SYN-ACK's 0: not "
-                                 "sent by the server but by a device 0 hops from the capture point (the server is 1)"));
+    assert_true(fx_evidence_has(&v,
+                                "the RST's TTL is 64, the SYN-ACK's 63, IP ID 4660 against the SYN-ACK's 0: not "
+                                "sent by the server but by a device 0 hops from the capture point (the server is 1)"));
     assert_int_equal(v.candidates[0], TD_CAUSE_HELLO_INTOLERANCE);
 }
 
@@ -72,7 +72,7 @@ static void test_unknown_without_marks(void **state)
     f.cov.dir[1].rst_ip.has_id = false;
     td_diagnose(&f, NULL, &v);
     assert_true(fx_evidence_has(&v, "the RST's TTL is 200, the SYN-ACK's 63: not sent by the server but by a device 55 "
-                                 "hops"));
+                                    "hops"));
 }
 
 /* A hello of two segments whose second was never acknowledged, then the
@@ -106,5 +106,5 @@ int main(void)
         cmocka_unit_test(test_unknown_without_marks),
         cmocka_unit_test(test_hello_too_large_names_the_hop),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return tl_run_tests("diag/rules_rst", tests);
 }

@@ -230,7 +230,8 @@ static void test_newer_alerts(void **state)
          TD_CAUSE_UNRECOGNIZED_NAME},
         {"curl: (35) OpenSSL/3.0.11: error:0A000460:SSL routines::tlsv1 alert no application protocol\n",
          TD_CAUSE_ALPN_MISMATCH},
-        {"javax.net.ssl.SSLHandshakeException: Received fatal alert: no_application_protocol\n", TD_CAUSE_ALPN_MISMATCH},
+        {"javax.net.ssl.SSLHandshakeException: Received fatal alert: no_application_protocol\n",
+         TD_CAUSE_ALPN_MISMATCH},
         {"error:0A000056:SSL routines::inappropriate fallback\n", TD_CAUSE_INAPPROPRIATE_FALLBACK},
         {"javax.net.ssl.SSLHandshakeException: Received fatal alert: inappropriate_fallback\n",
          TD_CAUSE_INAPPROPRIATE_FALLBACK},
@@ -301,7 +302,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_jdk8_offer), cmocka_unit_test(test_jdk8_client_cert), cmocka_unit_test(test_jdk8_raw),
-        cmocka_unit_test(test_dump_line),  cmocka_unit_test(test_hostile),   cmocka_unit_test(test_newer_alerts),
+        cmocka_unit_test(test_dump_line),  cmocka_unit_test(test_hostile),          cmocka_unit_test(test_newer_alerts),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return tl_run_tests("log/trace", tests);
 }

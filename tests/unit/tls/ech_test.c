@@ -188,7 +188,6 @@ static void test_hrr_confirmation(void **state)
     td_buf_free(&body);
 }
 
-
 static void test_verdict_says_what_is_seen(void **state)
 {
     (void)state;
@@ -222,5 +221,5 @@ int main(void)
         cmocka_unit_test(test_hrr_confirmation),
         cmocka_unit_test(test_verdict_says_what_is_seen),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return tl_run_tests("tls/ech", tests);
 }
