@@ -107,6 +107,11 @@ void cli_trust_judge(struct cli_trust *t, const char *target, const char *profil
     }
 }
 
+const char *cli_trust_store_name(const struct cli_trust *t, const struct td_client_profile *p)
+{
+    return t->user ? t->user_name : p->trust;
+}
+
 void cli_trust_free(struct cli_trust *t)
 {
     td_certset_free(t->user);

@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 
+#include "config/profiles.h"
 #include "probe/client.h"
 
 struct cli_trust {
@@ -26,6 +27,8 @@ bool cli_trust_set_user(struct cli_trust *t, const char *path, const char *name,
 /* oc connects: judge the chain; a refusal turns oc into that failure (cause, why, fix). */
 void cli_trust_judge(struct cli_trust *t, const char *target, const char *profile, bool sni,
                      const struct td_probe_opts *po, struct td_client_outcome *oc);
+/* The truststore the chain of p is judged with, by name: --trust's (or the configured one), else p's own. */
+const char *cli_trust_store_name(const struct cli_trust *t, const struct td_client_profile *p);
 void cli_trust_free(struct cli_trust *t);
 
 #endif

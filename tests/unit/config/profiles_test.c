@@ -95,7 +95,10 @@ static void test_facts(void **state)
     assert_true(td_client_profile_plan(td_client_profile_find("go-1.22"), &g, err, sizeof err));
     assert_int_equal(g.num_sigalgs, 12);
     assert_int_equal(g.sigalgs[0], TD_SIGSCHEME_RSA_PSS_RSAE_SHA256);
-    assert_false(offers_sig("chrome", TD_SIGSCHEME_RSA_PKCS1_SHA256)); /* not modelled: tlsdiag's own list */
+    assert_true(offers_sig("chrome", TD_SIGSCHEME_RSA_PKCS1_SHA256));
+    assert_false(offers_sig("chrome", TD_SIGSCHEME_RSA_PKCS1_SHA1));        /* BoringSSL: none since Chrome 101 */
+    assert_true(offers_sig("windows-schannel-2012r2", TD_SIGSCHEME_DSA_SHA1)); /* and no RSA-PSS */
+    assert_false(offers_sig("windows-schannel-2012r2", TD_SIGSCHEME_RSA_PSS_RSAE_SHA256));
 }
 
 int main(void)
