@@ -3,7 +3,8 @@
 # --trust's file, a configured truststore, else the profile's own); and a server that sends only its leaf
 # under a root the client's store lacks: incomplete_chain in words that give both possibilities (a missing
 # intermediate or an unknown root) and claim no certainty. openssl s_server sends the leaf alone (no
-# -cert_chain); the real curl refuses it too (curl --cacert with the other root).
+# -cert_chain); the real curl refuses it too (curl --cacert with the other root). When another known store
+# holds the issuer as a root (this machine's store, pointed at the test root with SSL_CERT_FILE): unknown_ca.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/suite.sh netns
 P=$W/pki
@@ -49,6 +50,10 @@ for T in $TLSDIAGS; do
     both_possibilities "$T" 7401
   check "$T: leaf only, its intermediate left out: the same words (the bytes cannot tell the two apart)" \
     both_possibilities "$T" 7402
+  check "$T: leaf only, its issuer a root of another known store (this machine's, SSL_CERT_FILE here): unknown_ca for this client" \
+    sh -c "out=\$(SSL_CERT_FILE=$P/root.crt $T probe --client curl --trust $P/other.crt localhost:7401); echo \"\$out\"
+      printf '%s' \"\$out\" | grep -q 'fails .* unknown_ca: .*the issuer is a root of the system store' &&
+      printf '%s' \"\$out\" | grep -q 'fix: Add that root to the truststore $P/other.crt (--trust)'"
   check "$T: leaf only, issued by the root the store holds: curl connects, as the real curl" \
     sh -c "[ \"\$($T probe --client curl --trust $P/root.crt --json localhost:7401 | python3 -c 'import json,sys; print(json.load(sys.stdin)[\"connects\"])')\" = True ] &&
       curl -s --max-time 5 --cacert $P/root.crt -o /dev/null https://localhost:7401/"
