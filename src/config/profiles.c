@@ -38,8 +38,8 @@
  *            2012r2 ("IE 11 Win 8.1", Schannel of Windows 8.1 / Server 2012 R2: suites). The DEFAULT suites of
  *            the OpenSSL rows (1.1.1, 3.0, 3.5, curl) as OpenSSL sends them (OSSL_DEFAULT).
  *  signature_algorithms  captured here (see OSSL3_SIGS below) for openssl-3.0, curl, python-3.12, node-20,
- *            java17 and go-*; java8, java21 and openssl-3.5 send tlsdiag's own list (every scheme): no
- *            source was read for them.
+ *            java17 and go-*; java8, java21 and openssl-3.5 from their stacks' source (JAVA8_SIGS,
+ *            JAVA21_SIGS, OSSL35_SIGS below). Every row sends its own list.
  *  windows-schannel-2012r2  Microsoft "TLS Cipher Suites in Windows 8.1" (the order of Windows Server
  *            2012 R2 with the 2015 updates): no ECDHE_RSA with AES-GCM, no ChaCha20, no x25519. */
 #include <stdio.h>
@@ -260,6 +260,21 @@
 #define SCHANNEL81_SIGS \
     "rsa_pkcs1_sha256,rsa_pkcs1_sha384,rsa_pkcs1_sha512,rsa_pkcs1_sha1,ecdsa_secp256r1_sha256," \
     "ecdsa_secp384r1_sha384,ecdsa_secp521r1_sha512,ecdsa_sha1,dsa_sha1"
+/* OpenSSL 3.5 ssl/t1_lib.c tls12_sigalgs: ML-DSA (the default provider's TLS-SIGALG entries) first, the
+ * brainpool TLS 1.3 schemes after EdDSA; the SHA-1 entries left out at security level 1, as OpenSSL 3.0's
+ * hello shows (OSSL3_SIGS, "OpenSSL 3.0.3 (git)" of testssl.sh). */
+#define OSSL35_SIGS                                                                                                    \
+    "mldsa65,mldsa87,mldsa44,ecdsa_secp256r1_sha256,ecdsa_secp384r1_sha384,ecdsa_secp521r1_sha512,ed25519,ed448,"      \
+    "ecdsa_brainpoolP256r1tls13_sha256,ecdsa_brainpoolP384r1tls13_sha384,ecdsa_brainpoolP512r1tls13_sha512,"           \
+    "rsa_pss_pss_sha256,rsa_pss_pss_sha384,rsa_pss_pss_sha512,rsa_pss_rsae_sha256,rsa_pss_rsae_sha384,"                \
+    "rsa_pss_rsae_sha512,rsa_pkcs1_sha256,rsa_pkcs1_sha384,rsa_pkcs1_sha512,ecdsa_sha224,rsa_sha224,dsa_sha224,"       \
+    "dsa_sha256,dsa_sha384,dsa_sha512"
+/* SunJSSE sends SignatureScheme's enum order, less the schemes of inactive protocols and those
+ * jdk.tls.disabledAlgorithms refuses (MD5withRSA). jdk8u's SignatureScheme.java (the TLS 1.3 rewrite of
+ * 8u261): EdDSA first but TLS 1.3 only, and TLS 1.3 off in the client, so Java 11.0.2's list. OpenJDK 21's
+ * (read in openj9-openjdk-jdk21, less its own brainpool entry): JDK 17's order, as captured from 17.0.15. */
+#define JAVA8_SIGS JAVA11_SIGS
+#define JAVA21_SIGS JAVA17_SIGS
 #define V12 TD_V_TLS12
 #define V1213 (TD_V_TLS12 | TD_V_TLS13)
 #define V10_12 (TD_V_TLS10 | TD_V_TLS11 | TD_V_TLS12)
@@ -273,7 +288,7 @@
 
 static const struct td_client_profile profiles[] = {
     {"java8", "Java 8u291+ (SunJSSE), the Apigee Message Processor", V12, JAVA_12, false, "",
-     "secp256r1,secp384r1,secp521r1,ffdhe2048,ffdhe3072", TD_SNI_DOTTED, JCACERTS, JCHECKS},
+     "secp256r1,secp384r1,secp521r1,ffdhe2048,ffdhe3072", TD_SNI_DOTTED, JCACERTS, JCHECKS, JAVA8_SIGS},
     {"java8-limited", "Java 8 before 8u161 without the unlimited-strength JCE policy", V12, JAVA8_LIMITED, false, "",
      "secp256r1,secp384r1,secp521r1", TD_SNI_DOTTED, JCACERTS, JCHECKS, JAVA8_OLD_SIGS},
     {"java11", "Java 11 (SunJSSE)", V1213, JAVA11_12, false, "TLS_AES_128_GCM_SHA256,TLS_AES_256_GCM_SHA384", JAVA11_GROUPS,
@@ -283,7 +298,7 @@ static const struct td_client_profile profiles[] = {
      JCHECKS, JAVA17_SIGS},
     {"java21", "Java 21 (SunJSSE)", V1213, JAVA17_12, false,
      "TLS_AES_256_GCM_SHA384,TLS_AES_128_GCM_SHA256,TLS_CHACHA20_POLY1305_SHA256", JAVA_GROUPS, TD_SNI_DOTTED, JCACERTS,
-     JCHECKS},
+     JCHECKS, JAVA21_SIGS},
     {"openssl-1.0.2", "OpenSSL 1.0.2 (s_client, libssl defaults)", V10_12, OSSL102_SUITES, false, "",
      OSSL102_GROUPS, TD_SNI_HOSTNAMES, "the OS store (/etc/ssl/certs)", OCHECKS, OSSL102_SIGS},
     {"openssl-1.1.1", "OpenSSL 1.1.1 (libssl defaults)", V10_12 | TD_V_TLS13, OSSL_DEFAULT, false, OSSL13,
@@ -291,7 +306,7 @@ static const struct td_client_profile profiles[] = {
     {"openssl-3.0", "OpenSSL 3.0 (libssl defaults, Debian's MinProtocol TLSv1.2)", V1213, OSSL_DEFAULT, false, OSSL13,
      OSSL3_GROUPS, TD_SNI_HOSTNAMES, "the OS store (/etc/ssl/certs)", OCHECKS, OSSL3_SIGS},
     {"openssl-3.5", "OpenSSL 3.5 (libssl defaults)", V1213, OSSL_DEFAULT, false, OSSL13, "X25519MLKEM768," OSSL3_GROUPS,
-     TD_SNI_HOSTNAMES, "the OS store (/etc/ssl/certs)", OCHECKS},
+     TD_SNI_HOSTNAMES, "the OS store (/etc/ssl/certs)", OCHECKS, OSSL35_SIGS},
     {"curl", "curl 7.88.1 on OpenSSL 3.0.19 (this machine's)", V1213, OSSL_DEFAULT, false, OSSL13, OSSL3_GROUPS,
      TD_SNI_HOSTNAMES, "the OS store (/etc/ssl/certs/ca-certificates.crt)", OCHECKS, OSSL3_SIGS},
     {"go-1.21", "Go 1.21 crypto/tls", V1213,
