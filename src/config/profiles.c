@@ -11,7 +11,8 @@
  *            1.3 (JEP 332) with TLS_AES_128_GCM_SHA256 and TLS_AES_256_GCM_SHA384 (ChaCha20 came in
  *            JDK 12), x25519/x448 (JEP 324).
  *  java17, java21  the JDK 17 / 21 SunJSSE documentation: ChaCha20-Poly1305 suites (JDK-8140466),
- *            default named groups x25519, secp256r1, secp384r1, secp521r1, x448, ffdhe2048..8192.
+ *            default named groups x25519, secp256r1, secp384r1, secp521r1, x448, ffdhe2048..8192; the
+ *            TLS 1.2 suites in the order OpenJDK 17.0.15 sends them here (JAVA17_12, t2445).
  *  openssl-1.0.2  OpenSSL 1.0.2 ciphers(1) DEFAULT (ALL:!EXPORT:!LOW:!aNULL:!eNULL:!SSLv2), no TLS 1.3,
  *            the NIST curves only.
  *  openssl-1.1.1, openssl-3.0, openssl-3.5  ciphers(1) DEFAULT and SSL_CTX_set_ciphersuites(3)'s
