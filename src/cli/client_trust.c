@@ -114,6 +114,7 @@ static void leaf_only(struct cli_trust *t, const struct td_certset *chain, const
             return;
         }
     }
+    t->ambiguous = true;
     snprintf(why, sizeof why,
              "%.330s; with only the leaf sent, a missing intermediate and a root this client lacks look alike "
              "(medium confidence: either is possible)",
@@ -126,6 +127,7 @@ void cli_trust_judge(struct cli_trust *t, const char *target, const char *profil
 {
     enum td_trust_source src = TD_TRUST_SYSTEM;
     struct td_client_rules rules;
+    t->ambiguous = false;
     if (!oc->connects || !td_profile_trust(profile, &src, &rules)) {
         return;
     }
@@ -146,6 +148,8 @@ void cli_trust_judge(struct cli_trust *t, const char *target, const char *profil
         snprintf(oc->fix, sizeof oc->fix, "%s", v.fix);
     }
 }
+
+const char *cli_trust_confidence(const struct cli_trust *t) { return t->ambiguous ? "medium" : NULL; }
 
 const char *cli_trust_store_name(const struct cli_trust *t, const struct td_client_profile *p)
 {

@@ -37,8 +37,9 @@ field() { # json-line key
 both_possibilities() { # tlsdiag port
   out=$("$1" probe --client curl --trust "$P/other.crt" --json "localhost:$2")
   c=$(printf '%s\n' "$out" | field cause) w=$(printf '%s\n' "$out" | field why) f=$(printf '%s\n' "$out" | field fix)
-  echo "cause $c; why: $w; fix: $f"
-  [ "$c" = incomplete_chain ] &&
+  conf=$(printf '%s\n' "$out" | field confidence)
+  echo "cause $c; confidence $conf; why: $w; fix: $f"
+  [ "$c" = incomplete_chain ] && [ "$conf" = medium ] &&
     printf '%s' "$w" | grep -q 'a missing intermediate and a root this client lacks look alike (medium confidence: either is possible)' &&
     printf '%s' "$f" | grep -q 'Send the intermediate after the leaf' && printf '%s' "$f" | grep -q 'if it is a root, add' &&
     ! printf '%s' "$w" | grep -qi 'high' &&
@@ -59,6 +60,8 @@ for T in $TLSDIAGS; do
       curl -s --max-time 5 --cacert $P/root.crt -o /dev/null https://localhost:7401/"
   check "$T: --json trust_store names the --trust file used, not the profile's store" \
     sh -c "[ \"\$($T probe --client curl --trust $P/other.crt --json localhost:7401 | python3 -c 'import json,sys; print(json.load(sys.stdin)[\"trust_store\"])')\" = 'the truststore $P/other.crt (--trust)' ]"
+  check "$T: --json confidence: null (not assessed) when the chain verifies" \
+    sh -c "[ \"\$($T probe --client curl --trust $P/root.crt --json localhost:7401 | python3 -c 'import json,sys; print(json.load(sys.stdin)[\"confidence\"])')\" = None ]"
   check "$T: --json trust_store without --trust: the profile's own store" \
     sh -c "[ \"\$($T probe --client curl --json localhost:7401 | python3 -c 'import json,sys; print(json.load(sys.stdin)[\"trust_store\"])')\" = 'the OS store (/etc/ssl/certs/ca-certificates.crt)' ]"
   check "$T: --client all --trust --json: every profile's trust_store names the --trust file" \

@@ -31,11 +31,11 @@ static const struct source_row rows[] = {
     {"chrome", "Chrome 101 (Win 10)", F_S12 | F_S13 | F_GROUPS | F_SIGS | F_VERSIONS, 1},
     {"firefox", "Firefox 100 (Win 10)", F_S12 | F_S13 | F_GROUPS | F_SIGS | F_VERSIONS, 1},
     {"windows-schannel-2012r2", "IE 11 Win 8.1", F_S12 | F_S13 | F_GROUPS | F_SIGS | F_VERSIONS, 0},
-    {"java8-limited", "Java 8u111", F_SIGS, 0},        /* suites, groups, versions: 8u291's policy */
+    {"java8-limited", "Java 8u111", F_SIGS, 0}, /* suites, groups, versions: 8u291's policy */
     {"java11", "Java 11.0.2 (OpenJDK)", F_S12 | F_S13 | F_GROUPS | F_SIGS, 0}, /* TLS 1.0/1.1 off since 11.0.11 */
     {"openssl-1.0.2", "OpenSSL 1.0.2e", F_S12 | F_S13 | F_GROUPS | F_SIGS, 0}, /* its SSLv3 not sent */
     {"openssl-1.1.1", "OpenSSL 1.1.1d (Debian)", F_S12 | F_S13 | F_GROUPS | F_SIGS, 0}, /* upstream TLS 1.0+ */
-    {"openssl-3.0", "OpenSSL 3.0.3 (git)", F_S12 | F_S13 | F_GROUPS | F_SIGS, 0}, /* Debian's TLS 1.2+ */
+    {"openssl-3.0", "OpenSSL 3.0.3 (git)", F_S12 | F_S13 | F_GROUPS | F_SIGS, 0},       /* Debian's TLS 1.2+ */
     {"curl", "OpenSSL 3.0.3 (git)", F_S12 | F_S13 | F_GROUPS | F_SIGS, 0},
 };
 
