@@ -84,11 +84,50 @@ static void store_for(struct cli_trust *t, enum td_trust_source src, struct td_c
     }
 }
 
+/* Only the leaf sent, its issuer in no store the client holds: a missing
+ * intermediate and a root the client lacks look alike. When another known
+ * store (this machine's, Java's cacerts) takes the same chain, the issuer is a
+ * root there: unknown_ca for this client. Otherwise both possibilities, and
+ * no claim to certainty. */
+static void leaf_only(struct cli_trust *t, const struct td_certset *chain, const char *profile, const char *host,
+                      const struct td_client_store *st, const struct td_client_rules *rules, struct td_trust_verdict *v)
+{
+    static const enum td_trust_source others[] = {TD_TRUST_SYSTEM, TD_TRUST_JAVA};
+    char why[sizeof v->why];
+    for (size_t i = 0; i < sizeof others / sizeof others[0]; i++) {
+        struct cli_trust bare = *t; /* the same chain and cacerts, without --trust */
+        struct td_client_store o;
+        struct td_trust_verdict w;
+        bare.user = NULL;
+        store_for(&bare, others[i], &o);
+        t->java = bare.java, t->java_tried = bare.java_tried;
+        if (strcmp(o.name, st->name) == 0) {
+            continue;
+        }
+        td_client_trust_judge(chain, profile, host, (int64_t)time(NULL), &o, rules, &w);
+        if (w.checked && (w.ok || w.cause != TD_CAUSE_INCOMPLETE_CHAIN)) {
+            snprintf(why, sizeof why, "%.300s; the issuer is a root of %.120s, not of the client's store", v->why,
+                     o.name);
+            snprintf(v->why, sizeof v->why, "%s", why);
+            snprintf(v->fix, sizeof v->fix, "Add that root to %.200s (%.250s).", st->name, st->add);
+            v->cause = TD_CAUSE_UNKNOWN_CA;
+            return;
+        }
+    }
+    t->ambiguous = true;
+    snprintf(why, sizeof why,
+             "%.330s; with only the leaf sent, a missing intermediate and a root this client lacks look alike "
+             "(medium confidence: either is possible)",
+             v->why);
+    snprintf(v->why, sizeof v->why, "%s", why);
+}
+
 void cli_trust_judge(struct cli_trust *t, const char *target, const char *profile, bool sni,
                      const struct td_probe_opts *po, struct td_client_outcome *oc)
 {
     enum td_trust_source src = TD_TRUST_SYSTEM;
     struct td_client_rules rules;
+    t->ambiguous = false;
     if (!oc->connects || !td_profile_trust(profile, &src, &rules)) {
         return;
     }
@@ -99,12 +138,22 @@ void cli_trust_judge(struct cli_trust *t, const char *target, const char *profil
     store_for(t, src, &st);
     struct td_trust_verdict v;
     td_client_trust_judge(chain, profile, host, (int64_t)time(NULL), &st, &rules, &v);
+    if (v.checked && !v.ok && v.cause == TD_CAUSE_INCOMPLETE_CHAIN && td_certset_num_certs(chain) == 1) {
+        leaf_only(t, chain, profile, host, &st, &rules, &v);
+    }
     if (v.checked && !v.ok) {
         oc->connects = false;
         oc->cause = v.cause;
         snprintf(oc->why, sizeof oc->why, "the handshake completes, but the chain fails: %.499s", v.why);
         snprintf(oc->fix, sizeof oc->fix, "%s", v.fix);
     }
+}
+
+const char *cli_trust_confidence(const struct cli_trust *t) { return t->ambiguous ? "medium" : NULL; }
+
+const char *cli_trust_store_name(const struct cli_trust *t, const struct td_client_profile *p)
+{
+    return t->user ? t->user_name : p->trust;
 }
 
 void cli_trust_free(struct cli_trust *t)

@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 
+#include "config/profiles.h"
 #include "probe/client.h"
 
 struct cli_trust {
@@ -17,6 +18,7 @@ struct cli_trust {
     char target[300];            /* the chains below are this target's */
     struct td_certset *chain[2]; /* [0] without SNI, [1] with */
     bool fetched[2];
+    bool ambiguous; /* the last judgement: a leaf sent alone, a missing intermediate or an unknown root */
 };
 
 /* HOST of HOST[:PORT] or [V6]:PORT. */
@@ -26,6 +28,11 @@ bool cli_trust_set_user(struct cli_trust *t, const char *path, const char *name,
 /* oc connects: judge the chain; a refusal turns oc into that failure (cause, why, fix). */
 void cli_trust_judge(struct cli_trust *t, const char *target, const char *profile, bool sni,
                      const struct td_probe_opts *po, struct td_client_outcome *oc);
+/* The confidence of the last judgement when it is below certainty ("medium": two readings the bytes
+ * cannot tell apart), else NULL (the JSON's null). */
+const char *cli_trust_confidence(const struct cli_trust *t);
+/* The truststore the chain of p is judged with, by name: --trust's (or the configured one), else p's own. */
+const char *cli_trust_store_name(const struct cli_trust *t, const struct td_client_profile *p);
 void cli_trust_free(struct cli_trust *t);
 
 #endif

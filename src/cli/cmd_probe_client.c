@@ -93,7 +93,7 @@ static bool run_one(const struct td_client_profile *p, const char *target, const
         return true;
     }
     if (co->json) {
-        td_render_client_json(out, target, p, oc);
+        td_render_client_json(out, target, p, oc, cli_trust_store_name(co->trust, p), cli_trust_confidence(co->trust));
     } else {
         td_render_client_text(out, p, oc, &co->ro);
     }
@@ -194,7 +194,8 @@ static int run_configured(const char *const *files, size_t nfiles, const char *b
         if (co->text_off) {
             /* the page only */
         } else if (co->json) {
-            td_render_client_config_json(&out, argv[t], cc, &oc, &blame);
+            td_render_client_config_json(&out, argv[t], cc, &oc, &blame, cli_trust_store_name(co->trust, cc->base),
+                                         cli_trust_confidence(co->trust));
         } else {
             td_render_client_config_text(&out, argv[t], cc, &oc, &blame, &co->ro);
         }

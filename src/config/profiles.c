@@ -11,7 +11,8 @@
  *            1.3 (JEP 332) with TLS_AES_128_GCM_SHA256 and TLS_AES_256_GCM_SHA384 (ChaCha20 came in
  *            JDK 12), x25519/x448 (JEP 324).
  *  java17, java21  the JDK 17 / 21 SunJSSE documentation: ChaCha20-Poly1305 suites (JDK-8140466),
- *            default named groups x25519, secp256r1, secp384r1, secp521r1, x448, ffdhe2048..8192.
+ *            default named groups x25519, secp256r1, secp384r1, secp521r1, x448, ffdhe2048..8192; the
+ *            TLS 1.2 suites in the order OpenJDK 17.0.15 sends them here (JAVA17_12, t2445).
  *  openssl-1.0.2  OpenSSL 1.0.2 ciphers(1) DEFAULT (ALL:!EXPORT:!LOW:!aNULL:!eNULL:!SSLv2), no TLS 1.3,
  *            the NIST curves only.
  *  openssl-1.1.1, openssl-3.0, openssl-3.5  ciphers(1) DEFAULT and SSL_CTX_set_ciphersuites(3)'s
@@ -29,8 +30,17 @@
  *  chrome, firefox  the ClientHellos of current stable releases (cipher suites in their order, groups;
  *            GREASE values left out), as published by their TLS stacks (BoringSSL, NSS).
  *  android-7 Android 7.0/7.1 (BoringSSL) SSLSocket defaults, developer.android.com SSLSocket table.
+ *  testssl.sh's captured ClientHellos (/etc/testssl/client-simulation.txt; see the block above the
+ *            macros below): signature_algorithms of java8-limited ("Java 8u111", SignatureAndHashAlgorithm
+ *            before the 8u261 rewrite), java11 ("Java 11.0.2 (OpenJDK)": also its suites and groups, no x25519
+ *            in its TLS), openssl-1.0.2 ("OpenSSL 1.0.2e": suites, groups and sigalgs; its SSLv3 left out),
+ *            openssl-1.1.1 ("OpenSSL 1.1.1d (Debian)"), chrome ("Chrome 101 (Win 10)"), firefox ("Firefox
+ *            100 (Win 10)"), android-7 ("Android 7.0 (native)": suites, secp256r1 only), windows-schannel-
+ *            2012r2 ("IE 11 Win 8.1", Schannel of Windows 8.1 / Server 2012 R2: suites). The DEFAULT suites of
+ *            the OpenSSL rows (1.1.1, 3.0, 3.5, curl) as OpenSSL sends them (OSSL_DEFAULT).
  *  signature_algorithms  captured here (see OSSL3_SIGS below) for openssl-3.0, curl, python-3.12, node-20,
- *            java17 and go-*; the other rows send tlsdiag's own list (every scheme) until a source is at hand.
+ *            java17 and go-*; java8, java21 and openssl-3.5 from their stacks' source (JAVA8_SIGS,
+ *            JAVA21_SIGS, OSSL35_SIGS below). Every row sends its own list.
  *  windows-schannel-2012r2  Microsoft "TLS Cipher Suites in Windows 8.1" (the order of Windows Server
  *            2012 R2 with the 2015 updates): no ECDHE_RSA with AES-GCM, no ChaCha20, no x25519. */
 #include <stdio.h>
@@ -62,20 +72,60 @@
     "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256,TLS_DHE_RSA_WITH_AES_128_CBC_SHA256,TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA,"  \
     "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA,TLS_DHE_RSA_WITH_AES_128_CBC_SHA,TLS_RSA_WITH_AES_128_GCM_SHA256,"             \
     "TLS_RSA_WITH_AES_128_CBC_SHA256,TLS_RSA_WITH_AES_128_CBC_SHA"
+/* The TLS 1.2 suites in the order OpenJDK 17.0.15, Python 3.12's create_default_context and Node 20 send
+ * them on this machine's OpenSSL 3.0.19 (openssl s_server -trace on loopback; t2445 captures them again and
+ * compares). Python's is its _DEFAULT_CIPHERS string, Node's its default --tls-cipher-list, as OpenSSL
+ * orders them. */
 #define JAVA17_12                                                                                                      \
     "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,"                                 \
     "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,"                             \
     "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,"                               \
-    "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384,TLS_DHE_RSA_WITH_CHACHA20_POLY1305_SHA256,TLS_DHE_DSS_WITH_AES_256_GCM_"      \
-    "SHA384,"                                                                                                          \
-    "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256,TLS_DHE_DSS_WITH_AES_128_GCM_SHA256,TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384," \
-    "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384,TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256,TLS_ECDHE_RSA_WITH_AES_128_CBC_"    \
-    "SHA256,"                                                                                                          \
-    "TLS_DHE_RSA_WITH_AES_256_CBC_SHA256,TLS_DHE_RSA_WITH_AES_128_CBC_SHA256,TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA,"    \
-    "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA,TLS_DHE_RSA_WITH_AES_256_CBC_SHA,TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA,"        \
-    "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA,TLS_DHE_RSA_WITH_AES_128_CBC_SHA,TLS_RSA_WITH_AES_256_GCM_SHA384,"             \
-    "TLS_RSA_WITH_AES_128_GCM_SHA256,TLS_RSA_WITH_AES_256_CBC_SHA256,TLS_RSA_WITH_AES_128_CBC_SHA256,"                 \
-    "TLS_RSA_WITH_AES_256_CBC_SHA,TLS_RSA_WITH_AES_128_CBC_SHA"
+    "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384,TLS_DHE_RSA_WITH_CHACHA20_POLY1305_SHA256,"                                   \
+    "TLS_DHE_DSS_WITH_AES_256_GCM_SHA384,TLS_DHE_RSA_WITH_AES_128_GCM_SHA256,"                                         \
+    "TLS_DHE_DSS_WITH_AES_128_GCM_SHA256,TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384,"                                     \
+    "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384,TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256,"                                   \
+    "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256,TLS_DHE_RSA_WITH_AES_256_CBC_SHA256,"                                       \
+    "TLS_DHE_DSS_WITH_AES_256_CBC_SHA256,TLS_DHE_RSA_WITH_AES_128_CBC_SHA256,"                                         \
+    "TLS_DHE_DSS_WITH_AES_128_CBC_SHA256,TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA,"                                        \
+    "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA,TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA,"                                         \
+    "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA,TLS_DHE_RSA_WITH_AES_256_CBC_SHA,"                                             \
+    "TLS_DHE_DSS_WITH_AES_256_CBC_SHA,TLS_DHE_RSA_WITH_AES_128_CBC_SHA,TLS_DHE_DSS_WITH_AES_128_CBC_SHA,"              \
+    "TLS_RSA_WITH_AES_256_GCM_SHA384,TLS_RSA_WITH_AES_128_GCM_SHA256,TLS_RSA_WITH_AES_256_CBC_SHA256,"                 \
+    "TLS_RSA_WITH_AES_128_CBC_SHA256,TLS_RSA_WITH_AES_256_CBC_SHA,TLS_RSA_WITH_AES_128_CBC_SHA"
+#define PYTHON_12                                                                                                      \
+    "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,"                                   \
+    "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,"                                   \
+    "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,"                       \
+    "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384,TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384,"                                   \
+    "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256,TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256,"                                   \
+    "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384,TLS_DHE_RSA_WITH_AES_128_GCM_SHA256,"                                         \
+    "TLS_DHE_RSA_WITH_AES_256_CBC_SHA256,TLS_DHE_RSA_WITH_AES_128_CBC_SHA256"
+#define NODE_12                                                                                                        \
+    "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,"                                   \
+    "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,"                                   \
+    "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256,"                                       \
+    "TLS_DHE_RSA_WITH_AES_128_CBC_SHA256,TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384,"                                       \
+    "TLS_DHE_RSA_WITH_AES_256_CBC_SHA256,TLS_DHE_DSS_WITH_AES_256_GCM_SHA384,"                                         \
+    "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384,TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,"                               \
+    "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,TLS_DHE_RSA_WITH_CHACHA20_POLY1305_SHA256,"                           \
+    "TLS_ECDHE_ECDSA_WITH_AES_256_CCM_8,TLS_ECDHE_ECDSA_WITH_AES_256_CCM,TLS_DHE_RSA_WITH_AES_256_CCM_8,"              \
+    "TLS_DHE_RSA_WITH_AES_256_CCM,TLS_ECDHE_ECDSA_WITH_ARIA_256_GCM_SHA384,"                                           \
+    "TLS_ECDHE_RSA_WITH_ARIA_256_GCM_SHA384,TLS_DHE_DSS_WITH_ARIA_256_GCM_SHA384,"                                     \
+    "TLS_DHE_RSA_WITH_ARIA_256_GCM_SHA384,TLS_DHE_DSS_WITH_AES_128_GCM_SHA256,"                                        \
+    "TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8,TLS_ECDHE_ECDSA_WITH_AES_128_CCM,TLS_DHE_RSA_WITH_AES_128_CCM_8,"              \
+    "TLS_DHE_RSA_WITH_AES_128_CCM,TLS_ECDHE_ECDSA_WITH_ARIA_128_GCM_SHA256,"                                           \
+    "TLS_ECDHE_RSA_WITH_ARIA_128_GCM_SHA256,TLS_DHE_DSS_WITH_ARIA_128_GCM_SHA256,"                                     \
+    "TLS_DHE_RSA_WITH_ARIA_128_GCM_SHA256,TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384,"                                    \
+    "TLS_DHE_DSS_WITH_AES_256_CBC_SHA256,TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256,"                                     \
+    "TLS_DHE_DSS_WITH_AES_128_CBC_SHA256,TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA,"                                        \
+    "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA,TLS_DHE_RSA_WITH_AES_256_CBC_SHA,"                                             \
+    "TLS_DHE_DSS_WITH_AES_256_CBC_SHA,TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA,"                                           \
+    "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA,TLS_DHE_RSA_WITH_AES_128_CBC_SHA,"                                             \
+    "TLS_DHE_DSS_WITH_AES_128_CBC_SHA,TLS_RSA_WITH_AES_256_GCM_SHA384,TLS_RSA_WITH_AES_256_CCM_8,"                     \
+    "TLS_RSA_WITH_AES_256_CCM,TLS_RSA_WITH_ARIA_256_GCM_SHA384,TLS_RSA_WITH_AES_128_GCM_SHA256,"                       \
+    "TLS_RSA_WITH_AES_128_CCM_8,TLS_RSA_WITH_AES_128_CCM,TLS_RSA_WITH_ARIA_128_GCM_SHA256,"                            \
+    "TLS_RSA_WITH_AES_256_CBC_SHA256,TLS_RSA_WITH_AES_128_CBC_SHA256,TLS_RSA_WITH_AES_256_CBC_SHA,"                    \
+    "TLS_RSA_WITH_AES_128_CBC_SHA"
 #define GO_ECDHE                                                                                                       \
     "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,"                                   \
     "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,"                                   \
@@ -110,6 +160,162 @@
 #define GO_SIGS                                                                                                        \
     "rsa_pss_rsae_sha256,ecdsa_secp256r1_sha256,ed25519,rsa_pss_rsae_sha384,rsa_pss_rsae_sha512,rsa_pkcs1_sha256,"     \
     "rsa_pkcs1_sha384,rsa_pkcs1_sha512,ecdsa_secp384r1_sha384,ecdsa_secp521r1_sha512,rsa_pkcs1_sha1,ecdsa_sha1"
+/* From the ClientHellos testssl.sh 3.0 captured (/etc/testssl/client-simulation.txt, Debian's testssl.sh;
+ * tests/unit/config/profile_sources_test.c parses them and holds each row to them): OSSL_DEFAULT is
+ * "OpenSSL 3.0.3 (git)" and "OpenSSL 1.1.1d (Debian)" alike, and `openssl ciphers -s DEFAULT` of this
+ * machine's OpenSSL 3.0.19; the others as named. */
+#define OSSL_DEFAULT                                                                                                   \
+    "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,"                                   \
+    "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384,TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,"                               \
+    "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,TLS_DHE_RSA_WITH_CHACHA20_POLY1305_SHA256,"                           \
+    "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,"                                   \
+    "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384,"                                     \
+    "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384,TLS_DHE_RSA_WITH_AES_256_CBC_SHA256,"                                       \
+    "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256,TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256,"                                   \
+    "TLS_DHE_RSA_WITH_AES_128_CBC_SHA256,TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA,"                                        \
+    "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA,TLS_DHE_RSA_WITH_AES_256_CBC_SHA,"                                             \
+    "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA,TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA,"                                         \
+    "TLS_DHE_RSA_WITH_AES_128_CBC_SHA,TLS_RSA_WITH_AES_256_GCM_SHA384,TLS_RSA_WITH_AES_128_GCM_SHA256,"                \
+    "TLS_RSA_WITH_AES_256_CBC_SHA256,TLS_RSA_WITH_AES_128_CBC_SHA256,TLS_RSA_WITH_AES_256_CBC_SHA,"                    \
+    "TLS_RSA_WITH_AES_128_CBC_SHA"
+
+#define OSSL102_SUITES                                                                                                 \
+    "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,"                                   \
+    "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384,TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384,"                                   \
+    "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA,TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA,"                                         \
+    "TLS_DH_DSS_WITH_AES_256_GCM_SHA384,TLS_DHE_DSS_WITH_AES_256_GCM_SHA384,"                                          \
+    "TLS_DH_RSA_WITH_AES_256_GCM_SHA384,TLS_DHE_RSA_WITH_AES_256_GCM_SHA384,"                                          \
+    "TLS_DHE_RSA_WITH_AES_256_CBC_SHA256,TLS_DHE_DSS_WITH_AES_256_CBC_SHA256,"                                         \
+    "TLS_DH_RSA_WITH_AES_256_CBC_SHA256,TLS_DH_DSS_WITH_AES_256_CBC_SHA256,"                                           \
+    "TLS_DHE_RSA_WITH_AES_256_CBC_SHA,TLS_DHE_DSS_WITH_AES_256_CBC_SHA,TLS_DH_RSA_WITH_AES_256_CBC_SHA,"               \
+    "TLS_DH_DSS_WITH_AES_256_CBC_SHA,TLS_DHE_RSA_WITH_CAMELLIA_256_CBC_SHA,"                                           \
+    "TLS_DHE_DSS_WITH_CAMELLIA_256_CBC_SHA,TLS_DH_RSA_WITH_CAMELLIA_256_CBC_SHA,"                                      \
+    "TLS_DH_DSS_WITH_CAMELLIA_256_CBC_SHA,TLS_ECDH_RSA_WITH_AES_256_GCM_SHA384,"                                       \
+    "TLS_ECDH_ECDSA_WITH_AES_256_GCM_SHA384,TLS_ECDH_RSA_WITH_AES_256_CBC_SHA384,"                                     \
+    "TLS_ECDH_ECDSA_WITH_AES_256_CBC_SHA384,TLS_ECDH_RSA_WITH_AES_256_CBC_SHA,"                                        \
+    "TLS_ECDH_ECDSA_WITH_AES_256_CBC_SHA,TLS_RSA_WITH_AES_256_GCM_SHA384,TLS_RSA_WITH_AES_256_CBC_SHA256,"             \
+    "TLS_RSA_WITH_AES_256_CBC_SHA,TLS_RSA_WITH_CAMELLIA_256_CBC_SHA,"                                                  \
+    "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,"                                   \
+    "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256,TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256,"                                   \
+    "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA,TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA,"                                         \
+    "TLS_DH_DSS_WITH_AES_128_GCM_SHA256,TLS_DHE_DSS_WITH_AES_128_GCM_SHA256,"                                          \
+    "TLS_DH_RSA_WITH_AES_128_GCM_SHA256,TLS_DHE_RSA_WITH_AES_128_GCM_SHA256,"                                          \
+    "TLS_DHE_RSA_WITH_AES_128_CBC_SHA256,TLS_DHE_DSS_WITH_AES_128_CBC_SHA256,"                                         \
+    "TLS_DH_RSA_WITH_AES_128_CBC_SHA256,TLS_DH_DSS_WITH_AES_128_CBC_SHA256,"                                           \
+    "TLS_DHE_RSA_WITH_AES_128_CBC_SHA,TLS_DHE_DSS_WITH_AES_128_CBC_SHA,TLS_DH_RSA_WITH_AES_128_CBC_SHA,"               \
+    "TLS_DH_DSS_WITH_AES_128_CBC_SHA,TLS_DHE_RSA_WITH_SEED_CBC_SHA,TLS_DHE_DSS_WITH_SEED_CBC_SHA,"                     \
+    "TLS_DH_RSA_WITH_SEED_CBC_SHA,TLS_DH_DSS_WITH_SEED_CBC_SHA,TLS_DHE_RSA_WITH_CAMELLIA_128_CBC_SHA,"                 \
+    "TLS_DHE_DSS_WITH_CAMELLIA_128_CBC_SHA,TLS_DH_RSA_WITH_CAMELLIA_128_CBC_SHA,"                                      \
+    "TLS_DH_DSS_WITH_CAMELLIA_128_CBC_SHA,TLS_ECDH_RSA_WITH_AES_128_GCM_SHA256,"                                       \
+    "TLS_ECDH_ECDSA_WITH_AES_128_GCM_SHA256,TLS_ECDH_RSA_WITH_AES_128_CBC_SHA256,"                                     \
+    "TLS_ECDH_ECDSA_WITH_AES_128_CBC_SHA256,TLS_ECDH_RSA_WITH_AES_128_CBC_SHA,"                                        \
+    "TLS_ECDH_ECDSA_WITH_AES_128_CBC_SHA,TLS_RSA_WITH_AES_128_GCM_SHA256,TLS_RSA_WITH_AES_128_CBC_SHA256,"             \
+    "TLS_RSA_WITH_AES_128_CBC_SHA,TLS_RSA_WITH_SEED_CBC_SHA,TLS_RSA_WITH_CAMELLIA_128_CBC_SHA,"                        \
+    "TLS_RSA_WITH_IDEA_CBC_SHA,TLS_ECDHE_RSA_WITH_RC4_128_SHA,TLS_ECDHE_ECDSA_WITH_RC4_128_SHA,"                       \
+    "TLS_ECDH_RSA_WITH_RC4_128_SHA,TLS_ECDH_ECDSA_WITH_RC4_128_SHA,TLS_RSA_WITH_RC4_128_SHA,"                          \
+    "TLS_RSA_WITH_RC4_128_MD5,TLS_ECDHE_RSA_WITH_3DES_EDE_CBC_SHA,TLS_ECDHE_ECDSA_WITH_3DES_EDE_CBC_SHA,"              \
+    "TLS_DHE_RSA_WITH_3DES_EDE_CBC_SHA,TLS_DHE_DSS_WITH_3DES_EDE_CBC_SHA,"                                             \
+    "TLS_DH_RSA_WITH_3DES_EDE_CBC_SHA,TLS_DH_DSS_WITH_3DES_EDE_CBC_SHA,"                                               \
+    "TLS_ECDH_RSA_WITH_3DES_EDE_CBC_SHA,TLS_ECDH_ECDSA_WITH_3DES_EDE_CBC_SHA,"                                         \
+    "TLS_RSA_WITH_3DES_EDE_CBC_SHA,TLS_DHE_RSA_WITH_DES_CBC_SHA,TLS_DHE_DSS_WITH_DES_CBC_SHA,"                         \
+    "TLS_DH_RSA_WITH_DES_CBC_SHA,TLS_DH_DSS_WITH_DES_CBC_SHA,TLS_RSA_WITH_DES_CBC_SHA"
+
+#define OSSL102_GROUPS                                                                                                 \
+    "secp256r1,secp521r1,brainpoolP512r1,brainpoolP384r1,secp384r1,brainpoolP256r1,secp256k1,sect571r1,"               \
+    "sect571k1,sect409k1,sect409r1,sect283k1,sect283r1"
+
+#define OSSL102_SIGS                                                                                                   \
+    "rsa_pkcs1_sha512,dsa_sha512,ecdsa_secp521r1_sha512,rsa_pkcs1_sha384,dsa_sha384,"                                  \
+    "ecdsa_secp384r1_sha384,rsa_pkcs1_sha256,dsa_sha256,ecdsa_secp256r1_sha256,rsa_sha224,dsa_sha224,"                 \
+    "ecdsa_sha224,rsa_pkcs1_sha1,dsa_sha1,ecdsa_sha1"
+
+#define JAVA11_12                                                                                                      \
+    "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,"                                 \
+    "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,TLS_RSA_WITH_AES_256_GCM_SHA384,"                                           \
+    "TLS_ECDH_ECDSA_WITH_AES_256_GCM_SHA384,TLS_ECDH_RSA_WITH_AES_256_GCM_SHA384,"                                     \
+    "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384,TLS_DHE_DSS_WITH_AES_256_GCM_SHA384,"                                         \
+    "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,TLS_RSA_WITH_AES_128_GCM_SHA256,"                                           \
+    "TLS_ECDH_ECDSA_WITH_AES_128_GCM_SHA256,TLS_ECDH_RSA_WITH_AES_128_GCM_SHA256,"                                     \
+    "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256,TLS_DHE_DSS_WITH_AES_128_GCM_SHA256,"                                         \
+    "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384,TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384,"                                   \
+    "TLS_RSA_WITH_AES_256_CBC_SHA256,TLS_ECDH_ECDSA_WITH_AES_256_CBC_SHA384,"                                          \
+    "TLS_ECDH_RSA_WITH_AES_256_CBC_SHA384,TLS_DHE_RSA_WITH_AES_256_CBC_SHA256,"                                        \
+    "TLS_DHE_DSS_WITH_AES_256_CBC_SHA256,TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA,"                                        \
+    "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA,TLS_RSA_WITH_AES_256_CBC_SHA,TLS_ECDH_ECDSA_WITH_AES_256_CBC_SHA,"             \
+    "TLS_ECDH_RSA_WITH_AES_256_CBC_SHA,TLS_DHE_RSA_WITH_AES_256_CBC_SHA,TLS_DHE_DSS_WITH_AES_256_CBC_SHA,"             \
+    "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256,TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256,"                                   \
+    "TLS_RSA_WITH_AES_128_CBC_SHA256,TLS_ECDH_ECDSA_WITH_AES_128_CBC_SHA256,"                                          \
+    "TLS_ECDH_RSA_WITH_AES_128_CBC_SHA256,TLS_DHE_RSA_WITH_AES_128_CBC_SHA256,"                                        \
+    "TLS_DHE_DSS_WITH_AES_128_CBC_SHA256,TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA,"                                        \
+    "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA,TLS_RSA_WITH_AES_128_CBC_SHA,TLS_ECDH_ECDSA_WITH_AES_128_CBC_SHA,"             \
+    "TLS_ECDH_RSA_WITH_AES_128_CBC_SHA,TLS_DHE_RSA_WITH_AES_128_CBC_SHA,TLS_DHE_DSS_WITH_AES_128_CBC_SHA"
+
+#define JAVA11_GROUPS                                                                                                  \
+    "secp256r1,secp384r1,secp521r1,sect283k1,sect283r1,sect409k1,sect409r1,sect571k1,sect571r1,secp256k1,"             \
+    "ffdhe2048,ffdhe3072,ffdhe4096,ffdhe6144,ffdhe8192"
+
+#define JAVA11_SIGS                                                                                                    \
+    "ecdsa_secp256r1_sha256,ecdsa_secp384r1_sha384,ecdsa_secp521r1_sha512,rsa_pss_rsae_sha256,"                        \
+    "rsa_pss_rsae_sha384,rsa_pss_rsae_sha512,rsa_pss_pss_sha256,rsa_pss_pss_sha384,rsa_pss_pss_sha512,"                \
+    "rsa_pkcs1_sha256,rsa_pkcs1_sha384,rsa_pkcs1_sha512,dsa_sha256,ecdsa_sha224,rsa_sha224,dsa_sha224,"                \
+    "ecdsa_sha1,rsa_pkcs1_sha1,dsa_sha1"
+
+#define JAVA8_OLD_SIGS                                                                                                 \
+    "ecdsa_secp521r1_sha512,rsa_pkcs1_sha512,ecdsa_secp384r1_sha384,rsa_pkcs1_sha384,"                                 \
+    "ecdsa_secp256r1_sha256,rsa_pkcs1_sha256,dsa_sha256,ecdsa_sha1,rsa_pkcs1_sha1,dsa_sha1"
+
+#define CHROME_SIGS                                                                                                    \
+    "ecdsa_secp256r1_sha256,rsa_pss_rsae_sha256,rsa_pkcs1_sha256,ecdsa_secp384r1_sha384,"                              \
+    "rsa_pss_rsae_sha384,rsa_pkcs1_sha384,rsa_pss_rsae_sha512,rsa_pkcs1_sha512"
+
+#define FIREFOX_SIGS                                                                                                   \
+    "ecdsa_secp256r1_sha256,ecdsa_secp384r1_sha384,ecdsa_secp521r1_sha512,rsa_pss_rsae_sha256,"                        \
+    "rsa_pss_rsae_sha384,rsa_pss_rsae_sha512,rsa_pkcs1_sha256,rsa_pkcs1_sha384,rsa_pkcs1_sha512,"                      \
+    "ecdsa_sha1,rsa_pkcs1_sha1"
+
+#define ANDROID7_12                                                                                                    \
+    "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,"                                 \
+    "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,"                             \
+    "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,"                               \
+    "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA,TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA,"                                           \
+    "TLS_RSA_WITH_AES_128_GCM_SHA256,TLS_RSA_WITH_AES_256_GCM_SHA384,TLS_RSA_WITH_AES_128_CBC_SHA,"                    \
+    "TLS_RSA_WITH_AES_256_CBC_SHA"
+
+#define ANDROID7_SIGS                                                                                                  \
+    "rsa_pkcs1_sha512,ecdsa_secp521r1_sha512,rsa_pkcs1_sha384,ecdsa_secp384r1_sha384,rsa_pkcs1_sha256,"                \
+    "ecdsa_secp256r1_sha256,rsa_sha224,ecdsa_sha224,rsa_pkcs1_sha1,ecdsa_sha1"
+
+#define SCHANNEL81_12                                                                                                  \
+    "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384,TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256,"                                     \
+    "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA,TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA,"                                           \
+    "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384,TLS_DHE_RSA_WITH_AES_128_GCM_SHA256,"                                         \
+    "TLS_DHE_RSA_WITH_AES_256_CBC_SHA,TLS_DHE_RSA_WITH_AES_128_CBC_SHA,TLS_RSA_WITH_AES_256_GCM_SHA384,"               \
+    "TLS_RSA_WITH_AES_128_GCM_SHA256,TLS_RSA_WITH_AES_256_CBC_SHA256,TLS_RSA_WITH_AES_128_CBC_SHA256,"                 \
+    "TLS_RSA_WITH_AES_256_CBC_SHA,TLS_RSA_WITH_AES_128_CBC_SHA,TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,"               \
+    "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384,"                                 \
+    "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256,TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA,"                                    \
+    "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA,TLS_DHE_DSS_WITH_AES_256_CBC_SHA256,"                                        \
+    "TLS_DHE_DSS_WITH_AES_128_CBC_SHA256,TLS_DHE_DSS_WITH_AES_256_CBC_SHA,"                                            \
+    "TLS_DHE_DSS_WITH_AES_128_CBC_SHA,TLS_RSA_WITH_3DES_EDE_CBC_SHA,TLS_DHE_DSS_WITH_3DES_EDE_CBC_SHA"
+
+#define SCHANNEL81_SIGS                                                                                                \
+    "rsa_pkcs1_sha256,rsa_pkcs1_sha384,rsa_pkcs1_sha512,rsa_pkcs1_sha1,ecdsa_secp256r1_sha256,"                        \
+    "ecdsa_secp384r1_sha384,ecdsa_secp521r1_sha512,ecdsa_sha1,dsa_sha1"
+/* OpenSSL 3.5 ssl/t1_lib.c tls12_sigalgs: ML-DSA (the default provider's TLS-SIGALG entries) first, the
+ * brainpool TLS 1.3 schemes after EdDSA; the SHA-1 entries left out at security level 1, as OpenSSL 3.0's
+ * hello shows (OSSL3_SIGS, "OpenSSL 3.0.3 (git)" of testssl.sh). */
+#define OSSL35_SIGS                                                                                                    \
+    "mldsa65,mldsa87,mldsa44,ecdsa_secp256r1_sha256,ecdsa_secp384r1_sha384,ecdsa_secp521r1_sha512,ed25519,ed448,"      \
+    "ecdsa_brainpoolP256r1tls13_sha256,ecdsa_brainpoolP384r1tls13_sha384,ecdsa_brainpoolP512r1tls13_sha512,"           \
+    "rsa_pss_pss_sha256,rsa_pss_pss_sha384,rsa_pss_pss_sha512,rsa_pss_rsae_sha256,rsa_pss_rsae_sha384,"                \
+    "rsa_pss_rsae_sha512,rsa_pkcs1_sha256,rsa_pkcs1_sha384,rsa_pkcs1_sha512,ecdsa_sha224,rsa_sha224,dsa_sha224,"       \
+    "dsa_sha256,dsa_sha384,dsa_sha512"
+/* SunJSSE sends SignatureScheme's enum order, less the schemes of inactive protocols and those
+ * jdk.tls.disabledAlgorithms refuses (MD5withRSA). jdk8u's SignatureScheme.java (the TLS 1.3 rewrite of
+ * 8u261): EdDSA first but TLS 1.3 only, and TLS 1.3 off in the client, so Java 11.0.2's list. OpenJDK 21's
+ * (read in openj9-openjdk-jdk21, less its own brainpool entry): JDK 17's order, as captured from 17.0.15. */
+#define JAVA8_SIGS JAVA11_SIGS
+#define JAVA21_SIGS JAVA17_SIGS
 #define V12 TD_V_TLS12
 #define V1213 (TD_V_TLS12 | TD_V_TLS13)
 #define V10_12 (TD_V_TLS10 | TD_V_TLS11 | TD_V_TLS12)
@@ -123,26 +329,27 @@
 
 static const struct td_client_profile profiles[] = {
     {"java8", "Java 8u291+ (SunJSSE), the Apigee Message Processor", V12, JAVA_12, false, "",
-     "secp256r1,secp384r1,secp521r1,ffdhe2048,ffdhe3072", TD_SNI_DOTTED, JCACERTS, JCHECKS},
+     "secp256r1,secp384r1,secp521r1,ffdhe2048,ffdhe3072", TD_SNI_DOTTED, JCACERTS, JCHECKS, JAVA8_SIGS},
     {"java8-limited", "Java 8 before 8u161 without the unlimited-strength JCE policy", V12, JAVA8_LIMITED, false, "",
-     "secp256r1,secp384r1,secp521r1", TD_SNI_DOTTED, JCACERTS, JCHECKS},
-    {"java11", "Java 11 (SunJSSE)", V1213, JAVA_12, false, "TLS_AES_128_GCM_SHA256,TLS_AES_256_GCM_SHA384", JAVA_GROUPS,
-     TD_SNI_DOTTED, JCACERTS, JCHECKS},
+     "secp256r1,secp384r1,secp521r1", TD_SNI_DOTTED, JCACERTS, JCHECKS, JAVA8_OLD_SIGS},
+    {"java11", "Java 11 (SunJSSE)", V1213, JAVA11_12, false, "TLS_AES_128_GCM_SHA256,TLS_AES_256_GCM_SHA384",
+     JAVA11_GROUPS, TD_SNI_DOTTED, JCACERTS, JCHECKS, JAVA11_SIGS},
     {"java17", "Java 17 (SunJSSE)", V1213, JAVA17_12, false,
      "TLS_AES_256_GCM_SHA384,TLS_AES_128_GCM_SHA256,TLS_CHACHA20_POLY1305_SHA256", JAVA_GROUPS, TD_SNI_DOTTED, JCACERTS,
      JCHECKS, JAVA17_SIGS},
     {"java21", "Java 21 (SunJSSE)", V1213, JAVA17_12, false,
      "TLS_AES_256_GCM_SHA384,TLS_AES_128_GCM_SHA256,TLS_CHACHA20_POLY1305_SHA256", JAVA_GROUPS, TD_SNI_DOTTED, JCACERTS,
-     JCHECKS},
-    {"openssl-1.0.2", "OpenSSL 1.0.2 (s_client, libssl defaults)", V10_12, "ALL:!EXPORT:!LOW:!aNULL:!eNULL", true, "",
-     "secp256r1,secp521r1,secp384r1", TD_SNI_HOSTNAMES, "the OS store (/etc/ssl/certs)", OCHECKS},
-    {"openssl-1.1.1", "OpenSSL 1.1.1 (libssl defaults)", V10_12 | TD_V_TLS13, "DEFAULT", true, OSSL13,
-     "x25519,secp256r1,x448,secp521r1,secp384r1", TD_SNI_HOSTNAMES, "the OS store (/etc/ssl/certs)", OCHECKS},
-    {"openssl-3.0", "OpenSSL 3.0 (libssl defaults, Debian's MinProtocol TLSv1.2)", V1213, "DEFAULT", true, OSSL13,
+     JCHECKS, JAVA21_SIGS},
+    {"openssl-1.0.2", "OpenSSL 1.0.2 (s_client, libssl defaults)", V10_12, OSSL102_SUITES, false, "", OSSL102_GROUPS,
+     TD_SNI_HOSTNAMES, "the OS store (/etc/ssl/certs)", OCHECKS, OSSL102_SIGS},
+    {"openssl-1.1.1", "OpenSSL 1.1.1 (libssl defaults)", V10_12 | TD_V_TLS13, OSSL_DEFAULT, false, OSSL13,
+     "x25519,secp256r1,x448,secp521r1,secp384r1", TD_SNI_HOSTNAMES, "the OS store (/etc/ssl/certs)", OCHECKS,
+     OSSL3_SIGS},
+    {"openssl-3.0", "OpenSSL 3.0 (libssl defaults, Debian's MinProtocol TLSv1.2)", V1213, OSSL_DEFAULT, false, OSSL13,
      OSSL3_GROUPS, TD_SNI_HOSTNAMES, "the OS store (/etc/ssl/certs)", OCHECKS, OSSL3_SIGS},
-    {"openssl-3.5", "OpenSSL 3.5 (libssl defaults)", V1213, "DEFAULT", true, OSSL13, "X25519MLKEM768," OSSL3_GROUPS,
-     TD_SNI_HOSTNAMES, "the OS store (/etc/ssl/certs)", OCHECKS},
-    {"curl", "curl 7.88.1 on OpenSSL 3.0.19 (this machine's)", V1213, "DEFAULT", true, OSSL13, OSSL3_GROUPS,
+    {"openssl-3.5", "OpenSSL 3.5 (libssl defaults)", V1213, OSSL_DEFAULT, false, OSSL13, "X25519MLKEM768," OSSL3_GROUPS,
+     TD_SNI_HOSTNAMES, "the OS store (/etc/ssl/certs)", OCHECKS, OSSL35_SIGS},
+    {"curl", "curl 7.88.1 on OpenSSL 3.0.19 (this machine's)", V1213, OSSL_DEFAULT, false, OSSL13, OSSL3_GROUPS,
      TD_SNI_HOSTNAMES, "the OS store (/etc/ssl/certs/ca-certificates.crt)", OCHECKS, OSSL3_SIGS},
     {"go-1.21", "Go 1.21 crypto/tls", V1213,
      GO_ECDHE "," GO_RSA ",TLS_ECDHE_RSA_WITH_3DES_EDE_CBC_SHA,TLS_RSA_WITH_3DES_EDE_CBC_SHA", false,
@@ -157,20 +364,14 @@ static const struct td_client_profile profiles[] = {
      "TLS_AES_128_GCM_SHA256,TLS_AES_256_GCM_SHA384,TLS_CHACHA20_POLY1305_SHA256",
      "X25519MLKEM768,x25519,secp256r1,secp384r1,secp521r1", TD_SNI_HOSTNAMES, "the OS store",
      "x509.Verify: validity, EKU, no SHA-1, host name", GO_SIGS},
-    {"python-3.12", "Python 3.12 ssl.create_default_context (OpenSSL 3)", V1213,
-     "ECDH+AESGCM:ECDH+CHACHA20:ECDH+AES:DHE+AES:!aNULL:!eNULL:!aDSS:!SHA1:!AESCCM", true, OSSL13, OSSL3_GROUPS,
+    {"python-3.12", "Python 3.12 ssl.create_default_context (OpenSSL 3)", V1213, PYTHON_12, false, OSSL13, OSSL3_GROUPS,
      TD_SNI_HOSTNAMES, "the OS store (load_default_certs)", OCHECKS, OSSL3_SIGS},
-    {"node-20", "Node.js 20 tls (OpenSSL 3)", V1213,
-     "ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-AES256-GCM-"
-     "SHA384:"
-     "DHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-SHA256:DHE-RSA-AES128-SHA256:ECDHE-RSA-AES256-SHA384:DHE-RSA-AES256-"
-     "SHA384:"
-     "ECDHE-RSA-AES256-SHA256:DHE-RSA-AES256-SHA256:HIGH:!aNULL:!eNULL:!EXPORT:!DES:!RC4:!MD5:!PSK:!SRP:!CAMELLIA",
-     true, OSSL13, OSSL3_GROUPS, TD_SNI_HOSTNAMES, "Node's bundled Mozilla roots", OCHECKS, OSSL3_SIGS},
+    {"node-20", "Node.js 20 tls (OpenSSL 3)", V1213, NODE_12, false, OSSL13, OSSL3_GROUPS, TD_SNI_HOSTNAMES,
+     "Node's bundled Mozilla roots", OCHECKS, OSSL3_SIGS},
     {"chrome", "Chrome (BoringSSL), current stable", V1213, BROWSER_12, false,
      "TLS_AES_128_GCM_SHA256,TLS_AES_256_GCM_SHA384,TLS_CHACHA20_POLY1305_SHA256",
      "X25519MLKEM768,x25519,secp256r1,secp384r1", TD_SNI_HOSTNAMES, "Chrome Root Store",
-     "validity, EKU, no SHA-1, RSA >= 1024, Certificate Transparency, name by SAN only"},
+     "validity, EKU, no SHA-1, RSA >= 1024, Certificate Transparency, name by SAN only", CHROME_SIGS},
     {"firefox", "Firefox (NSS), current stable", V1213,
      "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,"
      "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,"
@@ -181,29 +382,12 @@ static const struct td_client_profile profiles[] = {
      "256_CBC_SHA",
      false, "TLS_AES_128_GCM_SHA256,TLS_CHACHA20_POLY1305_SHA256,TLS_AES_256_GCM_SHA384",
      "X25519MLKEM768,x25519,secp256r1,secp384r1,secp521r1,ffdhe2048,ffdhe3072", TD_SNI_HOSTNAMES,
-     "Mozilla root store (NSS)", "validity, EKU, no SHA-1, name by SAN only"},
-    {"android-7", "Android 7.0/7.1 SSLSocket (BoringSSL)", V10_12,
-     "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,"
-     "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,"
-     "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,TLS_ECDHE_ECDSA_WITH_AES_128_"
-     "CBC_SHA,"
-     "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA,TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA,TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA,"
-     "TLS_RSA_WITH_AES_128_GCM_SHA256,TLS_RSA_WITH_AES_256_GCM_SHA384,TLS_RSA_WITH_AES_128_CBC_SHA,TLS_RSA_WITH_AES_"
-     "256_CBC_SHA",
-     false, "", "x25519,secp256r1,secp384r1", TD_SNI_HOSTNAMES, "Android 7 system store (no ISRG Root X1)",
-     "validity, EKU, name"},
-    {"windows-schannel-2012r2", "Windows Server 2012 R2 Schannel (2015 updates)", V10_12,
-     "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384,TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256,TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA,"
-     "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA,TLS_DHE_RSA_WITH_AES_256_GCM_SHA384,TLS_DHE_RSA_WITH_AES_128_GCM_SHA256,"
-     "TLS_RSA_WITH_AES_256_GCM_SHA384,TLS_RSA_WITH_AES_128_GCM_SHA256,TLS_RSA_WITH_AES_256_CBC_SHA256,"
-     "TLS_RSA_WITH_AES_128_CBC_SHA256,TLS_RSA_WITH_AES_256_CBC_SHA,TLS_RSA_WITH_AES_128_CBC_SHA,"
-     "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_ECDSA_WITH_AES_256_CBC_"
-     "SHA384,"
-     "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256,TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA,TLS_ECDHE_ECDSA_WITH_AES_128_CBC_"
-     "SHA,"
-     "TLS_RSA_WITH_3DES_EDE_CBC_SHA",
-     false, "", "secp256r1,secp384r1", TD_SNI_HOSTNAMES, "the Windows root store (automatic root update)",
-     "CryptoAPI chain engine: validity, EKU, name"},
+     "Mozilla root store (NSS)", "validity, EKU, no SHA-1, name by SAN only", FIREFOX_SIGS},
+    {"android-7", "Android 7.0/7.1 SSLSocket (BoringSSL)", V10_12, ANDROID7_12, false, "", "secp256r1",
+     TD_SNI_HOSTNAMES, "Android 7 system store (no ISRG Root X1)", "validity, EKU, name", ANDROID7_SIGS},
+    {"windows-schannel-2012r2", "Windows Server 2012 R2 Schannel (2015 updates)", V10_12, SCHANNEL81_12, false, "",
+     "secp256r1,secp384r1", TD_SNI_HOSTNAMES, "the Windows root store (automatic root update)",
+     "CryptoAPI chain engine: validity, EKU, name", SCHANNEL81_SIGS},
 };
 
 size_t td_client_profile_count(void) { return sizeof profiles / sizeof profiles[0]; }

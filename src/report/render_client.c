@@ -27,7 +27,7 @@ void td_render_client_text(struct td_buf *out, const struct td_client_profile *p
 }
 
 void td_render_client_json(struct td_buf *out, const char *target, const struct td_client_profile *p,
-                           const struct td_client_outcome *c)
+                           const struct td_client_outcome *c, const char *store, const char *confidence)
 {
     struct td_json j;
     char vb[32], sb[32], gb[32];
@@ -48,7 +48,8 @@ void td_render_client_json(struct td_buf *out, const char *target, const struct 
         td_json_str(&j, "why", c->why);
         td_json_str(&j, "fix", c->fix);
     }
-    td_json_str(&j, "trust_store", p->trust);
+    td_json_str(&j, "trust_store", store);
+    td_json_str(&j, "confidence", confidence);
     td_json_u64(&j, "connections", c->connections);
     td_json_obj_end(&j);
     td_buf_putc(out, '\n');
@@ -130,7 +131,8 @@ void td_render_client_config_text(struct td_buf *out, const char *target, const 
 }
 
 void td_render_client_config_json(struct td_buf *out, const char *target, const struct td_client_config *cc,
-                                  const struct td_client_outcome *c, const struct td_conf_finding *blame)
+                                  const struct td_client_outcome *c, const struct td_conf_finding *blame,
+                                  const char *store, const char *confidence)
 {
     struct td_json j;
     char vb[32], sb[32];
@@ -151,6 +153,8 @@ void td_render_client_config_json(struct td_buf *out, const char *target, const 
         td_json_str(&j, "message", blame->message);
         td_json_str(&j, "change", blame->change[0] ? blame->change : c->fix);
     }
+    td_json_str(&j, "trust_store", store);
+    td_json_str(&j, "confidence", confidence);
     td_json_u64(&j, "connections", c->connections);
     td_json_obj_end(&j);
     td_buf_putc(out, '\n');

@@ -12,9 +12,10 @@
 void td_render_client_header(struct td_buf *out, const char *target);
 void td_render_client_text(struct td_buf *out, const struct td_client_profile *p, const struct td_client_outcome *c,
                            const struct td_render_opts *o);
-/* One JSON object and a newline. */
+/* One JSON object and a newline; store: the truststore the chain was judged with (its name);
+ * confidence: "medium" when the cause is one of two readings, NULL (null) when not assessed. */
 void td_render_client_json(struct td_buf *out, const char *target, const struct td_client_profile *p,
-                           const struct td_client_outcome *c);
+                           const struct td_client_outcome *c, const char *store, const char *confidence);
 /* --client list --json: a profile as its ClientHello carries it (names), one object and a newline. */
 void td_render_client_profile_json(struct td_buf *out, const struct td_client_profile *p,
                                    const struct td_client_plan *plan);
@@ -23,7 +24,8 @@ void td_render_client_config_text(struct td_buf *out, const char *target, const 
                                   const struct td_client_outcome *c, const struct td_conf_finding *blame,
                                   const struct td_render_opts *o);
 void td_render_client_config_json(struct td_buf *out, const char *target, const struct td_client_config *cc,
-                                  const struct td_client_outcome *c, const struct td_conf_finding *blame);
+                                  const struct td_client_outcome *c, const struct td_conf_finding *blame,
+                                  const char *store, const char *confidence);
 void td_render_client_total(struct td_buf *out, size_t ok, size_t n, unsigned connections, double seconds);
 
 /* --html: a target's matrix as a <section> with a table: _begin, a _row per

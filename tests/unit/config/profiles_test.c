@@ -95,7 +95,49 @@ static void test_facts(void **state)
     assert_true(td_client_profile_plan(td_client_profile_find("go-1.22"), &g, err, sizeof err));
     assert_int_equal(g.num_sigalgs, 12);
     assert_int_equal(g.sigalgs[0], TD_SIGSCHEME_RSA_PSS_RSAE_SHA256);
-    assert_false(offers_sig("chrome", TD_SIGSCHEME_RSA_PKCS1_SHA256)); /* not modelled: tlsdiag's own list */
+    assert_true(offers_sig("chrome", TD_SIGSCHEME_RSA_PKCS1_SHA256));
+    assert_false(offers_sig("chrome", TD_SIGSCHEME_RSA_PKCS1_SHA1));        /* BoringSSL: none since Chrome 101 */
+    assert_true(offers_sig("windows-schannel-2012r2", TD_SIGSCHEME_DSA_SHA1)); /* and no RSA-PSS */
+    assert_false(offers_sig("windows-schannel-2012r2", TD_SIGSCHEME_RSA_PSS_RSAE_SHA256));
+}
+
+static struct td_client_plan plan_of(const char *profile)
+{
+    struct td_client_plan p;
+    char err[200];
+    assert_true(td_client_profile_plan(td_client_profile_find(profile), &p, err, sizeof err));
+    return p;
+}
+
+static bool same_sigs(const struct td_client_plan *a, const struct td_client_plan *b)
+{
+    return a->num_sigalgs == b->num_sigalgs && memcmp(a->sigalgs, b->sigalgs, a->num_sigalgs * 2) == 0;
+}
+
+/* Every row sends its own signature_algorithms; the rows read from source code keep to it: SunJSSE's
+ * enum order (jdk8u as Java 11, OpenJDK 21 as 17), OpenSSL 3.5's tls12_sigalgs as 3.0's with ML-DSA first
+ * and the brainpool TLS 1.3 schemes after EdDSA. */
+static void test_sigalgs_sources(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < td_client_profile_count(); i++) {
+        const struct td_client_profile *p = td_client_profile_at(i);
+        struct td_client_plan plan = plan_of(p->name);
+        if (plan.num_sigalgs == 0) {
+            fail_msg("%s: no signature_algorithms of its own", p->name);
+        }
+    }
+    struct td_client_plan j8 = plan_of("java8"), j11 = plan_of("java11"), j17 = plan_of("java17"),
+                          j21 = plan_of("java21"), o30 = plan_of("openssl-3.0"), o35 = plan_of("openssl-3.5");
+    assert_true(same_sigs(&j8, &j11));
+    assert_true(same_sigs(&j21, &j17));
+    assert_int_equal(o35.num_sigalgs, o30.num_sigalgs + 6);
+    assert_int_equal(o35.sigalgs[0], TD_SIGSCHEME_MLDSA65);
+    assert_memory_equal(o35.sigalgs + 3, o30.sigalgs, 5 * 2); /* ECDSA, EdDSA */
+    assert_int_equal(o35.sigalgs[8], TD_SIGSCHEME_ECDSA_BRAINPOOLP256R1TLS13_SHA256);
+    assert_memory_equal(o35.sigalgs + 11, o30.sigalgs + 5, (o30.num_sigalgs - 5) * 2);
+    assert_false(offers_sig("java8", TD_SIGSCHEME_ED25519)); /* TLS 1.3 only in jdk8u, and TLS 1.3 off */
+    assert_false(offers_sig("java8", TD_SIGSCHEME_RSA_MD5)); /* jdk.tls.disabledAlgorithms MD5withRSA */
 }
 
 int main(void)
@@ -103,6 +145,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rows),
         cmocka_unit_test(test_facts),
+        cmocka_unit_test(test_sigalgs_sources),
     };
     return tl_run_tests("config/profiles", tests);
 }
