@@ -96,7 +96,7 @@ static void test_facts(void **state)
     assert_int_equal(g.num_sigalgs, 12);
     assert_int_equal(g.sigalgs[0], TD_SIGSCHEME_RSA_PSS_RSAE_SHA256);
     assert_true(offers_sig("chrome", TD_SIGSCHEME_RSA_PKCS1_SHA256));
-    assert_false(offers_sig("chrome", TD_SIGSCHEME_RSA_PKCS1_SHA1));        /* BoringSSL: none since Chrome 101 */
+    assert_false(offers_sig("chrome", TD_SIGSCHEME_RSA_PKCS1_SHA1));           /* BoringSSL: none since Chrome 101 */
     assert_true(offers_sig("windows-schannel-2012r2", TD_SIGSCHEME_DSA_SHA1)); /* and no RSA-PSS */
     assert_false(offers_sig("windows-schannel-2012r2", TD_SIGSCHEME_RSA_PSS_RSAE_SHA256));
 }
