@@ -53,18 +53,20 @@ cap_counts() {
 # (a loaded machine lets it fall behind). The kernel's count ("received by
 # filter") has each packet twice on lo (sent and received; tcpdump keeps one,
 # as with any, where the namespace has only lo), once elsewhere. Drained: it
-# has written them all, and the count stayed the same since the last ask.
+# has written them all, and the count stayed the same over the last 0.2 s
+# (the last FINs and ACKs are in).
 cap_stop() {
   per=1
   case $CAP_IFACE in lo | any) per=2 ;; esac
   last="" i=0
-  while [ $i -lt 200 ]; do
+  while [ $i -lt 60 ]; do
     c=$(cap_counts) || break
     set -- $c
     if [ $# -eq 2 ] && [ $(($1 * per)) -eq "$2" ] && [ "$c" = "$last" ]; then break; fi
     last=$c i=$((i + 1))
+    sleep 0.2
   done
-  [ $i -lt 200 ] || echo "# cap_stop: tcpdump did not drain ($c)" >&2
+  [ $i -lt 60 ] || echo "# cap_stop: tcpdump did not drain ($c)" >&2
   kill "$CAP_PID" 2>/dev/null; wait "$CAP_PID" 2>/dev/null || true
   rm -f "$CAP_FILE.log"
 }
