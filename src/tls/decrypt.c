@@ -122,12 +122,21 @@ static void decrypted_alerts(struct td_tls_conn *c, enum td_role from, size_t n,
         td_conn_on_alert(c, from, at);
     }
     if (c->complete && ++d->post_records == 1) {
-        /* Closing before any data is the same tell in clear (close_notify
-         * right after the handshake: curl after its own name check). */
-        td_conn_after_handshake_alert(c, from);
-        if (c->note && from == TD_CLIENT) {
-            c->note = "the client closed right after the handshake, before sending any data: it may have "
-                      "rejected the server's certificate or name after the handshake";
+        if (from == TD_SERVER) {
+            /* Decrypted, the alert says what it is: a refusal is fatal (failed
+             * above); close_notify is an orderly close after a handshake the
+             * server accepted (s_server at the end of its stdin), not the
+             * refusal an encrypted alert in this place is taken for without
+             * keys (td_conn_after_handshake_alert). */
+            d->closed_first = true;
+        } else {
+            /* Closing before any data is the same tell in clear (close_notify
+             * right after the handshake: curl after its own name check). */
+            td_conn_after_handshake_alert(c, from);
+            if (c->note) {
+                c->note = "the client closed right after the handshake, before sending any data: it may have "
+                          "rejected the server's certificate or name after the handshake";
+            }
         }
     }
     d->appdata = NULL;

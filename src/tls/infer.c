@@ -30,21 +30,42 @@ void td_conn_encrypted_msg(struct td_tls_conn *c, enum td_role from, enum td_msg
  * 16-byte AEAD tag, so a 19-byte record is an alert unless padded. */
 #define TLS13_ALERT_RECORD_LEN 19
 
+static const char server_refused[] = "encrypted alert from the server right after the client's Finished";
+
+/* The client had closed its side before the server's alert: a FIN, or an
+ * alert-sized record after its data (`echo | openssl s_client` sends a line,
+ * then close_notify). The server's alert then answers that close. */
+static bool client_closed(const struct td_tls_conn *c)
+{
+    const struct td_tls_dir *d = &c->dir[TD_CLIENT];
+    return d->closed_first || d->fin || d->rst || (d->post_records > 0 && d->rec_len == TLS13_ALERT_RECORD_LEN);
+}
+
 /* An encrypted alert as a side's first record after the handshake.
  *
  * From the server in TLS 1.3, before the client said anything more: the
- * server rejected the client's flight (its certificate, typically). From the
- * client, before any data: the client checked the server's certificate or
- * name only after the handshake and gave up (curl does) -- or it only wanted
- * the handshake (a health check, `gnutls-cli </dev/null`). Without keys the
- * two look the same, so the handshake stays `ok` and a note says so. */
+ * server rejected the client's flight (its certificate, typically) -- unless
+ * the client closed first, or answers it with an alert of its own: a
+ * close_notify is answered so, a refusal is not (RFC 8446 6.1, 6.2: no more
+ * data after an error alert). From the client, before any data: the client
+ * checked the server's certificate or name only after the handshake and gave
+ * up (curl does) -- or it only wanted the handshake (a health check,
+ * `gnutls-cli </dev/null`). Without keys the two look the same, so the
+ * handshake stays `ok` and a note says so. */
 void td_conn_after_handshake_alert(struct td_tls_conn *c, enum td_role from)
 {
     c->dir[from].closed_first = true;
     if (from == TD_SERVER) {
-        if (c->tls13 && !c->dir[TD_CLIENT].closed_first) {
-            td_conn_fail(c, "encrypted alert from the server right after the client's Finished");
+        if (c->tls13 && !client_closed(c)) {
+            td_conn_fail(c, server_refused);
         }
+        return;
+    }
+    if (c->failed && c->fail_reason == server_refused) {
+        c->failed = false;
+        c->fail_reason = NULL;
+        c->note = "the server closed with an encrypted alert right after the client's Finished and the client "
+                  "answered with one: an orderly close (close_notify), not a refusal, which gets no answer";
         return;
     }
     if (!c->dir[TD_SERVER].closed_first) {

@@ -121,6 +121,32 @@ ok = [k for k in a if a[k][:2] == ('ok', 'none')]
 assert len(ok) == 3 and not set(ok) & set(b), ('the successful ones', ok)
 print(sorted(b.values()))
 PY
+# g1.py TLSDIAG KEYED.json FILE...: -G 1 cuts at every second of capture time, so a connection
+# a second's end falls inside is in two files (which second: timing). Each of the 4 TLS failures
+# wholly inside one file decrypts there alone (at least 2 are); a cut one is a piece in each of
+# its files; the port probes are never TLS; nothing else is written.
+cat > "$W/g1.py" <<'PY'
+import json, subprocess, sys
+tlsdiag, keyed, files = sys.argv[1], sys.argv[2], sys.argv[3:]
+tls = {d['client'].rsplit(':', 1)[1] for d in map(json.loads, open(keyed))
+       if 'client' in d and d['outcome'] == 'failed' and d['keylog'] == 'decrypted'}
+where, recs = {}, []
+for f in files:
+    out = subprocess.run(['tshark', '-n', '-r', f, '-T', 'fields', '-e', 'tcp.srcport', '-e', 'tcp.dstport'],
+                         capture_output=True, text=True).stdout.split()
+    for p in set(out):
+        where.setdefault(p, set()).add(f)
+    run = subprocess.run([tlsdiag, 'pcap', '--json', f], capture_output=True, text=True).stdout.splitlines()
+    recs += [(f, d['client'].rsplit(':', 1)[1], d['keylog']) for d in map(json.loads, run) if 'client' in d]
+whole = [p for p in tls if len(where.get(p, ())) == 1]
+print('TLS failures', sorted(tls), 'wholly in one file', sorted(whole), 'records', recs)
+assert len(tls) == 4 and len(whole) >= 2, 'the 4 TLS failures, at least 2 not cut'
+for f, p, k in recs:
+    assert p in where and f in where[p], ('a connection not in its file', f, p)
+    assert k == ('decrypted' if p in whole else None) or (p in tls and p not in whole), (f, p, k)
+assert sorted(p for f, p, k in recs if p in whole) == sorted(whole), 'each whole one once'
+assert len({p for f, p, k in recs} - tls) == 3, 'the 3 port probes'
+PY
 
 for T in $TLSDIAGS; do
   check "$T: --keylog --write-failed: 7 failed connections written, the 4 TLS ones with their key log lines (capinfos: 4 secrets)" sh -c "
@@ -147,12 +173,10 @@ for T in $TLSDIAGS; do
     grep -q 'key log lines of 4 in' '$W/again.err' && python3 '$W/dsb.py' '$K' '$CAP' '$W/again.pcapng' || exit 1
     '$T' pcap --keylog '$K' --write-failed '$W/both.pcapng' '$W/f.pcapng' > /dev/null 2>&1
     python3 '$W/dsb.py' '$K' '$CAP' '$W/both.pcapng'"
-  check "$T: -G 1: each rotated file holds its own connections' lines, and decrypts alone" sh -c "
+  check "$T: -G 1: each rotated file holds its own connections' lines, and decrypts alone (those not cut)" sh -c "
     rm -f '$W/rot'*
     '$T' pcap --keylog '$K' -G 1 --write-failed '$W/rot' '$CAP' > /dev/null 2> '$W/rot.err'; cat '$W/rot.err'
     grep -q ' in [3-9] files (.*); key log lines of 4 in Decryption Secrets Blocks' '$W/rot.err' || exit 1
     python3 '$W/dsb.py' '$K' '$CAP' '$W'/rot '$W'/rot[0-9]* || exit 1
-    for f in '$W'/rot '$W'/rot[0-9]*; do '$T' pcap --json \"\$f\"; done > '$W/one.json'
-    python3 -c \"import json; c = [d['keylog'] for d in map(json.loads, open('$W/one.json')) if 'client' in d]
-print(c); assert c.count('decrypted') == 4 and c.count(None) == 3 and len(c) == 7\""
+    python3 '$W/g1.py' '$T' '$W/keyed.json' '$W'/rot '$W'/rot[0-9]*"
 done

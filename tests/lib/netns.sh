@@ -28,6 +28,7 @@ wait_port() {
 # Start tcpdump on lo (or any) writing FILE; sets CAP_PID.
 cap_start() { # iface file [filter]
   rm -f "$2.log"
+  CAP_IFACE=$1
   tcpdump -n -B 65536 -i "$1" -s 0 -U --immediate-mode -w "$2" "${3:-tcp}" 2>"$2.log" &
   CAP_PID=$!
   td_track "$CAP_PID"
@@ -37,8 +38,35 @@ cap_start() { # iface file [filter]
   sleep 0.1
 }
 
+# tcpdump's counts, asked for with SIGUSR1 (it prints them to its log and goes
+# on): "CAPTURED RECEIVED" once the new line is there, after at most 5 s.
+cap_counts() {
+  n=$(grep -c 'packets captured' "$CAP_FILE.log")
+  kill -USR1 "$CAP_PID" 2>/dev/null || return 1
+  i=0
+  while [ $i -lt 100 ] && [ "$(grep -c 'packets captured' "$CAP_FILE.log")" -le "$n" ]; do sleep 0.05; i=$((i + 1)); done
+  grep 'packets captured' "$CAP_FILE.log" | tail -1 | sed -n 's/.* \([0-9]*\) packets captured, \([0-9]*\) packets received.*/\1 \2/p'
+}
+
+# Stop tcpdump once it has written every packet the kernel handed it, and no
+# more are coming: killed earlier, it loses those still in its ring buffer
+# (a loaded machine lets it fall behind). The kernel's count ("received by
+# filter") has each packet twice on lo (sent and received; tcpdump keeps one,
+# as with any, where the namespace has only lo), once elsewhere. Drained: it
+# has written them all, and the count stayed the same over the last 0.2 s
+# (the last FINs and ACKs are in).
 cap_stop() {
-  sleep 0.3
+  per=1
+  case $CAP_IFACE in lo | any) per=2 ;; esac
+  last="" i=0
+  while [ $i -lt 60 ]; do
+    c=$(cap_counts) || break
+    set -- $c
+    if [ $# -eq 2 ] && [ $(($1 * per)) -eq "$2" ] && [ "$c" = "$last" ]; then break; fi
+    last=$c i=$((i + 1))
+    sleep 0.2
+  done
+  [ $i -lt 60 ] || echo "# cap_stop: tcpdump did not drain ($c)" >&2
   kill "$CAP_PID" 2>/dev/null; wait "$CAP_PID" 2>/dev/null || true
   rm -f "$CAP_FILE.log"
 }

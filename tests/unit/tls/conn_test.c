@@ -352,6 +352,86 @@ static void test_sslv2_client_hello(void **state)
     td_buf_free(&rec);
 }
 
+/* One record of `len` bytes (content type `type`) from `from`. */
+static void feed_record(struct td_tls_conn *c, enum td_role from, uint8_t type, size_t len, struct td_at *at)
+{
+    struct td_buf body = {0}, rec = {0};
+    for (size_t i = 0; i < len; i++) {
+        td_buf_putc(&body, (char)(i * 7 + 1));
+    }
+    tl_records(&rec, type, 0, &body, 16384);
+    td_tls_feed(c, from, rec.data, rec.len, at);
+    at->frame++;
+    td_buf_free(&body);
+    td_buf_free(&rec);
+}
+
+/* TLS 1.3 mutual TLS without keys, up to the client's Finished: Certificate,
+ * CertificateVerify and Finished (53 bytes with SHA-256) in records of their own. */
+static void mtls13_handshake(struct td_tls_conn *c, struct td_at *at)
+{
+    struct td_buf ch = {0}, sh = {0}, rec = {0};
+    tl_client_hello(&ch, "m.example");
+    tl_server_hello(&sh, true, 0x1301);
+    tl_records(&rec, 22, 1, &ch, 16384);
+    td_tls_feed(c, TD_CLIENT, rec.data, rec.len, at);
+    td_buf_reset(&rec);
+    tl_records(&rec, 22, 2, &sh, 16384);
+    td_tls_feed(c, TD_SERVER, rec.data, rec.len, at);
+    feed_record(c, TD_SERVER, 20, 1, at);
+    feed_record(c, TD_SERVER, 23, 1200, at);
+    feed_record(c, TD_CLIENT, 20, 1, at);
+    feed_record(c, TD_CLIENT, 23, 879, at);
+    feed_record(c, TD_CLIENT, 23, 96, at);
+    feed_record(c, TD_CLIENT, 23, 53, at);
+    assert_true(c->complete);
+    td_buf_free(&ch);
+    td_buf_free(&sh);
+    td_buf_free(&rec);
+}
+
+/* The server's alert-sized record right after the client's Finished: a
+ * refusal (the client sends nothing more, as after a fatal alert) -- unless
+ * the client answers it with an alert of its own (close_notify is answered,
+ * a fatal alert is not) or had closed first (a line, then close_notify:
+ * `echo | openssl s_client` against `s_server -Verify 1`). */
+static void test_tls13_server_alert_after_client_finished(void **state)
+{
+    (void)state;
+    struct td_limits lim;
+    td_limits_default(&lim);
+    for (int variant = 0; variant < 4; variant++) {
+        struct td_tls_conn c;
+        struct td_at at = {1, {0, 0}};
+        td_tls_conn_init(&c, &lim);
+        mtls13_handshake(&c, &at);
+        if (variant == 2) { /* the client's line and close_notify first */
+            feed_record(&c, TD_CLIENT, 23, 18, &at);
+            feed_record(&c, TD_CLIENT, 23, 19, &at);
+        }
+        if (variant == 3) { /* the client's FIN first */
+            td_tls_flags(&c, TD_CLIENT, TD_TCP_FIN, &at);
+        }
+        feed_record(&c, TD_SERVER, 23, 19, &at);
+        td_tls_flags(&c, TD_SERVER, TD_TCP_FIN, &at);
+        if (variant == 1) { /* the client answers the server's close_notify */
+            feed_record(&c, TD_CLIENT, 23, 19, &at);
+        }
+        if (variant != 3) {
+            td_tls_flags(&c, TD_CLIENT, TD_TCP_FIN, &at);
+        }
+        td_tls_end(&c, "end of capture");
+        if (variant == 0) {
+            assert_int_equal(td_tls_outcome(&c), TD_OUTCOME_FAILED);
+            assert_string_equal(c.fail_reason, "encrypted alert from the server right after the client's Finished");
+        } else {
+            assert_int_equal(td_tls_outcome(&c), TD_OUTCOME_OK);
+            assert_null(c.fail_reason);
+        }
+        td_tls_conn_free(&c);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -363,6 +443,7 @@ int main(void)
         cmocka_unit_test(test_resync_needs_a_plausible_record),
         cmocka_unit_test(test_absurd_lengths),
         cmocka_unit_test(test_sslv2_client_hello),
+        cmocka_unit_test(test_tls13_server_alert_after_client_finished),
     };
     return tl_run_tests("tls/conn", tests);
 }
