@@ -65,7 +65,10 @@ VXCAP=$W/vxlan.pcap
 unshare -n sleep 120 &
 NS2=$!
 td_track "$NS2"
-sleep 0.2
+# the namespace exists once the child has unshared: its net namespace differs from ours
+i=0; while [ $i -lt 200 ] && [ "$(readlink /proc/$NS2/ns/net 2>/dev/null)" = "$(readlink /proc/$$/ns/net)" ]; do
+  sleep 0.02; i=$((i + 1))
+done
 ip link add vt0 type veth peer name vt1 && ip link set vt1 netns "$NS2" &&
   ip addr add 192.0.2.1/24 dev vt0 && ip link set vt0 up &&
   nsenter -t "$NS2" -n sh -c 'ip link set lo up && ip addr add 192.0.2.2/24 dev vt1 && ip link set vt1 up &&
