@@ -1,5 +1,6 @@
 /* The chain as each client judges it (cli/client_trust.h). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -64,7 +65,7 @@ static void store_for(struct cli_trust *t, enum td_trust_source src, struct td_c
     if (t->user) {
         st->set = t->user;
         st->name = t->user_name;
-        st->add = "add it to that file (PEM: append it; JKS: keytool -importcert)";
+        st->add = "PEM: append it; JKS or PKCS#12: keytool -importcert -trustcacerts -file ROOT.pem -keystore FILE";
         return;
     }
     if (src == TD_TRUST_JAVA && !t->java_tried) {
@@ -81,6 +82,13 @@ static void store_for(struct cli_trust *t, enum td_trust_source src, struct td_c
         st->set = t->java;
     } else if (src == TD_TRUST_JAVA) {
         td_trust_store_words(TD_TRUST_SYSTEM, &st->name, &st->add); /* no cacerts here: the system's roots */
+        src = TD_TRUST_SYSTEM;
+    }
+    const char *file = getenv("SSL_CERT_FILE"), *dir = getenv("SSL_CERT_DIR");
+    if (src == TD_TRUST_SYSTEM && ((file && *file) || (dir && *dir))) { /* OpenSSL's default paths follow them */
+        snprintf(t->system_name, sizeof t->system_name, "the store %s names (%.300s)",
+                 file && *file ? "SSL_CERT_FILE" : "SSL_CERT_DIR", file && *file ? file : dir);
+        st->name = t->system_name;
     }
 }
 

@@ -18,6 +18,7 @@ struct cli_trust {
     char target[300];            /* the chains below are this target's */
     struct td_certset *chain[2]; /* [0] without SNI, [1] with */
     bool fetched[2];
+    char system_name[400]; /* the system store as OpenSSL finds it (SSL_CERT_FILE/SSL_CERT_DIR honoured) */
     bool ambiguous; /* the last judgement: a leaf sent alone, a missing intermediate or an unknown root */
 };
 

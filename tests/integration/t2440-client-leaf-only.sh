@@ -53,7 +53,7 @@ for T in $TLSDIAGS; do
     both_possibilities "$T" 7402
   check "$T: leaf only, its issuer a root of another known store (this machine's, SSL_CERT_FILE here): unknown_ca for this client" \
     sh -c "out=\$(SSL_CERT_FILE=$P/root.crt $T probe --client curl --trust $P/other.crt localhost:7401); echo \"\$out\"
-      printf '%s' \"\$out\" | grep -q 'fails .* unknown_ca: .*the issuer is a root of the system store' &&
+      printf '%s' \"\$out\" | grep -q 'fails .* unknown_ca: .*the issuer is a root of the store SSL_CERT_FILE names ($P/root.crt)' &&
       printf '%s' \"\$out\" | grep -q 'fix: Add that root to the truststore $P/other.crt (--trust)'"
   check "$T: leaf only, issued by the root the store holds: curl connects, as the real curl" \
     sh -c "[ \"\$($T probe --client curl --trust $P/root.crt --json localhost:7401 | python3 -c 'import json,sys; print(json.load(sys.stdin)[\"connects\"])')\" = True ] &&
