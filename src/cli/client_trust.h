@@ -19,7 +19,7 @@ struct cli_trust {
     struct td_certset *chain[2]; /* [0] without SNI, [1] with */
     bool fetched[2];
     char system_name[400]; /* the system store as OpenSSL finds it (SSL_CERT_FILE/SSL_CERT_DIR honoured) */
-    bool ambiguous; /* the last judgement: a leaf sent alone, a missing intermediate or an unknown root */
+    bool ambiguous;        /* the last judgement: a leaf sent alone, a missing intermediate or an unknown root */
 };
 
 /* HOST of HOST[:PORT] or [V6]:PORT. */
