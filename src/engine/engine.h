@@ -65,9 +65,9 @@ struct td_engine_cb {
      * shard_k (0-based) are followed; the others keep their tcp.stream
      * number and nothing else. shard_n 0 or 1: all. */
     uint32_t shard_k, shard_n;
-    /* --threads: 1 one thread; 2 a second one reads and decodes the frames
-     * of a mapped capture file (engine/pipeline.c); 0 two when the file is
-     * large and two cores are online. The output is the same either way. */
+    /* --threads: 1 (or 0, the default) one thread; 2 a second one reads and
+     * decodes the frames of a mapped capture file (engine/pipeline.c) when
+     * two cores are online. The output is the same either way. */
     unsigned threads;
 };
 

@@ -14,14 +14,11 @@
 #include "capture/reader.h"
 #include "engine/engine.h"
 
-/* Smaller files are read by one thread unless --threads 2 says otherwise. */
-#define TD_PIPELINE_MIN_BYTES (32u << 20)
-
 /* Each frame in order; on_frame returns false to stop. Returns when the
  * mapping has no more frames to give (td_reader_next goes on from there:
  * the end, or a record libpcap reads) or on_frame said stop. */
-void td_pipeline_run(struct td_reader *r, bool (*on_frame)(void *ctx, const struct td_frame *f, const struct td_decoded *d),
-                     void *ctx);
+void td_pipeline_run(struct td_reader *r,
+                     bool (*on_frame)(void *ctx, const struct td_frame *f, const struct td_decoded *d), void *ctx);
 /* Cores online. */
 long td_pipeline_cores(void);
 

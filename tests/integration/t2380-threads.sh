@@ -1,8 +1,7 @@
 #!/bin/bash
 # Reading a pcap file in place and with two threads changes nothing: for the
 # shipped captures (tcpdump's), a 38 MB capture made of them (bench/concat.py:
-# copies of failures-lo.pcap one hour apart, then UDP frames; read with two
-# threads by default) and that capture cut inside a record, the text, -v, JSON and
+# copies of failures-lo.pcap one hour apart, then UDP frames) and that capture cut inside a record, the text, -v, JSON and
 # summary outputs and the exit status of --threads 1, --threads 2 and the
 # default are the same bytes, and so is the JSON of the shipped captures on
 # standard input (read by libpcap through stdio, as before). The mapped file's pages are
@@ -49,7 +48,7 @@ for T in $TLSDIAGS; do
   for F in tests/captures/*.pcap tests/fuzz/corpus/pcap/*.pcap; do
     check "$T: $F: --threads 1, --threads 2, the default and standard input give the same outputs" same_all_ways "$T" "$F"
   done
-  check "$T: a 38 MB capture: the same outputs every way (two threads by default)" same_all_ways "$T" "$W/big.pcap" large
+  check "$T: a 38 MB capture: the same outputs every way" same_all_ways "$T" "$W/big.pcap" large
   check "$T: that capture cut inside a record: the same outputs and the error, every way" bash -c "
     $(declare -f same_all_ways); W='$W'; same_all_ways '$T' '$W/cut.pcap' large &&
     grep -q 'truncated dump file' '$W/t2' && grep -q 'rc=1' '$W/t2'"
