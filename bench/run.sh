@@ -1,8 +1,9 @@
 #!/bin/bash
 # Benchmark: builds a realistic capture of at least 1 GB on loopback and prints
-# tlsdiag's throughput and peak RSS next to tshark's and ssldump's on the same
-# files, with the read floors (cat, tcpdump -r). Run as root:
-#   bench/run.sh [SIZE_MB]          (default 1100)
+# tlsdiag's time and peak RSS next to tcpdump -r's, measured alternately RUNS
+# times (default 5; medians and ranges), with the read floor (cat) and, with
+# TOOLS=1, tshark's and ssldump's on the same files. Run as root:
+#   bench/run.sh [SIZE_MB]          (default 1100; RUNS=5 TOOLS=0)
 # The capture is made inside a private network namespace whose loopback has a
 # 1500-byte MTU and segmentation offloads off, so frames look like a real NIC's:
 # nginx serves thousands of short HTTPS exchanges (some failing: TLS 1.0-only
@@ -65,7 +66,16 @@ if [ ! -s "$OUT/100mb.pcap" ]; then
   editcap -r "$OUT/big.pcap" "$OUT/100mb.pcap" "1-$n" >/dev/null
 fi
 
-for f in 100mb big; do
+if [ ! -s "$OUT/3gb.pcap" ]; then
+  # for the RSS check: three copies of the same traffic, each an hour after the one before
+  python3 bench/concat.py "$OUT/big.pcap" "$OUT/3gb.pcap" 3
+fi
+
+# tcpdump and tlsdiag side by side, alternately RUNS times: medians and ranges
+# (a shared machine's load falls on both alike). TOOLS=1 also times tshark and
+# ssldump, once each (a minute and five).
+RUNS=${RUNS:-5}
+for f in 100mb big 3gb; do
   F=$OUT/$f.pcap
   BYTES=$(stat -c %s "$F")
   CONNS=$(build/tlsdiag pcap --summary --json "$F" | python3 -c 'import json,sys; print(json.load(sys.stdin)["tcp_streams"])')
@@ -73,9 +83,11 @@ for f in 100mb big; do
   echo "== $F: $((BYTES / 1000000)) MB, $CONNS TCP connections"
   build/tlsdiag pcap --summary "$F"
   python3 bench/measure.py "cat (read floor)" "$BYTES" "$CONNS" -- cat "$F"
-  python3 bench/measure.py "tcpdump -r -w /dev/null (floor)" "$BYTES" "$CONNS" -- tcpdump -r "$F" -w /dev/null
-  python3 bench/measure.py "tlsdiag pcap --json" "$BYTES" "$CONNS" -- build/tlsdiag pcap --json "$F"
-  python3 bench/measure.py "tlsdiag pcap (text)" "$BYTES" "$CONNS" -- build/tlsdiag pcap "$F"
+  python3 bench/pair.py "$RUNS" "$F" "tcpdump -r -w /dev/null (floor)=tcpdump -w /dev/null -r" \
+    "tlsdiag pcap (text)=build/tlsdiag pcap" "tlsdiag pcap --json=build/tlsdiag pcap --json" \
+    "tlsdiag pcap --threads 1=build/tlsdiag pcap --threads 1" \
+    "tlsdiag pcap --json --threads 1=build/tlsdiag pcap --json --threads 1"
+  [ "${TOOLS:-0}" = 1 ] || continue
   python3 bench/measure.py "tshark TLS, SNI+alert fields" "$BYTES" "$CONNS" -- tshark -n -r "$F" \
     -Y "tls.handshake.type == 1 || tls.alert_message" -T fields -e frame.number -e tcp.stream \
     -e tls.handshake.extensions_server_name -e tls.alert_message.desc

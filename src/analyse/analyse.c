@@ -466,6 +466,7 @@ static struct td_engine_cb engine_cb(struct td_analysis *a)
     cb.on_frame = a->cb.on_frame || a->o.verdicts_at_once ? engine_frame : NULL;
     cb.shard_k = a->o.shard_k;
     cb.shard_n = a->o.shard_n;
+    cb.threads = a->o.threads;
     return cb;
 }
 

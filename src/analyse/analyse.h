@@ -42,6 +42,7 @@ struct td_analysis_opts {
     const volatile int *stop;
     bool utf8;                 /* "→" rather than "->" in result descriptions */
     uint32_t shard_k, shard_n; /* --shard: struct td_engine_cb */
+    unsigned threads;          /* --threads: struct td_engine_cb */
 };
 
 /* One connection, as the callbacks see it. */

@@ -103,6 +103,38 @@ void td_buf_append_slow(struct td_buf *b, const void *p, size_t n)
 void td_buf_putc_slow(struct td_buf *b, char c) { td_buf_append_slow(b, &c, 1); }
 void td_buf_puts(struct td_buf *b, const char *s) { td_buf_append(b, s, strlen(s)); }
 
+static void pad_to(struct td_buf *b, size_t start, size_t width)
+{
+    while (b->len - start < width) {
+        td_buf_putc(b, ' ');
+    }
+}
+
+void td_buf_put_u64(struct td_buf *b, uint64_t v)
+{
+    char d[20];
+    size_t n = 0;
+    do {
+        d[sizeof d - ++n] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    td_buf_append(b, d + sizeof d - n, n);
+}
+
+void td_buf_put_u64_left(struct td_buf *b, uint64_t v, size_t width)
+{
+    size_t start = b->len;
+    td_buf_put_u64(b, v);
+    pad_to(b, start, width);
+}
+
+void td_buf_puts_left(struct td_buf *b, const char *s, size_t width)
+{
+    size_t start = b->len;
+    td_buf_puts(b, s);
+    pad_to(b, start, width);
+}
+
 void td_buf_printf(struct td_buf *b, const char *fmt, ...)
 {
     va_list ap;

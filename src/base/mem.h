@@ -43,6 +43,20 @@ static inline void td_buf_append(struct td_buf *b, const void *p, size_t n)
     }
     td_buf_append_slow(b, p, n);
 }
+/* A number in this machine's byte order from unaligned bytes, inlined (a
+ * capture file's record headers, read in place). */
+static inline uint32_t td_load_u32(const void *p)
+{
+    uint32_t v;
+    __builtin_memcpy(&v, p, 4);
+    return v;
+}
+static inline uint16_t td_load_u16(const void *p)
+{
+    uint16_t v;
+    __builtin_memcpy(&v, p, 2);
+    return v;
+}
 void td_buf_putc_slow(struct td_buf *b, char c);
 static inline void td_buf_putc(struct td_buf *b, char c)
 {
@@ -54,6 +68,11 @@ static inline void td_buf_putc(struct td_buf *b, char c)
 }
 void td_buf_puts(struct td_buf *b, const char *s);
 void td_buf_printf(struct td_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The renderers' most frequent formats without printf: v in decimal (%llu),
+ * and padded with spaces on the right up to width bytes (%-*llu, %-*s). */
+void td_buf_put_u64(struct td_buf *b, uint64_t v);
+void td_buf_put_u64_left(struct td_buf *b, uint64_t v, size_t width);
+void td_buf_puts_left(struct td_buf *b, const char *s, size_t width);
 /* NUL-terminated view of the contents (the NUL is not counted in len). */
 const char *td_buf_cstr(struct td_buf *b);
 

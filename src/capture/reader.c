@@ -11,6 +11,7 @@
 
 #include "base/cursor.h"
 #include "base/mem.h"
+#include "capture/pcap_map.h"
 
 #include "base/banned.h"
 
@@ -40,6 +41,11 @@ struct td_reader {
     uint64_t total;
     /* libpcap (classic pcap) */
     pcap_t *pcap;
+    /* a regular file's classic pcap read in place while map_fast, then by
+     * libpcap over the same mapping (pcap_map.h) */
+    struct td_pcap_map *map;
+    bool map_fast;
+    int dlt;
     /* pcapng */
     FILE *f;
     bool own_file;
@@ -137,23 +143,60 @@ struct td_reader *td_reader_open(const char *path, char *err, size_t err_len)
     }
     /* Classic pcap (or anything else): libpcap reads it, or says why not. */
     r->format = "pcap";
-    static const cookie_io_functions_t io = {replay_read, NULL, NULL, replay_close};
-    FILE *replay = fopencookie(r, "rb", io);
     char perr[PCAP_ERRBUF_SIZE] = "";
-    r->pcap = replay ? pcap_fopen_offline_with_tstamp_precision(replay, PCAP_TSTAMP_PRECISION_NANO, perr) : NULL;
-    if (!r->pcap) {
-        if (replay) {
+    if (r->own_file && !r->pipe && (r->map = td_pcap_map_open(fileno(r->f), r->total)) != NULL) {
+        r->pcap = td_pcap_map_pcap(r->map, 24, perr);
+        r->map_fast = r->pcap != NULL;
+    } else {
+        static const cookie_io_functions_t io = {replay_read, NULL, NULL, replay_close};
+        FILE *replay = fopencookie(r, "rb", io);
+        r->pcap = replay ? pcap_fopen_offline_with_tstamp_precision(replay, PCAP_TSTAMP_PRECISION_NANO, perr) : NULL;
+        if (!r->pcap && replay) {
             fclose(replay);
         }
+    }
+    if (!r->pcap) {
         snprintf(err, err_len, "not a pcap or pcapng capture (%s)", perr[0] ? perr : "unreadable");
         td_reader_close(r);
         return NULL;
     }
+    r->dlt = pcap_datalink(r->pcap);
+    if (r->map_fast) {
+        td_pcap_map_set_limits(r->map, pcap_snapshot(r->pcap));
+    }
     return r;
+}
+
+/* A record from the mapping (1), the end (0), or libpcap takes over from
+ * this record on (2): it reads what the mapping reader leaves to it. */
+static int next_mapped(struct td_reader *r, struct td_frame *f, char *err, size_t err_len)
+{
+    if (td_reader_next_mapped(r, f)) {
+        td_pcap_map_release(r->map, r->pos);
+        return 1;
+    }
+    if (td_pcap_map_pos(r->map) == r->total) {
+        return 0;
+    }
+    char perr[PCAP_ERRBUF_SIZE] = "";
+    r->map_fast = false;
+    pcap_close(r->pcap);
+    r->pcap = td_pcap_map_pcap(r->map, td_pcap_map_pos(r->map), perr);
+    if (!r->pcap) {
+        snprintf(err, err_len, "after frame %llu: %s", (unsigned long long)r->frame, perr);
+        return -1;
+    }
+    return 2;
 }
 
 static int next_pcap(struct td_reader *r, struct td_frame *f, char *err, size_t err_len)
 {
+    if (r->map_fast) {
+        int mrc = next_mapped(r, f, err, err_len);
+        if (mrc != 2) {
+            return mrc;
+        }
+    }
     struct pcap_pkthdr *h;
     const u_char *data;
     int rc = pcap_next_ex(r->pcap, &h, &data);
@@ -468,7 +511,36 @@ bool td_reader_live_drops(const struct td_reader *r, uint64_t *received, uint64_
 
 int td_reader_next(struct td_reader *r, struct td_frame *f, char *err, size_t err_len)
 {
-    return r->pcap ? next_pcap(r, f, err, err_len) : next_pcapng(r, f, err, err_len);
+    int rc = r->pcap ? next_pcap(r, f, err, err_len) : next_pcapng(r, f, err, err_len);
+    f->pos = r->pos;
+    return rc;
+}
+
+bool td_reader_mapped(const struct td_reader *r) { return r->map_fast; }
+
+int td_reader_next_mapped(struct td_reader *r, struct td_frame *f)
+{
+    struct td_pcap_rec rec;
+    if (!r->map_fast || td_pcap_map_next(r->map, &rec) != 1) {
+        return 0;
+    }
+    f->number = ++r->frame;
+    f->dlt = r->dlt;
+    f->ts.sec = rec.sec;
+    f->ts.nsec = rec.nsec;
+    f->data = rec.data;
+    f->caplen = rec.caplen;
+    f->wirelen = rec.wirelen;
+    r->pos = td_pcap_map_pos(r->map);
+    f->pos = r->pos;
+    return 1;
+}
+
+void td_reader_release(struct td_reader *r, uint64_t upto)
+{
+    if (r->map) {
+        td_pcap_map_release(r->map, upto);
+    }
 }
 
 void td_reader_progress(const struct td_reader *r, uint64_t *done, uint64_t *total)
@@ -489,6 +561,7 @@ void td_reader_close(struct td_reader *r)
     if (r->pcap) {
         pcap_close(r->pcap);
     }
+    td_pcap_map_close(r->map); /* after libpcap, which may read through it */
     if (r->f && r->own_file) {
         fclose(r->f);
     }

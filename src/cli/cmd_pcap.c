@@ -557,7 +557,8 @@ int cmd_pcap(int argc, char **argv)
     struct pcap_args args = {.color = "auto"};
     args.files = td_calloc((size_t)argc + 1, sizeof *args.files);
     int rc = pcap_parse_args(argc, argv, &r, &args);
-    struct td_analysis_opts ao = {.host_hint = r.host, .shard_k = args.shard_k, .shard_n = args.shard_n};
+    struct td_analysis_opts ao = {
+        .host_hint = r.host, .shard_k = args.shard_k, .shard_n = args.shard_n, .threads = args.threads};
     ao.diag.host = args.expect_host;
     struct td_certset *ca = NULL;
     struct td_keylog *keylog = NULL;

@@ -26,7 +26,8 @@ enum {
     OPT_HTML_ALL,
     OPT_SHARD,
     OPT_ECS,
-    OPT_REPLAY
+    OPT_REPLAY,
+    OPT_THREADS
 };
 
 static const struct option pcap_longopts[] = {
@@ -47,6 +48,7 @@ static const struct option pcap_longopts[] = {
     {"html-all", no_argument, NULL, OPT_HTML_ALL},
     {"write-failed", required_argument, NULL, CLI_OPT_WRITE_FAILED},
     {"shard", required_argument, NULL, OPT_SHARD},
+    {"threads", required_argument, NULL, OPT_THREADS},
     {"ecs", no_argument, NULL, OPT_ECS},
     {"replay", no_argument, NULL, OPT_REPLAY},
     {"help", no_argument, NULL, 'h'},
@@ -120,10 +122,17 @@ static int output_option(struct pcap_run *r, struct pcap_args *a, int opt, const
 }
 
 /* What to read besides the captures: the captures given with -r, a
- * truststore, the name meant, a key log; which flows (--shard). */
+ * truststore, the name meant, a key log; which flows (--shard); how many
+ * threads read a capture file (--threads). */
 static int input_option(struct pcap_args *a, int opt, const char *arg)
 {
     switch (opt) {
+    case OPT_THREADS:
+        if (strcmp(arg, "1") != 0 && strcmp(arg, "2") != 0) {
+            return cli_usage_error("pcap", "--threads takes 1 or 2, not '%s'", arg);
+        }
+        a->threads = arg[0] == '1' ? 1 : 2;
+        break;
     case OPT_SHARD:
         if (!cli_parse_shard("pcap", arg, &a->shard_k, &a->shard_n)) {
             return TD_EXIT_USAGE;
@@ -186,6 +195,7 @@ int pcap_parse_args(int argc, char **argv, struct pcap_run *r, struct pcap_args 
         case OPT_EXPECT:
         case OPT_KEYLOG:
         case OPT_SHARD:
+        case OPT_THREADS:
             rc = input_option(a, opt, optarg);
             break;
         default:

@@ -38,6 +38,8 @@ void cli_pcap_help(FILE *f)
           "                       the first accepted change proves (the text and JSON; not the HTML page)\n"
           "      --shard K/N      only the flows whose symmetric 5-tuple hash is in shard K of N (1..N):\n"
           "                       N processes split one capture, both directions of a flow in one shard\n"
+          "      --threads N      1 (default) or 2: with 2, a second thread reads and decodes the frames\n"
+          "                       of a pcap file on 2+ cores; the same output\n"
           "      --write-failed FILE  pcapng of the failed connections' frames (and of gateway HTTP\n"
           "                       connections tied to them), with their key log lines as Decryption\n"
           "                       Secrets Blocks when the key log has them\n"

@@ -67,6 +67,7 @@ struct pcap_args {
     const char *color, *ca_path, *keylog_path, *expect_host, *html;
     bool html_all, replay;
     uint32_t shard_k, shard_n;
+    unsigned threads; /* --threads: 0 (default) or 1, or 2: td_engine_cb.threads */
 };
 
 /* 0 to go on, -1 after --help, else the exit status of a usage error (said). */

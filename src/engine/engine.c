@@ -8,6 +8,7 @@
 #include "capture/capture.h"
 #include "capture/reader.h"
 #include "engine/internal.h"
+#include "engine/pipeline.h"
 
 #include "base/banned.h"
 
@@ -33,6 +34,7 @@ struct td_engine {
     bool own_keylog;
     struct td_ipfrag *frag; /* IPv4 datagrams being reassembled */
     struct td_buf dgram;    /* the last one completed */
+    uint64_t file_total;    /* the capture file's size (0: a stream) */
 };
 
 /* Ports IANA assigns to protocols over TLS; plain text there is reported. */
@@ -275,7 +277,15 @@ struct td_engine *td_engine_new(const struct td_limits *lim, const struct td_eng
 void td_engine_frame(struct td_engine *e, int dlt, uint64_t frame, const struct td_time *ts, const uint8_t *data,
                      size_t caplen, size_t wirelen)
 {
-    struct td_tcpseg seg;
+    struct td_decoded d;
+    d.res = td_decode_frame(dlt, data, caplen, &d.seg, &d.why, &d.at);
+    td_engine_decoded(e, frame, ts, caplen, wirelen, &d);
+}
+
+void td_engine_decoded(struct td_engine *e, uint64_t frame, const struct td_time *ts, size_t caplen, size_t wirelen,
+                       const struct td_decoded *d)
+{
+    struct td_tcpseg seg = d->seg;
     const char *why;
     size_t at;
     e->frame = frame;
@@ -285,7 +295,7 @@ void td_engine_frame(struct td_engine *e, int dlt, uint64_t frame, const struct 
     if (caplen < wirelen) {
         e->stats->cut_frames++;
     }
-    switch (td_decode_frame(dlt, data, caplen, &seg, &why, &at)) {
+    switch (d->res) {
     case TD_DEC_TCP:
         e->stats->tcp_segments++;
         td_flowtab_segment(e->tab, &seg, ts, frame);
@@ -313,7 +323,7 @@ void td_engine_frame(struct td_engine *e, int dlt, uint64_t frame, const struct 
         return;
     case TD_DEC_MALFORMED:
         e->stats->malformed_frames++;
-        problem(e, frame, (long long)at, why);
+        problem(e, frame, (long long)d->at, d->why);
         return;
     case TD_DEC_UNSUPPORTED_LINK:
         e->stats->not_ip++;
@@ -348,6 +358,65 @@ void td_engine_free(struct td_engine *e)
     free(e);
 }
 
+/* One frame as read: link type warning, pcapng secrets, the caller's
+ * per-frame hooks, then the engine (d: already decoded, or NULL). */
+static void take_frame(struct td_engine *e, struct td_reader *r, const struct td_frame *f, const struct td_decoded *d,
+                       uint64_t *last_dlt_warned)
+{
+    const struct td_engine_cb *cb = &e->cb;
+    if (!td_link_supported(f->dlt) && *last_dlt_warned != (uint64_t)f->dlt) {
+        char what[128];
+        snprintf(what, sizeof what, "link type %d is not supported: its frames are counted, not decoded", f->dlt);
+        problem(e, f->number, -1, what);
+        *last_dlt_warned = (uint64_t)f->dlt;
+    }
+    struct td_buf sec = {0};
+    if (!d && td_reader_take_secrets(r, &sec)) {
+        if (!e->keylog) {
+            e->keylog = td_keylog_new();
+            e->own_keylog = true;
+        }
+        td_keylog_add_text(e->keylog, sec.data, sec.len);
+        td_memzero(sec.data, sec.len);
+        td_buf_free(&sec);
+    }
+    if (cb->on_frame) {
+        cb->on_frame(cb->ctx, f);
+    }
+    if (d) {
+        td_engine_decoded(e, f->number, &f->ts, f->caplen, f->wirelen, d);
+    } else {
+        td_engine_frame(e, f->dlt, f->number, &f->ts, f->data, f->caplen, f->wirelen);
+    }
+    if (cb->on_tick && (f->number & 0xff) == 0) {
+        cb->on_tick(cb->ctx);
+    }
+    if (cb->on_progress && (f->number & 0xffff) == 0) {
+        cb->on_progress(cb->ctx, f->pos, e->file_total);
+    }
+}
+
+struct pipe_ctx {
+    struct td_engine *e;
+    struct td_reader *r;
+    uint64_t last_dlt_warned;
+};
+
+static bool pipe_frame(void *ctx, const struct td_frame *f, const struct td_decoded *d)
+{
+    struct pipe_ctx *pc = ctx;
+    take_frame(pc->e, pc->r, f, d, &pc->last_dlt_warned);
+    return !(pc->e->cb.stop && *pc->e->cb.stop);
+}
+
+/* Two threads for a mapped file when asked (threads 2) and two cores run
+ * them. Not by default: on the shared 2-core machine of bench/README.md the
+ * hand-over between the threads cost more than the second core gave. */
+static bool use_pipeline(const struct td_engine_cb *cb, struct td_reader *r)
+{
+    return cb->threads >= 2 && td_reader_mapped(r) && td_pipeline_cores() >= 2;
+}
+
 int td_engine_run(struct td_reader *r, const char *name, const struct td_limits *lim, const struct td_engine_cb *cb,
                   struct td_run_stats *stats)
 {
@@ -355,7 +424,12 @@ int td_engine_run(struct td_reader *r, const char *name, const struct td_limits 
     struct td_frame f;
     char err[512];
     int rc = 0, ret = 0;
-    uint64_t last_dlt_warned = (uint64_t)-1;
+    struct pipe_ctx pc = {e, r, (uint64_t)-1};
+    uint64_t done;
+    td_reader_progress(r, &done, &e->file_total); /* the size, read once: the pipeline's thread moves `done` */
+    if (use_pipeline(cb, r)) {
+        td_pipeline_run(r, pipe_frame, &pc); /* the frames the mapping holds; td_reader_next goes on */
+    }
     while (!(cb->stop && *cb->stop)) {
         rc = td_reader_next(r, &f, err, sizeof err);
         if (rc == 2) {
@@ -367,46 +441,17 @@ int td_engine_run(struct td_reader *r, const char *name, const struct td_limits 
         if (rc != 1) {
             break;
         }
-        if (!td_link_supported(f.dlt) && last_dlt_warned != (uint64_t)f.dlt) {
-            char what[128];
-            snprintf(what, sizeof what, "link type %d is not supported: its frames are counted, not decoded", f.dlt);
-            problem(e, f.number, -1, what);
-            last_dlt_warned = (uint64_t)f.dlt;
-        }
-        struct td_buf sec = {0};
-        if (td_reader_take_secrets(r, &sec)) {
-            if (!e->keylog) {
-                e->keylog = td_keylog_new();
-                e->own_keylog = true;
-            }
-            td_keylog_add_text(e->keylog, sec.data, sec.len);
-            td_memzero(sec.data, sec.len);
-            td_buf_free(&sec);
-        }
-        if (cb->on_frame) {
-            cb->on_frame(cb->ctx, &f);
-        }
-        td_engine_frame(e, f.dlt, f.number, &f.ts, f.data, f.caplen, f.wirelen);
-        if (cb->on_tick && (f.number & 0xff) == 0) {
-            cb->on_tick(cb->ctx);
-        }
-        if (cb->on_progress && (f.number & 0xffff) == 0) {
-            uint64_t done, total;
-            td_reader_progress(r, &done, &total);
-            cb->on_progress(cb->ctx, done, total);
-        }
+        take_frame(e, r, &f, NULL, &pc.last_dlt_warned);
     }
     if (rc < 0 && !(cb->stop && *cb->stop)) { /* a read cut by the stop signal is no damage */
         problem(e, e->frame + 1, -1, err);
         ret = 1;
     }
     td_engine_finish(e);
-    td_engine_free(e);
     if (cb->on_progress) {
-        uint64_t done, total;
-        td_reader_progress(r, &done, &total);
-        cb->on_progress(cb->ctx, total, total);
+        cb->on_progress(cb->ctx, e->file_total, e->file_total);
     }
+    td_engine_free(e);
     return ret;
 }
 

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "capture/capture.h"
 #include "crypto/crypto.h"
 #include "reasm/reasm.h"
 #include "tls/tls.h"
@@ -64,6 +65,10 @@ struct td_engine_cb {
      * shard_k (0-based) are followed; the others keep their tcp.stream
      * number and nothing else. shard_n 0 or 1: all. */
     uint32_t shard_k, shard_n;
+    /* --threads: 1 (or 0, the default) one thread; 2 a second one reads and
+     * decodes the frames of a mapped capture file (engine/pipeline.c) when
+     * two cores are online. The output is the same either way. */
+    unsigned threads;
 };
 
 /* Analyse one capture file ("-" for standard input). Returns 0 when the whole
@@ -85,6 +90,15 @@ struct td_engine *td_engine_new(const struct td_limits *lim, const struct td_eng
                                 struct td_run_stats *stats);
 void td_engine_frame(struct td_engine *e, int dlt, uint64_t frame, const struct td_time *ts, const uint8_t *data,
                      size_t caplen, size_t wirelen);
+/* A frame td_decode_frame has decoded already (its views point into the frame). */
+struct td_decoded {
+    enum td_decode_result res;
+    struct td_tcpseg seg;
+    const char *why;
+    size_t at;
+};
+void td_engine_decoded(struct td_engine *e, uint64_t frame, const struct td_time *ts, size_t caplen, size_t wirelen,
+                       const struct td_decoded *d);
 void td_engine_finish(struct td_engine *e);
 void td_engine_free(struct td_engine *e);
 

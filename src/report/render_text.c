@@ -244,8 +244,16 @@ static void msg_line(struct td_buf *out, const struct td_msg *m, const struct td
         m->kind == TD_M_NOT_TLS) {
         color = td_col(o, TD_COL_RED);
     }
-    td_buf_printf(out, "  #%-6llu %s  %s%-20s%s ", (unsigned long long)m->frame, arrow, color, td_msg_type_name(m),
-                  td_col(o, TD_COL_RESET));
+    /* "  #%-6llu %s  %s%-20s%s ", without printf: one line per message */
+    td_buf_puts(out, "  #");
+    td_buf_put_u64_left(out, m->frame, 6);
+    td_buf_putc(out, ' ');
+    td_buf_puts(out, arrow);
+    td_buf_puts(out, "  ");
+    td_buf_puts(out, color);
+    td_buf_puts_left(out, td_msg_type_name(m), 20);
+    td_buf_puts(out, td_col(o, TD_COL_RESET));
+    td_buf_putc(out, ' ');
     td_render_msg_summary(out, m, o);
     td_buf_putc(out, '\n');
     if (o->verbose && m->kind == TD_M_HANDSHAKE && td_msg_decoded(m)) {
@@ -297,7 +305,9 @@ void td_render_msg_summary(struct td_buf *out, const struct td_msg *m, const str
         }
         break;
     case TD_M_ENC_HANDSHAKE:
-        td_buf_printf(out, "(encrypted, %u bytes)", m->length);
+        td_buf_puts(out, "(encrypted, ");
+        td_buf_put_u64(out, m->length);
+        td_buf_puts(out, " bytes)");
         break;
     case TD_M_ALERT:
         if (m->encrypted) {
@@ -311,8 +321,10 @@ void td_render_msg_summary(struct td_buf *out, const struct td_msg *m, const str
         }
         break;
     case TD_M_APPDATA:
-        td_buf_printf(out, "%u record%s, %u bytes%s", m->count, m->count == 1 ? "" : "s", m->length,
-                      m->decrypted ? "" : " (encrypted)");
+        td_buf_put_u64(out, m->count);
+        td_buf_puts(out, m->count == 1 ? " record, " : " records, ");
+        td_buf_put_u64(out, m->length);
+        td_buf_puts(out, m->decrypted ? " bytes" : " bytes (encrypted)");
         break;
     case TD_M_NOT_TLS: {
         size_t n = m->text ? strlen(m->text) : 0;
