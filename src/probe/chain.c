@@ -112,9 +112,10 @@ static void cert_refused(struct td_probe_result *r, const char *cert_path, const
                              "%zu CA name(s) the server lists",
                              subject, al, issuer, r->num_ca_names);
     } else if (x && X509_check_purpose(x, X509_PURPOSE_SSL_CLIENT, 0) != 1) {
-        td_probe_add_finding(r, TD_CAUSE_WRONG_USAGE, TD_SEV_ERROR, td_cause_info(TD_CAUSE_WRONG_USAGE)->resolution,
+        td_probe_add_finding(r, TD_CAUSE_CLIENT_CERT_NO_CLIENT_AUTH, TD_SEV_ERROR,
+                             td_cause_info(TD_CAUSE_CLIENT_CERT_NO_CLIENT_AUTH)->resolution,
                              "the server refused the client certificate %s (%s): its extendedKeyUsage lacks "
-                             "clientAuth",
+                             "clientAuth (or its keyUsage forbids signing)",
                              subject, al);
     } else if (strstr(al, "unknown CA")) {
         td_probe_add_finding(

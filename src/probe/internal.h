@@ -91,6 +91,9 @@ void td_probe_scan_version(struct td_probe_ctx *p, size_t vi);
 void td_probe_scan_groups(struct td_probe_ctx *p, size_t vi);
 /* The best version again, without SNI: refused? */
 bool td_probe_sni_refused(struct td_probe_ctx *p, size_t vi);
+/* No version accepted and the first contact (x) answered unrecognized_name:
+ * sets r->sni_unrecognized, and tries the same hello without SNI. */
+void td_probe_sni_unrecognized(struct td_probe_ctx *p, const struct td_probe_exch *x);
 /* Index of the highest version accepted, -1 for none. */
 int td_probe_best_version(const struct td_probe_result *r);
 

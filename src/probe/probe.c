@@ -139,6 +139,7 @@ bool td_probe(const char *target, const struct td_probe_opts *o, struct td_probe
             td_probe_scan_groups(&p, vi);
         }
     }
+    td_probe_sni_unrecognized(&p, &x);
     int best = td_probe_best_version(r);
     if (best >= 0 && p.sni) {
         r->sni_required = td_probe_sni_refused(&p, (size_t)best);

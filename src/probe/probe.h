@@ -130,6 +130,8 @@ struct td_probe_result {
     bool sni_sent;
     char sni[256];
     bool sni_required;       /* refused without SNI, accepted with it */
+    bool sni_unrecognized;   /* every hello with the SNI refused with unrecognized_name (112) */
+    bool sni_none_answered;  /* ... and the same hello without SNI answered with a ServerHello */
     bool sni_selects_cert;   /* another certificate without SNI or with another name */
     const char *client_auth; /* "none", "optional", "required" */
     size_t num_ca_names;

@@ -185,6 +185,21 @@ bool td_probe_sni_refused(struct td_probe_ctx *p, size_t vi)
     return !took(&x, td_probe_versions[vi]);
 }
 
+void td_probe_sni_unrecognized(struct td_probe_ctx *p, const struct td_probe_exch *x)
+{
+    enum { UNRECOGNIZED_NAME = 112 }; /* RFC 6066 3 */
+    if (!p->sni || !x->alert || x->alert_desc != UNRECOGNIZED_NAME || td_probe_best_version(p->r) >= 0) {
+        return;
+    }
+    p->r->sni_unrecognized = true;
+    const char *sni = p->sni;
+    struct td_probe_exch y;
+    p->sni = NULL;
+    td_probe_first_contact(p, &y);
+    p->sni = sni;
+    p->r->sni_none_answered = y.sh;
+}
+
 int td_probe_best_version(const struct td_probe_result *r)
 {
     int best = -1;

@@ -123,6 +123,14 @@ void td_probe_verdict(struct td_probe_result *r)
     positives(r);
     check_findings(r);
     int best = td_probe_best_version(r);
+    if (best < 0 && r->sni_unrecognized) {
+        td_probe_add_finding(r, TD_CAUSE_UNRECOGNIZED_NAME, TD_SEV_ERROR,
+                             td_cause_info(TD_CAUSE_UNRECOGNIZED_NAME)->resolution,
+                             "the server refused every ClientHello with SNI %s with unrecognized_name (112)%s", r->sni,
+                             r->sni_none_answered ? "; without SNI it answers: it does not serve this name"
+                                                  : "; without SNI it does not answer either");
+        return;
+    }
     if (best < 0) {
         td_probe_add_finding(
             r, TD_CAUSE_PROTOCOL_MISMATCH, TD_SEV_ERROR,

@@ -59,8 +59,8 @@ for T in $TLSDIAGS; do
         "d['client_cert_alert'] == 'unknown CA'"
     check "$T: s_server -Verify 1 (TLS $v): an expired certificate: client_cert_expired" \
       pc "$T" 127.0.0.1:$port "$OLD" "d['client_cert_accepted'] is False" "'client_cert_expired' in causes" "'expired' in msgs" "rc == 1"
-    check "$T: s_server -Verify 1 (TLS $v): a certificate without clientAuth: wrong_usage, saying so" \
-      pc "$T" 127.0.0.1:$port "$NOEKU" "d['client_cert_accepted'] is False" "'wrong_usage' in causes" "'clientAuth' in msgs" "rc == 1"
+    check "$T: s_server -Verify 1 (TLS $v): a certificate without clientAuth: client_cert_no_client_auth, saying so" \
+      pc "$T" 127.0.0.1:$port "$NOEKU" "d['client_cert_accepted'] is False" "'client_cert_no_client_auth' in causes" "'clientAuth' in msgs" "rc == 1"
   done
   check "$T: nginx ssl_verify_client on: the handshake completes, HTTP 400 'No required SSL certificate was sent': required" \
     pc "$T" 127.0.0.1:7203 - "d['client_auth'] == 'required'" "d['http']['status'] == 400" \
@@ -70,7 +70,7 @@ for T in $TLSDIAGS; do
            pc '$T' 127.0.0.1:7203 '$OTHER' \"d['client_cert_accepted'] is False\" \"'client_cert_untrusted' in causes\" \"'SSL certificate error' in msgs\" 'rc == 1' \"d['client_cert_alert'] == 'HTTP 400 The SSL certificate error'\""
   check "$T: nginx on: an expired certificate and one without clientAuth (both 400 SSL certificate error): the reason found" \
     sh -c "$(declare -f pc); pc '$T' 127.0.0.1:7203 '$OLD' \"causes[0] == 'client_cert_expired'\" \"'HTTP 400 The SSL certificate error' in msgs\" &&
-           pc '$T' 127.0.0.1:7203 '$NOEKU' \"causes[0] == 'wrong_usage'\" \"'lacks clientAuth' in msgs\""
+           pc '$T' 127.0.0.1:7203 '$NOEKU' \"causes[0] == 'client_cert_no_client_auth'\" \"'lacks clientAuth' in msgs\""
   check "$T: nginx ssl_verify_client optional: optional, HTTP 200, no client_cert_missing" \
     pc "$T" 127.0.0.1:7204 - "d['client_auth'] == 'optional'" "d['http']['status'] == 200" "'client_cert_missing' not in causes"
   check "$T: port 443: the HTTP request is on by default, so nginx on is found required without --http" \
