@@ -187,7 +187,7 @@ static int entry_cmp(const void *a, const void *b)
 static void sort_once(const struct td_keylog *k)
 {
     struct td_keylog *m = (struct td_keylog *)k; /* sorting does not change what it holds */
-    if (!m->sorted) {
+    if (!m->sorted && m->n > 0) {
         qsort(m->e, m->n, sizeof *m->e, entry_cmp);
         m->sorted = true;
     }

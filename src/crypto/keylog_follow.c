@@ -20,8 +20,7 @@
 /* Read at most this much per refresh: a huge log is taken in steps. */
 #define READ_MAX (16u << 20)
 
-bool td_keylog_follow(struct td_keylog *k, const char *path, size_t max_entries, int wait_ms, char *err,
-                      size_t err_len)
+bool td_keylog_follow(struct td_keylog *k, const char *path, size_t max_entries, int wait_ms, char *err, size_t err_len)
 {
     td_keylog_follow_free(k);
     k->follow = td_calloc(1, sizeof *k->follow);
