@@ -55,7 +55,14 @@ struct watch_run {
     size_t num_shown;    /* at most TD_ANALYSIS_MAX_HELD: the analysis holds (and revises) no more */
     struct cli_write_failed wf;
     struct cli_metrics metrics;
+    struct td_keylog *keylog; /* --keylog, followed as clients append to it; NULL without */
 };
+
+/* How long a lookup waits for a session's key log line not written yet: the
+ * client writes it on reading the ServerHello, milliseconds after the
+ * capture saw it: 100 ms missed some on a loaded 2-core machine (load 7, t2305),
+ * 250 ms none. A client that does not log its keys costs one such wait. */
+#define KEYLOG_WAIT_MS 250
 
 static int64_t now_wall(void) { return (int64_t)time(NULL); }
 
@@ -219,6 +226,7 @@ static void render_metrics(void *ctx, struct td_buf *out)
 static void on_tick(void *ctx)
 {
     struct watch_run *w = ctx;
+    td_keylog_refresh(w->keylog, NULL, 0);
     cli_metrics_serve(&w->metrics, render_metrics, w);
     if (w->interval <= 0 || now_mono() < w->next_summary) {
         return;
@@ -278,6 +286,9 @@ static void help(FILE *f)
           "      --observer NAME  the name each JSON record gives this machine (default: the host name)\n"
           "      --all            text: show completed handshakes too\n"
           "      --interval S     rolling summary every S seconds (default 10 when stderr is a terminal)\n"
+          "      --keylog FILE    decrypt with the NSS key log FILE (default $SSLKEYLOGFILE), followed as\n"
+          "                       clients append to it (re-read from its start when replaced or truncated);\n"
+          "                       the newest 65536 secrets kept, the oldest dropped first\n"
           "      --write-failed FILE  pcapng of the failed connections' frames (the first 256 KiB of each);\n"
           "                       -C MB / -G SECONDS: a new file (FILE1, FILE2, ...) past that size or time\n"
           "      --metrics ADDR:PORT  serve Prometheus metrics (handshakes, failures by cause and server,\n"
@@ -291,7 +302,7 @@ static void help(FILE *f)
 }
 
 struct watch_args {
-    const char *iface, *user, *color, *metrics;
+    const char *iface, *user, *color, *metrics, *keylog;
     long buffer_kib;
     char *filter;
 };
@@ -312,7 +323,7 @@ static char *join_filter(int argc, char **argv)
 /* 0 to go on, -1 after help, else the exit status. */
 static int parse_args(int argc, char **argv, struct watch_run *w, struct watch_args *a)
 {
-    enum { OPT_JSON = 256, OPT_ALL, OPT_INTERVAL, OPT_COLOR, OPT_METRICS, OPT_ECS, OPT_OBSERVER };
+    enum { OPT_JSON = 256, OPT_ALL, OPT_INTERVAL, OPT_COLOR, OPT_METRICS, OPT_ECS, OPT_OBSERVER, OPT_KEYLOG };
     static const struct option longopts[] = {
         {"json", no_argument, NULL, OPT_JSON},
         {"all", no_argument, NULL, OPT_ALL},
@@ -324,6 +335,7 @@ static int parse_args(int argc, char **argv, struct watch_run *w, struct watch_a
         {"metrics", required_argument, NULL, OPT_METRICS},
         {"ecs", no_argument, NULL, OPT_ECS},
         {"observer", required_argument, NULL, OPT_OBSERVER},
+        {"keylog", required_argument, NULL, OPT_KEYLOG},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -370,6 +382,9 @@ static int parse_args(int argc, char **argv, struct watch_run *w, struct watch_a
         case OPT_METRICS:
             a->metrics = optarg;
             break;
+        case OPT_KEYLOG:
+            a->keylog = optarg;
+            break;
         case OPT_INTERVAL:
             if (!cli_parse_long("watch", "--interval", optarg, 1, 86400, &w->interval)) {
                 return TD_EXIT_USAGE;
@@ -386,6 +401,24 @@ static int parse_args(int argc, char **argv, struct watch_run *w, struct watch_a
     }
     a->filter = join_filter(argc - optind, argv + optind);
     return 0;
+}
+
+/* --keylog or $SSLKEYLOGFILE (as pcap), followed; false when it cannot be read. */
+static bool follow_keylog(struct watch_run *w, const char *path)
+{
+    const char *env = getenv("SSLKEYLOGFILE");
+    path = path ? path : env && env[0] ? env : NULL;
+    if (!path) {
+        return true;
+    }
+    char err[512] = "";
+    w->keylog = td_keylog_new();
+    if (!td_keylog_follow(w->keylog, path, TD_KEYLOG_FOLLOW_MAX, KEYLOG_WAIT_MS, err, sizeof err)) {
+        cli_warn("tlsdiag watch: --keylog %s", err);
+        return false;
+    }
+    cli_warn("tlsdiag watch: following the key log %s (%zu secrets now)", path, td_keylog_count(w->keylog));
+    return true;
 }
 
 int cmd_watch(int argc, char **argv)
@@ -406,7 +439,8 @@ int cmd_watch(int argc, char **argv)
     /* the files are created as USER, as tcpdump -Z -w does (rotation makes more of them later) */
     w.metrics.fd = -1; /* listening before the privileges go: a port below 1024 is fine */
     if ((a.metrics && !cli_metrics_listen(&w.metrics, a.metrics)) || (a.user && !drop_privileges(a.user)) ||
-        !cli_write_failed_open(&w.wf, "watch")) {
+        !follow_keylog(&w, a.keylog) || !cli_write_failed_open(&w.wf, "watch")) {
+        td_keylog_free(w.keylog);
         cli_metrics_close(&w.metrics);
         td_reader_close(w.rd);
         free(a.filter);
@@ -431,6 +465,7 @@ int cmd_watch(int argc, char **argv)
     w.next_summary = now_mono() + w.interval;
     catch_signals();
     struct td_analysis_opts ao = {.verdicts_at_once = true, .stop = &stop_requested, .utf8 = w.term.utf8};
+    ao.keylog = w.keylog;
     struct td_analysis_cb cb = {&w, on_conn, on_verdict, on_http, on_summary, on_problem, NULL, on_tick};
     cb.on_frame = w.wf.path ? on_frame : NULL;
     w.an = td_analysis_new(&ao, &cb);
@@ -439,6 +474,7 @@ int cmd_watch(int argc, char **argv)
     td_analysis_free(w.an);
     td_reader_close(w.rd);
     bool written = cli_write_failed_close(&w.wf, "watch");
+    td_keylog_free(w.keylog);
     cli_metrics_close(&w.metrics);
     free(a.filter);
     if (!written) {

@@ -24,6 +24,18 @@ void td_keylog_free(struct td_keylog *k);
 void td_keylog_add_text(struct td_keylog *k, const uint8_t *text, size_t len);
 /* false with err when the file cannot be read. */
 bool td_keylog_load(struct td_keylog *k, const char *path, char *err, size_t err_len);
+/* Follows the key log at path as it grows (tlsdiag watch --keylog): read now
+ * (a missing file is fine: clients create it), then again by each
+ * td_keylog_refresh and by each lookup of a session not in the store, which
+ * waits up to wait_ms for that session's lines (once per session). A file
+ * replaced or truncated is read again from its start. At most max_entries
+ * secrets kept: the oldest dropped first. false with err when unreadable. */
+#define TD_KEYLOG_FOLLOW_MAX 65536
+bool td_keylog_follow(struct td_keylog *k, const char *path, size_t max_entries, int wait_ms, char *err,
+                      size_t err_len);
+/* The complete lines written since the last read: 1 when some came, 0 none,
+ * -1 with err (when not NULL) on an error. 0 for a store that does not follow. */
+int td_keylog_refresh(struct td_keylog *k, char *err, size_t err_len);
 size_t td_keylog_count(const struct td_keylog *k);
 size_t td_keylog_bad_lines(const struct td_keylog *k);
 bool td_keylog_has(const struct td_keylog *k, const char *label, const uint8_t client_random[32]);

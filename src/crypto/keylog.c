@@ -20,6 +20,7 @@ void td_keylog_free(struct td_keylog *k)
     if (!k) {
         return;
     }
+    td_keylog_follow_free(k);
     td_memzero(k->e, k->n * sizeof *k->e); /* secrets do not linger in freed memory */
     free(k->e);
     free(k);
@@ -106,10 +107,14 @@ static void add_line(struct td_keylog *k, const uint8_t *p, size_t n)
         k->bad++;
         return;
     }
+    if (k->follow && k->n >= k->follow->max) {
+        td_keylog_drop_oldest(k);
+    }
     if (k->n >= MAX_ENTRIES) {
         k->bad++;
         return;
     }
+    e.seq = k->seq++;
     if (k->n == k->cap) {
         k->cap = k->cap ? 2 * k->cap : 64;
         k->e = td_realloc(k->e, k->cap * sizeof *k->e);
@@ -182,7 +187,7 @@ static int entry_cmp(const void *a, const void *b)
 static void sort_once(const struct td_keylog *k)
 {
     struct td_keylog *m = (struct td_keylog *)k; /* sorting does not change what it holds */
-    if (!m->sorted) {
+    if (!m->sorted && m->n > 0) {
         qsort(m->e, m->n, sizeof *m->e, entry_cmp);
         m->sorted = true;
     }
@@ -207,21 +212,37 @@ static size_t lower_bound(const struct td_keylog *k, const uint8_t client_random
     return lo;
 }
 
+bool td_keylog_knows(const struct td_keylog *k, const uint8_t client_random[32])
+{
+    if (k->n == 0) {
+        return false;
+    }
+    sort_once(k);
+    size_t i = lower_bound(k, client_random, 0);
+    return i < k->n && td_mem_eq(k->e[i].random, client_random, 32);
+}
+
 /* Sorted on first use, then found by bisection:
  * key logs of busy machines hold thousands of sessions. */
 const struct td_keylog_entry *td_keylog_find(const struct td_keylog *k, const char *label,
                                              const uint8_t client_random[32])
 {
     int id = label_id((const uint8_t *)label, strlen(label));
-    if (!k || id < 0 || k->n == 0) {
+    if (!k || id < 0 || (k->n == 0 && !k->follow)) {
         return NULL;
     }
-    sort_once(k);
-    size_t i = lower_bound(k, client_random, id);
-    if (i == k->n || k->e[i].label != id || !td_mem_eq(k->e[i].random, client_random, 32)) {
-        return NULL;
+    for (int pass = 0;; pass++) {
+        sort_once(k);
+        size_t i = lower_bound(k, client_random, id);
+        if (i < k->n && k->e[i].label == id && td_mem_eq(k->e[i].random, client_random, 32)) {
+            return &k->e[i];
+        }
+        /* a followed file: the client may have written the line since (finding does not change
+         * what the store means, only how much of the file it has read) */
+        if (pass > 0 || !k->follow || !td_keylog_follow_miss((struct td_keylog *)k, client_random)) {
+            return NULL;
+        }
     }
-    return &k->e[i];
 }
 
 static size_t put_hex(char *out, const uint8_t *p, size_t n)

@@ -23,30 +23,9 @@ ngx_start "$W/gw" <<NGINX
 NGINX
 wait_port 8080
 
-# watch_start OUT ARGS...: tlsdiag watch -i lo ARGS, stdout to OUT, stderr to OUT.err; its PID in WPID.
-watch_start() {
-  out=$1; shift
-  "$T" watch -i lo "$@" > "$out" 2> "$out.err" & WPID=$!
-  td_track "$WPID"
-  i=0; while [ $i -lt 100 ] && ! grep -q 'listening on' "$out.err" 2>/dev/null; do sleep 0.05; i=$((i + 1)); done
-  sleep 0.2
-}
-
-# fail_and_time OUT CLIENT...: runs the failing client, then waits for one more verdict line in OUT;
-# prints the seconds from the client's exit to the line, "none" after 3 s.
-fail_and_time() {
-  out=$1; shift
-  before=$(grep -c '^  Cause ' "$out")
-  "$@" </dev/null >/dev/null 2>&1
-  t0=$(date +%s%N)
-  while [ $(( $(date +%s%N) - t0 )) -lt 3000000000 ]; do
-    if [ "$(grep -c '^  Cause ' "$out")" -gt "$before" ]; then
-      echo "$(( ($(date +%s%N) - t0) / 1000000 ))"; return 0
-    fi
-    sleep 0.01
-  done
-  echo none
-}
+. tests/lib/watch.sh
+# fail_and_time OUT CLIENT...: the failing client, then the ms until one more verdict in OUT
+fail_and_time() { time_until_more '^  Cause ' "$@"; }
 
 s_client_fail() {
   openssl s_client -connect 127.0.0.1:9443 -servername server.test -CAfile "$P/root.crt" -verify_return_error
