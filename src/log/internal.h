@@ -97,6 +97,15 @@ bool td_log_trace_line(struct td_log_trace *t, const uint8_t *line, size_t len, 
 /* The pcap rules' verdict on the handshake traced so far; false when the
  * trace held no ClientHello or the rules found no fault. Resets the trace. */
 bool td_log_trace_verdict(struct td_log_trace *t, struct td_verdict *v);
+/* What the trace says of its sides: the program that wrote it (enum td_role,
+ * from who sent the ClientHello; -1 when no ClientHello told) and the first
+ * fatal alert it holds (sender -1: none). */
+struct td_log_trace_sides {
+    int local, alert_from, alert_desc;
+};
+void td_log_trace_sides(const struct td_log_trace *t, struct td_log_trace_sides *out);
+/* Told by a reader: who wrote the trace. */
+void td_log_trace_set_local(struct td_log_trace *t, int role);
 
 extern const struct td_log_pattern td_log_patterns[];
 extern const size_t td_log_num_patterns;

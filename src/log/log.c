@@ -182,6 +182,21 @@ static void unplace(char *s, size_t cap)
     }
 }
 
+/* The sides as the trace shows them: who wrote it (the ClientHello's
+ * sender is the client) and, when the words named no alert, the one it holds. */
+static void trace_sides(struct td_log *lg, struct td_log_finding *f)
+{
+    struct td_log_trace_sides s;
+    td_log_trace_sides(lg->trace, &s);
+    if (s.local == TD_CLIENT || s.local == TD_SERVER) {
+        lg->role = s.local == TD_SERVER ? TD_LOG_SERVER : TD_LOG_CLIENT;
+        if (s.alert_from >= 0 && f->alert < 0) {
+            f->alert = s.alert_desc;
+            lg->open_alert_dec = s.alert_from == s.local ? TD_LOG_DEC_LOCAL : TD_LOG_DEC_PEER;
+        }
+    }
+}
+
 /* A handshake trace in the lines: the pcap rules' verdict on it, when it
  * says more than the words. */
 static void judge_trace(struct td_log *lg, struct td_log_finding *f)
@@ -189,6 +204,7 @@ static void judge_trace(struct td_log *lg, struct td_log_finding *f)
     struct td_verdict *v = td_calloc(1, sizeof *v);
     if (td_log_trace_verdict(lg->trace, v)) {
         f->traced = true;
+        trace_sides(lg, f);
         int r = td_log_rank(v->cause, v->confidence);
         if (r > lg->open_rank) {
             if (lg->open_rank >= 10) {

@@ -1,4 +1,5 @@
-/* A handshake trace in a log: openssl s_client -msg (s_server -msg when the log says it is a server) prints every
+/* A handshake trace in a log: openssl s_client -msg (s_server -msg: the side that sent the ClientHello is the
+ * client, so the trace tells whose it is) prints every
  * message it sends (">>>") and receives ("<<<") with its bytes in hex, e.g.
  *     >>> TLS 1.2, Handshake [length 0083], ClientHello
  *         01 00 00 7f 03 03 cf 2d ...
@@ -31,6 +32,10 @@ struct td_log_trace {
     bool raw;          /* raw records fed (Java's Raw write/read): rebuilt messages are not */
     bool ccs[2];       /* a side's ChangeCipherSpec: what it sends next is encrypted */
     bool from_server;  /* something the server sent was fed */
+    bool hrr;          /* a HelloRetryRequest was fed: the next ClientHello is of the same connection */
+    int local;         /* enum td_role of the program (who sent the ClientHello), -1 not known */
+    int alert_from;    /* the last verdict's connection: the first fatal alert's sender, -1 none */
+    uint8_t alert_desc;
     struct td_log_jtrace *java;
     struct td_log_otrace *otrace;
     int dir;          /* the block being read: -1 none, else enum td_role */
@@ -45,6 +50,7 @@ struct td_log_trace *td_log_trace_new(void)
 {
     struct td_log_trace *t = td_calloc(1, sizeof(struct td_log_trace));
     t->dir = -1;
+    t->local = t->alert_from = -1;
     t->java = td_log_jtrace_new();
     t->otrace = td_log_otrace_new();
     return t;
@@ -57,7 +63,7 @@ static void conn_reset(struct td_log_trace *t)
         td_tls_conn_free(&t->conn);
     }
     t->active = t->stopped = t->fed_hello = t->server_hello = t->raw = t->ccs[0] = t->ccs[1] = false;
-    t->from_server = false;
+    t->from_server = t->hrr = false;
 }
 
 static void trace_close(struct td_log_trace *t)
@@ -108,12 +114,15 @@ static void block_end(struct td_log_trace *t);
 static void put_message(struct td_log_trace *t)
 {
     if (t->type == 22 && t->buf[0] == 1 && t->dir == TD_CLIENT) {
-        if (t->fed_hello) {
+        if (t->fed_hello && !t->hrr) {
             conn_reset(t);
         }
         t->fed_hello = true;
+        t->hrr = false;
     }
-    t->server_hello |= t->type == 22 && t->buf[0] == 2;
+    bool sh = t->type == 22 && t->buf[0] == 2;
+    t->hrr |= sh && t->len >= 38 && td_mem_eq(t->buf + 6, td_log_hrr_random, 32);
+    t->server_hello |= sh && !t->hrr;
     if (t->fed_hello) {
         feed(t);
     }
@@ -235,8 +244,13 @@ static bool header(struct td_log_trace *t, const char *s, bool local_is_server, 
     t->want = want;
     t->len = 0;
     t->line = lineno;
-    /* s_client's ">>>" is the client's; s_server's the server's */
-    t->dir = out != local_is_server ? TD_CLIENT : TD_SERVER;
+    /* s_client's ">>>" is the client's; s_server's the server's: the side
+     * that sent the ClientHello is the client */
+    if (t->type == 22 && strstr(len_at, "], ClientHello")) {
+        td_log_trace_set_local(t, out ? TD_CLIENT : TD_SERVER);
+    }
+    bool server = t->local >= 0 ? t->local == TD_SERVER : local_is_server;
+    t->dir = out != server ? TD_CLIENT : TD_SERVER;
     return true;
 }
 
@@ -287,9 +301,32 @@ bool td_log_trace_line(struct td_log_trace *t, const uint8_t *line, size_t len, 
     return false;
 }
 
+void td_log_trace_set_local(struct td_log_trace *t, int role) { t->local = role; }
+
+void td_log_trace_sides(const struct td_log_trace *t, struct td_log_trace_sides *out)
+{
+    out->local = t->local;
+    out->alert_from = t->alert_from;
+    out->alert_desc = t->alert_desc;
+}
+
+/* The first fatal alert of the connection judged (the earlier of the sides'). */
+static void sides_of(struct td_log_trace *t, const struct td_facts *f)
+{
+    t->alert_from = -1;
+    for (int r = TD_CLIENT; r <= TD_SERVER; r++) {
+        bool fatal = f->alert[r] && f->alert_level[r] == 2 && !f->alert_encrypted[r];
+        if (fatal && (t->alert_from < 0 || f->alert_frame[r] < f->alert_frame[t->alert_from])) {
+            t->alert_from = r;
+            t->alert_desc = f->alert_desc[r];
+        }
+    }
+}
+
 bool td_log_trace_verdict(struct td_log_trace *t, struct td_verdict *v)
 {
     block_end(t);
+    t->alert_from = -1;
     bool judged = false;
     if (t->active && t->fed_hello) {
         td_tls_end(&t->conn, "end of the trace");
@@ -298,6 +335,7 @@ bool td_log_trace_verdict(struct td_log_trace *t, struct td_verdict *v)
         td_facts_from_conn(f, &t->conn, &o, true);
         td_facts_settle(f);
         td_diagnose(f, NULL, v);
+        sides_of(t, f);
         /* a trace prints the messages a program read, not every byte it got
          * (an HTTP answer, a reset): what the server did not send is no proof */
         judged = v->cause != TD_CAUSE_NONE && t->from_server && v->cause != TD_CAUSE_NO_RESPONSE &&

@@ -34,6 +34,7 @@ struct td_log_msg {
     uint16_t sigalgs[TD_LOG_MSG_LIST]; /* CertificateRequest's */
     size_t num_sigalgs;
     bool tls13; /* a ServerHello that selects TLS 1.3 */
+    bool hrr;   /* a HelloRetryRequest (a ServerHello with its random) */
     bool bad;   /* something did not fit: not fed */
 };
 
@@ -66,6 +67,11 @@ void td_log_trace_raw(struct td_log_trace *t, int dir, const uint8_t *p, size_t 
 /* The message a trace names ("ClientHello", "ServerHelloDone", ...) at s,
  * when the name is the whole of s[0..n) or followed by `after`; 0 if none. */
 uint8_t td_log_msg_named(const char *s, size_t n, const char *after);
+/* A HelloRetryRequest's random (RFC 8446 4.1.3); a trace naming it
+ * "HelloRetryRequest" or printing this random gives m->hrr. */
+extern const uint8_t td_log_hrr_random[32];
+/* s names a HelloRetryRequest (the whole name, or followed by `after`). */
+bool td_log_msg_is_hrr(const char *s, size_t n, const char *after);
 
 /* The value of an IANA name in a table (td_suite_names, ...), case
  * insensitive; false when not there. */

@@ -233,6 +233,9 @@ static void msg_line(struct td_log_jtrace *j, const char *s, size_t n)
                td_log_jvalue(s, n, "\"server version\"", &v, &vn)) {
         uint16_t ver = td_log_version_value(v, vn);
         m->version = ver ? ver : m->version;
+    } else if (td_log_jfind(s, n, "\"HelloRetryRequest\": {", NULL) ||
+               td_log_jfind(s, n, "\"CF21AD74E59A6111BE1D8C021E65B891C2A211167ABB8C5E079E09E2C8A8339C\"", NULL)) {
+        m->hrr |= m->hs_type == TD_HS_SERVER_HELLO; /* Java names it, and prints its random */
     } else if (td_log_jfind(s, n, "\"cipher suite", NULL)) {
         suites_in(m, s, n);
     } else if (td_log_jvalue(s, n, "\"supported signature algorithms\"", &v, &vn)) {
@@ -270,7 +273,7 @@ static void block_end(struct td_log_jtrace *j, struct td_log_trace *t)
 }
 
 /* "...|Produced ClientHello handshake message (": the message and its sender. */
-static void msg_start(struct td_log_jtrace *j, const char *s, size_t n, uint64_t line)
+static void msg_start(struct td_log_jtrace *j, struct td_log_trace *t, const char *s, size_t n, uint64_t line)
 {
     size_t at, end;
     bool produced = td_log_jfind(s, n, "|Produced ", &at);
@@ -286,12 +289,18 @@ static void msg_start(struct td_log_jtrace *j, const char *s, size_t n, uint64_t
         at += 7; /* "client Certificate" */
         end -= 7;
     }
-    uint8_t type = td_log_msg_named(s + at, end, NULL);
+    if (end > 5 && td_mem_eq(s + at + end - 5, "(HRR)", 5)) {
+        end -= 5; /* "ClientHello(HRR)": the second ClientHello */
+    }
+    bool hrr = td_log_msg_is_hrr(s + at, end, NULL);
+    uint8_t type = hrr ? TD_HS_SERVER_HELLO : td_log_msg_named(s + at, end, NULL);
     if (type) {
         if (type == TD_HS_CLIENT_HELLO) {
             j->local = produced ? TD_CLIENT : TD_SERVER;
+            td_log_trace_set_local(t, j->local);
         }
         td_log_msg_begin(&j->msg, type, produced ? j->local : 1 - j->local, line);
+        j->msg.hrr = hrr;
         j->block = JB_MSG;
     }
 }
@@ -328,7 +337,7 @@ static void header_line(struct td_log_jtrace *j, struct td_log_trace *t, const c
     } else if (td_log_jfind(s, n, "|Fatal (", NULL)) {
         fatal_line(j, t, s, n, line);
     } else {
-        msg_start(j, s, n, line);
+        msg_start(j, t, s, n, line);
     }
     if (j->block == JB_NONE && n > 0 && s[n - 1] == '(') {
         j->block = JB_OTHER; /* a block not read (a certificate's fields, a throwable) */

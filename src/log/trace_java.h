@@ -20,6 +20,10 @@ struct td_log_jtrace {
     bool empty_cert; /* "Certificates": <empty list> */
     int alert_level, alert_desc;
     bool shd; /* JDK 8: ServerHelloDone seen (a certificate chain next is the client's) */
+    /* JDK 8: the last record line was "READ: ... Handshake" (a ClientHello
+     * printed next was received: the program is the server); a ClientHello
+     * printed and then written ("WRITE: ... Handshake") is the client's. */
+    bool read_hs, hello_open;
 };
 
 bool td_log_jfind(const char *s, size_t n, const char *word, size_t *at);

@@ -11,7 +11,9 @@
  *     main, RECV TLSv1.2 ALERT:  fatal, handshake_failure
  * (the thread name varies), "main, SEND TLSv1.2 ALERT:  fatal, description = certificate_unknown" for an alert
  * it sends, "[Raw write]: length = 5" then "0000: 16 03 03 00 D3 ..." dumps with javax.net.debug=all. JDK 8 does
- * not say which side it is: the client is assumed (the usual paste). */
+ * not say which side it is; its record lines tell: a server prints "THREAD, READ: TLSv1 Handshake, length = 197"
+ * before the ClientHello it received, a client "main, WRITE: TLSv1.2 Handshake, length = 211" after the one it
+ * wrote. Neither seen: the client is assumed (the usual paste). */
 #include <string.h>
 
 #include "base/mem.h"
@@ -133,6 +135,12 @@ static void star_line(struct td_log_jtrace *j, struct td_log_trace *t, const cha
         if (n < k || !td_mem_eq(s, msgs[i].name, k)) {
             continue;
         }
+        if (msgs[i].type == TD_HS_CLIENT_HELLO && j->read_hs) {
+            j->local = TD_SERVER; /* it read the ClientHello */
+            td_log_trace_set_local(t, TD_SERVER);
+        }
+        j->hello_open = msgs[i].type == TD_HS_CLIENT_HELLO && !j->read_hs;
+        j->read_hs = false;
         int dir = msgs[i].type == TD_HS_CERTIFICATE && j->shd ? TD_CLIENT : msgs[i].dir;
         td_log_msg_begin(&j->msg, msgs[i].type, dir, line);
         if (n > k + 2 && s[k] == ',') {
@@ -153,6 +161,16 @@ static void star_line(struct td_log_jtrace *j, struct td_log_trace *t, const cha
 static bool record_line(struct td_log_jtrace *j, struct td_log_trace *t, const char *s, size_t n, uint64_t line)
 {
     size_t at;
+    bool write = td_log_jfind(s, n, ", WRITE: ", NULL);
+    if (td_log_jfind(s, n, " Handshake, length = ", NULL) && (write || td_log_jfind(s, n, ", READ: ", NULL))) {
+        if (write && j->hello_open) {
+            j->local = TD_CLIENT; /* it wrote the ClientHello it printed */
+            td_log_trace_set_local(t, TD_CLIENT);
+        }
+        j->read_hs = !write;
+        j->hello_open = false;
+        return true;
+    }
     if (td_log_jfind(s, n, " ALERT:  ", &at) &&
         (td_log_jfind(s, n, ", RECV ", NULL) || td_log_jfind(s, n, ", SEND ", NULL))) {
         bool sent = td_log_jfind(s, n, ", SEND ", NULL);
@@ -176,7 +194,7 @@ static bool record_line(struct td_log_jtrace *j, struct td_log_trace *t, const c
     }
     if (td_log_jfind(s, n, " Change Cipher Spec, length = ", NULL) &&
         (td_log_jfind(s, n, ", WRITE: ", NULL) || td_log_jfind(s, n, ", READ: ", NULL))) {
-        td_log_trace_ccs(t, td_log_jfind(s, n, ", WRITE: ", NULL) ? j->local : 1 - j->local, line);
+        td_log_trace_ccs(t, write ? j->local : 1 - j->local, line);
         return true;
     }
     return false;

@@ -127,6 +127,10 @@ static size_t share_len(uint16_t g, bool server)
 void td_log_msg_ext_key_share(struct td_log_msg *m, const uint16_t *groups, size_t n, bool server)
 {
     static const uint8_t zero[2048];
+    if (server && m->hrr) { /* KeyShareHelloRetryRequest: the group asked for */
+        td_log_msg_ext_list(m, TD_EXT_KEY_SHARE, 0, 2, groups, n > 0 ? 1 : 0);
+        return;
+    }
     struct td_buf buf = {0};
     struct td_bld b;
     td_bld_init(&b, &buf);
@@ -152,6 +156,10 @@ void td_log_msg_ext_key_share(struct td_log_msg *m, const uint16_t *groups, size
     td_buf_free(&buf);
 }
 
+const uint8_t td_log_hrr_random[32] = {0xCF, 0x21, 0xAD, 0x74, 0xE5, 0x9A, 0x61, 0x11, 0xBE, 0x1D, 0x8C,
+                                       0x02, 0x1E, 0x65, 0xB8, 0x91, 0xC2, 0xA2, 0x11, 0x16, 0x7A, 0xBB,
+                                       0x8C, 0x5E, 0x07, 0x9E, 0x09, 0xE2, 0xC8, 0xA8, 0x33, 0x9C};
+
 static void build_body(const struct td_log_msg *m, struct td_bld *b)
 {
     static const uint8_t random[32];
@@ -159,7 +167,7 @@ static void build_body(const struct td_log_msg *m, struct td_bld *b)
     case TD_HS_CLIENT_HELLO:
     case TD_HS_SERVER_HELLO:
         td_bld_u16(b, m->version);
-        td_bld_bytes(b, random, sizeof random);
+        td_bld_bytes(b, m->hrr ? td_log_hrr_random : random, sizeof random);
         td_bld_u8(b, 0); /* session id */
         if (m->hs_type == TD_HS_CLIENT_HELLO) {
             td_bld_open(b, 2);
@@ -211,8 +219,8 @@ void td_log_msg_feed(struct td_log_trace *t, struct td_log_msg *m)
     td_bld_open(&b, 3);
     build_body(m, &b);
     td_bld_close(&b);
-    if (td_bld_finish(&b)) {
-        td_log_trace_message(t, m->dir, TD_CT_HANDSHAKE, buf.data, buf.len, m->line, m->tls13);
+    if (td_bld_finish(&b)) { /* after a HelloRetryRequest the handshake goes on in the clear */
+        td_log_trace_message(t, m->dir, TD_CT_HANDSHAKE, buf.data, buf.len, m->line, m->tls13 && !m->hrr);
     }
     td_buf_free(&buf);
     m->hs_type = 0;
@@ -233,6 +241,13 @@ uint8_t td_log_msg_named(const char *s, size_t n, const char *after)
         }
     }
     return 0;
+}
+
+bool td_log_msg_is_hrr(const char *s, size_t n, const char *after)
+{
+    static const char name[] = "HelloRetryRequest";
+    size_t k = sizeof name - 1, a = after ? strlen(after) : 0;
+    return n >= k + a && td_mem_eq(s, name, k) && (after ? td_mem_eq(s + k, after, a) : n == k);
 }
 
 bool td_log_name_value(const struct td_name *table, size_t len, const char *s, size_t n, uint32_t *out)

@@ -18,7 +18,9 @@
  *       ...
  *         Level=fatal(2), description=unrecognized name(112)
  * Extensions printed as a dump are taken as they are, the others rebuilt
- * from the values in parentheses. "Sent" is the client's (s_client); what
+ * from the values in parentheses. The program is the client (s_client)
+ * unless it received the ClientHello (s_server): "Sent" is the local side's.
+ * A ServerHello with the HelloRetryRequest random (or so named) is one; what
  * follows a TLS 1.3 ServerHello is encrypted on the wire and not fed. */
 #include <ctype.h>
 #include <stdlib.h>
@@ -31,6 +33,8 @@
 #include "base/banned.h"
 
 struct td_log_otrace {
+    int local; /* enum td_role of the program that wrote the trace (s_client, s_server) */
+    bool sent; /* the record is a "Sent Record" */
     int dir;   /* the record's sender, -1: none */
     int ctype; /* its content type */
     uint64_t line;
@@ -50,6 +54,7 @@ struct td_log_otrace *td_log_otrace_new(void)
 {
     struct td_log_otrace *o = td_calloc(1, sizeof *o);
     o->dir = -1;
+    o->local = TD_CLIENT;
     return o;
 }
 
@@ -191,6 +196,7 @@ static void suite_in(struct td_log_msg *m, const char *s, size_t n)
 
 static void msg_line(struct td_log_otrace *o, const char *s, size_t n)
 {
+    static const char hrr_bytes[] = "random_bytes (len=28): E59A6111BE1D8C021E65B891C2A211167ABB8C5E079E09E2C8A8339C";
     struct td_log_msg *m = &o->msg;
     const char *p;
     unsigned long v;
@@ -199,6 +205,8 @@ static void msg_line(struct td_log_otrace *o, const char *s, size_t n)
     }
     if (o->in_ext) {
         ext_line(o, s, n);
+    } else if (memmem(s, n, hrr_bytes, sizeof hrr_bytes - 1)) {
+        m->hrr |= m->hs_type == TD_HS_SERVER_HELLO; /* the HelloRetryRequest random's last 28 bytes */
     } else if ((p = memmem(s, n, "_version=0x", 11)) != NULL) {
         v = strtoul(p + 9, NULL, 16);
         m->version = v && v <= 0xffff ? (uint16_t)v : m->version;
@@ -223,9 +231,16 @@ static bool msg_header(struct td_log_otrace *o, struct td_log_trace *t, const ch
         return false;
     }
     msg_end(o, t);
-    uint8_t type = td_log_msg_named(s + i, n - i, ", Length=");
+    bool hrr = td_log_msg_is_hrr(s + i, n - i, ", Length=");
+    uint8_t type = hrr ? TD_HS_SERVER_HELLO : td_log_msg_named(s + i, n - i, ", Length=");
+    if (type == TD_HS_CLIENT_HELLO && o->ctype == TD_CT_HANDSHAKE) {
+        o->local = o->sent ? TD_CLIENT : TD_SERVER; /* who sent the ClientHello tells who wrote the trace */
+        o->dir = TD_CLIENT;
+        td_log_trace_set_local(t, o->local);
+    }
     if (type && o->ctype == TD_CT_HANDSHAKE) {
         td_log_msg_begin(&o->msg, type, o->dir, line);
+        o->msg.hrr = hrr;
     }
     return true;
 }
@@ -255,7 +270,8 @@ bool td_log_otrace_line(struct td_log_otrace *o, struct td_log_trace *t, const c
     bool sent = starts(s, n, "Sent Record"), recv = starts(s, n, "Received Record");
     if (sent || recv || starts(s, n, "---")) {
         msg_end(o, t);
-        o->dir = sent ? TD_CLIENT : recv ? TD_SERVER : -1;
+        o->sent = sent;
+        o->dir = sent ? o->local : recv ? 1 - o->local : -1;
         o->ctype = 0;
         o->line = line;
         return o->dir >= 0;

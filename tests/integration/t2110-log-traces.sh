@@ -81,7 +81,58 @@ timeout 5 openssl s_client -connect 127.0.0.1:5508 -servername server.test -tls1
 cap_stop
 stop_pid "$SRV"
 
+# openssl s_server -trace / -msg as the program whose log is read (the server that refuses): its stdout line
+# buffered and appended, so what wait_port's connection made it write is cut before the client connects
+srv_trace() { # name port -trace|-msg s_server-args...
+  n=$1 port=$2 flag=$3; shift 3
+  stdbuf -oL openssl s_server -accept "$port" -www "$flag" "$@" >>"$L/$n.log" 2>&1 &
+  SRV=$!
+  td_track "$SRV"
+  wait_port "$port"
+  sleep 0.3
+  : >"$L/$n.log"
+}
+srv_run() { # name port s_client-args...: the client connects once, captured; the server stopped
+  n=$1 port=$2; shift 2
+  cap_start lo "$L/$n.pcap" "tcp port $port"
+  timeout 5 openssl s_client -connect "127.0.0.1:$port" -servername server.test -CAfile "$R" "$@" </dev/null \
+    >/dev/null 2>&1
+  sleep 0.3
+  cap_stop
+  stop_pid "$SRV"
+  [ -z "${KEEP_LOGS:-}" ] || cp "$L/$n.log" "$L/$n.pcap" "$KEEP_LOGS/"
+}
+srv_trace srvtrace-version 5511 -trace $S -tls1_2
+srv_run srvtrace-version 5511 -tls1_3
+srv_trace srvmsg-version 5512 -msg $S -tls1_2
+srv_run srvmsg-version 5512 -tls1_3
+srv_trace srvtrace-cipher 5513 -trace $S -tls1_2 -cipher ECDHE-ECDSA-AES128-SHA
+srv_run srvtrace-cipher 5513 -tls1_2 -cipher ECDHE-ECDSA-AES256-GCM-SHA384
+srv_trace srvtrace-ccert 5514 -trace $S -tls1_2 -Verify 1 -CAfile "$R"
+srv_run srvtrace-ccert 5514
+srv_trace srvmsg-ccert 5515 -msg $S -tls1_2 -Verify 1 -CAfile "$R"
+srv_run srvmsg-ccert 5515
+# TLS 1.3 HelloRetryRequest: a server taking P-384 only; Java 17 sends x25519 and secp256r1 shares, s_client
+# x25519 (P-384 listed): each is asked for a P-384 share and sends a second ClientHello with it
+ossl_srv 5516 $S -groups P-384
+case_run java-hrr-ok 5516 jv 5516 ssl:handshake "" ""
+case_run sctrace-hrr-ok 5516 sc 5516 -groups X25519:P-384
+stop_pid "$SRV"
+ossl_srv 5517 -cert "$P/other/leaf.crt" -key "$P/other/leaf.key" -cert_chain "$P/other/inter.crt" -groups P-384
+case_run java-hrr-untrusted 5517 jv 5517 ssl:handshake "" ""
+case_run sctrace-hrr-untrusted 5517 sc 5517 -groups X25519:P-384 -verify_return_error
+stop_pid "$SRV"
+
 same() { python3 tests/lib/log_vs_pcap.py "$@"; }
+# pcap_cause T PCAP: the failed connection's cause, "ok" when none failed (a script: the checks run in sh -c)
+cat >"$W/pcap_cause" <<'END'
+#!/bin/sh
+"$1" pcap --json "$2" | python3 -c 'import json,sys
+f=[o for o in map(json.loads, sys.stdin) if o.get("outcome") not in ("ok", None)]
+print(f[0]["cause"] if f else "ok")'
+END
+chmod +x "$W/pcap_cause"
+pcap_cause=$W/pcap_cause
 for T in $TLSDIAGS; do
   for c in java javaall sctrace; do
     check "$T: $c, TLS 1.3 only against TLS 1.2: protocol_mismatch, high, as pcap says" \
@@ -117,6 +168,31 @@ print([o for o in map(json.loads, sys.stdin) if o[\"outcome\"] != \"ok\"][0][\"c
     python3 tests/lib/log_vs_pcap.py '$T' '$L/javasrv-version.log' '$L/javasrv-version.pcap' protocol_mismatch high &&
     python3 tests/lib/assert_log.py '$T' '$L/javasrv-version.log' \"f['decided_by'] == 'server'\" \
       \"f['alert_sent_by'] == 'server'\""
+  for c in srvtrace srvmsg; do
+    check "$T: s_server $c, TLS 1.2 only against a TLS 1.3 client: protocol_mismatch, high, as pcap says; decided and sent by the server" sh -c "
+      python3 tests/lib/log_vs_pcap.py '$T' '$L/$c-version.log' '$L/$c-version.pcap' protocol_mismatch high &&
+      python3 tests/lib/assert_log.py '$T' '$L/$c-version.log' \"f['decided_by'] == 'server'\" \
+        \"f['alert_sent_by'] == 'server'\" \"f['alert'] == 'protocol_version'\""
+    check "$T: s_server $c, -Verify and a client without a certificate: client_cert_missing, high, as pcap says; sent by the server" sh -c "
+      python3 tests/lib/log_vs_pcap.py '$T' '$L/$c-ccert.log' '$L/$c-ccert.pcap' client_cert_missing high &&
+      python3 tests/lib/assert_log.py '$T' '$L/$c-ccert.log' \"f['decided_by'] == 'server'\" \
+        \"f['alert_sent_by'] == 'server'\""
+  done
+  check "$T: s_server -trace, no suite in common: cipher_mismatch, as pcap says; the server's handshake_failure" sh -c "
+    python3 tests/lib/log_vs_pcap.py '$T' '$L/srvtrace-cipher.log' '$L/srvtrace-cipher.pcap' cipher_mismatch &&
+    python3 tests/lib/assert_log.py '$T' '$L/srvtrace-cipher.log' \"f['decided_by'] == 'server'\" \
+      \"f['alert_sent_by'] == 'server'\" \"f['alert'] == 'handshake_failure'\""
+  for c in java sctrace; do
+    check "$T: $c, a HelloRetryRequest for P-384 that succeeds: no failure in the log, none in the capture" sh -c "
+      out=\$('$T' log '$L/$c-hrr-ok.log') && echo \"\$out\" | grep -q 'no TLS failure recognised' &&
+      [ \"\$('$pcap_cause' '$T' '$L/$c-hrr-ok.pcap')\" = ok ] && grep -q 'HelloRetryRequest\\|E59A6111BE1D8C02' '$L/$c-hrr-ok.log'"
+    check "$T: $c, an untrusted chain after a HelloRetryRequest: the retry traced (both hellos), not hrr_failed, as pcap" sh -c "
+      p=\$('$pcap_cause' '$T' '$L/$c-hrr-untrusted.pcap') && [ \"\$p\" != hrr_failed ] && [ \"\$p\" != ok ] &&
+      python3 tests/lib/assert_log.py '$T' '$L/$c-hrr-untrusted.log' \"f['cause'] != 'hrr_failed'\" \
+        \"any(e['text'] == '[trace] HelloRetryRequest asks for a secp384r1 key share' for e in f['evidence'])\" \
+        \"any(e['text'] == '[trace] second ClientHello with a secp384r1 key share' for e in f['evidence'])\" \
+        \"f['decided_by'] == 'client'\""
+  done
   check "$T: the trace's evidence carries log line numbers (the ClientHello's line is 'Produced ClientHello')" sh -c "
     n=\$(grep -n 'Produced ClientHello' '$L/java-sni.log' | head -1 | cut -d: -f1)
     python3 tests/lib/assert_log.py '$T' '$L/java-sni.log' \

@@ -128,6 +128,166 @@ static const char jdk8_raw[] =
     "main, RECV TLSv1.2 ALERT:  fatal, protocol_version\n"
     "main, handling exception: javax.net.ssl.SSLHandshakeException: Received fatal alert: protocol_version\n";
 
+/* openssl s_server -trace refusing a TLS 1.3-only client (OpenSSL 3.0's
+ * output, the extensions cut to those the rules read): the ClientHello is a
+ * "Received Record", so the trace is the server's. */
+static const char srv_trace_version[] =
+    "ACCEPT\n"
+    "Received Record\n"
+    "Header:\n"
+    "  Version = TLS 1.0 (0x301)\n"
+    "  Content Type = Handshake (22)\n"
+    "  Length = 220\n"
+    "    ClientHello, Length=216\n"
+    "      client_version=0x303 (TLS 1.2)\n"
+    "      cipher_suites (len=8)\n"
+    "        {0x13, 0x02} TLS_AES_256_GCM_SHA384\n"
+    "        {0x13, 0x01} TLS_AES_128_GCM_SHA256\n"
+    "      compression_methods (len=1)\n"
+    "        No Compression (0x00)\n"
+    "      extensions, length = 19\n"
+    "        extension_type=supported_groups(10), length=4\n"
+    "          ecdh_x25519 (29)\n"
+    "        extension_type=supported_versions(43), length=3\n"
+    "          TLS 1.3 (772)\n"
+    "\n"
+    "Sent Record\n"
+    "Header:\n"
+    "  Version = TLS 1.2 (0x303)\n"
+    "  Content Type = Alert (21)\n"
+    "  Length = 2\n"
+    "    Level=fatal(2), description=protocol version(70)\n"
+    "\n"
+    "80FB2C5AAD7F0000:error:0A000102:SSL routines:tls_early_post_process_client_hello:unsupported "
+    "protocol:../ssl/statem/statem_srvr.c:1664:\n";
+
+/* s_server -msg, the same refusal (OpenSSL 3.0, as printed): "<<<" ClientHello. */
+static const char srv_msg_version[] =
+    "ACCEPT\n"
+    "<<< TLS 1.0, RecordHeader [length 0005]\n"
+    "    16 03 01 00 40\n"
+    "<<< TLS 1.3, Handshake [length 0040], ClientHello\n"
+    "    01 00 00 3c 03 03 00 00 00 00 00 00 00 00 00 00\n"
+    "    00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00\n"
+    "    00 00 00 00 00 00 00 00 04 13 02 13 01 01 00 00\n"
+    "    0f 00 2b 00 03 02 03 04 00 0a 00 04 00 02 00 1d\n"
+    ">>> TLS 1.2, RecordHeader [length 0005]\n"
+    "    15 03 03 00 02\n"
+    ">>> TLS 1.2, Alert [length 0002], fatal protocol_version\n"
+    "    02 46\n"
+    "80BB11FE367F0000:error:0A000102:SSL routines:tls_early_post_process_client_hello:unsupported "
+    "protocol:../ssl/statem/statem_srvr.c:1664:\n";
+
+/* s_client -trace: a HelloRetryRequest for P-384 (the random OpenSSL prints
+ * as gmt_unix_time and random_bytes), a second ClientHello still without a
+ * P-384 share, refused by the server. */
+/* Its ClientHello record, sent twice (the first with record version TLS 1.0):
+ * x25519 and P-384 listed, an x25519 share only. */
+#define SC_HRR_HELLO                                                                                                   \
+    "  Content Type = Handshake (22)\n"                                                                                \
+    "  Length = 100\n"                                                                                                 \
+    "    ClientHello, Length=96\n"                                                                                     \
+    "      client_version=0x303 (TLS 1.2)\n"                                                                           \
+    "      cipher_suites (len=2)\n"                                                                                    \
+    "        {0x13, 0x02} TLS_AES_256_GCM_SHA384\n"                                                                    \
+    "      extensions, length = 60\n"                                                                                  \
+    "        extension_type=supported_groups(10), length=6\n"                                                          \
+    "          ecdh_x25519 (29)\n"                                                                                     \
+    "          secp384r1 (P-384) (24)\n"                                                                               \
+    "        extension_type=supported_versions(43), length=3\n"                                                        \
+    "          TLS 1.3 (772)\n"                                                                                        \
+    "        extension_type=key_share(51), length=38\n"                                                                \
+    "            NamedGroup: ecdh_x25519 (29)\n"
+
+static const char sc_hrr_noshare[] =
+    "Sent Record\n"
+    "Header:\n"
+    "  Version = TLS 1.0 (0x301)\n" SC_HRR_HELLO "\n"
+    "Received Record\n"
+    "Header:\n"
+    "  Version = TLS 1.2 (0x303)\n"
+    "  Content Type = Handshake (22)\n"
+    "  Length = 88\n"
+    "    ServerHello, Length=84\n"
+    "      server_version=0x303 (TLS 1.2)\n"
+    "      Random:\n"
+    "        gmt_unix_time=0xCF21AD74\n"
+    "        random_bytes (len=28): E59A6111BE1D8C021E65B891C2A211167ABB8C5E079E09E2C8A8339C\n"
+    "      cipher_suite {0x13, 0x02} TLS_AES_256_GCM_SHA384\n"
+    "      extensions, length = 12\n"
+    "        extension_type=supported_versions(43), length=2\n"
+    "            TLS 1.3 (772)\n"
+    "        extension_type=key_share(51), length=2\n"
+    "            NamedGroup: secp384r1 (P-384) (24)\n"
+    "\n"
+    "Sent Record\n"
+    "Header:\n"
+    "  Version = TLS 1.2 (0x303)\n" SC_HRR_HELLO "\n"
+    "Received Record\n"
+    "Header:\n"
+    "  Version = TLS 1.2 (0x303)\n"
+    "  Content Type = Alert (21)\n"
+    "  Length = 2\n"
+    "    Level=fatal(2), description=illegal parameter(47)\n"
+    "\n"
+    "80DB2C5AAD7F0000:error:0A00042F:SSL routines:ssl3_read_bytes:tlsv1 alert illegal parameter:"
+    "../ssl/record/rec_layer_s3.c:1605:SSL alert number 47\n";
+
+/* Java 17: the HelloRetryRequest as JDK 11+ prints it, then the client gives
+ * up with an alert of its own instead of a second ClientHello. */
+#define JL "javax.net.ssl|DEBUG|10|main|2026-12-02 03:54:45.453 UTC|"
+static const char java_hrr_gave_up[] = JL
+    "ClientHello.java:639|Produced ClientHello handshake message (\n"
+    "\"ClientHello\": {\n"
+    "  \"client version\"      : \"TLSv1.2\",\n"
+    "  \"cipher suites\"       : \"[TLS_AES_256_GCM_SHA384(0x1302), TLS_AES_128_GCM_SHA256(0x1301)]\",\n"
+    "  \"extensions\"          : [\n"
+    "    \"supported_groups (10)\": {\n"
+    "      \"versions\": [x25519, secp256r1, secp384r1]\n"
+    "    },\n"
+    "    \"supported_versions (43)\": {\n"
+    "      \"versions\": [TLSv1.3, TLSv1.2]\n"
+    "    },\n"
+    "    \"key_share (51)\": {\n"
+    "      \"client_shares\": [  \n"
+    "        {\n"
+    "          \"named group\": x25519\n"
+    "        },\n"
+    "      ]\n"
+    "    }\n"
+    "  ]\n"
+    "}\n"
+    ")\n" JL "ServerHello.java:897|Consuming ServerHello handshake message (\n"
+    "\"HelloRetryRequest\": {\n"
+    "  \"server version\"      : \"TLSv1.2\",\n"
+    "  \"random\"              : \"CF21AD74E59A6111BE1D8C021E65B891C2A211167ABB8C5E079E09E2C8A8339C\",\n"
+    "  \"cipher suite\"        : \"TLS_AES_256_GCM_SHA384(0x1302)\",\n"
+    "  \"extensions\"          : [\n"
+    "    \"supported_versions (43)\": {\n"
+    "      \"selected version\": [TLSv1.3]\n"
+    "    },\n"
+    "    \"key_share (51)\": {\n"
+    "      \"selected group\": [secp384r1]\n"
+    "    }\n"
+    "  ]\n"
+    "}\n"
+    ")\n" JL "TransportContext.java:375|Fatal (ILLEGAL_PARAMETER): Unexpected HelloRetryRequest selected group: "
+    "secp384r1\n"
+    "javax.net.ssl.SSLException: Unexpected HelloRetryRequest selected group: secp384r1\n";
+
+/* JDK 8 as a server (Tomcat's thread): it READ the ClientHello it prints,
+ * found no suite in common and sent handshake_failure. */
+static const char jdk8_server[] = "http-nio-8443-exec-1, READ: TLSv1.2 Handshake, length = 120\n"
+                                  "*** ClientHello, TLSv1.2\n"
+                                  "Cipher Suites: [TLS_RSA_WITH_AES_128_CBC_SHA, TLS_RSA_WITH_AES_256_CBC_SHA]\n"
+                                  "Extension server_name, server_name: [type=host_name (0), value=api.example.com]\n"
+                                  "***\n"
+                                  "%% Initialized:  [Session-1, SSL_NULL_WITH_NULL_NULL]\n"
+                                  "http-nio-8443-exec-1, fatal error: 40: no cipher suites in common\n"
+                                  "javax.net.ssl.SSLHandshakeException: no cipher suites in common\n"
+                                  "http-nio-8443-exec-1, SEND TLSv1.2 ALERT:  fatal, description = handshake_failure\n"
+                                  "http-nio-8443-exec-1, WRITE: TLSv1.2 Alert, length = 2\n";
+
 static struct td_log *scan(const char *text, size_t len, size_t piece)
 {
     struct td_log *lg = td_log_new();
@@ -161,6 +321,20 @@ static const struct td_log_finding *judged(struct td_log *lg, enum td_cause c, e
     assert_true(hello_line == 0 || has_evidence(f, hello_line, "[trace] ClientHello"));
     assert_non_null(strstr(td_log_explanation(f), "pcap rules"));
     assert_null(strstr(td_log_explanation(f), "192.0.2.")); /* the trace's placeholder addresses, never shown */
+    return f;
+}
+
+/* One finding with the trace judged, its ClientHello (text) at line, and
+ * the sides: who decided, who sent the alert. */
+static const struct td_log_finding *sides(struct td_log *lg, uint64_t line, const char *text, enum td_log_party decided,
+                                          enum td_log_party sent)
+{
+    assert_int_equal(td_log_num_findings(lg), 1);
+    const struct td_log_finding *f = td_log_finding_at(lg, 0);
+    assert_true(f->traced);
+    assert_true(has_evidence(f, line, text));
+    assert_int_equal(f->decided_by, decided);
+    assert_int_equal(f->alert_sent_by, sent);
     return f;
 }
 
@@ -200,7 +374,7 @@ static void test_jdk8_client_cert(void **state)
     const struct td_log_finding *f = judged(lg, TD_CAUSE_CLIENT_CERT_MISSING, TD_CONF_HIGH, 0);
     assert_true(has_evidence(f, 28, "[trace] CertificateRequest"));
     assert_true(has_evidence(f, 35, "[trace] client Certificate is empty"));
-    assert_int_equal(f->decided_by, TD_LOG_PEER); /* JDK 8 does not say which side it is */
+    assert_int_equal(f->decided_by, TD_LOG_SERVER); /* it WROTE the ClientHello it printed: the client's trace */
     td_log_free(lg);
     cut_everywhere(jdk8_nocert);
 }
@@ -298,11 +472,61 @@ static void test_hostile(void **state)
     td_buf_free(&b);
 }
 
+/* s_server -trace and -msg: the ClientHello received makes the trace the
+ * server's: the alert it sent is the server's, and the server decided. */
+static void test_server_traces(void **state)
+{
+    (void)state;
+    const char *texts[] = {srv_trace_version, srv_msg_version};
+    for (size_t i = 0; i < 2; i++) {
+        struct td_log *lg = scan(texts[i], strlen(texts[i]), 11);
+        const struct td_log_finding *f = sides(lg, i == 0 ? 7 : 4, "[trace] ClientHello offers TLSv1.3 only",
+                                               TD_LOG_SERVER, TD_LOG_SERVER);
+        assert_int_equal(f->cause, TD_CAUSE_PROTOCOL_MISMATCH);
+        assert_int_equal(f->confidence, TD_CONF_HIGH);
+        assert_int_equal(f->alert, 70);
+        td_log_free(lg);
+        cut_everywhere(texts[i]);
+    }
+}
+
+/* A HelloRetryRequest rebuilt (s_client's random, Java's name): the client
+ * that gives up, or retries without the share asked for, is hrr_failed. */
+static void test_hrr(void **state)
+{
+    (void)state;
+    struct td_log *lg = scan(sc_hrr_noshare, strlen(sc_hrr_noshare), 4096);
+    const struct td_log_finding *f = judged(lg, TD_CAUSE_HRR_FAILED, TD_CONF_HIGH, 6);
+    assert_true(has_evidence(f, 24, "[trace] HelloRetryRequest asks for a secp384r1 key share"));
+    assert_true(has_evidence(f, 41, "[trace] second ClientHello without a secp384r1 key share"));
+    assert_int_equal(f->alert_sent_by, TD_LOG_SERVER);
+    td_log_free(lg);
+    lg = scan(java_hrr_gave_up, strlen(java_hrr_gave_up), 9);
+    judged(lg, TD_CAUSE_HRR_FAILED, TD_CONF_HIGH, 1);
+    sides(lg, 22, "[trace] HelloRetryRequest asks for a secp384r1 key share", TD_LOG_CLIENT, TD_LOG_CLIENT);
+    td_log_free(lg);
+    cut_everywhere(sc_hrr_noshare);
+    cut_everywhere(java_hrr_gave_up);
+}
+
+/* JDK 8 on the server: its READ before the ClientHello says so. */
+static void test_jdk8_server(void **state)
+{
+    (void)state;
+    struct td_log *lg = scan(jdk8_server, strlen(jdk8_server), 4096);
+    sides(lg, 2, "[trace] ClientHello offers up to TLSv1.2, 2 suites", TD_LOG_SERVER, TD_LOG_SERVER);
+    td_log_free(lg);
+    cut_everywhere(jdk8_server);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_jdk8_offer), cmocka_unit_test(test_jdk8_client_cert), cmocka_unit_test(test_jdk8_raw),
-        cmocka_unit_test(test_dump_line),  cmocka_unit_test(test_hostile),          cmocka_unit_test(test_newer_alerts),
+        cmocka_unit_test(test_jdk8_offer),    cmocka_unit_test(test_jdk8_client_cert),
+        cmocka_unit_test(test_jdk8_raw),      cmocka_unit_test(test_dump_line),
+        cmocka_unit_test(test_hostile),       cmocka_unit_test(test_newer_alerts),
+        cmocka_unit_test(test_server_traces), cmocka_unit_test(test_hrr),
+        cmocka_unit_test(test_jdk8_server),
     };
     return tl_run_tests("log/trace", tests);
 }
