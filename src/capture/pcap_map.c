@@ -9,7 +9,6 @@
 #include <unistd.h>
 
 #include "base/mem.h"
-#include "capture/ahead.h"
 
 #include "base/banned.h"
 
@@ -20,15 +19,13 @@
 /* The smallest of libpcap's per-link-type maximum captured lengths
  * (MAXIMUM_SNAPLEN): a record above it goes to libpcap, which decides. */
 #define SAFE_CAPLEN 262144u
-/* The window the file is read into, a few hundred records at a time: large
- * reads, and it stays in the second-level cache. */
+/* The window the file is read into, a few records at a time: large reads,
+ * and it stays in the second-level cache. */
 #define WINDOW (1u << 20)
 
 struct td_pcap_map {
     int fd;
-    struct td_ahead *ahead; /* the thread reading the next chunk, or NULL: win is own */
-    uint8_t *own;
-    uint8_t *win;    /* the file's bytes [wstart, wstart + wlen) */
+    uint8_t *win;    /* WINDOW bytes: the file's bytes [wstart, wstart + wlen) */
     uint64_t wstart; /* file offset of win[0] */
     size_t wlen;
     uint64_t size;
@@ -83,44 +80,12 @@ struct td_pcap_map *td_pcap_map_open(int fd, uint64_t size)
     (void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
     struct td_pcap_map *m = td_calloc(1, sizeof *m);
     m->fd = fd;
-    m->ahead = td_ahead_start(fd, FILE_HDR, size, REC_HDR + SAFE_CAPLEN, WINDOW);
-    if (!m->ahead) {
-        m->win = m->own = td_malloc(WINDOW);
-    }
+    m->win = td_malloc(WINDOW);
     m->wstart = FILE_HDR;
     m->size = size;
     m->pos = FILE_HDR;
     m->nsec = magic == MAGIC_NSEC;
     return m;
-}
-
-/* window_has with the thread's next chunk: the bytes from pos on go just
- * before it (its prefix holds a whole record), and the chunk before is given
- * back. */
-static bool ahead_has(struct td_pcap_map *m, size_t need, size_t off, size_t keep)
-{
-    if (m->failed) {
-        return false;
-    }
-    size_t len = 0;
-    int err = -1;
-    uint64_t short_at = 0;
-    uint8_t *c = td_ahead_next(m->ahead, &len, &err, &short_at);
-    if (!c) {
-        fail(m, m->wstart + m->wlen, 0);
-        return false;
-    }
-    if (keep) {
-        td_memcopy(c - keep, m->win + off, keep);
-    }
-    td_ahead_done(m->ahead);
-    m->win = c - keep;
-    m->wstart = m->pos;
-    m->wlen = keep + len;
-    if (err >= 0) {
-        fail(m, short_at, err);
-    }
-    return m->pos + need <= m->wstart + m->wlen;
 }
 
 /* The bytes [pos, pos + need) in the window (need <= WINDOW): the bytes
@@ -132,9 +97,6 @@ static bool window_has(struct td_pcap_map *m, size_t need)
         return true;
     }
     size_t off = (size_t)(m->pos - m->wstart), keep = m->wlen - off;
-    if (m->ahead) {
-        return ahead_has(m, need, off, keep);
-    }
     td_memmove(m->win, m->win + off, keep);
     m->wstart = m->pos;
     m->wlen = keep;
@@ -245,7 +207,6 @@ void td_pcap_map_close(struct td_pcap_map *m)
     if (!m) {
         return;
     }
-    td_ahead_stop(m->ahead);
-    free(m->own);
+    free(m->win);
     free(m);
 }

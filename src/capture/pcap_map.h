@@ -3,9 +3,7 @@
  * A regular file in this machine's byte order, version 2.4, with the
  * standard 16-byte record header, is read with large pread()s into a 1 MiB
  * window and its records handed out as views into the window: no copy per
- * frame (a record cut by the window's end moves to its start with the rest).
- * A second thread (ahead.h) reads the next window while this one is worked
- * on; without one, the reads are made in turn. libpcap still reads the file
+ * frame (a record cut by the window's end moves to its start with the rest). libpcap still reads the file
  * header (so the link type, snapshot length and every header error are its
  * own), and takes over at the first record this reader does not handle
  * exactly as libpcap would (a length past the snapshot or the end of the
