@@ -42,9 +42,10 @@ struct td_reader {
     /* libpcap (classic pcap) */
     pcap_t *pcap;
     /* a regular file's classic pcap read in place while map_fast, then by
-     * libpcap over the same mapping (pcap_map.h) */
+     * libpcap through the same reader (pcap_map.h) */
     struct td_pcap_map *map;
     bool map_fast;
+    bool io_error; /* the file could not be read to its end (cut short while read) */
     int dlt;
     /* pcapng */
     FILE *f;
@@ -167,13 +168,27 @@ struct td_reader *td_reader_open(const char *path, char *err, size_t err_len)
     return r;
 }
 
-/* A record from the mapping (1), the end (0), or libpcap takes over from
- * this record on (2): it reads what the mapping reader leaves to it. */
+/* The file read in place gave fewer bytes than it had when opened. */
+static bool read_failed(struct td_reader *r, char *err, size_t err_len)
+{
+    char why[256];
+    r->io_error = r->map && td_pcap_map_failed(r->map, why, sizeof why);
+    if (r->io_error) {
+        snprintf(err, err_len, "after frame %llu: %s", (unsigned long long)r->frame, why);
+    }
+    return r->io_error;
+}
+
+/* A record from the file read in place (1), the end (0), or libpcap takes
+ * over from this record on (2): it reads what the in-place reader leaves to
+ * it. */
 static int next_mapped(struct td_reader *r, struct td_frame *f, char *err, size_t err_len)
 {
     if (td_reader_next_mapped(r, f)) {
-        td_pcap_map_release(r->map, r->pos);
         return 1;
+    }
+    if (read_failed(r, err, err_len)) {
+        return -1;
     }
     if (td_pcap_map_pos(r->map) == r->total) {
         return 0;
@@ -200,6 +215,9 @@ static int next_pcap(struct td_reader *r, struct td_frame *f, char *err, size_t 
     struct pcap_pkthdr *h;
     const u_char *data;
     int rc = pcap_next_ex(r->pcap, &h, &data);
+    if (rc != 1 && read_failed(r, err, err_len)) {
+        return -1;
+    }
     if (rc == 1) {
         f->number = ++r->frame;
         f->dlt = pcap_datalink(r->pcap);
@@ -536,12 +554,7 @@ int td_reader_next_mapped(struct td_reader *r, struct td_frame *f)
     return 1;
 }
 
-void td_reader_release(struct td_reader *r, uint64_t upto)
-{
-    if (r->map) {
-        td_pcap_map_release(r->map, upto);
-    }
-}
+bool td_reader_io_error(const struct td_reader *r) { return r->io_error; }
 
 void td_reader_progress(const struct td_reader *r, uint64_t *done, uint64_t *total)
 {

@@ -43,15 +43,17 @@ const char *td_reader_format(const struct td_reader *r);
 bool td_reader_is_stream(const struct td_reader *r);
 void td_reader_close(struct td_reader *r);
 
-/* A regular file's classic pcap read in place (no copy per frame): the frames
- * stay valid until td_reader_close. td_reader_next_mapped gives the next one
- * (1) or 0 when the in-place reader has no more to give (the end, or a record
- * that libpcap reads: td_reader_next goes on from there); it leaves the pages
- * behind it mapped until td_reader_release says they are done with. One
- * thread at a time may call the reader. */
+/* A regular file's classic pcap read in place (no copy per frame):
+ * td_reader_next_mapped gives the next frame (1), valid until the next call,
+ * or 0 when the in-place reader has no more to give (the end, a record that
+ * libpcap reads, or a read error: td_reader_next goes on from there and says
+ * which). One thread at a time may call the reader. */
 bool td_reader_mapped(const struct td_reader *r);
 int td_reader_next_mapped(struct td_reader *r, struct td_frame *f);
-void td_reader_release(struct td_reader *r, uint64_t upto);
+/* The file could not be read to its end: it was cut short (or a read
+ * failed) while read, after td_reader_next returned -1. An input error, not
+ * damage in the capture. */
+bool td_reader_io_error(const struct td_reader *r);
 /* Key log lines found so far in pcapng Decryption Secrets Blocks (appended to
  * out, then forgotten by the reader). false when there are none. */
 bool td_reader_take_secrets(struct td_reader *r, struct td_buf *out);

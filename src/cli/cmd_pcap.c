@@ -525,6 +525,7 @@ static bool analyse_files(struct pcap_run *r, struct td_analysis *an, const stru
         r->streaming = r->at_once;
         td_analysis_set_verdicts_at_once(an, r->at_once);
         td_analyse_reader(an, rd, args->files[i]);
+        input_error |= td_reader_io_error(rd); /* cut short while read: said by the problem line */
         td_reader_close(rd);
         *any_failed |= r->failed_shown;
     }

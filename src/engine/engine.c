@@ -409,7 +409,7 @@ static bool pipe_frame(void *ctx, const struct td_frame *f, const struct td_deco
     return !(pc->e->cb.stop && *pc->e->cb.stop);
 }
 
-/* Two threads for a mapped file when asked (threads 2) and two cores run
+/* Two threads for a file read in place when asked (threads 2) and two cores run
  * them. Not by default: on the shared 2-core machine of bench/README.md the
  * hand-over between the threads cost more than the second core gave. */
 static bool use_pipeline(const struct td_engine_cb *cb, struct td_reader *r)
@@ -428,7 +428,7 @@ int td_engine_run(struct td_reader *r, const char *name, const struct td_limits 
     uint64_t done;
     td_reader_progress(r, &done, &e->file_total); /* the size, read once: the pipeline's thread moves `done` */
     if (use_pipeline(cb, r)) {
-        td_pipeline_run(r, pipe_frame, &pc); /* the frames the mapping holds; td_reader_next goes on */
+        td_pipeline_run(r, pipe_frame, &pc); /* the frames read in place; td_reader_next goes on */
     }
     while (!(cb->stop && *cb->stop)) {
         rc = td_reader_next(r, &f, err, sizeof err);

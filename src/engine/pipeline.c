@@ -9,7 +9,12 @@
 #include "base/banned.h"
 
 #define BATCH_FRAMES 256
-#define BATCHES 8 /* in flight: about 3 MB of MTU-sized frames, mapped while they wait */
+#define BATCHES 8 /* in flight: about 3 MB of MTU-sized frames */
+/* Each batch holds a copy of its frames' bytes (the reader's are valid only
+ * until its next frame): BATCH_BYTES, and a frame is taken only while a
+ * whole one of the largest the in-place reader gives still fits. */
+#define FRAME_MAX (262144u + 16u)
+#define BATCH_BYTES (FRAME_MAX + BATCH_FRAMES * 1600u)
 
 struct pframe {
     struct td_frame f;
@@ -19,8 +24,8 @@ struct pframe {
 struct batch {
     struct pframe fr[BATCH_FRAMES];
     size_t n;
-    uint64_t start; /* file offset of its first frame */
-    bool last;      /* the mapping had no more after these */
+    uint8_t *bytes; /* BATCH_BYTES: the frames' bytes */
+    bool last;      /* the in-place reader had no more after these */
 };
 
 struct pipeline {
@@ -35,17 +40,21 @@ struct pipeline {
 
 long td_pipeline_cores(void) { return sysconf(_SC_NPROCESSORS_ONLN); }
 
-/* Fill one batch from the mapping, decoding each frame. */
+/* Fill one batch from the in-place reader, copying and decoding each frame. */
 static void fill(struct pipeline *p, struct batch *b)
 {
     b->n = 0;
     b->last = false;
-    while (b->n < BATCH_FRAMES) {
+    size_t used = 0;
+    while (b->n < BATCH_FRAMES && BATCH_BYTES - used >= FRAME_MAX) {
         struct pframe *pf = &b->fr[b->n];
         if (!td_reader_next_mapped(p->r, &pf->f)) {
             b->last = true;
             break;
         }
+        td_memcopy(b->bytes + used, pf->f.data, pf->f.caplen);
+        pf->f.data = b->bytes + used;
+        used += pf->f.caplen;
         struct td_decoded *d = &pf->d;
         d->res = td_decode_frame(pf->f.dlt, pf->f.data, pf->f.caplen, &d->seg, &d->why, &d->at);
         b->n++;
@@ -60,19 +69,12 @@ static void *reader_main(void *arg)
         while (!p->stop && p->filled - p->taken == BATCHES) {
             pthread_cond_wait(&p->cv, &p->mu);
         }
-        /* Pages before the oldest batch the caller may still be reading are
-         * done with (its first frame's offset, or ours when it has all). */
-        uint64_t done, total;
-        td_reader_progress(p->r, &done, &total);
-        uint64_t oldest = p->filled == p->taken ? done : p->b[p->taken % BATCHES].start;
         bool stop = p->stop;
         pthread_mutex_unlock(&p->mu);
         if (stop) {
             return NULL;
         }
-        td_reader_release(p->r, oldest);
         struct batch *b = &p->b[p->filled % BATCHES];
-        b->start = done;
         fill(p, b);
         pthread_mutex_lock(&p->mu);
         p->filled++;
@@ -116,6 +118,9 @@ void td_pipeline_run(struct td_reader *r,
 {
     struct pipeline p = {.r = r};
     p.b = td_calloc(BATCHES, sizeof *p.b);
+    for (size_t i = 0; i < BATCHES; i++) {
+        p.b[i].bytes = td_malloc(BATCH_BYTES);
+    }
     pthread_mutex_init(&p.mu, NULL);
     pthread_cond_init(&p.cv, NULL);
     pthread_t t;
@@ -126,5 +131,8 @@ void td_pipeline_run(struct td_reader *r,
     /* no thread (resources): td_reader_next reads every frame instead */
     pthread_cond_destroy(&p.cv);
     pthread_mutex_destroy(&p.mu);
+    for (size_t i = 0; i < BATCHES; i++) {
+        free(p.b[i].bytes);
+    }
     free(p.b);
 }
