@@ -64,6 +64,12 @@ static void empty_client_cert(const struct td_facts *f, struct td_verdict *v)
 /* TLS 1.3 client authentication, seen without keys: the client's encrypted
  * flight has one record per message (Certificate, CertificateVerify,
  * Finished); an empty Certificate needs no CertificateVerify. */
+/* The smallest record a TLS 1.3 Certificate holding one certificate can be:
+ * the message's 4+1+3 bytes, a CertificateEntry's 3+2, a DER certificate of
+ * at least ~150 bytes (an Ed25519 one with a one-letter name), content type and
+ * AEAD tag 1+16. */
+#define TLS13_MIN_CERT_RECORD 128u
+
 static bool client_auth_tls13(const struct td_facts *f, struct td_verdict *v)
 {
     bool server_alert_after = f->alert[TD_SERVER] && (f->alert_desc[TD_SERVER] == TD_ALERT_CERTIFICATE_REQUIRED ||
@@ -83,6 +89,19 @@ static bool client_auth_tls13(const struct td_facts *f, struct td_verdict *v)
             "followed) and the server refused the handshake (the CA names it asked for are encrypted: --keylog "
             "shows them)",
             f->server);
+        FIX(v, "client: configure a certificate and key issued by a CA the server trusts.");
+        return true;
+    }
+    if (f->client_flight_records >= 2 && f->client_first_enc_len < TLS13_MIN_CERT_RECORD) {
+        /* a slow server: the client's Finished (and data) went out before
+         * its alert, but the first record could not hold a certificate */
+        verdict(v, TD_CAUSE_CLIENT_CERT_MISSING, TD_CONF_MEDIUM, TD_SIDE_CLIENT);
+        SAY(v,
+            "the client's first encrypted record after the ServerHello (frame %llu, %u bytes) is too small to hold a "
+            "certificate: an empty Certificate; %s then refused the handshake (after the client's next records "
+            "had gone out, so the refusal cannot be tied to the Certificate alone: the CA names it asked for are "
+            "encrypted: --keylog shows them)",
+            (unsigned long long)f->client_first_enc_frame, f->client_first_enc_len, f->server);
         FIX(v, "client: configure a certificate and key issued by a CA the server trusts.");
         return true;
     }

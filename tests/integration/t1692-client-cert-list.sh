@@ -27,10 +27,14 @@ sleep 1
 stop_pid "$S12"; stop_pid "$SRV"
 cap_stop
 
-# TLS 1.3: on a failure, also what the client saw and what tlsdiag said of that connection
+# TLS 1.3: high when the server's alert follows the client's empty Certificate
+# record; when the server is slow, Java's Finished goes out first and the
+# verdict is medium, saying the first record could not hold a certificate
+# (it once was client_cert_untrusted then). On a failure, also what the client saw and what tlsdiag said of that connection
 tls13_ok() {
   python3 tests/lib/assert_json.py "$1" "$CAP" \
-    "conn(sni='self13.server.test')['cause'] == 'client_cert_missing' and conn(sni='self13.server.test')['confidence'] == 'high'" \
+    "conn(sni='self13.server.test')['cause'] == 'client_cert_missing'" \
+    "conn(sni='self13.server.test')['confidence'] == 'high' or 'too small to hold a certificate' in conn(sni='self13.server.test')['explanation']" \
     "'--keylog shows them' in conn(sni='self13.server.test')['explanation']" && return 0
   cat "$W/self13.server.test.out"
   "$1" pcap --json "$CAP" | grep -F '"self13.server.test"' | cut -c1-800
@@ -51,5 +55,5 @@ for T in $TLSDIAGS; do
       "'issued by CN=tlsdiag Test Root CA' in conn(sni='self.server.test')['resolution']" \
       "conn(sni='ok.server.test')['cause'] == 'none'" \
       "'$(echo "$V" | grep -c 'Distinguished Name: (id-at-commonName=tlsdiag Test Root CA)')' == '2'"
-  check "$T: TLS 1.3 without keys: client_cert_missing (high), the CA names encrypted: --keylog named" tls13_ok "$T"
+  check "$T: TLS 1.3 without keys: client_cert_missing (high; medium if the server was slow), the CA names encrypted: --keylog named" tls13_ok "$T"
 done

@@ -314,9 +314,18 @@ static void test_client_certificates(void **state)
     td_diagnose(&f, NULL, &v);
     assert_int_equal(v.cause, TD_CAUSE_CLIENT_CERT_MISSING);
     f.client_flight_records = 2;
+    f.client_first_enc_len = 1100; /* a Certificate with a chain, then CertificateVerify */
     td_diagnose(&f, NULL, &v);
     assert_int_equal(v.cause, TD_CAUSE_CLIENT_CERT_UNTRUSTED);
     assert_int_equal(v.confidence, TD_CONF_MEDIUM);
+    /* a slow server: the client's next records went out before its alert, but the
+     * first (41 bytes, Java's empty Certificate) holds no certificate */
+    f.client_first_enc_len = 41;
+    f.client_first_enc_frame = 10;
+    td_diagnose(&f, NULL, &v);
+    assert_int_equal(v.cause, TD_CAUSE_CLIENT_CERT_MISSING);
+    assert_int_equal(v.confidence, TD_CONF_MEDIUM);
+    assert_non_null(strstr(v.explanation, "frame 10, 41 bytes"));
 }
 
 static void test_transport(void **state)
