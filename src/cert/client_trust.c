@@ -109,10 +109,49 @@ static bool sha1_signed(X509 *x)
     return OBJ_find_sigid_algs(X509_get_signature_nid(x), &md, &pk) && md == NID_sha1;
 }
 
+/* A client that follows the chain as sent (OpenSSL 1.0.2): a certificate
+ * sent below the anchor with the anchor's name and key is a cross-signed copy
+ * of it; that client goes on to the copy's issuer, in its store, and fails
+ * where the copy or that issuer has expired or is missing (DST Root CA X3,
+ * 2021). */
+static void path_as_sent(X509 **x, size_t n, X509 *anchor, const char *client, const struct td_client_store *st,
+                         int64_t at, struct td_trust_verdict *out)
+{
+    for (size_t i = 1; i < n; i++) {
+        if (X509_cmp(x[i], anchor) == 0 || X509_NAME_cmp(X509_get_subject_name(x[i]), X509_get_subject_name(anchor)) ||
+            EVP_PKEY_eq(X509_get0_pubkey(x[i]), X509_get0_pubkey(anchor)) != 1) {
+            continue;
+        }
+        struct td_verify v;
+        td_verify_chain(st->set, st->set == NULL, x[i], NULL, at, false, &v);
+        if (!v.ok && v.n > 0) {
+            char name[256], iss[256], why[1400], fix[1400];
+            short_name(x[i], false, name, sizeof name);
+            short_name(x[i], true, iss, sizeof iss);
+            bool expired = v.e[0].err == X509_V_ERR_CERT_HAS_EXPIRED;
+            snprintf(why, sizeof why,
+                     "the server also sends %s cross-signed by %s; %s follows the chain as sent, past the root it "
+                     "trusts, to %s, and fails there: %s",
+                     name, iss, client, iss, X509_verify_cert_error_string(v.e[0].err));
+            snprintf(fix, sizeof fix,
+                     "Stop sending the cross-signed %s (serve the chain that ends below it), or update the client "
+                     "(OpenSSL 1.1.0 and later search the store first; 1.0.2: X509_V_FLAG_TRUSTED_FIRST), or remove "
+                     "the expired %s from %s.",
+                     name, iss, st->name);
+            verdict(out, expired ? TD_CAUSE_EXPIRED_CERT : TD_CAUSE_UNKNOWN_CA, why, fix);
+        }
+        td_verify_free(&v);
+        return;
+    }
+}
+
 /* After path validation: the roots the client lacks, the CAs it distrusts, SHA-1. */
 static void client_rules(X509 **x, size_t n, X509 *anchor, const char *client, const struct td_client_store *st,
-                         const struct td_client_rules *ru, struct td_trust_verdict *out)
+                         const struct td_client_rules *ru, int64_t at, struct td_trust_verdict *out)
 {
+    if (ru->path_as_sent) {
+        path_as_sent(x, n, anchor, client, st, at, out);
+    }
     char why[700], fix[700], name[256], spki[65];
     x509_spki(anchor, spki);
     for (size_t i = 0; !st->user && i < ru->num_gaps; i++) {
@@ -201,7 +240,7 @@ static void judge(X509 **x, size_t n, const struct td_der *der, const char *clie
     if (!v.ok && v.n > 0) {
         untrusted(x, n, &v, client, st, out);
     } else if (v.anchor) {
-        client_rules(x, n, v.anchor, client, st, ru, out);
+        client_rules(x, n, v.anchor, client, st, ru, at, out);
     }
     if (cc.unusable != TD_CAUSE_NONE && cc.unusable != TD_CAUSE_WEAK_SIGNATURE) { /* SHA-1: the client's rule */
         verdict(out, cc.unusable, cc.unusable_msg, cc.unusable_fix);

@@ -30,6 +30,7 @@ struct td_client_rules {
     bool cn_fallback;      /* a leaf without subjectAltName matched by its CN */
     bool partial_chain;    /* any truststore entry ends a chain (Java), not only self-signed roots */
     bool max_398_days;     /* a leaf issued from 2020-09-01 valid for more than 398 days refused (public roots only) */
+    bool path_as_sent;     /* the path follows the chain as sent, the store searched last (OpenSSL 1.0.2) */
     const char *distrust;  /* the word td_distrusted_ca's stores name this client by ("Java", "Chrome"), or NULL */
     const struct td_root_gap *gaps[TD_CLIENT_MAX_GAPS];
     size_t num_gaps;

@@ -19,6 +19,10 @@
  *                      from 2020-09-01 valid more than 398 days, from publicly trusted CAs only.
  *  partial chains      Java's PKIX: any trustedCertEntry is a trust anchor (RFC 5280 6.1).
  *  distrusted CAs      cert/inspection.c's table (td_distrusted_ca), the stores named by the words here.
+ *  path as sent        OpenSSL 1.0.2 looks for the issuer among the certificates sent before the store
+ *                      (X509_V_FLAG_TRUSTED_FIRST off by default; on by default from 1.1.0): a cross-signed
+ *                      root in the chain leads it to that root's expired issuer (openssl.org blog, "Old Let's
+ *                      Encrypt Root Certificate Expiry and OpenSSL 1.0.2", 2021-09-13: DST Root CA X3).
  * Not modelled (no source at hand): Android's and Schannel's SHA-1 and CN rules. */
 #include <string.h>
 
@@ -55,7 +59,7 @@ struct row {
     enum td_trust_source source;
     bool sha1, sha1_public_only, cn, partial;
     const char *distrust;
-    bool max_398;
+    bool max_398, path_as_sent;
 };
 
 static const struct row rows[] = {
@@ -64,7 +68,7 @@ static const struct row rows[] = {
     {"java11", TD_TRUST_JAVA, true, true, true, true, "Java"},
     {"java17", TD_TRUST_JAVA, true, true, true, true, "Java"},
     {"java21", TD_TRUST_JAVA, true, true, true, true, "Java"},
-    {"openssl-1.0.2", TD_TRUST_SYSTEM, false, false, true, false, NULL},
+    {"openssl-1.0.2", TD_TRUST_SYSTEM, false, false, true, false, NULL, false, true},
     {"openssl-1.1.1", TD_TRUST_SYSTEM, false, false, true, false, NULL},
     {"openssl-3.0", TD_TRUST_SYSTEM, true, false, true, false, NULL},
     {"openssl-3.5", TD_TRUST_SYSTEM, true, false, true, false, NULL},
@@ -98,6 +102,7 @@ bool td_profile_trust(const char *profile, enum td_trust_source *source, struct 
     rules->partial_chain = r->partial;
     rules->distrust = r->distrust;
     rules->max_398_days = r->max_398;
+    rules->path_as_sent = r->path_as_sent;
     for (size_t i = 0; i < sizeof gaps / sizeof gaps[0] && rules->num_gaps < TD_CLIENT_MAX_GAPS; i++) {
         if (strcmp(gaps[i].profile, profile) == 0) {
             rules->gaps[rules->num_gaps++] = &gaps[i].gap;

@@ -37,17 +37,13 @@ void td_render_client_json(struct td_buf *out, const char *target, const struct 
     td_json_name(&j, "client", p->name);
     td_json_str(&j, "stack", p->stack);
     td_json_bool(&j, "connects", c->connects);
-    if (c->connects) {
-        td_json_name(&j, "version", td_version_str(c->version, vb, sizeof vb));
-        td_json_name(&j, "suite", td_suite_str(c->suite, sb, sizeof sb));
-        if (c->group) {
-            td_json_name(&j, "group", td_group_str(c->group, gb, sizeof gb));
-        }
-    } else {
-        td_json_name(&j, "cause", td_cause_info(c->cause)->slug);
-        td_json_str(&j, "why", c->why);
-        td_json_str(&j, "fix", c->fix);
-    }
+    /* every key in every row (null where it does not apply) */
+    td_json_str(&j, "version", c->connects ? td_version_str(c->version, vb, sizeof vb) : NULL);
+    td_json_str(&j, "suite", c->connects ? td_suite_str(c->suite, sb, sizeof sb) : NULL);
+    td_json_str(&j, "group", c->connects && c->group ? td_group_str(c->group, gb, sizeof gb) : NULL);
+    td_json_str(&j, "cause", c->connects ? NULL : td_cause_info(c->cause)->slug);
+    td_json_str(&j, "why", c->connects ? NULL : c->why);
+    td_json_str(&j, "fix", c->connects ? NULL : c->fix);
     td_json_str(&j, "trust_store", store);
     td_json_str(&j, "confidence", confidence);
     td_json_u64(&j, "connections", c->connections);
@@ -141,18 +137,19 @@ void td_render_client_config_json(struct td_buf *out, const char *target, const 
     td_json_str(&j, "target", target);
     td_json_name(&j, "base", cc->base->name);
     td_json_bool(&j, "connects", c->connects);
+    td_json_str(&j, "version", c->connects ? td_version_str(c->version, vb, sizeof vb) : NULL);
+    td_json_str(&j, "suite", c->connects ? td_suite_str(c->suite, sb, sizeof sb) : NULL);
+    td_json_str(&j, "cause", c->connects ? NULL : td_cause_info(c->cause)->slug);
+    td_json_str(&j, "why", c->connects ? NULL : c->why);
+    td_json_str(&j, "file", c->connects ? NULL : blame->file);
     if (c->connects) {
-        td_json_name(&j, "version", td_version_str(c->version, vb, sizeof vb));
-        td_json_name(&j, "suite", td_suite_str(c->suite, sb, sizeof sb));
+        td_json_null(&j, "line");
     } else {
-        td_json_name(&j, "cause", td_cause_info(c->cause)->slug);
-        td_json_str(&j, "why", c->why);
-        td_json_str(&j, "file", blame->file);
         td_json_u64(&j, "line", blame->line);
-        td_json_str(&j, "element", blame->element);
-        td_json_str(&j, "message", blame->message);
-        td_json_str(&j, "change", blame->change[0] ? blame->change : c->fix);
     }
+    td_json_str(&j, "element", c->connects ? NULL : blame->element);
+    td_json_str(&j, "message", c->connects ? NULL : blame->message);
+    td_json_str(&j, "change", c->connects ? NULL : blame->change[0] ? blame->change : c->fix);
     td_json_str(&j, "trust_store", store);
     td_json_str(&j, "confidence", confidence);
     td_json_u64(&j, "connections", c->connections);
