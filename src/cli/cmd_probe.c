@@ -149,16 +149,8 @@ static bool html_begin(const char *path, struct cli_out *o, struct probe_run *pr
 
 static bool html_end(struct cli_out *o, struct probe_run *pr, char **targets, size_t n)
 {
-    struct td_buf page = {0}, title = {0};
-    td_buf_puts(&title, "tlsdiag probe:");
-    for (size_t i = 0; i < n; i++) {
-        td_buf_printf(&title, " %s", targets[i]);
-    }
-    td_html_page_begin(&page, td_buf_cstr(&title));
-    td_buf_puts(&page, "<h1>");
-    td_html_esc(&page, td_buf_cstr(&title));
-    td_buf_puts(&page, "</h1>\n");
-    td_buf_free(&title);
+    struct td_buf page = {0};
+    td_html_page_begin_targets(&page, "tlsdiag probe", targets, n);
     for (size_t i = 0; i < pr->n; i++) {
         char chunk[8192];
         size_t k;

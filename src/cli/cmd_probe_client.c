@@ -216,16 +216,8 @@ static int finish_page(struct cli_out *o, struct td_buf *sections, char **target
         cli_out_discard(o);
         return rc;
     }
-    struct td_buf page = {0}, title = {0};
-    td_buf_puts(&title, "tlsdiag probe --client:");
-    for (int i = 0; i < n; i++) {
-        td_buf_printf(&title, " %s", targets[i]);
-    }
-    td_html_page_begin(&page, td_buf_cstr(&title));
-    td_buf_puts(&page, "<h1>");
-    td_html_esc(&page, td_buf_cstr(&title));
-    td_buf_puts(&page, "</h1>\n");
-    td_buf_free(&title);
+    struct td_buf page = {0};
+    td_html_page_begin_targets(&page, "tlsdiag probe --client", targets, (size_t)n);
     td_buf_append(&page, sections->data, sections->len);
     td_buf_free(sections);
     td_html_page_end(&page);

@@ -50,3 +50,17 @@ void td_html_page_end(struct td_buf *out)
     td_buf_puts(out, "<footer class=\"note\"><p>Written by tlsdiag. This page is self-contained: it loads nothing "
                      "and runs no script.</p></footer>\n</body>\n</html>\n");
 }
+
+void td_html_page_begin_targets(struct td_buf *out, const char *what, char *const *targets, size_t n)
+{
+    struct td_buf title = {0};
+    td_buf_printf(&title, "%s:", what);
+    for (size_t i = 0; i < n; i++) {
+        td_buf_printf(&title, " %s", targets[i]);
+    }
+    td_html_page_begin(out, td_buf_cstr(&title));
+    td_buf_puts(out, "<h1>");
+    td_html_esc(out, td_buf_cstr(&title));
+    td_buf_puts(out, "</h1>\n");
+    td_buf_free(&title);
+}

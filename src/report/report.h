@@ -110,6 +110,8 @@ void td_html_esc_n(struct td_buf *out, const char *s, size_t n);
 /* The page's start (doctype, CSP, CSS, title escaped, <body>) and end. */
 void td_html_page_begin(struct td_buf *out, const char *title);
 void td_html_page_end(struct td_buf *out);
+/* The page's start with the title and <h1> "WHAT: TARGET TARGET..." (probe, probe --client). */
+void td_html_page_begin_targets(struct td_buf *out, const char *what, char *const *targets, size_t n);
 
 /* tlsdiag pcap --html: a collector fed from the analysis callbacks, with
  * bounded memory: full detail (ladder, verdict, evidence, chain) for the

@@ -8,36 +8,20 @@
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/suite.sh netns
 P=$W/pki
-mkdir -p "$P/ca"
+mkdir -p "$P"
 (
   cd "$P" || exit 1
-  : >ca/index.txt
-  echo 1000 >ca/serial
-  cat >ca.cnf <<CNF
-[ ca ]
-default_ca = td
-[ td ]
-dir = $P/ca
-database = \$dir/index.txt
-serial = \$dir/serial
-new_certs_dir = \$dir
-default_md = sha256
-policy = any
-unique_subject = no
-copy_extensions = none
-[ any ]
-commonName = supplied
-CNF
+  pki_ca_cnf "$P"
   printf 'basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\nsubjectKeyIdentifier=hash\n' >ca.ext
   # the old root, expired in 2021, and the new root (self-signed, valid)
   openssl req -new -newkey rsa:2048 -nodes -keyout old.key -subj "/CN=Cross Test Old Root" -out old.csr 2>/dev/null
-  openssl ca -batch -selfsign -config ca.cnf -keyfile old.key -in old.csr -startdate 20110101000000Z \
+  openssl ca -batch -selfsign -config ca/ca.cnf -keyfile old.key -in old.csr -startdate 20110101000000Z \
     -enddate 20210930000000Z -extfile ca.ext -out old.crt -notext >/dev/null 2>&1
   openssl req -x509 -newkey rsa:2048 -nodes -keyout new.key -subj "/CN=Cross Test New Root" -days 3650 \
     -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign -out new.crt 2>/dev/null
   # the new root's name and key, signed by the old root (valid itself, as ISRG Root X1's cross-sign was until 2024)
   openssl req -new -key new.key -subj "/CN=Cross Test New Root" -out cross.csr 2>/dev/null
-  openssl ca -batch -config ca.cnf -cert old.crt -keyfile old.key -in cross.csr -startdate 20200101000000Z \
+  openssl ca -batch -config ca/ca.cnf -cert old.crt -keyfile old.key -in cross.csr -startdate 20200101000000Z \
     -enddate 20990101000000Z -extfile ca.ext -out cross.crt -notext >/dev/null 2>&1
   openssl req -new -newkey rsa:2048 -nodes -keyout inter.key -subj "/CN=Cross Test Intermediate" -out inter.csr 2>/dev/null
   printf 'basicConstraints=critical,CA:TRUE,pathlen:0\nkeyUsage=critical,keyCertSign,cRLSign\n' >inter.ext

@@ -33,18 +33,16 @@ pki_make() {
   cat "$d/inter.crt" "$d/root.crt" > "$d/ca-bundle.crt"
 }
 
-# A certificate with given dates (YYYYMMDDHHMMSSZ), signed by the intermediate:
-# pki_dated DIR NAME SUBJECT START END [EXT]
-pki_dated() {
-  d=$1 n=$2 subj=$3 start=$4 end=$5 ext=${6:-"subjectAltName=DNS:dated.server.test\nextendedKeyUsage=serverAuth,clientAuth"}
-  mkdir -p "$d/ca"
-  : > "$d/ca/index.txt"
-  [ -f "$d/ca/serial" ] || echo 1000 > "$d/ca/serial"
-  cat > "$d/ca/ca.cnf" <<CNF
+# An `openssl ca` database and configuration in DIR/ca (DIR/ca/ca.cnf), for certificates with given dates.
+pki_ca_cnf() {
+  mkdir -p "$1/ca"
+  : > "$1/ca/index.txt"
+  [ -f "$1/ca/serial" ] || echo 1000 > "$1/ca/serial"
+  cat > "$1/ca/ca.cnf" <<CNF
 [ ca ]
 default_ca = td
 [ td ]
-dir = $d/ca
+dir = $1/ca
 database = \$dir/index.txt
 serial = \$dir/serial
 new_certs_dir = \$dir
@@ -55,6 +53,13 @@ copy_extensions = none
 [ any ]
 commonName = supplied
 CNF
+}
+
+# A certificate with given dates (YYYYMMDDHHMMSSZ), signed by the intermediate:
+# pki_dated DIR NAME SUBJECT START END [EXT]
+pki_dated() {
+  d=$1 n=$2 subj=$3 start=$4 end=$5 ext=${6:-"subjectAltName=DNS:dated.server.test\nextendedKeyUsage=serverAuth,clientAuth"}
+  pki_ca_cnf "$d"
   printf '%b\n' "$ext" > "$d/$n.ext"
   openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$d/$n.key" -subj "$subj" \
     -out "$d/$n.csr" 2>/dev/null
