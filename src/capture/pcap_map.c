@@ -2,13 +2,16 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "base/mem.h"
+#include "capture/sigbus.h"
 
 #include "base/banned.h"
 
@@ -23,9 +26,32 @@
  * and it stays in the second-level cache. */
 #define WINDOW (1u << 20)
 
+/* Touched once per this many bytes of a record (at most the page size). */
+#define TOUCH_STEP 4096u
+#ifndef PREFETCH_AHEAD
+#define PREFETCH_AHEAD 8192u
+#endif
+#ifndef MADV_POPULATE_READ
+#define MADV_POPULATE_READ 22 /* Linux 5.14 */
+#endif
+
 struct td_pcap_map {
     int fd;
-    uint8_t *win;    /* WINDOW bytes: the file's bytes [wstart, wstart + wlen) */
+    /* Mapped (base, guarded by capture/sigbus.c): the window is the whole
+     * file, entered a WINDOW-byte chunk at a time (chunks: the chunks
+     * entered), pages dropped behind. Read: buf, WINDOW bytes read in turn.
+     * Either way win holds the file's bytes [wstart, wstart + wlen). */
+    const uint8_t *base;
+    int guard;
+    uint64_t chunks;
+    uint64_t prefetched; /* lines asked for up to here */
+    /* td_pcap_map_scout: the chunks the reader has entered (published for
+     * the scout's thread), and the scout's own progress */
+    _Atomic uint64_t entered;
+    atomic_bool scouting;
+    uint64_t scouted;
+    uint8_t *buf;
+    const uint8_t *win;
     uint64_t wstart; /* file offset of win[0] */
     size_t wlen;
     uint64_t size;
@@ -80,12 +106,104 @@ struct td_pcap_map *td_pcap_map_open(int fd, uint64_t size)
     (void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
     struct td_pcap_map *m = td_calloc(1, sizeof *m);
     m->fd = fd;
-    m->win = td_malloc(WINDOW);
-    m->wstart = FILE_HDR;
+    m->guard = -1;
     m->size = size;
+    const char *no_map = getenv("TLSDIAG_NO_MMAP");
+    void *p = size <= (uint64_t)SIZE_MAX && !(no_map && *no_map)
+                  ? mmap(NULL, (size_t)size, PROT_READ, MAP_PRIVATE | MAP_NORESERVE, fd, 0)
+                  : MAP_FAILED;
+    if (p != MAP_FAILED && (m->guard = td_sigbus_guard(p, (size_t)size)) < 0) {
+        munmap(p, (size_t)size);
+        p = MAP_FAILED;
+    }
+    if (p != MAP_FAILED) {
+        (void)madvise(p, (size_t)size, MADV_SEQUENTIAL);
+        m->base = p;
+        m->win = m->base;
+        m->wlen = (size_t)size;
+    } else {
+        m->buf = td_malloc(WINDOW);
+        m->win = m->buf;
+        m->wstart = FILE_HDR;
+    }
     m->pos = FILE_HDR;
     m->nsec = magic == MAGIC_NSEC;
     return m;
+}
+
+/* Mapped, entering chunk c: chunk c - 3, no longer in use (a record, at
+ * most a quarter of a chunk, that began two chunks back has been handed
+ * out and is done with), leaves memory (MADV_DONTNEED: the pages stay in
+ * the page cache); chunk c + 1 is mapped ahead in one call rather than
+ * fault by fault. */
+static void map_enter(struct td_pcap_map *m, uint64_t c)
+{
+    long page = sysconf(_SC_PAGESIZE);
+    if (c >= 3) {
+        uint64_t at = (c - 3) * WINDOW / (uint64_t)page * (uint64_t)page;
+        uint64_t to = (c - 2) * WINDOW / (uint64_t)page * (uint64_t)page;
+        (void)madvise((void *)(m->base + at), (size_t)(to - at), MADV_DONTNEED);
+    }
+    atomic_store_explicit(&m->entered, c + 1, memory_order_release);
+    uint64_t at = (c + 1) * WINDOW / (uint64_t)page * (uint64_t)page;
+    if (at < m->size && !atomic_load_explicit(&m->scouting, memory_order_relaxed)) {
+        uint64_t to = at + WINDOW < m->size ? at + WINDOW : m->size;
+        (void)madvise((void *)(m->base + at), (size_t)(to - at), MADV_POPULATE_READ);
+    }
+}
+
+/* Mapped: the bytes [pos, pos + need) (within the file's size when opened)
+ * are still the file's: each page touched, and no SIGBUS said otherwise. */
+static bool map_has(struct td_pcap_map *m, size_t need)
+{
+    uint64_t end = m->pos + need;
+    while (m->chunks <= (end - 1) / WINDOW) {
+        map_enter(m, m->chunks++);
+    }
+    for (uint64_t at = m->pos; at < end; at = (at | (TOUCH_STEP - 1)) + 1) {
+        (void)*(const volatile uint8_t *)(m->base + at);
+    }
+    /* every line of the next PREFETCH_AHEAD bytes asked for now: the next
+     * records' first touch does not wait for memory (the hardware does not
+     * prefetch across pages) */
+    uint64_t lim = end + PREFETCH_AHEAD < m->size ? end + PREFETCH_AHEAD : m->size;
+    if (m->prefetched < end) {
+        m->prefetched = end & ~(uint64_t)63;
+    }
+    for (; m->prefetched < lim; m->prefetched += 64) {
+        __builtin_prefetch(m->base + m->prefetched);
+    }
+    uint64_t lost;
+    if (td_sigbus_hit(m->guard, &lost) && lost < end) { /* (the scout may have lost a page further on) */
+        fail(m, lost, 0);
+        return false;
+    }
+    return true;
+}
+
+bool td_pcap_map_scout(struct td_pcap_map *m, unsigned ahead)
+{
+    if (!m->base) {
+        return false;
+    }
+    atomic_store_explicit(&m->scouting, true, memory_order_relaxed);
+    uint64_t entered = atomic_load_explicit(&m->entered, memory_order_acquire);
+    if (m->scouted < entered) {
+        m->scouted = entered; /* behind the reader: from where it is */
+    }
+    uint64_t at = m->scouted * WINDOW;
+    if (m->scouted >= entered + ahead || at >= m->size) {
+        return false;
+    }
+    uint64_t to = at + WINDOW < m->size ? at + WINDOW : m->size;
+    long page = sysconf(_SC_PAGESIZE);
+    uint64_t from = at / (uint64_t)page * (uint64_t)page;
+    (void)madvise((void *)(m->base + from), (size_t)(to - from), MADV_POPULATE_READ);
+    for (; at < to; at += 64) {
+        (void)*(const volatile uint8_t *)(m->base + at);
+    }
+    m->scouted++;
+    return true;
 }
 
 /* The bytes [pos, pos + need) in the window (need <= WINDOW): the bytes
@@ -93,17 +211,21 @@ struct td_pcap_map *td_pcap_map_open(int fd, uint64_t size)
  * no longer has them (it shrank, or a read failed). */
 static bool window_has(struct td_pcap_map *m, size_t need)
 {
+    if (m->base) {
+        return map_has(m, need);
+    }
     if (m->pos + need <= m->wstart + m->wlen) {
         return true;
     }
     size_t off = (size_t)(m->pos - m->wstart), keep = m->wlen - off;
-    td_memmove(m->win, m->win + off, keep);
+    td_memmove(m->buf, m->buf + off, keep);
+    uint8_t *w = m->buf;
     m->wstart = m->pos;
     m->wlen = keep;
     uint64_t at = m->wstart + m->wlen, left = m->size - at;
     size_t want = WINDOW - m->wlen < left ? WINDOW - m->wlen : (size_t)left;
     int err = 0;
-    size_t got = read_at(m->fd, m->win + m->wlen, want, at, &err);
+    size_t got = read_at(m->fd, w + m->wlen, want, at, &err);
     m->wlen += got;
     if (got < want) {
         fail(m, at + got, err);
@@ -207,6 +329,10 @@ void td_pcap_map_close(struct td_pcap_map *m)
     if (!m) {
         return;
     }
-    free(m->win);
+    if (m->base) {
+        td_sigbus_unguard(m->guard);
+        munmap((void *)m->base, (size_t)m->size);
+    }
+    free(m->buf);
     free(m);
 }

@@ -42,6 +42,13 @@ struct td_pcap_rec {
  * (td_pcap_map_failed). */
 int td_pcap_map_next(struct td_pcap_map *m, struct td_pcap_rec *rec);
 uint64_t td_pcap_map_pos(const struct td_pcap_map *m);
+/* From another thread than the reader's, while it reads (mapped files
+ * only): bring the next chunk of the file, at most `ahead` chunks of 1 MiB
+ * before the reader, into memory and the caches, so that the reader's first
+ * touch of it does not wait on memory. false: nothing to do now (that far
+ * ahead already, the end, or not mapped). From the first call on, the
+ * reader leaves mapping ahead to the scout. */
+bool td_pcap_map_scout(struct td_pcap_map *m, unsigned ahead);
 /* A read fell short of the size the file had when opened (it was cut short
  * while read, or an I/O error), also one of libpcap's through
  * td_pcap_map_pcap: true, with why saying so and naming the byte offset. */

@@ -536,6 +536,8 @@ int td_reader_next(struct td_reader *r, struct td_frame *f, char *err, size_t er
 
 bool td_reader_mapped(const struct td_reader *r) { return r->map_fast; }
 
+bool td_reader_scout(struct td_reader *r, unsigned ahead) { return r->map && td_pcap_map_scout(r->map, ahead); }
+
 int td_reader_next_mapped(struct td_reader *r, struct td_frame *f)
 {
     struct td_pcap_rec rec;

@@ -50,6 +50,9 @@ void td_reader_close(struct td_reader *r);
  * which). One thread at a time may call the reader. */
 bool td_reader_mapped(const struct td_reader *r);
 int td_reader_next_mapped(struct td_reader *r, struct td_frame *f);
+/* td_pcap_map_scout for the file read in place: from another thread than
+ * the reader's, while it reads. */
+bool td_reader_scout(struct td_reader *r, unsigned ahead);
 /* The file could not be read to its end: it was cut short (or a read
  * failed) while read, after td_reader_next returned -1. An input error, not
  * damage in the capture. */

@@ -44,7 +44,7 @@ static void flush_held(struct pcap_run *r)
     }
     free(r->held);
     r->held = NULL;
-    r->num_held = r->held_bytes = 0;
+    r->num_held = r->cap_held = r->held_bytes = 0;
 }
 
 static bool host_is(const struct pcap_run *r, const char *addr_port)
@@ -88,7 +88,10 @@ static void emit(struct pcap_run *r, uint32_t stream, struct td_buf *b)
         td_buf_free(b);
         return;
     }
-    r->held = td_realloc(r->held, (r->num_held + 1) * sizeof *r->held);
+    if (r->num_held == r->cap_held) { /* doubling: a copy per connection was most of the time here */
+        r->cap_held = r->cap_held ? 2 * r->cap_held : 256;
+        r->held = td_realloc(r->held, r->cap_held * sizeof *r->held);
+    }
     r->held[r->num_held].stream = stream;
     r->held[r->num_held].text = (char *)b->data;
     r->held[r->num_held].len = b->len;

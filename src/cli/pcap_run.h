@@ -39,7 +39,7 @@ struct pcap_run {
     const char *file;
     uint64_t problems;
     struct held *held;
-    size_t num_held, held_bytes;
+    size_t num_held, cap_held, held_bytes;
     bool streaming;
     bool at_once;            /* a pipe or FIFO: verdicts given as they settle, revised at the end */
     struct kept *given;      /* shown at once, may be revised */

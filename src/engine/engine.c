@@ -1,5 +1,6 @@
 #include "engine/engine.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,8 @@ struct td_engine {
     struct td_ipfrag *frag; /* IPv4 datagrams being reassembled */
     struct td_buf dgram;    /* the last one completed */
     uint64_t file_total;    /* the capture file's size (0: a stream) */
+    /* engine/pipeline.c: connections handed over rather than shown (NULL: shown) */
+    void (*take)(void *ctx, struct td_tls_conn *c, bool http);
 };
 
 /* Ports IANA assigns to protocols over TLS; plain text there is reported. */
@@ -155,7 +158,10 @@ static void emit(struct td_engine *e, struct td_flow *f, struct econn *ec, bool 
             e->stats->incomplete++;
             break;
         }
-        if (e->cb.on_conn) {
+        if (e->take) {
+            e->take(e->cb.ctx, c, false);
+            c = NULL;
+        } else if (e->cb.on_conn) {
             e->cb.on_conn(e->cb.ctx, c);
         }
     } else if (ec->has_payload) {
@@ -163,15 +169,33 @@ static void emit(struct td_engine *e, struct td_flow *f, struct econn *ec, bool 
         if ((c->http_status >= 500 && c->http_status <= 599) ||
             (c->http_status >= 400 && c->http_status <= 499 && c->http_tls_hint)) {
             e->stats->http_errors++;
-            if (e->cb.on_http_error) {
+            if (e->take) {
+                e->take(e->cb.ctx, c, true);
+                c = NULL;
+            } else if (e->cb.on_http_error) {
                 e->cb.on_http_error(e->cb.ctx, c);
             }
         }
     }
-    td_tls_conn_free(c);
-    free(ec);
+    if (c) {
+        td_engine_conn_free(c);
+    }
     f->app = NULL;
     td_flow_release(e->tab, f);
+}
+
+void td_engine_conn_free(struct td_tls_conn *c)
+{
+    td_tls_conn_free(c);
+    free((char *)c - offsetof(struct econn, tls));
+}
+
+void td_engine_divert(struct td_engine *e, const struct td_engine_cb *cb, struct td_run_stats *stats,
+                      void (*take)(void *ctx, struct td_tls_conn *c, bool http))
+{
+    e->cb = *cb;
+    e->stats = stats;
+    e->take = take;
 }
 
 static void maybe_done(struct td_engine *e, struct td_flow *f)
@@ -359,9 +383,8 @@ void td_engine_free(struct td_engine *e)
 }
 
 /* One frame as read: link type warning, pcapng secrets, the caller's
- * per-frame hooks, then the engine (d: already decoded, or NULL). */
-static void take_frame(struct td_engine *e, struct td_reader *r, const struct td_frame *f, const struct td_decoded *d,
-                       uint64_t *last_dlt_warned)
+ * per-frame hooks, then the engine. */
+static void take_frame(struct td_engine *e, struct td_reader *r, const struct td_frame *f, uint64_t *last_dlt_warned)
 {
     const struct td_engine_cb *cb = &e->cb;
     if (!td_link_supported(f->dlt) && *last_dlt_warned != (uint64_t)f->dlt) {
@@ -371,7 +394,7 @@ static void take_frame(struct td_engine *e, struct td_reader *r, const struct td
         *last_dlt_warned = (uint64_t)f->dlt;
     }
     struct td_buf sec = {0};
-    if (!d && td_reader_take_secrets(r, &sec)) {
+    if (td_reader_take_secrets(r, &sec)) {
         if (!e->keylog) {
             e->keylog = td_keylog_new();
             e->own_keylog = true;
@@ -383,11 +406,7 @@ static void take_frame(struct td_engine *e, struct td_reader *r, const struct td
     if (cb->on_frame) {
         cb->on_frame(cb->ctx, f);
     }
-    if (d) {
-        td_engine_decoded(e, f->number, &f->ts, f->caplen, f->wirelen, d);
-    } else {
-        td_engine_frame(e, f->dlt, f->number, &f->ts, f->data, f->caplen, f->wirelen);
-    }
+    td_engine_frame(e, f->dlt, f->number, &f->ts, f->data, f->caplen, f->wirelen);
     if (cb->on_tick && (f->number & 0xff) == 0) {
         cb->on_tick(cb->ctx);
     }
@@ -396,40 +415,21 @@ static void take_frame(struct td_engine *e, struct td_reader *r, const struct td
     }
 }
 
-struct pipe_ctx {
-    struct td_engine *e;
-    struct td_reader *r;
-    uint64_t last_dlt_warned;
-};
-
-static bool pipe_frame(void *ctx, const struct td_frame *f, const struct td_decoded *d)
-{
-    struct pipe_ctx *pc = ctx;
-    take_frame(pc->e, pc->r, f, d, &pc->last_dlt_warned);
-    return !(pc->e->cb.stop && *pc->e->cb.stop);
-}
-
-/* Two threads for a file read in place when asked (threads 2) and two cores run
- * them. Not by default: on the shared 2-core machine of bench/README.md the
- * hand-over between the threads cost more than the second core gave. */
+/* Two threads for a file read in place when asked (threads 2, or 0: by
+ * default) and two cores run them, unless the caller wants each frame or a
+ * tick while reading (a live or streamed input's work, on one thread). */
 static bool use_pipeline(const struct td_engine_cb *cb, struct td_reader *r)
 {
-    return cb->threads >= 2 && td_reader_mapped(r) && td_pipeline_cores() >= 2;
+    return cb->threads != 1 && !cb->on_frame && !cb->on_tick && td_reader_mapped(r) && td_pipeline_cores() >= 2;
 }
 
-int td_engine_run(struct td_reader *r, const char *name, const struct td_limits *lim, const struct td_engine_cb *cb,
-                  struct td_run_stats *stats)
+int td_engine_loop(struct td_engine *e, struct td_reader *r)
 {
-    struct td_engine *e = td_engine_new(lim, cb, name, stats);
+    const struct td_engine_cb *cb = &e->cb;
     struct td_frame f;
     char err[512];
     int rc = 0, ret = 0;
-    struct pipe_ctx pc = {e, r, (uint64_t)-1};
-    uint64_t done;
-    td_reader_progress(r, &done, &e->file_total); /* the size, read once: the pipeline's thread moves `done` */
-    if (use_pipeline(cb, r)) {
-        td_pipeline_run(r, pipe_frame, &pc); /* the frames read in place; td_reader_next goes on */
-    }
+    uint64_t last_dlt_warned = (uint64_t)-1;
     while (!(cb->stop && *cb->stop)) {
         rc = td_reader_next(r, &f, err, sizeof err);
         if (rc == 2) {
@@ -441,13 +441,23 @@ int td_engine_run(struct td_reader *r, const char *name, const struct td_limits 
         if (rc != 1) {
             break;
         }
-        take_frame(e, r, &f, NULL, &pc.last_dlt_warned);
+        take_frame(e, r, &f, &last_dlt_warned);
     }
     if (rc < 0 && !(cb->stop && *cb->stop)) { /* a read cut by the stop signal is no damage */
         problem(e, e->frame + 1, -1, err);
         ret = 1;
     }
     td_engine_finish(e);
+    return ret;
+}
+
+int td_engine_run(struct td_reader *r, const char *name, const struct td_limits *lim, const struct td_engine_cb *cb,
+                  struct td_run_stats *stats)
+{
+    struct td_engine *e = td_engine_new(lim, cb, name, stats);
+    uint64_t done;
+    td_reader_progress(r, &done, &e->file_total);
+    int ret = use_pipeline(cb, r) ? td_pipeline_run(e, r, cb, stats) : td_engine_loop(e, r);
     if (cb->on_progress) {
         cb->on_progress(cb->ctx, e->file_total, e->file_total);
     }

@@ -5,6 +5,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "engine/engine.h"
+
+/* The engine's side of engine/pipeline.c. */
+/* Read r to its end (or the stop flag) and finish: 0, or 1 on damage. */
+int td_engine_loop(struct td_engine *e, struct td_reader *r);
+/* From now on: cb's callbacks, counts into stats, and each connection
+ * reported handed to take (with cb->ctx; http: an HTTP error answer, else a
+ * TLS connection), which frees it with td_engine_conn_free when done. */
+void td_engine_divert(struct td_engine *e, const struct td_engine_cb *cb, struct td_run_stats *stats,
+                      void (*take)(void *ctx, struct td_tls_conn *c, bool http));
+void td_engine_conn_free(struct td_tls_conn *c);
+
 /* Wireshark's SOCKS dissector (TCP port 1080) hands the bytes after a
  * completed SOCKS CONNECT to the next dissector under the target's port,
  * which opens a conversation of its own and so takes a tcp.stream number:

@@ -3,17 +3,21 @@
  * the in-place reader leaves to libpcap (cut short, past the snapshot
  * length, past libpcap's maximum, a time stamp field libpcap reads as
  * negative), libpcap takes over there and says what it says on its own.
- * The oracle is libpcap reading the same file. Also td_buf_put_u64* against
- * printf. */
+ * The oracle is libpcap reading the same file, mapped and read through a
+ * window (TLSDIAG_NO_MMAP=1). A file cut short by another process while it
+ * is read, mapped or not, is an error naming the byte, never a SIGBUS; the
+ * guard (capture/sigbus.c) on its own. Also td_buf_put_u64* against printf. */
 #include "testlib.h"
 
 #include <pcap/pcap.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "capture/reader.h"
+#include "capture/sigbus.h"
 
 struct rec {
     uint32_t sec, frac, caplen, wirelen;
@@ -151,6 +155,97 @@ static void test_other_byte_order_not_mapped(void **state)
     same_as_libpcap(path, false, 4);
 }
 
+/* The same through a window read with pread() as through the mapping. */
+static void test_read_through_a_window(void **state)
+{
+    setenv("TLSDIAG_NO_MMAP", "1", 1);
+    test_mapped_usec_and_nsec(state);
+    test_cut_short_handed_to_libpcap(state);
+    test_odd_records_handed_to_libpcap(state);
+    unsetenv("TLSDIAG_NO_MMAP");
+}
+
+/* 3,000 records of 1,500 bytes (4.5 MB), cut to 1 MiB after 10 are read:
+ * the frames before the cut, then -1 naming the byte; mapped or not. */
+static void cut_while_read(bool mapped)
+{
+    static struct rec many[3000];
+    for (size_t i = 0; i < 3000; i++) {
+        many[i] = (struct rec){1700000000u + (uint32_t)i, 0, 1500, 1500};
+    }
+    write_pcap(path, 0xa1b2c3d4u, 262144, many, 3000, 0);
+    if (!mapped) {
+        setenv("TLSDIAG_NO_MMAP", "1", 1);
+    }
+    char err[512] = "";
+    struct td_reader *r = td_reader_open(path, err, sizeof err);
+    unsetenv("TLSDIAG_NO_MMAP");
+    assert_non_null(r);
+    struct td_frame f;
+    int rc;
+    size_t n = 0;
+    while (n < 10 && (rc = td_reader_next(r, &f, err, sizeof err)) == 1) {
+        n++;
+    }
+    assert_int_equal(truncate(path, 1048576), 0);
+    while ((rc = td_reader_next(r, &f, err, sizeof err)) == 1) {
+        n++;
+        assert_true(f.pos <= 1048576 + 1516); /* nothing from past the cut */
+    }
+    assert_int_equal(rc, -1);
+    assert_true(td_reader_io_error(r));
+    assert_non_null(strstr(err, "cut short while read at byte"));
+    assert_non_null(strstr(err, "of the 4548024 the file had when opened"));
+    assert_true(n >= 10 && n <= 700);
+    td_reader_close(r);
+}
+
+static void test_cut_while_read_mapped(void **state)
+{
+    (void)state;
+    cut_while_read(true);
+}
+
+static void test_cut_while_read_window(void **state)
+{
+    (void)state;
+    cut_while_read(false);
+}
+
+/* The guard alone: a page lost to truncation reads as zeros and is named;
+ * after unguarding, another mapping's pages are not ours. */
+static void test_sigbus_guard(void **state)
+{
+    (void)state;
+    long page = sysconf(_SC_PAGESIZE);
+    FILE *fp = fopen(path, "wb");
+    assert_non_null(fp);
+    for (long i = 0; i < 4 * page; i++) {
+        fputc('x', fp);
+    }
+    fclose(fp);
+    FILE *rf = fopen(path, "rb");
+    assert_non_null(rf);
+    uint8_t *m = mmap(NULL, (size_t)(4 * page), PROT_READ, MAP_PRIVATE, fileno(rf), 0);
+    assert_true(m != MAP_FAILED);
+    int g = td_sigbus_guard(m, (size_t)(4 * page));
+    assert_true(g >= 0);
+    uint64_t lost = 0;
+    assert_int_equal(m[0], 'x');
+    assert_false(td_sigbus_hit(g, &lost));
+    assert_int_equal(truncate(path, page + 10), 0);
+    assert_int_equal(m[page + 5], 'x');                         /* the page the file still has part of */
+    assert_int_equal(((volatile uint8_t *)m)[3 * page + 7], 0); /* a lost page: zeros */
+    assert_true(td_sigbus_hit(g, &lost));
+    assert_int_equal(lost, (uint64_t)(3 * page));
+    assert_int_equal(((volatile uint8_t *)m)[2 * page], 0); /* another: the first one lost stays named */
+    assert_true(td_sigbus_hit(g, &lost));
+    assert_int_equal(lost, (uint64_t)(3 * page));
+    td_sigbus_unguard(g);
+    munmap(m, (size_t)(4 * page));
+    fclose(rf);
+}
+
 static void test_buf_put_u64(void **state)
 {
     (void)state;
@@ -175,6 +270,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_cut_short_handed_to_libpcap, setup, teardown),
         cmocka_unit_test_setup_teardown(test_odd_records_handed_to_libpcap, setup, teardown),
         cmocka_unit_test_setup_teardown(test_other_byte_order_not_mapped, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_read_through_a_window, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cut_while_read_mapped, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cut_while_read_window, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sigbus_guard, setup, teardown),
         cmocka_unit_test(test_buf_put_u64),
     };
     return tl_run_tests("capture/pcap_map", tests);
