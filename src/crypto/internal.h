@@ -19,8 +19,10 @@ struct td_keylog_follow {
     unsigned long long dev, ino; /* the file read: another one (rotated) is read from its start */
     size_t max;                  /* entries kept */
     int wait_ms;                 /* how long a lookup waits at most for a missing session's line */
-    uint8_t missed[32];          /* the last session waited for in vain (or not waited for): not again */
-    bool have_missed;
+    /* the last sessions waited for in vain (or not waited for): not again (a
+     * session has several lookups, other sessions' may come between) */
+    uint8_t missed[16][32];
+    size_t num_missed, next_missed;
     uint64_t peer;               /* td_keylog_peer_key of the connection looked up next; 0: unknown */
     struct td_keylog_wait *wait; /* when to wait (keylog_follow.h) */
 };

@@ -148,6 +148,21 @@ bool td_keylog_wait_stats(const struct td_keylog *k, struct td_keylog_wait_stats
     return true;
 }
 
+/* Whether this session was decided on already; if not, it is from now on. */
+static bool decided(struct td_keylog_follow *f, const uint8_t client_random[32])
+{
+    const size_t cap = sizeof f->missed / sizeof f->missed[0];
+    for (size_t i = 0; i < f->num_missed; i++) {
+        if (td_mem_eq(f->missed[i], client_random, 32)) {
+            return true;
+        }
+    }
+    td_memcopy(f->missed[f->next_missed], client_random, 32);
+    f->next_missed = (f->next_missed + 1) % cap;
+    f->num_missed += f->num_missed < cap;
+    return false;
+}
+
 /* The client writes a session's lines when it reads the ServerHello, a
  * moment after the capture saw it: a session not in the file yet is waited
  * for, once per session, as long as keylog_follow.h allows (a client that
@@ -161,11 +176,9 @@ bool td_keylog_follow_miss(struct td_keylog *k, const uint8_t client_random[32])
         td_keylog_wait_found(f->wait, f->peer);
         return came;
     }
-    if (f->wait_ms <= 0 || (f->have_missed && td_mem_eq(f->missed, client_random, 32))) {
+    if (f->wait_ms <= 0 || decided(f, client_random)) {
         return came;
     }
-    td_memcopy(f->missed, client_random, 32); /* this session: one decision */
-    f->have_missed = true;
     enum td_keylog_wait_why why;
     int64_t t0 = mono_ms();
     int ms = td_keylog_wait_decide(f->wait, t0, f->peer, &why);
