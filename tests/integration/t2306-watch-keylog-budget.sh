@@ -136,7 +136,7 @@ assert k['waits'] - k['found'] + skipped == 30, k
 if rnd == 'same':
     assert k['waits'] - k['found'] == 1 and k['skipped_client'] == 29, k  # one address pair: missed once
 else:
-    assert k['skipped_budget'] >= 10 and k['skipped_client'] == 0, k  # 40 pairs: the budget decides
+    assert k['skipped_budget'] >= 5 and k['skipped_client'] == 0, k  # 40 pairs: the budget decides
 PY
     echo "# $T $round: failures' verdicts $(cat "$W/late" 2>/dev/null) after their client's exit;" \
       "key log: $(cat "$W/w.out.waits" 2>/dev/null) in a $((t1 - t0)) ms run"
