@@ -16,11 +16,13 @@
 #include "analyse/analyse.h"
 #include "analyse/tally.h"
 #include "base/mem.h"
+#include "capture/capture.h"
 #include "cli/cli.h"
 #include "cli/metrics_http.h"
 #include "cli/opts.h"
 #include "cli/write_failed.h"
 #include "crypto/crypto.h"
+#include "crypto/keylog_follow.h"
 #include "report/report.h"
 
 #include "base/banned.h"
@@ -58,10 +60,12 @@ struct watch_run {
     struct td_keylog *keylog; /* --keylog, followed as clients append to it; NULL without */
 };
 
-/* How long a lookup waits for a session's key log line not written yet: the
- * client writes it on reading the ServerHello, milliseconds after the
- * capture saw it: 100 ms missed some on a loaded 2-core machine (load 7, t2305),
- * 250 ms none. A client that does not log its keys costs one such wait. */
+/* How long a lookup waits at most for a session's key log line not written
+ * yet: the client writes it on reading the ServerHello, milliseconds after
+ * the capture saw it: 100 ms missed some on a loaded 2-core machine (load 7,
+ * t2305), 250 ms none. A client that does not log its keys costs at most one
+ * such wait, then none for a while (crypto/keylog_follow.h: its address pair
+ * is remembered, and waits take at most 10% of the time). */
 #define KEYLOG_WAIT_MS 250
 
 static int64_t now_wall(void) { return (int64_t)time(NULL); }
@@ -79,6 +83,7 @@ static void drops(const struct watch_run *w, struct td_watch_drops *d)
     d->kernel_known = td_reader_live_drops(w->rd, &d->kernel_received, &d->kernel_dropped);
     const struct td_run_stats *st = td_analysis_stats(w->an);
     d->ours = st->evicted;
+    d->keylog = td_keylog_wait_stats(w->keylog, &d->keylog_waits);
 }
 
 static void write_out(struct td_buf *b)
@@ -209,10 +214,21 @@ static void on_problem(void *ctx, const char *file, uint64_t frame, long long of
     cli_warn("tlsdiag watch: %s: frame %llu: %s", file, (unsigned long long)frame, what);
 }
 
+/* Each frame before the engine reads it: kept for --write-failed, and with
+ * --keylog its addresses given to the key log, whose lookups while the
+ * engine reads this frame are for its connection (the pair whose sessions
+ * were missed is not waited for again for a while). */
 static void on_frame(void *ctx, const struct td_frame *f)
 {
     struct watch_run *w = ctx;
     cli_write_failed_frame(&w->wf, f);
+    if (w->keylog) {
+        struct td_tcpseg seg;
+        const char *why = NULL;
+        size_t at = 0;
+        bool tcp = td_decode_frame(f->dlt, f->data, f->caplen, &seg, &why, &at) == TD_DEC_TCP;
+        td_keylog_follow_conn(w->keylog, tcp ? &seg.src : NULL, tcp ? &seg.dst : NULL);
+    }
 }
 
 static void render_metrics(void *ctx, struct td_buf *out)
@@ -288,7 +304,9 @@ static void help(FILE *f)
           "      --interval S     rolling summary every S seconds (default 10 when stderr is a terminal)\n"
           "      --keylog FILE    decrypt with the NSS key log FILE (default $SSLKEYLOGFILE), followed as\n"
           "                       clients append to it (re-read from its start when replaced or truncated);\n"
-          "                       the newest 65536 secrets kept, the oldest dropped first\n"
+          "                       the newest 65536 secrets kept, the oldest dropped first; a session's\n"
+          "                       lines waited for up to 250 ms, in at most 10% of the time, not for\n"
+          "                       clients that were missed lately\n"
           "      --write-failed FILE  pcapng of the failed connections' frames (the first 256 KiB of each);\n"
           "                       -C MB / -G SECONDS: a new file (FILE1, FILE2, ...) past that size or time\n"
           "      --metrics ADDR:PORT  serve Prometheus metrics (handshakes, failures by cause and server,\n"
@@ -467,7 +485,7 @@ int cmd_watch(int argc, char **argv)
     struct td_analysis_opts ao = {.verdicts_at_once = true, .stop = &stop_requested, .utf8 = w.term.utf8};
     ao.keylog = w.keylog;
     struct td_analysis_cb cb = {&w, on_conn, on_verdict, on_http, on_summary, on_problem, NULL, on_tick};
-    cb.on_frame = w.wf.path ? on_frame : NULL;
+    cb.on_frame = w.wf.path || w.keylog ? on_frame : NULL;
     w.an = td_analysis_new(&ao, &cb);
     w.ro.cert_cache = td_analysis_cert_cache(w.an);
     td_analyse_reader(w.an, w.rd, a.iface ? a.iface : "any");

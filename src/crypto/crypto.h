@@ -27,7 +27,8 @@ bool td_keylog_load(struct td_keylog *k, const char *path, char *err, size_t err
 /* Follows the key log at path as it grows (tlsdiag watch --keylog): read now
  * (a missing file is fine: clients create it), then again by each
  * td_keylog_refresh and by each lookup of a session not in the store, which
- * waits up to wait_ms for that session's lines (once per session). A file
+ * may wait up to wait_ms for that session's lines (once per session, and
+ * only as crypto/keylog_follow.h allows: a bounded share of the time). A file
  * replaced or truncated is read again from its start. At most max_entries
  * secrets kept: the oldest dropped first. false with err when unreadable. */
 #define TD_KEYLOG_FOLLOW_MAX 65536

@@ -68,6 +68,15 @@ static void drops_text(struct td_buf *b, const struct td_watch_drops *d)
     }
 }
 
+/* watch --keylog: the lookups that stalled the capture loop to wait for a session's lines, and those that did not. */
+static void keylog_text(struct td_buf *b, const struct td_watch_drops *d)
+{
+    const struct td_keylog_wait_stats *k = &d->keylog_waits;
+    td_buf_printf(b, "; key log: %llu waits (%llu found), %.2f s waited, %llu not waited for",
+                  (unsigned long long)k->waits, (unsigned long long)k->found, (double)k->waited_ms / 1000,
+                  (unsigned long long)(k->skipped_idle + k->skipped_peer + k->skipped_budget));
+}
+
 void td_render_watch_text(struct td_buf *b, const struct td_tally *t, int64_t now, const struct td_watch_drops *d)
 {
     int64_t up = now - t->start;
@@ -77,6 +86,9 @@ void td_render_watch_text(struct td_buf *b, const struct td_tally *t, int64_t no
         (unsigned long long)t->by_outcome[TD_OUTCOME_OK], (unsigned long long)t->by_outcome[TD_OUTCOME_FAILED],
         (unsigned long long)t->by_outcome[TD_OUTCOME_INCOMPLETE]);
     drops_text(b, d);
+    if (d->keylog) {
+        keylog_text(b, d);
+    }
     td_buf_putc(b, '\n');
     uint64_t counts[TD_TALLY_KEYS + 1];
     bool cut;
@@ -111,6 +123,17 @@ void td_render_watch_json(struct td_buf *b, const struct td_tally *t, int64_t no
     }
     td_json_u64(&j, "tlsdiag", d->ours);
     td_json_obj_end(&j);
+    if (d->keylog) {
+        const struct td_keylog_wait_stats *k = &d->keylog_waits;
+        td_json_obj_begin(&j, "keylog_waits");
+        td_json_u64(&j, "waits", k->waits);
+        td_json_u64(&j, "found", k->found);
+        td_json_u64(&j, "waited_ms", k->waited_ms);
+        td_json_u64(&j, "skipped_idle", k->skipped_idle);
+        td_json_u64(&j, "skipped_client", k->skipped_peer);
+        td_json_u64(&j, "skipped_budget", k->skipped_budget);
+        td_json_obj_end(&j);
+    }
     td_json_arr_begin(&j, "failures_by");
     for (size_t k = 0; k < t->num_keys; k++) {
         td_json_obj_begin(&j, NULL);
@@ -141,6 +164,31 @@ static void label(struct td_buf *b, const char *name, const char *v, bool last)
     td_buf_puts(b, last ? "\"" : "\",");
 }
 
+static void keylog_metrics(struct td_buf *b, const struct td_keylog_wait_stats *k)
+{
+    td_buf_printf(b,
+                  "# HELP tlsdiag_keylog_waits_total Lookups that stalled the capture to wait for a session's key log "
+                  "lines, by result.\n"
+                  "# TYPE tlsdiag_keylog_waits_total counter\n"
+                  "tlsdiag_keylog_waits_total{result=\"found\"} %llu\n"
+                  "tlsdiag_keylog_waits_total{result=\"missed\"} %llu\n",
+                  (unsigned long long)k->found, (unsigned long long)(k->waits - k->found));
+    td_buf_printf(b,
+                  "# HELP tlsdiag_keylog_wait_seconds_total Time the capture loop spent waiting for key log lines.\n"
+                  "# TYPE tlsdiag_keylog_wait_seconds_total counter\n"
+                  "tlsdiag_keylog_wait_seconds_total %.3f\n",
+                  (double)k->waited_ms / 1000);
+    td_buf_printf(b,
+                  "# HELP tlsdiag_keylog_skipped_waits_total Sessions not in the key log that were not waited for, "
+                  "by reason.\n"
+                  "# TYPE tlsdiag_keylog_skipped_waits_total counter\n"
+                  "tlsdiag_keylog_skipped_waits_total{why=\"idle\"} %llu\n"
+                  "tlsdiag_keylog_skipped_waits_total{why=\"client\"} %llu\n"
+                  "tlsdiag_keylog_skipped_waits_total{why=\"budget\"} %llu\n",
+                  (unsigned long long)k->skipped_idle, (unsigned long long)k->skipped_peer,
+                  (unsigned long long)k->skipped_budget);
+}
+
 void td_render_watch_metrics(struct td_buf *b, const struct td_tally *t, const struct td_watch_drops *d)
 {
     static const char *const outcomes[] = {"ok", "failed", "incomplete"};
@@ -168,4 +216,7 @@ void td_render_watch_metrics(struct td_buf *b, const struct td_tally *t, const s
         td_buf_printf(b, "tlsdiag_drops_total{where=\"kernel\"} %llu\n", (unsigned long long)d->kernel_dropped);
     }
     td_buf_printf(b, "tlsdiag_drops_total{where=\"tlsdiag\"} %llu\n", (unsigned long long)d->ours);
+    if (d->keylog) {
+        keylog_metrics(b, &d->keylog_waits);
+    }
 }

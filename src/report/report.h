@@ -10,6 +10,7 @@
 #include "analyse/lab_check.h"
 #include "base/mem.h"
 #include "cert/audit.h"
+#include "crypto/keylog_follow.h"
 #include "diag/diag.h"
 #include "probe/probe.h"
 #include "probe/replay.h"
@@ -155,12 +156,14 @@ void td_render_ecs_open(struct td_buf *out, const struct td_tls_conn *c, const s
 void td_render_ecs_close(struct td_buf *out, const struct td_conn_result *r, const struct td_render_opts *o);
 void td_render_http_ecs(struct td_buf *out, const struct td_http_result *r, const struct td_render_opts *o);
 
-/* tlsdiag watch: the rolling summary (analyse/tally.h) and the drops. */
+/* tlsdiag watch: the rolling summary (analyse/tally.h), the drops and the key log waits. */
 struct td_tally;
 struct td_watch_drops {
     bool kernel_known; /* pcap_stats answered */
     uint64_t kernel_received, kernel_dropped;
     uint64_t ours; /* connections tlsdiag gave up on (its memory bounds) */
+    bool keylog;   /* --keylog followed: what its waits for sessions' lines cost (the capture loop stalled) */
+    struct td_keylog_wait_stats keylog_waits;
 };
 void td_render_watch_text(struct td_buf *out, const struct td_tally *t, int64_t now, const struct td_watch_drops *d);
 void td_render_watch_json(struct td_buf *out, const struct td_tally *t, int64_t now, const struct td_watch_drops *d);

@@ -3,7 +3,8 @@
  * the next refresh; a lookup of a session not in the store reads what came
  * since; a file truncated or replaced by another (rotation) is read again
  * from its start; the store keeps its cap, the oldest sessions dropped
- * first; a session whose line never comes is waited for once, bounded. */
+ * first; a session whose line never comes is waited for once, bounded, and
+ * then not another of the same address pair. */
 #include "testlib.h"
 
 #include <stdio.h>
@@ -13,6 +14,7 @@
 #include <unistd.h>
 
 #include "crypto/crypto.h"
+#include "crypto/keylog_follow.h"
 
 #define S32 "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"
 
@@ -169,6 +171,40 @@ static void test_wait_once_bounded(void **state)
     td_keylog_free(k);
 }
 
+/* The pair of addresses of a session waited for in vain is not waited for
+ * again (the frame's addresses, as watch gives them); another pair is, within
+ * the budget; the waits counted. */
+static void test_pair_missed_not_waited_again(void **state)
+{
+    (void)state;
+    struct td_keylog *k = td_keylog_new();
+    char err[256];
+    struct td_keylog_wait_stats st;
+    assert_false(td_keylog_wait_stats(k, &st)); /* not followed */
+    assert_true(td_keylog_follow(k, path, 1000, 60, err, sizeof err));
+    struct td_addr cli = {4, {192, 0, 2, 1}}, srv = {4, {192, 0, 2, 80}}, other = {4, {192, 0, 2, 2}};
+    td_keylog_follow_conn(k, &srv, &cli); /* the ServerHello's frame: server to client */
+    long long t0 = ms_now();
+    assert_false(has(k, 9));
+    assert_true(ms_now() - t0 >= 55);
+    td_keylog_follow_conn(k, &cli, &srv);
+    t0 = ms_now();
+    assert_false(has(k, 10)); /* the same client: not waited for */
+    assert_true(ms_now() - t0 < 30);
+    td_keylog_follow_conn(k, &other, &srv);
+    assert_false(has(k, 11)); /* another client, but the one wait in hand is spent: not now */
+    assert_true(td_keylog_wait_stats(k, &st));
+    assert_int_equal(st.waits, 1);
+    assert_int_equal(st.found, 0);
+    assert_true(st.waited_ms >= 55 && st.waited_ms < 1000);
+    assert_int_equal(st.skipped_peer, 1);
+    assert_int_equal(st.skipped_budget, 1);
+    append_session(10);
+    td_keylog_follow_conn(k, &cli, &srv);
+    assert_true(has(k, 10)); /* its lines read all the same when they come */
+    td_keylog_free(k);
+}
+
 static void test_not_a_file(void **state)
 {
     (void)state;
@@ -187,6 +223,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_truncated_and_rotated, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cap_drops_oldest, setup, teardown),
         cmocka_unit_test_setup_teardown(test_wait_once_bounded, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pair_missed_not_waited_again, setup, teardown),
         cmocka_unit_test_setup_teardown(test_not_a_file, setup, teardown),
     };
     return tl_run_tests("crypto/keylog_follow", tests);
