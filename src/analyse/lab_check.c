@@ -55,7 +55,7 @@ static void on_problem(void *ctx, const char *file, uint64_t frame, long long of
     if (l->out->problems++ == 0) {
         l->out->problem_frame = frame;
         l->out->problem_offset = offset;
-        snprintf(l->out->problem, sizeof l->out->problem, "%s", what);
+        td_strcopy(l->out->problem, sizeof l->out->problem, what);
     }
 }
 

@@ -21,7 +21,7 @@ struct td_server_stat *td_servers_get(struct td_server_table *t, const char *nam
         return NULL;
     }
     struct td_server_node *s = td_calloc(1, sizeof *s);
-    snprintf(s->s.name, sizeof s->s.name, "%s", name);
+    td_strcopy(s->s.name, sizeof s->s.name, name);
     s->next = *slot;
     *slot = s;
     t->num++;

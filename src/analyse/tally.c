@@ -25,7 +25,7 @@ static size_t key_of(struct td_tally *t, enum td_cause cause, const char *server
     }
     struct td_tally_key *k = &t->keys[t->num_keys];
     k->cause = cause;
-    snprintf(k->server, sizeof k->server, "%s", server);
+    td_strcopy(k->server, sizeof k->server, server);
     return t->num_keys++;
 }
 

@@ -39,6 +39,19 @@ char *td_strndup(const char *s, size_t n)
     return q;
 }
 
+void td_strcopy(char *dst, size_t size, const char *src)
+{
+    if (size == 0) {
+        return;
+    }
+    if (!src) {
+        src = "(null)";
+    }
+    size_t n = strnlen(src, size - 1);
+    memcpy(dst, src, n);
+    dst[n] = '\0';
+}
+
 void td_memcopy(void *dst, const void *src, size_t n)
 {
     if (n) {

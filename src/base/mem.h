@@ -13,6 +13,9 @@ void *td_calloc(size_t num, size_t size);
 void *td_realloc(void *p, size_t n);
 void *td_memdup(const void *p, size_t n);
 char *td_strndup(const char *s, size_t n);
+/* snprintf(dst, size, "%s", src) without printf: at most size - 1 bytes,
+ * always terminated (size > 0); NULL is "(null)", as glibc prints it. */
+void td_strcopy(char *dst, size_t size, const char *src);
 void td_memcopy(void *dst, const void *src, size_t n);
 void td_memmove(void *dst, const void *src, size_t n);
 bool td_mem_eq(const void *a, const void *b, size_t n);

@@ -17,7 +17,7 @@ void td_addr_str(const struct td_addr *a, char *out, size_t out_len)
         snprintf(out, out_len, "?");
         return;
     }
-    snprintf(out, out_len, "%s", tmp);
+    td_strcopy(out, out_len, tmp);
 }
 
 void td_addr_port_str(const struct td_addr *a, uint16_t port, char *out, size_t out_len)

@@ -28,9 +28,9 @@
 
 /* Touched once per this many bytes of a record (at most the page size). */
 #define TOUCH_STEP 4096u
-#ifndef PREFETCH_AHEAD
 #define PREFETCH_AHEAD 8192u
-#endif
+/* Chunks dropped from memory at a time. */
+#define DROP_BATCH 2
 #ifndef MADV_POPULATE_READ
 #define MADV_POPULATE_READ 22 /* Linux 5.14 */
 #endif
@@ -48,6 +48,7 @@ struct td_pcap_map {
     /* td_pcap_map_scout: the chunks the reader has entered (published for
      * the scout's thread), and the scout's own progress */
     _Atomic uint64_t entered;
+    _Atomic uint64_t dropped; /* chunks dropped from memory */
     atomic_bool scouting;
     uint64_t scouted;
     uint8_t *buf;
@@ -131,22 +132,42 @@ struct td_pcap_map *td_pcap_map_open(int fd, uint64_t size)
     return m;
 }
 
-/* Mapped, entering chunk c: chunk c - 3, no longer in use (a record, at
- * most a quarter of a chunk, that began two chunks back has been handed
- * out and is done with), leaves memory (MADV_DONTNEED: the pages stay in
- * the page cache); chunk c + 1 is mapped ahead in one call rather than
- * fault by fault. */
+/* Mapped: the chunks before `upto` leave memory (MADV_DONTNEED: the
+ * pages stay in the page cache), DROP_BATCH chunks at a time (each call
+ * interrupts the other core to flush its TLB). Either thread may call it:
+ * the range is claimed first. */
+static void drop_before(struct td_pcap_map *m, uint64_t upto, uint64_t batch)
+{
+    uint64_t from = atomic_load_explicit(&m->dropped, memory_order_relaxed);
+    if (upto < from + batch || !atomic_compare_exchange_strong_explicit(&m->dropped, &from, upto, memory_order_relaxed,
+                                                                        memory_order_relaxed)) {
+        return;
+    }
+    long page = sysconf(_SC_PAGESIZE);
+    uint64_t at = from * WINDOW / (uint64_t)page * (uint64_t)page;
+    uint64_t to = upto * WINDOW / (uint64_t)page * (uint64_t)page;
+    (void)madvise((void *)(m->base + at), (size_t)(to - at), MADV_DONTNEED);
+}
+
+/* Mapped, entering chunk c: the chunks before c - 2 are no longer in use
+ * (a record, at most a quarter of a chunk, that began two chunks back has
+ * been handed out and is done with) and may go; chunk c + 1 is mapped ahead
+ * in one call rather than fault by fault. With a scout, both are its work
+ * (the reader drops chunks only when the scout, busy, has let twice as many
+ * wait). */
 static void map_enter(struct td_pcap_map *m, uint64_t c)
 {
-    long page = sysconf(_SC_PAGESIZE);
-    if (c >= 3) {
-        uint64_t at = (c - 3) * WINDOW / (uint64_t)page * (uint64_t)page;
-        uint64_t to = (c - 2) * WINDOW / (uint64_t)page * (uint64_t)page;
-        (void)madvise((void *)(m->base + at), (size_t)(to - at), MADV_DONTNEED);
-    }
     atomic_store_explicit(&m->entered, c + 1, memory_order_release);
+    bool scouted = atomic_load_explicit(&m->scouting, memory_order_relaxed);
+    if (c >= 2) {
+        drop_before(m, c - 2, scouted ? 2 * DROP_BATCH : DROP_BATCH);
+    }
+    if (scouted) {
+        return;
+    }
+    long page = sysconf(_SC_PAGESIZE);
     uint64_t at = (c + 1) * WINDOW / (uint64_t)page * (uint64_t)page;
-    if (at < m->size && !atomic_load_explicit(&m->scouting, memory_order_relaxed)) {
+    if (at < m->size) {
         uint64_t to = at + WINDOW < m->size ? at + WINDOW : m->size;
         (void)madvise((void *)(m->base + at), (size_t)(to - at), MADV_POPULATE_READ);
     }
@@ -167,6 +188,9 @@ static bool map_has(struct td_pcap_map *m, size_t need)
      * records' first touch does not wait for memory (the hardware does not
      * prefetch across pages) */
     uint64_t lim = end + PREFETCH_AHEAD < m->size ? end + PREFETCH_AHEAD : m->size;
+    if (atomic_load_explicit(&m->scouting, memory_order_relaxed)) {
+        lim = 0; /* the scout has brought them in */
+    }
     if (m->prefetched < end) {
         m->prefetched = end & ~(uint64_t)63;
     }
@@ -188,6 +212,9 @@ bool td_pcap_map_scout(struct td_pcap_map *m, unsigned ahead)
     }
     atomic_store_explicit(&m->scouting, true, memory_order_relaxed);
     uint64_t entered = atomic_load_explicit(&m->entered, memory_order_acquire);
+    if (entered >= 3) {
+        drop_before(m, entered - 3, DROP_BATCH); /* before the chunk before the reader's */
+    }
     if (m->scouted < entered) {
         m->scouted = entered; /* behind the reader: from where it is */
     }

@@ -104,7 +104,7 @@ static bool open_file(struct td_pcapngw *w, char *err, size_t err_len)
 {
     char name[4096];
     if (w->files == 0) {
-        snprintf(name, sizeof name, "%s", w->path);
+        td_strcopy(name, sizeof name, w->path);
     } else {
         snprintf(name, sizeof name, "%s%u", w->path, w->files);
     }

@@ -112,7 +112,7 @@ struct td_reader *td_reader_open(const char *path, char *err, size_t err_len)
         r->f = fopen(path, "rb");
         r->own_file = true;
         if (!r->f) {
-            snprintf(err, err_len, "%s", strerror(errno));
+            td_strcopy(err, err_len, strerror(errno));
             free(r);
             return NULL;
         }

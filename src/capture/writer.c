@@ -21,7 +21,7 @@ struct td_pcapw *td_pcapw_open(const char *path, char *err, size_t err_len)
     }
     pcap_dumper_t *d = pcap_dump_open(p, path);
     if (!d) {
-        snprintf(err, err_len, "%s", pcap_geterr(p));
+        td_strcopy(err, err_len, pcap_geterr(p));
         pcap_close(p);
         return NULL;
     }

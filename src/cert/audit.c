@@ -27,7 +27,7 @@ struct td_cert_finding *td_audit_add(struct td_cert_report *r, enum td_cause cau
     va_start(ap, fmt);
     vsnprintf(f->message, sizeof f->message, fmt, ap);
     va_end(ap);
-    snprintf(f->resolution, sizeof f->resolution, "%s", fix);
+    td_strcopy(f->resolution, sizeof f->resolution, fix);
     return f;
 }
 
@@ -63,7 +63,7 @@ static void check_chain(struct td_audit *c, const struct td_cert_chain *ch)
     for (size_t i = 0; c->o->ca && i < c->o->ca->n && strcmp(top->link, "missing") == 0; i++) {
         if (td_issues(&c->o->ca->e[i], te) == TD_LINK_GOOD) {
             top->link = "anchor";
-            snprintf(c->r->anchor, sizeof c->r->anchor, "%s", c->o->ca->e[i].info.subject);
+            td_strcopy(c->r->anchor, sizeof c->r->anchor, c->o->ca->e[i].info.subject);
         }
     }
     if (c->o->ca || c->o->system_ca) {

@@ -63,7 +63,7 @@ bool td_entry_self_signed(const struct td_entry *e)
 static void fill_ext(const struct td_entry *e, struct td_cert_node *n)
 {
     if (!e->x) {
-        snprintf(n->basic_constraints, sizeof n->basic_constraints, "%s", e->bc);
+        td_strcopy(n->basic_constraints, sizeof n->basic_constraints, e->bc);
         return;
     }
     BASIC_CONSTRAINTS *bc = X509_get_ext_d2i(e->x, NID_basic_constraints, NULL, NULL);
@@ -103,7 +103,7 @@ static void fill_ext(const struct td_entry *e, struct td_cert_node *n)
         ASN1_OBJECT *obj = sk_ASN1_OBJECT_value(eku, i);
         int nid = OBJ_obj2nid(obj);
         if (nid != NID_undef) {
-            snprintf(name, sizeof name, "%s", OBJ_nid2sn(nid));
+            td_strcopy(name, sizeof name, OBJ_nid2sn(nid));
         } else {
             OBJ_obj2txt(name, sizeof name, obj, 1);
         }
@@ -126,7 +126,7 @@ int td_audit_new_node(struct td_audit *c, size_t e, const char *role, int chain)
     for (size_t i = 0; i < en->info.num_sans; i++) {
         n->info.sans[i] = td_strndup(en->info.sans[i], strlen(en->info.sans[i]));
     }
-    snprintf(n->origin, sizeof n->origin, "%s", en->origin);
+    td_strcopy(n->origin, sizeof n->origin, en->origin);
     n->role = role;
     n->chain = chain;
     n->issuer = -1;

@@ -188,7 +188,7 @@ static void field(struct rec *r, const char *key, const char *sval, int64_t nval
                {"isValid", r->valid, sizeof r->valid}};
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
         if (strcmp(key, map[i].k) == 0) {
-            snprintf(map[i].dst, map[i].cap, "%s", sval);
+            td_strcopy(map[i].dst, map[i].cap, sval);
         }
     }
     if ((strcmp(key, "subjectAlternativeNames") == 0 || strcmp(key, "subjectAltNames") == 0) &&
@@ -220,18 +220,18 @@ static void emit(struct jp *j, struct rec *r)
     struct td_entry *e = td_set_add_degraded(j->s, j->group, origin);
     struct td_cert_info *in = &e->info;
     in->ok = true;
-    snprintf(in->subject, sizeof in->subject, "%s", r->subject);
-    snprintf(in->issuer, sizeof in->issuer, "%s", r->issuer);
-    snprintf(in->serial, sizeof in->serial, "%s", r->serial);
-    snprintf(in->sig_alg, sizeof in->sig_alg, "%s", r->sig);
+    td_strcopy(in->subject, sizeof in->subject, r->subject);
+    td_strcopy(in->issuer, sizeof in->issuer, r->issuer);
+    td_strcopy(in->serial, sizeof in->serial, r->serial);
+    td_strcopy(in->sig_alg, sizeof in->sig_alg, r->sig);
     unsigned bits = 0;
     const char *comma = strstr(r->key, "bits");
     if (comma && sscanf(r->key, "%*[^,], %u bits", &bits) == 1 && strncmp(r->key, "RSA", 3) == 0) {
         snprintf(in->key, sizeof in->key, "RSA %u", bits);
     } else {
-        snprintf(in->key, sizeof in->key, "%s", r->key);
+        td_strcopy(in->key, sizeof in->key, r->key);
     }
-    snprintf(e->bc, sizeof e->bc, "%s", r->bc);
+    td_strcopy(e->bc, sizeof e->bc, r->bc);
     in->is_ca = strstr(r->bc, "CA:TRUE") != NULL || strstr(r->bc, "CA:true") != NULL;
     if (r->has_from) {
         in->not_before_epoch = floor_div(r->from_ms, 1000);

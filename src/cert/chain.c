@@ -146,9 +146,9 @@ static void describe(X509 *x, struct td_cert_id *id)
     int n = i2d_X509(x, &der);
     if (n > 0) {
         td_cert_info_from_der(der, (size_t)n, &ci);
-        snprintf(id->serial, sizeof id->serial, "%s", ci.serial);
-        snprintf(id->not_before, sizeof id->not_before, "%s", ci.not_before);
-        snprintf(id->not_after, sizeof id->not_after, "%s", ci.not_after);
+        td_strcopy(id->serial, sizeof id->serial, ci.serial);
+        td_strcopy(id->not_before, sizeof id->not_before, ci.not_before);
+        td_strcopy(id->not_after, sizeof id->not_after, ci.not_after);
         td_cert_info_free(&ci);
         OPENSSL_free(der);
     }
@@ -294,7 +294,7 @@ static void check_trust(X509 **x, size_t n, int64_t at_epoch, const struct td_ce
     td_verify_chain(ca, false, x[0], untrusted, at_epoch, false, &v);
     if (v.n) {
         out->verify_error = v.e[0].err;
-        snprintf(out->verify_text, sizeof out->verify_text, "%s", X509_verify_cert_error_string(out->verify_error));
+        td_strcopy(out->verify_text, sizeof out->verify_text, X509_verify_cert_error_string(out->verify_error));
     }
     out->trusted = v.ok;
     td_verify_free(&v);

@@ -76,7 +76,7 @@ int td_set_group(struct td_certset *s, const char *name, bool order_matters)
     struct td_group *g = &s->groups[s->ng];
     td_memzero(g, sizeof *g);
     g->order_matters = order_matters;
-    snprintf(g->name, sizeof g->name, "%s", name);
+    td_strcopy(g->name, sizeof g->name, name);
     return (int)s->ng++;
 }
 
@@ -94,7 +94,7 @@ static struct td_entry *new_entry(struct td_certset *s, int group, const char *o
         pos += s->e[i].group == group;
     }
     e->pos = pos;
-    snprintf(e->origin, sizeof e->origin, "%s", origin);
+    td_strcopy(e->origin, sizeof e->origin, origin);
     return e;
 }
 
@@ -136,7 +136,7 @@ void td_set_add_key(struct td_certset *s, EVP_PKEY *k, int group, const char *or
     struct td_keyent *ke = &s->keys[s->nk++];
     ke->k = k;
     ke->group = group;
-    snprintf(ke->origin, sizeof ke->origin, "%s", origin);
+    td_strcopy(ke->origin, sizeof ke->origin, origin);
 }
 
 static uint8_t *read_file(const char *path, size_t *len, char *err, size_t err_len)

@@ -6,6 +6,8 @@
 #include "base/cursor.h"
 #include "cert/internal.h"
 
+#include "base/mem.h"
+
 #include "base/banned.h"
 
 /* The next line (without its LF or CR LF); false at the end. */
@@ -55,7 +57,7 @@ bool td_pem_blocks_whole(const uint8_t *p, size_t len, const char *path, char *e
                          path, open, begun, lineno - 1);
                 return false;
             }
-            snprintf(open, sizeof open, "%s", label);
+            td_strcopy(open, sizeof open, label);
             begun = lineno;
         } else if (begun && armour(&line, "END ", label, sizeof label)) {
             begun = 0;

@@ -139,7 +139,7 @@ static void x509_subject(X509 *x, char *out, size_t cap)
 {
     struct td_cert_info ci;
     td_x509_info(x, &ci);
-    snprintf(out, cap, "%s", ci.subject);
+    td_strcopy(out, cap, ci.subject);
     td_cert_info_free(&ci);
 }
 
@@ -185,7 +185,7 @@ static void report_verify_error(struct td_audit *c, const struct td_cert_chain *
             X509_NAME_oneline(X509_get_issuer_name(ve->cert), issuer, sizeof issuer);
             struct td_cert_info ci;
             td_x509_info(ve->cert, &ci);
-            snprintf(issuer, sizeof issuer, "%s", ci.issuer);
+            td_strcopy(issuer, sizeof issuer, ci.issuer);
             td_cert_info_free(&ci);
             td_x509_aia_ca_issuers(ve->cert, aia, sizeof aia);
         }
@@ -215,7 +215,7 @@ static void report_verify_error(struct td_audit *c, const struct td_cert_chain *
         td_audit_add(c->r, err == X509_V_ERR_CERT_HAS_EXPIRED ? TD_CAUSE_EXPIRED_CERT : TD_CAUSE_NOT_YET_VALID_CERT,
                      TD_SEV_ERROR, -1, fix, "the truststore's %s: %s (OpenSSL: %s)", subj, plain(err), ossl);
     } else {
-        snprintf(w2, sizeof w2, "%s", node >= 0 ? td_audit_who(c, node, w, sizeof w) : subj);
+        td_strcopy(w2, sizeof w2, node >= 0 ? td_audit_who(c, node, w, sizeof w) : subj);
         td_audit_add(c->r, client ? TD_CAUSE_CLIENT_CERT_UNTRUSTED : TD_CAUSE_UNTRUSTED, TD_SEV_ERROR, node,
                      "Fix the certificate named, or the truststore, as the message says.",
                      "%s: %s (OpenSSL error %d: %s)", w2, plain(err), err, ossl);

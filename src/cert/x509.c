@@ -205,7 +205,7 @@ static void decode_uncached(const uint8_t *der, size_t len, struct td_cert_info 
     if (bn) {
         char *hex = BN_bn2hex(bn);
         if (hex) {
-            snprintf(info->serial, sizeof info->serial, "%s", hex);
+            td_strcopy(info->serial, sizeof info->serial, hex);
             OPENSSL_free(hex);
         }
         BN_free(bn);
@@ -214,7 +214,7 @@ static void decode_uncached(const uint8_t *der, size_t len, struct td_cert_info 
     time_str(X509_get0_notAfter(x), info->not_after, sizeof info->not_after, &info->not_after_epoch);
     key_str(x, info->key, sizeof info->key);
     int sig_nid = X509_get_signature_nid(x);
-    snprintf(info->sig_alg, sizeof info->sig_alg, "%s", sig_nid ? OBJ_nid2ln(sig_nid) : "unknown");
+    td_strcopy(info->sig_alg, sizeof info->sig_alg, sig_nid ? OBJ_nid2ln(sig_nid) : "unknown");
     info->is_ca = X509_check_ca(x) > 0;
     if (X509_check_issued(x, x) == X509_V_OK) {
         EVP_PKEY *k = X509_get0_pubkey(x);

@@ -9,6 +9,8 @@
 #include "cli/client_trust.h"
 #include "config/profile_trust.h"
 
+#include "base/mem.h"
+
 #include "base/banned.h"
 
 bool cli_trust_set_user(struct cli_trust *t, const char *path, const char *name, char *err, size_t err_len)
@@ -25,13 +27,13 @@ bool cli_trust_set_user(struct cli_trust *t, const char *path, const char *name,
     }
     td_certset_free(t->user);
     t->user = s;
-    snprintf(t->user_name, sizeof t->user_name, "%s", name);
+    td_strcopy(t->user_name, sizeof t->user_name, name);
     return true;
 }
 
 void cli_host_of(const char *target, char *host, size_t len)
 {
-    snprintf(host, len, "%s", target[0] == '[' ? target + 1 : target);
+    td_strcopy(host, len, target[0] == '[' ? target + 1 : target);
     host[strcspn(host, target[0] == '[' ? "]" : ":")] = '\0';
 }
 
@@ -45,7 +47,7 @@ static const struct td_certset *chain_of(struct cli_trust *t, const char *target
             t->chain[i] = NULL;
             t->fetched[i] = false;
         }
-        snprintf(t->target, sizeof t->target, "%s", target);
+        td_strcopy(t->target, sizeof t->target, target);
     }
     if (!t->fetched[sni]) {
         char err[300];
@@ -116,7 +118,7 @@ static void leaf_only(struct cli_trust *t, const struct td_certset *chain, const
         if (w.checked && (w.ok || w.cause != TD_CAUSE_INCOMPLETE_CHAIN)) {
             snprintf(why, sizeof why, "%.300s; the issuer is a root of %.120s, not of the client's store", v->why,
                      o.name);
-            snprintf(v->why, sizeof v->why, "%s", why);
+            td_strcopy(v->why, sizeof v->why, why);
             snprintf(v->fix, sizeof v->fix, "Add that root to %.200s (%.250s).", st->name, st->add);
             v->cause = TD_CAUSE_UNKNOWN_CA;
             return;
@@ -127,7 +129,7 @@ static void leaf_only(struct cli_trust *t, const struct td_certset *chain, const
              "%.330s; with only the leaf sent, a missing intermediate and a root this client lacks look alike "
              "(medium confidence: either is possible)",
              v->why);
-    snprintf(v->why, sizeof v->why, "%s", why);
+    td_strcopy(v->why, sizeof v->why, why);
 }
 
 void cli_trust_judge(struct cli_trust *t, const char *target, const char *profile, bool sni,
@@ -153,7 +155,7 @@ void cli_trust_judge(struct cli_trust *t, const char *target, const char *profil
         oc->connects = false;
         oc->cause = v.cause;
         snprintf(oc->why, sizeof oc->why, "the handshake completes, but the chain fails: %.499s", v.why);
-        snprintf(oc->fix, sizeof oc->fix, "%s", v.fix);
+        td_strcopy(oc->fix, sizeof oc->fix, v.fix);
     }
 }
 

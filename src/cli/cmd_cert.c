@@ -114,7 +114,7 @@ static bool env_password(struct cert_args *a, const char *var)
         cli_warn("tlsdiag cert: --password-env %s: too many passwords, or too long", var);
         return false;
     }
-    snprintf(a->passwords[a->num_passwords++], sizeof a->passwords[0], "%s", v);
+    td_strcopy(a->passwords[a->num_passwords++], sizeof a->passwords[0], v);
     return true;
 }
 

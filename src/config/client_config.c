@@ -197,7 +197,7 @@ void td_client_config_blame(const struct td_client_config *cc, enum td_blame wha
         snprintf(out->message, sizeof out->message, "the base profile's default, not a setting of these files");
         return;
     }
-    snprintf(out->file, sizeof out->file, "%s", f->path);
+    td_strcopy(out->file, sizeof out->file, f->path);
     out->line = it->line;
     td_conf_show(f, it, NULL, out->element, sizeof out->element);
     if (what == TD_BLAME_PROTOCOLS) {

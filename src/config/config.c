@@ -22,7 +22,7 @@ void td_config_lint(const char *const *paths, size_t n, const struct td_conf_opt
             if (sscanf(f->err, "%u:", &line) == 1) {
                 fd->line = line;
             }
-            snprintf(fd->message, sizeof fd->message, "%s", f->err);
+            td_strcopy(fd->message, sizeof fd->message, f->err);
             snprintf(fd->change, sizeof fd->change, "%s",
                      f->kind == TD_CONF_UNKNOWN ? "give an Apigee TargetEndpoint/TargetServer/VirtualHost (XML or "
                                                   "JSON), a .properties, an nginx, HAProxy or Envoy file"

@@ -138,7 +138,7 @@ int td_conf_add_group(struct td_conf_file *f, int parent, uint32_t line, const c
     td_memzero(g, sizeof *g);
     g->parent = parent;
     g->line = line;
-    snprintf(g->name, sizeof g->name, "%s", name);
+    td_strcopy(g->name, sizeof g->name, name);
     return (int)f->num_groups++;
 }
 
@@ -158,7 +158,7 @@ struct td_conf_item *td_conf_add_item(struct td_conf_file *f, enum td_conf_key k
     it->group = group;
     it->line = line;
     it->col = col;
-    snprintf(it->name, sizeof it->name, "%s", name);
+    td_strcopy(it->name, sizeof it->name, name);
     if (value_len >= sizeof it->value) {
         value_len = sizeof it->value - 1;
     }
@@ -268,7 +268,7 @@ static bool parse_kind(struct td_scan *s, struct td_conf_file *f)
 bool td_conf_file_parse(const char *path, const uint8_t *data, size_t len, struct td_conf_file *f)
 {
     td_memzero(f, sizeof *f);
-    snprintf(f->path, sizeof f->path, "%s", path);
+    td_strcopy(f->path, sizeof f->path, path);
     f->kind = td_conf_detect(data, len);
     if (f->kind == TD_CONF_UNKNOWN) {
         snprintf(f->err, sizeof f->err,
@@ -279,7 +279,7 @@ bool td_conf_file_parse(const char *path, const uint8_t *data, size_t len, struc
     td_scan_init(&s, data, len);
     f->ok = parse_kind(&s, f);
     if (!f->ok) {
-        snprintf(f->err, sizeof f->err, "%s", s.err[0] ? s.err : "malformed");
+        td_strcopy(f->err, sizeof f->err, s.err[0] ? s.err : "malformed");
     }
     return f->ok;
 }
@@ -304,8 +304,8 @@ bool td_conf_file_read(const char *path, struct td_conf_file *f)
     }
     td_buf_free(&b);
     td_memzero(f, sizeof *f);
-    snprintf(f->path, sizeof f->path, "%s", path);
-    snprintf(f->err, sizeof f->err, "%s", fp ? "unreadable or over 16 MiB" : "cannot open");
+    td_strcopy(f->path, sizeof f->path, path);
+    td_strcopy(f->err, sizeof f->err, fp ? "unreadable or over 16 MiB" : "cannot open");
     return false;
 }
 

@@ -25,7 +25,7 @@ struct td_conf_finding *td_conf_add_finding(struct td_conf_report *r, enum td_ca
     td_memzero(fd, sizeof *fd);
     fd->cause = cause;
     fd->sev = sev;
-    snprintf(fd->file, sizeof fd->file, "%s", f ? f->path : "");
+    td_strcopy(fd->file, sizeof fd->file, f ? f->path : "");
     if (it) {
         fd->line = it->line;
         td_conf_show(f, it, NULL, fd->element, sizeof fd->element);
@@ -219,7 +219,7 @@ static struct pset protocols(const struct td_conf_file *f, int g, bool server)
     if (dis) {
         unsigned off = 0;
         char words[TD_CONF_VALUE_MAX];
-        snprintf(words, sizeof words, "%s", dis->value);
+        td_strcopy(words, sizeof words, dis->value);
         for (char *save = NULL, *w = strtok_r(words, ", \t", &save); w; w = strtok_r(NULL, ", \t", &save)) {
             off |= td_conf_version_bit(w, strlen(w));
         }
@@ -373,8 +373,8 @@ static void check_ciphers(struct td_conf_report *r, const struct td_conf_file *f
 static void say(struct td_conf_finding *fd, const char *msg, const char *change)
 {
     if (fd) {
-        snprintf(fd->message, sizeof fd->message, "%s", msg);
-        snprintf(fd->change, sizeof fd->change, "%s", change);
+        td_strcopy(fd->message, sizeof fd->message, msg);
+        td_strcopy(fd->change, sizeof fd->change, change);
     }
 }
 

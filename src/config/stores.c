@@ -11,6 +11,8 @@
 #include "cert/audit.h"
 #include "config/internal.h"
 
+#include "base/mem.h"
+
 #include "base/banned.h"
 
 struct where {
@@ -38,7 +40,7 @@ static struct td_conf_finding *at(struct td_conf_report *r, enum td_cause cause,
 {
     struct td_conf_finding *fd = td_conf_add_finding(r, cause, TD_SEV_ERROR, w.f, w.it);
     if (!w.it) {
-        snprintf(fd->file, sizeof fd->file, "%s", path);
+        td_strcopy(fd->file, sizeof fd->file, path);
         snprintf(fd->element, sizeof fd->element, "%s %s", opt, path);
     }
     return fd;
@@ -55,7 +57,7 @@ static struct td_certset *load(struct td_conf_report *r, const struct td_conf_op
     if (!td_certset_add_path(s, path, err, sizeof err)) {
         struct where none = {0};
         struct td_conf_finding *fd = at(r, TD_CAUSE_CONFIG_FILE_ERROR, none, opt, path);
-        snprintf(fd->message, sizeof fd->message, "%s", err);
+        td_strcopy(fd->message, sizeof fd->message, err);
         snprintf(fd->change, sizeof fd->change, "%s",
                  strstr(err, "password") ? "give the store's password with --password-file FILE"
                                          : "give a JKS, PKCS#12, PEM or certInfo JSON file");

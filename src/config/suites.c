@@ -10,6 +10,8 @@
 #include "config/internal.h"
 #include "tls/names.h"
 
+#include "base/mem.h"
+
 #include "base/banned.h"
 
 /* The parts of a suite (bits). */
@@ -132,7 +134,7 @@ static void openssl_name(struct suite *s, const char *prefix, const char *enc_os
 {
     for (size_t i = 0; i < sizeof exceptions / sizeof exceptions[0]; i++) {
         if (strcmp(exceptions[i].iana, s->iana) == 0) {
-            snprintf(s->ossl, sizeof s->ossl, "%s", exceptions[i].ossl);
+            td_strcopy(s->ossl, sizeof s->ossl, exceptions[i].ossl);
             return;
         }
     }
@@ -148,7 +150,7 @@ static void openssl_name(struct suite *s, const char *prefix, const char *enc_os
         mac = "";
     }
     char enc[32];
-    snprintf(enc, sizeof enc, "%s", enc_ossl);
+    td_strcopy(enc, sizeof enc, enc_ossl);
     if ((s->k & (K_ANY_PSK | K_SRP)) && (s->e & (E_AES128 | E_AES256)) && !(s->e & (E_GCM | E_CCM | E_CCM8))) {
         snprintf(enc, sizeof enc, (s->k & K_SRP) ? "AES-%s-CBC" : "AES%s-CBC", (s->e & E_AES128) ? "128" : "256");
     }
@@ -201,7 +203,7 @@ static bool parse_iana(struct suite *s)
         if (strlen(encs[i].iana_enc) == rl - ml && strncmp(encs[i].iana_enc, rest, rl - ml) == 0) {
             s->e = encs[i].e;
             if (s->k == K_TLS13) {
-                snprintf(s->ossl, sizeof s->ossl, "%s", s->iana); /* OpenSSL uses the IANA names */
+                td_strcopy(s->ossl, sizeof s->ossl, s->iana); /* OpenSSL uses the IANA names */
             } else {
                 openssl_name(s, prefix, encs[i].ossl);
             }
@@ -272,7 +274,7 @@ bool td_conf_suite_by_name(const char *name, size_t len, uint16_t *out)
 const char *td_conf_suite_openssl_name(uint16_t v, char *buf, size_t len)
 {
     const struct suite *s = find_value(v);
-    snprintf(buf, len, "%s", s ? s->ossl : "");
+    td_strcopy(buf, len, s ? s->ossl : "");
     return buf;
 }
 

@@ -9,6 +9,8 @@
 
 #include "config/internal.h"
 
+#include "base/mem.h"
+
 #include "base/banned.h"
 
 struct tctx {
@@ -86,7 +88,7 @@ static void on_enter(void *ctx, const char *name, uint32_t line)
         g = ng >= 0 ? ng : g;
     }
     t->depth++;
-    snprintf(t->path[t->depth], sizeof t->path[0], "%s", l);
+    td_strcopy(t->path[t->depth], sizeof t->path[0], l);
     t->group[t->depth] = g;
     if (strcmp(l, "validation_context") == 0 && g >= 0) {
         td_conf_add_item(t->f, TD_CK_VALIDATION_CTX, g, line, 1, name, "present", 7);

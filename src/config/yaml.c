@@ -57,7 +57,7 @@ static bool push(struct yr *y, int indent, bool seq, const char *key, bool enter
     f->indent = indent;
     f->seq = seq;
     f->entered = enter;
-    snprintf(f->key, sizeof f->key, "%s", key);
+    td_strcopy(f->key, sizeof f->key, key);
     if (enter && y->cb->enter) {
         y->cb->enter(y->cb->ctx, key, y->line);
     }
@@ -234,7 +234,7 @@ static bool map_line(struct yr *y, int indent, const char *t, size_t n)
         r++;
     }
     if (r == n || t[r] == '#') {
-        snprintf(y->pending, sizeof y->pending, "%s", key);
+        td_strcopy(y->pending, sizeof y->pending, key);
         y->pending_indent = indent;
         y->has_pending = true;
         y->pending_item = false;

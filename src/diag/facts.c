@@ -50,7 +50,7 @@ static void order_check(const struct td_certificate *cert, struct td_cert_cache 
             if (info[j].ok && strcmp(info[i].issuer, info[j].subject) == 0) {
                 f->chain_misordered = true;
                 f->misordered_at = i;
-                snprintf(f->misordered_subject, sizeof f->misordered_subject, "%s", info[i + 1].subject);
+                td_strcopy(f->misordered_subject, sizeof f->misordered_subject, info[i + 1].subject);
                 break;
             }
         }
@@ -152,10 +152,10 @@ static void conn_facts(struct td_facts *f, const struct td_tls_conn *c)
     if (c->pre.proto) {
         f->preamble = true;
         f->preamble_proxy = c->pre.proxy;
-        snprintf(f->preamble_proto, sizeof f->preamble_proto, "%s", c->pre.name ? c->pre.name : "?");
+        td_strcopy(f->preamble_proto, sizeof f->preamble_proto, c->pre.name ? c->pre.name : "?");
         f->upgrade_refused = c->pre.refused;
         f->refused_frame = c->pre_refused_frame;
-        snprintf(f->refused_text, sizeof f->refused_text, "%s", c->pre.refusal);
+        td_strcopy(f->refused_text, sizeof f->refused_text, c->pre.refusal);
     }
 }
 
@@ -169,7 +169,7 @@ static void any_message(struct td_facts *f, const struct td_msg *m, enum td_role
         f->over_limit_len = m->length;
         f->malformed_side = side;
         f->malformed_frame = m->frame;
-        snprintf(f->malformed_text, sizeof f->malformed_text, "%s", m->text ? m->text : "");
+        td_strcopy(f->malformed_text, sizeof f->malformed_text, m->text ? m->text : "");
     }
     if (m->kind != TD_M_TCP_FIN && m->kind != TD_M_TCP_RST && m->kind != TD_M_GAP) {
         uint64_t *first = side == TD_CLIENT ? &f->first_client_frame : &f->first_server_frame;
@@ -183,7 +183,7 @@ static void any_message(struct td_facts *f, const struct td_msg *m, enum td_role
             }
             if (f->have_ch && !f->client_later_frame && m->kind != TD_M_NOT_TLS && m->kind != TD_M_MALFORMED) {
                 f->client_later_frame = m->frame;
-                snprintf(f->client_later, sizeof f->client_later, "%s", td_msg_type_name(m));
+                td_strcopy(f->client_later, sizeof f->client_later, td_msg_type_name(m));
             }
         }
     }
@@ -240,7 +240,7 @@ static void client_hello(struct td_facts *f, const struct td_msg *m)
     copy_u16s(&f->ch_key_shares, &ch->key_shares);
     copy_u16s(&f->ch_sigalgs, &ch->sigalgs);
     f->sni = ch->has_sni && ch->sni;
-    snprintf(f->sni_name, sizeof f->sni_name, "%s", ch->sni ? ch->sni : "");
+    td_strcopy(f->sni_name, sizeof f->sni_name, ch->sni ? ch->sni : "");
     f->ch_num_alpn = ch->alpn.n;
     for (size_t i = 0; i < ch->alpn.n; i++) {
         size_t n = strlen(f->ch_alpn);
@@ -366,7 +366,7 @@ static void first_of_kind(struct td_facts *f, const struct td_msg *m, enum td_ro
         if (!f->not_tls[side]) {
             f->not_tls[side] = true;
             f->not_tls_frame[side] = m->frame;
-            snprintf(f->not_tls_text[side], sizeof f->not_tls_text[side], "%s", m->text ? m->text : "");
+            td_strcopy(f->not_tls_text[side], sizeof f->not_tls_text[side], m->text ? m->text : "");
         }
         break;
     case TD_M_GAP:
@@ -478,7 +478,7 @@ void td_server_view_add(struct td_server_view *v, const struct td_facts *f)
             known |= strcmp(v->roots[i], f->sent_root) == 0;
         }
         if (!known) {
-            snprintf(v->roots[v->num_roots++], sizeof v->roots[0], "%s", f->sent_root);
+            td_strcopy(v->roots[v->num_roots++], sizeof v->roots[0], f->sent_root);
         }
     }
     v->rejected_after += f->rejected_after_handshake;
@@ -554,9 +554,9 @@ void td_http_error_from_conn(struct td_http_error *h, const struct td_tls_conn *
     td_addr_port_str(&c->addr[TD_CLIENT], c->port[TD_CLIENT], h->client, sizeof h->client);
     td_addr_port_str(&c->addr[TD_SERVER], c->port[TD_SERVER], h->server, sizeof h->server);
     td_addr_str(&c->addr[TD_SERVER], h->server_ip, sizeof h->server_ip);
-    snprintf(h->request, sizeof h->request, "%s", c->http_request);
+    td_strcopy(h->request, sizeof h->request, c->http_request);
     h->status = c->http_status;
-    snprintf(h->reason, sizeof h->reason, "%s", c->http_reason);
+    td_strcopy(h->reason, sizeof h->reason, c->http_reason);
     h->request_frame = c->http_request_frame;
     h->status_frame = c->http_status_frame;
     h->request_ns = time_ns(&c->http_request_ts);

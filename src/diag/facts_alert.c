@@ -30,7 +30,7 @@ void td_facts_alert_context(struct td_facts *f, const struct td_msg *m, enum td_
         f->appdata_before_alert[side] = f->appdata[peer];
     }
     if (m->kind != TD_M_TCP_FIN && m->kind != TD_M_TCP_RST && m->kind != TD_M_GAP) {
-        snprintf(f->last_msg[side], sizeof f->last_msg[side], "%s", td_msg_type_name(m));
+        td_strcopy(f->last_msg[side], sizeof f->last_msg[side], td_msg_type_name(m));
         f->last_msg_frame[side] = m->frame;
     }
 }

@@ -22,7 +22,7 @@
 /* While it has nothing to do, the calling thread brings the file into
  * memory this many 1 MiB chunks ahead of the engine (td_reader_scout),
  * looking again this often (ns) once that far ahead. */
-#define SCOUT_AHEAD 4
+#define SCOUT_AHEAD 2
 #define SCOUT_NAP_NS 200000
 
 enum kind { EV_CONN, EV_HTTP, EV_PROBLEM, EV_PROGRESS };

@@ -166,7 +166,7 @@ static void try_client_cert(struct td_probe_ctx *p, bool http)
         snprintf(al, sizeof al, "HTTP %d %s", h.http_status, h.http_reason);
     }
     if (h.alert[0]) {
-        snprintf(al, sizeof al, "%s", h.alert);
+        td_strcopy(al, sizeof al, h.alert);
     }
     snprintf(r->client_cert_alert, sizeof r->client_cert_alert, "%.*s", (int)sizeof r->client_cert_alert - 1, al);
     if (!r->client_cert_accepted) {
@@ -191,7 +191,7 @@ void td_probe_chain(struct td_probe_ctx *p)
     r->chk.ocsp_stapling = h.ocsp ? TD_TRI_YES : h.ok ? TD_TRI_NO : TD_TRI_UNKNOWN;
     r->num_ca_names = h.ca_names;
     r->http_status = h.http_status;
-    snprintf(r->http_reason, sizeof r->http_reason, "%s", h.http_reason);
+    td_strcopy(r->http_reason, sizeof r->http_reason, h.http_reason);
     if (td_certset_num_certs(chain) > 0) {
         audit_chain(p, chain);
     }

@@ -254,7 +254,7 @@ static void diagnose(struct td_probe_ctx *p, const struct td_client_spec *c, con
                  "the server takes %s's versions, suites and groups, but signs with none of the %zu signature "
                  "schemes %s offers (the same hello with every scheme is accepted)",
                  c->name, c->num_sigalgs, c->name);
-        snprintf(out->fix, sizeof out->fix, "%s", td_cause_info(TD_CAUSE_SIGNATURE_MISMATCH)->resolution);
+        td_strcopy(out->fix, sizeof out->fix, td_cause_info(TD_CAUSE_SIGNATURE_MISMATCH)->resolution);
         out->version = out->suite = out->group = 0;
         return;
     }
@@ -302,7 +302,7 @@ bool td_probe_client(const char *target, const struct td_probe_opts *o, const st
     td_limits_default(&p.lim);
     if (!td_probe_resolve(&p)) {
         out->cause = TD_CAUSE_NO_RESPONSE;
-        snprintf(out->why, sizeof out->why, "%s", r->error);
+        td_strcopy(out->why, sizeof out->why, r->error);
         snprintf(out->fix, sizeof out->fix, "Check the host name (DNS).");
     } else {
         const char *sni = c->send_sni ? r->host : NULL;

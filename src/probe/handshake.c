@@ -43,7 +43,7 @@ static void info_cb(const SSL *ssl, int where, int ret)
     struct ssl_seen *s = SSL_get_app_data(ssl);
     /* close_notify (0) ends a refusal sent in HTTP: not the reason itself */
     if ((where & SSL_CB_READ_ALERT) && s && (ret & 0xff) != 0) {
-        snprintf(s->alert, sizeof s->alert, "%s", SSL_alert_desc_string_long(ret));
+        td_strcopy(s->alert, sizeof s->alert, SSL_alert_desc_string_long(ret));
     }
 }
 
@@ -245,7 +245,7 @@ void td_probe_handshake(struct td_probe_ctx *p, const struct td_probe_hs_req *q,
         SSL_shutdown(ssl); /* close_notify: servers drop sessions of connections closed without it */
     }
     h->requested = seen.requested;
-    snprintf(h->alert, sizeof h->alert, "%s", seen.alert);
+    td_strcopy(h->alert, sizeof h->alert, seen.alert);
     SSL_free(ssl);
     close(fd);
     SSL_CTX_free(ctx);

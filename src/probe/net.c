@@ -255,7 +255,7 @@ static size_t distinct_addresses(struct addrinfo *ai, size_t index, struct addri
         if (dup) {
             continue;
         }
-        snprintf(seen[n], sizeof seen[0], "%s", h);
+        td_strcopy(seen[n], sizeof seen[0], h);
         if (n++ == index && pick) {
             *pick = a;
         }
@@ -286,10 +286,10 @@ static bool resolve_proxy(struct td_probe_ctx *p)
     td_memcopy(&p->proxy_addr, ai->ai_addr, ai->ai_addrlen);
     p->proxy_addr_len = ai->ai_addrlen;
     freeaddrinfo(ai);
-    snprintf(r->proxy, sizeof r->proxy, "%s", p->o->proxy);
+    td_strcopy(r->proxy, sizeof r->proxy, p->o->proxy);
     bool v6 = strchr(r->host, ':') != NULL;
     snprintf(r->address, sizeof r->address, v6 ? "[%s]:%u" : "%s:%u", r->host, r->port);
-    snprintf(r->addresses, sizeof r->addresses, "%s", r->host);
+    td_strcopy(r->addresses, sizeof r->addresses, r->host);
     return true;
 }
 

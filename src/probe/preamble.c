@@ -193,7 +193,7 @@ static bool get_reply(struct talk *t, int *code, char *last, size_t cap, const c
         }
         if (line[3] != '-') {
             *code = (line[0] - '0') * 100 + (line[1] - '0') * 10 + (line[2] - '0');
-            snprintf(last, cap, "%s", line);
+            td_strcopy(last, cap, line);
             return true;
         }
     }

@@ -100,7 +100,7 @@ static void dns_failed(struct td_probe_result *r)
 bool td_probe(const char *target, const struct td_probe_opts *o, struct td_probe_result *r, char *err, size_t err_len)
 {
     td_memzero(r, sizeof *r);
-    snprintf(r->target, sizeof r->target, "%s", target);
+    td_strcopy(r->target, sizeof r->target, target);
     r->client_auth = "none";
     if (!td_probe_parse_target(target, r->host, sizeof r->host, &r->port)) {
         snprintf(err, err_len, "%s: not HOST, HOST:PORT or [IPv6]:PORT", target);
@@ -123,7 +123,7 @@ bool td_probe(const char *target, const struct td_probe_opts *o, struct td_probe
     }
     p.sni = o->no_sni ? NULL : o->sni ? o->sni : td_probe_is_ip(r->host) ? NULL : r->host;
     r->sni_sent = p.sni != NULL;
-    snprintf(r->sni, sizeof r->sni, "%s", p.sni ? p.sni : "");
+    td_strcopy(r->sni, sizeof r->sni, p.sni ? p.sni : "");
     struct td_probe_exch x;
     td_probe_first_contact(&p, &x);
     if (transport_failed(&p, &x)) {

@@ -157,7 +157,7 @@ static void run_all(struct replay_run *run, struct td_replay_result *r)
     if (!run->o->dry_run && r->v[0].got.answer == TD_RA_NO_CONNECT) {
         r->skipped = true;          /* unreachable from here: nothing is proven, nothing changed */
         if (run->p.dial_error[0]) { /* the STARTTLS talk failed */
-            snprintf(r->skip_why, sizeof r->skip_why, "%s", run->p.dial_error);
+            td_strcopy(r->skip_why, sizeof r->skip_why, run->p.dial_error);
         } else {
             snprintf(r->skip_why, sizeof r->skip_why, "no TCP connection to %s (refused or no answer within %d ms)",
                      r->server, run->p.o->timeout_ms);
@@ -242,7 +242,7 @@ bool td_replay(const struct td_replay_input *in, const struct td_replay_hints *h
     run.p.r = pr;
     run.p.starttls = TD_STARTTLS_NONE; /* or the capture's STARTTLS (prepare) */
     td_limits_default(&run.p.lim);
-    snprintf(r->server, sizeof r->server, "%s", target);
+    td_strcopy(r->server, sizeof r->server, target);
     if (!td_probe_parse_target(target, pr->host, sizeof pr->host, &pr->port)) {
         snprintf(err, err_len, "%s: not HOST, HOST:PORT or [IPv6]:PORT", target);
         free(h);
@@ -252,9 +252,9 @@ bool td_replay(const struct td_replay_input *in, const struct td_replay_hints *h
     int64_t t0 = td_probe_now_ms();
     if (prepare(in, r, h, &run.p.starttls) && !td_probe_resolve(&run.p)) {
         r->skipped = true;
-        snprintf(r->skip_why, sizeof r->skip_why, "%s", pr->error);
+        td_strcopy(r->skip_why, sizeof r->skip_why, pr->error);
     } else if (!r->skipped) {
-        snprintf(r->server, sizeof r->server, "%s", pr->address);
+        td_strcopy(r->server, sizeof r->server, pr->address);
         run.sni = o->sni ? o->sni : hints && hints->sni[0] ? hints->sni : NULL;
         r->num_v = 1;
         snprintf(r->v[0].what, sizeof r->v[0].what, "the captured ClientHello (fresh random, session id, key shares)");

@@ -10,6 +10,8 @@
 #include "probe/replay_internal.h"
 #include "tls/names.h"
 
+#include "base/mem.h"
+
 #include "base/banned.h"
 
 /* Records carry at most 2^14 bytes of plaintext (RFC 8446 5.1). */
@@ -187,7 +189,7 @@ static bool put_share(const struct rh_ctx *x, uint16_t group)
     if (n == 0) {
         char name[40];
         char what[80];
-        snprintf(what, sizeof what, "%s", td_group_str(group, name, sizeof name));
+        td_strcopy(what, sizeof what, td_group_str(group, name, sizeof name));
         note(x->notes, x->notes_len, "%skey share %s dropped (not generated here)", what);
         return false;
     }

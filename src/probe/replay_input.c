@@ -54,7 +54,7 @@ bool td_replay_input_from_conn(struct td_replay_input *in, const struct td_tls_c
     in->hello = td_malloc(c->client_hello_raw.len);
     td_memcopy(in->hello, c->client_hello_raw.p, c->client_hello_raw.len);
     in->hello_len = c->client_hello_raw.len;
-    snprintf(in->sni, sizeof in->sni, "%s", c->sni ? c->sni : "");
+    td_strcopy(in->sni, sizeof in->sni, c->sni ? c->sni : "");
     in->preamble = c->pre.proto ? c->pre.name : NULL;
     captured_answer(in, c);
     return true;
@@ -102,7 +102,7 @@ void td_replay_learn(struct td_replay_hints *h, size_t *num, size_t cap, const s
     if (!s) {
         s = &h[(*num)++];
         td_memzero(s, sizeof *s);
-        snprintf(s->server, sizeof s->server, "%s", server);
+        td_strcopy(s->server, sizeof s->server, server);
     }
     add_u16(s->suites, &s->num_suites, c->suite);
     for (const struct td_msg *m = c->msgs; m; m = m->next) {
@@ -114,6 +114,6 @@ void td_replay_learn(struct td_replay_hints *h, size_t *num, size_t cap, const s
         }
     }
     if (c->sni && !s->sni[0]) {
-        snprintf(s->sni, sizeof s->sni, "%s", c->sni);
+        td_strcopy(s->sni, sizeof s->sni, c->sni);
     }
 }

@@ -26,7 +26,7 @@ void td_probe_add_finding(struct td_probe_result *r, enum td_cause cause, enum t
     va_start(ap, fmt);
     vsnprintf(f->message, sizeof f->message, fmt, ap);
     va_end(ap);
-    snprintf(f->resolution, sizeof f->resolution, "%s", fix);
+    td_strcopy(f->resolution, sizeof f->resolution, fix);
 }
 
 static void good(struct td_probe_result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -7,6 +7,8 @@
 
 #include "report/html_internal.h"
 
+#include "base/mem.h"
+
 #include "base/banned.h"
 
 static void heading(struct td_buf *out, const struct td_html_conn *c)
@@ -241,7 +243,7 @@ static void http_ladder(struct td_buf *out, const struct td_html_http *h)
         r->ns = h->h.request_ns;
         r->anchor = true;
         snprintf(r->name, sizeof r->name, "HTTP request");
-        snprintf(r->detail, sizeof r->detail, "%s", h->h.request);
+        td_strcopy(r->detail, sizeof r->detail, h->h.request);
     }
     struct td_html_row *r = &rows[l.num_rows++];
     r->frame = h->h.status_frame;
@@ -296,7 +298,7 @@ void td_html_http_section(struct td_buf *out, const struct td_html_http *h, cons
     char filter[64];
     if (h->up) {
         struct td_verdict v = {.cause = h->cause, .confidence = h->conf};
-        snprintf(v.explanation, sizeof v.explanation, "%s", h->explanation);
+        td_strcopy(v.explanation, sizeof v.explanation, h->explanation);
         td_buf_printf(out, "<p>Owed to the failed TLS connection tcp.stream %u (not drawn here):</p>\n", h->up_stream);
         cause_line(out, &v);
         fix_block(out, &v, h->cause, h->fix);

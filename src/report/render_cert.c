@@ -17,7 +17,7 @@ static void serial_colons(const char *hex, char *out, size_t cap)
 {
     size_t n = 0, len = strlen(hex);
     if (strchr(hex, ':') || len == 0) {
-        snprintf(out, cap, "%s", hex);
+        td_strcopy(out, cap, hex);
         return;
     }
     size_t i = 0;

@@ -101,9 +101,9 @@ static void ok_count(struct td_html *h, const struct td_facts *f, enum td_outcom
     r->file = file;
     r->outcome = oc;
     r->n = 1;
-    snprintf(r->server, sizeof r->server, "%s", f->server);
-    snprintf(r->version, sizeof r->version, "%s", v);
-    snprintf(r->suite, sizeof r->suite, "%s", s);
+    td_strcopy(r->server, sizeof r->server, f->server);
+    td_strcopy(r->version, sizeof r->version, v);
+    td_strcopy(r->suite, sizeof r->suite, s);
 }
 
 /* A side's chain as sent: its first decoded Certificate message. */
@@ -121,7 +121,7 @@ static void chain_from_conn(struct td_html *h, struct td_html_chain *o, const st
             td_cert_info_from_der_cached(h->cache, m->u.cert->certs[i].p, m->u.cert->certs[i].len, &ci);
             td_html_copy(ce->subject, sizeof ce->subject, ci.ok ? ci.subject : "(not valid DER)");
             td_html_copy(ce->issuer, sizeof ce->issuer, ci.ok ? ci.issuer : "?");
-            snprintf(ce->not_after, sizeof ce->not_after, "%s", ci.ok ? ci.not_after : "?");
+            td_strcopy(ce->not_after, sizeof ce->not_after, ci.ok ? ci.not_after : "?");
             ce->self_signed = ci.self_signed;
             td_cert_info_free(&ci);
         }
@@ -180,7 +180,7 @@ static uint16_t chart_server(struct td_html *h, const char *name)
     if (h->num_chart_servers == TD_HTML_CHART_SERVERS) {
         return TD_HTML_CHART_SERVERS;
     }
-    snprintf(h->chart_servers[h->num_chart_servers], sizeof h->chart_servers[0], "%s", name);
+    td_strcopy(h->chart_servers[h->num_chart_servers], sizeof h->chart_servers[0], name);
     return (uint16_t)h->num_chart_servers++;
 }
 
@@ -305,8 +305,8 @@ void td_html_http(struct td_html *h, const struct td_http_result *r)
         o->up_stream = r->up_stream;
         o->cause = r->up->cause;
         o->conf = r->link_confidence > r->up->confidence ? r->link_confidence : r->up->confidence;
-        snprintf(o->explanation, sizeof o->explanation, "%s", r->up->explanation);
-        snprintf(o->fix, sizeof o->fix, "%s", r->up->fix);
+        td_strcopy(o->explanation, sizeof o->explanation, r->up->explanation);
+        td_strcopy(o->fix, sizeof o->fix, r->up->fix);
     }
 }
 
@@ -333,7 +333,7 @@ void td_html_summary(struct td_html *h, const struct td_analysis_summary *s)
         }
         f->servers = td_realloc(f->servers, (f->num_servers + 1) * sizeof *f->servers);
         struct td_html_server *o = &f->servers[f->num_servers++];
-        snprintf(o->name, sizeof o->name, "%s", sv->name);
+        td_strcopy(o->name, sizeof o->name, sv->name);
         o->ok = sv->view.ok - sv->view.rejected_after;
         o->failed = failed;
         td_memcopy(o->causes, sv->causes, sizeof o->causes);

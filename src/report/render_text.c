@@ -8,6 +8,8 @@
 #include "report/internal.h"
 #include "tls/names.h"
 
+#include "base/mem.h"
+
 #include "base/banned.h"
 
 /* Lowest and highest non-GREASE version offered. */
@@ -26,7 +28,7 @@ static void version_range(const struct td_client_hello *ch, char *out, size_t le
     if (hi == 0) {
         snprintf(out, len, "up to %s", td_version_str(ch->legacy_version, a, sizeof a));
     } else if (lo == hi) {
-        snprintf(out, len, "%s", td_version_str(lo, a, sizeof a));
+        td_strcopy(out, len, td_version_str(lo, a, sizeof a));
     } else {
         snprintf(out, len, "%s-%s", td_version_str(lo, a, sizeof a), td_version_str(hi, b, sizeof b));
     }

@@ -450,6 +450,21 @@ bool td_hello_exts(struct td_pctx *p, struct td_cur *c, struct td_exts *out, con
     if (!td_cur_get_u16_prefixed(c, &block)) {
         FAIL("extensions length runs past the message");
     }
+    /* one allocation for them all: counted first (up to where the headers
+     * stop making sense, which the loop below then reports) */
+    size_t count = out->n;
+    for (struct td_cur k = block; td_cur_len(&k) >= 4; count++) {
+        uint16_t type;
+        struct td_cur body;
+        if (!td_cur_get_u16(&k, &type) || !td_cur_get_u16_prefixed(&k, &body)) {
+            count++;
+            break;
+        }
+    }
+    if (count > out->n) {
+        out->v = td_realloc(out->v, count * sizeof *out->v);
+    }
+    size_t cap = count;
     while (td_cur_len(&block) > 0) {
         uint16_t type;
         struct td_cur body;
@@ -457,7 +472,9 @@ bool td_hello_exts(struct td_pctx *p, struct td_cur *c, struct td_exts *out, con
         if (!td_cur_get_u16(&block, &type) || !td_cur_get_u16_prefixed(&block, &body)) {
             FAIL("extension header or length runs past the extensions block");
         }
-        out->v = td_realloc(out->v, (out->n + 1) * sizeof *out->v);
+        if (out->n == cap) {
+            out->v = td_realloc(out->v, ++cap * sizeof *out->v);
+        }
         struct td_ext_seen *seen = &out->v[out->n++];
         td_memzero(seen, sizeof *seen);
         seen->type = type;

@@ -6,6 +6,8 @@
 
 #include "tls/preamble_internal.h"
 
+#include "base/mem.h"
+
 #include "base/banned.h"
 
 struct td_pre_proto {
@@ -106,7 +108,7 @@ static void refuse(struct td_preamble *pr, const char *desc)
 {
     if (!pr->refused && !pr->accepted) {
         pr->refused = true;
-        snprintf(pr->refusal, sizeof pr->refusal, "%s", desc);
+        td_strcopy(pr->refusal, sizeof pr->refusal, desc);
     }
 }
 

@@ -26,7 +26,7 @@ static void pre_step(struct td_tls_conn *c, enum td_role from, const char *desc,
         }
         c->pre_turns++;
         m->offset = offset;
-        snprintf(c->pre_turn_first, sizeof c->pre_turn_first, "%s", desc);
+        td_strcopy(c->pre_turn_first, sizeof c->pre_turn_first, desc);
         td_conn_set_text(m, "%s", desc);
     } else if (m->count == 1) {
         td_conn_set_text(m, "%s ... %s", c->pre_turn_first, desc);

@@ -5,6 +5,8 @@
 
 #include "tls/preamble_internal.h"
 
+#include "base/mem.h"
+
 #include "base/banned.h"
 
 /* A three-digit reply code at the start (SMTP, FTP; RFC 5321 4.2), 0 if none.
@@ -170,7 +172,7 @@ void td_pre_msg_imap(struct td_preamble *pr, enum td_role from, const struct td_
         char tag[sizeof pr->tag];
         if (imap_command(msg, "STARTTLS", tag, sizeof tag)) {
             pr->asked = true;
-            snprintf(pr->tag, sizeof pr->tag, "%s", tag);
+            td_strcopy(pr->tag, sizeof pr->tag, tag);
         }
         return;
     }
