@@ -148,25 +148,152 @@ void td_buf_puts_left(struct td_buf *b, const char *s, size_t width)
     pad_to(b, start, width);
 }
 
+/* Spaces up to width before (right) or after (left) the n bytes of p. */
+static void put_padded(struct td_buf *b, const char *p, size_t n, size_t width, bool left)
+{
+    if (!left) {
+        for (size_t k = n; k < width; k++) {
+            td_buf_putc(b, ' ');
+        }
+    }
+    td_buf_append(b, p, n);
+    if (left) {
+        for (size_t k = n; k < width; k++) {
+            td_buf_putc(b, ' ');
+        }
+    }
+}
+
+/* The formats the renderers use most, without printf: %s, %c, %%, and %d
+ * %u %ld %lu %lld %llu %zu, each with an optional '-' and a width. false
+ * on anything else (the caller formats the whole text with vsnprintf). */
+static bool fmt_fast(struct td_buf *b, const char *fmt, va_list *ap)
+{
+    for (const char *p = fmt; *p;) {
+        const char *q = p;
+        while (*q && *q != '%') {
+            q++;
+        }
+        td_buf_append(b, p, (size_t)(q - p));
+        if (!*q) {
+            return true;
+        }
+        q++;
+        if (*q == '0') {
+            return false; /* zero padding */
+        }
+        bool left = *q == '-';
+        q += left;
+        size_t width = 0;
+        while (*q >= '0' && *q <= '9') {
+            width = width * 10 + (size_t)(*q++ - '0');
+            if (width > 4096) {
+                return false;
+            }
+        }
+        int longs = 0;
+        bool size = false;
+        if (*q == 'z') {
+            size = true;
+            q++;
+        } else {
+            while (*q == 'l' && longs < 2) {
+                longs++;
+                q++;
+            }
+        }
+        char d[24];
+        size_t n = 0;
+        bool neg = false;
+        unsigned long long v = 0;
+        switch (*q) {
+        case '%':
+            if (width || left || longs || size) {
+                return false;
+            }
+            td_buf_putc(b, '%');
+            p = q + 1;
+            continue;
+        case 's': {
+            if (longs || size) {
+                return false;
+            }
+            const char *s = va_arg(*ap, const char *);
+            if (!s) {
+                s = "(null)";
+            }
+            put_padded(b, s, strlen(s), width, left);
+            p = q + 1;
+            continue;
+        }
+        case 'c': {
+            if (longs || size) {
+                return false;
+            }
+            char c = (char)va_arg(*ap, int);
+            put_padded(b, &c, 1, width, left);
+            p = q + 1;
+            continue;
+        }
+        case 'u':
+            v = size ? va_arg(*ap, size_t)
+                : longs == 2 ? va_arg(*ap, unsigned long long)
+                : longs == 1 ? va_arg(*ap, unsigned long)
+                             : va_arg(*ap, unsigned);
+            break;
+        case 'd': {
+            if (size) {
+                return false;
+            }
+            long long x = longs == 2 ? va_arg(*ap, long long) : longs == 1 ? va_arg(*ap, long) : va_arg(*ap, int);
+            neg = x < 0;
+            v = neg ? 0ull - (unsigned long long)x : (unsigned long long)x;
+            break;
+        }
+        default:
+            return false;
+        }
+        do {
+            d[sizeof d - ++n] = (char)('0' + v % 10);
+            v /= 10;
+        } while (v);
+        if (neg) {
+            d[sizeof d - ++n] = '-';
+        }
+        put_padded(b, d + sizeof d - n, n, width, left);
+        p = q + 1;
+    }
+    return true;
+}
+
 void td_buf_printf(struct td_buf *b, const char *fmt, ...)
 {
-    va_list ap;
+    va_list ap, again;
+    size_t start = b->len;
+    va_start(ap, fmt);
+    va_copy(again, ap);
+    bool done = fmt_fast(b, fmt, &ap);
+    va_end(ap);
+    if (done) {
+        va_end(again);
+        return;
+    }
+    b->len = start;
     reserve(b, 128);
     /* One pass when it fits in the spare room, which it nearly always does. */
     size_t room = b->cap - b->len;
-    va_start(ap, fmt);
-    int n = vsnprintf((char *)b->data + b->len, room, fmt, ap);
-    va_end(ap);
-    if (n < 0) {
-        return;
-    }
-    if ((size_t)n >= room) {
+    va_list twice;
+    va_copy(twice, again);
+    int n = vsnprintf((char *)b->data + b->len, room, fmt, again);
+    va_end(again);
+    if (n >= 0 && (size_t)n >= room) {
         reserve(b, (size_t)n);
-        va_start(ap, fmt);
-        vsnprintf((char *)b->data + b->len, (size_t)n + 1, fmt, ap);
-        va_end(ap);
+        vsnprintf((char *)b->data + b->len, (size_t)n + 1, fmt, twice);
     }
-    b->len += (size_t)n;
+    va_end(twice);
+    if (n >= 0) {
+        b->len += (size_t)n;
+    }
 }
 
 const char *td_buf_cstr(struct td_buf *b)

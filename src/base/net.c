@@ -10,25 +10,66 @@
 
 #include "base/banned.h"
 
+/* Decimal digits of v (< 100000) at p; the count. */
+static size_t put_dec(char *p, unsigned v)
+{
+    char d[5];
+    size_t n = 0;
+    do {
+        d[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    for (size_t i = 0; i < n; i++) {
+        p[i] = d[n - 1 - i];
+    }
+    return n;
+}
+
+/* The address as inet_ntop writes it (IPv4 without it: every connection's
+ * result names two) into tmp (INET6_ADDRSTRLEN bytes); its length, 0 when
+ * there is none. */
+static size_t addr_text(const struct td_addr *a, char *tmp)
+{
+    if (a->family == 4) {
+        size_t n = 0;
+        for (int i = 0; i < 4; i++) {
+            n += put_dec(tmp + n, a->a[i]);
+            tmp[n++] = i < 3 ? '.' : '\0';
+        }
+        return n - 1;
+    }
+    if (!inet_ntop(AF_INET6, a->a, tmp, INET6_ADDRSTRLEN)) {
+        return 0;
+    }
+    return strlen(tmp);
+}
+
 void td_addr_str(const struct td_addr *a, char *out, size_t out_len)
 {
     char tmp[INET6_ADDRSTRLEN];
-    if (!inet_ntop(a->family == 4 ? AF_INET : AF_INET6, a->a, tmp, sizeof tmp)) {
-        snprintf(out, out_len, "?");
-        return;
-    }
-    td_strcopy(out, out_len, tmp);
+    td_strcopy(out, out_len, addr_text(a, tmp) ? tmp : "?");
 }
 
 void td_addr_port_str(const struct td_addr *a, uint16_t port, char *out, size_t out_len)
 {
-    char tmp[INET6_ADDRSTRLEN];
-    td_addr_str(a, tmp, sizeof tmp);
+    char tmp[INET6_ADDRSTRLEN + 10];
+    size_t n = 0;
     if (a->family == 6) {
-        snprintf(out, out_len, "[%s]:%u", tmp, port);
-    } else {
-        snprintf(out, out_len, "%s:%u", tmp, port);
+        tmp[n++] = '[';
     }
+    size_t k = addr_text(a, tmp + n);
+    if (!k) {
+        tmp[n] = '?';
+        k = 1;
+    }
+    n += k;
+    if (a->family == 6) {
+        tmp[n++] = ']';
+    }
+    tmp[n++] = ':';
+    n += put_dec(tmp + n, port);
+    tmp[n] = '\0';
+    td_strcopy(out, out_len, tmp);
 }
 
 bool td_addr_port_parse(const char *s, struct td_addr *a, uint16_t *port)

@@ -27,7 +27,12 @@ void td_tls_conn_free(struct td_tls_conn *c)
     struct td_msg *m = c->msgs, *next;
     for (; m; m = next) {
         next = m->next;
-        td_msg_free(m);
+        if (m >= c->slab && m < c->slab + TD_MSG_SLAB) {
+            td_msg_free_parts(m);
+            td_memzero(m, sizeof *m);
+        } else {
+            td_msg_free(m);
+        }
     }
     c->msgs = c->last = NULL;
     for (int i = 0; i < 2; i++) {
@@ -106,7 +111,7 @@ struct td_msg *td_conn_add_msg(struct td_tls_conn *c, enum td_msg_kind kind, enu
         c->dropped_msgs++;
         return NULL;
     }
-    struct td_msg *m = td_calloc(1, sizeof *m);
+    struct td_msg *m = c->num_msgs < TD_MSG_SLAB ? &c->slab[c->num_msgs] : td_calloc(1, sizeof *m);
     m->kind = kind;
     m->from = from;
     m->decrypted = c->decrypting;

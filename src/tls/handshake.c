@@ -245,6 +245,12 @@ bad_at:
 
 void td_msg_free(struct td_msg *m)
 {
+    td_msg_free_parts(m);
+    free(m);
+}
+
+void td_msg_free_parts(struct td_msg *m)
+{
     if (!m) {
         return;
     }
@@ -271,7 +277,6 @@ void td_msg_free(struct td_msg *m)
         }
     }
     free(m->text);
-    free(m);
 }
 
 const char *td_msg_type_name(const struct td_msg *m)

@@ -241,6 +241,8 @@ struct td_tls_dir {
                                 or bytes after one that start no record (TD_DIR_RESYNC) */
 };
 
+#define TD_MSG_SLAB 8
+
 struct td_tls_conn {
     const struct td_limits *lim;
     uint32_t stream;
@@ -302,6 +304,9 @@ struct td_tls_conn {
     struct td_tls_dir dir[2]; /* by role */
     struct td_msg *msgs, *last;
     size_t num_msgs, dropped_msgs;
+    /* The first TD_MSG_SLAB messages live here, not each in an allocation
+     * of its own (a handshake has about eight): not copied, not moved. */
+    struct td_msg slab[TD_MSG_SLAB];
     /* The client's first ClientHello body as sent (no handshake header), when
      * lim->keep_client_hello asks for it and it is no longer: what tlsdiag
      * probe --replay sends again. */
@@ -373,6 +378,8 @@ void td_server_hello_free(struct td_server_hello *sh);
 void td_certificate_free(struct td_certificate *c);
 void td_certificate_request_free(struct td_certificate_request *cr);
 void td_msg_free(struct td_msg *m);
+/* What m holds, not m itself (a message of a connection's slab). */
+void td_msg_free_parts(struct td_msg *m);
 
 const char *td_msg_type_name(const struct td_msg *m);
 
