@@ -236,7 +236,7 @@ static bool fmt_fast(struct td_buf *b, const char *fmt, va_list *ap)
             continue;
         }
         case 'u':
-            v = size ? va_arg(*ap, size_t)
+            v = size         ? va_arg(*ap, size_t)
                 : longs == 2 ? va_arg(*ap, unsigned long long)
                 : longs == 1 ? va_arg(*ap, unsigned long)
                              : va_arg(*ap, unsigned);
@@ -293,6 +293,14 @@ void td_buf_printf(struct td_buf *b, const char *fmt, ...)
     va_end(twice);
     if (n >= 0) {
         b->len += (size_t)n;
+    }
+}
+
+void td_buf_shrink(struct td_buf *b)
+{
+    if (b->data && b->cap > b->len + 1) {
+        b->data = td_realloc(b->data, b->len + 1);
+        b->cap = b->len + 1;
     }
 }
 

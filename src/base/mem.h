@@ -76,6 +76,8 @@ void td_buf_printf(struct td_buf *b, const char *fmt, ...) __attribute__((format
 void td_buf_put_u64(struct td_buf *b, uint64_t v);
 void td_buf_put_u64_left(struct td_buf *b, uint64_t v, size_t width);
 void td_buf_puts_left(struct td_buf *b, const char *s, size_t width);
+/* Give back the spare room (a buffer kept a long while). */
+void td_buf_shrink(struct td_buf *b);
 /* NUL-terminated view of the contents (the NUL is not counted in len). */
 const char *td_buf_cstr(struct td_buf *b);
 

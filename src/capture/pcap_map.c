@@ -160,7 +160,7 @@ static void map_enter(struct td_pcap_map *m, uint64_t c)
     atomic_store_explicit(&m->entered, c + 1, memory_order_release);
     bool scouted = atomic_load_explicit(&m->scouting, memory_order_relaxed);
     if (c >= 2) {
-        drop_before(m, c - 2, scouted ? 2 * DROP_BATCH : DROP_BATCH);
+        drop_before(m, c - 2, scouted ? DROP_BATCH + 1 : DROP_BATCH);
     }
     if (scouted) {
         return;
@@ -213,7 +213,7 @@ bool td_pcap_map_scout(struct td_pcap_map *m, unsigned ahead)
     atomic_store_explicit(&m->scouting, true, memory_order_relaxed);
     uint64_t entered = atomic_load_explicit(&m->entered, memory_order_acquire);
     if (entered >= 3) {
-        drop_before(m, entered - 3, DROP_BATCH); /* before the chunk before the reader's */
+        drop_before(m, entered - 3, 1); /* before the chunk before the reader's */
     }
     if (m->scouted < entered) {
         m->scouted = entered; /* behind the reader: from where it is */

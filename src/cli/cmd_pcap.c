@@ -216,6 +216,7 @@ static void *text_conn(struct pcap_run *r, const struct td_conn_result *res)
     td_render_result_open(&k->out, res->conn, r->json, &lo);
     k->replay = r->replay ? cli_pcap_replay_take(res->conn) : NULL;
     if (!res->verdict) {
+        td_buf_shrink(&k->out); /* held until the end of the input (up to TD_ANALYSIS_MAX_HELD of them) */
         return k;
     }
     shown(r, res);
