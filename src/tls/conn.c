@@ -27,13 +27,14 @@ void td_tls_conn_free(struct td_tls_conn *c)
     struct td_msg *m = c->msgs, *next;
     for (; m; m = next) {
         next = m->next;
-        if (m >= c->slab && m < c->slab + TD_MSG_SLAB) {
+        if (m->in_slab) {
             td_msg_free_parts(m);
-            td_memzero(m, sizeof *m);
         } else {
             td_msg_free(m);
         }
     }
+    free(c->slab);
+    c->slab = NULL;
     c->msgs = c->last = NULL;
     for (int i = 0; i < 2; i++) {
         td_buf_free(&c->dir[i].hs);
@@ -111,7 +112,14 @@ struct td_msg *td_conn_add_msg(struct td_tls_conn *c, enum td_msg_kind kind, enu
         c->dropped_msgs++;
         return NULL;
     }
-    struct td_msg *m = c->num_msgs < TD_MSG_SLAB ? &c->slab[c->num_msgs] : td_calloc(1, sizeof *m);
+    /* the first message alone (a connection that stops at its ClientHello
+     * keeps no more), the next TD_MSG_SLAB in one allocation */
+    bool in_slab = c->num_msgs >= 1 && c->num_msgs <= TD_MSG_SLAB;
+    if (in_slab && !c->slab) {
+        c->slab = td_calloc(TD_MSG_SLAB, sizeof *c->slab);
+    }
+    struct td_msg *m = in_slab ? &c->slab[c->num_msgs - 1] : td_calloc(1, sizeof *m);
+    m->in_slab = in_slab;
     m->kind = kind;
     m->from = from;
     m->decrypted = c->decrypting;

@@ -153,6 +153,7 @@ enum td_msg_kind {
 };
 
 struct td_msg {
+    bool in_slab; /* one of its connection's slab (struct td_tls_conn), not an allocation of its own */
     struct td_msg *next;
     enum td_msg_kind kind;
     enum td_role from;
@@ -304,9 +305,10 @@ struct td_tls_conn {
     struct td_tls_dir dir[2]; /* by role */
     struct td_msg *msgs, *last;
     size_t num_msgs, dropped_msgs;
-    /* The first TD_MSG_SLAB messages live here, not each in an allocation
-     * of its own (a handshake has about eight): not copied, not moved. */
-    struct td_msg slab[TD_MSG_SLAB];
+    /* Messages 2 to TD_MSG_SLAB + 1 live in one allocation, made with the
+     * second, not each in its own (a handshake has about eight; a
+     * connection that stops at its ClientHello has none). */
+    struct td_msg *slab;
     /* The client's first ClientHello body as sent (no handshake header), when
      * lim->keep_client_hello asks for it and it is no longer: what tlsdiag
      * probe --replay sends again. */
