@@ -64,11 +64,6 @@ static void empty_client_cert(const struct td_facts *f, struct td_verdict *v)
 /* TLS 1.3 client authentication, seen without keys: the client's encrypted
  * flight has one record per message (Certificate, CertificateVerify,
  * Finished); an empty Certificate needs no CertificateVerify. */
-/* The smallest record a TLS 1.3 Certificate holding one certificate can be:
- * the message's 4+1+3 bytes, a CertificateEntry's 3+2, a DER certificate of
- * at least ~150 bytes (an Ed25519 one with a one-letter name), content type and
- * AEAD tag 1+16. */
-#define TLS13_MIN_CERT_RECORD 128u
 
 static bool client_auth_tls13(const struct td_facts *f, struct td_verdict *v)
 {
@@ -78,8 +73,16 @@ static bool client_auth_tls13(const struct td_facts *f, struct td_verdict *v)
         return false;
     }
     td_verdict_alert(v, f, TD_SERVER);
+    /* an alert only by its size, after the client's FIN: the refusal, or
+     * the close_notify of a server that took no certificate and sends no
+     * tickets (the two cross on the wire) */
+    bool after_close = f->fin[TD_CLIENT] && f->fin_frame[TD_CLIENT] < f->alert_frame[TD_SERVER] &&
+                       f->alert_desc[TD_SERVER] != TD_ALERT_CERTIFICATE_REQUIRED && !f->client_cert_seen;
+    const char *crossed = after_close ? "; its alert-sized record came after the client's FIN, where a server that "
+                                        "took no certificate and sends no tickets would send close_notify"
+                                      : "";
     if (f->client_flight_records == 1 || f->alert_desc[TD_SERVER] == TD_ALERT_CERTIFICATE_REQUIRED) {
-        verdict(v, TD_CAUSE_CLIENT_CERT_MISSING, TD_CONF_HIGH, TD_SIDE_CLIENT);
+        verdict(v, TD_CAUSE_CLIENT_CERT_MISSING, after_close ? TD_CONF_MEDIUM : TD_CONF_HIGH, TD_SIDE_CLIENT);
         if (f->client_cert_seen && f->client_cert_empty) { /* decrypted with a key log: what was asked is known */
             empty_client_cert(f, v);
             return true;
@@ -87,21 +90,21 @@ static bool client_auth_tls13(const struct td_facts *f, struct td_verdict *v)
         SAY(v,
             "%s asked for a client certificate; the client sent an empty Certificate (no CertificateVerify "
             "followed) and the server refused the handshake (the CA names it asked for are encrypted: --keylog "
-            "shows them)",
-            f->server);
+            "shows them)%s",
+            f->server, crossed);
         FIX(v, "client: configure a certificate and key issued by a CA the server trusts.");
         return true;
     }
-    if (f->client_flight_records >= 2 && f->client_first_enc_len < TLS13_MIN_CERT_RECORD) {
+    if (f->client_flight_records >= 2 && f->client_first_enc_len < TD_TLS13_MIN_CERT_RECORD) {
         /* a slow server: the client's Finished (and data) went out before
          * its alert, but the first record could not hold a certificate */
         verdict(v, TD_CAUSE_CLIENT_CERT_MISSING, TD_CONF_MEDIUM, TD_SIDE_CLIENT);
         SAY(v,
             "the client's first encrypted record after the ServerHello (frame %llu, %u bytes) is too small to hold a "
             "certificate: an empty Certificate; %s then refused the handshake (after the client's next records "
-            "had gone out, so the refusal cannot be tied to the Certificate alone: the CA names it asked for are "
+            "had gone out, so the refusal cannot be tied to the Certificate alone%s: the CA names it asked for are "
             "encrypted: --keylog shows them)",
-            (unsigned long long)f->client_first_enc_frame, f->client_first_enc_len, f->server);
+            (unsigned long long)f->client_first_enc_frame, f->client_first_enc_len, f->server, crossed);
         FIX(v, "client: configure a certificate and key issued by a CA the server trusts.");
         return true;
     }

@@ -65,9 +65,11 @@ struct td_engine_cb {
      * shard_k (0-based) are followed; the others keep their tcp.stream
      * number and nothing else. shard_n 0 or 1: all. */
     uint32_t shard_k, shard_n;
-    /* --threads: 1 (or 0, the default) one thread; 2 a second one reads and
-     * decodes the frames of a mapped capture file (engine/pipeline.c) when
-     * two cores are online. The output is the same either way. */
+    /* --threads: 1 one thread; 2, or 0 (the default), the engine on a
+     * second thread (engine/pipeline.c) when the input is a classic pcap
+     * file read in place, two cores are online and neither on_frame nor
+     * on_tick is set; the callbacks are still called on the calling thread,
+     * in the same order, and the output is the same either way. */
     unsigned threads;
 };
 

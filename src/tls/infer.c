@@ -41,13 +41,24 @@ static bool client_closed(const struct td_tls_conn *c)
     return d->closed_first || d->fin || d->rst || (d->post_records > 0 && d->rec_len == TLS13_ALERT_RECORD_LEN);
 }
 
+/* TLS 1.3: the client's flight began with a record too small for a
+ * certificate before its Finished: an empty Certificate, sent because the
+ * server asked for one. */
+static bool client_sent_empty_cert(const struct td_tls_conn *c)
+{
+    const struct td_tls_dir *d = &c->dir[TD_CLIENT];
+    return d->enc_hs_records >= 1 && d->finished && d->first_enc_hs_len < TD_TLS13_MIN_CERT_RECORD;
+}
+
 /* An encrypted alert as a side's first record after the handshake.
  *
  * From the server in TLS 1.3, before the client said anything more: the
  * server rejected the client's flight (its certificate, typically) -- unless
  * the client closed first, or answers it with an alert of its own: a
  * close_notify is answered so, a refusal is not (RFC 8446 6.1, 6.2: no more
- * data after an error alert). From the client, before any data: the client
+ * data after an error alert), or the client had sent an empty Certificate
+ * (a server that requires one refuses it; one that does not would have
+ * sent its tickets or data first). From the client, before any data: the client
  * checked the server's certificate or name only after the handshake and gave
  * up (curl does) -- or it only wanted the handshake (a health check,
  * `gnutls-cli </dev/null`). Without keys the two look the same, so the
@@ -56,7 +67,7 @@ void td_conn_after_handshake_alert(struct td_tls_conn *c, enum td_role from)
 {
     c->dir[from].closed_first = true;
     if (from == TD_SERVER) {
-        if (c->tls13 && !client_closed(c)) {
+        if (c->tls13 && (!client_closed(c) || client_sent_empty_cert(c))) {
             td_conn_fail(c, server_refused);
         }
         return;
@@ -102,7 +113,9 @@ static void tls13_client_flight(struct td_tls_conn *c, const struct td_at *at)
         return;
     }
     td_conn_encrypted_msg(c, TD_CLIENT, TD_M_ENC_HANDSHAKE, 0, true, at);
-    d->enc_hs_records++;
+    if (d->enc_hs_records++ == 0) {
+        d->first_enc_hs_len = d->rec_len;
+    }
 }
 
 void td_conn_end_appdata_record(struct td_tls_conn *c, enum td_role from, const struct td_at *at)

@@ -221,15 +221,16 @@ struct td_tls_dir {
     bool ccs;      /* ChangeCipherSpec sent */
     bool finished; /* its handshake flight is over (Finished sent, maybe encrypted) */
     bool hs_overflow;
-    uint64_t offset;         /* stream offset of the next byte */
-    uint32_t post_records;   /* records after the handshake completed */
-    uint32_t enc_hs_records; /* TLS 1.3: encrypted records of its handshake flight so far */
-    bool closed_first;       /* its first record after the handshake was an alert */
-    struct td_msg *appdata;  /* current folded application data message */
-    struct td_aead *dec;     /* this side's record keys, from the key log */
-    struct td_buf rec;       /* the encrypted record being collected for dec */
-    bool dec_bad;            /* its keys did not open a record: stop trying */
-    bool switch_keys;        /* TLS 1.3: its Finished was read; application keys next */
+    uint64_t offset;           /* stream offset of the next byte */
+    uint32_t post_records;     /* records after the handshake completed */
+    uint32_t enc_hs_records;   /* TLS 1.3: encrypted records of its handshake flight so far */
+    uint32_t first_enc_hs_len; /* TLS 1.3: the length of the first of them (0: none) */
+    bool closed_first;         /* its first record after the handshake was an alert */
+    struct td_msg *appdata;    /* current folded application data message */
+    struct td_aead *dec;       /* this side's record keys, from the key log */
+    struct td_buf rec;         /* the encrypted record being collected for dec */
+    bool dec_bad;              /* its keys did not open a record: stop trying */
+    bool switch_keys;          /* TLS 1.3: its Finished was read; application keys next */
     bool fin, rst;
     bool ssl2_keyed; /* SSLv2: records after CLIENT-MASTER-KEY are encrypted */
     uint32_t ssl2_enc_records;
@@ -243,6 +244,13 @@ struct td_tls_dir {
 };
 
 #define TD_MSG_SLAB 8
+
+/* The smallest record a TLS 1.3 Certificate holding one certificate can be:
+ * the message's 4+1+3 bytes, a CertificateEntry's 3+2, a DER certificate of
+ * at least ~150 bytes (an Ed25519 one with a one-letter name), content type
+ * and AEAD tag 1+16. A client's first encrypted record below it, before its
+ * Finished, is an empty Certificate: it was asked for one and had none. */
+#define TD_TLS13_MIN_CERT_RECORD 128u
 
 struct td_tls_conn {
     const struct td_limits *lim;

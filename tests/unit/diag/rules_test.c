@@ -326,6 +326,19 @@ static void test_client_certificates(void **state)
     assert_int_equal(v.cause, TD_CAUSE_CLIENT_CERT_MISSING);
     assert_int_equal(v.confidence, TD_CONF_MEDIUM);
     assert_non_null(strstr(v.explanation, "frame 10, 41 bytes"));
+    /* the empty Certificate alone, but the server's alert-sized record after the
+     * client's FIN: it may be the close_notify of a server that took no
+     * certificate and sends no tickets (the two cross on the wire): medium */
+    f.client_flight_records = 1;
+    f.fin[0] = true;
+    f.fin_frame[0] = 11;
+    td_diagnose(&f, NULL, &v);
+    assert_int_equal(v.cause, TD_CAUSE_CLIENT_CERT_MISSING);
+    assert_int_equal(v.confidence, TD_CONF_MEDIUM);
+    assert_non_null(strstr(v.explanation, "after the client's FIN"));
+    f.fin_frame[0] = 13; /* the FIN after the alert: the refusal, proven */
+    td_diagnose(&f, NULL, &v);
+    assert_int_equal(v.confidence, TD_CONF_HIGH);
 }
 
 static void test_transport(void **state)

@@ -367,8 +367,9 @@ static void feed_record(struct td_tls_conn *c, enum td_role from, uint8_t type, 
 }
 
 /* TLS 1.3 mutual TLS without keys, up to the client's Finished: Certificate,
- * CertificateVerify and Finished (53 bytes with SHA-256) in records of their own. */
-static void mtls13_handshake(struct td_tls_conn *c, struct td_at *at)
+ * CertificateVerify and Finished (53 bytes with SHA-256) in records of their
+ * own; or, empty, an empty Certificate (25 bytes) and Finished. */
+static void mtls13_flight(struct td_tls_conn *c, struct td_at *at, bool empty)
 {
     struct td_buf ch = {0}, sh = {0}, rec = {0};
     tl_client_hello(&ch, "m.example");
@@ -381,13 +382,56 @@ static void mtls13_handshake(struct td_tls_conn *c, struct td_at *at)
     feed_record(c, TD_SERVER, 20, 1, at);
     feed_record(c, TD_SERVER, 23, 1200, at);
     feed_record(c, TD_CLIENT, 20, 1, at);
-    feed_record(c, TD_CLIENT, 23, 879, at);
-    feed_record(c, TD_CLIENT, 23, 96, at);
+    if (empty) {
+        feed_record(c, TD_CLIENT, 23, 25, at);
+    } else {
+        feed_record(c, TD_CLIENT, 23, 879, at);
+        feed_record(c, TD_CLIENT, 23, 96, at);
+    }
     feed_record(c, TD_CLIENT, 23, 53, at);
     assert_true(c->complete);
     td_buf_free(&ch);
     td_buf_free(&sh);
     td_buf_free(&rec);
+}
+
+static void mtls13_handshake(struct td_tls_conn *c, struct td_at *at) { mtls13_flight(c, at, false); }
+
+/* An empty Certificate, then the client's data and FIN, then the server's
+ * alert-sized record (s_server -Verify 1 when the client's close crosses its
+ * refusal): a refusal still, since a server that took no certificate would
+ * have sent its tickets first; answered by the client's close_notify, an
+ * orderly close. */
+static void test_tls13_empty_certificate_then_close_crossing_the_alert(void **state)
+{
+    (void)state;
+    struct td_limits lim;
+    td_limits_default(&lim);
+    for (int answered = 0; answered < 2; answered++) {
+        struct td_tls_conn c;
+        struct td_at at = {1, {0, 0}};
+        td_tls_conn_init(&c, &lim);
+        mtls13_flight(&c, &at, true);
+        if (!answered) { /* a line, then the FIN */
+            feed_record(&c, TD_CLIENT, 23, 18, &at);
+            td_tls_flags(&c, TD_CLIENT, TD_TCP_FIN, &at);
+        }
+        feed_record(&c, TD_SERVER, 23, 19, &at);
+        if (answered) { /* the client's close_notify answers it, then its FIN */
+            feed_record(&c, TD_CLIENT, 23, 19, &at);
+            td_tls_flags(&c, TD_CLIENT, TD_TCP_FIN, &at);
+        }
+        td_tls_flags(&c, TD_SERVER, TD_TCP_FIN, &at);
+        td_tls_end(&c, "end of capture");
+        assert_int_equal(c.dir[TD_CLIENT].first_enc_hs_len, 25);
+        if (answered) {
+            assert_int_equal(td_tls_outcome(&c), TD_OUTCOME_OK);
+        } else {
+            assert_int_equal(td_tls_outcome(&c), TD_OUTCOME_FAILED);
+            assert_string_equal(c.fail_reason, "encrypted alert from the server right after the client's Finished");
+        }
+        td_tls_conn_free(&c);
+    }
 }
 
 /* The server's alert-sized record right after the client's Finished: a
@@ -436,6 +480,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_tls13_any_segmentation),
+        cmocka_unit_test(test_tls13_empty_certificate_then_close_crossing_the_alert),
         cmocka_unit_test(test_alert_and_http),
         cmocka_unit_test(test_gap_inside_encrypted_record_keeps_sync),
         cmocka_unit_test(test_gap_resyncs_at_next_record),
