@@ -38,7 +38,7 @@ void cli_pcap_help(FILE *f)
           "                       the first accepted change proves (the text and JSON; not the HTML page)\n"
           "      --shard K/N      only the flows whose symmetric 5-tuple hash is in shard K of N (1..N):\n"
           "                       N processes split one capture, both directions of a flow in one shard\n"
-          "      --threads N      1 or 2 (default on 2+ cores): with 2, a second thread reads a pcap file\n"
+          "      --threads N      1 or 2 (default on 2+ cores): with 2, a second thread reads a capture file\n"
           "                       and follows TCP and TLS while this one judges and writes; the same output\n"
           "      --write-failed FILE  pcapng of the failed connections' frames (and of gateway HTTP\n"
           "                       connections tied to them), with their key log lines as Decryption\n"

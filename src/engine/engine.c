@@ -415,12 +415,13 @@ static void take_frame(struct td_engine *e, struct td_reader *r, const struct td
     }
 }
 
-/* Two threads for a file read in place when asked (threads 2, or 0: by
- * default) and two cores run them, unless the caller wants each frame or a
- * tick while reading (a live or streamed input's work, on one thread). */
+/* Two threads for a capture file (pcap or pcapng; not a pipe or a live
+ * capture) when asked (threads 2, or 0: by default) and two cores run them,
+ * unless the caller wants each frame or a tick while reading (a live or
+ * streamed input's work, on one thread). */
 static bool use_pipeline(const struct td_engine_cb *cb, struct td_reader *r)
 {
-    return cb->threads != 1 && !cb->on_frame && !cb->on_tick && td_reader_mapped(r) && td_pipeline_cores() >= 2;
+    return cb->threads != 1 && !cb->on_frame && !cb->on_tick && !td_reader_is_stream(r) && td_pipeline_cores() >= 2;
 }
 
 int td_engine_loop(struct td_engine *e, struct td_reader *r)

@@ -66,9 +66,9 @@ struct td_engine_cb {
      * number and nothing else. shard_n 0 or 1: all. */
     uint32_t shard_k, shard_n;
     /* --threads: 1 one thread; 2, or 0 (the default), the engine on a
-     * second thread (engine/pipeline.c) when the input is a classic pcap
-     * file read in place, two cores are online and neither on_frame nor
-     * on_tick is set; the callbacks are still called on the calling thread,
+     * second thread (engine/pipeline.c) when the input is a capture file
+     * (not a pipe or a live capture), two cores are online and neither
+     * on_frame nor on_tick is set; the callbacks are still called on the calling thread,
      * in the same order, and the output is the same either way. */
     unsigned threads;
 };

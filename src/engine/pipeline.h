@@ -1,4 +1,4 @@
-/* Two threads over one capture file read in place (engine internal).
+/* Two threads over one capture file (engine internal).
  *
  * A second thread runs the engine over the whole file (reading, decoding,
  * TCP, TLS): each connection it reports, each problem and each progress

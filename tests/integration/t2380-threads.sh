@@ -23,6 +23,8 @@ PY
 size=$(stat -c %s "$W/big.pcap")
 head -c $((size - 777)) "$W/big.pcap" > "$W/cut.pcap"
 
+WILD=$(cd .. && pwd)/shared/data/wild-dev/pcaps
+
 # every way of reading F gives the same bytes and exit status
 same_all_ways() {
   local T=$1 F=$2 o modes=("" "-v" "--json" "--summary" "--summary --json")
@@ -45,13 +47,21 @@ same_all_ways() {
 }
 
 for T in $TLSDIAGS; do
-  for F in tests/captures/*.pcap tests/fuzz/corpus/pcap/*.pcap; do
+  for F in tests/captures/*.pcap tests/captures/*.pcapng tests/fuzz/corpus/pcap/*.pcap; do
     check "$T: $F: --threads 1, --threads 2, the default and standard input give the same outputs" same_all_ways "$T" "$F"
   done
   check "$T: a 38 MB capture: the same outputs every way" same_all_ways "$T" "$W/big.pcap" large
   check "$T: that capture cut inside a record: the same outputs and the error, every way" bash -c "
     $(declare -f same_all_ways); W='$W'; same_all_ways '$T' '$W/cut.pcap' large &&
     grep -q 'truncated dump file' '$W/t2' && grep -q 'rc=1' '$W/t2'"
+  # the third-party captures (pcap and pcapng, ../shared): the same JSON and text with one thread and two
+  check "$T: wild-dev: --threads 1 and the default (two) give the same JSON, text and exit status on every capture" \
+    bash -c "n=0; for F in '$WILD'/*; do
+        for o in --json ''; do
+          '$T' pcap \$o --threads 1 \"\$F\" > '$W/w1' 2>&1; echo \"rc=\$?\" >> '$W/w1'
+          '$T' pcap \$o \"\$F\" > '$W/w0' 2>&1; echo \"rc=\$?\" >> '$W/w0'
+          cmp -s '$W/w1' '$W/w0' || { echo \"differ: pcap \$o \$F\"; exit 1; }
+        done; n=\$((n + 1)); done; echo \"\$n captures\"; [ \$n -ge 80 ]"
   check "$T: --threads 3 is a usage error (exit 2)" sh -c "
     '$T' pcap --threads 3 '$LO' > /dev/null 2> '$W/e'; [ \$? -eq 2 ] && grep -q -- '--threads takes 1 or 2' '$W/e'"
 done
